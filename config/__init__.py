@@ -1,0 +1,1 @@
+"""Project configuration: settings per environment, URL root, WSGI/ASGI entry points."""

@@ -1,0 +1,95 @@
+"""Personas shared by every test: one user per programme role, scoped where the role has a scope."""
+
+from typing import Any
+
+import pytest
+
+from devolve.accounts.models import User
+from devolve.accounts.tests.factories import UserFactory
+from devolve.matters.tests.factories import DepartmentFactory
+from devolve.regions.tests.factories import ZoneFactory, prefecture
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def justice(db: None) -> Any:
+    return DepartmentFactory(
+        code="justice", name_zh="四川省司法厅", name_en="Department of Justice"
+    )
+
+
+@pytest.fixture
+def finance(db: None) -> Any:
+    return DepartmentFactory(
+        code="finance", name_zh="四川省财政厅", name_en="Department of Finance"
+    )
+
+
+@pytest.fixture
+def office_user(db: None) -> User:
+    return UserFactory(username="office", role=User.Role.OFFICE)
+
+
+@pytest.fixture
+def department_user(justice: Any) -> User:
+    return UserFactory(username="justice-officer", role=User.Role.DEPARTMENT, department=justice)
+
+
+@pytest.fixture
+def other_department_user(finance: Any) -> User:
+    return UserFactory(username="finance-officer", role=User.Role.DEPARTMENT, department=finance)
+
+
+@pytest.fixture
+def prefecture_user(db: None) -> User:
+    return UserFactory(
+        username="chengdu-officer",
+        role=User.Role.PREFECTURE,
+        prefecture=prefecture("510100"),
+        is_staff=False,
+    )
+
+
+@pytest.fixture
+def pilot_area_user(db: None) -> User:
+    zone = ZoneFactory(slug="persona-zone")
+    return UserFactory(
+        username="zone-officer", role=User.Role.PILOT_AREA, zone=zone, is_staff=False
+    )
+
+
+@pytest.fixture
+def evaluator(db: None) -> User:
+    return UserFactory(username="evaluator", role=User.Role.EVALUATOR, is_staff=False)
+
+
+@pytest.fixture
+def auditor(db: None) -> User:
+    return UserFactory(username="auditor", role=User.Role.AUDITOR)
+
+
+@pytest.fixture
+def personas(
+    office_user: User,
+    department_user: User,
+    other_department_user: User,
+    prefecture_user: User,
+    pilot_area_user: User,
+    evaluator: User,
+    auditor: User,
+) -> dict[str, User | None]:
+    """Every persona by name, as ``assert_authorization_matrix`` expects."""
+    return {
+        "anonymous": None,
+        "office": office_user,
+        "department": department_user,
+        "other_department": other_department_user,
+        "prefecture": prefecture_user,
+        "pilot_area": pilot_area_user,
+        "evaluator": evaluator,
+        "auditor": auditor,
+    }

@@ -1,0 +1,1 @@
+"""Devolve: the platform for a province's list-based authorization reform."""

@@ -1,0 +1,12 @@
+"""/api/v1/: each domain app's API, the OpenAPI schema and its docs (served locally)."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+app_name = "api"
+urlpatterns = [
+    path("", include("devolve.regions.api.urls")),
+    path("", include("devolve.matters.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

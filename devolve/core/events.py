@@ -1,0 +1,26 @@
+"""Recording audit events. Services call ``record_event`` inside their transaction."""
+
+from typing import Any
+
+from django.db import models
+
+from devolve.core.models import AuditEvent
+
+
+def record_event(
+    *,
+    actor: models.Model | None,
+    action: str,
+    target: models.Model,
+    reason: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=actor if actor is not None and actor.pk else None,
+        action=action,
+        target_type=target._meta.label,
+        target_id=str(target.pk),
+        target_label=str(target)[:255],
+        reason=reason,
+        details=details or {},
+    )

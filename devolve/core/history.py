@@ -1,0 +1,78 @@
+"""Row history that also records the actor and reason of a service's change."""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+
+
+def mark_change(instance: models.Model, *, actor: models.Model | None, reason: str = "") -> None:
+    """Attach actor and reason to the history row that the next ``save()`` writes.
+
+    django-simple-history reads ``_history_user`` and ``_change_reason`` from the instance; setting
+    them here keeps services independent of the request middleware (commands have no request).
+    """
+    instance._history_user = actor if actor is not None and actor.pk else None  # type: ignore[attr-defined]
+    instance._change_reason = reason  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class ChangeRecord:
+    """One row of history: who changed which record, when, how and why."""
+
+    changed_at: datetime.datetime
+    actor: str
+    model: str
+    object_id: int
+    object_label: str
+    change_type: str
+    reason: str
+    changes: list[FieldChange]
+
+
+_CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _field_changes(record: Any) -> list[FieldChange]:
+    previous = record.prev_record
+    if previous is None:
+        return []
+    delta = record.diff_against(previous)
+    return [
+        FieldChange(field=change.field, old=str(change.old), new=str(change.new))
+        for change in delta.changes
+    ]
+
+
+def list_recent_changes(
+    *, models_with_history: list[type[models.Model]], limit: int = 100, object_id: int | None = None
+) -> list[ChangeRecord]:
+    """The latest history rows of the given models, newest first, with field-by-field changes."""
+    rows: list[Any] = []
+    for model in models_with_history:
+        history = model.history.select_related("history_user")  # type: ignore[attr-defined]
+        if object_id is not None:
+            history = history.filter(id=object_id)
+        rows.extend(history.order_by("-history_date")[:limit])
+    rows.sort(key=lambda row: row.history_date, reverse=True)
+    return [
+        ChangeRecord(
+            changed_at=row.history_date,
+            actor=row.history_user.get_username() if row.history_user else "system",
+            model=str(row.instance_type._meta.verbose_name),
+            object_id=row.id,
+            object_label=str(row.instance)[:120],
+            change_type=_CHANGE_TYPES.get(row.history_type, row.history_type),
+            reason=row.history_change_reason or "",
+            changes=_field_changes(row),
+        )
+        for row in rows[:limit]
+    ]

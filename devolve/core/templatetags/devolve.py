@@ -1,0 +1,33 @@
+"""Template helpers available in every template (registered as a builtin)."""
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.filter
+def localized(instance: object, field: str) -> str:
+    """``{{ zone|localized:"name" }}``: ``name_en`` in English pages, ``name_zh`` otherwise.
+
+    Falls back to the other language when the preferred one is empty, so a missing translation
+    shows the original rather than nothing.
+    """
+    return in_current_language(
+        zh=str(getattr(instance, f"{field}_zh", "") or ""),
+        en=str(getattr(instance, f"{field}_en", "") or ""),
+    )
+
+
+def in_current_language(*, zh: str, en: str) -> str:
+    """The English text on English pages, the Chinese otherwise; the other one if it is empty."""
+    if (get_language() or "zh-hans").lower().startswith("en"):
+        return en or zh
+    return zh or en
+
+
+@register.filter
+def percent(value: float | None, digits: int = 0) -> str:
+    if value is None:
+        return "—"
+    return f"{value * 100:.{digits}f}%"

@@ -1,0 +1,104 @@
+"""Staff pages. Each view fetches through a selector, validates a form, calls one service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from devolve.accounts.models import User
+from devolve.core.errors import DomainError
+from devolve.core.history import list_recent_changes
+from devolve.core.models import AuditEvent
+from devolve.matters.forms import MatterForm
+from devolve.matters.models import Department, Matter
+from devolve.matters.selectors import access_matter_for_change, list_matters_changeable_by
+from devolve.matters.services import update_matter
+from devolve.regions.forms import BatchMembershipForm, ZoneForm
+from devolve.regions.models import Batch, BatchMembership, Division, Zone
+from devolve.regions.services import add_zone_to_batch, register_zone
+
+AUDITED_MODELS = [Zone, Batch, BatchMembership, Division, Department, Matter, User]
+
+
+def _show_domain_error(form: Form, error: DomainError) -> None:
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+@require_GET
+@login_required
+def dashboard_home(request: HttpRequest) -> HttpResponse:
+    user: User = request.user  # type: ignore[assignment]
+    context = {
+        "changeable_matters": list_matters_changeable_by(user=user)[:50],
+        "can_manage_registry": user.has_perm("regions.manage_registry"),
+        "can_view_audit": user.has_perm("accounts.view_audit"),
+    }
+    return render(request, "dashboards/dashboard_home.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    matter = access_matter_for_change(user=request.user, matter_id=pk)  # type: ignore[arg-type]
+    form = MatterForm.for_matter(matter, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        values = dict(form.cleaned_data)
+        reason = values.pop("reason")
+        try:
+            update_matter(matter=matter, updated_by=request.user, reason=reason, **values)  # type: ignore[arg-type]
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("The matter was saved."))
+            return redirect("dashboards:dashboard_home")
+    return render(request, "dashboards/matter_edit.html", {"form": form, "matter": matter})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("regions.manage_registry", raise_exception=True)
+def zone_create(request: HttpRequest) -> HttpResponse:
+    form = ZoneForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            zone = register_zone(registered_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(request, _("%(zone)s was added to the registry.") % {"zone": zone})
+            return redirect(zone.get_absolute_url())
+    return render(request, "dashboards/zone_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@permission_required("regions.manage_registry", raise_exception=True)
+def batch_membership_create(request: HttpRequest) -> HttpResponse:
+    form = BatchMembershipForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = add_zone_to_batch(added_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        except DomainError as error:
+            _show_domain_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(zone)s joined %(batch)s.")
+                % {"zone": membership.zone, "batch": membership.batch},
+            )
+            return redirect(membership.batch.get_absolute_url())
+    return render(request, "dashboards/batch_membership_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+@permission_required("accounts.view_audit", raise_exception=True)
+def audit_event_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "events": AuditEvent.objects.select_related("actor")[:200],
+        "changes": list_recent_changes(models_with_history=AUDITED_MODELS, limit=100),
+    }
+    return render(request, "dashboards/audit_event_list.html", context)

@@ -1,0 +1,29 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from devolve.demo import sichuan
+from devolve.demo.seed import seed
+
+
+class Command(BaseCommand):
+    help = "Load the Sichuan demo (batches, pilot areas, zones, departments, matters, demo users)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--no-users", action="store_true", help="Do not create the demo logins."
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = seed(with_users=not options["no_users"])
+        for kind in sorted(set(report.created) | set(report.existing)):
+            self.stdout.write(
+                f"{kind}: {report.created.get(kind, 0)} created, "
+                f"{report.existing.get(kind, 0)} already there"
+            )
+        if not options["no_users"]:
+            self.stdout.write(f"\nDemo logins (password for all: {sichuan.DEMO_PASSWORD}):")
+            for demo_user in sichuan.DEMO_USERS:
+                self.stdout.write(
+                    f"  {demo_user.username:<10} {demo_user.role:<11} {demo_user.first_name}"
+                )

@@ -1,0 +1,106 @@
+"""Catalogue admin. A department user sees every matter but changes only its own; saving calls
+the catalogue services, so the admin records history and audit events like every other door."""
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import models
+from django.forms import ModelForm
+from django.http import HttpRequest
+
+from devolve.accounts.admin import ProgrammeAdmin
+from devolve.accounts.models import User
+from devolve.matters import services
+from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
+from devolve.matters.permissions import can_add_matter_for, can_change_matter
+
+EDITABLE_FIELDS = [
+    "code",
+    "name_zh",
+    "name_en",
+    "kind",
+    "matter_type",
+    "competent_department",
+    "legal_basis",
+    "parent",
+    "is_illustrative",
+    "source",
+]
+
+
+@admin.register(Matter)
+class MatterAdmin(ProgrammeAdmin):
+    list_display = [
+        "code",
+        "name_zh",
+        "kind",
+        "matter_type",
+        "competent_department",
+        "is_illustrative",
+    ]
+    list_filter = ["kind", "matter_type", "competent_department"]
+    search_fields = ["code", "name_zh", "name_en"]
+    fields = EDITABLE_FIELDS
+
+    def can_change(self, user: Any, obj: models.Model | None) -> bool:
+        if obj is None:
+            return bool(can_add_matter_for(user, getattr(user, "department", None)))
+        return bool(can_change_matter(user, obj))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        user = request.user
+        if (
+            db_field.name == "competent_department"
+            and isinstance(user, User)
+            and user.role == User.Role.DEPARTMENT
+        ):
+            kwargs["queryset"] = Department.objects.filter(pk=user.department_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(
+        self, request: HttpRequest, obj: Matter, form: "ModelForm[Matter]", change: bool
+    ) -> None:
+        values = {
+            name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data
+        }
+        if change:
+            changed = {name: values[name] for name in form.changed_data if name in values}
+            saved = services.update_matter(
+                matter=obj, updated_by=request.user, reason="changed in admin", **changed
+            )  # type: ignore[arg-type]
+        else:
+            saved = services.create_matter(
+                created_by=request.user, reason="added in admin", **values
+            )  # type: ignore[arg-type]
+        obj.pk = saved.pk
+
+
+@admin.register(Department)
+class DepartmentAdmin(ProgrammeAdmin):
+    list_display = ["code", "name_zh", "name_en"]
+    search_fields = ["code", "name_zh", "name_en"]
+
+
+@admin.register(MatterType)
+class MatterTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    list_display = ["sort_order", "code", "name_zh", "name_en", "is_administrative_power"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: MatterType | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: MatterType | None = None) -> bool:
+        return False
+
+    def has_view_permission(self, request: HttpRequest, obj: MatterType | None = None) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_active and request.user.is_staff
+
+
+@admin.register(AuthorizationMode)
+class AuthorizationModeAdmin(MatterTypeAdmin):
+    list_display = ["sort_order", "code", "name_zh", "name_en"]

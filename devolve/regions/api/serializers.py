@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from devolve.regions.models import Batch, BatchMembership, Division, Zone
+
+
+class DivisionOutput(serializers.ModelSerializer[Division]):
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Division
+        fields = ["code", "level", "name_zh", "name_en", "parent"]
+
+
+class ZoneOutput(serializers.ModelSerializer[Zone]):
+    prefecture = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Zone
+        fields = [
+            "slug",
+            "name_zh",
+            "name_en",
+            "kind",
+            "level",
+            "prefecture",
+            "management_committee_zh",
+            "management_committee_en",
+            "established_on",
+            "is_illustrative",
+            "source",
+        ]
+
+
+class ZoneInput(serializers.Serializer[Zone]):
+    slug = serializers.SlugField(max_length=60)
+    name_zh = serializers.CharField(max_length=100)
+    name_en = serializers.CharField(max_length=150)
+    kind = serializers.ChoiceField(choices=Zone.Kind.choices)
+    level = serializers.ChoiceField(
+        choices=Zone.Level.choices, required=False, default="", allow_blank=True
+    )
+    prefecture_code = serializers.CharField(max_length=12)
+    management_committee_zh = serializers.CharField(max_length=150, required=False, default="")
+    management_committee_en = serializers.CharField(max_length=200, required=False, default="")
+    established_on = serializers.DateField(required=False, allow_null=True, default=None)
+    source = serializers.CharField(required=False, default="")
+    reason = serializers.CharField(required=False, default="")
+
+
+class BatchOutput(serializers.ModelSerializer[Batch]):
+    class Meta:
+        model = Batch
+        fields = [
+            "number",
+            "approving_meeting_zh",
+            "approving_meeting_en",
+            "approved_on",
+            "announced_on",
+            "starts_on",
+            "is_illustrative",
+            "source",
+        ]
+
+
+class BatchInput(serializers.Serializer[Batch]):
+    number = serializers.IntegerField(min_value=1)
+    starts_on = serializers.DateField()
+    approved_on = serializers.DateField(required=False, allow_null=True, default=None)
+    announced_on = serializers.DateField(required=False, allow_null=True, default=None)
+    approving_meeting_zh = serializers.CharField(required=False, default="", allow_blank=True)
+    approving_meeting_en = serializers.CharField(required=False, default="", allow_blank=True)
+    source = serializers.CharField(required=False, default="", allow_blank=True)
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class MembershipOutput(serializers.ModelSerializer[BatchMembership]):
+    zone = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    batch = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = BatchMembership
+        fields = ["id", "zone", "batch", "joined_on", "left_on", "left_reason", "is_illustrative"]
+
+
+class MembershipInput(serializers.Serializer[BatchMembership]):
+    zone = serializers.SlugRelatedField(slug_field="slug", queryset=Zone.objects.all())
+    batch = serializers.SlugRelatedField(slug_field="number", queryset=Batch.objects.all())
+    joined_on = serializers.DateField()
+    left_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class PilotAreaOutput(ZoneOutput):
+    batch = serializers.SerializerMethodField()
+    joined_on = serializers.SerializerMethodField()
+
+    class Meta(ZoneOutput.Meta):
+        fields = [*ZoneOutput.Meta.fields, "batch", "joined_on"]
+
+    def get_batch(self, zone: Zone) -> int:
+        return int(zone.current_memberships[0].batch.number)  # type: ignore[attr-defined]
+
+    def get_joined_on(self, zone: Zone) -> str:
+        return str(zone.current_memberships[0].joined_on.isoformat())  # type: ignore[attr-defined]

@@ -1,0 +1,111 @@
+"""Registry API: reads are public; writes need the reform office and go through services."""
+
+import datetime
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from devolve.core.errors import DomainError
+from devolve.regions import selectors, services
+from devolve.regions.api.serializers import (
+    BatchInput,
+    BatchOutput,
+    DivisionOutput,
+    MembershipInput,
+    MembershipOutput,
+    PilotAreaOutput,
+    ZoneInput,
+    ZoneOutput,
+)
+from devolve.regions.filters import ZoneFilter
+from devolve.regions.models import Batch, BatchMembership, Division, Zone
+
+
+class DivisionViewSet(viewsets.ReadOnlyModelViewSet[Division]):
+    queryset = Division.objects.select_related("parent").order_by("code")
+    serializer_class = DivisionOutput
+    lookup_field = "code"
+    filterset_fields = ["level"]
+
+
+class ZoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Zone]):
+    serializer_class = ZoneOutput
+    lookup_field = "slug"
+    filterset_class = ZoneFilter
+
+    def get_queryset(self) -> QuerySet[Zone]:
+        return selectors.list_zones().distinct()
+
+    @extend_schema(request=ZoneInput, responses={201: ZoneOutput})
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        payload = ZoneInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        zone = services.register_zone(registered_by=request.user, **payload.validated_data)  # type: ignore[arg-type]
+        return Response(ZoneOutput(zone).data, status=status.HTTP_201_CREATED)
+
+
+class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Batch]):
+    serializer_class = BatchOutput
+    lookup_field = "number"
+
+    def get_queryset(self) -> QuerySet[Batch]:
+        return selectors.list_batches()
+
+    @extend_schema(request=BatchInput, responses={201: BatchOutput})
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        payload = BatchInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        batch = services.create_batch(created_by=request.user, **payload.validated_data)  # type: ignore[arg-type]
+        return Response(BatchOutput(batch).data, status=status.HTTP_201_CREATED)
+
+
+class BatchMembershipViewSet(
+    mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[BatchMembership]
+):
+    serializer_class = MembershipOutput
+
+    def get_queryset(self) -> QuerySet[BatchMembership]:
+        return selectors.list_memberships()
+
+    @extend_schema(request=MembershipInput, responses={201: MembershipOutput})
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        payload = MembershipInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = services.add_zone_to_batch(added_by=request.user, **payload.validated_data)  # type: ignore[arg-type]
+        return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+
+
+def _on_date(request: Request) -> datetime.date:
+    raw = request.query_params.get("on", "").strip()
+    if not raw:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as error:
+        raise DomainError(
+            "invalid_date", _("“on” must be a date as YYYY-MM-DD."), field="on"
+        ) from error
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "on", OpenApiTypes.DATE, description="Date to count pilot areas on; default today."
+        )
+    ]
+)
+class PilotAreaViewSet(viewsets.ReadOnlyModelViewSet[Zone]):
+    """Zones with a batch membership active on the date ``on``."""
+
+    serializer_class = PilotAreaOutput
+    lookup_field = "slug"
+    filterset_class = ZoneFilter
+
+    def get_queryset(self) -> QuerySet[Zone]:
+        return selectors.list_pilot_areas(on=_on_date(self.request))

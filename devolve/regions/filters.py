@@ -1,0 +1,44 @@
+"""FilterSets shared by the portal lists and the API."""
+
+import django_filters
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from devolve.core.forms import apply_design_system
+from devolve.regions.models import Batch, Division, Zone
+
+
+class ZoneFilter(django_filters.FilterSet):
+    batch = django_filters.ModelChoiceFilter(
+        label=_("Batch"),
+        field_name="memberships__batch",
+        queryset=Batch.objects.order_by("number"),
+        to_field_name="number",
+        empty_label=_("All batches"),
+    )
+    prefecture = django_filters.ModelChoiceFilter(
+        label=_("Prefecture"),
+        queryset=Division.objects.filter(level=Division.Level.PREFECTURE).order_by("code"),
+        to_field_name="code",
+        empty_label=_("All prefectures"),
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Zone.Kind.choices, empty_label=_("All kinds")
+    )
+    level = django_filters.ChoiceFilter(
+        label=_("Level"),
+        choices=[*Zone.Level.choices, ("unconfirmed", _("Not confirmed"))],
+        method="filter_level",
+        empty_label=_("All levels"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        apply_design_system(self.form)
+
+    class Meta:
+        model = Zone
+        fields = ["batch", "prefecture", "kind", "level"]
+
+    def filter_level(self, queryset: QuerySet[Zone], name: str, value: str) -> QuerySet[Zone]:
+        return queryset.filter(level="" if value == "unconfirmed" else value)

@@ -1,0 +1,121 @@
+"""Named reads of divisions, zones, batches and pilot areas."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from devolve.regions.models import Batch, BatchMembership, Division, Zone
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def get_division(*, code: str) -> Division | None:
+    return Division.objects.filter(code=code).first()
+
+
+def list_prefectures() -> QuerySet[Division]:
+    return Division.objects.filter(level=Division.Level.PREFECTURE).order_by("code")
+
+
+def list_zones() -> QuerySet[Zone]:
+    return Zone.objects.select_related("prefecture").order_by("prefecture__code", "slug")
+
+
+def get_zone(*, slug: str) -> Zone | None:
+    return Zone.objects.select_related("prefecture").filter(slug=slug).first()
+
+
+def list_batches() -> QuerySet[Batch]:
+    return Batch.objects.order_by("number")
+
+
+def get_batch(*, number: int) -> Batch | None:
+    return Batch.objects.filter(number=number).first()
+
+
+def list_pilot_areas(*, on: datetime.date) -> QuerySet[Zone]:
+    """Zones that are pilot areas on ``on``, each annotated with the membership active that day.
+
+    ``zone.current_memberships`` holds the active membership (a list of one, since memberships of a
+    zone never overlap).
+    """
+    active = BatchMembership.objects.active_on(on).select_related("batch")
+    return (
+        Zone.objects.pilot_areas_on(on)
+        .select_related("prefecture")
+        .prefetch_related(Prefetch("memberships", queryset=active, to_attr="current_memberships"))
+        .order_by("prefecture__code", "slug")
+    )
+
+
+def list_memberships(*, batch: Batch | None = None) -> QuerySet[BatchMembership]:
+    memberships = BatchMembership.objects.select_related("zone", "zone__prefecture", "batch")
+    if batch is not None:
+        memberships = memberships.filter(batch=batch)
+    return memberships.order_by("batch__number", "zone__prefecture__code", "zone__slug")
+
+
+@dataclass(frozen=True)
+class ProgrammeShape:
+    """The programme's shape on a date, computed from memberships and zones.
+
+    Counts are of pilot areas active on ``on``; ``new_areas_included`` compares pilot new areas
+    with every new area in the registry.
+    """
+
+    on: datetime.date
+    batches: int
+    pilot_areas: int
+    prefectures_covered: int
+    prefectures_total: int
+    areas_per_prefecture: dict[str, int]
+    prefecture_names: dict[str, tuple[str, str]]
+    areas_per_batch: dict[int, int]
+    by_level: dict[str, int]
+    by_kind: dict[str, int]
+    new_areas_included: int
+    new_areas_total: int
+    illustrative_records: int = field(default=0)
+
+    @property
+    def new_areas_share(self) -> float | None:
+        return self.new_areas_included / self.new_areas_total if self.new_areas_total else None
+
+
+def get_programme_shape(*, on: datetime.date) -> ProgrammeShape:
+    pilot_areas = list(list_pilot_areas(on=on))
+    per_prefecture = Counter(zone.prefecture.code for zone in pilot_areas)
+    names = {
+        zone.prefecture.code: (zone.prefecture.name_zh, zone.prefecture.name_en)
+        for zone in pilot_areas
+    }
+    per_batch = Counter(zone.current_memberships[0].batch.number for zone in pilot_areas)
+    new_areas_total = Zone.objects.filter(kind=Zone.Kind.NEW_AREA).count()
+    return ProgrammeShape(
+        on=on,
+        batches=len(per_batch),
+        pilot_areas=len(pilot_areas),
+        prefectures_covered=len(per_prefecture),
+        prefectures_total=list_prefectures().count(),
+        areas_per_prefecture=dict(
+            sorted(per_prefecture.items(), key=lambda item: (-item[1], item[0]))
+        ),
+        prefecture_names=names,
+        areas_per_batch=dict(sorted(per_batch.items())),
+        by_level=dict(sorted(Counter(zone.level or "unconfirmed" for zone in pilot_areas).items())),
+        by_kind=dict(sorted(Counter(zone.kind for zone in pilot_areas).items())),
+        new_areas_included=sum(1 for zone in pilot_areas if zone.kind == Zone.Kind.NEW_AREA),
+        new_areas_total=new_areas_total,
+        illustrative_records=sum(1 for zone in pilot_areas if zone.is_illustrative)
+        + sum(
+            1
+            for zone in pilot_areas
+            if zone.current_memberships[0].is_illustrative
+            or zone.current_memberships[0].batch.is_illustrative
+        ),
+    )
