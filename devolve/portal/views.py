@@ -14,7 +14,7 @@ from devolve.matters.filters import MatterFilter
 from devolve.matters.selectors import list_matters
 from devolve.matters.tables import MatterTable
 from devolve.regions import selectors
-from devolve.regions.filters import ZoneFilter
+from devolve.regions.filters import PilotAreaFilter
 from devolve.regions.models import Zone
 from devolve.regions.tables import PilotAreaTable
 
@@ -75,7 +75,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 @require_GET
 def pilot_area_list(request: HttpRequest) -> HttpResponse:
     on, date_error = _date_from_query(request)
-    filterset = ZoneFilter(request.GET or None, queryset=selectors.list_pilot_areas(on=on))
+    filterset = PilotAreaFilter(request.GET or None, queryset=selectors.list_pilot_areas(on=on))
     zones = (
         filterset.qs
         if filterset.is_bound and filterset.is_valid()

@@ -1,11 +1,14 @@
 """FilterSets shared by the portal lists and the API."""
 
+import datetime
+
 import django_filters
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.forms import apply_design_system
-from devolve.regions.models import Batch, Division, Zone
+from devolve.regions.models import Batch, BatchMembership, Division, Zone
 
 
 class ZoneFilter(django_filters.FilterSet):
@@ -42,3 +45,25 @@ class ZoneFilter(django_filters.FilterSet):
 
     def filter_level(self, queryset: QuerySet[Zone], name: str, value: str) -> QuerySet[Zone]:
         return queryset.filter(level="" if value == "unconfirmed" else value)
+
+
+class PilotAreaFilter(ZoneFilter):
+    """Filters pilot areas on a date: ``batch`` means the batch of the membership active on the
+    date given by the request's ``on`` parameter (today when absent or malformed), not any batch
+    the zone was ever in."""
+
+    batch = django_filters.ModelChoiceFilter(
+        label=_("Batch"),
+        queryset=Batch.objects.order_by("number"),
+        to_field_name="number",
+        empty_label=_("All batches"),
+        method="filter_batch",
+    )
+
+    def filter_batch(self, queryset: QuerySet[Zone], name: str, value: Batch) -> QuerySet[Zone]:
+        try:
+            on = datetime.date.fromisoformat(str(self.data.get("on", "")).strip())
+        except ValueError:
+            on = timezone.localdate()
+        active = BatchMembership.objects.active_on(on).filter(batch=value)
+        return queryset.filter(pk__in=active.values("zone_id"))

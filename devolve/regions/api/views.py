@@ -23,7 +23,7 @@ from devolve.regions.api.serializers import (
     ZoneInput,
     ZoneOutput,
 )
-from devolve.regions.filters import ZoneFilter
+from devolve.regions.filters import PilotAreaFilter, ZoneFilter
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 
 
@@ -105,7 +105,7 @@ class PilotAreaViewSet(viewsets.ReadOnlyModelViewSet[Zone]):
 
     serializer_class = PilotAreaOutput
     lookup_field = "slug"
-    filterset_class = ZoneFilter
+    filterset_class = PilotAreaFilter
 
     def get_queryset(self) -> QuerySet[Zone]:
         return selectors.list_pilot_areas(on=_on_date(self.request))
