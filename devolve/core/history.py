@@ -41,8 +41,7 @@ class ChangeRecord:
 _CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
 
 
-def _field_changes(record: Any) -> list[FieldChange]:
-    previous = record.prev_record
+def _field_changes(record: Any, previous: Any) -> list[FieldChange]:
     if previous is None:
         return []
     delta = record.diff_against(previous)
@@ -52,27 +51,44 @@ def _field_changes(record: Any) -> list[FieldChange]:
     ]
 
 
+def _previous_rows(model: type[models.Model], rows: list[Any]) -> dict[int, Any]:
+    """Map each history row's id to the row before it for the same object, in one query."""
+    object_ids = {row.id for row in rows}
+    history = model.history.filter(id__in=object_ids).order_by("id", "history_date", "history_id")  # type: ignore[attr-defined]
+    previous: dict[int, Any] = {}
+    latest_by_object: dict[int, Any] = {}
+    for row in history:
+        previous[row.history_id] = latest_by_object.get(row.id)
+        latest_by_object[row.id] = row
+    return previous
+
+
 def list_recent_changes(
     *, models_with_history: list[type[models.Model]], limit: int = 100, object_id: int | None = None
 ) -> list[ChangeRecord]:
-    """The latest history rows of the given models, newest first, with field-by-field changes."""
-    rows: list[Any] = []
+    """The latest history rows of the given models, newest first, with field-by-field changes.
+
+    Two queries per model: the latest rows, and the rows before them for the diff.
+    """
+    records: list[ChangeRecord] = []
     for model in models_with_history:
         history = model.history.select_related("history_user")  # type: ignore[attr-defined]
         if object_id is not None:
             history = history.filter(id=object_id)
-        rows.extend(history.order_by("-history_date")[:limit])
-    rows.sort(key=lambda row: row.history_date, reverse=True)
-    return [
-        ChangeRecord(
-            changed_at=row.history_date,
-            actor=row.history_user.get_username() if row.history_user else "system",
-            model=str(row.instance_type._meta.verbose_name),
-            object_id=row.id,
-            object_label=str(row.instance)[:120],
-            change_type=_CHANGE_TYPES.get(row.history_type, row.history_type),
-            reason=row.history_change_reason or "",
-            changes=_field_changes(row),
+        rows = list(history.order_by("-history_date", "-history_id")[:limit])
+        previous = _previous_rows(model, rows)
+        records.extend(
+            ChangeRecord(
+                changed_at=row.history_date,
+                actor=row.history_user.get_username() if row.history_user else "system",
+                model=str(model._meta.verbose_name),
+                object_id=row.id,
+                object_label=str(row.instance)[:120],
+                change_type=_CHANGE_TYPES.get(row.history_type, row.history_type),
+                reason=row.history_change_reason or "",
+                changes=_field_changes(row, previous.get(row.history_id)),
+            )
+            for row in rows
         )
-        for row in rows[:limit]
-    ]
+    records.sort(key=lambda record: record.changed_at, reverse=True)
+    return records[:limit]

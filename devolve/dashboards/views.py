@@ -13,14 +13,24 @@ from devolve.core.errors import DomainError
 from devolve.core.history import list_recent_changes
 from devolve.core.models import AuditEvent
 from devolve.matters.forms import MatterForm
-from devolve.matters.models import Department, Matter
+from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.selectors import access_matter_for_change, list_matters_changeable_by
 from devolve.matters.services import update_matter
 from devolve.regions.forms import BatchMembershipForm, ZoneForm
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.regions.services import add_zone_to_batch, register_zone
 
-AUDITED_MODELS = [Zone, Batch, BatchMembership, Division, Department, Matter, User]
+AUDITED_MODELS = [
+    Zone,
+    Batch,
+    BatchMembership,
+    Division,
+    Department,
+    Matter,
+    MatterType,
+    AuthorizationMode,
+    User,
+]
 
 
 def _show_domain_error(form: Form, error: DomainError) -> None:

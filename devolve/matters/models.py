@@ -16,6 +16,7 @@ class MatterType(models.Model):
         _("administrative power"), help_text=_("False only for public service.")
     )
     sort_order = models.PositiveSmallIntegerField(_("order"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_order"]
@@ -44,6 +45,7 @@ class AuthorizationMode(models.Model):
     description_zh = models.TextField(_("description (Chinese)"))
     description_en = models.TextField(_("description (English)"))
     sort_order = models.PositiveSmallIntegerField(_("order"))
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["sort_order"]
