@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 def mark_change(instance: models.Model, *, actor: models.Model | None, reason: str = "") -> None:
@@ -38,7 +39,7 @@ class ChangeRecord:
     changes: list[FieldChange]
 
 
-_CHANGE_TYPES = {"+": "created", "~": "changed", "-": "deleted"}
+_CHANGE_TYPES = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 
 
 def _field_changes(record: Any, previous: Any) -> list[FieldChange]:
@@ -80,11 +81,11 @@ def list_recent_changes(
         records.extend(
             ChangeRecord(
                 changed_at=row.history_date,
-                actor=row.history_user.get_username() if row.history_user else "system",
+                actor=row.history_user.get_username() if row.history_user else str(_("system")),
                 model=str(model._meta.verbose_name),
                 object_id=row.id,
                 object_label=str(row.instance)[:120],
-                change_type=_CHANGE_TYPES.get(row.history_type, row.history_type),
+                change_type=str(_CHANGE_TYPES.get(row.history_type, row.history_type)),
                 reason=row.history_change_reason or "",
                 changes=_field_changes(row, previous.get(row.history_id)),
             )

@@ -11,10 +11,15 @@ class MatterForm(DesignSystemForm):
     name_en = forms.CharField(label=_("Name (English)"), max_length=300, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=Matter.Kind.choices)
     matter_type = forms.ModelChoiceField(
-        label=_("Matter type"), queryset=MatterType.objects.order_by("sort_order"), required=False
+        label=_("Matter type"),
+        queryset=MatterType.objects.order_by("sort_order"),
+        required=False,
+        empty_label=_("None (support matter)"),
     )
     competent_department = forms.ModelChoiceField(
-        label=_("Competent department"), queryset=Department.objects.order_by("code")
+        label=_("Competent department"),
+        queryset=Department.objects.order_by("code"),
+        empty_label=_("Choose a department"),
     )
     legal_basis = forms.CharField(
         label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 3})

@@ -3,6 +3,8 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from devolve.core.i18n import in_current_language
+
 
 class MatterType(models.Model):
     """A type of matter in the national catalogue of government service matters (事项类型): the
@@ -24,7 +26,7 @@ class MatterType(models.Model):
         verbose_name_plural = _("matter types")
 
     def __str__(self) -> str:
-        return self.name_zh
+        return in_current_language(zh=self.name_zh, en=self.name_en)
 
 
 class AuthorizationMode(models.Model):
@@ -53,7 +55,7 @@ class AuthorizationMode(models.Model):
         verbose_name_plural = _("authorization modes")
 
     def __str__(self) -> str:
-        return self.name_zh
+        return in_current_language(zh=self.name_zh, en=self.name_en)
 
 
 class Department(models.Model):
@@ -72,7 +74,7 @@ class Department(models.Model):
         verbose_name_plural = _("departments")
 
     def __str__(self) -> str:
-        return self.name_zh
+        return in_current_language(zh=self.name_zh, en=self.name_en)
 
 
 class Matter(models.Model):
@@ -155,4 +157,4 @@ class Matter(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name_zh}".strip()
+        return f"{self.code} {in_current_language(zh=self.name_zh, en=self.name_en)}".strip()

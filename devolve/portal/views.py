@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from devolve.core.htmx import render_page_or_partial
-from devolve.core.templatetags.devolve import in_current_language
+from devolve.core.i18n import in_current_language
 from devolve.matters.filters import MatterFilter
 from devolve.matters.selectors import list_matters
 from devolve.matters.tables import MatterTable

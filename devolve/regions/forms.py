@@ -37,7 +37,10 @@ class BatchMembershipForm(DesignSystemForm):
         to_field_name="slug",
     )
     batch = forms.ModelChoiceField(
-        label=_("Batch"), queryset=Batch.objects.order_by("number"), to_field_name="number"
+        label=_("Batch"),
+        queryset=Batch.objects.order_by("number"),
+        to_field_name="number",
+        empty_label=_("Choose a batch"),
     )
     joined_on = forms.DateField(
         label=_("Joined on"), widget=forms.DateInput(attrs={"type": "date"})

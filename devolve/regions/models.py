@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from devolve.core.i18n import in_current_language
 from devolve.regions import rules
 
 
@@ -64,7 +65,7 @@ class Division(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name_zh} {self.name_en}"
+        return in_current_language(zh=self.name_zh, en=self.name_en)
 
     def clean(self) -> None:
         level = rules.division_level_for_code(self.code)
@@ -77,7 +78,7 @@ class Division(models.Model):
             raise ValidationError(
                 {
                     "level": _("Code %(code)s denotes a %(level)s.")
-                    % {"code": self.code, "level": level}
+                    % {"code": self.code, "level": self.Level(level).label}
                 }
             )
         parent_code = rules.parent_code_for(self.code)
@@ -171,7 +172,7 @@ class Zone(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name_zh
+        return in_current_language(zh=self.name_zh, en=self.name_en)
 
     def get_absolute_url(self) -> str:
         return reverse("portal:zone_detail", kwargs={"slug": self.slug})

@@ -6,7 +6,8 @@ import re
 
 # GB/T 2260: two digits province, two prefecture, two county. The first digit is 1–8 (regions of
 # China); a province code ends in 0000, a prefecture-level code in 00.
-DIVISION_CODE = re.compile(r"^[1-8]\d{5}$")
+# ASCII digits only (\d would accept full-width ones); fullmatch, since $ allows a trailing newline.
+DIVISION_CODE = re.compile(r"[1-8][0-9]{5}")
 
 PROVINCE = "province"
 PREFECTURE = "prefecture"
@@ -25,7 +26,7 @@ def division_level_for_code(code: str) -> str | None:
     >>> [division_level_for_code(code) for code in ("510104", "51010", "510099")]
     ['county', None, None]
     """
-    if not DIVISION_CODE.match(code):
+    if not DIVISION_CODE.fullmatch(code):
         return None
     if code[2:] == "0000":
         return PROVINCE

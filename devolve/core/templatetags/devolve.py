@@ -1,7 +1,8 @@
 """Template helpers available in every template (registered as a builtin)."""
 
 from django import template
-from django.utils.translation import get_language
+
+from devolve.core.i18n import in_current_language
 
 register = template.Library()
 
@@ -17,13 +18,6 @@ def localized(instance: object, field: str) -> str:
         zh=str(getattr(instance, f"{field}_zh", "") or ""),
         en=str(getattr(instance, f"{field}_en", "") or ""),
     )
-
-
-def in_current_language(*, zh: str, en: str) -> str:
-    """The English text on English pages, the Chinese otherwise; the other one if it is empty."""
-    if (get_language() or "zh-hans").lower().startswith("en"):
-        return en or zh
-    return zh or en
 
 
 @register.filter

@@ -11,7 +11,8 @@ function barChart(element, series) {
   });
   chart.setOption({
     animation: false,
-    aria: { enabled: true },
+    // ECharts would describe the chart in the browser's language; use the page's own label.
+    aria: { enabled: true, label: { description: element.getAttribute("aria-label") } },
     grid: { left: 8, right: 16, top: 24, bottom: 8, containLabel: true },
     tooltip: { trigger: "axis" },
     xAxis: { type: "value", minInterval: 1 },
