@@ -27,16 +27,16 @@ def main() -> None:
     os.environ["DEVOLVE_DATA_DIR"] = data_dir
     os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django  # noqa: PLC0415
+    import django
 
     django.setup()
-    from django.core.management import call_command  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
-    from django.test.utils import setup_test_environment  # noqa: PLC0415
-    from django.utils import timezone  # noqa: PLC0415
+    from django.core.management import call_command
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
 
-    from devolve.demo.seed import seed  # noqa: PLC0415
-    from devolve.regions.selectors import get_programme_shape  # noqa: PLC0415
+    from devolve.demo.seed import seed
+    from devolve.regions.selectors import get_programme_shape
 
     setup_test_environment()
     call_command("migrate", verbosity=0)
@@ -49,10 +49,10 @@ def main() -> None:
         "pilot areas API": lambda: client.get("/api/v1/pilot-areas/"),
         "programme shape": lambda: get_programme_shape(on=timezone.localdate()),
     }
-    print(f"{'baseline (sign-in page)':<28} {baseline * 1000:8.2f} ms   1.00×")  # noqa: T201
+    print(f"{'baseline (sign-in page)':<28} {baseline * 1000:8.2f} ms   1.00x")  # noqa: T201
     for name, action in cases.items():
         seconds = median_seconds(action, repeat=50)
-        print(f"{name:<28} {seconds * 1000:8.2f} ms {seconds / baseline:6.2f}×")  # noqa: T201
+        print(f"{name:<28} {seconds * 1000:8.2f} ms {seconds / baseline:6.2f}x")  # noqa: T201
 
 
 if __name__ == "__main__":

@@ -23,6 +23,6 @@ writeFileSync(join(dist, "devolve.css"), css.css);
 
 cpSync(join(modules, "echarts", "dist", "echarts.min.js"), join(dist, "echarts.min.js"));
 cpSync(join(modules, "govuk-frontend", "dist", "govuk", "govuk-frontend.min.js"), join(dist, "govuk-frontend.min.js"));
-// The GDS Transport fonts are licensed for GOV.UK only: copy the images, not the fonts.
-cpSync(join(modules, "govuk-frontend", "dist", "govuk", "assets", "images"), join(dist, "govuk", "assets", "images"), { recursive: true });
+// Neither the GDS Transport fonts nor the crown images may be used outside GOV.UK, so no
+// design-system asset files are copied: the stylesheet and the component script are enough.
 console.log(`assets built in ${dist}`);

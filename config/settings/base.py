@@ -4,7 +4,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str, persistent_secret_key
 
@@ -30,7 +29,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "devolve.core",
     "devolve.accounts",
     "devolve.regions",
@@ -47,6 +46,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "devolve.core.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -71,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "devolve.core.context_processors.programme",
             ],
             "builtins": ["devolve.core.templatetags.devolve"],
         },
@@ -182,4 +183,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
 }
 
-PROGRAMME_NAME = _("Integrated authorization reform")
+# The programme this deployment runs; the code is the same for any province's reform.
+PROGRAMME_NAME_ZH = env_str("DEVOLVE_PROGRAMME_NAME_ZH", "四川省集成授权改革")
+PROGRAMME_NAME_EN = env_str("DEVOLVE_PROGRAMME_NAME_EN", "Sichuan integrated authorization reform")

@@ -3,8 +3,11 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from devolve.api.views import api_root
+
 app_name = "api"
 urlpatterns = [
+    path("", api_root, name="root"),
     path("", include("devolve.regions.api.urls")),
     path("", include("devolve.matters.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from devolve.accounts.models import User
 from devolve.core.errors import DomainError
 from devolve.core.history import list_recent_changes
-from devolve.core.models import AuditEvent
+from devolve.core.selectors import list_audit_events
 from devolve.matters.forms import MatterForm
 from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.selectors import access_matter_for_change, list_matters_changeable_by
@@ -108,7 +108,7 @@ def batch_membership_create(request: HttpRequest) -> HttpResponse:
 @permission_required("accounts.view_audit", raise_exception=True)
 def audit_event_list(request: HttpRequest) -> HttpResponse:
     context = {
-        "events": AuditEvent.objects.select_related("actor")[:200],
+        "events": list_audit_events(limit=200),
         "changes": list_recent_changes(models_with_history=AUDITED_MODELS, limit=100),
     }
     return render(request, "dashboards/audit_event_list.html", context)

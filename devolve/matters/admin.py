@@ -82,25 +82,14 @@ class DepartmentAdmin(ProgrammeAdmin):
 
 
 @admin.register(MatterType)
-class MatterTypeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class MatterTypeAdmin(ProgrammeAdmin):
+    """Reference data from a data migration: read-only."""
+
     list_display = ["sort_order", "code", "name_zh", "name_en", "is_administrative_power"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: MatterType | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: MatterType | None = None) -> bool:
-        return False
-
-    def has_view_permission(self, request: HttpRequest, obj: MatterType | None = None) -> bool:
-        return request.user.is_active and request.user.is_staff
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_active and request.user.is_staff
 
 
 @admin.register(AuthorizationMode)
-class AuthorizationModeAdmin(MatterTypeAdmin):
+class AuthorizationModeAdmin(ProgrammeAdmin):
+    """Reference data from a data migration: read-only."""
+
     list_display = ["sort_order", "code", "name_zh", "name_en"]

@@ -102,3 +102,8 @@ class PilotAreaOutput(ZoneOutput):
 
     def get_joined_on(self, zone: Zone) -> str:
         return str(zone.current_memberships[0].joined_on.isoformat())  # type: ignore[attr-defined]
+
+
+class MembershipEndInput(serializers.Serializer[BatchMembership]):
+    left_on = serializers.DateField()
+    reason = serializers.CharField()

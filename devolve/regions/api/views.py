@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -17,6 +18,7 @@ from devolve.regions.api.serializers import (
     BatchInput,
     BatchOutput,
     DivisionOutput,
+    MembershipEndInput,
     MembershipInput,
     MembershipOutput,
     PilotAreaOutput,
@@ -79,6 +81,19 @@ class BatchMembershipViewSet(
         payload.is_valid(raise_exception=True)
         membership = services.add_zone_to_batch(added_by=request.user, **payload.validated_data)  # type: ignore[arg-type]
         return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=MembershipEndInput, responses={200: MembershipOutput})
+    @action(detail=True, methods=["post"])
+    def end(self, request: Request, pk: str | None = None) -> Response:
+        """Record that the zone leaves the batch on ``left_on`` (a reason is required)."""
+        payload = MembershipEndInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        membership = services.end_membership(
+            membership=self.get_object(),
+            ended_by=request.user,
+            **payload.validated_data,  # type: ignore[arg-type]
+        )
+        return Response(MembershipOutput(membership).data)
 
 
 def _on_date(request: Request) -> datetime.date:
