@@ -39,6 +39,7 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="users",
+        limit_choices_to={"level": "prefecture"},
         help_text=_("Required for prefecture users; their scope."),
     )
     zone = models.ForeignKey(
@@ -63,6 +64,7 @@ class User(AbstractUser):
                 condition=Q(role="department", department__isnull=False)
                 | (~Q(role="department") & Q(department__isnull=True)),
                 name="user_department_scope_matches_role",
+                violation_error_code="scope_mismatch",
                 violation_error_message=_(
                     "A department user needs a department; other roles have none."
                 ),
@@ -71,6 +73,7 @@ class User(AbstractUser):
                 condition=Q(role="prefecture", prefecture__isnull=False)
                 | (~Q(role="prefecture") & Q(prefecture__isnull=True)),
                 name="user_prefecture_scope_matches_role",
+                violation_error_code="scope_mismatch",
                 violation_error_message=_(
                     "A prefecture user needs a prefecture; other roles have none."
                 ),
@@ -79,6 +82,7 @@ class User(AbstractUser):
                 condition=Q(role="pilot_area", zone__isnull=False)
                 | (~Q(role="pilot_area") & Q(zone__isnull=True)),
                 name="user_zone_scope_matches_role",
+                violation_error_code="scope_mismatch",
                 violation_error_message=_("A pilot area user needs a zone; other roles have none."),
             ),
             models.CheckConstraint(

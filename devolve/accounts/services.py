@@ -1,8 +1,12 @@
 """Creating and changing users. Scope objects come in as model instances from their own apps."""
 
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
+from devolve.accounts.permissions import is_office
+from devolve.core.errors import NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
 
@@ -21,7 +25,15 @@ def create_user(
     zone: models.Model | None = None,
     is_staff: bool = False,
 ) -> User:
-    """Create a user with a role and scope; ``full_clean`` reports a scope that does not fit."""
+    """Create a user with a role and scope.
+
+    Only the reform office (or the system, ``created_by=None``) creates users. Raises
+    ``NotAllowed`` for anyone else, and ``DomainError`` when the input does not fit:
+    ``scope_mismatch`` (role and scope), ``duplicate`` (username), ``invalid`` (anything else,
+    such as a prefecture scope that is not a prefecture).
+    """
+    if created_by is not None and not is_office(created_by):
+        raise NotAllowed(_("Only the reform office may create users."))
     user = User(
         username=username,
         role=role,
@@ -36,7 +48,10 @@ def create_user(
         user.set_password(password)
     else:
         user.set_unusable_password()
-    user.full_clean()
+    try:
+        user.full_clean()
+    except ValidationError as error:
+        raise domain_error_from_validation(error) from error
     mark_change(user, actor=created_by, reason="user created")
     user.save()
     record_event(actor=created_by, action="user.created", target=user, details={"role": role})

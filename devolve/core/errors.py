@@ -1,6 +1,6 @@
 """Errors that services raise. Each carries a stable code that pages and the API report."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 
 
@@ -29,3 +29,32 @@ class NotAllowed(DomainError, PermissionDenied):
 
     def __init__(self, message: str | Promise) -> None:
         super().__init__("not_allowed", message)
+
+
+# Codes Django's field and model validation use for malformed input; callers see "invalid".
+_DJANGO_INPUT_CODES = frozenset(
+    {"invalid", "invalid_choice", "blank", "null", "required", "max_length", "min_length",
+     "max_value", "min_value", "max_digits", "max_decimal_places", "max_whole_digits",
+     "invalid_date", "constraint_violated"}
+)  # fmt: skip
+_DUPLICATE_CODES = frozenset({"unique", "unique_together", "unique_for_date"})
+
+
+def domain_error_from_validation(error: ValidationError) -> DomainError:
+    """The first problem of a ``full_clean()`` failure as a ``DomainError`` with a stable code.
+
+    Uniqueness becomes ``duplicate``; Django's input codes become ``invalid``; a code a model
+    set on purpose in ``clean()`` or on a constraint (``invalid_division_code``) is kept.
+    """
+    if hasattr(error, "error_dict"):
+        field, errors = next(iter(error.error_dict.items()))
+    else:
+        field, errors = "__all__", error.error_list
+    first = errors[0]
+    message = first.messages[0] if hasattr(first, "messages") else str(first)
+    code = first.code or "invalid"
+    if code in _DUPLICATE_CODES:
+        code = "duplicate"
+    elif code in _DJANGO_INPUT_CODES:
+        code = "invalid"
+    return DomainError(code, message, field=None if field == "__all__" else field)

@@ -140,6 +140,7 @@ class Matter(models.Model):
                 fields=["code"],
                 condition=~Q(code=""),
                 name="matter_code_unique",
+                violation_error_code="duplicate",
                 violation_error_message=_("Another matter already has this code."),
             ),
             models.CheckConstraint(

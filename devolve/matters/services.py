@@ -11,7 +11,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
-from devolve.core.errors import DomainError, NotAllowed
+from devolve.accounts.permissions import is_office
+from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
 from devolve.matters.models import Department, Matter, MatterType
@@ -47,12 +48,25 @@ def _check_matter(matter: Matter) -> None:
             _("A sub-item belongs to a main item of the same department."),
             field="parent",
         )
+    if matter.parent is not None and _parent_chain_reaches(matter.parent, matter):
+        raise DomainError(
+            "wrong_parent", _("A matter cannot be a sub-item of its own sub-item."), field="parent"
+        )
     try:
         matter.full_clean()
     except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        code = "duplicate" if "code" in error.message_dict else "invalid"
-        raise DomainError(code, messages[0], field=None if field == "__all__" else field) from error
+        raise domain_error_from_validation(error) from error
+
+
+def _parent_chain_reaches(parent: Matter, matter: Matter) -> bool:
+    seen: set[int] = set()
+    current: Matter | None = parent
+    while current is not None and current.pk not in seen:
+        if matter.pk is not None and current.pk == matter.pk:
+            return True
+        seen.add(current.pk)
+        current = current.parent
+    return False
 
 
 @transaction.atomic
@@ -109,7 +123,7 @@ def create_department(
     is_illustrative: bool = False,
     source: str = "",
 ) -> Department:
-    if created_by is not None and created_by.role != User.Role.OFFICE:
+    if created_by is not None and not is_office(created_by):
         raise NotAllowed(_("Only the reform office may add departments."))
     department = Department(
         code=code, name_zh=name_zh, name_en=name_en, is_illustrative=is_illustrative, source=source
@@ -117,10 +131,7 @@ def create_department(
     try:
         department.full_clean()
     except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        raise DomainError(
-            "duplicate" if field in {"code", "name_zh"} else "invalid", messages[0], field=field
-        ) from error
+        raise domain_error_from_validation(error) from error
     mark_change(department, actor=created_by, reason="department added")
     department.save()
     record_event(actor=created_by, action="department.created", target=department)

@@ -2,13 +2,18 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from devolve.core.i18n import in_current_language
 from devolve.regions import rules
+
+
+def _field_error(field: str, message: str, *, code: str) -> ValidationError:
+    # A dict of messages drops ``code``; wrap each message so services can report the code.
+    return ValidationError({field: ValidationError(message, code=code)})
 
 
 class Division(models.Model):
@@ -70,37 +75,34 @@ class Division(models.Model):
     def clean(self) -> None:
         level = rules.division_level_for_code(self.code)
         if level is None:
-            raise ValidationError(
-                {"code": _("%(code)s is not a valid GB/T 2260 code.") % {"code": self.code}},
+            raise _field_error(
+                "code",
+                _("%(code)s is not a valid GB/T 2260 code.") % {"code": self.code},
                 code="invalid_division_code",
             )
         if level != self.level:
-            raise ValidationError(
-                {
-                    "level": _("Code %(code)s denotes a %(level)s.")
-                    % {"code": self.code, "level": self.Level(level).label}
-                }
+            raise _field_error(
+                "level",
+                _("Code %(code)s denotes a %(level)s.")
+                % {"code": self.code, "level": self.Level(level).label},
+                code="wrong_level",
             )
         parent_code = rules.parent_code_for(self.code)
         if parent_code and (self.parent is None or self.parent.code != parent_code):
-            raise ValidationError(
-                {
-                    "parent": _("The parent of %(code)s must be division %(parent)s.")
-                    % {"code": self.code, "parent": parent_code}
-                },
+            raise _field_error(
+                "parent",
+                _("The parent of %(code)s must be division %(parent)s.")
+                % {"code": self.code, "parent": parent_code},
                 code="wrong_parent",
             )
 
 
 class ZoneQuerySet(models.QuerySet["Zone"]):
     def pilot_areas_on(self, on: datetime.date) -> "ZoneQuerySet":
-        return (
-            self.filter(
-                memberships__joined_on__lte=on,
-            )
-            .filter(Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=on))
-            .distinct()
-        )
+        # One subquery: two filter() calls on the relation would join it twice and match a zone
+        # whose earlier membership started before ``on`` and later one ends after it.
+        active = BatchMembership.objects.active_on(on).filter(zone=OuterRef("pk"))
+        return self.filter(Exists(active))
 
 
 class Zone(models.Model):
@@ -179,11 +181,10 @@ class Zone(models.Model):
 
     def clean(self) -> None:
         if self.prefecture_id and self.prefecture.level != Division.Level.PREFECTURE:
-            raise ValidationError(
-                {
-                    "prefecture": _("%(division)s is not a prefecture-level division.")
-                    % {"division": self.prefecture.code}
-                },
+            raise _field_error(
+                "prefecture",
+                _("%(division)s is not a prefecture-level division.")
+                % {"division": self.prefecture.code},
                 code="not_a_prefecture",
             )
 

@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
-from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
 from devolve.regions import rules
@@ -31,13 +31,7 @@ def _validate(instance: Division | Zone | Batch | BatchMembership) -> None:
     try:
         instance.full_clean()
     except ValidationError as error:
-        field, messages = next(iter(error.message_dict.items()))
-        code = "invalid"
-        for item in error.error_dict.get(field, []) if hasattr(error, "error_dict") else []:
-            code = item.code or code
-        if code == "unique":
-            code = "duplicate"
-        raise DomainError(code, messages[0], field=None if field == "__all__" else field) from error
+        raise domain_error_from_validation(error) from error
 
 
 def _prefecture_by_code(code: str) -> Division:

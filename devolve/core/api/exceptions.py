@@ -2,12 +2,14 @@
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import status
+from django.http import Http404
+from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from devolve.core.errors import DomainError
+from devolve.core.errors import DomainError, domain_error_from_validation
 
 
 def domain_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
@@ -19,14 +21,25 @@ def domain_exception_handler(exc: Exception, context: dict[str, Any]) -> Respons
     if isinstance(exc, DjangoValidationError):
         return Response(
             {
-                "code": "invalid",
+                "code": domain_error_from_validation(exc).code,
                 "detail": exc.message_dict if hasattr(exc, "error_dict") else exc.messages,
             },
-            status=status.HTTP_400_BAD_REQUEST,
+            status=400,
         )
+    # Convert Django's own exceptions first, so their DRF codes (not_found, permission_denied)
+    # are the ones reported.
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(str(exc) or None)
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied(str(exc) or None)
     response = exception_handler(exc, context)
-    if response is not None and isinstance(response.data, dict) and "code" not in response.data:
-        codes = exc.get_codes() if hasattr(exc, "get_codes") else None
+    if response is None:
+        return None
+    codes = exc.get_codes() if isinstance(exc, exceptions.APIException) else None
+    if isinstance(response.data, dict) and "detail" in response.data and len(response.data) == 1:
         code = codes if isinstance(codes, str) else "invalid"
-        response.data = {"code": code, "detail": response.data.get("detail", response.data)}
+        response.data = {"code": code, "detail": response.data["detail"]}
+    else:
+        # Serializer errors: field → messages; keep them whole under "detail".
+        response.data = {"code": "invalid", "detail": response.data}
     return response
