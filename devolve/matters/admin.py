@@ -3,13 +3,15 @@ the catalogue services, so the admin records history and audit events like every
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.forms import ModelForm
 from django.http import HttpRequest
 
 from devolve.accounts.admin import ProgrammeAdmin
 from devolve.accounts.models import User
+from devolve.core.errors import DomainError
 from devolve.matters import services
 from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.permissions import can_add_matter_for, can_change_matter
@@ -28,6 +30,32 @@ EDITABLE_FIELDS = [
 ]
 
 
+class MatterAdminForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Runs the catalogue service's checks while the form can still show them as errors."""
+
+    class Meta:
+        model = Matter
+        fields = EDITABLE_FIELDS
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        candidate = Matter(
+            pk=self.instance.pk,
+            **{name: cleaned.get(name) for name in EDITABLE_FIELDS if name in cleaned},
+        )
+        # An existing matter must not collide with itself in the uniqueness checks.
+        candidate._state.adding = self.instance._state.adding
+        try:
+            services.validate_matter(candidate)
+        except DomainError as error:
+            raise ValidationError(
+                {error.field: str(error.message)}
+                if error.field in self.fields
+                else str(error.message)
+            ) from error
+        return cleaned
+
+
 @admin.register(Matter)
 class MatterAdmin(ProgrammeAdmin):
     list_display = [
@@ -41,6 +69,7 @@ class MatterAdmin(ProgrammeAdmin):
     list_filter = ["kind", "matter_type", "competent_department"]
     search_fields = ["code", "name_zh", "name_en"]
     fields = EDITABLE_FIELDS
+    form = MatterAdminForm
 
     def can_change(self, user: Any, obj: models.Model | None) -> bool:
         if obj is None:
@@ -49,16 +78,17 @@ class MatterAdmin(ProgrammeAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         user = request.user
-        if (
-            db_field.name == "competent_department"
-            and isinstance(user, User)
-            and user.role == User.Role.DEPARTMENT
-        ):
-            kwargs["queryset"] = Department.objects.filter(pk=user.department_id)
+        if isinstance(user, User) and user.role == User.Role.DEPARTMENT:
+            if db_field.name == "competent_department":
+                kwargs["queryset"] = Department.objects.filter(pk=user.department_id)
+            elif db_field.name == "parent":
+                kwargs["queryset"] = Matter.objects.filter(
+                    competent_department_id=user.department_id
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(
-        self, request: HttpRequest, obj: Matter, form: "ModelForm[Matter]", change: bool
+        self, request: HttpRequest, obj: Matter, form: "forms.ModelForm[Matter]", change: bool
     ) -> None:
         values = {
             name: form.cleaned_data[name] for name in EDITABLE_FIELDS if name in form.cleaned_data

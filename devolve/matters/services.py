@@ -32,7 +32,8 @@ class MatterFields(TypedDict, total=False):
     source: str
 
 
-def _check_matter(matter: Matter) -> None:
+def validate_matter(matter: Matter) -> None:
+    """Raise the ``DomainError`` a save of ``matter`` would meet; writes nothing."""
     if matter.kind == Matter.Kind.POWER and matter.matter_type is None:
         raise DomainError("type_required", _("A power needs a matter type."), field="matter_type")
     if matter.kind == Matter.Kind.SUPPORT and matter.matter_type is not None:
@@ -77,7 +78,7 @@ def create_matter(
     if created_by is not None and not can_add_matter_for(created_by, department):
         raise NotAllowed(_("You may add matters only for your own department."))
     matter = Matter(**fields)
-    _check_matter(matter)
+    validate_matter(matter)
     mark_change(matter, actor=created_by, reason=reason)
     matter.save()
     record_event(actor=created_by, action="matter.created", target=matter, reason=reason)
@@ -97,7 +98,7 @@ def update_matter(
         setattr(matter, name, value)
     if updated_by is not None and not can_change_matter(updated_by, matter):
         raise NotAllowed(_("You may not hand a matter to another department."))
-    _check_matter(matter)
+    validate_matter(matter)
     changed = {
         name: [str(before[name]), str(value)]
         for name, value in changes.items()

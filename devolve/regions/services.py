@@ -39,14 +39,14 @@ def _prefecture_by_code(code: str) -> Division:
         raise DomainError(
             "invalid_division_code",
             _("%(code)s is not a valid GB/T 2260 division code.") % {"code": code},
-            field="prefecture",
+            field="prefecture_code",
         )
     prefecture = Division.objects.filter(code=code).first()
     if prefecture is None or prefecture.level != Division.Level.PREFECTURE:
         raise DomainError(
             "unknown_prefecture",
             _("There is no prefecture-level division with code %(code)s.") % {"code": code},
-            field="prefecture",
+            field="prefecture_code",
         )
     return prefecture
 
