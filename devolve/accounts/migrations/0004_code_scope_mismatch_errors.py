@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('accounts', '0003_limit_prefecture_scope_to_prefectures'),
         ('auth', '0012_alter_user_first_name_max_length'),
-        ('matters', '0004_tighten_scope_and_code_errors'),
+        ('matters', '0004_name_duplicate_matter_code_error'),
         ('regions', '0002_load_sichuan_divisions'),
     ]
 
