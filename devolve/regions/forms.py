@@ -35,6 +35,7 @@ class BatchMembershipForm(DesignSystemForm):
         label=_("Zone"),
         queryset=Zone.objects.order_by("prefecture__code", "slug"),
         to_field_name="slug",
+        empty_label=_("Choose a zone"),
     )
     batch = forms.ModelChoiceField(
         label=_("Batch"),
