@@ -1,6 +1,7 @@
 """Template helpers available in every template (registered as a builtin)."""
 
 from django import template
+from django.urls import translate_url
 
 from devolve.core.i18n import in_current_language
 
@@ -25,3 +26,13 @@ def percent(value: float | None, digits: int = 0) -> str:
     if value is None:
         return "—"
     return f"{value * 100:.{digits}f}%"
+
+
+@register.simple_tag(takes_context=True)
+def path_in_language(context: template.Context, language_code: str) -> str:
+    """The current page's address in another language.
+
+    Must run while the page's own language is active: Django's set_language view runs outside
+    the language-prefixed URLs, so it cannot translate an /en/ address back itself.
+    """
+    return translate_url(context["request"].get_full_path(), language_code)

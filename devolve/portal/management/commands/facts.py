@@ -25,7 +25,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        on = _date(options["on"]) if options["on"] else timezone.localdate()
+        on = _date(options["on"]) if options["on"] is not None else timezone.localdate()
         facts = programme_facts(on=on)
         if options["json"]:
             self.stdout.write(json.dumps(facts, ensure_ascii=False, indent=2))

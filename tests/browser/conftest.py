@@ -1,0 +1,188 @@
+"""Real-browser fixtures: Debian's Chromium, driven by Playwright, against the live server.
+
+Playwright's sync API runs an asyncio event loop in the test thread, which Django's async-safety
+check would otherwise take for an async context.
+"""
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import serializers
+from django.core.serializers.base import DeserializedObject
+from django.db import connection, transaction
+from django.db.models import Model
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+
+from devolve.demo.seed import seed
+
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+TIMEOUT_MS = 15_000
+PHONE = {
+    "viewport": {"width": 375, "height": 812},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+
+# Collected in the page by an init script: Playwright's init scripts are not subject to the page's
+# Content-Security-Policy, and the event reports violations the console might word differently.
+CSP_LISTENER = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
+});
+"""
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item so the page fixture can see a failure."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.fail(
+            f"{CHROMIUM} is missing. Browser tests drive Debian's Chromium: install it with "
+            "scripts/install-system-packages (`make test` runs it).",
+            pytrace=False,
+        )
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class PageProblems:
+    """Console errors, uncaught exceptions and failed responses seen by one page."""
+
+    def __init__(self, page: Page) -> None:
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        self.failed_responses: list[str] = []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda error: self.page_errors.append(str(error)))
+        page.on(
+            "response",
+            lambda response: (
+                self.failed_responses.append(f"{response.status} {response.url}")
+                if response.status >= 400
+                else None
+            ),
+        )
+        page.on(
+            "requestfailed",
+            lambda request: self.failed_responses.append(f"failed {request.url}"),
+        )
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+
+def _screenshot_name(node_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", node_id).strip("-") + ".png"
+
+
+@pytest.fixture
+def open_page(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Callable[..., Page]]:
+    """Open pages in fresh browser contexts; screenshot each to test-results/ if the test fails."""
+    opened: list[Page] = []
+
+    def _open(**context_options: Any) -> Page:
+        context = browser.new_context(**context_options)
+        context.set_default_timeout(TIMEOUT_MS)
+        context.add_init_script(CSP_LISTENER)
+        new_page = context.new_page()
+        opened.append(new_page)
+        return new_page
+
+    yield _open
+
+    report = getattr(request.node, "report_call", None)
+    for number, opened_page in enumerate(opened):
+        if report is not None and report.failed:
+            RESULTS.mkdir(exist_ok=True)
+            name = _screenshot_name(f"{request.node.nodeid}-{number}")
+            opened_page.screenshot(path=RESULTS / name, full_page=True)
+        opened_page.context.close()
+
+
+@pytest.fixture
+def page(open_page: Callable[..., Page]) -> Page:
+    """A desktop-sized page."""
+    return open_page(viewport={"width": 1280, "height": 900})
+
+
+@pytest.fixture
+def page_problems(page: Page) -> PageProblems:
+    """What went wrong in ``page``, recorded from before it opens anything."""
+    return PageProblems(page)
+
+
+@pytest.fixture
+def phone_page(open_page: Callable[..., Page]) -> Page:
+    """A page the size of a 375 by 812 phone screen, laid out as a mobile browser would."""
+    return open_page(**PHONE)
+
+
+def _restore_flushed_tables(snapshot: str) -> None:
+    """Reload, from ``snapshot``, the rows of every table that is now empty."""
+    rows_by_model: dict[type[Model], list[DeserializedObject]] = defaultdict(list)
+    for row in serializers.deserialize("json", snapshot):
+        rows_by_model[type(row.object)].append(row)
+    with transaction.atomic():
+        for model, rows in rows_by_model.items():
+            if not model._base_manager.exists():
+                for row in rows:
+                    row.save()
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup: None, django_db_blocker: Any) -> str:
+    """The rows the migrations load (divisions, matter types …), serialized before any browser test.
+
+    Every transactional test ends by flushing the database, which empties them. Django's
+    ``serialized_rollback`` cannot put them back here: once Playwright's event loop runs in the test
+    thread, Django keeps database connections per context, and the connection a test gets is not the
+    one that holds Django's serialized copy, so the copy is silently skipped.
+    """
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_data_restored_after_browser_tests(
+    migrated_data: str, django_db_blocker: Any
+) -> Iterator[None]:
+    """Leave the database as the migrations left it, for the tests that run after these."""
+    yield
+    with django_db_blocker.unblock():
+        _restore_flushed_tables(migrated_data)
+
+
+@pytest.fixture
+def sichuan_demo(transactional_db: None, migrated_data: str) -> None:
+    """The Sichuan demo registry and catalogue, committed so the live server's requests see it."""
+    _restore_flushed_tables(migrated_data)  # emptied by the previous test's flush
+    seed(with_users=False)
