@@ -65,11 +65,11 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(DEVOLVE) makemigrations --check --dry-run
-	$(DEVOLVE) spectacular --validate --fail-on-warn --file /tmp/devolve-schema.yml
+	$(DEVOLVE) spectacular --lang en --validate --fail-on-warn --file /tmp/devolve-schema.yml
 	diff -u schema.yml /tmp/devolve-schema.yml || (echo "The API changed: run 'make schema' and commit schema.yml." && exit 1)
 
 schema: $(VENV)/.installed
-	$(DEVOLVE) spectacular --validate --fail-on-warn --file schema.yml
+	$(DEVOLVE) spectacular --lang en --validate --fail-on-warn --file schema.yml
 
 format: $(VENV)/.installed
 	$(BIN)/ruff format .
