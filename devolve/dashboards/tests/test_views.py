@@ -4,9 +4,11 @@ import datetime
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from pytest_django.asserts import assertContains, assertRedirects
 
 from devolve.accounts.models import User
@@ -473,8 +475,10 @@ def test_audit_log_shows_events_and_record_changes(
     zone_changes = [
         change for change in response.context["changes"] if change.object_label == "新开发区"
     ]
+    with translation.override(settings.LANGUAGE_CODE):
+        created = str(gettext("created"))
     assert [(change.actor, change.change_type) for change in zone_changes] == [
-        (office_user.username, "created")
+        (office_user.username, created)
     ]
 
 

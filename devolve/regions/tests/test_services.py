@@ -260,7 +260,7 @@ def test_register_zone_refuses_a_malformed_prefecture_code(office_user: User, co
     before = _snapshot()
     with pytest.raises(DomainError) as caught:
         services.register_zone(**_register_kwargs(prefecture_code=code), registered_by=office_user)
-    assert (caught.value.code, caught.value.field) == ("invalid_division_code", "prefecture")
+    assert (caught.value.code, caught.value.field) == ("invalid_division_code", "prefecture_code")
     assert _snapshot() == before
 
 
@@ -278,7 +278,7 @@ def test_register_zone_refuses_a_code_that_is_not_a_known_prefecture(
     before = _snapshot()
     with pytest.raises(DomainError) as caught:
         services.register_zone(**_register_kwargs(prefecture_code=code), registered_by=office_user)
-    assert (caught.value.code, caught.value.field) == ("unknown_prefecture", "prefecture")
+    assert (caught.value.code, caught.value.field) == ("unknown_prefecture", "prefecture_code")
     assert _snapshot() == before
 
 
