@@ -15,7 +15,7 @@ help:
 	@echo "make demo    fresh clone → Sichuan demo served on http://$(HOST):$(PORT)"
 	@echo "make setup   everything 'demo' does except serving"
 	@echo "make test    the whole suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)"
-	@echo "make lint    ruff, import layers, migrations and API schema up to date"
+	@echo "make lint    ruff, mypy, import layers, migrations and API schema up to date"
 	@echo "make bench   speed benchmarks, as ratios against a baseline measured in the same run"
 
 $(VENV)/.python-checked:
@@ -64,6 +64,7 @@ test: system-packages $(VENV)/.installed assets messages
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	$(DEVOLVE) makemigrations --check --dry-run
 	$(DEVOLVE) spectacular --lang en --validate --fail-on-warn --file /tmp/devolve-schema.yml
 	diff -u schema.yml /tmp/devolve-schema.yml || (echo "The API changed: run 'make schema' and commit schema.yml." && exit 1)

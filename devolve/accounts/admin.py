@@ -13,7 +13,7 @@ from devolve.accounts.models import User
 from devolve.accounts.permissions import can_view_audit, is_staff_member
 
 
-class ProgrammeAdmin(SimpleHistoryAdmin):  # type: ignore[misc]
+class ProgrammeAdmin(SimpleHistoryAdmin):
     """Read-only for every programme role unless a subclass allows a change in ``can_change``."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:

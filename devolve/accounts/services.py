@@ -40,8 +40,8 @@ def create_user(
         email=email,
         first_name=first_name,
         department=department,  # type: ignore[misc]
-        prefecture=prefecture,  # type: ignore[misc]
-        zone=zone,  # type: ignore[misc]
+        prefecture=prefecture,
+        zone=zone,
         is_staff=is_staff,
     )
     if password:

@@ -16,7 +16,7 @@ def record_event(
     details: dict[str, Any] | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=actor if actor is not None and actor.pk else None,
+        actor_id=actor.pk if actor is not None else None,
         action=action,
         target_type=target._meta.label,
         target_id=str(target.pk),

@@ -19,7 +19,7 @@ class ApiLanguageMiddleware:
         if request.path_info.startswith("/api/"):
             language = translation.get_language_from_request(request, check_path=False)
             translation.activate(language)
-            request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+            request.LANGUAGE_CODE = language
         response = self.get_response(request)
         if request.path_info.startswith("/api/"):
             response.headers.setdefault("Content-Language", translation.get_language())

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.core.errors import DomainError
 from devolve.core.history import list_recent_changes
@@ -40,7 +41,7 @@ def _show_domain_error(form: Form, error: DomainError) -> None:
 @require_GET
 @login_required
 def dashboard_home(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = acting_user(request)
     context = {
         "changeable_matters": list_matters_changeable_by(user=user)[:50],
         "can_manage_registry": user.has_perm("regions.manage_registry"),
@@ -52,13 +53,13 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    matter = access_matter_for_change(user=request.user, matter_id=pk)  # type: ignore[arg-type]
+    matter = access_matter_for_change(user=acting_user(request), matter_id=pk)
     form = MatterForm.for_matter(matter, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         reason = values.pop("reason")
         try:
-            update_matter(matter=matter, updated_by=request.user, reason=reason, **values)  # type: ignore[arg-type]
+            update_matter(matter=matter, updated_by=acting_user(request), reason=reason, **values)
         except DomainError as error:
             _show_domain_error(form, error)
         else:
@@ -74,7 +75,7 @@ def zone_create(request: HttpRequest) -> HttpResponse:
     form = ZoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            zone = register_zone(registered_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            zone = register_zone(registered_by=acting_user(request), **form.cleaned_data)
         except DomainError as error:
             _show_domain_error(form, error)
         else:
@@ -90,7 +91,7 @@ def batch_membership_create(request: HttpRequest) -> HttpResponse:
     form = BatchMembershipForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = add_zone_to_batch(added_by=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+            membership = add_zone_to_batch(added_by=acting_user(request), **form.cleaned_data)
         except DomainError as error:
             _show_domain_error(form, error)
         else:

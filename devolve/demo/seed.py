@@ -96,11 +96,11 @@ def seed_catalogue(report: SeedReport) -> None:
     for matter_fact in sichuan.MATTERS:
         department = matter_selectors.get_department(code=matter_fact.department)
         assert department is not None  # noqa: S101
-        exists = matter_selectors.get_matter_by_name(
+        existing_matter = matter_selectors.get_matter_by_name(
             department=department, name_zh=matter_fact.name_zh
         )
-        report.count("matters", created=exists is None)
-        if exists is not None:
+        report.count("matters", created=existing_matter is None)
+        if existing_matter is not None:
             continue
         parent = (
             matter_selectors.get_matter_by_name(

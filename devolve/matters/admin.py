@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
 
+from devolve.accounts.acting import acting_user
 from devolve.accounts.admin import ProgrammeAdmin
 from devolve.accounts.models import User
 from devolve.core.errors import DomainError
@@ -78,7 +79,7 @@ class MatterAdmin(ProgrammeAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         user = request.user
-        if isinstance(user, User) and user.role == User.Role.DEPARTMENT:
+        if isinstance(user, User) and user.department_id is not None:
             if db_field.name == "competent_department":
                 kwargs["queryset"] = Department.objects.filter(pk=user.department_id)
             elif db_field.name == "parent":
@@ -96,12 +97,12 @@ class MatterAdmin(ProgrammeAdmin):
         if change:
             changed = {name: values[name] for name in form.changed_data if name in values}
             saved = services.update_matter(
-                matter=obj, updated_by=request.user, reason="changed in admin", **changed
-            )  # type: ignore[arg-type]
+                matter=obj, updated_by=acting_user(request), reason="changed in admin", **changed
+            )
         else:
             saved = services.create_matter(
-                created_by=request.user, reason="added in admin", **values
-            )  # type: ignore[arg-type]
+                created_by=acting_user(request), reason="added in admin", **values
+            )
         obj.pk = saved.pk
 
 

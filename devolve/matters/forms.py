@@ -39,4 +39,4 @@ class MatterForm(DesignSystemForm):
             "competent_department": matter.competent_department,
             "legal_basis": matter.legal_basis,
         }
-        return cls(data, initial=initial)  # type: ignore[arg-type]
+        return cls(data, initial=initial)

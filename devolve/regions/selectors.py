@@ -87,15 +87,27 @@ class ProgrammeShape:
         return self.new_areas_included / self.new_areas_total if self.new_areas_total else None
 
 
+def active_membership_of(zone: Zone) -> BatchMembership:
+    """The membership that ``list_pilot_areas`` attached to ``zone`` (active on its date)."""
+    memberships: list[BatchMembership] = zone.current_memberships  # type: ignore[attr-defined]
+    return memberships[0]
+
+
 def get_programme_shape(*, on: datetime.date) -> ProgrammeShape:
     pilot_areas = list(list_pilot_areas(on=on))
+    memberships = [active_membership_of(zone) for zone in pilot_areas]
     per_prefecture = Counter(zone.prefecture.code for zone in pilot_areas)
     names = {
         zone.prefecture.code: (zone.prefecture.name_zh, zone.prefecture.name_en)
         for zone in pilot_areas
     }
-    per_batch = Counter(zone.current_memberships[0].batch.number for zone in pilot_areas)
-    new_areas_total = Zone.objects.filter(kind=Zone.Kind.NEW_AREA).count()
+    per_batch = Counter(membership.batch.number for membership in memberships)
+    illustrative_zones = [zone for zone in pilot_areas if zone.is_illustrative]
+    illustrative_memberships = [
+        membership
+        for membership in memberships
+        if membership.is_illustrative or membership.batch.is_illustrative
+    ]
     return ProgrammeShape(
         on=on,
         batches=len(per_batch),
@@ -109,13 +121,7 @@ def get_programme_shape(*, on: datetime.date) -> ProgrammeShape:
         areas_per_batch=dict(sorted(per_batch.items())),
         by_level=dict(sorted(Counter(zone.level or "unconfirmed" for zone in pilot_areas).items())),
         by_kind=dict(sorted(Counter(zone.kind for zone in pilot_areas).items())),
-        new_areas_included=sum(1 for zone in pilot_areas if zone.kind == Zone.Kind.NEW_AREA),
-        new_areas_total=new_areas_total,
-        illustrative_records=sum(1 for zone in pilot_areas if zone.is_illustrative)
-        + sum(
-            1
-            for zone in pilot_areas
-            if zone.current_memberships[0].is_illustrative
-            or zone.current_memberships[0].batch.is_illustrative
-        ),
+        new_areas_included=len([zone for zone in pilot_areas if zone.kind == Zone.Kind.NEW_AREA]),
+        new_areas_total=Zone.objects.filter(kind=Zone.Kind.NEW_AREA).count(),
+        illustrative_records=len(illustrative_zones) + len(illustrative_memberships),
     )

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from devolve.core.tables import GOVUK_TABLE_ATTRS
 from devolve.core.templatetags.devolve import localized
 from devolve.regions.models import Zone
+from devolve.regions.selectors import active_membership_of
 
 
 class PilotAreaTable(tables.Table):
@@ -43,17 +44,10 @@ class PilotAreaTable(tables.Table):
     def render_level(self, record: Zone) -> str:
         return str(record.get_level_display() or _("Not confirmed"))
 
-    def _membership(self, record: Zone):  # type: ignore[no-untyped-def]
-        memberships = getattr(record, "current_memberships", None)
-        return memberships[0] if memberships else None
-
     def render_batch(self, record: Zone) -> str:
-        membership = self._membership(record)
-        return str(membership.batch) if membership else "—"
+        return str(active_membership_of(record).batch)
 
     def render_joined_on(self, record: Zone) -> str:
-        membership = self._membership(record)
-        if membership is None:
-            return "—"
+        membership = active_membership_of(record)
         marker = " *" if membership.is_illustrative else ""
         return f"{membership.joined_on.isoformat()}{marker}"

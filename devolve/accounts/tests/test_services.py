@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def _snapshot() -> dict[str, int]:
     return {
         "users": User.objects.count(),
-        "user history": User.history.count(),  # type: ignore[attr-defined]
+        "user history": User.history.count(),
         "audit events": AuditEvent.objects.count(),
     }
 
@@ -64,7 +64,7 @@ def test_create_user_stores_a_department_user_with_its_scope(
         str(user.pk),
         {"role": "department"},
     )
-    history = user.history.get()  # type: ignore[attr-defined]
+    history = user.history.get()
     assert (history.history_user, history.history_change_reason) == (office_user, "user created")
 
 

@@ -22,10 +22,7 @@ def _counts() -> dict[str, int]:
     """Rows of every table the seed writes, history tables and audit events included."""
     counts = {model._meta.label: model.objects.count() for model in HISTORY_MODELS}
     counts.update(
-        {
-            f"{model._meta.label}.history": model.history.count()  # type: ignore[attr-defined]
-            for model in HISTORY_MODELS
-        }
+        {f"{model._meta.label}.history": model.history.count() for model in HISTORY_MODELS}
     )
     counts["core.AuditEvent"] = AuditEvent.objects.count()
     return counts
@@ -49,7 +46,7 @@ def test_seed_demo_writes_one_history_row_and_one_audit_event_per_record() -> No
     call_command("seed_demo", stdout=StringIO())
 
     for model in HISTORY_MODELS:
-        history = model.history.all()  # type: ignore[attr-defined]
+        history = model.history.all()
         assert history.count() == model.objects.count(), model._meta.label
         assert set(history.values_list("history_type", flat=True)) == {"+"}
     assert Counter(AuditEvent.objects.values_list("action", flat=True)) == {

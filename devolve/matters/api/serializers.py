@@ -22,8 +22,10 @@ class AuthorizationModeOutput(serializers.ModelSerializer[AuthorizationMode]):
 
 
 class MatterOutput(serializers.ModelSerializer[Matter]):
-    matter_type = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    competent_department = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    matter_type = serializers.SlugRelatedField[MatterType](slug_field="code", read_only=True)
+    competent_department = serializers.SlugRelatedField[Department](
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = Matter
@@ -54,7 +56,8 @@ class MatterInput(serializers.Serializer[Matter]):
         slug_field="code", queryset=Department.objects.all()
     )
     legal_basis = serializers.CharField(required=False, allow_blank=True)
-    parent = serializers.PrimaryKeyRelatedField(
+    # Declared fields leave the class at runtime; "parent" only shadows Field.parent for mypy.
+    parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
         queryset=Matter.objects.all(), required=False, allow_null=True
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")

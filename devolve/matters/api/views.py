@@ -6,6 +6,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from devolve.accounts.acting import acting_user
 from devolve.matters import selectors, services
 from devolve.matters.api.serializers import (
     AuthorizationModeOutput,
@@ -60,7 +61,7 @@ class MatterViewSet(
         payload.is_valid(raise_exception=True)
         fields = dict(payload.validated_data)
         reason = fields.pop("reason")
-        matter = services.create_matter(created_by=request.user, reason=reason, **fields)  # type: ignore[arg-type]
+        matter = services.create_matter(created_by=acting_user(request), reason=reason, **fields)
         return Response(MatterOutput(matter).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MatterInput, responses={200: MatterOutput})
@@ -71,9 +72,9 @@ class MatterViewSet(
         reason = changes.pop("reason", "")
         matter = services.update_matter(
             matter=self.get_object(),
-            updated_by=request.user,
+            updated_by=acting_user(request),
             reason=reason,
-            **changes,  # type: ignore[arg-type]
+            **changes,
         )
         return Response(MatterOutput(matter).data)
 

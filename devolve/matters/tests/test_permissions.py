@@ -38,8 +38,8 @@ def test_can_change_matter_by_persona(
         expected
     )
     assert (
-        user.has_perm("matters.change_matter", justice_matter),  # type: ignore[union-attr]
-        user.has_perm("matters.change_matter", finance_matter),  # type: ignore[union-attr]
+        user.has_perm("matters.change_matter", justice_matter),
+        user.has_perm("matters.change_matter", finance_matter),
     ) == expected
 
 
@@ -54,8 +54,8 @@ def test_can_add_matter_for_by_persona(
     user = personas[persona]
     assert (can_add_matter_for(user, justice), can_add_matter_for(user, finance)) == expected
     assert (
-        user.has_perm("matters.add_matter", justice),  # type: ignore[union-attr]
-        user.has_perm("matters.add_matter", finance),  # type: ignore[union-attr]
+        user.has_perm("matters.add_matter", justice),
+        user.has_perm("matters.add_matter", finance),
     ) == expected
 
 
@@ -70,8 +70,8 @@ def test_without_an_object_only_office_and_department_users_may_add_or_change(
     user = personas[persona]
     assert (can_add_matter_for(user, None), can_change_matter(user, None)) == (expected, expected)
     assert (
-        user.has_perm("matters.add_matter"),  # type: ignore[union-attr]
-        user.has_perm("matters.change_matter"),  # type: ignore[union-attr]
+        user.has_perm("matters.add_matter"),
+        user.has_perm("matters.change_matter"),
     ) == (expected, expected)
 
 

@@ -21,9 +21,9 @@ NEITHER_OFFICE_NOR_DEPARTMENT = ["prefecture", "pilot_area", "evaluator", "audit
 def _snapshot() -> dict[str, int]:
     return {
         "matters": Matter.objects.count(),
-        "matter history": Matter.history.count(),  # type: ignore[attr-defined]
+        "matter history": Matter.history.count(),
         "departments": Department.objects.count(),
-        "department history": Department.history.count(),  # type: ignore[attr-defined]
+        "department history": Department.history.count(),
         "audit events": AuditEvent.objects.count(),
     }
 
@@ -73,7 +73,7 @@ def test_office_creates_a_matter_for_any_department(office_user: User, finance: 
         "matters.Matter",
         str(matter.pk),
     )
-    history = matter.history.get()  # type: ignore[attr-defined]
+    history = matter.history.get()
     assert (history.history_type, history.history_user, history.history_change_reason) == (
         "+",
         office_user,
@@ -242,9 +242,9 @@ def test_office_updates_a_matter_and_records_what_changed(
             "legal_basis": ["", "《律师法》"],
         },
     )
-    latest = justice_matter.history.latest()  # type: ignore[attr-defined]
+    latest = justice_matter.history.latest()
     assert (
-        justice_matter.history.count(),  # type: ignore[attr-defined]
+        justice_matter.history.count(),
         latest.history_type,
         latest.history_user,
         latest.history_change_reason,
@@ -410,7 +410,7 @@ def test_office_creates_a_department(office_user: User) -> None:
         "matters.Department",
         str(department.pk),
     )
-    history = department.history.get()  # type: ignore[attr-defined]
+    history = department.history.get()
     assert (history.history_user, history.history_change_reason) == (
         office_user,
         "department added",

@@ -1,10 +1,12 @@
 from rest_framework import serializers
 
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
+from devolve.regions.selectors import active_membership_of
 
 
 class DivisionOutput(serializers.ModelSerializer[Division]):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    # Declared fields leave the class at runtime; "parent" only shadows Field.parent for mypy.
+    parent = serializers.SlugRelatedField[Division](slug_field="code", read_only=True)  # type: ignore[assignment]
 
     class Meta:
         model = Division
@@ -12,7 +14,7 @@ class DivisionOutput(serializers.ModelSerializer[Division]):
 
 
 class ZoneOutput(serializers.ModelSerializer[Zone]):
-    prefecture = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    prefecture = serializers.SlugRelatedField[Division](slug_field="code", read_only=True)
 
     class Meta:
         model = Zone
@@ -43,7 +45,7 @@ class ZoneInput(serializers.Serializer[Zone]):
     management_committee_zh = serializers.CharField(max_length=150, required=False, default="")
     management_committee_en = serializers.CharField(max_length=200, required=False, default="")
     established_on = serializers.DateField(required=False, allow_null=True, default=None)
-    source = serializers.CharField(required=False, default="")
+    source = serializers.CharField(required=False, default="")  # type: ignore[assignment]  # shadows Field.source for mypy only
     reason = serializers.CharField(required=False, default="")
 
 
@@ -69,13 +71,13 @@ class BatchInput(serializers.Serializer[Batch]):
     announced_on = serializers.DateField(required=False, allow_null=True, default=None)
     approving_meeting_zh = serializers.CharField(required=False, default="", allow_blank=True)
     approving_meeting_en = serializers.CharField(required=False, default="", allow_blank=True)
-    source = serializers.CharField(required=False, default="", allow_blank=True)
+    source = serializers.CharField(required=False, default="", allow_blank=True)  # type: ignore[assignment]  # shadows Field.source for mypy only
     reason = serializers.CharField(required=False, default="", allow_blank=True)
 
 
 class MembershipOutput(serializers.ModelSerializer[BatchMembership]):
-    zone = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    batch = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    zone = serializers.SlugRelatedField[Zone](slug_field="slug", read_only=True)
+    batch = serializers.SlugRelatedField[Batch](slug_field="number", read_only=True)
 
     class Meta:
         model = BatchMembership
@@ -83,8 +85,8 @@ class MembershipOutput(serializers.ModelSerializer[BatchMembership]):
 
 
 class MembershipInput(serializers.Serializer[BatchMembership]):
-    zone = serializers.SlugRelatedField(slug_field="slug", queryset=Zone.objects.all())
-    batch = serializers.SlugRelatedField(slug_field="number", queryset=Batch.objects.all())
+    zone = serializers.SlugRelatedField[Zone](slug_field="slug", queryset=Zone.objects.all())
+    batch = serializers.SlugRelatedField[Batch](slug_field="number", queryset=Batch.objects.all())
     joined_on = serializers.DateField()
     left_on = serializers.DateField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, default="", allow_blank=True)
@@ -98,10 +100,10 @@ class PilotAreaOutput(ZoneOutput):
         fields = [*ZoneOutput.Meta.fields, "batch", "joined_on"]
 
     def get_batch(self, zone: Zone) -> int:
-        return int(zone.current_memberships[0].batch.number)  # type: ignore[attr-defined]
+        return active_membership_of(zone).batch.number
 
     def get_joined_on(self, zone: Zone) -> str:
-        return str(zone.current_memberships[0].joined_on.isoformat())  # type: ignore[attr-defined]
+        return active_membership_of(zone).joined_on.isoformat()
 
 
 class MembershipEndInput(serializers.Serializer[BatchMembership]):

@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from devolve.accounts.acting import acting_user
 from devolve.core.errors import DomainError
 from devolve.regions import selectors, services
 from devolve.regions.api.serializers import (
@@ -48,7 +49,7 @@ class ZoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Zone]):
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         payload = ZoneInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        zone = services.register_zone(registered_by=request.user, **payload.validated_data)  # type: ignore[arg-type]
+        zone = services.register_zone(registered_by=acting_user(request), **payload.validated_data)
         return Response(ZoneOutput(zone).data, status=status.HTTP_201_CREATED)
 
 
@@ -63,7 +64,7 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Batch]
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         payload = BatchInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        batch = services.create_batch(created_by=request.user, **payload.validated_data)  # type: ignore[arg-type]
+        batch = services.create_batch(created_by=acting_user(request), **payload.validated_data)
         return Response(BatchOutput(batch).data, status=status.HTTP_201_CREATED)
 
 
@@ -79,7 +80,9 @@ class BatchMembershipViewSet(
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         payload = MembershipInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        membership = services.add_zone_to_batch(added_by=request.user, **payload.validated_data)  # type: ignore[arg-type]
+        membership = services.add_zone_to_batch(
+            added_by=acting_user(request), **payload.validated_data
+        )
         return Response(MembershipOutput(membership).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=MembershipEndInput, responses={200: MembershipOutput})
@@ -90,8 +93,8 @@ class BatchMembershipViewSet(
         payload.is_valid(raise_exception=True)
         membership = services.end_membership(
             membership=self.get_object(),
-            ended_by=request.user,
-            **payload.validated_data,  # type: ignore[arg-type]
+            ended_by=acting_user(request),
+            **payload.validated_data,
         )
         return Response(MembershipOutput(membership).data)
 

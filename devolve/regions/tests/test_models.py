@@ -146,9 +146,11 @@ def test_zone_clean_rejects_a_division_that_is_not_a_prefecture() -> None:
     assert [error.code for error in caught.value.error_dict["prefecture"]] == ["not_a_prefecture"]
 
 
-def test_zone_clean_accepts_a_prefecture() -> None:
-    zone = ZoneFactory.build(prefecture=prefecture("513400"))
-    assert zone.clean() is None
+def test_zone_in_an_autonomous_prefecture_passes_full_validation() -> None:
+    zone = ZoneFactory.build(slug="liangshan-park", prefecture=prefecture("513400"))
+    zone.full_clean()
+    zone.save()
+    assert Zone.objects.get(slug="liangshan-park").prefecture.code == "513400"
 
 
 # --- Batch ------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ def _snapshot() -> dict[str, int]:
     counts = {"core.AuditEvent": AuditEvent.objects.count()}
     for model in (Division, Zone, Batch, BatchMembership):
         counts[model._meta.label] = model.objects.count()
-        counts[f"{model._meta.label} history"] = model.history.count()  # type: ignore[attr-defined]
+        counts[f"{model._meta.label} history"] = model.history.count()
     return counts
 
 
@@ -89,7 +89,7 @@ def test_create_division_adds_a_county_under_its_prefecture(office_user: User) -
         "GB/T 2260 update",
     )
     assert (event.target_type, event.target_id) == ("regions.Division", str(division.pk))
-    history = division.history.get()  # type: ignore[attr-defined]
+    history = division.history.get()
     assert (history.history_type, history.history_user, history.history_change_reason) == (
         "+",
         office_user,
@@ -110,7 +110,7 @@ def test_create_division_by_the_system_records_no_actor() -> None:
     )
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.reason) == ("division.created", None, "seed")
-    history = division.history.get()  # type: ignore[attr-defined]
+    history = division.history.get()
     assert (history.history_user, history.history_change_reason) == (None, "seed")
 
 
@@ -225,7 +225,7 @@ def test_register_zone_stores_the_zone_in_its_prefecture(office_user: User) -> N
         "regions.Zone",
         str(zone.pk),
     )
-    history = zone.history.get()  # type: ignore[attr-defined]
+    history = zone.history.get()
     assert (history.history_user, history.history_change_reason) == (
         office_user,
         "approved by the State Council",
@@ -345,7 +345,7 @@ def test_create_batch_stores_the_batch(office_user: User) -> None:
         "second batch approved",
         str(batch.pk),
     )
-    history = batch.history.get()  # type: ignore[attr-defined]
+    history = batch.history.get()
     assert (history.history_user, history.history_change_reason) == (
         office_user,
         "second batch approved",
@@ -452,7 +452,7 @@ def test_add_zone_to_batch_makes_the_zone_a_member(
         str(membership.pk),
         {"zone": zone.slug, "batch": batch.number, "joined_on": "2023-03-01"},
     )
-    history = membership.history.get()  # type: ignore[attr-defined]
+    history = membership.history.get()
     assert (history.history_user, history.history_change_reason) == (
         office_user,
         "joined after review",
@@ -617,9 +617,9 @@ def test_end_membership_records_the_day_and_reason(
         str(membership.pk),
         {"left_on": "2024-07-01"},
     )
-    latest = membership.history.latest()  # type: ignore[attr-defined]
+    latest = membership.history.latest()
     assert (
-        membership.history.count(),  # type: ignore[attr-defined]
+        membership.history.count(),
         latest.history_type,
         latest.history_user,
         latest.history_change_reason,
