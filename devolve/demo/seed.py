@@ -14,6 +14,11 @@ from devolve.regions import selectors as region_selectors
 from devolve.regions import services as region_services
 
 REASON = "Sichuan demo seed"
+# No source names the committees; the standard form of such names is used and said so.
+COMMITTEE_NOTE = (
+    " The management committee's name follows the usual form “<zone>管理委员会” and is "
+    "illustrative."
+)
 
 
 @dataclass
@@ -59,7 +64,7 @@ def seed_registry(report: SeedReport) -> None:
                 management_committee_en=f"{zone_fact.name_en} Management Committee",
                 established_on=zone_fact.established_on,
                 is_illustrative=zone_fact.is_illustrative,
-                source=zone_fact.source,
+                source=zone_fact.source + COMMITTEE_NOTE,
                 registered_by=None,
                 reason=REASON,
             )
