@@ -20,7 +20,7 @@ def iso_date(value: str) -> datetime.date:
 
 @contextmanager
 def domain_errors_as_command_errors() -> Iterator[None]:
-    """Report a refused change as ``error [code]: message`` and exit with status 1."""
+    """Report a refused change as ``[code] message`` and exit with status 1."""
     try:
         yield
     except DomainError as error:
