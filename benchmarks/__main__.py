@@ -2,7 +2,8 @@
 
 Baseline: the sign-in page through the same test client (a plain form page: roughly the cost
 of the request cycle itself). Each benchmark prints its median time and its ratio to that
-baseline, so a slow machine slows both and the ratio stays comparable. Runs on a throwaway SQLite database.
+baseline, so a slow machine slows both and the ratio stays comparable. Runs on a throwaway
+SQLite database.
 """
 
 import os
