@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "devolve.accounts",
     "devolve.regions",
     "devolve.matters",
+    "devolve.grants",
     "devolve.dashboards",
     "devolve.portal",
     "devolve.api",

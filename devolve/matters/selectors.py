@@ -1,12 +1,25 @@
 """Named reads of the catalogue. ``access_*`` reads check the user's scope."""
 
-from django.db.models import Count, QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.core.errors import NotAllowed
-from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
+from devolve.matters.diff import EditionDiff, EntrySnapshot, diff_editions
+from devolve.matters.models import (
+    AnnualList,
+    AuthorizationMode,
+    DemandItem,
+    DemandWindow,
+    Department,
+    ListEntry,
+    Matter,
+    MatterType,
+)
 from devolve.matters.permissions import can_change_matter
 
 
@@ -57,3 +70,138 @@ def get_matter_by_name(*, department: Department, name_zh: str) -> Matter | None
 
 def get_matter_type(*, code: str) -> MatterType:
     return MatterType.objects.get(code=code)
+
+
+def list_annual_lists() -> QuerySet[AnnualList]:
+    return (
+        AnnualList.objects.select_related("batch", "predecessor")
+        .annotate(
+            entry_count=Count("entries", filter=~Q(entries__change=ListEntry.Change.WITHDRAWN))
+        )
+        .order_by("-year", "batch__number", "-edition")
+    )
+
+
+def get_annual_list(*, year: int, batch_number: int, edition: int = 1) -> AnnualList | None:
+    return (
+        AnnualList.objects.select_related("batch", "predecessor")
+        .filter(year=year, batch__number=batch_number, edition=edition)
+        .first()
+    )
+
+
+def get_annual_list_by_key(*, key: str) -> AnnualList | None:
+    """``2024/batch-1`` or ``2024/batch-1/e2``; None for a malformed or unknown key."""
+    parts = key.strip("/").split("/")
+    try:
+        year = int(parts[0])
+        batch_number = int(parts[1].removeprefix("batch-"))
+        edition = int(parts[2].removeprefix("e")) if len(parts) > 2 else 1
+    except (IndexError, ValueError):
+        return None
+    return get_annual_list(year=year, batch_number=batch_number, edition=edition)
+
+
+def list_entries(*, annual_list: AnnualList, include_withdrawn: bool = True) -> QuerySet[ListEntry]:
+    entries = (
+        ListEntry.objects.filter(annual_list=annual_list)
+        .select_related(
+            "matter",
+            "matter__matter_type",
+            "mode",
+            "granting_department",
+            "supervising_department",
+            "demand_item",
+        )
+        .prefetch_related("receiving_areas", "sub_items__matter", "sub_items__mode")
+    )
+    if not include_withdrawn:
+        entries = entries.exclude(change=ListEntry.Change.WITHDRAWN)
+    return entries.order_by("sequence")
+
+
+@dataclass(frozen=True)
+class EditionCounts:
+    entries: int
+    powers: int
+    support: int
+    withdrawn: int
+    by_mode: dict[str, int]
+
+
+def count_entries(*, annual_list: AnnualList) -> EditionCounts:
+    """Live entries of an edition by kind and mode; withdrawn ones counted apart."""
+    rows = (
+        ListEntry.objects.filter(annual_list=annual_list)
+        .values("change", "mode__code", "matter__kind")
+        .annotate(count=Count("pk"))
+    )
+    live = [row for row in rows if row["change"] != ListEntry.Change.WITHDRAWN]
+    by_mode: dict[str, int] = {}
+    for row in live:
+        by_mode[row["mode__code"]] = by_mode.get(row["mode__code"], 0) + row["count"]
+    return EditionCounts(
+        entries=sum(row["count"] for row in live),
+        powers=sum(row["count"] for row in live if row["matter__kind"] == Matter.Kind.POWER),
+        support=sum(row["count"] for row in live if row["matter__kind"] == Matter.Kind.SUPPORT),
+        withdrawn=sum(row["count"] for row in rows if row["change"] == ListEntry.Change.WITHDRAWN),
+        by_mode=dict(sorted(by_mode.items())),
+    )
+
+
+def entry_values(entry: ListEntry) -> dict[str, Any]:
+    """The compared fields of ``entry`` as plain values (codes, slugs), for diffs and audit."""
+    return {
+        "mode": entry.mode.code,
+        "granting_department": entry.granting_department.code,
+        "supervising_department": entry.supervising_department.code
+        if entry.supervising_department
+        else "",
+        "all_areas": entry.all_areas,
+        "receiving_areas": sorted(area.slug for area in entry.receiving_areas.all()),
+        "conditions": entry.conditions,
+        "notes": entry.notes,
+    }
+
+
+def entry_snapshots(*, annual_list: AnnualList) -> list[EntrySnapshot]:
+    return [
+        EntrySnapshot(
+            matter_id=entry.matter_id,
+            matter_code=entry.matter.code,
+            matter_name_zh=entry.matter.name_zh,
+            matter_name_en=entry.matter.name_en,
+            sequence=entry.sequence,
+            values=entry_values(entry),
+            change=entry.change,
+            change_reason=entry.change_reason,
+        )
+        for entry in list_entries(annual_list=annual_list)
+    ]
+
+
+def get_edition_diff(*, old: AnnualList, new: AnnualList) -> EditionDiff:
+    return diff_editions(entry_snapshots(annual_list=old), entry_snapshots(annual_list=new))
+
+
+def list_demand_items(*, window: DemandWindow | None = None) -> QuerySet[DemandItem]:
+    items = DemandItem.objects.select_related(
+        "window", "window__batch", "zone", "matter", "department"
+    )
+    if window is not None:
+        items = items.filter(window=window)
+    return items.order_by("window", "department__code", "pk")
+
+
+def list_demand_items_visible_to(*, user: User) -> QuerySet[DemandItem]:
+    """The office sees every item; a department the items it answers; an area its own."""
+    items = list_demand_items()
+    if user.is_active and user.role in {User.Role.OFFICE, User.Role.AUDITOR}:
+        return items
+    if user.is_active and user.role == User.Role.DEPARTMENT and user.department_id is not None:
+        return items.filter(department_id=user.department_id)
+    if user.is_active and user.role == User.Role.PILOT_AREA and user.zone_id is not None:
+        return items.filter(zone_id=user.zone_id)
+    if user.is_active and user.role == User.Role.PREFECTURE and user.prefecture_id is not None:
+        return items.filter(zone__prefecture_id=user.prefecture_id)
+    return items.none()

@@ -1,0 +1,201 @@
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from devolve.grants.rules import ACTIVE_STATUSES, GrantStatus
+
+
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def active(self) -> "GrantQuerySet":
+        return self.filter(status__in=[status.value for status in ACTIVE_STATUSES])
+
+
+class Grant(models.Model):
+    """One list entry carried into one pilot area (授权): the unit whose life the reform tracks.
+
+    A delegated grant takes effect a set number of days after the edition is published; an
+    entrusted one when its entrustment agreement is signed; a support matter runs from
+    publication. Handover is due a set number of working days after it takes effect. A grant ends
+    recalled (收回, with a reason) or superseded by the grant of a later edition.
+    """
+
+    class Status(models.TextChoices):
+        AWAITING_EFFECT = GrantStatus.AWAITING_EFFECT.value, _("Awaiting its effective date")
+        AWAITING_AGREEMENT = (
+            GrantStatus.AWAITING_AGREEMENT.value,
+            _("Awaiting the entrustment agreement"),
+        )
+        EFFECTIVE = GrantStatus.EFFECTIVE.value, _("Effective")
+        HANDED_OVER = GrantStatus.HANDED_OVER.value, _("Handed over")
+        RECALLED = GrantStatus.RECALLED.value, _("Recalled")
+        SUPERSEDED = GrantStatus.SUPERSEDED.value, _("Superseded by a later edition")
+
+    entry = models.ForeignKey(
+        "matters.ListEntry",
+        verbose_name=_("list entry"),
+        on_delete=models.PROTECT,
+        related_name="grants",
+    )
+    zone = models.ForeignKey(
+        "regions.Zone",
+        verbose_name=_("pilot area"),
+        on_delete=models.PROTECT,
+        related_name="grants",
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices)
+    previous_grant = models.OneToOneField(
+        "self",
+        verbose_name=_("continues"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="next_grant",
+        help_text=_("The same matter's grant to the same area in the predecessor edition."),
+    )
+    effective_on = models.DateField(_("effective on"), null=True, blank=True)
+    handover_due_on = models.DateField(_("handover due on"), null=True, blank=True)
+    handover_due_is_provisional = models.BooleanField(
+        _("handover date provisional"),
+        default=False,
+        help_text=_("Set when the official holiday calendar for that year was not yet published."),
+    )
+    handed_over_on = models.DateField(_("handed over on"), null=True, blank=True)
+    supervision_filed_on = models.DateField(
+        _("supervision measures filed on"), null=True, blank=True
+    )
+    supervision_document = models.CharField(
+        _("supervision filing document"), max_length=200, blank=True
+    )
+    ended_on = models.DateField(
+        _("ended on"), null=True, blank=True, help_text=_("Recalled or superseded on.")
+    )
+    end_reason = models.TextField(_("reason it ended"), blank=True)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+    history = HistoricalRecords()
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry__annual_list", "entry__sequence", "zone__prefecture__code", "zone__slug"]
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry", "zone"],
+                name="grant_one_per_entry_and_area",
+                violation_error_code="duplicate",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=[status.value for status in GrantStatus]),
+                name="grant_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["effective", "handed_over"])
+                | Q(effective_on__isnull=False),
+                name="grant_effective_has_date",
+                violation_error_message=_("An effective grant records the day it took effect."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="handed_over") | Q(handed_over_on__isnull=False),
+                name="grant_handed_over_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(handed_over_on__isnull=True)
+                | (Q(effective_on__isnull=False) & Q(handed_over_on__gte=F("effective_on"))),
+                name="grant_handover_after_effect",
+                violation_error_code="dates_out_of_order",
+                violation_error_message=_("Handover cannot come before the grant takes effect."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["recalled", "superseded"]) | Q(ended_on__isnull=False),
+                name="grant_ended_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry.matter} → {self.zone}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("dashboards:grant_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_active(self) -> bool:
+        return GrantStatus(self.status) in ACTIVE_STATUSES
+
+
+class EntrustmentAgreement(models.Model):
+    """The administrative entrustment letter (行政委托书) that makes an entrusted grant effective.
+
+    It names the entrusting department and the entrusted body, the scope entrusted (acceptance,
+    review, decision), and its term. A renewal is a new agreement that names the one it renews;
+    it must be signed before the old one expires.
+    """
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    number = models.CharField(_("agreement number"), max_length=100)
+    entrusting_department = models.ForeignKey(
+        "matters.Department",
+        verbose_name=_("entrusting department"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    entrusted_body = models.CharField(_("entrusted body"), max_length=200)
+    covers_acceptance = models.BooleanField(_("acceptance (受理)"), default=True)
+    covers_review = models.BooleanField(_("review (审查)"), default=True)
+    covers_decision = models.BooleanField(_("decision (决定)"), default=True)
+    signed_on = models.DateField(_("signed on"))
+    starts_on = models.DateField(_("term starts on"))
+    ends_on = models.DateField(_("term ends on"))
+    renews = models.OneToOneField(
+        "self",
+        verbose_name=_("renews"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="renewed_by",
+    )
+    document = models.CharField(_("document reference"), max_length=200, blank=True)
+    is_illustrative = models.BooleanField(_("illustrative"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["grant", "starts_on"]
+        verbose_name = _("entrustment agreement")
+        verbose_name_plural = _("entrustment agreements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["number"], name="agreement_number_unique", violation_error_code="duplicate"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")),
+                name="agreement_ends_after_start",
+                violation_error_code="dates_out_of_order",
+                violation_error_message=_("An agreement's term ends after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(covers_acceptance=True)
+                | Q(covers_review=True)
+                | Q(covers_decision=True),
+                name="agreement_entrusts_something",
+                violation_error_code="empty_scope",
+                violation_error_message=_(
+                    "Entrust at least one of acceptance, review or decision."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def scope_labels(self) -> list[str]:
+        parts = [
+            (self.covers_acceptance, _("acceptance")),
+            (self.covers_review, _("review")),
+            (self.covers_decision, _("decision")),
+        ]
+        return [str(label) for covered, label in parts if covered]

@@ -1,0 +1,474 @@
+"""Writing annual list editions and their entries.
+
+A draft or in-review edition may change; an approved one only moves on; a published one never
+changes (a correction is a new edition). Errors (``DomainError.code``): ``not_allowed``,
+``not_editable``, ``illegal_transition``, ``mode_mismatch``, ``not_a_batch_member``,
+``duplicate``, ``reason_required``, ``invalid``, ``wrong_predecessor``.
+"""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from devolve.accounts.models import User
+from devolve.accounts.permissions import is_office
+from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
+from devolve.core.events import record_event
+from devolve.core.history import mark_change
+from devolve.matters import rules
+from devolve.matters.diff import COMPARED_FIELDS
+from devolve.matters.models import (
+    AnnualList,
+    AuthorizationMode,
+    DemandItem,
+    Department,
+    ListEntry,
+    ListEntrySubItem,
+    Matter,
+)
+from devolve.matters.selectors import entry_values
+from devolve.regions.models import Batch, BatchMembership, Zone
+
+
+def _require_office(actor: User | None) -> None:
+    if actor is not None and not is_office(actor):
+        raise NotAllowed(_("Only the reform office drafts and approves annual lists."))
+
+
+def _require_editable(annual_list: AnnualList) -> None:
+    if not annual_list.is_editable:
+        raise DomainError(
+            "not_editable",
+            _(
+                "%(list)s is %(status)s; only a draft or an edition in review can change. "
+                "Derive a new edition to correct a published one."
+            )
+            % {"list": annual_list, "status": annual_list.get_status_display()},
+        )
+
+
+def _save(instance: Any, *, actor: User | None, reason: str) -> None:
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise domain_error_from_validation(error) from error
+    mark_change(instance, actor=actor, reason=reason)
+    instance.save()
+
+
+def _transition(annual_list: AnnualList, target: str) -> None:
+    if not rules.can_change_list_status(annual_list.status, target):
+        raise DomainError(
+            "illegal_transition",
+            _("An edition that is %(current)s cannot become %(target)s.")
+            % {
+                "current": annual_list.get_status_display(),
+                "target": AnnualList.Status(target).label,
+            },
+        )
+    annual_list.status = target
+
+
+@transaction.atomic
+def create_annual_list(
+    *,
+    year: int,
+    batch: Batch,
+    created_by: User | None,
+    edition: int = 1,
+    title_zh: str = "",
+    title_en: str = "",
+    delegation_effective_days: int = 30,
+    handover_working_days: int = 30,
+    renewal_warning_days: int = 15,
+    is_illustrative: bool = False,
+    source: str = "",
+) -> AnnualList:
+    """Start an empty draft edition (the first list of a batch, or one built from scratch)."""
+    _require_office(created_by)
+    annual_list = AnnualList(
+        year=year,
+        batch=batch,
+        edition=edition,
+        title_zh=title_zh,
+        title_en=title_en,
+        delegation_effective_days=delegation_effective_days,
+        handover_working_days=handover_working_days,
+        renewal_warning_days=renewal_warning_days,
+        is_illustrative=is_illustrative,
+        source=source,
+    )
+    _save(annual_list, actor=created_by, reason="edition drafted")
+    record_event(actor=created_by, action="annual_list.created", target=annual_list)
+    return annual_list
+
+
+@transaction.atomic
+def derive_annual_list(
+    *,
+    predecessor: AnnualList,
+    year: int,
+    created_by: User | None,
+    edition: int = 1,
+    title_zh: str = "",
+    title_en: str = "",
+    is_illustrative: bool = False,
+    source: str = "",
+) -> AnnualList:
+    """A new draft that carries every live entry of ``predecessor`` forward as "kept".
+
+    Use it for next year's list (edition 1 of a later year) or for a correction (a higher edition
+    of the same year). The day counts carry over; entries then change one by one.
+    """
+    _require_office(created_by)
+    predecessor = AnnualList.objects.select_related("batch").get(pk=predecessor.pk)
+    if predecessor.status not in {AnnualList.Status.PUBLISHED, AnnualList.Status.APPROVED}:
+        raise DomainError(
+            "wrong_predecessor", _("Only an approved or published edition can be carried forward.")
+        )
+    if year < predecessor.year or (year == predecessor.year and edition <= predecessor.edition):
+        raise DomainError(
+            "wrong_predecessor",
+            _("A derived edition comes after its predecessor (a later year or a higher edition)."),
+        )
+    annual_list = AnnualList(
+        year=year,
+        batch=predecessor.batch,
+        edition=edition,
+        predecessor=predecessor,
+        title_zh=title_zh,
+        title_en=title_en,
+        delegation_effective_days=predecessor.delegation_effective_days,
+        handover_working_days=predecessor.handover_working_days,
+        renewal_warning_days=predecessor.renewal_warning_days,
+        is_illustrative=is_illustrative,
+        source=source,
+    )
+    _save(annual_list, actor=created_by, reason="edition derived")
+    live = predecessor.entries.exclude(change=ListEntry.Change.WITHDRAWN).prefetch_related(
+        "receiving_areas", "sub_items"
+    )
+    for old in live.order_by("sequence"):
+        entry = ListEntry(
+            annual_list=annual_list,
+            sequence=old.sequence,
+            matter_id=old.matter_id,
+            mode_id=old.mode_id,
+            granting_department_id=old.granting_department_id,
+            supervising_department_id=old.supervising_department_id,
+            all_areas=old.all_areas,
+            conditions=old.conditions,
+            notes=old.notes,
+            change=ListEntry.Change.KEPT,
+            is_illustrative=old.is_illustrative,
+        )
+        mark_change(entry, actor=created_by, reason="carried forward")
+        entry.save()
+        entry.receiving_areas.set(old.receiving_areas.all())
+        entry.predecessor_entries.set([old])
+        ListEntrySubItem.objects.bulk_create(
+            ListEntrySubItem(entry=entry, matter_id=sub.matter_id, mode_id=sub.mode_id)
+            for sub in old.sub_items.all()
+        )
+    record_event(
+        actor=created_by,
+        action="annual_list.derived",
+        target=annual_list,
+        details={"predecessor": predecessor.key, "entries": live.count()},
+    )
+    return annual_list
+
+
+def _check_receiving_areas(annual_list: AnnualList, areas: Iterable[Zone]) -> None:
+    members = set(
+        BatchMembership.objects.filter(batch=annual_list.batch).values_list("zone_id", flat=True)
+    )
+    outsiders = [area for area in areas if area.pk not in members]
+    if outsiders:
+        raise DomainError(
+            "not_a_batch_member",
+            _("%(areas)s %(verb)s not a pilot area of %(batch)s.")
+            % {
+                "areas": "、".join(str(area) for area in outsiders),
+                "verb": "is" if len(outsiders) == 1 else "are",
+                "batch": annual_list.batch,
+            },
+            field="receiving_areas",
+        )
+
+
+def _check_mode(matter: Matter, mode: AuthorizationMode) -> None:
+    if not rules.mode_fits_matter(mode_code=mode.code, matter_kind=matter.kind):
+        raise DomainError(
+            "mode_mismatch",
+            _(
+                "%(mode)s does not fit %(matter)s: a power is delegated or entrusted, a support "
+                "matter is supported."
+            )
+            % {"mode": mode, "matter": matter},
+            field="mode",
+        )
+
+
+def _next_sequence(annual_list: AnnualList) -> int:
+    highest = annual_list.entries.aggregate(highest=Max("sequence"))["highest"]
+    return (highest or 0) + 1
+
+
+@transaction.atomic
+def add_list_entry(
+    *,
+    annual_list: AnnualList,
+    matter: Matter,
+    mode: AuthorizationMode,
+    granting_department: Department,
+    added_by: User | None,
+    supervising_department: Department | None = None,
+    receiving_areas: Iterable[Zone] | None = None,
+    conditions: str = "",
+    notes: str = "",
+    sequence: int | None = None,
+    demand_item: DemandItem | None = None,
+    change_reason: str = "",
+    is_illustrative: bool = False,
+) -> ListEntry:
+    """Add a matter to a draft edition. ``receiving_areas`` None means every pilot area of the
+    batch; a list names a subset, each of which must be a member of the batch."""
+    _require_office(added_by)
+    annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
+    _require_editable(annual_list)
+    _check_mode(matter, mode)
+    areas = list(receiving_areas) if receiving_areas is not None else []
+    _check_receiving_areas(annual_list, areas)
+    entry = ListEntry(
+        annual_list=annual_list,
+        sequence=sequence if sequence is not None else _next_sequence(annual_list),
+        matter=matter,
+        mode=mode,
+        granting_department=granting_department,
+        supervising_department=supervising_department,
+        all_areas=receiving_areas is None,
+        conditions=conditions,
+        notes=notes,
+        change=ListEntry.Change.ADDED,
+        change_reason=change_reason,
+        demand_item=demand_item,
+        is_illustrative=is_illustrative,
+    )
+    _save(entry, actor=added_by, reason=change_reason or "entry added")
+    if areas:
+        entry.receiving_areas.set(areas)
+    record_event(
+        actor=added_by,
+        action="list_entry.added",
+        target=entry,
+        reason=change_reason,
+        details={"annual_list": annual_list.key, "matter": matter.pk, "mode": mode.code},
+    )
+    return entry
+
+
+@transaction.atomic
+def update_list_entry(
+    *,
+    entry: ListEntry,
+    updated_by: User | None,
+    reason: str,
+    mode: AuthorizationMode | None = None,
+    granting_department: Department | None = None,
+    supervising_department: Department | None = None,
+    receiving_areas: Iterable[Zone] | None = None,
+    all_areas: bool | None = None,
+    conditions: str | None = None,
+    notes: str | None = None,
+) -> ListEntry:
+    """Change an entry of a draft edition. Against the entry it continues, the entry becomes
+    "modified" with the changed fields and the reason, or "kept" again when nothing differs."""
+    _require_office(updated_by)
+    entry = (
+        ListEntry.objects.select_for_update()
+        .select_related("annual_list", "matter")
+        .get(pk=entry.pk)
+    )
+    _require_editable(entry.annual_list)
+    if mode is not None:
+        _check_mode(entry.matter, mode)
+        entry.mode = mode
+    if granting_department is not None:
+        entry.granting_department = granting_department
+    if supervising_department is not None:
+        entry.supervising_department = supervising_department
+    if conditions is not None:
+        entry.conditions = conditions
+    if notes is not None:
+        entry.notes = notes
+    if all_areas is not None:
+        entry.all_areas = all_areas
+    areas = list(receiving_areas) if receiving_areas is not None else None
+    if areas is not None:
+        _check_receiving_areas(entry.annual_list, areas)
+        entry.receiving_areas.set(areas)
+        entry.all_areas = not areas
+    previous = entry.predecessor_entries.first()
+    if previous is not None and entry.change in {ListEntry.Change.KEPT, ListEntry.Change.MODIFIED}:
+        before, after = entry_values(previous), entry_values(entry)
+        changed = {
+            name: [before[name], after[name]]
+            for name in COMPARED_FIELDS
+            if before[name] != after[name]
+        }
+        if changed and not reason.strip():
+            raise DomainError(
+                "reason_required", _("Say why the entry changes from last edition."), field="reason"
+            )
+        entry.change = ListEntry.Change.MODIFIED if changed else ListEntry.Change.KEPT
+        entry.changed_fields = changed
+        entry.change_reason = reason if changed else ""
+    _save(entry, actor=updated_by, reason=reason)
+    record_event(actor=updated_by, action="list_entry.updated", target=entry, reason=reason)
+    return entry
+
+
+@transaction.atomic
+def withdraw_list_entry(*, entry: ListEntry, withdrawn_by: User | None, reason: str) -> ListEntry:
+    """Take a carried-forward matter out of the new edition (dynamic adjustment), with the reason.
+
+    An entry added in this edition has nothing to withdraw from: remove it instead.
+    """
+    _require_office(withdrawn_by)
+    entry = ListEntry.objects.select_for_update().select_related("annual_list").get(pk=entry.pk)
+    _require_editable(entry.annual_list)
+    if not reason.strip():
+        raise DomainError("reason_required", _("Say why the matter is withdrawn."), field="reason")
+    if not entry.predecessor_entries.exists():
+        raise DomainError(
+            "nothing_to_withdraw", _("This matter is new in the edition; remove it instead.")
+        )
+    entry.change = ListEntry.Change.WITHDRAWN
+    entry.change_reason = reason
+    entry.changed_fields = {}
+    _save(entry, actor=withdrawn_by, reason=reason)
+    record_event(actor=withdrawn_by, action="list_entry.withdrawn", target=entry, reason=reason)
+    return entry
+
+
+@transaction.atomic
+def remove_list_entry(*, entry: ListEntry, removed_by: User | None, reason: str = "") -> None:
+    """Delete an entry added in this draft (it never reached a published list)."""
+    _require_office(removed_by)
+    entry = ListEntry.objects.select_for_update().select_related("annual_list").get(pk=entry.pk)
+    _require_editable(entry.annual_list)
+    if entry.predecessor_entries.exists():
+        raise DomainError(
+            "carried_forward",
+            _("This matter continues from last edition; withdraw it with a reason."),
+        )
+    record_event(actor=removed_by, action="list_entry.removed", target=entry, reason=reason)
+    mark_change(entry, actor=removed_by, reason=reason or "entry removed")
+    entry.receiving_areas.clear()
+    entry.delete()
+
+
+@transaction.atomic
+def submit_annual_list_for_review(
+    *, annual_list: AnnualList, submitted_by: User | None
+) -> AnnualList:
+    _require_office(submitted_by)
+    annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
+    if not annual_list.entries.exists():
+        raise DomainError("empty_list", _("An edition needs at least one entry before review."))
+    _transition(annual_list, AnnualList.Status.IN_REVIEW)
+    _save(annual_list, actor=submitted_by, reason="submitted for review")
+    record_event(actor=submitted_by, action="annual_list.submitted", target=annual_list)
+    return annual_list
+
+
+@transaction.atomic
+def return_annual_list_to_draft(
+    *, annual_list: AnnualList, returned_by: User | None, reason: str
+) -> AnnualList:
+    _require_office(returned_by)
+    if not reason.strip():
+        raise DomainError(
+            "reason_required", _("Say why the edition goes back to draft."), field="reason"
+        )
+    annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
+    _transition(annual_list, AnnualList.Status.DRAFT)
+    _save(annual_list, actor=returned_by, reason=reason)
+    record_event(
+        actor=returned_by, action="annual_list.returned", target=annual_list, reason=reason
+    )
+    return annual_list
+
+
+@transaction.atomic
+def approve_annual_list(
+    *,
+    annual_list: AnnualList,
+    approved_by: User | None,
+    approved_on: datetime.date,
+    document_number: str,
+    approving_meeting_zh: str = "",
+    approving_meeting_en: str = "",
+) -> AnnualList:
+    """Record the approving meeting's decision (meeting, document number, date)."""
+    _require_office(approved_by)
+    if not document_number.strip():
+        raise DomainError(
+            "document_number_required",
+            _("Give the approval's document number."),
+            field="document_number",
+        )
+    annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
+    _transition(annual_list, AnnualList.Status.APPROVED)
+    annual_list.approved_on = approved_on
+    annual_list.document_number = document_number
+    annual_list.approving_meeting_zh = approving_meeting_zh
+    annual_list.approving_meeting_en = approving_meeting_en
+    _save(annual_list, actor=approved_by, reason="approved")
+    record_event(
+        actor=approved_by,
+        action="annual_list.approved",
+        target=annual_list,
+        details={"document_number": document_number, "approved_on": approved_on.isoformat()},
+    )
+    return annual_list
+
+
+def mark_annual_list_published(
+    *, annual_list: AnnualList, published_on: datetime.date, published_by: User | None
+) -> AnnualList:
+    """Set an approved edition published and supersede its predecessor.
+
+    For ``grants.services.publish_annual_list`` only, which creates the grants in the same
+    transaction: the caller holds the transaction and the lock.
+    """
+    _require_office(published_by)
+    _transition(annual_list, AnnualList.Status.PUBLISHED)
+    if annual_list.approved_on and published_on < annual_list.approved_on:
+        raise DomainError(
+            "dates_out_of_order",
+            _("An edition cannot be published before it is approved."),
+            field="published_on",
+        )
+    annual_list.published_on = published_on
+    _save(annual_list, actor=published_by, reason="published")
+    predecessor = annual_list.predecessor
+    if predecessor is not None and predecessor.status == AnnualList.Status.PUBLISHED:
+        predecessor = AnnualList.objects.select_for_update().get(pk=predecessor.pk)
+        _transition(predecessor, AnnualList.Status.SUPERSEDED)
+        predecessor.superseded_on = published_on
+        _save(predecessor, actor=published_by, reason=f"superseded by {annual_list.key}")
+        record_event(actor=published_by, action="annual_list.superseded", target=predecessor)
+    record_event(
+        actor=published_by,
+        action="annual_list.published",
+        target=annual_list,
+        details={"published_on": published_on.isoformat()},
+    )
+    return annual_list
