@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "devolve.portal",
     "devolve.api",
     "devolve.demo",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +174,16 @@ SPECTACULAR_SETTINGS = {
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Background work (large list imports). Tasks run inline by default (demo, tests); set
+# DEVOLVE_TASKS_IMMEDIATE=false in production to queue them in the database for `devolve db_worker`.
+TASKS = {
+    "default": {
+        "BACKEND": "django.tasks.backends.immediate.ImmediateBackend"
+        if env_bool("DEVOLVE_TASKS_IMMEDIATE", default=True)
+        else "django_tasks_db.DatabaseBackend"
+    }
+}
 
 # Mail is written to the console until an SMTP integration is configured.
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}

@@ -1,10 +1,11 @@
-"""Staff pages. Each view fetches through a selector, validates a form, calls one service."""
+"""Staff pages for the registry, the catalogue and the audit log."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -113,3 +114,12 @@ def audit_event_list(request: HttpRequest) -> HttpResponse:
         "changes": list_recent_changes(models_with_history=AUDITED_MODELS, limit=100),
     }
     return render(request, "dashboards/audit_event_list.html", context)
+
+
+urlpatterns = [
+    path("", dashboard_home, name="dashboard_home"),
+    path("matters/<int:pk>/edit/", matter_edit, name="matter_edit"),
+    path("zones/new/", zone_create, name="zone_create"),
+    path("batch-memberships/new/", batch_membership_create, name="batch_membership_create"),
+    path("audit/", audit_event_list, name="audit_event_list"),
+]
