@@ -14,7 +14,16 @@ from devolve.accounts.admin import ProgrammeAdmin
 from devolve.accounts.models import User
 from devolve.core.errors import DomainError
 from devolve.matters import services
-from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
+from devolve.matters.models import (
+    AnnualList,
+    AuthorizationMode,
+    DemandItem,
+    DemandWindow,
+    Department,
+    ListEntry,
+    Matter,
+    MatterType,
+)
 from devolve.matters.permissions import can_add_matter_for, can_change_matter
 
 EDITABLE_FIELDS = [
@@ -124,3 +133,36 @@ class AuthorizationModeAdmin(ProgrammeAdmin):
     """Reference data from a data migration: read-only."""
 
     list_display = ["sort_order", "code", "name_zh", "name_en"]
+
+
+@admin.register(AnnualList)
+class AnnualListAdmin(ProgrammeAdmin):
+    """Editions change only through the list workflow (staff pages and API); read-only here."""
+
+    list_display = ["year", "batch", "edition", "status", "document_number", "published_on"]
+    list_filter = ["status", "year", "batch"]
+
+
+@admin.register(ListEntry)
+class ListEntryAdmin(ProgrammeAdmin):
+    list_display = ["annual_list", "sequence", "matter", "mode", "granting_department", "change"]
+    list_filter = ["annual_list", "mode", "change"]
+    search_fields = ["matter__name_zh", "matter__name_en", "matter__code"]
+    list_select_related = [
+        "annual_list",
+        "annual_list__batch",
+        "matter",
+        "mode",
+        "granting_department",
+    ]
+
+
+@admin.register(DemandWindow)
+class DemandWindowAdmin(ProgrammeAdmin):
+    list_display = ["year", "batch", "opens_on", "closes_on"]
+
+
+@admin.register(DemandItem)
+class DemandItemAdmin(ProgrammeAdmin):
+    list_display = ["window", "origin", "zone", "matter", "department", "status", "response"]
+    list_filter = ["status", "origin", "response"]

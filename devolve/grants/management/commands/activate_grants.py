@@ -1,0 +1,22 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.utils import timezone
+
+from devolve.core.commands import iso_date, run_service
+from devolve.grants.services import activate_due_grants
+
+
+class Command(BaseCommand):
+    help = (
+        "Make delegated grants effective once their date has come (run daily from cron; running "
+        "it again changes nothing)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--on", type=iso_date, default=None, help="YYYY-MM-DD; default today.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        on = options["on"] or timezone.localdate()
+        count = run_service(activate_due_grants, on=on)
+        self.stdout.write(f"{count} grant(s) took effect on or before {on.isoformat()}")
