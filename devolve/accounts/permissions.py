@@ -20,6 +20,11 @@ def is_auditor(user: object) -> bool:
 
 
 @rules.predicate
+def is_evaluator(user: object) -> bool:
+    return _has_role(user, User.Role.EVALUATOR)
+
+
+@rules.predicate
 def is_department_user(user: object) -> bool:
     return _has_role(user, User.Role.DEPARTMENT)
 

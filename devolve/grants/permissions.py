@@ -4,7 +4,7 @@
 import rules
 
 from devolve.accounts.models import User
-from devolve.accounts.permissions import is_auditor, is_department_user, is_office
+from devolve.accounts.permissions import is_auditor, is_department_user, is_evaluator, is_office
 from devolve.grants.models import Grant
 
 
@@ -27,6 +27,7 @@ def is_pilot_area_user(user: object) -> bool:
 def is_prefecture_of(user: User, grant: Grant | None) -> bool:
     return (
         grant is not None
+        and user.is_active
         and user.prefecture_id is not None
         and user.prefecture_id == grant.zone.prefecture_id
     )
@@ -34,7 +35,7 @@ def is_prefecture_of(user: User, grant: Grant | None) -> bool:
 
 can_manage_grant = is_office | (is_department_user & grants_it)
 can_record_handover = can_manage_grant | (is_pilot_area_user & receives_it)
-can_view_grant = can_record_handover | is_auditor | is_prefecture_of
+can_view_grant = can_record_handover | is_auditor | is_evaluator | is_prefecture_of
 rules.add_perm("grants.manage_grant", can_manage_grant)
 rules.add_perm("grants.record_handover", can_record_handover)
 rules.add_perm("grants.view_grant", can_view_grant)

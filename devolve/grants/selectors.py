@@ -112,14 +112,38 @@ def list_overdue_handovers(*, on: datetime.date) -> QuerySet[Grant]:
     )
 
 
+def current_grant_of(grant: Grant) -> Grant:
+    """The grant that carries ``grant`` on in the latest edition (itself if none does).
+
+    Follows the reverse ``next_grant`` relation, which callers select_related to keep queries flat.
+    """
+    current = grant
+    seen: set[int] = set()
+    while current.pk not in seen:
+        seen.add(current.pk)
+        try:
+            current = current.next_grant
+        except Grant.DoesNotExist:
+            break
+    return current
+
+
 def list_agreements_expiring(*, on: datetime.date) -> list[EntrustmentAgreement]:
-    """Agreements of active grants in their renewal warning period, not yet renewed."""
+    """Agreements in their renewal warning period, not yet renewed, whose grant (or the grant of a
+    later edition that continues it) is still active."""
     agreements = EntrustmentAgreement.objects.select_related(
-        "grant", "grant__entry__annual_list", "grant__zone", "entrusting_department"
+        "grant",
+        "grant__entry__annual_list",
+        "grant__zone",
+        "grant__next_grant__next_grant",
+        "entrusting_department",
     ).filter(
         renewed_by__isnull=True,
         ends_on__gte=on,
-        grant__status__in=[status.value for status in rules.ACTIVE_STATUSES],
+        grant__status__in=[
+            *(status.value for status in rules.ACTIVE_STATUSES),
+            Grant.Status.SUPERSEDED,
+        ],
     )
     return [
         agreement
@@ -129,4 +153,5 @@ def list_agreements_expiring(*, on: datetime.date) -> list[EntrustmentAgreement]
             warning_days=agreement.grant.entry.annual_list.renewal_warning_days,
             today=on,
         )
+        and current_grant_of(agreement.grant).is_active
     ]

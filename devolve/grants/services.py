@@ -11,11 +11,12 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
-from devolve.core.events import record_event
+from devolve.core.events import record_event, record_events
 from devolve.core.history import mark_change
 from devolve.grants import calendar, rules
 from devolve.grants.models import EntrustmentAgreement, Grant
@@ -44,6 +45,17 @@ def _move(grant: Grant, target: str) -> None:
     grant.status = target
 
 
+def _grant_lineage(grant: Grant) -> set[int]:
+    """This grant and the grants of earlier editions it continues (an agreement may predate the
+    current edition and be renewed under it)."""
+    lineage: set[int] = set()
+    current: Grant | None = grant
+    while current is not None and current.pk not in lineage:
+        lineage.add(current.pk)
+        current = current.previous_grant
+    return lineage
+
+
 def _lock(grant: Grant) -> Grant:
     return (
         Grant.objects.select_for_update()
@@ -63,12 +75,17 @@ def _set_effective(grant: Grant, on: datetime.date) -> None:
         grant.handover_due_is_provisional = not calendar.is_covered(grant.handover_due_on)
 
 
+def batch_members_on(annual_list: AnnualList, *, on: datetime.date) -> list[Zone]:
+    """Every pilot area of the edition's batch on ``on``."""
+    members = BatchMembership.objects.active_on(on).filter(batch_id=annual_list.batch_id)
+    return list(Zone.objects.filter(memberships__in=members).order_by("prefecture__code", "slug"))
+
+
 def receiving_zones(entry: ListEntry, *, on: datetime.date) -> list[Zone]:
     """The pilot areas an entry reaches: its named areas, or every area of the batch on ``on``."""
     if not entry.all_areas:
         return list(entry.receiving_areas.order_by("prefecture__code", "slug"))
-    members = BatchMembership.objects.active_on(on).filter(batch_id=entry.annual_list.batch_id)
-    return list(Zone.objects.filter(memberships__in=members).order_by("prefecture__code", "slug"))
+    return batch_members_on(entry.annual_list, on=on)
 
 
 @transaction.atomic
@@ -99,31 +116,21 @@ def publish_annual_list(
             for grant in previous.select_related("entry")
         }
     reason = _("Edition %(key)s published.") % {"key": annual_list.key}
+    batch_zones = batch_members_on(annual_list, on=published_on)
     entries = annual_list.entries.exclude(change=ListEntry.Change.WITHDRAWN).select_related("mode")
-    created = 0
+    new_grants: list[Grant] = []
+    superseded: list[Grant] = []
     for entry in entries.prefetch_related("receiving_areas"):
-        for zone in receiving_zones(entry, on=published_on):
-            previous_grant = carried.pop((entry.matter_id, zone.pk), None)
+        zones = batch_zones if entry.all_areas else list(entry.receiving_areas.all())
+        for zone in zones:
             grant = Grant(entry=entry, zone=zone, is_illustrative=entry.is_illustrative)
+            previous_grant = carried.pop((entry.matter_id, zone.pk), None)
             if previous_grant is not None:
-                grant.previous_grant = previous_grant
-                grant.status = previous_grant.status
-                for field in (
-                    "effective_on",
-                    "handover_due_on",
-                    "handover_due_is_provisional",
-                    "handed_over_on",
-                    "supervision_filed_on",
-                    "supervision_document",
-                ):
-                    setattr(grant, field, getattr(previous_grant, field))
-                _end(
-                    previous_grant,
-                    Grant.Status.SUPERSEDED,
-                    on=published_on,
-                    reason=reason,
-                    actor=published_by,
-                )
+                _continue(grant, previous_grant)
+                _move(previous_grant, Grant.Status.SUPERSEDED)
+                previous_grant.ended_on = published_on
+                previous_grant.end_reason = reason
+                superseded.append(previous_grant)
             else:
                 _start(
                     grant,
@@ -131,8 +138,21 @@ def publish_annual_list(
                     mode_code=entry.mode.code,
                     published_on=published_on,
                 )
-            _save(grant, actor=published_by, reason=reason)
-            created += 1
+            new_grants.append(grant)
+    # An edition reaches hundreds of matter-area pairs: write in bulk (history rows included, with
+    # the actor and reason) and let the table's constraints guard each row; the values come from
+    # this service, not from input.
+    bulk_update_with_history(
+        superseded,
+        Grant,
+        fields=["status", "ended_on", "end_reason"],
+        default_user=published_by,
+        default_change_reason=reason,
+    )
+    bulk_create_with_history(
+        new_grants, Grant, default_user=published_by, default_change_reason=reason
+    )
+    record_events(actor=published_by, action="grant.superseded", targets=superseded, reason=reason)
     for leftover in carried.values():
         _end(
             leftover,
@@ -146,9 +166,28 @@ def publish_annual_list(
         action="grants.created",
         target=annual_list,
         reason=reason,
-        details={"grants": created, "ended": len(carried)},
+        details={
+            "grants": len(new_grants),
+            "superseded": len(superseded),
+            "recalled": len(carried),
+        },
     )
     return annual_list
+
+
+def _continue(grant: Grant, previous_grant: Grant) -> None:
+    """The new edition's grant takes over where the same area's grant of the old edition stood."""
+    grant.previous_grant = previous_grant
+    grant.status = previous_grant.status
+    for field in (
+        "effective_on",
+        "handover_due_on",
+        "handover_due_is_provisional",
+        "handed_over_on",
+        "supervision_filed_on",
+        "supervision_document",
+    ):
+        setattr(grant, field, getattr(previous_grant, field))
 
 
 def _start(
@@ -176,6 +215,8 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | None = None) 
 
     Run daily (``devolve activate_grants``); running it twice changes nothing more.
     """
+    if activated_by is not None and not is_office(activated_by):
+        raise NotAllowed(_("Only the reform office activates due grants."))
     due = (
         Grant.objects.select_for_update()
         .filter(status=Grant.Status.AWAITING_EFFECT, effective_on__lte=on)
@@ -229,7 +270,17 @@ def sign_entrustment_agreement(
         raise DomainError(
             "dates_out_of_order", _("The term starts on or after signing."), field="starts_on"
         )
-    if renews is not None and (renews.grant_id != grant.pk or signed_on > renews.ends_on):
+    published_on = grant.entry.annual_list.published_on
+    if published_on is not None and starts_on < published_on:
+        raise DomainError(
+            "dates_out_of_order",
+            _("The term cannot start before the list was published (%(date)s).")
+            % {"date": published_on.isoformat()},
+            field="starts_on",
+        )
+    if renews is not None and (
+        renews.grant_id not in _grant_lineage(grant) or signed_on > renews.ends_on
+    ):
         raise DomainError(
             "late_renewal",
             _("A renewal is signed for the same grant before the old term ends."),
@@ -279,13 +330,13 @@ def record_handover(
         raise NotAllowed(_("You may record handover only for grants you give or receive."))
     if grant.entry.mode.code == "support":
         raise DomainError("illegal_transition", _("A support matter has nothing to hand over."))
-    _move(grant, Grant.Status.HANDED_OVER)
-    if grant.effective_on is None or handed_over_on < grant.effective_on:
+    if grant.effective_on is not None and handed_over_on < grant.effective_on:
         raise DomainError(
             "dates_out_of_order",
             _("Handover comes on or after the day the grant takes effect."),
             field="handed_over_on",
         )
+    _move(grant, Grant.Status.HANDED_OVER)
     grant.handed_over_on = handed_over_on
     _save(grant, actor=recorded_by, reason="handed over")
     record_event(
@@ -331,10 +382,18 @@ def recall_grant(
         raise NotAllowed(_("Only the office or the granting department recalls a grant."))
     if not reason.strip():
         raise DomainError("reason_required", _("Give the reason for the recall."), field="reason")
-    if grant.effective_on is not None and recalled_on < grant.effective_on:
+    took_effect = grant.status in {Grant.Status.EFFECTIVE, Grant.Status.HANDED_OVER}
+    if took_effect and grant.effective_on is not None and recalled_on < grant.effective_on:
         raise DomainError(
             "dates_out_of_order",
             _("A recall comes after the grant took effect."),
+            field="recalled_on",
+        )
+    published_on = grant.entry.annual_list.published_on
+    if published_on is not None and recalled_on < published_on:
+        raise DomainError(
+            "dates_out_of_order",
+            _("A recall comes after the list was published."),
             field="recalled_on",
         )
     _end(grant, Grant.Status.RECALLED, on=recalled_on, reason=reason, actor=recalled_by)

@@ -14,6 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
@@ -171,9 +173,14 @@ def derive_annual_list(
         entry.save()
         entry.receiving_areas.set(old.receiving_areas.all())
         entry.predecessor_entries.set([old])
-        ListEntrySubItem.objects.bulk_create(
-            ListEntrySubItem(entry=entry, matter_id=sub.matter_id, mode_id=sub.mode_id)
-            for sub in old.sub_items.all()
+        bulk_create_with_history(
+            [
+                ListEntrySubItem(entry=entry, matter_id=sub.matter_id, mode_id=sub.mode_id)
+                for sub in old.sub_items.all()
+            ],
+            ListEntrySubItem,
+            default_user=created_by,
+            default_change_reason="carried forward",
         )
     record_event(
         actor=created_by,
@@ -190,16 +197,12 @@ def _check_receiving_areas(annual_list: AnnualList, areas: Iterable[Zone]) -> No
     )
     outsiders = [area for area in areas if area.pk not in members]
     if outsiders:
-        raise DomainError(
-            "not_a_batch_member",
-            _("%(areas)s %(verb)s not a pilot area of %(batch)s.")
-            % {
-                "areas": "、".join(str(area) for area in outsiders),
-                "verb": "is" if len(outsiders) == 1 else "are",
-                "batch": annual_list.batch,
-            },
-            field="receiving_areas",
-        )
+        message = ngettext(
+            "%(areas)s is not a pilot area of %(batch)s.",
+            "%(areas)s are not pilot areas of %(batch)s.",
+            len(outsiders),
+        ) % {"areas": "、".join(str(area) for area in outsiders), "batch": annual_list.batch}
+        raise DomainError("not_a_batch_member", message, field="receiving_areas")
 
 
 def _check_mode(matter: Matter, mode: AuthorizationMode) -> None:
@@ -252,7 +255,7 @@ def add_list_entry(
         mode=mode,
         granting_department=granting_department,
         supervising_department=supervising_department,
-        all_areas=receiving_areas is None,
+        all_areas=not areas,
         conditions=conditions,
         notes=notes,
         change=ListEntry.Change.ADDED,
@@ -380,7 +383,9 @@ def submit_annual_list_for_review(
 ) -> AnnualList:
     _require_office(submitted_by)
     annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
-    if not annual_list.entries.exists():
+    if annual_list.status != AnnualList.Status.DRAFT:
+        raise DomainError("illegal_transition", _("Only a draft is submitted for review."))
+    if not annual_list.entries.exclude(change=ListEntry.Change.WITHDRAWN).exists():
         raise DomainError("empty_list", _("An edition needs at least one entry before review."))
     _transition(annual_list, AnnualList.Status.IN_REVIEW)
     _save(annual_list, actor=submitted_by, reason="submitted for review")
@@ -450,6 +455,15 @@ def mark_annual_list_published(
     """
     _require_office(published_by)
     _transition(annual_list, AnnualList.Status.PUBLISHED)
+    predecessor = annual_list.predecessor
+    if predecessor is not None:
+        predecessor = AnnualList.objects.select_for_update().get(pk=predecessor.pk)
+        if predecessor.status != AnnualList.Status.PUBLISHED:
+            raise DomainError(
+                "wrong_predecessor",
+                _("%(predecessor)s is not the published edition; publish from the current one.")
+                % {"predecessor": predecessor.key},
+            )
     if annual_list.approved_on and published_on < annual_list.approved_on:
         raise DomainError(
             "dates_out_of_order",
@@ -458,9 +472,7 @@ def mark_annual_list_published(
         )
     annual_list.published_on = published_on
     _save(annual_list, actor=published_by, reason="published")
-    predecessor = annual_list.predecessor
-    if predecessor is not None and predecessor.status == AnnualList.Status.PUBLISHED:
-        predecessor = AnnualList.objects.select_for_update().get(pk=predecessor.pk)
+    if predecessor is not None:
         _transition(predecessor, AnnualList.Status.SUPERSEDED)
         predecessor.superseded_on = published_on
         _save(predecessor, actor=published_by, reason=f"superseded by {annual_list.key}")

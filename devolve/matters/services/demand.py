@@ -25,7 +25,7 @@ from devolve.matters.models import (
     ListEntry,
     Matter,
 )
-from devolve.matters.services.annual_lists import add_list_entry
+from devolve.matters.services.annual_lists import add_list_entry, update_list_entry
 from devolve.regions.models import Batch, Zone
 
 
@@ -86,10 +86,19 @@ def file_demand_item(
 
     A pilot area user files only for its own zone; the office may file on an area's behalf.
     """
-    if filed_by is not None and not (is_office(filed_by) or filed_by.zone_id == zone.pk):
+    if filed_by is not None and not (
+        is_office(filed_by) or (filed_by.is_active and filed_by.zone_id == zone.pk)
+    ):
         raise NotAllowed(_("A pilot area files demands only for itself."))
     _check_window_open(window, on or timezone.localdate())
     if matter is not None:
+        if matter.kind != kind:
+            raise DomainError(
+                "kind_mismatch",
+                _("%(matter)s is a %(kind)s; file it as one.")
+                % {"matter": matter, "kind": matter.get_kind_display()},
+                field="kind",
+            )
         department = matter.competent_department
     item = DemandItem(
         window=window,
@@ -120,7 +129,8 @@ def offer_matter(
 ) -> DemandItem:
     """A department proposes one of its matters unasked (拟赋权事项); it counts as agreed."""
     if offered_by is not None and not (
-        is_office(offered_by) or offered_by.department_id == matter.competent_department_id
+        is_office(offered_by)
+        or (offered_by.is_active and offered_by.department_id == matter.competent_department_id)
     ):
         raise NotAllowed(_("A department offers only its own matters."))
     item = DemandItem(
@@ -149,7 +159,8 @@ def answer_demand_item(
     a change of law or a higher authorization is needed (with the reason)."""
     item = DemandItem.objects.select_for_update().get(pk=item.pk)
     if answered_by is not None and not (
-        is_office(answered_by) or answered_by.department_id == item.department_id
+        is_office(answered_by)
+        or (answered_by.is_active and answered_by.department_id == item.department_id)
     ):
         raise NotAllowed(_("Only the competent department answers this demand."))
     if item.status not in {DemandItem.Status.SUBMITTED, DemandItem.Status.ANSWERED}:
@@ -230,6 +241,15 @@ def decide_demand_item(
                 demand_item=item,
                 change_reason=reason or str(_("Accepted from the demand list.")),
                 added_by=decided_by,
+                is_illustrative=item.is_illustrative,
+            )
+        elif item.zone is not None and not existing.all_areas:
+            # Another area asked for a matter already in the draft for some areas: it joins them.
+            update_list_entry(
+                entry=existing,
+                receiving_areas=[*existing.receiving_areas.all(), item.zone],
+                updated_by=decided_by,
+                reason=reason or str(_("Accepted from the demand list.")),
             )
     record_event(
         actor=decided_by,
