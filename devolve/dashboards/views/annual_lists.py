@@ -1,5 +1,418 @@
-"""Staff pages for drafting, reviewing, approving and publishing annual list editions."""
+"""Staff pages for drafting, reviewing, approving and publishing annual list editions.
 
-from django.urls import URLPattern
+The reform office does the list work; auditors read editions. Each action page is one form and
+one service; the services decide what is allowed and their refusals show beside the field at
+fault, or above the form.
+"""
 
-urlpatterns: list[URLPattern] = []
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar, cast
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.forms import BaseForm, Form
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from devolve.accounts.acting import acting_user
+from devolve.accounts.models import User
+from devolve.accounts.permissions import is_auditor, is_office
+from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.htmx import render_page_or_partial
+from devolve.grants.services import publish_annual_list
+from devolve.matters import rules as list_rules
+from devolve.matters.forms import (
+    AnnualListApproveForm,
+    AnnualListDeriveForm,
+    AnnualListForm,
+    AnnualListPublishForm,
+    ListEntryFilterForm,
+    ListEntryForm,
+    ListEntryUpdateForm,
+    ReasonForm,
+)
+from devolve.matters.models import AnnualList, ListEntry
+from devolve.matters.selectors import count_entries, list_annual_lists, list_entries
+from devolve.matters.services import (
+    add_list_entry,
+    approve_annual_list,
+    create_annual_list,
+    derive_annual_list,
+    remove_list_entry,
+    return_annual_list_to_draft,
+    submit_annual_list_for_review,
+    update_list_entry,
+    withdraw_list_entry,
+)
+
+# Helpers the dashboards' list, demand and grant pages share ---------------------------------------
+
+View = TypeVar("View", bound=Callable[..., HttpResponse])
+
+
+def allowed_for(predicate: Callable[[User], bool]) -> Callable[[View], View]:
+    """Refuse (403) a signed-in user the predicate rejects. Put it below ``login_required``."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not predicate(acting_user(request)):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return cast(View, checked)
+
+    return decorate
+
+
+def has_role(*roles: str) -> Callable[[User], bool]:
+    """A predicate for ``allowed_for``: an active user with one of ``roles``."""
+
+    def check(user: User) -> bool:
+        return user.is_active and user.role in roles
+
+    return check
+
+
+def submitted(request: HttpRequest, form: BaseForm) -> bool:
+    return request.method == "POST" and form.is_valid()
+
+
+@contextmanager
+def errors_shown_on(form: BaseForm) -> Iterator[None]:
+    """Show a service's refusal beside the field it names, else above the form; a refusal of the
+    actor (``NotAllowed``) still answers 403."""
+    try:
+        yield
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+def data_of(request: HttpRequest) -> Any:
+    return request.POST if request.method == "POST" else None
+
+
+@dataclass(frozen=True)
+class PendingWork:
+    """A link on the staff home page, with how many things wait there (None: no count)."""
+
+    label: str
+    url: str
+    count: int | None = None
+    key: str = ""
+
+
+# Reads ------------------------------------------------------------------------------------------
+
+
+def _access_annual_list(pk: int) -> AnnualList:
+    annual_list = list_annual_lists().filter(pk=pk).first()
+    if annual_list is None:
+        raise Http404(_("No such edition."))
+    return annual_list
+
+
+def _access_entry(annual_list: AnnualList, entry_pk: int) -> ListEntry:
+    entry = list_entries(annual_list=annual_list).filter(pk=entry_pk).first()
+    if entry is None:
+        raise Http404(_("No such entry in this edition."))
+    return entry
+
+
+@dataclass(frozen=True)
+class EditionActions:
+    """What the edition's page offers, from the status table the services also follow."""
+
+    edit_entries: bool
+    submit: bool
+    return_to_draft: bool
+    approve: bool
+    publish: bool
+    derive: bool
+
+    @classmethod
+    def of(cls, annual_list: AnnualList, user: User) -> "EditionActions":
+        office = bool(is_office(user))
+
+        def can(target: AnnualList.Status) -> bool:
+            return office and list_rules.can_change_list_status(annual_list.status, target)
+
+        return cls(
+            edit_entries=office and annual_list.is_editable,
+            submit=can(AnnualList.Status.IN_REVIEW),
+            return_to_draft=can(AnnualList.Status.DRAFT),
+            approve=can(AnnualList.Status.APPROVED),
+            publish=can(AnnualList.Status.PUBLISHED),
+            derive=office and not annual_list.is_editable,
+        )
+
+
+def pending_work(user: User) -> list[PendingWork]:
+    if is_auditor(user):
+        return [PendingWork(_("Annual list editions"), reverse("dashboards:annual_list_list"))]
+    if not is_office(user):
+        return []
+    unfinished = list_annual_lists().exclude(
+        status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED]
+    )
+    return [
+        PendingWork(
+            _("Editions not yet published"),
+            reverse("dashboards:annual_list_list"),
+            unfinished.count(),
+            "annual-lists",
+        )
+    ]
+
+
+def _action_page(
+    request: HttpRequest, annual_list: AnnualList, form: BaseForm, *, title: str, button: str
+) -> HttpResponse:
+    context = {"annual_list": annual_list, "form": form, "title": title, "button": button}
+    return render(request, "dashboards/annual_list_action.html", context)
+
+
+def _to_edition(annual_list: AnnualList) -> HttpResponse:
+    return redirect("dashboards:annual_list_detail", pk=annual_list.pk)
+
+
+# Editions ---------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@allowed_for(is_office | is_auditor)
+def annual_list_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "annual_lists": list_annual_lists(),
+        "can_draft": is_office(acting_user(request)),
+    }
+    return render(request, "dashboards/annual_list_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def annual_list_create(request: HttpRequest) -> HttpResponse:
+    form = AnnualListForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            annual_list = create_annual_list(created_by=acting_user(request), **form.cleaned_data)
+            messages.success(request, _("The draft edition was started."))
+            return _to_edition(annual_list)
+    return render(request, "dashboards/annual_list_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def annual_list_derive(request: HttpRequest, pk: int) -> HttpResponse:
+    predecessor = _access_annual_list(pk)
+    form = AnnualListDeriveForm.after(predecessor, data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            annual_list = derive_annual_list(
+                predecessor=predecessor, created_by=acting_user(request), **form.cleaned_data
+            )
+            messages.success(request, _("The new draft carries the edition's entries forward."))
+            return _to_edition(annual_list)
+    title = _("Derive a new edition from %(list)s") % {"list": predecessor}
+    return _action_page(request, predecessor, form, title=title, button=_("Derive the edition"))
+
+
+@require_GET
+@login_required
+@allowed_for(is_office | is_auditor)
+def annual_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    annual_list = _access_annual_list(pk)
+    filters = ListEntryFilterForm(request.GET or None)
+    entries = filters.filter(list_entries(annual_list=annual_list)).prefetch_related("grants__zone")
+    context = {
+        "annual_list": annual_list,
+        "counts": count_entries(annual_list=annual_list),
+        "entries": entries,
+        "filters": filters,
+        "actions": EditionActions.of(annual_list, acting_user(request)),
+    }
+    return render_page_or_partial(
+        request, "dashboards/annual_list_detail.html", context, partial="entries-table"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def annual_list_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    annual_list = _access_annual_list(pk)
+    form = Form(data_of(request))  # asks for nothing; it carries the service's refusal
+    if submitted(request, form):
+        with errors_shown_on(form):
+            submit_annual_list_for_review(
+                annual_list=annual_list, submitted_by=acting_user(request)
+            )
+            messages.success(request, _("The edition is in review."))
+            return _to_edition(annual_list)
+    title = _("Submit %(list)s for review") % {"list": annual_list}
+    return _action_page(request, annual_list, form, title=title, button=_("Submit for review"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def annual_list_return(request: HttpRequest, pk: int) -> HttpResponse:
+    annual_list = _access_annual_list(pk)
+    form = ReasonForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            return_annual_list_to_draft(
+                annual_list=annual_list, returned_by=acting_user(request), **form.cleaned_data
+            )
+            messages.success(request, _("The edition is a draft again."))
+            return _to_edition(annual_list)
+    title = _("Return %(list)s to draft") % {"list": annual_list}
+    return _action_page(request, annual_list, form, title=title, button=_("Return to draft"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def annual_list_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    annual_list = _access_annual_list(pk)
+    form = AnnualListApproveForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            approve_annual_list(
+                annual_list=annual_list, approved_by=acting_user(request), **form.cleaned_data
+            )
+            messages.success(request, _("The edition is approved."))
+            return _to_edition(annual_list)
+    title = _("Record the approval of %(list)s") % {"list": annual_list}
+    return _action_page(request, annual_list, form, title=title, button=_("Approve"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def annual_list_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    annual_list = _access_annual_list(pk)
+    form = AnnualListPublishForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            publish_annual_list(
+                annual_list=annual_list, published_by=acting_user(request), **form.cleaned_data
+            )
+            messages.success(request, _("The edition is published and its grants created."))
+            return _to_edition(annual_list)
+    title = _("Publish %(list)s") % {"list": annual_list}
+    return _action_page(request, annual_list, form, title=title, button=_("Publish"))
+
+
+# Entries ----------------------------------------------------------------------------------------
+
+
+def _entry_page(
+    request: HttpRequest, entry: ListEntry, form: BaseForm, *, title: str, button: str
+) -> HttpResponse:
+    context = {"entry": entry, "annual_list": entry.annual_list, "form": form}
+    context |= {"title": title, "button": button}
+    return render(request, "dashboards/list_entry_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def list_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
+    annual_list = _access_annual_list(pk)
+    form = ListEntryForm(data_of(request), annual_list=annual_list)
+    if submitted(request, form):
+        with errors_shown_on(form):
+            add_list_entry(
+                annual_list=annual_list, added_by=acting_user(request), **form.cleaned_data
+            )
+            messages.success(request, _("The matter was added to the edition."))
+            return _to_edition(annual_list)
+    context = {"annual_list": annual_list, "form": form, "entry": None}
+    context |= {"title": _("Add a matter"), "button": _("Add the matter")}
+    return render(request, "dashboards/list_entry_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def list_entry_update(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    entry = _access_entry(_access_annual_list(pk), entry_pk)
+    form = ListEntryUpdateForm.for_entry(entry, data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            update_list_entry(entry=entry, updated_by=acting_user(request), **form.cleaned_data)
+            messages.success(request, _("The entry was changed."))
+            return _to_edition(entry.annual_list)
+    title = _("Change %(entry)s") % {"entry": entry}
+    return _entry_page(request, entry, form, title=title, button=_("Save the entry"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def list_entry_withdraw(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    entry = _access_entry(_access_annual_list(pk), entry_pk)
+    form = ReasonForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            withdraw_list_entry(entry=entry, withdrawn_by=acting_user(request), **form.cleaned_data)
+            messages.success(request, _("The matter is withdrawn from the edition."))
+            return _to_edition(entry.annual_list)
+    title = _("Withdraw %(entry)s") % {"entry": entry}
+    return _entry_page(request, entry, form, title=title, button=_("Withdraw the matter"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def list_entry_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    entry = _access_entry(_access_annual_list(pk), entry_pk)
+    form = ReasonForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            remove_list_entry(entry=entry, removed_by=acting_user(request), **form.cleaned_data)
+            messages.success(request, _("The matter was removed from the draft."))
+            return _to_edition(entry.annual_list)
+    title = _("Remove %(entry)s") % {"entry": entry}
+    return _entry_page(request, entry, form, title=title, button=_("Remove the matter"))
+
+
+urlpatterns: list[URLPattern] = [
+    path("annual-lists/", annual_list_list, name="annual_list_list"),
+    path("annual-lists/new/", annual_list_create, name="annual_list_create"),
+    path("annual-lists/<int:pk>/", annual_list_detail, name="annual_list_detail"),
+    path("annual-lists/<int:pk>/derive/", annual_list_derive, name="annual_list_derive"),
+    path("annual-lists/<int:pk>/submit/", annual_list_submit, name="annual_list_submit"),
+    path("annual-lists/<int:pk>/return/", annual_list_return, name="annual_list_return"),
+    path("annual-lists/<int:pk>/approve/", annual_list_approve, name="annual_list_approve"),
+    path("annual-lists/<int:pk>/publish/", annual_list_publish, name="annual_list_publish"),
+    path("annual-lists/<int:pk>/entries/new/", list_entry_create, name="list_entry_create"),
+    path(
+        "annual-lists/<int:pk>/entries/<int:entry_pk>/edit/",
+        list_entry_update,
+        name="list_entry_update",
+    ),
+    path(
+        "annual-lists/<int:pk>/entries/<int:entry_pk>/withdraw/",
+        list_entry_withdraw,
+        name="list_entry_withdraw",
+    ),
+    path(
+        "annual-lists/<int:pk>/entries/<int:entry_pk>/remove/",
+        list_entry_remove,
+        name="list_entry_remove",
+    ),
+]

@@ -1,5 +1,190 @@
-"""Staff pages for the demand list: areas file, departments answer or offer, the office decides."""
+"""Staff pages for the demand list: areas file, departments answer or offer, the office decides.
 
-from django.urls import URLPattern
+Who sees which items is the selector's business (``list_demand_items_visible_to``); who may file,
+answer, offer or decide is the services'. These pages only refuse early (403) the people a
+service would refuse anyway, so that nobody fills in a form for nothing.
+"""
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.forms import BaseForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from devolve.accounts.acting import acting_user
+from devolve.accounts.models import User
+from devolve.accounts.permissions import is_department_user, is_office
+from devolve.core.errors import NotAllowed
+from devolve.core.htmx import render_page_or_partial
+from devolve.dashboards.views.annual_lists import (
+    PendingWork,
+    allowed_for,
+    data_of,
+    errors_shown_on,
+    has_role,
+    submitted,
+)
+from devolve.matters.forms import (
+    DemandAnswerForm,
+    DemandDecisionForm,
+    DemandItemFilterForm,
+    DemandItemForm,
+    DemandOfferForm,
+    DemandWindowForm,
+)
+from devolve.matters.models import DemandItem
+from devolve.matters.permissions import belongs_to_department
+from devolve.matters.selectors import (
+    list_demand_items,
+    list_demand_items_visible_to,
+    list_matters_changeable_by,
+)
+from devolve.matters.services import (
+    answer_demand_item,
+    decide_demand_item,
+    file_demand_item,
+    offer_matter,
+    open_demand_window,
+)
+
+Role = User.Role
+# The roles whose demand list the selector scopes (evaluators have none).
+READERS = has_role(Role.OFFICE, Role.AUDITOR, Role.DEPARTMENT, Role.PREFECTURE, Role.PILOT_AREA)
+answers_for = is_office | (is_department_user & belongs_to_department)
+
+
+def _access_demand_item(pk: int) -> DemandItem:
+    item = list_demand_items().filter(pk=pk).first()
+    if item is None:
+        raise Http404(_("No such demand item."))
+    return item
+
+
+def _form_page(
+    request: HttpRequest, form: BaseForm, *, title: str, button: str, item: DemandItem | None = None
+) -> HttpResponse:
+    context = {"form": form, "title": title, "button": button, "item": item}
+    return render(request, "dashboards/demand_form.html", context)
+
+
+def _to_list() -> HttpResponse:
+    return redirect("dashboards:demand_item_list")
+
+
+def pending_work(user: User) -> list[PendingWork]:
+    if not READERS(user):
+        return []
+    items = list_demand_items_visible_to(user=user)
+    url = reverse("dashboards:demand_item_list")
+    if is_office(user):
+        waiting = items.filter(status=DemandItem.Status.ANSWERED).count()
+        return [PendingWork(_("Demand items awaiting your decision"), url, waiting, "demand")]
+    if is_department_user(user):
+        to_answer = items.filter(status=DemandItem.Status.SUBMITTED).count()
+        return [PendingWork(_("Demand items to answer"), url, to_answer, "demand")]
+    return [PendingWork(_("Demand list"), url, items.count(), "demand")]
+
+
+@require_GET
+@login_required
+@allowed_for(READERS)
+def demand_item_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    filters = DemandItemFilterForm(request.GET or None)
+    context = {
+        "items": filters.filter(list_demand_items_visible_to(user=user)),
+        "filters": filters,
+        "is_office": is_office(user),
+        "is_department": is_department_user(user),
+        "files_demands": has_role(Role.OFFICE, Role.PILOT_AREA)(user),
+    }
+    return render_page_or_partial(
+        request, "dashboards/demand_item_list.html", context, partial="demand-items-table"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def demand_window_create(request: HttpRequest) -> HttpResponse:
+    form = DemandWindowForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            open_demand_window(opened_by=acting_user(request), **form.cleaned_data)
+            messages.success(request, _("The demand window is open."))
+            return _to_list()
+    return _form_page(request, form, title=_("Open a demand window"), button=_("Open the window"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(has_role(Role.OFFICE, Role.PILOT_AREA))
+def demand_item_create(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    own_zone = None if is_office(user) else user.zone
+    form = DemandItemForm(data_of(request), zone=own_zone)
+    if submitted(request, form):
+        with errors_shown_on(form):
+            file_demand_item(filed_by=user, **form.cleaned_data)
+            messages.success(request, _("The demand was filed."))
+            return _to_list()
+    return _form_page(request, form, title=_("File a demand"), button=_("File the demand"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(has_role(Role.OFFICE, Role.DEPARTMENT))
+def demand_item_offer(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    form = DemandOfferForm(data_of(request), matters=list_matters_changeable_by(user=user))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            offer_matter(offered_by=user, **form.cleaned_data)
+            messages.success(request, _("The matter was offered."))
+            return _to_list()
+    return _form_page(request, form, title=_("Offer a matter"), button=_("Offer the matter"))
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(has_role(Role.OFFICE, Role.DEPARTMENT))
+def demand_item_answer(request: HttpRequest, pk: int) -> HttpResponse:
+    user, item = acting_user(request), _access_demand_item(pk)
+    if not answers_for(user, item.department):
+        raise NotAllowed(_("Only the competent department answers this demand."))
+    form = DemandAnswerForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            answer_demand_item(item=item, answered_by=user, **form.cleaned_data)
+            messages.success(request, _("Your answer was recorded."))
+            return _to_list()
+    title = _("Answer the demand")
+    return _form_page(request, form, title=title, button=_("Send the answer"), item=item)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def demand_item_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    item = _access_demand_item(pk)
+    form = DemandDecisionForm(data_of(request), item=item)
+    if submitted(request, form):
+        with errors_shown_on(form):
+            decide_demand_item(item=item, decided_by=acting_user(request), **form.cleaned_data)
+            messages.success(request, _("The decision was recorded."))
+            return _to_list()
+    title = _("Decide on the demand")
+    return _form_page(request, form, title=title, button=_("Record the decision"), item=item)
+
+
+urlpatterns: list[URLPattern] = [
+    path("demand-items/", demand_item_list, name="demand_item_list"),
+    path("demand-windows/new/", demand_window_create, name="demand_window_create"),
+    path("demand-items/new/", demand_item_create, name="demand_item_create"),
+    path("demand-offers/new/", demand_item_offer, name="demand_item_offer"),
+    path("demand-items/<int:pk>/answer/", demand_item_answer, name="demand_item_answer"),
+    path("demand-items/<int:pk>/decide/", demand_item_decide, name="demand_item_decide"),
+]

@@ -14,6 +14,7 @@ from devolve.accounts.models import User
 from devolve.core.errors import DomainError
 from devolve.core.history import list_recent_changes
 from devolve.core.selectors import list_audit_events
+from devolve.dashboards.views import annual_lists, demand, grants
 from devolve.matters.forms import MatterForm
 from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.selectors import access_matter_for_change, list_matters_changeable_by
@@ -47,6 +48,11 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
         "changeable_matters": list_matters_changeable_by(user=user)[:50],
         "can_manage_registry": user.has_perm("regions.manage_registry"),
         "can_view_audit": user.has_perm("accounts.view_audit"),
+        "pending_work": [
+            *annual_lists.pending_work(user),
+            *demand.pending_work(user),
+            *grants.pending_work(user),
+        ],
     }
     return render(request, "dashboards/dashboard_home.html", context)
 
