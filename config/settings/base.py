@@ -168,12 +168,19 @@ SPECTACULAR_SETTINGS = {
         "ZoneLevelEnum": "devolve.regions.models.Zone.Level",
         "ZoneKindEnum": "devolve.regions.models.Zone.Kind",
         "MatterKindEnum": "devolve.matters.models.Matter.Kind",
+        "AuthorizationModeCodeEnum": "devolve.matters.models.AuthorizationMode.Code",
+        "AnnualListStatusEnum": "devolve.matters.models.AnnualList.Status",
+        "DemandItemStatusEnum": "devolve.matters.models.DemandItem.Status",
+        "GrantStatusEnum": "devolve.grants.models.Grant.Status",
     },
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
+
+# Largest list workbook the importer opens, in bytes (default 10 MB; a 20,000-row list is ~2 MB).
+DEVOLVE_IMPORT_MAX_BYTES = env_int("DEVOLVE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
 
 # Background work (large list imports). Tasks run inline by default (demo, tests); set
 # DEVOLVE_TASKS_IMMEDIATE=false in production to queue them in the database for `devolve db_worker`.

@@ -1,6 +1,162 @@
 """Staff pages for importing an official list workbook (dry run, then apply) and following a
-background import."""
+background import, and the exports of any edition (.xlsx, CSV, JSON).
 
-from django.urls import URLPattern
+The reform office alone imports and exports. An upload is checked in a background task; its
+page shows the progress while the check runs (polled with htmx, with a plain link as fallback),
+then what applying would add and change and every error by row and column.
+"""
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from devolve.accounts.acting import acting_user
+from devolve.accounts.permissions import is_office
+from devolve.core.forms import DesignSystemForm
+from devolve.core.htmx import render_page_or_partial
+from devolve.dashboards.views.annual_lists import allowed_for, data_of, errors_shown_on, submitted
+from devolve.matters.list_export import ExportFormat, export_annual_list
+from devolve.matters.list_import import access_list_import, list_list_imports, max_import_bytes
+from devolve.matters.models import AnnualList, ListImport
+from devolve.matters.selectors import list_annual_lists
+from devolve.matters.services import queue_list_import_apply, start_list_import
+
+PROGRESS_REGION = "import-progress"
+
+
+class ListImportForm(DesignSystemForm):
+    workbook = forms.FileField(
+        label=gettext_lazy("Workbook (.xlsx)"),
+        help_text=gettext_lazy(
+            "The list as published: a header row (序号, 事项名称, 事项编码, 事项类型, 主管部门, "
+            "设定依据, 授权方式, 承接主体 …) and one row per matter. A title row above it is fine."
+        ),
+        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".xlsx"}),
+    )
+
+
+class ListImportApplyForm(DesignSystemForm):
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the changes"),
+        required=False,
+        help_text=gettext_lazy("Required when the workbook changes entries, e.g. the decision."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+def _access_annual_list(pk: int) -> AnnualList:
+    annual_list = list_annual_lists().filter(pk=pk).first()
+    if annual_list is None:
+        raise Http404(_("No such edition."))
+    return annual_list
+
+
+@require_GET
+@login_required
+@allowed_for(is_office)
+def list_import_list(request: HttpRequest) -> HttpResponse:
+    context = {"annual_lists": list_annual_lists(), "list_imports": list_list_imports()}
+    return render(request, "dashboards/list_import_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def list_import_create(request: HttpRequest, pk: int) -> HttpResponse:
+    annual_list = _access_annual_list(pk)
+    form = ListImportForm(data_of(request), request.FILES or None)
+    if submitted(request, form):
+        with errors_shown_on(form):
+            list_import = start_list_import(
+                annual_list=annual_list,
+                workbook=form.cleaned_data["workbook"],
+                started_by=acting_user(request),
+            )
+            return redirect("dashboards:list_import_detail", pk=list_import.pk)
+    context = {
+        "annual_list": annual_list,
+        "form": form,
+        "max_megabytes": max_import_bytes() // 1_048_576,
+    }
+    return render(request, "dashboards/list_import_form.html", context)
+
+
+def _render_detail(
+    request: HttpRequest, list_import: ListImport, form: ListImportApplyForm
+) -> HttpResponse:
+    context = {
+        "list_import": list_import,
+        "annual_list": list_import.annual_list,
+        "form": form,
+        "counts": list_import.summary.get("counts", {}),
+        "error_count": list_import.summary.get("counts", {}).get("errors")
+        or len(list_import.errors),
+        "export_formats": list(ExportFormat),
+        "progress_region": PROGRESS_REGION,
+    }
+    return render_page_or_partial(
+        request, "dashboards/list_import_detail.html", context, partial=PROGRESS_REGION
+    )
+
+
+@require_GET
+@login_required
+@allowed_for(is_office)
+def list_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    list_import = access_list_import(list_import_id=pk)
+    polling = getattr(getattr(request, "htmx", None), "target", None) == PROGRESS_REGION
+    if polling and list_import.is_finished:
+        return HttpResponseClientRefresh()  # the whole page changes: the plan replaces progress
+    return _render_detail(request, list_import, ListImportApplyForm())
+
+
+@require_POST
+@login_required
+@allowed_for(is_office)
+def list_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    list_import = access_list_import(list_import_id=pk)
+    form = ListImportApplyForm(request.POST)
+    if form.is_valid():
+        with errors_shown_on(form):
+            list_import = queue_list_import_apply(
+                list_import=list_import,
+                applied_by=acting_user(request),
+                reason=form.cleaned_data["reason"],
+            )
+            messages.success(request, _("The import was queued; this page shows its result."))
+            return redirect("dashboards:list_import_detail", pk=list_import.pk)
+    return _render_detail(request, list_import, form)
+
+
+@require_GET
+@login_required
+@allowed_for(is_office)
+def annual_list_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    if file_format not in ExportFormat:
+        raise Http404(_("No such format."))
+    exported = export_annual_list(
+        annual_list=_access_annual_list(pk), file_format=ExportFormat(file_format)
+    )
+    response = HttpResponse(exported.content, content_type=exported.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("list-imports/", list_import_list, name="list_import_list"),
+    path("annual-lists/<int:pk>/imports/new/", list_import_create, name="list_import_create"),
+    path("list-imports/<int:pk>/", list_import_detail, name="list_import_detail"),
+    path("list-imports/<int:pk>/apply/", list_import_apply, name="list_import_apply"),
+    path(
+        "annual-lists/<int:pk>/export/<str:file_format>/",
+        annual_list_export,
+        name="annual_list_export",
+    ),
+]

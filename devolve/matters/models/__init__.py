@@ -3,6 +3,7 @@
 from devolve.matters.models.annual_lists import AnnualList, ListEntry, ListEntrySubItem
 from devolve.matters.models.catalogue import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.models.demand import DemandItem, DemandWindow
+from devolve.matters.models.imports import ListImport
 
 __all__ = [
     "AnnualList",
@@ -12,6 +13,7 @@ __all__ = [
     "Department",
     "ListEntry",
     "ListEntrySubItem",
+    "ListImport",
     "Matter",
     "MatterType",
 ]

@@ -26,11 +26,19 @@ from devolve.matters.services.demand import (
     offer_matter,
     open_demand_window,
 )
+from devolve.matters.services.list_imports import (
+    apply_list_import,
+    import_list_workbook,
+    queue_list_import_apply,
+    run_list_import_dry_run,
+    start_list_import,
+)
 
 __all__ = [
     "MatterFields",
     "add_list_entry",
     "answer_demand_item",
+    "apply_list_import",
     "approve_annual_list",
     "create_annual_list",
     "create_department",
@@ -38,11 +46,15 @@ __all__ = [
     "decide_demand_item",
     "derive_annual_list",
     "file_demand_item",
+    "import_list_workbook",
     "mark_annual_list_published",
     "offer_matter",
     "open_demand_window",
+    "queue_list_import_apply",
     "remove_list_entry",
     "return_annual_list_to_draft",
+    "run_list_import_dry_run",
+    "start_list_import",
     "submit_annual_list_for_review",
     "update_list_entry",
     "update_matter",

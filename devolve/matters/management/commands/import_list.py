@@ -1,0 +1,76 @@
+from pathlib import Path
+from typing import Any, NoReturn
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from devolve.core.commands import domain_errors_as_command_errors
+from devolve.matters.list_import import ImportPlan, RowAction, WorkbookRefused, plan_list_import
+from devolve.matters.selectors import get_annual_list_by_key
+from devolve.matters.services import import_list_workbook
+
+
+class Command(BaseCommand):
+    help = (
+        "Check an official list workbook (.xlsx) against a draft edition and print what it would "
+        "add and change, or every error by row and column (exit 1). With --apply, write it."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, help="The workbook (.xlsx).")
+        parser.add_argument(
+            "--list", dest="list_key", required=True, help="The edition, e.g. 2024/batch-1."
+        )
+        parser.add_argument("--apply", action="store_true", help="Write the workbook's rows.")
+        parser.add_argument("--reason", default="", help="Why entries change (for --apply).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        annual_list = get_annual_list_by_key(key=options["list_key"])
+        if annual_list is None:
+            raise CommandError(f"[unknown_list] no edition {options['list_key']!r}")
+        path: Path = options["file"]
+        if not path.is_file():
+            raise CommandError(f"[no_file] {path} is not a file")
+        with path.open("rb") as workbook:
+            if options["apply"]:
+                with domain_errors_as_command_errors():
+                    try:
+                        plan = import_list_workbook(
+                            annual_list=annual_list,
+                            workbook=workbook,
+                            imported_by=None,
+                            reason=options["reason"],
+                            source_name=path.name,
+                        )
+                    except WorkbookRefused as refused:
+                        self._refuse(refused.plan)
+            else:
+                plan = plan_list_import(annual_list=annual_list, workbook=workbook)
+        if not plan.is_valid:
+            self._refuse(plan)
+        self._print_plan(plan, applied=options["apply"])
+
+    def _refuse(self, plan: ImportPlan) -> NoReturn:
+        for error in plan.errors:
+            where = f"row {error.row}" if error.row is not None else "file"
+            column = f", {error.column}" + (f" ({error.letter})" if error.letter else "")
+            self.stderr.write(f"{where}{column if error.column else ''}: {error.message}")
+        if plan.error_count > len(plan.errors):
+            self.stderr.write(f"… and {plan.error_count - len(plan.errors)} more")
+        raise CommandError(f"[invalid_workbook] {plan.error_count} error(s); nothing was written")
+
+    def _print_plan(self, plan: ImportPlan, *, applied: bool) -> None:
+        counts = plan.counts
+        verb = "applied" if applied else "dry run"
+        self.stdout.write(
+            f"{verb}: {counts['add']} to add ({counts['new_matters']} new matters), "
+            f"{counts['change']} to change, {counts['unchanged']} unchanged, "
+            f"{counts['missing']} entries of the edition not in the workbook"
+        )
+        for row in plan.rows_to(RowAction.ADD):
+            self.stdout.write(f"+ row {row.row}: {row.values.sequence}. {row.values.matter_name}")
+        for row in plan.rows_to(RowAction.CHANGE):
+            self.stdout.write(f"~ row {row.row}: {row.values.sequence}. {row.values.matter_name}")
+            for change in row.changes:
+                self.stdout.write(f"    {change.column}: {change.before} → {change.after}")
+        for entry in plan.missing:
+            self.stdout.write(f"? not in the workbook: {entry.sequence}. {entry.matter_name}")
