@@ -1,6 +1,34 @@
-from django.urls import path
+from collections.abc import Callable
+
+from django.http import HttpResponse
+from django.urls import URLPattern, path, register_converter
 
 from devolve.portal import views
+
+
+class CorrectionEditionConverter:
+    """Edition numbers from 2 up: edition 1 has no ``e1/`` segment, so each edition has one URL."""
+
+    regex = "[2-9]|[1-9][0-9]+"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(CorrectionEditionConverter, "correction")
+
+
+def edition_paths(suffix: str, view: Callable[..., HttpResponse], name: str) -> list[URLPattern]:
+    """``lists/2024/batch-1/<suffix>`` for edition 1 and ``lists/2024/batch-1/e2/<suffix>`` for a
+    correction, under one name: reverse it with ``year``, ``batch`` and ``edition``."""
+    return [
+        path(f"lists/<int:year>/batch-<int:batch>/{suffix}", view, {"edition": 1}, name=name),
+        path(f"lists/<int:year>/batch-<int:batch>/e<correction:edition>/{suffix}", view, name=name),
+    ]
+
 
 app_name = "portal"
 urlpatterns = [
@@ -10,4 +38,11 @@ urlpatterns = [
     path("batches/<int:number>/", views.batch_detail, name="batch_detail"),
     path("prefectures/<str:code>/", views.prefecture_detail, name="prefecture_detail"),
     path("matters/", views.matter_list, name="matter_list"),
+    path("lists/", views.annual_list_list, name="annual_list_list"),
+    *edition_paths("", views.annual_list_detail, "annual_list_detail"),
+    *edition_paths("diff/", views.annual_list_diff, "annual_list_diff"),
+    *edition_paths("diff.xlsx", views.annual_list_diff_xlsx, "annual_list_diff_xlsx"),
+    *edition_paths("take-up/", views.annual_list_take_up, "annual_list_take_up"),
+    *edition_paths("take-up.csv", views.annual_list_take_up_csv, "annual_list_take_up_csv"),
+    *edition_paths("take-up.xlsx", views.annual_list_take_up_xlsx, "annual_list_take_up_xlsx"),
 ]
