@@ -7,11 +7,24 @@ from django.db import transaction
 
 from devolve.accounts import selectors as account_selectors
 from devolve.accounts import services as account_services
-from devolve.demo import sichuan
+from devolve.demo import sichuan, sichuan_lists
+from devolve.demo.sichuan_lists import EditionFact, EntryFact, MatterRef
+from devolve.grants import selectors as grant_selectors
+from devolve.grants import services as grant_services
+from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.matters import selectors as matter_selectors
 from devolve.matters import services as matter_services
+from devolve.matters.models import (
+    AnnualList,
+    AuthorizationMode,
+    DemandItem,
+    DemandWindow,
+    Department,
+    Matter,
+)
 from devolve.regions import selectors as region_selectors
 from devolve.regions import services as region_services
+from devolve.regions.models import Batch, Zone
 
 REASON = "Sichuan demo seed"
 # No source names the committees; the standard form of such names is used and said so.
@@ -29,6 +42,10 @@ class SeedReport:
     def count(self, kind: str, *, created: bool) -> None:
         bucket = self.created if created else self.existing
         bucket[kind] = bucket.get(kind, 0) + 1
+
+    def add(self, kind: str, *, created: int, existing: int) -> None:
+        self.created[kind] = self.created.get(kind, 0) + created
+        self.existing[kind] = self.existing.get(kind, 0) + existing
 
 
 @transaction.atomic
@@ -157,10 +174,319 @@ def seed_demo_users(report: SeedReport) -> list[sichuan.DemoUser]:
     return sichuan.DEMO_USERS
 
 
-def seed(*, with_users: bool) -> SeedReport:
+@dataclass(frozen=True)
+class _Lookups:
+    """The records the list facts name, each loaded once."""
+
+    departments: dict[str, Department]
+    matters: dict[MatterRef, Matter]
+    zones: dict[str, Zone]
+    modes: dict[str, AuthorizationMode]
+
+    @classmethod
+    def load(cls) -> "_Lookups":
+        return cls(
+            departments={
+                department.code: department for department in matter_selectors.list_departments()
+            },
+            matters={
+                MatterRef(matter.competent_department.code, matter.name_zh): matter
+                for matter in matter_selectors.list_matters()
+            },
+            zones={zone.slug: zone for zone in region_selectors.list_zones()},
+            modes={mode.code: mode for mode in matter_selectors.list_authorization_modes()},
+        )
+
+    def areas(self, slugs: tuple[str, ...] | None) -> list[Zone] | None:
+        return None if slugs is None else [self.zones[slug] for slug in slugs]
+
+
+def _seed_support_matters(report: SeedReport) -> None:
+    existing = {
+        MatterRef(matter.competent_department.code, matter.name_zh)
+        for matter in matter_selectors.list_matters()
+    }
+    departments = {
+        department.code: department for department in matter_selectors.list_departments()
+    }
+    for fact in sichuan_lists.SUPPORT_MATTERS:
+        report.count("matters", created=fact.ref not in existing)
+        if fact.ref in existing:
+            continue
+        matter_services.create_matter(
+            name_zh=fact.name_zh,
+            name_en=fact.name_en,
+            kind=Matter.Kind.SUPPORT,
+            matter_type=None,
+            competent_department=departments[fact.department],
+            is_illustrative=fact.is_illustrative,
+            source=fact.source,
+            created_by=None,
+            reason=REASON,
+        )
+
+
+def _add_entry(annual_list: AnnualList, fact: EntryFact, lookups: _Lookups) -> None:
+    matter = lookups.matters[fact.matter]
+    matter_services.add_list_entry(
+        annual_list=annual_list,
+        matter=matter,
+        mode=lookups.modes[fact.mode],
+        granting_department=matter.competent_department,
+        supervising_department=lookups.departments[fact.supervising_department]
+        if fact.supervising_department
+        else None,
+        receiving_areas=lookups.areas(fact.areas),
+        conditions=fact.conditions,
+        notes=fact.notes,
+        change_reason=fact.change_reason,
+        is_illustrative=fact.is_illustrative,
+        added_by=None,
+    )
+
+
+def _approve_and_publish(annual_list: AnnualList, fact: EditionFact) -> None:
+    matter_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=None)
+    matter_services.approve_annual_list(
+        annual_list=annual_list,
+        approved_by=None,
+        approved_on=fact.approved_on,
+        document_number=fact.document_number,
+        approving_meeting_zh=fact.approving_meeting_zh,
+        approving_meeting_en=fact.approving_meeting_en,
+    )
+    grant_services.publish_annual_list(
+        annual_list=annual_list, published_on=fact.published_on, published_by=None
+    )
+    grant_services.activate_due_grants(on=fact.delegation_effective_on)
+
+
+def _grant_events(annual_list: AnnualList, lookups: _Lookups) -> None:
+    """Agreements, handovers, supervision filings and recalls of this edition's grants, each
+    through its service (agreements first: an entrusted grant is handed over once effective)."""
+    grants = {
+        (grant.entry.matter_id, grant.zone.slug): grant
+        for grant in grant_selectors.list_grants().filter(entry__annual_list=annual_list)
+    }
+
+    def grant_of(matter: MatterRef, zone: str) -> Grant:
+        return grants[(lookups.matters[matter].pk, zone)]
+
+    year = annual_list.year
+    for agreement in sichuan_lists.AGREEMENTS:
+        if agreement.year != year:
+            continue
+        grant_services.sign_entrustment_agreement(
+            grant=grant_of(agreement.matter, agreement.zone),
+            number=agreement.number,
+            signed_on=agreement.signed_on,
+            starts_on=agreement.starts_on,
+            ends_on=agreement.ends_on,
+            covers_decision=agreement.covers_decision,
+            document=agreement.document,
+            signed_by=None,
+        )
+    for handover in sichuan_lists.HANDOVERS:
+        if handover.year == year:
+            grant_services.record_handover(
+                grant=grant_of(handover.matter, handover.zone),
+                handed_over_on=handover.handed_over_on,
+                recorded_by=None,
+            )
+    for filing in sichuan_lists.SUPERVISION:
+        if filing.year == year:
+            grant_services.file_supervision_measures(
+                grant=grant_of(filing.matter, filing.zone),
+                filed_on=filing.filed_on,
+                document=filing.document,
+                filed_by=None,
+            )
+    for recall in sichuan_lists.RECALLS:
+        if recall.year == year:
+            grant_services.recall_grant(
+                grant=grant_of(recall.matter, recall.zone),
+                recalled_on=recall.recalled_on,
+                reason=recall.reason,
+                recalled_by=None,
+            )
+
+
+def _seed_2023(batch: Batch, lookups: _Lookups) -> AnnualList:
+    fact = sichuan_lists.EDITION_2023
+    annual_list = matter_services.create_annual_list(
+        year=fact.year,
+        batch=batch,
+        title_zh=fact.title_zh,
+        title_en=fact.title_en,
+        is_illustrative=fact.is_illustrative,
+        source=fact.source,
+        created_by=None,
+    )
+    for entry in sichuan_lists.ENTRIES_2023:
+        _add_entry(annual_list, entry, lookups)
+    _approve_and_publish(annual_list, fact)
+    _grant_events(annual_list, lookups)
+    return annual_list
+
+
+def _open_demand_window(batch: Batch) -> DemandWindow:
+    year = sichuan_lists.EDITION_2024.year
+    window = batch.demand_windows.filter(year=year).first()
+    if window is not None:
+        return window
+    opens_on, closes_on = sichuan_lists.DEMAND_WINDOW_2024
+    return matter_services.open_demand_window(
+        year=year, batch=batch, opens_on=opens_on, closes_on=closes_on, opened_by=None
+    )
+
+
+def _file_demands(window: DemandWindow, lookups: _Lookups) -> list[DemandItem]:
+    """Each demand filed and answered by its department; each offer made."""
+    items = []
+    for demand in sichuan_lists.DEMANDS_2024:
+        matter = lookups.matters[demand.matter] if demand.matter else None
+        if demand.zone is None:
+            assert matter is not None  # an offer names its matter  # noqa: S101
+            item = matter_services.offer_matter(
+                window=window,
+                matter=matter,
+                justification=demand.justification,
+                is_illustrative=True,
+                offered_by=None,
+            )
+        else:
+            item = matter_services.file_demand_item(
+                window=window,
+                zone=lookups.zones[demand.zone],
+                kind=demand.kind,
+                department=lookups.departments[demand.department],
+                matter=matter,
+                description=demand.description,
+                justification=demand.justification,
+                on=demand.filed_on,
+                is_illustrative=True,
+                filed_by=None,
+            )
+            item = matter_services.answer_demand_item(
+                item=item,
+                response=demand.response,
+                reason=demand.response_reason,
+                answered_by=None,
+            )
+        items.append(item)
+    return items
+
+
+def _seed_2024(batch: Batch, predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
+    """Demand, then the edition derived from 2023 and changed: withdrawals and modifications with
+    their reasons, accepted demand, the office's own additions; then published."""
+    fact = sichuan_lists.EDITION_2024
+    items = _file_demands(_open_demand_window(batch), lookups)
+    annual_list = matter_services.derive_annual_list(
+        predecessor=predecessor,
+        year=fact.year,
+        title_zh=fact.title_zh,
+        title_en=fact.title_en,
+        is_illustrative=fact.is_illustrative,
+        source=fact.source,
+        created_by=None,
+    )
+    entries = {
+        entry.matter_id: entry for entry in matter_selectors.list_entries(annual_list=annual_list)
+    }
+    for withdrawal in sichuan_lists.WITHDRAWALS_2024:
+        matter_services.withdraw_list_entry(
+            entry=entries[lookups.matters[withdrawal.matter].pk],
+            reason=withdrawal.reason,
+            withdrawn_by=None,
+        )
+    for change in sichuan_lists.MODIFICATIONS_2024:
+        matter_services.update_list_entry(
+            entry=entries[lookups.matters[change.matter].pk],
+            reason=change.reason,
+            granting_department=lookups.departments[change.granting_department]
+            if change.granting_department
+            else None,
+            supervising_department=lookups.departments[change.supervising_department]
+            if change.supervising_department
+            else None,
+            receiving_areas=lookups.areas(change.areas),
+            conditions=change.conditions,
+            notes=change.notes,
+            updated_by=None,
+        )
+    for item, demand in zip(items, sichuan_lists.DEMANDS_2024, strict=True):
+        matter_services.decide_demand_item(
+            item=item,
+            accept=demand.accept,
+            reason=demand.decision_reason,
+            annual_list=annual_list if demand.accept else None,
+            mode=lookups.modes[demand.mode] if demand.mode else None,
+            decided_by=None,
+        )
+    for entry in sichuan_lists.DIRECT_ADDITIONS_2024_ENTRIES:
+        _add_entry(annual_list, entry, lookups)
+    _approve_and_publish(annual_list, fact)
+    _grant_events(annual_list, lookups)
+    return annual_list
+
+
+def _list_counts(editions: list[AnnualList]) -> dict[str, int]:
+    grants = grant_selectors.list_grants().filter(entry__annual_list__in=editions)
+    return {
+        "annual_lists": len(editions),
+        "list_entries": sum(
+            matter_selectors.list_entries(annual_list=edition).count() for edition in editions
+        ),
+        "demand_items": matter_selectors.list_demand_items()
+        .filter(window__batch__number=sichuan_lists.BATCH)
+        .count(),
+        "grants": grants.count(),
+        "agreements": EntrustmentAgreement.objects.filter(grant__in=grants).count(),
+    }
+
+
+def _demo_editions() -> list[AnnualList]:
+    editions = [
+        matter_selectors.get_annual_list(year=fact.year, batch_number=sichuan_lists.BATCH)
+        for fact in (sichuan_lists.EDITION_2023, sichuan_lists.EDITION_2024)
+    ]
+    return [edition for edition in editions if edition is not None]
+
+
+@transaction.atomic
+def seed_lists(report: SeedReport) -> None:
+    """The 2023 and 2024 editions for batch 1 with their demand and grant events
+    (``sichuan_lists``). An edition that exists is left alone, with everything that follows from
+    it; so is the whole step when both exist."""
+    before = _list_counts(_demo_editions())
+    _seed_support_matters(report)
+    batch = region_selectors.get_batch(number=sichuan_lists.BATCH)
+    assert batch is not None  # seeded by seed_registry  # noqa: S101
+    lookups = _Lookups.load()
+    first = matter_selectors.get_annual_list(
+        year=sichuan_lists.EDITION_2023.year, batch_number=batch.number
+    )
+    if first is None:
+        first = _seed_2023(batch, lookups)
+    second = matter_selectors.get_annual_list(
+        year=sichuan_lists.EDITION_2024.year, batch_number=batch.number
+    )
+    if second is None:
+        _seed_2024(batch, first, lookups)
+    after = _list_counts(_demo_editions())
+    for kind, count in after.items():
+        report.add(kind, created=count - before[kind], existing=before[kind])
+
+
+def seed(*, with_users: bool, with_lists: bool = False) -> SeedReport:
+    """``with_lists`` adds the annual lists and their grants (``seed_lists``): the full demo, a
+    few seconds longer."""
     report = SeedReport()
     seed_registry(report)
     seed_catalogue(report)
+    if with_lists:
+        seed_lists(report)
     if with_users:
         seed_demo_users(report)
     return report

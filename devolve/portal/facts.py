@@ -4,18 +4,26 @@
 import datetime
 from typing import Any
 
+from django.db.models import Count
+
+from devolve.grants.selectors import list_grants
+from devolve.matters.models import AnnualList
+from devolve.matters.selectors import count_entries, list_annual_lists
 from devolve.regions.selectors import ProgrammeShape, get_programme_shape
+
+PUBLISHED = (AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED)
 
 
 def programme_facts(*, on: datetime.date) -> dict[str, Any]:
-    """Figures computed from memberships on ``on``.
+    """Figures computed from memberships on ``on``, and the annual lists published by then.
 
     ``areas_per_prefecture`` maps GB/T 2260 codes to counts, largest first;
     ``new_areas_included`` is "pilot new areas/all new areas"; ``by_level`` counts pilot areas by
     zone level (``unconfirmed`` where no source gives one) and ``by_kind`` by zone kind.
+    ``lists`` and ``grants`` are described at ``annual_list_facts``.
     """
     shape = get_programme_shape(on=on)
-    return facts_from_shape(shape)
+    return {**facts_from_shape(shape), **annual_list_facts(on=on)}
 
 
 def facts_from_shape(shape: ProgrammeShape) -> dict[str, Any]:
@@ -33,3 +41,39 @@ def facts_from_shape(shape: ProgrammeShape) -> dict[str, Any]:
         "by_level": shape.by_level,
         "by_kind": shape.by_kind,
     }
+
+
+def annual_list_facts(*, on: datetime.date) -> dict[str, dict[str, dict[str, int]]]:
+    """Every edition published on or before ``on`` (superseded ones too), keyed by its public key
+    (``2024/batch-1``), oldest first.
+
+    ``lists`` gives its live entries: all, powers and support matters (withdrawn entries left
+    out). ``grants`` counts its grants by status as they stand now, whatever ``on`` says: a grant
+    keeps no dated status history to count from.
+    """
+    editions = sorted(
+        list_annual_lists().filter(status__in=PUBLISHED, published_on__lte=on),
+        key=lambda edition: (edition.year, edition.batch.number, edition.edition),
+    )
+    lists: dict[str, dict[str, int]] = {}
+    for edition in editions:
+        counts = count_entries(annual_list=edition)
+        lists[edition.key] = {
+            "entries": counts.entries,
+            "powers": counts.powers,
+            "support": counts.support,
+        }
+    rows = (
+        list_grants()
+        .filter(entry__annual_list__in=editions)
+        .order_by()
+        .values("entry__annual_list_id", "status")
+        .annotate(count=Count("pk"))
+    )
+    by_edition: dict[int, dict[str, int]] = {}
+    for row in rows:
+        by_edition.setdefault(row["entry__annual_list_id"], {})[row["status"]] = row["count"]
+    grants = {
+        edition.key: dict(sorted(by_edition.get(edition.pk, {}).items())) for edition in editions
+    }
+    return {"lists": lists, "grants": grants}

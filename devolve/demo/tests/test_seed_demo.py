@@ -29,7 +29,7 @@ def _counts() -> dict[str, int]:
 
 
 def test_seed_demo_creates_the_sichuan_registry_catalogue_and_logins() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", stdout=StringIO())
 
     assert Batch.objects.count() == 2
     assert Zone.objects.count() == 28
@@ -43,7 +43,7 @@ def test_seed_demo_creates_the_sichuan_registry_catalogue_and_logins() -> None:
 
 
 def test_seed_demo_writes_one_history_row_and_one_audit_event_per_record() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", stdout=StringIO())
 
     for model in HISTORY_MODELS:
         history = model.history.all()
@@ -61,7 +61,7 @@ def test_seed_demo_writes_one_history_row_and_one_audit_event_per_record() -> No
 
 
 def test_seed_demo_gives_every_role_a_login_with_its_scope() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", stdout=StringIO())
 
     users = {
         user.username: user
@@ -104,18 +104,18 @@ def test_seed_demo_gives_every_role_a_login_with_its_scope() -> None:
 
 
 def test_seed_demo_without_users_creates_no_logins() -> None:
-    call_command("seed_demo", "--no-users", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", "--no-users", stdout=StringIO())
 
     assert User.objects.count() == 0
     assert Zone.objects.count() == 28
 
 
 def test_seed_demo_run_twice_creates_nothing_more() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", stdout=StringIO())
     after_first = _counts()
     second_output = StringIO()
 
-    call_command("seed_demo", stdout=second_output)
+    call_command("seed_demo", "--no-lists", stdout=second_output)
 
     assert _counts() == after_first
     assert after_first["core.AuditEvent"] == 85
@@ -132,7 +132,7 @@ def test_seed_demo_run_twice_creates_nothing_more() -> None:
 
 
 def test_seed_demo_puts_each_pilot_area_in_the_batch_the_sources_name() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", stdout=StringIO())
 
     expected = {(zone_fact.slug, zone_fact.batch) for zone_fact in sichuan.ZONES if zone_fact.batch}
     actual = set(BatchMembership.objects.values_list("zone__slug", "batch__number"))
@@ -147,7 +147,7 @@ def test_seed_demo_puts_each_pilot_area_in_the_batch_the_sources_name() -> None:
 
 
 def test_seed_demo_registers_each_zone_in_its_prefecture_with_its_kind_and_level() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", stdout=StringIO())
 
     zones = {zone.slug: zone for zone in Zone.objects.select_related("prefecture")}
     for zone_fact in sichuan.ZONES:
@@ -173,7 +173,7 @@ def test_seed_demo_registers_each_zone_in_its_prefecture_with_its_kind_and_level
 
 
 def test_seed_demo_flags_invented_values_as_illustrative() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", stdout=StringIO())
 
     first_batch = Batch.objects.get(number=1)
     assert first_batch.is_illustrative is True
@@ -197,7 +197,7 @@ def test_seed_demo_flags_invented_values_as_illustrative() -> None:
 
 
 def test_seed_demo_links_the_sub_item_to_its_main_item() -> None:
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", "--no-lists", stdout=StringIO())
 
     sub_item = Matter.objects.get(name_zh="律师事务所分所设立审批")
     main_item = Matter.objects.get(name_zh="律师事务所及分所设立、变更、注销审批")

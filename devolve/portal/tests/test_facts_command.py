@@ -14,7 +14,16 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from devolve.demo.seed import seed
+from devolve.grants.services import publish_annual_list
+from devolve.matters import services as list_services
+from devolve.matters.models import AnnualList
+from devolve.matters.selectors import (
+    get_department,
+    get_matter_by_name,
+    list_authorization_modes,
+)
 from devolve.regions.models import BatchMembership
+from devolve.regions.selectors import get_batch, get_zone
 from devolve.regions.services import end_membership
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +155,63 @@ def test_facts_follow_the_registry_when_a_pilot_area_leaves(sichuan_demo: None) 
     assert after["areas_per_prefecture"]["511500"] == 1
     assert after["prefectures_covered"] == 14
     assert _facts("--on", "2025-04-30")["pilot_areas"] == 18
+
+
+def _publish_small_list(*, year: int, published_on: datetime.date) -> AnnualList:
+    """A 3-entry edition of batch 1 built from the demo catalogue: 2 powers and 1 support matter."""
+    batch = get_batch(number=1)
+    justice = get_department(code="justice")
+    science = get_department(code="science-technology")
+    finance = get_department(code="finance")
+    modes = {mode.code: mode for mode in list_authorization_modes()}
+    annual_list = list_services.create_annual_list(year=year, batch=batch, created_by=None)
+    for department, name_zh, mode, areas in (
+        (justice, "律师事务所及分所设立、变更、注销审批", "delegate", ["tianfu-new-area"]),
+        (science, "科技型中小企业评价（入库）确认", "entrust", ["tianfu-new-area", "deyang-etdz"]),
+        (finance, "财税管理体制创新支持", "support", None),
+    ):
+        list_services.add_list_entry(
+            annual_list=annual_list,
+            matter=get_matter_by_name(department=department, name_zh=name_zh),
+            mode=modes[mode],
+            granting_department=department,
+            receiving_areas=[get_zone(slug=slug) for slug in areas] if areas else None,
+            added_by=None,
+        )
+    list_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=None)
+    list_services.approve_annual_list(
+        annual_list=annual_list,
+        approved_by=None,
+        approved_on=published_on,
+        document_number=f"川改办〔{year}〕1号",
+    )
+    publish_annual_list(annual_list=annual_list, published_on=published_on, published_by=None)
+    return annual_list
+
+
+def test_facts_json_counts_the_published_lists_and_their_grants(sichuan_demo: None) -> None:
+    published = _publish_small_list(year=2024, published_on=datetime.date(2024, 3, 8))
+    list_services.derive_annual_list(predecessor=published, year=2025, created_by=None)
+
+    facts = _facts("--on", "2024-06-01")
+
+    assert facts["lists"] == {"2024/batch-1": {"entries": 3, "powers": 2, "support": 1}}
+    # Delegation awaits its date, entrustment its agreement; support runs from publication.
+    assert facts["grants"] == {
+        "2024/batch-1": {"awaiting_agreement": 2, "awaiting_effect": 1, "effective": 9}
+    }
+
+
+def test_facts_leave_out_lists_published_after_the_day_asked(sichuan_demo: None) -> None:
+    _publish_small_list(year=2024, published_on=datetime.date(2024, 3, 8))
+
+    assert _facts("--on", "2024-03-07")["lists"] == {}
+    assert _facts("--on", "2024-03-08")["lists"] == {
+        "2024/batch-1": {"entries": 3, "powers": 2, "support": 1}
+    }
+
+
+def test_facts_without_lists_report_empty_blocks(sichuan_demo: None) -> None:
+    facts = _facts("--on", "2025-06-01")
+
+    assert (facts["lists"], facts["grants"]) == ({}, {})

@@ -7,15 +7,23 @@ from devolve.demo.seed import seed
 
 
 class Command(BaseCommand):
-    help = "Load the Sichuan demo (batches, pilot areas, zones, departments, matters, demo users)."
+    help = (
+        "Load the Sichuan demo (batches, pilot areas, zones, departments, matters, the 2023 and "
+        "2024 annual lists of batch 1 with their demand and grants, demo users)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--no-users", action="store_true", help="Do not create the demo logins."
         )
+        parser.add_argument(
+            "--no-lists",
+            action="store_true",
+            help="Do not create the annual lists, demand items and grants.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        report = seed(with_users=not options["no_users"])
+        report = seed(with_users=not options["no_users"], with_lists=not options["no_lists"])
         for kind in sorted(set(report.created) | set(report.existing)):
             self.stdout.write(
                 f"{kind}: {report.created.get(kind, 0)} created, "

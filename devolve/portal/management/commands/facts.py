@@ -16,12 +16,16 @@ def _date(value: str) -> datetime.date:
 
 
 class Command(BaseCommand):
-    help = "Print the programme's shape (batches, pilot areas, prefectures …) from the database."
+    help = (
+        "Print the programme's shape (batches, pilot areas, prefectures …) and its published "
+        "annual lists (entries, powers, support matters; grants by status) from the database."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="Print JSON instead of text.")
         parser.add_argument(
-            "--on", help="Date to count pilot areas on (YYYY-MM-DD); default today."
+            "--on",
+            help="Date to count pilot areas and published lists on (YYYY-MM-DD); default today.",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
