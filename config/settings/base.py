@@ -168,7 +168,8 @@ SPECTACULAR_SETTINGS = {
         "ZoneLevelEnum": "devolve.regions.models.Zone.Level",
         "ZoneKindEnum": "devolve.regions.models.Zone.Kind",
         "MatterKindEnum": "devolve.matters.models.Matter.Kind",
-        "AuthorizationModeCodeEnum": "devolve.matters.models.AuthorizationMode.Code",
+        # The name the committed schema already gave authorization mode codes (keeps the contract).
+        "CodeEnum": "devolve.matters.models.AuthorizationMode.Code",
         "AnnualListStatusEnum": "devolve.matters.models.AnnualList.Status",
         "DemandItemStatusEnum": "devolve.matters.models.DemandItem.Status",
         "GrantStatusEnum": "devolve.grants.models.Grant.Status",

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 ENDPOINTS = [
     "division-list", "zone-list", "batch-list", "batch-membership-list", "pilot-area-list",
     "department-list", "matter-type-list", "authorization-mode-list", "matter-list",
+    "annual-list-list", "demand-window-list", "demand-item-list", "grant-list", "agreement-list",
 ]  # fmt: skip
 
 

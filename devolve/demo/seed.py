@@ -351,6 +351,7 @@ def _file_demands(window: DemandWindow, lookups: _Lookups) -> list[DemandItem]:
                 window=window,
                 matter=matter,
                 justification=demand.justification,
+                on=demand.filed_on or window.opens_on,
                 is_illustrative=True,
                 offered_by=None,
             )

@@ -142,7 +142,7 @@ class DemandFact:
     decision_reason: str
     description: str = ""
     mode: str | None = None
-    filed_on: datetime.date | None = None  # an offer is made, not filed
+    filed_on: datetime.date | None = None  # offers without a date are made the day the window opens
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,17 @@ import django_filters
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.forms import apply_design_system
-from devolve.matters.models import Department, Matter, MatterType
+from devolve.matters.models import (
+    AnnualList,
+    AuthorizationMode,
+    DemandItem,
+    DemandWindow,
+    Department,
+    ListEntry,
+    Matter,
+    MatterType,
+)
+from devolve.regions.models import Zone
 
 
 class MatterFilter(django_filters.FilterSet):
@@ -31,3 +41,103 @@ class MatterFilter(django_filters.FilterSet):
     class Meta:
         model = Matter
         fields = ["department", "matter_type", "kind", "code"]
+
+
+class AnnualListFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    batch = django_filters.NumberFilter(label=_("Batch"), field_name="batch__number")
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=AnnualList.Status.choices, empty_label=_("All statuses")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        apply_design_system(self.form)
+
+    class Meta:
+        model = AnnualList
+        fields = ["year", "batch", "status"]
+
+
+class ListEntryFilter(django_filters.FilterSet):
+    """Entries of one edition by the matter's kind, the mode, the granting department and the
+    change against the predecessor edition."""
+
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"),
+        field_name="matter__kind",
+        choices=Matter.Kind.choices,
+        empty_label=_("All kinds"),
+    )
+    mode = django_filters.ModelChoiceFilter(
+        label=_("Mode"),
+        queryset=AuthorizationMode.objects.order_by("sort_order"),
+        to_field_name="code",
+        empty_label=_("All modes"),
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Granting department"),
+        field_name="granting_department",
+        queryset=Department.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=_("All departments"),
+    )
+    change = django_filters.ChoiceFilter(
+        label=_("Change"), choices=ListEntry.Change.choices, empty_label=_("All changes")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        apply_design_system(self.form)
+
+    class Meta:
+        model = ListEntry
+        fields = ["kind", "mode", "department", "change"]
+
+
+class DemandWindowFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(label=_("Year"))
+    batch = django_filters.NumberFilter(label=_("Batch"), field_name="batch__number")
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        apply_design_system(self.form)
+
+    class Meta:
+        model = DemandWindow
+        fields = ["year", "batch"]
+
+
+class DemandItemFilter(django_filters.FilterSet):
+    window = django_filters.NumberFilter(label=_("Demand window"), field_name="window")
+    year = django_filters.NumberFilter(label=_("Year"), field_name="window__year")
+    batch = django_filters.NumberFilter(label=_("Batch"), field_name="window__batch__number")
+    origin = django_filters.ChoiceFilter(
+        label=_("Origin"), choices=DemandItem.Origin.choices, empty_label=_("All origins")
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=DemandItem.Kind.choices, empty_label=_("All kinds")
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=DemandItem.Status.choices, empty_label=_("All statuses")
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("Competent department"),
+        queryset=Department.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=_("All departments"),
+    )
+    zone = django_filters.ModelChoiceFilter(
+        label=_("Pilot area"),
+        queryset=Zone.objects.order_by("slug"),
+        to_field_name="slug",
+        empty_label=_("All pilot areas"),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        apply_design_system(self.form)
+
+    class Meta:
+        model = DemandItem
+        fields = ["window", "year", "batch", "origin", "kind", "status", "department", "zone"]

@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -205,3 +206,19 @@ def list_demand_items_visible_to(*, user: User) -> QuerySet[DemandItem]:
     if user.is_active and user.role == User.Role.PREFECTURE and user.prefecture_id is not None:
         return items.filter(zone__prefecture_id=user.prefecture_id)
     return items.none()
+
+
+def is_annual_list_visible_to(*, user: User | AnonymousUser, annual_list: AnnualList) -> bool:
+    """Published and superseded editions are public; drafts only for signed-in programme staff."""
+    if annual_list.status in {AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED}:
+        return True
+    return isinstance(user, User) and user.is_active and bool(user.role)
+
+
+def list_annual_lists_visible_to(*, user: User | AnonymousUser) -> QuerySet[AnnualList]:
+    annual_lists = list_annual_lists()
+    if isinstance(user, User) and user.is_active and user.role:
+        return annual_lists
+    return annual_lists.filter(
+        status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED]
+    )

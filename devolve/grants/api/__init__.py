@@ -1,0 +1,1 @@
+"""Grants API: grants, entrustment agreements, the take-up matrix and publishing an edition."""

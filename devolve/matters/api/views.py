@@ -1,22 +1,72 @@
-"""Catalogue API: reads are public; a department may create and change only its own matters."""
+"""Catalogue, annual list and demand list API.
 
+Reads of the catalogue and of annual list editions are public; demand items need a signed-in
+user and show only what the user's scope covers. Every write hands the signed-in user to one
+service, which checks the scope: a department changes only its own matters and answers only its
+own demand items, a pilot area files only for itself, the reform office drafts and decides.
+"""
+
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from drf_spectacular.utils import extend_schema
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from devolve.accounts.acting import acting_user
+from devolve.accounts.models import User
+from devolve.core.errors import DomainError
 from devolve.matters import selectors, services
 from devolve.matters.api.serializers import (
+    AnnualListApproveInput,
+    AnnualListDeriveInput,
+    AnnualListInput,
+    AnnualListOutput,
+    AnnualListReturnInput,
     AuthorizationModeOutput,
+    DemandAnswerInput,
+    DemandDecisionInput,
+    DemandItemInput,
+    DemandItemOutput,
+    DemandOfferInput,
+    DemandWindowInput,
+    DemandWindowOutput,
     DepartmentOutput,
+    EditionDiffOutput,
+    ListEntryInput,
+    ListEntryOutput,
+    ListEntryUpdateInput,
     MatterInput,
     MatterOutput,
     MatterTypeOutput,
+    ReasonInput,
 )
-from devolve.matters.filters import MatterFilter
-from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
+from devolve.matters.filters import (
+    AnnualListFilter,
+    DemandItemFilter,
+    DemandWindowFilter,
+    ListEntryFilter,
+    MatterFilter,
+)
+from devolve.matters.models import (
+    AnnualList,
+    AuthorizationMode,
+    DemandItem,
+    DemandWindow,
+    Department,
+    ListEntry,
+    Matter,
+    MatterType,
+)
+
+# An edition's stable key as it appears in a URL: 2024/batch-1, or 2024/batch-1/e2 for a correction.
+ANNUAL_LIST_KEY = r"\d{4}/batch-\d+(?:/e\d+)?"
 
 
 class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
@@ -80,3 +130,340 @@ class MatterViewSet(
 
     def update(self, request: Request, *args: object, **kwargs: object) -> Response:
         return self.partial_update(request, *args, **kwargs)
+
+
+# Annual list editions ---------------------------------------------------------------------------
+
+
+def annual_list_or_404(key: str, *, user: User | AnonymousUser | None = None) -> AnnualList:
+    """The edition with ``key``; 404 also for a draft the (anonymous) reader may not see."""
+    annual_list = selectors.get_annual_list_by_key(key=key)
+    if annual_list is None or (
+        user is not None
+        and not selectors.is_annual_list_visible_to(user=user, annual_list=annual_list)
+    ):
+        raise NotFound(_("No edition has the key “%(key)s”.") % {"key": key})
+    return annual_list
+
+
+KEY_PARAMETER = OpenApiParameter(
+    "key",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
+    pattern=f"^{ANNUAL_LIST_KEY}$",
+    description="The edition's stable key, slashes included: 2024/batch-1, or 2024/batch-1/e2 "
+    "for a correction.",
+)
+AGAINST_PARAMETER = OpenApiParameter(
+    "against",
+    OpenApiTypes.STR,
+    description="Key of the edition to compare with; default the predecessor.",
+)
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[KEY_PARAMETER]))
+class AnnualListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[AnnualList]):
+    """Editions of the annual list, addressed by their stable key (``2024/batch-1``).
+
+    Each carries its live entry counts (powers, support matters, by mode; withdrawn apart).
+    """
+
+    serializer_class = AnnualListOutput
+    filterset_class = AnnualListFilter
+    lookup_field = "key"
+    lookup_value_regex = ANNUAL_LIST_KEY
+
+    def get_queryset(self) -> QuerySet[AnnualList]:
+        return selectors.list_annual_lists_visible_to(user=self.request.user)
+
+    def get_object(self) -> AnnualList:
+        annual_list = annual_list_or_404(self.kwargs["key"], user=self.request.user)
+        self.check_object_permissions(self.request, annual_list)
+        return annual_list
+
+    @extend_schema(request=AnnualListInput, responses={201: AnnualListOutput})
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Start an empty draft edition (reform office)."""
+        payload = AnnualListInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        annual_list = services.create_annual_list(
+            created_by=acting_user(request), **payload.validated_data
+        )
+        return Response(AnnualListOutput(annual_list).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[KEY_PARAMETER],
+        request=AnnualListDeriveInput,
+        responses={201: AnnualListOutput},
+    )
+    @action(detail=True, methods=["post"])
+    def derive(self, request: Request, key: str) -> Response:
+        """Derive a new draft from this approved or published edition: next year's list or a
+        correction (a higher edition of the same year). Every live entry is carried as "kept"."""
+        payload = AnnualListDeriveInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        annual_list = services.derive_annual_list(
+            predecessor=self.get_object(),
+            created_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(AnnualListOutput(annual_list).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[KEY_PARAMETER], request=None, responses={200: AnnualListOutput})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, key: str) -> Response:
+        """Send a draft edition for review."""
+        annual_list = services.submit_annual_list_for_review(
+            annual_list=self.get_object(), submitted_by=acting_user(request)
+        )
+        return Response(AnnualListOutput(annual_list).data)
+
+    @extend_schema(
+        parameters=[KEY_PARAMETER],
+        request=AnnualListReturnInput,
+        responses={200: AnnualListOutput},
+    )
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_to_draft(self, request: Request, key: str) -> Response:
+        """Send an edition in review back to draft, with a reason."""
+        payload = AnnualListReturnInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        annual_list = services.return_annual_list_to_draft(
+            annual_list=self.get_object(),
+            returned_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(AnnualListOutput(annual_list).data)
+
+    @extend_schema(
+        parameters=[KEY_PARAMETER],
+        request=AnnualListApproveInput,
+        responses={200: AnnualListOutput},
+    )
+    @action(detail=True, methods=["post"])
+    def approve(self, request: Request, key: str) -> Response:
+        """Record the approving meeting's decision: date, document number, meeting."""
+        payload = AnnualListApproveInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        annual_list = services.approve_annual_list(
+            annual_list=self.get_object(),
+            approved_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(AnnualListOutput(annual_list).data)
+
+    @extend_schema(
+        parameters=[KEY_PARAMETER, AGAINST_PARAMETER], responses={200: EditionDiffOutput}
+    )
+    @action(detail=True, methods=["get"], filterset_class=None, pagination_class=None)
+    def diff(self, request: Request, key: str) -> Response:
+        """This edition against another, matter by matter: added, removed (with the reason),
+        modified (field by field, with the reason) and unchanged.
+
+        Without ``against`` the predecessor is compared; an edition without one answers 400
+        ``no_predecessor``.
+        """
+        new = self.get_object()
+        against = request.query_params.get("against", "").strip()
+        if against:
+            old = selectors.get_annual_list_by_key(key=against)
+            if old is None:
+                raise DomainError(
+                    "unknown_edition",
+                    _("No edition has the key “%(key)s”.") % {"key": against},
+                    field="against",
+                )
+        elif new.predecessor is not None:
+            old = new.predecessor
+        else:
+            raise DomainError(
+                "no_predecessor",
+                _("%(list)s has no predecessor; name an edition to compare with in “against”.")
+                % {"list": new.key},
+                field="against",
+            )
+        diff = selectors.get_edition_diff(old=old, new=new)
+        body = {
+            "old": old.key,
+            "new": new.key,
+            "counts": diff.counts,
+            "differences": diff.differences,
+        }
+        return Response(EditionDiffOutput(body).data)
+
+
+@extend_schema(
+    parameters=[
+        OpenApiParameter(
+            "annual_list_key",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            pattern=f"^{ANNUAL_LIST_KEY}$",
+            description="The edition's stable key, slashes included: 2024/batch-1, or "
+            "2024/batch-1/e2 for a correction.",
+        )
+    ]
+)
+class ListEntryViewSet(
+    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[ListEntry]
+):
+    """The entries of one edition in list order, withdrawn ones included (marked ``withdrawn``).
+
+    Entries change only while the edition is a draft or in review; then the reform office adds,
+    changes, withdraws (a carried-forward matter, with a reason) or removes (a matter new in the
+    edition) them.
+    """
+
+    serializer_class = ListEntryOutput
+    filterset_class = ListEntryFilter
+    lookup_value_regex = r"\d+"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def get_annual_list(self) -> AnnualList:
+        if not hasattr(self, "_annual_list"):
+            self._annual_list = annual_list_or_404(
+                self.kwargs["annual_list_key"], user=self.request.user
+            )
+        return self._annual_list
+
+    def get_queryset(self) -> QuerySet[ListEntry]:
+        if getattr(self, "swagger_fake_view", False):  # the schema generator has no edition
+            return ListEntry.objects.none()
+        return selectors.list_entries(annual_list=self.get_annual_list())
+
+    @extend_schema(request=ListEntryInput, responses={201: ListEntryOutput})
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Add a matter to a draft edition; leave out ``receiving_areas`` for every pilot area."""
+        payload = ListEntryInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        fields = dict(payload.validated_data)
+        entry = services.add_list_entry(
+            annual_list=self.get_annual_list(),
+            added_by=acting_user(request),
+            receiving_areas=fields.pop("receiving_areas", None),
+            **fields,
+        )
+        return Response(ListEntryOutput(self._reloaded(entry)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=ListEntryUpdateInput, responses={200: ListEntryOutput})
+    def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Change the fields sent. Against the entry it continues, the entry becomes "modified"
+        (a reason is then required) or "kept" again."""
+        payload = ListEntryUpdateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        entry = services.update_list_entry(
+            entry=self.get_object(), updated_by=acting_user(request), **payload.validated_data
+        )
+        return Response(ListEntryOutput(self._reloaded(entry)).data)
+
+    @extend_schema(request=ReasonInput, responses={200: ListEntryOutput})
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Withdraw a matter carried forward from the predecessor edition, with the reason."""
+        payload = ReasonInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        entry = services.withdraw_list_entry(
+            entry=self.get_object(), withdrawn_by=acting_user(request), **payload.validated_data
+        )
+        return Response(ListEntryOutput(self._reloaded(entry)).data)
+
+    @extend_schema(request=ReasonInput, responses={204: None})
+    @action(detail=True, methods=["post"])
+    def remove(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Delete an entry that is new in this draft (a carried-forward one is withdrawn)."""
+        payload = ReasonInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.remove_list_entry(
+            entry=self.get_object(), removed_by=acting_user(request), **payload.validated_data
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def _reloaded(self, entry: ListEntry) -> ListEntry:
+        return selectors.list_entries(annual_list=self.get_annual_list()).get(pk=entry.pk)
+
+
+# Demand lists -----------------------------------------------------------------------------------
+
+
+class DemandWindowViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[DemandWindow]):
+    """The periods in which a batch's pilot areas file demand items for a year's list."""
+
+    serializer_class = DemandWindowOutput
+    filterset_class = DemandWindowFilter
+    lookup_value_regex = r"\d+"
+    queryset = DemandWindow.objects.select_related("batch").order_by("-year", "batch__number")
+
+    @extend_schema(request=DemandWindowInput, responses={201: DemandWindowOutput})
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Open a demand window (reform office)."""
+        payload = DemandWindowInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        window = services.open_demand_window(
+            opened_by=acting_user(request), **payload.validated_data
+        )
+        return Response(DemandWindowOutput(window).data, status=status.HTTP_201_CREATED)
+
+
+class DemandItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[DemandItem]):
+    """Demand items and offers. The office and auditors see all; a department the items it
+    answers; a pilot area its own; a prefecture its areas'."""
+
+    serializer_class = DemandItemOutput
+    filterset_class = DemandItemFilter
+    lookup_value_regex = r"\d+"
+    permission_classes = [IsAuthenticated]
+
+    def get_queryset(self) -> QuerySet[DemandItem]:
+        if getattr(self, "swagger_fake_view", False):
+            return DemandItem.objects.none()
+        return selectors.list_demand_items_visible_to(user=acting_user(self.request))
+
+    def _item_to_change(self, pk: object) -> DemandItem:
+        """Any item by id: the service, not the read scope, decides who may change it."""
+        return get_object_or_404(selectors.list_demand_items(), pk=pk)
+
+    @extend_schema(request=DemandItemInput, responses={201: DemandItemOutput})
+    def create(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """A pilot area files a demand for itself while the window is open (the office may file
+        on an area's behalf)."""
+        payload = DemandItemInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        item = services.file_demand_item(filed_by=acting_user(request), **payload.validated_data)
+        return Response(DemandItemOutput(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DemandOfferInput, responses={201: DemandItemOutput})
+    @action(detail=False, methods=["post"])
+    def offer(self, request: Request) -> Response:
+        """A department offers one of its own matters unasked; the offer counts as agreed."""
+        payload = DemandOfferInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        item = services.offer_matter(offered_by=acting_user(request), **payload.validated_data)
+        return Response(DemandItemOutput(item).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=DemandAnswerInput, responses={200: DemandItemOutput})
+    @action(detail=True, methods=["post"])
+    def answer(self, request: Request, pk: str) -> Response:
+        """The competent department agrees, agrees in part, declines or says a change of law or a
+        higher authorization is needed (every answer but "agree" with a reason)."""
+        payload = DemandAnswerInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        item = services.answer_demand_item(
+            item=self._item_to_change(pk),
+            answered_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(DemandItemOutput(item).data)
+
+    @extend_schema(request=DemandDecisionInput, responses={200: DemandItemOutput})
+    @action(detail=True, methods=["post"])
+    def decide(self, request: Request, pk: str) -> Response:
+        """The reform office accepts an answered item into a draft edition of the window's batch
+        (it becomes an entry linked to the demand) or rejects it with a reason."""
+        payload = DemandDecisionInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        item = services.decide_demand_item(
+            item=self._item_to_change(pk),
+            decided_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(DemandItemOutput(item).data)

@@ -125,6 +125,7 @@ def offer_matter(
     matter: Matter,
     offered_by: User | None,
     justification: str = "",
+    on: datetime.date | None = None,
     is_illustrative: bool = False,
 ) -> DemandItem:
     """A department proposes one of its matters unasked (拟赋权事项); it counts as agreed."""
@@ -133,6 +134,7 @@ def offer_matter(
         or (offered_by.is_active and offered_by.department_id == matter.competent_department_id)
     ):
         raise NotAllowed(_("A department offers only its own matters."))
+    _check_window_open(window, on or timezone.localdate())
     item = DemandItem(
         window=window,
         origin=DemandItem.Origin.DEPARTMENT_OFFER,

@@ -1,0 +1,207 @@
+from dataclasses import dataclass
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.grants.selectors import TakeUpMatrix
+from devolve.matters.api.serializers import EntryMatterOutput
+from devolve.matters.models import AuthorizationMode, Department, ListEntry
+from devolve.regions.models import Zone
+
+
+class GrantOutput(serializers.ModelSerializer[Grant]):
+    annual_list = serializers.CharField(
+        source="entry.annual_list.key", read_only=True, help_text="The edition's key."
+    )
+    sequence = serializers.IntegerField(source="entry.sequence", read_only=True)
+    matter = EntryMatterOutput(source="entry.matter", read_only=True)
+    mode = serializers.SlugRelatedField[AuthorizationMode](
+        source="entry.mode", slug_field="code", read_only=True
+    )
+    granting_department = serializers.SlugRelatedField[Department](
+        source="entry.granting_department", slug_field="code", read_only=True
+    )
+    zone = serializers.SlugRelatedField[Zone](slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Grant
+        fields = [
+            "id",
+            "annual_list",
+            "entry",
+            "sequence",
+            "matter",
+            "mode",
+            "granting_department",
+            "zone",
+            "status",
+            "previous_grant",
+            "effective_on",
+            "handover_due_on",
+            "handover_due_is_provisional",
+            "handed_over_on",
+            "supervision_filed_on",
+            "supervision_document",
+            "ended_on",
+            "end_reason",
+            "is_illustrative",
+        ]
+
+
+class OwedGrantOutput(GrantOutput):
+    overdue = serializers.SerializerMethodField()
+
+    class Meta(GrantOutput.Meta):
+        fields = [*GrantOutput.Meta.fields, "overdue"]
+
+    def get_overdue(self, grant: Grant) -> bool:
+        """Handover not recorded by its due date (the day the view was asked about)."""
+        overdue: set[int] = self.context["overdue"]
+        return grant.pk in overdue
+
+
+class AgreementOutput(serializers.ModelSerializer[EntrustmentAgreement]):
+    entrusting_department = serializers.SlugRelatedField[Department](
+        slug_field="code", read_only=True
+    )
+    zone = serializers.SlugRelatedField[Zone](
+        source="grant.zone", slug_field="slug", read_only=True
+    )
+    annual_list = serializers.CharField(source="grant.entry.annual_list.key", read_only=True)
+    renews = serializers.SlugRelatedField[EntrustmentAgreement](slug_field="number", read_only=True)
+
+    class Meta:
+        model = EntrustmentAgreement
+        fields = [
+            "id",
+            "number",
+            "grant",
+            "annual_list",
+            "zone",
+            "entrusting_department",
+            "entrusted_body",
+            "covers_acceptance",
+            "covers_review",
+            "covers_decision",
+            "signed_on",
+            "starts_on",
+            "ends_on",
+            "renews",
+            "document",
+            "is_illustrative",
+        ]
+
+
+class AgreementInput(serializers.Serializer[EntrustmentAgreement]):
+    number = serializers.CharField(max_length=100)
+    signed_on = serializers.DateField()
+    starts_on = serializers.DateField(help_text="The grant takes effect on this day.")
+    ends_on = serializers.DateField()
+    entrusted_body = serializers.CharField(
+        required=False,
+        default="",
+        allow_blank=True,
+        help_text="Default: the pilot area's management committee.",
+    )
+    covers_acceptance = serializers.BooleanField(required=False, default=True)
+    covers_review = serializers.BooleanField(required=False, default=True)
+    covers_decision = serializers.BooleanField(required=False, default=True)
+    document = serializers.CharField(required=False, default="", allow_blank=True)
+    renews = serializers.SlugRelatedField(
+        slug_field="number",
+        queryset=EntrustmentAgreement.objects.all(),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Number of the agreement this one renews (signed before it ends).",
+    )
+
+
+class HandoverInput(serializers.Serializer[Grant]):
+    handed_over_on = serializers.DateField()
+
+
+class SupervisionInput(serializers.Serializer[Grant]):
+    filed_on = serializers.DateField()
+    document = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class RecallInput(serializers.Serializer[Grant]):
+    recalled_on = serializers.DateField()
+    reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ActivationInput(serializers.Serializer[Grant]):
+    on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="Default: today."
+    )
+
+
+class ActivationOutput(serializers.Serializer[dict[str, Any]]):
+    on = serializers.DateField()
+    activated = serializers.IntegerField(help_text="Grants that took effect.")
+
+
+class PublishInput(serializers.Serializer[Grant]):
+    published_on = serializers.DateField()
+
+
+# Take-up matrix ---------------------------------------------------------------------------------
+
+
+class MatrixZoneOutput(serializers.ModelSerializer[Zone]):
+    class Meta:
+        model = Zone
+        fields = ["slug", "name_zh", "name_en"]
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    zone: Zone
+    grant: Grant | None
+
+
+class MatrixCellOutput(serializers.Serializer[MatrixCell]):
+    """An entry in one pilot area: its grant, or nulls where the entry does not reach the area."""
+
+    zone = serializers.CharField(source="zone.slug")
+    grant = serializers.IntegerField(source="grant.pk", allow_null=True)
+    status = serializers.ChoiceField(
+        source="grant.status", choices=Grant.Status.choices, allow_null=True
+    )
+    effective_on = serializers.DateField(source="grant.effective_on", allow_null=True)
+    handover_due_on = serializers.DateField(source="grant.handover_due_on", allow_null=True)
+
+
+class MatrixRowOutput(serializers.ModelSerializer[ListEntry]):
+    entry = serializers.IntegerField(source="pk", read_only=True)
+    matter = EntryMatterOutput(read_only=True)
+    mode = serializers.SlugRelatedField[AuthorizationMode](slug_field="code", read_only=True)
+    granting_department = serializers.SlugRelatedField[Department](
+        slug_field="code", read_only=True
+    )
+    cells = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ListEntry
+        fields = ["entry", "sequence", "matter", "mode", "granting_department", "cells"]
+
+    @extend_schema_field(MatrixCellOutput(many=True))
+    def get_cells(self, entry: ListEntry) -> list[dict[str, Any]]:
+        """One cell per zone, in the order of ``zones``."""
+        matrix: TakeUpMatrix = self.context["matrix"]
+        return [
+            MatrixCellOutput(MatrixCell(zone, grant)).data
+            for zone, grant in zip(matrix.zones, matrix.row(entry), strict=True)
+        ]
+
+
+class TakeUpMatrixOutput(serializers.Serializer[TakeUpMatrix]):
+    annual_list = serializers.CharField(source="annual_list.key")
+    zones = MatrixZoneOutput(many=True)
+    rows = MatrixRowOutput(source="entries", many=True)
+    status_counts = serializers.DictField(
+        child=serializers.IntegerField(), help_text="Grants shown, by status."
+    )

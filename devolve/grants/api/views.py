@@ -1,0 +1,328 @@
+"""Grants API: every read shows only the grants the signed-in user's scope covers (the office,
+auditors and evaluators all; a department its entries' grants; a prefecture its areas'; a pilot
+area its own). Every write hands the user to one service, which checks the scope again."""
+
+import dataclasses
+import datetime
+
+from django.db.models import F, Q, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from devolve.accounts.acting import acting_user
+from devolve.core.errors import DomainError
+from devolve.grants import selectors, services
+from devolve.grants.api.serializers import (
+    ActivationInput,
+    ActivationOutput,
+    AgreementInput,
+    AgreementOutput,
+    GrantOutput,
+    HandoverInput,
+    OwedGrantOutput,
+    PublishInput,
+    RecallInput,
+    SupervisionInput,
+    TakeUpMatrixOutput,
+)
+from devolve.grants.filters import EntrustmentAgreementFilter, GrantFilter
+from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.grants.rules import ACTIVE_STATUSES
+from devolve.matters.api.serializers import AnnualListOutput
+from devolve.matters.api.views import KEY_PARAMETER, annual_list_or_404
+from devolve.matters.models import Department, Matter
+from devolve.matters.selectors import get_department
+from devolve.regions.models import Zone
+from devolve.regions.selectors import get_zone
+
+ON_PARAMETER = OpenApiParameter(
+    "on", OpenApiTypes.DATE, description="The day to judge by, as YYYY-MM-DD; default today."
+)
+
+
+def _on_date(request: Request) -> datetime.date:
+    raw = request.query_params.get("on", "").strip()
+    if not raw:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(raw)
+    except ValueError as error:
+        raise DomainError(
+            "invalid_date", _("“on” must be a date as YYYY-MM-DD."), field="on"
+        ) from error
+
+
+def _visible_grants(request: Request) -> QuerySet[Grant]:
+    return selectors.list_grants_visible_to(user=acting_user(request))
+
+
+class GrantViewSet(viewsets.ReadOnlyModelViewSet[Grant]):
+    """Grants: one list entry carried into one pilot area, with its status and dates."""
+
+    serializer_class = GrantOutput
+    filterset_class = GrantFilter
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Grant]:
+        if getattr(self, "swagger_fake_view", False):
+            return Grant.objects.none()
+        return _visible_grants(self.request)
+
+    def _grant_to_change(self, pk: object) -> Grant:
+        """Any grant by id: the service, not the read scope, decides who may change it."""
+        return get_object_or_404(selectors.list_grants(), pk=pk)
+
+    def _reloaded(self, grant: Grant) -> Grant:
+        return selectors.list_grants().get(pk=grant.pk)
+
+    @extend_schema(request=AgreementInput, responses={201: AgreementOutput})
+    @action(detail=True, methods=["post"], url_path="sign-agreement", url_name="sign-agreement")
+    def sign_agreement(self, request: Request, pk: str) -> Response:
+        """Record the entrustment agreement (office or granting department). A grant awaiting it
+        takes effect on the term's start; a renewal names the agreement it renews."""
+        payload = AgreementInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        agreement = services.sign_entrustment_agreement(
+            grant=self._grant_to_change(pk),
+            signed_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(AgreementOutput(agreement).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=HandoverInput, responses={200: GrantOutput})
+    @action(detail=True, methods=["post"])
+    def handover(self, request: Request, pk: str) -> Response:
+        """Record that an effective grant was handed over (office, granting department or the
+        receiving pilot area)."""
+        payload = HandoverInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        grant = services.record_handover(
+            grant=self._grant_to_change(pk),
+            recorded_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(GrantOutput(self._reloaded(grant)).data)
+
+    @extend_schema(request=SupervisionInput, responses={200: GrantOutput})
+    @action(detail=True, methods=["post"])
+    def supervision(self, request: Request, pk: str) -> Response:
+        """Record the supervision measures filed for an active grant, with the document."""
+        payload = SupervisionInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        grant = services.file_supervision_measures(
+            grant=self._grant_to_change(pk),
+            filed_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(GrantOutput(self._reloaded(grant)).data)
+
+    @extend_schema(request=RecallInput, responses={200: GrantOutput})
+    @action(detail=True, methods=["post"])
+    def recall(self, request: Request, pk: str) -> Response:
+        """Take the power back from the pilot area, with the reason (office or granting
+        department)."""
+        payload = RecallInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        grant = services.recall_grant(
+            grant=self._grant_to_change(pk),
+            recalled_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(GrantOutput(self._reloaded(grant)).data)
+
+    @extend_schema(request=ActivationInput, responses={200: ActivationOutput})
+    @action(detail=False, methods=["post"], url_path="activate-due", url_name="activate-due")
+    def activate_due(self, request: Request) -> Response:
+        """Make every delegated grant whose effective date has come effective (reform office);
+        running it again changes nothing more."""
+        payload = ActivationInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        on = payload.validated_data["on"] or timezone.localdate()
+        activated = services.activate_due_grants(on=on, activated_by=acting_user(request))
+        return Response(ActivationOutput({"on": on, "activated": activated}).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "department", OpenApiTypes.STR, OpenApiParameter.PATH, description="Its key."
+            ),
+            ON_PARAMETER,
+        ],
+        responses={200: OwedGrantOutput(many=True)},
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"owed-by/(?P<department>[\w-]+)",
+        url_name="owed-by",
+    )
+    def owed_by(self, request: Request, department: str) -> Response:
+        """What a department owes: grants of its entries awaiting the entrustment agreement, and
+        effective grants not yet handed over, with the handover due date and whether it is
+        overdue on ``on``. Earliest due first; those awaiting an agreement (no due date) last."""
+        owner = self._department_or_404(department)
+        on = _on_date(request)
+        owed = self.filter_queryset(self.get_queryset()).filter(
+            Q(status=Grant.Status.AWAITING_AGREEMENT)
+            | Q(status=Grant.Status.EFFECTIVE, handover_due_on__isnull=False),
+            entry__granting_department=owner,
+        )
+        earliest_due_first = F("handover_due_on").asc(nulls_last=True)
+        return self._owed_page(owed.order_by(earliest_due_first, "pk"), on=on)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "zone", OpenApiTypes.STR, OpenApiParameter.PATH, description="The area's key."
+            )
+        ],
+        responses={200: GrantOutput(many=True)},
+    )
+    @action(detail=False, methods=["get"], url_path=r"held-by/(?P<zone>[\w-]+)", url_name="held-by")
+    def held_by(self, request: Request, zone: str) -> Response:
+        """What a pilot area holds: its grants that have not ended, in list order."""
+        holder = self._zone_or_404(zone)
+        held = self.filter_queryset(self.get_queryset()).filter(
+            zone=holder, status__in=[status.value for status in ACTIVE_STATUSES]
+        )
+        page = self.paginate_queryset(held)
+        return self.get_paginated_response(GrantOutput(page, many=True).data)
+
+    def _owed_page(self, owed: QuerySet[Grant], *, on: datetime.date) -> Response:
+        page = self.paginate_queryset(owed)
+        assert page is not None  # noqa: S101 — the API always paginates this list
+        overdue = set(
+            selectors.list_overdue_handovers(on=on)
+            .filter(pk__in=[grant.pk for grant in page])
+            .values_list("pk", flat=True)
+        )
+        serializer = OwedGrantOutput(page, many=True, context={"overdue": overdue})
+        return self.get_paginated_response(serializer.data)
+
+    @staticmethod
+    def _department_or_404(code: str) -> Department:
+        department = get_department(code=code)
+        if department is None:
+            raise NotFound(_("No department has the key “%(key)s”.") % {"key": code})
+        return department
+
+    @staticmethod
+    def _zone_or_404(slug: str) -> Zone:
+        zone = get_zone(slug=slug)
+        if zone is None:
+            raise NotFound(_("No pilot area has the key “%(key)s”.") % {"key": slug})
+        return zone
+
+
+class EntrustmentAgreementViewSet(viewsets.ReadOnlyModelViewSet[EntrustmentAgreement]):
+    """Entrustment agreements of the grants the user may see."""
+
+    serializer_class = AgreementOutput
+    filterset_class = EntrustmentAgreementFilter
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[EntrustmentAgreement]:
+        if getattr(self, "swagger_fake_view", False):
+            return EntrustmentAgreement.objects.none()
+        return (
+            EntrustmentAgreement.objects.select_related(
+                "grant__entry__annual_list__batch", "grant__zone", "entrusting_department", "renews"
+            )
+            .filter(grant__in=_visible_grants(self.request))
+            .order_by("ends_on", "pk")
+        )
+
+    @extend_schema(
+        parameters=[ON_PARAMETER], responses={200: AgreementOutput(many=True)}, filters=False
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def expiring(self, request: Request) -> Response:
+        """Agreements of active grants in their renewal warning period on ``on``, not renewed."""
+        visible = set(self.get_queryset().values_list("pk", flat=True))
+        expiring = [
+            agreement
+            for agreement in selectors.list_agreements_expiring(on=_on_date(request))
+            if agreement.pk in visible
+        ]
+        return Response(AgreementOutput(expiring, many=True).data)
+
+
+@extend_schema(parameters=[KEY_PARAMETER])
+class AnnualListPublishApi(APIView):
+    """Publish an approved edition (reform office): it supersedes its predecessor, and each live
+    entry becomes a grant in each receiving pilot area (continuing the predecessor's grants)."""
+
+    @extend_schema(request=PublishInput, responses={200: AnnualListOutput})
+    def post(self, request: Request, key: str) -> Response:
+        payload = PublishInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        annual_list = services.publish_annual_list(
+            annual_list=annual_list_or_404(key),
+            published_by=acting_user(request),
+            **payload.validated_data,
+        )
+        return Response(AnnualListOutput(annual_list_or_404(annual_list.key)).data)
+
+
+@extend_schema(
+    parameters=[
+        KEY_PARAMETER,
+        OpenApiParameter("department", OpenApiTypes.STR, description="Granting department key."),
+        OpenApiParameter("zone", OpenApiTypes.STR, description="Pilot area key."),
+        OpenApiParameter("status", OpenApiTypes.STR, enum=Grant.Status.values),
+        OpenApiParameter("kind", OpenApiTypes.STR, enum=Matter.Kind.values),
+    ]
+)
+class AnnualListTakeUpApi(APIView):
+    """The take-up matrix of an edition: its live entries (rows) by pilot areas (zones), each cell
+    the grant's state (nulls where the entry does not reach the area). Only the grants the user
+    may see are shown; rows and zones with none of them are left out."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: TakeUpMatrixOutput})
+    def get(self, request: Request, key: str) -> Response:
+        params = request.query_params
+        matrix = selectors.get_take_up_matrix(
+            annual_list=annual_list_or_404(key),
+            department_code=params.get("department") or None,
+            zone_slug=params.get("zone") or None,
+            status=params.get("status") or None,
+            kind=params.get("kind") or None,
+        )
+        matrix = _within_scope(matrix, visible=_visible_grants(request))
+        body = TakeUpMatrixOutput(matrix, context={"matrix": matrix}).data
+        return Response(body)
+
+
+def _within_scope(
+    matrix: selectors.TakeUpMatrix, *, visible: QuerySet[Grant]
+) -> selectors.TakeUpMatrix:
+    """The matrix with only the cells of ``visible`` grants; a row or a zone whose grants are all
+    hidden goes too (a row without any grant, as in an unpublished edition, stays)."""
+    visible_ids = set(
+        visible.filter(pk__in=[grant.pk for grant in matrix.cells.values()]).values_list(
+            "pk", flat=True
+        )
+    )
+    cells = {place: grant for place, grant in matrix.cells.items() if grant.pk in visible_ids}
+    hidden_rows = {entry_id for entry_id, _zone in matrix.cells} - {e for e, _z in cells}
+    shown_zones = {zone_id for _entry, zone_id in cells}
+    return dataclasses.replace(
+        matrix,
+        entries=[entry for entry in matrix.entries if entry.pk not in hidden_rows],
+        zones=[zone for zone in matrix.zones if zone.pk in shown_zones],
+        cells=cells,
+    )
