@@ -58,7 +58,7 @@ def _grant_lineage(grant: Grant) -> set[int]:
 
 def _lock(grant: Grant) -> Grant:
     return (
-        Grant.objects.select_for_update()
+        Grant.objects.select_for_update(of=("self",))
         .select_related("entry", "entry__annual_list", "entry__mode", "zone")
         .get(pk=grant.pk)
     )
@@ -101,7 +101,7 @@ def publish_annual_list(
     if published_by is not None and not is_office(published_by):
         raise NotAllowed(_("Only the reform office publishes annual lists."))
     annual_list = (
-        AnnualList.objects.select_for_update()
+        AnnualList.objects.select_for_update(of=("self",))
         .select_related("batch", "predecessor")
         .get(pk=annual_list.pk)
     )
@@ -218,7 +218,7 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | None = None) 
     if activated_by is not None and not is_office(activated_by):
         raise NotAllowed(_("Only the reform office activates due grants."))
     due = (
-        Grant.objects.select_for_update()
+        Grant.objects.select_for_update(of=("self",))
         .filter(status=Grant.Status.AWAITING_EFFECT, effective_on__lte=on)
         .select_related("entry", "entry__annual_list", "entry__mode")
     )

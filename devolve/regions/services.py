@@ -188,7 +188,7 @@ def add_zone_to_batch(
             % {"batch": batch, "date": batch.starts_on.isoformat()},
             field="joined_on",
         )
-    Zone.objects.select_for_update().get(pk=zone.pk)
+    Zone.objects.select_for_update(of=("self",)).get(pk=zone.pk)
     for existing in BatchMembership.objects.filter(zone=zone).select_related("batch"):
         if rules.periods_overlap(existing.joined_on, existing.left_on, joined_on, left_on):
             raise DomainError(
@@ -233,7 +233,7 @@ def end_membership(
         raise DomainError(
             "reason_required", _("Give the reason the zone leaves the batch."), field="reason"
         )
-    membership = BatchMembership.objects.select_for_update().get(pk=membership.pk)
+    membership = BatchMembership.objects.select_for_update(of=("self",)).get(pk=membership.pk)
     if membership.left_on is not None:
         raise DomainError("already_left", _("This zone has already left the batch."))
     if left_on <= membership.joined_on:

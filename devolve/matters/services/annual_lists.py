@@ -243,7 +243,7 @@ def add_list_entry(
     """Add a matter to a draft edition. ``receiving_areas`` None means every pilot area of the
     batch; a list names a subset, each of which must be a member of the batch."""
     _require_office(added_by)
-    annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
+    annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
     _require_editable(annual_list)
     _check_mode(matter, mode)
     areas = list(receiving_areas) if receiving_areas is not None else []
@@ -294,7 +294,7 @@ def update_list_entry(
     "modified" with the changed fields and the reason, or "kept" again when nothing differs."""
     _require_office(updated_by)
     entry = (
-        ListEntry.objects.select_for_update()
+        ListEntry.objects.select_for_update(of=("self",))
         .select_related("annual_list", "matter")
         .get(pk=entry.pk)
     )
@@ -344,7 +344,11 @@ def withdraw_list_entry(*, entry: ListEntry, withdrawn_by: User | None, reason: 
     An entry added in this edition has nothing to withdraw from: remove it instead.
     """
     _require_office(withdrawn_by)
-    entry = ListEntry.objects.select_for_update().select_related("annual_list").get(pk=entry.pk)
+    entry = (
+        ListEntry.objects.select_for_update(of=("self",))
+        .select_related("annual_list")
+        .get(pk=entry.pk)
+    )
     _require_editable(entry.annual_list)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the matter is withdrawn."), field="reason")
@@ -364,7 +368,11 @@ def withdraw_list_entry(*, entry: ListEntry, withdrawn_by: User | None, reason: 
 def remove_list_entry(*, entry: ListEntry, removed_by: User | None, reason: str = "") -> None:
     """Delete an entry added in this draft (it never reached a published list)."""
     _require_office(removed_by)
-    entry = ListEntry.objects.select_for_update().select_related("annual_list").get(pk=entry.pk)
+    entry = (
+        ListEntry.objects.select_for_update(of=("self",))
+        .select_related("annual_list")
+        .get(pk=entry.pk)
+    )
     _require_editable(entry.annual_list)
     if entry.predecessor_entries.exists():
         raise DomainError(
@@ -382,7 +390,7 @@ def submit_annual_list_for_review(
     *, annual_list: AnnualList, submitted_by: User | None
 ) -> AnnualList:
     _require_office(submitted_by)
-    annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
+    annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
     if annual_list.status != AnnualList.Status.DRAFT:
         raise DomainError("illegal_transition", _("Only a draft is submitted for review."))
     if not annual_list.entries.exclude(change=ListEntry.Change.WITHDRAWN).exists():
@@ -402,7 +410,7 @@ def return_annual_list_to_draft(
         raise DomainError(
             "reason_required", _("Say why the edition goes back to draft."), field="reason"
         )
-    annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
+    annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
     _transition(annual_list, AnnualList.Status.DRAFT)
     _save(annual_list, actor=returned_by, reason=reason)
     record_event(
@@ -429,7 +437,7 @@ def approve_annual_list(
             _("Give the approval's document number."),
             field="document_number",
         )
-    annual_list = AnnualList.objects.select_for_update().get(pk=annual_list.pk)
+    annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
     _transition(annual_list, AnnualList.Status.APPROVED)
     annual_list.approved_on = approved_on
     annual_list.document_number = document_number
@@ -457,7 +465,7 @@ def mark_annual_list_published(
     _transition(annual_list, AnnualList.Status.PUBLISHED)
     predecessor = annual_list.predecessor
     if predecessor is not None:
-        predecessor = AnnualList.objects.select_for_update().get(pk=predecessor.pk)
+        predecessor = AnnualList.objects.select_for_update(of=("self",)).get(pk=predecessor.pk)
         if predecessor.status != AnnualList.Status.PUBLISHED:
             raise DomainError(
                 "wrong_predecessor",

@@ -90,7 +90,7 @@ def update_matter(
     *, matter: Matter, updated_by: User | None, reason: str = "", **changes: Unpack[MatterFields]
 ) -> Matter:
     """Change catalogue fields of ``matter``; a department may not move a matter to another one."""
-    matter = Matter.objects.select_for_update().get(pk=matter.pk)
+    matter = Matter.objects.select_for_update(of=("self",)).get(pk=matter.pk)
     if updated_by is not None and not can_change_matter(updated_by, matter):
         raise NotAllowed(_("You may change only the matters of your own department."))
     before = {name: getattr(matter, name) for name in changes}

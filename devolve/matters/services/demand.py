@@ -159,7 +159,7 @@ def answer_demand_item(
 ) -> DemandItem:
     """The competent department agrees, agrees in part, declines (with the legal reason) or says
     a change of law or a higher authorization is needed (with the reason)."""
-    item = DemandItem.objects.select_for_update().get(pk=item.pk)
+    item = DemandItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
     if answered_by is not None and not (
         is_office(answered_by)
         or (answered_by.is_active and answered_by.department_id == item.department_id)
@@ -206,7 +206,11 @@ def decide_demand_item(
     """
     if decided_by is not None and not is_office(decided_by):
         raise NotAllowed(_("Only the reform office decides demand items."))
-    item = DemandItem.objects.select_for_update().select_related("window", "matter").get(pk=item.pk)
+    item = (
+        DemandItem.objects.select_for_update(of=("self",))
+        .select_related("window", "matter")
+        .get(pk=item.pk)
+    )
     if item.status != DemandItem.Status.ANSWERED:
         raise DomainError(
             "illegal_transition", _("A demand is decided after the department has answered it.")

@@ -186,7 +186,7 @@ def queue_list_import_apply(
     """
     _require_office(applied_by)
     list_import = (
-        ListImport.objects.select_for_update()
+        ListImport.objects.select_for_update(of=("self",))
         .select_related("annual_list__batch")
         .get(pk=list_import.pk)
     )
@@ -259,7 +259,9 @@ def import_list_workbook(
     """
     _require_office(imported_by)
     annual_list = (
-        AnnualList.objects.select_for_update().select_related("batch").get(pk=annual_list.pk)
+        AnnualList.objects.select_for_update(of=("self",))
+        .select_related("batch")
+        .get(pk=annual_list.pk)
     )
     _require_editable(annual_list)
     plan = plan_list_import(annual_list=annual_list, workbook=workbook)
