@@ -4,8 +4,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from devolve.core.errors import domain_error_from_validation
 
 
 def mark_change(instance: models.Model, *, actor: models.Model | None, reason: str = "") -> None:
@@ -93,3 +96,17 @@ def list_recent_changes(
         )
     records.sort(key=lambda record: record.changed_at, reverse=True)
     return records[:limit]
+
+
+def save_validated(instance: models.Model, *, actor: models.Model | None, reason: str) -> None:
+    """Validate fully, then save with the actor and reason on the history row.
+
+    The one way services persist a row they changed: a ``full_clean()`` failure becomes a
+    ``DomainError`` with a stable code (``duplicate``, ``invalid`` or the code the model set).
+    """
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        raise domain_error_from_validation(error) from error
+    mark_change(instance, actor=actor, reason=reason)
+    instance.save()

@@ -8,31 +8,21 @@ history with the actor and reason, and records an audit event. Errors (``DomainE
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
-from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
+from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
-from devolve.core.history import mark_change
+from devolve.core.history import save_validated
 from devolve.grants import calendar, rules
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.permissions import can_manage_grant, can_record_handover
 from devolve.matters.models import AnnualList, ListEntry
 from devolve.matters.services import mark_annual_list_published
 from devolve.regions.models import BatchMembership, Zone
-
-
-def _save(instance: Grant | EntrustmentAgreement, *, actor: User | None, reason: str) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise domain_error_from_validation(error) from error
-    mark_change(instance, actor=actor, reason=reason)
-    instance.save()
 
 
 def _move(grant: Grant, target: str) -> None:
@@ -205,7 +195,7 @@ def _end(grant: Grant, status: str, *, on: datetime.date, reason: str, actor: Us
     _move(grant, status)
     grant.ended_on = on
     grant.end_reason = reason
-    _save(grant, actor=actor, reason=reason)
+    save_validated(grant, actor=actor, reason=reason)
     record_event(actor=actor, action=f"grant.{status}", target=grant, reason=reason)
 
 
@@ -226,7 +216,7 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | None = None) 
     for grant in due:
         assert grant.effective_on is not None  # noqa: S101 — the filter guarantees it
         _set_effective(grant, grant.effective_on)
-        _save(grant, actor=activated_by, reason="delegation took effect")
+        save_validated(grant, actor=activated_by, reason="delegation took effect")
         record_event(
             actor=activated_by,
             action="grant.effective",
@@ -301,7 +291,7 @@ def sign_entrustment_agreement(
         document=document,
         is_illustrative=grant.is_illustrative,
     )
-    _save(agreement, actor=signed_by, reason="agreement signed")
+    save_validated(agreement, actor=signed_by, reason="agreement signed")
     record_event(
         actor=signed_by,
         action="agreement.signed",
@@ -310,7 +300,7 @@ def sign_entrustment_agreement(
     )
     if grant.status == Grant.Status.AWAITING_AGREEMENT:
         _set_effective(grant, starts_on)
-        _save(grant, actor=signed_by, reason=f"agreement {number} signed")
+        save_validated(grant, actor=signed_by, reason=f"agreement {number} signed")
         record_event(
             actor=signed_by,
             action="grant.effective",
@@ -338,7 +328,7 @@ def record_handover(
         )
     _move(grant, Grant.Status.HANDED_OVER)
     grant.handed_over_on = handed_over_on
-    _save(grant, actor=recorded_by, reason="handed over")
+    save_validated(grant, actor=recorded_by, reason="handed over")
     record_event(
         actor=recorded_by,
         action="grant.handed_over",
@@ -362,7 +352,7 @@ def file_supervision_measures(
         raise DomainError("document_required", _("Name the filed document."), field="document")
     grant.supervision_filed_on = filed_on
     grant.supervision_document = document
-    _save(grant, actor=filed_by, reason="supervision measures filed")
+    save_validated(grant, actor=filed_by, reason="supervision measures filed")
     record_event(
         actor=filed_by,
         action="grant.supervision_filed",

@@ -8,9 +8,7 @@ changes (a correction is a new edition). Errors (``DomainError.code``): ``not_al
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -19,9 +17,9 @@ from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
-from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
+from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
-from devolve.core.history import mark_change
+from devolve.core.history import mark_change, save_validated
 from devolve.matters import rules
 from devolve.matters.diff import COMPARED_FIELDS
 from devolve.matters.models import (
@@ -52,15 +50,6 @@ def _require_editable(annual_list: AnnualList) -> None:
             )
             % {"list": annual_list, "status": annual_list.get_status_display()},
         )
-
-
-def _save(instance: Any, *, actor: User | None, reason: str) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise domain_error_from_validation(error) from error
-    mark_change(instance, actor=actor, reason=reason)
-    instance.save()
 
 
 def _transition(annual_list: AnnualList, target: str) -> None:
@@ -105,7 +94,7 @@ def create_annual_list(
         is_illustrative=is_illustrative,
         source=source,
     )
-    _save(annual_list, actor=created_by, reason="edition drafted")
+    save_validated(annual_list, actor=created_by, reason="edition drafted")
     record_event(actor=created_by, action="annual_list.created", target=annual_list)
     return annual_list
 
@@ -151,7 +140,7 @@ def derive_annual_list(
         is_illustrative=is_illustrative,
         source=source,
     )
-    _save(annual_list, actor=created_by, reason="edition derived")
+    save_validated(annual_list, actor=created_by, reason="edition derived")
     live = predecessor.entries.exclude(change=ListEntry.Change.WITHDRAWN).prefetch_related(
         "receiving_areas", "sub_items"
     )
@@ -263,7 +252,7 @@ def add_list_entry(
         demand_item=demand_item,
         is_illustrative=is_illustrative,
     )
-    _save(entry, actor=added_by, reason=change_reason or "entry added")
+    save_validated(entry, actor=added_by, reason=change_reason or "entry added")
     if areas:
         entry.receiving_areas.set(areas)
     record_event(
@@ -332,7 +321,7 @@ def update_list_entry(
         entry.change = ListEntry.Change.MODIFIED if changed else ListEntry.Change.KEPT
         entry.changed_fields = changed
         entry.change_reason = reason if changed else ""
-    _save(entry, actor=updated_by, reason=reason)
+    save_validated(entry, actor=updated_by, reason=reason)
     record_event(actor=updated_by, action="list_entry.updated", target=entry, reason=reason)
     return entry
 
@@ -359,7 +348,7 @@ def withdraw_list_entry(*, entry: ListEntry, withdrawn_by: User | None, reason: 
     entry.change = ListEntry.Change.WITHDRAWN
     entry.change_reason = reason
     entry.changed_fields = {}
-    _save(entry, actor=withdrawn_by, reason=reason)
+    save_validated(entry, actor=withdrawn_by, reason=reason)
     record_event(actor=withdrawn_by, action="list_entry.withdrawn", target=entry, reason=reason)
     return entry
 
@@ -396,7 +385,7 @@ def submit_annual_list_for_review(
     if not annual_list.entries.exclude(change=ListEntry.Change.WITHDRAWN).exists():
         raise DomainError("empty_list", _("An edition needs at least one entry before review."))
     _transition(annual_list, AnnualList.Status.IN_REVIEW)
-    _save(annual_list, actor=submitted_by, reason="submitted for review")
+    save_validated(annual_list, actor=submitted_by, reason="submitted for review")
     record_event(actor=submitted_by, action="annual_list.submitted", target=annual_list)
     return annual_list
 
@@ -412,7 +401,7 @@ def return_annual_list_to_draft(
         )
     annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
     _transition(annual_list, AnnualList.Status.DRAFT)
-    _save(annual_list, actor=returned_by, reason=reason)
+    save_validated(annual_list, actor=returned_by, reason=reason)
     record_event(
         actor=returned_by, action="annual_list.returned", target=annual_list, reason=reason
     )
@@ -443,7 +432,7 @@ def approve_annual_list(
     annual_list.document_number = document_number
     annual_list.approving_meeting_zh = approving_meeting_zh
     annual_list.approving_meeting_en = approving_meeting_en
-    _save(annual_list, actor=approved_by, reason="approved")
+    save_validated(annual_list, actor=approved_by, reason="approved")
     record_event(
         actor=approved_by,
         action="annual_list.approved",
@@ -479,11 +468,11 @@ def mark_annual_list_published(
             field="published_on",
         )
     annual_list.published_on = published_on
-    _save(annual_list, actor=published_by, reason="published")
+    save_validated(annual_list, actor=published_by, reason="published")
     if predecessor is not None:
         _transition(predecessor, AnnualList.Status.SUPERSEDED)
         predecessor.superseded_on = published_on
-        _save(predecessor, actor=published_by, reason=f"superseded by {annual_list.key}")
+        save_validated(predecessor, actor=published_by, reason=f"superseded by {annual_list.key}")
         record_event(actor=published_by, action="annual_list.superseded", target=predecessor)
     record_event(
         actor=published_by,

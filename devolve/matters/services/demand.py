@@ -6,16 +6,15 @@ Errors (``DomainError.code``): ``not_allowed``, ``window_closed``, ``illegal_tra
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
-from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
+from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
-from devolve.core.history import mark_change
+from devolve.core.history import save_validated
 from devolve.matters.models import (
     AnnualList,
     AuthorizationMode,
@@ -27,15 +26,6 @@ from devolve.matters.models import (
 )
 from devolve.matters.services.annual_lists import add_list_entry, update_list_entry
 from devolve.regions.models import Batch, Zone
-
-
-def _save(instance: DemandItem | DemandWindow, *, actor: User | None, reason: str) -> None:
-    try:
-        instance.full_clean()
-    except ValidationError as error:
-        raise domain_error_from_validation(error) from error
-    mark_change(instance, actor=actor, reason=reason)
-    instance.save()
 
 
 @transaction.atomic
@@ -50,7 +40,7 @@ def open_demand_window(
     if opened_by is not None and not is_office(opened_by):
         raise NotAllowed(_("Only the reform office opens a demand window."))
     window = DemandWindow(year=year, batch=batch, opens_on=opens_on, closes_on=closes_on)
-    _save(window, actor=opened_by, reason="demand window opened")
+    save_validated(window, actor=opened_by, reason="demand window opened")
     record_event(actor=opened_by, action="demand_window.opened", target=window)
     return window
 
@@ -111,7 +101,7 @@ def file_demand_item(
         justification=justification,
         is_illustrative=is_illustrative,
     )
-    _save(item, actor=filed_by, reason="demand filed")
+    save_validated(item, actor=filed_by, reason="demand filed")
     record_event(
         actor=filed_by, action="demand_item.filed", target=item, details={"zone": zone.slug}
     )
@@ -148,7 +138,7 @@ def offer_matter(
         responded_by=offered_by,
         is_illustrative=is_illustrative,
     )
-    _save(item, actor=offered_by, reason="matter offered")
+    save_validated(item, actor=offered_by, reason="matter offered")
     record_event(actor=offered_by, action="demand_item.offered", target=item)
     return item
 
@@ -178,7 +168,7 @@ def answer_demand_item(
     item.response_reason = reason
     item.responded_at = timezone.now()
     item.responded_by = answered_by
-    _save(item, actor=answered_by, reason=reason or "answered")
+    save_validated(item, actor=answered_by, reason=reason or "answered")
     record_event(
         actor=answered_by,
         action="demand_item.answered",
@@ -221,7 +211,7 @@ def decide_demand_item(
     item.decision_reason = reason
     item.decided_at = timezone.now()
     item.decided_by = decided_by
-    _save(item, actor=decided_by, reason=reason or "decided")
+    save_validated(item, actor=decided_by, reason=reason or "decided")
     if accept:
         if annual_list is None or annual_list.batch_id != item.window.batch_id:
             raise DomainError(

@@ -26,7 +26,6 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from django.apps import apps
-from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Max
@@ -36,9 +35,9 @@ from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
-from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
+from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
-from devolve.core.history import mark_change
+from devolve.core.history import mark_change, save_validated
 from devolve.matters.list_import import (
     ImportPlan,
     PlannedRow,
@@ -86,15 +85,6 @@ def _require_editable(annual_list: AnnualList) -> None:
         )
 
 
-def _save(list_import: ListImport, *, actor: User | None, reason: str) -> None:
-    try:
-        list_import.full_clean()
-    except ValidationError as error:
-        raise domain_error_from_validation(error) from error
-    mark_change(list_import, actor=actor, reason=reason)
-    list_import.save()
-
-
 @transaction.atomic
 def start_list_import(
     *, annual_list: AnnualList, workbook: File[Any], started_by: User | None
@@ -116,7 +106,7 @@ def start_list_import(
     name = os.path.basename(workbook.name or "workbook.xlsx")
     list_import = ListImport(annual_list=annual_list, original_name=name, created_by=started_by)
     list_import.workbook.save(name, workbook, save=False)
-    _save(list_import, actor=started_by, reason="workbook uploaded")
+    save_validated(list_import, actor=started_by, reason="workbook uploaded")
     transaction.on_commit(
         lambda: run_list_import_dry_run_task.enqueue(list_import_id=list_import.pk)
     )
@@ -142,7 +132,7 @@ def _fail(list_import: ListImport, *, code: str, message: str) -> ListImport:
     list_import.errors = [
         {"row": None, "column": "", "letter": "", "message": message, "code": code}
     ]
-    _save(list_import, actor=None, reason=code)
+    save_validated(list_import, actor=None, reason=code)
     return list_import
 
 
@@ -157,7 +147,7 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
         return list_import
     list_import.status = ListImport.Status.RUNNING
     list_import.rows_done = 0
-    _save(list_import, actor=None, reason="dry run started")
+    save_validated(list_import, actor=None, reason="dry run started")
     try:
         plan = plan_list_import(
             annual_list=list_import.annual_list,
@@ -172,7 +162,7 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
     list_import.summary = plan.summary()
     list_import.errors = plan.errors_as_json()
     list_import.checked_at = timezone.now()
-    _save(list_import, actor=None, reason="dry run finished")
+    save_validated(list_import, actor=None, reason="dry run finished")
     return list_import
 
 
@@ -198,7 +188,7 @@ def queue_list_import_apply(
     list_import.status = ListImport.Status.QUEUED
     list_import.applied_by = applied_by
     list_import.reason = reason
-    _save(list_import, actor=applied_by, reason="apply queued")
+    save_validated(list_import, actor=applied_by, reason="apply queued")
     transaction.on_commit(lambda: apply_list_import_task.enqueue(list_import_id=list_import.pk))
     return list_import
 
@@ -213,7 +203,7 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
         return list_import
     list_import.status = ListImport.Status.RUNNING
     list_import.rows_done = 0
-    _save(list_import, actor=list_import.applied_by, reason="apply started")
+    save_validated(list_import, actor=list_import.applied_by, reason="apply started")
     try:
         plan = import_list_workbook(
             annual_list=list_import.annual_list,
@@ -226,7 +216,7 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
         list_import.status = ListImport.Status.FAILED
         list_import.summary = refused.plan.summary()
         list_import.errors = refused.plan.errors_as_json()
-        _save(list_import, actor=list_import.applied_by, reason="apply refused")
+        save_validated(list_import, actor=list_import.applied_by, reason="apply refused")
         return list_import
     except DomainError as error:
         return _fail(list_import, code=error.code, message=str(error.message))
@@ -238,7 +228,7 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
     list_import.summary = plan.summary()
     list_import.errors = []
     list_import.applied_at = timezone.now()
-    _save(list_import, actor=list_import.applied_by, reason="applied")
+    save_validated(list_import, actor=list_import.applied_by, reason="applied")
     return list_import
 
 
