@@ -5,15 +5,10 @@ one service; the services decide what is allowed and their refusals show beside 
 fault, or above the form.
 """
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import wraps
-from typing import Any, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -24,8 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_auditor, is_office
-from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.htmx import render_page_or_partial
+from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
 from devolve.grants.services import publish_annual_list
 from devolve.matters import rules as list_rules
 from devolve.matters.forms import (
@@ -51,54 +46,6 @@ from devolve.matters.services import (
     update_list_entry,
     withdraw_list_entry,
 )
-
-# Helpers the dashboards' list, demand and grant pages share ---------------------------------------
-
-View = TypeVar("View", bound=Callable[..., HttpResponse])
-
-
-def allowed_for(predicate: Callable[[User], bool]) -> Callable[[View], View]:
-    """Refuse (403) a signed-in user the predicate rejects. Put it below ``login_required``."""
-
-    def decorate(view: View) -> View:
-        @wraps(view)
-        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not predicate(acting_user(request)):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        return cast(View, checked)
-
-    return decorate
-
-
-def has_role(*roles: str) -> Callable[[User], bool]:
-    """A predicate for ``allowed_for``: an active user with one of ``roles``."""
-
-    def check(user: User) -> bool:
-        return user.is_active and user.role in roles
-
-    return check
-
-
-def submitted(request: HttpRequest, form: BaseForm) -> bool:
-    return request.method == "POST" and form.is_valid()
-
-
-@contextmanager
-def errors_shown_on(form: BaseForm) -> Iterator[None]:
-    """Show a service's refusal beside the field it names, else above the form; a refusal of the
-    actor (``NotAllowed``) still answers 403."""
-    try:
-        yield
-    except NotAllowed:
-        raise
-    except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, str(error.message))
-
-
-def data_of(request: HttpRequest) -> Any:
-    return request.POST if request.method == "POST" else None
 
 
 @dataclass(frozen=True)

@@ -29,14 +29,8 @@ from devolve.accounts.permissions import is_department_user, is_office
 from devolve.core.errors import NotAllowed
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.models import AuditEvent
-from devolve.dashboards.views.annual_lists import (
-    PendingWork,
-    allowed_for,
-    data_of,
-    errors_shown_on,
-    has_role,
-    submitted,
-)
+from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, has_role, submitted
+from devolve.dashboards.views.annual_lists import PendingWork
 from devolve.grants import rules as grant_rules
 from devolve.grants.forms import (
     EntrustmentAgreementForm,

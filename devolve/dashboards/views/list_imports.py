@@ -21,7 +21,7 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.permissions import is_office
 from devolve.core.forms import DesignSystemForm
 from devolve.core.htmx import render_page_or_partial
-from devolve.dashboards.views.annual_lists import allowed_for, data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
 from devolve.matters.list_export import ExportFormat, export_annual_list
 from devolve.matters.list_import import access_list_import, list_list_imports, max_import_bytes
 from devolve.matters.models import AnnualList, ListImport
