@@ -1,4 +1,14 @@
-from devolve.dashboards.views import annual_lists, demand, grants, list_imports, registry
+from devolve.dashboards.views import (
+    annual_lists,
+    assessments,
+    demand,
+    economy,
+    grants,
+    list_imports,
+    registry,
+    reporting,
+    selection,
+)
 
 app_name = "dashboards"
 urlpatterns = [
@@ -7,4 +17,8 @@ urlpatterns = [
     *grants.urlpatterns,
     *demand.urlpatterns,
     *list_imports.urlpatterns,
+    *economy.urlpatterns,
+    *selection.urlpatterns,
+    *reporting.urlpatterns,
+    *assessments.urlpatterns,
 ]

@@ -3,7 +3,7 @@ from collections.abc import Callable
 from django.http import HttpResponse
 from django.urls import URLPattern, path, register_converter
 
-from devolve.portal import views
+from devolve.portal import economy, performance, views
 
 
 class CorrectionEditionConverter:
@@ -45,4 +45,6 @@ urlpatterns = [
     *edition_paths("take-up/", views.annual_list_take_up, "annual_list_take_up"),
     *edition_paths("take-up.csv", views.annual_list_take_up_csv, "annual_list_take_up_csv"),
     *edition_paths("take-up.xlsx", views.annual_list_take_up_xlsx, "annual_list_take_up_xlsx"),
+    *economy.urlpatterns,
+    *performance.urlpatterns,
 ]

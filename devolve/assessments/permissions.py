@@ -1,0 +1,1 @@
+"""Permission rules of the assessments app (django-rules predicates)."""

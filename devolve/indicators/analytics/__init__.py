@@ -1,0 +1,1 @@
+"""Causal evaluation maths: pure functions over numpy arrays (no Django, no ORM)."""

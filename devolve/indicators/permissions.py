@@ -1,0 +1,1 @@
+"""Permission rules of the indicators app (django-rules predicates)."""

@@ -1,0 +1,1 @@
+"""Permission rules of the reporting app (django-rules predicates)."""

@@ -1,0 +1,1 @@
+"""Scoring, weighting and exact selection maths: pure functions over numpy arrays (no Django)."""

@@ -1,0 +1,1 @@
+"""Permission rules of the selection app (django-rules predicates)."""
