@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "devolve.reporting",
     "devolve.selection",
     "devolve.assessments",
+    "devolve.performance",
     "devolve.dashboards",
     "devolve.portal",
     "devolve.api",

@@ -5,6 +5,7 @@ from devolve.dashboards.views import (
     economy,
     grants,
     list_imports,
+    performance,
     registry,
     reporting,
     selection,
@@ -21,4 +22,5 @@ urlpatterns = [
     *selection.urlpatterns,
     *reporting.urlpatterns,
     *assessments.urlpatterns,
+    *performance.urlpatterns,
 ]

@@ -1,0 +1,1 @@
+"""Permission rules of the performance app (django-rules predicates)."""
