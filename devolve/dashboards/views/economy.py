@@ -1,6 +1,254 @@
-"""Staff pages of the economy feature. Routes are listed in ``urlpatterns``; dashboards/urls.py
-mounts them."""
+"""Staff pages of the economy feature: importing a statistics file (dry run, then apply) and
+running and reading evaluation runs. Routes are listed in ``urlpatterns``; dashboards/urls.py
+mounts them.
 
-from django.urls import URLPattern
+The reform office imports; the office and evaluators run evaluations; auditors read runs.
+"""
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from devolve.accounts.acting import acting_user
+from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.forms import DesignSystemForm
+from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
+from devolve.indicators import permissions, selectors, services
+from devolve.indicators.models import EvaluationRun, Indicator, ObservationImport
+from devolve.regions.models import Batch, Division, Zone
+
+
+class ObservationImportForm(DesignSystemForm):
+    upload = forms.FileField(
+        label=gettext_lazy("Statistics file (.xlsx or .csv)"),
+        help_text=gettext_lazy(
+            "One row per indicator, subject and period under a header row: 指标 (indicator), "
+            "地区 (subject: a zone, prefecture or the province), 年份 (year), 季度 (quarter, "
+            "optional), 数值 (value)."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv"}
+        ),
+    )
+    vintage = forms.DateField(
+        label=gettext_lazy("Release date"),
+        help_text=gettext_lazy("The day the bureau published these figures, as YYYY-MM-DD."),
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source"),
+        help_text=gettext_lazy("The publication, e.g. the statistical communiqué and its year."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    is_simulated = forms.BooleanField(
+        label=gettext_lazy("The figures are simulated (demo or test data)"), required=False
+    )
+
+
+class EvaluationRunForm(DesignSystemForm):
+    indicator = forms.ModelChoiceField(
+        label=gettext_lazy("Indicator"), queryset=Indicator.objects.all(), to_field_name="code"
+    )
+    batch = forms.ModelChoiceField(
+        label=gettext_lazy("Batch whose page shows the run"),
+        queryset=Batch.objects.order_by("number"),
+        to_field_name="number",
+    )
+    outcome = forms.ChoiceField(
+        label=gettext_lazy("Outcome"),
+        choices=EvaluationRun.Outcome.choices,
+        help_text=gettext_lazy("A growth rate as published, or the log of a level."),
+    )
+    control = forms.ChoiceField(
+        label=gettext_lazy("Comparison group"), choices=EvaluationRun.Control.choices
+    )
+    method = forms.ChoiceField(
+        label=gettext_lazy("Method"),
+        choices=EvaluationRun.Method.choices,
+        initial=EvaluationRun.Method.DOUBLY_ROBUST,
+    )
+    covariates = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Covariates (each zone's value in the first year)"),
+        queryset=Indicator.objects.all(),
+        to_field_name="code",
+        required=False,
+    )
+    as_of = forms.DateField(
+        label=gettext_lazy("Data as of"),
+        help_text=gettext_lazy("The latest release on or before this day is used for each value."),
+    )
+    first_year = forms.IntegerField(label=gettext_lazy("First year"), min_value=1949)
+    last_year = forms.IntegerField(label=gettext_lazy("Last year"), max_value=2100)
+
+
+can_import = permissions.can_import_statistics
+can_run = permissions.can_run_evaluation
+can_read_runs = permissions.can_view_evaluation_staff_pages
+
+
+def _import_or_404(pk: int) -> ObservationImport:
+    observation_import = selectors.get_observation_import(pk=pk)
+    if observation_import is None:
+        raise Http404(_("No such import."))
+    return observation_import
+
+
+@require_GET
+@login_required
+@allowed_for(can_import)
+def observation_import_list(request: HttpRequest) -> HttpResponse:
+    context = {"imports": selectors.list_observation_imports()[:100]}
+    return render(request, "dashboards/economy/observation_import_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(can_import)
+def observation_import_create(request: HttpRequest) -> HttpResponse:
+    form = ObservationImportForm(data_of(request), request.FILES or None)
+    if submitted(request, form):
+        with errors_shown_on(form):
+            upload = form.cleaned_data["upload"]
+            observation_import = services.check_statistics_file(
+                upload=upload,
+                file_name=upload.name,
+                vintage=form.cleaned_data["vintage"],
+                source=form.cleaned_data["source"],
+                is_simulated=form.cleaned_data["is_simulated"],
+                uploaded_by=acting_user(request),
+            )
+            return redirect(observation_import)
+    return render(request, "dashboards/economy/observation_import_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+@allowed_for(can_import)
+def observation_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    observation_import = _import_or_404(pk)
+    context = {
+        "observation_import": observation_import,
+        "preview": _preview(observation_import),
+    }
+    return render(request, "dashboards/economy/observation_import_detail.html", context)
+
+
+def _preview(observation_import: ObservationImport, limit: int = 200) -> list[dict[str, object]]:
+    """The first rows as people read them: indicator code and subject name, not ids."""
+    indicators = dict(Indicator.objects.values_list("pk", "code"))
+    zones = {zone.pk: str(zone) for zone in Zone.objects.all()}
+    divisions = {division.pk: str(division) for division in Division.objects.all()}
+    return [
+        {
+            "row": row["row"],
+            "indicator": indicators.get(row["indicator_id"], "?"),
+            "subject": zones.get(row["zone_id"])
+            if row["zone_id"]
+            else divisions.get(row["division_id"]),
+            "year": row["year"],
+            "quarter": row["quarter"] or "",
+            "value": row["value"],
+        }
+        for row in observation_import.rows[:limit]
+    ]
+
+
+@require_POST
+@login_required
+@allowed_for(can_import)
+def observation_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    observation_import = _import_or_404(pk)
+    try:
+        services.apply_observation_import(
+            observation_import=observation_import, applied_by=acting_user(request)
+        )
+        messages.success(request, _("The figures were imported."))
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect(observation_import)
+
+
+@require_GET
+@login_required
+@allowed_for(can_read_runs)
+def evaluation_run_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "runs": selectors.list_evaluation_runs()[:100],
+        "can_run": can_run(acting_user(request)),
+    }
+    return render(request, "dashboards/economy/evaluation_run_list.html", context)
+
+
+def _initial_run() -> dict[str, object]:
+    today = timezone.localdate()
+    return {
+        "outcome": EvaluationRun.Outcome.VALUE,
+        "control": EvaluationRun.Control.NEVER,
+        "method": EvaluationRun.Method.DOUBLY_ROBUST,
+        "as_of": today,
+        "first_year": 2015,
+        "last_year": today.year - 1,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(can_run)
+def evaluation_run_create(request: HttpRequest) -> HttpResponse:
+    form = EvaluationRunForm(data_of(request), initial=_initial_run())
+    if submitted(request, form):
+        data = form.cleaned_data
+        with errors_shown_on(form):
+            run = services.run_evaluation(
+                indicator=data["indicator"],
+                batch=data["batch"],
+                outcome=data["outcome"],
+                control=data["control"],
+                method=data["method"],
+                covariates=list(data["covariates"]),
+                as_of=data["as_of"],
+                first_year=data["first_year"],
+                last_year=data["last_year"],
+                created_by=acting_user(request),
+            )
+            return redirect(run)
+    return render(request, "dashboards/economy/evaluation_run_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+@allowed_for(can_read_runs)
+def evaluation_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    run = selectors.get_evaluation_run(pk=pk)
+    if run is None:
+        raise Http404(_("No such evaluation run."))
+    summary = run.results.get("summary") or {}
+    context = {
+        "run": run,
+        "overall": summary.get("overall"),
+        "notes": run.diagnostics.get("notes", []),
+        "panel_rows": len(run.inputs.get("panel", {}).get("unit", [])),
+        "missing": run.inputs.get("panel", {}).get("missing", []),
+    }
+    return render(request, "dashboards/economy/evaluation_run_detail.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("economy/imports/", observation_import_list, name="observation_import_list"),
+    path("economy/imports/new/", observation_import_create, name="observation_import_create"),
+    path("economy/imports/<int:pk>/", observation_import_detail, name="observation_import_detail"),
+    path(
+        "economy/imports/<int:pk>/apply/", observation_import_apply, name="observation_import_apply"
+    ),
+    path("economy/runs/", evaluation_run_list, name="evaluation_run_list"),
+    path("economy/runs/new/", evaluation_run_create, name="evaluation_run_create"),
+    path("economy/runs/<int:pk>/", evaluation_run_detail, name="evaluation_run_detail"),
+]

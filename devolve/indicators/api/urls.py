@@ -1,3 +1,9 @@
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern] = []
+from devolve.indicators.api import views
+
+router = SimpleRouter()
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("observations", views.ObservationViewSet, basename="observation")
+router.register("evaluation-runs", views.EvaluationRunViewSet, basename="evaluation-run")
+urlpatterns = router.urls
