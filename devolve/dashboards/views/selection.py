@@ -1,6 +1,330 @@
-"""Staff pages of the selection feature. Routes are listed in ``urlpatterns``; dashboards/urls.py
-mounts them."""
+"""Staff pages of pilot-area selection: the rounds, a round's ranking, chosen set, prefecture
+coverage, swap costs, sensitivity chart and comparison with the batch actually chosen; importing
+candidate data (checked first, applied on confirmation); scoring; and the office's decision and
+its approval into a batch.
 
-from django.urls import URLPattern
+The reform office runs rounds; evaluators and auditors read them; other roles are refused.
+Routes are listed in ``urlpatterns``; dashboards/urls.py mounts them.
+"""
 
-urlpatterns: list[URLPattern] = []
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from devolve.accounts.acting import acting_user
+from devolve.core.errors import DomainError
+from devolve.core.forms import DesignSystemForm
+from devolve.core.i18n import in_current_language
+from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
+from devolve.regions.selectors import list_zones
+from devolve.selection.models import SelectionRound
+from devolve.selection.permissions import can_manage_selection, can_view_selection
+from devolve.selection.selectors import (
+    access_round,
+    compare_with_batch,
+    current_result,
+    get_decision,
+    list_candidate_pool,
+    list_criteria,
+    list_rounds,
+    list_sub_indicators,
+    prefecture_coverage,
+    result_document,
+)
+from devolve.selection.services import (
+    CandidateFileRefused,
+    approve_decision,
+    import_candidate_values,
+    record_decision,
+    score_round,
+)
+
+
+class CandidateImportForm(DesignSystemForm):
+    upload = forms.FileField(
+        label=gettext_lazy("Candidate data (.xlsx or CSV)"),
+        help_text=gettext_lazy(
+            "Long layout: columns zone, indicator, value (and year, source, missing_reason). "
+            "Wide layout: a zone column and one column per sub-indicator code."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv"}
+        ),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False)
+
+
+class DecisionForm(DesignSystemForm):
+    meeting_zh = forms.CharField(label=gettext_lazy("Meeting (Chinese)"), max_length=200)
+    meeting_en = forms.CharField(
+        label=gettext_lazy("Meeting (English)"), max_length=250, required=False
+    )
+    decided_on = forms.DateField(
+        label=gettext_lazy("Decided on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    chosen = forms.MultipleChoiceField(
+        label=gettext_lazy("Chosen zones"), widget=forms.CheckboxSelectMultiple
+    )
+    reasons = forms.CharField(
+        label=gettext_lazy("Reasons"),
+        required=False,
+        help_text=gettext_lazy("Required when the choice differs from the recommendation."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, selection_round: SelectionRound, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].choices = [  # type: ignore[attr-defined]
+            (zone.slug, str(zone)) for zone in list_candidate_pool(selection_round=selection_round)
+        ]
+
+
+class ApprovalForm(DesignSystemForm):
+    starts_on = forms.DateField(
+        label=gettext_lazy("The batch starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    announced_on = forms.DateField(
+        label=gettext_lazy("Announced on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False)
+
+
+def _chart_data(document: dict[str, Any]) -> dict[str, Any]:
+    candidates = document["candidates"]
+    labels = [in_current_language(zh=row["name_zh"], en=row["name_en"]) for row in candidates]
+    return {
+        "frequency": {
+            "name": _("Share of runs in which the zone is chosen, per cent"),
+            "labels": labels,
+            "values": [round(row["selection_frequency"] * 100) for row in candidates],
+        },
+        "ranks": {
+            "name": _("Rank, 5th to 95th percentile"),
+            "labels": labels,
+            "low": [row["rank_p05"] for row in candidates],
+            "high": [row["rank_p95"] for row in candidates],
+            "rank": [row["rank"] for row in candidates],
+        },
+    }
+
+
+def _ranking_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each candidate with its criterion parts next to each criterion's weight (for the bars)."""
+    criteria = document["weights"]["criteria"]
+    return [
+        {
+            **row,
+            "name": in_current_language(zh=row["name_zh"], en=row["name_en"]),
+            "prefecture_name": in_current_language(
+                zh=row["prefecture_zh"], en=row["prefecture_en"]
+            ),
+            "parts": [
+                {"code": criterion["code"], "value": row["criteria"][criterion["code"]],
+                 "weight": criterion["weight"]}
+                for criterion in criteria
+            ],
+        }
+        for row in document["candidates"]
+    ]  # fmt: skip
+
+
+def _weight_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """The criteria, each followed by its sub-indicators, with the weights used."""
+    rows: list[dict[str, Any]] = []
+    for criterion in document["weights"]["criteria"]:
+        rows.append(
+            {
+                **criterion,
+                "is_criterion": True,
+                "name": in_current_language(zh=criterion["name_zh"], en=criterion["name_en"]),
+            }
+        )
+        rows.extend(
+            {
+                **indicator,
+                "is_criterion": False,
+                "name": in_current_language(zh=indicator["name_zh"], en=indicator["name_en"]),
+            }
+            for indicator in document["weights"]["indicators"]
+            if indicator["criterion"] == criterion["code"]
+        )
+    return rows
+
+
+def _render_detail(
+    request: HttpRequest,
+    selection_round: SelectionRound,
+    *,
+    decision_form: DecisionForm | None = None,
+    approval_form: ApprovalForm | None = None,
+) -> HttpResponse:
+    result = current_result(selection_round=selection_round)
+    document = result_document(result) if result is not None else None
+    decision = get_decision(selection_round=selection_round)
+    can_manage = can_manage_selection(acting_user(request))
+    if can_manage and decision_form is None and document is not None:
+        decision_form = DecisionForm(
+            selection_round=selection_round,
+            initial={"chosen": document["choice"]["chosen"]},
+        )
+    context = {
+        "selection_round": selection_round,
+        "criteria": list_criteria(selection_round=selection_round),
+        "sub_indicators": list_sub_indicators(selection_round=selection_round),
+        "result": result,
+        "document": document,
+        "ranking": _ranking_rows(document) if document else [],
+        "weight_rows": _weight_rows(document) if document else [],
+        "swaps": _named_swaps(document) if document else [],
+        "coverage": prefecture_coverage(result) if result else [],
+        "comparison": compare_with_batch(result) if result else None,
+        "chart": _chart_data(document) if document else None,
+        "decision": decision,
+        "decision_zones": list_zones().filter(slug__in=decision.chosen) if decision else [],
+        "can_manage": can_manage,
+        "decision_form": decision_form,
+        "approval_form": approval_form or ApprovalForm(),
+    }
+    return render(request, "dashboards/selection/round_detail.html", context)
+
+
+def _named_swaps(document: dict[str, Any]) -> list[dict[str, Any]]:
+    names = {
+        row["zone"]: in_current_language(zh=row["name_zh"], en=row["name_en"])
+        for row in document["candidates"]
+    }
+    return [
+        {**swap, "selected_name": names[swap["selected"]],
+         "best_excluded_name": names.get(swap["best_excluded"] or "", "")}
+        for swap in document["choice"]["swaps"]
+    ]  # fmt: skip
+
+
+@require_GET
+@login_required
+@allowed_for(can_view_selection)
+def selection_round_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "dashboards/selection/round_list.html", {"selection_rounds": list_rounds()}
+    )
+
+
+@require_GET
+@login_required
+@allowed_for(can_view_selection)
+def selection_round_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    selection_round = access_round(user=acting_user(request), key=slug)
+    return _render_detail(request, selection_round)
+
+
+@require_POST
+@login_required
+@allowed_for(can_manage_selection)
+def selection_round_score(request: HttpRequest, slug: str) -> HttpResponse:
+    selection_round = access_round(user=acting_user(request), key=slug)
+    try:
+        score_round(selection_round=selection_round, scored_by=acting_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The round was scored; the result is stored."))
+    return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(can_manage_selection)
+def selection_round_import(request: HttpRequest, slug: str) -> HttpResponse:
+    selection_round = access_round(user=acting_user(request), key=slug)
+    form = CandidateImportForm(data_of(request), request.FILES or None)
+    plan = None
+    if submitted(request, form):
+        dry_run = request.POST.get("action") != "apply"
+        with errors_shown_on(form):
+            try:
+                plan = import_candidate_values(
+                    selection_round=selection_round,
+                    upload=form.cleaned_data["upload"],
+                    imported_by=acting_user(request),
+                    dry_run=dry_run,
+                    reason=form.cleaned_data["reason"],
+                )
+            except CandidateFileRefused as refused:
+                plan = refused.plan  # shown with every error; the form says nothing was stored
+                raise
+        if plan is not None and not dry_run and plan.is_valid:
+            messages.success(request, _("The values were imported."))
+            return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
+    context = {"selection_round": selection_round, "form": form, "plan": plan}
+    return render(request, "dashboards/selection/round_import.html", context)
+
+
+@require_POST
+@login_required
+@allowed_for(can_manage_selection)
+def selection_decision_record(request: HttpRequest, slug: str) -> HttpResponse:
+    selection_round = access_round(user=acting_user(request), key=slug)
+    form = DecisionForm(request.POST, selection_round=selection_round)
+    if form.is_valid():
+        with errors_shown_on(form):
+            record_decision(
+                selection_round=selection_round,
+                recorded_by=acting_user(request),
+                **form.cleaned_data,
+            )
+            messages.success(request, _("The decision was recorded."))
+            return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
+    return _render_detail(request, selection_round, decision_form=form)
+
+
+@require_POST
+@login_required
+@allowed_for(can_manage_selection)
+def selection_decision_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    selection_round = access_round(user=acting_user(request), key=slug)
+    decision = get_decision(selection_round=selection_round)
+    form = ApprovalForm(request.POST)
+    if decision is not None and form.is_valid():
+        with errors_shown_on(form):
+            approve_decision(
+                decision=decision, approved_by=acting_user(request), **form.cleaned_data
+            )
+            messages.success(request, _("The decision was approved and the batch created."))
+            return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
+    if decision is None:
+        form.add_error(None, _("Record the decision before approving it."))
+    return _render_detail(request, selection_round, approval_form=form)
+
+
+urlpatterns: list[URLPattern] = [
+    path("selection-rounds/", selection_round_list, name="selection_round_list"),
+    path("selection-rounds/<slug:slug>/", selection_round_detail, name="selection_round_detail"),
+    path(
+        "selection-rounds/<slug:slug>/score/", selection_round_score, name="selection_round_score"
+    ),
+    path(
+        "selection-rounds/<slug:slug>/import/",
+        selection_round_import,
+        name="selection_round_import",
+    ),
+    path(
+        "selection-rounds/<slug:slug>/decision/",
+        selection_decision_record,
+        name="selection_decision_record",
+    ),
+    path(
+        "selection-rounds/<slug:slug>/decision/approve/",
+        selection_decision_approve,
+        name="selection_decision_approve",
+    ),
+]

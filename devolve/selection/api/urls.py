@@ -1,3 +1,7 @@
-from django.urls import URLPattern
+from rest_framework.routers import SimpleRouter
 
-urlpatterns: list[URLPattern] = []
+from devolve.selection.api import views
+
+router = SimpleRouter()
+router.register("selection-rounds", views.SelectionRoundViewSet, basename="selection-round")
+urlpatterns = router.urls

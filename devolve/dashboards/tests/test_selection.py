@@ -1,0 +1,160 @@
+"""Selection pages: the office, evaluators and auditors read rounds; the office imports data
+(checked first), scores, records the decision and approves it into a batch; both languages."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from devolve.accounts.models import User
+from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.regions.models import Batch
+from devolve.selection.models import CandidateValue, Decision, RoundResult, SelectionRound
+from devolve.selection.services import score_round
+from devolve.selection.tests.factories import SmallRound, make_round
+
+pytestmark = pytest.mark.django_db
+READERS = {"office", "evaluator", "auditor"}
+
+
+def _url(name: str, *, language: str = "en", **kwargs: object) -> str:
+    with translation.override(language):
+        return reverse(f"dashboards:{name}", kwargs=kwargs or None)
+
+
+@pytest.fixture
+def scored() -> SmallRound:
+    small = make_round()
+    score_round(selection_round=small.selection_round, scored_by=None)
+    return small
+
+
+@pytest.mark.parametrize("name", ["selection_round_list", "selection_round_detail"])
+def test_pages_are_for_the_office_evaluators_and_auditors(
+    client: Client, personas: dict[str, User], scored: SmallRound, name: str
+) -> None:
+    kwargs = {} if name == "selection_round_list" else {"slug": scored.selection_round.slug}
+    assert_authorization_matrix(client, personas, "get", _url(name, **kwargs), allowed=READERS)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["selection_round_score", "selection_round_import", "selection_decision_record",
+     "selection_decision_approve"],
+)  # fmt: skip
+def test_changes_are_refused_to_everyone_but_the_office(
+    client: Client, personas: dict[str, User], scored: SmallRound, name: str
+) -> None:
+    url = _url(name, slug=scored.selection_round.slug)
+    for persona, user in personas.items():
+        if persona in {"anonymous", "office"}:
+            continue
+        client.force_login(user)
+        assert client.post(url).status_code == 403, persona
+    client.logout()
+    assert client.post(url).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("language", "heading", "ranking"),
+    [("zh-hans", "测试遴选", "排名"), ("en", "Test selection", "Ranking")],
+)
+def test_the_round_page_shows_ranking_coverage_swaps_and_sensitivity_in_both_languages(
+    client: Client, evaluator: User, scored: SmallRound, language: str, heading: str,
+    ranking: str,
+) -> None:  # fmt: skip
+    client.force_login(evaluator)
+    result = RoundResult.objects.get()
+
+    response = client.get(_url("selection_round_detail", language=language,
+                               slug=scored.selection_round.slug))  # fmt: skip
+
+    assert response.status_code == 200
+    assertContains(response, f'<h1 class="govuk-heading-l">{heading}</h1>', html=True)
+    assertContains(response, 'id="ranking"')
+    for row in result.candidates:
+        assertContains(response, f'data-zone="{row["zone"]}" data-rank="{row["rank"]}"')
+    assertContains(response, 'id="prefecture-coverage"')
+    assertContains(response, 'data-prefecture="510100"')
+    assertContains(response, 'id="swap-costs"')
+    assertContains(response, 'id="selection-frequency-chart"')
+    assertContains(response, 'id="rank-range-data"')
+    assertNotContains(response, 'id="decision-form"')  # evaluators read only
+
+
+def test_the_list_shows_each_round_with_its_status(
+    client: Client, auditor: User, scored: SmallRound
+) -> None:
+    client.force_login(auditor)
+
+    response = client.get(_url("selection_round_list", language="zh-hans"))
+
+    assertContains(response, f'data-round="{scored.selection_round.slug}"')
+    assertContains(response, 'data-status="scored"')
+
+
+def test_the_office_checks_a_file_then_imports_it(client: Client, office_user: User) -> None:
+    small = make_round(with_values=False)
+    client.force_login(office_user)
+    url = _url("selection_round_import", slug=small.selection_round.slug)
+
+    def upload(content: str) -> SimpleUploadedFile:
+        return SimpleUploadedFile("values.csv", content.encode())
+
+    checked = client.post(url, {"upload": upload("zone,indicator,value\nalpha,grp,abc\n"),
+                                "action": "check"})  # fmt: skip
+    assertContains(checked, 'data-error-code="non_numeric"')
+    assertContains(checked, 'data-valid="false"')
+    refused = client.post(url, {"upload": upload("zone,indicator,value\nalpha,grp,abc\n"),
+                                "action": "apply"})  # fmt: skip
+    assertContains(refused, "nothing was imported")
+    assertContains(refused, 'data-error-code="non_numeric"')
+    assert CandidateValue.objects.count() == 0
+
+    applied = client.post(url, {"upload": upload("zone,indicator,value\nalpha,grp,5\n"),
+                                "action": "apply"})  # fmt: skip
+
+    assertRedirects(applied, _url("selection_round_detail", slug=small.selection_round.slug))
+    assert CandidateValue.objects.get().value == 5.0
+
+
+def test_the_office_scores_from_the_page_and_sees_a_refusal_as_a_message(
+    client: Client, office_user: User
+) -> None:
+    small = make_round(with_values=False)
+    client.force_login(office_user)
+
+    response = client.post(_url("selection_round_score", slug=small.selection_round.slug),
+                           follow=True)  # fmt: skip
+
+    assertContains(response, "Fewer than two candidates have every value", status_code=200)
+    assert not RoundResult.objects.exists()
+
+
+def test_the_office_records_and_approves_the_decision_from_the_page(
+    client: Client, office_user: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+    slug = scored.selection_round.slug
+    chosen = RoundResult.objects.get().chosen
+    page = client.get(_url("selection_round_detail", slug=slug))
+    assertContains(page, 'id="decision-form"')
+
+    different = client.post(_url("selection_decision_record", slug=slug), {
+        "meeting_zh": "会议", "decided_on": "2024-11-20",
+        "chosen": sorted(set(scored.zones) - set(chosen)),
+    })  # fmt: skip
+    assertContains(different, "give the reasons")
+    assert not Decision.objects.exists()
+    recorded = client.post(_url("selection_decision_record", slug=slug), {
+        "meeting_zh": "会议", "decided_on": "2024-11-20", "chosen": chosen,
+    })  # fmt: skip
+    assertRedirects(recorded, _url("selection_round_detail", slug=slug))
+    approved = client.post(_url("selection_decision_approve", slug=slug),
+                           {"starts_on": "2024-12-02"})  # fmt: skip
+
+    assertRedirects(approved, _url("selection_round_detail", slug=slug))
+    assert Decision.objects.get().batch == Batch.objects.get(number=2)
+    assert SelectionRound.objects.get().status == SelectionRound.Status.APPROVED

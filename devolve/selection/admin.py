@@ -1,0 +1,57 @@
+"""Selection admin: read-only, and only for those who may see selection rounds (the office,
+evaluators, auditors). Rounds change through the staff pages, the API and ``devolve select``."""
+
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+
+from devolve.accounts.admin import ProgrammeAdmin
+from devolve.selection.models import (
+    CandidateValue,
+    Criterion,
+    Decision,
+    RoundResult,
+    SelectionRound,
+    SubIndicator,
+)
+from devolve.selection.permissions import can_view_selection
+
+
+class SelectionAdmin(ProgrammeAdmin):
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(can_view_selection(request.user))
+
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        return bool(can_view_selection(request.user))
+
+
+@admin.register(SelectionRound)
+class SelectionRoundAdmin(SelectionAdmin):
+    list_display = ["slug", "year", "batch_number", "status", "method", "is_illustrative"]
+    list_filter = ["status", "is_illustrative"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(SelectionAdmin):
+    list_display = ["round", "position", "code", "name_zh", "name_en"]
+
+
+@admin.register(SubIndicator)
+class SubIndicatorAdmin(SelectionAdmin):
+    list_display = ["round", "criterion", "code", "name_zh", "unit", "direction"]
+
+
+@admin.register(CandidateValue)
+class CandidateValueAdmin(SelectionAdmin):
+    list_display = ["sub_indicator", "zone", "value", "is_missing", "is_illustrative"]
+    list_filter = ["is_missing", "is_illustrative"]
+
+
+@admin.register(RoundResult)
+class RoundResultAdmin(SelectionAdmin):
+    list_display = ["round", "computed_at", "solver_status", "objective", "input_fingerprint"]
+
+
+@admin.register(Decision)
+class DecisionAdmin(SelectionAdmin):
+    list_display = ["round", "decided_on", "status", "batch", "is_recorded_after_the_fact"]

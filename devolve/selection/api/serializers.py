@@ -1,0 +1,74 @@
+from rest_framework import serializers
+
+from devolve.selection.models import (
+    CandidateValue,
+    Criterion,
+    Decision,
+    SelectionRound,
+    SubIndicator,
+)
+
+
+class SubIndicatorOutput(serializers.ModelSerializer[SubIndicator]):
+    criterion = serializers.SlugRelatedField[Criterion](slug_field="code", read_only=True)
+
+    class Meta:
+        model = SubIndicator
+        fields = ["code", "criterion", "name_zh", "name_en", "unit", "direction", "source",
+                  "year", "may_be_negative", "expert_weight"]  # fmt: skip
+
+
+class CriterionOutput(serializers.ModelSerializer[Criterion]):
+    class Meta:
+        model = Criterion
+        fields = ["code", "name_zh", "name_en", "position", "expert_weight", "indicator_pairwise"]
+
+
+class SelectionRoundOutput(serializers.ModelSerializer[SelectionRound]):
+    criteria = CriterionOutput(many=True, read_only=True)
+    sub_indicators = SubIndicatorOutput(many=True, read_only=True)
+
+    class Meta:
+        model = SelectionRound
+        fields = [
+            "id", "slug", "year", "title_zh", "title_en", "batch_number", "status",
+            "candidates_as_of", "method", "criterion_weighting", "indicator_weighting",
+            "criterion_pairwise", "selection_size", "min_prefectures_covered",
+            "max_per_prefecture", "must_include", "must_exclude", "min_per_kind", "min_per_level",
+            "missing_value_policy", "random_seed", "sensitivity_perturbation", "sensitivity_runs",
+            "is_illustrative", "source", "criteria", "sub_indicators",
+        ]  # fmt: skip
+
+
+class CandidateValueOutput(serializers.ModelSerializer[CandidateValue]):
+    zone = serializers.CharField(source="zone.slug", read_only=True)
+    indicator = serializers.CharField(source="sub_indicator.code", read_only=True)
+
+    class Meta:
+        model = CandidateValue
+        fields = ["zone", "indicator", "value", "is_missing", "missing_reason", "year", "source",
+                  "is_illustrative"]  # fmt: skip
+
+
+class DecisionOutput(serializers.ModelSerializer[Decision]):
+    batch = serializers.IntegerField(source="batch.number", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Decision
+        fields = ["meeting_zh", "meeting_en", "decided_on", "chosen",
+                  "differs_from_recommendation", "reasons", "status", "batch",
+                  "is_recorded_after_the_fact", "approved_at"]  # fmt: skip
+
+
+class DecisionInput(serializers.Serializer[None]):
+    meeting_zh = serializers.CharField(max_length=200)
+    meeting_en = serializers.CharField(max_length=250, required=False, default="")
+    decided_on = serializers.DateField()
+    chosen = serializers.ListField(child=serializers.SlugField(), allow_empty=False)
+    reasons = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ApprovalInput(serializers.Serializer[None]):
+    starts_on = serializers.DateField()
+    announced_on = serializers.DateField(required=False, allow_null=True, default=None)
+    reason = serializers.CharField(required=False, default="", allow_blank=True)

@@ -1,0 +1,446 @@
+"""Reading candidate data (.xlsx or CSV) into an import plan: the dry run, which writes nothing.
+
+Two layouts, told apart by the header row (the first row with a zone column; title rows above it
+are skipped):
+
+* **long** — one value per row, with the columns ``zone``, ``indicator`` and ``value`` and,
+  optionally, ``year``, ``source`` and ``missing_reason`` (Chinese headers 区域, 指标, 值, 年份,
+  来源, 缺失原因 work too);
+* **wide** — one candidate per row: a ``zone`` column, optional ``year`` and ``source`` columns,
+  and one column per sub-indicator, headed by its code (or its Chinese or English name).
+
+A zone is named by its key, Chinese name or English name. A blank cell, or one of the markers in
+``rules.MISSING_MARKERS`` (NA, -, 缺失 …), records the value as missing with its reason; it is
+never read as zero. Every other problem is an error with its row and column: a non-numeric value,
+a negative value where the sub-indicator cannot be negative, an unknown zone or sub-indicator, a
+zone outside the round's candidate pool, the same zone and sub-indicator twice, a bad year.
+``devolve.selection.services.candidate_data`` applies a plan that has no error.
+
+CSV files may be UTF-8 (with or without BOM) or GB18030, as Excel saves them on Chinese Windows.
+"""
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+from devolve.regions.selectors import list_zones
+from devolve.selection import rules
+from devolve.selection.models import SelectionRound
+from devolve.selection.selectors import (
+    list_candidate_pool,
+    list_candidate_values,
+    list_sub_indicators,
+)
+
+MAX_ROWS = 20_000
+MAX_REPORTED_ERRORS = 500
+HEADER_SEARCH_ROWS = 10
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+HEADERS = {
+    "zone": {"zone", "zone key", "区域", "候选区域", "开发区"},
+    "indicator": {
+        "indicator", "sub-indicator", "sub indicator", "indicator code", "指标", "指标代码",
+    },
+    "value": {"value", "值", "数值"},
+    "year": {"year", "年份", "年度"},
+    "source": {"source", "来源", "数据来源"},
+    "missing_reason": {"missing reason", "why missing", "缺失原因"},
+}  # fmt: skip
+
+
+class Layout(StrEnum):
+    LONG = "long"
+    WIDE = "wide"
+
+
+class RowAction(StrEnum):
+    ADD = "add"
+    CHANGE = "change"
+    UNCHANGED = "unchanged"
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem of the file: its row (1-based as a spreadsheet shows it; None for the file), the
+    column's header as written, and a message for people."""
+
+    row: int | None
+    column: str
+    message: str
+    code: str
+
+
+@dataclass(frozen=True)
+class PlannedValue:
+    """A checked cell: the zone and sub-indicator resolved to ids, and its value or the reason it
+    is missing."""
+
+    row: int
+    column: str
+    zone_id: int
+    zone_slug: str
+    sub_indicator_id: int
+    sub_indicator_code: str
+    value: float | None
+    missing_reason: str
+    year: int | None
+    source: str
+    action: RowAction
+
+
+@dataclass(frozen=True)
+class CandidateImportPlan:
+    layout: Layout | None
+    values: tuple[PlannedValue, ...] = ()
+    errors: tuple[RowError, ...] = ()
+    error_count: int = 0
+    rows_read: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        return self.error_count == 0
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows_read,
+            "values": len(self.values),
+            "missing": sum(1 for planned in self.values if planned.value is None),
+            "add": sum(1 for planned in self.values if planned.action == RowAction.ADD),
+            "change": sum(1 for planned in self.values if planned.action == RowAction.CHANGE),
+            "unchanged": sum(1 for planned in self.values if planned.action == RowAction.UNCHANGED),
+            "errors": self.error_count,
+        }
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.replace("_", " ").strip().lower().split())
+
+
+def _refused(message: str, code: str) -> CandidateImportPlan:
+    return CandidateImportPlan(
+        layout=None, errors=(RowError(None, "", message, code),), error_count=1
+    )
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_rows(upload: IO[bytes]) -> Iterator[list[str]]:
+    head = upload.read(len(ZIP_SIGNATURE))
+    upload.seek(0)
+    if head == ZIP_SIGNATURE:
+        book = load_workbook(upload, read_only=True, data_only=True)
+        try:
+            for cells in book.worksheets[0].iter_rows(values_only=True):
+                yield [_cell_text(cell) for cell in cells]
+        finally:
+            book.close()
+        return
+    raw = upload.read()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = raw.decode("gb18030")
+    for cells in csv.reader(io.StringIO(text)):
+        yield [cell.strip() for cell in cells]
+
+
+@dataclass
+class _Reference:
+    zones: dict[str, tuple[int, str]]  # folded key or name → (id, key)
+    pool: frozenset[int]
+    indicators: dict[str, tuple[int, str, bool]]  # folded code or name → (id, code, may be < 0)
+    existing: dict[tuple[int, int], tuple[float | None, str]]  # (indicator, zone) → value, reason
+
+    @classmethod
+    def load(cls, selection_round: SelectionRound) -> "_Reference":
+        zones: dict[str, tuple[int, str]] = {}
+        for pk, slug, name_zh, name_en in list_zones().values_list(
+            "pk", "slug", "name_zh", "name_en"
+        ):
+            for text in (slug, name_zh, name_en):
+                zones.setdefault(_normalize(text), (pk, slug))
+        indicators: dict[str, tuple[int, str, bool]] = {}
+        for indicator in list_sub_indicators(selection_round=selection_round):
+            for text in (indicator.code, indicator.name_zh, indicator.name_en):
+                indicators.setdefault(
+                    _normalize(text), (indicator.pk, indicator.code, indicator.may_be_negative)
+                )
+        existing = {
+            (value.sub_indicator_id, value.zone_id): (value.value, value.missing_reason)
+            for value in list_candidate_values(selection_round=selection_round)
+        }
+        pool = frozenset(
+            list_candidate_pool(selection_round=selection_round).values_list("pk", flat=True)
+        )
+        return cls(zones=zones, pool=pool, indicators=indicators, existing=existing)
+
+
+class _Planner:
+    def __init__(self, reference: _Reference) -> None:
+        self.reference = reference
+        self.values: list[PlannedValue] = []
+        self.errors: list[RowError] = []
+        self.error_count = 0
+        self.seen: dict[tuple[int, int], int] = {}
+
+    def error(self, row: int | None, column: str, message: str, code: str) -> None:
+        self.error_count += 1
+        if len(self.errors) < MAX_REPORTED_ERRORS:
+            self.errors.append(RowError(row, column, message, code))
+
+    def zone(self, row: int, column: str, text: str) -> tuple[int, str] | None:
+        if not text:
+            self.error(row, column, _("The zone is empty."), "unknown_zone")
+            return None
+        zone = self.reference.zones.get(_normalize(text))
+        if zone is None:
+            self.error(
+                row, column, _("There is no zone “%(zone)s”.") % {"zone": text}, "unknown_zone"
+            )
+            return None
+        if zone[0] not in self.reference.pool:
+            self.error(
+                row,
+                column,
+                _("%(zone)s is a pilot area on the round's date, not a candidate.")
+                % {"zone": text},
+                "not_a_candidate",
+            )
+            return None
+        return zone
+
+    def year(self, row: int, column: str, text: str) -> tuple[bool, int | None]:
+        if not text:
+            return True, None
+        if text.isdigit() and 1949 <= int(text) <= 2100:
+            return True, int(text)
+        self.error(row, column, _("“%(year)s” is not a year.") % {"year": text}, "invalid_year")
+        return False, None
+
+    def cell(
+        self,
+        *,
+        row: int,
+        column: str,
+        zone: tuple[int, str],
+        indicator: tuple[int, str, bool],
+        text: str,
+        missing_reason: str,
+        year: int | None,
+        source: str,
+    ) -> None:
+        key = (indicator[0], zone[0])
+        if key in self.seen:
+            self.error(
+                row,
+                column,
+                _("%(zone)s already has a value of %(indicator)s in row %(first)s.")
+                % {"zone": zone[1], "indicator": indicator[1], "first": self.seen[key]},
+                "duplicate",
+            )
+            return
+        self.seen[key] = row
+        value: float | None
+        if rules.is_missing_marker(text):
+            value = None
+            missing_reason = missing_reason or (
+                _("Blank in the file.")
+                if not text
+                else _("Marked “%(mark)s” in the file.") % {"mark": text}
+            )
+        else:
+            value = rules.parse_number(text)
+            if value is None:
+                self.error(
+                    row, column, _("“%(value)s” is not a number.") % {"value": text}, "non_numeric"
+                )
+                return
+            if value < 0 and not indicator[2]:
+                self.error(
+                    row,
+                    column,
+                    _("%(indicator)s cannot be negative (%(value)s).")
+                    % {"indicator": indicator[1], "value": text},
+                    "negative",
+                )
+                return
+            missing_reason = ""
+        before = self.reference.existing.get(key)
+        if before is None:
+            action = RowAction.ADD
+        elif before == (value, missing_reason):
+            action = RowAction.UNCHANGED
+        else:
+            action = RowAction.CHANGE
+        self.values.append(
+            PlannedValue(
+                row=row, column=column, zone_id=zone[0], zone_slug=zone[1],
+                sub_indicator_id=indicator[0], sub_indicator_code=indicator[1], value=value,
+                missing_reason=missing_reason, year=year, source=source, action=action,
+            )
+        )  # fmt: skip
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for index, text in enumerate(header):
+        for key, names in HEADERS.items():
+            if _normalize(text) in names and key not in found:
+                found[key] = index
+    return found
+
+
+def _at(cells: list[str], index: int | None) -> str:
+    if index is None or index >= len(cells):
+        return ""
+    return cells[index]
+
+
+def plan_candidate_import(
+    *, selection_round: SelectionRound, upload: IO[bytes]
+) -> CandidateImportPlan:
+    """Check ``upload`` (.xlsx or CSV) against the round's sub-indicators and pool; write
+    nothing."""
+    upload.seek(0, os.SEEK_END)
+    size = upload.tell()
+    upload.seek(0)
+    if size > int(settings.DEVOLVE_IMPORT_MAX_BYTES):
+        return _refused(_("The file is too large."), "too_large")
+    if upload.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE:
+        return _refused(
+            _("The file is password-protected or an old .xls workbook; save it as .xlsx or CSV."),
+            "encrypted",
+        )
+    upload.seek(0)
+    try:
+        rows = list(_read_rows(upload))
+    except Exception:  # openpyxl and csv raise many kinds of error for a broken file
+        return _refused(_("The file is neither an .xlsx workbook nor a CSV file."), "unreadable")
+    numbered = [(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
+    if not numbered:
+        return _refused(_("The file is empty."), "empty")
+    if len(numbered) > MAX_ROWS + 1:
+        return _refused(
+            _("The file has more than %(count)s rows.") % {"count": MAX_ROWS}, "too_many_rows"
+        )
+    # The header is the first row with a zone column; title rows above it are skipped.
+    position = next(
+        (index for index, (_number, cells) in enumerate(numbered[:HEADER_SEARCH_ROWS])
+         if "zone" in _columns(cells)),
+        None,
+    )  # fmt: skip
+    if position is None:
+        return _refused(_("The header row has no “zone” column."), "no_zone_column")
+    (header_row, header), body = numbered[position], numbered[position + 1 :]
+    columns = _columns(header)
+    planner = _Planner(_Reference.load(selection_round))
+    if "indicator" in columns:
+        layout = Layout.LONG
+        if "value" not in columns:
+            return _refused(_("The header row has no “value” column."), "no_value_column")
+        _plan_long(planner, header, columns, body)
+    else:
+        layout = Layout.WIDE
+        _plan_wide(planner, header_row, header, columns, body)
+    return CandidateImportPlan(
+        layout=layout,
+        values=tuple(planner.values),
+        errors=tuple(planner.errors),
+        error_count=planner.error_count,
+        rows_read=len(body),
+    )
+
+
+def _plan_long(
+    planner: _Planner,
+    header: list[str],
+    columns: dict[str, int],
+    body: list[tuple[int, list[str]]],
+) -> None:
+    def heading(key: str) -> str:
+        return header[columns[key]] if key in columns else key
+
+    for number, cells in body:
+        zone = planner.zone(number, heading("zone"), _at(cells, columns["zone"]))
+        code = _at(cells, columns["indicator"])
+        indicator = planner.reference.indicators.get(_normalize(code))
+        if indicator is None:
+            planner.error(
+                number,
+                heading("indicator"),
+                _("The round has no sub-indicator “%(indicator)s”.") % {"indicator": code},
+                "unknown_indicator",
+            )
+        year_ok, year = planner.year(number, heading("year"), _at(cells, columns.get("year")))
+        if zone is None or indicator is None or not year_ok:
+            continue
+        planner.cell(
+            row=number,
+            column=heading("value"),
+            zone=zone,
+            indicator=indicator,
+            text=_at(cells, columns["value"]),
+            missing_reason=_at(cells, columns.get("missing_reason")),
+            year=year,
+            source=_at(cells, columns.get("source")),
+        )
+
+
+def _plan_wide(
+    planner: _Planner,
+    header_row: int,
+    header: list[str],
+    columns: dict[str, int],
+    body: list[tuple[int, list[str]]],
+) -> None:
+    known = set(columns.values())
+    indicator_columns: list[tuple[int, tuple[int, str, bool]]] = []
+    for index, text in enumerate(header):
+        if index in known or not text:
+            continue
+        indicator = planner.reference.indicators.get(_normalize(text))
+        if indicator is None:
+            planner.error(
+                header_row,
+                text,
+                _("The round has no sub-indicator “%(indicator)s”.") % {"indicator": text},
+                "unknown_indicator",
+            )
+            continue
+        indicator_columns.append((index, indicator))
+    if not indicator_columns:
+        planner.error(None, "", _("No column is headed by a sub-indicator."), "no_indicator")
+        return
+    for number, cells in body:
+        zone = planner.zone(number, header[columns["zone"]], _at(cells, columns["zone"]))
+        year_ok, year = planner.year(number, "year", _at(cells, columns.get("year")))
+        if zone is None or not year_ok:
+            continue
+        for index, indicator in indicator_columns:
+            planner.cell(
+                row=number,
+                column=header[index],
+                zone=zone,
+                indicator=indicator,
+                text=_at(cells, index),
+                missing_reason="",
+                year=year,
+                source=_at(cells, columns.get("source")),
+            )

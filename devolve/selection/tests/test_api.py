@@ -1,0 +1,141 @@
+"""Selection API: the office, evaluators and auditors read rounds, values and results; only the
+office scores, records and approves; refusals come back with their code."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from devolve.accounts.models import User
+from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.regions.models import Batch
+from devolve.selection.models import RoundResult
+from devolve.selection.selectors import result_document
+from devolve.selection.services import score_round
+from devolve.selection.tests.factories import SmallRound, make_round
+
+pytestmark = pytest.mark.django_db
+JSON = "application/json"
+READERS = {"office", "evaluator", "auditor"}
+
+
+def url(name: str, **kwargs: object) -> str:
+    return reverse(f"api:{name}", kwargs=kwargs or None)
+
+
+@pytest.fixture
+def scored() -> SmallRound:
+    small = make_round()
+    score_round(selection_round=small.selection_round, scored_by=None)
+    return small
+
+
+@pytest.mark.parametrize(
+    "name", ["selection-round-list", "selection-round-detail", "selection-round-candidates",
+             "selection-round-result"],
+)  # fmt: skip
+def test_reads_are_for_the_office_evaluators_and_auditors(
+    client: Client, personas: dict[str, User], scored: SmallRound, name: str
+) -> None:
+    kwargs = {} if name == "selection-round-list" else {"key": scored.selection_round.slug}
+    assert_authorization_matrix(
+        client, personas, "get", url(name, **kwargs), allowed=READERS, anonymous_status=403
+    )
+
+
+def test_scoring_is_for_the_office_only(
+    client: Client, personas: dict[str, User], scored: SmallRound
+) -> None:
+    assert_authorization_matrix(
+        client, personas, "post", url("selection-round-score", key=scored.selection_round.slug),
+        allowed={"office"}, allowed_status=201, anonymous_status=403,
+    )  # fmt: skip
+    assert RoundResult.objects.count() == 2  # the fixture's and the office's
+
+
+def test_a_round_is_found_by_key_or_id(
+    client: Client, office_user: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+
+    by_key = client.get(url("selection-round-detail", key=scored.selection_round.slug)).json()
+    by_id = client.get(url("selection-round-detail", key=str(scored.selection_round.pk))).json()
+
+    assert by_key == by_id
+    assert [criterion["code"] for criterion in by_key["criteria"]] == [
+        "scale", "administration", "market"
+    ]  # fmt: skip
+    assert len(by_key["sub_indicators"]) == 5
+
+
+def test_the_result_is_the_stored_document(
+    client: Client, evaluator: User, scored: SmallRound
+) -> None:
+    client.force_login(evaluator)
+
+    response = client.get(url("selection-round-result", key=scored.selection_round.slug))
+
+    assert response.status_code == 200
+    assert response.json() == result_document(RoundResult.objects.get())
+
+
+def test_candidates_lists_every_stored_value(
+    client: Client, auditor: User, scored: SmallRound
+) -> None:
+    client.force_login(auditor)
+
+    values = client.get(url("selection-round-candidates", key=scored.selection_round.slug)).json()
+
+    assert len(values) == 6 * 5
+    assert {value["zone"] for value in values} == set(scored.zones)
+
+
+def test_an_unscored_round_has_no_result(client: Client, office_user: User) -> None:
+    small = make_round()
+    client.force_login(office_user)
+
+    response = client.get(url("selection-round-result", key=small.selection_round.slug))
+
+    assert response.status_code == 404
+
+
+def test_the_office_records_and_approves_a_decision(
+    client: Client, office_user: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+    key = scored.selection_round.slug
+    chosen = RoundResult.objects.get().chosen
+
+    recorded = client.post(
+        url("selection-round-decision", key=key),
+        {"meeting_zh": "第八次会议", "decided_on": "2024-11-20", "chosen": chosen},
+        content_type=JSON,
+    )
+    approved = client.post(
+        url("selection-round-approve", key=key), {"starts_on": "2024-12-02"}, content_type=JSON
+    )
+
+    assert recorded.status_code == 201
+    assert recorded.json()["differs_from_recommendation"] is False
+    assert approved.status_code == 200
+    assert approved.json()["batch"] == 2
+    assert Batch.objects.get(number=2).starts_on == datetime.date(2024, 12, 2)
+    assert client.get(url("selection-round-decision", key=key)).json()["status"] == "approved"
+
+
+def test_a_different_choice_without_reasons_comes_back_with_its_code(
+    client: Client, office_user: User, evaluator: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+    key = scored.selection_round.slug
+    other = sorted(set(scored.zones) - set(RoundResult.objects.get().chosen))
+    body = {"meeting_zh": "会议", "decided_on": "2024-11-20", "chosen": other}
+
+    refused = client.post(url("selection-round-decision", key=key), body, content_type=JSON)
+    client.force_login(evaluator)
+    forbidden = client.post(url("selection-round-decision", key=key), body, content_type=JSON)
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "reasons_required"
+    assert forbidden.status_code == 403

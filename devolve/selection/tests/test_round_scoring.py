@@ -1,0 +1,240 @@
+"""Scoring a round: the stored result, its reproducibility, and every refusal storing nothing."""
+
+import itertools
+from collections.abc import Iterator
+
+import pytest
+from django.utils import translation
+
+from devolve.accounts.models import User
+from devolve.accounts.tests.factories import UserFactory
+from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.models import AuditEvent
+from devolve.selection.models import RoundResult, SelectionRound, SubIndicator
+from devolve.selection.services import Constraints, ValueInput, record_candidate_values, score_round
+from devolve.selection.tests.factories import CANDIDATES, INCONSISTENT, VALUES, make_round
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> Iterator[None]:
+    """The messages are compared in English, the language they are written in."""
+    with translation.override("en"):
+        yield
+
+
+pytestmark = pytest.mark.django_db
+
+
+def _best_subset(result: RoundResult, *, k: int, max_per_prefecture: int) -> set[str]:
+    """Brute force over every k-subset of the stored scores."""
+    rows = result.candidates
+    best: tuple[float, set[str]] = (-1.0, set())
+    for subset in itertools.combinations(rows, k):
+        prefectures = [row["prefecture"] for row in subset]
+        if max(prefectures.count(code) for code in prefectures) > max_per_prefecture:
+            continue
+        total = sum(row["score"] for row in subset)
+        if total > best[0]:
+            best = (total, {row["zone"] for row in subset})
+    return best[1]
+
+
+def test_scoring_stores_the_exact_best_choice_and_moves_the_round_to_scored() -> None:
+    small = make_round()
+
+    result = score_round(selection_round=small.selection_round, scored_by=None)
+
+    small.selection_round.refresh_from_db()
+    assert small.selection_round.status == SelectionRound.Status.SCORED
+    assert RoundResult.objects.get() == result
+    assert {row["zone"] for row in result.candidates} == {slug for slug, *_ in CANDIDATES}
+    assert set(result.chosen) == _best_subset(result, k=3, max_per_prefecture=1)
+    assert result.objective == pytest.approx(
+        sum(row["score"] for row in result.candidates if row["selected"])
+    )
+    assert result.solver_status == "optimal"
+    assert result.mip_gap <= 1e-6
+    assert [row["rank"] for row in result.candidates] == list(range(1, 7))
+    assert [criterion["weight"] for criterion in result.weights["criteria"]] == pytest.approx(
+        [0.6, 0.2, 0.2]
+    )
+    assert result.weights["ahp"]["criteria"]["cr"] == pytest.approx(0.0, abs=1e-9)
+    assert sum(indicator["weight"] for indicator in result.weights["indicators"]) == (
+        pytest.approx(1.0)
+    )
+    for row in result.candidates:
+        assert sum(row["criteria"].values()) == pytest.approx(row["score"])
+    assert len(result.swaps) == 3
+    assert {swap["selected"] for swap in result.swaps} == set(result.chosen)
+    assert result.sensitivity == {"runs": 20, "perturbation": 0.2, "seed": 0}
+    event = AuditEvent.objects.get(action="selection_round.scored")
+    assert event.details["fingerprint"] == result.input_fingerprint
+
+
+def test_scoring_again_gives_an_identical_result() -> None:
+    small = make_round()
+
+    first = score_round(selection_round=small.selection_round, scored_by=None)
+    second = score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert first.pk != second.pk
+    for field in ("input_fingerprint", "inputs", "weights", "candidates", "excluded", "chosen",
+                  "objective", "mip_gap", "solver_status", "swaps", "sensitivity"):  # fmt: skip
+        assert getattr(first, field) == getattr(second, field), field
+
+
+def test_the_fingerprint_changes_when_a_value_changes() -> None:
+    small = make_round()
+    first = score_round(selection_round=small.selection_round, scored_by=None)
+    grp = SubIndicator.objects.get(code="grp")
+    record_candidate_values(
+        selection_round=small.selection_round,
+        values=[ValueInput(small.zones["foxtrot"].pk, grp.pk, 250.0)],
+        recorded_by=None,
+    )
+    small.selection_round.refresh_from_db()
+    assert small.selection_round.status == SelectionRound.Status.DRAFT
+
+    second = score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert second.input_fingerprint != first.input_fingerprint
+
+
+@pytest.mark.parametrize("method", ["topsis", "weighted_sum", "vikor"])
+def test_every_method_ranks_the_pool(method: str) -> None:
+    small = make_round(method=method)
+
+    result = score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert sorted(row["rank"] for row in result.candidates) == list(range(1, 7))
+    assert len(result.chosen) == 3
+
+
+def test_a_missing_value_excludes_the_candidate_under_the_exclude_policy() -> None:
+    small = make_round()
+    grp = SubIndicator.objects.get(code="grp")
+    record_candidate_values(
+        selection_round=small.selection_round,
+        values=[ValueInput(small.zones["alpha"].pk, grp.pk, None, "Not reported")],
+        recorded_by=None,
+    )
+
+    result = score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert "alpha" not in {row["zone"] for row in result.candidates}
+    assert result.excluded[0]["zone"] == "alpha"
+    assert result.excluded[0]["indicators"] == ["grp"]
+
+
+def test_a_missing_value_takes_the_worst_value_under_the_impute_policy() -> None:
+    small = make_round(missing_value_policy=SelectionRound.MissingValuePolicy.IMPUTE_WORST)
+    days = SubIndicator.objects.get(code="days")
+    record_candidate_values(
+        selection_round=small.selection_round,
+        values=[ValueInput(small.zones["alpha"].pk, days.pk, None, "Not reported")],
+        recorded_by=None,
+    )
+
+    result = score_round(selection_round=small.selection_round, scored_by=None)
+
+    alpha = next(row for row in result.candidates if row["zone"] == "alpha")
+    assert alpha["imputed"] == ["days"]
+    assert result.excluded == []
+    # "days" is a cost: the worst observed value is the largest of the others.
+    assert result.inputs["candidates"][0]["values"]["days"] is None
+    assert max(VALUES["days"][1:]) == 9.0
+
+
+def _assert_nothing_stored(selection_round: SelectionRound, status: str) -> None:
+    selection_round.refresh_from_db()
+    assert selection_round.status == status
+    assert RoundResult.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="selection_round.scored").exists()
+
+
+def test_a_zero_variance_indicator_is_refused_by_name() -> None:
+    small = make_round()
+    tax = SubIndicator.objects.get(code="tax")
+    record_candidate_values(
+        selection_round=small.selection_round,
+        values=[ValueInput(zone.pk, tax.pk, 10.0) for zone in small.zones.values()],
+        recorded_by=None,
+    )
+
+    with pytest.raises(DomainError) as refused:
+        score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert refused.value.code == "invalid_input"
+    assert str(refused.value).startswith("tax: ")
+    _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
+
+
+def test_an_inconsistent_ahp_matrix_is_refused_with_its_consistency_ratio() -> None:
+    small = make_round(criterion_pairwise=INCONSISTENT)
+
+    with pytest.raises(DomainError) as refused:
+        score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert refused.value.code == "invalid_input"
+    assert "CR = " in str(refused.value)
+    _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
+
+
+def test_choosing_more_zones_than_the_pool_is_refused() -> None:
+    small = make_round(constraints=Constraints(selection_size=7))
+
+    with pytest.raises(DomainError) as refused:
+        score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert refused.value.code == "infeasible"
+    assert "7" in str(refused.value)
+    _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
+
+
+def test_contradictory_constraints_are_refused_naming_the_conflict() -> None:
+    small = make_round(
+        constraints=Constraints(selection_size=4, min_prefectures_covered=3, max_per_prefecture=1)
+    )
+
+    with pytest.raises(DomainError) as refused:
+        score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert refused.value.code == "infeasible"
+    assert str(refused.value).startswith("The constraints cannot all hold:")
+    _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
+
+
+def test_a_must_include_zone_outside_the_pool_is_refused() -> None:
+    small = make_round(constraints=Constraints(selection_size=3, must_include=("pilot",)))
+
+    with pytest.raises(DomainError) as refused:
+        score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert refused.value.code == "not_a_candidate"
+    _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
+
+
+def test_an_indicator_nobody_reports_is_refused() -> None:
+    small = make_round(missing_value_policy=SelectionRound.MissingValuePolicy.IMPUTE_WORST)
+    firms = SubIndicator.objects.get(code="firms")
+    record_candidate_values(
+        selection_round=small.selection_round,
+        values=[ValueInput(zone.pk, firms.pk, None, "Unknown") for zone in small.zones.values()],
+        recorded_by=None,
+    )
+
+    with pytest.raises(DomainError) as refused:
+        score_round(selection_round=small.selection_round, scored_by=None)
+
+    assert refused.value.code == "no_values"
+    _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
+
+
+def test_only_the_office_scores() -> None:
+    small = make_round()
+    evaluator = UserFactory(role=User.Role.EVALUATOR)
+
+    with pytest.raises(NotAllowed):
+        score_round(selection_round=small.selection_round, scored_by=evaluator)
+
+    _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
