@@ -1,0 +1,295 @@
+"""Reporting pages: who may open them, the area's form and the approval chain through the pages,
+what each dashboard shows, and the .xlsx exports."""
+
+import datetime
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import time_machine
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+from devolve.accounts.models import User
+from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.matters.tests.list_factories import database_state
+from devolve.reporting.models import AreaReport, UsageLine
+from devolve.reporting.services import (
+    accept_area_report,
+    review_area_report,
+    save_area_report,
+    submit_area_report,
+)
+from devolve.reporting.tests.factories import World, build_world, line
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _in_quarter_2_entry() -> Iterator[None]:
+    with time_machine.travel(datetime.datetime(2024, 7, 3, 10, tzinfo=datetime.UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def world(pilot_area_user: User, justice: Any) -> World:
+    assert pilot_area_user.zone is not None
+    return build_world(zone=pilot_area_user.zone, department=justice)
+
+
+def page(name: str, **kwargs: object) -> str:
+    with translation.override("zh-hans"):
+        return reverse(f"dashboards:{name}", kwargs=kwargs or None)
+
+
+def english(name: str, **kwargs: object) -> str:
+    with translation.override("en"):
+        return reverse(f"dashboards:{name}", kwargs=kwargs or None)
+
+
+def _form_data(world: World, received: str = "5", completed: str = "4") -> dict[str, str]:
+    return {
+        "lines-TOTAL_FORMS": "1",
+        "lines-INITIAL_FORMS": "1",
+        "lines-0-grant_id": str(world.grant.pk),
+        "lines-0-cases_received": received,
+        "lines-0-cases_completed": completed,
+        "lines-0-average_handling_days": "4.5",
+        "lines-0-promised_limit_days": "10",
+        "lines-0-problems": "",
+        "lines-0-help_needed": "",
+    }
+
+
+def test_who_opens_which_page(client: Client, world: World, personas: dict[str, Any]) -> None:
+    report = world.area_report(world.q2)
+    department_report = world.department_report(world.q2, personas["department"].department)
+    everyone = {
+        "office",
+        "department",
+        "other_department",
+        "prefecture",
+        "pilot_area",
+        "evaluator",
+        "auditor",
+    }
+    readers = {"office", "evaluator", "auditor"}
+    assert_authorization_matrix(
+        client, personas, "get", page("reporting_dashboard"), allowed=everyone
+    )
+    assert_authorization_matrix(
+        client, personas, "get", page("reporting_completeness"), allowed=readers | {"prefecture"}
+    )
+    assert_authorization_matrix(
+        client, personas, "get", page("reporting_cycle_list"), allowed=readers
+    )
+    assert_authorization_matrix(
+        client,
+        personas,
+        "get",
+        page("area_report_detail", pk=report.pk),
+        allowed=readers | {"prefecture", "pilot_area"},
+    )
+    assert_authorization_matrix(
+        client, personas, "get", page("area_report_edit", pk=report.pk), allowed={"pilot_area"}
+    )
+    assert_authorization_matrix(
+        client,
+        personas,
+        "get",
+        page("department_report_detail", pk=department_report.pk),
+        allowed=readers | {"department"},
+    )
+    assert_authorization_matrix(
+        client,
+        personas,
+        "get",
+        page("department_report_edit", pk=department_report.pk),
+        allowed={"department"},
+    )
+    assert_authorization_matrix(
+        client,
+        personas,
+        "get",
+        page("reporting_usage_export", annual_list_pk=world.annual_list.pk),
+        allowed=readers,
+    )
+
+
+def test_invalid_figures_show_the_rules_message_and_change_nothing(
+    client: Client, world: World, pilot_area_user: User
+) -> None:
+    client.force_login(pilot_area_user)
+    report = world.area_report(world.q2)
+    before = database_state(AreaReport, UsageLine)
+    response = client.post(page("area_report_edit", pk=report.pk), _form_data(world, "-2", "0"))
+    assert response.status_code == 200
+    assert (
+        "Counts cannot be negative" in response.content.decode()
+        or "不能为负" in response.content.decode()
+    )
+    assert database_state(AreaReport, UsageLine) == before
+
+
+def test_the_chain_through_the_pages(
+    client: Client, world: World, pilot_area_user: User, prefecture_user: User, office_user: User
+) -> None:
+    report = world.area_report(world.q2)
+    client.force_login(pilot_area_user)
+    edit = client.get(page("area_report_edit", pk=report.pk))
+    assert f'data-grant="{world.grant.pk}"' in edit.content.decode()
+    assert client.post(page("area_report_edit", pk=report.pk), _form_data(world)).status_code == 302
+    client.post(page("area_report_submit", pk=report.pk))
+
+    client.force_login(prefecture_user)
+    client.post(
+        page("area_report_return", pk=report.pk),
+        {"reason": "Received count differs from the platform"},
+    )
+    client.force_login(pilot_area_user)
+    dashboard = client.get(english("reporting_dashboard")).content.decode()
+    assert "Received count differs from the platform" in dashboard
+    client.post(page("area_report_edit", pk=report.pk), _form_data(world, "6", "4"))
+    client.post(page("area_report_submit", pk=report.pk))
+
+    client.force_login(prefecture_user)
+    client.post(page("area_report_review", pk=report.pk))
+    client.force_login(office_user)
+    client.post(page("area_report_accept", pk=report.pk))
+    report.refresh_from_db()
+    assert (report.status, report.lines.get().cases_received) == ("accepted", 6)
+    detail = client.get(english("area_report_detail", pk=report.pk)).content.decode()
+    assert 'data-status="accepted"' in detail
+    assert detail.count('data-step="') == 5
+
+
+def test_a_prefecture_cannot_accept_and_the_page_says_no(
+    client: Client, world: World, prefecture_user: User
+) -> None:
+    report = world.area_report(world.q2)
+    save_area_report(report=report, lines=[line(world.grant)], saved_by=None, today=D(2024, 7, 3))
+    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    client.force_login(prefecture_user)
+    assert client.post(page("area_report_accept", pk=report.pk)).status_code == 403
+    report.refresh_from_db()
+    assert report.status == "submitted"
+
+
+def test_the_area_dashboard_shows_what_is_due_and_its_accepted_trend(
+    client: Client, world: World, pilot_area_user: User
+) -> None:
+    client.force_login(pilot_area_user)
+    content = client.get(english("reporting_dashboard")).content.decode()
+    assert f'data-report="{world.area_report(world.q2).pk}"' in content
+    assert "No accepted report yet." in content
+    report = world.area_report(world.q2)
+    save_area_report(
+        report=report, lines=[line(world.grant, 11, 9)], saved_by=None, today=D(2024, 7, 3)
+    )
+    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    review_area_report(report=report, reviewed_by=None, today=D(2024, 7, 3))
+    accept_area_report(report=report, accepted_by=None, today=D(2024, 7, 3))
+    content = client.get(english("reporting_dashboard")).content.decode()
+    assert '"labels": ["2024 Q2"], "values": [11]' in content
+
+
+def test_the_completeness_export_carries_the_computed_rates(
+    client: Client, world: World, office_user: User
+) -> None:
+    report = world.area_report(world.q2)
+    save_area_report(report=report, lines=[line(world.grant)], saved_by=None, today=D(2024, 7, 3))
+    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    client.force_login(office_user)
+    with time_machine.travel(datetime.datetime(2024, 7, 20, 10, tzinfo=datetime.UTC), tick=False):
+        client.force_login(office_user)
+        response = client.get(page("reporting_completeness_export") + "?by=area")
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == sorted([world.zone.slug, world.other_zone.slug])
+    by_key = {row[0]: row for row in rows[1:]}
+    assert by_key[world.zone.slug][2:] == (1, 1, 1, 0, 0, 0, 1.0, 1.0)
+    assert by_key[world.other_zone.slug][2:] == (1, 0, 0, 0, 0, 1, 0.0, 0.0)
+
+
+def test_the_usage_export_has_only_accepted_figures(
+    client: Client, world: World, office_user: User
+) -> None:
+    report = world.area_report(world.q2)
+    save_area_report(
+        report=report, lines=[line(world.grant, 7, 6)], saved_by=None, today=D(2024, 7, 3)
+    )
+    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    client.force_login(office_user)
+    export = page("reporting_usage_export", annual_list_pk=world.annual_list.pk)
+    rows = list(
+        load_workbook(io.BytesIO(client.get(export).content)).active.iter_rows(values_only=True)
+    )
+    assert len(rows) == 1  # the header only: nothing is accepted yet
+    review_area_report(report=report, reviewed_by=None, today=D(2024, 7, 3))
+    accept_area_report(report=report, accepted_by=None, today=D(2024, 7, 3))
+    rows = list(
+        load_workbook(io.BytesIO(client.get(export).content)).active.iter_rows(values_only=True)
+    )
+    assert [row[5:7] for row in rows[1:]] == [(7, 6)]
+
+
+class RolledBackClient(Client):
+    """Each request is undone afterwards, so every persona acts on the same report."""
+
+    def request(self, **request: Any) -> Any:
+        with transaction.atomic():
+            response = super().request(**request)
+            transaction.set_rollback(True)
+        return response
+
+
+def test_who_may_take_each_step(world: World, personas: dict[str, Any]) -> None:
+    client = RolledBackClient()
+    report = save_area_report(
+        report=world.area_report(world.q2),
+        lines=[line(world.grant)],
+        saved_by=None,
+        today=D(2024, 7, 3),
+    )
+    assert_authorization_matrix(
+        client,
+        personas,
+        "post",
+        page("area_report_submit", pk=report.pk),
+        allowed={"pilot_area"},
+        allowed_status=302,
+    )
+    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    assert_authorization_matrix(
+        client,
+        personas,
+        "post",
+        page("area_report_review", pk=report.pk),
+        allowed={"prefecture"},
+        allowed_status=302,
+    )
+    assert_authorization_matrix(
+        client,
+        personas,
+        "post",
+        page("area_report_return", pk=report.pk),
+        allowed={"prefecture", "office"},
+        allowed_status=302,
+        data={"reason": "recount"},
+    )
+    review_area_report(report=report, reviewed_by=None, today=D(2024, 7, 3))
+    assert_authorization_matrix(
+        client,
+        personas,
+        "post",
+        page("area_report_accept", pk=report.pk),
+        allowed={"office"},
+        allowed_status=302,
+    )
+    report.refresh_from_db()
+    assert report.status == "reviewed"

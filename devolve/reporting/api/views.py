@@ -1,0 +1,320 @@
+"""Reporting API: every read shows only the reports the signed-in user's scope covers (the office,
+auditors and evaluators all; a prefecture its areas'; a pilot area its own; a department its
+own department reports). Every write hands the user to one service, which checks again.
+
+Approval steps are actions on a report: ``submit``, ``review`` (the prefecture forwards),
+``accept``, ``return`` (with a reason) and ``reopen`` (the office, after the lock).
+"""
+
+import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from devolve.accounts.acting import acting_user
+from devolve.core.errors import DomainError, NotAllowed
+from devolve.matters.models import AnnualList
+from devolve.reporting import selectors, services
+from devolve.reporting.api.serializers import (
+    AreaReportCreateInput,
+    AreaReportOutput,
+    AreaReportUpdateInput,
+    CompletenessOutput,
+    CycleOutput,
+    DepartmentReportInput,
+    DepartmentReportOutput,
+    ReportReopenInput,
+    ReturnReasonInput,
+    SupportProgressOutput,
+)
+from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, SupportProgress
+
+
+def _line_inputs(lines: list[dict[str, Any]]) -> list[services.UsageLineInput]:
+    return [
+        services.UsageLineInput(
+            grant_id=line["grant"],
+            cases_received=line["cases_received"],
+            cases_completed=line["cases_completed"],
+            average_handling_days=line["average_handling_days"],
+            promised_limit_days=line["promised_limit_days"],
+            problems=line["problems"],
+            help_needed=line["help_needed"],
+        )
+        for line in lines
+    ]
+
+
+class CycleViewSet(viewsets.ReadOnlyModelViewSet[ReportingCycle]):
+    """Reporting cycles: the period, the day entry opens, the due date and the lock date."""
+
+    serializer_class = CycleOutput
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["annual_list", "frequency"]
+
+    def get_queryset(self) -> QuerySet[ReportingCycle]:
+        return selectors.list_cycles()
+
+
+class AreaReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[AreaReport]
+):
+    """Pilot areas' usage reports, each with one line per grant."""
+
+    serializer_class = AreaReportOutput
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["cycle", "status", "zone__slug"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[AreaReport]:
+        if getattr(self, "swagger_fake_view", False):
+            return AreaReport.objects.none()
+        reports = selectors.list_area_reports_visible_to(user=acting_user(self.request))
+        return selectors.list_area_reports_with_lines(reports)
+
+    def _report(self, pk: object) -> AreaReport:
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _answer(self, report: AreaReport, code: int = status.HTTP_200_OK) -> Response:
+        return Response(AreaReportOutput(self._report(report.pk)).data, status=code)
+
+    @extend_schema(request=AreaReportCreateInput, responses={201: AreaReportOutput})
+    def create(self, request: Request) -> Response:
+        """Enter the signed-in pilot area's figures for a cycle (its report is created if the
+        cycle did not expect it). Refused for a cycle that does not exist."""
+        user = acting_user(request)
+        payload = AreaReportCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        if user.zone is None:
+            raise NotAllowed(_("Only a pilot area files usage reports."))
+        report = services.record_usage(
+            cycle=selectors.get_cycle(pk=payload.validated_data["cycle"]),
+            zone=user.zone,
+            lines=_line_inputs(payload.validated_data["lines"]),
+            recorded_by=user,
+        )
+        return self._answer(report, status.HTTP_201_CREATED)
+
+    @extend_schema(request=AreaReportUpdateInput, responses={200: AreaReportOutput})
+    def update(self, request: Request, pk: str) -> Response:
+        """Replace the figures of the lines named (the area, while entry is open)."""
+        payload = AreaReportUpdateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = services.save_area_report(
+            report=self._report(pk),
+            lines=_line_inputs(payload.validated_data["lines"]),
+            saved_by=acting_user(request),
+        )
+        return self._answer(report)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self.update(request, pk)
+
+    @extend_schema(request=None, responses={200: AreaReportOutput})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        """The area sends its report to the prefecture."""
+        report = services.submit_area_report(
+            report=self._report(pk), submitted_by=acting_user(request)
+        )
+        return self._answer(report)
+
+    @extend_schema(request=None, responses={200: AreaReportOutput})
+    @action(detail=True, methods=["post"])
+    def review(self, request: Request, pk: str) -> Response:
+        """The prefecture forwards a submitted report to the office."""
+        report = services.review_area_report(
+            report=self._report(pk), reviewed_by=acting_user(request)
+        )
+        return self._answer(report)
+
+    @extend_schema(request=None, responses={200: AreaReportOutput})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        """The office accepts a reviewed report; its figures lock and start to count."""
+        report = services.accept_area_report(
+            report=self._report(pk), accepted_by=acting_user(request)
+        )
+        return self._answer(report)
+
+    @extend_schema(request=ReturnReasonInput, responses={200: AreaReportOutput})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_report(self, request: Request, pk: str) -> Response:
+        """Send the report back to the area with a reason (prefecture or office)."""
+        payload = ReturnReasonInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = services.return_area_report(
+            report=self._report(pk),
+            reason=payload.validated_data["reason"],
+            returned_by=acting_user(request),
+        )
+        return self._answer(report)
+
+    @extend_schema(request=ReportReopenInput, responses={200: AreaReportOutput})
+    @action(detail=True, methods=["post"])
+    def reopen(self, request: Request, pk: str) -> Response:
+        """The office reopens one area's report after the lock, until a day, with a reason."""
+        payload = ReportReopenInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = services.reopen_area_report(
+            report=self._report(pk), reopened_by=acting_user(request), **payload.validated_data
+        )
+        return self._answer(report)
+
+
+class DepartmentReportViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[DepartmentReport]
+):
+    """Granting departments' reports, with the progress of their support matters."""
+
+    serializer_class = DepartmentReportOutput
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["cycle", "status", "department__code"]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[DepartmentReport]:
+        if getattr(self, "swagger_fake_view", False):
+            return DepartmentReport.objects.none()
+        reports = selectors.list_department_reports_visible_to(user=acting_user(self.request))
+        return reports.prefetch_related("support_progress__entry__matter")
+
+    def _report(self, pk: object) -> DepartmentReport:
+        return get_object_or_404(self.get_queryset(), pk=pk)
+
+    def _answer(self, report: DepartmentReport) -> Response:
+        return Response(DepartmentReportOutput(self._report(report.pk)).data)
+
+    @extend_schema(request=DepartmentReportInput, responses={200: DepartmentReportOutput})
+    def update(self, request: Request, pk: str) -> Response:
+        """The department's figures and its support matters' progress."""
+        payload = DepartmentReportInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        progress = [
+            services.SupportProgressInput(
+                entry_id=item["entry"],
+                progress_percent=item["progress_percent"],
+                status=item["status"],
+                milestone=item["milestone"],
+                narrative=item["narrative"],
+            )
+            for item in data.pop("support_progress")
+        ]
+        report = services.save_department_report(
+            report=self._report(pk),
+            figures=services.DepartmentFigures(**data),
+            progress=progress,
+            saved_by=acting_user(request),
+        )
+        return self._answer(report)
+
+    def partial_update(self, request: Request, pk: str) -> Response:
+        return self.update(request, pk)
+
+    @extend_schema(request=None, responses={200: DepartmentReportOutput})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str) -> Response:
+        report = services.submit_department_report(
+            report=self._report(pk), submitted_by=acting_user(request)
+        )
+        return self._answer(report)
+
+    @extend_schema(request=None, responses={200: DepartmentReportOutput})
+    @action(detail=True, methods=["post"])
+    def accept(self, request: Request, pk: str) -> Response:
+        report = services.accept_department_report(
+            report=self._report(pk), accepted_by=acting_user(request)
+        )
+        return self._answer(report)
+
+    @extend_schema(request=ReturnReasonInput, responses={200: DepartmentReportOutput})
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_report(self, request: Request, pk: str) -> Response:
+        payload = ReturnReasonInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        report = services.return_department_report(
+            report=self._report(pk),
+            reason=payload.validated_data["reason"],
+            returned_by=acting_user(request),
+        )
+        return self._answer(report)
+
+
+class SupportProgressViewSet(viewsets.ReadOnlyModelViewSet[SupportProgress]):
+    """Support-matter progress as reported by the responsible departments."""
+
+    serializer_class = SupportProgressOutput
+    permission_classes = [IsAuthenticated]
+    filterset_fields = ["status", "report__cycle", "report__status"]
+
+    def get_queryset(self) -> QuerySet[SupportProgress]:
+        if getattr(self, "swagger_fake_view", False):
+            return SupportProgress.objects.none()
+        reports = selectors.list_department_reports_visible_to(user=acting_user(self.request))
+        return (
+            SupportProgress.objects.filter(report__in=reports)
+            .select_related("report__department", "entry__matter")
+            .order_by("report__cycle__period_start", "report__department__code", "entry__sequence")
+        )
+
+
+BY_PARAMETER = OpenApiParameter(
+    "by", OpenApiTypes.STR, enum=["area", "prefecture", "department"], required=True
+)
+ANNUAL_LIST_PARAMETER = OpenApiParameter("annual_list", OpenApiTypes.INT, description="Edition id.")
+ON_PARAMETER = OpenApiParameter("on", OpenApiTypes.DATE, description="YYYY-MM-DD; default today.")
+
+
+class CompletenessApi(APIView):
+    """Completeness (submitted / expected) and timeliness (submitted by the due date /
+    expected) of reports of cycles due by ``on``. Office, auditors, evaluators and prefectures
+    (a prefecture gets its own areas)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[BY_PARAMETER, ANNUAL_LIST_PARAMETER, ON_PARAMETER],
+        responses={200: CompletenessOutput(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        user = acting_user(request)
+        if user.role not in {"office", "auditor", "evaluator", "prefecture"}:
+            raise NotAllowed(_("Your role does not see reporting completeness."))
+        by = request.query_params.get("by", "")
+        if by not in {"area", "prefecture", "department"}:
+            raise DomainError("invalid", _("“by” is area, prefecture or department."), field="by")
+        annual_list = None
+        if request.query_params.get("annual_list"):
+            annual_list = get_object_or_404(
+                AnnualList.objects.all(), pk=request.query_params["annual_list"]
+            )
+        on = timezone.localdate()
+        if request.query_params.get("on"):
+            try:
+                on = datetime.date.fromisoformat(request.query_params["on"])
+            except ValueError as error:
+                raise DomainError(
+                    "invalid_date", _("“on” must be a date as YYYY-MM-DD."), field="on"
+                ) from error
+        rows = selectors.completeness(by=by, annual_list=annual_list, on=on)  # type: ignore[arg-type]
+        if user.role == "prefecture":
+            if by != "area":
+                raise NotAllowed(_("A prefecture sees the completeness of its own areas."))
+            own = set(
+                selectors.list_area_reports_visible_to(user=user).values_list(
+                    "zone__slug", flat=True
+                )
+            )
+            rows = [row for row in rows if row.key in own]
+        return Response(CompletenessOutput(rows, many=True).data)

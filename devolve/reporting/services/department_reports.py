@@ -1,0 +1,198 @@
+"""A granting department's report: the help it gave the pilot areas and the progress of its
+support matters. The department fills in and submits; the office accepts or returns it."""
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from devolve.accounts.models import User
+from devolve.accounts.permissions import is_office
+from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.events import record_event
+from devolve.core.history import save_validated
+from devolve.reporting import rules, selectors
+from devolve.reporting.models import DepartmentReport, SupportProgress
+from devolve.reporting.permissions import can_fill_department_report
+from devolve.reporting.rules import DEPARTMENT_TRANSITIONS, ReportStatus
+from devolve.reporting.services.approval import move, record_step, required_reason, status_label
+
+
+@dataclass(frozen=True)
+class DepartmentFigures:
+    guidance_sessions: int
+    system_accounts_handed_over: int
+    seals_handed_over: int
+    staff_trained: int
+    inspections_done: int
+    narrative: str = ""
+
+
+@dataclass(frozen=True)
+class SupportProgressInput:
+    entry_id: int
+    progress_percent: int
+    status: str
+    milestone: str = ""
+    narrative: str = ""
+
+
+def _lock(report: DepartmentReport) -> DepartmentReport:
+    return (
+        DepartmentReport.objects.select_for_update(of=("self",))
+        .select_related("cycle", "department")
+        .get(pk=report.pk)
+    )
+
+
+def _check_can_edit(report: DepartmentReport, today: datetime.date) -> None:
+    if ReportStatus(report.status) not in rules.EDITABLE_STATUSES:
+        raise DomainError(
+            "locked",
+            _("This report is “%(status)s”; its figures can no longer be changed.")
+            % {"status": status_label(report.status)},
+        )
+    cycle = report.cycle
+    if report.status == ReportStatus.RETURNED.value:
+        return
+    if not rules.is_open_for_entry(
+        today=today, opens_on=cycle.opens_on, locks_on=cycle.locks_on, reopened_until=None
+    ):
+        raise DomainError(
+            "locked" if today > cycle.locks_on else "not_open",
+            _("Entry for %(cycle)s is open from %(opens)s to %(locks)s.")
+            % {"cycle": cycle.label, "opens": cycle.opens_on, "locks": cycle.locks_on},
+        )
+
+
+def _check_figures(figures: DepartmentFigures) -> None:
+    for field in (
+        "guidance_sessions",
+        "system_accounts_handed_over",
+        "seals_handed_over",
+        "staff_trained",
+        "inspections_done",
+    ):
+        if getattr(figures, field) < 0:
+            raise DomainError("negative_count", _("Counts cannot be negative."), field=field)
+
+
+@transaction.atomic
+def save_department_report(
+    *,
+    report: DepartmentReport,
+    figures: DepartmentFigures,
+    progress: Sequence[SupportProgressInput],
+    saved_by: User | None,
+    today: datetime.date | None = None,
+) -> DepartmentReport:
+    today = today or timezone.localdate()
+    report = _lock(report)
+    if saved_by is not None and not can_fill_department_report(saved_by, report):
+        raise NotAllowed(_("Only the department fills in its own report."))
+    _check_can_edit(report, today)
+    _check_figures(figures)
+    entries = {
+        entry.pk: entry
+        for entry in selectors.support_entries_of(department=report.department, cycle=report.cycle)
+    }
+    statuses = set(SupportProgress.Status.values)
+    for item in progress:
+        if item.entry_id not in entries:
+            raise DomainError(
+                "not_your_grant",
+                _("Entry %(entry)s is not a support matter your department is responsible for.")
+                % {"entry": item.entry_id},
+                field="progress",
+            )
+        if not 0 <= item.progress_percent <= 100:
+            raise DomainError(
+                "invalid_percent", _("Progress is a percentage from 0 to 100."), field="progress"
+            )
+        if item.status not in statuses:
+            raise DomainError("invalid", _("Unknown progress status."), field="progress")
+    for field, value in vars(figures).items():
+        setattr(report, field, value)
+    save_validated(report, actor=saved_by, reason="figures entered")
+    existing = {item.entry_id: item for item in report.support_progress.all()}
+    for item in progress:
+        row = existing.get(item.entry_id) or SupportProgress(
+            report=report, entry=entries[item.entry_id]
+        )
+        row.progress_percent = item.progress_percent
+        row.status = item.status
+        row.milestone = item.milestone
+        row.narrative = item.narrative
+        row.is_illustrative = report.is_illustrative
+        save_validated(row, actor=saved_by, reason="progress entered")
+    record_event(
+        actor=saved_by,
+        action="reporting.department_report.saved",
+        target=report,
+        details={"support_matters": len(progress)},
+    )
+    return report
+
+
+@transaction.atomic
+def submit_department_report(
+    *, report: DepartmentReport, submitted_by: User | None, today: datetime.date | None = None
+) -> DepartmentReport:
+    today = today or timezone.localdate()
+    report = _lock(report)
+    if submitted_by is not None and not can_fill_department_report(submitted_by, report):
+        raise NotAllowed(_("Only the department submits its own report."))
+    _check_can_edit(report, today)
+    reported = set(report.support_progress.values_list("entry_id", flat=True))
+    missing = [
+        entry
+        for entry in selectors.support_entries_of(department=report.department, cycle=report.cycle)
+        if entry.pk not in reported
+    ]
+    if missing:
+        raise DomainError(
+            "missing_lines",
+            _("Report the progress of every support matter; missing: %(matters)s.")
+            % {"matters": "、".join(str(entry.matter) for entry in missing)},
+        )
+    move(report, DEPARTMENT_TRANSITIONS, ReportStatus.SUBMITTED)
+    report.first_submitted_on = report.first_submitted_on or today
+    report.submitted_on = today
+    record_step(report, action="submitted", actor=submitted_by, on=today)
+    return report
+
+
+@transaction.atomic
+def accept_department_report(
+    *, report: DepartmentReport, accepted_by: User | None, today: datetime.date | None = None
+) -> DepartmentReport:
+    today = today or timezone.localdate()
+    report = _lock(report)
+    if accepted_by is not None and not is_office(accepted_by):
+        raise NotAllowed(_("Only the reform office accepts reports."))
+    move(report, DEPARTMENT_TRANSITIONS, ReportStatus.ACCEPTED)
+    report.accepted_on = today
+    record_step(report, action="accepted", actor=accepted_by, on=today)
+    return report
+
+
+@transaction.atomic
+def return_department_report(
+    *,
+    report: DepartmentReport,
+    reason: str,
+    returned_by: User | None,
+    today: datetime.date | None = None,
+) -> DepartmentReport:
+    today = today or timezone.localdate()
+    reason = required_reason(reason)
+    report = _lock(report)
+    if returned_by is not None and not is_office(returned_by):
+        raise NotAllowed(_("Only the reform office returns a department's report."))
+    move(report, DEPARTMENT_TRANSITIONS, ReportStatus.RETURNED)
+    report.return_reason = reason
+    record_step(report, action="returned", actor=returned_by, on=today, reason=reason)
+    return report

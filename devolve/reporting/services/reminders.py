@@ -1,0 +1,116 @@
+"""Reminders about reports: before the due date and once overdue, in the app and by e-mail.
+
+Each reminder has a key (``due:area:<report>`` or ``overdue:department:<report>``); a person gets
+a given reminder once, however often the task runs. Recipients: the pilot area's users (an
+overdue area report also goes to its prefecture's users) or the department's users.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import translation
+
+from devolve.accounts.models import User
+from devolve.core.events import record_event
+from devolve.reporting import selectors
+from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, ReportingNotice
+from devolve.reporting.selectors import OWED_STATUSES
+from devolve.reporting.services.cycles import ensure_expected_reports
+
+# Days before the due date from which the "due soon" reminder goes out.
+DUE_SOON_DAYS = 5
+
+
+@dataclass(frozen=True)
+class ReminderSummary:
+    notices: int
+    emails: int
+
+
+def _recipients_of(report: AreaReport | DepartmentReport, *, overdue: bool) -> list[User]:
+    users = User.objects.filter(is_active=True)
+    if isinstance(report, AreaReport):
+        scope = Q(role=User.Role.PILOT_AREA, zone_id=report.zone_id)
+        if overdue:
+            scope |= Q(role=User.Role.PREFECTURE, prefecture_id=report.zone.prefecture_id)
+    else:
+        scope = Q(role=User.Role.DEPARTMENT, department_id=report.department_id)
+    return list(users.filter(scope).order_by("pk"))
+
+
+def _owed_reports(cycle: ReportingCycle) -> list[AreaReport | DepartmentReport]:
+    area = selectors.list_area_reports().filter(cycle=cycle, status__in=OWED_STATUSES)
+    department = selectors.list_department_reports().filter(cycle=cycle, status__in=OWED_STATUSES)
+    return [*area, *department]
+
+
+def _kind_of(cycle: ReportingCycle, on: datetime.date) -> str | None:
+    if cycle.due_on < on:
+        return ReportingNotice.Kind.OVERDUE.value
+    if cycle.due_on - datetime.timedelta(days=DUE_SOON_DAYS) <= on:
+        return ReportingNotice.Kind.DUE_SOON.value
+    return None
+
+
+@transaction.atomic
+def send_reporting_reminders(*, on: datetime.date) -> ReminderSummary:
+    """Remind whoever owes a report of an open cycle: once when it falls due within
+    ``DUE_SOON_DAYS`` and once when it is overdue (until entry locks)."""
+    notices = emails = 0
+    for cycle in selectors.list_open_cycles(on=on):
+        ensure_expected_reports(cycle=cycle)
+        kind = _kind_of(cycle, on)
+        if kind is None:
+            continue
+        sent = _remind_cycle(cycle, kind=kind)
+        if sent.notices:
+            record_event(
+                actor=None,
+                action=f"reporting.reminders_sent.{kind}",
+                target=cycle,
+                details={"on": on.isoformat(), "notices": sent.notices, "emails": sent.emails},
+            )
+        notices += sent.notices
+        emails += sent.emails
+    return ReminderSummary(notices=notices, emails=emails)
+
+
+def _remind_cycle(cycle: ReportingCycle, *, kind: str) -> ReminderSummary:
+    overdue = kind == ReportingNotice.Kind.OVERDUE.value
+    notices = emails = 0
+    for report in _owed_reports(cycle):
+        which = "area" if isinstance(report, AreaReport) else "department"
+        key = f"{'overdue' if overdue else 'due'}:{which}:{report.pk}"
+        subject = report.zone if isinstance(report, AreaReport) else report.department
+        for recipient in _recipients_of(report, overdue=overdue):
+            notice, created = ReportingNotice.objects.get_or_create(
+                recipient=recipient,
+                key=key,
+                defaults={
+                    "kind": kind,
+                    "cycle": cycle,
+                    "subject_label": str(subject)[:200],
+                    "due_on": cycle.due_on,
+                    "link": report.get_absolute_url(),
+                },
+            )
+            if not created:
+                continue
+            notices += 1
+            if recipient.email:
+                _email(notice, recipient)
+                emails += 1
+    return ReminderSummary(notices=notices, emails=emails)
+
+
+def _email(notice: ReportingNotice, recipient: User) -> None:
+    """Sent in the site's default language (Chinese); the notice in the app follows the reader's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        text = notice.text
+    EmailMessage(subject=text[:150], body=f"{text}\n\n{notice.link}", to=[recipient.email]).send()
+    notice.emailed = True
+    notice.save(update_fields=["emailed"])

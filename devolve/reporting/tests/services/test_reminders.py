@@ -1,0 +1,108 @@
+"""Reminders: the right people, once each, in the app and by e-mail (locmem backend)."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+
+from devolve.accounts.models import User
+from devolve.accounts.tests.factories import UserFactory
+from devolve.reporting.models import ReportingNotice
+from devolve.reporting.services import (
+    save_area_report,
+    send_reporting_reminders,
+    submit_area_report,
+)
+from devolve.reporting.tests.factories import Q2_OPEN, World, line
+
+D = datetime.date
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(
+    world: World, pilot_area_user: User, prefecture_user: User, department_user: User
+) -> dict[str, User]:
+    for user in (pilot_area_user, prefecture_user, department_user):
+        user.email = f"{user.username}@example.org"
+        user.save()
+    other_area = UserFactory(
+        username="zigong-officer", role=User.Role.PILOT_AREA, zone=world.other_zone, email=""
+    )
+    return {
+        "area": pilot_area_user,
+        "prefecture": prefecture_user,
+        "department": department_user,
+        "other_area": other_area,
+    }
+
+
+def _recipients() -> list[tuple[str, str]]:
+    return sorted(ReportingNotice.objects.values_list("recipient__username", "key"))
+
+
+def test_due_soon_reaches_the_areas_and_departments_that_owe_once(
+    world: World, people: dict[str, User]
+) -> None:
+    q2 = world.area_report(world.q2)
+    justice = world.department_report(world.q2, people["department"].department)
+    zigong = world.area_report(world.q2, world.other_zone)
+    summary = send_reporting_reminders(on=D(2024, 7, 5))
+    assert _recipients() == sorted([
+        ("zone-officer", f"due:area:{q2.pk}"),
+        ("zigong-officer", f"due:area:{zigong.pk}"),
+        ("justice-officer", f"due:department:{justice.pk}"),
+    ])  # fmt: skip
+    # The Zigong officer has no address: a notice in the app, no e-mail.
+    assert (summary.notices, summary.emails) == (3, 2)
+    assert sorted(message.to[0] for message in mail.outbox) == [
+        "justice-officer@example.org",
+        "zone-officer@example.org",
+    ]
+    assert "2024-07-10" in mail.outbox[0].body
+
+    again = send_reporting_reminders(on=D(2024, 7, 6))
+    assert (again.notices, again.emails, len(mail.outbox)) == (0, 0, 2)
+
+
+def test_nothing_is_sent_before_the_reminder_window_or_for_submitted_reports(
+    world: World, people: dict[str, User]
+) -> None:
+    assert send_reporting_reminders(on=D(2024, 7, 4)).notices == 0  # due 07-10, window is 5 days
+    report = save_area_report(
+        report=world.area_report(world.q2), lines=[line(world.grant)], saved_by=None, today=Q2_OPEN
+    )
+    submit_area_report(report=report, submitted_by=None, today=Q2_OPEN)
+    send_reporting_reminders(on=D(2024, 7, 5))
+    assert not ReportingNotice.objects.filter(key=f"due:area:{report.pk}").exists()
+
+
+def test_overdue_goes_to_the_area_and_its_prefecture_once(
+    world: World, people: dict[str, User]
+) -> None:
+    q2 = world.area_report(world.q2)
+    send_reporting_reminders(on=D(2024, 7, 11))
+    overdue = ReportingNotice.objects.filter(key=f"overdue:area:{q2.pk}")
+    assert sorted(overdue.values_list("recipient__username", flat=True)) == [
+        "chengdu-officer",
+        "zone-officer",
+    ]
+    assert set(overdue.values_list("kind", flat=True)) == {"overdue"}
+    count = len(mail.outbox)
+    send_reporting_reminders(on=D(2024, 7, 12))
+    assert len(mail.outbox) == count
+
+
+def test_the_management_command_sends_for_a_day(
+    world: World, people: dict[str, User], capsys: pytest.CaptureFixture[str]
+) -> None:
+    call_command("send_reporting_reminders", "--on", "2024-07-05")
+    assert "3 notice(s), 2 e-mail(s) sent for 2024-07-05" in capsys.readouterr().out
+
+
+def test_the_task_runs_the_same_service(world: World, people: dict[str, User]) -> None:
+    from devolve.reporting.tasks import send_reporting_reminders as task
+
+    result = task.enqueue(on="2024-07-05")
+    assert result.return_value == {"notices": 3, "emails": 2}

@@ -1,0 +1,145 @@
+"""A usage report walked through the approval chain in a real browser: the pilot area fills in
+and submits its report, the prefecture returns it with a reason, the area sees the reason, fixes
+the figures and submits again, the prefecture forwards it, the office accepts it, and the accepted
+figures appear in the area's usage trend.
+
+The report is the last quarter of a 2024 edition, reopened by the office after the lock (as
+``make demo`` does for Tianfu New Area), so entry is open whatever today's date.
+"""
+
+import datetime
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from devolve.accounts.models import User
+from devolve.accounts.tests.factories import PASSWORD, UserFactory
+from devolve.grants.tests.factories import GrantFactory
+from devolve.matters.models import Department
+from devolve.matters.tests.factories import MatterFactory
+from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory, mode
+from devolve.regions.models import Batch, Division, Zone
+from devolve.reporting.models import AreaReport
+from devolve.reporting.services import generate_cycles, reopen_area_report
+
+pytestmark = pytest.mark.browser
+
+REASON = "Cases received do not match the service platform's count."
+
+
+def _click_and_wait(page: Page, selector: str) -> None:
+    with page.expect_navigation():
+        page.locator(selector).first.click()
+
+
+def _sign_in(page: Page, live_server: Any, username: str) -> None:
+    page.goto(f"{live_server.url}/en/accounts/login/?next=/en/staff/reporting/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    _click_and_wait(page, "#main-content form button[type=submit]")
+    expect(page).to_have_url(f"{live_server.url}/en/staff/reporting/")
+
+
+def _reopened_report() -> AreaReport:
+    tianfu = Zone.objects.get(slug="tianfu-new-area")
+    justice = Department.objects.get(code="justice")
+    annual_list = AnnualListFactory(published=True, year=2024, batch=Batch.objects.get(number=1))
+    entry = ListEntryFactory(
+        annual_list=annual_list,
+        granting_department=justice,
+        mode=mode("delegate"),
+        matter=MatterFactory(competent_department=justice, name_zh="律师事务所设立审批（测试）"),
+    )
+    GrantFactory(entry=entry, zone=tianfu, handed_over=True)
+    cycles = generate_cycles(annual_list=annual_list, frequency="quarterly", generated_by=None)
+    report = AreaReport.objects.get(cycle=cycles[-1], zone=tianfu)
+    today = timezone.localdate()
+    return reopen_area_report(
+        report=report,
+        reason="Reopened for the walk-through.",
+        until=today + datetime.timedelta(days=30),
+        reopened_by=None,
+        today=today,
+    )
+
+
+def _fill(page: Page, received: str, completed: str) -> None:
+    _click_and_wait(page, "[data-action=edit]")
+    page.locator("#id_lines-0-cases_received").fill(received)
+    page.locator("#id_lines-0-cases_completed").fill(completed)
+    page.locator("#id_lines-0-average_handling_days").fill("4.5")
+    page.locator("#id_lines-0-promised_limit_days").fill("10")
+    _click_and_wait(page, "[data-testid=save]")
+
+
+def _status(page: Page) -> Any:
+    return page.locator("#report-status [data-status]")
+
+
+def test_report_submitted_returned_fixed_forwarded_and_accepted(
+    open_page: Callable[..., Page], live_server: Any, sichuan_demo: None
+) -> None:
+    UserFactory(
+        username="tianfu-walker",
+        role=User.Role.PILOT_AREA,
+        zone=Zone.objects.get(slug="tianfu-new-area"),
+    )
+    UserFactory(
+        username="chengdu-walker",
+        role=User.Role.PREFECTURE,
+        prefecture=Division.objects.get(code="510100"),
+    )
+    UserFactory(username="office-walker", role=User.Role.OFFICE)
+    report = _reopened_report()
+    area, prefecture, office = (
+        open_page(viewport={"width": 1280, "height": 900}) for _ in range(3)
+    )
+    detail = f"#reports-due [data-report='{report.pk}'] a"
+
+    # The area fills in the reopened report and submits it.
+    _sign_in(area, live_server, "tianfu-walker")
+    _click_and_wait(area, detail)
+    _fill(area, "12", "10")
+    expect(area.locator("#usage-lines [data-col=cases-received]")).to_have_text("12")
+    _click_and_wait(area, "[data-action=submit]")
+    expect(_status(area)).to_have_attribute("data-status", "submitted")
+
+    # The prefecture returns it with a reason.
+    _sign_in(prefecture, live_server, "chengdu-walker")
+    _click_and_wait(prefecture, f"#reports-to-review [data-report='{report.pk}'] a")
+    _click_and_wait(prefecture, "[data-action=return]")
+    prefecture.locator("#id_reason").fill(REASON)
+    _click_and_wait(prefecture, "[data-testid=confirm]")
+    expect(_status(prefecture)).to_have_attribute("data-status", "returned")
+
+    # The area sees why, fixes the figures and submits again.
+    area.goto(f"{live_server.url}/en/staff/reporting/")
+    expect(
+        area.locator(f"#reports-due [data-report='{report.pk}'] [data-return-reason]")
+    ).to_contain_text(REASON)
+    _click_and_wait(area, detail)
+    expect(area.locator("#return-reason")).to_contain_text(REASON)
+    _fill(area, "11", "10")
+    _click_and_wait(area, "[data-action=submit]")
+    expect(_status(area)).to_have_attribute("data-status", "submitted")
+
+    # The prefecture forwards it; the office accepts it.
+    prefecture.goto(f"{live_server.url}/en/staff/reporting/")
+    _click_and_wait(prefecture, f"#reports-to-review [data-report='{report.pk}'] a")
+    _click_and_wait(prefecture, "[data-action=review]")
+    expect(_status(prefecture)).to_have_attribute("data-status", "reviewed")
+    _sign_in(office, live_server, "office-walker")
+    _click_and_wait(office, f"#reports-to-accept [data-report='{report.pk}'] a")
+    _click_and_wait(office, "[data-action=accept]")
+    expect(_status(office)).to_have_attribute("data-status", "accepted")
+    expect(office.locator("#approval-steps [data-step]")).to_have_count(6)  # reopened + 5 steps
+
+    # The accepted figures now count: they appear in the area's usage trend.
+    area.goto(f"{live_server.url}/en/staff/reporting/")
+    expect(area.locator("#usage-trend tbody tr")).to_contain_text("11")
+    expect(area.locator("#usage-chart")).to_have_attribute("data-chart-ready", "true")
+    for opened in (area, prefecture, office):
+        assert opened.evaluate("window.__cspViolations") == []
