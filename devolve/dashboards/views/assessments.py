@@ -1,6 +1,303 @@
-"""Staff pages of the assessments feature. Routes are listed in ``urlpatterns``; dashboards/urls.py
-mounts them."""
+"""Staff pages of regular assessment: rounds, a round's flagged grants and per-entry roll-up, the
+evaluators' scoring form, the office's decision form, and drafting the next edition.
 
-from django.urls import URLPattern
+Every programme role reads rounds, with what it sees inside scoped by the selectors (a department
+its own matters, a prefecture its areas, a pilot area its own grants); the services check who may
+act (``assessments.permissions``). Routes are listed in ``urlpatterns``; dashboards/urls.py
+mounts them.
+"""
 
-urlpatterns: list[URLPattern] = []
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from devolve.accounts.acting import acting_user
+from devolve.accounts.models import User
+from devolve.accounts.permissions import is_office, is_staff_member
+from devolve.assessments import rules
+from devolve.assessments.forms import (
+    DraftNextEditionForm,
+    EntryDecisionForm,
+    RoundOpenForm,
+    ScoreForm,
+)
+from devolve.assessments.models import AssessmentRound, EntryDecision
+from devolve.assessments.permissions import can_score, can_view_grant_assessment
+from devolve.assessments.selectors import (
+    get_entry_rollup,
+    get_grant_assessment,
+    get_round,
+    list_entry_rollups,
+    list_grant_assessments_visible_to,
+    list_rounds_visible_to,
+)
+from devolve.assessments.services import (
+    complete_decisions,
+    decide_entry,
+    draft_next_edition,
+    open_assessment_round,
+    refresh_round_metrics,
+    score_grant,
+    start_scoring,
+)
+from devolve.core.errors import DomainError, NotAllowed
+from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
+from devolve.matters.models import ListEntry
+from devolve.regions.models import Zone
+
+
+def _access_round(user: User, pk: int) -> AssessmentRound:
+    assessment_round = get_round(pk=pk)
+    if assessment_round is None or not list_rounds_visible_to(user=user).filter(pk=pk).exists():
+        raise Http404(_("No such assessment round."))
+    return assessment_round
+
+
+@dataclass(frozen=True)
+class RoundActions:
+    """What the round page offers this user now; the services check again."""
+
+    start_scoring: bool
+    refresh: bool
+    decide: bool
+    complete: bool
+    draft: bool
+
+    @classmethod
+    def of(cls, assessment_round: AssessmentRound, user: User) -> "RoundActions":
+        office = bool(is_office(user))
+        status = assessment_round.status
+        return cls(
+            start_scoring=office and status == AssessmentRound.Status.OPEN,
+            refresh=office
+            and status in {AssessmentRound.Status.OPEN, AssessmentRound.Status.SCORING},
+            decide=office and status == AssessmentRound.Status.SCORING,
+            complete=office and status == AssessmentRound.Status.SCORING,
+            draft=office and status == AssessmentRound.Status.DECIDED,
+        )
+
+
+@require_GET
+@login_required
+@allowed_for(is_staff_member)
+def assessment_round_list(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    context = {"rounds": list_rounds_visible_to(user=user), "can_open": is_office(user)}
+    return render(request, "dashboards/assessments/assessment_round_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def assessment_round_open(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    form = RoundOpenForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            assessment_round = open_assessment_round(opened_by=user, **form.cleaned_data)
+            messages.success(request, _("The round is open; metrics were prefilled."))
+            return redirect("dashboards:assessment_round_detail", pk=assessment_round.pk)
+    return render(request, "dashboards/assessments/assessment_round_form.html", {"form": form})
+
+
+@require_GET
+@login_required
+@allowed_for(is_staff_member)
+def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    assessment_round = _access_round(user, pk)
+    visible = list_grant_assessments_visible_to(user=user, assessment_round=assessment_round)
+    rollups = list_entry_rollups(assessment_round=assessment_round, user=user)
+    context = {
+        "round": assessment_round,
+        "criteria": assessment_round.criteria,
+        "max_total": rules.max_total(assessment_round.criteria),
+        "flagged": visible.filter(is_flagged_zero_use=True),
+        "rollups": rollups,
+        "scored": sum(1 for rollup in rollups for item in rollup.assessments if item.is_scored),
+        "assessed": sum(len(rollup.assessments) for rollup in rollups),
+        "decided": sum(1 for rollup in rollups if rollup.decision is not None),
+        "actions": RoundActions.of(assessment_round, user),
+        "can_score": bool(can_score(user, assessment_round)),
+    }
+    return render(request, "dashboards/assessments/assessment_round_detail.html", context)
+
+
+def _round_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+    user = acting_user(request)
+    assessment_round = _access_round(user, pk)
+    try:
+        if act == "start_scoring":
+            start_scoring(assessment_round=assessment_round, started_by=user)
+            messages.success(request, _("Evaluators may now score."))
+        elif act == "refresh":
+            refresh_round_metrics(assessment_round=assessment_round, refreshed_by=user)
+            messages.success(request, _("Metrics were refreshed from accepted reports."))
+        else:
+            complete_decisions(
+                assessment_round=assessment_round,
+                decided_on=timezone.localdate(),
+                completed_by=user,
+            )
+            messages.success(request, _("Every entry is decided; the round is decided."))
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    return redirect("dashboards:assessment_round_detail", pk=pk)
+
+
+@require_POST
+@login_required
+@allowed_for(is_office)
+def assessment_round_start_scoring(request: HttpRequest, pk: int) -> HttpResponse:
+    return _round_action(request, pk, "start_scoring")
+
+
+@require_POST
+@login_required
+@allowed_for(is_office)
+def assessment_round_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    return _round_action(request, pk, "refresh")
+
+
+@require_POST
+@login_required
+@allowed_for(is_office)
+def assessment_round_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    return _round_action(request, pk, "complete")
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def assessment_round_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    assessment_round = _access_round(user, pk)
+    form = DraftNextEditionForm(
+        data_of(request), initial={"year": assessment_round.annual_list.year + 1}
+    )
+    if submitted(request, form):
+        with errors_shown_on(form):
+            draft = draft_next_edition(
+                assessment_round=assessment_round,
+                drafted_on=timezone.localdate(),
+                drafted_by=user,
+                is_illustrative=assessment_round.is_illustrative,
+                **form.cleaned_data,
+            )
+            messages.success(
+                request, _("Draft %(key)s was created from the decisions.") % {"key": draft.key}
+            )
+            return redirect("dashboards:assessment_round_detail", pk=pk)
+    context = {"round": assessment_round, "form": form}
+    return render(request, "dashboards/assessments/assessment_round_draft.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_office)
+def assessment_round_decide(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
+    user = acting_user(request)
+    assessment_round = _access_round(user, pk)
+    entry = ListEntry.objects.filter(pk=entry_pk, annual_list=assessment_round.annual_list).first()
+    if entry is None:
+        raise Http404(_("No such entry in the assessed edition."))
+    rollup = get_entry_rollup(assessment_round=assessment_round, entry=entry)
+    zones = Zone.objects.filter(memberships__batch=assessment_round.annual_list.batch).distinct()
+    initial = {"decision": rollup.recommended.value if rollup.recommended else ""}
+    form = EntryDecisionForm(data_of(request), zones=zones, initial=initial)
+    if submitted(request, form):
+        with errors_shown_on(form):
+            decide_entry(
+                assessment_round=assessment_round,
+                entry=entry,
+                decided_on=timezone.localdate(),
+                decided_by=user,
+                **form.cleaned_data,
+            )
+            messages.success(request, _("The decision was recorded."))
+            return redirect("dashboards:assessment_round_detail", pk=pk)
+    context = {"round": assessment_round, "rollup": rollup, "form": form}
+    return render(request, "dashboards/assessments/entry_decision_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(is_staff_member)
+def grant_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    assessment = get_grant_assessment(pk=pk)
+    if assessment is None:
+        raise Http404(_("No such grant assessment."))
+    if not can_view_grant_assessment(user, assessment):
+        raise NotAllowed(_("You may not see this grant's assessment."))
+    may_score = bool(can_score(user, assessment)) and assessment.round.is_scoring
+    if request.method == "POST" and not may_score:
+        raise NotAllowed(_("Only the office and the round's evaluators score, while it scores."))
+    initial = {
+        "recommendation": assessment.recommendation or "keep",
+        "reason": assessment.recommendation_reason,
+        **{f"score_{code}": points for code, points in assessment.scores.items()},
+    }
+    form = ScoreForm(data_of(request), criteria=assessment.round.criteria, initial=initial)
+    if submitted(request, form):
+        with errors_shown_on(form):
+            score_grant(grant_assessment=assessment, scored_by=user, **form.cleaned_data)
+            messages.success(request, _("The scores were recorded."))
+            return redirect("dashboards:grant_assessment_detail", pk=pk)
+    decision = EntryDecision.objects.filter(
+        round=assessment.round, entry=assessment.grant.entry
+    ).first()
+    context = {
+        "assessment": assessment,
+        "criteria": assessment.round.criteria,
+        "max_total": rules.max_total(assessment.round.criteria),
+        "form": form if may_score else None,
+        "decision": decision,
+    }
+    return render(request, "dashboards/assessments/grant_assessment_detail.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("assessment-rounds/", assessment_round_list, name="assessment_round_list"),
+    path("assessment-rounds/open/", assessment_round_open, name="assessment_round_open"),
+    path("assessment-rounds/<int:pk>/", assessment_round_detail, name="assessment_round_detail"),
+    path(
+        "assessment-rounds/<int:pk>/start-scoring/",
+        assessment_round_start_scoring,
+        name="assessment_round_start_scoring",
+    ),
+    path(
+        "assessment-rounds/<int:pk>/refresh/",
+        assessment_round_refresh,
+        name="assessment_round_refresh",
+    ),
+    path(
+        "assessment-rounds/<int:pk>/complete/",
+        assessment_round_complete,
+        name="assessment_round_complete",
+    ),
+    path(
+        "assessment-rounds/<int:pk>/draft-next-edition/",
+        assessment_round_draft,
+        name="assessment_round_draft",
+    ),
+    path(
+        "assessment-rounds/<int:pk>/entries/<int:entry_pk>/decide/",
+        assessment_round_decide,
+        name="assessment_round_decide",
+    ),
+    path(
+        "grant-assessments/<int:pk>/",
+        grant_assessment_detail,
+        name="grant_assessment_detail",
+    ),
+]

@@ -1,0 +1,144 @@
+"""A published 2023 edition with grants in two pilot areas, reporting cycles for three quarters,
+and a helper that files an area's usage for one grant and period in a given status."""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+
+from devolve.accounts.models import User
+from devolve.grants import services as grant_services
+from devolve.grants.models import Grant
+from devolve.matters import services as list_services
+from devolve.matters.models import AnnualList, AuthorizationMode, Department, ListEntry, Matter
+from devolve.matters.tests.factories import MatterFactory
+from devolve.regions.models import Zone
+from devolve.regions.tests.factories import (
+    BatchFactory,
+    BatchMembershipFactory,
+    ZoneFactory,
+    prefecture,
+)
+from devolve.reporting.models import AreaReport, ReportingCycle, UsageLine
+
+D = datetime.date
+QUARTERS = [
+    (D(2023, 4, 1), D(2023, 6, 30)),
+    (D(2023, 7, 1), D(2023, 9, 30)),
+    (D(2023, 10, 1), D(2023, 12, 31)),
+]
+
+
+def mode(code: str) -> AuthorizationMode:
+    return AuthorizationMode.objects.get(code=code)
+
+
+@dataclass
+class World:
+    home: Zone  # the pilot area persona's zone, in Chengdu
+    east: Zone  # in Mianyang
+    third: Zone  # a batch member no entry reaches yet
+    law_firms: Matter  # delegated by justice to every area
+    legal_aid: Matter  # entrusted by justice to home only
+    tax_support: Matter  # a support matter of finance, every area
+    edition: AnnualList
+    cycles: list[ReportingCycle]
+
+    def grant(self, matter: Matter, zone: Zone) -> Grant:
+        return Grant.objects.get(entry__annual_list=self.edition, entry__matter=matter, zone=zone)
+
+    def entry(self, matter: Matter) -> ListEntry:
+        return ListEntry.objects.get(annual_list=self.edition, matter=matter)
+
+
+def report(
+    grant: Grant,
+    cycle: ReportingCycle,
+    *,
+    received: int,
+    completed: int | None = None,
+    days: str | None = None,
+    limit: int | None = None,
+    status: str = "accepted",
+) -> UsageLine:
+    """The area's report for the cycle (created in ``status`` if new) with a line for the grant."""
+    area_report, _created = AreaReport.objects.get_or_create(
+        cycle=cycle,
+        zone=grant.zone,
+        defaults={
+            "status": status,
+            "first_submitted_on": None if status == "draft" else cycle.due_on,
+            "submitted_on": None if status == "draft" else cycle.due_on,
+            "accepted_on": cycle.due_on if status == "accepted" else None,
+        },
+    )
+    return UsageLine.objects.create(
+        report=area_report,
+        grant=grant,
+        cases_received=received,
+        cases_completed=received if completed is None else completed,
+        average_handling_days=Decimal(days) if days is not None else None,
+        promised_limit_days=limit,
+    )
+
+
+@pytest.fixture
+def world(
+    justice: Department, finance: Department, pilot_area_user: User, office_user: User
+) -> World:
+    batch = BatchFactory(number=1, starts_on=D(2023, 1, 1))
+    home = pilot_area_user.zone
+    east = ZoneFactory(slug="east", prefecture=prefecture("510700"))
+    third = ZoneFactory(slug="third", prefecture=prefecture("510700"))
+    for zone in (home, east, third):
+        BatchMembershipFactory(batch=batch, zone=zone, joined_on=D(2023, 1, 1))
+    law_firms = MatterFactory(
+        competent_department=justice, code="511A9000000001", name_zh="律师事务所设立审批"
+    )
+    legal_aid = MatterFactory(
+        competent_department=justice, code="511A9000000002", name_zh="法律援助机构指派"
+    )
+    tax_support = MatterFactory(
+        support=True, competent_department=finance, name_zh="财税管理体制支持"
+    )
+    edition = list_services.create_annual_list(year=2023, batch=batch, created_by=office_user)
+    for matter, code, department, areas in [
+        (law_firms, "delegate", justice, [home, east]),
+        (legal_aid, "entrust", justice, [home]),
+        (tax_support, "support", finance, [home, east]),
+    ]:
+        list_services.add_list_entry(
+            annual_list=edition,
+            matter=matter,
+            mode=mode(code),
+            granting_department=department,
+            receiving_areas=areas,
+            added_by=office_user,
+        )
+    list_services.submit_annual_list_for_review(annual_list=edition, submitted_by=office_user)
+    list_services.approve_annual_list(
+        annual_list=edition,
+        approved_by=office_user,
+        approved_on=D(2023, 3, 1),
+        document_number="川改办〔2023〕1号",
+    )
+    grant_services.publish_annual_list(
+        annual_list=edition, published_on=D(2023, 3, 10), published_by=office_user
+    )
+    grant_services.activate_due_grants(on=D(2023, 4, 9))
+    edition.refresh_from_db()
+    cycles = [
+        ReportingCycle.objects.create(
+            annual_list=edition,
+            frequency="quarterly",
+            sequence=number,
+            period_start=start,
+            period_end=end,
+            opens_on=end,
+            due_on=end + datetime.timedelta(days=10),
+            locks_on=end + datetime.timedelta(days=20),
+        )
+        for number, (start, end) in enumerate(QUARTERS, start=2)
+    ]
+    return World(home, east, third, law_firms, legal_aid, tax_support, edition, cycles)
