@@ -1,5 +1,59 @@
-"""Public pages of the performance feature, mounted by portal/urls.py."""
+"""Public pages of the performance feature, mounted by portal/urls.py: the published performance
+assessments, and for each its ranking with tiers and every subject's points item by item.
 
-from django.urls import URLPattern
+Only published assessments appear (``list_published_assessments``); every figure is a stored
+score, not computed on request.
+"""
 
-urlpatterns: list[URLPattern] = []
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from devolve.performance import selectors
+from devolve.performance.models import ScoreItem
+
+
+@require_GET
+def performance_list(request: HttpRequest) -> HttpResponse:
+    context = {
+        "assessments": selectors.list_published_assessments().order_by("-year", "scheme__code")
+    }
+    return render(request, "portal/performance/performance_list.html", context)
+
+
+@require_GET
+def performance_ranking(request: HttpRequest, year: int, scheme: str) -> HttpResponse:
+    assessment = selectors.get_published_assessment(year=year, scheme_code=scheme)
+    if assessment is None:
+        raise Http404(_("No published assessment for that year and scheme."))
+    scores = selectors.list_ranking(assessment=assessment)
+    items = selectors.list_scheme_items(scheme=assessment.scheme)
+    points: dict[tuple[int, int], ScoreItem] = {
+        (row.score_id, row.item_id): row
+        for row in ScoreItem.objects.filter(score__assessment=assessment)
+    }
+    rows = [(score, [points.get((score.pk, item.pk)) for item in items]) for score in scores]
+    chart: dict[str, Any] = {
+        "name": _("Score"),
+        "labels": [str(score.subject) for score in scores],
+        "values": [float(score.total) for score in scores],
+    }
+    context = {
+        "assessment": assessment,
+        "scores": scores,
+        "items": items,
+        "rows": rows,
+        "chart": chart,
+        "groups": selectors.list_scheme_groups(scheme=assessment.scheme),
+    }
+    return render(request, "portal/performance/performance_ranking.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("performance/", performance_list, name="performance_list"),
+    path("performance/<int:year>/<slug:scheme>/", performance_ranking, name="performance_ranking"),
+]

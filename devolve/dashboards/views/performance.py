@@ -1,6 +1,492 @@
-"""Staff pages of the performance feature. Routes are listed in ``urlpatterns``; dashboards/urls.py
-mounts them."""
+"""Staff pages of performance assessment: schemes (tree and rules), assessments (ranking with
+tiers and a chart; compute and publish), a score explained item by item (with a recomputation
+from its stored inputs), appeals filed and decided; and the office's overview of the reform
+(reporting completeness and timeliness, overdue reports, zero-use grants, the latest ranking) with
+its xlsx export. Routes are listed in ``urlpatterns``; dashboards/urls.py mounts them.
 
-from django.urls import URLPattern
+Who sees what is the performance selectors' and permissions'; who may change what, the services'.
+"""
 
-urlpatterns: list[URLPattern] = []
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from openpyxl import Workbook  # type: ignore[import-untyped]
+
+from devolve.accounts.acting import acting_user
+from devolve.accounts.models import User
+from devolve.accounts.permissions import is_staff_member
+from devolve.assessments.selectors import FlaggedGrant, list_flagged_grants
+from devolve.core.errors import DomainError
+from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, has_role, submitted
+from devolve.grants.models import Grant
+from devolve.grants.selectors import list_grants
+from devolve.matters.models import AnnualList
+from devolve.matters.selectors import list_annual_lists
+from devolve.performance import selectors
+from devolve.performance.forms import AppealDecisionForm, AppealForm, ManualInputForm
+from devolve.performance.models import (
+    Appeal,
+    IndicatorItem,
+    ManualInput,
+    PerformanceAssessment,
+    Score,
+    ScoreItem,
+)
+from devolve.performance.permissions import (
+    can_appeal_score,
+    can_manage_performance,
+    can_read_all_performance,
+    can_view_score,
+)
+from devolve.performance.services import (
+    compute_performance_assessment,
+    decide_appeal,
+    file_appeal,
+    publish_performance_assessment,
+    record_manual_input,
+)
+from devolve.reporting.selectors import (
+    CompletenessRow,
+    OverdueReport,
+    completeness,
+    overdue_reports,
+)
+
+Role = User.Role
+OVERVIEW_ROLES = (Role.OFFICE, Role.EVALUATOR, Role.AUDITOR)
+
+
+def _chart(name: str, labels: list[str], values: list[Any]) -> dict[str, Any]:
+    """The shape ``app.js`` draws as a bar chart."""
+    return {"name": name, "labels": labels, "values": values}
+
+
+def _as_float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+# Schemes and assessments -----------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@allowed_for(is_staff_member)
+def performance_home(request: HttpRequest) -> HttpResponse:
+    user = acting_user(request)
+    context = {
+        "schemes": selectors.list_schemes(),
+        "assessments": selectors.list_assessments_visible_to(user=user),
+        "appeals": selectors.list_appeals_visible_to(user=user)[:20],
+        "can_manage": can_manage_performance(user),
+    }
+    return render(request, "dashboards/performance/performance_home.html", context)
+
+
+@require_GET
+@login_required
+@allowed_for(is_staff_member)
+def performance_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = selectors.get_scheme(pk=pk)
+    if scheme is None:
+        raise Http404(_("No such scheme."))
+    context = {
+        "scheme": scheme,
+        "groups": selectors.list_scheme_groups(scheme=scheme),
+        "assessments": selectors.list_assessments_visible_to(user=acting_user(request)).filter(
+            scheme=scheme
+        ),
+    }
+    return render(request, "dashboards/performance/scheme_detail.html", context)
+
+
+def _assessment_for(user: User, pk: int) -> PerformanceAssessment:
+    assessment = selectors.get_assessment(pk=pk)
+    if assessment is None:
+        raise Http404(_("No such assessment."))
+    if not selectors.list_assessments_visible_to(user=user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return assessment
+
+
+def ranking_chart(scores: list[Score]) -> dict[str, Any]:
+    return _chart(
+        _("Score"),
+        [str(score.subject) for score in scores],
+        [float(score.total) for score in scores],
+    )
+
+
+@require_GET
+@login_required
+def performance_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    assessment = _assessment_for(user, pk)
+    scores = list(
+        selectors.list_scores_visible_to(user=user)
+        .filter(assessment=assessment)
+        .order_by("rank", "subject_key")
+    )
+    can_manage = can_manage_performance(user)
+    context = {
+        "assessment": assessment,
+        "scores": scores,
+        "chart": ranking_chart(scores),
+        "can_manage": can_manage,
+        "sees_all": can_read_all_performance(user),
+        "pending_appeals": selectors.list_appeals_visible_to(user=user).filter(
+            score__assessment=assessment, status=Appeal.Status.PENDING
+        ),
+        "today": timezone.localdate(),
+        "manual_inputs": ManualInput.objects.filter(assessment=assessment).select_related("item")
+        if can_manage
+        else [],
+    }
+    return render(request, "dashboards/performance/assessment_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(can_manage_performance)
+def performance_manual_input(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    assessment = _assessment_for(user, pk)
+    subjects = selectors.list_subjects(
+        subject_type=assessment.scheme.subject_type, year=assessment.year
+    )
+    items = [
+        item
+        for item in selectors.list_scheme_items(scheme=assessment.scheme)
+        if item.measure == IndicatorItem.Measure.MANUAL
+    ]
+    form = ManualInputForm(
+        data_of(request),
+        items=items,
+        subjects=[(subject.key, str(subject.record)) for subject in subjects],
+    )
+    if submitted(request, form):
+        with errors_shown_on(form):
+            record_manual_input(assessment=assessment, entered_by=user, **form.cleaned_data)
+            messages.success(request, _("The value was recorded; compute again to use it."))
+            return redirect("dashboards:performance_assessment_detail", pk=assessment.pk)
+    context = {"assessment": assessment, "form": form, "title": _("Enter a manual value")}
+    return render(request, "dashboards/performance/manual_input_form.html", context)
+
+
+@require_POST
+@login_required
+@allowed_for(can_manage_performance)
+def performance_assessment_compute(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_for(acting_user(request), pk)
+    try:
+        compute_performance_assessment(assessment=assessment, computed_by=acting_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The assessment was computed."))
+    return redirect("dashboards:performance_assessment_detail", pk=pk)
+
+
+@require_POST
+@login_required
+@allowed_for(can_manage_performance)
+def performance_assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_for(acting_user(request), pk)
+    try:
+        publish_performance_assessment(assessment=assessment, published_by=acting_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The assessment was published."))
+    return redirect("dashboards:performance_assessment_detail", pk=pk)
+
+
+# A score, explained ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExplainedItem:
+    """A stored item beside the points a recomputation from the stored inputs gives."""
+
+    row: ScoreItem
+    recomputed_points: Decimal
+
+    @property
+    def matches(self) -> bool:
+        return self.row.points == self.recomputed_points
+
+
+def _score_for(user: User, pk: int) -> Score:
+    score = selectors.get_score(pk=pk)
+    if score is None:
+        raise Http404(_("No such score."))
+    if not can_view_score(user, score):
+        raise PermissionDenied
+    return score
+
+
+@require_GET
+@login_required
+def performance_score_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    score = _score_for(user, pk)
+    recomputed = selectors.recompute_from_stored_inputs(assessment=score.assessment)[
+        score.subject_key
+    ]
+    items = [
+        ExplainedItem(row, recomputed.item_by_code[row.item.code].points)
+        for row in selectors.list_score_items(score=score)
+    ]
+    assessment = score.assessment
+    today = timezone.localdate()
+    context = {
+        "score": score,
+        "items": items,
+        "recomputed_total": recomputed.total,
+        "all_match": all(item.matches for item in items) and recomputed.total == score.total,
+        "appeals": selectors.list_appeals_visible_to(user=user).filter(score=score),
+        "can_appeal": can_appeal_score(user, score)
+        and not assessment.is_published
+        and assessment.appeal_opens_on <= today <= assessment.appeal_closes_on,
+        "can_manage": can_manage_performance(user),
+    }
+    return render(request, "dashboards/performance/score_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def performance_appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    score = _score_for(user, pk)
+    if not can_appeal_score(user, score):
+        raise PermissionDenied
+    form = AppealForm(
+        data_of(request),
+        request.FILES if request.method == "POST" else None,
+        items=[row.item for row in selectors.list_score_items(score=score)],
+    )
+    if submitted(request, form):
+        with errors_shown_on(form):
+            file_appeal(score=score, filed_by=user, **form.cleaned_data)
+            messages.success(request, _("Your appeal was filed."))
+            return redirect("dashboards:performance_score_detail", pk=score.pk)
+    context = {"score": score, "form": form, "title": _("Appeal an item of the score")}
+    return render(request, "dashboards/performance/appeal_form.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(can_manage_performance)
+def performance_appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    user = acting_user(request)
+    appeal = selectors.get_appeal(pk=pk)
+    if appeal is None:
+        raise Http404(_("No such appeal."))
+    form = AppealDecisionForm(data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            decide_appeal(appeal=appeal, decided_by=user, **form.cleaned_data)
+            messages.success(request, _("The decision was recorded."))
+            return redirect("dashboards:performance_score_detail", pk=appeal.score_id)
+    context = {
+        "score": appeal.score,
+        "appeal": appeal,
+        "form": form,
+        "title": _("Decide the appeal"),
+        "stored": ScoreItem.objects.filter(score=appeal.score, item=appeal.item).first(),
+    }
+    return render(request, "dashboards/performance/appeal_form.html", context)
+
+
+# The office's overview -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FlaggedRow:
+    flag: FlaggedGrant
+    grant: Grant
+
+
+@dataclass(frozen=True)
+class Overview:
+    """What the office watches: reporting completeness and timeliness (by prefecture, department
+    and pilot area), the reports overdue, grants flagged for zero use, and the latest ranking."""
+
+    on: datetime.date
+    by_prefecture: list[CompletenessRow]
+    by_department: list[CompletenessRow]
+    by_area: list[CompletenessRow]
+    overdue: list[OverdueReport]
+    flagged: list[FlaggedRow]
+    assessment: PerformanceAssessment | None
+    ranking: list[Score]
+
+    @classmethod
+    def of(cls, *, on: datetime.date) -> "Overview":
+        # Every edition published so far, superseded ones included: the flags of the edition a
+        # round assessed stay visible after the next edition replaced it.
+        editions = list_annual_lists().filter(
+            status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED]
+        )
+        flags = [flag for edition in editions for flag in list_flagged_grants(annual_list=edition)]
+        grants = list_grants().in_bulk([flag.grant_id for flag in flags])
+        assessment = selectors.get_latest_computed_assessment()
+        return cls(
+            on=on,
+            by_prefecture=completeness(by="prefecture", on=on),
+            by_department=completeness(by="department", on=on),
+            by_area=completeness(by="area", on=on),
+            overdue=overdue_reports(on=on),
+            flagged=[FlaggedRow(flag, grants[flag.grant_id]) for flag in flags],
+            assessment=assessment,
+            ranking=selectors.list_ranking(assessment=assessment) if assessment else [],
+        )
+
+    def charts(self) -> dict[str, dict[str, Any]]:
+        def percent(rows: list[CompletenessRow], field: str) -> list[float | None]:
+            values = [getattr(row, field) for row in rows]
+            return [None if value is None else round(float(value) * 100, 1) for value in values]
+
+        return {
+            "completeness": _chart(
+                _("Completeness (%)"),
+                [row.label for row in self.by_prefecture],
+                percent(self.by_prefecture, "completeness"),
+            ),
+            "timeliness": _chart(
+                _("Timeliness (%)"),
+                [row.label for row in self.by_prefecture],
+                percent(self.by_prefecture, "timeliness"),
+            ),
+            "ranking": ranking_chart(self.ranking),
+        }
+
+
+@require_GET
+@login_required
+@allowed_for(has_role(*OVERVIEW_ROLES))
+def office_overview(request: HttpRequest) -> HttpResponse:
+    overview = Overview.of(on=timezone.localdate())
+    context = {"overview": overview, "charts": overview.charts()}
+    return render(request, "dashboards/performance/office_overview.html", context)
+
+
+def _rate(value: Decimal | None) -> float | None:
+    return None if value is None else round(float(value) * 100, 2)
+
+
+def overview_workbook(overview: Overview) -> Workbook:
+    """One sheet per part of the overview, with the same figures as the page."""
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
+    sheet.title = _("Completeness")[:31]
+    sheet.append(
+        [_("Level"), _("Key"), _("Name"), _("Expected"), _("Submitted"), _("On time"),
+         _("Accepted"), _("Returned"), _("Overdue"), _("Completeness (%)"), _("Timeliness (%)")]
+    )  # fmt: skip
+    for level, rows in (
+        (_("Prefecture"), overview.by_prefecture),
+        (_("Department"), overview.by_department),
+        (_("Pilot area"), overview.by_area),
+    ):
+        for row in rows:
+            sheet.append(
+                [level, row.key, row.label, row.expected, row.submitted, row.submitted_on_time,
+                 row.accepted, row.returned, row.overdue, _rate(row.completeness),
+                 _rate(row.timeliness)]
+            )  # fmt: skip
+    overdue = workbook.create_sheet(_("Overdue")[:31])
+    overdue.append(
+        [_("Report"), _("Cycle"), _("Reported by"), _("Due on"), _("Days overdue"), _("Status")]
+    )
+    for report in overview.overdue:
+        overdue.append(
+            [report.kind, report.cycle_label, report.subject_label, report.due_on,
+             report.days_overdue, report.status]
+        )  # fmt: skip
+    flagged = workbook.create_sheet(_("Zero-use grants")[:31])
+    flagged.append(
+        [_("Grant"), _("Matter"), _("Pilot area"), _("Periods with no case"), _("Last period")]
+    )
+    for flagged_row in overview.flagged:
+        grant, flag = flagged_row.grant, flagged_row.flag
+        flagged.append(
+            [grant.pk, grant.entry.annual_list.key, str(grant.entry.matter), str(grant.zone),
+             flag.consecutive_zero_periods, flag.last_period_end]
+        )  # fmt: skip
+    ranking = workbook.create_sheet(_("Ranking")[:31])
+    ranking.append([_("Rank"), _("Subject"), _("Score"), _("Tier"), _("Published")])
+    for score in overview.ranking:
+        ranking.append(
+            [score.rank, str(score.subject), float(score.total), score.get_tier_display(),
+             score.assessment.is_published]
+        )  # fmt: skip
+    return workbook
+
+
+@require_GET
+@login_required
+@allowed_for(has_role(*OVERVIEW_ROLES))
+def office_overview_xlsx(request: HttpRequest) -> HttpResponse:
+    overview = Overview.of(on=timezone.localdate())
+    buffer = BytesIO()
+    overview_workbook(overview).save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="overview-{overview.on}.xlsx"'
+    return response
+
+
+urlpatterns: list[URLPattern] = [
+    path("overview/", office_overview, name="office_overview"),
+    path("overview.xlsx", office_overview_xlsx, name="office_overview_xlsx"),
+    path("performance/", performance_home, name="performance_home"),
+    path(
+        "performance/schemes/<int:pk>/", performance_scheme_detail, name="performance_scheme_detail"
+    ),
+    path(
+        "performance/assessments/<int:pk>/",
+        performance_assessment_detail,
+        name="performance_assessment_detail",
+    ),
+    path(
+        "performance/assessments/<int:pk>/compute/",
+        performance_assessment_compute,
+        name="performance_assessment_compute",
+    ),
+    path(
+        "performance/assessments/<int:pk>/publish/",
+        performance_assessment_publish,
+        name="performance_assessment_publish",
+    ),
+    path(
+        "performance/assessments/<int:pk>/manual/",
+        performance_manual_input,
+        name="performance_manual_input",
+    ),
+    path("performance/scores/<int:pk>/", performance_score_detail, name="performance_score_detail"),
+    path(
+        "performance/scores/<int:pk>/appeal/",
+        performance_appeal_create,
+        name="performance_appeal_create",
+    ),
+    path(
+        "performance/appeals/<int:pk>/decide/",
+        performance_appeal_decide,
+        name="performance_appeal_decide",
+    ),
+]

@@ -1,0 +1,195 @@
+"""The demo's 2024 performance assessment: a scheme for prefectures and one for departments, both
+with ILLUSTRATIVE weights, thresholds and manual values (no source gives Sichuan's indicator set,
+see the domain brief §5), computed from the demo's reform data (accepted reports, the regular
+assessment, the simulated economy), with one appeal decided and the scores published.
+
+Inputs that the demo's other seeds have not provided show as "no data" and are scored by each
+item's rule (left out with the weight shared); the computation still runs.
+"""
+
+import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from devolve.accounts.models import User
+from devolve.performance import selectors, services
+from devolve.performance.models import IndicatorItem, PerformanceAssessment, Scheme
+from devolve.performance.services import GroupInput, ItemInput
+
+if TYPE_CHECKING:
+    from devolve.demo.seed import SeedReport
+
+D = Decimal
+YEAR = 2024
+COMPUTED_ON = datetime.date(2025, 2, 20)
+APPEAL_OPENS_ON = datetime.date(2025, 3, 1)
+APPEAL_CLOSES_ON = datetime.date(2025, 3, 15)
+APPEAL_FILED_ON = datetime.date(2025, 3, 5)
+APPEAL_DECIDED_ON = datetime.date(2025, 3, 12)
+PUBLISHED_ON = datetime.date(2025, 3, 20)
+NOTE = (
+    "Illustrative scheme for the demo: the structure follows the usual reform assessment template "
+    "(base 100, weighted groups, bonus and deductions, tiers); the weights, targets and thresholds "
+    "are invented. Economic figures in the demo are simulated."
+)
+Measure = IndicatorItem.Measure
+Rule = IndicatorItem.Rule
+Kind = IndicatorItem.Kind
+
+PREFECTURE_SCHEME = "prefecture-reform"
+DEPARTMENT_SCHEME = "department-reform"
+INNOVATION = "reform-innovation"
+
+PREFECTURE_GROUPS = (
+    GroupInput("权力用得好", "Use of the powers", D(40), (
+        ItemInput("cases-completed", "授权事项办结量排名", "Cases completed (rank)",
+                  Measure.CASES_COMPLETED, Rule.RANK_TO_POINTS, weight=D(50),
+                  rank_points=(D(100), D(95), D(90), D(85), D(80), D(75), D(70), D(65))),
+        ItemInput("grant-assessment", "定期评估平均得分", "Mean regular-assessment score",
+                  Measure.GRANT_ASSESSMENT, Rule.LINEAR_TO_TARGET, weight=D(50),
+                  floor=D(50), target=D(80)),
+    )),
+    GroupInput("报送及时准确", "Reporting", D(30), (
+        ItemInput("reporting-completeness", "报送完整率", "Reporting completeness (%)",
+                  Measure.REPORTING_COMPLETENESS, Rule.LINEAR_TO_TARGET, weight=D(60),
+                  floor=D(50), target=D(100)),
+        ItemInput("reporting-timeliness", "报送及时率", "Reporting timeliness (%)",
+                  Measure.REPORTING_TIMELINESS, Rule.LINEAR_TO_TARGET, weight=D(40),
+                  floor=D(50), target=D(100)),
+    )),
+    GroupInput("经济成效", "Economic outcomes", D(20), (
+        ItemInput("grp-growth", "地区生产总值实际增速", "Real GRP growth (%)",
+                  Measure.ECONOMIC_INDICATOR, Rule.LINEAR_TO_TARGET, weight=D(100),
+                  indicator_code="grp-real-growth", floor=D(3), target=D(8)),
+    )),
+    GroupInput("改革创新", "Reform innovation", D(10), (
+        ItemInput(INNOVATION, "改革经验被推广数", "Reform experiences adopted elsewhere",
+                  Measure.MANUAL, Rule.LINEAR_TO_TARGET, weight=D(100), floor=D(0), target=D(4),
+                  when_no_data=IndicatorItem.NoData.ZERO),
+    )),
+    GroupInput("加分和扣分", "Bonus and deductions", D(0), (
+        ItemInput("national-recognition", "获国家级表扬", "National recognition", Measure.MANUAL,
+                  Rule.PER_UNIT, kind=Kind.BONUS, points_per_unit=D(2), cap=D(3)),
+        ItemInput("zero-use-grants", "零办件授权事项", "Grants flagged for zero use",
+                  Measure.ZERO_USE_GRANTS, Rule.PER_UNIT, kind=Kind.DEDUCTION,
+                  points_per_unit=D("0.5"), cap=D(5)),
+    )),
+)  # fmt: skip
+
+DEPARTMENT_GROUPS = (
+    GroupInput("放得下", "Powers delegated and supported", D(50), (
+        ItemInput("grant-assessment", "所授权事项定期评估平均得分",
+                  "Mean regular-assessment score of its grants", Measure.GRANT_ASSESSMENT,
+                  Rule.LINEAR_TO_TARGET, weight=D(100), floor=D(50), target=D(80)),
+    )),
+    GroupInput("报送及时准确", "Reporting", D(50), (
+        ItemInput("reporting-completeness", "报送完整率", "Reporting completeness (%)",
+                  Measure.REPORTING_COMPLETENESS, Rule.LINEAR_TO_TARGET, weight=D(50),
+                  floor=D(50), target=D(100)),
+        ItemInput("reporting-timeliness", "报送及时率", "Reporting timeliness (%)",
+                  Measure.REPORTING_TIMELINESS, Rule.PROPORTIONAL_TO_BEST, weight=D(50)),
+    )),
+    GroupInput("扣分", "Deductions", D(0), (
+        ItemInput("zero-use-grants", "零办件授权事项", "Grants flagged for zero use",
+                  Measure.ZERO_USE_GRANTS, Rule.PER_UNIT, kind=Kind.DEDUCTION,
+                  points_per_unit=D("0.5"), cap=D(5)),
+    )),
+)  # fmt: skip
+
+
+def _scheme(
+    code: str, names: tuple[str, str], subject_type: str, groups: tuple[GroupInput, ...]
+) -> Scheme:
+    existing = selectors.get_latest_scheme(code=code)
+    if existing is not None and existing.is_published:
+        return existing
+    scheme = existing or services.create_scheme(
+        code=code, name_zh=names[0], name_en=names[1], subject_type=subject_type,
+        excellent_from=D(90), good_from=D(80), pass_from=D(60), groups=groups,
+        created_by=None, note=NOTE, is_illustrative=True,
+    )  # fmt: skip
+    return services.publish_scheme(scheme=scheme, published_by=None)
+
+
+def _illustrative_count(key: str, spread: int) -> Decimal:
+    """A fixed, made-up count per subject (the same every run)."""
+    return D(sum(ord(character) for character in key) % spread)
+
+
+def _manual_inputs(assessment: PerformanceAssessment) -> None:
+    items = {item.code: item for item in selectors.list_scheme_items(scheme=assessment.scheme)}
+    subjects = selectors.list_subjects(subject_type=assessment.scheme.subject_type, year=YEAR)
+    for subject in subjects:
+        for code, spread in ((INNOVATION, 4), ("national-recognition", 2)):
+            services.record_manual_input(
+                assessment=assessment, item=items[code], subject_key=subject.key,
+                value=_illustrative_count(subject.key, spread),
+                evidence="Illustrative value entered for the demo (no real evidence).",
+                entered_by=None, is_illustrative=True,
+            )  # fmt: skip
+
+
+def _appeal(assessment: PerformanceAssessment) -> None:
+    """Chengdu contests its reform-innovation count; the office upholds it."""
+    scores = selectors.list_ranking(assessment=assessment)
+    score = next((s for s in scores if s.subject_key == "510100"), scores[0] if scores else None)
+    if score is None:
+        return
+    item = next(
+        i for i in selectors.list_scheme_items(scheme=assessment.scheme) if i.code == INNOVATION
+    )
+    filer = User.objects.filter(username="chengdu", prefecture=score.prefecture).first()
+    stored = score.items.get(item=item).input_value or D(0)
+    appeal = services.file_appeal(
+        score=score, item=item, filed_by=filer, on=APPEAL_FILED_ON, claimed_value=stored + 1,
+        grounds="Illustrative appeal: one more reform experience was adopted by another "
+        "province in 2024 (demo text; no real document).",
+        is_illustrative=True,
+    )  # fmt: skip
+    services.decide_appeal(
+        appeal=appeal, upheld=True, corrected_value=stored + 1, decided_by=None,
+        on=APPEAL_DECIDED_ON,
+        reason="Illustrative decision: the adoption notice was checked and the count corrected.",
+    )  # fmt: skip
+
+
+def _assess(scheme: Scheme, *, with_appeal: bool) -> PerformanceAssessment | None:
+    if selectors.list_assessments().filter(scheme__code=scheme.code, year=YEAR).exists():
+        return None
+    if not selectors.list_subjects(subject_type=scheme.subject_type, year=YEAR):
+        return None
+    assessment = services.create_performance_assessment(
+        scheme=scheme, year=YEAR, appeal_opens_on=APPEAL_OPENS_ON,
+        appeal_closes_on=APPEAL_CLOSES_ON, created_by=None, is_illustrative=True,
+    )  # fmt: skip
+    if scheme.code == PREFECTURE_SCHEME:
+        _manual_inputs(assessment)
+    services.compute_performance_assessment(assessment=assessment, computed_by=None, on=COMPUTED_ON)
+    if with_appeal:
+        _appeal(assessment)
+    return services.publish_performance_assessment(
+        assessment=assessment, published_by=None, on=PUBLISHED_ON
+    )
+
+
+@transaction.atomic
+def seed_performance(report: "SeedReport") -> None:
+    """Both schemes, the 2024 assessments with their scores, the appeal and publication. An
+    assessment that exists is left as it is."""
+    before = selectors.list_assessments().count()
+    prefecture = _scheme(
+        PREFECTURE_SCHEME, ("市（州）集成授权改革目标绩效考核方案（示例）",
+                            "Prefecture reform performance scheme (illustrative)"),
+        "prefecture", PREFECTURE_GROUPS,
+    )  # fmt: skip
+    department = _scheme(
+        DEPARTMENT_SCHEME, ("省直部门集成授权改革目标绩效考核方案（示例）",
+                            "Department reform performance scheme (illustrative)"),
+        "department", DEPARTMENT_GROUPS,
+    )  # fmt: skip
+    _assess(prefecture, with_appeal=True)
+    _assess(department, with_appeal=False)
+    after = selectors.list_assessments().count()
+    report.add("performance_assessments", created=after - before, existing=before)
