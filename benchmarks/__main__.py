@@ -64,6 +64,14 @@ def main() -> None:
         seconds = median_seconds(action, repeat=50)
         print(f"{name:<28} {seconds * 1000:8.2f} ms {seconds / baseline:6.2f}x")  # noqa: T201
     bench_list_import(Path(data_dir) / "list.xlsx")
+    # The analytics benchmarks need no Django; each measures its own baseline in the same run.
+    from benchmarks.did import main as bench_did
+    from benchmarks.selection import main as bench_selection
+
+    print()  # noqa: T201
+    bench_did()
+    print()  # noqa: T201
+    bench_selection()
 
 
 def write_list_workbook(path: Path, *, rows: int) -> None:

@@ -178,6 +178,23 @@ SPECTACULAR_SETTINGS = {
         "AnnualListStatusEnum": "devolve.matters.models.AnnualList.Status",
         "DemandItemStatusEnum": "devolve.matters.models.DemandItem.Status",
         "GrantStatusEnum": "devolve.grants.models.Grant.Status",
+        "ObservationImportStatusEnum": "devolve.indicators.models.ObservationImport.Status",
+        "EvaluationOutcomeEnum": "devolve.indicators.models.EvaluationRun.Outcome",
+        "EvaluationMethodEnum": "devolve.indicators.models.EvaluationRun.Method",
+        "SelectionRoundStatusEnum": "devolve.selection.models.SelectionRound.Status",
+        "SelectionMethodEnum": "devolve.selection.models.SelectionRound.Method",
+        "WeightingEnum": "devolve.selection.models.SelectionRound.Weighting",
+        "SelectionDecisionStatusEnum": "devolve.selection.models.Decision.Status",
+        "SupportProgressStatusEnum": "devolve.reporting.models.SupportProgress.Status",
+        "ReportStatusEnum": "devolve.reporting.models.STATUS_CHOICES",
+        "AssessmentRoundStatusEnum": "devolve.assessments.models.AssessmentRound.Status",
+        "RecommendationEnum": "devolve.assessments.models.RecommendationChoice",
+        "SchemeStatusEnum": "devolve.performance.models.Scheme.Status",
+        "PerformanceAssessmentStatusEnum": (
+            "devolve.performance.models.PerformanceAssessment.Status"
+        ),
+        "ScoreItemOutcomeEnum": "devolve.performance.models.ScoreItem.Outcome",
+        "AppealStatusEnum": "devolve.performance.models.Appeal.Status",
     },
 }
 

@@ -9,6 +9,10 @@ ENDPOINTS = [
     "division-list", "zone-list", "batch-list", "batch-membership-list", "pilot-area-list",
     "department-list", "matter-type-list", "authorization-mode-list", "matter-list",
     "annual-list-list", "demand-window-list", "demand-item-list", "grant-list", "agreement-list",
+    "indicator-list", "observation-list", "evaluation-run-list", "selection-round-list",
+    "reporting-cycle-list", "area-report-list", "department-report-list", "support-progress-list",
+    "assessment-round-list", "grant-assessment-list", "performance-scheme-list",
+    "performance-assessment-list", "performance-score-list", "performance-appeal-list",
 ]  # fmt: skip
 
 

@@ -7,8 +7,15 @@ from django.db import transaction
 
 from devolve.accounts import selectors as account_selectors
 from devolve.accounts import services as account_services
-from devolve.demo import sichuan, sichuan_lists
+from devolve.assessments import selectors as assessment_selectors
+from devolve.assessments import services as assessment_services
+from devolve.assessments.models import GrantAssessment
+from devolve.demo import sichuan, sichuan_assessments, sichuan_lists
+from devolve.demo.sichuan_economy import seed_economy
 from devolve.demo.sichuan_lists import EditionFact, EntryFact, MatterRef
+from devolve.demo.sichuan_performance import seed_performance
+from devolve.demo.sichuan_reporting import seed_reports
+from devolve.demo.sichuan_selection import seed_selection
 from devolve.grants import selectors as grant_selectors
 from devolve.grants import services as grant_services
 from devolve.grants.models import EntrustmentAgreement, Grant
@@ -378,44 +385,110 @@ def _file_demands(window: DemandWindow, lookups: _Lookups) -> list[DemandItem]:
     return items
 
 
-def _seed_2024(batch: Batch, predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
-    """Demand, then the edition derived from 2023 and changed: withdrawals and modifications with
-    their reasons, accepted demand, the office's own additions; then published."""
-    fact = sichuan_lists.EDITION_2024
-    items = _file_demands(_open_demand_window(batch), lookups)
-    annual_list = matter_services.derive_annual_list(
-        predecessor=predecessor,
-        year=fact.year,
+def _grant_use_facts(assessment: GrantAssessment) -> sichuan_assessments.UseFacts:
+    return sichuan_assessments.UseFacts(
+        is_taken_up=assessment.is_taken_up,
+        is_power=assessment.grant.entry.mode.code != "support",
+        cases_received=assessment.cases_received,
+        supervision_filed=assessment.supervision_filed_on is not None,
+        is_flagged_zero_use=assessment.is_flagged_zero_use,
+    )
+
+
+def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
+    """The round over the 2023 edition (``sichuan_assessments``): opened on the accepted 2023
+    reports, every grant scored and recommended, every entry decided, and the 2024 draft derived
+    from the decisions. Returns the draft."""
+    fact = sichuan_assessments.ROUND_2023
+    assessment_round = assessment_services.open_assessment_round(
+        annual_list=predecessor,
         title_zh=fact.title_zh,
         title_en=fact.title_en,
-        is_illustrative=fact.is_illustrative,
-        source=fact.source,
-        created_by=None,
+        period_starts_on=fact.period_starts_on,
+        period_ends_on=fact.period_ends_on,
+        opened_on=fact.opened_on,
+        zero_use_periods=fact.zero_use_periods,
+        evaluating_body=fact.evaluating_body,
+        is_illustrative=True,
+        opened_by=None,
     )
-    entries = {
-        entry.matter_id: entry for entry in matter_selectors.list_entries(annual_list=annual_list)
-    }
-    for withdrawal in sichuan_lists.WITHDRAWALS_2024:
-        matter_services.withdraw_list_entry(
-            entry=entries[lookups.matters[withdrawal.matter].pk],
-            reason=withdrawal.reason,
-            withdrawn_by=None,
+    assessment_services.start_scoring(assessment_round=assessment_round, started_by=None)
+    matter_refs = {matter.pk: ref for ref, matter in lookups.matters.items()}
+    decisions = sichuan_assessments.DECISION_BY_MATTER
+
+    def kept_areas(ref: MatterRef) -> frozenset[str] | None:
+        decision = decisions.get(ref)
+        if decision is None or decision.decision != "adjust" or not decision.areas:
+            return None
+        return frozenset(decision.areas)
+
+    assessments = assessment_selectors.list_grant_assessments(assessment_round=assessment_round)
+    for assessment in assessments.select_related("grant__entry__mode"):
+        ref = matter_refs[assessment.grant.entry.matter_id]
+        recommendation, reason = sichuan_assessments.grant_recommendation(
+            ref, assessment.grant.zone.slug, kept_areas=kept_areas(ref)
         )
-    for change in sichuan_lists.MODIFICATIONS_2024:
-        matter_services.update_list_entry(
-            entry=entries[lookups.matters[change.matter].pk],
-            reason=change.reason,
-            granting_department=lookups.departments[change.granting_department]
-            if change.granting_department
-            else None,
-            supervising_department=lookups.departments[change.supervising_department]
-            if change.supervising_department
-            else None,
-            receiving_areas=lookups.areas(change.areas),
-            conditions=change.conditions,
-            notes=change.notes,
-            updated_by=None,
+        assessment_services.score_grant(
+            grant_assessment=assessment,
+            scores=sichuan_assessments.rubric_scores(_grant_use_facts(assessment), recommendation),
+            recommendation=recommendation,
+            reason=reason,
+            scored_by=None,
         )
+    for entry in matter_selectors.list_entries(annual_list=predecessor):
+        decision = decisions.get(matter_refs[entry.matter_id])
+        if decision is None:
+            assessment_services.decide_entry(
+                assessment_round=assessment_round,
+                entry=entry,
+                decision="keep",
+                reason="",
+                decided_on=fact.decided_on,
+                is_illustrative=True,
+                decided_by=None,
+            )
+            continue
+        assessment_services.decide_entry(
+            assessment_round=assessment_round,
+            entry=entry,
+            decision=decision.decision,
+            reason=decision.reason,
+            decided_on=fact.decided_on,
+            receiving_areas=lookups.areas(decision.areas),
+            conditions=decision.conditions,
+            notes=decision.notes,
+            granting_department=lookups.departments[decision.granting_department]
+            if decision.granting_department
+            else None,
+            supervising_department=lookups.departments[decision.supervising_department]
+            if decision.supervising_department
+            else None,
+            is_illustrative=True,
+            decided_by=None,
+        )
+    assessment_services.complete_decisions(
+        assessment_round=assessment_round, decided_on=fact.decided_on, completed_by=None
+    )
+    edition = sichuan_lists.EDITION_2024
+    return assessment_services.draft_next_edition(
+        assessment_round=assessment_round,
+        year=edition.year,
+        drafted_on=fact.drafted_on,
+        title_zh=edition.title_zh,
+        title_en=edition.title_en,
+        is_illustrative=edition.is_illustrative,
+        source=edition.source,
+        drafted_by=None,
+    )
+
+
+def _seed_2024(batch: Batch, predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
+    """Demand; the assessment of 2023, whose decisions draft the 2024 edition (withdrawals and
+    modifications with their reasons); accepted demand and the office's own additions; then
+    published."""
+    fact = sichuan_lists.EDITION_2024
+    items = _file_demands(_open_demand_window(batch), lookups)
+    annual_list = _assess_2023(predecessor, lookups)
     for item, demand in zip(items, sichuan_lists.DEMANDS_2024, strict=True):
         matter_services.decide_demand_item(
             item=item,
@@ -444,6 +517,10 @@ def _list_counts(editions: list[AnnualList]) -> dict[str, int]:
         .count(),
         "grants": grants.count(),
         "agreements": EntrustmentAgreement.objects.filter(grant__in=grants).count(),
+        "assessment_rounds": assessment_selectors.list_rounds()
+        .filter(annual_list__in=editions)
+        .count(),
+        "grant_assessments": GrantAssessment.objects.filter(grant__in=grants).count(),
     }
 
 
@@ -458,8 +535,9 @@ def _demo_editions() -> list[AnnualList]:
 @transaction.atomic
 def seed_lists(report: SeedReport) -> None:
     """The 2023 and 2024 editions for batch 1 with their demand and grant events
-    (``sichuan_lists``). An edition that exists is left alone, with everything that follows from
-    it; so is the whole step when both exist."""
+    (``sichuan_lists``), each year's reports (``sichuan_reporting``), and the assessment of 2023
+    whose decisions drafted 2024 (``sichuan_assessments``). An edition that exists is left alone,
+    with everything that follows from it; so is the whole step when both exist."""
     before = _list_counts(_demo_editions())
     _seed_support_matters(report)
     batch = region_selectors.get_batch(number=sichuan_lists.BATCH)
@@ -470,11 +548,19 @@ def seed_lists(report: SeedReport) -> None:
     )
     if first is None:
         first = _seed_2023(batch, lookups)
+    seed_reports(
+        report,
+        annual_list=first,
+        zero_use_entry_codes=[
+            lookups.matters[ref].code or ref.name_zh for ref in sichuan_assessments.ZERO_USE_2023
+        ],
+    )
     second = matter_selectors.get_annual_list(
         year=sichuan_lists.EDITION_2024.year, batch_number=batch.number
     )
     if second is None:
-        _seed_2024(batch, first, lookups)
+        second = _seed_2024(batch, first, lookups)
+    seed_reports(report, annual_list=second)
     after = _list_counts(_demo_editions())
     for kind, count in after.items():
         report.add(kind, created=count - before[kind], existing=before[kind])
@@ -488,6 +574,10 @@ def seed(*, with_users: bool, with_lists: bool = False) -> SeedReport:
     seed_catalogue(report)
     if with_lists:
         seed_lists(report)
+        seed_economy(report)
+        seed_selection(report)
     if with_users:
         seed_demo_users(report)
+    if with_lists:
+        seed_performance(report)  # last: it scores the reports and assessments seeded above
     return report

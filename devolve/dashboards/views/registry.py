@@ -14,7 +14,8 @@ from devolve.accounts.models import User
 from devolve.core.errors import DomainError
 from devolve.core.history import list_recent_changes
 from devolve.core.selectors import list_audit_events
-from devolve.dashboards.views import annual_lists, demand, grants
+from devolve.dashboards.views import annual_lists, demand, grants, reporting
+from devolve.indicators import permissions as indicator_permissions
 from devolve.matters.forms import MatterForm
 from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.selectors import access_matter_for_change, list_matters_changeable_by
@@ -22,6 +23,7 @@ from devolve.matters.services import update_matter
 from devolve.regions.forms import BatchMembershipForm, ZoneForm
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.regions.services import add_zone_to_batch, register_zone
+from devolve.selection.permissions import can_view_selection
 
 AUDITED_MODELS = [
     Zone,
@@ -52,7 +54,13 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
             *annual_lists.pending_work(user),
             *demand.pending_work(user),
             *grants.pending_work(user),
+            *reporting.pending_work(user),
         ],
+        "can_view_overview": user.role
+        in {User.Role.OFFICE, User.Role.EVALUATOR, User.Role.AUDITOR},
+        "can_view_selection": can_view_selection(user),
+        "can_import_statistics": indicator_permissions.can_import_statistics(user),
+        "can_view_evaluations": indicator_permissions.can_view_evaluation_staff_pages(user),
     }
     return render(request, "dashboards/dashboard_home.html", context)
 
