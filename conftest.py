@@ -1,13 +1,25 @@
 """Personas shared by every test: one user per programme role, scoped where the role has a scope."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.matters.tests.factories import DepartmentFactory
 from devolve.regions.tests.factories import ZoneFactory, prefecture
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a request to an /en/ page leaves English active
+    in its thread, which would otherwise leak into whichever test runs next."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

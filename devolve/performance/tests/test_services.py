@@ -2,11 +2,13 @@
 changed, the audit events, and recomputation from stored inputs."""
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.core.errors import DomainError, NotAllowed
@@ -22,6 +24,14 @@ from devolve.performance.models import (
 )
 from devolve.performance.services import GroupInput, ItemInput
 from devolve.performance.tests import worlds
+
+
+@pytest.fixture(autouse=True)
+def _messages_in_english() -> Iterator[None]:
+    """The messages are compared in English, the language they are written in."""
+    with translation.override("en"):
+        yield
+
 
 D = Decimal
 IN_WINDOW = datetime.date(2025, 3, 5)
