@@ -40,6 +40,7 @@ from typing import Any
 from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
+from devolve.core.spreadsheets import XLSX_CONTENT_TYPE
 from devolve.matters.list_workbook import ALL_AREAS, AREA_SEPARATOR, COLUMNS, column_letter
 from devolve.matters.models import AnnualList, ListEntry
 from devolve.matters.selectors import list_entries
@@ -57,7 +58,7 @@ class ExportFormat(StrEnum):
 
 
 _CONTENT_TYPES = {
-    ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ExportFormat.XLSX: XLSX_CONTENT_TYPE,
     ExportFormat.CSV: "text/csv; charset=utf-8",
     ExportFormat.JSON: "application/json",
 }

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from devolve.core.forms import DesignSystemForm
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.i18n import in_current_language
+from devolve.core.spreadsheets import XLSX_CONTENT_TYPE
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import Grant
 from devolve.grants.selectors import TakeUpMatrix, get_take_up_matrix
@@ -184,7 +185,6 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 # Annual lists: editions, their entries, the diff between two editions and the take-up matrix.
 # Only published editions (and those a later edition superseded) are public.
 PUBLIC_STATUSES = (AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _is_public(annual_list: AnnualList) -> bool:
@@ -354,7 +354,7 @@ def annual_list_diff_xlsx(
         edition=annual_list.key, against=against.key, counts=counts, differences=differences
     )
     filename = f"{_file_stem(annual_list)}-against-{_file_stem(against)}.xlsx"
-    return _download(content, filename=filename, content_type=XLSX)
+    return _download(content, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 
 class TakeUpFilterForm(FilterForm):
@@ -435,4 +435,6 @@ def annual_list_take_up_xlsx(
     annual_list, _form, matrix = _take_up(request, year=year, batch=batch, edition=edition)
     rows = TakeUpMatrixTable(matrix).as_values()
     content = workbook_bytes([(_("Take-up"), rows)])
-    return _download(content, filename=f"take-up-{_file_stem(annual_list)}.xlsx", content_type=XLSX)
+    return _download(
+        content, filename=f"take-up-{_file_stem(annual_list)}.xlsx", content_type=XLSX_CONTENT_TYPE
+    )

@@ -16,8 +16,6 @@ from devolve.matters.models import AnnualList
 from devolve.reporting.models import UsageLine
 from devolve.reporting.selectors import CompletenessRow, accepted_usage
 
-CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _workbook(title: str, header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
     workbook = Workbook()

@@ -29,6 +29,7 @@ from devolve.accounts.models import User
 from devolve.accounts.permissions import is_staff_member
 from devolve.assessments.selectors import FlaggedGrant, list_flagged_grants
 from devolve.core.errors import DomainError
+from devolve.core.spreadsheets import XLSX_CONTENT_TYPE
 from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, has_role, submitted
 from devolve.grants.models import Grant
 from devolve.grants.selectors import list_grants
@@ -445,7 +446,7 @@ def office_overview_xlsx(request: HttpRequest) -> HttpResponse:
     overview_workbook(overview).save(buffer)
     response = HttpResponse(
         buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="overview-{overview.on}.xlsx"'
     return response

@@ -23,6 +23,7 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.spreadsheets import XLSX_CONTENT_TYPE
 from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, has_role, submitted
 from devolve.dashboards.views.annual_lists import PendingWork
 from devolve.matters.models import AnnualList
@@ -259,7 +260,7 @@ def reporting_completeness_export(request: HttpRequest) -> HttpResponse:
     if wanted not in tables:
         raise Http404(_("No such breakdown."))
     response = HttpResponse(
-        exports.completeness_workbook(tables[wanted]), content_type=exports.CONTENT_TYPE
+        exports.completeness_workbook(tables[wanted]), content_type=XLSX_CONTENT_TYPE
     )
     response["Content-Disposition"] = (
         f'attachment; filename="completeness-{wanted}-{today.isoformat()}.xlsx"'
@@ -276,7 +277,7 @@ def reporting_usage_export(request: HttpRequest, annual_list_pk: int) -> HttpRes
     if annual_list is None:
         raise Http404(_("No such edition."))
     response = HttpResponse(
-        exports.usage_workbook(annual_list=annual_list), content_type=exports.CONTENT_TYPE
+        exports.usage_workbook(annual_list=annual_list), content_type=XLSX_CONTENT_TYPE
     )
     filename = f"usage-{annual_list.key.replace('/', '-')}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -396,19 +397,24 @@ def _line_initial(grant_id: int, line: Any, promised_limit: int | None) -> dict[
     }
 
 
-def _area_step(
-    request: HttpRequest, pk: int, step: Callable[[AreaReport, User], AreaReport], done: str
-) -> HttpResponse:
-    user = acting_user(request)
-    report = _access_area_report(user, pk, can_view_area_report, _("You may not see this report."))
+def _run_step(request: HttpRequest, step: Callable[[], object], done: str) -> None:
+    """Runs one approval step and says how it went; a refusal of access stays a 403."""
     try:
-        step(report, user)
+        step()
     except NotAllowed:
         raise
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, done)
+
+
+def _area_step(
+    request: HttpRequest, pk: int, step: Callable[[AreaReport, User], AreaReport], done: str
+) -> HttpResponse:
+    user = acting_user(request)
+    report = _access_area_report(user, pk, can_view_area_report, _("You may not see this report."))
+    _run_step(request, lambda: step(report, user), done)
     return redirect("dashboards:area_report_detail", pk=report.pk)
 
 
@@ -589,14 +595,7 @@ def _department_step(
     report = _access_department_report(
         user, pk, can_view_department_report, _("You may not see this report.")
     )
-    try:
-        step(report, user)
-    except NotAllowed:
-        raise
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
+    _run_step(request, lambda: step(report, user), done)
     return redirect("dashboards:department_report_detail", pk=report.pk)
 
 
