@@ -88,6 +88,8 @@ def _numbers(
 def _integers(
     values: Sequence[Any] | npt.NDArray[Any], *, what: str, first_row: int, row_name: str
 ) -> npt.NDArray[np.int64]:
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return values.astype(np.int64, copy=False)  # whole numbers already, none missing
     numbers = _numbers(values, what=what, first_row=first_row, row_name=row_name)
     missing = np.flatnonzero(~np.isfinite(numbers))
     if missing.size:
@@ -106,9 +108,10 @@ def _codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.i
     if values.dtype.kind in "iu" and values.size:
         low, high = int(values.min()), int(values.max())
         if high - low <= 4 * values.size + 1_000:
-            present = np.bincount(values - low, minlength=high - low + 1) > 0
+            shifted = values - low if low else values
+            present = np.bincount(shifted, minlength=high - low + 1) > 0
             position = np.cumsum(present) - 1
-            return np.flatnonzero(present) + low, position[values - low]
+            return np.flatnonzero(present) + low, position[shifted]
     distinct, inverse = np.unique(values, return_inverse=True)
     return distinct, inverse.reshape(-1)
 
@@ -116,7 +119,7 @@ def _codes(values: npt.NDArray[Any]) -> tuple[npt.NDArray[Any], npt.NDArray[np.i
 def _unit_identifiers(unit: Sequence[Any] | npt.NDArray[Any]) -> npt.NDArray[Any]:
     identifiers = np.asarray(unit)
     if identifiers.dtype.kind in "iu":
-        return identifiers.astype(np.int64)
+        return identifiers.astype(np.int64, copy=False)
     as_text = np.asarray([str(value).strip() for value in identifiers])
     if all(text.lstrip("-").isdigit() for text in as_text):
         return as_text.astype(np.int64)
@@ -175,7 +178,7 @@ def panel_from_long(
     n_units, n_periods = len(units), len(periods)
     cell = unit_index * n_periods + period_index
     counts = np.bincount(cell, minlength=n_units * n_periods)
-    if (counts > 1).any():
+    if counts.max() > 1:
         duplicated = np.flatnonzero(counts > 1)
         pairs = [
             f"unit {units[code // n_periods]} in period {periods[code % n_periods]}"
@@ -188,16 +191,18 @@ def panel_from_long(
 
     cohort_low = np.zeros(n_units, dtype=np.int64)
     cohort_low[unit_index] = cohort_of_row
-    changing = np.unique(unit_index[cohort_of_row != cohort_low[unit_index]])
-    if changing.size:
+    changes = cohort_of_row != cohort_low[unit_index]
+    if changes.any():
+        changing = np.unique(unit_index[changes])
         raise PanelError(
             f"The cohort must be the same in every row of a unit; it changes for units "
             f"{_listed(list(units[changing]))}."
         )
 
     missing_outcome = ~np.isfinite(outcome_of_row)
-    observed = np.zeros(n_units * n_periods, dtype=bool)
-    observed[cell[~missing_outcome]] = True
+    observed = counts.astype(bool)  # no unit-period appears twice
+    if missing_outcome.any():
+        observed[cell[missing_outcome]] = False
     incomplete = np.flatnonzero(~observed.reshape(n_units, n_periods).all(axis=1))
     if incomplete.size:
         missing_rows = np.flatnonzero(missing_outcome)
@@ -234,9 +239,10 @@ def panel_from_long(
         outcome_of_row = outcome_of_row[keep_row]
         covariate_of_row = {name: values[keep_row] for name, values in covariate_of_row.items()}
         n_units = len(units)
+        cell = unit_index * n_periods + period_index
 
     outcome_matrix = np.empty((n_units, n_periods), dtype=np.float64)
-    outcome_matrix[unit_index, period_index] = outcome_of_row
+    outcome_matrix.reshape(-1)[cell] = outcome_of_row
     covariate_matrix: npt.NDArray[np.float64] | None = None
     if covariate_of_row:
         covariate_matrix = np.empty((n_units, len(covariate_of_row)), dtype=np.float64)
