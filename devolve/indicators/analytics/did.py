@@ -13,7 +13,7 @@ refuses a headline (`Diagnostics.headline_allowed`).
 """
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +26,12 @@ from devolve.indicators.analytics.aggregation import (
     aggregate,
     pretrend_test,
     standard_errors,
+)
+from devolve.indicators.analytics.influence import (
+    DenseInfluence,
+    GroupedInfluence,
+    Influence,
+    UnitGroups,
 )
 from devolve.indicators.analytics.panel import Note, Panel, PanelError, counted
 from devolve.indicators.analytics.two_by_two import PSCORE_TRIM, CellFailed, estimate_cell
@@ -44,13 +50,16 @@ __all__ = [
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
+IndexArray = npt.NDArray[np.intp]
 
 # Fewer pre-treatment periods than this leave a cohort without a pre-trend comparison.
 MIN_PRE_PERIODS = 2
 
 
-@dataclass(frozen=True)
-class GroupTime:
+class GroupTime(NamedTuple):
+    """One ATT(g,t) (a named tuple, as aggregation.AggregateRow, for the cost of building
+    hundreds per estimate)."""
+
     cohort: int
     period: int
     event_time: int
@@ -185,12 +194,6 @@ def _prepare(panel: Panel, *, control: str, anticipation: int) -> _Sample:
         outcome = outcome[~early]
         covariates = covariates[~early] if covariates is not None else None
 
-    # Units ordered by cohort (never treated first): every cohort, and the never-treated units,
-    # are then a contiguous range, which the estimators read as slices. Nothing computed
-    # depends on the order of units.
-    order = np.argsort(cohort, kind="stable")
-    cohort, outcome = cohort[order], outcome[order]
-    covariates = covariates[order] if covariates is not None else None
     cohorts = tuple(
         value for value in sorted(set(cohort[cohort > 0].tolist())) if value != comparison_only
     )
@@ -233,26 +236,70 @@ def _cells(sample: _Sample, *, base_period: str, anticipation: int) -> list[_Cel
     return cells
 
 
-def _comparison(sample: _Sample, cell: _Cell, *, control: str, anticipation: int) -> BoolArray:
+def _comparison_groups(
+    groups: UnitGroups, sample: _Sample, cells: list[_Cell], *, control: str, anticipation: int
+) -> BoolArray:
+    """(C, k): whether the units of group c are comparison units of cell j. Never-treated
+    units always are; with control="notyet" so are cohorts not yet treated by
+    max(t, base) + anticipation, other than the cell's own."""
+    never = groups.values == 0
     if control == "never":
-        return np.asarray(sample.cohort == 0)
-    threshold = sample.periods[max(cell.current_index, cell.base_index)] + anticipation
-    return np.asarray(
-        (sample.cohort == 0) | ((sample.cohort > threshold) & (sample.cohort != cell.cohort))
-    )
+        return np.repeat(never[:, None], len(cells), axis=1)
+    latest = np.asarray([max(cell.current_index, cell.base_index) for cell in cells])
+    threshold = sample.periods[latest] + anticipation
+    cohort = np.asarray([cell.cohort for cell in cells])
+    values = groups.values[:, None]
+    return np.asarray(never[:, None] | ((values > threshold) & (values != cohort)))
+
+
+class _CellLog:
+    """What happened to each cell: failures (code, message) and propensity-score extremes."""
+
+    def __init__(self, cells: list[_Cell]) -> None:
+        self.cells = cells
+        self.usable = np.ones(len(cells), dtype=bool)
+        self.failures: dict[str, list[str]] = {}
+        self.pscore_low, self.pscore_high, self.trimmed = np.inf, -np.inf, 0
+
+    def fail(self, index: int, code: str, message: str) -> None:
+        self.usable[index] = False
+        cell = self.cells[index]
+        self.failures.setdefault(code, []).append(f"({cell.cohort}, {cell.period}): {message}")
+
+    def scores(self, low: float, high: float) -> None:
+        self.pscore_low = min(self.pscore_low, low)
+        self.pscore_high = max(self.pscore_high, high)
 
 
 @dataclass
 class _CellEstimates:
     cells: list[_Cell]
     att: FloatArray  # (k,)
-    influence: FloatArray  # (n, k), Fortran order: one column per cell
+    influence: Influence
     counts: list[tuple[int, int]]  # treated and comparison units per cell
     dropped: list[tuple[int, int]]
     failures: dict[str, list[str]]
     pscore_low: float
     pscore_high: float
     trimmed: int
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Each cell's periods, cohort group and comparison groups, and the group sizes."""
+
+    groups: UnitGroups
+    current: IndexArray  # (k,) period index of t
+    base: IndexArray  # (k,) period index of the base period
+    treated_group: IndexArray  # (k,)
+    comparison: BoolArray  # (C, k)
+    n_treated: FloatArray  # (k,)
+    n_control: FloatArray  # (k,)
+
+    @property
+    def reference(self) -> BoolArray:
+        """The zero cells of a universal base period (t is the base period)."""
+        return np.asarray(self.current == self.base)
 
 
 def _estimate_cells(
@@ -264,184 +311,138 @@ def _estimate_cells(
     method: str,
     anticipation: int,
 ) -> _CellEstimates:
-    n, k = len(sample.cohort), len(cells)
-    att = np.zeros(k)
-    # One row per cell, contiguous: first the outcome change, then (in place) its influence
-    # function. The (n, k) influence matrix is the transpose view.
-    rows = np.empty((k, n))  # every row is written below
-    outcome_by_period = np.ascontiguousarray(sample.outcome.T)
-    counts = [(0, 0)] * k
-    usable = np.ones(k, dtype=bool)
-    failures: dict[str, list[str]] = {}
-    pscore_low, pscore_high, trimmed_total = np.inf, -np.inf, 0
-
-    def fail(index: int, code: str, message: str) -> None:
-        usable[index] = False
-        cell = cells[index]
-        failures.setdefault(code, []).append(f"({cell.cohort}, {cell.period}): {message}")
-
-    by_cohort: dict[int, list[int]] = {}
-    for index, cell in enumerate(cells):
-        by_cohort.setdefault(cell.cohort, []).append(index)
-    for cohort, indices in by_cohort.items():
-        chosen = np.asarray(indices)
-        current = np.asarray([cells[index].current_index for index in indices])
-        base = np.asarray([cells[index].base_index for index in indices])
-        treated = sample.cohort == cohort
-        n_treated = int(treated.sum())
-        comparison: BoolArray
-        if control == "never":
-            comparison = sample.cohort == 0
-        else:
-            threshold = sample.periods[np.maximum(current, base)] + anticipation
-            comparison = (sample.cohort == 0)[None, :] | (
-                (sample.cohort[None, :] > threshold[:, None]) & ~treated[None, :]
-            )
-        n_control = (
-            np.full(len(indices), comparison.sum())
-            if comparison.ndim == 1
-            else comparison.sum(axis=1)
+    groups = UnitGroups.of(sample.cohort)
+    comparison = _comparison_groups(
+        groups, sample, cells, control=control, anticipation=anticipation
+    )
+    layout = _Layout(
+        groups=groups,
+        current=np.asarray([cell.current_index for cell in cells], dtype=np.intp),
+        base=np.asarray([cell.base_index for cell in cells], dtype=np.intp),
+        treated_group=np.searchsorted(groups.values, [cell.cohort for cell in cells]),
+        comparison=comparison,
+        n_treated=groups.sizes[np.searchsorted(groups.values, [cell.cohort for cell in cells])],
+        n_control=groups.sizes @ comparison,
+    )
+    log = _CellLog(cells)
+    for index in np.flatnonzero((layout.n_control == 0) & ~layout.reference).tolist():
+        log.fail(index, "no_comparison_units", "no comparison unit is available")
+    att: FloatArray
+    influence: Influence
+    if design is None:
+        att, influence = _mean_cells(sample, layout, method=method, log=log)
+    else:
+        att, influence = _covariate_cells(sample, layout, design, method=method, log=log)
+    finite = np.isfinite(att) & influence.finite()
+    for unfinished in np.flatnonzero(log.usable & ~finite).tolist():
+        log.fail(unfinished, "not_finite", "the estimate is not a finite number")
+    usable = log.usable
+    counts = [
+        (int(treated), int(compared))
+        for treated, compared in zip(
+            layout.n_treated.tolist(), layout.n_control.tolist(), strict=True
         )
-        for position, index in enumerate(indices):
-            counts[index] = (n_treated, int(n_control[position]))
-        block = rows[indices[0] : indices[-1] + 1]  # a cohort's cells are consecutive
-        for position in range(len(indices)):
-            np.subtract(
-                outcome_by_period[current[position]],
-                outcome_by_period[base[position]],
-                out=block[position],
-            )
-        reference = current == base  # the zero cell of a universal base period
-        if design is None and comparison.ndim == 1:
-            first, last = np.searchsorted(sample.cohort, [cohort, cohort + 1])
-            block_att = _differences_in_means_sorted(
-                block, slice(int(first), int(last)), int(n_control[0])
-            )
-        elif design is None:
-            block_att = _differences_in_means(block, treated, comparison, n_control)
-        if design is None:
-            share = n_treated / (n_treated + np.maximum(n_control, 1))
-            for position, index in enumerate(indices):
-                if reference[position]:
-                    continue
-                if n_control[position] == 0:
-                    fail(index, "no_comparison_units", "no comparison unit is available")
-                elif method != "reg" and share[position] >= PSCORE_TRIM:
-                    fail(
-                        index,
-                        "overlap_violated",
-                        f"the cohort is {share[position]:.4f} of the cell's units, so the "
-                        f"propensity score leaves no comparison weight",
-                    )
-                elif method != "reg":
-                    pscore_low = min(pscore_low, float(share[position]))
-                    pscore_high = max(pscore_high, float(share[position]))
-            att[chosen] = block_att
-            continue
-        for position, index in enumerate(indices):
-            if reference[position]:
-                continue
-            if n_control[position] == 0:
-                fail(index, "no_comparison_units", "no comparison unit is available")
-                continue
-            in_cell = treated | (comparison if comparison.ndim == 1 else comparison[position])
-            try:
-                cell_att, local, score, trimmed = estimate_cell(
-                    method,
-                    block[position, in_cell],
-                    treated[in_cell].astype(np.float64),
-                    design[in_cell],
-                )
-            except CellFailed as failure:
-                fail(index, failure.code, failure.message)
-                continue
-            except np.linalg.LinAlgError as error:
-                fail(index, "singular_design", str(error))
-                continue
-            att[index] = cell_att
-            block[position] = 0.0
-            block[position, in_cell] = local * (n / int(in_cell.sum()))
-            trimmed_total += trimmed
-            if score is not None:
-                pscore_low = min(pscore_low, float(score.min()))
-                pscore_high = max(pscore_high, float(score.max()))
-    for position in np.flatnonzero(~usable).tolist():
-        rows[position] = 0.0  # a failed covariate cell still holds its outcome change
-    finite = np.isfinite(att) & np.isfinite(rows.sum(axis=1))  # a sum carries NaN and inf
-    for unfinished in np.flatnonzero(usable & ~finite).tolist():
-        fail(unfinished, "not_finite", "the estimate is not a finite number")
-    dropped = [
-        (cells[index].cohort, cells[index].period) for index in np.flatnonzero(~usable).tolist()
     ]
-    if not usable.all():
-        att, rows = att[usable], rows[usable]
     return _CellEstimates(
         cells=[cell for cell, keep in zip(cells, usable, strict=True) if keep],
-        att=att,
-        influence=rows.T,
+        att=att[usable],
+        influence=influence if usable.all() else influence.select(usable),
         counts=[count for count, keep in zip(counts, usable, strict=True) if keep],
-        dropped=dropped,
-        failures=failures,
-        pscore_low=float(pscore_low),
-        pscore_high=float(pscore_high),
-        trimmed=trimmed_total,
+        dropped=[
+            (cell.cohort, cell.period) for cell, keep in zip(cells, usable, strict=True) if not keep
+        ],
+        failures=log.failures,
+        pscore_low=float(log.pscore_low),
+        pscore_high=float(log.pscore_high),
+        trimmed=log.trimmed,
     )
 
 
-def _differences_in_means_sorted(rows: FloatArray, treated: slice, n_control: int) -> FloatArray:
-    """_differences_in_means for never-treated comparison units with units sorted by cohort:
-    the comparison units are the first n_control columns and the cohort a slice, so each step
-    is one pass over a contiguous range (no mask arithmetic, no temporaries)."""
-    n = rows.shape[1]
-    n_treated = treated.stop - treated.start
-    treated_part = rows[:, treated]
-    control_part = rows[:, :n_control]
-    treated_mean = treated_part.mean(axis=1)
-    control_mean = control_part.mean(axis=1) if n_control else np.full(len(rows), np.nan)
-    treated_part -= treated_mean[:, None]
-    treated_part *= n / n_treated
-    control_part -= control_mean[:, None]
-    control_part *= -n / max(n_control, 1)
-    rows[:, n_control : treated.start] = 0.0
-    rows[:, treated.stop :] = 0.0
-    return np.asarray(treated_mean - control_mean)
+def _mean_cells(
+    sample: _Sample, layout: _Layout, *, method: str, log: _CellLog
+) -> tuple[FloatArray, GroupedInfluence]:
+    """Without covariates all three methods reduce to a difference in mean outcome changes
+    between the cohort and its comparison units, and each cell's influence function is affine
+    in a unit's centred outcomes with coefficients per group (GroupedInfluence):
 
+        cohort units:      (n / n_g) · (d_i - mean_g d)
+        comparison units: -(n / n_K) · (d_i - mean_K d),   d_i = y_i,t - y_i,base,
 
-def _differences_in_means(
-    rows: FloatArray,
-    treated: BoolArray,
-    comparison: BoolArray,
-    n_control: npt.NDArray[np.int64],
-) -> FloatArray:
-    """Without covariates all three methods reduce to a difference in mean outcome changes.
-
-    rows: (k, n) outcome changes, one row per cell, replaced in place by the cells' influence
-    functions (at thousands of units fresh temporaries cost more than the arithmetic);
-    comparison: (n,) for all cells or (k, n). Returns the k ATTs; a cell without comparison
-    units comes out NaN.
-    """
-    n = rows.shape[1]
-    n_treated = int(treated.sum())
-    treated_weight = treated.astype(np.float64)
-    treated_mean = rows @ treated_weight / n_treated
-    with np.errstate(invalid="ignore", divide="ignore"):
-        control_scale = n / n_control.astype(np.float64)
-        if comparison.ndim == 1:
-            control_weight = comparison.astype(np.float64)
-            control_mean = rows @ control_weight / n_control
-            rows *= treated_weight * (n / n_treated) - control_weight * control_scale[0]
-            offsets = np.column_stack(
-                [treated_mean * (n / n_treated), -control_mean * control_scale]
+    computed from the groups' mean outcomes and Gram matrices alone."""
+    if method != "reg":  # the propensity score is the cohort's share of the cell's units
+        share = layout.n_treated / (layout.n_treated + np.maximum(layout.n_control, 1))
+        checked = (layout.n_control > 0) & ~layout.reference
+        for index in np.flatnonzero(checked & (share >= PSCORE_TRIM)).tolist():
+            log.fail(
+                index,
+                "overlap_violated",
+                f"the cohort is {share[index]:.4f} of the cell's units, so the propensity "
+                f"score leaves no comparison weight",
             )
-            rows -= offsets @ np.vstack([treated_weight, control_weight])
-        else:
-            control_weights = comparison.astype(np.float64)
-            control_mean = np.einsum("ij,ij->i", control_weights, rows) / n_control
-            control_weights *= control_scale[:, None]
-            rows *= treated_weight[None, :] * (n / n_treated) - control_weights
-            rows -= np.outer(treated_mean * (n / n_treated), treated_weight)
-            rows += control_mean[:, None] * control_weights
-    return np.asarray(treated_mean - control_mean)
+        kept = checked & (share < PSCORE_TRIM)
+        if kept.any():
+            log.scores(float(share[kept].min()), float(share[kept].max()))
+    groups, comparison = layout.groups, layout.comparison
+    n = float(sample.outcome.shape[0])
+    columns = np.arange(len(layout.current))
+    means, gram = GroupedInfluence.moments(sample.outcome, groups)
+    change = means[:, layout.current] - means[:, layout.base]  # (C, k) mean change per group
+    treated_mean = change[layout.treated_group, columns]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        control_mean = (groups.sizes[:, None] * comparison * change).sum(axis=0) / layout.n_control
+        coefficient = np.where(comparison, -n / layout.n_control, 0.0)
+    coefficient[layout.treated_group, columns] = n / layout.n_treated
+    intercepts = np.where(comparison, coefficient * (change - control_mean), 0.0)
+    # d = y · (e_t - e_base), so group c's slopes are coefficient · (e_t - e_base), and their
+    # product with G_c is coefficient · (G_c[t] - G_c[base]) (G_c is symmetric). Written in
+    # place: at thousands of units and dozens of periods fresh temporaries cost more than the
+    # arithmetic.
+    n_groups, periods = len(groups.values), sample.outcome.shape[1]
+    size = n_groups * periods
+    coefficients = np.zeros((len(columns), 2 * size + n_groups))
+    slopes = coefficients[:, :size].reshape(len(columns), n_groups, periods)
+    weighted = coefficients[:, size : 2 * size].reshape(len(columns), n_groups, periods)
+    for group in range(n_groups):
+        slopes[columns, group, layout.current] = coefficient[group]
+        slopes[columns, group, layout.base] -= coefficient[group]
+        np.subtract(gram[group][layout.current], gram[group][layout.base], out=weighted[:, group])
+    weighted *= coefficient.T[:, :, None]
+    coefficients[:, 2 * size :] = intercepts.T
+    influence = GroupedInfluence(sample.outcome, groups, means, coefficients)
+    return np.asarray(treated_mean - control_mean), influence
+
+
+def _covariate_cells(
+    sample: _Sample, layout: _Layout, design: FloatArray, *, method: str, log: _CellLog
+) -> tuple[FloatArray, DenseInfluence]:
+    """Each cell by its 2x2 estimator over the cell's units (two_by_two.estimate_cell)."""
+    n = sample.outcome.shape[0]
+    unit_group = layout.groups.index
+    att = np.zeros(len(layout.current))
+    rows = np.zeros((len(layout.current), n))  # influence functions, one row per cell
+    for index in np.flatnonzero(log.usable & ~layout.reference).tolist():
+        treated = unit_group == layout.treated_group[index]
+        in_cell = treated | layout.comparison[unit_group, index]
+        change = (
+            sample.outcome[in_cell, layout.current[index]]
+            - sample.outcome[in_cell, layout.base[index]]
+        )
+        try:
+            cell_att, local, score, trimmed = estimate_cell(
+                method, change, treated[in_cell].astype(np.float64), design[in_cell]
+            )
+        except CellFailed as failure:
+            log.fail(index, failure.code, failure.message)
+            continue
+        except np.linalg.LinAlgError as error:
+            log.fail(index, "singular_design", str(error))
+            continue
+        att[index] = cell_att
+        rows[index, in_cell] = local * (n / int(in_cell.sum()))
+        log.trimmed += trimmed
+        if score is not None:
+            log.scores(float(score.min()), float(score.max()))
+    return att, DenseInfluence(rows, layout.groups)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -489,7 +490,7 @@ def callaway_santanna(
     estimates = _estimate_cells(
         sample, cells, design, control=control, method=method, anticipation=anticipation
     )
-    kept, att, influence_matrix = estimates.cells, estimates.att, estimates.influence
+    kept, att, influence = estimates.cells, estimates.att, estimates.influence
     if not any(cell.period >= cell.cohort for cell in kept):
         reasons = "; ".join(
             f"{code}: {'; '.join(listed[:3])}" for code, listed in estimates.failures.items()
@@ -536,29 +537,24 @@ def callaway_santanna(
 
     cell_cohort = np.asarray([cell.cohort for cell in kept], dtype=np.int64)
     cell_period = np.asarray([cell.period for cell in kept], dtype=np.int64)
-    se_values = standard_errors(influence_matrix)
+    se_values = standard_errors(influence)
     att_gt = tuple(
         GroupTime(
             cohort=cell.cohort,
             period=cell.period,
             event_time=cell.period - cell.cohort,
-            att=float(att[index]),
-            se=float(se_values[index]),
-            n_treated=counts[index][0],
-            n_control=counts[index][1],
+            att=cell_att,
+            se=cell_se,
+            n_treated=n_treated,
+            n_control=n_control,
             base_period=cell.base,
         )
-        for index, cell in enumerate(kept)
+        for cell, cell_att, cell_se, (n_treated, n_control) in zip(
+            kept, att.tolist(), se_values.tolist(), counts, strict=True
+        )
     )
 
-    table = CellTable(
-        att=att,
-        influence=influence_matrix,
-        cohort=cell_cohort,
-        period=cell_period,
-        unit_cohort=sample.cohort,
-        periods=sample.periods,
-    )
+    table = CellTable(att=att, influence=influence, cohort=cell_cohort, period=cell_period)
     aggregations = aggregate(table, alpha=alpha, bootstrap=bootstrap, seed=seed)
     pre = np.asarray(
         [
@@ -567,7 +563,7 @@ def callaway_santanna(
         ],
         dtype=bool,
     )
-    chi2, df, p_value, pretrend_note = pretrend_test(att, influence_matrix, pre)
+    chi2, df, p_value, pretrend_note = pretrend_test(att, influence, pre)
     if pretrend_note is not None:
         notes.append(pretrend_note)
     elif p_value is not None and p_value < alpha:
