@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from devolve.indicators.analytics import ENGINE_VERSION
 from devolve.indicators.analytics.did import CSResult, callaway_santanna, result_to_json
 from devolve.indicators.analytics.imputation import bjs_imputation, compare_estimators
 from devolve.indicators.analytics.panel import Note, Panel, PanelError, panel_from_long
@@ -154,7 +155,14 @@ def evaluate(
     synth_cohort: int | None,
 ) -> Evaluated:
     """Run CS, BJS and the synthetic controls on one stored panel (see the module docstring)."""
-    results: dict[str, Any] = {"cs": None, "summary": None, "bjs": None, "synth": [], "error": None}
+    results: dict[str, Any] = {
+        "engine_version": ENGINE_VERSION,
+        "cs": None,
+        "summary": None,
+        "bjs": None,
+        "synth": [],
+        "error": None,
+    }
     notes: list[Note] = []
     try:
         panel, panel_notes = panel_from_long(

@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains, assertRedirects
 
 from devolve.accounts.models import User
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.indicators.analytics import ENGINE_VERSION
 from devolve.indicators.models import EvaluationRun, Indicator, Observation, ObservationImport
 from devolve.indicators.tests.factories import (
     VINTAGE,
@@ -141,6 +142,15 @@ def test_an_evaluator_runs_an_evaluation_from_the_form(client: Client, evaluator
     assert run.method == EvaluationRun.Method.REGRESSION
     page = client.get(run.get_absolute_url())
     assertContains(page, run.input_fingerprint)
+    assert run.results["engine_version"] == ENGINE_VERSION
+    assertContains(page, engine_row(ENGINE_VERSION), html=True)
+    # A run stored before the engine had a version was computed by the first one.
+    EvaluationRun.objects.filter(pk=run.pk).update(results={})
+    assertContains(client.get(run.get_absolute_url()), engine_row(1), html=True)
+
+
+def engine_row(version: int) -> str:
+    return f'<dd class="govuk-summary-list__value" id="run-engine">{version}</dd>'
 
 
 def test_a_refused_run_is_shown_on_the_form(client: Client, office_user: User) -> None:

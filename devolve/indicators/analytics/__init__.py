@@ -7,3 +7,7 @@ bands, pre-trend test); imputation: Borusyak–Jaravel–Spiess and the disagree
 synth: synthetic control and placebo p-values; simulate: panels with a known effect.
 See docs/decisions/0015-own-estimators-with-oracles.md.
 """
+
+# Raised whenever the same inputs would give different numbers, so a stored result names the
+# engine that computed it. 2: bootstrap draws follow the panel's unit order (ADR 0021).
+ENGINE_VERSION = 2

@@ -18,6 +18,7 @@ from typing import Any, Literal, NamedTuple
 import numpy as np
 import numpy.typing as npt
 
+from devolve.indicators.analytics import ENGINE_VERSION
 from devolve.indicators.analytics.aggregation import (
     AggregateRow,
     Aggregation,
@@ -628,6 +629,7 @@ def result_to_json(result: CSResult) -> dict[str, Any]:
     diagnostics = result.diagnostics
     return {
         "schema_version": 1,
+        "engine_version": ENGINE_VERSION,
         "estimator": "callaway_santanna",
         "control": result.control,
         "method": result.method,

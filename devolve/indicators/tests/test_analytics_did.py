@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pytest
 
+from devolve.indicators.analytics import ENGINE_VERSION
 from devolve.indicators.analytics.did import callaway_santanna, result_to_json
 from devolve.indicators.analytics.panel import Panel, PanelError
 from devolve.indicators.analytics.simulate import simulate_staggered_panel
@@ -202,6 +203,7 @@ def test_json_is_strict_and_versioned() -> None:
     text = json.dumps(document, allow_nan=False)
     parsed = json.loads(text)
     assert parsed["schema_version"] == 1
+    assert parsed["engine_version"] == ENGINE_VERSION
     assert parsed["headline_allowed"] is True
     reference = [cell for cell in parsed["att_gt"] if cell["period"] == cell["base_period"]]
     assert {cell["se"] for cell in reference} == {None}
