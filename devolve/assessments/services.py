@@ -512,7 +512,8 @@ def _apply(decision: EntryDecision, carried: ListEntry, actor: User | None) -> L
         conditions=decision.conditions,
         notes=decision.notes,
         granting_department=decision.granting_department,
-        supervising_department=decision.supervising_department,
+        # The decision names a new supervising department or none: no change, not removal.
+        supervising_department=decision.supervising_department or matter_services.KEEP,
     )
 
 

@@ -113,6 +113,8 @@ def world(
             matter=matter,
             mode=mode(code),
             granting_department=department,
+            # One entry has a supervising department, which decisions that name none must keep.
+            supervising_department=finance if matter is law_firms else None,
             receiving_areas=areas,
             added_by=office_user,
         )

@@ -481,6 +481,8 @@ def test_decisions_draft_the_next_edition_each_change_linked(
     law, aid, tax = entries[world.law_firms], entries[world.legal_aid], entries[world.tax_support]
     assert (law.change, law.change_reason) == ("modified", narrowed.reason)
     assert list(law.receiving_areas.all()) == [world.home]
+    assert law.supervising_department == world.entry(world.law_firms).supervising_department
+    assert law.supervising_department is not None
     assert (aid.change, aid.change_reason) == ("withdrawn", withdrawn.reason)
     assert (tax.change, tax.all_areas) == ("modified", True)
     assert tax.change_reason == expanded.reason

@@ -452,6 +452,23 @@ def _update_form(entry: ListEntry, **changes: Any) -> dict[str, Any]:
     return values
 
 
+def test_choosing_no_supervising_department_removes_it(
+    client: Client, office_user: User, entry: ListEntry, finance: Department
+) -> None:
+    entry.supervising_department = finance
+    entry.save()
+    client.force_login(office_user)
+
+    response = client.post(
+        url("list_entry_update", pk=entry.annual_list_id, entry_pk=entry.pk),
+        _update_form(entry, supervising_department=""),
+    )
+
+    assertRedirects(response, url("annual_list_detail", pk=entry.annual_list_id))
+    entry.refresh_from_db()
+    assert entry.supervising_department is None
+
+
 def test_changing_a_carried_entry_without_a_reason_is_refused_beside_the_reason(
     client: Client, office_user: User, derived: AnnualList
 ) -> None:

@@ -316,7 +316,11 @@ class ListEntryUpdateInput(serializers.Serializer[ListEntry]):
         slug_field="code", queryset=Department.objects.all(), required=False
     )
     supervising_department = serializers.SlugRelatedField(
-        slug_field="code", queryset=Department.objects.all(), required=False
+        slug_field="code",
+        queryset=Department.objects.all(),
+        required=False,
+        allow_null=True,
+        help_text="null removes the supervising department; leave it out to keep it.",
     )
     receiving_areas = serializers.SlugRelatedField(
         slug_field="slug",

@@ -1,6 +1,7 @@
 """Matters app services: the catalogue, annual list editions and the demand list."""
 
 from devolve.matters.services.annual_lists import (
+    KEEP,
     add_list_entry,
     approve_annual_list,
     create_annual_list,
@@ -35,6 +36,7 @@ from devolve.matters.services.list_imports import (
 )
 
 __all__ = [
+    "KEEP",
     "MatterFields",
     "add_list_entry",
     "answer_demand_item",

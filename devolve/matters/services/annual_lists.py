@@ -7,7 +7,9 @@ changes (a correction is a new edition). Errors (``DomainError.code``): ``not_al
 """
 
 import datetime
+import enum
 from collections.abc import Iterable
+from typing import Literal
 
 from django.db import transaction
 from django.db.models import Max
@@ -265,6 +267,15 @@ def add_list_entry(
     return entry
 
 
+class Keep(enum.Enum):
+    """A field left as it is, where None is a value of its own (no supervising department)."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
 @transaction.atomic
 def update_list_entry(
     *,
@@ -273,14 +284,17 @@ def update_list_entry(
     reason: str,
     mode: AuthorizationMode | None = None,
     granting_department: Department | None = None,
-    supervising_department: Department | None = None,
+    supervising_department: Department | Literal[Keep.KEEP] | None = KEEP,
     receiving_areas: Iterable[Zone] | None = None,
     all_areas: bool | None = None,
     conditions: str | None = None,
     notes: str | None = None,
 ) -> ListEntry:
     """Change an entry of a draft edition. Against the entry it continues, the entry becomes
-    "modified" with the changed fields and the reason, or "kept" again when nothing differs."""
+    "modified" with the changed fields and the reason, or "kept" again when nothing differs.
+
+    Arguments left out (None, or KEEP for the supervising department, where None removes it)
+    leave their field as it is."""
     _require_office(updated_by)
     entry = (
         ListEntry.objects.select_for_update(of=("self",))
@@ -293,7 +307,7 @@ def update_list_entry(
         entry.mode = mode
     if granting_department is not None:
         entry.granting_department = granting_department
-    if supervising_department is not None:
+    if not isinstance(supervising_department, Keep):
         entry.supervising_department = supervising_department
     if conditions is not None:
         entry.conditions = conditions

@@ -387,15 +387,10 @@ class _Writer:
                     Zone.objects.filter(pk__in=values.receiving_area_ids)
                 )
             if ColumnKey.SUPERVISING_DEPARTMENT in keys:
-                if values.supervising_department_id is None:
-                    # update_list_entry reads None as "leave as it is"; clear the field first and
-                    # let the service's save record the entry as it then stands.
-                    # TODO(#3): give update_list_entry a way to clear the supervising department.
-                    ListEntry.objects.filter(pk=row.entry_id).update(supervising_department=None)
-                else:
-                    arguments["supervising_department"] = self.departments[
-                        values.supervising_department_id
-                    ]
+                supervisor = values.supervising_department_id
+                arguments["supervising_department"] = (
+                    self.departments[supervisor] if supervisor is not None else None
+                )
             if ColumnKey.CONDITIONS in keys:
                 arguments["conditions"] = values.conditions
             if ColumnKey.NOTES in keys:

@@ -806,6 +806,22 @@ def test_updating_an_entry_new_in_the_edition_keeps_it_added(
     assert latest_history(stored) == ("~", office_user, "supervision moved")
 
 
+def test_none_removes_the_supervising_department_and_leaving_it_out_keeps_it(
+    office_user: User, draft: AnnualList, law_firms: Matter, finance: Department
+) -> None:
+    entry = add(draft, law_firms, office_user, supervising_department=finance)
+
+    services.update_list_entry(entry=entry, updated_by=office_user, reason="", notes="noted")
+    assert ListEntry.objects.get(pk=entry.pk).supervising_department == finance
+
+    services.update_list_entry(
+        entry=entry, updated_by=office_user, reason="no longer", supervising_department=None
+    )
+    stored = ListEntry.objects.get(pk=entry.pk)
+    assert stored.supervising_department is None
+    assert latest_history(stored) == ("~", office_user, "no longer")
+
+
 @pytest.mark.parametrize("reason", ["", "   "])
 def test_a_change_from_the_last_edition_needs_a_reason(
     office_user: User, derived: AnnualList, law_firms: Matter, east: Zone, reason: str

@@ -776,6 +776,27 @@ def test_office_changes_a_carried_entry_which_becomes_modified(
     }
 
 
+def test_null_removes_the_supervising_department_and_leaving_it_out_keeps_it(
+    client: Client, world: World, office_user: User, finance: Department
+) -> None:
+    entry = entry_of(world.second, world.legal_aid)
+    entry.supervising_department = finance
+    entry.save()
+    client.force_login(office_user)
+    detail = url("list-entry-detail", annual_list_key="2024/batch-1", pk=entry.pk)
+
+    kept = client.patch(detail, {"notes": "Checked", "reason": "Checked"}, content_type=JSON)
+    removed = client.patch(
+        detail, {"supervising_department": None, "reason": "Nobody supervises"}, content_type=JSON
+    )
+
+    assert kept.json()["supervising_department"] == "finance"
+    assert removed.status_code == 200
+    assert removed.json()["supervising_department"] is None
+    entry.refresh_from_db()
+    assert entry.supervising_department is None
+
+
 def test_a_change_without_a_reason_is_refused(
     client: Client, world: World, office_user: User
 ) -> None:
