@@ -8,5 +8,10 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self) -> None:
-        # Registers this app's permission rules with django-rules (infrastructure, not domain flow).
+        # Registers this app's permission rules with django-rules and names its audit-event codes
+        # for the pages (devolve.core.actions): infrastructure, not domain flow.
         from devolve.assessments import permissions  # noqa: F401
+        from devolve.assessments.actions import ACTION_LABELS
+        from devolve.core.actions import label_actions
+
+        label_actions(ACTION_LABELS)

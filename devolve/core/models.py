@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.actions import action_label
+
 
 class AuditEvent(models.Model):
     """A business action someone took, with the reason they gave.
@@ -36,3 +38,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action}: {self.target_label}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in words, in the active language (the code when no app names it)."""
+        return action_label(self.action)

@@ -8,5 +8,10 @@ class MattersConfig(AppConfig):
     verbose_name = _("Matters")
 
     def ready(self) -> None:
-        # Registers this app's permission rules with django-rules (infrastructure, not domain flow).
+        # Registers this app's permission rules with django-rules and names its audit-event codes
+        # for the pages (devolve.core.actions): infrastructure, not domain flow.
+        from devolve.core.actions import label_actions
         from devolve.matters import permissions  # noqa: F401
+        from devolve.matters.actions import ACTION_LABELS
+
+        label_actions(ACTION_LABELS)

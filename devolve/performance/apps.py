@@ -8,5 +8,10 @@ class PerformanceConfig(AppConfig):
     verbose_name = _("Performance assessment")
 
     def ready(self) -> None:
-        # Registers this app's permission rules with django-rules (infrastructure, not domain flow).
+        # Registers this app's permission rules with django-rules and names its audit-event codes
+        # for the pages (devolve.core.actions): infrastructure, not domain flow.
+        from devolve.core.actions import label_actions
         from devolve.performance import permissions  # noqa: F401
+        from devolve.performance.actions import ACTION_LABELS
+
+        label_actions(ACTION_LABELS)

@@ -472,6 +472,10 @@ def test_audit_log_shows_events_and_record_changes(
 
     event = AuditEvent.objects.get(action="zone.registered")
     assert list(response.context["events"]) == [event]
+    with translation.override(settings.LANGUAGE_CODE):
+        assertContains(response, f'<td class="govuk-table__cell" data-action="zone.registered">'
+                       f'{event.action_label}<br><code class="govuk-body-s">zone.registered</code>'
+                       f'</td>', html=True)  # fmt: skip
     zone_changes = [
         change for change in response.context["changes"] if change.object_label == "新开发区"
     ]

@@ -1,0 +1,14 @@
+"""What this app's audit-event codes read as on pages (devolve.core.actions)."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "grants.created": _("Grants created on publication"),
+    "agreement.signed": _("Entrustment agreement signed"),
+    "grant.effective": _("Grant took effect"),
+    "grant.handed_over": _("Power handed over"),
+    "grant.supervision_filed": _("Supervision measures filed"),
+    "grant.superseded": _("Grant carried into a later edition"),
+    "grant.recalled": _("Grant recalled"),
+}

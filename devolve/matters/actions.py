@@ -1,0 +1,27 @@
+"""What this app's audit-event codes read as on pages (devolve.core.actions)."""
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS: dict[str, Promise] = {
+    "annual_list.created": _("List edition drafted"),
+    "annual_list.derived": _("Next edition drafted from the last"),
+    "annual_list.imported": _("List imported from a workbook"),
+    "annual_list.submitted": _("Edition submitted for review"),
+    "annual_list.returned": _("Edition returned to draft"),
+    "annual_list.approved": _("Edition approved"),
+    "annual_list.published": _("Edition published"),
+    "annual_list.superseded": _("Edition superseded by a later one"),
+    "demand_window.opened": _("Demand window opened"),
+    "demand_item.filed": _("Demand filed"),
+    "demand_item.answered": _("Department answered a demand"),
+    "demand_item.offered": _("Department proposed a matter"),
+    "demand_item.decided": _("Office decided on a demand"),
+    "department.created": _("Department added"),
+    "list_entry.added": _("Matter added to an edition"),
+    "list_entry.updated": _("List entry changed"),
+    "list_entry.withdrawn": _("Matter withdrawn from an edition"),
+    "list_entry.removed": _("List entry removed from a draft"),
+    "matter.created": _("Matter added to the catalogue"),
+    "matter.updated": _("Catalogue matter changed"),
+}
