@@ -158,3 +158,88 @@ def test_the_office_records_and_approves_the_decision_from_the_page(
     assertRedirects(approved, _url("selection_round_detail", slug=slug))
     assert Decision.objects.get().batch == Batch.objects.get(number=2)
     assert SelectionRound.objects.get().status == SelectionRound.Status.APPROVED
+
+
+# --- Starting a new round -----------------------------------------------------------------------
+
+
+def _new_round_form(template: SelectionRound, **changes: object) -> dict[str, object]:
+    values: dict[str, object] = {
+        "template": template.pk, "slug": "third-batch", "year": 2026, "title_zh": "第三批遴选",
+        "title_en": "Third batch", "batch_number": 3, "candidates_as_of": "2026-06-30",
+        "selection_size": 2, "min_prefectures_covered": 1, "max_per_prefecture": "",
+        "reason": "",
+    }  # fmt: skip
+    values.update(changes)
+    return values
+
+
+def test_only_the_office_starts_a_round(
+    client: Client, personas: dict[str, User], scored: SmallRound
+) -> None:
+    assert_authorization_matrix(
+        client, personas, "get", _url("selection_round_create"), allowed={"office"}
+    )
+    client.force_login(personas["evaluator"])
+    assertNotContains(client.get(_url("selection_round_list")), 'data-testid="round-create"')
+    client.force_login(personas["office"])
+    assertContains(client.get(_url("selection_round_list")), 'data-testid="round-create"')
+
+
+def test_the_form_follows_the_latest_round(
+    client: Client, office_user: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+
+    form = client.get(_url("selection_round_create")).context["form"]
+
+    latest = scored.selection_round
+    assert {key: form.initial[key] for key in ("template", "year", "batch_number")} == {
+        "template": latest.pk,
+        "year": latest.year + 1,
+        "batch_number": latest.batch_number + 1,
+    }
+
+
+def test_the_office_starts_a_round_like_the_last_and_goes_on_to_import(
+    client: Client, office_user: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+
+    response = client.post(_url("selection_round_create"), _new_round_form(scored.selection_round))
+
+    created = SelectionRound.objects.get(slug="third-batch")
+    assertRedirects(response, _url("selection_round_import", slug="third-batch"))
+    assert (created.batch_number, created.selection_size, created.max_per_prefecture) == (
+        3,
+        2,
+        None,
+    )
+    assert list(created.criteria.values_list("code", flat=True)) == list(
+        scored.selection_round.criteria.values_list("code", flat=True)
+    )
+
+
+def test_a_taken_key_is_shown_beside_its_field_and_nothing_is_stored(
+    client: Client, office_user: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+
+    response = client.post(
+        _url("selection_round_create"),
+        _new_round_form(scored.selection_round, slug=scored.selection_round.slug),
+    )
+
+    assert response.status_code == 200
+    assert "slug" in response.context["form"].errors
+    assert SelectionRound.objects.count() == 1
+
+
+def test_the_new_round_page_reads_in_chinese(
+    client: Client, office_user: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+
+    response = client.get(_url("selection_round_create", language="zh-hans"))
+
+    assertContains(response, "开始新一轮遴选")

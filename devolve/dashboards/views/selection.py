@@ -42,10 +42,71 @@ from devolve.selection.selectors import (
 from devolve.selection.services import (
     CandidateFileRefused,
     approve_decision,
+    create_round_like,
     import_candidate_values,
     record_decision,
     score_round,
 )
+
+
+class RoundLikeForm(DesignSystemForm):
+    """A new round scored like an earlier one (``create_round_like``)."""
+
+    template = forms.ModelChoiceField(
+        label=gettext_lazy("Score it like"),
+        queryset=SelectionRound.objects.none(),
+        empty_label=None,
+        help_text=gettext_lazy(
+            "The new round takes this round's criteria, sub-indicators and weighting; its "
+            "candidate data are imported afterwards."
+        ),
+    )
+    slug = forms.SlugField(
+        label=gettext_lazy("Key"),
+        max_length=60,
+        help_text=gettext_lazy("Letters, digits and hyphens; used in addresses."),
+    )
+    year = forms.IntegerField(label=gettext_lazy("Year"), min_value=2000, max_value=2100)
+    title_zh = forms.CharField(label=gettext_lazy("Title (Chinese)"), max_length=200)
+    title_en = forms.CharField(label=gettext_lazy("Title (English)"), max_length=200)
+    batch_number = forms.IntegerField(label=gettext_lazy("Batch it chooses"), min_value=1)
+    candidates_as_of = forms.DateField(
+        label=gettext_lazy("Candidates as of"),
+        help_text=gettext_lazy("Zones that are not pilot areas on this day are the candidates."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    selection_size = forms.IntegerField(label=gettext_lazy("Zones to choose"), min_value=1)
+    min_prefectures_covered = forms.IntegerField(
+        label=gettext_lazy("Prefectures to cover at least"), min_value=0, initial=0
+    )
+    max_per_prefecture = forms.IntegerField(
+        label=gettext_lazy("Zones per prefecture at most"),
+        min_value=1,
+        required=False,
+        help_text=gettext_lazy("Leave empty for no limit."),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        template = self.fields["template"]
+        assert isinstance(template, forms.ModelChoiceField)  # noqa: S101 — declared above
+        template.queryset = list_rounds()
+
+    @classmethod
+    def after(cls, latest: SelectionRound | None, data: Any = None) -> "RoundLikeForm":
+        """The form, prefilled to follow the latest round: a year and a batch later."""
+        if latest is None:
+            return cls(data)
+        initial = {
+            "template": latest.pk,
+            "year": latest.year + 1,
+            "batch_number": latest.batch_number + 1,
+            "selection_size": latest.selection_size,
+            "min_prefectures_covered": latest.min_prefectures_covered,
+            "max_per_prefecture": latest.max_per_prefecture,
+        }
+        return cls(data, initial=initial)
 
 
 class CandidateImportForm(DesignSystemForm):
@@ -214,9 +275,28 @@ def _named_swaps(document: dict[str, Any]) -> list[dict[str, Any]]:
 @login_required
 @allowed_for(can_view_selection)
 def selection_round_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "dashboards/selection/round_list.html", {"selection_rounds": list_rounds()}
-    )
+    context = {
+        "selection_rounds": list_rounds(),
+        "can_manage": can_manage_selection(acting_user(request)),
+    }
+    return render(request, "dashboards/selection/round_list.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(can_manage_selection)
+def selection_round_create(request: HttpRequest) -> HttpResponse:
+    form = RoundLikeForm.after(list_rounds().first(), data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            selection_round = create_round_like(
+                created_by=acting_user(request), **form.cleaned_data
+            )
+            messages.success(
+                request, _("The round was created. Import its candidate data, then score it.")
+            )
+            return redirect("dashboards:selection_round_import", slug=selection_round.slug)
+    return render(request, "dashboards/selection/round_form.html", {"form": form})
 
 
 @require_GET
@@ -308,6 +388,7 @@ def selection_decision_approve(request: HttpRequest, slug: str) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("selection-rounds/", selection_round_list, name="selection_round_list"),
+    path("selection-rounds/new/", selection_round_create, name="selection_round_create"),
     path("selection-rounds/<slug:slug>/", selection_round_detail, name="selection_round_detail"),
     path(
         "selection-rounds/<slug:slug>/score/", selection_round_score, name="selection_round_score"

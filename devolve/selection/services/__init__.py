@@ -19,6 +19,7 @@ from devolve.selection.services.rounds import (
     CriterionSpec,
     SubIndicatorSpec,
     create_round,
+    create_round_like,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "ValueInput",
     "approve_decision",
     "create_round",
+    "create_round_like",
     "import_candidate_values",
     "record_candidate_values",
     "record_decision",

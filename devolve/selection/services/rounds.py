@@ -19,6 +19,7 @@ from devolve.core.history import save_validated
 from devolve.regions.models import Zone
 from devolve.selection.models import Criterion, SelectionRound, SubIndicator
 from devolve.selection.permissions import can_manage_selection
+from devolve.selection.selectors import list_criteria, list_sub_indicators
 
 Matrix = Sequence[Sequence[float]]
 
@@ -262,3 +263,85 @@ def create_round(
         details={"batch_number": batch_number, "criteria": [spec.code for spec in criteria]},
     )
     return selection_round
+
+
+@transaction.atomic
+def create_round_like(
+    *,
+    template: SelectionRound,
+    slug: str,
+    year: int,
+    title_zh: str,
+    title_en: str,
+    batch_number: int,
+    candidates_as_of: datetime.date,
+    selection_size: int,
+    min_prefectures_covered: int = 0,
+    max_per_prefecture: int | None = None,
+    created_by: User | None,
+    reason: str = "",
+) -> SelectionRound:
+    """A new draft round that scores the way ``template`` does: its criteria and sub-indicators
+    (each sub-indicator's data year moved on by the years between the rounds), weighting inputs,
+    method, missing-value policy, category minimums and sensitivity settings.
+
+    Candidate values and the must-include and must-exclude lists belong to a round and are not
+    copied: the new round's data are imported into it. A round copied from an illustrative one
+    is not illustrative itself (its data are the office's), but says where its criteria came from.
+    """
+    require_selection_manager(created_by)
+    shift = year - template.year
+    indicators_by_criterion: dict[int, list[SubIndicatorSpec]] = {}
+    for indicator in list_sub_indicators(selection_round=template):
+        indicators_by_criterion.setdefault(indicator.criterion_id, []).append(
+            SubIndicatorSpec(
+                code=indicator.code,
+                name_zh=indicator.name_zh,
+                name_en=indicator.name_en,
+                unit=indicator.unit,
+                direction=indicator.direction,
+                source=indicator.source,
+                year=indicator.year + shift if indicator.year is not None else None,
+                may_be_negative=indicator.may_be_negative,
+                expert_weight=indicator.expert_weight,
+            )
+        )
+    criteria = [
+        CriterionSpec(
+            code=criterion.code,
+            name_zh=criterion.name_zh,
+            name_en=criterion.name_en,
+            sub_indicators=tuple(indicators_by_criterion.get(criterion.pk, ())),
+            expert_weight=criterion.expert_weight,
+            indicator_pairwise=tuple(tuple(row) for row in criterion.indicator_pairwise),
+        )
+        for criterion in list_criteria(selection_round=template)
+    ]
+    return create_round(
+        slug=slug,
+        year=year,
+        title_zh=title_zh,
+        title_en=title_en,
+        batch_number=batch_number,
+        candidates_as_of=candidates_as_of,
+        criteria=criteria,
+        constraints=Constraints(
+            selection_size=selection_size,
+            min_prefectures_covered=min_prefectures_covered,
+            max_per_prefecture=max_per_prefecture,
+            min_per_kind=dict(template.min_per_kind),
+            min_per_level=dict(template.min_per_level),
+        ),
+        created_by=created_by,
+        method=template.method,
+        criterion_weighting=template.criterion_weighting,
+        indicator_weighting=template.indicator_weighting,
+        criterion_pairwise=template.criterion_pairwise,
+        missing_value_policy=template.missing_value_policy,
+        random_seed=template.random_seed,
+        sensitivity_perturbation=template.sensitivity_perturbation,
+        sensitivity_runs=template.sensitivity_runs,
+        source=_("Criteria and weighting copied from the round %(round)s.")
+        % {"round": template.slug},
+        reason=reason,
+    )
