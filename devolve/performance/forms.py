@@ -1,5 +1,6 @@
-"""HTML input for appeals: filing one and deciding one. Each form's cleaned data are the keyword
-arguments of the one service its page calls; the services decide what is allowed."""
+"""HTML input for appeals (filing one, deciding one), for opening a year's assessment and for the
+next version of a scheme. Each form's cleaned data are the keyword arguments of the one service
+its page calls; the services decide what is allowed."""
 
 from typing import Any
 
@@ -7,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.forms import DesignSystemForm
-from devolve.performance.models import IndicatorItem
+from devolve.performance.models import IndicatorGroup, IndicatorItem, Scheme
 
 
 class ItemChoiceField(forms.ModelChoiceField[IndicatorItem]):
@@ -86,3 +87,87 @@ class ManualInputForm(DesignSystemForm):
         subject_field = self.fields["subject_key"]
         assert isinstance(subject_field, forms.ChoiceField)  # noqa: S101 - declared above
         subject_field.choices = subjects
+
+
+class AssessmentForm(DesignSystemForm):
+    """Open a year's assessment under a published scheme version
+    (``create_performance_assessment``)."""
+
+    scheme = forms.ModelChoiceField(
+        label=_("Scheme version"), queryset=Scheme.objects.none(), empty_label=None
+    )
+    year = forms.IntegerField(label=_("Year assessed"), min_value=2000, max_value=2100)
+    appeal_opens_on = forms.DateField(
+        label=_("Appeals open on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    appeal_closes_on = forms.DateField(
+        label=_("Appeals close on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["scheme"]
+        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 - declared above
+        field.queryset = Scheme.objects.filter(status=Scheme.Status.PUBLISHED).order_by(
+            "code", "-version"
+        )
+
+
+class SchemeVersionForm(DesignSystemForm):
+    """The next version of a scheme with new weights and targets
+    (``create_next_scheme_version``): one field per group weight, per weighted item's weight and
+    per target, each starting from the current version."""
+
+    note = forms.CharField(
+        label=_("What changes and why"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown with the version, for the subjects and auditors."),
+    )
+
+    def __init__(self, *args: Any, groups: list[IndicatorGroup], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.groups = groups
+        for group in groups:
+            self.fields[f"group-{group.sequence}"] = _percent(
+                _("Weight of “%(name)s” (%%)") % {"name": group}, group.weight
+            )
+            for item in group.items.all():
+                if item.kind == IndicatorItem.Kind.WEIGHTED:
+                    self.fields[f"weight-{item.code}"] = _percent(
+                        _("Weight of “%(name)s” within its group (%%)") % {"name": item},
+                        item.weight,
+                    )
+                if item.target is not None:
+                    self.fields[f"target-{item.code}"] = forms.DecimalField(
+                        label=_("Target of “%(name)s”") % {"name": item},
+                        initial=item.target,
+                        max_digits=16,
+                        decimal_places=4,
+                    )
+        self.order_fields([*(name for name in self.fields if name != "note"), "note"])
+
+    def changes(self) -> dict[str, Any]:
+        """The service's keyword arguments: the note and every number as entered."""
+        data = self.cleaned_data
+        return {
+            "note": data["note"],
+            "group_weights": {
+                group.sequence: data[f"group-{group.sequence}"] for group in self.groups
+            },
+            "item_weights": {
+                name.removeprefix("weight-"): value
+                for name, value in data.items()
+                if name.startswith("weight-")
+            },
+            "item_targets": {
+                name.removeprefix("target-"): value
+                for name, value in data.items()
+                if name.startswith("target-")
+            },
+        }
+
+
+def _percent(label: str, initial: Any) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, initial=initial, min_value=0, max_value=100, max_digits=6, decimal_places=2
+    )

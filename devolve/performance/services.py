@@ -10,6 +10,7 @@ reason, and records an audit event. Errors (``DomainError.code``): ``not_allowed
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -186,6 +187,98 @@ def create_scheme(
         details={"version": scheme.version},
     )
     return scheme
+
+
+def _item_input(item: IndicatorItem, *, weight: Decimal, target: Decimal | None) -> ItemInput:
+    return ItemInput(
+        code=item.code,
+        name_zh=item.name_zh,
+        name_en=item.name_en,
+        measure=item.measure,
+        rule=item.rule,
+        kind=item.kind,
+        weight=weight,
+        indicator_code=item.indicator_code,
+        floor=item.floor,
+        target=target,
+        higher_is_better=item.higher_is_better,
+        rank_points=tuple(Decimal(points) for points in item.rank_points),
+        points_per_unit=item.points_per_unit,
+        cap=item.cap,
+        when_no_data=item.when_no_data,
+    )
+
+
+@transaction.atomic
+def create_next_scheme_version(
+    *,
+    scheme: Scheme,
+    note: str,
+    created_by: User | None,
+    group_weights: Mapping[int, Decimal] | None = None,
+    item_weights: Mapping[str, Decimal] | None = None,
+    item_targets: Mapping[str, Decimal] | None = None,
+) -> Scheme:
+    """The next draft version of a published scheme: the same groups, items and rules, with the
+    group weights (by group order), item weights and targets (by item key) given here changed,
+    and a note saying what changed and why. Only the latest version is continued."""
+    _refuse_unless_office(created_by, _("Only the reform office writes performance schemes."))
+    if not note.strip():
+        raise DomainError(
+            "note_required", _("Say what changes in this version and why."), field="note"
+        )
+    latest = selectors.get_latest_scheme(code=scheme.code)
+    if latest is not None and latest.pk != scheme.pk:
+        raise DomainError(
+            "not_latest",
+            _("Version %(version)s is the latest of this scheme; continue from it.")
+            % {"version": latest.version},
+        )
+    group_weights, item_weights = group_weights or {}, item_weights or {}
+    item_targets = item_targets or {}
+    groups = selectors.list_scheme_groups(scheme=scheme)
+    items = [item for group in groups for item in group.items.all()]
+    unknown = sorted(
+        {str(sequence) for sequence in group_weights} - {str(group.sequence) for group in groups}
+        | set(item_weights) - {item.code for item in items}
+        | set(item_targets) - {item.code for item in items if item.target is not None}
+    )
+    if unknown:
+        raise DomainError(
+            "invalid",
+            _("This version has no group or item %(keys)s to change.")
+            % {"keys": ", ".join(unknown)},
+        )
+    inputs = tuple(
+        GroupInput(
+            name_zh=group.name_zh,
+            name_en=group.name_en,
+            weight=group_weights.get(group.sequence, group.weight),
+            items=tuple(
+                _item_input(
+                    item,
+                    weight=item_weights.get(item.code, item.weight),
+                    target=item_targets.get(item.code, item.target),
+                )
+                for item in group.items.all()
+            ),
+        )
+        for group in groups
+    )
+    return create_scheme(
+        code=scheme.code,
+        name_zh=scheme.name_zh,
+        name_en=scheme.name_en,
+        subject_type=scheme.subject_type,
+        excellent_from=scheme.excellent_from,
+        good_from=scheme.good_from,
+        pass_from=scheme.pass_from,
+        groups=inputs,
+        created_by=created_by,
+        base_points=scheme.base_points,
+        note=note.strip(),
+        is_illustrative=scheme.is_illustrative,
+    )
 
 
 @transaction.atomic

@@ -234,3 +234,110 @@ def test_office_enters_a_manual_value_with_evidence(
     assert response.status_code == 302
     row = ManualInput.objects.get(item=innovation, subject_key=worlds.CHENGDU)
     assert (row.value, row.evidence, row.entered_by) == (D(4), "Notice", personas["office"])
+
+
+# --- The office writes the next version and opens a year ---------------------------------------
+
+
+def test_only_the_office_drafts_versions_and_opens_assessments(
+    client: Client, personas: dict[str, Any], scheme: Scheme
+) -> None:
+    for name, kwargs in [
+        ("performance_scheme_next_version", {"pk": scheme.pk}),
+        ("performance_assessment_create", {}),
+    ]:
+        assert_authorization_matrix(
+            client, personas, "get", url(name, **kwargs), allowed={"office"}
+        )
+    client.force_login(personas["evaluator"])
+    page = client.get(url("performance_scheme_detail", pk=scheme.pk))
+    assertNotContains(page, 'data-testid="scheme-next"')
+    assert client.post(url("performance_scheme_publish", pk=scheme.pk)).status_code == 403
+
+
+def test_the_office_drafts_the_next_version_then_publishes_it(
+    client: Client, office_user: User, scheme: Scheme
+) -> None:
+    client.force_login(office_user)
+    form = client.get(url("performance_scheme_next_version", pk=scheme.pk)).context["form"]
+    values = {name: field.initial for name, field in form.fields.items()}
+    values |= {"group-1": "60", "group-2": "40", "target-innovation": "5", "note": "More quality."}
+
+    response = client.post(url("performance_scheme_next_version", pk=scheme.pk), values)
+
+    second = Scheme.objects.get(code=scheme.code, version=2)
+    assertRedirects(response, url("performance_scheme_detail", pk=second.pk))
+    weights = {group.sequence: group.weight for group in second.groups.all()}
+    assert (weights[1], weights[2], second.status, second.note) == (
+        D(60), D(40), "draft", "More quality."
+    )  # fmt: skip
+    assert second.groups.get(sequence=1).items.get(code="innovation").target == D(5)
+    assertContains(client.get(url("performance_scheme_detail", pk=second.pk)), "scheme-publish")
+
+    client.post(url("performance_scheme_publish", pk=second.pk))
+
+    second.refresh_from_db()
+    assert second.status == "published"
+
+
+def test_weights_that_do_not_add_up_are_refused_on_the_form(
+    client: Client, office_user: User, scheme: Scheme
+) -> None:
+    client.force_login(office_user)
+    form = client.get(url("performance_scheme_next_version", pk=scheme.pk)).context["form"]
+    values = {name: field.initial for name, field in form.fields.items()}
+    values |= {"group-1": "80", "note": "Too much."}
+
+    response = client.post(url("performance_scheme_next_version", pk=scheme.pk), values)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors()
+    assert Scheme.objects.filter(code=scheme.code).count() == 1
+
+
+def test_the_office_opens_next_years_assessment(
+    client: Client, office_user: User, assessment: PerformanceAssessment
+) -> None:
+    client.force_login(office_user)
+    form = client.get(url("performance_assessment_create")).context["form"]
+    assert (form.initial["year"], form.initial["scheme"]) == (
+        assessment.year + 1, assessment.scheme_id
+    )  # fmt: skip
+
+    response = client.post(
+        url("performance_assessment_create"),
+        {"scheme": assessment.scheme_id, "year": assessment.year + 1,
+         "appeal_opens_on": "2026-03-01", "appeal_closes_on": "2026-03-15"},
+    )  # fmt: skip
+
+    opened = PerformanceAssessment.objects.get(year=assessment.year + 1)
+    assertRedirects(response, url("performance_assessment_detail", pk=opened.pk))
+    assert opened.appeal_closes_on == datetime.date(2026, 3, 15)
+
+
+def test_an_appeal_window_that_ends_before_it_opens_is_refused(
+    client: Client, office_user: User, scheme: Scheme
+) -> None:
+    client.force_login(office_user)
+
+    response = client.post(
+        url("performance_assessment_create"),
+        {"scheme": scheme.pk, "year": 2025, "appeal_opens_on": "2026-03-15",
+         "appeal_closes_on": "2026-03-01"},
+    )  # fmt: skip
+
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not PerformanceAssessment.objects.exists()
+
+
+def test_the_new_pages_read_in_chinese(client: Client, office_user: User, scheme: Scheme) -> None:
+    client.force_login(office_user)
+
+    assertContains(
+        client.get(url("performance_assessment_create", language="zh-hans")), "开启年度考核"
+    )
+    assertContains(
+        client.get(url("performance_scheme_next_version", pk=scheme.pk, language="zh-hans")),
+        "起草下一版本",
+    )

@@ -36,12 +36,19 @@ from devolve.grants.selectors import list_grants
 from devolve.matters.models import AnnualList
 from devolve.matters.selectors import list_annual_lists
 from devolve.performance import selectors
-from devolve.performance.forms import AppealDecisionForm, AppealForm, ManualInputForm
+from devolve.performance.forms import (
+    AppealDecisionForm,
+    AppealForm,
+    AssessmentForm,
+    ManualInputForm,
+    SchemeVersionForm,
+)
 from devolve.performance.models import (
     Appeal,
     IndicatorItem,
     ManualInput,
     PerformanceAssessment,
+    Scheme,
     Score,
     ScoreItem,
 )
@@ -53,9 +60,12 @@ from devolve.performance.permissions import (
 )
 from devolve.performance.services import (
     compute_performance_assessment,
+    create_next_scheme_version,
+    create_performance_assessment,
     decide_appeal,
     file_appeal,
     publish_performance_assessment,
+    publish_scheme,
     record_manual_input,
 )
 from devolve.reporting.selectors import (
@@ -99,10 +109,11 @@ def performance_home(request: HttpRequest) -> HttpResponse:
 @login_required
 @allowed_for(is_staff_member)
 def performance_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scheme = selectors.get_scheme(pk=pk)
-    if scheme is None:
-        raise Http404(_("No such scheme."))
+    scheme = _scheme_or_404(pk)
+    latest = selectors.get_latest_scheme(code=scheme.code)
     context = {
+        "can_manage": can_manage_performance(acting_user(request)),
+        "is_latest": latest is not None and latest.pk == scheme.pk,
         "scheme": scheme,
         "groups": selectors.list_scheme_groups(scheme=scheme),
         "assessments": selectors.list_assessments_visible_to(user=acting_user(request)).filter(
@@ -110,6 +121,82 @@ def performance_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
     }
     return render(request, "dashboards/performance/scheme_detail.html", context)
+
+
+def _scheme_or_404(pk: int) -> Scheme:
+    scheme = selectors.get_scheme(pk=pk)
+    if scheme is None:
+        raise Http404(_("No such scheme."))
+    return scheme
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(can_manage_performance)
+def performance_scheme_next_version(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme_or_404(pk)
+    form = SchemeVersionForm(data_of(request), groups=selectors.list_scheme_groups(scheme=scheme))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            created = create_next_scheme_version(
+                scheme=scheme, created_by=acting_user(request), **form.changes()
+            )
+            messages.success(
+                request,
+                _("Version %(version)s was drafted. Check it, then publish it.")
+                % {"version": created.version},
+            )
+            return redirect("dashboards:performance_scheme_detail", pk=created.pk)
+    context = {"scheme": scheme, "form": form}
+    return render(request, "dashboards/performance/scheme_version_form.html", context)
+
+
+@require_POST
+@login_required
+@allowed_for(can_manage_performance)
+def performance_scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = _scheme_or_404(pk)
+    try:
+        publish_scheme(scheme=scheme, published_by=acting_user(request))
+    except DomainError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(request, _("The scheme version was published."))
+    return redirect("dashboards:performance_scheme_detail", pk=pk)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@allowed_for(can_manage_performance)
+def performance_assessment_create(request: HttpRequest) -> HttpResponse:
+    latest = selectors.list_assessments().order_by("-year").first()
+    initial = {}
+    if latest is not None:
+        initial = {
+            "scheme": latest.scheme_id,
+            "year": latest.year + 1,
+            "appeal_opens_on": _a_year_after(latest.appeal_opens_on),
+            "appeal_closes_on": _a_year_after(latest.appeal_closes_on),
+        }
+    form = AssessmentForm(data_of(request), initial=initial)
+    if submitted(request, form):
+        with errors_shown_on(form):
+            assessment = create_performance_assessment(
+                created_by=acting_user(request), **form.cleaned_data
+            )
+            messages.success(
+                request,
+                _("The assessment was opened. Record the assessors' figures, then compute it."),
+            )
+            return redirect("dashboards:performance_assessment_detail", pk=assessment.pk)
+    return render(request, "dashboards/performance/assessment_form.html", {"form": form})
+
+
+def _a_year_after(day: datetime.date) -> datetime.date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + 1, day=28)
 
 
 def _assessment_for(user: User, pk: int) -> PerformanceAssessment:
@@ -458,6 +545,21 @@ urlpatterns: list[URLPattern] = [
     path("performance/", performance_home, name="performance_home"),
     path(
         "performance/schemes/<int:pk>/", performance_scheme_detail, name="performance_scheme_detail"
+    ),
+    path(
+        "performance/schemes/<int:pk>/next/",
+        performance_scheme_next_version,
+        name="performance_scheme_next_version",
+    ),
+    path(
+        "performance/schemes/<int:pk>/publish/",
+        performance_scheme_publish,
+        name="performance_scheme_publish",
+    ),
+    path(
+        "performance/assessments/new/",
+        performance_assessment_create,
+        name="performance_assessment_create",
     ),
     path(
         "performance/assessments/<int:pk>/",

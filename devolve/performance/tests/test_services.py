@@ -111,6 +111,94 @@ def test_a_change_is_a_new_version_and_the_published_one_stays(
     assert refusal.value.code == "scheme_published"
 
 
+def _tree(scheme: Scheme) -> dict[str, dict[str, Any]]:
+    """Every item of a scheme by key, with its group's weight and every field scoring reads."""
+    fields = (
+        "kind",
+        "weight",
+        "measure",
+        "indicator_code",
+        "rule",
+        "floor",
+        "target",
+        "higher_is_better",
+        "rank_points",
+        "points_per_unit",
+        "cap",
+        "when_no_data",
+    )
+    return {
+        item.code: {
+            "group": (group.sequence, group.name_en, group.weight),
+            **{name: getattr(item, name) for name in fields},
+        }
+        for group in selectors.list_scheme_groups(scheme=scheme)
+        for item in group.items.all()
+    }
+
+
+def test_the_next_version_changes_only_the_weights_and_targets_given(
+    scheme: Scheme, office_user: User
+) -> None:
+    before = _tree(scheme)
+
+    second = services.create_next_scheme_version(
+        scheme=scheme,
+        note="Quality counts for more in 2025.",
+        created_by=office_user,
+        group_weights={1: D(60), 2: D(40)},
+        item_weights={"innovation": D(50), "cases": D(50)},
+        item_targets={"innovation": D(5)},
+    )
+
+    assert (second.code, second.version, second.predecessor, second.status) == (
+        scheme.code, 2, scheme, "draft"
+    )  # fmt: skip
+    assert second.note == "Quality counts for more in 2025."
+    expected = before
+    expected["innovation"] |= {"group": (1, "Results", D(60)), "weight": D(50), "target": D(5)}
+    expected["cases"] |= {"group": (1, "Results", D(60)), "weight": D(50)}
+    expected["quality"] |= {"group": (2, "Quality", D(40))}
+    assert _tree(second) == expected
+    assert AuditEvent.objects.filter(action="performance.scheme_created", target_id=str(second.pk))
+
+
+@pytest.mark.parametrize(
+    ("changes", "code"),
+    [
+        ({"group_weights": {1: D(80)}}, "weights_do_not_sum"),
+        ({"item_weights": {"innovation": D(10)}}, "weights_do_not_sum"),
+        ({"item_targets": {"cases": D(3)}}, "invalid"),
+        ({"item_weights": {"nowhere": D(3)}}, "invalid"),
+        ({"note": "  "}, "note_required"),
+    ],
+)
+def test_a_bad_next_version_is_refused_and_nothing_written(
+    scheme: Scheme, office_user: User, changes: dict[str, Any], code: str
+) -> None:
+    arguments: dict[str, Any] = {"note": "Changed.", **changes}
+
+    with pytest.raises(DomainError) as refusal:
+        services.create_next_scheme_version(scheme=scheme, created_by=office_user, **arguments)
+
+    assert refusal.value.code == code
+    assert Scheme.objects.count() == 1
+
+
+def test_only_the_latest_published_version_is_continued(scheme: Scheme, office_user: User) -> None:
+    second = services.create_next_scheme_version(
+        scheme=scheme, note="Second.", created_by=office_user
+    )
+
+    with pytest.raises(DomainError) as older:
+        services.create_next_scheme_version(scheme=scheme, note="Again.", created_by=office_user)
+    with pytest.raises(DomainError) as draft:
+        services.create_next_scheme_version(scheme=second, note="Third.", created_by=office_user)
+
+    assert (older.value.code, draft.value.code) == ("not_latest", "duplicate")
+    assert Scheme.objects.count() == 2
+
+
 def test_only_the_office_writes_schemes(department_user: User) -> None:
     with pytest.raises(NotAllowed):
         services.create_scheme(
