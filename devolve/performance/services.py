@@ -11,7 +11,7 @@ reason, and records an audit event. Errors (``DomainError.code``): ``not_allowed
 
 import datetime
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
 from django.core.files import File
@@ -190,22 +190,15 @@ def create_scheme(
 
 
 def _item_input(item: IndicatorItem, *, weight: Decimal, target: Decimal | None) -> ItemInput:
+    """An item as create_scheme takes it, with a new weight and target."""
+    copied = {field.name: getattr(item, field.name) for field in fields(ItemInput)}
     return ItemInput(
-        code=item.code,
-        name_zh=item.name_zh,
-        name_en=item.name_en,
-        measure=item.measure,
-        rule=item.rule,
-        kind=item.kind,
-        weight=weight,
-        indicator_code=item.indicator_code,
-        floor=item.floor,
-        target=target,
-        higher_is_better=item.higher_is_better,
-        rank_points=tuple(Decimal(points) for points in item.rank_points),
-        points_per_unit=item.points_per_unit,
-        cap=item.cap,
-        when_no_data=item.when_no_data,
+        **copied
+        | {
+            "weight": weight,
+            "target": target,
+            "rank_points": tuple(Decimal(points) for points in item.rank_points),
+        }
     )
 
 
