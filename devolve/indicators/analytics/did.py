@@ -286,7 +286,7 @@ class _CellEstimates:
 
 
 @dataclass(frozen=True)
-class _Layout:
+class _CellLayout:
     """Each cell's periods, cohort group and comparison groups, and the group sizes."""
 
     groups: UnitGroups
@@ -316,13 +316,14 @@ def _estimate_cells(
     comparison = _comparison_groups(
         groups, sample, cells, control=control, anticipation=anticipation
     )
-    layout = _Layout(
+    treated_group = np.searchsorted(groups.values, [cell.cohort for cell in cells])
+    layout = _CellLayout(
         groups=groups,
         current=np.asarray([cell.current_index for cell in cells], dtype=np.intp),
         base=np.asarray([cell.base_index for cell in cells], dtype=np.intp),
-        treated_group=np.searchsorted(groups.values, [cell.cohort for cell in cells]),
+        treated_group=treated_group,
         comparison=comparison,
-        n_treated=groups.sizes[np.searchsorted(groups.values, [cell.cohort for cell in cells])],
+        n_treated=groups.sizes[treated_group],
         n_control=groups.sizes @ comparison,
     )
     log = _CellLog(cells)
@@ -360,7 +361,7 @@ def _estimate_cells(
 
 
 def _mean_cells(
-    sample: _Sample, layout: _Layout, *, method: str, log: _CellLog
+    sample: _Sample, layout: _CellLayout, *, method: str, log: _CellLog
 ) -> tuple[FloatArray, GroupedInfluence]:
     """Without covariates all three methods reduce to a difference in mean outcome changes
     between the cohort and its comparison units, and each cell's influence function is affine
@@ -414,7 +415,7 @@ def _mean_cells(
 
 
 def _covariate_cells(
-    sample: _Sample, layout: _Layout, design: FloatArray, *, method: str, log: _CellLog
+    sample: _Sample, layout: _CellLayout, design: FloatArray, *, method: str, log: _CellLog
 ) -> tuple[FloatArray, DenseInfluence]:
     """Each cell by its 2x2 estimator over the cell's units (two_by_two.estimate_cell)."""
     n = sample.outcome.shape[0]
