@@ -220,6 +220,7 @@ def create_next_scheme_version(
         raise DomainError(
             "note_required", _("Say what changes in this version and why."), field="note"
         )
+    scheme = Scheme.objects.get(pk=scheme.pk)  # as stored, whatever the caller prefetched
     latest = selectors.get_latest_scheme(code=scheme.code)
     if latest is not None and latest.pk != scheme.pk:
         raise DomainError(

@@ -1,6 +1,8 @@
 """The performance API's shapes: schemes with their tree, assessments, scores with every item's
 stored input and points, appeals; and the inputs of the writes."""
 
+from typing import Any
+
 from rest_framework import serializers
 
 from devolve.performance.models import (
@@ -111,3 +113,37 @@ class AppealDecisionInput(serializers.Serializer[None]):
     corrected_value = serializers.DecimalField(
         max_digits=16, decimal_places=4, required=False, allow_null=True
     )
+
+
+class SchemeVersionInput(serializers.Serializer[None]):
+    note = serializers.CharField(help_text="What changes in this version and why.")
+    group_weights = serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2),
+        required=False,
+        default=dict,
+        help_text="New group weights (%) by group order (1, 2 …); groups left out keep theirs.",
+    )
+    item_weights = serializers.DictField(
+        child=serializers.DecimalField(max_digits=6, decimal_places=2),
+        required=False,
+        default=dict,
+        help_text="New weights (%) of weighted items by item key.",
+    )
+    item_targets = serializers.DictField(
+        child=serializers.DecimalField(max_digits=16, decimal_places=4),
+        required=False,
+        default=dict,
+        help_text="New targets by item key.",
+    )
+
+    def validate_group_weights(self, value: dict[str, Any]) -> dict[int, Any]:
+        if not all(str(key).isdigit() for key in value):
+            raise serializers.ValidationError("Groups are numbered by their order: 1, 2 …")
+        return {int(key): weight for key, weight in value.items()}
+
+
+class AssessmentInput(serializers.Serializer[None]):
+    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.all())
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    appeal_opens_on = serializers.DateField()
+    appeal_closes_on = serializers.DateField()

@@ -3,6 +3,9 @@ evaluators and auditors see everything; a prefecture, department or pilot area a
 unpublished score and its appeals. Writes (compute, publish, appeal, decide) hand the user to one
 service, which checks the role and scope again."""
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
@@ -21,8 +24,10 @@ from devolve.performance.api.serializers import (
     AppealDecisionInput,
     AppealInput,
     AppealOutput,
+    AssessmentInput,
     AssessmentOutput,
     SchemeOutput,
+    SchemeVersionInput,
     ScoreOutput,
 )
 from devolve.performance.models import (
@@ -35,6 +40,9 @@ from devolve.performance.models import (
     ScoreItem,
 )
 from devolve.performance.permissions import can_read_all_performance
+
+if TYPE_CHECKING:  # the stubs' name for what a permission class provides
+    from rest_framework.permissions import _SupportsHasPermission
 
 
 def _user(request: Request) -> User | None:
@@ -59,6 +67,30 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet[Scheme]):
             return schemes
         return schemes.filter(status=Scheme.Status.PUBLISHED)
 
+    @extend_schema(request=SchemeVersionInput, responses={201: SchemeOutput})
+    @action(
+        detail=True, methods=["post"], url_path="next-version", permission_classes=[IsAuthenticated]
+    )
+    def next_version(self, request: Request, pk: str) -> Response:
+        """Draft the next version of this (latest, published) version: the same tree and rules
+        with the weights and targets given changed (office)."""
+        payload = SchemeVersionInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        created = services.create_next_scheme_version(
+            scheme=self.get_object(), created_by=acting_user(request), **payload.validated_data
+        )
+        return Response(
+            SchemeOutput(self.get_queryset().get(pk=created.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=None, responses={200: SchemeOutput})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def publish(self, request: Request, pk: str) -> Response:
+        """Publish a draft version; its weights are checked again (office)."""
+        services.publish_scheme(scheme=self.get_object(), published_by=acting_user(request))
+        return Response(SchemeOutput(self.get_queryset().get(pk=pk)).data)
+
 
 class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[PerformanceAssessment]):
     """Yearly performance assessments under a scheme version."""
@@ -71,8 +103,23 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[PerformanceAssessment]):
             return PerformanceAssessment.objects.none()
         return selectors.list_assessments_visible_to(user=_user(self.request))
 
+    def get_permissions(self) -> Sequence["_SupportsHasPermission"]:
+        if self.action == "create":
+            return [IsAuthenticated()]
+        return super().get_permissions()
+
     def _for_change(self, pk: str) -> PerformanceAssessment:
         return get_object_or_404(selectors.list_assessments(), pk=pk)
+
+    @extend_schema(request=AssessmentInput, responses={201: AssessmentOutput})
+    def create(self, request: Request) -> Response:
+        """Open a year's assessment under a published scheme version (office)."""
+        payload = AssessmentInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        assessment = services.create_performance_assessment(
+            created_by=acting_user(request), **payload.validated_data
+        )
+        return Response(AssessmentOutput(assessment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={200: AssessmentOutput})
     @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])

@@ -72,3 +72,18 @@ class ApprovalInput(serializers.Serializer[None]):
     starts_on = serializers.DateField()
     announced_on = serializers.DateField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class RoundLikeInput(serializers.Serializer[None]):
+    slug = serializers.SlugField(max_length=60)
+    year = serializers.IntegerField(min_value=2000, max_value=2100)
+    title_zh = serializers.CharField(max_length=200)
+    title_en = serializers.CharField(max_length=200)
+    batch_number = serializers.IntegerField(min_value=1)
+    candidates_as_of = serializers.DateField()
+    selection_size = serializers.IntegerField(min_value=1)
+    min_prefectures_covered = serializers.IntegerField(min_value=0, required=False, default=0)
+    max_per_prefecture = serializers.IntegerField(
+        min_value=1, required=False, allow_null=True, default=None
+    )
+    reason = serializers.CharField(required=False, default="", allow_blank=True)

@@ -22,6 +22,7 @@ from devolve.selection.api.serializers import (
     CandidateValueOutput,
     DecisionInput,
     DecisionOutput,
+    RoundLikeInput,
     SelectionRoundOutput,
 )
 from devolve.selection.models import SelectionRound
@@ -47,6 +48,21 @@ class SelectionRoundViewSet(viewsets.ReadOnlyModelViewSet[SelectionRound]):
 
     def get_object(self) -> SelectionRound:
         return selectors.access_round(user=acting_user(self.request), key=self.kwargs["key"])
+
+    @extend_schema(request=RoundLikeInput, responses={201: SelectionRoundOutput})
+    @action(detail=True, methods=["post"])
+    def like(self, request: Request, key: str) -> Response:
+        """Create a new draft round scored the way this one is: its criteria, sub-indicators
+        (data years moved on), weighting, method and policies; not its candidate values (office).
+        """
+        payload = RoundLikeInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        arguments: dict[str, Any] = dict(payload.validated_data)
+        created = services.create_round_like(
+            template=self.get_object(), created_by=acting_user(request), **arguments
+        )
+        created = self.get_queryset().get(pk=created.pk)
+        return Response(SelectionRoundOutput(created).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses={200: CandidateValueOutput(many=True)})
     @action(detail=True, methods=["get"])

@@ -139,3 +139,32 @@ def test_a_different_choice_without_reasons_comes_back_with_its_code(
     assert refused.status_code == 400
     assert refused.json()["code"] == "reasons_required"
     assert forbidden.status_code == 403
+
+
+def test_the_office_starts_a_round_like_another_over_the_api(
+    client: Client, personas: dict[str, User], scored: SmallRound
+) -> None:
+    template = scored.selection_round
+    body = {"slug": "third", "year": 2026, "title_zh": "第三批", "title_en": "Third",
+            "batch_number": 3, "candidates_as_of": "2026-06-30", "selection_size": 2}  # fmt: skip
+    for persona in ("evaluator", "auditor"):
+        client.force_login(personas[persona])
+        refused = client.post(
+            url("selection-round-like", key=template.slug), body, content_type=JSON
+        )
+        assert refused.status_code == 403, persona
+    client.force_login(personas["office"])
+
+    response = client.post(url("selection-round-like", key=template.slug), body, content_type=JSON)
+    taken = client.post(
+        url("selection-round-like", key=template.slug), body | {"slug": template.slug},
+        content_type=JSON,
+    )  # fmt: skip
+
+    assert response.status_code == 201
+    created = response.json()
+    assert (created["slug"], created["batch_number"], created["selection_size"]) == ("third", 3, 2)
+    assert [criterion["code"] for criterion in created["criteria"]] == list(
+        template.criteria.order_by("position").values_list("code", flat=True)
+    )
+    assert (taken.status_code, taken.json()["code"]) == (400, "duplicate")
