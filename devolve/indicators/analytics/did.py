@@ -33,6 +33,9 @@ from devolve.indicators.analytics.influence import (
     GroupedInfluence,
     Influence,
     UnitGroups,
+    group_grams,
+    group_means,
+    grouped_is_smaller,
 )
 from devolve.indicators.analytics.panel import Note, Panel, PanelError, counted
 from devolve.indicators.analytics.two_by_two import PSCORE_TRIM, CellFailed, estimate_cell
@@ -362,15 +365,17 @@ def _estimate_cells(
 
 def _mean_cells(
     sample: _Sample, layout: _CellLayout, *, method: str, log: _CellLog
-) -> tuple[FloatArray, GroupedInfluence]:
+) -> tuple[FloatArray, Influence]:
     """Without covariates all three methods reduce to a difference in mean outcome changes
     between the cohort and its comparison units, and each cell's influence function is affine
-    in a unit's centred outcomes with coefficients per group (GroupedInfluence):
+    in a unit's centred outcomes with coefficients per group:
 
         cohort units:      (n / n_g) · (d_i - mean_g d)
-        comparison units: -(n / n_K) · (d_i - mean_K d),   d_i = y_i,t - y_i,base,
+        comparison units: -(n / n_K) · (d_i - mean_K d),   d_i = y_i,t - y_i,base.
 
-    computed from the groups' mean outcomes and Gram matrices alone."""
+    Stored as those coefficients (GroupedInfluence, from the groups' means and Gram matrices)
+    when they are fewer numbers than the units, else written out unit by unit (DenseInfluence).
+    """
     if method != "reg":  # the propensity score is the cohort's share of the cell's units
         share = layout.n_treated / (layout.n_treated + np.maximum(layout.n_control, 1))
         checked = (layout.n_control > 0) & ~layout.reference
@@ -387,7 +392,7 @@ def _mean_cells(
     groups, comparison = layout.groups, layout.comparison
     n = float(sample.outcome.shape[0])
     columns = np.arange(len(layout.current))
-    means, gram = GroupedInfluence.moments(sample.outcome, groups)
+    means = group_means(sample.outcome, groups)
     change = means[:, layout.current] - means[:, layout.base]  # (C, k) mean change per group
     treated_mean = change[layout.treated_group, columns]
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -395,6 +400,10 @@ def _mean_cells(
         coefficient = np.where(comparison, -n / layout.n_control, 0.0)
     coefficient[layout.treated_group, columns] = n / layout.n_treated
     intercepts = np.where(comparison, coefficient * (change - control_mean), 0.0)
+    att = np.asarray(treated_mean - control_mean)
+    if not grouped_is_smaller(groups, sample.outcome.shape[1]):
+        return att, _dense_mean_influence(sample, layout, means, coefficient, intercepts)
+    gram = group_grams(sample.outcome, groups, means)
     # d = y · (e_t - e_base), so group c's slopes are coefficient · (e_t - e_base), and their
     # product with G_c is coefficient · (G_c[t] - G_c[base]) (G_c is symmetric). Written in
     # place: at thousands of units and dozens of periods fresh temporaries cost more than the
@@ -410,8 +419,37 @@ def _mean_cells(
         np.subtract(gram[group][layout.current], gram[group][layout.base], out=weighted[:, group])
     weighted *= coefficient.T[:, :, None]
     coefficients[:, 2 * size :] = intercepts.T
-    influence = GroupedInfluence(sample.outcome, groups, means, coefficients)
-    return np.asarray(treated_mean - control_mean), influence
+    return att, GroupedInfluence(sample.outcome, groups, means, coefficients)
+
+
+def _dense_mean_influence(
+    sample: _Sample,
+    layout: _CellLayout,
+    means: FloatArray,
+    coefficient: FloatArray,
+    intercepts: FloatArray,
+) -> DenseInfluence:
+    """The same influence functions written out unit by unit, group by group, each group only
+    for the cells it takes part in (its own cohort's, and those it is a comparison for)."""
+    groups = layout.groups
+    n_cells, periods = len(layout.current), sample.outcome.shape[1]
+    steps = np.zeros((periods, n_cells))  # d = y · steps: +1 at t, -1 at the base period
+    steps[layout.current, np.arange(n_cells)] = 1.0
+    steps[layout.base, np.arange(n_cells)] -= 1.0
+    by_unit = np.zeros((sample.outcome.shape[0], n_cells))
+    for group in range(len(groups.values)):
+        cells = np.flatnonzero(coefficient[group])
+        if not len(cells):
+            continue
+        members = groups.members(group)
+        change = (sample.outcome[members] - means[group]) @ steps[:, cells]
+        change *= coefficient[group, cells]
+        change += intercepts[group, cells]
+        if len(cells) == n_cells:
+            by_unit[members] = change
+        else:
+            by_unit[np.ix_(members, cells)] = change
+    return DenseInfluence(np.ascontiguousarray(by_unit.T), groups)
 
 
 def _covariate_cells(

@@ -67,6 +67,35 @@ class UnitGroups:
         return [members[at : at + rows] for at in range(0, len(members), rows)]
 
 
+def group_means(outcome: FloatArray, groups: UnitGroups) -> FloatArray:
+    """The groups' mean outcomes (C, T), read in blocks of units."""
+    periods = outcome.shape[1]
+    means = np.zeros((len(groups.values), periods))
+    for group in range(len(groups.values)):
+        for block in groups.blocks(group, periods):
+            means[group] += outcome[block].sum(axis=0)
+    return np.asarray(means / groups.sizes[:, None])
+
+
+def group_grams(outcome: FloatArray, groups: UnitGroups, means: FloatArray) -> FloatArray:
+    """The groups' Gram matrices of centred outcomes (C, T, T), read in blocks of units (no
+    copy of the whole outcome matrix)."""
+    periods = outcome.shape[1]
+    gram = np.zeros((len(groups.values), periods, periods))
+    for group in range(len(groups.values)):
+        for block in groups.blocks(group, periods):
+            centred = outcome[block] - means[group]
+            gram[group] += centred.T @ centred
+    return gram
+
+
+def grouped_is_smaller(groups: UnitGroups, periods: int) -> bool:
+    """Whether an estimate's grouped coefficients (2·C·T + C numbers) are fewer than its dense
+    influence function (n numbers): with many small cohorts they are not."""
+    n_groups = len(groups.values)
+    return 2 * n_groups * periods + n_groups < len(groups.index)
+
+
 @dataclass(frozen=True)
 class Combination:
     """New estimates as sparse weighted sums of current ones: new estimate target[j] gains
@@ -212,23 +241,6 @@ class GroupedInfluence:
     ) -> "GroupedInfluence":
         """slopes and weighted: (m, C·T); intercepts: (m, C)."""
         return cls(outcome, groups, means, np.hstack([slopes, weighted, intercepts]))
-
-    @staticmethod
-    def moments(outcome: FloatArray, groups: UnitGroups) -> tuple[FloatArray, FloatArray]:
-        """The group means (C, T) and Gram matrices of centred outcomes (C, T, T), read in
-        blocks of units (no copy of the whole outcome matrix)."""
-        periods = outcome.shape[1]
-        means = np.zeros((len(groups.values), periods))
-        gram = np.zeros((len(groups.values), periods, periods))
-        for group in range(len(groups.values)):
-            blocks = groups.blocks(group, periods)
-            for block in blocks:
-                means[group] += outcome[block].sum(axis=0)
-            means[group] /= groups.sizes[group]
-            for block in blocks:
-                centred = outcome[block] - means[group]
-                gram[group] += centred.T @ centred
-        return means, gram
 
     @property
     def _size(self) -> int:

@@ -32,6 +32,22 @@ def simulated() -> Any:
     return panel
 
 
+@pytest.fixture(scope="module")
+def many_small_cohorts() -> Any:
+    """More cohort-period coefficients than units: the estimator writes the influence functions
+    out unit by unit (ADR 0021)."""
+    panel, _ = simulate_staggered_panel(
+        n_units=40,
+        n_periods=10,
+        cohorts={3: 3, 4: 3, 5: 3, 6: 3, 7: 3, 8: 3, 9: 3},
+        effect=0.1,
+        effect_growth=0.02,
+        selection="level",
+        seed=5,
+    )
+    return without_covariates(panel)
+
+
 def run_csdid(
     panel: Any, *, control: str, method: str, covariate: bool, **options: Any
 ) -> dict[str, Any]:
@@ -114,6 +130,16 @@ def test_universal_base_period_agrees_with_csdid(simulated: Any) -> None:
 def test_anticipation_agrees_with_csdid(simulated: Any) -> None:
     ours = callaway_santanna(simulated, method="dr", control="notyet", anticipation=1, bootstrap=0)
     oracle = run_csdid(simulated, control="notyet", method="dr", covariate=True, anticipation=1)
+    assert_matches_csdid(ours, oracle)
+
+
+@pytest.mark.parametrize("method", ["reg", "dr"])
+@pytest.mark.parametrize("control", ["never", "notyet"])
+def test_many_small_cohorts_agree_with_csdid(
+    many_small_cohorts: Any, method: str, control: str
+) -> None:
+    ours = callaway_santanna(many_small_cohorts, control=control, method=method, bootstrap=0)
+    oracle = run_csdid(many_small_cohorts, control=control, method=method, covariate=False)
     assert_matches_csdid(ours, oracle)
 
 

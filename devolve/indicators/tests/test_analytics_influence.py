@@ -4,14 +4,19 @@ is exactly the Callaway–Sant'Anna difference-in-means influence function of a 
 import numpy as np
 import pytest
 
-from devolve.indicators.analytics.did import callaway_santanna
+from devolve.indicators.analytics import did
+from devolve.indicators.analytics.did import callaway_santanna, result_to_json
 from devolve.indicators.analytics.influence import (
     Combination,
     DenseInfluence,
     GroupedInfluence,
     UnitGroups,
+    group_grams,
+    group_means,
 )
 from devolve.indicators.analytics.panel import Panel
+from devolve.indicators.analytics.simulate import simulate_staggered_panel
+from devolve.indicators.tests.fixtures import without_covariates
 
 SEEDS = (0, 1, 2)
 
@@ -23,7 +28,8 @@ def grouped(seed: int, *, n: int = 90, periods: int = 7, width: int = 5) -> Grou
     cohort = rng.choice([0, 4, 6], size=n, p=[0.6, 0.25, 0.15])
     groups = UnitGroups.of(cohort)
     outcome = 10.0 + rng.normal(size=(n, periods)).cumsum(axis=1)
-    means, gram = GroupedInfluence.moments(outcome, groups)
+    means = group_means(outcome, groups)
+    gram = group_grams(outcome, groups, means)
     slopes = rng.normal(size=(width, len(groups.values), periods))
     weighted = np.einsum("cts,mcs->mct", gram, slopes)
     intercepts = rng.normal(size=(width, len(groups.values)))
@@ -101,3 +107,40 @@ def test_a_cell_influence_function_is_the_difference_in_means_formula() -> None:
     )
     assert cell.att == pytest.approx(change[treated].mean() - change[never].mean(), rel=1e-12)
     assert cell.se == pytest.approx(np.sqrt(np.sum(influence**2)) / n, rel=1e-12)
+
+
+@pytest.mark.parametrize("control", ["never", "notyet"])
+def test_both_representations_give_the_same_estimate(
+    control: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without covariates the estimator picks the smaller representation; forced either way it
+    gives the same numbers, bootstrap bands included (the same draws reach the same units)."""
+    panel, _ = simulate_staggered_panel(
+        n_units=120, n_periods=8, cohorts={4: 20, 6: 25}, effect=0.1, effect_growth=0.02,
+        selection="level", seed=3,
+    )  # fmt: skip
+    plain = without_covariates(panel)
+    results = {}
+    for grouped in (True, False):
+        monkeypatch.setattr(did, "grouped_is_smaller", lambda *_args, grouped=grouped: grouped)
+        results[grouped] = result_to_json(
+            did.callaway_santanna(plain, control=control, method="reg", bootstrap=99, seed=4)
+        )
+    assert_same_numbers(results[True], results[False])
+
+
+def assert_same_numbers(expected: object, actual: object, path: str = "") -> None:
+    if isinstance(expected, dict):
+        assert isinstance(actual, dict)
+        assert expected.keys() == actual.keys(), path
+        for key in expected:
+            assert_same_numbers(expected[key], actual[key], f"{path}/{key}")
+    elif isinstance(expected, list):
+        assert isinstance(actual, list)
+        assert len(expected) == len(actual), path
+        for index, (left, right) in enumerate(zip(expected, actual, strict=True)):
+            assert_same_numbers(left, right, f"{path}[{index}]")
+    elif isinstance(expected, float):
+        assert actual == pytest.approx(expected, rel=1e-9, abs=1e-12), path
+    else:
+        assert expected == actual, path
