@@ -15,7 +15,7 @@ from devolve.accounts.models import User
 from devolve.accounts.tests.factories import PASSWORD, UserFactory
 from devolve.demo.seed import SeedReport
 from devolve.demo.sichuan_selection import ROUND_SLUG, seed_selection
-from devolve.selection.models import Decision, RoundResult
+from devolve.selection.models import Decision, RoundResult, SelectionRound
 
 pytestmark = pytest.mark.browser
 
@@ -74,3 +74,35 @@ def test_the_demo_round_shows_its_ranking_and_sensitivity_charts(
     assert page_problems.console_errors == []
     assert page_problems.page_errors == []
     assert page.evaluate("window.__cspViolations") == []
+
+
+def test_the_office_starts_the_next_round_from_the_page_in_chinese(
+    page: Page, page_problems: Any, live_server: Any, sichuan_demo: None
+) -> None:
+    seed_selection(SeedReport())
+    UserFactory(username="selector", role=User.Role.OFFICE)
+    demo_round = SelectionRound.objects.get(slug=ROUND_SLUG)
+    _sign_in(page, live_server, "/staff/selection-rounds/")
+
+    with page.expect_navigation():
+        page.locator('[data-testid="round-create"]').click()
+    expect(page.locator("h1")).to_have_text("开始新一轮遴选")
+    expect(page.locator("#id_year")).to_have_value(str(demo_round.year + 1))
+    page.locator("#id_slug").fill("sichuan-2025-batch-3")
+    page.locator("#id_title_zh").fill("第三批集成授权改革试点遴选（示意）")
+    page.locator("#id_title_en").fill("Third batch selection (illustrative)")
+    page.locator("#id_candidates_as_of").fill("2025-06-30")
+    with page.expect_navigation():
+        page.locator("#main-content form button[type=submit]").click()
+
+    expect(page).to_have_url(
+        f"{live_server.url}/staff/selection-rounds/sichuan-2025-batch-3/import/"
+    )
+    created = SelectionRound.objects.get(slug="sichuan-2025-batch-3")
+    assert created.batch_number == demo_round.batch_number + 1
+    assert list(created.criteria.values_list("code", flat=True)) == list(
+        demo_round.criteria.values_list("code", flat=True)
+    )
+    page.wait_for_load_state("networkidle")
+    assert page_problems.console_errors == []
+    assert page_problems.page_errors == []
