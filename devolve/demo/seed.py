@@ -572,12 +572,11 @@ def seed(*, with_users: bool, with_lists: bool = False) -> SeedReport:
     report = SeedReport()
     seed_registry(report)
     seed_catalogue(report)
+    if with_users:
+        seed_demo_users(report)  # before the reports, so that their notices reach the logins
     if with_lists:
         seed_lists(report)
         seed_economy(report)
         seed_selection(report)
-    if with_users:
-        seed_demo_users(report)
-    if with_lists:
         seed_performance(report)  # last: it scores the reports and assessments seeded above
     return report

@@ -411,13 +411,14 @@ class ApprovalStep(models.Model):
 
 
 class ReportingNotice(models.Model):
-    """An in-app notice to one person about a report due or overdue. ``key`` names the reminder
-    (e.g. ``due:12:area:3``), so the same reminder never reaches the same person twice; the
-    e-mail is sent with the notice when it is created."""
+    """An in-app notice to one person about a report due, overdue or reopened after the lock.
+    ``key`` names the reminder (e.g. ``due:area:3``), so the same reminder never reaches the same
+    person twice; the e-mail is sent with the notice when it is created."""
 
     class Kind(models.TextChoices):
         DUE_SOON = "due_soon", _("Due soon")
         OVERDUE = "overdue", _("Overdue")
+        REOPENED = "reopened", _("Reopened")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -458,4 +459,12 @@ class ReportingNotice(models.Model):
         values = {"who": self.subject_label, "cycle": self.cycle.label, "due": self.due_on}
         if self.kind == self.Kind.OVERDUE:
             return _("The %(cycle)s report of %(who)s was due on %(due)s and is overdue.") % values
+        if self.kind == self.Kind.REOPENED:
+            return (
+                _(
+                    "The %(cycle)s report of %(who)s is reopened until %(due)s: fill it in and "
+                    "submit it by then."
+                )
+                % values
+            )
         return _("The %(cycle)s report of %(who)s is due on %(due)s.") % values

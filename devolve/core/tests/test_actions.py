@@ -27,7 +27,9 @@ BUILT = {
         for step in ApprovalStep.Action.values
     },
     "f'reporting.reminders_sent.{kind}'": {
-        f"reporting.reminders_sent.{kind}" for kind in ReportingNotice.Kind.values
+        # the reminder run's kinds; a reopening notice is sent by the reopening, not a run
+        f"reporting.reminders_sent.{kind}"
+        for kind in (ReportingNotice.Kind.DUE_SOON, ReportingNotice.Kind.OVERDUE)
     },
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")

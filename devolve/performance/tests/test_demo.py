@@ -3,6 +3,8 @@ reform data, one appeal upheld, published; every stored score recomputes item by
 stored inputs; a second seed changes nothing.
 
 The seed takes a minute, so the module seeds once; each test runs in a savepoint of that seed.
+It is the full demo with its logins, so the check that needs them lives here too: the Tianfu
+login has its reminders.
 """
 
 import re
@@ -20,6 +22,7 @@ from devolve.demo import sichuan_performance as demo
 from devolve.demo.seed import SeedReport, seed
 from devolve.performance import selectors
 from devolve.performance.models import Appeal, PerformanceAssessment, Scheme, ScoreItem
+from devolve.reporting.models import AreaReport, ReportingNotice
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +126,19 @@ def test_office_overview_shows_the_flagged_zero_use_grants(
     shown = {int(pk) for pk in re.findall(r'data-grant="(\d+)"', body)}
     assert shown == set(flagged.values_list("grant_id", flat=True))
     assert f'id="flagged-count">{len(shown)}</span>' in body
+
+
+def test_the_tianfu_login_has_its_reminders(report: SeedReport) -> None:
+    """The logins exist before the reports are played, so the reminders of the day after the
+    last cycle fell due reach them, and so does the office's reopening of Tianfu's report."""
+    tianfu = User.objects.get(username="tianfu")
+
+    notices = {notice.kind: notice for notice in ReportingNotice.objects.filter(recipient=tianfu)}
+
+    assert sorted(notices) == ["overdue", "reopened"]
+    reopened = AreaReport.objects.get(zone=tianfu.zone, reopened_until__isnull=False)
+    assert (notices["reopened"].due_on, notices["reopened"].link) == (
+        reopened.reopened_until,
+        reopened.get_absolute_url(),
+    )
+    assert notices["overdue"].link == reopened.get_absolute_url()

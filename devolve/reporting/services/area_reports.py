@@ -27,6 +27,7 @@ from devolve.reporting.models import AreaReport, ReportingCycle, UsageLine
 from devolve.reporting.permissions import can_fill_area_report, can_review_area_report
 from devolve.reporting.rules import AREA_TRANSITIONS, ReportStatus
 from devolve.reporting.services.approval import move, record_step, required_reason, status_label
+from devolve.reporting.services.reminders import notify_reopened
 
 
 @dataclass(frozen=True)
@@ -319,4 +320,5 @@ def reopen_area_report(
     report.reopened_until = until
     report.reopen_reason = reason
     record_step(report, action="reopened", actor=reopened_by, on=today, reason=reason)
+    notify_reopened(report)
     return report

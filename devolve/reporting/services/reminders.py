@@ -1,4 +1,5 @@
-"""Reminders about reports: before the due date and once overdue, in the app and by e-mail.
+"""Reminders about reports: before the due date and once overdue, in the app and by e-mail;
+and the notice that the office reopened an area's report after the lock.
 
 Each reminder has a key (``due:area:<report>`` or ``overdue:department:<report>``); a person gets
 a given reminder once, however often the task runs. Recipients: the pilot area's users (an
@@ -84,26 +85,59 @@ def _remind_cycle(cycle: ReportingCycle, *, kind: str) -> ReminderSummary:
     notices = emails = 0
     for report in _owed_reports(cycle):
         which = "area" if isinstance(report, AreaReport) else "department"
-        key = f"{'overdue' if overdue else 'due'}:{which}:{report.pk}"
-        subject = report.zone if isinstance(report, AreaReport) else report.department
-        for recipient in _recipients_of(report, overdue=overdue):
-            notice, created = ReportingNotice.objects.get_or_create(
-                recipient=recipient,
-                key=key,
-                defaults={
-                    "kind": kind,
-                    "cycle": cycle,
-                    "subject_label": str(subject)[:200],
-                    "due_on": cycle.due_on,
-                    "link": report.get_absolute_url(),
-                },
-            )
-            if not created:
-                continue
-            notices += 1
-            if recipient.email:
-                _email(notice, recipient)
-                emails += 1
+        sent = _notify(
+            report,
+            kind=kind,
+            key=f"{'overdue' if overdue else 'due'}:{which}:{report.pk}",
+            due_on=cycle.due_on,
+            recipients=_recipients_of(report, overdue=overdue),
+        )
+        notices += sent.notices
+        emails += sent.emails
+    return ReminderSummary(notices=notices, emails=emails)
+
+
+def notify_reopened(report: AreaReport) -> ReminderSummary:
+    """Tell the pilot area's users that the office reopened their report after the lock, and
+    until when (once per reopening)."""
+    assert report.reopened_until is not None  # noqa: S101 — called right after reopening
+    return _notify(
+        report,
+        kind=ReportingNotice.Kind.REOPENED.value,
+        key=f"reopened:area:{report.pk}:{report.reopened_until.isoformat()}",
+        due_on=report.reopened_until,
+        recipients=_recipients_of(report, overdue=False),
+    )
+
+
+def _notify(
+    report: AreaReport | DepartmentReport,
+    *,
+    kind: str,
+    key: str,
+    due_on: datetime.date,
+    recipients: list[User],
+) -> ReminderSummary:
+    notices = emails = 0
+    subject = report.zone if isinstance(report, AreaReport) else report.department
+    for recipient in recipients:
+        notice, created = ReportingNotice.objects.get_or_create(
+            recipient=recipient,
+            key=key,
+            defaults={
+                "kind": kind,
+                "cycle": report.cycle,
+                "subject_label": str(subject)[:200],
+                "due_on": due_on,
+                "link": report.get_absolute_url(),
+            },
+        )
+        if not created:
+            continue
+        notices += 1
+        if recipient.email:
+            _email(notice, recipient)
+            emails += 1
     return ReminderSummary(notices=notices, emails=emails)
 
 

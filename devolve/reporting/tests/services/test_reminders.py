@@ -5,11 +5,13 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.reporting.models import ReportingNotice
 from devolve.reporting.services import (
+    reopen_area_report,
     save_area_report,
     send_reporting_reminders,
     submit_area_report,
@@ -106,3 +108,23 @@ def test_the_task_runs_the_same_service(world: World, people: dict[str, User]) -
 
     result = task.enqueue(on="2024-07-05")
     assert result.return_value == {"notices": 3, "emails": 2}
+
+
+def test_reopening_tells_the_areas_users_until_when_once(
+    world: World, people: dict[str, User], office_user: User
+) -> None:
+    report = world.area_report(world.q2)
+
+    reopen_area_report(
+        report=report, reason="Flooding closed the office", until=D(2024, 8, 31),
+        reopened_by=office_user, today=D(2024, 8, 15),
+    )  # fmt: skip
+    send_reporting_reminders(on=D(2024, 8, 16))
+
+    notice = ReportingNotice.objects.get()
+    assert (notice.recipient, notice.kind, notice.due_on, notice.link) == (
+        people["area"], "reopened", D(2024, 8, 31), report.get_absolute_url()
+    )  # fmt: skip
+    with translation.override("en"):
+        assert "reopened until 2024-08-31" in notice.text
+    assert [message.to for message in mail.outbox] == [["zone-officer@example.org"]]
