@@ -408,18 +408,16 @@ def _mean_cells(
     # product with G_c is coefficient · (G_c[t] - G_c[base]) (G_c is symmetric). Written in
     # place: at thousands of units and dozens of periods fresh temporaries cost more than the
     # arithmetic.
-    n_groups, periods = len(groups.values), sample.outcome.shape[1]
-    size = n_groups * periods
-    coefficients = np.zeros((len(columns), 2 * size + n_groups))
-    slopes = coefficients[:, :size].reshape(len(columns), n_groups, periods)
-    weighted = coefficients[:, size : 2 * size].reshape(len(columns), n_groups, periods)
-    for group in range(n_groups):
+    influence = GroupedInfluence.zeros(sample.outcome, groups, means, len(columns))
+    shape = (len(columns), len(groups.values), sample.outcome.shape[1])
+    slopes, weighted = influence.slopes.reshape(shape), influence.weighted.reshape(shape)
+    for group in range(len(groups.values)):
         slopes[columns, group, layout.current] = coefficient[group]
         slopes[columns, group, layout.base] -= coefficient[group]
         np.subtract(gram[group][layout.current], gram[group][layout.base], out=weighted[:, group])
     weighted *= coefficient.T[:, :, None]
-    coefficients[:, 2 * size :] = intercepts.T
-    return att, GroupedInfluence(sample.outcome, groups, means, coefficients)
+    influence.intercepts[:] = intercepts.T
+    return att, influence
 
 
 def _dense_mean_influence(

@@ -10,11 +10,12 @@ unit only through its group (its cohort) and its own outcomes, affinely:
 
     IF_i = z_i · a_c + b_c,   z_i = y_i - mean of y over the units of the unit's cohort c,
 
-with a slope a_c (T,) and an intercept b_c per cohort and estimate. `GroupedInfluence` stores
-those (C, T, m) slopes and (C, m) intercepts. Because the centred outcomes sum to zero within a
-cohort, sums of squares and cross products reduce to the cohorts' T x T Gram matrices of
-centred outcomes: sum_i IF_i IF_i' = sum_c [a_c' G_c a_c' + n_c b_c b_c']. Nothing of size n x m
-is ever formed, which is what makes the estimator fast at thousands of units.
+with a slope a_c (T,) and an intercept b_c per cohort and estimate. `GroupedInfluence` stores,
+per estimate, the slopes, the slopes multiplied by the cohorts' T x T Gram matrices of centred
+outcomes G_c, and the intercepts. Because the centred outcomes sum to zero within a cohort,
+sums of squares and cross products need nothing else:
+sum_i IF_i IF_i' = sum_c [a_c' G_c a_c' + n_c b_c b_c']. Nothing of size n x m is formed, which
+is what makes the estimator fast at thousands of units (when C·T is well below n; ADR 0021).
 Both representations give the same numbers up to rounding (tests/test_analytics_influence.py).
 """
 
@@ -112,7 +113,7 @@ class Combination:
         offsets = np.cumsum([0] + [part.width for part in parts])
         return cls(
             np.concatenate(
-                [part.target + offset for part, offset in zip(parts, offsets, strict=False)]
+                [part.target + offset for part, offset in zip(parts, offsets[:-1], strict=True)]
             ),
             np.concatenate([part.source for part in parts]),
             np.concatenate([part.weight for part in parts]),
@@ -217,7 +218,8 @@ class DenseInfluence:
 class GroupedInfluence:
     """IF_i = (y_i - mean_c) · slopes[c] + intercepts[c] for unit i of group c.
 
-    outcome: (n, T) with units sorted by group; means: (C, T) group means. coefficients holds
+    outcome: (n, T), units in any order (groups says which is whose); means: (C, T) group
+    means. coefficients holds
     one row per estimate: its slopes (C·T values, group c's at c·T to c·T + T - 1), the same
     slopes multiplied by each group's Gram matrix of centred outcomes G_c (C·T values: what
     every sum of squares needs; linear in the slopes, so it is combined along with them) and
@@ -230,17 +232,13 @@ class GroupedInfluence:
     coefficients: FloatArray  # (m, 2·C·T + C)
 
     @classmethod
-    def build(
-        cls,
-        outcome: FloatArray,
-        groups: UnitGroups,
-        means: FloatArray,
-        slopes: FloatArray,
-        weighted: FloatArray,
-        intercepts: FloatArray,
+    def zeros(
+        cls, outcome: FloatArray, groups: UnitGroups, means: FloatArray, width: int
     ) -> "GroupedInfluence":
-        """slopes and weighted: (m, C·T); intercepts: (m, C)."""
-        return cls(outcome, groups, means, np.hstack([slopes, weighted, intercepts]))
+        """Influence functions of ``width`` estimates, all zero, to be written through the
+        views ``slopes``, ``weighted`` and ``intercepts``."""
+        size = len(groups.values) * int(outcome.shape[1])
+        return cls(outcome, groups, means, np.zeros((width, 2 * size + len(groups.values))))
 
     @property
     def _size(self) -> int:
@@ -248,17 +246,17 @@ class GroupedInfluence:
 
     @property
     def slopes(self) -> FloatArray:
-        """(m, C·T)"""
+        """(m, C·T), a view: group c's slopes at c·T to c·T + T - 1"""
         return self.coefficients[:, : self._size]
 
     @property
     def weighted(self) -> FloatArray:
-        """(m, C·T)"""
+        """(m, C·T), a view: each group's slopes times its Gram matrix"""
         return self.coefficients[:, self._size : 2 * self._size]
 
     @property
     def intercepts(self) -> FloatArray:
-        """(m, C)"""
+        """(m, C), a view"""
         return self.coefficients[:, 2 * self._size :]
 
     @property

@@ -31,11 +31,11 @@ def grouped(seed: int, *, n: int = 90, periods: int = 7, width: int = 5) -> Grou
     means = group_means(outcome, groups)
     gram = group_grams(outcome, groups, means)
     slopes = rng.normal(size=(width, len(groups.values), periods))
-    weighted = np.einsum("cts,mcs->mct", gram, slopes)
-    intercepts = rng.normal(size=(width, len(groups.values)))
-    return GroupedInfluence.build(
-        outcome, groups, means, slopes.reshape(width, -1), weighted.reshape(width, -1), intercepts
-    )
+    influence = GroupedInfluence.zeros(outcome, groups, means, width)
+    influence.slopes[:] = slopes.reshape(width, -1)
+    influence.weighted[:] = np.einsum("cts,mcs->mct", gram, slopes).reshape(width, -1)
+    influence.intercepts[:] = rng.normal(size=(width, len(groups.values)))
+    return influence
 
 
 def as_dense(influence: GroupedInfluence) -> DenseInfluence:
