@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo serve test lint format assets system-packages messages schema bench clean
+.PHONY: help setup demo serve test lint lock format assets system-packages messages schema bench bench-scale clean
 
 help:
 	@echo "make demo    fresh clone → Sichuan demo served on http://$(HOST):$(PORT)"
@@ -17,6 +17,8 @@ help:
 	@echo "make test    the whole suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)"
 	@echo "make lint    ruff, mypy, import layers, migrations and API schema up to date"
 	@echo "make bench   speed benchmarks, as ratios against a baseline measured in the same run"
+	@echo "make bench-scale  pages and API on a generated national-scale database"
+	@echo "make lock    regenerate the hashed lock files in requirements/ from pyproject.toml"
 
 $(VENV)/.python-checked:
 	@PY=$$(scripts/find-python) || exit 1; \
@@ -24,11 +26,19 @@ $(VENV)/.python-checked:
 	  $$PY -m venv $(VENV)
 	@touch $@
 
-$(VENV)/.installed: $(VENV)/.python-checked requirements.lock pyproject.toml
+# Runtime only: what a server needs to serve the demo (requirements/runtime.txt).
+$(VENV)/.installed: $(VENV)/.python-checked requirements/runtime.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --requirement requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement requirements/runtime.txt
 	$(BIN)/python -m pip install --quiet --no-deps --editable .
 	@$(BIN)/python -c 'import django, sys; assert django.VERSION[:2] >= (6, 1), f"Django {django.__version__} installed; Devolve needs 6.1 (Python 3.12+)"; sys.exit(0)'
+	@touch $@
+
+# Tests, lint and lock tools, and the oracle estimators (installed without their declared
+# dependencies: the lock is complete and leaves out the publishing tools csdid declares).
+$(VENV)/.installed-dev: $(VENV)/.installed requirements/dev.txt requirements/oracles.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --requirement requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --requirement requirements/oracles.txt
 	@touch $@
 
 node_modules/.installed: package.json package-lock.json
@@ -58,26 +68,46 @@ serve:
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) \
 	  --workers 2 --access-logfile - --env DJANGO_SETTINGS_MODULE=config.settings.demo
 
-test: system-packages $(VENV)/.installed assets messages
-	$(BIN)/pytest -n 2 --create-db $(PYTEST_ARGS)
+test: system-packages $(VENV)/.installed-dev assets messages
+	@start=$$(date +%s); \
+	  COVERAGE_CORE=sysmon $(BIN)/pytest -n 2 --dist loadscope --durations=15 \
+	    --cov --cov-report= $(PYTEST_ARGS); status=$$?; \
+	  echo "make test: $$(( $$(date +%s) - start )) s on $${DATABASE_URL:-SQLite}"; \
+	  if [ $$status -eq 0 ] && [ -z "$(PYTEST_ARGS)" ]; then \
+	    $(BIN)/python scripts/coverage-floors || status=$$?; fi; exit $$status
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
+	scripts/lock --check
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/djlint devolve --lint
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(DEVOLVE) check --fail-level WARNING
+	scripts/check-deploy
 	$(DEVOLVE) makemigrations --check --dry-run
+	$(DEVOLVE) document_architecture --check
 	$(DEVOLVE) spectacular --lang en --validate --fail-on-warn --file /tmp/devolve-schema.yml
 	diff -u schema.yml /tmp/devolve-schema.yml || (echo "The API changed: run 'make schema' and commit schema.yml." && exit 1)
 
-schema: $(VENV)/.installed
+lock: $(VENV)/.installed-dev
+	scripts/lock
+
+schema: $(VENV)/.installed-dev
 	$(DEVOLVE) spectacular --lang en --validate --fail-on-warn --file schema.yml
 
-format: $(VENV)/.installed
+format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
+
+# The page and API cases of 'bench' on a generated national-scale database (generate_scale).
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/devolve_scale
+REPEAT ?= 20
+bench-scale: $(VENV)/.installed-dev
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.pages $(REPEAT)
 
 clean:
 	rm -rf $(VENV) node_modules devolve/static/dist var

@@ -5,10 +5,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.testing.template_database import django_db_setup  # noqa: F401 (fixture)
 from devolve.matters.tests.factories import DepartmentFactory
 from devolve.regions.tests.factories import ZoneFactory, prefecture
 
@@ -20,6 +22,13 @@ def _default_language() -> Iterator[None]:
     translation.activate(django_settings.LANGUAGE_CODE)
     yield
     translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: figures kept by ``core.derived`` under one test's
+    data version must not answer another test whose rolled-back data has the same version."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,11 +1,15 @@
 """Settings shared by every environment. Values that differ come from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str, persistent_secret_key
+from config.settings.integrations.email import mailers_from_env
+from config.settings.integrations.storage import default_storage_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 DATA_DIR = Path(env_str("DEVOLVE_DATA_DIR", str(BASE_DIR / "var")))
@@ -25,11 +29,11 @@ INSTALLED_APPS = [
     "django_tables2",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
     "rules",
+    "axes",
     "devolve.core",
     "devolve.accounts",
     "devolve.regions",
@@ -40,11 +44,14 @@ INSTALLED_APPS = [
     "devolve.selection",
     "devolve.assessments",
     "devolve.performance",
+    "devolve.documents",
     "devolve.dashboards",
     "devolve.portal",
     "devolve.api",
     "devolve.demo",
     "django_tasks_db",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
 ]
 
 MIDDLEWARE = [
@@ -57,10 +64,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After authentication: anonymous reads go to the read replica, when one is configured.
+    "devolve.core.routers.AnonymousReadsFromReplicaMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "devolve.accounts.middleware.SessionTimeoutMiddleware",
+    # Last, as django-axes requires: turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -99,10 +111,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+# A read replica of the primary (streaming replication), for the anonymous reads of the portal
+# and the API (devolve/core/routers.py); without it every read goes to the primary.
+if DATABASE_REPLICA_URL := env_str("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = {
+        **dj_database_url.parse(
+            DATABASE_REPLICA_URL,
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
+            conn_health_checks=True,
+        ),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["devolve.core.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username and address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -111,9 +137,46 @@ LOGIN_REDIRECT_URL = "dashboards:dashboard_home"
 LOGOUT_REDIRECT_URL = "portal:overview"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": env_int("DEVOLVE_PASSWORD_MIN_LENGTH", default=10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Failed sign-ins (django-axes, ADR on authentication): counted per username and client address
+# together, so a guesser cannot lock a colleague out from elsewhere; a lockout ends by itself.
+AXES_FAILURE_LIMIT = env_int("DEVOLVE_SIGN_IN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DEVOLVE_SIGN_IN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "devolve.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "devolve.accounts.lockout.client_address"
+# Not in the admin, which shows only scoped ProgrammeAdmin pages: `devolve axes_reset_username`.
+AXES_ENABLE_ADMIN = False
+# Reverse proxies in front of the app servers: the client address is this many entries from the
+# right of X-Forwarded-For (0: the connection's address). Sign-in lockout and API throttling use it.
+DEVOLVE_PROXY_COUNT = env_int("DEVOLVE_PROXY_COUNT", default=0)
+
+# Sessions end after DEVOLVE_SESSION_IDLE_MINUTES without a request and, however active,
+# DEVOLVE_SESSION_MAX_HOURS after sign-in (devolve.accounts.middleware).
+DEVOLVE_SESSION_IDLE_MINUTES = env_int("DEVOLVE_SESSION_IDLE_MINUTES", default=30)
+DEVOLVE_SESSION_MAX_HOURS = env_int("DEVOLVE_SESSION_MAX_HOURS", default=12)
+SESSION_COOKIE_AGE = DEVOLVE_SESSION_MAX_HOURS * 3600
+# Password reset: requests per client address and mails per e-mail address, each an hour
+# (devolve.accounts.views.PasswordResetRequestView).
+DEVOLVE_PASSWORD_RESET_REQUESTS_PER_CLIENT = env_int(
+    "DEVOLVE_PASSWORD_RESET_REQUESTS_PER_CLIENT", default=10
+)
+DEVOLVE_PASSWORD_RESET_MAILS_PER_ADDRESS = env_int(
+    "DEVOLVE_PASSWORD_RESET_MAILS_PER_ADDRESS", default=3
+)
+# Second factor (TOTP, django-otp) for the roles that may set one up; the name authenticator apps
+# show for the account.
+DEVOLVE_SECOND_FACTOR_ROLES = ["office", "auditor"]
+OTP_TOTP_ISSUER = env_str("DEVOLVE_TOTP_ISSUER", "Devolve")
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -126,7 +189,8 @@ STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "devolve" / "static"]
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploads: MEDIA_ROOT, or an S3-compatible store shared by every node (integrations/storage.py)
+    "default": default_storage_from_env(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 MEDIA_ROOT = DATA_DIR / "media"
@@ -147,16 +211,28 @@ SECURE_CSP = {
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
+    # The first class names the challenge in WWW-Authenticate, so an anonymous caller of a
+    # protected endpoint gets 401 (a session has no challenge: it would be 403).
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "devolve.accounts.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "devolve.core.api.pagination.StandardPagination",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "devolve.core.api.exceptions.domain_exception_handler",
+    # Requests per client address (anonymous) and per user; 429 with Retry-After beyond.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("DEVOLVE_API_ANONYMOUS_RATE", "120/minute"),
+        "user": env_str("DEVOLVE_API_USER_RATE", "600/minute"),
+    },
+    "NUM_PROXIES": DEVOLVE_PROXY_COUNT or None,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Devolve API",
@@ -186,7 +262,7 @@ SPECTACULAR_SETTINGS = {
         "WeightingEnum": "devolve.selection.models.SelectionRound.Weighting",
         "SelectionDecisionStatusEnum": "devolve.selection.models.Decision.Status",
         "SupportProgressStatusEnum": "devolve.reporting.models.SupportProgress.Status",
-        "ReportStatusEnum": "devolve.reporting.models.STATUS_CHOICES",
+        "ReportStatusEnum": "devolve.reporting.models.ReportStatus",
         "AssessmentRoundStatusEnum": "devolve.assessments.models.AssessmentRound.Status",
         "RecommendationEnum": "devolve.assessments.models.RecommendationChoice",
         "SchemeStatusEnum": "devolve.performance.models.Scheme.Status",
@@ -195,15 +271,33 @@ SPECTACULAR_SETTINGS = {
         ),
         "ScoreItemOutcomeEnum": "devolve.performance.models.ScoreItem.Outcome",
         "AppealStatusEnum": "devolve.performance.models.Appeal.Status",
+        "DocumentKindEnum": "devolve.documents.models.DocumentKind",
+        "GeneratedDocumentStatusEnum": "devolve.documents.models.GeneratedDocument.Status",
     },
 }
 
-DJANGO_TABLES2_TEMPLATE = "django_tables2/table.html"
+DJANGO_TABLES2_TEMPLATE = "django_tables2/govuk.html"
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
 # Largest list workbook the importer opens, in bytes (default 10 MB; a 20,000-row list is ~2 MB).
+# Four-eyes on annual lists: whoever submits an edition for review cannot approve or publish it.
+DEVOLVE_FOUR_EYES = env_bool("DEVOLVE_FOUR_EYES", default=True)
 DEVOLVE_IMPORT_MAX_BYTES = env_int("DEVOLVE_IMPORT_MAX_BYTES", default=10 * 1024 * 1024)
+# The guarded reader every upload goes through (devolve/core/spreadsheets/reading.py).
+DEVOLVE_UPLOAD_MAX_BYTES = env_int("DEVOLVE_UPLOAD_MAX_BYTES", default=DEVOLVE_IMPORT_MAX_BYTES)
+DEVOLVE_EVIDENCE_MAX_BYTES = env_int("DEVOLVE_EVIDENCE_MAX_BYTES", default=10 * 1024 * 1024)
+DEVOLVE_UPLOAD_MAX_ZIP_MEMBERS = env_int("DEVOLVE_UPLOAD_MAX_ZIP_MEMBERS", default=1_000)
+# A 100,000-row list unpacks to about 60 MB; a decompression bomb to gigabytes.
+DEVOLVE_UPLOAD_MAX_UNCOMPRESSED_BYTES = env_int(
+    "DEVOLVE_UPLOAD_MAX_UNCOMPRESSED_BYTES", default=200 * 1024 * 1024
+)
+# One XML part (a sheet, the shared strings) at most this large once unpacked.
+DEVOLVE_UPLOAD_MAX_XML_BYTES = env_int("DEVOLVE_UPLOAD_MAX_XML_BYTES", default=128 * 1024 * 1024)
+DEVOLVE_UPLOAD_MAX_COMPRESSION_RATIO = env_int("DEVOLVE_UPLOAD_MAX_COMPRESSION_RATIO", default=200)
+DEVOLVE_UPLOAD_SECONDS = env_int("DEVOLVE_UPLOAD_SECONDS", default=600)
+# Days an applied import's workbook is kept as evidence (`devolve purge_uploads` deletes older).
+DEVOLVE_UPLOAD_RETENTION_DAYS = env_int("DEVOLVE_UPLOAD_RETENTION_DAYS", default=3_650)
 
 # Background work (large list imports). Tasks run inline by default (demo, tests); set
 # DEVOLVE_TASKS_IMMEDIATE=false in production to queue them in the database for `devolve db_worker`.
@@ -215,16 +309,39 @@ TASKS = {
     }
 }
 
-# Mail is written to the console until an SMTP integration is configured.
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+# Mail goes to the SMTP server DEVOLVE_SMTP_HOST names, or to the console without one
+# (integrations/email.py); production refuses to start without it.
+MAILERS = mailers_from_env(required=False)
+DEFAULT_FROM_EMAIL = env_str("DEVOLVE_EMAIL_FROM", "devolve@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Hours a password-reset link stays valid (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = env_int("DEVOLVE_PASSWORD_RESET_HOURS", default=2) * 3600
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint logs every layout step at INFO and every unsupported CSS property at WARNING.
+    "loggers": {
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "WARNING"},
+        # django-axes announces its configuration at INFO on every start, commands included.
+        "axes.apps": {"level": "WARNING"},
+    },
 }
 
 # The programme this deployment runs; the code is the same for any province's reform.
 PROGRAMME_NAME_ZH = env_str("DEVOLVE_PROGRAMME_NAME_ZH", "四川省集成授权改革")
 PROGRAMME_NAME_EN = env_str("DEVOLVE_PROGRAMME_NAME_EN", "Sichuan integrated authorization reform")
+# The province (GB/T 2260 code) whose figures the headline comparison measures pilot areas
+# against: a database may hold several provinces' divisions and observations.
+PROGRAMME_PROVINCE_CODE = env_str("DEVOLVE_PROGRAMME_PROVINCE_CODE", "510000")
+# The licence every open dataset is published under, as a Data Package names it.
+OPEN_DATA_LICENCE = {
+    "name": env_str("DEVOLVE_OPEN_DATA_LICENCE_NAME", "CC-BY-4.0"),
+    "title": env_str("DEVOLVE_OPEN_DATA_LICENCE_TITLE", "Creative Commons Attribution 4.0"),
+    "path": env_str(
+        "DEVOLVE_OPEN_DATA_LICENCE_URL", "https://creativecommons.org/licenses/by/4.0/"
+    ),
+}
