@@ -1,5 +1,7 @@
 """Errors that services raise. Each carries a stable code that pages and the API report."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 
@@ -20,6 +22,10 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
+
+    def details(self) -> dict[str, Any]:
+        """What the API reports beside the code and message; most errors have nothing more."""
+        return {}
 
 
 class NotAllowed(DomainError, PermissionDenied):

@@ -1,11 +1,14 @@
 """Recording audit events. Services call ``record_event`` inside their transaction."""
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import models
 
 from devolve.core.models import AuditEvent
+
+# Events per INSERT when a service records many at once.
+EVENT_BATCH_SIZE = 1000
 
 
 def record_event(
@@ -27,23 +30,28 @@ def record_event(
     )
 
 
-def record_events(
+def record_events[M: models.Model](
     *,
     actor: models.Model | None,
     action: str,
-    targets: Sequence[models.Model],
+    targets: Sequence[M],
     reason: str = "",
+    details: Callable[[M], dict[str, Any]] | None = None,
 ) -> None:
-    """One event per target in a single insert, for services that act on many rows at once."""
+    """One event per target, inserted in batches, for services that act on many rows at once;
+    ``details`` gives each target's details."""
     AuditEvent.objects.bulk_create(
-        AuditEvent(
-            actor_id=actor.pk if actor is not None else None,
-            action=action,
-            target_type=target._meta.label,
-            target_id=str(target.pk),
-            target_label=str(target)[:255],
-            reason=reason,
-            details={},
-        )
-        for target in targets
+        (
+            AuditEvent(
+                actor_id=actor.pk if actor is not None else None,
+                action=action,
+                target_type=target._meta.label,
+                target_id=str(target.pk),
+                target_label=str(target)[:255],
+                reason=reason,
+                details=details(target) if details is not None else {},
+            )
+            for target in targets
+        ),
+        batch_size=EVENT_BATCH_SIZE,
     )

@@ -1,6 +1,10 @@
 """Give Django form widgets the design system's classes, so templates stay plain."""
 
+from typing import Any
+
 from django import forms
+
+from devolve.core.concurrency import version_of
 
 WIDGET_CLASSES = {
     forms.Select: "govuk-select",
@@ -28,3 +32,31 @@ class DesignSystemForm(forms.Form):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         apply_design_system(self)
+
+
+class VersionForm(forms.Form):
+    """The version of the record an edit page was opened on (``devolve.core.concurrency``), sent
+    back with the edit so the service can refuse a save over someone else's newer one.
+
+    After a refused save the page shows the current version, so saving again is a decision taken
+    with the other person's changes in view.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+    @classmethod
+    def for_record(cls, record: Any, data: Any = None) -> "VersionForm":
+        return cls(data, initial={"version": version_of(record)}, prefix="record")
+
+    def expected_version(self) -> str | None:
+        """The version the editor started from; None when the page sent none."""
+        if not self.is_bound:
+            return None
+        value = str(self.data.get(self.add_prefix("version"), "")).strip()
+        return value or None
+
+    def show_current(self, record: Any) -> None:
+        """After a refusal: carry the current version, so saving again overwrites knowingly."""
+        data = dict(self.data.items())
+        data[self.add_prefix("version")] = version_of(record)
+        self.data = data

@@ -1,4 +1,16 @@
-"""Table attributes that give django-tables2 tables the design system's look."""
+"""Table attributes that give django-tables2 tables the design system's look, and the kernel's own
+table: the change log."""
+
+from typing import Any
+from urllib.parse import urlencode
+
+import django_tables2 as tables
+from django.utils.functional import Promise
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
+
+from devolve.core.changelog import Change, ChangeLog
 
 GOVUK_TABLE_ATTRS = {
     "class": "govuk-table",
@@ -7,3 +19,79 @@ GOVUK_TABLE_ATTRS = {
     "th": {"class": "govuk-table__header"},
     "td": {"class": "govuk-table__cell"},
 }
+
+
+ILLUSTRATIVE = _("illustrative")
+
+
+def invented_tag(invented: bool, label: str | Promise = ILLUSTRATIVE) -> str:
+    """The yellow tag after a value the demo invented ("illustrative") or generated
+    ("simulated"); nothing after a real one."""
+    if not invented:
+        return ""
+    return format_html(' <strong class="govuk-tag govuk-tag--yellow">{}</strong>', label)
+
+
+class ChangeLogData(TableListData):
+    """The change log as table data, read a page at a time: django-tables2 turns any data that is
+    not a queryset into a list, which would read and describe the whole log on every request."""
+
+    def __init__(self, data: ChangeLog) -> None:
+        super().__init__(data)
+
+
+class ChangeTable(tables.Table):
+    """The change log (``core.changelog.ChangeLog``), newest first."""
+
+    def __init__(self, data: ChangeLog, *args: Any, **kwargs: Any) -> None:
+        super().__init__(ChangeLogData(data), *args, **kwargs)
+
+    changed_at = tables.DateTimeColumn(verbose_name=_("When"), format="Y-m-d H:i")
+    actor = tables.Column(verbose_name=_("Who"))
+    action = tables.Column(verbose_name=_("Action"), accessor="action_label")
+    record = tables.Column(verbose_name=_("Record"), empty_values=())
+    fields = tables.Column(verbose_name=_("Changes"), empty_values=())
+    reason = tables.Column(verbose_name=_("Reason"), empty_values=())
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-source": lambda record: record.source,
+            "data-action": lambda record: record.action,
+        }
+        orderable = False
+        empty_text = _("No changes match.")
+
+    def render_record(self, record: Change) -> str:
+        query = urlencode({"object_type": record.object_type, "object_id": record.object_id})
+        return format_html(
+            '{}: <a class="govuk-link" href="?{}">{}</a>',
+            record.object_type_label,
+            query,
+            record.object_label,
+        )
+
+    def value_record(self, record: Change) -> str:
+        return (
+            f"{record.object_type_label}: {record.object_label} "
+            f"({record.object_type} {record.object_id})"
+        )
+
+    def render_fields(self, record: Change) -> str:
+        if not record.fields:
+            return "—"
+        return format_html(
+            '<ul class="govuk-list govuk-body-s">{}</ul>',
+            format_html_join(
+                "",
+                "<li><strong>{}</strong>: {} → {}</li>",
+                ((item.field, item.old, item.new) for item in record.fields),
+            ),
+        )
+
+    def value_fields(self, record: Change) -> str:
+        return "; ".join(f"{item.field}: {item.old} → {item.new}" for item in record.fields)
+
+    def render_reason(self, record: Change) -> str:
+        return record.reason or "—"

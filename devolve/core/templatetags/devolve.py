@@ -1,7 +1,11 @@
 """Template helpers available in every template (registered as a builtin)."""
 
+from urllib.parse import urlsplit
+
 from django import template
+from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from devolve.core.i18n import in_current_language
 
@@ -34,5 +38,31 @@ def path_in_language(context: template.Context, language_code: str) -> str:
 
     Must run while the page's own language is active: Django's set_language view runs outside
     the language-prefixed URLs, so it cannot translate an /en/ address back itself.
+
+    The switch sends the reader to this address with a GET. A page answered to a POST (a refused
+    bulk action, a form shown again with its errors) may sit at an address that answers only
+    POST, so such a page switches to the page the form was sent from (the same-origin Referer,
+    which the referrer policy ``same-origin`` always sends), or to its own address without one.
     """
-    return translate_url(context["request"].get_full_path(), language_code)
+    return translate_url(page_to_return_to(context["request"]), language_code)
+
+
+def page_to_return_to(request: HttpRequest) -> str:
+    """The address a GET can go back to: the request's own for GET and HEAD, else the page the
+    request came from when that page is on this site."""
+    if request.method in {"GET", "HEAD"}:
+        return request.get_full_path()
+    referer = request.headers.get("referer", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.get_full_path()
+
+
+@register.filter
+def model_label(instance: object) -> str:
+    """``{{ grant|model_label }}``: ``grants.Grant``, the record type the change log filters by."""
+    meta = getattr(instance, "_meta", None)
+    return str(meta.label) if meta is not None else ""

@@ -5,13 +5,17 @@
         allowed={"office", "auditor"}, allowed_status=200,
     )
 
-Anonymous visitors are sent to sign in for pages (302) and refused for the API (401/403); every
-other persona outside ``allowed`` gets 403.
+Anonymous visitors are sent to sign in for pages (302) and asked to authenticate by the API
+(401, ``anonymous_status``); a persona in ``not_found`` may not see the record, so it does not
+exist for it (404); every other persona outside ``allowed`` gets 403. With ``each_alone`` every
+request is rolled back after it is answered, so a write that may happen once (an offer, a
+decision) is tried by each allowed persona on the same data.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
+from django.db import transaction
 from django.test import Client
 
 from devolve.core.testing.personas import PERSONAS
@@ -26,10 +30,13 @@ def assert_authorization_matrix(
     allowed: set[str],
     allowed_status: int = 200,
     anonymous_status: int = 302,
+    not_found: set[str] | None = None,
     data: Mapping[str, Any] | None = None,
     content_type: str | None = None,
+    each_alone: bool = False,
 ) -> None:
-    unknown = allowed - set(PERSONAS)
+    hidden = not_found or set()
+    unknown = (allowed | hidden) - set(PERSONAS)
     assert not unknown, f"unknown personas {unknown}"
     outcomes: dict[str, int] = {}
     for persona in PERSONAS:
@@ -41,11 +48,20 @@ def assert_authorization_matrix(
             kwargs["data"] = data
         if content_type is not None:
             kwargs["content_type"] = content_type
-        outcomes[persona] = getattr(client, method)(url, **kwargs).status_code
+        if each_alone:
+            with transaction.atomic():
+                outcomes[persona] = getattr(client, method)(url, **kwargs).status_code
+                transaction.set_rollback(True)
+        else:
+            outcomes[persona] = getattr(client, method)(url, **kwargs).status_code
     expected = {
         persona: allowed_status
         if persona in allowed
-        else (anonymous_status if persona == "anonymous" else 403)
+        else anonymous_status
+        if persona == "anonymous"
+        else 404
+        if persona in hidden
+        else 403
         for persona in PERSONAS
     }
-    assert outcomes == expected
+    assert outcomes == expected, f"{method.upper()} {url}: got {outcomes}, expected {expected}"

@@ -1,0 +1,20 @@
+"""Serializer fields shared by the apps' APIs."""
+
+from typing import Any, TypeVar
+
+from django.db import models
+from django.utils.encoding import smart_str
+from rest_framework import serializers
+
+_MT = TypeVar("_MT", bound=models.Model)
+
+
+class SlugRelatedField(serializers.SlugRelatedField[_MT]):
+    """DRF's field, refusing a key that holds a NUL character as unknown (400) before it reaches
+    the database: no record has such a key, and PostgreSQL cannot compare text with one (it was a
+    500, found by the API fuzz). Every API serializer uses this one instead of DRF's."""
+
+    def to_internal_value(self, data: Any) -> _MT:
+        if isinstance(data, str) and "\x00" in data:
+            self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
+        return super().to_internal_value(data)

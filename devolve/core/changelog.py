@@ -1,0 +1,460 @@
+"""The change log: every audit event and every row-history record, in one list (NetBox's change
+log, for a programme whose services record both).
+
+An audit event says what someone did and why ("report accepted"); a history record says which
+fields of which row changed. ``list_changes`` reads both as one SQL ``UNION ALL``, filtered inside
+each part, so the database sorts, counts and pages the whole log; ``describe_changes`` then
+reads what one page needs (actors, labels, field differences) in a fixed number of queries per
+model on the page, not per row.
+
+The log covers every model registered with django-simple-history, found through its registry,
+so the kernel names no domain model and a new model joins the log by having history.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import models
+from django.db.models import BigIntegerField, CharField, F, IntegerField, Q, QuerySet, Value
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from simple_history.models import registered_models
+
+from devolve.core.actions import action_label
+from devolve.core.models import AuditEvent
+
+EVENT = "event"
+HISTORY = "history"
+# Row-history change types, under the names the log's ``action`` filter uses.
+HISTORY_ACTIONS = {"created": "+", "changed": "~", "deleted": "-"}
+HISTORY_ACTION_LABELS = {
+    "+": gettext_lazy("record created"),
+    "~": gettext_lazy("record changed"),
+    "-": gettext_lazy("record deleted"),
+}
+
+
+def models_with_history() -> list[type[models.Model]]:
+    """Every model whose rows keep a history, sorted by label (a stable UNION order). The
+    registry also holds the through tables of many-to-many fields with history (receiving
+    areas, evaluators); their rows have no history manager of their own and are left out."""
+    return sorted(
+        (model for model in registered_models.values() if not model._meta.auto_created),
+        key=lambda model: model._meta.label,
+    )
+
+
+def object_types() -> list[tuple[str, str]]:
+    """(label, name in the reader's language) of every type of object the log can name."""
+    return sorted(
+        (model._meta.label, str(model._meta.verbose_name).capitalize())
+        for model in models_with_history()
+    )
+
+
+@dataclass(frozen=True)
+class ChangeCriteria:
+    """What the change log is narrowed to; empty values do not narrow."""
+
+    actor: int | None = None
+    object_type: str = ""
+    object_id: str = ""
+    action: str = ""
+    changed_from: datetime.date | None = None
+    changed_to: datetime.date | None = None
+    reason: str = ""
+    object_types: Sequence[str] | None = None
+
+
+def _text(value: Any) -> Cast:
+    return Cast(Value(value, output_field=CharField()), CharField())
+
+
+def _date_range(criteria: ChangeCriteria, lookup: str) -> Q:
+    condition = Q()
+    if criteria.changed_from is not None:
+        condition &= Q(**{f"{lookup}__date__gte": criteria.changed_from})
+    if criteria.changed_to is not None:
+        condition &= Q(**{f"{lookup}__date__lte": criteria.changed_to})
+    return condition
+
+
+def _events(criteria: ChangeCriteria) -> QuerySet[Any] | None:
+    if criteria.action in HISTORY_ACTIONS:
+        return None
+    events = AuditEvent.objects.filter(_date_range(criteria, "occurred_at"))
+    if criteria.actor is not None:
+        events = events.filter(actor_id=criteria.actor)
+    if criteria.object_type:
+        events = events.filter(target_type=criteria.object_type)
+    if criteria.object_types is not None:
+        events = events.filter(target_type__in=criteria.object_types)
+    if criteria.object_id:
+        events = events.filter(target_id=criteria.object_id)
+    if criteria.action:
+        events = events.filter(action=criteria.action)
+    if criteria.reason:
+        events = events.filter(reason__icontains=criteria.reason)
+    selected: QuerySet[Any] = (
+        events.order_by()
+        .annotate(
+            log_source=_text(EVENT),
+            log_record_id=Cast("pk", BigIntegerField()),
+            log_changed_at=F("occurred_at"),
+            log_actor_ref=Cast("actor_id", IntegerField()),
+            log_action_code=Cast("action", CharField()),
+            log_object_type=Cast("target_type", CharField()),
+            log_object_ref=Cast("target_id", CharField()),
+            log_reason_text=Cast("reason", CharField()),
+            log_label_text=Cast("target_label", CharField()),
+        )
+        .values(*_ANNOTATED)
+    )
+    return selected
+
+
+def _history(model: type[models.Model], criteria: ChangeCriteria) -> QuerySet[Any] | None:
+    label = model._meta.label
+    if criteria.object_type and criteria.object_type != label:
+        return None
+    if criteria.object_types is not None and label not in criteria.object_types:
+        return None
+    if criteria.action and criteria.action not in HISTORY_ACTIONS:
+        return None
+    rows = model.history.filter(_date_range(criteria, "history_date"))  # type: ignore[attr-defined]
+    if criteria.actor is not None:
+        rows = rows.filter(history_user_id=criteria.actor)
+    if criteria.object_id:
+        if not criteria.object_id.isdigit():
+            return None
+        rows = rows.filter(id=int(criteria.object_id))
+    if criteria.action:
+        rows = rows.filter(history_type=HISTORY_ACTIONS[criteria.action])
+    if criteria.reason:
+        rows = rows.filter(history_change_reason__icontains=criteria.reason)
+    selected: QuerySet[Any] = (
+        rows.order_by()
+        .annotate(
+            log_source=_text(HISTORY),
+            log_record_id=Cast("history_id", BigIntegerField()),
+            log_changed_at=F("history_date"),
+            log_actor_ref=Cast("history_user_id", IntegerField()),
+            log_action_code=Cast("history_type", CharField()),
+            log_object_type=_text(label),
+            log_object_ref=Cast("id", CharField()),
+            log_reason_text=Cast("history_change_reason", CharField()),
+            log_label_text=_text(""),
+        )
+        .values(*_ANNOTATED)
+    )
+    return selected
+
+
+# The names each part of the union selects, in the same order; every one is an annotation, so
+# each part's SELECT lists them in exactly this order.
+_ANNOTATED = (
+    "log_source",
+    "log_record_id",
+    "log_changed_at",
+    "log_actor_ref",
+    "log_action_code",
+    "log_object_type",
+    "log_object_ref",
+    "log_reason_text",
+    "log_label_text",
+)
+
+
+def list_events_for(targets: Sequence[models.Model]) -> list[AuditEvent]:
+    """The audit events recorded on these records, oldest first, with their actors; one query."""
+    condition = Q()
+    for target in targets:
+        condition |= Q(target_type=target._meta.label, target_id=str(target.pk))
+    if not targets:
+        return []
+    return list(
+        AuditEvent.objects.select_related("actor").filter(condition).order_by("occurred_at", "pk")
+    )
+
+
+def list_changes(criteria: ChangeCriteria) -> QuerySet[Any]:
+    """The audit events and history records that match, newest first, as one queryset of dicts
+    (keys: ``_ANNOTATED``); count and slice it like any queryset."""
+    parts = [part for part in [_events(criteria)] if part is not None]
+    parts += [
+        part for model in models_with_history() if (part := _history(model, criteria)) is not None
+    ]
+    if not parts:
+        return AuditEvent.objects.none().values()
+    first, *others = parts
+    union = first.union(*others, all=True) if others else first
+    return union.order_by("-log_changed_at", "-log_record_id")
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class Change:
+    """One line of the change log, ready to show."""
+
+    source: str
+    record_id: int
+    changed_at: datetime.datetime
+    actor: str
+    action: str
+    action_label: str
+    object_type: str
+    object_type_label: str
+    object_id: str
+    object_label: str
+    reason: str
+    fields: list[FieldChange] = field(default_factory=list)
+
+
+def _actors(rows: Sequence[dict[str, Any]]) -> dict[int, str]:
+    ids = {row["log_actor_ref"] for row in rows if row["log_actor_ref"] is not None}
+    if not ids:
+        return {}
+    users = get_user_model().objects.filter(pk__in=ids)
+    return {user.pk: user.get_username() for user in users}
+
+
+def _field_label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except Exception:
+        return name
+
+
+def _shown(value: Any, model_field: Any = None) -> str:
+    """A stored value as people read it: a choice's label, yes or no, the related record's name
+    (the history row reads related records with it), never a code, a boolean or an id."""
+    if value in (None, ""):
+        return "—"
+    choices = dict(getattr(model_field, "flatchoices", None) or ())
+    if choices:
+        return str(choices.get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
+
+
+def _model_field(model: type[models.Model], name: str) -> Any:
+    try:
+        return model._meta.get_field(name)
+    except Exception:
+        return None
+
+
+# How far beneath a history row's foreign key its label reads related rows: a usage line names
+# its report's zone and its grant's entry's matter, three levels down.
+LABEL_DEPTH = 3
+
+
+def _required_paths(model: type[models.Model], prefix: str, depth: int) -> list[str]:
+    """``prefix`` and, beneath it, every required foreign key of ``model`` to ``depth`` levels:
+    what ``select_related()`` without arguments follows, so a label (``__str__``) that reads
+    required related rows needs no query of its own."""
+    paths = [prefix]
+    if depth == 0:
+        return paths
+    for item in model._meta.concrete_fields:
+        target = item.related_model
+        if item.many_to_one and not item.null and isinstance(target, type) and target is not model:
+            paths += _required_paths(target, f"{prefix}__{item.name}", depth - 1)
+    return paths
+
+
+def _label_paths(model: type[models.Model]) -> list[str]:
+    """The historical model's foreign keys, and the required ones beneath them, read with its
+    rows so that labels and changed related values need no query per row."""
+    historical = model.history.model  # type: ignore[attr-defined]
+    return [
+        path
+        for item in historical._meta.fields
+        if item.many_to_one and item.name != "history_user"
+        for path in _required_paths(item.related_model, item.name, LABEL_DEPTH - 1)
+    ]
+
+
+def _as_it_was(record: Any, model: type[models.Model]) -> models.Model:
+    """The object as this history record holds it, with the related rows read with the record.
+    Unlike simple-history's ``instance`` it reads no excluded field, so it costs no query."""
+    instance = model(
+        **{item.attname: getattr(record, item.attname) for item in record.tracked_fields}
+    )
+    for item in record.tracked_fields:
+        if item.many_to_one and type(record)._meta.get_field(item.name).is_cached(record):
+            item.set_cached_value(instance, getattr(record, item.name))
+    return instance
+
+
+def _m2m_rows(historical: Any, records: Sequence[Any]) -> dict[tuple[str, int], list[str]]:
+    """For each many-to-many field with history and each of these records, the names of the
+    related rows the record held: one query per field."""
+    held: dict[tuple[str, int], list[str]] = defaultdict(list)
+    for item in getattr(historical, "_history_m2m_fields", []):
+        target = item.m2m_reverse_field_name()
+        rows = (
+            getattr(historical, item.name)
+            .model.objects.filter(history__in=[record.history_id for record in records])
+            .select_related(target)
+        )
+        for row in rows:
+            held[(item.name, row.history_id)].append(str(getattr(row, target)))
+    return held
+
+
+def _m2m_changes(
+    record: Any, before: Any, held: dict[tuple[str, int], list[str]]
+) -> list[FieldChange]:
+    changes = []
+    for item in getattr(record, "_history_m2m_fields", []):
+        old, new = (sorted(held.get((item.name, side.history_id), [])) for side in (before, record))
+        if old != new:
+            changes.append(
+                FieldChange(str(item.verbose_name), ", ".join(old) or "—", ", ".join(new) or "—")
+            )
+    return changes
+
+
+def _differences(
+    model: type[models.Model], history_ids: Iterable[int]
+) -> dict[int, tuple[str, list[FieldChange]]]:
+    """Each history record's label (the object as it was) and its field differences against the
+    record before it for the same object: a fixed number of queries for the model (two, and one
+    per many-to-many field with history), whatever the number of records."""
+    historical = model.history.model  # type: ignore[attr-defined]
+    related = _label_paths(model)
+    m2m_names = [item.name for item in getattr(historical, "_history_m2m_fields", [])]
+    records = model.history.filter(history_id__in=list(history_ids))  # type: ignore[attr-defined]
+    records = list(records.select_related(*related) if related else records)
+    if not records:
+        return {}
+    earlier = model.history.filter(  # type: ignore[attr-defined]
+        id__in={record.id for record in records}
+    ).order_by("id", "history_date", "history_id")
+    if related:
+        earlier = earlier.select_related(*related)
+    previous: dict[int, Any] = {}
+    latest: dict[int, Any] = {}
+    wanted = {record.history_id for record in records}
+    for row in earlier:
+        if row.history_id in wanted:
+            previous[row.history_id] = latest.get(row.id)
+        latest[row.id] = row
+    before_records = [row for row in previous.values() if row is not None]
+    held = _m2m_rows(historical, [*records, *before_records]) if m2m_names else {}
+    differences: dict[int, tuple[str, list[FieldChange]]] = {}
+    for record in records:
+        label = str(_as_it_was(record, model))[:255]
+        before = previous.get(record.history_id)
+        if before is None:
+            differences[record.history_id] = (label, [])
+            continue
+        delta = record.diff_against(before, foreign_keys_are_objs=True, excluded_fields=m2m_names)
+        differences[record.history_id] = (
+            label,
+            [
+                FieldChange(
+                    _field_label(model, item.field),
+                    _shown(item.old, _model_field(model, item.field)),
+                    _shown(item.new, _model_field(model, item.field)),
+                )
+                for item in delta.changes
+            ]
+            + _m2m_changes(record, before, held),
+        )
+    return differences
+
+
+def describe_changes(rows: Sequence[dict[str, Any]]) -> list[Change]:
+    """Turn one page of ``list_changes`` into lines to show: actor names, object labels and field
+    differences. Queries: one for actors and, per model with history on the page, two (and one per
+    many-to-many field with history)."""
+    actors = _actors(rows)
+    history_ids: dict[str, list[int]] = defaultdict(list)
+    for row in rows:
+        if row["log_source"] == HISTORY:
+            history_ids[row["log_object_type"]].append(row["log_record_id"])
+    differences: dict[tuple[str, int], tuple[str, list[FieldChange]]] = {}
+    for label, ids in history_ids.items():
+        for history_id, described in _differences(apps.get_model(label), ids).items():
+            differences[(label, history_id)] = described
+    changes = []
+    for row in rows:
+        object_type = row["log_object_type"]
+        model = _model_or_none(object_type)
+        type_label = str(model._meta.verbose_name).capitalize() if model else object_type
+        is_event = row["log_source"] == EVENT
+        object_label, fields = (
+            (row["log_label_text"], [])
+            if is_event
+            else differences.get((object_type, row["log_record_id"]), ("", []))
+        )
+        changes.append(
+            Change(
+                source=row["log_source"],
+                record_id=row["log_record_id"],
+                changed_at=row["log_changed_at"],
+                actor=actors.get(row["log_actor_ref"], _("system")),
+                action=row["log_action_code"],
+                action_label=action_label(row["log_action_code"])
+                if is_event
+                else str(HISTORY_ACTION_LABELS.get(row["log_action_code"], row["log_action_code"])),
+                object_type=object_type,
+                object_type_label=type_label,
+                object_id=row["log_object_ref"],
+                object_label=object_label or f"{type_label} #{row['log_object_ref']}",
+                reason=row["log_reason_text"] or "",
+                fields=fields,
+            )
+        )
+    return changes
+
+
+def _model_or_none(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+class ChangeLog:
+    """The matching changes as a lazy sequence of ``Change``: its length is one COUNT, a slice
+    (a page) is one query plus ``describe_changes``, and iterating (a download) reads it in
+    chunks, so neither a page nor an export holds the whole log."""
+
+    CHUNK = 500
+
+    def __init__(self, rows: QuerySet[Any]) -> None:
+        """``rows``: what ``list_changes`` (or ``ChangeFilter``) selected."""
+        self.rows = rows
+        self._count: int | None = None
+
+    def __len__(self) -> int:
+        if self._count is None:
+            self._count = self.rows.count()
+        return self._count
+
+    def __getitem__(self, key: slice) -> list[Change]:
+        if not isinstance(key, slice):
+            raise TypeError("The change log is read a page (a slice) at a time.")
+        return describe_changes(list(self.rows[key]))
+
+    def __iter__(self) -> Iterator[Change]:
+        start = 0
+        while chunk := self[start : start + self.CHUNK]:
+            yield from chunk
+            start += self.CHUNK

@@ -1,0 +1,198 @@
+"""The one list mechanism: a FilterSet, a django-tables2 table, server-side sorting and paging, the
+filters in the URL, and the filtered rows as CSV or .xlsx.
+
+Every staff and public list renders through ``render_list``. The FilterSet is the one the API
+uses for the same rows, so a page and the API filter identically. Nothing is cut silently: the
+page says how many rows the filters select, pages through them, and downloads all of them.
+
+Bad input never changes what is shown without saying so: an unknown sort key, a page number that
+is not a number or lies past the end, a page size not offered, a filter value of the wrong type
+or an unknown export format each give a message, and the list falls back to what it would show
+without that parameter (the other filters still apply).
+"""
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import django_filters
+import django_tables2 as tables
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from devolve.core.htmx import render_page_or_partial
+from devolve.core.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    CellValue,
+    Sheet,
+    csv_bytes,
+    download_response,
+    xlsx_bytes,
+)
+
+PAGE_SIZES = (25, 50, 100, 200)
+DEFAULT_PAGE_SIZE = 50
+SORT_PARAMETER = "sort"
+PAGE_PARAMETER = "page"
+PAGE_SIZE_PARAMETER = "per_page"
+EXPORT_PARAMETER = "export"
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@dataclass
+class ListState:
+    """What a list shows: its table (sorted and paged), its filters and the messages about input
+    it could not use. Templates read it as ``table.list_state``."""
+
+    table: tables.Table
+    filterset: django_filters.FilterSet | None
+    problems: list[str] = field(default_factory=list)
+    page_sizes: Sequence[int] = PAGE_SIZES
+    export_formats: Sequence[str] = EXPORT_FORMATS
+
+    @property
+    def count(self) -> int:
+        return int(self.table.paginator.count)
+
+
+def _sort(request: HttpRequest, table: tables.Table, problems: list[str]) -> None:
+    asked = request.GET.get(table.prefixed_order_by_field, "").strip()
+    if not asked:
+        return
+    table.order_by = asked
+    wanted = [key.strip() for key in asked.split(",") if key.strip()]
+    if len(table.order_by) != len(wanted):
+        unknown = [key for key in wanted if key not in {str(alias) for alias in table.order_by}]
+        problems.append(
+            _("The list cannot be sorted by “%(keys)s”; that sort key was ignored.")
+            % {"keys": ", ".join(unknown)}
+        )
+
+
+def _page_size(request: HttpRequest, table: tables.Table, problems: list[str]) -> int:
+    raw = request.GET.get(table.prefixed_per_page_field, "").strip()
+    if not raw:
+        return DEFAULT_PAGE_SIZE
+    if raw.isdigit() and int(raw) in PAGE_SIZES:
+        return int(raw)
+    problems.append(
+        _("“%(value)s” is not one of the page sizes offered (%(sizes)s); showing %(default)s rows.")
+        % {
+            "value": raw,
+            "sizes": ", ".join(str(size) for size in PAGE_SIZES),
+            "default": DEFAULT_PAGE_SIZE,
+        }
+    )
+    return DEFAULT_PAGE_SIZE
+
+
+def _paginate(request: HttpRequest, table: tables.Table, problems: list[str]) -> None:
+    per_page = _page_size(request, table, problems)
+    raw = request.GET.get(table.prefixed_page_field, "").strip()
+    page = 1
+    if raw:
+        if raw.isdigit() and int(raw) >= 1:
+            page = int(raw)
+        else:
+            problems.append(
+                _("“%(value)s” is not a page number; showing the first page.") % {"value": raw}
+            )
+    paginator = Paginator(table.rows, per_page)
+    if page > paginator.num_pages:
+        problems.append(
+            _("There is no page %(page)s; showing the last page, %(last)s.")
+            % {"page": page, "last": paginator.num_pages}
+        )
+        page = paginator.num_pages
+    # Set the paginator on the table directly (what ``Table.paginate`` does), so the rows are
+    # counted once.
+    table.paginator = paginator
+    table.page = paginator.page(page)
+
+
+def _filter_problems(filterset: django_filters.FilterSet | None) -> list[str]:
+    if filterset is None or not filterset.is_bound or filterset.is_valid():
+        return []
+    return [
+        _("%(filter)s: %(error)s This filter was not applied.")
+        % {"filter": filterset.form.fields[name].label if name in filterset.form.fields else name,
+           "error": " ".join(str(message) for message in messages)}
+        for name, messages in filterset.errors.items()
+    ]  # fmt: skip
+
+
+def configure_list(
+    request: HttpRequest,
+    table: tables.Table,
+    *,
+    filterset: django_filters.FilterSet | None = None,
+) -> ListState:
+    """Sort and page ``table`` from the request, and attach the list's state to it."""
+    problems = _filter_problems(filterset)
+    _sort(request, table, problems)
+    _paginate(request, table, problems)
+    state = ListState(table=table, filterset=filterset, problems=problems)
+    table.list_state = state
+    return state
+
+
+def _export_values(table: tables.Table) -> Iterator[list[CellValue]]:
+    """The table's header and every row (not only the page), as text without markup."""
+    for row in table.as_values():
+        yield [strip_tags(value).strip() if isinstance(value, str) else value for value in row]
+
+
+def export_response(table: tables.Table, *, export_format: str, name: str) -> HttpResponse:
+    """All rows of the (filtered, sorted) table as a CSV or .xlsx download through the kit."""
+    values = _export_values(table)
+    stem = slugify(name) or "list"
+    if export_format == "csv":
+        return download_response(
+            csv_bytes(values), filename=f"{stem}.csv", content_type=CSV_CONTENT_TYPE
+        )
+    header = next(values)
+    content = xlsx_bytes([Sheet(name=name, header=[header], rows=values, freeze_header=True)])
+    return download_response(content, filename=f"{stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+def render_list(
+    request: HttpRequest,
+    *,
+    table: tables.Table,
+    template: str,
+    partial: str,
+    filterset: django_filters.FilterSet | None = None,
+    export_name: str = "",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Render a list page (or, for HTMX, its ``partial``), or download its rows.
+
+    ``?export=csv`` or ``?export=xlsx`` downloads every row the filters select, in the order the
+    page shows them; ``export_name`` names the file (and the sheet). The template gets ``table``
+    and ``filter``; ``{% render_table table %}`` shows the count, the sort links, the pager, the
+    page-size choice, the export links and any message about input the list could not use.
+    """
+    export_format = request.GET.get(EXPORT_PARAMETER, "").strip()
+    if export_format in EXPORT_FORMATS:
+        _sort(request, table, [])
+        return export_response(table, export_format=export_format, name=export_name or template)
+    state = configure_list(request, table, filterset=filterset)
+    if export_format:
+        state.problems.append(
+            _("“%(value)s” is not a download format (use %(formats)s).")
+            % {"value": export_format, "formats": ", ".join(EXPORT_FORMATS)}
+        )
+    if not export_name:
+        state.export_formats = ()
+    page_context = {
+        "table": table,
+        "filter": filterset,
+        "list": state,
+        "count": state.count,
+        **(context or {}),
+    }
+    return render_page_or_partial(request, template, page_context, partial=partial)

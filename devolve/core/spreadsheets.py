@@ -1,3 +1,0 @@
-"""What every xlsx download shares."""
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,0 +1,84 @@
+"""The state of the database a call may touch, so a refused call can be shown to have written
+nothing: ``assert_refused(code, call, *models)``.
+
+Generic over models: for each tracked model it records every row, the count of its history rows
+(django-simple-history), every row of its many-to-many tables and of their history tables, and
+the number of audit events.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.core import serializers
+from django.core.serializers.base import DeserializedObject
+from django.db import models, transaction
+
+from devolve.core.errors import DomainError
+from devolve.core.models import AuditEvent
+
+
+def _rows(model: type[models.Model]) -> list[dict[str, Any]]:
+    return list(model._default_manager.order_by("pk").values())
+
+
+def _many_to_many_history_models(model: type[models.Model]) -> list[type[models.Model]]:
+    """The history tables simple-history keeps for ``model``'s tracked many-to-many fields."""
+    prefix = f"Historical{model._meta.object_name}_"
+    return [
+        candidate
+        for candidate in apps.get_app_config(model._meta.app_label).get_models()
+        if (candidate._meta.object_name or "").startswith(prefix)
+    ]
+
+
+def database_state(*tracked: type[models.Model]) -> dict[str, Any]:
+    """Every row of each tracked model, how many history rows it has, every row of its
+    many-to-many tables, and how many audit events exist: equal before and after a refused call
+    exactly when the call wrote nothing."""
+    state: dict[str, Any] = {"audit events": AuditEvent.objects.count()}
+    for model in tracked:
+        label = model._meta.label
+        state[label] = _rows(model)
+        history = getattr(model, "history", None)
+        if history is not None:
+            state[f"{label} history"] = history.count()
+        for field in model._meta.local_many_to_many:
+            through = field.remote_field.through
+            assert through is not None
+            state[f"{label}.{field.name}"] = _rows(through)
+        for history_model in _many_to_many_history_models(model):
+            state[history_model._meta.label] = history_model._default_manager.count()
+    return state
+
+
+def assert_refused(
+    code: str, call: Callable[[], object], *tracked: type[models.Model]
+) -> DomainError:
+    """``call`` raises a ``DomainError`` with ``code`` and leaves every tracked table as it was."""
+    before = database_state(*tracked)
+    with pytest.raises(DomainError) as caught:
+        call()
+    if caught.value.code != code:
+        raise AssertionError(f"code {caught.value.code!r} ({caught.value}), not {code!r}")
+    after = database_state(*tracked)
+    changed = sorted(key for key in before if before[key] != after[key])
+    if changed:
+        raise AssertionError(f"a refused call changed {', '.join(changed)}")
+    return caught.value
+
+
+def restore_flushed_tables(snapshot: str) -> None:
+    """Reload, from ``snapshot`` (``connection.creation.serialize_db_to_string()``), the rows of
+    every table that is now empty: the flush that ends a transactional test empties the rows the
+    migrations load (divisions, matter types …) for every later test in the worker."""
+    rows_by_model: dict[type[models.Model], list[DeserializedObject]] = defaultdict(list)
+    for row in serializers.deserialize("json", snapshot):
+        rows_by_model[type(row.object)].append(row)
+    with transaction.atomic():
+        for model, rows in rows_by_model.items():
+            if not model._base_manager.exists():
+                for row in rows:
+                    row.save()

@@ -1,0 +1,265 @@
+"""The change log: audit events and row history in one list, newest first, with actor, reason and
+field-by-field changes; filtered in SQL; a page costs the same queries however long the log.
+
+Models come from the app registry: core sits below every domain app, so its tests do not import
+them.
+"""
+
+import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.db import connection, transaction
+from django.utils import translation
+
+from devolve.core.changelog import (
+    Change,
+    ChangeCriteria,
+    ChangeLog,
+    FieldChange,
+    _shown,
+    describe_changes,
+    list_changes,
+    list_events_for,
+)
+from devolve.core.events import record_event
+from devolve.core.history import mark_change
+
+pytestmark = pytest.mark.django_db
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+T1, T2, T3, T4 = (datetime.datetime(2024, 1, day, 9, 30, tzinfo=SHANGHAI) for day in (1, 2, 3, 4))
+
+Department = apps.get_model("matters", "Department")
+Division = apps.get_model("regions", "Division")
+
+FIRST_NAME, OFFICIAL_NAME = "Ecology", "Department of Ecology and Environment"
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Any:
+    """Labels, change types and "system" are translated; read them in English."""
+    with translation.override("en"):
+        yield
+
+
+def _save(instance: Any, *, at: datetime.datetime, actor: Any, reason: str) -> None:
+    with time_machine.travel(at, tick=False):
+        mark_change(instance, actor=actor, reason=reason)
+        instance.save()
+
+
+@pytest.fixture
+def story(office_user: Any) -> dict[str, Any]:
+    """T1 the office adds a department; T2 renames it; T3 the system adds a county; T4 the
+    office deletes the county."""
+    department = Department(code="ecology", name_zh="生态环境厅", name_en=FIRST_NAME)
+    _save(department, at=T1, actor=office_user, reason="added")
+    department.name_en = OFFICIAL_NAME
+    department.source = "机构改革方案"
+    _save(department, at=T2, actor=office_user, reason="official name")
+    county = Division(
+        code="510104",
+        level="county",
+        name_zh="锦江区",
+        name_en="Jinjiang",
+        parent=Division.objects.get(code="510100"),
+    )
+    _save(county, at=T3, actor=None, reason="")
+    county_id = county.pk
+    with time_machine.travel(T4, tick=False):
+        mark_change(county, actor=office_user, reason="merged")
+        county.delete()
+    return {"department": department, "county_id": county_id, "office": office_user}
+
+
+TYPES = ("matters.Department", "regions.Division")
+
+
+def _changes(**criteria: Any) -> list[Change]:
+    return list(ChangeLog(list_changes(ChangeCriteria(object_types=TYPES, **criteria))))
+
+
+def test_the_log_reads_newest_first_with_field_changes(story: dict[str, Any]) -> None:
+    department, county_id = story["department"], story["county_id"]
+    office = story["office"].get_username()
+    division = str(Division._meta.verbose_name).capitalize()
+    department_type = str(Department._meta.verbose_name).capitalize()
+    english_name, source = (
+        str(Department._meta.get_field(name).verbose_name) for name in ("name_en", "source")
+    )
+
+    changes = _changes()
+
+    assert [
+        (c.changed_at, c.actor, c.object_type_label, c.object_id, c.object_label, c.action_label,
+         c.reason, c.fields)
+        for c in changes
+    ] == [
+        (T4, office, division, str(county_id), "Jinjiang", "record deleted", "merged", []),
+        (T3, "system", division, str(county_id), "Jinjiang", "record created", "", []),
+        (T2, office, department_type, str(department.pk), OFFICIAL_NAME, "record changed",
+         "official name", [FieldChange(english_name, FIRST_NAME, OFFICIAL_NAME),
+                           FieldChange(source, "—", "机构改革方案")]),
+        (T1, office, department_type, str(department.pk), FIRST_NAME, "record created", "added",
+         []),
+    ]  # fmt: skip
+
+
+def test_a_page_of_the_log_is_a_slice(story: dict[str, Any]) -> None:
+    log = ChangeLog(list_changes(ChangeCriteria(object_types=TYPES)))
+    assert len(log) == 4
+    assert [(change.changed_at, change.action) for change in log[:2]] == [(T4, "-"), (T3, "+")]
+
+
+def test_the_log_of_one_object(story: dict[str, Any]) -> None:
+    department = story["department"]
+    changes = _changes(object_type="matters.Department", object_id=str(department.pk))
+    assert [(change.changed_at, change.action, change.reason) for change in changes] == [
+        (T2, "~", "official name"),
+        (T1, "+", "added"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("criteria", "expected"),
+    [
+        ({"action": "deleted"}, [T4]),
+        ({"action": "created"}, [T3, T1]),
+        ({"reason": "OFFICIAL"}, [T2]),
+        ({"changed_from": datetime.date(2024, 1, 2), "changed_to": datetime.date(2024, 1, 3)},
+         [T3, T2]),
+        ({"object_type": "regions.Division"}, [T4, T3]),
+        ({"object_id": "not-a-number"}, []),
+        ({"action": "department.renamed"}, []),
+    ],
+)  # fmt: skip
+def test_the_log_filters_in_sql(
+    story: dict[str, Any], criteria: dict[str, Any], expected: list[datetime.datetime]
+) -> None:
+    assert [change.changed_at for change in _changes(**criteria)] == expected
+
+
+def test_the_log_filters_by_actor(story: dict[str, Any]) -> None:
+    changes = _changes(actor=story["office"].pk)
+    assert [change.changed_at for change in changes] == [T4, T2, T1]
+
+
+def test_audit_events_and_history_interleave(story: dict[str, Any]) -> None:
+    department = story["department"]
+    with time_machine.travel(T2 + datetime.timedelta(hours=1), tick=False):
+        event = record_event(
+            actor=story["office"], action="department.renamed", target=department, reason="why"
+        )
+
+    changes = _changes()
+    assert [(change.source, change.changed_at) for change in changes][2:4] == [
+        ("event", event.occurred_at),
+        ("history", T2),
+    ]
+    assert changes[2].object_label == str(department)
+    assert _changes(action="department.renamed")[0].reason == "why"
+
+
+def test_a_model_without_changes_gives_an_empty_log(db: None) -> None:
+    assert _changes() == []
+
+
+def test_a_save_without_mark_change_is_attributed_to_the_system(db: None) -> None:
+    with time_machine.travel(T1, tick=False):
+        Department.objects.create(code="water", name_zh="水利厅", name_en="Water")
+    (change,) = _changes()
+    assert (change.changed_at, change.actor, change.reason) == (T1, "system", "")
+
+
+def test_mark_change_ignores_an_unsaved_actor(db: None) -> None:
+    User = apps.get_model("accounts", "User")
+    department = Department(code="water", name_zh="水利厅", name_en="Water")
+    mark_change(department, actor=User(username="ghost"), reason="seed")
+    department.save()
+    (change,) = _changes()
+    assert (change.actor, change.reason) == ("system", "seed")
+
+
+def test_a_page_costs_the_same_queries_however_long_the_log(
+    story: dict[str, Any], django_assert_num_queries: Any
+) -> None:
+    for number in range(30):
+        Department.objects.create(code=f"extra-{number}", name_zh=f"厅{number}", name_en="x")
+
+    # One to count, one for the page, two per model on the page (no actor on these rows).
+    with django_assert_num_queries(4):
+        log = ChangeLog(list_changes(ChangeCriteria(object_types=TYPES)))
+        assert len(log) == 34
+        page = log[:25]
+    assert len(page) == 25
+    assert describe_changes([]) == []
+
+
+def test_the_events_of_some_records_oldest_first(story: dict[str, Any]) -> None:
+    department = story["department"]
+    county = Division.objects.get(code="510100")
+    with time_machine.travel(T1, tick=False):
+        first = record_event(actor=story["office"], action="a.first", target=department)
+    with time_machine.travel(T2, tick=False):
+        second = record_event(actor=None, action="a.second", target=county)
+        record_event(actor=None, action="a.other", target=Division.objects.get(code="510000"))
+
+    assert list_events_for([county, department]) == [first, second]
+    assert list_events_for([]) == []
+
+
+def test_a_table_page_reads_only_that_page(
+    story: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The table pages the log through slices; reading it whole (iterating) is for downloads."""
+    from devolve.core.tables import ChangeTable
+
+    expected = _changes()
+    log = ChangeLog(list_changes(ChangeCriteria(object_types=TYPES)))
+    monkeypatch.setattr(ChangeLog, "__iter__", _refuse_iteration)
+    table = ChangeTable(log)
+    table.paginate(page=1, per_page=2)
+
+    assert [row.record for row in table.page.object_list] == expected[:2]
+    assert table.page.paginator.count == len(expected) > 2
+
+
+def _refuse_iteration(self: ChangeLog) -> Any:
+    raise AssertionError("the whole change log was read")
+
+
+def test_values_read_as_names_not_codes_ids_or_booleans(office_user: Any) -> None:
+    """A boolean reads yes or no, a choice its label (issue 13.6)."""
+    department = Department(code="ecology", name_zh="生态环境厅", name_en=FIRST_NAME)
+    _save(department, at=T1, actor=office_user, reason="added")
+    department.is_illustrative = True
+    _save(department, at=T2, actor=office_user, reason="marked")
+
+    marked = _changes(object_type="matters.Department")[0]
+
+    illustrative = str(Department._meta.get_field("is_illustrative").verbose_name)
+    assert marked.fields == [FieldChange(illustrative, "No", "Yes")]
+    assert _shown("county", Division._meta.get_field("level")) == str(
+        dict(Division._meta.get_field("level").flatchoices)["county"]
+    )
+    assert _shown(Division.objects.get(code="510100")) == str(Division.objects.get(code="510100"))
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_a_page_of_the_log_merges_the_date_indexes(db: None) -> None:
+    """Every part of the union selects the same column types, so PostgreSQL flattens it and
+    reads a page by merging each table's date index, without sorting the whole log: one part of
+    another type would make it sort every row of every table."""
+    rows = list_changes(ChangeCriteria())[:50]
+    sql, parameters = rows.query.sql_with_params()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, parameters)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "Merge Append" in plan
+    assert "Subquery Scan" not in plan
