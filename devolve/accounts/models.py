@@ -1,3 +1,6 @@
+import hashlib
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -108,6 +111,62 @@ class User(AbstractUser):
         return self.role == self.Role.AUDITOR
 
     @property
+    def may_use_second_factor(self) -> bool:
+        """Whether the role may set up two-step verification (``DEVOLVE_SECOND_FACTOR_ROLES``)."""
+        return self.role in settings.DEVOLVE_SECOND_FACTOR_ROLES
+
+    @property
     def scope_label(self) -> str:
         scope = self.department or self.prefecture or self.zone
         return str(scope) if scope else ""
+
+
+class ApiToken(models.Model):
+    """A credential a script sends in ``Authorization: Token <secret>`` to act as one user
+    through the API. Only the secret's SHA-256 and its first characters (to tell tokens apart)
+    are stored; the secret is shown once, when the token is issued. A token works until it
+    expires or is revoked, whichever comes first, and never for an account that signs in with a
+    second factor (ADR 0037)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(
+        _("name"), max_length=100, help_text=_("What the token is for, e.g. “nightly export”.")
+    )
+    prefix = models.CharField(
+        _("prefix"), max_length=8, help_text=_("The secret's first characters, to recognise it.")
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("created_at")),
+                name="api_token_expires_after_creation",
+                violation_error_message=_("A token expires after it is issued."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name})"
+
+    @property
+    def label(self) -> str:
+        return f"{self.prefix}…"
+
+    @staticmethod
+    def hash_of(secret: str) -> str:
+        """The stored form of ``secret``. A plain SHA-256 suffices: the secret is 32 random
+        bytes, not a password a person chose, so there is nothing to guess it from."""
+        return hashlib.sha256(secret.encode()).hexdigest()

@@ -6,4 +6,16 @@ app_name = "accounts"
 urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
+    path("login/code/", views.second_factor_verify, name="second_factor_verify"),
+    path("two-step/", views.second_factor_setup, name="second_factor_setup"),
+    path("password/", views.password_change, name="password_change"),
+    path("password/changed/", views.password_change_done, name="password_change_done"),
+    path("password/reset/", views.password_reset, name="password_reset"),
+    path("password/reset/sent/", views.password_reset_done, name="password_reset_done"),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path("password/reset/done/", views.password_reset_complete, name="password_reset_complete"),
 ]

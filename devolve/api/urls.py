@@ -16,6 +16,8 @@ urlpatterns = [
     path("", include("devolve.reporting.api.urls")),
     path("", include("devolve.assessments.api.urls")),
     path("", include("devolve.performance.api.urls")),
+    path("", include("devolve.documents.api.urls")),
+    path("", include("devolve.core.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves its start-up script as a file, so the CSP needs no inline script.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -11,8 +11,10 @@ ENDPOINTS = [
     "annual-list-list", "demand-window-list", "demand-item-list", "grant-list", "agreement-list",
     "indicator-list", "observation-list", "evaluation-run-list", "selection-round-list",
     "reporting-cycle-list", "area-report-list", "department-report-list", "support-progress-list",
-    "assessment-round-list", "grant-assessment-list", "performance-scheme-list",
+    "accepted-usage-list", "assessment-round-list", "grant-assessment-list",
+    "performance-scheme-list",
     "performance-assessment-list", "performance-score-list", "performance-appeal-list",
+    "generated-document-list", "change-list",
 ]  # fmt: skip
 
 

@@ -84,7 +84,7 @@ def test_create_user_stores_prefecture_and_pilot_area_scopes(
     user = create_user(
         username="scoped",
         role=role,
-        password="pw-123456",
+        password="pw-long-enough-1",
         created_by=office_user,
         **{scope: scopes[scope]},
     )
@@ -122,7 +122,7 @@ def test_create_user_refuses_a_scope_that_does_not_fit_the_role(
         create_user(
             username="misfit",
             role=role,
-            password="pw-123456",
+            password="pw-long-enough-1",
             created_by=office_user,
             **{name: scopes[name] for name in scope},
         )
@@ -141,7 +141,7 @@ def test_create_user_refuses_a_prefecture_scope_that_is_not_a_prefecture(
         create_user(
             username="province-officer",
             role="prefecture",
-            password="pw-123456",
+            password="pw-long-enough-1",
             created_by=office_user,
             prefecture=province,
         )
@@ -153,7 +153,29 @@ def test_create_user_refuses_a_taken_username(office_user: User) -> None:
     before = _snapshot()
     with pytest.raises(DomainError) as caught:
         create_user(
-            username=office_user.username, role="auditor", password="pw-123456", created_by=None
+            username=office_user.username,
+            role="auditor",
+            password="pw-long-enough-1",
+            created_by=None,
         )
     assert (caught.value.code, caught.value.field) == ("duplicate", "username")
+    assert _snapshot() == before
+
+
+@pytest.mark.parametrize("password", ["1", "12345678901", "password123", "justice-2"])
+def test_create_user_refuses_a_password_the_validators_refuse(
+    office_user: User, justice: Any, password: str
+) -> None:
+    before = _snapshot()
+
+    with pytest.raises(DomainError) as refused:
+        create_user(
+            username="justice-2",
+            role=User.Role.DEPARTMENT,
+            password=password,
+            created_by=office_user,
+            department=justice,
+        )
+
+    assert (refused.value.code, refused.value.field) == ("weak_password", "password")
     assert _snapshot() == before

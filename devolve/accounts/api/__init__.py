@@ -1,0 +1,1 @@
+"""The API doors of accounts: how a token caller is recognised."""

@@ -1,0 +1,65 @@
+"""The API throttles anonymous callers per address and signed-in users per account."""
+
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+
+from devolve.accounts.models import User
+from devolve.accounts.tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+RATES = {"anon": "3/minute", "user": "5/minute"}
+
+
+@pytest.fixture(autouse=True)
+def _low_rates(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # DRF reads the rates once, when the throttle classes are defined; the test settings turn
+    # them off for the rest of the suite.
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", RATES)
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", RATES)
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def _statuses(client: Client, count: int, *, address: str = "203.0.113.7") -> list[int]:
+    return [client.get("/api/v1/", REMOTE_ADDR=address).status_code for _ in range(count)]
+
+
+def test_an_anonymous_caller_is_refused_past_the_rate_with_a_retry_after(client: Client) -> None:
+    assert _statuses(client, 3) == [200, 200, 200]
+
+    refused = client.get("/api/v1/", REMOTE_ADDR="203.0.113.7")
+
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+
+
+def test_another_address_has_its_own_allowance(client: Client) -> None:
+    _statuses(client, 4)
+
+    assert _statuses(client, 1, address="198.51.100.20") == [200]
+
+
+def test_a_signed_in_user_has_the_user_rate_whatever_the_address(
+    client: Client, office_user: User
+) -> None:
+    client.force_login(office_user)
+
+    statuses = [
+        client.get("/api/v1/", REMOTE_ADDR=f"203.0.113.{number}").status_code for number in range(6)
+    ]
+
+    assert statuses == [200, 200, 200, 200, 200, 429]
+
+
+def test_users_are_throttled_separately(client: Client, office_user: User) -> None:
+    client.force_login(office_user)
+    _statuses(client, 6)
+    client.force_login(UserFactory(username="second-office", role=User.Role.OFFICE))
+
+    assert _statuses(client, 1) == [200]
