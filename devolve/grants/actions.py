@@ -11,4 +11,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "grant.supervision_filed": _("Supervision measures filed"),
     "grant.superseded": _("Grant carried into a later edition"),
     "grant.recalled": _("Grant recalled"),
+    "grant.regranted": _("Recalled power granted again"),
+    "holiday_notice.recorded": _("Holiday notice recorded"),
+    "grant.handover_due_recomputed": _("Handover due date recomputed"),
 }

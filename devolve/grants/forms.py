@@ -8,12 +8,10 @@ forms only turn input into arguments.
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.forms import DesignSystemForm
-from devolve.grants.models import Grant
-from devolve.regions.models import Zone
+from devolve.grants.publication import Regrant
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -88,37 +86,55 @@ class RecallForm(DesignSystemForm):
     )
 
 
-class GrantFilterForm(forms.Form):
-    """Narrow a list of grants to one pilot area and one status (an empty choice shows all)."""
+class PublicationDayForm(forms.Form):
+    """The day whose publication the preview shows (read from the query string)."""
 
-    zone = forms.ModelChoiceField(
-        label=_("Pilot area"),
-        queryset=Zone.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("Every pilot area"),
-        widget=forms.Select(attrs={"class": "govuk-select"}),
+    published_on = _date_field(_("Published on"))
+
+
+class AnnualListPublishForm(DesignSystemForm):
+    """Publish an approved edition as previewed (``publish_annual_list``): the preview's
+    fingerprint, a reason or "leave out" for each re-grant of a recalled power, and an explicit
+    confirmation."""
+
+    published_on = forms.DateField(widget=forms.HiddenInput)
+    preview = forms.CharField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("I have checked what publishing does, as listed above."),
+        error_messages={"required": _("Confirm that you have checked the preview.")},
     )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("Any status")), *Grant.Status.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
 
-    def __init__(self, data: Any = None, *, grants: QuerySet[Grant]) -> None:
-        super().__init__(data)
-        field = self.fields["zone"]
-        assert isinstance(field, forms.ModelChoiceField)  # noqa: S101 — declared above
-        field.queryset = (
-            Zone.objects.filter(grants__in=grants).distinct().order_by("prefecture__code", "slug")
-        )
+    def __init__(self, *args: Any, regrants: tuple[Regrant, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.regrants = regrants
+        for regrant in regrants:
+            self.fields[f"reason__{regrant.key}"] = forms.CharField(
+                label=_("Why grant it again"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "govuk-textarea"}),
+            )
+            self.fields[f"leave_out__{regrant.key}"] = forms.BooleanField(
+                label=_("Leave it out: no grant to this area"),
+                required=False,
+                widget=forms.CheckboxInput(attrs={"class": "govuk-checkboxes__input"}),
+            )
 
-    def filter(self, grants: QuerySet[Grant]) -> QuerySet[Grant]:
-        if not self.is_valid():
-            return grants
-        if self.cleaned_data["zone"]:
-            grants = grants.filter(zone=self.cleaned_data["zone"])
-        if self.cleaned_data["status"]:
-            grants = grants.filter(status=self.cleaned_data["status"])
-        return grants
+    def rows(self) -> list[tuple[Regrant, forms.BoundField, forms.BoundField]]:
+        """Each re-grant with its reason and leave-out fields, for the page."""
+        return [
+            (regrant, self[f"reason__{regrant.key}"], self[f"leave_out__{regrant.key}"])
+            for regrant in self.regrants
+        ]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "published_on": data["published_on"],
+            "preview": data["preview"],
+            "regrant_reasons": {
+                regrant.key: data[f"reason__{regrant.key}"] for regrant in self.regrants
+            },
+            "left_out": [
+                regrant.key for regrant in self.regrants if data[f"leave_out__{regrant.key}"]
+            ],
+        }

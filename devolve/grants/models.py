@@ -4,12 +4,24 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from devolve.grants.rules import ACTIVE_STATUSES, GrantStatus
+from devolve.accounts.models import User
+from devolve.core.transitions import Lifecycle, move
 
 
 class GrantQuerySet(models.QuerySet["Grant"]):
     def active(self) -> "GrantQuerySet":
-        return self.filter(status__in=[status.value for status in ACTIVE_STATUSES])
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+class GrantStatus(models.TextChoices):
+    # Delegated: takes effect N days after publication.
+    AWAITING_EFFECT = "awaiting_effect", _("Awaiting its effective date")
+    # Entrusted (also in part, "both"): takes effect once the agreement is signed.
+    AWAITING_AGREEMENT = "awaiting_agreement", _("Awaiting the entrustment agreement")
+    EFFECTIVE = "effective", _("Effective")
+    HANDED_OVER = "handed_over", _("Handed over")
+    RECALLED = "recalled", _("Recalled")  # taken back (收回), with a reason
+    SUPERSEDED = "superseded", _("Superseded by a later edition")
 
 
 class Grant(models.Model):
@@ -21,16 +33,7 @@ class Grant(models.Model):
     recalled (收回, with a reason) or superseded by the grant of a later edition.
     """
 
-    class Status(models.TextChoices):
-        AWAITING_EFFECT = GrantStatus.AWAITING_EFFECT.value, _("Awaiting its effective date")
-        AWAITING_AGREEMENT = (
-            GrantStatus.AWAITING_AGREEMENT.value,
-            _("Awaiting the entrustment agreement"),
-        )
-        EFFECTIVE = GrantStatus.EFFECTIVE.value, _("Effective")
-        HANDED_OVER = GrantStatus.HANDED_OVER.value, _("Handed over")
-        RECALLED = GrantStatus.RECALLED.value, _("Recalled")
-        SUPERSEDED = GrantStatus.SUPERSEDED.value, _("Superseded by a later edition")
+    Status = GrantStatus
 
     entry = models.ForeignKey(
         "matters.ListEntry",
@@ -88,7 +91,7 @@ class Grant(models.Model):
                 violation_error_code="duplicate",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[status.value for status in GrantStatus]),
+                condition=Q(status__in=GrantStatus.values),
                 name="grant_status_is_known",
             ),
             models.CheckConstraint(
@@ -122,7 +125,64 @@ class Grant(models.Model):
 
     @property
     def is_active(self) -> bool:
-        return GrantStatus(self.status) in ACTIVE_STATUSES
+        return self.status in ACTIVE_STATUSES
+
+
+# Statuses in which the pilot area holds the power (or, for support, the commitment runs).
+ACTIVE_STATUSES = frozenset(
+    {
+        Grant.Status.AWAITING_EFFECT,
+        Grant.Status.AWAITING_AGREEMENT,
+        Grant.Status.EFFECTIVE,
+        Grant.Status.HANDED_OVER,
+    }
+)
+
+GRANT_LIFECYCLE = Lifecycle(
+    Grant.Status,
+    [
+        # The delegation's date comes (activate_due_grants) or the agreement is signed.
+        move(
+            "take_effect",
+            _("Take effect"),
+            sources=[Grant.Status.AWAITING_EFFECT, Grant.Status.AWAITING_AGREEMENT],
+            target=Grant.Status.EFFECTIVE,
+            automatic=True,
+        ),
+        move(
+            "hand_over",
+            _("Record handover"),
+            sources=[Grant.Status.EFFECTIVE],
+            target=Grant.Status.HANDED_OVER,
+            roles=[User.Role.OFFICE, User.Role.DEPARTMENT, User.Role.PILOT_AREA],
+        ),
+        move(
+            "recall",
+            _("Recall"),
+            sources=ACTIVE_STATUSES,
+            target=Grant.Status.RECALLED,
+            roles=[User.Role.OFFICE, User.Role.DEPARTMENT],
+        ),
+        # Publishing a later edition carries the grant into a new one.
+        move(
+            "supersede",
+            _("Supersede"),
+            sources=ACTIVE_STATUSES,
+            target=Grant.Status.SUPERSEDED,
+            automatic=True,
+        ),
+    ],
+)
+
+
+def initial_status(mode_code: str) -> GrantStatus:
+    """Delegation waits for its date; entrustment (also in part, "both") waits for an agreement;
+    a support matter runs from publication."""
+    if mode_code == "delegate":
+        return Grant.Status.AWAITING_EFFECT
+    if mode_code in {"entrust", "both"}:
+        return Grant.Status.AWAITING_AGREEMENT
+    return Grant.Status.EFFECTIVE
 
 
 class EntrustmentAgreement(models.Model):
@@ -199,3 +259,61 @@ class EntrustmentAgreement(models.Model):
             (self.covers_decision, _("decision")),
         ]
         return [str(label) for covered, label in parts if covered]
+
+
+class HolidayNotice(models.Model):
+    """The State Council's notice of one year's public holidays and adjusted working days
+    (国务院办公厅关于某年部分节假日安排的通知), as the office records it.
+
+    A recorded year decides working days ahead of the ``chinesecalendar`` package; a year known to
+    neither is counted by the provisional rule (weekends and fixed-date holidays) and its dates
+    are marked provisional until its notice is recorded, which recomputes them.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    document_number = models.CharField(_("document number"), max_length=100)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("holiday notice")
+        verbose_name_plural = _("holiday notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"], name="holiday_notice_year_unique", violation_error_code="duplicate"
+            ),
+            models.CheckConstraint(
+                condition=~Q(document_number=""),
+                name="holiday_notice_has_document_number",
+                violation_error_code="document_number_required",
+                violation_error_message=_("Give the notice's document number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.document_number}"
+
+
+class HolidayNoticeDay(models.Model):
+    """One day a holiday notice settles: a holiday, or a weekend day worked instead."""
+
+    notice = models.ForeignKey(
+        HolidayNotice, verbose_name=_("notice"), on_delete=models.CASCADE, related_name="days"
+    )
+    day = models.DateField(_("day"))
+    is_working_day = models.BooleanField(_("adjusted working day"), default=False)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("holiday notice day")
+        verbose_name_plural = _("holiday notice days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day"], name="holiday_notice_day_unique", violation_error_code="duplicate"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.day.isoformat()

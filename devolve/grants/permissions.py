@@ -4,7 +4,14 @@
 import rules
 
 from devolve.accounts.models import User
-from devolve.accounts.permissions import is_auditor, is_department_user, is_evaluator, is_office
+from devolve.accounts.permissions import (
+    is_auditor,
+    is_department_user,
+    is_evaluator,
+    is_office,
+    is_pilot_area_user,
+    is_prefecture_user,
+)
 from devolve.grants.models import Grant
 
 
@@ -16,11 +23,6 @@ def grants_it(user: User, grant: Grant | None) -> bool:
 @rules.predicate
 def receives_it(user: User, grant: Grant | None) -> bool:
     return grant is not None and user.zone_id is not None and user.zone_id == grant.zone_id
-
-
-@rules.predicate
-def is_pilot_area_user(user: object) -> bool:
-    return isinstance(user, User) and user.is_active and user.role == User.Role.PILOT_AREA
 
 
 @rules.predicate
@@ -39,3 +41,8 @@ can_view_grant = can_record_handover | is_auditor | is_evaluator | is_prefecture
 rules.add_perm("grants.manage_grant", can_manage_grant)
 rules.add_perm("grants.record_handover", can_record_handover)
 rules.add_perm("grants.view_grant", can_view_grant)
+rules.add_perm("grants.view_owed_grants", is_office | is_department_user)
+rules.add_perm(
+    "grants.view_held_grants", is_office | is_prefecture_user | is_pilot_area_user | is_auditor
+)
+rules.add_perm("grants.view_area_overview", is_office | is_prefecture_user | is_auditor)

@@ -1,15 +1,18 @@
 """Every change in a grant's life, one service per business verb.
 
-Each checks the actor, the allowed-transition table (``grants.rules``), locks the grant, writes
-history with the actor and reason, and records an audit event. Errors (``DomainError.code``):
-``not_allowed``, ``illegal_transition``, ``dates_out_of_order``, ``reason_required``,
-``not_entrusted``, ``duplicate``, ``invalid``, ``not_yet_due``.
+Each checks the actor and the grant's lifecycle (``grants.models.GRANT_LIFECYCLE``), locks the
+grant, writes history with the actor and reason, and records an audit event. Errors
+(``DomainError.code``): ``not_allowed``, ``illegal_transition``, ``dates_out_of_order``,
+``reason_required``, ``not_entrusted``, ``duplicate``, ``invalid``, ``not_yet_due``, and the
+holiday-notice codes of ``rules.holiday_notice_problems``.
 """
 
 import datetime
+from collections.abc import Collection, Mapping, Sequence
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from devolve.accounts.models import User
@@ -18,21 +21,27 @@ from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
 from devolve.core.history import save_validated
 from devolve.grants import calendar, rules
-from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.grants.models import (
+    GRANT_LIFECYCLE,
+    EntrustmentAgreement,
+    Grant,
+    HolidayNotice,
+    HolidayNoticeDay,
+    initial_status,
+)
 from devolve.grants.permissions import can_manage_grant, can_record_handover
-from devolve.matters.models import AnnualList, ListEntry
+from devolve.grants.publication import pair_key, plan_publication
+from devolve.matters.models import AnnualList
 from devolve.matters.services import mark_annual_list_published
-from devolve.regions.models import BatchMembership, Zone
+
+# Rows per statement in bulk writes: Django's bulk_update sends one CASE branch per row, and one
+# statement for a whole edition grows with the data (PostgreSQL's JIT then compiles it for
+# minutes); batches keep every statement the same size and the work linear in rows.
+BULK_BATCH_SIZE = 500
 
 
-def _move(grant: Grant, target: str) -> None:
-    if not rules.can_transition(grant.status, target):
-        raise DomainError(
-            "illegal_transition",
-            _("A grant that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": grant.get_status_display(), "target": Grant.Status(target).label},
-        )
-    grant.status = target
+def _move(grant: Grant, name: str, actor: User | None) -> None:
+    GRANT_LIFECYCLE.apply(grant, name, actor)
 
 
 def _grant_lineage(grant: Grant) -> set[int]:
@@ -54,39 +63,49 @@ def _lock(grant: Grant) -> Grant:
     )
 
 
-def _set_effective(grant: Grant, on: datetime.date) -> None:
-    _move(grant, Grant.Status.EFFECTIVE)
+def _set_handover_due(grant: Grant, working_days: calendar.WorkingDayCalendar) -> None:
+    """Handover falls due a set number of working days after the grant takes effect;
+    provisional when a year it spans has no official schedule."""
+    assert grant.effective_on is not None  # noqa: S101 — set by the caller
+    days = grant.entry.annual_list.handover_working_days
+    grant.handover_due_on = rules.add_working_days(
+        grant.effective_on, days, is_working_day=working_days.is_working_day
+    )
+    grant.handover_due_is_provisional = not working_days.span_is_official(
+        grant.effective_on + datetime.timedelta(days=1), grant.handover_due_on
+    )
+
+
+def _set_effective(
+    grant: Grant, on: datetime.date, working_days: calendar.WorkingDayCalendar
+) -> None:
+    _move(grant, "take_effect", None)
     grant.effective_on = on
     if grant.entry.mode.code != "support":
-        days = grant.entry.annual_list.handover_working_days
-        grant.handover_due_on = rules.add_working_days(
-            on, days, is_working_day=calendar.is_working_day
-        )
-        grant.handover_due_is_provisional = not calendar.is_covered(grant.handover_due_on)
-
-
-def batch_members_on(annual_list: AnnualList, *, on: datetime.date) -> list[Zone]:
-    """Every pilot area of the edition's batch on ``on``."""
-    members = BatchMembership.objects.active_on(on).filter(batch_id=annual_list.batch_id)
-    return list(Zone.objects.filter(memberships__in=members).order_by("prefecture__code", "slug"))
-
-
-def receiving_zones(entry: ListEntry, *, on: datetime.date) -> list[Zone]:
-    """The pilot areas an entry reaches: its named areas, or every area of the batch on ``on``."""
-    if not entry.all_areas:
-        return list(entry.receiving_areas.order_by("prefecture__code", "slug"))
-    return batch_members_on(entry.annual_list, on=on)
+        _set_handover_due(grant, working_days)
 
 
 @transaction.atomic
 def publish_annual_list(
-    *, annual_list: AnnualList, published_on: datetime.date, published_by: User | None
+    *,
+    annual_list: AnnualList,
+    published_on: datetime.date,
+    published_by: User | None,
+    regrant_reasons: Mapping[str, str] | None = None,
+    left_out: Collection[str] = (),
+    preview: str | None = None,
 ) -> AnnualList:
-    """Publish an approved edition and carry each live entry into each receiving area.
+    """Publish an approved edition and carry each live entry into each receiving area, as
+    ``publication.plan_publication`` previews it.
 
     A grant of the predecessor edition for the same matter and area continues into the new grant
     (status and dates carried over, the old one superseded). A predecessor grant whose matter or
-    area is no longer in the list is recalled with the edition as the reason.
+    area is no longer in the list is recalled with the edition as the reason. A new grant of a
+    power last recalled from that area (a re-grant) needs a reason in ``regrant_reasons`` or its
+    key in ``left_out`` (then no grant is made). ``preview`` is the fingerprint of the preview the
+    publisher confirmed: a different plan now is refused. Errors: ``not_allowed``, ``four_eyes``,
+    ``illegal_transition``, ``stale_preview``, ``regrant_reason_required``, ``dates_out_of_order``,
+    ``wrong_predecessor``.
     """
     if published_by is not None and not is_office(published_by):
         raise NotAllowed(_("Only the reform office publishes annual lists."))
@@ -95,40 +114,73 @@ def publish_annual_list(
         .select_related("batch", "predecessor")
         .get(pk=annual_list.pk)
     )
+    plan = plan_publication(annual_list, published_on=published_on)
+    if preview is not None and preview != plan.fingerprint:
+        raise DomainError(
+            "stale_preview",
+            _("What publishing would do has changed since the preview; look at it again."),
+        )
+    reasons = {key: text.strip() for key, text in (regrant_reasons or {}).items() if text.strip()}
+    regrant_keys = {regrant.key for regrant in plan.regrants}
+    unknown = (set(reasons) | set(left_out)) - regrant_keys
+    if unknown:
+        raise DomainError(
+            "stale_preview",
+            _("%(keys)s would not be re-granted; look at the preview again.")
+            % {"keys": "、".join(sorted(unknown))},
+        )
+    unexplained = [
+        regrant
+        for regrant in plan.regrants
+        if regrant.key not in reasons and regrant.key not in left_out
+    ]
+    if unexplained:
+        raise DomainError(
+            "regrant_reason_required",
+            _(
+                "%(pairs)s were recalled from these areas; give a reason to grant each again, "
+                "or leave it out."
+            )
+            % {
+                "pairs": "、".join(
+                    f"{regrant.entry.matter} → {regrant.zone}" for regrant in unexplained
+                )
+            },
+        )
     mark_annual_list_published(
         annual_list=annual_list, published_on=published_on, published_by=published_by
     )
-    carried: dict[tuple[int, int], Grant] = {}
-    if annual_list.predecessor_id is not None:
-        previous = Grant.objects.active().filter(entry__annual_list_id=annual_list.predecessor_id)
-        carried = {
-            (grant.entry.matter_id, grant.zone_id): grant
-            for grant in previous.select_related("entry")
-        }
     reason = _("Edition %(key)s published.") % {"key": annual_list.key}
-    batch_zones = batch_members_on(annual_list, on=published_on)
-    entries = annual_list.entries.exclude(change=ListEntry.Change.WITHDRAWN).select_related("mode")
     new_grants: list[Grant] = []
     superseded: list[Grant] = []
-    for entry in entries.prefetch_related("receiving_areas"):
-        zones = batch_zones if entry.all_areas else list(entry.receiving_areas.all())
-        for zone in zones:
-            grant = Grant(entry=entry, zone=zone, is_illustrative=entry.is_illustrative)
-            previous_grant = carried.pop((entry.matter_id, zone.pk), None)
-            if previous_grant is not None:
-                _continue(grant, previous_grant)
-                _move(previous_grant, Grant.Status.SUPERSEDED)
-                previous_grant.ended_on = published_on
-                previous_grant.end_reason = reason
-                superseded.append(previous_grant)
-            else:
-                _start(
-                    grant,
-                    annual_list=annual_list,
-                    mode_code=entry.mode.code,
-                    published_on=published_on,
-                )
-            new_grants.append(grant)
+    for planned in plan.continued:
+        previous_grant = planned.previous_grant
+        assert previous_grant is not None  # noqa: S101 — continued grants have one
+        grant = Grant(
+            entry=planned.entry, zone=planned.zone, is_illustrative=planned.entry.is_illustrative
+        )
+        _continue(grant, previous_grant)
+        _move(previous_grant, "supersede", published_by)
+        previous_grant.ended_on = published_on
+        previous_grant.end_reason = reason
+        superseded.append(previous_grant)
+        new_grants.append(grant)
+    regranted: list[Grant] = []
+    for planned in plan.created:
+        if planned.key in left_out:
+            continue
+        grant = Grant(
+            entry=planned.entry, zone=planned.zone, is_illustrative=planned.entry.is_illustrative
+        )
+        _start(
+            grant,
+            annual_list=annual_list,
+            mode_code=planned.entry.mode.code,
+            published_on=published_on,
+        )
+        new_grants.append(grant)
+        if planned.key in regrant_keys:
+            regranted.append(grant)
     # An edition reaches hundreds of matter-area pairs: write in bulk (history rows included, with
     # the actor and reason) and let the table's constraints guard each row; the values come from
     # this service, not from input.
@@ -136,17 +188,25 @@ def publish_annual_list(
         superseded,
         Grant,
         fields=["status", "ended_on", "end_reason"],
+        batch_size=BULK_BATCH_SIZE,
         default_user=published_by,
         default_change_reason=reason,
     )
     bulk_create_with_history(
-        new_grants, Grant, default_user=published_by, default_change_reason=reason
+        new_grants,
+        Grant,
+        batch_size=BULK_BATCH_SIZE,
+        default_user=published_by,
+        default_change_reason=reason,
     )
     record_events(actor=published_by, action="grant.superseded", targets=superseded, reason=reason)
-    for leftover in carried.values():
+    for grant in regranted:
+        why = reasons[pair_key(grant.entry, grant.zone)]
+        record_event(actor=published_by, action="grant.regranted", target=grant, reason=why)
+    for leftover in plan.ended:
         _end(
             leftover,
-            Grant.Status.RECALLED,
+            "recall",
             on=published_on,
             actor=published_by,
             reason=_("No longer in edition %(key)s.") % {"key": annual_list.key},
@@ -159,7 +219,9 @@ def publish_annual_list(
         details={
             "grants": len(new_grants),
             "superseded": len(superseded),
-            "recalled": len(carried),
+            "recalled": len(plan.ended),
+            "regranted": len(regranted),
+            "left_out": sorted(left_out),
         },
     )
     return annual_list
@@ -183,16 +245,16 @@ def _continue(grant: Grant, previous_grant: Grant) -> None:
 def _start(
     grant: Grant, *, annual_list: AnnualList, mode_code: str, published_on: datetime.date
 ) -> None:
-    status = rules.initial_status(mode_code)
-    grant.status = status.value
-    if status == rules.GrantStatus.EFFECTIVE:  # support: runs from publication
+    status = initial_status(mode_code)
+    grant.status = status
+    if status == Grant.Status.EFFECTIVE:  # support: runs from publication
         grant.effective_on = published_on
-    elif status == rules.GrantStatus.AWAITING_EFFECT:
+    elif status == Grant.Status.AWAITING_EFFECT:
         grant.effective_on = annual_list.delegation_effective_on()
 
 
-def _end(grant: Grant, status: str, *, on: datetime.date, reason: str, actor: User | None) -> None:
-    _move(grant, status)
+def _end(grant: Grant, name: str, *, on: datetime.date, reason: str, actor: User | None) -> None:
+    status = GRANT_LIFECYCLE.apply(grant, name, actor).target
     grant.ended_on = on
     grant.end_reason = reason
     save_validated(grant, actor=actor, reason=reason)
@@ -203,28 +265,38 @@ def _end(grant: Grant, status: str, *, on: datetime.date, reason: str, actor: Us
 def activate_due_grants(*, on: datetime.date, activated_by: User | None = None) -> int:
     """Make every delegated grant whose effective date has come effective; returns how many.
 
-    Run daily (``devolve activate_grants``); running it twice changes nothing more.
+    Run daily (``devolve activate_grants``); running it twice changes nothing more. The grants
+    are updated, and their history rows and audit events written, in batches: a fixed number of
+    statements per ``BULK_BATCH_SIZE`` grants.
     """
     if activated_by is not None and not is_office(activated_by):
         raise NotAllowed(_("Only the reform office activates due grants."))
     due = (
         Grant.objects.select_for_update(of=("self",))
         .filter(status=Grant.Status.AWAITING_EFFECT, effective_on__lte=on)
-        .select_related("entry", "entry__annual_list", "entry__mode")
+        .select_related("entry", "entry__annual_list", "entry__mode", "entry__matter", "zone")
     )
-    count = 0
-    for grant in due:
+    activated = list(due)
+    working_days = calendar.WorkingDayCalendar.load()
+    for grant in activated:
         assert grant.effective_on is not None  # noqa: S101 — the filter guarantees it
-        _set_effective(grant, grant.effective_on)
-        save_validated(grant, actor=activated_by, reason="delegation took effect")
-        record_event(
-            actor=activated_by,
-            action="grant.effective",
-            target=grant,
-            details={"effective_on": grant.effective_on.isoformat()},
-        )
-        count += 1
-    return count
+        _set_effective(grant, grant.effective_on, working_days)
+    # The values come from this service, not from input: the table's constraints guard each row.
+    bulk_update_with_history(
+        activated,
+        Grant,
+        fields=["status", "effective_on", "handover_due_on", "handover_due_is_provisional"],
+        batch_size=BULK_BATCH_SIZE,
+        default_user=activated_by if activated_by is not None and activated_by.pk else None,
+        default_change_reason="delegation took effect",
+    )
+    record_events(
+        actor=activated_by,
+        action="grant.effective",
+        targets=activated,
+        details=lambda grant: {"effective_on": str(grant.effective_on)},  # an ISO date
+    )
+    return len(activated)
 
 
 @transaction.atomic
@@ -299,7 +371,7 @@ def sign_entrustment_agreement(
         details={"grant": grant.pk, "renews": renews.number if renews else None},
     )
     if grant.status == Grant.Status.AWAITING_AGREEMENT:
-        _set_effective(grant, starts_on)
+        _set_effective(grant, starts_on, calendar.WorkingDayCalendar.load())
         save_validated(grant, actor=signed_by, reason=f"agreement {number} signed")
         record_event(
             actor=signed_by,
@@ -326,7 +398,7 @@ def record_handover(
             _("Handover comes on or after the day the grant takes effect."),
             field="handed_over_on",
         )
-    _move(grant, Grant.Status.HANDED_OVER)
+    _move(grant, "hand_over", recorded_by)
     grant.handed_over_on = handed_over_on
     save_validated(grant, actor=recorded_by, reason="handed over")
     record_event(
@@ -386,5 +458,95 @@ def recall_grant(
             _("A recall comes after the list was published."),
             field="recalled_on",
         )
-    _end(grant, Grant.Status.RECALLED, on=recalled_on, reason=reason, actor=recalled_by)
+    _end(grant, "recall", on=recalled_on, reason=reason, actor=recalled_by)
     return grant
+
+
+@transaction.atomic
+def record_holiday_notice(
+    *,
+    year: int,
+    document_number: str,
+    holidays: Sequence[tuple[datetime.date, datetime.date]],
+    working_days: Sequence[datetime.date],
+    recorded_by: User | None,
+    issued_on: datetime.date | None = None,
+    source: str = "",
+) -> HolidayNotice:
+    """Record the State Council's holiday notice for ``year``: ``holidays`` as first and last
+    days, ``working_days`` the weekend days worked instead. The year then counts from the
+    notice, ahead of the package; every active grant whose handover date was provisional is
+    recomputed, with one ``grant.handover_due_recomputed`` event for each date that changed.
+
+    Raises ``DomainError`` with the first of ``rules.holiday_notice_problems`` (nothing written),
+    or ``duplicate`` when the year has a notice already.
+    """
+    if recorded_by is not None and not is_office(recorded_by):
+        raise NotAllowed(_("Only the reform office records holiday notices."))
+    problems = rules.holiday_notice_problems(
+        year=year,
+        document_number=document_number,
+        holidays=list(holidays),
+        working_days=list(working_days),
+    )
+    if problems:
+        raise DomainError(problems[0], HOLIDAY_NOTICE_PROBLEMS[problems[0]])
+    if HolidayNotice.objects.filter(year=year).exists():
+        raise DomainError("duplicate", _("That year's holiday notice is recorded already."))
+    notice = HolidayNotice(
+        year=year, document_number=document_number.strip(), issued_on=issued_on, source=source
+    )
+    save_validated(notice, actor=recorded_by, reason="holiday notice recorded")
+    HolidayNoticeDay.objects.bulk_create(
+        [
+            HolidayNoticeDay(notice=notice, day=starts_on + datetime.timedelta(days=offset))
+            for starts_on, ends_on in holidays
+            for offset in range((ends_on - starts_on).days + 1)
+        ]
+        + [HolidayNoticeDay(notice=notice, day=day, is_working_day=True) for day in working_days]
+    )
+    record_event(
+        actor=recorded_by,
+        action="holiday_notice.recorded",
+        target=notice,
+        details={"year": year, "document_number": notice.document_number},
+    )
+    _recompute_provisional_handovers(recorded_by)
+    return notice
+
+
+def _recompute_provisional_handovers(actor: User | None) -> None:
+    working_days = calendar.WorkingDayCalendar.load()
+    provisional = (
+        Grant.objects.active()
+        .select_for_update(of=("self",))
+        .filter(handover_due_is_provisional=True, effective_on__isnull=False)
+        .select_related("entry__annual_list")
+    )
+    for grant in provisional:
+        was = grant.handover_due_on
+        _set_handover_due(grant, working_days)
+        save_validated(grant, actor=actor, reason="holiday notice recorded")
+        if grant.handover_due_on != was:
+            record_event(
+                actor=actor,
+                action="grant.handover_due_recomputed",
+                target=grant,
+                details={
+                    "from": was.isoformat() if was else None,
+                    "to": grant.handover_due_on.isoformat() if grant.handover_due_on else None,
+                    "provisional": grant.handover_due_is_provisional,
+                },
+            )
+
+
+HOLIDAY_NOTICE_PROBLEMS = {
+    "document_number_required": gettext_lazy("Give the notice's document number."),
+    "no_holidays": gettext_lazy("A holiday notice names at least one holiday."),
+    "wrong_year": gettext_lazy("Every day of the notice falls in its year."),
+    "dates_out_of_order": gettext_lazy("A holiday ends on or after the day it starts."),
+    "overlapping_holidays": gettext_lazy("The notice's holidays overlap each other."),
+    "duplicate_working_day": gettext_lazy("An adjusted working day is named twice."),
+    "working_day_in_holiday": gettext_lazy("A day cannot be both a holiday and a working day."),
+    "working_day_not_weekend": gettext_lazy("An adjusted working day is a Saturday or Sunday."),
+}

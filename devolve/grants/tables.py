@@ -4,17 +4,21 @@ Each cell shows the grant's status as a short, coloured design-system tag whose 
 status and the grant's dates; downloads carry the full status label instead.
 """
 
+import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import django_tables2 as tables
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.tables import GOVUK_TABLE_ATTRS
 from devolve.core.templatetags.devolve import localized
-from devolve.grants.models import Grant
-from devolve.grants.selectors import TakeUpMatrix
+from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix
 from devolve.matters.models import ListEntry
 
 
@@ -48,9 +52,9 @@ class StatusCount:
     count: int
 
 
-def status_summary(matrix: TakeUpMatrix) -> list[StatusCount]:
-    """Every status in its lifecycle order with the number of cells in it (0 included)."""
-    counts = matrix.status_counts
+def status_summary(counts: dict[str, int]) -> list[StatusCount]:
+    """Every status in its lifecycle order with the number of cells in it (0 included), from
+    status → cells (``TakeUpMatrix.status_counts`` or ``TakeUpPage.status_counts``)."""
     return [
         StatusCount(
             status=status,
@@ -168,3 +172,269 @@ def _cell(grant: Grant | None, shown: dict[tuple[object, ...], str]) -> str:
 
 
 NO_GRANT = "—"
+
+
+def _link(url: str, text: str) -> str:
+    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
+
+
+def _day(day: datetime.date | None) -> str:
+    return day.isoformat() if day else "—"
+
+
+class HeldGrantTable(tables.Table):
+    """Published grants, one row each, for an area's or a matter's public page: the matter (or
+    the area), the edition, how and by whom it is granted, its dates, status and accepted use.
+    Sorted and paginated by the server; the queryset comes annotated by
+    ``reporting.selectors.with_accepted_usage`` and ``grants.selectors.with_first_effective_on``.
+    """
+
+    matter = tables.Column(
+        verbose_name=_("Matter"), empty_values=(), order_by=("entry__matter__name_zh",)
+    )
+    zone = tables.Column(
+        verbose_name=_("Pilot area"),
+        empty_values=(),
+        order_by=("zone__prefecture__code", "zone__slug"),
+    )
+    kind = tables.Column(verbose_name=_("Kind"), accessor="entry__matter__kind", empty_values=())
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        empty_values=(),
+        order_by=("entry__annual_list__year", "entry__annual_list__edition"),
+    )
+    mode = tables.Column(
+        verbose_name=_("Mode"), empty_values=(), order_by=("entry__mode__sort_order",)
+    )
+    department = tables.Column(
+        verbose_name=_("Granting department"),
+        empty_values=(),
+        order_by=("entry__granting_department__code",),
+    )
+    effective_on = tables.Column(verbose_name=_("Effective on"), empty_values=())
+    first_effective_on = tables.Column(verbose_name=_("Held since"), empty_values=())
+    handover = tables.Column(
+        verbose_name=_("Handover"), empty_values=(), order_by=("handed_over_on", "handover_due_on")
+    )
+    supervision_filed_on = tables.Column(verbose_name=_("Supervision filed"), empty_values=())
+    status = tables.Column(verbose_name=_("Status"), empty_values=())
+    accepted_received = tables.Column(verbose_name=_("Cases received"), empty_values=())
+    accepted_completed = tables.Column(verbose_name=_("Cases completed"), empty_values=())
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-grant": lambda record: (
+                f"{record.entry.annual_list.key}:{record.entry.matter.key}:{record.zone.slug}"
+            ),
+            "data-kind": lambda record: record.entry.matter.kind,
+            "data-status": lambda record: record.status,
+        }
+        order_by = ("edition", "kind", "matter")
+
+    def render_matter(self, record: Grant) -> str:
+        matter = record.entry.matter
+        return _link(matter.get_absolute_url(), localized(matter, "name"))
+
+    def render_zone(self, record: Grant) -> str:
+        return _link(record.zone.get_absolute_url(), localized(record.zone, "name"))
+
+    def render_kind(self, record: Grant) -> str:
+        return str(record.entry.matter.get_kind_display())
+
+    def render_edition(self, record: Grant) -> str:
+        annual_list = record.entry.annual_list
+        return _link(annual_list.get_absolute_url(), annual_list.key)
+
+    def render_mode(self, record: Grant) -> str:
+        return localized(record.entry.mode, "name")
+
+    def render_department(self, record: Grant) -> str:
+        department = record.entry.granting_department
+        return _link(
+            f"{reverse('portal:matter_list')}?department={department.code}",
+            localized(department, "name"),
+        )
+
+    def render_effective_on(self, record: Grant) -> str:
+        return _day(record.effective_on)
+
+    def render_first_effective_on(self, value: datetime.date | None) -> str:
+        return _day(value)
+
+    def render_handover(self, record: Grant) -> str:
+        if record.handed_over_on:
+            return gettext("done %(date)s") % {"date": record.handed_over_on.isoformat()}
+        if record.handover_due_on:
+            return gettext("due %(date)s") % {"date": record.handover_due_on.isoformat()}
+        return "—"
+
+    def render_supervision_filed_on(self, record: Grant) -> str:
+        return _day(record.supervision_filed_on)
+
+    def render_status(self, record: Grant) -> str:
+        return format_html(
+            '<strong class="{}" title="{}">{}</strong>',
+            status_tag_class(record.status),
+            grant_title(record),
+            record.get_status_display(),
+        )
+
+
+class StaffGrantTable(tables.Table):
+    """Grants for the staff pages, one row each, linking to the grant's staff page: matter and
+    edition, pilot area, mode, status, dates and the handover (overdue marked). The queryset
+    comes annotated by ``grants.selectors.with_handover_overdue``."""
+
+    matter = tables.Column(
+        verbose_name=_("Matter"), empty_values=(), order_by=("entry__matter__name_zh", "pk")
+    )
+    zone = tables.Column(
+        verbose_name=_("Pilot area"), empty_values=(), order_by=("zone__slug", "pk")
+    )
+    mode = tables.Column(
+        verbose_name=_("Mode"), empty_values=(), order_by=("entry__mode__sort_order", "pk")
+    )
+    status = tables.Column(verbose_name=_("Status"), empty_values=(), order_by=("status", "pk"))
+    effective_on = tables.Column(
+        verbose_name=_("Effective on"), empty_values=(), order_by=("effective_on", "pk")
+    )
+    handover = tables.Column(
+        verbose_name=_("Handover due on"),
+        empty_values=(),
+        order_by=("handed_over_on", "handover_due_on", "pk"),
+    )
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-grant": lambda record: record.pk,
+            "data-status": lambda record: record.status,
+            "data-overdue": lambda record: bool(record.is_handover_overdue),
+        }
+        empty_text = _("No grant here.")
+
+    def render_matter(self, record: Grant) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a><br>'
+            '<span class="govuk-hint govuk-!-margin-bottom-0">{}</span>',
+            record.get_absolute_url(),
+            localized(record.entry.matter, "name"),
+            record.entry.annual_list.key,
+        )
+
+    def render_zone(self, record: Grant) -> str:
+        return localized(record.zone, "name")
+
+    def render_mode(self, record: Grant) -> str:
+        return localized(record.entry.mode, "name")
+
+    def render_status(self, record: Grant) -> str:
+        return format_html(
+            '<strong class="{}">{}</strong>',
+            status_tag_class(record.status),
+            record.get_status_display(),
+        )
+
+    def render_effective_on(self, record: Grant) -> str:
+        return _day(record.effective_on)
+
+    def render_handover(self, record: Grant) -> str:
+        if record.handed_over_on:
+            return gettext("handed over %(day)s") % {"day": record.handed_over_on.isoformat()}
+        if record.handover_due_on is None:
+            return "—"
+        provisional = (
+            format_html(
+                ' <strong class="govuk-tag govuk-tag--grey" data-provisional>{}</strong>',
+                gettext("provisional"),
+            )
+            if record.handover_due_is_provisional
+            else ""
+        )
+        overdue = (
+            format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', gettext("overdue"))
+            if getattr(record, "is_handover_overdue", False)
+            else ""
+        )
+        return format_html("{}{}{}", record.handover_due_on.isoformat(), provisional, overdue)
+
+
+class ExpiringAgreementTable(tables.Table):
+    """Entrustment agreements in their renewal warning period, soonest end first."""
+
+    number = tables.Column(verbose_name=_("Agreement"))
+    zone = tables.Column(verbose_name=_("Pilot area"), accessor="grant__zone", empty_values=())
+    ends_on = tables.DateColumn(verbose_name=_("Term ends on"), format="Y-m-d")
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "expiring-agreements"}
+        row_attrs = {"class": "govuk-table__row", "data-agreement": lambda record: record.number}
+        order_by = ("ends_on",)
+        empty_text = _("No agreement is about to expire.")
+
+    def render_number(self, record: EntrustmentAgreement) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            reverse("dashboards:grant_detail", args=[record.grant_id]),
+            record.number,
+        )
+
+    def render_zone(self, record: EntrustmentAgreement) -> str:
+        return localized(record.grant.zone, "name")
+
+
+NUMERIC = {
+    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+}
+
+
+class AreaGrantCountTable(tables.Table):
+    """Grants per pilot area and status (``grants.selectors.count_grants_by_area``): a column per
+    status, the total and the handovers overdue; the area links to its grants."""
+
+    zone = tables.Column(verbose_name=_("Pilot area"), empty_values=(), order_by=("zone__slug",))
+    total = tables.Column(verbose_name=_("Total"), attrs=NUMERIC)
+    overdue = tables.Column(verbose_name=_("Handovers overdue"), attrs=NUMERIC)
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "area-overview"}
+        row_attrs = {"class": "govuk-table__row", "data-zone": lambda record: record.zone.slug}
+        empty_text = _("No pilot area holds a grant yet.")
+
+    def __init__(self, data: list[AreaGrantCounts], **kwargs: object) -> None:
+        by_status = [
+            (status, tables.Column(verbose_name=label, accessor=f"counts__{status}", attrs=NUMERIC))
+            for status, label in Grant.Status.choices
+        ]
+        super().__init__(
+            data,
+            extra_columns=by_status,
+            sequence=["zone", *Grant.Status.values, "total", "overdue"],
+            **kwargs,
+        )
+
+    def render_zone(self, record: AreaGrantCounts) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}?zone={}">{}</a><br>'
+            '<span class="govuk-body-s">{}</span>',
+            reverse("dashboards:grant_held_list"),
+            record.zone.slug,
+            localized(record.zone, "name"),
+            record.zone.prefecture,
+        )
+
+    def value_zone(self, record: AreaGrantCounts) -> str:
+        return localized(record.zone, "name")
+
+    def render_overdue(self, record: AreaGrantCounts) -> str:
+        if not record.overdue:
+            return format_html('<span data-overdue="{}">{}</span>', 0, 0)
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--red" data-overdue="{}">{}</strong>',
+            record.overdue,
+            record.overdue,
+        )

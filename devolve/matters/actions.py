@@ -12,6 +12,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "annual_list.approved": _("Edition approved"),
     "annual_list.published": _("Edition published"),
     "annual_list.superseded": _("Edition superseded by a later one"),
+    "annual_list.retitled": _("Edition retitled"),
     "demand_window.opened": _("Demand window opened"),
     "demand_item.filed": _("Demand filed"),
     "demand_item.answered": _("Department answered a demand"),
@@ -22,6 +23,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "list_entry.updated": _("List entry changed"),
     "list_entry.withdrawn": _("Matter withdrawn from an edition"),
     "list_entry.removed": _("List entry removed from a draft"),
+    "list_entry.sub_items_set": _("Sub-items of a list entry set"),
     "matter.created": _("Matter added to the catalogue"),
     "matter.updated": _("Catalogue matter changed"),
 }

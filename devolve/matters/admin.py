@@ -7,13 +7,15 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from devolve.accounts.acting import acting_user
-from devolve.accounts.admin import ProgrammeAdmin
+from devolve.accounts.admin import ProgrammeAdmin, every_record, within
 from devolve.accounts.models import User
+from devolve.core.access import allows
 from devolve.core.errors import DomainError
-from devolve.matters import services
+from devolve.matters import selectors, services
 from devolve.matters.models import (
     AnnualList,
     AuthorizationMode,
@@ -24,7 +26,6 @@ from devolve.matters.models import (
     Matter,
     MatterType,
 )
-from devolve.matters.permissions import can_add_matter_for, can_change_matter
 
 EDITABLE_FIELDS = [
     "code",
@@ -68,6 +69,7 @@ class MatterAdminForm(forms.ModelForm):  # type: ignore[type-arg]
 
 @admin.register(Matter)
 class MatterAdmin(ProgrammeAdmin):
+    scope = every_record
     list_display = [
         "code",
         "name_zh",
@@ -83,8 +85,8 @@ class MatterAdmin(ProgrammeAdmin):
 
     def can_change(self, user: Any, obj: models.Model | None) -> bool:
         if obj is None:
-            return bool(can_add_matter_for(user, getattr(user, "department", None)))
-        return bool(can_change_matter(user, obj))
+            return allows(user, "matters.add_matter", getattr(user, "department", None))
+        return allows(user, "matters.change_matter", obj)
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         user = request.user
@@ -117,6 +119,7 @@ class MatterAdmin(ProgrammeAdmin):
 
 @admin.register(Department)
 class DepartmentAdmin(ProgrammeAdmin):
+    scope = every_record
     list_display = ["code", "name_zh", "name_en"]
     search_fields = ["code", "name_zh", "name_en"]
 
@@ -125,12 +128,16 @@ class DepartmentAdmin(ProgrammeAdmin):
 class MatterTypeAdmin(ProgrammeAdmin):
     """Reference data from a data migration: read-only."""
 
+    scope = every_record
+
     list_display = ["sort_order", "code", "name_zh", "name_en", "is_administrative_power"]
 
 
 @admin.register(AuthorizationMode)
 class AuthorizationModeAdmin(ProgrammeAdmin):
     """Reference data from a data migration: read-only."""
+
+    scope = every_record
 
     list_display = ["sort_order", "code", "name_zh", "name_en"]
 
@@ -139,12 +146,18 @@ class AuthorizationModeAdmin(ProgrammeAdmin):
 class AnnualListAdmin(ProgrammeAdmin):
     """Editions change only through the list workflow (staff pages and API); read-only here."""
 
+    def scope(self, user: User, records: QuerySet[Any]) -> QuerySet[Any]:
+        return within(records, selectors.list_annual_lists_visible_to(user=user))
+
     list_display = ["year", "batch", "edition", "status", "document_number", "published_on"]
     list_filter = ["status", "year", "batch"]
 
 
 @admin.register(ListEntry)
 class ListEntryAdmin(ProgrammeAdmin):
+    def scope(self, user: User, records: QuerySet[Any]) -> QuerySet[Any]:
+        return records.filter(annual_list__in=selectors.list_annual_lists_visible_to(user=user))
+
     list_display = ["annual_list", "sequence", "matter", "mode", "granting_department", "change"]
     list_filter = ["annual_list", "mode", "change"]
     search_fields = ["matter__name_zh", "matter__name_en", "matter__code"]
@@ -159,10 +172,14 @@ class ListEntryAdmin(ProgrammeAdmin):
 
 @admin.register(DemandWindow)
 class DemandWindowAdmin(ProgrammeAdmin):
+    scope = every_record
     list_display = ["year", "batch", "opens_on", "closes_on"]
 
 
 @admin.register(DemandItem)
 class DemandItemAdmin(ProgrammeAdmin):
+    def scope(self, user: User, records: QuerySet[Any]) -> QuerySet[Any]:
+        return within(records, selectors.list_demand_items_visible_to(user=user))
+
     list_display = ["window", "origin", "zone", "matter", "department", "status", "response"]
     list_filter = ["status", "origin", "response"]

@@ -30,6 +30,7 @@ class EntrySnapshot:
     values: dict[str, Any]
     change: str = "added"
     change_reason: str = ""
+    matter_key: str = ""  # the matter's public key, for links to its page
 
     @property
     def is_withdrawn(self) -> bool:

@@ -9,6 +9,7 @@ from devolve.matters.models import (
     DemandWindow,
     Department,
     ListEntry,
+    ListImport,
     Matter,
     MatterType,
 )
@@ -141,3 +142,24 @@ class DemandItemFilter(django_filters.FilterSet):
     class Meta:
         model = DemandItem
         fields = ["window", "year", "batch", "origin", "kind", "status", "department", "zone"]
+
+
+class ListImportFilter(django_filters.FilterSet):
+    """Imported workbooks by edition and status (the import and export page)."""
+
+    annual_list = django_filters.ModelChoiceFilter(
+        label=_("Edition"),
+        queryset=AnnualList.objects.select_related("batch").order_by("-year", "batch__number"),
+        empty_label=_("All editions"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"), choices=ListImport.Status.choices, empty_label=_("All statuses")
+    )
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        apply_design_system(self.form)
+
+    class Meta:
+        model = ListImport
+        fields = ["annual_list", "status"]

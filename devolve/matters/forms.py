@@ -114,7 +114,8 @@ class AnnualListForm(DesignSystemForm):
 
 
 class AnnualListDeriveForm(DesignSystemForm):
-    """A new draft carrying an approved or published edition forward (``derive_annual_list``)."""
+    """A new draft carrying the published edition forward (``derive_annual_list``); the title
+    starts from the predecessor's with the year moved on."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     edition = forms.IntegerField(
@@ -123,12 +124,39 @@ class AnnualListDeriveForm(DesignSystemForm):
         initial=1,
         help_text=_("1 for next year's list; a higher number for a correction of the same year."),
     )
-    title_zh = forms.CharField(label=_("Title (Chinese)"), max_length=200, required=False)
-    title_en = forms.CharField(label=_("Title (English)"), max_length=250, required=False)
+    title_zh = forms.CharField(
+        label=_("Title (Chinese)"),
+        max_length=200,
+        required=False,
+        help_text=_("Leave empty to take the predecessor's title with the year moved on."),
+    )
+    title_en = forms.CharField(
+        label=_("Title (English)"),
+        max_length=250,
+        required=False,
+        help_text=_("Leave empty to take the predecessor's title with the year moved on."),
+    )
 
     @classmethod
     def after(cls, predecessor: AnnualList, data: Any = None) -> "AnnualListDeriveForm":
         return cls(data, initial={"year": predecessor.year + 1, "edition": 1})
+
+
+class AnnualListTitleForm(DesignSystemForm):
+    """A draft edition's titles (``retitle_annual_list``)."""
+
+    title_zh = forms.CharField(
+        label=_("Title (Chinese)"),
+        max_length=200,
+        required=False,
+        help_text=_("As the list is published, e.g. 2025年度第一批集成授权事项清单."),
+    )
+    title_en = forms.CharField(label=_("Title (English)"), max_length=250, required=False)
+
+    @classmethod
+    def for_edition(cls, annual_list: AnnualList, data: Any = None) -> "AnnualListTitleForm":
+        initial = {"title_zh": annual_list.title_zh, "title_en": annual_list.title_en}
+        return cls(data, initial=initial)
 
 
 class _EntryFieldsForm(DesignSystemForm):
@@ -159,6 +187,8 @@ class _EntryFieldsForm(DesignSystemForm):
     )
     conditions = _text_area(_("Conditions"))
     notes = _text_area(_("Notes"))
+    effective_on = _date_field(_("Effective on (生效日期)"), required=False)
+    ends_on = _date_field(_("Ends on (终止日期)"), required=False)
 
     def __init__(self, data: Any = None, *, annual_list: AnnualList, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -208,6 +238,8 @@ class ListEntryUpdateForm(_EntryFieldsForm):
             "receiving_areas": [area.pk for area in entry.receiving_areas.all()],
             "conditions": entry.conditions,
             "notes": entry.notes,
+            "effective_on": entry.effective_on,
+            "ends_on": entry.ends_on,
         }
         return cls(data, annual_list=entry.annual_list, initial=initial)
 
@@ -239,39 +271,19 @@ class AnnualListApproveForm(DesignSystemForm):
         required=False,
         help_text=_("e.g. 川改办〔2024〕3号"),
     )
+    issuing_authority_zh = forms.CharField(
+        label=_("Issuing authority (Chinese)"),
+        max_length=200,
+        required=False,
+        help_text=_("发文机关, as it heads the notice that publishes the edition."),
+    )
+    addressees_zh = forms.CharField(
+        label=_("Addressees (Chinese)"),
+        max_length=300,
+        required=False,
+        help_text=_("主送机关: the bodies the notice is addressed to."),
+    )
     approved_on = _date_field(_("Approved on"))
-
-
-class AnnualListPublishForm(DesignSystemForm):
-    """Publish an approved edition, creating its grants (``publish_annual_list``)."""
-
-    published_on = _date_field(_("Published on"))
-
-
-class ListEntryFilterForm(forms.Form):
-    """Narrow an edition's entries by change and kind (an empty choice shows all)."""
-
-    change = forms.ChoiceField(
-        label=_("Change"),
-        choices=[("", _("Any change")), *ListEntry.Change.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    kind = forms.ChoiceField(
-        label=_("Kind"),
-        choices=[("", _("Any kind")), *Matter.Kind.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-
-    def filter(self, entries: QuerySet[ListEntry]) -> QuerySet[ListEntry]:
-        if not self.is_valid():
-            return entries
-        if self.cleaned_data["change"]:
-            entries = entries.filter(change=self.cleaned_data["change"])
-        if self.cleaned_data["kind"]:
-            entries = entries.filter(matter__kind=self.cleaned_data["kind"])
-        return entries
 
 
 # Demand list ------------------------------------------------------------------------------------
@@ -413,30 +425,3 @@ class DemandDecisionForm(DesignSystemForm):
         cleaned = super().clean() or {}
         cleaned["accept"] = cleaned.pop("decision", None) == self.ACCEPT
         return cleaned
-
-
-class DemandItemFilterForm(forms.Form):
-    """Narrow the demand list by status and window (an empty choice shows all)."""
-
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("Any status")), *DemandItem.Status.choices],
-        required=False,
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-    window = forms.ModelChoiceField(
-        label=_("Demand window"),
-        queryset=DemandWindow.objects.select_related("batch").order_by("-year", "batch__number"),
-        required=False,
-        empty_label=_("Any window"),
-        widget=forms.Select(attrs={"class": "govuk-select"}),
-    )
-
-    def filter(self, items: QuerySet[DemandItem]) -> QuerySet[DemandItem]:
-        if not self.is_valid():
-            return items
-        if self.cleaned_data["status"]:
-            items = items.filter(status=self.cleaned_data["status"])
-        if self.cleaned_data["window"]:
-            items = items.filter(window=self.cleaned_data["window"])
-        return items

@@ -1,13 +1,18 @@
 """Exporting an edition in the official list layout: .xlsx, CSV and JSON.
 
 Every format lists the edition's live entries (a withdrawn entry grants nothing, so a published
-list leaves it out) in 序号 order, with the columns of ``list_workbook.COLUMNS``.
+list leaves it out) in 序号 order, with the columns of ``list_workbook.COLUMNS``. In the
+spreadsheet formats an entry's sub-items follow its row, numbered 1.1, 1.2 … (in the catalogue
+order of their matters), with the sub-item's own name, code, type, department, legal basis
+and mode; dates are written as dates (ISO text in CSV).
 
 - **xlsx**: a title row (the edition's title), then the Chinese header row, then one row per
   entry. The importer skips the title row, so an exported workbook imports back unchanged.
 - **CSV**: the header row and the entries, UTF-8 with a byte-order mark so Excel reads the
-  Chinese text. A cell that starts with ``=``, ``+``, ``-`` or ``@`` gets a leading ``'``, so a
-  spreadsheet shows it as text instead of running it as a formula.
+  Chinese text.
+
+Both spreadsheet formats are written by ``devolve.core.spreadsheets``, which escapes text a
+spreadsheet would run as a formula (the importer reads it back unescaped).
 - **JSON**: one object, stable keys (a published data contract: change it only with a
   deprecation note)::
 
@@ -24,31 +29,40 @@ list leaves it out) in 序号 order, with the columns of ``list_workbook.COLUMNS
                      "mode": "delegate" | "entrust" | "both" | "support",
                      "receiving_areas": "all" | ["zone-key", …],
                      "supervising_department": "finance" | null,
-                     "conditions": "…", "notes": "…", "change": "added" | "kept" | …}, …]
+                     "conditions": "…", "notes": "…",
+                     "effective_on": "2025-01-01" | null, "ends_on": "2027-12-31" | null,
+                     "sub_items": [{"number": "1.1", "matter_code": "…", "matter_name_zh": "…",
+                                    "mode": "delegate"}, …],
+                     "change": "added" | "kept" | …}, …]
       }
 
   Departments, matter types, modes and areas are given by their stable codes and keys.
+
+  A JSON export imports back like a workbook: ``document_rows`` lays it out as the header and
+  rows of the layout (codes and keys, which the importer recognises as it does names), and the
+  importer checks those rows as it checks a workbook's.
 """
 
-import csv
-import io
-import json
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
-
-from devolve.core.spreadsheets import XLSX_CONTENT_TYPE
-from devolve.matters.list_workbook import ALL_AREAS, AREA_SEPARATOR, COLUMNS, column_letter
-from devolve.matters.models import AnnualList, ListEntry
+from devolve.core.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    JSON_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    ExportedFile,
+    Sheet,
+    csv_bytes,
+    json_bytes,
+    xlsx_bytes,
+)
+from devolve.core.spreadsheets.cells import CellValue
+from devolve.matters.list_workbook import ALL_AREAS, AREA_SEPARATOR, COLUMNS, ColumnKey
+from devolve.matters.models import AnnualList, ListEntry, ListEntrySubItem
 from devolve.matters.selectors import list_entries
 
 JSON_FORMAT = "devolve.annual_list"
 JSON_VERSION = 1
-# Characters that make a spreadsheet treat a CSV cell as a formula (OWASP "CSV injection").
-_FORMULA_TRIGGERS = ("=", "+", "-", "@")
 
 
 class ExportFormat(StrEnum):
@@ -59,22 +73,17 @@ class ExportFormat(StrEnum):
 
 _CONTENT_TYPES = {
     ExportFormat.XLSX: XLSX_CONTENT_TYPE,
-    ExportFormat.CSV: "text/csv; charset=utf-8",
-    ExportFormat.JSON: "application/json",
+    ExportFormat.CSV: CSV_CONTENT_TYPE,
+    ExportFormat.JSON: JSON_CONTENT_TYPE,
 }
-
-
-@dataclass(frozen=True)
-class ExportedFile:
-    content: bytes
-    filename: str
-    content_type: str
 
 
 def export_annual_list(*, annual_list: AnnualList, file_format: ExportFormat) -> ExportedFile:
     entries = list(
-        list_entries(annual_list=annual_list, include_withdrawn=False).select_related(
-            "matter__competent_department"
+        list_entries(annual_list=annual_list, include_withdrawn=False)
+        .select_related("matter__competent_department")
+        .prefetch_related(
+            "sub_items__matter__competent_department", "sub_items__matter__matter_type"
         )
     )
     if file_format == ExportFormat.XLSX:
@@ -102,7 +111,33 @@ def _areas(entry: ListEntry) -> list[Any]:
     return sorted(entry.receiving_areas.all(), key=lambda zone: zone.slug)
 
 
-def entry_row(entry: ListEntry) -> list[str | int]:
+def entry_rows(entry: ListEntry) -> list[list[CellValue]]:
+    """An entry's row, then a row for each of its sub-items (1.1, 1.2 …)."""
+    return [
+        entry_row(entry),
+        *(
+            sub_item_row(f"{entry.sequence}.{number}", sub_item)
+            for number, sub_item in enumerate(entry.sub_items.all(), start=1)
+        ),
+    ]
+
+
+def sub_item_row(number: str, sub_item: ListEntrySubItem) -> list[CellValue]:
+    """A sub-item as the layout's cells: its matter and mode; the entry's cells left empty."""
+    matter = sub_item.matter
+    cells: dict[ColumnKey, CellValue] = {
+        ColumnKey.SEQUENCE: number,
+        ColumnKey.MATTER_NAME: matter.name_zh,
+        ColumnKey.MATTER_CODE: matter.code,
+        ColumnKey.MATTER_TYPE: matter.matter_type.name_zh if matter.matter_type else "",
+        ColumnKey.DEPARTMENT: matter.competent_department.name_zh,
+        ColumnKey.LEGAL_BASIS: matter.legal_basis,
+        ColumnKey.MODE: sub_item.mode.name_zh,
+    }
+    return [cells.get(column.key, "") for column in COLUMNS]
+
+
+def entry_row(entry: ListEntry) -> list[CellValue]:
     """One entry as the layout's cells, in ``COLUMNS`` order."""
     matter = entry.matter
     areas = (
@@ -116,6 +151,7 @@ def entry_row(entry: ListEntry) -> list[str | int]:
         matter.name_zh,
         matter.code,
         matter.matter_type.name_zh if matter.matter_type else "",
+        matter.competent_department.name_zh,
         entry.granting_department.name_zh,
         matter.legal_basis,
         entry.mode.name_zh,
@@ -123,48 +159,29 @@ def entry_row(entry: ListEntry) -> list[str | int]:
         supervisor.name_zh if supervisor else "",
         entry.conditions,
         entry.notes,
+        entry.effective_on,
+        entry.ends_on,
     ]
 
 
+def _header() -> list[str]:
+    return [column.header for column in COLUMNS]
+
+
 def _xlsx(annual_list: AnnualList, entries: list[ListEntry]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = f"{annual_list.year}-{annual_list.batch.number}"
-    sheet.append([list_title(annual_list)])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
-    sheet.append([column.header for column in COLUMNS])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    for entry in entries:
-        sheet.append(entry_row(entry))
-    for row in sheet.iter_rows(min_row=3):
-        for cell in row:
-            # openpyxl stores any text that starts with "=" as a formula; keep it text.
-            if isinstance(cell.value, str) and cell.value.startswith("="):
-                cell.data_type = "s"
-    for index, column in enumerate(COLUMNS):
-        sheet.column_dimensions[column_letter(index)].width = column.width
-    sheet.freeze_panes = "A3"
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
-
-
-def _csv_cell(value: str | int) -> str | int:
-    if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS):
-        return f"'{value}"
-    return value
+    sheet = Sheet(
+        name=f"{annual_list.year}-{annual_list.batch.number}",
+        title=list_title(annual_list),
+        header=[_header()],
+        rows=(row for entry in entries for row in entry_rows(entry)),
+        widths=[column.width for column in COLUMNS],
+        freeze_header=True,
+    )
+    return xlsx_bytes([sheet])
 
 
 def _csv(entries: list[ListEntry]) -> bytes:
-    output = io.StringIO()
-    writer = csv.writer(output, lineterminator="\r\n")
-    writer.writerow([column.header for column in COLUMNS])
-    for entry in entries:
-        writer.writerow([_csv_cell(value) for value in entry_row(entry)])
-    return output.getvalue().encode("utf-8-sig")
+    return csv_bytes([_header(), *(row for entry in entries for row in entry_rows(entry))])
 
 
 def entry_document(entry: ListEntry) -> dict[str, Any]:
@@ -185,6 +202,17 @@ def entry_document(entry: ListEntry) -> dict[str, Any]:
         "supervising_department": supervisor.code if supervisor else None,
         "conditions": entry.conditions,
         "notes": entry.notes,
+        "effective_on": entry.effective_on.isoformat() if entry.effective_on else None,
+        "ends_on": entry.ends_on.isoformat() if entry.ends_on else None,
+        "sub_items": [
+            {
+                "number": f"{entry.sequence}.{number}",
+                "matter_code": sub_item.matter.code,
+                "matter_name_zh": sub_item.matter.name_zh,
+                "mode": sub_item.mode.code,
+            }
+            for number, sub_item in enumerate(entry.sub_items.all(), start=1)
+        ],
         "change": entry.change,
     }
 
@@ -212,4 +240,61 @@ def _json(annual_list: AnnualList, entries: list[ListEntry]) -> bytes:
         ],
         "entries": [entry_document(entry) for entry in entries],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8")
+    return json_bytes(document)
+
+
+def is_list_document(document: Any) -> bool:
+    return (
+        isinstance(document, dict)
+        and document.get("format") == JSON_FORMAT
+        and isinstance(document.get("entries"), list)
+    )
+
+
+def document_rows(document: dict[str, Any]) -> list[tuple[CellValue, ...]]:
+    """A JSON export as the layout's header and rows, sub-item rows under their entry's."""
+    rows: list[tuple[CellValue, ...]] = [tuple(_header())]
+    for entry in document["entries"]:
+        if not isinstance(entry, dict):
+            rows.append((str(entry),))  # the importer reports it as a row it cannot read
+            continue
+        areas = entry.get("receiving_areas")
+        cells: dict[ColumnKey, Any] = {
+            ColumnKey.SEQUENCE: entry.get("sequence"),
+            ColumnKey.MATTER_NAME: entry.get("matter_name_zh"),
+            ColumnKey.MATTER_CODE: entry.get("matter_code"),
+            ColumnKey.MATTER_TYPE: entry.get("matter_type"),
+            ColumnKey.DEPARTMENT: entry.get("competent_department"),
+            ColumnKey.GRANTING_DEPARTMENT: entry.get("granting_department"),
+            ColumnKey.LEGAL_BASIS: entry.get("legal_basis"),
+            ColumnKey.MODE: entry.get("mode"),
+            ColumnKey.RECEIVING_AREAS: ALL_AREAS
+            if areas == "all"
+            else AREA_SEPARATOR.join(str(area) for area in areas or []),
+            ColumnKey.SUPERVISING_DEPARTMENT: entry.get("supervising_department"),
+            ColumnKey.CONDITIONS: entry.get("conditions"),
+            ColumnKey.NOTES: entry.get("notes"),
+            ColumnKey.EFFECTIVE_ON: entry.get("effective_on"),
+            ColumnKey.ENDS_ON: entry.get("ends_on"),
+        }
+        rows.append(tuple(_plain(cells.get(column.key)) for column in COLUMNS))
+        sub_items = entry.get("sub_items")
+        for sub_item in sub_items if isinstance(sub_items, list) else []:
+            if not isinstance(sub_item, dict):
+                rows.append((str(sub_item),))
+                continue
+            sub_cells = {
+                ColumnKey.SEQUENCE: sub_item.get("number"),
+                ColumnKey.MATTER_NAME: sub_item.get("matter_name_zh"),
+                ColumnKey.MATTER_CODE: sub_item.get("matter_code"),
+                ColumnKey.MODE: sub_item.get("mode"),
+            }
+            rows.append(tuple(_plain(sub_cells.get(column.key)) for column in COLUMNS))
+    return rows
+
+
+def _plain(value: Any) -> CellValue:
+    """A JSON value as a cell: numbers and text as they are, anything else as its text."""
+    if value is None or isinstance(value, (str, int, float)):
+        return value
+    return str(value)

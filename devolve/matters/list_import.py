@@ -1,4 +1,5 @@
-"""Reading an official list workbook (.xlsx) into an import plan: the dry run, which writes nothing.
+"""Reading an official list workbook (.xlsx, CSV, or the JSON export) into an import plan: the dry
+run, which writes nothing.
 
 ``plan_list_import`` opens the workbook with openpyxl (read-only, formulas kept as formulas so
 they can be refused), finds the header row (title rows above it are skipped), checks every row
@@ -20,57 +21,72 @@ reason, so the office does it on the edition's page.
 """
 
 import contextlib
+import dataclasses
 import datetime
-import os
+import json
+import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from devolve.core.errors import DomainError
+from devolve.core.spreadsheets.importing import cell_text
+from devolve.core.spreadsheets.reading import (
+    TABLES,
+    FileKind,
+    FileRefused,
+    Formula,
+    UploadLimits,
+    check_upload,
+    read_rows,
+)
 from devolve.matters import rules
+from devolve.matters.list_export import JSON_FORMAT, document_rows, is_list_document
 from devolve.matters.list_workbook import (
     ALL_AREAS,
     AREA_SEPARATOR,
     COLUMN_BY_KEY,
     COLUMNS,
     MIN_RECOGNISED_HEADERS,
+    SUB_ITEMS_LABEL,
     ColumnKey,
     column_for_header,
     column_letter,
     is_all_areas,
     normalize,
+    parse_date,
     split_areas,
+    sub_item_number,
 )
 from devolve.matters.models import (
     AnnualList,
     AuthorizationMode,
     Department,
     ListEntry,
+    ListEntrySubItem,
     ListImport,
     Matter,
     MatterType,
 )
 from devolve.regions.models import BatchMembership, Zone
 
-# Official lists run to a few hundred rows; 20,000 leaves room for any catalogue-wide list while
-# keeping a background check to seconds.
-MAX_ROWS = 20_000
+# A dry run keeps at most this many rows to add and to change (for the page and the command);
+# the counts cover every row. Applying keeps every row.
+SAMPLE_ROWS = 1_000
 # Rows between two progress reports (each report is one UPDATE of the import's row).
 PROGRESS_EVERY = 500
 # Errors kept for display; a wholly wrong file would otherwise produce one per cell.
 MAX_REPORTED_ERRORS = 1_000
 # The header row sits below at most a few title rows.
 HEADER_SEARCH_ROWS = 10
-# A password-protected .xlsx is an encrypted OLE compound file, as is an old .xls workbook.
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_SIGNATURE = b"PK\x03\x04"
 LARGEST_SEQUENCE = 2_147_483_647
 
 ProgressCallback = Callable[[int, int], None]
@@ -85,13 +101,16 @@ class RowAction(StrEnum):
 @dataclass(frozen=True)
 class RowError:
     """A problem of the workbook: its row (None for the file as a whole), the column's header as
-    written in the workbook, the column's letter and a message for people."""
+    written in the workbook, the column's letter, a message for people and the cell's value as
+    the workbook holds it (spaces and full-width characters kept), so the office sees what the
+    importer read."""
 
     row: int | None
     column: str
     message: str
     code: str
     letter: str = ""
+    value: str = ""
 
 
 @dataclass(frozen=True)
@@ -102,7 +121,24 @@ class FieldChange:
 
     @property
     def column(self) -> str:
+        if self.key == ColumnKey.SUB_ITEMS:
+            return SUB_ITEMS_LABEL
         return COLUMN_BY_KEY[self.key].header
+
+
+@dataclass(frozen=True)
+class SubItemValues:
+    """A checked sub-item row (序号 1.1 …): its matter (None: one the catalogue lacks, created
+    on apply under the entry's matter) and its mode."""
+
+    number: str
+    matter_id: int | None
+    matter_code: str
+    matter_name: str
+    matter_type_id: int | None
+    department_id: int
+    legal_basis: str
+    mode_id: int
 
 
 @dataclass(frozen=True)
@@ -115,7 +151,8 @@ class RowValues:
     matter_name: str
     matter_kind: str
     matter_type_id: int | None
-    department_id: int
+    department_id: int  # the matter's competent department
+    granting_department_id: int
     legal_basis: str
     mode_id: int
     all_areas: bool
@@ -124,6 +161,9 @@ class RowValues:
     conditions: str
     notes: str
     present: frozenset[ColumnKey]
+    effective_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    sub_items: tuple[SubItemValues, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,6 +199,8 @@ class ImportPlan:
     error_count: int = 0
     missing: tuple[MissingEntry, ...] = ()
     rows_read: int = 0  # rows of the list read below the header, blank rows left out
+    # Counts by action when ``rows`` holds only a sample (a dry run keeps a bounded plan).
+    tallies: dict[str, int] | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -169,6 +211,8 @@ class ImportPlan:
 
     @property
     def counts(self) -> dict[str, int]:
+        if self.tallies is not None:
+            return {**self.tallies, "missing": len(self.missing), "errors": self.error_count}
         return {
             "rows": len(self.rows),
             "add": len(self.rows_to(RowAction.ADD)),
@@ -210,7 +254,7 @@ class ImportPlan:
     def errors_as_json(self) -> list[dict[str, Any]]:
         return [
             {"row": error.row, "column": error.column, "letter": error.letter,
-             "message": error.message, "code": error.code}
+             "message": error.message, "code": error.code, "value": error.value}
             for error in self.errors
         ]  # fmt: skip
 
@@ -240,65 +284,61 @@ def plan_list_import(
     annual_list: AnnualList,
     workbook: IO[bytes],
     on_progress: ProgressCallback | None = None,
+    keep_rows: bool = True,
 ) -> ImportPlan:
-    """Check ``workbook`` against ``annual_list`` and the catalogue; write nothing.
+    """Check ``workbook`` (.xlsx, CSV or the JSON export) against ``annual_list`` and the
+    catalogue; write nothing.
 
+    ``keep_rows=False`` (a dry run that only reports) keeps a sample of the rows to add and
+    change and counts the rest, so memory stays bounded for any number of rows; rows stream from
+    the reader.
+
+    The file goes through the guarded reader first (size, type by content, ZIP structure,
+    macros, entities), so a hostile file is refused before it is parsed.
     ``on_progress(rows_done, rows_total)`` is called every ``PROGRESS_EVERY`` rows and at the end.
     """
-    file_error = _check_file(workbook)
-    if file_error is not None:
-        return _refused(annual_list, file_error)
+    limits = UploadLimits.from_settings(max_bytes=max_import_bytes())
     try:
-        book = load_workbook(workbook, read_only=True, data_only=False)
-    except Exception:  # openpyxl raises many kinds of error for a broken or foreign package
-        return _refused(annual_list, _not_xlsx())
+        kind = check_upload(workbook, allowed=TABLES, limits=limits)
+        planner = _Planner(
+            annual_list=annual_list, reference=_Reference.load(annual_list), keep_rows=keep_rows
+        )
+        document = _list_document(workbook) if kind == FileKind.CSV else None
+        if document is not None:
+            laid_out = document_rows(document)
+            return planner.read(laid_out, estimate=lambda: len(laid_out), on_progress=on_progress)
+        rows = read_rows(workbook, kind=kind, limits=limits, formulas=True)
+        return planner.read(rows, estimate=lambda: rows.estimate, on_progress=on_progress)
+    except FileRefused as refused:
+        return _refused(annual_list, RowError(None, "", str(refused.message), refused.code))
+
+
+def _list_document(stream: IO[bytes]) -> dict[str, Any] | None:
+    """The JSON export a text file holds, or None for any other text (a CSV file). A file that
+    opens as JSON but is not an edition exported by Devolve is refused."""
+    head = stream.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+    stream.seek(0)
+    if not head.startswith(b"{"):
+        return None
     try:
-        planner = _Planner(annual_list=annual_list, reference=_Reference.load(annual_list))
-        sheet = book.worksheets[0]
-        return planner.read(sheet.iter_rows(), estimate=sheet.max_row, on_progress=on_progress)
-    except (ValueError, KeyError, OSError, SyntaxError):  # a sheet that breaks while read
-        return _refused(annual_list, _not_xlsx())
+        document = json.loads(stream.read().decode("utf-8-sig"))
+    except (ValueError, RecursionError) as error:
+        raise FileRefused(
+            "unreadable", _("The JSON file cannot be read: export the edition again.")
+        ) from error
     finally:
-        book.close()
+        stream.seek(0)
+    if not is_list_document(document):
+        raise FileRefused(
+            "unreadable",
+            _("A JSON file is accepted only as an edition exported by Devolve (%(format)s).")
+            % {"format": JSON_FORMAT},
+        )
+    return dict(document)
 
 
 def _refused(annual_list: AnnualList, error: RowError) -> ImportPlan:
     return ImportPlan(annual_list_id=annual_list.pk, errors=(error,), error_count=1)
-
-
-def _not_xlsx() -> RowError:
-    return RowError(
-        None, "", _("The file is not an Excel workbook (.xlsx). Save it as .xlsx."), "not_xlsx"
-    )
-
-
-def _check_file(workbook: IO[bytes]) -> RowError | None:
-    workbook.seek(0, os.SEEK_END)
-    size = workbook.tell()
-    workbook.seek(0)
-    head = workbook.read(len(OLE_SIGNATURE))
-    workbook.seek(0)
-    if size > max_import_bytes():
-        return RowError(
-            None,
-            "",
-            _("The file is %(size)s MB; the largest accepted is %(limit)s MB.")
-            % {"size": f"{size / 1_048_576:.1f}", "limit": f"{max_import_bytes() / 1_048_576:.1f}"},
-            "too_large",
-        )
-    if head == OLE_SIGNATURE:
-        return RowError(
-            None,
-            "",
-            _(
-                "The file is password-protected or an old .xls workbook. Remove the password and "
-                "save it as .xlsx."
-            ),
-            "encrypted",
-        )
-    if not head.startswith(ZIP_SIGNATURE):
-        return _not_xlsx()
-    return None
 
 
 @dataclass(frozen=True)
@@ -333,6 +373,9 @@ class _Entry:
     conditions: str
     notes: str
     change: str
+    effective_on: datetime.date | None = None
+    ends_on: datetime.date | None = None
+    sub_items: tuple[tuple[int, int], ...] = ()  # (matter, mode), sorted
 
 
 def _index(
@@ -407,13 +450,22 @@ class _Reference:
             listentry__annual_list=annual_list
         ).values_list("listentry_id", "zone_id"):
             areas.setdefault(entry_id, []).append(zone_id)
+        sub_items: dict[int, list[tuple[int, int]]] = {}
+        for entry_id, matter_id, mode_id in ListEntrySubItem.objects.filter(
+            entry__annual_list=annual_list
+        ).values_list("entry_id", "matter_id", "mode_id"):
+            sub_items.setdefault(entry_id, []).append((matter_id, mode_id))
         entries = [
             _Entry(pk, sequence, matter_id, mode_id, granting, supervising, all_areas,
-                   tuple(sorted(areas.get(pk, []))), conditions, notes, change)
+                   tuple(sorted(areas.get(pk, []))), conditions, notes, change, effective_on,
+                   ends_on, tuple(sorted(sub_items.get(pk, []))))
             for (pk, sequence, matter_id, mode_id, granting, supervising, all_areas, conditions,
-                 notes, change) in ListEntry.objects.filter(annual_list=annual_list).values_list(
+                 notes, change, effective_on, ends_on) in ListEntry.objects.filter(
+                annual_list=annual_list
+            ).values_list(
                 "pk", "sequence", "matter_id", "mode_id", "granting_department_id",
                 "supervising_department_id", "all_areas", "conditions", "notes", "change",
+                "effective_on", "ends_on",
             )
         ]  # fmt: skip
         return cls(
@@ -449,18 +501,55 @@ class _Reference:
         return self.matter_types_by_id[pk].name_zh if pk is not None else ""
 
 
-def _text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).strip()
+_text = cell_text  # the kit's: whole floats without .0, dates in ISO form
+# An error quotes at most this much of its cell.
+RAW_VALUE_LENGTH = 200
+
+
+def raw_value(value: Any) -> str:
+    """A cell as the workbook holds it, for an error to quote: text unstripped (a trailing or
+    full-width space is often the problem), a formula as its text, other values as shown.
+
+    >>> raw_value("下放 "), raw_value(3.0), raw_value(None)
+    ('下放 ', '3', '')
+    """
+    if isinstance(value, str):  # a Formula too: its text
+        return value[:RAW_VALUE_LENGTH]
+    return _text(value)[:RAW_VALUE_LENGTH]
+
+
+class _RowShape(StrEnum):
+    BLANK = "blank"
+    DATA = "data"
+    SECTION = "section"
+    FOOTNOTE = "footnote"
+
+
+# Mode codes (reference data, migration 0002) that ticks under 下放 | 委托 combine into.
+DELEGATE_MODE, ENTRUST_MODE, BOTH_MODE = "delegate", "entrust", "both"
+# 一、省级授权事项（8项） / 二、省级支持事项(102项): a section heading with an optional count.
+SECTION = re.compile(
+    r"^[一二三四五六七八九十百]+[、.\uff0e]\s*.*?(?:[（(]\s*(?:共\s*)?(?P<count>\d+)\s*项\s*[)）])?\s*$"
+)
+# A section of support matters (二、省级支持事项): its rows need no tick under 下放 | 委托.
+SUPPORT_SECTION = "支持"
+# 注：… / 说明：… / 备注：… below the list.
+FOOTNOTE = re.compile(r"^(?:注|说明|备注)\s*\d*\s*[:：]")
+# What a ticked mode cell may hold; anything else non-empty counts as ticked too, except these.
+_UNTICKED = frozenset({"", "否", "无", "\u00d7", "\u2717", "0", "-", "—", "/"})
+
+
+def _is_mark(text: str) -> bool:
+    return text.strip() not in _UNTICKED
+
+
+def _at(cells: Any, index: int) -> Any:
+    return cells[index] if index < len(cells) else None
+
+
+def _sequence_text(cells: tuple[Any, ...], columns: dict[ColumnKey, tuple[int, str]]) -> str:
+    position = columns.get(ColumnKey.SEQUENCE)
+    return _text(_at(cells, position[0])) if position else ""
 
 
 class _RowRejected(Exception):
@@ -470,7 +559,9 @@ class _RowRejected(Exception):
 class _Planner:
     """Walks the rows once, collecting planned rows and errors."""
 
-    def __init__(self, *, annual_list: AnnualList, reference: _Reference) -> None:
+    def __init__(
+        self, *, annual_list: AnnualList, reference: _Reference, keep_rows: bool = True
+    ) -> None:
         self.annual_list = annual_list
         self.reference = reference
         self.columns: dict[ColumnKey, tuple[int, str]] = {}
@@ -481,15 +572,43 @@ class _Planner:
         self.rows_by_matter: dict[tuple[object, ...], int] = {}
         self.saw_text = False
         self.rows_read = 0
+        self.keep_rows = keep_rows
+        self.tallies: Counter[str] = Counter(
+            {"rows": 0, "add": 0, "change": 0, "unchanged": 0, "new_matters": 0}
+        )
+        self.listed: set[int] = set()  # catalogue matters the workbook lists
+        # (row, number, matter holding that number in the edition) where another matter does
+        self.taken: list[tuple[int, int, int]] = []
+        self.header_texts: list[str] = []
+        self.mode_marks: dict[int, _Named] = {}
+        self.placed: set[int] = set()
+        # (row, text, announced count, rows found) of the section being read
+        self.section: tuple[int, str, int | None, int] | None = None
+        # (number, cells) of the row being read: errors on it quote the cell they are about
+        self.current: tuple[int, tuple[Any, ...]] = (0, ())
+        # The last entry row read, kept until the sub-item rows under it (1.1, 1.2 …) are read;
+        # parent_number is the 序号 of the last entry row, even one with an error.
+        self.pending: PlannedRow | None = None
+        self.pending_sub_items: list[SubItemValues] = []
+        self.parent_number: int | None = None
 
-    def error(self, row: int | None, key: ColumnKey | None, message: str, code: str) -> None:
+    def error(
+        self, row: int | None, key: ColumnKey | None, message: str, code: str, value: str = ""
+    ) -> None:
+        """Record an error; on the row being read it quotes the cell (or ``value``)."""
         if key is None:
             self._record(RowError(row, "", message, code))
             return
         index, header = self.columns.get(key, (None, COLUMN_BY_KEY[key].header))
-        self._record(
-            RowError(row, header, message, code, column_letter(index) if index is not None else "")
-        )
+        letter = column_letter(index) if index is not None else ""
+        self._record(RowError(row, header, message, code, letter, value or self._raw(row, index)))
+
+    def _raw(self, row: int | None, index: int | None) -> str:
+        """The cell at ``index`` of the row being read, as the workbook holds it."""
+        number, cells = self.current
+        if row is None or row != number or index is None:
+            return ""
+        return raw_value(_at(cells, index))
 
     def _record(self, error: RowError) -> None:
         self.error_count += 1
@@ -500,39 +619,50 @@ class _Planner:
         self,
         rows: Iterable[tuple[Any, ...]],
         *,
-        estimate: int | None,
+        estimate: Callable[[], int | None],
         on_progress: ProgressCallback | None,
     ) -> ImportPlan:
         header_row = 0
         data_rows = 0
         rows_total = 0
+        awaiting_second_header = False
         for number, cells in enumerate(rows, start=1):
             if not header_row:
                 if number > HEADER_SEARCH_ROWS:
                     break
                 if self._read_header(number, cells):
-                    if self.error_count:
-                        return self._plan()
                     header_row = number
-                    rows_total = max(0, (estimate or 0) - header_row)
+                    awaiting_second_header = True
+                    rows_total = max(0, (estimate() or 0) - header_row)
                 continue
-            if all(_text(cell.value) == "" for cell in cells):
+            if awaiting_second_header:
+                awaiting_second_header = False
+                second = self._is_second_header_row(cells)
+                self._finish_header(header_row, cells if second else None)
+                if self.error_count:
+                    return self._plan()
+                if second:
+                    header_row = number
+                    continue
+            shape = self._shape(cells)
+            if shape == _RowShape.BLANK:
+                continue
+            if shape == _RowShape.FOOTNOTE:
+                break  # "注：" and what follows it are notes, not entries
+            if shape == _RowShape.SECTION:
+                self._open_section(number, cells)
                 continue
             data_rows += 1
-            self.rows_read = min(data_rows, MAX_ROWS)
-            if data_rows > MAX_ROWS:
-                self.error(
-                    number,
-                    None,
-                    _("The workbook has more than %(limit)s rows; split it into smaller ones.")
-                    % {"limit": f"{MAX_ROWS:,}"},
-                    "too_many_rows",
-                )
-                return self._plan()
+            self.rows_read = data_rows
             with contextlib.suppress(_RowRejected):
                 self._read_row(number, cells)
             if on_progress is not None and data_rows % PROGRESS_EVERY == 0:
                 on_progress(data_rows, max(rows_total, data_rows))
+        self._flush()
+        self.current = (0, ())  # the checks below are about the file, not its last row
+        if awaiting_second_header:
+            self._finish_header(header_row, None)
+        self._close_section()
         if not header_row and not self.saw_text:
             self.error(None, None, _("The workbook is empty."), "empty")
         elif not header_row:
@@ -555,12 +685,61 @@ class _Planner:
         return self._plan()
 
     def _read_header(self, number: int, cells: tuple[Any, ...]) -> bool:
-        """Take ``cells`` as the header row when they name enough columns; record its errors."""
-        texts = [_text(cell.value) for cell in cells]
+        """Whether ``cells`` are the header row: they name enough columns. Rows above it (an
+        "附件1" line, a merged title) are skipped; ``_finish_header`` reads it."""
+        texts = [_text(value) for value in cells]
         self.saw_text = self.saw_text or any(texts)
         recognised = [column_for_header(text) if text else None for text in texts]
         if sum(1 for column in recognised if column is not None) < MIN_RECOGNISED_HEADERS:
             return False
+        self.header_texts = texts
+        return True
+
+    def _is_second_header_row(self, cells: tuple[Any, ...]) -> bool:
+        """A second header row under merged group headers (授权方式 over 下放 | 委托): it has no
+        序号, and every text in it is a column's header or a mode's name."""
+        texts = [_text(value) for value in cells]
+        sequence_at = next(
+            (index for index, text in enumerate(self.header_texts)
+             if (column := column_for_header(text)) and column.key == ColumnKey.SEQUENCE),
+            None,
+        )  # fmt: skip
+        if not any(texts) or (sequence_at is not None and _at(texts, sequence_at)):
+            return False
+        return all(
+            column_for_header(text) is not None or normalize(text) in self.reference.modes
+            for text in texts
+            if text
+        )
+
+    def _finish_header(self, number: int, second: tuple[Any, ...] | None) -> None:
+        """Place the columns from the header row and, under merged group headers, the row below
+        it; record the header's errors."""
+        texts = list(self.header_texts)
+        if second is not None:
+            below = [_text(value) for value in second]
+            group = ""
+            for index in range(max(len(texts), len(below))):
+                top = _at(texts, index)
+                group = top or group  # a merged group header covers the blank cells to its right
+                text = _at(below, index)
+                if not text:
+                    continue
+                group_column = column_for_header(group)
+                if (
+                    group_column is not None
+                    and group_column.key == ColumnKey.MODE
+                    and (normalize(text) in self.reference.modes)
+                ):
+                    self.mode_marks[index] = self.reference.modes[normalize(text)]
+                    texts[index : index + 1] = [""] if index < len(texts) else []
+                    continue
+                texts.extend([""] * (index + 1 - len(texts)))
+                texts[index] = text
+            if self.mode_marks:
+                first = min(self.mode_marks)
+                self.columns[ColumnKey.MODE] = (first, _at(self.header_texts, first))
+        recognised = [column_for_header(text) if text else None for text in texts]
         for index, (text, column) in enumerate(zip(texts, recognised, strict=True)):
             if not text:
                 continue
@@ -576,6 +755,7 @@ class _Planner:
                 )
             else:
                 self.columns[column.key] = (index, text)
+        self.placed = {index for index, _header in self.columns.values()} | set(self.mode_marks)
         for column in COLUMNS:
             if column.required and column.key not in self.columns:
                 message = _("The column “%(header)s” (%(english)s) is missing.") % {
@@ -583,7 +763,70 @@ class _Planner:
                     "english": column.header_en,
                 }
                 self._record(RowError(number, column.header, message, "missing_header"))
-        return True
+
+    def _shape(self, cells: tuple[Any, ...]) -> "_RowShape":
+        texts = [text for text in (_text(value) for value in cells) if text]
+        if not texts:
+            return _RowShape.BLANK
+        # A section or footnote row is one text, merged across the row (or repeated by WPS).
+        if len(set(texts)) == 1 and _sequence_text(cells, self.columns) in ("", texts[0]):
+            if FOOTNOTE.match(texts[0]):
+                return _RowShape.FOOTNOTE
+            if SECTION.match(texts[0]):
+                return _RowShape.SECTION
+        return _RowShape.DATA
+
+    def _open_section(self, number: int, cells: tuple[Any, ...]) -> None:
+        """A section row (一、省级授权事项（8项）) starts a group whose count is checked."""
+        self._close_section()
+        text = next(text for text in (_text(value) for value in cells) if text)
+        match = SECTION.match(text)
+        expected = match.group("count") if match else None
+        self.section = (number, text, int(expected) if expected else None, 0)
+
+    def _close_section(self) -> None:
+        if self.section is None:
+            return
+        number, text, expected, found = self.section
+        self.section = None
+        if expected is not None and expected != found:
+            message = _(
+                "“%(section)s” announces %(expected)d matters, but %(found)d rows follow it."
+            ) % {"section": text, "expected": expected, "found": found}
+            self._record(RowError(number, "", message, "section_count", "A"))
+
+    def _marked_mode(self, number: int, cells: tuple[Any, ...]) -> str:
+        """The mode of a row whose mode is ticked under split headers (下放 | 委托)."""
+        marked = [
+            mode for index, mode in sorted(self.mode_marks.items())
+            if _is_mark(_text(_at(cells, index)))
+        ]  # fmt: skip
+        codes = {mode.code for mode in marked}
+        if codes == {DELEGATE_MODE, ENTRUST_MODE}:
+            both = self.reference.modes.get(normalize(BOTH_MODE))
+            return both.name_zh if both else ""
+        if len(marked) == 1:
+            return marked[0].name_zh
+        if not marked and self.section is not None and SUPPORT_SECTION in self.section[1]:
+            support = self.reference.modes.get(normalize(rules.SUPPORT_MODE))
+            return support.name_zh if support else ""
+        if len(marked) > 1:
+            message = _("Tick one mode only (or both 下放 and 委托).")
+            self.error(number, ColumnKey.MODE, message, "ambiguous_mode")
+            raise _RowRejected
+        return ""
+
+    def _check_placed(self, number: int, cells: tuple[Any, ...]) -> None:
+        """A value in a column without a header cannot be placed: an error naming its cell."""
+        for index, value in enumerate(cells):
+            if index not in self.placed and _text(value):
+                message = _("“%(value)s” is in a column without a header; it cannot be placed.")
+                self._record(
+                    RowError(
+                        number, "", message % {"value": _text(value)[:40]}, "unplaced_value",
+                        column_letter(index), raw_value(value),
+                    )
+                )  # fmt: skip
 
     def _cell(self, cells: tuple[Any, ...], key: ColumnKey) -> Any:
         position = self.columns.get(key)
@@ -592,24 +835,45 @@ class _Planner:
         return cells[position[0]]
 
     def _read_row(self, number: int, cells: tuple[Any, ...]) -> None:
+        self.current = (number, cells)
         texts: dict[ColumnKey, str] = {}
         errors_before = self.error_count
         for key in self.columns:
-            cell = self._cell(cells, key)
-            # data_only=False keeps a formula as its text (data type "f"), so the cached result
-            # of a formula, which may be stale or missing, is never imported as a value.
-            if cell is not None and getattr(cell, "data_type", None) == "f":
+            value = self._cell(cells, key)
+            # The reader keeps a formula as its text, so the cached result of a formula, which
+            # may be stale or missing, is never imported as a value.
+            if isinstance(value, Formula):
                 message = _("A formula is not accepted here; enter the value itself.")
                 self.error(number, key, message, "formula")
-            texts[key] = _text(cell.value) if cell is not None else ""
+            texts[key] = _text(value)
+        if self.mode_marks:
+            texts[ColumnKey.MODE] = self._marked_mode(number, cells)
+        self._check_placed(number, cells)
+        sub_item = sub_item_number(_text(self._cell(cells, ColumnKey.SEQUENCE)))
+        if sub_item is None:
+            # The rows numbered 1.1 … below belong to this row, even if it has an error.
+            self.parent_number = _whole_number(self._cell(cells, ColumnKey.SEQUENCE))
+            if self.section is not None:  # a section counts its entries, not their sub-items
+                row, text, expected, found = self.section
+                self.section = (row, text, expected, found + 1)
         if self.error_count > errors_before:
             raise _RowRejected
+        if sub_item is not None:
+            self._read_sub_item(number, texts, sub_item)
+            return
         sequence = self._sequence(number, self._cell(cells, ColumnKey.SEQUENCE))
         name = self._required(number, texts, ColumnKey.MATTER_NAME)
         code = texts.get(ColumnKey.MATTER_CODE, "")
         self._check_length(number, ColumnKey.MATTER_NAME, name, self.reference.name_length)
         self._check_length(number, ColumnKey.MATTER_CODE, code, self.reference.code_length)
         department = self._look_up(number, texts, ColumnKey.DEPARTMENT, self.reference.departments)
+        granting = self._look_up(
+            number,
+            texts,
+            ColumnKey.GRANTING_DEPARTMENT,
+            self.reference.departments,
+            required=False,
+        )
         mode = self._look_up(number, texts, ColumnKey.MODE, self.reference.modes)
         matter_type = self._look_up(
             number, texts, ColumnKey.MATTER_TYPE, self.reference.matter_types, required=False
@@ -622,6 +886,13 @@ class _Planner:
             required=False,
         )
         areas = self._areas(number, texts)
+        effective_on = self._date(number, texts, ColumnKey.EFFECTIVE_ON)
+        ends_on = self._date(number, texts, ColumnKey.ENDS_ON)
+        if effective_on and ends_on and ends_on <= effective_on:
+            message = _("The entry ends on or before the day it takes effect (%(date)s).") % {
+                "date": effective_on.isoformat()
+            }
+            self.error(number, ColumnKey.ENDS_ON, message, "ends_before_effective")
         if self.error_count > errors_before:
             raise _RowRejected
         if sequence is None or department is None or mode is None or areas is None:
@@ -646,6 +917,7 @@ class _Planner:
             matter_kind=kind,
             matter_type_id=matter_type.id if matter_type else None,
             department_id=department.id,
+            granting_department_id=(granting or department).id,
             legal_basis=texts.get(ColumnKey.LEGAL_BASIS, ""),
             mode_id=mode.id,
             all_areas=areas[0],
@@ -654,9 +926,150 @@ class _Planner:
             conditions=texts.get(ColumnKey.CONDITIONS, ""),
             notes=texts.get(ColumnKey.NOTES, ""),
             present=frozenset(self.columns),
+            effective_on=effective_on,
+            ends_on=ends_on,
         )
         self._check_unique(number, values, matter)
-        self.rows.append(self._planned(number, values, matter))
+        self._flush()
+        self.pending = self._planned(number, values, matter)
+
+    def _date(
+        self, number: int, texts: dict[ColumnKey, str], key: ColumnKey
+    ) -> datetime.date | None:
+        try:
+            return parse_date(texts.get(key, ""))
+        except ValueError:
+            message = _("“%(value)s” is not a date: write it as 2025-01-01 or 2025年1月1日.") % {
+                "value": texts[key]
+            }
+            self.error(number, key, message, "bad_date")
+            return None
+
+    def _read_sub_item(
+        self, number: int, texts: dict[ColumnKey, str], sub_item: tuple[int, int]
+    ) -> None:
+        """A row numbered 1.1, 1.2 … under the entry row numbered 1: a sub-item with its mode."""
+        entry_number, position = sub_item
+        label = texts.get(ColumnKey.SEQUENCE, "")
+        if self.parent_number != entry_number:
+            message = _(
+                "“%(number)s” numbers a sub-item of entry %(entry)d, but it is not below the row "
+                "of entry %(entry)d."
+            ) % {"number": label, "entry": entry_number}
+            self.error(number, ColumnKey.SEQUENCE, message, "orphan_sub_item")
+            raise _RowRejected
+        parent = self.pending
+        if parent is None or parent.values.sequence != entry_number:
+            raise _RowRejected  # the entry's own row has an error, already reported
+        errors_before = self.error_count
+        name = self._required(number, texts, ColumnKey.MATTER_NAME)
+        code = texts.get(ColumnKey.MATTER_CODE, "")
+        self._check_length(number, ColumnKey.MATTER_NAME, name, self.reference.name_length)
+        self._check_length(number, ColumnKey.MATTER_CODE, code, self.reference.code_length)
+        reference = self.reference
+        department = (
+            self._look_up(
+                number, texts, ColumnKey.DEPARTMENT, reference.departments, required=False
+            )
+            or reference.departments_by_id[parent.values.department_id]
+        )
+        mode = self._look_up(number, texts, ColumnKey.MODE, reference.modes)
+        matter_type = self._look_up(
+            number, texts, ColumnKey.MATTER_TYPE, reference.matter_types, required=False
+        )
+        if self.error_count > errors_before or not name or mode is None:
+            raise _RowRejected
+        matter = self._matter(number, code=code, name=name, department=department)
+        kind = matter.kind if matter is not None else Matter.Kind.POWER
+        if not rules.mode_fits_matter(mode_code=mode.code, matter_kind=kind):
+            message = _("%(mode)s does not fit the sub-item “%(matter)s”: it is a power.") % {
+                "mode": mode.name_zh,
+                "matter": name,
+            }
+            self.error(number, ColumnKey.MODE, message, "mode_mismatch")
+            raise _RowRejected
+        if matter is None or matter_type is not None:  # a sub-item's type is not imported
+            self._check_matter_type(number, kind=kind, matter_type=matter_type, is_new=True)
+        matter_id = matter.id if matter is not None else None
+        same = [
+            earlier for earlier in self.pending_sub_items
+            if (matter_id is not None and earlier.matter_id == matter_id)
+            or normalize(earlier.matter_name) == normalize(name)
+        ]  # fmt: skip
+        if (matter_id is not None and matter_id == parent.matter_id) or same:
+            message = _("“%(matter)s” is already listed under entry %(entry)d.") % {
+                "matter": name,
+                "entry": entry_number,
+            }
+            self.error(number, ColumnKey.MATTER_NAME, message, "duplicate_sub_item")
+            raise _RowRejected
+        self.pending_sub_items.append(
+            SubItemValues(
+                number=f"{entry_number}.{position}",
+                matter_id=matter_id,
+                matter_code=code,
+                matter_name=name,
+                matter_type_id=matter_type.id if matter_type else None,
+                department_id=department.id,
+                legal_basis=texts.get(ColumnKey.LEGAL_BASIS, ""),
+                mode_id=mode.id,
+            )
+        )
+
+    def _flush(self) -> None:
+        """Keep the entry row read last, with the sub-item rows read under it."""
+        planned, sub_items = self.pending, tuple(self.pending_sub_items)
+        self.pending, self.pending_sub_items = None, []
+        if planned is None:
+            return
+        planned = dataclasses.replace(
+            planned, values=dataclasses.replace(planned.values, sub_items=sub_items)
+        )
+        entry = self.reference.entries_by_matter.get(planned.matter_id or 0)
+        if planned.entry_id is not None and entry is not None:
+            change = self._sub_item_change(entry, sub_items)
+            if change is not None:
+                planned = dataclasses.replace(
+                    planned,
+                    action=RowAction.CHANGE,
+                    entry_changes=(*planned.entry_changes, change),
+                )
+        self._keep(planned)
+
+    def _sub_item_change(
+        self, entry: _Entry, sub_items: tuple[SubItemValues, ...]
+    ) -> FieldChange | None:
+        after = tuple(sorted((item.matter_id or 0, item.mode_id) for item in sub_items))
+        if after == entry.sub_items and all(item.matter_id for item in sub_items):
+            return None
+        modes = self.reference.modes_by_id
+        matters = self.reference.matters_by_id
+        before_text = "；".join(
+            f"{matters[matter_id].name_zh}（{modes[mode_id].name_zh}）"
+            for matter_id, mode_id in entry.sub_items
+        )
+        after_text = "；".join(
+            f"{item.number} {item.matter_name}（{modes[item.mode_id].name_zh}）"
+            for item in sub_items
+        )
+        return FieldChange(ColumnKey.SUB_ITEMS, before_text, after_text)
+
+    def _keep(self, planned: PlannedRow) -> None:
+        """Count every row; keep all of them to apply, or a sample of those that change
+        something in a dry run, so its memory stays bounded whatever the workbook's size."""
+        self.tallies["rows"] += 1
+        self.tallies[planned.action.value] += 1
+        self.tallies["new_matters"] += planned.matter_id is None
+        if planned.matter_id is not None:
+            self.listed.add(planned.matter_id)
+        holder = self.reference.entries_by_sequence.get(planned.values.sequence)
+        if holder is not None and holder.matter_id != planned.matter_id:
+            self.taken.append((planned.row, planned.values.sequence, holder.matter_id))
+        if self.keep_rows or (
+            planned.action != RowAction.UNCHANGED
+            and self.tallies[planned.action.value] <= SAMPLE_ROWS
+        ):
+            self.rows.append(planned)
 
     def _required(self, number: int, texts: dict[ColumnKey, str], key: ColumnKey) -> str:
         text = texts.get(key, "")
@@ -672,14 +1085,10 @@ class _Planner:
             }
             self.error(number, key, message, "too_long")
 
-    def _sequence(self, number: int, cell: Any) -> int | None:
-        value = cell.value if cell is not None else None
-        if isinstance(value, str) and value.strip().isdecimal():
-            value = int(value.strip())
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_SEQUENCE:
-            return value
+    def _sequence(self, number: int, value: Any) -> int | None:
+        whole = _whole_number(value)
+        if whole is not None:
+            return whole
         if value is None or _text(value) == "":
             self.error(number, ColumnKey.SEQUENCE, _("This cell must not be empty."), "required")
             return None
@@ -830,9 +1239,11 @@ class _Planner:
             (ColumnKey.SEQUENCE, str(entry.sequence), str(values.sequence)),
             (ColumnKey.MODE, modes[entry.mode_id].name_zh, modes[values.mode_id].name_zh),
             (
-                ColumnKey.DEPARTMENT,
+                ColumnKey.GRANTING_DEPARTMENT
+                if ColumnKey.GRANTING_DEPARTMENT in values.present
+                else ColumnKey.DEPARTMENT,
                 reference.department_label(entry.granting_department_id),
-                reference.department_label(values.department_id),
+                reference.department_label(values.granting_department_id),
             ),
             (
                 ColumnKey.RECEIVING_AREAS,
@@ -846,6 +1257,8 @@ class _Planner:
             ),
             (ColumnKey.CONDITIONS, entry.conditions, values.conditions),
             (ColumnKey.NOTES, entry.notes, values.notes),
+            (ColumnKey.EFFECTIVE_ON, _iso(entry.effective_on), _iso(values.effective_on)),
+            (ColumnKey.ENDS_ON, _iso(entry.ends_on), _iso(values.ends_on)),
         ]
         return tuple(
             FieldChange(key, before, after)
@@ -855,21 +1268,19 @@ class _Planner:
 
     def _check_sequences_against_edition(self) -> None:
         """A number the workbook gives must not belong to an entry the workbook leaves out."""
-        listed = {row.matter_id for row in self.rows if row.matter_id is not None}
-        for row in self.rows:
-            holder = self.reference.entries_by_sequence.get(row.values.sequence)
-            if holder is not None and holder.matter_id not in listed:
+        for row, sequence, holder_matter_id in self.taken:
+            if holder_matter_id not in self.listed:
                 message = _(
                     "Number %(number)d belongs to “%(matter)s” in the edition, which the workbook "
                     "does not list."
                 ) % {
-                    "number": row.values.sequence,
-                    "matter": self.reference.matters_by_id[holder.matter_id].name_zh,
+                    "number": sequence,
+                    "matter": self.reference.matters_by_id[holder_matter_id].name_zh,
                 }
-                self.error(row.row, ColumnKey.SEQUENCE, message, "number_taken")
+                self.error(row, ColumnKey.SEQUENCE, message, "number_taken", str(sequence))
 
     def _plan(self) -> ImportPlan:
-        listed = {row.matter_id for row in self.rows}
+        listed = self.listed
         matters = self.reference.matters_by_id
         missing = tuple(
             MissingEntry(
@@ -888,7 +1299,23 @@ class _Planner:
             error_count=self.error_count,
             missing=missing if self.columns and not self.error_count else (),
             rows_read=self.rows_read,
+            tallies=None if self.keep_rows else dict(self.tallies),
         )
+
+
+def _whole_number(value: Any) -> int | None:
+    """A 序号 cell's whole number from 1, or None."""
+    if isinstance(value, str) and value.strip().isdecimal():
+        value = int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= LARGEST_SEQUENCE:
+        return value
+    return None
+
+
+def _iso(day: datetime.date | None) -> str:
+    return day.isoformat() if day else ""
 
 
 def _by_sequence(entry: _Entry) -> int:
@@ -917,9 +1344,8 @@ def access_list_import(*, list_import_id: int) -> ListImport:
     return found
 
 
-def list_list_imports(*, limit: int = 50) -> list[ListImport]:
-    return list(
-        ListImport.objects.select_related(
-            "annual_list", "annual_list__batch", "created_by"
-        ).order_by("-created_at", "-pk")[:limit]
-    )
+def list_list_imports() -> QuerySet[ListImport]:
+    """Every imported workbook, newest first."""
+    return ListImport.objects.select_related(
+        "annual_list", "annual_list__batch", "created_by"
+    ).order_by("-created_at", "-pk")

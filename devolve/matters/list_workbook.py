@@ -1,15 +1,26 @@
 """The layout of an official list workbook (清单), shared by the importer and the exporters.
 
 Columns follow the lists the provincial reform office publishes: 序号, 事项名称, 事项编码, 事项类型,
-主管部门/实施部门, 设定依据, 授权方式, 承接主体, 监管部门, 实施条件, 备注. Headers are matched in
-either language and regardless of spacing, width (全角/半角) or case, so 「主管部门 / 实施部门」,
-「实施部门」 and "Competent department" all name the same column. Pure: no ORM, no I/O.
+主管部门/实施部门 (the matter's competent department, which with the name identifies a matter
+without a code), 授权部门 (the department that grants it in this edition, when it is another;
+left out, it is the competent one), 设定依据, 授权方式, 承接主体, 监管部门, 实施条件, 备注, and
+生效日期 / 终止日期 for an entry the list gives dates of its own.
+
+A sub-item of an entry (a "delegate and entrust" matter split into parts, each with its own
+mode) is a row numbered under its entry's row: 序号 1.1, 1.2 … below 序号 1, giving the
+sub-item's name, code, type, department and mode; its other cells are left empty.
+Headers are matched in either language and regardless of spacing, line breaks, width (全角/半角),
+case or a trailing colon, so 「主管部门 / 实施部门」, 「实施部门：」 and "Competent department"
+all name the same column. Pure: no ORM, no I/O.
 """
 
+import datetime
 import re
 import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from devolve.core.spreadsheets.importing import fold
 
 
 class ColumnKey(StrEnum):
@@ -18,12 +29,17 @@ class ColumnKey(StrEnum):
     MATTER_CODE = "matter_code"
     MATTER_TYPE = "matter_type"
     DEPARTMENT = "department"
+    GRANTING_DEPARTMENT = "granting_department"
     LEGAL_BASIS = "legal_basis"
     MODE = "mode"
     RECEIVING_AREAS = "receiving_areas"
     SUPERVISING_DEPARTMENT = "supervising_department"
     CONDITIONS = "conditions"
     NOTES = "notes"
+    EFFECTIVE_ON = "effective_on"
+    ENDS_ON = "ends_on"
+    # Not a column: the rows numbered 1.1, 1.2 … under an entry, named in changes.
+    SUB_ITEMS = "sub_items"
 
 
 @dataclass(frozen=True)
@@ -58,7 +74,15 @@ COLUMNS: tuple[Column, ...] = (
         "Competent department",
         True,
         22,
-        ("主管部门", "实施部门", "省直部门", "department", "granting department"),
+        ("主管部门", "实施部门", "省直部门", "department"),
+    ),
+    Column(
+        ColumnKey.GRANTING_DEPARTMENT,
+        "授权部门",
+        "Granting department",
+        False,
+        22,
+        ("赋权部门", "下放部门"),
     ),
     Column(ColumnKey.LEGAL_BASIS, "设定依据", "Legal basis", False, 40, ("basis",)),
     Column(ColumnKey.MODE, "授权方式", "Mode", True, 12, ("赋权方式", "authorization mode")),
@@ -80,9 +104,27 @@ COLUMNS: tuple[Column, ...] = (
     ),
     Column(ColumnKey.CONDITIONS, "实施条件", "Conditions", False, 30, ("承接条件",)),
     Column(ColumnKey.NOTES, "备注", "Notes", False, 30, ("note", "remarks")),
+    Column(
+        ColumnKey.EFFECTIVE_ON,
+        "生效日期",
+        "Effective on",
+        False,
+        12,
+        ("施行日期", "实施日期", "起始日期", "effective date", "effective from"),
+    ),
+    Column(
+        ColumnKey.ENDS_ON,
+        "终止日期",
+        "Ends on",
+        False,
+        12,
+        ("截止日期", "失效日期", "有效期至", "termination date", "end date"),
+    ),
 )
 
 COLUMN_BY_KEY: dict[ColumnKey, Column] = {column.key: column for column in COLUMNS}
+# What a change to an entry's sub-items is called where changes are listed by column.
+SUB_ITEMS_LABEL = "子项"
 
 # Written in 承接主体 when every pilot area of the batch receives the matter; the other spellings
 # are accepted on import.
@@ -97,15 +139,15 @@ MIN_RECOGNISED_HEADERS = 3
 
 
 def normalize(text: str) -> str:
-    """Text folded for matching: full-width forms to half-width, spaces removed, case folded.
+    """Text folded for matching (``core.spreadsheets.importing.fold``): full-width forms to
+    half-width, spaces and line breaks removed, case folded, trailing colons dropped.
 
-    >>> normalize(" 主管部门 / 实施部门") == normalize("主管部门/实施部门")
+    >>> normalize(" 主管部门\n/ 实施部门：") == normalize("主管部门/实施部门")
     True
     >>> normalize("Matter  Code")
     'mattercode'
     """
-    folded = unicodedata.normalize("NFKC", text)
-    return "".join(folded.split()).casefold()
+    return fold(text)
 
 
 _COLUMN_BY_HEADER: dict[str, Column] = {
@@ -145,3 +187,37 @@ def column_letter(index: int) -> str:
         number, remainder = divmod(number - 1, 26)
         letters = chr(ord("A") + remainder) + letters
     return letters
+
+
+# 2025-01-01, 2025/1/1, 2025.1.1, 2025年1月1日 (full-width digits too, folded first).
+_DATE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+# 1.1, 1.2, 12-3 (full-width forms folded first): the second sub-item of entry 12 is 12.2.
+_SUB_ITEM_NUMBER = re.compile(r"^(\d+)\s*[.\-]\s*(\d+)$")
+
+
+def parse_date(text: str) -> datetime.date | None:
+    """The date a cell gives as text; None when it gives none; ValueError when it is no date.
+
+    >>> parse_date("２０２５年１月３１日"), parse_date("2025/2/1"), parse_date("")
+    (datetime.date(2025, 1, 31), datetime.date(2025, 2, 1), None)
+    """
+    folded = unicodedata.normalize("NFKC", text).strip()
+    if not folded:
+        return None
+    match = _DATE.match(folded)
+    if match is None:
+        raise ValueError(text)
+    year, month, day = (int(part) for part in match.groups())
+    return datetime.date(year, month, day)
+
+
+def sub_item_number(text: str) -> tuple[int, int] | None:
+    """(entry number, sub-item number) of a 序号 such as 1.2; None for any other text.
+
+    >>> sub_item_number("3.2"), sub_item_number("\uff13\uff0e\uff11"), sub_item_number("3")
+    ((3, 2), (3, 1), None)
+    """
+    match = _SUB_ITEM_NUMBER.match(unicodedata.normalize("NFKC", text).strip())
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))

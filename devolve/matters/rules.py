@@ -1,31 +1,10 @@
-"""Pure rules of annual list editions: allowed status changes and how an entry's mode must fit
-its matter. No ORM, no Django."""
+"""Pure rules of annual list editions: how an entry's mode must fit its matter, and public keys.
+No ORM, no Django. The statuses and their moves are on the model (``ANNUAL_LIST_LIFECYCLE``)."""
 
-from enum import StrEnum
-
-
-class ListStatus(StrEnum):
-    DRAFT = "draft"
-    IN_REVIEW = "in_review"
-    APPROVED = "approved"
-    PUBLISHED = "published"
-    SUPERSEDED = "superseded"
-
-
-ALLOWED_LIST_TRANSITIONS: dict[ListStatus, frozenset[ListStatus]] = {
-    ListStatus.DRAFT: frozenset({ListStatus.IN_REVIEW}),
-    ListStatus.IN_REVIEW: frozenset({ListStatus.DRAFT, ListStatus.APPROVED}),
-    ListStatus.APPROVED: frozenset({ListStatus.PUBLISHED, ListStatus.IN_REVIEW}),
-    ListStatus.PUBLISHED: frozenset({ListStatus.SUPERSEDED}),
-    ListStatus.SUPERSEDED: frozenset(),
-}
+import secrets
 
 POWER_MODES = frozenset({"delegate", "entrust", "both"})
 SUPPORT_MODE = "support"
-
-
-def can_change_list_status(current: str, target: str) -> bool:
-    return ListStatus(target) in ALLOWED_LIST_TRANSITIONS[ListStatus(current)]
 
 
 def mode_fits_matter(*, mode_code: str, matter_kind: str) -> bool:
@@ -33,3 +12,26 @@ def mode_fits_matter(*, mode_code: str, matter_kind: str) -> bool:
     if matter_kind == "support":
         return mode_code == SUPPORT_MODE
     return mode_code in POWER_MODES
+
+
+# Letters and digits that cannot be misread for one another (no 0/o, 1/l/i).
+MATTER_KEY_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+MATTER_KEY_LENGTH = 8
+
+
+def new_matter_key() -> str:
+    """A fresh public key for a matter, e.g. ``k7m2qx9d``: random, so it says nothing that could
+    later change (name, code, department), and kept for the matter's whole life."""
+    return "".join(secrets.choice(MATTER_KEY_ALPHABET) for _ in range(MATTER_KEY_LENGTH))
+
+
+def derived_title(title: str, *, from_year: int, to_year: int) -> str:
+    """The title of an edition derived from one titled ``title``: the year moves on, the rest
+    stays (an office renames it if the batch or scope changed).
+
+    >>> derived_title("2024年度第一批集成授权事项清单", from_year=2024, to_year=2025)
+    '2025年度第一批集成授权事项清单'
+    >>> derived_title("", from_year=2024, to_year=2025)
+    ''
+    """
+    return title.replace(str(from_year), str(to_year))

@@ -4,12 +4,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Min, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.core.errors import NotAllowed
+from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, relevance
 from devolve.matters.diff import EditionDiff, EntrySnapshot, diff_editions
 from devolve.matters.models import (
     AnnualList,
@@ -22,6 +23,38 @@ from devolve.matters.models import (
     MatterType,
 )
 from devolve.matters.permissions import can_change_matter
+
+MATTER_SEARCH = SearchIndex("matters_matter", ("name_zh", "name_en", "code", "key", "legal_basis"))
+DEPARTMENT_SEARCH = SearchIndex("matters_department", ("name_zh", "name_en", "code"))
+ANNUAL_LIST_SEARCH = SearchIndex(
+    "matters_annuallist",
+    ("title_zh", "title_en", "document_number", "approving_meeting_zh", "approving_meeting_en"),
+)
+SEARCH_INDEXES = (MATTER_SEARCH, DEPARTMENT_SEARCH, ANNUAL_LIST_SEARCH)
+
+
+def search_matters(*, query: SearchQuery) -> QuerySet[Any]:
+    """Catalogue matters whose name, code, key or legal basis holds every term (all public)."""
+    matters = matching(Matter.objects.all(), index=MATTER_SEARCH, query=query)
+    score = relevance(query, titles=("name_zh", "name_en", "code"))
+    return as_hits(matters, kind="matter", score=score, title="name_zh")
+
+
+def search_departments(*, query: SearchQuery) -> QuerySet[Any]:
+    departments = matching(Department.objects.all(), index=DEPARTMENT_SEARCH, query=query)
+    score = relevance(query, titles=("name_zh", "name_en", "code"))
+    return as_hits(departments, kind="department", score=score, title="name_zh")
+
+
+def search_annual_lists(*, query: SearchQuery, user: User | AnonymousUser) -> QuerySet[Any]:
+    """Editions by title, document number or approving meeting: published and superseded ones
+    for everyone, drafts too for programme staff (``list_annual_lists_visible_to``)."""
+    editions: QuerySet[AnnualList] = AnnualList.objects.all()
+    if not (isinstance(user, User) and user.is_active and user.role):
+        editions = AnnualList.objects.published()
+    editions = matching(editions, index=ANNUAL_LIST_SEARCH, query=query)
+    score = relevance(query, titles=("title_zh", "title_en", "document_number"))
+    return as_hits(editions, kind="edition", score=score, title="title_zh")
 
 
 def list_departments() -> QuerySet[Department]:
@@ -43,6 +76,31 @@ def list_authorization_modes() -> QuerySet[AuthorizationMode]:
 def list_matters() -> QuerySet[Matter]:
     return Matter.objects.select_related("matter_type", "competent_department", "parent").order_by(
         "competent_department__code", "code", "pk"
+    )
+
+
+def get_matter(*, key: str) -> Matter | None:
+    """The matter with this public key (``Matter.key``); None for an unknown one."""
+    return list_matters().filter(key=key).first()
+
+
+def list_matter_entries(*, matter: Matter) -> QuerySet[ListEntry]:
+    """The matter's entries in published and superseded editions, oldest edition first: where
+    it was listed, how, and how each edition changed it."""
+    return (
+        ListEntry.objects.filter(
+            matter=matter,
+            annual_list__status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED],
+        )
+        .select_related(
+            "annual_list",
+            "annual_list__batch",
+            "mode",
+            "granting_department",
+            "supervising_department",
+        )
+        .prefetch_related("receiving_areas")
+        .order_by("annual_list__year", "annual_list__batch__number", "annual_list__edition")
     )
 
 
@@ -87,6 +145,17 @@ def get_annual_list(*, year: int, batch_number: int, edition: int = 1) -> Annual
     return (
         AnnualList.objects.select_related("batch", "predecessor")
         .filter(year=year, batch__number=batch_number, edition=edition)
+        .first()
+    )
+
+
+def get_public_successor(*, annual_list: AnnualList) -> AnnualList | None:
+    """The published (or itself superseded) edition that superseded ``annual_list``, if any."""
+    return (
+        AnnualList.objects.select_related("batch")
+        .filter(predecessor=annual_list)
+        .published()
+        .order_by("published_on", "pk")
         .first()
     )
 
@@ -176,6 +245,7 @@ def entry_snapshots(*, annual_list: AnnualList) -> list[EntrySnapshot]:
             values=entry_values(entry),
             change=entry.change,
             change_reason=entry.change_reason,
+            matter_key=entry.matter.key,
         )
         for entry in list_entries(annual_list=annual_list)
     ]
@@ -222,3 +292,46 @@ def list_annual_lists_visible_to(*, user: User | AnonymousUser) -> QuerySet[Annu
     return annual_lists.filter(
         status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED]
     )
+
+
+@dataclass(frozen=True)
+class MatterWork:
+    """What waits for one user in the lists, counted in SQL: demand items to answer (a
+    department) or decide (the office), with the earliest window closing date, and editions not
+    yet published (the office), by status."""
+
+    demand_to_answer: int = 0
+    demand_to_decide: int = 0
+    demand_closes_on: Any = None
+    editions_draft: int = 0
+    editions_in_review: int = 0
+    editions_approved: int = 0
+
+
+def count_matter_work(*, user: User) -> MatterWork:
+    """At most two queries: one aggregate over the user's demand items, one over the editions."""
+    counts: dict[str, Any] = {}
+    is_office = user.is_active and user.role == User.Role.OFFICE
+    waiting = None
+    if is_office:
+        waiting = Q(status=DemandItem.Status.ANSWERED)
+    elif user.is_active and user.role == User.Role.DEPARTMENT:
+        waiting = Q(status=DemandItem.Status.SUBMITTED)
+    if waiting is not None:
+        demand = (
+            list_demand_items_visible_to(user=user)
+            .order_by()
+            .aggregate(
+                waiting=Count("pk", filter=waiting),
+                closes_on=Min("window__closes_on", filter=waiting),
+            )
+        )
+        key = "demand_to_decide" if is_office else "demand_to_answer"
+        counts |= {key: demand["waiting"], "demand_closes_on": demand["closes_on"]}
+    if is_office:
+        counts |= AnnualList.objects.order_by().aggregate(
+            editions_draft=Count("pk", filter=Q(status=AnnualList.Status.DRAFT)),
+            editions_in_review=Count("pk", filter=Q(status=AnnualList.Status.IN_REVIEW)),
+            editions_approved=Count("pk", filter=Q(status=AnnualList.Status.APPROVED)),
+        )
+    return MatterWork(**counts)

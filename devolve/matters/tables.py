@@ -1,42 +1,47 @@
 from dataclasses import dataclass
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS
+from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
-from devolve.matters.models import AnnualList, ListEntry, Matter
+from devolve.matters.models import AnnualList, DemandItem, ListEntry, ListImport, Matter
+from devolve.matters.readable import ValueLabels, entry_changes, value_labels
 from devolve.matters.selectors import EditionCounts
 
 
 class MatterTable(tables.Table):
-    code = tables.Column(verbose_name=_("Matter code"), empty_values=())
-    name = tables.Column(verbose_name=_("Matter"), accessor="name_zh")
-    kind = tables.Column(verbose_name=_("Kind"))
-    matter_type = tables.Column(verbose_name=_("Matter type"), empty_values=())
-    competent_department = tables.Column(verbose_name=_("Competent department"))
+    code = tables.Column(verbose_name=_("Matter code"), empty_values=(), order_by=("code", "pk"))
+    name = tables.Column(verbose_name=_("Matter"), accessor="name_zh", order_by=("name_zh", "pk"))
+    kind = tables.Column(verbose_name=_("Kind"), order_by=("kind", "pk"))
+    matter_type = tables.Column(
+        verbose_name=_("Matter type"), empty_values=(), order_by=("matter_type__sort_order", "pk")
+    )
+    competent_department = tables.Column(
+        verbose_name=_("Competent department"), order_by=("competent_department__code", "pk")
+    )
 
     class Meta:
         model = Matter
         fields = ("code", "name", "kind", "matter_type", "competent_department")
         attrs = GOVUK_TABLE_ATTRS
         row_attrs = {"class": "govuk-table__row"}
-        orderable = False
 
     def render_code(self, record: Matter) -> str:
         return record.code or "—"
 
     def render_name(self, record: Matter) -> str:
         indent = "↳ " if record.parent_id else ""
-        marker = (
-            format_html(
-                ' <strong class="govuk-tag govuk-tag--yellow">{}</strong>', _("illustrative")
-            )
-            if record.is_illustrative
-            else ""
+        marker = invented_tag(record.is_illustrative)
+        return format_html(
+            '{}<a class="govuk-link" href="{}">{}</a>{}',
+            indent,
+            record.get_absolute_url(),
+            localized(record, "name"),
+            marker,
         )
-        return format_html("{}{}{}", indent, localized(record, "name"), marker)
 
     def render_matter_type(self, record: Matter) -> str:
         return localized(record.matter_type, "name") if record.matter_type else "—"
@@ -53,20 +58,18 @@ class AnnualListRow:
     counts: EditionCounts
 
 
-def _illustrative_tag() -> str:
-    return format_html(
-        ' <strong class="govuk-tag govuk-tag--yellow">{}</strong>', _("illustrative")
-    )
-
-
 class AnnualListTable(tables.Table):
-    edition = tables.Column(verbose_name=_("Edition"), empty_values=())
+    edition = tables.Column(verbose_name=_("Edition"), empty_values=(), orderable=False)
     year = tables.Column(verbose_name=_("Year"), accessor="edition__year")
-    batch = tables.Column(verbose_name=_("Batch"), accessor="edition__batch")
+    batch = tables.Column(
+        verbose_name=_("Batch"), accessor="edition__batch", order_by=("edition__batch__number",)
+    )
     number = tables.Column(verbose_name=_("No."), accessor="edition__edition")
-    status = tables.Column(verbose_name=_("Status"), empty_values=())
-    published_on = tables.Column(verbose_name=_("Published"), empty_values=())
-    document_number = tables.Column(verbose_name=_("Document number"), empty_values=())
+    status = tables.Column(verbose_name=_("Status"), empty_values=(), orderable=False)
+    published_on = tables.Column(verbose_name=_("Published"), empty_values=(), orderable=False)
+    document_number = tables.Column(
+        verbose_name=_("Document number"), empty_values=(), orderable=False
+    )
     entries = tables.Column(verbose_name=_("Entries"), accessor="counts__entries")
     powers = tables.Column(verbose_name=_("Powers"), accessor="counts__powers")
     support = tables.Column(verbose_name=_("Support matters"), accessor="counts__support")
@@ -78,14 +81,13 @@ class AnnualListTable(tables.Table):
             "data-edition": lambda record: record.edition.key,
             "data-status": lambda record: record.edition.status,
         }
-        orderable = False
 
     def render_edition(self, record: AnnualListRow) -> str:
         return format_html(
             '<a class="govuk-link" href="{}">{}</a>{}',
             record.edition.get_absolute_url(),
             record.edition,
-            _illustrative_tag() if record.edition.is_illustrative else "",
+            invented_tag(record.edition.is_illustrative),
         )
 
     def render_status(self, record: AnnualListRow) -> str:
@@ -108,16 +110,33 @@ def receiving_areas_label(entry: ListEntry) -> str:
 
 class ListEntryTable(tables.Table):
     sequence = tables.Column(verbose_name=_("No."))
-    matter = tables.Column(verbose_name=_("Matter"), empty_values=())
-    kind = tables.Column(verbose_name=_("Kind"), accessor="matter__kind", empty_values=())
-    mode = tables.Column(verbose_name=_("Mode"), empty_values=())
-    granting_department = tables.Column(verbose_name=_("Granting department"), empty_values=())
-    supervising_department = tables.Column(
-        verbose_name=_("Supervising department"), empty_values=()
+    matter = tables.Column(
+        verbose_name=_("Matter"), empty_values=(), order_by=("matter__name_zh", "sequence")
     )
-    receiving_areas = tables.Column(verbose_name=_("Receiving areas"), empty_values=())
-    change = tables.Column(verbose_name=_("Change"), empty_values=())
-    change_reason = tables.Column(verbose_name=_("Reason"), empty_values=())
+    kind = tables.Column(
+        verbose_name=_("Kind"),
+        accessor="matter__kind",
+        empty_values=(),
+        order_by=("matter__kind", "sequence"),
+    )
+    mode = tables.Column(
+        verbose_name=_("Mode"), empty_values=(), order_by=("mode__sort_order", "sequence")
+    )
+    granting_department = tables.Column(
+        verbose_name=_("Granting department"),
+        empty_values=(),
+        order_by=("granting_department__code", "sequence"),
+    )
+    supervising_department = tables.Column(
+        verbose_name=_("Supervising department"), empty_values=(), orderable=False
+    )
+    receiving_areas = tables.Column(
+        verbose_name=_("Receiving areas"), empty_values=(), orderable=False
+    )
+    change = tables.Column(
+        verbose_name=_("Change"), empty_values=(), order_by=("change", "sequence")
+    )
+    change_reason = tables.Column(verbose_name=_("Reason"), empty_values=(), orderable=False)
 
     class Meta:
         attrs = GOVUK_TABLE_ATTRS
@@ -128,7 +147,6 @@ class ListEntryTable(tables.Table):
             "data-mode": lambda record: record.mode.code,
             "data-change": lambda record: record.change,
         }
-        orderable = False
 
     def render_matter(self, record: ListEntry) -> str:
         code = format_html('<br><span class="govuk-body-s">{}</span>', record.matter.code)
@@ -141,9 +159,10 @@ class ListEntryTable(tables.Table):
             ),
         )
         return format_html(
-            "{}{}{}{}",
+            '<a class="govuk-link" href="{}">{}</a>{}{}{}',
+            record.matter.get_absolute_url(),
             localized(record.matter, "name"),
-            _illustrative_tag() if record.is_illustrative else "",
+            invented_tag(record.is_illustrative),
             code if record.matter.code else "",
             format_html('<ul class="govuk-list">{}</ul>', sub_items) if sub_items else "",
         )
@@ -162,7 +181,19 @@ class ListEntryTable(tables.Table):
         return localized(department, "name") if department else "—"
 
     def render_receiving_areas(self, record: ListEntry) -> str:
-        return receiving_areas_label(record)
+        if record.all_areas:
+            return receiving_areas_label(record)
+        return (
+            format_html_join(
+                "、",
+                '<a class="govuk-link" href="{}">{}</a>',
+                (
+                    (zone.get_absolute_url(), localized(zone, "name"))
+                    for zone in record.receiving_areas.all()
+                ),
+            )
+            or "—"
+        )
 
     def render_change(self, record: ListEntry) -> str:
         return format_html(
@@ -184,3 +215,344 @@ CHANGE_TAG_COLOURS: dict[str, str] = {
     ListEntry.Change.SPLIT: "purple",
     ListEntry.Change.MERGED: "purple",
 }
+
+
+DEMAND_STATUS_COLOURS: dict[str, str] = {
+    DemandItem.Status.SUBMITTED: "yellow",
+    DemandItem.Status.ANSWERED: "blue",
+    DemandItem.Status.ACCEPTED: "green",
+    DemandItem.Status.REJECTED: "red",
+}
+
+
+class DemandItemTable(tables.Table):
+    """The demand list for staff: what is asked, by whom, of which department, its status, the
+    answer and decision, and the actions the reader's role may take (``is_office`` and
+    ``is_department`` in the page's context)."""
+
+    matter = tables.Column(
+        verbose_name=_("Matter"), empty_values=(), order_by=("matter__name_zh", "description", "pk")
+    )
+    origin = tables.Column(
+        verbose_name=_("From"), empty_values=(), order_by=("zone__slug", "origin", "pk")
+    )
+    department = tables.Column(
+        verbose_name=_("Competent department"), order_by=("department__code", "pk")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "pk"))
+    answer = tables.Column(verbose_name=_("Answer and decision"), empty_values=(), orderable=False)
+    actions = tables.TemplateColumn(
+        template_name="matters/_demand_item_actions.html",
+        verbose_name=_("Actions"),
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {"class": "govuk-table__row", "data-demand-item": lambda record: record.pk}
+        empty_text = _("No demand item here.")
+
+    def render_matter(self, record: DemandItem) -> str:
+        return format_html(
+            '{}<br><span class="govuk-body-s">{} · {}</span>{}',
+            record.matter if record.matter_id else record.description,
+            record.get_kind_display(),
+            record.window,
+            format_html('<br><span class="govuk-body-s">{}</span>', record.justification)
+            if record.justification
+            else "",
+        )
+
+    def render_origin(self, record: DemandItem) -> str:
+        return str(record.zone) if record.zone_id else str(record.get_origin_display())
+
+    def render_status(self, record: DemandItem) -> str:
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--{}" data-status="{}">{}</strong>',
+            DEMAND_STATUS_COLOURS.get(record.status, "grey"),
+            record.status,
+            record.get_status_display(),
+        )
+
+    def render_answer(self, record: DemandItem) -> str:
+        answer = (
+            f"{record.get_response_display()}"
+            + (f": {record.response_reason}" if record.response_reason else "")
+            if record.response
+            else "—"
+        )
+        decision = (
+            format_html(
+                '<br><span class="govuk-body-s">{} {}</span>', _("Office:"), record.decision_reason
+            )
+            if record.decision_reason
+            else ""
+        )
+        return format_html("{}{}", answer, decision)
+
+
+class StaffListEntryTable(tables.Table):
+    """An edition's entries on its staff page: matter, mode, departments, receiving areas, the
+    change against the predecessor, and the grants (published) or the edits the office may make
+    (``annual_list`` and ``actions`` in the page's context)."""
+
+    sequence = tables.Column(verbose_name=_("No."))
+    matter = tables.TemplateColumn(
+        template_name="matters/_entry_matter_cell.html",
+        verbose_name=_("Matter"),
+        order_by=("matter__name_zh", "sequence"),
+    )
+    mode = tables.Column(
+        verbose_name=_("Mode"),
+        empty_values=(),
+        order_by=("mode__sort_order", "sequence"),
+        attrs={"td": {"data-mode": lambda record: record.mode.code}},
+    )
+    departments = tables.Column(
+        verbose_name=_("Departments"),
+        empty_values=(),
+        order_by=("granting_department__code", "sequence"),
+    )
+    receiving_areas = tables.Column(
+        verbose_name=_("Receiving areas"), empty_values=(), orderable=False
+    )
+    change = tables.Column(
+        verbose_name=_("Change"),
+        empty_values=(),
+        order_by=("change", "sequence"),
+        attrs={"td": {"data-change": lambda record: record.change}},
+    )
+    actions = tables.TemplateColumn(
+        template_name="matters/_entry_actions_cell.html",
+        verbose_name=_("Grants or actions"),
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-entry": lambda record: record.pk,
+            "data-matter": lambda record: record.matter_id,
+        }
+        empty_text = _("No entry matches.")
+
+    def render_mode(self, record: ListEntry) -> str:
+        return localized(record.mode, "name")
+
+    def render_departments(self, record: ListEntry) -> str:
+        supervising = record.supervising_department
+        return format_html(
+            "{}{}",
+            localized(record.granting_department, "name"),
+            format_html(
+                '<br><span class="govuk-body-s">{} {}</span>',
+                _("Supervised by"),
+                localized(supervising, "name"),
+            )
+            if supervising
+            else "",
+        )
+
+    def render_receiving_areas(self, record: ListEntry) -> str:
+        return receiving_areas_label(record)
+
+    _labels: ValueLabels | None = None
+
+    def render_change(self, record: ListEntry) -> str:
+        """The change and, field by field, what changed, in the reader's words (issue 13.6)."""
+        if self._labels is None:
+            self._labels = value_labels()
+        changes = format_html_join(
+            "",
+            '<br><span data-field="{}">{}: {} → {}</span>',
+            (
+                (change.field, change.label, change.before, change.after)
+                for change in entry_changes(record.changed_fields, self._labels)
+            ),
+        )
+        reason = (
+            format_html('<br><span class="govuk-body-s">{}</span>', record.change_reason)
+            if record.change_reason
+            else ""
+        )
+        return format_html("{}{}{}", record.get_change_display(), changes, reason)
+
+
+class ChangeableMatterTable(MatterTable):
+    """The catalogue matters a user may change, each with its "Change" link (staff start page)."""
+
+    change = tables.Column(
+        verbose_name=_("Change"), empty_values=(), orderable=False, exclude_from_export=True
+    )
+
+    class Meta(MatterTable.Meta):
+        sequence = ("code", "name", "competent_department", "change")
+        exclude = ("kind", "matter_type")
+
+    def render_change(self, record: Matter) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> {}</span></a>',
+            reverse("dashboards:matter_edit", kwargs={"pk": record.pk}),
+            _("Change"),
+            localized(record, "name"),
+        )
+
+
+EDITION_STATUS_COLOURS = {
+    AnnualList.Status.DRAFT.value: "grey",
+    AnnualList.Status.IN_REVIEW.value: "yellow",
+    AnnualList.Status.APPROVED.value: "blue",
+    AnnualList.Status.PUBLISHED.value: "green",
+}
+
+
+class StaffAnnualListTable(tables.Table):
+    """Every edition of every batch's list for staff, drafts included (rows from
+    ``matters.selectors.list_annual_lists``, which counts the entries)."""
+
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="key",
+        order_by=("year", "batch__number", "edition"),
+    )
+    batch = tables.Column(verbose_name=_("Batch"), order_by=("batch__number", "year", "edition"))
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "-year"))
+    entry_count = tables.Column(
+        verbose_name=_("Entries"),
+        attrs={
+            "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+            "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+        },
+    )
+    approved_on = tables.DateColumn(verbose_name=_("Approved on"), format="Y-m-d")
+    published_on = tables.DateColumn(verbose_name=_("Published on"), format="Y-m-d")
+    predecessor = tables.Column(
+        verbose_name=_("Derived from"),
+        accessor="predecessor__key",
+        order_by=("predecessor__year", "predecessor__batch__number", "predecessor__edition"),
+    )
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "annual-lists"}
+        row_attrs = {"class": "govuk-table__row", "data-annual-list": lambda record: record.key}
+        empty_text = _("No edition matches.")
+
+    def render_edition(self, record: AnnualList) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>{}<br>'
+            '<span class="govuk-hint govuk-!-margin-bottom-0">{}</span>',
+            reverse("dashboards:annual_list_detail", args=[record.pk]),
+            record,
+            invented_tag(record.is_illustrative),
+            record.key,
+        )
+
+    def value_edition(self, record: AnnualList) -> str:
+        return record.key
+
+    def render_status(self, record: AnnualList) -> str:
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--{}" data-status="{}">{}</strong>',
+            EDITION_STATUS_COLOURS.get(record.status, "purple"),
+            record.status,
+            record.get_status_display(),
+        )
+
+    def value_status(self, record: AnnualList) -> str:
+        return str(record.get_status_display())
+
+
+class ExportableAnnualListTable(tables.Table):
+    """Editions on the import and export page: each one's downloads in the official layout, and
+    the import of a workbook into a draft."""
+
+    edition = tables.Column(
+        verbose_name=_("Edition"), accessor="key", order_by=("year", "batch__number", "edition")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "-year"))
+    entry_count = tables.Column(verbose_name=_("Entries"))
+    downloads = tables.Column(
+        verbose_name=_("Export"), accessor="pk", orderable=False, exclude_from_export=True
+    )
+    workbook = tables.Column(
+        verbose_name=_("Import"), accessor="pk", orderable=False, exclude_from_export=True
+    )
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "list-editions"}
+        row_attrs = {"class": "govuk-table__row", "data-annual-list": lambda record: record.key}
+        empty_text = _("No edition matches.")
+
+    render_status = StaffAnnualListTable.render_status
+    value_status = StaffAnnualListTable.value_status
+
+    def render_edition(self, record: AnnualList) -> str:
+        return format_html(
+            '{}<br><span class="govuk-hint govuk-!-margin-bottom-0">{}</span>', record, record.key
+        )
+
+    def value_edition(self, record: AnnualList) -> str:
+        return record.key
+
+    def render_downloads(self, record: AnnualList) -> str:
+        return format_html_join(
+            " · ",
+            '<a class="govuk-link" href="{}" download>{}</a>',
+            (
+                (reverse("dashboards:annual_list_export", args=[record.pk, file_format]), label)
+                for file_format, label in (("xlsx", ".xlsx"), ("csv", "CSV"), ("json", "JSON"))
+            ),
+        )
+
+    def render_workbook(self, record: AnnualList) -> str:
+        if not record.is_editable:
+            return "—"
+        return format_html(
+            '<a class="govuk-link" href="{}" data-testid="list-import-create">{}'
+            '<span class="govuk-visually-hidden"> {} {}</span></a>',
+            reverse("dashboards:list_import_create", args=[record.pk]),
+            _("Import a workbook"),
+            _("into"),
+            record.key,
+        )
+
+
+class ListImportTable(tables.Table):
+    """Workbooks imported into draft editions, newest first."""
+
+    original_name = tables.Column(verbose_name=_("Workbook"), order_by=("original_name", "pk"))
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="annual_list__key",
+        order_by=("annual_list__year", "annual_list__batch__number", "annual_list__edition"),
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "-created_at"))
+    created_at = tables.DateTimeColumn(verbose_name=_("Uploaded"), format="Y-m-d H:i")
+    created_by = tables.Column(
+        verbose_name=_("By"), accessor="created_by__username", default=_("system")
+    )
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "list-imports"}
+        row_attrs = {"class": "govuk-table__row", "data-list-import": lambda record: record.pk}
+        empty_text = _("No workbook matches.")
+
+    def render_original_name(self, record: ListImport) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            reverse("dashboards:list_import_detail", args=[record.pk]),
+            record.original_name,
+        )
+
+    def render_status(self, record: ListImport) -> str:
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--grey" data-status="{}">{}</strong>',
+            record.status,
+            record.status_label,
+        )
+
+    def value_status(self, record: ListImport) -> str:
+        return record.status_label

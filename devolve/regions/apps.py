@@ -15,3 +15,9 @@ class RegionsConfig(AppConfig):
         from devolve.regions.actions import ACTION_LABELS
 
         label_actions(ACTION_LABELS)
+        # Keeps the search indexes of this app's tables after every migrate and flush
+        # (devolve.core.search): infrastructure, not domain flow.
+        from devolve.core.search import connect_search_indexes
+        from devolve.regions.selectors import SEARCH_INDEXES
+
+        connect_search_indexes(self, SEARCH_INDEXES)

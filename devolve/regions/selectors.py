@@ -3,11 +3,26 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, relevance
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
+
+ZONE_SEARCH = SearchIndex(
+    "regions_zone",
+    ("name_zh", "name_en", "slug", "management_committee_zh", "management_committee_en"),
+)
+SEARCH_INDEXES = (ZONE_SEARCH,)
+
+
+def search_zones(*, query: SearchQuery) -> QuerySet[Any]:
+    """Zones (pilot areas and others) by name, key or management committee; all public."""
+    zones = matching(Zone.objects.all(), index=ZONE_SEARCH, query=query)
+    score = relevance(query, titles=("name_zh", "name_en", "slug"))
+    return as_hits(zones, kind="area", score=score, title="name_zh")
 
 
 def today() -> datetime.date:

@@ -2,17 +2,19 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS
+from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.regions.models import Zone
 from devolve.regions.selectors import active_membership_of
 
 
 class PilotAreaTable(tables.Table):
-    name = tables.Column(verbose_name=_("Pilot area"), accessor="name_zh", order_by=("name_zh",))
-    prefecture = tables.Column(verbose_name=_("Prefecture"), order_by=("prefecture__code",))
-    kind = tables.Column(verbose_name=_("Kind"))
-    level = tables.Column(verbose_name=_("Level"), empty_values=())
+    name = tables.Column(
+        verbose_name=_("Pilot area"), accessor="name_zh", order_by=("name_zh", "slug")
+    )
+    prefecture = tables.Column(verbose_name=_("Prefecture"), order_by=("prefecture__code", "slug"))
+    kind = tables.Column(verbose_name=_("Kind"), order_by=("kind", "slug"))
+    level = tables.Column(verbose_name=_("Level"), empty_values=(), order_by=("level", "slug"))
     batch = tables.Column(verbose_name=_("Batch"), empty_values=(), orderable=False)
     joined_on = tables.Column(verbose_name=_("Joined"), empty_values=(), orderable=False)
 
@@ -21,16 +23,9 @@ class PilotAreaTable(tables.Table):
         fields = ("name", "prefecture", "kind", "level", "batch", "joined_on")
         attrs = GOVUK_TABLE_ATTRS
         row_attrs = {"class": "govuk-table__row", "data-zone": lambda record: record.slug}
-        orderable = False
 
     def render_name(self, record: Zone) -> str:
-        marker = (
-            format_html(
-                ' <strong class="govuk-tag govuk-tag--yellow">{}</strong>', _("illustrative")
-            )
-            if record.is_illustrative
-            else ""
-        )
+        marker = invented_tag(record.is_illustrative)
         return format_html(
             '<a class="govuk-link" href="{}">{}</a>{}',
             record.get_absolute_url(),

@@ -4,6 +4,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from devolve.core.api.fields import SlugRelatedField
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import TakeUpMatrix
 from devolve.matters.api.serializers import EntryMatterOutput
@@ -17,13 +18,13 @@ class GrantOutput(serializers.ModelSerializer[Grant]):
     )
     sequence = serializers.IntegerField(source="entry.sequence", read_only=True)
     matter = EntryMatterOutput(source="entry.matter", read_only=True)
-    mode = serializers.SlugRelatedField[AuthorizationMode](
+    mode = SlugRelatedField[AuthorizationMode](
         source="entry.mode", slug_field="code", read_only=True
     )
-    granting_department = serializers.SlugRelatedField[Department](
+    granting_department = SlugRelatedField[Department](
         source="entry.granting_department", slug_field="code", read_only=True
     )
-    zone = serializers.SlugRelatedField[Zone](slug_field="slug", read_only=True)
+    zone = SlugRelatedField[Zone](slug_field="slug", read_only=True)
 
     class Meta:
         model = Grant
@@ -63,14 +64,12 @@ class OwedGrantOutput(GrantOutput):
 
 
 class AgreementOutput(serializers.ModelSerializer[EntrustmentAgreement]):
-    entrusting_department = serializers.SlugRelatedField[Department](
-        slug_field="code", read_only=True
-    )
-    zone = serializers.SlugRelatedField[Zone](
-        source="grant.zone", slug_field="slug", read_only=True
-    )
+    entrusting_department = SlugRelatedField[Department](slug_field="code", read_only=True)
+    zone = SlugRelatedField[Zone](source="grant.zone", slug_field="slug", read_only=True)
     annual_list = serializers.CharField(source="grant.entry.annual_list.key", read_only=True)
-    renews = serializers.SlugRelatedField[EntrustmentAgreement](slug_field="number", read_only=True)
+    renews = SlugRelatedField[EntrustmentAgreement](
+        slug_field="number", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = EntrustmentAgreement
@@ -109,7 +108,7 @@ class AgreementInput(serializers.Serializer[EntrustmentAgreement]):
     covers_review = serializers.BooleanField(required=False, default=True)
     covers_decision = serializers.BooleanField(required=False, default=True)
     document = serializers.CharField(required=False, default="", allow_blank=True)
-    renews = serializers.SlugRelatedField(
+    renews = SlugRelatedField(
         slug_field="number",
         queryset=EntrustmentAgreement.objects.all(),
         required=False,
@@ -146,6 +145,70 @@ class ActivationOutput(serializers.Serializer[dict[str, Any]]):
 
 class PublishInput(serializers.Serializer[Grant]):
     published_on = serializers.DateField()
+    preview = serializers.CharField(
+        required=False,
+        help_text="The fingerprint of the preview confirmed (publication-preview); publishing is "
+        "refused as stale_preview when what it would do has changed since.",
+    )
+    regrant_reasons = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Reason per re-grant key (matter key@area key) for granting again a power "
+        "recalled from that area.",
+    )
+    left_out = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="Re-grant keys to leave out: no grant is made for them.",
+    )
+
+
+# Publication preview ----------------------------------------------------------------------------
+
+
+class PlannedGrantOutput(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text="matter key@area key")
+    matter = serializers.CharField(source="entry.matter.key")
+    matter_name = serializers.CharField(source="entry.matter")
+    zone = serializers.CharField(source="zone.slug")
+    zone_name = serializers.CharField(source="zone")
+    continues_grant = serializers.IntegerField(source="previous_grant.pk", allow_null=True)
+
+
+class EndedGrantOutput(serializers.Serializer[Any]):
+    grant = serializers.IntegerField(source="pk")
+    matter = serializers.CharField(source="entry.matter.key")
+    matter_name = serializers.CharField(source="entry.matter")
+    zone = serializers.CharField(source="zone.slug")
+    zone_name = serializers.CharField(source="zone")
+
+
+class RegrantOutput(serializers.Serializer[Any]):
+    key = serializers.CharField(help_text="Give a reason for this key, or leave it out.")
+    matter = serializers.CharField(source="entry.matter.key")
+    matter_name = serializers.CharField(source="entry.matter")
+    zone = serializers.CharField(source="zone.slug")
+    zone_name = serializers.CharField(source="zone")
+    recalled_grant = serializers.IntegerField(source="recalled.pk")
+    recalled_on = serializers.DateField(source="recalled.ended_on")
+    recall_reason = serializers.CharField(source="recalled.end_reason")
+
+
+class PreviewZoneOutput(serializers.Serializer[Any]):
+    zone = serializers.CharField(source="slug")
+    zone_name = serializers.CharField(source="*")
+
+
+class PublicationPreviewOutput(serializers.Serializer[Any]):
+    edition = serializers.CharField(source="annual_list.key")
+    published_on = serializers.DateField()
+    fingerprint = serializers.CharField(help_text="Send it back as ``preview`` when publishing.")
+    created = PlannedGrantOutput(many=True)
+    continued = PlannedGrantOutput(many=True)
+    ended = EndedGrantOutput(many=True)
+    joining = PreviewZoneOutput(many=True)
+    leaving = PreviewZoneOutput(many=True)
+    regrants = RegrantOutput(many=True)
 
 
 # Take-up matrix ---------------------------------------------------------------------------------
@@ -178,10 +241,8 @@ class MatrixCellOutput(serializers.Serializer[MatrixCell]):
 class MatrixRowOutput(serializers.ModelSerializer[ListEntry]):
     entry = serializers.IntegerField(source="pk", read_only=True)
     matter = EntryMatterOutput(read_only=True)
-    mode = serializers.SlugRelatedField[AuthorizationMode](slug_field="code", read_only=True)
-    granting_department = serializers.SlugRelatedField[Department](
-        slug_field="code", read_only=True
-    )
+    mode = SlugRelatedField[AuthorizationMode](slug_field="code", read_only=True)
+    granting_department = SlugRelatedField[Department](slug_field="code", read_only=True)
     cells = serializers.SerializerMethodField()
 
     class Meta:

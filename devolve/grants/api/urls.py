@@ -14,6 +14,11 @@ urlpatterns = [
         name="annual-list-publish",
     ),
     re_path(
+        rf"^annual-lists/(?P<key>{ANNUAL_LIST_KEY})/publication-preview/$",
+        views.AnnualListPublicationPreviewApi.as_view(),
+        name="annual-list-publication-preview",
+    ),
+    re_path(
         rf"^annual-lists/(?P<key>{ANNUAL_LIST_KEY})/take-up/$",
         views.AnnualListTakeUpApi.as_view(),
         name="annual-list-take-up",

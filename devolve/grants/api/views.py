@@ -14,13 +14,16 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from devolve.accounts.acting import acting_user
-from devolve.core.errors import DomainError
+from devolve.accounts.permissions import is_office
+from devolve.core.api.caching import CacheableReadMixin
+from devolve.core.api.pagination import KeysetPaginationWithNumberedPages, StandardPagination
+from devolve.core.errors import DomainError, NotAllowed
 from devolve.grants import selectors, services
 from devolve.grants.api.serializers import (
     ActivationInput,
@@ -30,17 +33,18 @@ from devolve.grants.api.serializers import (
     GrantOutput,
     HandoverInput,
     OwedGrantOutput,
+    PublicationPreviewOutput,
     PublishInput,
     RecallInput,
     SupervisionInput,
     TakeUpMatrixOutput,
 )
 from devolve.grants.filters import EntrustmentAgreementFilter, GrantFilter
-from devolve.grants.models import EntrustmentAgreement, Grant
-from devolve.grants.rules import ACTIVE_STATUSES
+from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant
+from devolve.grants.publication import plan_publication
 from devolve.matters.api.serializers import AnnualListOutput
 from devolve.matters.api.views import KEY_PARAMETER, annual_list_or_404
-from devolve.matters.models import Department, Matter
+from devolve.matters.models import AnnualList, Department, Matter
 from devolve.matters.selectors import get_department
 from devolve.regions.models import Zone
 from devolve.regions.selectors import get_zone
@@ -66,22 +70,32 @@ def _visible_grants(request: Request) -> QuerySet[Grant]:
     return selectors.list_grants_visible_to(user=acting_user(request))
 
 
-class GrantViewSet(viewsets.ReadOnlyModelViewSet[Grant]):
-    """Grants: one list entry carried into one pilot area, with its status and dates."""
+class GrantViewSet(CacheableReadMixin, viewsets.ReadOnlyModelViewSet[Grant]):
+    """Grants: one list entry carried into one pilot area, with its status and dates. Anyone may
+    read the grants of published and superseded editions (what the public take-up grid shows);
+    a signed-in user reads the grants of its scope."""
 
     serializer_class = GrantOutput
     filterset_class = GrantFilter
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticatedOrReadOnly]
     lookup_value_regex = r"\d+"
+    # The list grows with every edition and area: keyset pages. What one department owes and
+    # what one area holds stay small and keep numbered pages in their own order.
+    pagination_class = KeysetPaginationWithNumberedPages
 
     def get_queryset(self) -> QuerySet[Grant]:
         if getattr(self, "swagger_fake_view", False):
             return Grant.objects.none()
+        if not self.request.user.is_authenticated:
+            return selectors.list_public_grants()
         return _visible_grants(self.request)
 
+    def data_last_changed(self) -> datetime.datetime | None:
+        return selectors.grants_last_changed()
+
     def _grant_to_change(self, pk: object) -> Grant:
-        """Any grant by id: the service, not the read scope, decides who may change it."""
-        return get_object_or_404(selectors.list_grants(), pk=pk)
+        """A grant the user may see (404 otherwise); the service decides who may change it."""
+        return get_object_or_404(_visible_grants(self.request), pk=pk)
 
     def _reloaded(self, grant: Grant) -> Grant:
         return selectors.list_grants().get(pk=grant.pk)
@@ -166,6 +180,7 @@ class GrantViewSet(viewsets.ReadOnlyModelViewSet[Grant]):
         methods=["get"],
         url_path=r"owed-by/(?P<department>[\w-]+)",
         url_name="owed-by",
+        pagination_class=StandardPagination,
     )
     def owed_by(self, request: Request, department: str) -> Response:
         """What a department owes: grants of its entries awaiting the entrustment agreement, and
@@ -189,12 +204,18 @@ class GrantViewSet(viewsets.ReadOnlyModelViewSet[Grant]):
         ],
         responses={200: GrantOutput(many=True)},
     )
-    @action(detail=False, methods=["get"], url_path=r"held-by/(?P<zone>[\w-]+)", url_name="held-by")
+    @action(
+        detail=False,
+        methods=["get"],
+        url_path=r"held-by/(?P<zone>[\w-]+)",
+        url_name="held-by",
+        pagination_class=StandardPagination,
+    )
     def held_by(self, request: Request, zone: str) -> Response:
         """What a pilot area holds: its grants that have not ended, in list order."""
         holder = self._zone_or_404(zone)
         held = self.filter_queryset(self.get_queryset()).filter(
-            zone=holder, status__in=[status.value for status in ACTIVE_STATUSES]
+            zone=holder, status__in=ACTIVE_STATUSES
         )
         page = self.paginate_queryset(held)
         return self.get_paginated_response(GrantOutput(page, many=True).data)
@@ -259,10 +280,47 @@ class EntrustmentAgreementViewSet(viewsets.ReadOnlyModelViewSet[EntrustmentAgree
         return Response(AgreementOutput(expiring, many=True).data)
 
 
+PUBLISHED_ON_PARAMETER = OpenApiParameter(
+    "published_on",
+    OpenApiTypes.DATE,
+    description="The publication day to preview, as YYYY-MM-DD; default today.",
+)
+
+
+@extend_schema(parameters=[KEY_PARAMETER, PUBLISHED_ON_PARAMETER])
+class AnnualListPublicationPreviewApi(APIView):
+    """What publishing the edition on a day would do (reform office): grants created, continued
+    and ended, areas joining and leaving, and every re-grant of a power recalled from an area,
+    which publishing needs a reason for (or leaves out). Its fingerprint goes back with the
+    publish request; a different plan by then is refused as stale."""
+
+    @extend_schema(responses={200: PublicationPreviewOutput})
+    def get(self, request: Request, key: str) -> Response:
+        user = acting_user(request)
+        if not is_office(user):
+            raise NotAllowed(_("Only the reform office publishes annual lists."))
+        annual_list = annual_list_or_404(key)
+        if annual_list.status in {AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED}:
+            raise DomainError("already_published", _("This edition is already published."))
+        raw = request.query_params.get("published_on", "").strip()
+        try:
+            published_on = datetime.date.fromisoformat(raw) if raw else timezone.localdate()
+        except ValueError as error:
+            raise DomainError(
+                "invalid_date",
+                _("“published_on” must be a date as YYYY-MM-DD."),
+                field="published_on",
+            ) from error
+        plan = plan_publication(annual_list, published_on=published_on)
+        return Response(PublicationPreviewOutput(plan).data)
+
+
 @extend_schema(parameters=[KEY_PARAMETER])
 class AnnualListPublishApi(APIView):
     """Publish an approved edition (reform office): it supersedes its predecessor, and each live
-    entry becomes a grant in each receiving pilot area (continuing the predecessor's grants)."""
+    entry becomes a grant in each receiving pilot area (continuing the predecessor's grants), as
+    the publication preview shows. A re-grant of a recalled power needs a reason or is left out;
+    under four-eyes the user who submitted the edition for review cannot publish it."""
 
     @extend_schema(request=PublishInput, responses={200: AnnualListOutput})
     def post(self, request: Request, key: str) -> Response:
@@ -287,22 +345,25 @@ class AnnualListPublishApi(APIView):
 )
 class AnnualListTakeUpApi(APIView):
     """The take-up matrix of an edition: its live entries (rows) by pilot areas (zones), each cell
-    the grant's state (nulls where the entry does not reach the area). Only the grants the user
-    may see are shown; rows and zones with none of them are left out."""
+    the grant's state (nulls where the entry does not reach the area). Anyone may read the matrix
+    of a published or superseded edition, as on the public grid; a signed-in user sees only the
+    grants of its scope, and rows and zones with none of them are left out."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [AllowAny]
 
     @extend_schema(responses={200: TakeUpMatrixOutput})
     def get(self, request: Request, key: str) -> Response:
         params = request.query_params
+        anonymous = not request.user.is_authenticated
         matrix = selectors.get_take_up_matrix(
-            annual_list=annual_list_or_404(key),
+            annual_list=annual_list_or_404(key, user=request.user if anonymous else None),
             department_code=params.get("department") or None,
             zone_slug=params.get("zone") or None,
             status=params.get("status") or None,
             kind=params.get("kind") or None,
         )
-        matrix = _within_scope(matrix, visible=_visible_grants(request))
+        visible = selectors.list_public_grants() if anonymous else _visible_grants(request)
+        matrix = _within_scope(matrix, visible=visible)
         body = TakeUpMatrixOutput(matrix, context={"matrix": matrix}).data
         return Response(body)
 

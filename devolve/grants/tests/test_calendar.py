@@ -1,4 +1,5 @@
-"""China's working-day calendar, and Monday to Friday for years the package does not cover."""
+"""China's working-day calendar, and the provisional rule (Monday to Friday less the fixed-date
+holidays) for years the package does not cover."""
 
 import datetime
 
@@ -33,15 +34,20 @@ def test_is_working_day_follows_the_official_schedule(day: datetime.date, workin
 @pytest.mark.parametrize(
     ("day", "working"),
     [
-        (D(2099, 1, 1), True),  # New Year's Day, a Thursday: no schedule, so a working day
+        (D(2099, 1, 1), False),  # New Year's Day, a Thursday: a fixed-date holiday
         (D(2099, 1, 2), True),  # Friday
         (D(2099, 1, 3), False),  # Saturday
         (D(2099, 1, 4), False),  # Sunday
         (D(2099, 1, 5), True),  # Monday
-        (D(2099, 10, 1), True),  # National Day, a Thursday
+        (D(2099, 5, 1), False),  # Labour Day, a Friday
+        (D(2099, 5, 4), True),  # Monday
+        (D(2099, 10, 1), False),  # National Day, a Thursday
+        (D(2099, 10, 2), False),
+        (D(2099, 10, 5), True),  # Monday: the rest of the Golden Week needs the notice
+        (D(2099, 1, 22), True),  # Spring Festival (a lunar date) is not known without the notice
     ],
 )
-def test_an_uncovered_year_falls_back_to_monday_to_friday(
+def test_an_uncovered_year_falls_back_to_the_provisional_rule(
     day: datetime.date, working: bool
 ) -> None:
     assert calendar.is_working_day(day) is working

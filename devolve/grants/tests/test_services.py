@@ -7,13 +7,16 @@ import itertools
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
-from devolve.grants import calendar, services
+from devolve.core.testing.database import assert_refused
+from devolve.grants import calendar, publication, services
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.tests.factories import EntrustmentAgreementFactory, GrantFactory
 from devolve.matters.models import AnnualList, Department, ListEntry, Matter
@@ -22,7 +25,6 @@ from devolve.matters.tests.list_factories import (
     LIST_MODELS,
     AnnualListFactory,
     ListEntryFactory,
-    assert_refused,
     mode,
 )
 from devolve.regions.models import Batch, Zone
@@ -218,7 +220,7 @@ def test_publishing_creates_one_grant_per_entry_and_receiving_area(
             "Edition 2024/batch-1 published.",
             "matters.AnnualList",
             str(annual_list.pk),
-            {"grants": 11, "superseded": 0, "recalled": 0},
+            {"grants": 11, "superseded": 0, "recalled": 0, "regranted": 0, "left_out": []},
         )
     ]
     assert {latest_history(grant) for grant in Grant.objects.all()} == {
@@ -235,9 +237,9 @@ def test_receiving_zones_lists_named_areas_or_the_batch_on_a_date(
     everyone = entry(annual_list, law_firms, "delegate")
     some = entry(annual_list, legal_aid, "delegate", areas=[west, newcomer])
 
-    assert services.receiving_zones(everyone, on=D(2024, 5, 31)) == [east, west]
-    assert services.receiving_zones(everyone, on=D(2024, 6, 1)) == [east, newcomer, west]
-    assert services.receiving_zones(some, on=D(2024, 5, 31)) == [newcomer, west]
+    assert publication.receiving_zones(everyone, on=D(2024, 5, 31)) == [east, west]
+    assert publication.receiving_zones(everyone, on=D(2024, 6, 1)) == [east, newcomer, west]
+    assert publication.receiving_zones(some, on=D(2024, 5, 31)) == [newcomer, west]
 
 
 @pytest.mark.parametrize("persona", NOT_OFFICE)
@@ -375,8 +377,15 @@ def test_a_later_edition_continues_grants_and_recalls_those_left_out(
     }
     previous[(legal_aid.pk, east.pk)] = old_grant(first_edition, legal_aid, east)
 
+    regrant = f"{tax_support.key}@{west.slug}"  # recalled from west in 2023
+
     with translation.override("en"):
-        publish(second_edition, D(2024, 2, 5), office_user)
+        services.publish_annual_list(
+            annual_list=second_edition,
+            published_on=D(2024, 2, 5),
+            published_by=office_user,
+            regrant_reasons={regrant: "The area's tax office is staffed again."},
+        )
 
     def new(matter: Matter, zone: Zone) -> tuple[Any, ...]:
         grant = old_grant(second_edition, matter, zone)
@@ -417,7 +426,7 @@ def test_a_later_edition_continues_grants_and_recalls_those_left_out(
         None,
         "",
     )
-    # The recalled grant of 2023 is not continued: west starts afresh.
+    # The recalled grant of 2023 is not continued: west starts afresh, for the reason given.
     assert new(tax_support, west) == (
         ("effective", D(2024, 2, 5), None, False, None, None, ""),
         None,
@@ -465,7 +474,22 @@ def test_a_later_edition_continues_grants_and_recalls_those_left_out(
         (office_user, recalled_reason, "grants.Grant", str(previous[(notaries.pk, zone.pk)].pk), {})
         for zone in (east, west)
     ]
-    assert events("grants.created")[0][4] == {"grants": 6, "superseded": 4, "recalled": 2}
+    assert events("grants.created")[0][4] == {
+        "grants": 6,
+        "superseded": 4,
+        "recalled": 2,
+        "regranted": 1,
+        "left_out": [],
+    }
+    assert events("grant.regranted") == [
+        (
+            office_user,
+            "The area's tax office is staffed again.",
+            "grants.Grant",
+            str(old_grant(second_edition, tax_support, west).pk),
+            {},
+        )
+    ]
     first_edition.refresh_from_db()
     assert (first_edition.status, first_edition.superseded_on) == ("superseded", D(2024, 2, 5))
 
@@ -486,13 +510,21 @@ def test_an_area_dropped_from_an_entry_loses_its_grant(
     for matter in (legal_aid, notaries, tax_support):
         entry(annual_list, matter, "support" if matter == tax_support else "delegate")
 
-    publish(annual_list, D(2024, 3, 5), office_user)
+    services.publish_annual_list(
+        annual_list=annual_list,
+        published_on=D(2024, 3, 5),
+        published_by=office_user,
+        left_out=[f"{tax_support.key}@{west.slug}"],  # its 2023 recall stands
+    )
 
     dropped = old_grant(first_edition, law_firms, east)
     assert grant_state(dropped)[0::5] == ("recalled", D(2024, 3, 5))
     assert Grant.objects.filter(
         entry__annual_list=annual_list, entry__matter=law_firms
     ).get().zone == (west)
+    assert Grant.objects.filter(
+        entry__annual_list=annual_list, entry__matter=tax_support
+    ).get().zone == (east)
 
 
 def test_publishing_over_an_edition_already_superseded_is_refused(
@@ -571,6 +603,25 @@ def test_a_late_run_uses_the_grants_own_date(delegated_entry: ListEntry, east: Z
     assert AuditEvent.objects.get().actor is None
 
 
+def test_activation_takes_the_same_statements_for_many_grants(
+    delegated_entry: ListEntry, batch: Batch, legal_aid: Matter
+) -> None:
+    """Set-based: the statements do not grow with the grants activated (within a batch)."""
+    GrantFactory(entry=delegated_entry, zone=member(batch, "first"), effective_on=D(2024, 9, 19))
+    with CaptureQueriesContext(connection) as one:
+        assert services.activate_due_grants(on=D(2024, 9, 19)) == 1
+    aid = entry(delegated_entry.annual_list, legal_aid, "delegate")
+    for number in range(6):
+        zone = member(batch, f"area-{number}")
+        GrantFactory(entry=aid, zone=zone, effective_on=D(2024, 9, 20))
+    with CaptureQueriesContext(connection) as six:
+        assert services.activate_due_grants(on=D(2024, 9, 20)) == 6
+
+    assert len(six.captured_queries) == len(one.captured_queries)
+    assert Grant.history.filter(history_type="~").count() == 7
+    assert AuditEvent.objects.filter(action="grant.effective").count() == 7
+
+
 def test_activating_twice_changes_nothing_more(
     delegated_entry: ListEntry, east: Zone, west: Zone
 ) -> None:
@@ -634,8 +685,9 @@ def test_a_count_running_past_the_last_scheduled_year_is_provisional(
         year - 1 for year in itertools.count(2024) if not calendar.is_covered(D(year, 1, 1))
     )
     start = D(last_covered_year, 12, 31)
-    # The oracle: the fifth Monday-to-Friday day of January in the first uncovered year.
-    january = [D(last_covered_year + 1, 1, day) for day in range(1, 15)]
+    # The oracle: the fifth Monday-to-Friday day of January in the first uncovered year, New
+    # Year's Day (a fixed-date holiday) not counted.
+    january = [D(last_covered_year + 1, 1, day) for day in range(2, 15)]
     expected = [day for day in january if day.weekday() < 5][4]
     annual_list = AnnualListFactory(
         batch=batch,
@@ -1259,3 +1311,105 @@ def test_others_do_not_recall(
             grant=effective_grant, recalled_on=D(2024, 8, 1), reason="no", recalled_by=actor
         ),
     )
+
+
+# --- the publication preview, re-grants, stale previews ------------------------------------------
+
+
+def test_the_preview_lists_what_publishing_creates_continues_ends_and_regrants(
+    first_edition: AnnualList,
+    second_edition: AnnualList,
+    east: Zone,
+    west: Zone,
+    law_firms: Matter,
+    legal_aid: Matter,
+    notaries: Matter,
+    tax_support: Matter,
+) -> None:
+    plan = publication.plan_publication(second_edition, published_on=D(2024, 2, 5))
+
+    def pairs(planned: Any) -> list[tuple[Matter, Zone]]:
+        return sorted(((item.entry.matter, item.zone) for item in planned), key=str)
+
+    assert pairs(plan.created) == sorted([(legal_aid, west), (tax_support, west)], key=str)
+    assert pairs(plan.continued) == sorted(
+        [(law_firms, east), (law_firms, west), (legal_aid, east), (tax_support, east)], key=str
+    )
+    assert sorted(grant.pk for grant in plan.ended) == sorted(
+        old_grant(first_edition, notaries, zone).pk for zone in (east, west)
+    )
+    assert (plan.joining, plan.leaving) == ((), ())
+    (regrant,) = plan.regrants
+    assert (regrant.key, regrant.recalled) == (
+        f"{tax_support.key}@{west.slug}",
+        old_grant(first_edition, tax_support, west),
+    )
+
+
+def test_a_regrant_without_a_reason_is_refused(
+    office_user: User, second_edition: AnnualList
+) -> None:
+    refused("regrant_reason_required", lambda: publish(second_edition, D(2024, 2, 5), office_user))
+
+
+def test_a_blank_reason_is_no_reason(
+    office_user: User, second_edition: AnnualList, tax_support: Matter, west: Zone
+) -> None:
+    refused(
+        "regrant_reason_required",
+        lambda: services.publish_annual_list(
+            annual_list=second_edition,
+            published_on=D(2024, 2, 5),
+            published_by=office_user,
+            regrant_reasons={f"{tax_support.key}@{west.slug}": "  "},
+        ),
+    )
+
+
+def test_a_stale_preview_is_refused(
+    office_user: User, batch: Batch, second_edition: AnnualList, tax_support: Matter, west: Zone
+) -> None:
+    seen = publication.plan_publication(second_edition, published_on=D(2024, 2, 5)).fingerprint
+    member(batch, "newcomer", joined_on=D(2024, 1, 1))  # the batch grew since the preview
+
+    refused(
+        "stale_preview",
+        lambda: services.publish_annual_list(
+            annual_list=second_edition,
+            published_on=D(2024, 2, 5),
+            published_by=office_user,
+            regrant_reasons={f"{tax_support.key}@{west.slug}": "Staffed again."},
+            preview=seen,
+        ),
+    )
+
+
+def test_a_reason_for_a_pair_that_is_no_regrant_is_refused_as_stale(
+    office_user: User, second_edition: AnnualList, law_firms: Matter, east: Zone
+) -> None:
+    refused(
+        "stale_preview",
+        lambda: services.publish_annual_list(
+            annual_list=second_edition,
+            published_on=D(2024, 2, 5),
+            published_by=office_user,
+            left_out=[f"{law_firms.key}@{east.slug}"],
+        ),
+    )
+
+
+def test_the_preview_fingerprint_that_still_holds_publishes(
+    office_user: User, second_edition: AnnualList, tax_support: Matter, west: Zone
+) -> None:
+    seen = publication.plan_publication(second_edition, published_on=D(2024, 2, 5)).fingerprint
+
+    services.publish_annual_list(
+        annual_list=second_edition,
+        published_on=D(2024, 2, 5),
+        published_by=office_user,
+        left_out=[f"{tax_support.key}@{west.slug}"],
+        preview=seen,
+    )
+
+    assert Grant.objects.filter(entry__annual_list=second_edition).count() == 5
+    assert events("grants.created")[0][4]["left_out"] == [f"{tax_support.key}@{west.slug}"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from devolve.core.api.fields import SlugRelatedField
 from devolve.matters import selectors
 from devolve.matters.diff import EntryDifference, FieldChange
 from devolve.matters.models import (
@@ -17,6 +18,7 @@ from devolve.matters.models import (
     Matter,
     MatterType,
 )
+from devolve.matters.permissions import edition_actions
 from devolve.matters.selectors import EditionCounts
 from devolve.regions.models import Batch, Zone
 
@@ -40,10 +42,8 @@ class AuthorizationModeOutput(serializers.ModelSerializer[AuthorizationMode]):
 
 
 class MatterOutput(serializers.ModelSerializer[Matter]):
-    matter_type = serializers.SlugRelatedField[MatterType](slug_field="code", read_only=True)
-    competent_department = serializers.SlugRelatedField[Department](
-        slug_field="code", read_only=True
-    )
+    matter_type = SlugRelatedField[MatterType](slug_field="code", read_only=True, allow_null=True)
+    competent_department = SlugRelatedField[Department](slug_field="code", read_only=True)
 
     class Meta:
         model = Matter
@@ -67,12 +67,10 @@ class MatterInput(serializers.Serializer[Matter]):
     name_zh = serializers.CharField(max_length=200)
     name_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
     kind = serializers.ChoiceField(choices=Matter.Kind.choices)
-    matter_type = serializers.SlugRelatedField(
+    matter_type = SlugRelatedField(
         slug_field="code", queryset=MatterType.objects.all(), required=False, allow_null=True
     )
-    competent_department = serializers.SlugRelatedField(
-        slug_field="code", queryset=Department.objects.all()
-    )
+    competent_department = SlugRelatedField(slug_field="code", queryset=Department.objects.all())
     legal_basis = serializers.CharField(required=False, allow_blank=True)
     # Declared fields leave the class at runtime; "parent" only shadows Field.parent for mypy.
     parent = serializers.PrimaryKeyRelatedField(  # type: ignore[assignment]
@@ -112,9 +110,14 @@ class EditionCountsOutput(serializers.Serializer[EditionCounts]):
 
 class AnnualListOutput(serializers.ModelSerializer[AnnualList]):
     key = serializers.CharField(read_only=True, help_text="Stable key, e.g. 2024/batch-1.")
-    batch = serializers.SlugRelatedField[Batch](slug_field="number", read_only=True)
+    batch = SlugRelatedField[Batch](slug_field="number", read_only=True)
     predecessor = serializers.SerializerMethodField()
     counts = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField(
+        help_text="What the requesting user may do with the edition now: submit, return, "
+        "approve, publish (its lifecycle's moves), edit_entries (a draft), derive (the published "
+        "edition). Empty for the public."
+    )
 
     class Meta:
         model = AnnualList
@@ -130,6 +133,8 @@ class AnnualListOutput(serializers.ModelSerializer[AnnualList]):
             "approving_meeting_zh",
             "approving_meeting_en",
             "document_number",
+            "issuing_authority_zh",
+            "addressees_zh",
             "approved_on",
             "published_on",
             "superseded_on",
@@ -139,7 +144,13 @@ class AnnualListOutput(serializers.ModelSerializer[AnnualList]):
             "is_illustrative",
             "source",
             "counts",
+            "actions",
         ]
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, annual_list: AnnualList) -> list[str]:
+        request = self.context.get("request")
+        return sorted(edition_actions(getattr(request, "user", None), annual_list))
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_predecessor(self, annual_list: AnnualList) -> str | None:
@@ -153,7 +164,7 @@ class AnnualListOutput(serializers.ModelSerializer[AnnualList]):
 
 class AnnualListInput(serializers.Serializer[AnnualList]):
     year = serializers.IntegerField()
-    batch = serializers.SlugRelatedField(slug_field="number", queryset=Batch.objects.all())
+    batch = SlugRelatedField(slug_field="number", queryset=Batch.objects.all())
     edition = serializers.IntegerField(min_value=1, required=False, default=1)
     title_zh = serializers.CharField(required=False, default="", allow_blank=True)
     title_en = serializers.CharField(required=False, default="", allow_blank=True)
@@ -171,6 +182,13 @@ class AnnualListDeriveInput(serializers.Serializer[AnnualList]):
     source = serializers.CharField(required=False, default="", allow_blank=True)  # type: ignore[assignment]  # shadows Field.source for mypy only
 
 
+class AnnualListTitleInput(serializers.Serializer[AnnualList]):
+    """A draft's titles; a title left out stays as it is."""
+
+    title_zh = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    title_en = serializers.CharField(required=False, allow_blank=True, max_length=250)
+
+
 class AnnualListReturnInput(serializers.Serializer[AnnualList]):
     reason = serializers.CharField(required=False, default="", allow_blank=True)
 
@@ -180,6 +198,12 @@ class AnnualListApproveInput(serializers.Serializer[AnnualList]):
     document_number = serializers.CharField(required=False, default="", allow_blank=True)
     approving_meeting_zh = serializers.CharField(required=False, default="", allow_blank=True)
     approving_meeting_en = serializers.CharField(required=False, default="", allow_blank=True)
+    issuing_authority_zh = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=200
+    )
+    addressees_zh = serializers.CharField(
+        required=False, default="", allow_blank=True, max_length=300
+    )
 
 
 # Diff -------------------------------------------------------------------------------------------
@@ -231,7 +255,7 @@ class EntryMatterOutput(serializers.ModelSerializer[Matter]):
 
 class SubItemOutput(serializers.ModelSerializer[ListEntrySubItem]):
     matter = EntryMatterOutput(read_only=True)
-    mode = serializers.SlugRelatedField[AuthorizationMode](slug_field="code", read_only=True)
+    mode = SlugRelatedField[AuthorizationMode](slug_field="code", read_only=True)
 
     class Meta:
         model = ListEntrySubItem
@@ -240,16 +264,12 @@ class SubItemOutput(serializers.ModelSerializer[ListEntrySubItem]):
 
 class ListEntryOutput(serializers.ModelSerializer[ListEntry]):
     matter = EntryMatterOutput(read_only=True)
-    mode = serializers.SlugRelatedField[AuthorizationMode](slug_field="code", read_only=True)
-    granting_department = serializers.SlugRelatedField[Department](
-        slug_field="code", read_only=True
-    )
-    supervising_department = serializers.SlugRelatedField[Department](
+    mode = SlugRelatedField[AuthorizationMode](slug_field="code", read_only=True)
+    granting_department = SlugRelatedField[Department](slug_field="code", read_only=True)
+    supervising_department = SlugRelatedField[Department](
         slug_field="code", read_only=True, allow_null=True
     )
-    receiving_areas = serializers.SlugRelatedField[Zone](
-        slug_field="slug", many=True, read_only=True
-    )
+    receiving_areas = SlugRelatedField[Zone](slug_field="slug", many=True, read_only=True)
     changed_fields = serializers.JSONField(
         read_only=True, help_text="For a modified entry: field → [before, after]."
     )
@@ -268,6 +288,8 @@ class ListEntryOutput(serializers.ModelSerializer[ListEntry]):
             "receiving_areas",
             "conditions",
             "notes",
+            "effective_on",
+            "ends_on",
             "change",
             "change_reason",
             "changed_fields",
@@ -279,18 +301,16 @@ class ListEntryOutput(serializers.ModelSerializer[ListEntry]):
 
 class ListEntryInput(serializers.Serializer[ListEntry]):
     matter = serializers.PrimaryKeyRelatedField(queryset=Matter.objects.all())
-    mode = serializers.SlugRelatedField(slug_field="code", queryset=AuthorizationMode.objects.all())
-    granting_department = serializers.SlugRelatedField(
-        slug_field="code", queryset=Department.objects.all()
-    )
-    supervising_department = serializers.SlugRelatedField(
+    mode = SlugRelatedField(slug_field="code", queryset=AuthorizationMode.objects.all())
+    granting_department = SlugRelatedField(slug_field="code", queryset=Department.objects.all())
+    supervising_department = SlugRelatedField(
         slug_field="code",
         queryset=Department.objects.all(),
         required=False,
         allow_null=True,
         default=None,
     )
-    receiving_areas = serializers.SlugRelatedField(
+    receiving_areas = SlugRelatedField(
         slug_field="slug",
         queryset=Zone.objects.all(),
         many=True,
@@ -299,6 +319,12 @@ class ListEntryInput(serializers.Serializer[ListEntry]):
     )
     conditions = serializers.CharField(required=False, default="", allow_blank=True)
     notes = serializers.CharField(required=False, default="", allow_blank=True)
+    effective_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="生效日期, if the list gives one."
+    )
+    ends_on = serializers.DateField(
+        required=False, allow_null=True, default=None, help_text="终止日期, if the list gives one."
+    )
     sequence = serializers.IntegerField(
         min_value=1, required=False, allow_null=True, default=None, help_text="Default: next."
     )
@@ -309,20 +335,20 @@ class ListEntryUpdateInput(serializers.Serializer[ListEntry]):
     """Only the fields sent change."""
 
     reason = serializers.CharField(required=False, default="", allow_blank=True)
-    mode = serializers.SlugRelatedField(
+    mode = SlugRelatedField(
         slug_field="code", queryset=AuthorizationMode.objects.all(), required=False
     )
-    granting_department = serializers.SlugRelatedField(
+    granting_department = SlugRelatedField(
         slug_field="code", queryset=Department.objects.all(), required=False
     )
-    supervising_department = serializers.SlugRelatedField(
+    supervising_department = SlugRelatedField(
         slug_field="code",
         queryset=Department.objects.all(),
         required=False,
         allow_null=True,
         help_text="null removes the supervising department; leave it out to keep it.",
     )
-    receiving_areas = serializers.SlugRelatedField(
+    receiving_areas = SlugRelatedField(
         slug_field="slug",
         queryset=Zone.objects.all(),
         many=True,
@@ -332,6 +358,12 @@ class ListEntryUpdateInput(serializers.Serializer[ListEntry]):
     all_areas = serializers.BooleanField(required=False)
     conditions = serializers.CharField(required=False, allow_blank=True)
     notes = serializers.CharField(required=False, allow_blank=True)
+    effective_on = serializers.DateField(
+        required=False, allow_null=True, help_text="null removes it; leave it out to keep it."
+    )
+    ends_on = serializers.DateField(
+        required=False, allow_null=True, help_text="null removes it; leave it out to keep it."
+    )
 
 
 class ReasonInput(serializers.Serializer[ListEntry]):
@@ -342,7 +374,7 @@ class ReasonInput(serializers.Serializer[ListEntry]):
 
 
 class DemandWindowOutput(serializers.ModelSerializer[DemandWindow]):
-    batch = serializers.SlugRelatedField[Batch](slug_field="number", read_only=True)
+    batch = SlugRelatedField[Batch](slug_field="number", read_only=True)
 
     class Meta:
         model = DemandWindow
@@ -351,15 +383,15 @@ class DemandWindowOutput(serializers.ModelSerializer[DemandWindow]):
 
 class DemandWindowInput(serializers.Serializer[DemandWindow]):
     year = serializers.IntegerField()
-    batch = serializers.SlugRelatedField(slug_field="number", queryset=Batch.objects.all())
+    batch = SlugRelatedField(slug_field="number", queryset=Batch.objects.all())
     opens_on = serializers.DateField()
     closes_on = serializers.DateField()
 
 
 class DemandItemOutput(serializers.ModelSerializer[DemandItem]):
-    zone = serializers.SlugRelatedField[Zone](slug_field="slug", read_only=True, allow_null=True)
+    zone = SlugRelatedField[Zone](slug_field="slug", read_only=True, allow_null=True)
     matter = EntryMatterOutput(read_only=True, allow_null=True)
-    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
+    department = SlugRelatedField[Department](slug_field="code", read_only=True)
 
     class Meta:
         model = DemandItem
@@ -385,9 +417,9 @@ class DemandItemOutput(serializers.ModelSerializer[DemandItem]):
 
 class DemandItemInput(serializers.Serializer[DemandItem]):
     window = serializers.PrimaryKeyRelatedField(queryset=DemandWindow.objects.all())
-    zone = serializers.SlugRelatedField(slug_field="slug", queryset=Zone.objects.all())
+    zone = SlugRelatedField(slug_field="slug", queryset=Zone.objects.all())
     kind = serializers.ChoiceField(choices=DemandItem.Kind.choices)
-    department = serializers.SlugRelatedField(
+    department = SlugRelatedField(
         slug_field="code",
         queryset=Department.objects.all(),
         help_text="The competent department; a catalogue matter's own department wins.",
@@ -419,7 +451,7 @@ class DemandDecisionInput(serializers.Serializer[DemandItem]):
         default=None,
         help_text="Key of the draft edition an accepted item joins, e.g. 2025/batch-1.",
     )
-    mode = serializers.SlugRelatedField(
+    mode = SlugRelatedField(
         slug_field="code",
         queryset=AuthorizationMode.objects.all(),
         required=False,

@@ -21,6 +21,13 @@ from rest_framework.response import Response
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
+from devolve.core.api.versions import (
+    IF_MATCH,
+    STALE,
+    VersionedRetrieveMixin,
+    expected_version,
+    with_version,
+)
 from devolve.core.errors import DomainError
 from devolve.matters import selectors, services
 from devolve.matters.api.serializers import (
@@ -29,6 +36,7 @@ from devolve.matters.api.serializers import (
     AnnualListInput,
     AnnualListOutput,
     AnnualListReturnInput,
+    AnnualListTitleInput,
     AuthorizationModeOutput,
     DemandAnswerInput,
     DemandDecisionInput,
@@ -96,7 +104,10 @@ class AuthorizationModeViewSet(viewsets.ReadOnlyModelViewSet[AuthorizationMode])
 
 
 class MatterViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[Matter]
+    VersionedRetrieveMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet[Matter],
 ):
     serializer_class = MatterOutput
     filterset_class = MatterFilter
@@ -114,7 +125,9 @@ class MatterViewSet(
         matter = services.create_matter(created_by=acting_user(request), reason=reason, **fields)
         return Response(MatterOutput(matter).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=MatterInput, responses={200: MatterOutput})
+    @extend_schema(
+        request=MatterInput, responses={200: MatterOutput, 409: STALE}, parameters=[IF_MATCH]
+    )
     def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
         payload = MatterInput(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
@@ -124,9 +137,10 @@ class MatterViewSet(
             matter=self.get_object(),
             updated_by=acting_user(request),
             reason=reason,
+            expected_version=expected_version(request),
             **changes,
         )
-        return Response(MatterOutput(matter).data)
+        return with_version(Response(MatterOutput(matter).data), matter)
 
     def update(self, request: Request, *args: object, **kwargs: object) -> Response:
         return self.partial_update(request, *args, **kwargs)
@@ -162,16 +176,22 @@ AGAINST_PARAMETER = OpenApiParameter(
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[KEY_PARAMETER]))
-class AnnualListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[AnnualList]):
+class AnnualListViewSet(
+    VersionedRetrieveMixin,
+    mixins.CreateModelMixin,
+    viewsets.ReadOnlyModelViewSet[AnnualList],
+):
     """Editions of the annual list, addressed by their stable key (``2024/batch-1``).
 
     Each carries its live entry counts (powers, support matters, by mode; withdrawn apart).
+    PATCH changes a draft's titles.
     """
 
     serializer_class = AnnualListOutput
     filterset_class = AnnualListFilter
     lookup_field = "key"
     lookup_value_regex = ANNUAL_LIST_KEY
+    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[AnnualList]:
         return selectors.list_annual_lists_visible_to(user=self.request.user)
@@ -190,6 +210,26 @@ class AnnualListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[A
             created_by=acting_user(request), **payload.validated_data
         )
         return Response(AnnualListOutput(annual_list).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        parameters=[KEY_PARAMETER, IF_MATCH],
+        request=AnnualListTitleInput,
+        responses={200: AnnualListOutput, 409: STALE},
+    )
+    def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
+        """Change a draft edition's titles (reform office); other fields change through the
+        edition's actions."""
+        payload = AnnualListTitleInput(data=request.data, partial=True)
+        payload.is_valid(raise_exception=True)
+        annual_list = self.get_object()
+        titles = {"title_zh": annual_list.title_zh, "title_en": annual_list.title_en}
+        annual_list = services.retitle_annual_list(
+            annual_list=annual_list,
+            updated_by=acting_user(request),
+            expected_version=expected_version(request),
+            **(titles | dict(payload.validated_data)),
+        )
+        return with_version(Response(AnnualListOutput(annual_list).data), annual_list)
 
     @extend_schema(
         parameters=[KEY_PARAMETER],
@@ -267,7 +307,10 @@ class AnnualListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[A
         against = request.query_params.get("against", "").strip()
         if against:
             old = selectors.get_annual_list_by_key(key=against)
-            if old is None:
+            # A draft the reader may not see answers as an unknown key, as the edition itself.
+            if old is None or not selectors.is_annual_list_visible_to(
+                user=request.user, annual_list=old
+            ):
                 raise DomainError(
                     "unknown_edition",
                     _("No edition has the key “%(key)s”.") % {"key": against},
@@ -305,7 +348,10 @@ class AnnualListViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[A
     ]
 )
 class ListEntryViewSet(
-    mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet[ListEntry]
+    VersionedRetrieveMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.ReadOnlyModelViewSet[ListEntry],
 ):
     """The entries of one edition in list order, withdrawn ones included (marked ``withdrawn``).
 
@@ -345,16 +391,24 @@ class ListEntryViewSet(
         )
         return Response(ListEntryOutput(self._reloaded(entry)).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=ListEntryUpdateInput, responses={200: ListEntryOutput})
+    @extend_schema(
+        request=ListEntryUpdateInput,
+        responses={200: ListEntryOutput, 409: STALE},
+        parameters=[IF_MATCH],
+    )
     def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
         """Change the fields sent. Against the entry it continues, the entry becomes "modified"
-        (a reason is then required) or "kept" again."""
+        (a reason is then required) or "kept" again. Send the entry's ETag in ``If-Match`` to be
+        refused (409) if someone saved it since."""
         payload = ListEntryUpdateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         entry = services.update_list_entry(
-            entry=self.get_object(), updated_by=acting_user(request), **payload.validated_data
+            entry=self.get_object(),
+            updated_by=acting_user(request),
+            expected_version=expected_version(request),
+            **payload.validated_data,
         )
-        return Response(ListEntryOutput(self._reloaded(entry)).data)
+        return with_version(Response(ListEntryOutput(self._reloaded(entry)).data), entry)
 
     @extend_schema(request=ReasonInput, responses={200: ListEntryOutput})
     @action(detail=True, methods=["post"])
@@ -419,8 +473,8 @@ class DemandItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[D
         return selectors.list_demand_items_visible_to(user=acting_user(self.request))
 
     def _item_to_change(self, pk: object) -> DemandItem:
-        """Any item by id: the service, not the read scope, decides who may change it."""
-        return get_object_or_404(selectors.list_demand_items(), pk=pk)
+        """An item the user may see (404 otherwise); the service decides who may change it."""
+        return get_object_or_404(self.get_queryset(), pk=pk)
 
     @extend_schema(request=DemandItemInput, responses={201: DemandItemOutput})
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:

@@ -6,7 +6,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from devolve.accounts.models import User
 from devolve.core.i18n import in_current_language
+from devolve.core.transitions import Lifecycle, move
 
 
 class AnnualListQuerySet(models.QuerySet["AnnualList"]):
@@ -65,6 +67,21 @@ class AnnualList(models.Model):
     )
     document_number = models.CharField(
         _("document number"), max_length=100, blank=True, help_text=_("e.g. 川改办〔2024〕3号")
+    )
+    issuing_authority_zh = models.CharField(
+        _("issuing authority (Chinese)"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "发文机关: the body in whose name the notice publishing the edition is issued, as it "
+            "heads the document."
+        ),
+    )
+    addressees_zh = models.CharField(
+        _("addressees (Chinese)"),
+        max_length=300,
+        blank=True,
+        help_text=_("主送机关: the bodies the notice is addressed to."),
     )
     approved_on = models.DateField(_("approved on"), null=True, blank=True)
     published_on = models.DateField(_("published on"), null=True, blank=True)
@@ -127,7 +144,13 @@ class AnnualList(models.Model):
 
     def __str__(self) -> str:
         title = in_current_language(zh=self.title_zh, en=self.title_en)
-        return title or f"{self.year} · {self.batch} · {self.edition}"
+        if title:
+            return title
+        # An untitled edition still reads as a list's name, never as bare numbers.
+        names = {"year": self.year, "batch": self.batch, "edition": self.edition}
+        if self.edition > 1:
+            return str(_("%(year)s list, %(batch)s, edition %(edition)s") % names)
+        return str(_("%(year)s list, %(batch)s") % names)
 
     def get_absolute_url(self) -> str:
         return reverse(
@@ -143,12 +166,63 @@ class AnnualList(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status in {self.Status.DRAFT, self.Status.IN_REVIEW}
+        """Entries change only in a draft: review reads what will be approved."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_derivable(self) -> bool:
+        """The next edition starts from the edition in force, never from an unfinished one."""
+        return self.status == self.Status.PUBLISHED
 
     def delegation_effective_on(self) -> datetime.date | None:
         if self.published_on is None:
             return None
         return self.published_on + datetime.timedelta(days=self.delegation_effective_days)
+
+
+_OFFICE = [User.Role.OFFICE]
+
+ANNUAL_LIST_LIFECYCLE = Lifecycle(
+    AnnualList.Status,
+    [
+        move(
+            "submit",
+            _("Submit for review"),
+            sources=[AnnualList.Status.DRAFT],
+            target=AnnualList.Status.IN_REVIEW,
+            roles=_OFFICE,
+        ),
+        move(
+            "return",
+            _("Return to draft"),
+            sources=[AnnualList.Status.IN_REVIEW],
+            target=AnnualList.Status.DRAFT,
+            roles=_OFFICE,
+        ),
+        move(
+            "approve",
+            _("Approve"),
+            sources=[AnnualList.Status.IN_REVIEW],
+            target=AnnualList.Status.APPROVED,
+            roles=_OFFICE,
+        ),
+        move(
+            "publish",
+            _("Publish"),
+            sources=[AnnualList.Status.APPROVED],
+            target=AnnualList.Status.PUBLISHED,
+            roles=_OFFICE,
+        ),
+        # Publishing the successor supersedes the predecessor in the same transaction.
+        move(
+            "supersede",
+            _("Supersede"),
+            sources=[AnnualList.Status.PUBLISHED],
+            target=AnnualList.Status.SUPERSEDED,
+            automatic=True,
+        ),
+    ],
+)
 
 
 class ListEntry(models.Model):
@@ -210,6 +284,23 @@ class ListEntry(models.Model):
     )
     conditions = models.TextField(_("conditions"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+    effective_on = models.DateField(
+        _("effective on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "生效日期, where the list gives this entry a date of its own; left empty, the "
+            "entry takes effect as the edition's rules say."
+        ),
+    )
+    ends_on = models.DateField(
+        _("ends on"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "终止日期, where the list ends this entry on a date (e.g. a fixed-term entrustment)."
+        ),
+    )
     change = models.CharField(
         _("change"), max_length=10, choices=Change.choices, default=Change.ADDED
     )
@@ -261,6 +352,14 @@ class ListEntry(models.Model):
                     change__in=["added", "kept", "modified", "withdrawn", "split", "merged"]
                 ),
                 name="list_entry_change_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_on__isnull=True)
+                | Q(ends_on__isnull=True)
+                | Q(ends_on__gt=models.F("effective_on")),
+                name="list_entry_ends_after_effective",
+                violation_error_code="ends_before_effective",
+                violation_error_message=_("An entry ends after the day it takes effect."),
             ),
         ]
 

@@ -1,9 +1,11 @@
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from devolve.core.i18n import in_current_language
+from devolve.matters.rules import new_matter_key
 
 
 class MatterType(models.Model):
@@ -89,6 +91,16 @@ class Matter(models.Model):
         POWER = "power", _("Power")
         SUPPORT = "support", _("Support matter")
 
+    key = models.CharField(
+        _("public key"),
+        max_length=16,
+        unique=True,
+        default=new_matter_key,
+        editable=False,
+        help_text=_(
+            "Identifies the matter's public page and its rows in open data; never changes."
+        ),
+    )
     code = models.CharField(
         _("matter code"),
         max_length=64,
@@ -159,3 +171,6 @@ class Matter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {in_current_language(zh=self.name_zh, en=self.name_en)}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("portal:matter_detail", kwargs={"key": self.key})

@@ -4,6 +4,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from devolve.accounts.models import User
+from devolve.core.transitions import Lifecycle, move
+
 
 class DemandWindow(models.Model):
     """The period in which a batch's pilot areas file demand items for a year's list (需求清单)."""
@@ -160,6 +163,14 @@ class DemandItem(models.Model):
                     "A demand comes from a pilot area; an offer from no area."
                 ),
             ),
+            # Two offers of one matter in one window would reach the office as two list entries.
+            models.UniqueConstraint(
+                fields=["window", "matter"],
+                condition=Q(origin="offer"),
+                name="demand_item_one_offer_per_matter_and_window",
+                violation_error_code="duplicate",
+                violation_error_message=_("This matter has already been offered in this window."),
+            ),
             models.CheckConstraint(
                 condition=Q(status="submitted") | ~Q(response=""),
                 name="demand_item_answered_has_response",
@@ -169,3 +180,32 @@ class DemandItem(models.Model):
 
     def __str__(self) -> str:
         return str(self.matter) if self.matter_id else self.description[:80]
+
+
+DEMAND_ITEM_LIFECYCLE = Lifecycle(
+    DemandItem.Status,
+    [
+        # The department may revise its answer until the office decides.
+        move(
+            "answer",
+            _("Answer"),
+            sources=[DemandItem.Status.SUBMITTED, DemandItem.Status.ANSWERED],
+            target=DemandItem.Status.ANSWERED,
+            roles=[User.Role.OFFICE, User.Role.DEPARTMENT],
+        ),
+        move(
+            "accept",
+            _("Accept into a draft edition"),
+            sources=[DemandItem.Status.ANSWERED],
+            target=DemandItem.Status.ACCEPTED,
+            roles=[User.Role.OFFICE],
+        ),
+        move(
+            "reject",
+            _("Do not accept"),
+            sources=[DemandItem.Status.ANSWERED],
+            target=DemandItem.Status.REJECTED,
+            roles=[User.Role.OFFICE],
+        ),
+    ],
+)

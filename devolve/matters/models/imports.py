@@ -11,7 +11,8 @@ class ListImport(models.Model):
     The workbook is first checked in a dry run that writes nothing and records what it would add
     and change, and every error by row and column; the office then applies it, in one
     transaction. Large workbooks run as background tasks, so the record also carries their
-    progress. The uploaded file is kept as evidence of what was imported.
+    progress. The uploaded file of an applied import is kept as evidence of what was imported,
+    for ``DEVOLVE_UPLOAD_RETENTION_DAYS``; a refused import's file is deleted at once.
     """
 
     class Status(models.TextChoices):
@@ -27,7 +28,15 @@ class ListImport(models.Model):
         on_delete=models.PROTECT,
         related_name="imports",
     )
-    workbook = models.FileField(_("workbook"), upload_to="list-imports/%Y/%m/")
+    workbook = models.FileField(
+        _("workbook"),
+        upload_to="list-imports/%Y/%m/",
+        blank=True,
+        help_text=_(
+            "Deleted once the import is refused; an applied import's file is kept for the "
+            "retention period."
+        ),
+    )
     original_name = models.CharField(_("file name"), max_length=255)
     status = models.CharField(
         _("status"), max_length=14, choices=Status.choices, default=Status.QUEUED
@@ -96,6 +105,13 @@ class ListImport(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DRY_RUN_READY, self.Status.APPLIED, self.Status.FAILED}
+
+    @property
+    def status_label(self) -> str:
+        """The status as the page tags it: a checked import with errors is not "ready"."""
+        if self.status == self.Status.DRY_RUN_READY and self.errors:
+            return str(_("Checked, has errors"))
+        return str(self.get_status_display())
 
     @property
     def can_apply(self) -> bool:

@@ -1,15 +1,17 @@
 """Writing annual list editions and their entries.
 
-A draft or in-review edition may change; an approved one only moves on; a published one never
-changes (a correction is a new edition). Errors (``DomainError.code``): ``not_allowed``,
-``not_editable``, ``illegal_transition``, ``mode_mismatch``, ``not_a_batch_member``,
-``duplicate``, ``reason_required``, ``invalid``, ``wrong_predecessor``.
+Only a draft's entries change (review reads what will be approved); an approved edition only
+moves on; a published one never changes (a correction is a new edition). Errors
+(``DomainError.code``): ``not_allowed``, ``not_editable``, ``illegal_transition``,
+``mode_mismatch``, ``not_a_batch_member``, ``duplicate``, ``reason_required``, ``invalid``,
+``wrong_predecessor``, ``four_eyes`` (the submitter approving or publishing).
 """
 
 import datetime
 import enum
+from collections import defaultdict
 from collections.abc import Iterable
-from typing import Literal
+from typing import Any, Literal
 
 from django.db import transaction
 from django.db.models import Max
@@ -19,12 +21,14 @@ from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, save_validated
 from devolve.matters import rules
 from devolve.matters.diff import COMPARED_FIELDS
 from devolve.matters.models import (
+    ANNUAL_LIST_LIFECYCLE,
     AnnualList,
     AuthorizationMode,
     DemandItem,
@@ -33,6 +37,7 @@ from devolve.matters.models import (
     ListEntrySubItem,
     Matter,
 )
+from devolve.matters.permissions import SECOND_PAIR_OF_EYES, needs_other_eyes
 from devolve.matters.selectors import entry_values
 from devolve.regions.models import Batch, BatchMembership, Zone
 
@@ -42,29 +47,27 @@ def _require_office(actor: User | None) -> None:
         raise NotAllowed(_("Only the reform office drafts and approves annual lists."))
 
 
-def _require_editable(annual_list: AnnualList) -> None:
+def check_editable(annual_list: AnnualList) -> None:
+    """Refuse (``not_editable``) unless the edition is a draft."""
     if not annual_list.is_editable:
         raise DomainError(
             "not_editable",
             _(
-                "%(list)s is %(status)s; only a draft or an edition in review can change. "
-                "Derive a new edition to correct a published one."
+                "%(list)s is %(status)s; only a draft can change. Return an edition in review "
+                "to draft first; derive a new edition to correct a published one."
             )
             % {"list": annual_list, "status": annual_list.get_status_display()},
         )
 
 
-def _transition(annual_list: AnnualList, target: str) -> None:
-    if not rules.can_change_list_status(annual_list.status, target):
+def _move(annual_list: AnnualList, name: str, actor: User | None) -> None:
+    ANNUAL_LIST_LIFECYCLE.check(name, annual_list.status, actor)
+    if name in SECOND_PAIR_OF_EYES and needs_other_eyes(actor, annual_list):
         raise DomainError(
-            "illegal_transition",
-            _("An edition that is %(current)s cannot become %(target)s.")
-            % {
-                "current": annual_list.get_status_display(),
-                "target": AnnualList.Status(target).label,
-            },
+            "four_eyes",
+            _("You submitted this edition for review; another office user approves and publishes."),
         )
-    annual_list.status = target
+    ANNUAL_LIST_LIFECYCLE.apply(annual_list, name, actor)
 
 
 @transaction.atomic
@@ -116,26 +119,28 @@ def derive_annual_list(
     """A new draft that carries every live entry of ``predecessor`` forward as "kept".
 
     Use it for next year's list (edition 1 of a later year) or for a correction (a higher edition
-    of the same year). The day counts carry over; entries then change one by one.
+    of the same year). The day counts carry over; entries then change one by one. Without a
+    title, the draft is titled after its predecessor with the year moved on.
     """
     _require_office(created_by)
     predecessor = AnnualList.objects.select_related("batch").get(pk=predecessor.pk)
-    if predecessor.status not in {AnnualList.Status.PUBLISHED, AnnualList.Status.APPROVED}:
+    if not predecessor.is_derivable:
         raise DomainError(
-            "wrong_predecessor", _("Only an approved or published edition can be carried forward.")
+            "wrong_predecessor", _("Only the published edition can be carried forward.")
         )
     if year < predecessor.year or (year == predecessor.year and edition <= predecessor.edition):
         raise DomainError(
             "wrong_predecessor",
             _("A derived edition comes after its predecessor (a later year or a higher edition)."),
         )
+    years = {"from_year": predecessor.year, "to_year": year}
     annual_list = AnnualList(
         year=year,
         batch=predecessor.batch,
         edition=edition,
         predecessor=predecessor,
-        title_zh=title_zh,
-        title_en=title_en,
+        title_zh=title_zh.strip() or rules.derived_title(predecessor.title_zh, **years),
+        title_en=title_en.strip() or rules.derived_title(predecessor.title_en, **years),
         delegation_effective_days=predecessor.delegation_effective_days,
         handover_working_days=predecessor.handover_working_days,
         renewal_warning_days=predecessor.renewal_warning_days,
@@ -143,41 +148,139 @@ def derive_annual_list(
         source=source,
     )
     save_validated(annual_list, actor=created_by, reason="edition derived")
-    live = predecessor.entries.exclude(change=ListEntry.Change.WITHDRAWN).prefetch_related(
-        "receiving_areas", "sub_items"
+    live = list(
+        predecessor.entries.exclude(change=ListEntry.Change.WITHDRAWN)
+        .prefetch_related("receiving_areas", "sub_items")
+        .order_by("sequence")
     )
-    for old in live.order_by("sequence"):
-        entry = ListEntry(
-            annual_list=annual_list,
-            sequence=old.sequence,
-            matter_id=old.matter_id,
-            mode_id=old.mode_id,
-            granting_department_id=old.granting_department_id,
-            supervising_department_id=old.supervising_department_id,
-            all_areas=old.all_areas,
-            conditions=old.conditions,
-            notes=old.notes,
-            change=ListEntry.Change.KEPT,
-            is_illustrative=old.is_illustrative,
-        )
-        mark_change(entry, actor=created_by, reason="carried forward")
-        entry.save()
-        entry.receiving_areas.set(old.receiving_areas.all())
-        entry.predecessor_entries.set([old])
-        bulk_create_with_history(
-            [
-                ListEntrySubItem(entry=entry, matter_id=sub.matter_id, mode_id=sub.mode_id)
-                for sub in old.sub_items.all()
-            ],
-            ListEntrySubItem,
-            default_user=created_by,
-            default_change_reason="carried forward",
-        )
+    _carry_forward(live, into=annual_list, actor=created_by)
     record_event(
         actor=created_by,
         action="annual_list.derived",
         target=annual_list,
-        details={"predecessor": predecessor.key, "entries": live.count()},
+        details={"predecessor": predecessor.key, "entries": len(live)},
+    )
+    return annual_list
+
+
+# Rows per INSERT when an edition is carried forward: no statement grows with the edition.
+CARRY_BATCH_SIZE = 500
+CARRIED_FORWARD = "carried forward"
+
+
+def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | None) -> None:
+    """Copy ``live`` (with receiving areas and sub-items prefetched) into the draft as "kept", in
+    batched inserts whatever the number of entries: the entries, their receiving areas and
+    predecessors, their history rows (each holding its receiving areas) and their sub-items."""
+    entries = ListEntry.objects.bulk_create(
+        [
+            ListEntry(
+                annual_list=into,
+                sequence=old.sequence,
+                matter_id=old.matter_id,
+                mode_id=old.mode_id,
+                granting_department_id=old.granting_department_id,
+                supervising_department_id=old.supervising_department_id,
+                all_areas=old.all_areas,
+                conditions=old.conditions,
+                notes=old.notes,
+                effective_on=old.effective_on,
+                ends_on=old.ends_on,
+                change=ListEntry.Change.KEPT,
+                is_illustrative=old.is_illustrative,
+            )
+            for old in live
+        ],
+        batch_size=CARRY_BATCH_SIZE,
+    )
+    pairs = list(zip(live, entries, strict=True))
+    areas = ListEntry.receiving_areas.through
+    area_rows = areas.objects.bulk_create(
+        [
+            areas(listentry_id=entry.pk, zone_id=zone.pk)
+            for old, entry in pairs
+            for zone in old.receiving_areas.all()
+        ],
+        batch_size=CARRY_BATCH_SIZE,
+    )
+    predecessors = ListEntry.predecessor_entries.through
+    predecessors.objects.bulk_create(
+        [predecessors(from_listentry_id=entry.pk, to_listentry_id=old.pk) for old, entry in pairs],
+        batch_size=CARRY_BATCH_SIZE,
+    )
+    history = ListEntry.history.bulk_history_create(
+        entries,
+        batch_size=CARRY_BATCH_SIZE,
+        default_user=actor,
+        default_change_reason=CARRIED_FORWARD,
+    )
+    rows_of: dict[int, list[Any]] = defaultdict(list)
+    for row in area_rows:
+        rows_of[row.listentry_id].append(row)
+    held_areas = ListEntry.history.model.receiving_areas.model
+    held_areas.objects.bulk_create(
+        [
+            held_areas(
+                history_id=record.history_id,
+                id=row.pk,
+                listentry_id=row.listentry_id,
+                zone_id=row.zone_id,
+            )
+            for record in history
+            for row in rows_of[record.id]
+        ],
+        batch_size=CARRY_BATCH_SIZE,
+    )
+    bulk_create_with_history(
+        [
+            ListEntrySubItem(entry=entry, matter_id=sub.matter_id, mode_id=sub.mode_id)
+            for old, entry in pairs
+            for sub in old.sub_items.all()
+        ],
+        ListEntrySubItem,
+        batch_size=CARRY_BATCH_SIZE,
+        default_user=actor,
+        default_change_reason=CARRIED_FORWARD,
+    )
+
+
+@transaction.atomic
+def retitle_annual_list(
+    *,
+    annual_list: AnnualList,
+    updated_by: User | None,
+    title_zh: str,
+    title_en: str,
+    expected_version: str | None = None,
+) -> AnnualList:
+    """Give a draft edition its titles (a derived draft starts with its predecessor's, the year
+    moved on). The Chinese title is required: it heads the list and its public page. Records
+    ``annual_list.retitled`` with the titles before and after. Errors: ``not_allowed``,
+    ``not_editable``, ``title_required``, ``stale``."""
+    _require_office(updated_by)
+    annual_list = (
+        AnnualList.objects.select_for_update(of=("self",))
+        .select_related("batch")
+        .get(pk=annual_list.pk)
+    )
+    ensure_unchanged(annual_list, expected_version=expected_version)
+    check_editable(annual_list)
+    if not title_zh.strip():
+        raise DomainError(
+            "title_required", _("Give the edition its Chinese title."), field="title_zh"
+        )
+    before = {"title_zh": annual_list.title_zh, "title_en": annual_list.title_en}
+    annual_list.title_zh = title_zh.strip()
+    annual_list.title_en = title_en.strip()
+    save_validated(annual_list, actor=updated_by, reason="edition retitled")
+    record_event(
+        actor=updated_by,
+        action="annual_list.retitled",
+        target=annual_list,
+        details={
+            "before": before,
+            "after": {"title_zh": annual_list.title_zh, "title_en": annual_list.title_en},
+        },
     )
     return annual_list
 
@@ -226,16 +329,19 @@ def add_list_entry(
     receiving_areas: Iterable[Zone] | None = None,
     conditions: str = "",
     notes: str = "",
+    effective_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
     sequence: int | None = None,
     demand_item: DemandItem | None = None,
     change_reason: str = "",
     is_illustrative: bool = False,
 ) -> ListEntry:
     """Add a matter to a draft edition. ``receiving_areas`` None means every pilot area of the
-    batch; a list names a subset, each of which must be a member of the batch."""
+    batch; a list names a subset, each of which must be a member of the batch.
+    ``effective_on`` and ``ends_on``: dates the list gives this entry, where it gives any."""
     _require_office(added_by)
     annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
-    _require_editable(annual_list)
+    check_editable(annual_list)
     _check_mode(matter, mode)
     areas = list(receiving_areas) if receiving_areas is not None else []
     _check_receiving_areas(annual_list, areas)
@@ -249,6 +355,8 @@ def add_list_entry(
         all_areas=not areas,
         conditions=conditions,
         notes=notes,
+        effective_on=effective_on,
+        ends_on=ends_on,
         change=ListEntry.Change.ADDED,
         change_reason=change_reason,
         demand_item=demand_item,
@@ -289,19 +397,24 @@ def update_list_entry(
     all_areas: bool | None = None,
     conditions: str | None = None,
     notes: str | None = None,
+    effective_on: datetime.date | Literal[Keep.KEEP] | None = KEEP,
+    ends_on: datetime.date | Literal[Keep.KEEP] | None = KEEP,
+    expected_version: str | None = None,
 ) -> ListEntry:
     """Change an entry of a draft edition. Against the entry it continues, the entry becomes
     "modified" with the changed fields and the reason, or "kept" again when nothing differs.
 
-    Arguments left out (None, or KEEP for the supervising department, where None removes it)
-    leave their field as it is."""
+    Arguments left out (None, or KEEP for the supervising department and the dates, where None
+    removes them) leave their field as it is. ``expected_version``: see
+    ``devolve.core.concurrency``."""
     _require_office(updated_by)
     entry = (
         ListEntry.objects.select_for_update(of=("self",))
         .select_related("annual_list", "matter")
         .get(pk=entry.pk)
     )
-    _require_editable(entry.annual_list)
+    ensure_unchanged(entry, expected_version=expected_version)
+    check_editable(entry.annual_list)
     if mode is not None:
         _check_mode(entry.matter, mode)
         entry.mode = mode
@@ -313,6 +426,10 @@ def update_list_entry(
         entry.conditions = conditions
     if notes is not None:
         entry.notes = notes
+    if not isinstance(effective_on, Keep):
+        entry.effective_on = effective_on
+    if not isinstance(ends_on, Keep):
+        entry.ends_on = ends_on
     if all_areas is not None:
         entry.all_areas = all_areas
     areas = list(receiving_areas) if receiving_areas is not None else None
@@ -341,6 +458,47 @@ def update_list_entry(
 
 
 @transaction.atomic
+def set_list_entry_sub_items(
+    *,
+    entry: ListEntry,
+    sub_items: Iterable[tuple[Matter, AuthorizationMode]],
+    updated_by: User | None,
+    reason: str = "",
+) -> ListEntry:
+    """Give an entry of a draft edition exactly these sub-items (序号 1.1, 1.2 … under it), each a
+    matter with its own mode, replacing those it had. Records ``list_entry.sub_items_set``."""
+    _require_office(updated_by)
+    entry = (
+        ListEntry.objects.select_for_update(of=("self",))
+        .select_related("annual_list")
+        .get(pk=entry.pk)
+    )
+    check_editable(entry.annual_list)
+    wanted = list(sub_items)
+    for matter, mode in wanted:
+        if matter.pk == entry.matter_id:
+            raise DomainError("invalid", _("An entry is not its own sub-item."))
+        _check_mode(matter, mode)
+    for old in entry.sub_items.all():
+        mark_change(old, actor=updated_by, reason=reason or "sub-items replaced")
+        old.delete()
+    bulk_create_with_history(
+        [ListEntrySubItem(entry=entry, matter=matter, mode=mode) for matter, mode in wanted],
+        ListEntrySubItem,
+        default_user=updated_by,
+        default_change_reason=reason or "sub-items set",
+    )
+    record_event(
+        actor=updated_by,
+        action="list_entry.sub_items_set",
+        target=entry,
+        reason=reason,
+        details={"sub_items": [[matter.pk, mode.code] for matter, mode in wanted]},
+    )
+    return entry
+
+
+@transaction.atomic
 def withdraw_list_entry(*, entry: ListEntry, withdrawn_by: User | None, reason: str) -> ListEntry:
     """Take a carried-forward matter out of the new edition (dynamic adjustment), with the reason.
 
@@ -352,7 +510,7 @@ def withdraw_list_entry(*, entry: ListEntry, withdrawn_by: User | None, reason: 
         .select_related("annual_list")
         .get(pk=entry.pk)
     )
-    _require_editable(entry.annual_list)
+    check_editable(entry.annual_list)
     if not reason.strip():
         raise DomainError("reason_required", _("Say why the matter is withdrawn."), field="reason")
     if not entry.predecessor_entries.exists():
@@ -376,7 +534,7 @@ def remove_list_entry(*, entry: ListEntry, removed_by: User | None, reason: str 
         .select_related("annual_list")
         .get(pk=entry.pk)
     )
-    _require_editable(entry.annual_list)
+    check_editable(entry.annual_list)
     if entry.predecessor_entries.exists():
         raise DomainError(
             "carried_forward",
@@ -392,13 +550,10 @@ def remove_list_entry(*, entry: ListEntry, removed_by: User | None, reason: str 
 def submit_annual_list_for_review(
     *, annual_list: AnnualList, submitted_by: User | None
 ) -> AnnualList:
-    _require_office(submitted_by)
     annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
-    if annual_list.status != AnnualList.Status.DRAFT:
-        raise DomainError("illegal_transition", _("Only a draft is submitted for review."))
+    _move(annual_list, "submit", submitted_by)
     if not annual_list.entries.exclude(change=ListEntry.Change.WITHDRAWN).exists():
         raise DomainError("empty_list", _("An edition needs at least one entry before review."))
-    _transition(annual_list, AnnualList.Status.IN_REVIEW)
     save_validated(annual_list, actor=submitted_by, reason="submitted for review")
     record_event(actor=submitted_by, action="annual_list.submitted", target=annual_list)
     return annual_list
@@ -408,13 +563,12 @@ def submit_annual_list_for_review(
 def return_annual_list_to_draft(
     *, annual_list: AnnualList, returned_by: User | None, reason: str
 ) -> AnnualList:
-    _require_office(returned_by)
     if not reason.strip():
         raise DomainError(
             "reason_required", _("Say why the edition goes back to draft."), field="reason"
         )
     annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
-    _transition(annual_list, AnnualList.Status.DRAFT)
+    _move(annual_list, "return", returned_by)
     save_validated(annual_list, actor=returned_by, reason=reason)
     record_event(
         actor=returned_by, action="annual_list.returned", target=annual_list, reason=reason
@@ -431,9 +585,12 @@ def approve_annual_list(
     document_number: str,
     approving_meeting_zh: str = "",
     approving_meeting_en: str = "",
+    issuing_authority_zh: str = "",
+    addressees_zh: str = "",
 ) -> AnnualList:
-    """Record the approving meeting's decision (meeting, document number, date)."""
-    _require_office(approved_by)
+    """Record the approving meeting's decision (meeting, document number, date) and who issues
+    and receives the notice that publishes the edition (发文机关, 主送机关), which the official
+    document prints; left empty, the document shows a blank to fill in."""
     if not document_number.strip():
         raise DomainError(
             "document_number_required",
@@ -441,11 +598,13 @@ def approve_annual_list(
             field="document_number",
         )
     annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
-    _transition(annual_list, AnnualList.Status.APPROVED)
+    _move(annual_list, "approve", approved_by)
     annual_list.approved_on = approved_on
     annual_list.document_number = document_number
     annual_list.approving_meeting_zh = approving_meeting_zh
     annual_list.approving_meeting_en = approving_meeting_en
+    annual_list.issuing_authority_zh = issuing_authority_zh.strip()
+    annual_list.addressees_zh = addressees_zh.strip()
     save_validated(annual_list, actor=approved_by, reason="approved")
     record_event(
         actor=approved_by,
@@ -464,8 +623,7 @@ def mark_annual_list_published(
     For ``grants.services.publish_annual_list`` only, which creates the grants in the same
     transaction: the caller holds the transaction and the lock.
     """
-    _require_office(published_by)
-    _transition(annual_list, AnnualList.Status.PUBLISHED)
+    _move(annual_list, "publish", published_by)
     predecessor = annual_list.predecessor
     if predecessor is not None:
         predecessor = AnnualList.objects.select_for_update(of=("self",)).get(pk=predecessor.pk)
@@ -484,7 +642,7 @@ def mark_annual_list_published(
     annual_list.published_on = published_on
     save_validated(annual_list, actor=published_by, reason="published")
     if predecessor is not None:
-        _transition(predecessor, AnnualList.Status.SUPERSEDED)
+        _move(predecessor, "supersede", published_by)
         predecessor.superseded_on = published_on
         save_validated(predecessor, actor=published_by, reason=f"superseded by {annual_list.key}")
         record_event(actor=published_by, action="annual_list.superseded", target=predecessor)

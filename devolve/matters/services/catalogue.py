@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
@@ -87,10 +88,19 @@ def create_matter(
 
 @transaction.atomic
 def update_matter(
-    *, matter: Matter, updated_by: User | None, reason: str = "", **changes: Unpack[MatterFields]
+    *,
+    matter: Matter,
+    updated_by: User | None,
+    reason: str = "",
+    expected_version: str | None = None,
+    **changes: Unpack[MatterFields],
 ) -> Matter:
-    """Change catalogue fields of ``matter``; a department may not move a matter to another one."""
+    """Change catalogue fields of ``matter``; a department may not move a matter to another one.
+
+    ``expected_version`` is the version the editor started from (``StaleEdit`` when the matter
+    changed since; None: not checked)."""
     matter = Matter.objects.select_for_update(of=("self",)).get(pk=matter.pk)
+    ensure_unchanged(matter, expected_version=expected_version)
     if updated_by is not None and not can_change_matter(updated_by, matter):
         raise NotAllowed(_("You may change only the matters of your own department."))
     before = {name: getattr(matter, name) for name in changes}

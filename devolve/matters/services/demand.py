@@ -16,6 +16,7 @@ from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
 from devolve.matters.models import (
+    DEMAND_ITEM_LIFECYCLE,
     AnnualList,
     AuthorizationMode,
     DemandItem,
@@ -155,15 +156,14 @@ def answer_demand_item(
         or (answered_by.is_active and answered_by.department_id == item.department_id)
     ):
         raise NotAllowed(_("Only the competent department answers this demand."))
-    if item.status not in {DemandItem.Status.SUBMITTED, DemandItem.Status.ANSWERED}:
-        raise DomainError("illegal_transition", _("The office has already decided this item."))
+    DEMAND_ITEM_LIFECYCLE.check("answer", item.status, answered_by)
     if response != DemandItem.Response.AGREE and not reason.strip():
         raise DomainError(
             "reason_required",
             _("Give the reason (for a refusal, the legal basis)."),
             field="reason",
         )
-    item.status = DemandItem.Status.ANSWERED
+    DEMAND_ITEM_LIFECYCLE.apply(item, "answer", answered_by)
     item.response = response
     item.response_reason = reason
     item.responded_at = timezone.now()
@@ -201,13 +201,11 @@ def decide_demand_item(
         .select_related("window", "matter")
         .get(pk=item.pk)
     )
-    if item.status != DemandItem.Status.ANSWERED:
-        raise DomainError(
-            "illegal_transition", _("A demand is decided after the department has answered it.")
-        )
+    verb = "accept" if accept else "reject"
+    decision = DEMAND_ITEM_LIFECYCLE.check(verb, item.status, decided_by)
     if not accept and not reason.strip():
         raise DomainError("reason_required", _("Say why the item is not accepted."), field="reason")
-    item.status = DemandItem.Status.ACCEPTED if accept else DemandItem.Status.REJECTED
+    item.status = decision.target
     item.decision_reason = reason
     item.decided_at = timezone.now()
     item.decided_by = decided_by

@@ -20,15 +20,17 @@ has checked every value they check, under the same edition lock, and the databas
 constraints.
 """
 
+import datetime
 import io
 import os
 from collections.abc import Iterable
 from typing import IO, Any
 
 from django.apps import apps
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -38,6 +40,7 @@ from devolve.accounts.permissions import is_office
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, save_validated
+from devolve.core.spreadsheets.reading import TABLES, FileRefused, UploadLimits, check_upload
 from devolve.matters.list_import import (
     ImportPlan,
     PlannedRow,
@@ -57,7 +60,12 @@ from devolve.matters.models import (
     Matter,
     MatterType,
 )
-from devolve.matters.services.annual_lists import add_list_entry, update_list_entry
+from devolve.matters.services.annual_lists import (
+    add_list_entry,
+    check_editable,
+    set_list_entry_sub_items,
+    update_list_entry,
+)
 from devolve.matters.services.catalogue import MatterFields, create_matter, update_matter
 from devolve.matters.tasks import apply_list_import as apply_list_import_task
 from devolve.matters.tasks import run_list_import_dry_run as run_list_import_dry_run_task
@@ -73,18 +81,6 @@ def _require_office(actor: User | None) -> None:
         raise NotAllowed(_("Only the reform office imports annual lists."))
 
 
-def _require_editable(annual_list: AnnualList) -> None:
-    if not annual_list.is_editable:
-        raise DomainError(
-            "not_editable",
-            _(
-                "%(list)s is %(status)s; only a draft or an edition in review can change. "
-                "Derive a new edition to correct a published one."
-            )
-            % {"list": annual_list, "status": annual_list.get_status_display()},
-        )
-
-
 @transaction.atomic
 def start_list_import(
     *, annual_list: AnnualList, workbook: File[Any], started_by: User | None
@@ -92,17 +88,16 @@ def start_list_import(
     """Store an uploaded workbook for a draft edition and queue its dry run (after commit)."""
     _require_office(started_by)
     annual_list = AnnualList.objects.select_related("batch").get(pk=annual_list.pk)
-    _require_editable(annual_list)
-    if (workbook.size or 0) > max_import_bytes():
-        raise DomainError(
-            "too_large",
-            _("The file is %(size)s MB; the largest accepted is %(limit)s MB.")
-            % {
-                "size": f"{(workbook.size or 0) / 1_048_576:.1f}",
-                "limit": f"{max_import_bytes() / 1_048_576:.1f}",
-            },
-            field="workbook",
+    check_editable(annual_list)
+    try:  # a refused file is never stored
+        check_upload(
+            workbook,
+            allowed=TABLES,
+            limits=UploadLimits.from_settings(max_bytes=max_import_bytes()),
         )
+    except FileRefused as refused:
+        refused.field = "workbook"
+        raise
     name = os.path.basename(workbook.name or "workbook.xlsx")
     list_import = ListImport(annual_list=annual_list, original_name=name, created_by=started_by)
     list_import.workbook.save(name, workbook, save=False)
@@ -128,6 +123,7 @@ def _read_workbook(list_import: ListImport) -> IO[bytes]:
 
 
 def _fail(list_import: ListImport, *, code: str, message: str) -> ListImport:
+    _delete_upload(list_import)
     list_import.status = ListImport.Status.FAILED
     list_import.errors = [
         {"row": None, "column": "", "letter": "", "message": message, "code": code}
@@ -153,6 +149,7 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
             annual_list=list_import.annual_list,
             workbook=_read_workbook(list_import),
             on_progress=_progress_reporter(list_import),
+            keep_rows=False,
         )
     except Exception:
         _fail(list_import, code="crashed", message=_("The check stopped unexpectedly."))
@@ -162,8 +159,34 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
     list_import.summary = plan.summary()
     list_import.errors = plan.errors_as_json()
     list_import.checked_at = timezone.now()
+    if not plan.is_valid:
+        _delete_upload(list_import)
     save_validated(list_import, actor=None, reason="dry run finished")
     return list_import
+
+
+def _delete_upload(list_import: ListImport) -> None:
+    """A refused import keeps its errors but not the uploaded file."""
+    if list_import.workbook:
+        list_import.workbook.delete(save=False)
+
+
+def purge_list_import_uploads(*, now: datetime.datetime | None = None) -> int:
+    """Delete stored workbooks no longer kept: every refused import's, and an applied import's
+    after ``DEVOLVE_UPLOAD_RETENTION_DAYS``. Returns how many files were deleted. Safe to run
+    on every node at any time (a file already gone is skipped)."""
+    now = now or timezone.now()
+    kept_since = now - datetime.timedelta(days=int(settings.DEVOLVE_UPLOAD_RETENTION_DAYS))
+    refused = Q(status=ListImport.Status.FAILED) | (
+        Q(status=ListImport.Status.DRY_RUN_READY) & ~Q(errors=[])
+    )
+    expired = Q(status=ListImport.Status.APPLIED, applied_at__lt=kept_since)
+    deleted = 0
+    for list_import in ListImport.objects.filter(refused | expired).exclude(workbook=""):
+        _delete_upload(list_import)
+        ListImport.objects.filter(pk=list_import.pk).update(workbook="")
+        deleted += 1
+    return deleted
 
 
 @transaction.atomic
@@ -180,7 +203,7 @@ def queue_list_import_apply(
         .select_related("annual_list__batch")
         .get(pk=list_import.pk)
     )
-    _require_editable(list_import.annual_list)
+    check_editable(list_import.annual_list)
     if not list_import.can_apply:
         raise DomainError("not_ready", _("Only a checked import without errors can be applied."))
     if list_import.summary.get("counts", {}).get("change") and not reason.strip():
@@ -216,6 +239,7 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
         list_import.status = ListImport.Status.FAILED
         list_import.summary = refused.plan.summary()
         list_import.errors = refused.plan.errors_as_json()
+        _delete_upload(list_import)
         save_validated(list_import, actor=list_import.applied_by, reason="apply refused")
         return list_import
     except DomainError as error:
@@ -240,8 +264,10 @@ def import_list_workbook(
     imported_by: User | None,
     reason: str = "",
     source_name: str = "",
+    is_illustrative: bool = False,
 ) -> ImportPlan:
     """Check ``workbook`` against the locked edition and, when it has no error, write its plan.
+    ``is_illustrative`` flags the entries it adds as invented (the demo's workbooks).
 
     Raises ``WorkbookRefused`` (code ``invalid_workbook``, with every error) and writes nothing
     when the workbook has an error. Records one ``annual_list.imported`` event, unless the
@@ -253,7 +279,7 @@ def import_list_workbook(
         .select_related("batch")
         .get(pk=annual_list.pk)
     )
-    _require_editable(annual_list)
+    check_editable(annual_list)
     plan = plan_list_import(annual_list=annual_list, workbook=workbook)
     if not plan.is_valid:
         raise WorkbookRefused(plan)
@@ -261,9 +287,13 @@ def import_list_workbook(
         return plan  # the edition already says what the workbook says
     if plan.rows_to(RowAction.CHANGE) and not reason.strip():
         raise DomainError("reason_required", _("Say why the entries change."), field="reason")
-    _Writer(annual_list=annual_list, actor=imported_by, reason=reason, source=source_name).write(
-        plan
-    )
+    _Writer(
+        annual_list=annual_list,
+        actor=imported_by,
+        reason=reason,
+        source=source_name,
+        is_illustrative=is_illustrative,
+    ).write(plan)
     record_event(
         actor=imported_by,
         action="annual_list.imported",
@@ -278,12 +308,19 @@ class _Writer:
     """Writes a checked plan; the caller holds the transaction and the edition's lock."""
 
     def __init__(
-        self, *, annual_list: AnnualList, actor: User | None, reason: str, source: str
+        self,
+        *,
+        annual_list: AnnualList,
+        actor: User | None,
+        reason: str,
+        source: str,
+        is_illustrative: bool = False,
     ) -> None:
         self.annual_list = annual_list
         self.actor = actor
         self.reason = reason
         self.source = source
+        self.is_illustrative = is_illustrative
         self.modes = AuthorizationMode.objects.in_bulk()
         self.departments = Department.objects.in_bulk()
         self.matter_types = MatterType.objects.in_bulk()
@@ -300,6 +337,56 @@ class _Writer:
             self._bulk_add_entries(to_add, new_matters)
         else:
             self._add_entries(to_add, new_matters)
+        self._set_sub_items(
+            [row for row in to_add if row.values.sub_items]
+            + [
+                row
+                for row in to_change
+                if any(change.key == ColumnKey.SUB_ITEMS for change in row.entry_changes)
+            ],
+            new_matters,
+        )
+
+    def _set_sub_items(self, rows: list[PlannedRow], new_matters: dict[int, int]) -> None:
+        """Each row's sub-items (1.1, 1.2 …) in place of its entry's; a sub-item the catalogue
+        lacks becomes a matter under the entry's matter."""
+        if not rows:
+            return
+        entries = dict(
+            self.annual_list.entries.filter(
+                sequence__in=[row.values.sequence for row in rows]
+            ).values_list("sequence", "pk")
+        )
+        matters = Matter.objects.in_bulk(
+            [self._matter_id(row, new_matters) for row in rows]
+            + [item.matter_id for row in rows for item in row.values.sub_items if item.matter_id]
+        )
+        for row in rows:
+            parent = matters[self._matter_id(row, new_matters)]
+            sub_items = []
+            for item in row.values.sub_items:
+                if item.matter_id is not None:
+                    matter = matters[item.matter_id]
+                else:
+                    matter = create_matter(
+                        created_by=self.actor,
+                        reason=self.reason,
+                        code=item.matter_code,
+                        name_zh=item.matter_name,
+                        kind=Matter.Kind.POWER,
+                        matter_type=self.matter_types.get(item.matter_type_id or 0),
+                        competent_department=self.departments[item.department_id],
+                        legal_basis=item.legal_basis,
+                        parent=parent,
+                        source=self.source,
+                    )
+                sub_items.append((matter, self.modes[item.mode_id]))
+            set_list_entry_sub_items(
+                entry=ListEntry(pk=entries[row.values.sequence]),
+                sub_items=sub_items,
+                updated_by=self.actor,
+                reason=self.reason,
+            )
 
     def _matter_id(self, row: PlannedRow, new_matters: dict[int, int]) -> int:
         return row.matter_id if row.matter_id is not None else new_matters[row.row]
@@ -373,15 +460,18 @@ class _Writer:
 
     def _update_entries(self, rows: list[PlannedRow]) -> None:
         for row in rows:
-            keys = {change.key for change in row.entry_changes} - {ColumnKey.SEQUENCE}
+            keys = {change.key for change in row.entry_changes} - {
+                ColumnKey.SEQUENCE,
+                ColumnKey.SUB_ITEMS,
+            }
             if row.entry_id is None or not keys:
                 continue
             values = row.values
             arguments: dict[str, Any] = {}
             if ColumnKey.MODE in keys:
                 arguments["mode"] = self.modes[values.mode_id]
-            if ColumnKey.DEPARTMENT in keys:
-                arguments["granting_department"] = self.departments[values.department_id]
+            if ColumnKey.DEPARTMENT in keys or ColumnKey.GRANTING_DEPARTMENT in keys:
+                arguments["granting_department"] = self.departments[values.granting_department_id]
             if ColumnKey.RECEIVING_AREAS in keys:
                 arguments["receiving_areas"] = list(
                     Zone.objects.filter(pk__in=values.receiving_area_ids)
@@ -395,6 +485,10 @@ class _Writer:
                 arguments["conditions"] = values.conditions
             if ColumnKey.NOTES in keys:
                 arguments["notes"] = values.notes
+            if ColumnKey.EFFECTIVE_ON in keys:
+                arguments["effective_on"] = values.effective_on
+            if ColumnKey.ENDS_ON in keys:
+                arguments["ends_on"] = values.ends_on
             update_list_entry(
                 entry=ListEntry(pk=row.entry_id),
                 updated_by=self.actor,
@@ -412,15 +506,18 @@ class _Writer:
                 annual_list=self.annual_list,
                 matter=matters[self._matter_id(row, new_matters)],
                 mode=self.modes[values.mode_id],
-                granting_department=self.departments[values.department_id],
+                granting_department=self.departments[values.granting_department_id],
                 supervising_department=self.departments[supervisor] if supervisor else None,
                 receiving_areas=None
                 if values.all_areas
                 else [zones[pk] for pk in values.receiving_area_ids],
                 conditions=values.conditions,
                 notes=values.notes,
+                effective_on=values.effective_on,
+                ends_on=values.ends_on,
                 sequence=values.sequence,
                 change_reason=self.reason,
+                is_illustrative=self.is_illustrative,
                 added_by=self.actor,
             )
 
@@ -432,13 +529,16 @@ class _Writer:
                     sequence=row.values.sequence,
                     matter_id=self._matter_id(row, new_matters),
                     mode_id=row.values.mode_id,
-                    granting_department_id=row.values.department_id,
+                    granting_department_id=row.values.granting_department_id,
                     supervising_department_id=row.values.supervising_department_id,
                     all_areas=row.values.all_areas,
                     conditions=row.values.conditions,
                     notes=row.values.notes,
+                    effective_on=row.values.effective_on,
+                    ends_on=row.values.ends_on,
                     change=ListEntry.Change.ADDED,
                     change_reason=self.reason,
+                    is_illustrative=self.is_illustrative,
                 )
                 for row in rows
             ],

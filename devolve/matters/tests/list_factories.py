@@ -1,18 +1,11 @@
-"""Factories for annual list editions, their entries and demand items, and a helper that takes a
-picture of the tables a service may touch, so a refused call can be shown to have written
-nothing."""
+"""Factories for annual list editions, their entries and demand items, and the tables a list
+service may touch (``LIST_MODELS``) for ``devolve.core.testing.database.assert_refused``."""
 
 import datetime
-from collections.abc import Callable
-from typing import Any
 
 import factory
-import pytest
-from django.apps import apps
 from django.db import models
 
-from devolve.core.errors import DomainError
-from devolve.core.models import AuditEvent
 from devolve.matters.models import (
     AnnualList,
     AuthorizationMode,
@@ -99,46 +92,6 @@ class DemandItemFactory(factory.django.DjangoModelFactory[DemandItem]):
             status=DemandItem.Status.ANSWERED, response=DemandItem.Response.AGREE
         )
         offer = factory.Trait(origin=DemandItem.Origin.DEPARTMENT_OFFER, zone=None)
-
-
-def _rows(model: type[models.Model]) -> list[dict[str, Any]]:
-    return list(model._default_manager.order_by("pk").values())
-
-
-def database_state(*tracked: type[models.Model]) -> dict[str, Any]:
-    """Every row of each tracked model, how many history rows it has, every row of its
-    many-to-many tables, and how many audit events exist: equal before and after a refused call
-    exactly when the call wrote nothing."""
-    state: dict[str, Any] = {"audit events": AuditEvent.objects.count()}
-    for model in tracked:
-        label = model._meta.label
-        state[label] = _rows(model)
-        history = getattr(model, "history", None)
-        if history is not None:
-            state[f"{label} history"] = history.count()
-        for field in model._meta.local_many_to_many:
-            through = field.remote_field.through
-            state[f"{label}.{field.name}"] = _rows(through)
-    if ListEntry in tracked:
-        historical_areas = apps.get_model("matters", "HistoricalListEntry_receiving_areas")
-        state["matters.ListEntry.receiving_areas history"] = historical_areas.objects.count()
-    return state
-
-
-def assert_refused(
-    code: str, call: Callable[[], object], *tracked: type[models.Model]
-) -> DomainError:
-    """``call`` raises a ``DomainError`` with ``code`` and leaves every tracked table as it was."""
-    before = database_state(*tracked)
-    with pytest.raises(DomainError) as caught:
-        call()
-    if caught.value.code != code:
-        raise AssertionError(f"code {caught.value.code!r} ({caught.value}), not {code!r}")
-    after = database_state(*tracked)
-    changed = sorted(key for key in before if before[key] != after[key])
-    if changed:
-        raise AssertionError(f"a refused call changed {', '.join(changed)}")
-    return caught.value
 
 
 LIST_MODELS: tuple[type[models.Model], ...] = (

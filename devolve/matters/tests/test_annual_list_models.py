@@ -158,7 +158,7 @@ def test_key(edition: int, key: str) -> None:
     ("status", "editable"),
     [
         ("draft", True),
-        ("in_review", True),
+        ("in_review", False),
         ("approved", False),
         ("published", False),
         ("superseded", False),
@@ -182,14 +182,26 @@ def test_an_unpublished_edition_has_no_delegation_date() -> None:
     assert AnnualList().delegation_effective_on() is None
 
 
-def test_label_is_the_title_in_the_current_language_or_the_key_parts(batch: Batch) -> None:
+def test_label_is_the_title_in_the_current_language_or_a_name_made_of_the_key_parts(
+    batch: Batch,
+) -> None:
+    """An untitled edition never reads as bare numbers ("2025 · 第1批 · 1")."""
     titled = AnnualListFactory(batch=batch, title_zh="2024年清单", title_en="2024 list")
-    untitled = AnnualListFactory(batch=batch, edition=2)
+    untitled = AnnualListFactory(batch=batch, year=2030, title_zh="", title_en="")
+    correction = AnnualListFactory(batch=batch, year=2030, edition=2, title_zh="", title_en="")
 
     with translation.override("en"):
-        assert (str(titled), str(untitled)) == ("2024 list", "2024 · Batch 1 · 2")
+        assert [str(titled), str(untitled), str(correction)] == [
+            "2024 list",
+            "2030 list, Batch 1",
+            "2030 list, Batch 1, edition 2",
+        ]
     with translation.override("zh-hans"):
-        assert str(titled) == "2024年清单"
+        assert [str(titled), str(untitled), str(correction)] == [
+            "2024年清单",
+            "2030年第1批清单",
+            "2030年第1批清单（第2版）",
+        ]
 
 
 def test_published_includes_superseded_editions(batch: Batch) -> None:

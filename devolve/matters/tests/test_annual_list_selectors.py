@@ -247,6 +247,7 @@ def snapshot_of(entry: ListEntry) -> EntrySnapshot:
         values=selectors.entry_values(entry),
         change=entry.change,
         change_reason=entry.change_reason,
+        matter_key=entry.matter.key,
     )
 
 

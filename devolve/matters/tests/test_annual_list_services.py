@@ -8,11 +8,14 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
+from devolve.core.testing.database import assert_refused
 from devolve.matters import services
 from devolve.matters.models import (
     AnnualList,
@@ -27,7 +30,6 @@ from devolve.matters.tests.list_factories import (
     AnnualListFactory,
     DemandItemFactory,
     ListEntryFactory,
-    assert_refused,
     mode,
 )
 from devolve.regions.models import Batch, Zone
@@ -406,9 +408,30 @@ def test_derive_carries_every_live_entry_forward_as_kept(
     assert latest_history(annual_list) == ("+", office_user, "edition derived")
     assert [latest_history(entry) for entry in annual_list.entries.order_by("sequence")] == [
         ("+", office_user, "carried forward"),
-        ("~", office_user, "carried forward"),  # the receiving areas set after the row
+        ("+", office_user, "carried forward"),  # holding its receiving areas
         ("+", office_user, "carried forward"),
     ]
+    carried_aid = carried(annual_list, legal_aid).history.get()
+    assert [row.zone for row in carried_aid.receiving_areas.all()] == [east]
+
+
+def test_derive_writes_in_the_same_queries_however_long_the_edition(
+    office_user: User, published_2023: AnnualList, east: Zone
+) -> None:
+    """Carrying an edition forward is set-based: batched inserts, not statements per entry."""
+    with CaptureQueriesContext(connection) as short:
+        services.derive_annual_list(predecessor=published_2023, year=2024, created_by=office_user)
+    for number in range(12):
+        entry = ListEntryFactory(annual_list=published_2023, sequence=100 + number)
+        entry.receiving_areas.set([east])
+
+    with CaptureQueriesContext(connection) as long:
+        derived = services.derive_annual_list(
+            predecessor=published_2023, year=2025, created_by=office_user
+        )
+
+    assert derived.entries.count() == 15
+    assert len(long.captured_queries) == len(short.captured_queries)
 
 
 def test_derive_leaves_the_predecessor_untouched(
@@ -448,26 +471,14 @@ def test_a_correction_is_a_higher_edition_of_the_same_year(
     assert (correction.key, correction.entries.count()) == ("2023/batch-1/e2", 3)
 
 
-def test_an_approved_edition_may_be_carried_forward(office_user: User, batch: Batch) -> None:
-    approved = AnnualListFactory(batch=batch, year=2023, approved=True)
-    ListEntryFactory(annual_list=approved)
-
-    annual_list = services.derive_annual_list(
-        predecessor=approved, year=2024, created_by=office_user
-    )
-
-    assert (annual_list.predecessor, annual_list.entries.get().change) == (approved, "kept")
-
-
-@pytest.mark.parametrize("status", ["draft", "in_review", "superseded"])
-def test_derive_needs_an_approved_or_published_predecessor(
+@pytest.mark.parametrize("status", ["draft", "in_review", "approved", "superseded"])
+def test_derive_needs_the_published_predecessor(
     office_user: User, batch: Batch, status: str
 ) -> None:
     predecessor = AnnualListFactory(
         batch=batch,
         year=2023,
-        status=status,
-        **({"superseded": True} if status == "superseded" else {}),
+        **({status: True} if status in {"approved", "superseded"} else {"status": status}),
     )
     ListEntryFactory(annual_list=predecessor)
 
@@ -618,11 +629,12 @@ def test_entries_are_numbered_after_the_highest_number(
     assert (numbered.sequence, chosen.sequence) == (8, 3)
 
 
-def test_an_edition_in_review_still_takes_entries(
+def test_an_edition_in_review_takes_no_entries(
     office_user: User, batch: Batch, law_firms: Matter
 ) -> None:
+    """Review reads what will be approved: a change sends the edition back to draft first."""
     in_review = AnnualListFactory(batch=batch, in_review=True)
-    assert add(in_review, law_firms, office_user).annual_list == in_review
+    refused("not_editable", lambda: add(in_review, law_firms, office_user))
 
 
 @pytest.mark.parametrize("status", NOT_EDITABLE)
@@ -1332,3 +1344,89 @@ def test_assert_refused_notices_another_code(batch: Batch) -> None:
 
     with pytest.raises(AssertionError, match="code 'duplicate'"):
         refused("not_editable", refuses)
+
+
+def test_a_derived_draft_without_a_title_is_titled_after_its_predecessor(
+    office_user: User, published_2023: AnnualList
+) -> None:
+    AnnualList.objects.filter(pk=published_2023.pk).update(
+        title_zh="2023年度第一批清单", title_en="2023 list, batch 1"
+    )
+    published_2023.refresh_from_db()
+
+    derived = services.derive_annual_list(
+        predecessor=published_2023, year=2024, created_by=office_user, title_en="Renamed"
+    )
+
+    assert (derived.title_zh, derived.title_en) == ("2024年度第一批清单", "Renamed")
+
+
+# --- four-eyes --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def four_eyes(settings: Any) -> None:
+    settings.DEVOLVE_FOUR_EYES = True
+
+
+@pytest.fixture
+def second_office_user(db: None) -> User:
+    return UserFactory(username="office2", role=User.Role.OFFICE)
+
+
+def _submitted(office_user: User, batch: Batch, law_firms: Matter) -> AnnualList:
+    draft = services.create_annual_list(year=2025, batch=batch, created_by=office_user)
+    add(draft, law_firms, office_user)
+    return services.submit_annual_list_for_review(annual_list=draft, submitted_by=office_user)
+
+
+def _approve(annual_list: AnnualList, actor: User) -> AnnualList:
+    return services.approve_annual_list(
+        annual_list=annual_list,
+        approved_by=actor,
+        approved_on=datetime.date(2025, 3, 1),
+        document_number="川改办〔2025〕1号",
+    )
+
+
+@pytest.mark.usefixtures("four_eyes")
+def test_the_submitter_cannot_approve_their_own_edition(
+    office_user: User, batch: Batch, law_firms: Matter
+) -> None:
+    submitted = _submitted(office_user, batch, law_firms)
+
+    refused("four_eyes", lambda: _approve(submitted, office_user))
+
+
+@pytest.mark.usefixtures("four_eyes")
+def test_the_submitter_cannot_publish_what_another_approved(
+    office_user: User, second_office_user: User, batch: Batch, law_firms: Matter
+) -> None:
+    approved = _approve(_submitted(office_user, batch, law_firms), second_office_user)
+
+    refused(
+        "four_eyes",
+        lambda: services.mark_annual_list_published(
+            annual_list=approved, published_on=datetime.date(2025, 3, 2), published_by=office_user
+        ),
+    )
+
+
+@pytest.mark.usefixtures("four_eyes")
+def test_a_second_office_user_approves_and_publishes(
+    office_user: User, second_office_user: User, batch: Batch, law_firms: Matter
+) -> None:
+    approved = _approve(_submitted(office_user, batch, law_firms), second_office_user)
+    published = services.mark_annual_list_published(
+        annual_list=approved,
+        published_on=datetime.date(2025, 3, 2),
+        published_by=second_office_user,
+    )
+
+    assert published.status == AnnualList.Status.PUBLISHED
+
+
+def test_without_four_eyes_one_office_user_does_it_all(
+    office_user: User, batch: Batch, law_firms: Matter
+) -> None:
+    assert _approve(_submitted(office_user, batch, law_firms), office_user).status == "approved"

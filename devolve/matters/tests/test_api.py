@@ -13,7 +13,7 @@ from devolve.accounts.models import User
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.demo import sichuan
-from devolve.demo.seed import seed
+from devolve.demo.testing import seeded_demo
 from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.tests.factories import MatterFactory, matter_type
 
@@ -32,7 +32,7 @@ def _in_api_language(message: str) -> str:
 
 @pytest.fixture
 def demo(db: None) -> None:
-    seed(with_users=False)
+    seeded_demo(with_users=False)
 
 
 @pytest.fixture
@@ -204,7 +204,7 @@ def test_matter_post_for_justice_is_allowed_to_office_and_justice(
         _url("matter-list"),
         allowed={"office", "department"},
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data=_matter_payload(justice, code=""),
         content_type=JSON,
     )
@@ -299,7 +299,7 @@ def test_matter_post_by_an_anonymous_visitor_is_refused(
 ) -> None:
     response = client.post(_url("matter-list"), _matter_payload(justice), content_type=JSON)
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     assert Matter.objects.count() == 0
 
@@ -317,7 +317,7 @@ def test_matter_patch_is_allowed_to_office_and_the_owning_department(
         _url("matter-detail", pk=justice_matter.pk),
         allowed={"office", "department"},
         allowed_status=200,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"legal_basis": "《中华人民共和国律师法》", "reason": "Legal basis found"},
         content_type=JSON,
     )
@@ -436,3 +436,62 @@ def test_matters_cannot_be_deleted_through_the_api(
 
     assert response.status_code == 405
     assert Matter.objects.filter(pk=justice_matter.pk).exists() is True
+
+
+# Optimistic concurrency: ETag out, If-Match in --------------------------------------------------
+
+
+def test_a_patch_with_a_stale_if_match_is_refused_with_what_changed(
+    client: Client, department_user: User, office_user: User, justice_matter: Matter
+) -> None:
+    detail = _url("matter-detail", pk=justice_matter.pk)
+    client.force_login(office_user)
+    seen = client.get(detail)["ETag"]
+    other = Client()
+    other.force_login(department_user)
+    first = other.patch(
+        detail, {"name_en": "Approval of law firms"}, content_type=JSON, headers={"If-Match": seen}
+    )
+    assert first.status_code == 200
+    assert first["ETag"] != seen
+
+    stale = client.patch(
+        detail,
+        {"legal_basis": "Lawyers Law, art. 18"},
+        content_type=JSON,
+        headers={"If-Match": seen},
+    )
+
+    assert stale.status_code == 409
+    body = stale.json()
+    assert (body["code"], body["changed_by"], body["version"]) == (
+        "stale",
+        department_user.username,
+        first["ETag"].strip('"'),
+    )
+    assert body["changes"] == [
+        {
+            "field": "name_en",
+            "before": justice_matter.name_en or "—",
+            "after": "Approval of law firms",
+        }
+    ]
+    justice_matter.refresh_from_db()
+    assert justice_matter.legal_basis != "Lawyers Law, art. 18"
+    assert AuditEvent.objects.filter(action="matter.updated").count() == 1
+
+
+def test_a_patch_with_the_current_etag_or_without_if_match_goes_through(
+    client: Client, office_user: User, justice_matter: Matter
+) -> None:
+    detail = _url("matter-detail", pk=justice_matter.pk)
+    client.force_login(office_user)
+    current = client.get(detail)["ETag"]
+
+    checked = client.patch(
+        detail, {"name_en": "Law firms"}, content_type=JSON, headers={"If-Match": current}
+    )
+    unchecked = client.patch(detail, {"legal_basis": "Lawyers Law"}, content_type=JSON)
+
+    assert (checked.status_code, unchecked.status_code) == (200, 200)
+    assert unchecked["ETag"] == client.get(detail)["ETag"]

@@ -215,6 +215,8 @@ def test_published_edition_is_read_by_its_key_with_counts(client: Client, world:
         "approving_meeting_zh": "",
         "approving_meeting_en": "",
         "document_number": "川改办〔2023〕1号",
+        "issuing_authority_zh": "",
+        "addressees_zh": "",
         "approved_on": "2023-03-01",
         "published_on": "2023-03-10",
         "superseded_on": None,
@@ -230,6 +232,7 @@ def test_published_edition_is_read_by_its_key_with_counts(client: Client, world:
             "withdrawn": 0,
             "by_mode": {"delegate": 1, "entrust": 1, "support": 1},
         },
+        "actions": [],  # the public is offered nothing
     }
 
 
@@ -307,6 +310,8 @@ def test_entries_of_an_edition_in_list_order(client: Client, world: World) -> No
             "receiving_areas": [],
             "conditions": "",
             "notes": "",
+            "effective_on": None,
+            "ends_on": None,
             "change": "added",
             "change_reason": "",
             "changed_fields": {},
@@ -325,6 +330,8 @@ def test_entries_of_an_edition_in_list_order(client: Client, world: World) -> No
             "receiving_areas": ["persona-zone"],
             "conditions": "Only with a legal aid centre",
             "notes": "",
+            "effective_on": None,
+            "ends_on": None,
             "change": "added",
             "change_reason": "",
             "changed_fields": {},
@@ -343,6 +350,8 @@ def test_entries_of_an_edition_in_list_order(client: Client, world: World) -> No
             "receiving_areas": [],
             "conditions": "",
             "notes": "",
+            "effective_on": None,
+            "ends_on": None,
             "change": "added",
             "change_reason": "",
             "changed_fields": {},
@@ -497,6 +506,17 @@ def test_diff_against_an_unknown_edition_is_refused(client: Client, world: World
     assert response.json()["code"] == "unknown_edition"
 
 
+def test_an_anonymous_reader_cannot_diff_against_a_draft(client: Client, world: World) -> None:
+    client.logout()
+    draft = url("annual-list-diff", key="2024/batch-1")
+    assert client.get(draft).status_code == 404
+    response = client.get(url("annual-list-diff", key="2023/batch-1"), {"against": "2024/batch-1"})
+
+    assert response.status_code == 400
+    assert response.json()["code"] == "unknown_edition"
+    assert "differences" not in response.json()
+
+
 # Create and derive ------------------------------------------------------------------------------
 
 
@@ -510,7 +530,7 @@ def test_only_the_office_creates_an_edition(
         url("annual-list-list"),
         allowed=OFFICE_ONLY,
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"year": 2025, "batch": 1},
         content_type=JSON,
     )
@@ -579,7 +599,7 @@ def test_only_the_office_derives_an_edition(
         url("annual-list-derive", key="2023/batch-1"),
         allowed=OFFICE_ONLY,
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"year": 2023, "edition": 2},
         content_type=JSON,
     )
@@ -624,6 +644,70 @@ def test_a_draft_cannot_be_derived_from(client: Client, world: World, office_use
     assert AnnualList.objects.count() == before
 
 
+def test_only_the_office_retitles_a_draft(
+    client: Client, personas: dict[str, User | None], world: World
+) -> None:
+    assert_authorization_matrix(
+        client,
+        personas,
+        "patch",
+        url("annual-list-detail", key="2024/batch-1"),
+        allowed=OFFICE_ONLY,
+        anonymous_status=401,
+        data={"title_zh": "2024年第一批集成授权事项清单"},
+        content_type=JSON,
+    )
+
+
+def test_office_retitles_a_draft_and_a_title_left_out_stays(
+    client: Client, world: World, office_user: User
+) -> None:
+    client.force_login(office_user)
+    version = client.get(url("annual-list-detail", key="2024/batch-1"))["ETag"]
+
+    response = client.patch(
+        url("annual-list-detail", key="2024/batch-1"),
+        {"title_zh": " 2024年第一批集成授权事项清单 "},
+        content_type=JSON,
+        headers={"If-Match": version},
+    )
+    stale = client.patch(
+        url("annual-list-detail", key="2024/batch-1"),
+        {"title_zh": "另一个标题"},
+        content_type=JSON,
+        headers={"If-Match": version},
+    )
+
+    assert response.status_code == 200
+    assert (response.json()["title_zh"], response.json()["title_en"]) == (
+        "2024年第一批集成授权事项清单",
+        "2024 list",
+    )
+    assert stale.status_code == 409
+    world.second.refresh_from_db()
+    assert world.second.title_zh == "2024年第一批集成授权事项清单"
+    event = AuditEvent.objects.filter(action="annual_list.retitled").get()
+    assert event.details["before"]["title_zh"] == ""
+
+
+@pytest.mark.parametrize(
+    ("key", "payload", "code"),
+    [
+        ("2023/batch-1", {"title_zh": "改名"}, "not_editable"),
+        ("2024/batch-1", {"title_zh": " "}, "title_required"),
+    ],
+)
+def test_a_published_edition_or_an_empty_chinese_title_is_refused(
+    client: Client, world: World, office_user: User, key: str, payload: dict[str, str], code: str
+) -> None:
+    client.force_login(office_user)
+
+    response = client.patch(url("annual-list-detail", key=key), payload, content_type=JSON)
+
+    assert (response.status_code, response.json()["code"]) == (400, code)
+    assert AuditEvent.objects.filter(action="annual_list.retitled").count() == 0
+
+
 # Entries: add, update, withdraw, remove ---------------------------------------------------------
 
 
@@ -649,7 +733,7 @@ def test_only_the_office_adds_entries(
         url("list-entry-list", annual_list_key="2024/batch-1"),
         allowed=OFFICE_ONLY,
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data=_new_entry_payload(extra),
         content_type=JSON,
     )
@@ -690,6 +774,8 @@ def test_office_adds_an_entry_for_some_areas(
         "receiving_areas": ["east"],
         "conditions": "After training",
         "notes": "",
+        "effective_on": None,
+        "ends_on": None,
         "change": "added",
         "change_reason": "Requested by east",
         "changed_fields": {},
@@ -746,7 +832,7 @@ def test_only_the_office_updates_entries(
         url("list-entry-detail", annual_list_key="2024/batch-1", pk=entry.pk),
         allowed=OFFICE_ONLY,
         allowed_status=200,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"notes": "Handled by the legal aid centre", "reason": "Clarified"},
         content_type=JSON,
     )
@@ -795,6 +881,28 @@ def test_null_removes_the_supervising_department_and_leaving_it_out_keeps_it(
     assert removed.json()["supervising_department"] is None
     entry.refresh_from_db()
     assert entry.supervising_department is None
+
+
+def test_an_entry_takes_its_own_dates_and_null_removes_them(
+    client: Client, world: World, office_user: User
+) -> None:
+    entry = entry_of(world.second, world.legal_aid)
+    client.force_login(office_user)
+    detail = url("list-entry-detail", annual_list_key="2024/batch-1", pk=entry.pk)
+
+    dated = client.patch(
+        detail, {"effective_on": "2024-04-01", "ends_on": "2026-03-31"}, content_type=JSON
+    )
+    kept = client.patch(detail, {"notes": "Checked", "reason": "Checked"}, content_type=JSON)
+    backwards = client.patch(detail, {"ends_on": "2024-03-31"}, content_type=JSON)
+    removed = client.patch(
+        detail, {"effective_on": None, "ends_on": None, "reason": "Checked"}, content_type=JSON
+    )
+
+    assert (dated.json()["effective_on"], dated.json()["ends_on"]) == ("2024-04-01", "2026-03-31")
+    assert (kept.json()["effective_on"], kept.json()["ends_on"]) == ("2024-04-01", "2026-03-31")
+    assert backwards.status_code == 400
+    assert (removed.json()["effective_on"], removed.json()["ends_on"]) == (None, None)
 
 
 def test_a_change_without_a_reason_is_refused(
@@ -866,7 +974,7 @@ def test_only_the_office_withdraws_entries(
         url("list-entry-withdraw", annual_list_key="2024/batch-1", pk=entry.pk),
         allowed=OFFICE_ONLY,
         allowed_status=200,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"reason": "Legal aid reorganised"},
         content_type=JSON,
     )
@@ -913,7 +1021,7 @@ def test_only_the_office_removes_entries(personas: dict[str, User | None], world
         url("list-entry-remove", annual_list_key="2024/batch-1", pk=entry.pk),
         allowed=OFFICE_ONLY,
         allowed_status=204,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"reason": "Added by mistake"},
         content_type=JSON,
     )
@@ -966,7 +1074,7 @@ def test_only_the_office_submits_an_edition(
         url("annual-list-submit", key="2024/batch-1"),
         allowed=OFFICE_ONLY,
         allowed_status=200,
-        anonymous_status=403,
+        anonymous_status=401,
         content_type=JSON,
     )
 
@@ -1041,7 +1149,7 @@ def test_only_the_office_returns_an_edition(
         url("annual-list-return", key="2024/batch-1"),
         allowed=OFFICE_ONLY,
         allowed_status=200,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"reason": "Check the legal basis"},
         content_type=JSON,
     )
@@ -1059,7 +1167,7 @@ def test_only_the_office_approves_an_edition(
         url("annual-list-approve", key="2024/batch-1"),
         allowed=OFFICE_ONLY,
         allowed_status=200,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"approved_on": "2024-02-01", "document_number": "川改办〔2024〕1号"},
         content_type=JSON,
     )
@@ -1159,3 +1267,28 @@ def test_the_public_sees_published_editions_but_not_drafts(client: Client, world
 
     assert [edition["key"] for edition in listed["results"]] == ["2023/batch-1"]
     assert draft.status_code == 404
+
+
+def test_a_stale_entry_patch_is_refused_and_changes_nothing(
+    client: Client, world: World, office_user: User
+) -> None:
+    entry = entry_of(world.second, world.legal_aid)
+    detail = url("list-entry-detail", annual_list_key="2024/batch-1", pk=entry.pk)
+    colleague = Client()
+    colleague.force_login(office_user)
+    colleague.patch(detail, {"notes": "First", "reason": "Checked"}, content_type=JSON)
+    client.force_login(office_user)
+    seen = client.get(detail)["ETag"]
+    colleague.patch(detail, {"notes": "Second", "reason": "Checked"}, content_type=JSON)
+
+    stale = client.patch(
+        detail,
+        {"notes": "Third", "reason": "Checked"},
+        content_type=JSON,
+        headers={"If-Match": seen},
+    )
+
+    assert stale.status_code == 409
+    assert {"field": "notes", "before": "First", "after": "Second"} in stale.json()["changes"]
+    entry.refresh_from_db()
+    assert entry.notes == "Second"

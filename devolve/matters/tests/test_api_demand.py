@@ -156,7 +156,7 @@ def test_only_the_office_opens_a_window(
         url("demand-window-list"),
         allowed={"office"},
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"year": 2026, "batch": 1, "opens_on": "2025-09-01", "closes_on": "2025-10-31"},
         content_type=JSON,
     )
@@ -248,7 +248,7 @@ def test_an_item_out_of_scope_is_not_found(
 def test_demand_items_need_a_signed_in_user(client: Client, world: World) -> None:
     response = client.get(url("demand-item-list"))
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
 
 
@@ -334,7 +334,7 @@ def test_a_demand_is_filed_by_the_area_itself_or_the_office(
         url("demand-item-list"),
         allowed={"office", "pilot_area"},
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data=_demand_payload(world),
         content_type=JSON,
     )
@@ -453,12 +453,13 @@ def test_a_department_offers_only_its_own_matters(
         url("demand-item-offer"),
         allowed={"office", "department"},
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"window": world.window.pk, "matter": world.law_firms.pk},
         content_type=JSON,
+        each_alone=True,  # one offer of a matter per window: each persona tries on its own
     )
 
-    assert DemandItem.objects.filter(origin="offer", matter=world.law_firms).count() == 2
+    assert DemandItem.objects.filter(origin="offer", matter=world.law_firms).count() == 0
 
 
 def test_an_offer_counts_as_agreed(client: Client, world: World, department_user: User) -> None:
@@ -497,7 +498,8 @@ def test_only_the_competent_department_or_the_office_answers(
         url("demand-item-answer", pk=world.home_demand.pk),
         allowed={"office", "department"},
         allowed_status=200,
-        anonymous_status=403,
+        anonymous_status=401,
+        not_found={"other_department", "evaluator"},
         data={"response": "agree"},
         content_type=JSON,
     )
@@ -526,7 +528,7 @@ def test_a_department_declines_with_the_legal_reason(
     assert world.home_demand.responded_by == department_user
 
 
-def test_a_department_may_not_answer_another_departments_item(
+def test_another_departments_item_is_not_found_for_an_answer(
     client: Client, world: World, department_user: User
 ) -> None:
     before = items_and_events()
@@ -536,8 +538,8 @@ def test_a_department_may_not_answer_another_departments_item(
         url("demand-item-answer", pk=world.east_demand.pk), {"response": "agree"}, content_type=JSON
     )
 
-    assert response.status_code == 403
-    assert response.json()["code"] == "not_allowed"
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
     assert items_and_events() == before
 
 
@@ -599,7 +601,8 @@ def test_only_the_office_decides(
         url("demand-item-decide", pk=world.offer.pk),
         allowed={"office"},
         allowed_status=200,
-        anonymous_status=403,
+        anonymous_status=401,
+        not_found={"other_department", "prefecture", "pilot_area", "evaluator"},
         data={"accept": False, "reason": "Not this year"},
         content_type=JSON,
     )

@@ -13,6 +13,7 @@ from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
+from devolve.core.testing.database import assert_refused
 from devolve.matters import services
 from devolve.matters.models import (
     AnnualList,
@@ -29,7 +30,6 @@ from devolve.matters.tests.list_factories import (
     DemandItemFactory,
     DemandWindowFactory,
     ListEntryFactory,
-    assert_refused,
     mode,
 )
 from devolve.regions.models import Batch, Zone
@@ -534,6 +534,21 @@ def test_a_department_offers_its_own_matter_as_agreed(
         {},
     )
     assert latest_history(stored) == ("+", department_user, "matter offered")
+
+
+def test_a_matter_is_offered_once_per_window(
+    department_user: User, office_user: User, window: DemandWindow, law_firms: Matter
+) -> None:
+    services.offer_matter(window=window, matter=law_firms, offered_by=department_user)
+
+    for actor in (department_user, office_user):
+        refused(
+            "duplicate",
+            lambda actor=actor: services.offer_matter(
+                window=window, matter=law_firms, offered_by=actor
+            ),
+        )
+    assert DemandItem.objects.filter(origin="offer").count() == 1
 
 
 def test_the_office_offers_a_support_matter_for_a_department(

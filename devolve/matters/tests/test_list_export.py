@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from devolve.accounts.models import User
 from devolve.core.models import AuditEvent
+from devolve.core.spreadsheets import escape_formula
 from devolve.grants.services import publish_annual_list
 from devolve.matters.list_export import ExportFormat, export_annual_list
 from devolve.matters.list_import import RowAction, plan_list_import
@@ -37,12 +39,15 @@ HEADER = [
     "事项编码",
     "事项类型",
     "主管部门/实施部门",
+    "授权部门",
     "设定依据",
     "授权方式",
     "承接主体",
     "监管部门",
     "实施条件",
     "备注",
+    "生效日期",
+    "终止日期",
 ]
 
 
@@ -132,9 +137,12 @@ ROWS = [
         "511A0000000001",
         "行政许可",
         "四川省司法厅",
+        "四川省司法厅",
         "《中华人民共和国律师法》第十八条",
         "下放",
         "全部试点区域",
+        None,
+        None,
         None,
         None,
         None,
@@ -145,12 +153,15 @@ ROWS = [
         "511A0000000002",
         "行政确认",
         "四川省司法厅",
+        "四川省司法厅",
         None,
         "委托",
         "东区、西区",
         "四川省财政厅",
         "具备承接条件",
         "=以委托书为准",
+        None,
+        None,
     ],
     [
         3,
@@ -158,9 +169,12 @@ ROWS = [
         None,
         None,
         "四川省财政厅",
+        "四川省财政厅",
         None,
         "支持事项",
         "全部试点区域",
+        None,
+        None,
         None,
         None,
         None,
@@ -189,14 +203,15 @@ def test_the_workbook_has_a_title_row_the_chinese_headers_and_the_live_entries(
     exported = export_annual_list(annual_list=published.annual_list, file_format=ExportFormat.XLSX)
 
     rows = sheet_rows(exported.content)
-    assert rows[0] == ["2023年第1批集成授权事项清单", *[None] * 10]
-    assert rows[1:] == [HEADER, *ROWS]
+    assert rows[0] == ["2023年第1批集成授权事项清单", *[None] * 13]
+    # Text a spreadsheet would run as a formula is written with a leading apostrophe.
+    assert rows[1:] == [HEADER, *[[escape_formula(value) for value in row] for row in ROWS]]
     assert (exported.filename, exported.content_type) == (
         "2023-batch-1.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     book = load_workbook(io.BytesIO(exported.content))
-    assert book.active["K4"].data_type == "s"  # "=以委托书为准" stays text
+    assert (book.active["L4"].value, book.active["L4"].data_type) == ("'=以委托书为准", "s")
 
 
 def test_the_csv_has_a_byte_order_mark_and_neutralises_formula_text(
@@ -207,11 +222,11 @@ def test_the_csv_has_a_byte_order_mark_and_neutralises_formula_text(
     assert exported.content.startswith(b"\xef\xbb\xbf")
     assert exported.content.decode("utf-8-sig").split("\r\n") == [
         ",".join(HEADER),
-        "1,律师事务所设立审批,511A0000000001,行政许可,四川省司法厅,"
-        "《中华人民共和国律师法》第十八条,下放,全部试点区域,,,",
-        "2,法律援助机构设立确认,511A0000000002,行政确认,四川省司法厅,,委托,东区、西区,"
-        "四川省财政厅,具备承接条件,'=以委托书为准",
-        "3,财税管理体制支持,,,四川省财政厅,,支持事项,全部试点区域,,,",
+        "1,律师事务所设立审批,511A0000000001,行政许可,四川省司法厅,四川省司法厅,"
+        "《中华人民共和国律师法》第十八条,下放,全部试点区域,,,,,",
+        "2,法律援助机构设立确认,511A0000000002,行政确认,四川省司法厅,四川省司法厅,,委托,东区、西区,"
+        "四川省财政厅,具备承接条件,'=以委托书为准,,",
+        "3,财税管理体制支持,,,四川省财政厅,四川省财政厅,,支持事项,全部试点区域,,,,,",
         "",
     ]
     assert exported.filename == "2023-batch-1.csv"
@@ -250,6 +265,9 @@ def test_the_json_document_has_stable_keys_and_codes(published: Published) -> No
         "supervising_department": "finance",
         "conditions": "具备承接条件",
         "notes": "=以委托书为准",
+        "effective_on": None,
+        "ends_on": None,
+        "sub_items": [],
         "change": "added",
     }
     assert [(entry["sequence"], entry["receiving_areas"]) for entry in document["entries"]] == [
@@ -364,3 +382,91 @@ def test_the_command_writes_the_export(published: Published, tmp_path: Any) -> N
     assert output.read_bytes() == (
         export_annual_list(annual_list=published.annual_list, file_format=ExportFormat.JSON).content
     )
+
+
+@pytest.mark.parametrize("file_format", [ExportFormat.XLSX, ExportFormat.CSV])
+def test_an_entry_granted_by_another_department_than_the_competent_one_round_trips(
+    office_user: User, justice: Department, finance: Department, file_format: ExportFormat
+) -> None:
+    """The audit's entry 72: a matter without a code is matched by its name and competent
+    department, so the export names that department, and the granting one in 授权部门."""
+    batch = BatchFactory(number=1, starts_on=datetime.date(2023, 1, 1))
+    matter = MatterFactory(code="", name_zh="开放平台建设专项资金支持", support=True,
+                           competent_department=justice)  # fmt: skip
+    draft = create_annual_list(year=2024, batch=batch, created_by=office_user)
+    add_list_entry(annual_list=draft, matter=matter, mode=mode("support"),
+                   granting_department=finance, added_by=office_user)  # fmt: skip
+
+    exported = export_annual_list(annual_list=draft, file_format=file_format)
+    plan = plan_list_import(annual_list=draft, workbook=io.BytesIO(exported.content))
+
+    assert (plan.errors_as_json(), plan.counts["unchanged"], plan.counts["change"]) == ([], 1, 0)
+
+
+def test_offices_script_derive_export_and_import_from_the_command_line(
+    published: Published, tmp_path: Any
+) -> None:
+    derived = io.StringIO()
+    call_command("derive_list", "2023/batch-1", "--year", "2024", stdout=derived)
+    key = derived.getvalue().splitlines()[-1]
+    assert key == "2024/batch-1"
+    exported = tmp_path / "2023.csv"
+    call_command("export_list", "2023/batch-1", "--format", "csv", "-o", str(exported),
+                 stdout=io.StringIO())  # fmt: skip
+
+    result = io.StringIO()
+    call_command("import_list", str(exported), "--list", key, "--json", stdout=result)
+
+    assert json.loads(result.getvalue()) == {
+        "added": 0, "changed": 0, "unchanged": 3, "withdrawn": 0, "errors": []
+    }  # fmt: skip
+
+
+def test_import_list_prints_errors_as_json_and_exits_1(published: Published, tmp_path: Any) -> None:
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(
+        "序号,事项名称,主管部门/实施部门,授权方式,承接主体\n1,律师事务所设立审批,四川省司法厅,转让,全部试点区域\n".encode()
+    )
+    result = io.StringIO()
+
+    with pytest.raises(CommandError) as refused:
+        call_command("import_list", str(broken), "--list", "2023/batch-1", "--json", stdout=result)
+
+    assert refused.value.returncode == 1
+    document = json.loads(result.getvalue())
+    assert document["errors"] == [
+        {"row": 2, "column": "授权方式", "code": "unknown_mode",
+         "message": "无法识别的授权方式“转让”：请填写下放、委托、既下放又委托或支持事项。",
+         "value": "转让"}
+    ]  # fmt: skip
+    assert list(document) == ["added", "changed", "unchanged", "withdrawn", "errors"]
+
+
+def test_import_list_counts_as_withdrawn_only_the_entries_the_file_leaves_out(
+    published: Published, office_user: User, tmp_path: Any
+) -> None:
+    """An entry the draft already withdrew is not an omission; one the file leaves out is."""
+    draft = derive_annual_list(predecessor=published.annual_list, year=2024, created_by=office_user)
+    withdraw_list_entry(
+        entry=draft.entries.get(matter=published.tax_support),
+        withdrawn_by=office_user,
+        reason="支持政策到期",
+    )
+    exported = export_annual_list(annual_list=draft, file_format=ExportFormat.CSV)
+    lines = exported.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == 3  # the header and the two live entries
+    left_out = tmp_path / "without-legal-aid.csv"
+    left_out.write_text("\n".join(lines[:2]) + "\n", encoding="utf-8-sig")
+    whole = tmp_path / "whole.csv"
+    whole.write_bytes(exported.content)
+
+    results = []
+    for path in (whole, left_out):
+        output = io.StringIO()
+        call_command("import_list", str(path), "--list", draft.key, "--json", stdout=output)
+        results.append(json.loads(output.getvalue()))
+
+    assert results == [
+        {"added": 0, "changed": 0, "unchanged": 2, "withdrawn": 0, "errors": []},
+        {"added": 0, "changed": 0, "unchanged": 1, "withdrawn": 1, "errors": []},
+    ]

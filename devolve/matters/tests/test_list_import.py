@@ -1,11 +1,13 @@
 """Importing an official list workbook: the dry run writes nothing; apply writes in one
 transaction; every bad workbook is refused with its row and column, and nothing is written."""
 
+import dataclasses
 import datetime
 import io
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,9 +21,10 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from devolve.accounts.models import User
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
+from devolve.core.spreadsheets.reading import OLE_SIGNATURE
+from devolve.grants.services import publish_annual_list
 from devolve.matters import list_import
 from devolve.matters.list_import import (
-    OLE_SIGNATURE,
     FieldChange,
     MissingEntry,
     RowAction,
@@ -318,6 +321,7 @@ def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_numbers(
             "Unknown mode “转让”: use 下放, 委托, 既下放又委托 or 支持事项.",
             "unknown_mode",
             "G",
+            "转让",
         ),
     )
     assert [planned.row for planned in plan.rows] == [4]
@@ -350,8 +354,9 @@ def test_checking_reads_the_database_a_fixed_number_of_times_whatever_the_rows(
         *[row(number, name=f"事项{number}", code=f"C{number}") for number in range(3, rows + 3)],
     )
 
-    # departments, matter types, modes, zones, batch members, matters, entries, their areas
-    with django_assert_num_queries(8):
+    # departments, matter types, modes, zones, batch members, matters, entries, their areas,
+    # their sub-items
+    with django_assert_num_queries(9):
         plan = plan_list_import(annual_list=edition.annual_list, workbook=content)
 
     assert plan.counts["add"] == rows
@@ -582,25 +587,26 @@ def _without_mode_column() -> io.BytesIO:
 
 
 BAD_WORKBOOKS: dict[str, tuple[Callable[[], io.BytesIO], RowError]] = {
-    "not xlsx": (
-        lambda: io.BytesIO("\ufeff序号,事项名称\n1,律师\n".encode()),
+    "neither xlsx nor text": (
+        lambda: io.BytesIO(b"\x00\x01binary\x00" * 10),
         RowError(
-            None, "", "The file is not an Excel workbook (.xlsx). Save it as .xlsx.", "not_xlsx"
+            None,
+            "",
+            "The file is not of an accepted kind (.csv, .xlsx); its content decides, not its name.",
+            "wrong_type",
         ),
     ),
     "zip that is not a workbook": (
         _zip_without_workbook,
-        RowError(
-            None, "", "The file is not an Excel workbook (.xlsx). Save it as .xlsx.", "not_xlsx"
-        ),
+        RowError(None, "", "The file is a ZIP archive, not an Office document.", "wrong_type"),
     ),
     "password-protected": (
         lambda: io.BytesIO(OLE_SIGNATURE + bytes(504)),
         RowError(
             None,
             "",
-            "The file is password-protected or an old .xls workbook. Remove the password and "
-            "save it as .xlsx.",
+            "The file is password-protected or an old .xls/.doc file. Remove the password and "
+            "save it as .xlsx (or .docx).",
             "encrypted",
         ),
     ),
@@ -711,10 +717,15 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[], io.BytesIO], RowError]] = {
             2, "序号", "“0” is not a row number: enter a whole number from 1.", "bad_number", "A"
         ),
     ),
+    # 1.5 numbers the fifth sub-item of entry 1, which needs entry 1's row above it.
     "fraction in 序号": (
         lambda: workbook(row(1.5)),
         RowError(
-            2, "序号", "“1.5” is not a row number: enter a whole number from 1.", "bad_number", "A"
+            2,
+            "序号",
+            "“1.5” numbers a sub-item of entry 1, but it is not below the row of entry 1.",
+            "orphan_sub_item",
+            "A",
         ),
     ),
     "empty 序号": (
@@ -744,11 +755,34 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[], io.BytesIO], RowError]] = {
 }
 
 
+# The cell each error quotes, as the workbook holds it (errors about the file or a header, or
+# about an empty cell, quote nothing).
+CELL_VALUES = {
+    "unknown department": "四川省不存在厅",
+    "unknown supervising department": "监管厅",
+    "unknown matter type": "行政魔法",
+    "unknown mode": "转让",
+    "mode that does not fit the matter": "下放",
+    "support matter with a type": "行政许可",
+    "unknown receiving area": "东区、南区",
+    "receiving area outside the batch": "北区",
+    "duplicate row": "律师事务所设立审批",
+    "duplicate number": "1",
+    "words in 序号": "一",
+    "zero in 序号": "0",
+    "fraction in 序号": "1.5",
+    "matter name too long": "审" * 200,  # quoted up to 200 characters
+    "formula in 序号": "=1+1",
+    "formula in 备注": "=1+1",
+}
+
+
 @pytest.mark.parametrize("case", BAD_WORKBOOKS)
 def test_a_bad_workbook_is_refused_with_its_row_and_column_and_nothing_is_written(
     edition: Edition, office_user: User, case: str
 ) -> None:
     make_workbook, expected = BAD_WORKBOOKS[case]
+    expected = dataclasses.replace(expected, value=CELL_VALUES.get(case, ""))
     before = snapshot()
 
     plan = plan_list_import(annual_list=edition.annual_list, workbook=make_workbook())
@@ -773,20 +807,21 @@ def test_a_file_over_the_size_limit_is_refused_unopened(edition: Edition, settin
     )
 
 
-def test_more_rows_than_the_limit_are_refused(
+def test_a_dry_run_keeps_a_bounded_sample_and_counts_every_row(
     edition: Edition, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(list_import, "MAX_ROWS", 2)
+    """No row cap: a dry run counts every row but keeps only a sample of those to add or change,
+    so its memory does not grow with the workbook."""
+    monkeypatch.setattr(list_import, "SAMPLE_ROWS", 2)
+    upload = workbook(row(1), tax_row(2), NEW_POWER)
 
-    plan = plan_list_import(
-        annual_list=edition.annual_list, workbook=workbook(row(1), tax_row(2), NEW_POWER)
-    )
+    sampled = plan_list_import(annual_list=edition.annual_list, workbook=upload, keep_rows=False)
+    upload.seek(0)
+    whole = plan_list_import(annual_list=edition.annual_list, workbook=upload)
 
-    assert plan.errors == (
-        RowError(
-            4, "", "The workbook has more than 2 rows; split it into smaller ones.", "too_many_rows"
-        ),
-    )
+    assert (sampled.counts, len(sampled.rows)) == (whole.counts, 2)
+    assert sampled.counts["add"] == len(whole.rows) == 3
+    assert sampled.summary()["add"] == whole.summary(row_limit=2)["add"]
 
 
 def test_a_number_held_by_an_entry_the_workbook_leaves_out_is_refused(
@@ -804,6 +839,7 @@ def test_a_number_held_by_an_entry_the_workbook_leaves_out_is_refused(
             "list.",
             "number_taken",
             "A",
+            "1",
         ),
     )
     assert plan.missing == ()
@@ -819,6 +855,11 @@ def test_a_matter_withdrawn_from_the_edition_is_refused(
         approved_by=office_user,
         approved_on=datetime.date(2024, 3, 1),
         document_number="川改办〔2024〕1号",
+    )
+    publish_annual_list(
+        annual_list=edition.annual_list,
+        published_on=datetime.date(2024, 3, 15),
+        published_by=office_user,
     )
     next_year = derive_annual_list(
         predecessor=edition.annual_list, year=2025, created_by=office_user
@@ -841,6 +882,7 @@ def test_a_matter_withdrawn_from_the_edition_is_refused(
             "the withdrawal on the edition's page first.",
             "withdrawn",
             "B",
+            "财税管理体制支持",
         ),
     )
 
@@ -860,6 +902,7 @@ def test_a_name_two_matters_of_the_department_share_needs_the_code(edition: Edit
             "2 matters of 四川省司法厅 are called “同名事项”: give the 事项编码.",
             "ambiguous_matter",
             "B",
+            "同名事项",
         ),
     )
 
@@ -925,6 +968,7 @@ def test_a_checked_import_with_errors_cannot_be_applied(
             "letter": "G",
             "message": "Unknown mode “转让”: use 下放, 委托, 既下放又委托 or 支持事项.",
             "code": "unknown_mode",
+            "value": "转让",
         }
     ]
 
@@ -1034,7 +1078,61 @@ def test_the_command_prints_every_error_and_exits_1(
 
     assert str(failed.value) == "[invalid_workbook] 2 error(s); nothing was written"
     assert capsys.readouterr().err.splitlines() == [
-        "row 2, 授权方式 (G): Unknown mode “转让”: use 下放, 委托, 既下放又委托 or 支持事项.",
-        "row 3, 主管部门/实施部门 (E): Unknown department “无名厅”.",
+        "row 2, 授权方式 (G): Unknown mode “转让”: use 下放, 委托, 既下放又委托 or 支持事项. "
+        "[cell: '转让']",
+        "row 3, 主管部门/实施部门 (E): Unknown department “无名厅”. [cell: '无名厅']",
     ]
     assert ListEntry.objects.count() == 0
+
+
+def _stored(settings: Any) -> list[str]:
+    root = Path(settings.MEDIA_ROOT)
+    return sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.is_file())
+
+
+def test_a_refused_import_keeps_its_errors_but_not_the_upload(
+    edition: Edition, office_user: User, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        started = start_list_import(
+            annual_list=edition.annual_list,
+            workbook=_upload(workbook(row(mode="转让"))),
+            started_by=office_user,
+        )
+
+    checked = ListImport.objects.get(pk=started.pk)
+    assert (checked.status_label, [error["code"] for error in checked.errors]) == (
+        "Checked, has errors",
+        ["unknown_mode"],
+    )
+    assert (checked.workbook.name, _stored(settings)) == ("", [])
+
+
+def test_an_applied_upload_is_kept_for_the_retention_period_then_purged(
+    edition: Edition, office_user: User, django_capture_on_commit_callbacks: Any, settings: Any
+) -> None:
+    settings.DEVOLVE_UPLOAD_RETENTION_DAYS = 30
+    with django_capture_on_commit_callbacks(execute=True):
+        started = start_list_import(
+            annual_list=edition.annual_list, workbook=_upload(workbook(row())),
+            started_by=office_user,
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        queue_list_import_apply(list_import=started, applied_by=office_user, reason="")
+    applied = ListImport.objects.get(pk=started.pk)
+    stored = _stored(settings)
+    assert (applied.status, applied.status_label, len(stored)) == ("applied", "Applied", 1)
+    assert applied.applied_at is not None
+
+    kept = list_import_services.purge_list_import_uploads(
+        now=applied.applied_at + datetime.timedelta(days=29)
+    )
+    assert (kept, _stored(settings)) == (0, stored)
+    purged = list_import_services.purge_list_import_uploads(
+        now=applied.applied_at + datetime.timedelta(days=31)
+    )
+    assert (purged, _stored(settings), ListImport.objects.get(pk=started.pk).workbook.name) == (
+        1,
+        [],
+        "",
+    )

@@ -21,12 +21,15 @@ def test_columns_follow_the_published_order() -> None:
         "事项编码",
         "事项类型",
         "主管部门/实施部门",
+        "授权部门",
         "设定依据",
         "授权方式",
         "承接主体",
         "监管部门",
         "实施条件",
         "备注",
+        "生效日期",
+        "终止日期",
     ]
     assert [column.key for column in COLUMNS if column.required] == [
         ColumnKey.SEQUENCE,

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.access import allows
 from devolve.matters.models import Department
 from devolve.matters.permissions import can_add_matter_for, can_change_matter
 from devolve.matters.tests.factories import MatterFactory
@@ -87,11 +88,10 @@ def test_an_inactive_user_may_change_nothing(role: str, justice: Department) -> 
     assert (can_change_matter(user, matter), can_add_matter_for(user, justice)) == (False, False)
 
 
-def test_anonymous_visitors_may_only_view(justice: Department) -> None:
+def test_anonymous_visitors_may_change_nothing(justice: Department) -> None:
     matter = MatterFactory(competent_department=justice)
     visitor = AnonymousUser()
     assert (
-        visitor.has_perm("matters.view_matter", matter),
-        visitor.has_perm("matters.change_matter", matter),
-        visitor.has_perm("matters.add_matter", justice),
-    ) == (True, False, False)
+        allows(visitor, "matters.change_matter", matter),
+        allows(visitor, "matters.add_matter", justice),
+    ) == (False, False)

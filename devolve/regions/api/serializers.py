@@ -1,12 +1,15 @@
 from rest_framework import serializers
 
+from devolve.core.api.fields import SlugRelatedField
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.regions.selectors import active_membership_of
 
 
 class DivisionOutput(serializers.ModelSerializer[Division]):
     # Declared fields leave the class at runtime; "parent" only shadows Field.parent for mypy.
-    parent = serializers.SlugRelatedField[Division](slug_field="code", read_only=True)  # type: ignore[assignment]
+    parent = SlugRelatedField[Division](  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Division
@@ -14,7 +17,7 @@ class DivisionOutput(serializers.ModelSerializer[Division]):
 
 
 class ZoneOutput(serializers.ModelSerializer[Zone]):
-    prefecture = serializers.SlugRelatedField[Division](slug_field="code", read_only=True)
+    prefecture = SlugRelatedField[Division](slug_field="code", read_only=True)
 
     class Meta:
         model = Zone
@@ -76,8 +79,8 @@ class BatchInput(serializers.Serializer[Batch]):
 
 
 class MembershipOutput(serializers.ModelSerializer[BatchMembership]):
-    zone = serializers.SlugRelatedField[Zone](slug_field="slug", read_only=True)
-    batch = serializers.SlugRelatedField[Batch](slug_field="number", read_only=True)
+    zone = SlugRelatedField[Zone](slug_field="slug", read_only=True)
+    batch = SlugRelatedField[Batch](slug_field="number", read_only=True)
 
     class Meta:
         model = BatchMembership
@@ -85,8 +88,8 @@ class MembershipOutput(serializers.ModelSerializer[BatchMembership]):
 
 
 class MembershipInput(serializers.Serializer[BatchMembership]):
-    zone = serializers.SlugRelatedField[Zone](slug_field="slug", queryset=Zone.objects.all())
-    batch = serializers.SlugRelatedField[Batch](slug_field="number", queryset=Batch.objects.all())
+    zone = SlugRelatedField[Zone](slug_field="slug", queryset=Zone.objects.all())
+    batch = SlugRelatedField[Batch](slug_field="number", queryset=Batch.objects.all())
     joined_on = serializers.DateField()
     left_on = serializers.DateField(required=False, allow_null=True, default=None)
     reason = serializers.CharField(required=False, default="", allow_blank=True)

@@ -16,7 +16,7 @@ from devolve.accounts.models import User
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.demo import sichuan
-from devolve.demo.seed import seed
+from devolve.demo.testing import seeded_demo
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.regions.tests.factories import (
     BatchFactory,
@@ -48,7 +48,7 @@ def _today(time_machine: TimeMachineFixture) -> None:
 
 @pytest.fixture
 def demo(db: None) -> None:
-    seed(with_users=False)
+    seeded_demo(with_users=False)
 
 
 def _url(name: str, **kwargs: object) -> str:
@@ -332,7 +332,7 @@ def test_zone_post_is_allowed_to_the_office_only(
         _url("zone-list"),
         allowed={"office"},
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data=_zone_payload(),
         content_type=JSON,
     )
@@ -379,7 +379,7 @@ def test_zone_post_by_another_role_is_not_allowed(
 def test_zone_post_by_an_anonymous_visitor_is_refused(client: Client, db: None) -> None:
     response = client.post(_url("zone-list"), _zone_payload(), content_type=JSON)
 
-    assert response.status_code == 403
+    assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"
     _nothing_written()
 
@@ -469,7 +469,7 @@ def test_batch_post_is_allowed_to_the_office_only(
         _url("batch-list"),
         allowed={"office"},
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data=BATCH_PAYLOAD,
         content_type=JSON,
     )
@@ -553,7 +553,7 @@ def test_membership_post_is_allowed_to_the_office_only(
         _url("batch-membership-list"),
         allowed={"office"},
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data={"zone": zone.slug, "batch": 2, "joined_on": "2024-12-02"},
         content_type=JSON,
     )

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from devolve.core.commands import iso_date, run_service
+from devolve.core.commands import iso_date, one_node_at_a_time, run_service
 from devolve.grants.services import activate_due_grants
 
 
@@ -18,5 +18,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = options["on"] or timezone.localdate()
-        count = run_service(activate_due_grants, on=on)
+        with one_node_at_a_time("activate_grants") as mine:
+            if not mine:
+                self.stdout.write("activate_grants is running on another node; nothing done")
+                return
+            count = run_service(activate_due_grants, on=on)
         self.stdout.write(f"{count} grant(s) took effect on or before {on.isoformat()}")
