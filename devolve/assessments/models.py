@@ -4,14 +4,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from devolve.accounts.models import User
 from devolve.assessments.rules import (
     DEFAULT_ZERO_USE_PERIODS,
     Criterion,
     Recommendation,
-    RoundStatus,
     rubric_from_dicts,
 )
 from devolve.core.i18n import in_current_language
+from devolve.core.transitions import Lifecycle, move
 from devolve.grants.models import Grant
 
 
@@ -25,6 +26,17 @@ class RecommendationChoice(models.TextChoices):
 _RECOMMENDATION_VALUES = [choice.value for choice in Recommendation]
 
 
+class RoundStatus(models.TextChoices):
+    # Metrics prefilled and flags raised.
+    OPEN = "open", _("Open")
+    # Evaluators score and recommend; the office decides entries.
+    SCORING = "scoring", _("Scoring")
+    # Every entry decided, scores final.
+    DECIDED = "decided", _("Decided")
+    # The next edition drafted.
+    CLOSED = "closed", _("Closed")
+
+
 class AssessmentRound(models.Model):
     """A regular assessment (定期评估) of the grants of one edition of the annual list.
 
@@ -35,11 +47,7 @@ class AssessmentRound(models.Model):
     can be recomputed.
     """
 
-    class Status(models.TextChoices):
-        OPEN = RoundStatus.OPEN.value, _("Open")
-        SCORING = RoundStatus.SCORING.value, _("Scoring")
-        DECIDED = RoundStatus.DECIDED.value, _("Decided")
-        CLOSED = RoundStatus.CLOSED.value, _("Closed")
+    Status = RoundStatus
 
     annual_list = models.ForeignKey(
         "matters.AnnualList",
@@ -107,7 +115,7 @@ class AssessmentRound(models.Model):
                 violation_error_message=_("The zero-use threshold is at least one period."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=[status.value for status in RoundStatus]),
+                condition=Q(status__in=RoundStatus.values),
                 name="assessment_round_status_is_known",
             ),
             models.CheckConstraint(
@@ -129,6 +137,36 @@ class AssessmentRound(models.Model):
     @property
     def is_scoring(self) -> bool:
         return self.status == self.Status.SCORING
+
+
+COMPLETED_ROUND_STATUSES = frozenset({RoundStatus.DECIDED, RoundStatus.CLOSED})
+
+ASSESSMENT_ROUND_LIFECYCLE = Lifecycle(
+    AssessmentRound.Status,
+    [
+        move(
+            "start_scoring",
+            _("Start scoring"),
+            sources=[AssessmentRound.Status.OPEN],
+            target=AssessmentRound.Status.SCORING,
+            roles=[User.Role.OFFICE],
+        ),
+        move(
+            "complete_decisions",
+            _("Complete the decisions"),
+            sources=[AssessmentRound.Status.SCORING],
+            target=AssessmentRound.Status.DECIDED,
+            roles=[User.Role.OFFICE],
+        ),
+        move(
+            "draft_next_edition",
+            _("Draft the next edition"),
+            sources=[AssessmentRound.Status.DECIDED],
+            target=AssessmentRound.Status.CLOSED,
+            roles=[User.Role.OFFICE],
+        ),
+    ],
+)
 
 
 class GrantAssessment(models.Model):

@@ -1,5 +1,5 @@
 """Pure rules of regular assessment: usage metrics from reported periods, zero-use runs, rubric
-validation and totals, the roll-up of grant recommendations to an entry, and round transitions.
+validation and totals, and the roll-up of grant recommendations to an entry.
 
 No ORM and no Django: callers pass plain values and turn the codes returned here into messages.
 """
@@ -16,29 +16,6 @@ DEFAULT_ZERO_USE_PERIODS = 2
 
 # Handling days are averaged to two decimals, the precision areas report.
 HANDLING_DAYS_PLACES = Decimal("0.01")
-
-
-class RoundStatus(enum.StrEnum):
-    OPEN = "open"
-    SCORING = "scoring"
-    DECIDED = "decided"
-    CLOSED = "closed"
-
-
-# open: metrics prefilled and flags raised; scoring: evaluators score and recommend, the office
-# decides entries; decided: every entry decided, scores final; closed: the next edition drafted.
-ALLOWED_TRANSITIONS: dict[RoundStatus, frozenset[RoundStatus]] = {
-    RoundStatus.OPEN: frozenset({RoundStatus.SCORING}),
-    RoundStatus.SCORING: frozenset({RoundStatus.DECIDED}),
-    RoundStatus.DECIDED: frozenset({RoundStatus.CLOSED}),
-    RoundStatus.CLOSED: frozenset(),
-}
-
-COMPLETED_STATUSES = frozenset({RoundStatus.DECIDED, RoundStatus.CLOSED})
-
-
-def can_change_round_status(current: str, target: str) -> bool:
-    return RoundStatus(target) in ALLOWED_TRANSITIONS[RoundStatus(current)]
 
 
 class Recommendation(enum.StrEnum):

@@ -3,21 +3,27 @@ reports, zero-use flags, the entry roll-up and the scores other apps use."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db import connection
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from devolve.accounts.models import User
 from devolve.assessments import rules
 from devolve.assessments.models import (
+    COMPLETED_ROUND_STATUSES,
     AssessmentRound,
     EntryDecision,
     GrantAssessment,
     RecommendationChoice,
 )
+from devolve.core.derived import computed_once
 from devolve.grants import selectors as grant_selectors
+from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList, ListEntry
+from devolve.reporting.models import AreaReport, ReportingCycle, ReportStatus, UsageLine
 from devolve.reporting.selectors import accepted_usage
 
 _SEES_EVERYTHING = {User.Role.OFFICE, User.Role.EVALUATOR, User.Role.AUDITOR}
@@ -140,55 +146,120 @@ class FlaggedGrant:
     last_period_end: datetime.date
 
 
-def _zero_use_threshold(annual_list: AnnualList) -> int:
-    assessment_round = get_latest_round(annual_list=annual_list)
-    return (
-        assessment_round.zero_use_periods
-        if assessment_round is not None
-        else rules.DEFAULT_ZERO_USE_PERIODS
+def _zero_use_thresholds(editions: list[AnnualList]) -> dict[int, int]:
+    """Edition id → the zero-use threshold of its latest round (``DEFAULT_ZERO_USE_PERIODS``
+    when it has none), in one query."""
+    thresholds = dict.fromkeys((edition.pk for edition in editions), rules.DEFAULT_ZERO_USE_PERIODS)
+    latest: set[int] = set()
+    rounds = AssessmentRound.objects.filter(annual_list__in=editions).values_list(
+        "annual_list_id", "zero_use_periods"
     )
+    for annual_list_id, periods in rounds:  # newest first (the model's ordering)
+        if annual_list_id not in latest:
+            latest.add(annual_list_id)
+            thresholds[annual_list_id] = periods
+    return thresholds
+
+
+# The longest run of accepted periods without a case for each grant of the editions, as
+# ``rules.zero_use_run`` counts it: a period with a case starts a new island (a running count of
+# such periods), the zero periods of one island form a run, and of equal runs the latest wins.
+_ZERO_RUNS_SQL = """
+WITH lines AS (
+    SELECT line.grant_id, cycle.annual_list_id, cycle.period_end, line.cases_received,
+           SUM(CASE WHEN line.cases_received > 0 THEN 1 ELSE 0 END) OVER (
+               PARTITION BY line.grant_id ORDER BY cycle.period_end
+               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
+           ) AS island
+    FROM {line} line
+    JOIN {report} report ON report.id = line.report_id
+    JOIN {cycle} cycle ON cycle.id = report.cycle_id
+    WHERE report.status = %s AND cycle.annual_list_id IN ({editions})
+), runs AS (
+    SELECT grant_id, annual_list_id, COUNT(*) AS length, MAX(period_end) AS ends_on
+    FROM lines WHERE cases_received = 0
+    GROUP BY grant_id, annual_list_id, island
+), ranked AS (
+    SELECT runs.*, ROW_NUMBER() OVER (
+        PARTITION BY grant_id ORDER BY length DESC, ends_on DESC
+    ) AS place
+    FROM runs
+)
+SELECT ranked.grant_id, ranked.annual_list_id, grant_row.zone_id, grant_row.entry_id,
+       ranked.length, ranked.ends_on
+FROM ranked JOIN {grant} grant_row ON grant_row.id = ranked.grant_id
+WHERE ranked.place = 1 AND ranked.length >= %s
+"""
+
+
+def _as_date(value: datetime.date | str) -> datetime.date:
+    # SQLite hands back dates computed in SQL as text.
+    return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
 
 
 def list_flagged_grants(
-    *, annual_list: AnnualList | None = None, min_periods: int | None = None
+    *,
+    annual_list: AnnualList | None = None,
+    annual_lists: Iterable[AnnualList] | None = None,
+    min_periods: int | None = None,
 ) -> list[FlaggedGrant]:
     """Grants with no case received in ``min_periods`` consecutive accepted periods (default: the
-    threshold of the edition's latest round, else ``rules.DEFAULT_ZERO_USE_PERIODS``). Without an
-    edition, every published edition's grants. Longest runs first."""
-    editions = (
-        [annual_list]
-        if annual_list is not None
-        else list(AnnualList.objects.filter(status=AnnualList.Status.PUBLISHED))
+    threshold of the edition's latest round, else ``rules.DEFAULT_ZERO_USE_PERIODS``), of one
+    edition, of ``annual_lists``, or else of every published edition. Longest runs first.
+
+    At most three queries whatever the number of editions and rows: the thresholds, the version
+    of the reports (``core.derived``), and, only when they changed, the runs counted in the
+    database with window functions."""
+    if annual_list is not None:
+        editions = [annual_list]
+    elif annual_lists is not None:
+        editions = list(annual_lists)
+    else:
+        editions = list(AnnualList.objects.filter(status=AnnualList.Status.PUBLISHED))
+    if not editions:
+        return []
+    if min_periods is not None:
+        thresholds = dict.fromkeys((edition.pk for edition in editions), min_periods)
+    else:
+        thresholds = _zero_use_thresholds(editions)
+    if not any(threshold > 0 for threshold in thresholds.values()):
+        return []  # a threshold of 0 flags nothing (``rules.is_zero_use``)
+    # The runs read every accepted usage line of the editions: computed once per version of the
+    # reports, their lines, cycles and grants, not on every request.
+    return computed_once(
+        "flagged-grants",
+        inputs=[AreaReport, UsageLine, ReportingCycle, Grant],
+        key=tuple(sorted(thresholds.items())),
+        compute=lambda: _flagged_grants(thresholds),
     )
-    flagged: list[FlaggedGrant] = []
-    for edition in editions:
-        threshold = min_periods if min_periods is not None else _zero_use_threshold(edition)
-        places: dict[int, tuple[int, int]] = {}
-        periods: dict[int, list[rules.PeriodUsage]] = defaultdict(list)
-        for fact in accepted_usage(annual_list=edition):
-            places[fact.grant_id] = (fact.zone_id, fact.entry_id)
-            periods[fact.grant_id].append(
-                rules.PeriodUsage(
-                    period_end=fact.period_end,
-                    cases_received=fact.cases_received,
-                    cases_completed=fact.cases_completed,
-                    average_handling_days=fact.average_handling_days,
-                    promised_limit_days=fact.promised_limit_days,
-                )
-            )
-        for grant_id, usage in periods.items():
-            run = rules.zero_use_run(usage)
-            if rules.is_zero_use(run, threshold) and run.ends_on is not None:
-                zone_id, entry_id = places[grant_id]
-                flagged.append(
-                    FlaggedGrant(
-                        grant_id=grant_id,
-                        zone_id=zone_id,
-                        entry_id=entry_id,
-                        consecutive_zero_periods=run.length,
-                        last_period_end=run.ends_on,
-                    )
-                )
+
+
+def _flagged_grants(thresholds: dict[int, int]) -> list[FlaggedGrant]:
+    """The runs of ``list_flagged_grants`` for edition id → threshold, counted in SQL."""
+    positive = [threshold for threshold in thresholds.values() if threshold > 0]
+    quote = connection.ops.quote_name
+    sql = _ZERO_RUNS_SQL.format(
+        line=quote(UsageLine._meta.db_table),
+        report=quote(AreaReport._meta.db_table),
+        cycle=quote(ReportingCycle._meta.db_table),
+        grant=quote(Grant._meta.db_table),
+        editions=", ".join(["%s"] * len(thresholds)),
+    )
+    parameters: list[str | int] = [ReportStatus.ACCEPTED.value, *thresholds, min(positive)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        rows = cursor.fetchall()
+    flagged = [
+        FlaggedGrant(
+            grant_id=grant_id,
+            zone_id=zone_id,
+            entry_id=entry_id,
+            consecutive_zero_periods=length,
+            last_period_end=_as_date(ends_on),
+        )
+        for grant_id, annual_list_id, zone_id, entry_id, length, ends_on in rows
+        if rules.is_zero_use(rules.ZeroRun(length, _as_date(ends_on)), thresholds[annual_list_id])
+    ]
     flagged.sort(key=lambda flag: (-flag.consecutive_zero_periods, flag.grant_id))
     return flagged
 
@@ -198,7 +269,7 @@ def get_latest_completed_round(*, annual_list: AnnualList) -> AssessmentRound | 
         list_rounds()
         .filter(
             annual_list=annual_list,
-            status__in=[status.value for status in rules.COMPLETED_STATUSES],
+            status__in=COMPLETED_ROUND_STATUSES,
         )
         .first()
     )
@@ -307,3 +378,53 @@ def visible_grant_ids(*, user: User, grant_ids: list[int]) -> list[int]:
         .filter(pk__in=grant_ids)
         .values_list("pk", flat=True)
     )
+
+
+def with_assessment_behind(grants: QuerySet[Grant]) -> QuerySet[Grant]:
+    """Annotate each grant with the completed assessment behind a change to it: the office's
+    latest decision on its entry (``decision``, ``decision_reason``, ``decided_on``, the round's
+    ``decision_round_zh``/``_en``) and the evaluators' recommendation for the grant itself in
+    that kind of round (``recommendation``, ``recommendation_reason``, ``assessed_score``).
+    Only decided or closed rounds count; subqueries, so still one query."""
+    completed = COMPLETED_ROUND_STATUSES
+    decisions = EntryDecision.objects.filter(
+        entry=OuterRef("entry"), round__status__in=completed
+    ).order_by("-decided_on", "-pk")
+    assessments = GrantAssessment.objects.filter(
+        grant=OuterRef("pk"), round__status__in=completed
+    ).order_by("-round__period_ends_on", "-round_id")
+    return grants.annotate(
+        decision=Subquery(decisions.values("decision")[:1]),
+        decision_reason=Subquery(decisions.values("reason")[:1]),
+        decided_on=Subquery(decisions.values("decided_on")[:1]),
+        decision_round_zh=Subquery(decisions.values("round__title_zh")[:1]),
+        decision_round_en=Subquery(decisions.values("round__title_en")[:1]),
+        recommendation=Subquery(assessments.values("recommendation")[:1]),
+        recommendation_reason=Subquery(assessments.values("recommendation_reason")[:1]),
+        assessed_score=Subquery(assessments.values("score_total")[:1]),
+    )
+
+
+def list_completed_rounds(*, annual_list_ids: list[int]) -> QuerySet[AssessmentRound]:
+    """Decided or closed rounds over these editions, oldest first (for public timelines)."""
+    return (
+        list_rounds()
+        .filter(
+            annual_list_id__in=annual_list_ids,
+            status__in=COMPLETED_ROUND_STATUSES,
+        )
+        .order_by("decided_on", "pk")
+    )
+
+
+def count_assessments_to_score(*, user: User) -> int:
+    """Grant assessments of rounds in scoring that have no score yet: every one for the office,
+    those of the rounds an evaluator was named to for an evaluator. One query."""
+    waiting = GrantAssessment.objects.filter(
+        round__status=AssessmentRound.Status.SCORING, score_total__isnull=True
+    )
+    if user.is_active and user.role == User.Role.OFFICE:
+        return waiting.count()
+    if user.is_active and user.role == User.Role.EVALUATOR:
+        return waiting.filter(round__evaluators=user).count()
+    return 0

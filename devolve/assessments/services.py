@@ -19,8 +19,14 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.assessments import rules, selectors
-from devolve.assessments.models import AssessmentRound, EntryDecision, GrantAssessment
+from devolve.assessments.models import (
+    ASSESSMENT_ROUND_LIFECYCLE,
+    AssessmentRound,
+    EntryDecision,
+    GrantAssessment,
+)
 from devolve.assessments.permissions import can_score
+from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
 from devolve.core.history import mark_change, save_validated
@@ -49,19 +55,6 @@ _METRIC_FIELDS = [
 def _require_office(actor: User | None) -> None:
     if actor is not None and not is_office(actor):
         raise NotAllowed(_("Only the reform office runs assessment rounds and decides."))
-
-
-def _move(assessment_round: AssessmentRound, target: str) -> None:
-    if not rules.can_change_round_status(assessment_round.status, target):
-        raise DomainError(
-            "illegal_transition",
-            _("A round that is “%(current)s” cannot become “%(target)s”.")
-            % {
-                "current": assessment_round.get_status_display(),
-                "target": AssessmentRound.Status(target).label,
-            },
-        )
-    assessment_round.status = target
 
 
 def _lock(assessment_round: AssessmentRound) -> AssessmentRound:
@@ -246,7 +239,7 @@ def refresh_round_metrics(
 def start_scoring(*, assessment_round: AssessmentRound, started_by: User | None) -> AssessmentRound:
     _require_office(started_by)
     assessment_round = _lock(assessment_round)
-    _move(assessment_round, AssessmentRound.Status.SCORING)
+    ASSESSMENT_ROUND_LIFECYCLE.apply(assessment_round, "start_scoring", started_by)
     save_validated(assessment_round, actor=started_by, reason="scoring started")
     record_event(actor=started_by, action="assessment_round.scoring", target=assessment_round)
     return assessment_round
@@ -296,14 +289,17 @@ def score_grant(
     recommendation: str,
     reason: str,
     scored_by: User | None,
+    expected_version: str | None = None,
 ) -> GrantAssessment:
     """Record an evaluator's rubric scores and recommendation for one grant. Allowed while the
-    round is scoring and its entry is not yet decided; scoring again replaces the scores."""
+    round is scoring and its entry is not yet decided; scoring again replaces the scores, but not
+    scores saved after the scorer opened them (``expected_version``, devolve.core.concurrency)."""
     assessment = (
         GrantAssessment.objects.select_for_update(of=("self",))
         .select_related("round", "grant", "grant__entry")
         .get(pk=grant_assessment.pk)
     )
+    ensure_unchanged(assessment, expected_version=expected_version)
     if scored_by is not None and not can_score(scored_by, assessment):
         raise NotAllowed(_("Only the office and the round's evaluators score."))
     if not assessment.round.is_scoring:
@@ -490,7 +486,7 @@ def complete_decisions(
             "undecided_entries",
             _("%(count)d entries still wait for a decision.") % {"count": len(undecided)},
         )
-    _move(assessment_round, AssessmentRound.Status.DECIDED)
+    ASSESSMENT_ROUND_LIFECYCLE.apply(assessment_round, "complete_decisions", completed_by)
     assessment_round.decided_on = decided_on
     save_validated(assessment_round, actor=completed_by, reason="decisions complete")
     record_event(actor=completed_by, action="assessment_round.decided", target=assessment_round)
@@ -535,7 +531,7 @@ def draft_next_edition(
     entry a decision covers is linked to it (``EntryDecision.next_entry``). Closes the round."""
     _require_office(drafted_by)
     assessment_round = _lock(assessment_round)
-    _move(assessment_round, AssessmentRound.Status.CLOSED)
+    ASSESSMENT_ROUND_LIFECYCLE.apply(assessment_round, "draft_next_edition", drafted_by)
     draft = matter_services.derive_annual_list(
         predecessor=assessment_round.annual_list,
         year=year,

@@ -3,10 +3,8 @@ scores are not for every staff member). Every change is a service with its check
 event (staff pages, API, the demo seed)."""
 
 from django.contrib import admin
-from django.db import models
-from django.http import HttpRequest
 
-from devolve.accounts.admin import ProgrammeAdmin
+from devolve.accounts.admin import ProgrammeAdmin, every_record
 from devolve.performance.models import (
     Appeal,
     IndicatorGroup,
@@ -17,15 +15,11 @@ from devolve.performance.models import (
     Score,
     ScoreItem,
 )
-from devolve.performance.permissions import can_read_all_performance
 
 
 class PerformanceAdmin(ProgrammeAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(can_read_all_performance(request.user))
-
-    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return bool(can_read_all_performance(request.user))
+    readers = "performance.read_all"
+    scope = every_record
 
 
 @admin.register(Scheme)

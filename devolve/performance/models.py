@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from devolve.accounts.models import User
 from devolve.core.i18n import in_current_language
+from devolve.core.transitions import Lifecycle, move
 from devolve.performance import rules
 
 
@@ -100,6 +102,20 @@ class Scheme(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+SCHEME_LIFECYCLE = Lifecycle(
+    Scheme.Status,
+    [
+        move(
+            "publish",
+            _("Publish"),
+            sources=[Scheme.Status.DRAFT],
+            target=Scheme.Status.PUBLISHED,
+            roles=[User.Role.OFFICE],
+        ),
+    ],
+)
 
 
 class IndicatorGroup(models.Model):
@@ -322,6 +338,28 @@ class PerformanceAssessment(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+
+PERFORMANCE_ASSESSMENT_LIFECYCLE = Lifecycle(
+    PerformanceAssessment.Status,
+    [
+        # Computing again (before appeals are filed) replaces the scores.
+        move(
+            "compute",
+            _("Compute"),
+            sources=[PerformanceAssessment.Status.DRAFT, PerformanceAssessment.Status.COMPUTED],
+            target=PerformanceAssessment.Status.COMPUTED,
+            roles=[User.Role.OFFICE],
+        ),
+        move(
+            "publish",
+            _("Publish"),
+            sources=[PerformanceAssessment.Status.COMPUTED],
+            target=PerformanceAssessment.Status.PUBLISHED,
+            roles=[User.Role.OFFICE],
+        ),
+    ],
+)
 
 
 class SubjectFields(models.Model):
@@ -590,3 +628,24 @@ class Appeal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.score} · {self.item.code}"
+
+
+APPEAL_LIFECYCLE = Lifecycle(
+    Appeal.Status,
+    [
+        move(
+            "uphold",
+            _("Uphold"),
+            sources=[Appeal.Status.PENDING],
+            target=Appeal.Status.UPHELD,
+            roles=[User.Role.OFFICE],
+        ),
+        move(
+            "reject",
+            _("Reject"),
+            sources=[Appeal.Status.PENDING],
+            target=Appeal.Status.REJECTED,
+            roles=[User.Role.OFFICE],
+        ),
+    ],
+)

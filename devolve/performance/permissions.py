@@ -5,7 +5,7 @@ sees it before publication; evaluators and auditors read everything; published s
 import rules
 
 from devolve.accounts.models import User
-from devolve.accounts.permissions import is_auditor, is_evaluator, is_office
+from devolve.accounts.permissions import is_auditor, is_evaluator, is_office, is_staff_member
 from devolve.performance.models import Score
 
 
@@ -43,5 +43,7 @@ can_read_all_performance = is_office | is_evaluator | is_auditor
 can_view_score = can_read_all_performance | is_subject_of | is_published_score
 can_appeal_score = is_subject_of
 rules.add_perm("performance.manage", can_manage_performance)
+rules.add_perm("performance.view_performance", is_staff_member)
+rules.add_perm("performance.read_all", can_read_all_performance)
 rules.add_perm("performance.view_score", can_view_score)
 rules.add_perm("performance.appeal_score", can_appeal_score)

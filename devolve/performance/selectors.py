@@ -27,6 +27,7 @@ from devolve.performance.models import (
     ScoreItem,
     SubjectType,
 )
+from devolve.performance.permissions import can_read_all_performance
 from devolve.regions.models import Division, Zone
 from devolve.reporting.selectors import accepted_usage, completeness
 
@@ -38,6 +39,16 @@ HUNDRED = Decimal(100)
 
 def list_schemes() -> QuerySet[Scheme]:
     return Scheme.objects.select_related("predecessor")
+
+
+def list_schemes_visible_to(*, user: User | None) -> QuerySet[Scheme]:
+    """The office, evaluators and auditors see every version; the departments, prefectures and
+    areas a scheme scores (and the public) only published ones, since a draft is not yet the
+    rule they are scored by."""
+    schemes = list_schemes()
+    if user is not None and can_read_all_performance(user):
+        return schemes
+    return schemes.filter(status=Scheme.Status.PUBLISHED)
 
 
 def get_scheme(*, pk: int) -> Scheme | None:
@@ -323,9 +334,10 @@ def measure_zero_use_grants(context: MeasureContext, item: IndicatorItem) -> Val
     any accepted report, no data."""
     reported: set[int] = set()
     flagged: list[int] = []
-    for edition in _assessed_editions(context):
+    editions = list(_assessed_editions(context))
+    for edition in editions:
         reported.update(fact.grant_id for fact in accepted_usage(annual_list=edition))
-        flagged.extend(flag.grant_id for flag in list_flagged_grants(annual_list=edition))
+    flagged.extend(flag.grant_id for flag in list_flagged_grants(annual_lists=editions))
     keys = _subject_keys_of_grants(context, reported | set(flagged))
     counts: Values = {keys[grant_id]: Decimal(0) for grant_id in reported}
     for grant_id in flagged:
@@ -427,3 +439,10 @@ def recompute_from_stored_inputs(
     return rules.score_subjects(
         scheme_spec(scheme=assessment.scheme), stored_inputs(assessment=assessment)
     )
+
+
+def count_appeals_to_decide(*, user: User) -> int:
+    """Appeals awaiting the office's decision (the office decides them all). One query."""
+    if not (user.is_active and user.role == User.Role.OFFICE):
+        return 0
+    return Appeal.objects.filter(status=Appeal.Status.PENDING).count()

@@ -3,10 +3,10 @@ scheme version, open an assessment, enter a manual input, compute, appeal, decid
 
 Each checks the actor, validates everything before writing, writes history with the actor and
 reason, and records an audit event. Errors (``DomainError.code``): ``not_allowed``,
-``weights_do_not_sum``, ``scheme_not_published``, ``scheme_published``, ``duplicate``,
-``invalid``, ``already_published``, ``no_subjects``, ``appeals_filed``, ``appeal_window_closed``,
-``not_computed``, ``appeal_decided``, ``reason_required``, ``value_required``,
-``appeals_pending``, ``window_open``.
+``weights_do_not_sum``, ``scheme_not_published``, ``duplicate``, ``invalid``,
+``already_published``, ``no_subjects``, ``appeals_filed``, ``appeal_window_closed``,
+``illegal_transition`` (a step the model's lifecycle does not allow now), ``reason_required``,
+``value_required``, ``appeals_pending``, ``window_open``.
 """
 
 import datetime
@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
@@ -23,10 +24,14 @@ from simple_history.utils import bulk_create_with_history
 from devolve.accounts.models import User
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
-from devolve.core.history import mark_change, save_validated
+from devolve.core.history import mark_change, moment_of, save_validated
+from devolve.core.spreadsheets.reading import EVIDENCE, FileRefused, UploadLimits, check_upload
 from devolve.matters.models import Department
 from devolve.performance import rules, selectors
 from devolve.performance.models import (
+    APPEAL_LIFECYCLE,
+    PERFORMANCE_ASSESSMENT_LIFECYCLE,
+    SCHEME_LIFECYCLE,
     Appeal,
     IndicatorGroup,
     IndicatorItem,
@@ -280,8 +285,7 @@ def publish_scheme(*, scheme: Scheme, published_by: User | None) -> Scheme:
     """Freeze a draft version; its weights are checked again."""
     _refuse_unless_office(published_by, _("Only the reform office publishes performance schemes."))
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
-    if scheme.is_published:
-        raise DomainError("scheme_published", _("This scheme version is already published."))
+    SCHEME_LIFECYCLE.check("publish", scheme.status, published_by)
     groups = selectors.list_scheme_groups(scheme=scheme)
     _check_weights(
         [
@@ -299,7 +303,7 @@ def publish_scheme(*, scheme: Scheme, published_by: User | None) -> Scheme:
     )
     if not any(group.items.all() for group in groups):
         raise DomainError("invalid", _("A scheme needs at least one item."))
-    scheme.status = Scheme.Status.PUBLISHED
+    SCHEME_LIFECYCLE.apply(scheme, "publish", published_by)
     scheme.published_at = timezone.now()
     save_validated(scheme, actor=published_by, reason=_("Scheme published."))
     record_event(actor=published_by, action="performance.scheme_published", target=scheme)
@@ -441,8 +445,9 @@ def compute_performance_assessment(
     *, assessment: PerformanceAssessment, computed_by: User | None, on: datetime.date | None = None
 ) -> list[Score]:
     """Compute every subject's score from reform data and manual inputs under the scheme version,
-    storing each input and each item's points. Refused once appeals are filed (scores then change
-    only through decisions) or after publication. Replaces earlier scores (history keeps them)."""
+    as of ``on`` (default today), storing each input and each item's points. Refused once appeals
+    are filed (scores then change only through decisions) or after publication. Replaces earlier
+    scores (history keeps them)."""
     _refuse_unless_office(computed_by, _("Only the reform office computes assessments."))
     assessment = _lock_assessment(assessment)
     _refuse_if_published(assessment)
@@ -470,7 +475,7 @@ def compute_performance_assessment(
     for old in Score.objects.filter(assessment=assessment):
         mark_change(old, actor=computed_by, reason=reason)
         old.delete()
-    now = timezone.now()
+    now = moment_of(on)
     scores = [
         Score(
             assessment=assessment,
@@ -499,7 +504,7 @@ def compute_performance_assessment(
     bulk_create_with_history(
         score_items, ScoreItem, default_user=computed_by, default_change_reason=reason
     )
-    assessment.status = PerformanceAssessment.Status.COMPUTED
+    PERFORMANCE_ASSESSMENT_LIFECYCLE.apply(assessment, "compute", computed_by)
     assessment.computed_at = now
     save_validated(assessment, actor=computed_by, reason=reason)
     record_event(
@@ -512,11 +517,11 @@ def compute_performance_assessment(
 
 
 def _apply_recomputation(
-    assessment: PerformanceAssessment, *, actor: User | None, reason: str
+    assessment: PerformanceAssessment, *, actor: User | None, reason: str, on: datetime.date | None
 ) -> None:
     """Score the assessment again from its stored inputs and save what changed, with history."""
     results = selectors.recompute_from_stored_inputs(assessment=assessment)
-    now = timezone.now()
+    now = moment_of(on)
     for score in Score.objects.filter(assessment=assessment).prefetch_related("items__item"):
         result = results[score.subject_key]
         fields = _score_fields(result)
@@ -537,6 +542,16 @@ def _apply_recomputation(
 
 
 # Appeals ---------------------------------------------------------------------------------------
+
+
+def _check_evidence(evidence_file: File[bytes]) -> None:
+    """Evidence is a PDF, an image or an Office document, within the evidence size limit."""
+    limits = UploadLimits.from_settings(max_bytes=settings.DEVOLVE_EVIDENCE_MAX_BYTES)
+    try:
+        check_upload(evidence_file, allowed=EVIDENCE, limits=limits)
+    except FileRefused as refused:
+        refused.field = "evidence_file"
+        raise
 
 
 @transaction.atomic
@@ -583,6 +598,7 @@ def file_appeal(
         is_illustrative=is_illustrative,
     )
     if evidence_file is not None:
+        _check_evidence(evidence_file)
         appeal.evidence_file = evidence_file
     save_validated(appeal, actor=filed_by, reason=grounds)
     record_event(
@@ -616,8 +632,7 @@ def decide_appeal(
     )
     assessment = _lock_assessment(appeal.score.assessment)
     _refuse_if_published(assessment)
-    if appeal.status != Appeal.Status.PENDING:
-        raise DomainError("appeal_decided", _("This appeal has already been decided."))
+    decision = APPEAL_LIFECYCLE.check("uphold" if upheld else "reject", appeal.status, decided_by)
     if not reason.strip():
         raise DomainError("reason_required", _("Give the reason for the decision."), field="reason")
     if upheld and corrected_value is None:
@@ -627,7 +642,7 @@ def decide_appeal(
             field="corrected_value",
         )
     score_item = ScoreItem.objects.get(score=appeal.score, item=appeal.item)
-    appeal.status = Appeal.Status.UPHELD if upheld else Appeal.Status.REJECTED
+    appeal.status = decision.target
     appeal.decided_by, appeal.decided_on = decided_by, on or timezone.localdate()
     appeal.decision_reason = reason
     appeal.previous_value, appeal.previous_total = score_item.input_value, appeal.score.total
@@ -638,7 +653,7 @@ def decide_appeal(
         score_item.input_value = appeal.corrected_value
         score_item.source = ScoreItem.Source.APPEAL
         save_validated(score_item, actor=decided_by, reason=reason)
-        _apply_recomputation(assessment, actor=decided_by, reason=reason)
+        _apply_recomputation(assessment, actor=decided_by, reason=reason, on=on)
     record_event(
         actor=decided_by,
         action="performance.appeal_decided",
@@ -653,14 +668,13 @@ def decide_appeal(
 def publish_performance_assessment(
     *, assessment: PerformanceAssessment, published_by: User | None, on: datetime.date | None = None
 ) -> PerformanceAssessment:
-    """Make the scores public: only once computed, after the appeal window has closed, and with
-    every appeal decided."""
+    """Make the scores public on ``on`` (default today): only once computed, after the appeal
+    window has closed, and with every appeal decided."""
     _refuse_unless_office(published_by, _("Only the reform office publishes assessments."))
     on = on or timezone.localdate()
     assessment = _lock_assessment(assessment)
     _refuse_if_published(assessment)
-    if assessment.status != PerformanceAssessment.Status.COMPUTED:
-        raise DomainError("not_computed", _("Compute the assessment before publishing it."))
+    PERFORMANCE_ASSESSMENT_LIFECYCLE.check("publish", assessment.status, published_by)
     if on <= assessment.appeal_closes_on:
         raise DomainError(
             "window_open",
@@ -672,8 +686,8 @@ def publish_performance_assessment(
         raise DomainError(
             "appeals_pending", _("%(count)s appeal(s) still await a decision.") % {"count": pending}
         )
-    assessment.status = PerformanceAssessment.Status.PUBLISHED
-    assessment.published_at = timezone.now()
+    PERFORMANCE_ASSESSMENT_LIFECYCLE.apply(assessment, "publish", published_by)
+    assessment.published_at = moment_of(on)
     save_validated(assessment, actor=published_by, reason=_("Assessment published."))
     record_event(actor=published_by, action="performance.assessment_published", target=assessment)
     return assessment

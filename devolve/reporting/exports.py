@@ -4,31 +4,19 @@ Only accepted figures leave the system this way (``selectors.accepted_usage``); 
 carries an "illustrative" column so demo figures are never mistaken for real ones.
 """
 
-import io
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
 
+from devolve.core.spreadsheets import CellValue, Sheet, xlsx_bytes
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList
 from devolve.reporting.models import UsageLine
 from devolve.reporting.selectors import CompletenessRow, accepted_usage
 
 
-def _workbook(title: str, header: list[str], rows: Sequence[Sequence[object]]) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = title[:31]
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append(list(row))
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+def _workbook(title: str, header: list[str], rows: Sequence[Sequence[CellValue]]) -> bytes:
+    return xlsx_bytes([Sheet(name=title, header=[header], rows=rows)])
 
 
 def completeness_workbook(rows: Sequence[CompletenessRow]) -> bytes:
@@ -87,7 +75,7 @@ def usage_workbook(*, annual_list: AnnualList) -> bytes:
         _("Promised limit (days)"),
         _("Illustrative"),
     ]
-    rows = []
+    rows: list[list[CellValue]] = []
     for fact in facts:
         grant = grants[fact.grant_id]
         rows.append(

@@ -1,6 +1,8 @@
 """HTML input of reporting pages: shapes only. The services check the figures (``rules``) and
 the steps, so a form and the API refuse the same input with the same message."""
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -106,3 +108,59 @@ class CompletenessFilterForm(forms.Form):
         required=False,
         empty_label=_("All editions"),
     )
+
+
+CHOSEN = "chosen"
+EVERY_MATCHING = "every_matching"
+
+
+class BulkAreaReportForm(forms.Form):
+    """The chosen reports (``report``, one box per row), what to do with them, and one reason for
+    returns. The service checks each report's state and the actor's level."""
+
+    action = forms.ChoiceField(
+        label=_("With the chosen reports"), widget=forms.Select(attrs={"class": "govuk-select"})
+    )
+    reason = forms.CharField(
+        label=_("Reason (for returns)"),
+        required=False,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea", "rows": 2}),
+        help_text=_("Each area sees this reason and fixes its report."),
+    )
+
+    scope = forms.ChoiceField(
+        label=_("Act on"),
+        choices=[
+            (CHOSEN, _("The reports ticked above")),
+            (EVERY_MATCHING, _("Every report the filters select, on every page")),
+        ],
+        initial=CHOSEN,
+        required=False,
+        widget=forms.RadioSelect(attrs={"class": "govuk-radios__input"}),
+        help_text=_(
+            "To forward or accept a whole level at once, filter the list (for example by "
+            "status and cycle) and choose every report the filters select."
+        ),
+    )
+
+    def __init__(self, data: Any = None, *, actions: list[tuple[str, Any]]) -> None:
+        super().__init__(data)
+        self.fields["action"].choices = actions  # type: ignore[attr-defined]
+
+    @property
+    def every_matching(self) -> bool:
+        """The person chose every report the list's filters select, not the ticked ones."""
+        return bool(self.is_valid() and self.cleaned_data.get("scope") == EVERY_MATCHING)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("scope") == EVERY_MATCHING:
+            cleaned["report_ids"] = []
+            return cleaned
+        raw = self.data.getlist("report") if hasattr(self.data, "getlist") else []
+        if not raw:
+            raise forms.ValidationError(_("Choose at least one report."), code="nothing_chosen")
+        if not all(str(value).isdigit() for value in raw):
+            raise forms.ValidationError(_("The chosen reports are not report ids."), code="invalid")
+        cleaned["report_ids"] = [int(value) for value in raw]
+        return cleaned

@@ -1,6 +1,8 @@
 """Tables of the reporting app: cycles, the reports expected in each, their lines, the approval
 steps taken on them, and the reminders sent about them."""
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -8,7 +10,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from devolve.reporting.rules import ReportStatus
+from devolve.accounts.models import User
+from devolve.core.transitions import Lifecycle, move
+from devolve.reporting.rules import period_label
 
 
 class ReportingCycle(models.Model):
@@ -72,19 +76,24 @@ class ReportingCycle(models.Model):
 
     @property
     def label(self) -> str:
-        if self.frequency == self.Frequency.QUARTERLY:
-            return f"{self.period_start.year} Q{self.sequence}"
-        return f"{self.period_start:%Y-%m}"
+        return period_label(
+            frequency=self.frequency, sequence=self.sequence, period_start=self.period_start
+        )
 
 
-STATUS_CHOICES = [
-    (ReportStatus.DRAFT.value, _("Being filled in")),
-    (ReportStatus.SUBMITTED.value, _("Submitted")),
-    (ReportStatus.REVIEWED.value, _("Reviewed by the prefecture")),
-    (ReportStatus.ACCEPTED.value, _("Accepted")),
-    (ReportStatus.RETURNED.value, _("Returned")),
-]
-_STATUS_VALUES = [status.value for status in ReportStatus]
+class ReportStatus(models.TextChoices):
+    """Where a report stands; area and department reports share these statuses."""
+
+    DRAFT = "draft", _("Being filled in")  # expected, being filled in by the area (department)
+    SUBMITTED = "submitted", _("Submitted")  # waiting for the prefecture (department: the office)
+    REVIEWED = "reviewed", _("Reviewed by the prefecture")  # forwarded to the office
+    ACCEPTED = "accepted", _("Accepted")  # locked, feeds dashboards and assessments
+    RETURNED = "returned", _("Returned")  # sent back with a reason, to be fixed and resubmitted
+
+
+# Statuses in which the reporter may still change the figures.
+EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
+_STATUS_VALUES = ReportStatus.values
 
 
 class AreaReport(models.Model):
@@ -109,7 +118,7 @@ class AreaReport(models.Model):
         related_name="area_reports",
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=STATUS_CHOICES, default=ReportStatus.DRAFT.value
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     first_submitted_on = models.DateField(
         _("first submitted on"),
@@ -132,6 +141,8 @@ class AreaReport(models.Model):
     reopen_reason = models.TextField(_("reason for reopening"), blank=True)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords()
+    # Rows that are part of the report's content, for its version (devolve.core.concurrency).
+    concurrency_parts: ClassVar[tuple[str, ...]] = ("lines",)
 
     class Meta:
         ordering = ["cycle", "zone__prefecture__code", "zone__slug"]
@@ -248,7 +259,7 @@ class DepartmentReport(models.Model):
         related_name="reports",
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=STATUS_CHOICES, default=ReportStatus.DRAFT.value
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
     guidance_sessions = models.PositiveIntegerField(_("guidance sessions given"), default=0)
     system_accounts_handed_over = models.PositiveIntegerField(
@@ -264,6 +275,8 @@ class DepartmentReport(models.Model):
     return_reason = models.TextField(_("reason for return"), blank=True)
     is_illustrative = models.BooleanField(_("illustrative"), default=False)
     history = HistoricalRecords()
+    # Rows that are part of the report's content, for its version (devolve.core.concurrency).
+    concurrency_parts: ClassVar[tuple[str, ...]] = ("support_progress",)
 
     class Meta:
         ordering = ["cycle", "department__code"]
@@ -468,3 +481,75 @@ class ReportingNotice(models.Model):
                 % values
             )
         return _("The %(cycle)s report of %(who)s is due on %(due)s.") % values
+
+
+# Area reports climb three levels: area → prefecture → office. The prefecture returns what it has
+# not yet forwarded; the office returns what is waiting for either of them.
+AREA_REPORT_LIFECYCLE = Lifecycle(
+    ReportStatus,
+    [
+        move(
+            "submit",
+            _("Submit"),
+            sources=[ReportStatus.DRAFT, ReportStatus.RETURNED],
+            target=ReportStatus.SUBMITTED,
+            roles=[User.Role.PILOT_AREA],
+        ),
+        move(
+            "review",
+            _("Forward to the office"),
+            sources=[ReportStatus.SUBMITTED],
+            target=ReportStatus.REVIEWED,
+            roles=[User.Role.PREFECTURE],
+        ),
+        move(
+            "accept",
+            _("Accept"),
+            sources=[ReportStatus.REVIEWED],
+            target=ReportStatus.ACCEPTED,
+            roles=[User.Role.OFFICE],
+        ),
+        move(
+            "return",
+            _("Return"),
+            sources=[ReportStatus.SUBMITTED],
+            target=ReportStatus.RETURNED,
+            roles=[User.Role.PREFECTURE],
+        ),
+        move(
+            "return",
+            _("Return"),
+            sources=[ReportStatus.SUBMITTED, ReportStatus.REVIEWED],
+            target=ReportStatus.RETURNED,
+            roles=[User.Role.OFFICE],
+        ),
+    ],
+)
+
+# Department reports go straight to the office.
+DEPARTMENT_REPORT_LIFECYCLE = Lifecycle(
+    ReportStatus,
+    [
+        move(
+            "submit",
+            _("Submit"),
+            sources=[ReportStatus.DRAFT, ReportStatus.RETURNED],
+            target=ReportStatus.SUBMITTED,
+            roles=[User.Role.DEPARTMENT],
+        ),
+        move(
+            "accept",
+            _("Accept"),
+            sources=[ReportStatus.SUBMITTED],
+            target=ReportStatus.ACCEPTED,
+            roles=[User.Role.OFFICE],
+        ),
+        move(
+            "return",
+            _("Return"),
+            sources=[ReportStatus.SUBMITTED],
+            target=ReportStatus.RETURNED,
+            roles=[User.Role.OFFICE],
+        ),
+    ],
+)

@@ -8,18 +8,15 @@ department fills in and submits its own department report. Auditors and evaluato
 import rules
 
 from devolve.accounts.models import User
-from devolve.accounts.permissions import is_auditor, is_department_user, is_evaluator, is_office
+from devolve.accounts.permissions import (
+    is_auditor,
+    is_department_user,
+    is_evaluator,
+    is_office,
+    is_pilot_area_user,
+    is_prefecture_user,
+)
 from devolve.reporting.models import AreaReport, DepartmentReport
-
-
-@rules.predicate
-def is_pilot_area_user(user: object) -> bool:
-    return isinstance(user, User) and user.is_active and user.role == User.Role.PILOT_AREA
-
-
-@rules.predicate
-def is_prefecture_user(user: object) -> bool:
-    return isinstance(user, User) and user.is_active and user.role == User.Role.PREFECTURE
 
 
 @rules.predicate
@@ -63,3 +60,7 @@ rules.add_perm("reporting.view_area_report", can_view_area_report)
 rules.add_perm("reporting.fill_department_report", can_fill_department_report)
 rules.add_perm("reporting.view_department_report", can_view_department_report)
 rules.add_perm("reporting.manage_cycles", can_manage_cycles)
+rules.add_perm("reporting.view_reporting", can_view_reporting)
+rules.add_perm("reporting.view_all_reports", is_office | is_auditor | is_evaluator)
+rules.add_perm("reporting.list_area_reports", can_view_reporting | is_pilot_area_user)
+rules.add_perm("reporting.act_on_area_reports", is_office | is_prefecture_user)

@@ -1,4 +1,4 @@
-"""Pure rules of periodic reporting: the approval steps, the periods of a year, and the checks a
+"""Pure rules of periodic reporting: the periods of a year, and the checks a
 usage line must pass. No ORM and no Django.
 
 A check either blocks (the line is refused with its message) or flags (the line is kept and the
@@ -14,47 +14,18 @@ from decimal import Decimal
 from enum import StrEnum
 
 
-class ReportStatus(StrEnum):
-    DRAFT = "draft"  # expected, being filled in by the area (or department)
-    SUBMITTED = "submitted"  # waiting for the prefecture (department reports: for the office)
-    REVIEWED = "reviewed"  # the prefecture forwarded it to the office
-    ACCEPTED = "accepted"  # the office accepted it: locked, feeds dashboards and assessments
-    RETURNED = "returned"  # sent back with a reason, to be fixed and submitted again
-
-
-# Area reports climb three levels: area → prefecture → office.
-AREA_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
-    ReportStatus.DRAFT: frozenset({ReportStatus.SUBMITTED}),
-    ReportStatus.SUBMITTED: frozenset({ReportStatus.REVIEWED, ReportStatus.RETURNED}),
-    ReportStatus.REVIEWED: frozenset({ReportStatus.ACCEPTED, ReportStatus.RETURNED}),
-    ReportStatus.ACCEPTED: frozenset(),
-    ReportStatus.RETURNED: frozenset({ReportStatus.SUBMITTED}),
-}
-
-# Department reports go straight to the office.
-DEPARTMENT_TRANSITIONS: dict[ReportStatus, frozenset[ReportStatus]] = {
-    ReportStatus.DRAFT: frozenset({ReportStatus.SUBMITTED}),
-    ReportStatus.SUBMITTED: frozenset({ReportStatus.ACCEPTED, ReportStatus.RETURNED}),
-    ReportStatus.REVIEWED: frozenset(),
-    ReportStatus.ACCEPTED: frozenset(),
-    ReportStatus.RETURNED: frozenset({ReportStatus.SUBMITTED}),
-}
-
-# Statuses in which the reporter may still change the figures.
-EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
-
-
-def can_transition(
-    table: dict[ReportStatus, frozenset[ReportStatus]], current: str, target: str
-) -> bool:
-    return ReportStatus(target) in table[ReportStatus(current)]
-
-
 @dataclass(frozen=True)
 class Period:
     sequence: int
     starts_on: datetime.date
     ends_on: datetime.date
+
+
+def period_label(*, frequency: str, sequence: int, period_start: datetime.date) -> str:
+    """``2024 Q2`` for a quarter, ``2024-05`` for a month."""
+    if frequency == "quarterly":
+        return f"{period_start.year} Q{sequence}"
+    return f"{period_start:%Y-%m}"
 
 
 def periods_of_year(year: int, *, months_per_period: int) -> list[Period]:

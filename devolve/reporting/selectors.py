@@ -8,19 +8,30 @@ still owed (never submitted, or returned and not yet resubmitted).
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Literal
+from typing import Any, Literal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from devolve.accounts.models import User
 from devolve.core.i18n import in_current_language
 from devolve.grants.models import Grant
-from devolve.matters.models import AnnualList, Department, ListEntry
+from devolve.matters.models import AnnualList, Department, ListEntry, Matter
 from devolve.regions.models import Division, Zone
 from devolve.reporting.models import (
     ApprovalStep,
@@ -28,9 +39,10 @@ from devolve.reporting.models import (
     DepartmentReport,
     ReportingCycle,
     ReportingNotice,
+    ReportStatus,
     UsageLine,
 )
-from devolve.reporting.rules import ReportStatus
+from devolve.reporting.rules import period_label
 
 OWED_STATUSES = (ReportStatus.DRAFT.value, ReportStatus.RETURNED.value)
 
@@ -212,6 +224,28 @@ def _accepted_lines() -> QuerySet[UsageLine]:
     return UsageLine.objects.filter(report__status=ReportStatus.ACCEPTED.value)
 
 
+def accepted_usage_lines() -> QuerySet[UsageLine]:
+    """Every usage line of an accepted report, by edition, period, area and entry: all that open
+    data and the anonymous API publish of usage."""
+    return _accepted_lines().order_by(
+        "report__cycle__annual_list__year",
+        "report__cycle__annual_list__batch__number",
+        "report__cycle__annual_list__edition",
+        "report__cycle__period_start",
+        "report__zone__slug",
+        "grant__entry__sequence",
+    )
+
+
+def usage_last_changed() -> datetime.datetime | None:
+    """When a report or a usage line last changed (their latest history rows)."""
+    moments = [
+        model.history.aggregate(latest=Max("history_date"))["latest"]
+        for model in (AreaReport, UsageLine)
+    ]
+    return max((moment for moment in moments if moment is not None), default=None)
+
+
 def accepted_usage(*, annual_list: AnnualList) -> list[UsageFact]:
     """Accepted usage of the edition's grants, ordered by grant, then period."""
     rows = (
@@ -244,19 +278,199 @@ class UsagePoint:
 def usage_trend(
     *, zone: Zone, annual_lists: Iterable[AnnualList] | None = None
 ) -> list[UsagePoint]:
-    """Accepted cases of the area per period, oldest first (for its trend chart)."""
+    """Accepted cases of the area per period, oldest first (for its trend chart): one grouped
+    query, one row per cycle."""
     lines = _accepted_lines().filter(report__zone=zone)
     if annual_lists is not None:
         lines = lines.filter(report__cycle__annual_list__in=list(annual_lists))
-    totals: dict[int, list[int]] = {}
-    cycles: dict[int, ReportingCycle] = {}
-    for line in lines.select_related("report__cycle"):
-        cycle = line.report.cycle
-        cycles[cycle.pk] = cycle
-        received, completed = totals.get(cycle.pk, [0, 0])
-        totals[cycle.pk] = [received + line.cases_received, completed + line.cases_completed]
-    ordered = sorted(cycles.values(), key=lambda cycle: (cycle.period_start, cycle.pk))
-    return [UsagePoint(cycle.label, *totals[cycle.pk]) for cycle in ordered]
+    rows = (
+        lines.values(
+            "report__cycle_id",
+            "report__cycle__frequency",
+            "report__cycle__sequence",
+            "report__cycle__period_start",
+        )
+        .annotate(received=Sum("cases_received"), completed=Sum("cases_completed"))
+        .order_by("report__cycle__period_start", "report__cycle_id")
+    )
+    return [
+        UsagePoint(
+            period_label(
+                frequency=row["report__cycle__frequency"],
+                sequence=row["report__cycle__sequence"],
+                period_start=row["report__cycle__period_start"],
+            ),
+            row["received"],
+            row["completed"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PeriodUsage:
+    """Accepted cases in one reporting period, summed over the grants selected."""
+
+    label: str
+    period_start: datetime.date
+    period_end: datetime.date
+    cases_received: int
+    cases_completed: int
+    areas: int
+
+
+def accepted_usage_by_period(
+    *, zone: Zone | None = None, matter: Matter | None = None
+) -> list[PeriodUsage]:
+    """Accepted cases per period of an area's grants, or of a matter's grants in every area,
+    oldest first: one grouped query."""
+    lines = _accepted_lines()
+    if zone is not None:
+        lines = lines.filter(report__zone=zone)
+    if matter is not None:
+        lines = lines.filter(grant__entry__matter=matter)
+    rows = (
+        lines.values(
+            "report__cycle__frequency",
+            "report__cycle__sequence",
+            "report__cycle__period_start",
+            "report__cycle__period_end",
+        )
+        .annotate(
+            received=Sum("cases_received"),
+            completed=Sum("cases_completed"),
+            areas=Count("report__zone", distinct=True),
+        )
+        .order_by("report__cycle__period_start", "report__cycle__period_end")
+    )
+    return [
+        PeriodUsage(
+            label=period_label(
+                frequency=row["report__cycle__frequency"],
+                sequence=row["report__cycle__sequence"],
+                period_start=row["report__cycle__period_start"],
+            ),
+            period_start=row["report__cycle__period_start"],
+            period_end=row["report__cycle__period_end"],
+            cases_received=row["received"],
+            cases_completed=row["completed"],
+            areas=row["areas"],
+        )
+        for row in rows
+    ]
+
+
+def with_accepted_usage(grants: QuerySet[Grant]) -> QuerySet[Grant]:
+    """Annotate each grant with ``accepted_received`` and ``accepted_completed``: its cases in
+    accepted reports, all periods together (0 when none was accepted)."""
+
+    def total(field: str) -> Coalesce:
+        summed = (
+            _accepted_lines()
+            .filter(grant=OuterRef("pk"))
+            .order_by()
+            .values("grant")
+            .annotate(total=Sum(field))
+            .values("total")
+        )
+        return Coalesce(Subquery(summed), 0)
+
+    return grants.annotate(
+        accepted_received=total("cases_received"), accepted_completed=total("cases_completed")
+    )
+
+
+@dataclass(frozen=True)
+class AreaUsage:
+    """Accepted cases of one matter in one area, all periods together."""
+
+    zone_slug: str
+    name_zh: str
+    name_en: str
+    cases_received: int
+    cases_completed: int
+    periods: int
+
+
+def accepted_usage_by_area(*, matter: Matter) -> list[AreaUsage]:
+    """A matter's accepted cases per area, most received first: one grouped query."""
+    rows = (
+        _accepted_lines()
+        .filter(grant__entry__matter=matter)
+        .values("report__zone__slug", "report__zone__name_zh", "report__zone__name_en")
+        .annotate(
+            received=Sum("cases_received"),
+            completed=Sum("cases_completed"),
+            periods=Count("report__cycle", distinct=True),
+        )
+        .order_by("-received", "report__zone__slug")
+    )
+    return [
+        AreaUsage(
+            zone_slug=row["report__zone__slug"],
+            name_zh=row["report__zone__name_zh"],
+            name_en=row["report__zone__name_en"],
+            cases_received=row["received"],
+            cases_completed=row["completed"],
+            periods=row["periods"],
+        )
+        for row in rows
+    ]
+
+
+def list_accepted_reports(*, zone: Zone) -> QuerySet[AreaReport]:
+    """The area's accepted reports, oldest period first (for its public timeline)."""
+    return (
+        list_area_reports()
+        .filter(zone=zone, status=ReportStatus.ACCEPTED.value)
+        .order_by("cycle__period_start", "cycle__annual_list_id")
+    )
+
+
+@dataclass(frozen=True)
+class UsageTotal:
+    """Accepted cases of a set of editions in one reporting period."""
+
+    period_start: datetime.date
+    period_end: datetime.date
+    cases_received: int
+    cases_completed: int
+    grants_reported: int
+    grants_used: int
+
+
+def usage_totals_by_period(
+    *, annual_lists: Iterable[AnnualList], starts_on: datetime.date, ends_on: datetime.date
+) -> list[UsageTotal]:
+    """Accepted usage summed per reporting period that starts in [starts_on, ends_on], oldest
+    first: one aggregate query."""
+    rows = (
+        _accepted_lines()
+        .filter(
+            report__cycle__annual_list__in=list(annual_lists),
+            report__cycle__period_start__gte=starts_on,
+            report__cycle__period_start__lte=ends_on,
+        )
+        .values("report__cycle__period_start", "report__cycle__period_end")
+        .annotate(
+            received=Sum("cases_received"),
+            completed=Sum("cases_completed"),
+            reported=Count("grant", distinct=True),
+            used=Count("grant", distinct=True, filter=Q(cases_completed__gt=0)),
+        )
+        .order_by("report__cycle__period_start", "report__cycle__period_end")
+    )
+    return [
+        UsageTotal(
+            period_start=row["report__cycle__period_start"],
+            period_end=row["report__cycle__period_end"],
+            cases_received=row["received"] or 0,
+            cases_completed=row["completed"] or 0,
+            grants_reported=row["reported"],
+            grants_used=row["used"],
+        )
+        for row in rows
+    ]
 
 
 # Completeness and timeliness -----------------------------------------------------------------
@@ -282,45 +496,19 @@ def _rate(part: int, whole: int) -> Decimal | None:
     return (Decimal(part) / Decimal(whole)).quantize(Decimal("0.0001"))
 
 
-@dataclass
-class _Tally:
-    expected: int = 0
-    submitted: int = 0
-    on_time: int = 0
-    accepted: int = 0
-    returned: int = 0
-    overdue: int = 0
-
-    def count(
-        self,
-        *,
-        status: str,
-        first_submitted_on: datetime.date | None,
-        due_on: datetime.date,
-        on: datetime.date,
-    ) -> None:
-        self.expected += 1
-        if first_submitted_on is not None and first_submitted_on <= on:
-            self.submitted += 1
-            if first_submitted_on <= due_on:
-                self.on_time += 1
-        self.accepted += status == ReportStatus.ACCEPTED.value
-        self.returned += status == ReportStatus.RETURNED.value
-        self.overdue += status in OWED_STATUSES and due_on < on
-
-    def row(self, key: str, label: str) -> CompletenessRow:
-        return CompletenessRow(
-            key=key,
-            label=label,
-            expected=self.expected,
-            submitted=self.submitted,
-            submitted_on_time=self.on_time,
-            accepted=self.accepted,
-            returned=self.returned,
-            overdue=self.overdue,
-            completeness=_rate(self.submitted, self.expected),
-            timeliness=_rate(self.on_time, self.expected),
-        )
+def _tallies(*, on: datetime.date) -> dict[str, Any]:
+    """The conditional counts of one completeness row, for ``annotate`` over grouped reports."""
+    submitted = Q(first_submitted_on__isnull=False, first_submitted_on__lte=on)
+    return {
+        "expected": Count("pk"),
+        "submitted": Count("pk", filter=submitted),
+        "submitted_on_time": Count(
+            "pk", filter=submitted & Q(first_submitted_on__lte=F("cycle__due_on"))
+        ),
+        "accepted": Count("pk", filter=Q(status=ReportStatus.ACCEPTED.value)),
+        "returned": Count("pk", filter=Q(status=ReportStatus.RETURNED.value)),
+        "overdue": Count("pk", filter=Q(status__in=OWED_STATUSES, cycle__due_on__lt=on)),
+    }
 
 
 def _named(zh: str, en: str) -> str:
@@ -335,46 +523,42 @@ def completeness(
     on: datetime.date | None = None,
 ) -> list[CompletenessRow]:
     """Completeness and timeliness per area, prefecture (of area reports) or department (of
-    department reports), over the reports of cycles due by ``on`` (today by default). One query.
-    Rows are ordered by key."""
+    department reports), over the reports of cycles due by ``on`` (today by default). One
+    grouped query, counted in the database. Rows are ordered by key."""
     on = on or timezone.localdate()
-    tallies: dict[str, _Tally] = defaultdict(_Tally)
-    labels: dict[str, str] = {}
+    reports: QuerySet[Any]
     if by == "department":
-        department_rows = DepartmentReport.objects.filter(cycle__due_on__lte=on)
-        if annual_list is not None:
-            department_rows = department_rows.filter(cycle__annual_list=annual_list)
-        if cycle is not None:
-            department_rows = department_rows.filter(cycle=cycle)
-        for code, zh, en, status, first, due_on in department_rows.values_list(
-            "department__code",
-            "department__name_zh",
-            "department__name_en",
-            "status",
-            "first_submitted_on",
-            "cycle__due_on",
-        ):
-            labels[code] = _named(zh, en)
-            tallies[code].count(status=status, first_submitted_on=first, due_on=due_on, on=on)
+        reports = DepartmentReport.objects.filter(cycle__due_on__lte=on)
+        key, prefix = "department__code", "department__"
     else:
-        area_rows = AreaReport.objects.filter(cycle__due_on__lte=on)
-        if annual_list is not None:
-            area_rows = area_rows.filter(cycle__annual_list=annual_list)
-        if cycle is not None:
-            area_rows = area_rows.filter(cycle=cycle)
+        reports = AreaReport.objects.filter(cycle__due_on__lte=on)
+        key = "zone__slug" if by == "area" else "zone__prefecture__code"
         prefix = "zone__" if by == "area" else "zone__prefecture__"
-        key_field = "zone__slug" if by == "area" else "zone__prefecture__code"
-        for key, zh, en, status, first, due_on in area_rows.values_list(
-            key_field,
-            f"{prefix}name_zh",
-            f"{prefix}name_en",
-            "status",
-            "first_submitted_on",
-            "cycle__due_on",
-        ):
-            labels[key] = _named(zh, en)
-            tallies[key].count(status=status, first_submitted_on=first, due_on=due_on, on=on)
-    return [tallies[key].row(key, labels[key]) for key in sorted(tallies)]
+    if annual_list is not None:
+        reports = reports.filter(cycle__annual_list=annual_list)
+    if cycle is not None:
+        reports = reports.filter(cycle=cycle)
+    rows = (
+        reports.order_by()
+        .values(key, f"{prefix}name_zh", f"{prefix}name_en")
+        .annotate(**_tallies(on=on))
+        .order_by(key)
+    )
+    return [
+        CompletenessRow(
+            key=row[key],
+            label=_named(row[f"{prefix}name_zh"], row[f"{prefix}name_en"]),
+            expected=row["expected"],
+            submitted=row["submitted"],
+            submitted_on_time=row["submitted_on_time"],
+            accepted=row["accepted"],
+            returned=row["returned"],
+            overdue=row["overdue"],
+            completeness=_rate(row["submitted"], row["expected"]),
+            timeliness=_rate(row["submitted_on_time"], row["expected"]),
+        )
+        for row in rows
+    ]
 
 
 # What is owed --------------------------------------------------------------------------------
@@ -440,6 +624,40 @@ def overdue_reports(*, on: datetime.date) -> list[OverdueReport]:
     return found
 
 
+def _own_zone_slugs(user: User) -> set[str]:
+    return set(list_area_reports_visible_to(user=user).values_list("zone__slug", flat=True))
+
+
+def overdue_reports_visible_to(*, user: User, on: datetime.date) -> list[OverdueReport]:
+    """The overdue reports this user oversees: a prefecture its areas', the office, auditors and
+    evaluators every one; most overdue first."""
+    found = overdue_reports(on=on)
+    if user.role == User.Role.PREFECTURE:
+        own = _own_zone_slugs(user)
+        return [report for report in found if report.kind == "area" and report.subject_key in own]
+    if user.role in {User.Role.OFFICE, User.Role.AUDITOR, User.Role.EVALUATOR}:
+        return found
+    return []
+
+
+def completeness_visible_to(
+    *,
+    user: User,
+    by: Literal["area", "prefecture", "department"],
+    annual_list: AnnualList | None = None,
+    on: datetime.date | None = None,
+) -> list[CompletenessRow]:
+    """``completeness`` as far as this user oversees it: a prefecture sees only its own areas
+    (and no prefecture or department breakdown)."""
+    if user.role == User.Role.PREFECTURE:
+        if by != "area":
+            return []
+        own = _own_zone_slugs(user)
+        rows = completeness(by="area", annual_list=annual_list, on=on)
+        return [row for row in rows if row.key in own]
+    return completeness(by=by, annual_list=annual_list, on=on)
+
+
 def list_reports_due(*, user: User, on: datetime.date) -> list[AreaReport | DepartmentReport]:
     """What this user's area or department owes now: reports of open (or reopened) cycles not yet
     submitted, and returned ones, earliest due first."""
@@ -486,3 +704,59 @@ def list_area_reports_with_lines(reports: QuerySet[AreaReport]) -> QuerySet[Area
     return reports.prefetch_related(
         Prefetch("lines", queryset=UsageLine.objects.select_related("grant__entry__matter"))
     )
+
+
+@dataclass(frozen=True)
+class ReportingWork:
+    """What waits for one user in reporting, counted in SQL: reports to fill in (earliest due
+    date), returned ones, area reports to review or accept (earliest waiting since), department
+    reports to accept, unread notices."""
+
+    to_fill: int = 0
+    to_fill_due_on: datetime.date | None = None
+    returned: int = 0
+    to_review: int = 0
+    to_review_since: datetime.date | None = None
+    department_reports_to_accept: int = 0
+    unread_notices: int = 0
+
+
+def _owed(reports: QuerySet[Any], on: datetime.date) -> dict[str, Any]:
+    owed = Q(status__in=OWED_STATUSES, cycle__opens_on__lte=on)
+    return reports.aggregate(
+        to_fill=Count("pk", filter=owed),
+        to_fill_due_on=Min("cycle__due_on", filter=owed),
+        returned=Count("pk", filter=Q(status=ReportStatus.RETURNED.value)),
+    )
+
+
+def count_reporting_work(*, user: User, on: datetime.date) -> ReportingWork:
+    """At most three queries whatever the number of reports: one aggregate over the reports the
+    user's role acts on, one over department reports for the office, one for unread notices."""
+    counts: dict[str, Any] = {}
+    if user.role == User.Role.PILOT_AREA:
+        counts = _owed(list_area_reports_visible_to(user=user).order_by(), on)
+    elif user.role == User.Role.DEPARTMENT:
+        counts = _owed(list_department_reports_visible_to(user=user).order_by(), on)
+    elif user.role in {User.Role.PREFECTURE, User.Role.OFFICE}:
+        waiting, since = (
+            (ReportStatus.SUBMITTED.value, "submitted_on")
+            if user.role == User.Role.PREFECTURE
+            else (ReportStatus.REVIEWED.value, "reviewed_on")
+        )
+        counts = (
+            list_area_reports_visible_to(user=user)
+            .order_by()
+            .aggregate(
+                to_review=Count("pk", filter=Q(status=waiting)),
+                to_review_since=Min(since, filter=Q(status=waiting)),
+            )
+        )
+        if user.role == User.Role.OFFICE:
+            counts["department_reports_to_accept"] = (
+                list_department_reports_visible_to(user=user)
+                .filter(status=ReportStatus.SUBMITTED.value)
+                .count()
+            )
+    unread = list_notices(user=user, unread_only=True).count()
+    return ReportingWork(**counts, unread_notices=unread)

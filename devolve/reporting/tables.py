@@ -1,13 +1,14 @@
 """Reporting tables (django-tables2): completeness and timeliness, and lists of reports."""
 
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS
+from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import percent
-from devolve.reporting.models import AreaReport, DepartmentReport
-from devolve.reporting.selectors import CompletenessRow
+from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, ReportingNotice
+from devolve.reporting.selectors import CompletenessRow, OverdueReport
 
 STATUS_COLOURS = {
     "draft": "grey",
@@ -38,16 +39,17 @@ class CompletenessTable(tables.Table):
     returned = tables.Column(verbose_name=_("Returned"))
     overdue = tables.Column(verbose_name=_("Overdue"), attrs={"td": {"data-col": "overdue"}})
     completeness = tables.Column(
-        verbose_name=_("Completeness"), attrs={"td": {"data-col": "completeness"}}
+        verbose_name=_("Completeness"),
+        attrs={"td": {"data-col": "completeness"}},
+        orderable=False,
     )
     timeliness = tables.Column(
-        verbose_name=_("Timeliness"), attrs={"td": {"data-col": "timeliness"}}
+        verbose_name=_("Timeliness"), attrs={"td": {"data-col": "timeliness"}}, orderable=False
     )
 
     class Meta:
         attrs = GOVUK_TABLE_ATTRS
         row_attrs = {"class": "govuk-table__row", "data-key": lambda record: record.key}
-        orderable = False
         empty_text = _("No report was due yet.")
 
     def render_completeness(self, record: CompletenessRow) -> str:
@@ -58,17 +60,28 @@ class CompletenessTable(tables.Table):
 
 
 class AreaReportTable(tables.Table):
-    cycle = tables.Column(verbose_name=_("Period"), accessor="cycle__label", orderable=False)
-    edition = tables.Column(verbose_name=_("Edition"), accessor="cycle__annual_list__key")
-    zone = tables.Column(verbose_name=_("Pilot area"))
-    due_on = tables.Column(verbose_name=_("Due on"), accessor="cycle__due_on")
-    status = tables.Column(verbose_name=_("Status"))
-    first_submitted_on = tables.Column(verbose_name=_("First submitted on"))
+    cycle = tables.Column(
+        verbose_name=_("Period"),
+        accessor="cycle__label",
+        order_by=("cycle__period_start", "zone__slug"),
+    )
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="cycle__annual_list__key",
+        order_by=("cycle__annual_list__year", "cycle__annual_list__batch__number", "pk"),
+    )
+    zone = tables.Column(verbose_name=_("Pilot area"), order_by=("zone__slug", "pk"))
+    due_on = tables.Column(
+        verbose_name=_("Due on"), accessor="cycle__due_on", order_by=("cycle__due_on", "pk")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "pk"))
+    first_submitted_on = tables.Column(
+        verbose_name=_("First submitted on"), order_by=("first_submitted_on", "pk")
+    )
 
     class Meta:
         attrs = GOVUK_TABLE_ATTRS
         row_attrs = {"class": "govuk-table__row", "data-report": lambda record: record.pk}
-        orderable = False
         empty_text = _("No report.")
 
     def render_cycle(self, record: AreaReport) -> str:
@@ -80,17 +93,40 @@ class AreaReportTable(tables.Table):
         return status_tag(record)
 
 
+class ChoosableAreaReportTable(AreaReportTable):
+    """Area reports with a box per row, for the bulk actions (``report`` = the report's id)."""
+
+    choose = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "th__input": {"class": "govuk-visually-hidden", "disabled": True},
+            "input": {"name": "report", "class": "app-choose"},
+        },
+        exclude_from_export=True,
+    )
+
+    class Meta(AreaReportTable.Meta):
+        sequence = ("choose", "...")
+
+
 class DepartmentReportTable(tables.Table):
-    cycle = tables.Column(verbose_name=_("Period"), accessor="cycle__label")
-    edition = tables.Column(verbose_name=_("Edition"), accessor="cycle__annual_list__key")
-    department = tables.Column(verbose_name=_("Department"))
-    due_on = tables.Column(verbose_name=_("Due on"), accessor="cycle__due_on")
-    status = tables.Column(verbose_name=_("Status"))
+    cycle = tables.Column(
+        verbose_name=_("Period"), accessor="cycle__label", order_by=("cycle__period_start", "pk")
+    )
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="cycle__annual_list__key",
+        order_by=("cycle__annual_list__year", "cycle__annual_list__batch__number", "pk"),
+    )
+    department = tables.Column(verbose_name=_("Department"), order_by=("department__code", "pk"))
+    due_on = tables.Column(
+        verbose_name=_("Due on"), accessor="cycle__due_on", order_by=("cycle__due_on", "pk")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "pk"))
 
     class Meta:
         attrs = GOVUK_TABLE_ATTRS
         row_attrs = {"class": "govuk-table__row", "data-report": lambda record: record.pk}
-        orderable = False
         empty_text = _("No report.")
 
     def render_cycle(self, record: DepartmentReport) -> str:
@@ -100,3 +136,124 @@ class DepartmentReportTable(tables.Table):
 
     def render_status(self, record: DepartmentReport) -> str:
         return status_tag(record)
+
+
+class ReportingCycleTable(tables.Table):
+    """Reporting cycles, each with the download of its edition's accepted usage."""
+
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="annual_list__key",
+        order_by=("annual_list__year", "annual_list__batch__number", "period_start"),
+    )
+    period = tables.Column(
+        verbose_name=_("Period"), accessor="label", order_by=("period_start", "annual_list_id")
+    )
+    frequency = tables.Column(verbose_name=_("Frequency"), order_by=("frequency", "period_start"))
+    opens_on = tables.DateColumn(
+        verbose_name=_("Entry opens on"), format="Y-m-d", order_by=("opens_on", "pk")
+    )
+    due_on = tables.DateColumn(verbose_name=_("Due on"), format="Y-m-d", order_by=("due_on", "pk"))
+    locks_on = tables.DateColumn(
+        verbose_name=_("Entry locks on"), format="Y-m-d", order_by=("locks_on", "pk")
+    )
+    usage = tables.Column(
+        verbose_name=_("Accepted usage"),
+        accessor="annual_list_id",
+        orderable=False,
+        exclude_from_export=True,
+    )
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-cycle": lambda record: record.pk,
+            "data-edition": lambda record: record.annual_list_id,
+        }
+        empty_text = _("No reporting cycle matches.")
+
+    def render_period(self, record: ReportingCycle) -> str:
+        return format_html("{}{}", record.label, invented_tag(record.is_illustrative))
+
+    def value_period(self, record: ReportingCycle) -> str:
+        return record.label
+
+    def render_usage(self, record: ReportingCycle) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            reverse("dashboards:reporting_usage_export", args=[record.annual_list_id]),
+            _("Download (.xlsx)"),
+        )
+
+
+class OverdueReportTable(tables.Table):
+    """Reports due and still owed (``selectors.overdue_reports``), most overdue first."""
+
+    subject_label = tables.Column(verbose_name=_("Owed by"))
+    cycle_label = tables.Column(verbose_name=_("Period"), order_by=("due_on", "subject_key"))
+    due_on = tables.DateColumn(verbose_name=_("Due on"), format="Y-m-d")
+    days_overdue = tables.Column(
+        verbose_name=_("Days overdue"),
+        attrs={
+            "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+            "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+        },
+    )
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "overdue-reports"}
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-overdue": lambda record: f"{record.kind}-{record.report_id}",
+        }
+        empty_text = _("No report is overdue.")
+
+    def render_subject_label(self, record: OverdueReport) -> str:
+        returned = (
+            format_html(' <strong class="govuk-tag govuk-tag--red">{}</strong>', _("returned"))
+            if record.status == "returned"
+            else ""
+        )
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>{}', record.url, record.subject_label, returned
+        )
+
+    def value_subject_label(self, record: OverdueReport) -> str:
+        return record.subject_label
+
+
+NOTICE_TAGS: dict[str, str] = {
+    ReportingNotice.Kind.OVERDUE.value: "red",
+    ReportingNotice.Kind.REOPENED.value: "blue",
+}
+
+
+class ReportingNoticeTable(tables.Table):
+    """A user's reporting reminders, newest first; unread ones are marked."""
+
+    kind = tables.Column(verbose_name=_("Kind"), order_by=("kind", "-created_at"))
+    text = tables.Column(verbose_name=_("Reminder"), orderable=False, empty_values=())
+    due_on = tables.DateColumn(verbose_name=_("Due on"), format="Y-m-d")
+    created_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="Y-m-d H:i")
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "notices-table"}
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-notice": lambda record: record.kind,
+            "data-unread": lambda record: "" if record.read_at is None else None,
+        }
+        empty_text = _("No reminder.")
+
+    def render_kind(self, record: ReportingNotice) -> str:
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+            NOTICE_TAGS.get(record.kind, "yellow"),
+            record.get_kind_display(),
+        )
+
+    def render_text(self, record: ReportingNotice) -> str:
+        if not record.link:
+            return record.text
+        return format_html('<a class="govuk-link" href="{}">{}</a>', record.link, record.text)

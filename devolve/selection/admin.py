@@ -2,10 +2,8 @@
 evaluators, auditors). Rounds change through the staff pages, the API and ``devolve select``."""
 
 from django.contrib import admin
-from django.db import models
-from django.http import HttpRequest
 
-from devolve.accounts.admin import ProgrammeAdmin
+from devolve.accounts.admin import ProgrammeAdmin, every_record
 from devolve.selection.models import (
     CandidateValue,
     Criterion,
@@ -14,15 +12,11 @@ from devolve.selection.models import (
     SelectionRound,
     SubIndicator,
 )
-from devolve.selection.permissions import can_view_selection
 
 
 class SelectionAdmin(ProgrammeAdmin):
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(can_view_selection(request.user))
-
-    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
-        return bool(can_view_selection(request.user))
+    readers = "selection.view_selection"
+    scope = every_record
 
 
 @admin.register(SelectionRound)

@@ -17,20 +17,19 @@ zone outside the round's candidate pool, the same zone and sub-indicator twice, 
 ``devolve.selection.services.candidate_data`` applies a plan that has no error.
 
 CSV files may be UTF-8 (with or without BOM) or GB18030, as Excel saves them on Chinese Windows.
+The file is read through the guarded reader of ``devolve.core.spreadsheets``, which refuses a
+hostile file (too large, wrong type, bomb, macros, entities, encrypted) before it is parsed.
 """
 
-import csv
-import io
-import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO, Any
+from typing import IO
 
-from django.conf import settings
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+from devolve.core.spreadsheets.importing import ErrorLog, RowError, cell_text, fold
+from devolve.core.spreadsheets.reading import TABLES, FileRefused, check_upload, read_rows
 from devolve.regions.selectors import list_zones
 from devolve.selection import rules
 from devolve.selection.models import SelectionRound
@@ -43,8 +42,6 @@ from devolve.selection.selectors import (
 MAX_ROWS = 20_000
 MAX_REPORTED_ERRORS = 500
 HEADER_SEARCH_ROWS = 10
-ZIP_SIGNATURE = b"PK\x03\x04"
-OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 HEADERS = {
     "zone": {"zone", "zone key", "区域", "候选区域", "开发区"},
@@ -67,17 +64,6 @@ class RowAction(StrEnum):
     ADD = "add"
     CHANGE = "change"
     UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem of the file: its row (1-based as a spreadsheet shows it; None for the file), the
-    column's header as written, and a message for people."""
-
-    row: int | None
-    column: str
-    message: str
-    code: str
 
 
 @dataclass(frozen=True)
@@ -124,7 +110,7 @@ class CandidateImportPlan:
 
 
 def _normalize(text: str) -> str:
-    return " ".join(text.replace("_", " ").strip().lower().split())
+    return fold(text.replace("_", " "))
 
 
 def _refused(message: str, code: str) -> CandidateImportPlan:
@@ -133,32 +119,10 @@ def _refused(message: str, code: str) -> CandidateImportPlan:
     )
 
 
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def _read_rows(upload: IO[bytes]) -> Iterator[list[str]]:
-    head = upload.read(len(ZIP_SIGNATURE))
-    upload.seek(0)
-    if head == ZIP_SIGNATURE:
-        book = load_workbook(upload, read_only=True, data_only=True)
-        try:
-            for cells in book.worksheets[0].iter_rows(values_only=True):
-                yield [_cell_text(cell) for cell in cells]
-        finally:
-            book.close()
-        return
-    raw = upload.read()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("gb18030")
-    for cells in csv.reader(io.StringIO(text)):
-        yield [cell.strip() for cell in cells]
+    kind = check_upload(upload, allowed=TABLES)
+    for cells in read_rows(upload, kind=kind):
+        yield [cell_text(cell) for cell in cells]
 
 
 @dataclass
@@ -196,14 +160,19 @@ class _Planner:
     def __init__(self, reference: _Reference) -> None:
         self.reference = reference
         self.values: list[PlannedValue] = []
-        self.errors: list[RowError] = []
-        self.error_count = 0
+        self.log = ErrorLog(limit=MAX_REPORTED_ERRORS)
         self.seen: dict[tuple[int, int], int] = {}
 
+    @property
+    def errors(self) -> list[RowError]:
+        return self.log.errors
+
+    @property
+    def error_count(self) -> int:
+        return self.log.count
+
     def error(self, row: int | None, column: str, message: str, code: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(RowError(row, column, message, code))
+        self.log.add(RowError(row, column, message, code))
 
     def zone(self, row: int, column: str, text: str) -> tuple[int, str] | None:
         if not text:
@@ -298,10 +267,15 @@ class _Planner:
         )  # fmt: skip
 
 
+_FOLDED_HEADERS = {
+    key: frozenset(_normalize(name) for name in names) for key, names in HEADERS.items()
+}
+
+
 def _columns(header: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, text in enumerate(header):
-        for key, names in HEADERS.items():
+        for key, names in _FOLDED_HEADERS.items():
             if _normalize(text) in names and key not in found:
                 found[key] = index
     return found
@@ -318,21 +292,10 @@ def plan_candidate_import(
 ) -> CandidateImportPlan:
     """Check ``upload`` (.xlsx or CSV) against the round's sub-indicators and pool; write
     nothing."""
-    upload.seek(0, os.SEEK_END)
-    size = upload.tell()
-    upload.seek(0)
-    if size > int(settings.DEVOLVE_IMPORT_MAX_BYTES):
-        return _refused(_("The file is too large."), "too_large")
-    if upload.read(len(OLE_SIGNATURE)) == OLE_SIGNATURE:
-        return _refused(
-            _("The file is password-protected or an old .xls workbook; save it as .xlsx or CSV."),
-            "encrypted",
-        )
-    upload.seek(0)
     try:
         rows = list(_read_rows(upload))
-    except Exception:  # openpyxl and csv raise many kinds of error for a broken file
-        return _refused(_("The file is neither an .xlsx workbook nor a CSV file."), "unreadable")
+    except FileRefused as refused:
+        return _refused(str(refused.message), refused.code)
     numbered = [(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
     if not numbered:
         return _refused(_("The file is empty."), "empty")

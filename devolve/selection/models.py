@@ -7,7 +7,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from devolve.accounts.models import User
 from devolve.core.i18n import in_current_language
+from devolve.core.transitions import Lifecycle, move
 
 
 class SelectionRound(models.Model):
@@ -31,7 +33,8 @@ class SelectionRound(models.Model):
         VIKOR = "vikor", _("VIKOR")
 
     class Weighting(models.TextChoices):
-        ENTROPY = "entropy", _("Entropy weights")
+        ENTROPY = "entropy", _("Entropy weights (classic: shares of the data)")
+        ENTROPY_MIN_MAX = "entropy_min_max", _("Entropy weights after min–max scaling")
         AHP = "ahp", _("AHP pairwise comparison")
         EXPERT = "expert", _("Expert weights")
 
@@ -59,11 +62,11 @@ class SelectionRound(models.Model):
         _("ranking method"), max_length=12, choices=Method.choices, default=Method.TOPSIS
     )
     criterion_weighting = models.CharField(
-        _("criterion weighting"), max_length=8, choices=Weighting.choices, default=Weighting.AHP
+        _("criterion weighting"), max_length=16, choices=Weighting.choices, default=Weighting.AHP
     )
     indicator_weighting = models.CharField(
         _("sub-indicator weighting"),
-        max_length=8,
+        max_length=16,
         choices=Weighting.choices,
         default=Weighting.ENTROPY,
     )
@@ -134,8 +137,8 @@ class SelectionRound(models.Model):
                 name="selection_round_method_is_known",
             ),
             models.CheckConstraint(
-                condition=Q(criterion_weighting__in=["entropy", "ahp", "expert"])
-                & Q(indicator_weighting__in=["entropy", "ahp", "expert"]),
+                condition=Q(criterion_weighting__in=["entropy", "entropy_min_max", "ahp", "expert"])
+                & Q(indicator_weighting__in=["entropy", "entropy_min_max", "ahp", "expert"]),
                 name="selection_round_weighting_is_known",
             ),
             models.CheckConstraint(
@@ -166,6 +169,41 @@ class SelectionRound(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in {self.Status.DRAFT, self.Status.SCORED}
+
+
+_ROUND = SelectionRound.Status
+
+SELECTION_ROUND_LIFECYCLE = Lifecycle(
+    _ROUND,
+    [
+        # Scoring again replaces the stored result.
+        move(
+            "score",
+            _("Score the round"),
+            sources=[_ROUND.DRAFT, _ROUND.SCORED],
+            target=_ROUND.SCORED,
+            roles=[User.Role.OFFICE],
+        ),
+        # New candidate data makes the stored result stale.
+        move("reopen", _("Back to draft"), sources=[_ROUND.SCORED], target=_ROUND.DRAFT,
+             automatic=True),
+        # Before approval a decision may be recorded again.
+        move(
+            "decide",
+            _("Record the decision"),
+            sources=[_ROUND.SCORED, _ROUND.DECIDED],
+            target=_ROUND.DECIDED,
+            roles=[User.Role.OFFICE],
+        ),
+        move(
+            "approve",
+            _("Approve the decision"),
+            sources=[_ROUND.DECIDED],
+            target=_ROUND.APPROVED,
+            roles=[User.Role.OFFICE],
+        ),
+    ],
+)  # fmt: skip
 
 
 class Criterion(models.Model):

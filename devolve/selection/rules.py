@@ -1,29 +1,13 @@
-"""Pure rules of selection rounds: which status may follow which, how a value cell is read, and
-the fingerprint of a round's inputs. No ORM, no Django."""
+"""Pure rules of selection rounds: how a value cell is read, and the fingerprint of a round's
+inputs. No ORM, no Django."""
 
 import hashlib
 import json
 import math
 from typing import Any
 
-DRAFT = "draft"
-SCORED = "scored"
-DECIDED = "decided"
-APPROVED = "approved"
-
-ALLOWED_TRANSITIONS: dict[str, frozenset[str]] = {
-    DRAFT: frozenset({SCORED}),
-    SCORED: frozenset({SCORED, DRAFT, DECIDED}),
-    DECIDED: frozenset({DECIDED, APPROVED}),
-    APPROVED: frozenset(),
-}
-
 # Cells that say "no value" in the statistical yearbooks and office workbooks.
 MISSING_MARKERS = frozenset({"", "na", "n/a", "-", "—", "–", "..", "缺失", "无", "无数据"})
-
-
-def can_move(current: str, target: str) -> bool:
-    return target in ALLOWED_TRANSITIONS.get(current, frozenset())
 
 
 def is_missing_marker(text: str) -> bool:

@@ -10,6 +10,7 @@ from devolve.assessments.models import (
     RecommendationChoice,
 )
 from devolve.assessments.selectors import EntryRollUp
+from devolve.core.api.fields import SlugRelatedField
 from devolve.matters.api.serializers import EntryMatterOutput
 from devolve.matters.models import Department, ListEntry
 from devolve.regions.models import Zone
@@ -30,9 +31,7 @@ class AssessmentRoundOutput(serializers.ModelSerializer[AssessmentRound]):
         source="next_edition.key", read_only=True, allow_null=True, default=None
     )
     rubric = RubricCriterionOutput(many=True, read_only=True)
-    evaluators = serializers.SlugRelatedField[User](
-        slug_field="username", many=True, read_only=True
-    )
+    evaluators = SlugRelatedField[User](slug_field="username", many=True, read_only=True)
 
     class Meta:
         model = AssessmentRound
@@ -61,10 +60,8 @@ class GrantAssessmentOutput(serializers.ModelSerializer[GrantAssessment]):
     entry = serializers.IntegerField(source="grant.entry_id", read_only=True)
     sequence = serializers.IntegerField(source="grant.entry.sequence", read_only=True)
     matter = EntryMatterOutput(source="grant.entry.matter", read_only=True)
-    zone = serializers.SlugRelatedField[Zone](
-        source="grant.zone", slug_field="slug", read_only=True
-    )
-    scored_by = serializers.SlugRelatedField[User](slug_field="username", read_only=True)
+    zone = SlugRelatedField[Zone](source="grant.zone", slug_field="slug", read_only=True)
+    scored_by = SlugRelatedField[User](slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = GrantAssessment
@@ -98,16 +95,14 @@ class GrantAssessmentOutput(serializers.ModelSerializer[GrantAssessment]):
 
 
 class EntryDecisionOutput(serializers.ModelSerializer[EntryDecision]):
-    receiving_areas = serializers.SlugRelatedField[Zone](
-        slug_field="slug", many=True, read_only=True
+    receiving_areas = SlugRelatedField[Zone](slug_field="slug", many=True, read_only=True)
+    granting_department = SlugRelatedField[Department](
+        slug_field="code", read_only=True, allow_null=True
     )
-    granting_department = serializers.SlugRelatedField[Department](
-        slug_field="code", read_only=True
+    supervising_department = SlugRelatedField[Department](
+        slug_field="code", read_only=True, allow_null=True
     )
-    supervising_department = serializers.SlugRelatedField[Department](
-        slug_field="code", read_only=True
-    )
-    next_entry = serializers.PrimaryKeyRelatedField[ListEntry](read_only=True)
+    next_entry = serializers.PrimaryKeyRelatedField[ListEntry](read_only=True, allow_null=True)
     next_change = serializers.CharField(
         source="next_entry.change", read_only=True, allow_null=True, default=None
     )

@@ -33,7 +33,15 @@ from devolve.assessments.api.serializers import (
     RoundOpenInput,
     ScoreInput,
 )
+from devolve.assessments.filters import AssessmentRoundFilter
 from devolve.assessments.models import AssessmentRound, GrantAssessment
+from devolve.core.api.versions import (
+    IF_MATCH,
+    STALE,
+    VersionedRetrieveMixin,
+    expected_version,
+    with_version,
+)
 from devolve.core.errors import DomainError
 from devolve.matters.api.serializers import AnnualListOutput
 from devolve.matters.api.views import annual_list_or_404
@@ -66,6 +74,7 @@ class AssessmentRoundViewSet(viewsets.ReadOnlyModelViewSet[AssessmentRound]):
 
     serializer_class = AssessmentRoundOutput
     permission_classes = [IsAuthenticated]
+    filterset_class = AssessmentRoundFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[AssessmentRound]:
@@ -76,7 +85,10 @@ class AssessmentRoundViewSet(viewsets.ReadOnlyModelViewSet[AssessmentRound]):
         )
 
     def _round(self, pk: object) -> AssessmentRound:
-        return get_object_or_404(selectors.list_rounds(), pk=pk)
+        """A round the user may see (404 otherwise); the service decides who may change it."""
+        return get_object_or_404(
+            selectors.list_rounds_visible_to(user=acting_user(self.request)), pk=pk
+        )
 
     def _output(self, assessment_round: AssessmentRound) -> Response:
         return Response(
@@ -104,7 +116,7 @@ class AssessmentRoundViewSet(viewsets.ReadOnlyModelViewSet[AssessmentRound]):
         )
 
     @extend_schema(responses={200: EntryRollUpOutput(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)  # one round's entries, unpaged
     def entries(self, request: Request, pk: str) -> Response:
         """Each entry with the grant assessments the reader may see, their rolled-up
         recommendation and the office's decision."""
@@ -186,7 +198,9 @@ class AssessmentRoundViewSet(viewsets.ReadOnlyModelViewSet[AssessmentRound]):
         return Response(AnnualListOutput(draft).data, status=status.HTTP_201_CREATED)
 
 
-class GrantAssessmentViewSet(viewsets.ReadOnlyModelViewSet[GrantAssessment]):
+class GrantAssessmentViewSet(
+    VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet[GrantAssessment]
+):
     """Grant assessments: metrics from accepted reports, scores and the recommendation."""
 
     serializer_class = GrantAssessmentOutput
@@ -211,19 +225,26 @@ class GrantAssessmentViewSet(viewsets.ReadOnlyModelViewSet[GrantAssessment]):
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=ScoreInput, responses={200: GrantAssessmentOutput})
+    @extend_schema(
+        request=ScoreInput,
+        responses={200: GrantAssessmentOutput, 409: STALE},
+        parameters=[IF_MATCH],
+    )
     @action(detail=True, methods=["post"])
     def score(self, request: Request, pk: str) -> Response:
         """Record rubric scores and the recommendation (the office or an evaluator named on the
-        round), with reasons for anything but keep."""
+        round), with reasons for anything but keep. Send the assessment's ETag in ``If-Match``
+        to be refused (409) if someone scored it since."""
         payload = ScoreInput(data=request.data)
         payload.is_valid(raise_exception=True)
         assessment = services.score_grant(
-            grant_assessment=get_object_or_404(GrantAssessment, pk=pk),
+            grant_assessment=self.get_object(),
             scored_by=acting_user(request),
+            expected_version=expected_version(request),
             **payload.validated_data,
         )
-        return Response(GrantAssessmentOutput(self.get_queryset().get(pk=assessment.pk)).data)
+        response = Response(GrantAssessmentOutput(self.get_queryset().get(pk=assessment.pk)).data)
+        return with_version(response, assessment)
 
 
 class FlaggedGrantsApi(APIView):

@@ -45,7 +45,7 @@ def test_rounds_are_read_by_every_programme_role(
     client: Client, personas: dict[str, User], scoring: AssessmentRound
 ) -> None:
     assert_authorization_matrix(
-        client, personas, "get", url("assessment-round-list"), allowed=STAFF, anonymous_status=403
+        client, personas, "get", url("assessment-round-list"), allowed=STAFF, anonymous_status=401
     )
 
 
@@ -191,6 +191,30 @@ def test_a_refused_score_answers_with_its_code(
     )
 
     assert (response.status_code, response.json()["code"]) == (400, "bad_scores")
+
+
+@pytest.mark.parametrize("persona", ["pilot_area", "other_department"])
+def test_scoring_an_assessment_out_of_the_readers_scope_is_not_found(
+    client: Client, personas: dict[str, User], scoring: AssessmentRound, persona: str
+) -> None:
+    user = personas[persona]
+    hidden = (
+        GrantAssessment.objects.filter(round=scoring)
+        .exclude(pk__in=scope_grant_assessments(GrantAssessment.objects.all(), user=user))
+        .first()
+    )
+    assert hidden is not None
+    client.force_login(user)
+
+    response = client.post(
+        url("grant-assessment-score", pk=hidden.pk),
+        {"scores": FULL, "recommendation": "keep"},
+        content_type=JSON,
+    )
+
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    hidden.refresh_from_db()
+    assert hidden.scored_by is None
 
 
 def test_flagged_grants_are_listed_within_the_readers_scope(

@@ -2,13 +2,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from devolve.accounts.models import User
-from devolve.assessments import selectors, services
+from devolve.assessments import rules, selectors, services
 from devolve.assessments.models import AssessmentRound, GrantAssessment
+from devolve.assessments.rules import PeriodUsage
 from devolve.assessments.selectors import FlaggedGrant
 from devolve.assessments.tests.conftest import World, report
 from devolve.assessments.tests.test_services import FULL, open_round, score_all
+from devolve.reporting.models import ReportingCycle
 
 D = datetime.date
 
@@ -39,6 +44,25 @@ def test_flagged_grants_come_from_accepted_periods(world: World) -> None:
         law_east.pk,
     ]
     assert selectors.list_flagged_grants(annual_list=world.edition, min_periods=4) == []
+
+
+def test_flags_are_counted_once_per_version_of_the_reports(world: World) -> None:
+    """The runs read every accepted usage line: reading them again while no report, line or
+    cycle changed does not count them again, and a change is seen by the next read."""
+    law_home = world.grant(world.law_firms, world.home)
+    for cycle in world.cycles[:2]:
+        report(law_home, cycle, received=0)
+    first = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
+    with CaptureQueriesContext(connection) as again:
+        repeated = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
+    report(law_home, world.cycles[2], received=0)
+
+    after = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
+
+    assert repeated == first
+    assert len(again.captured_queries) == 1  # the version of the inputs, nothing else
+    assert [flag.consecutive_zero_periods for flag in first] == [2]
+    assert [flag.consecutive_zero_periods for flag in after] == [3]
 
 
 def test_the_flag_threshold_follows_the_editions_latest_round(
@@ -133,3 +157,59 @@ def test_rollups_are_read_in_a_fixed_number_of_queries(
         world.tax_support,
     ]
     assert [rollup.recommended for rollup in rollups] == [None, None, None]
+
+
+@pytest.mark.parametrize("threshold", [1, 2, 3])
+def test_flags_counted_in_the_database_match_the_rule(world: World, threshold: int) -> None:
+    """The window-function count gives what ``rules.zero_use_run`` gives over the same periods,
+    across resets, ties and periods not yet accepted, in three queries."""
+    start = world.cycles[-1].period_end + datetime.timedelta(days=1)
+    for _number in range(6):  # six more quarters after the fixture's three
+        end = D(start.year + (start.month > 9), (start.month + 2) % 12 + 1, 1)
+        end -= datetime.timedelta(days=1)
+        world.cycles.append(
+            ReportingCycle.objects.create(
+                annual_list=world.edition,
+                frequency="quarterly",
+                sequence=len(world.cycles) + 2,
+                period_start=start,
+                period_end=end,
+                opens_on=end,
+                due_on=end + datetime.timedelta(days=10),
+                locks_on=end + datetime.timedelta(days=20),
+            )
+        )
+        start = end + datetime.timedelta(days=1)
+    patterns = {  # cases received per quarter; None: reported but not accepted
+        (world.law_firms, world.home): [0, 0, 3, 0, 0, 0, 1, 0, 0],
+        (world.law_firms, world.east): [0, None, 0, 5, 0, 0, 2, 1, 3],  # a tie: the latest
+        (world.legal_aid, world.home): [1, 2, 3, 4, 5, 6, 7, 8, 9],
+    }
+    expected = []
+    for (matter, zone), received in patterns.items():
+        grant = world.grant(matter, zone)
+        periods = []
+        for cycle, cases in zip(world.cycles, received, strict=True):
+            status = "accepted" if cases is not None else "submitted"
+            report(grant, cycle, received=cases or 0, status=status)
+            if cases is not None:
+                periods.append(PeriodUsage(cycle.period_end, cases, cases, None, None))
+        run = rules.zero_use_run(periods)
+        if rules.is_zero_use(run, threshold):
+            assert run.ends_on is not None
+            expected.append(
+                FlaggedGrant(grant.pk, zone.pk, grant.entry_id, run.length, run.ends_on)
+            )
+    expected.sort(key=lambda flag: (-flag.consecutive_zero_periods, flag.grant_id))
+
+    computed = selectors.list_flagged_grants(annual_list=world.edition, min_periods=threshold)
+    cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        by_default = selectors.list_flagged_grants(annual_lists=[world.edition])
+
+    assert computed == expected
+    # The editions' thresholds, the version of the reports, then the runs.
+    assert len(queries.captured_queries) == 3
+    assert by_default == selectors.list_flagged_grants(
+        annual_list=world.edition, min_periods=rules.DEFAULT_ZERO_USE_PERIODS
+    )

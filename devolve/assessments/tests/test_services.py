@@ -13,6 +13,7 @@ from devolve.assessments import services
 from devolve.assessments.models import AssessmentRound, EntryDecision, GrantAssessment
 from devolve.assessments.rules import Criterion
 from devolve.assessments.tests.conftest import World, report
+from devolve.core.concurrency import StaleEdit, version_of
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
 from devolve.grants import services as grant_services
@@ -521,3 +522,35 @@ def test_no_draft_before_the_round_is_decided(scoring: AssessmentRound, office_u
 
     assert refused.value.code == "illegal_transition"
     assert AnnualList.objects.filter(year=2024).count() == 0
+
+
+def test_scores_saved_after_the_scorer_opened_them_are_not_replaced(
+    world: World, scoring: AssessmentRound, evaluator: User, office_user: User
+) -> None:
+    target = assessment(scoring, world, world.law_firms, world.east)
+    opened = version_of(target)
+    services.score_grant(
+        grant_assessment=target,
+        scores=FULL,
+        recommendation="keep",
+        reason="",
+        scored_by=office_user,
+        expected_version=opened,
+    )
+
+    with pytest.raises(StaleEdit) as refused:
+        services.score_grant(
+            grant_assessment=target,
+            scores=FULL,
+            recommendation="withdraw",
+            reason="No case all year.",
+            scored_by=evaluator,
+            expected_version=opened,
+        )
+
+    assert refused.value.code == "stale"
+    assert refused.value.since.changed_by == office_user.username
+    assert {change.field for change in refused.value.since.changes} >= {"recommendation"}
+    target.refresh_from_db()
+    assert (target.recommendation, target.scored_by) == ("keep", office_user)
+    assert AuditEvent.objects.filter(action="grant_assessment.scored").count() == 1

@@ -39,7 +39,6 @@ from devolve.performance.models import (
     Score,
     ScoreItem,
 )
-from devolve.performance.permissions import can_read_all_performance
 
 if TYPE_CHECKING:  # the stubs' name for what a permission class provides
     from rest_framework.permissions import _SupportsHasPermission
@@ -61,11 +60,9 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet[Scheme]):
         groups = IndicatorGroup.objects.order_by("sequence").prefetch_related(
             Prefetch("items", queryset=items)
         )
-        schemes = selectors.list_schemes().prefetch_related(Prefetch("groups", queryset=groups))
-        user = _user(self.request)
-        if user is not None and can_read_all_performance(user):
-            return schemes
-        return schemes.filter(status=Scheme.Status.PUBLISHED)
+        return selectors.list_schemes_visible_to(user=_user(self.request)).prefetch_related(
+            Prefetch("groups", queryset=groups)
+        )
 
     @extend_schema(request=SchemeVersionInput, responses={201: SchemeOutput})
     @action(
@@ -109,7 +106,9 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[PerformanceAssessment]):
         return super().get_permissions()
 
     def _for_change(self, pk: str) -> PerformanceAssessment:
-        return get_object_or_404(selectors.list_assessments(), pk=pk)
+        """An assessment the user may see (404 otherwise); the service decides who may change
+        it."""
+        return get_object_or_404(self.get_queryset(), pk=pk)
 
     @extend_schema(request=AssessmentInput, responses={201: AssessmentOutput})
     def create(self, request: Request) -> Response:
@@ -184,7 +183,9 @@ class AppealViewSet(
         payload = AppealInput(data=request.data)
         payload.is_valid(raise_exception=True)
         values = dict(payload.validated_data)
-        score = get_object_or_404(selectors.list_scores(), pk=values.pop("score"))
+        score = get_object_or_404(
+            selectors.list_scores_visible_to(user=acting_user(request)), pk=values.pop("score")
+        )
         code = values.pop("item")
         item = IndicatorItem.objects.filter(group__scheme=score.scheme, code=code).first()
         if item is None:
@@ -201,7 +202,7 @@ class AppealViewSet(
         payload = AppealDecisionInput(data=request.data)
         payload.is_valid(raise_exception=True)
         appeal = services.decide_appeal(
-            appeal=get_object_or_404(selectors.list_appeals(), pk=pk),
+            appeal=get_object_or_404(self.get_queryset(), pk=pk),
             decided_by=acting_user(request),
             **payload.validated_data,
         )

@@ -80,7 +80,8 @@ def test_compute_and_publish_are_for_the_office(
     with time_machine.travel(datetime.datetime(2025, 3, 10, tzinfo=datetime.UTC)):
         assert_authorization_matrix(
             client, personas, "post", f"{API}/assessments/{assessment.pk}/compute/",
-            allowed={"office"}, anonymous_status=403,
+            allowed={"office"}, anonymous_status=401,
+            not_found={"department", "other_department", "pilot_area"},
         )  # fmt: skip
         client.force_login(personas["office"])
         response = client.post(f"{API}/assessments/{assessment.pk}/publish/")
@@ -111,7 +112,7 @@ def test_subject_appeals_over_the_api_and_the_office_decides(
     decide = f"{API}/appeals/{appeal.pk}/decide/"
     assert (
         client.post(decide, {"upheld": True, "reason": "x", "corrected_value": "12"}).status_code
-        == 403
+        == 404
     )
     client.force_login(personas["office"])
     response = client.post(
@@ -122,6 +123,20 @@ def test_subject_appeals_over_the_api_and_the_office_decides(
     assert response.json()["status"] == "upheld"
     chengdu_score.refresh_from_db()
     assert chengdu_score.total == D("80.50")
+
+
+@time_machine.travel(datetime.datetime(2025, 3, 5, 10, tzinfo=datetime.UTC))
+def test_an_appeal_against_a_score_the_user_may_not_see_is_not_found(
+    client: Client, pilot_area_user: User, chengdu_score: Score
+) -> None:
+    client.force_login(pilot_area_user)
+    response = client.post(
+        f"{API}/appeals/",
+        {"score": chengdu_score.pk, "item": "quality", "grounds": "Not ours"},
+        content_type="application/json",
+    )
+    assert (response.status_code, response.json()["code"]) == (404, "not_found")
+    assert Appeal.objects.count() == 0
 
 
 @time_machine.travel(datetime.datetime(2025, 4, 1, 10, tzinfo=datetime.UTC))
@@ -180,7 +195,7 @@ def test_the_office_opens_an_assessment_over_the_api(
 ) -> None:
     body = {"scheme": scheme.pk, "year": 2025, "appeal_opens_on": "2026-03-01",
             "appeal_closes_on": "2026-03-15"}  # fmt: skip
-    assert client.post(f"{API}/assessments/", body, "application/json").status_code == 403
+    assert client.post(f"{API}/assessments/", body, "application/json").status_code == 401
     client.force_login(personas["department"])
     assert client.post(f"{API}/assessments/", body, "application/json").status_code == 403
     client.force_login(personas["office"])

@@ -1,6 +1,7 @@
-"""The demo's 2024 performance assessment (``demo.sichuan_performance``): computed from the demo's
-reform data, one appeal upheld, published; every stored score recomputes item by item from its
-stored inputs; a second seed changes nothing.
+"""The demo's performance assessments (``demo.sichuan_performance``): one per scheme for every
+completed year, computed from the demo's reform data, one appeal upheld, each published after its
+appeal window; every stored score recomputes item by item from its stored inputs; a second seed
+changes nothing.
 
 The seed takes a minute, so the module seeds once; each test runs in a savepoint of that seed.
 It is the full demo with its logins, so the check that needs them lives here too: the Tianfu
@@ -15,20 +16,24 @@ from typing import Any
 import pytest
 from django.db import transaction
 from django.test import Client
+from django.utils import timezone
 
 from devolve.accounts.models import User
 from devolve.assessments.models import GrantAssessment
 from devolve.demo import sichuan_performance as demo
-from devolve.demo.seed import SeedReport, seed
+from devolve.demo.seed import SeedReport
+from devolve.demo.testing import DEMO_DAY, full_demo
 from devolve.performance import selectors
 from devolve.performance.models import Appeal, PerformanceAssessment, Scheme, ScoreItem
 from devolve.reporting.models import AreaReport, ReportingNotice
+
+AS_OF = DEMO_DAY
 
 
 @pytest.fixture(scope="module")
 def _seeded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[SeedReport]:
     with django_db_blocker.unblock(), transaction.atomic():
-        report = seed(with_users=True, with_lists=True)
+        report = full_demo()
         yield report
         transaction.set_rollback(True)
 
@@ -38,12 +43,22 @@ def report(_seeded_once: SeedReport, db: None) -> SeedReport:
     return _seeded_once
 
 
-def test_both_assessments_are_published_under_illustrative_schemes(report: SeedReport) -> None:
-    assessments = PerformanceAssessment.objects.order_by("scheme__code")
+def test_every_completed_year_is_assessed_and_published_after_its_appeal_window(
+    report: SeedReport,
+) -> None:
+    assessments = PerformanceAssessment.objects.order_by("scheme__code", "year")
     assert [(a.scheme.code, a.year, a.status) for a in assessments] == [
-        (demo.DEPARTMENT_SCHEME, 2024, "published"),
-        (demo.PREFECTURE_SCHEME, 2024, "published"),
+        (scheme, year, "published")
+        for scheme in (demo.DEPARTMENT_SCHEME, demo.PREFECTURE_SCHEME)
+        for year in (2023, 2024, 2025)
     ]
+    for assessment in assessments:
+        calendar = demo.Calendar(assessment.year)
+        assert assessment.published_at is not None
+        assert assessment.computed_at is not None
+        assert timezone.localtime(assessment.published_at).date() == calendar.published_on
+        assert timezone.localtime(assessment.computed_at).date() == calendar.computed_on
+        assert calendar.published_on > assessment.appeal_closes_on
     assert all(a.is_illustrative and a.scheme.is_illustrative for a in assessments)
     assert set(Scheme.objects.values_list("status", flat=True)) == {"published"}
 
@@ -102,12 +117,14 @@ def test_the_appeal_was_upheld_and_moved_the_score(report: SeedReport) -> None:
     assert (row.input_value, row.source) == (appeal.corrected_value, "appeal")
     assert appeal.score.total > appeal.previous_total
     assert appeal.score.revision == 2
+    # Written by the demo's users, so in Chinese, as they would write it.
+    assert not re.search("[A-Za-z]", appeal.grounds + appeal.decision_reason)
 
 
 def test_a_second_seed_changes_nothing(report: SeedReport) -> None:
     before = list(ScoreItem.objects.order_by("pk").values_list("pk", "input_value", "points"))
     again = SeedReport()
-    demo.seed_performance(again)
+    demo.seed_performance(again, as_of=AS_OF)
     assert again.created == {"performance_assessments": 0}
     assert (
         list(ScoreItem.objects.order_by("pk").values_list("pk", "input_value", "points")) == before
@@ -129,16 +146,18 @@ def test_office_overview_shows_the_flagged_zero_use_grants(
 
 
 def test_the_tianfu_login_has_its_reminders(report: SeedReport) -> None:
-    """The logins exist before the reports are played, so the reminders of the day after the
-    last cycle fell due reach them, and so does the office's reopening of Tianfu's report."""
+    """The logins exist before the reports are played, so the reminder for the cycle open on the
+    demo's day reaches them: Tianfu's report falls due within days."""
     tianfu = User.objects.get(username="tianfu")
 
     notices = {notice.kind: notice for notice in ReportingNotice.objects.filter(recipient=tianfu)}
 
-    assert sorted(notices) == ["overdue", "reopened"]
-    reopened = AreaReport.objects.get(zone=tianfu.zone, reopened_until__isnull=False)
-    assert (notices["reopened"].due_on, notices["reopened"].link) == (
-        reopened.reopened_until,
-        reopened.get_absolute_url(),
+    assert sorted(notices) == ["due_soon"]
+    owed = AreaReport.objects.get(
+        zone=tianfu.zone, cycle__opens_on__lte=AS_OF, cycle__due_on__gte=AS_OF
     )
-    assert notices["overdue"].link == reopened.get_absolute_url()
+    assert owed.status == AreaReport.Status.DRAFT.value
+    assert (notices["due_soon"].due_on, notices["due_soon"].link) == (
+        owed.cycle.due_on,
+        owed.get_absolute_url(),
+    )

@@ -108,7 +108,7 @@ def test_a_change_is_a_new_version_and_the_published_one_stays(
     assert (scheme.status, scheme.excellent_from) == ("published", D(90))
     with pytest.raises(DomainError) as refusal:
         services.publish_scheme(scheme=scheme, published_by=office_user)
-    assert refusal.value.code == "scheme_published"
+    assert refusal.value.code == "illegal_transition"
 
 
 def _tree(scheme: Scheme) -> dict[str, dict[str, Any]]:
@@ -380,7 +380,7 @@ def test_rejected_appeal_changes_only_the_appeal(
     assert list(Score.objects.order_by("pk").values_list("total", "revision")) == scores
     with pytest.raises(DomainError) as refusal:
         services.decide_appeal(appeal=appeal, upheld=False, reason="x", decided_by=office_user)
-    assert refusal.value.code == "appeal_decided"
+    assert refusal.value.code == "illegal_transition"
 
 
 def test_compute_is_refused_once_appeals_are_filed(
@@ -444,7 +444,7 @@ def test_publication_needs_a_computation(scheme: Scheme, office_user: User) -> N
         services.publish_performance_assessment(
             assessment=assessment, published_by=office_user, on=datetime.date(2025, 4, 1)
         )
-    assert refusal.value.code == "not_computed"
+    assert refusal.value.code == "illegal_transition"
 
 
 def test_pilot_areas_are_scored_and_each_sees_its_own(

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from devolve.core.api.fields import SlugRelatedField
 from devolve.matters.models import Department
 from devolve.regions.models import Zone
 from devolve.reporting.models import (
@@ -55,7 +56,7 @@ class UsageLineOutput(serializers.ModelSerializer[UsageLine]):
 
 
 class AreaReportOutput(serializers.ModelSerializer[AreaReport]):
-    zone = serializers.SlugRelatedField[Zone](slug_field="slug", read_only=True)
+    zone = SlugRelatedField[Zone](slug_field="slug", read_only=True)
     cycle_label = serializers.CharField(source="cycle.label", read_only=True)
     lines = UsageLineOutput(many=True, read_only=True)
 
@@ -138,7 +139,7 @@ class SupportProgressOutput(serializers.ModelSerializer[SupportProgress]):
 
 
 class DepartmentReportOutput(serializers.ModelSerializer[DepartmentReport]):
-    department = serializers.SlugRelatedField[Department](slug_field="code", read_only=True)
+    department = SlugRelatedField[Department](slug_field="code", read_only=True)
     cycle_label = serializers.CharField(source="cycle.label", read_only=True)
     support_progress = SupportProgressOutput(many=True, read_only=True)
 
@@ -194,3 +195,35 @@ class CompletenessOutput(serializers.Serializer[object]):
     overdue = serializers.IntegerField()
     completeness = serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True)
     timeliness = serializers.DecimalField(max_digits=6, decimal_places=4, allow_null=True)
+
+
+class AcceptedUsageOutput(serializers.ModelSerializer[UsageLine]):
+    """One grant's use in one period, from an accepted report."""
+
+    annual_list = serializers.CharField(
+        source="report.cycle.annual_list.key", read_only=True, help_text="The edition's key."
+    )
+    period_start = serializers.DateField(source="report.cycle.period_start", read_only=True)
+    period_end = serializers.DateField(source="report.cycle.period_end", read_only=True)
+    period = serializers.CharField(source="report.cycle.label", read_only=True)
+    zone = serializers.CharField(source="report.zone.slug", read_only=True)
+    matter = serializers.CharField(
+        source="grant.entry.matter.key", read_only=True, help_text="The matter's public key."
+    )
+
+    class Meta:
+        model = UsageLine
+        fields = [
+            "annual_list",
+            "period_start",
+            "period_end",
+            "period",
+            "zone",
+            "matter",
+            "grant",
+            "cases_received",
+            "cases_completed",
+            "average_handling_days",
+            "promised_limit_days",
+            "is_illustrative",
+        ]

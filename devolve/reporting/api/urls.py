@@ -4,6 +4,7 @@ from rest_framework.routers import SimpleRouter
 from devolve.reporting.api import views
 
 router = SimpleRouter()
+router.register("usage", views.AcceptedUsageViewSet, basename="accepted-usage")
 router.register("reporting/cycles", views.CycleViewSet, basename="reporting-cycle")
 router.register("reporting/area-reports", views.AreaReportViewSet, basename="area-report")
 router.register(

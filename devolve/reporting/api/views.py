@@ -17,16 +17,25 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.permissions import IsAuthenticated
+from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from devolve.accounts.acting import acting_user
+from devolve.core.api.caching import CacheableReadMixin
+from devolve.core.api.versions import (
+    IF_MATCH,
+    STALE,
+    VersionedRetrieveMixin,
+    expected_version,
+    with_version,
+)
 from devolve.core.errors import DomainError, NotAllowed
-from devolve.matters.models import AnnualList
+from devolve.matters.selectors import list_annual_lists_visible_to
 from devolve.reporting import selectors, services
 from devolve.reporting.api.serializers import (
+    AcceptedUsageOutput,
     AreaReportCreateInput,
     AreaReportOutput,
     AreaReportUpdateInput,
@@ -38,7 +47,18 @@ from devolve.reporting.api.serializers import (
     ReturnReasonInput,
     SupportProgressOutput,
 )
-from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, SupportProgress
+from devolve.reporting.filters import (
+    AcceptedUsageFilter,
+    AreaReportFilter,
+    ReportingCycleFilter,
+)
+from devolve.reporting.models import (
+    AreaReport,
+    DepartmentReport,
+    ReportingCycle,
+    SupportProgress,
+    UsageLine,
+)
 
 
 def _line_inputs(lines: list[dict[str, Any]]) -> list[services.UsageLineInput]:
@@ -56,25 +76,45 @@ def _line_inputs(lines: list[dict[str, Any]]) -> list[services.UsageLineInput]:
     ]
 
 
+class AcceptedUsageViewSet(CacheableReadMixin, viewsets.ReadOnlyModelViewSet[UsageLine]):
+    """Accepted usage: cases received and completed per grant and period, from usage reports the
+    reform office accepted (the figures the public pages show). Open to anyone, read-only."""
+
+    serializer_class = AcceptedUsageOutput
+    filterset_class = AcceptedUsageFilter
+    permission_classes = [AllowAny]
+
+    def get_queryset(self) -> QuerySet[UsageLine]:
+        return selectors.accepted_usage_lines().select_related(
+            "report__cycle__annual_list__batch", "report__zone", "grant__entry__matter"
+        )
+
+    def data_last_changed(self) -> datetime.datetime | None:
+        return selectors.usage_last_changed()
+
+
 class CycleViewSet(viewsets.ReadOnlyModelViewSet[ReportingCycle]):
     """Reporting cycles: the period, the day entry opens, the due date and the lock date."""
 
     serializer_class = CycleOutput
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["annual_list", "frequency"]
+    filterset_class = ReportingCycleFilter
 
     def get_queryset(self) -> QuerySet[ReportingCycle]:
         return selectors.list_cycles()
 
 
 class AreaReportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[AreaReport]
+    VersionedRetrieveMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[AreaReport],
 ):
     """Pilot areas' usage reports, each with one line per grant."""
 
     serializer_class = AreaReportOutput
     permission_classes = [IsAuthenticated]
-    filterset_fields = ["cycle", "status", "zone__slug"]
+    filterset_class = AreaReportFilter
     lookup_value_regex = r"\d+"
 
     def get_queryset(self) -> QuerySet[AreaReport]:
@@ -87,7 +127,8 @@ class AreaReportViewSet(
         return get_object_or_404(self.get_queryset(), pk=pk)
 
     def _answer(self, report: AreaReport, code: int = status.HTTP_200_OK) -> Response:
-        return Response(AreaReportOutput(self._report(report.pk)).data, status=code)
+        response = Response(AreaReportOutput(self._report(report.pk)).data, status=code)
+        return with_version(response, report)
 
     @extend_schema(request=AreaReportCreateInput, responses={201: AreaReportOutput})
     def create(self, request: Request) -> Response:
@@ -106,19 +147,31 @@ class AreaReportViewSet(
         )
         return self._answer(report, status.HTTP_201_CREATED)
 
-    @extend_schema(request=AreaReportUpdateInput, responses={200: AreaReportOutput})
+    @extend_schema(
+        request=AreaReportUpdateInput,
+        responses={200: AreaReportOutput, 409: STALE},
+        parameters=[IF_MATCH],
+    )
     def update(self, request: Request, pk: str) -> Response:
-        """Replace the figures of the lines named (the area, while entry is open)."""
+        """Replace the figures of the lines named (the area, while entry is open). Send the
+        report's ETag in ``If-Match`` to be refused (409) if someone saved it since."""
         payload = AreaReportUpdateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         report = services.save_area_report(
             report=self._report(pk),
             lines=_line_inputs(payload.validated_data["lines"]),
             saved_by=acting_user(request),
+            expected_version=expected_version(request),
         )
         return self._answer(report)
 
+    @extend_schema(
+        request=AreaReportUpdateInput,
+        responses={200: AreaReportOutput, 409: STALE},
+        parameters=[IF_MATCH],
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
+        """The same as PUT: the lines named are replaced, the others kept."""
         return self.update(request, pk)
 
     @extend_schema(request=None, responses={200: AreaReportOutput})
@@ -174,7 +227,10 @@ class AreaReportViewSet(
 
 
 class DepartmentReportViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[DepartmentReport]
+    VersionedRetrieveMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet[DepartmentReport],
 ):
     """Granting departments' reports, with the progress of their support matters."""
 
@@ -193,11 +249,17 @@ class DepartmentReportViewSet(
         return get_object_or_404(self.get_queryset(), pk=pk)
 
     def _answer(self, report: DepartmentReport) -> Response:
-        return Response(DepartmentReportOutput(self._report(report.pk)).data)
+        response = Response(DepartmentReportOutput(self._report(report.pk)).data)
+        return with_version(response, report)
 
-    @extend_schema(request=DepartmentReportInput, responses={200: DepartmentReportOutput})
+    @extend_schema(
+        request=DepartmentReportInput,
+        responses={200: DepartmentReportOutput, 409: STALE},
+        parameters=[IF_MATCH],
+    )
     def update(self, request: Request, pk: str) -> Response:
-        """The department's figures and its support matters' progress."""
+        """The department's figures and its support matters' progress. Send the report's ETag in
+        ``If-Match`` to be refused (409) if someone saved it since."""
         payload = DepartmentReportInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -216,10 +278,17 @@ class DepartmentReportViewSet(
             figures=services.DepartmentFigures(**data),
             progress=progress,
             saved_by=acting_user(request),
+            expected_version=expected_version(request),
         )
         return self._answer(report)
 
+    @extend_schema(
+        request=DepartmentReportInput,
+        responses={200: DepartmentReportOutput, 409: STALE},
+        parameters=[IF_MATCH],
+    )
     def partial_update(self, request: Request, pk: str) -> Response:
+        """The same as PUT: every figure and the progress list are sent whole."""
         return self.update(request, pk)
 
     @extend_schema(request=None, responses={200: DepartmentReportOutput})
@@ -295,9 +364,14 @@ class CompletenessApi(APIView):
         if by not in {"area", "prefecture", "department"}:
             raise DomainError("invalid", _("“by” is area, prefecture or department."), field="by")
         annual_list = None
-        if request.query_params.get("annual_list"):
+        annual_list_id = request.query_params.get("annual_list", "").strip()
+        if annual_list_id:
+            if not annual_list_id.isdigit():
+                raise DomainError(
+                    "invalid", _("“annual_list” is an edition's id."), field="annual_list"
+                )
             annual_list = get_object_or_404(
-                AnnualList.objects.all(), pk=request.query_params["annual_list"]
+                list_annual_lists_visible_to(user=user), pk=int(annual_list_id)
             )
         on = timezone.localdate()
         if request.query_params.get("on"):

@@ -1,5 +1,5 @@
-"""The approval mechanics both kinds of report share: checking a step against its table,
-recording it (approval step, row history, audit event)."""
+"""The approval mechanics both kinds of report share (the steps themselves are the models'
+lifecycles): recording a step (approval step, row history, audit event)."""
 
 import datetime
 
@@ -9,28 +9,11 @@ from devolve.accounts.models import User
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
-from devolve.reporting.models import STATUS_CHOICES, ApprovalStep, AreaReport, DepartmentReport
-from devolve.reporting.rules import ReportStatus, can_transition
-
-_LABELS = dict(STATUS_CHOICES)
+from devolve.reporting.models import ApprovalStep, AreaReport, DepartmentReport, ReportStatus
 
 
 def status_label(status: str) -> str:
-    return str(_LABELS[status])
-
-
-def move(
-    report: AreaReport | DepartmentReport,
-    table: dict[ReportStatus, frozenset[ReportStatus]],
-    target: ReportStatus,
-) -> None:
-    if not can_transition(table, report.status, target):
-        raise DomainError(
-            "illegal_transition",
-            _("A report that is “%(current)s” cannot become “%(target)s”.")
-            % {"current": status_label(report.status), "target": status_label(target)},
-        )
-    report.status = target.value
+    return str(ReportStatus(status).label)
 
 
 def record_step(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -23,11 +24,17 @@ from devolve.grants.models import Grant
 from devolve.regions.models import Zone
 from devolve.reporting import rules, selectors
 from devolve.reporting.findings import finding_message
-from devolve.reporting.models import AreaReport, ReportingCycle, UsageLine
+from devolve.reporting.models import (
+    AREA_REPORT_LIFECYCLE,
+    EDITABLE_STATUSES,
+    AreaReport,
+    ReportingCycle,
+    ReportStatus,
+    UsageLine,
+)
 from devolve.reporting.permissions import can_fill_area_report, can_review_area_report
-from devolve.reporting.rules import AREA_TRANSITIONS, ReportStatus
-from devolve.reporting.services.approval import move, record_step, required_reason, status_label
-from devolve.reporting.services.reminders import notify_reopened
+from devolve.reporting.services.approval import record_step, required_reason, status_label
+from devolve.reporting.services.reminders import clear_notices_of, notify_reopened
 
 
 @dataclass(frozen=True)
@@ -71,7 +78,7 @@ def _check_open_for_entry(report: AreaReport, today: datetime.date) -> None:
 
 
 def _check_editable(report: AreaReport) -> None:
-    if ReportStatus(report.status) not in rules.EDITABLE_STATUSES:
+    if report.status not in EDITABLE_STATUSES:
         raise DomainError(
             "locked",
             _("This report is “%(status)s”; its figures can no longer be changed.")
@@ -161,11 +168,14 @@ def save_area_report(
     lines: Sequence[UsageLineInput],
     saved_by: User | None,
     today: datetime.date | None = None,
+    expected_version: str | None = None,
 ) -> AreaReport:
     """Enter or correct the figures of the area's own report while entry is open. Lines for
-    grants not named are left as they are."""
+    grants not named are left as they are. ``expected_version``: see ``devolve.core.concurrency``.
+    """
     today = today or timezone.localdate()
     report = _lock(report)
+    ensure_unchanged(report, expected_version=expected_version)
     if saved_by is not None and not can_fill_area_report(saved_by, report):
         raise NotAllowed(_("Only the pilot area fills in its own report."))
     _check_editable(report)
@@ -229,11 +239,12 @@ def submit_area_report(
             _("Enter figures for every grant of the period (zero if none); missing: %(matters)s.")
             % {"matters": "、".join(str(grant.entry.matter) for grant in missing)},
         )
-    move(report, AREA_TRANSITIONS, ReportStatus.SUBMITTED)
+    AREA_REPORT_LIFECYCLE.apply(report, "submit", submitted_by)
     report.first_submitted_on = report.first_submitted_on or today
     report.submitted_on = today
     report.reopened_until = None
     record_step(report, action="submitted", actor=submitted_by, on=today)
+    clear_notices_of(report)
     return report
 
 
@@ -246,7 +257,7 @@ def review_area_report(
     report = _lock(report)
     if reviewed_by is not None and not can_review_area_report(reviewed_by, report):
         raise NotAllowed(_("Only the area's prefecture reviews its report."))
-    move(report, AREA_TRANSITIONS, ReportStatus.REVIEWED)
+    AREA_REPORT_LIFECYCLE.apply(report, "review", reviewed_by)
     report.reviewed_on = today
     record_step(report, action="reviewed", actor=reviewed_by, on=today)
     return report
@@ -261,7 +272,7 @@ def accept_area_report(
     report = _lock(report)
     if accepted_by is not None and not is_office(accepted_by):
         raise NotAllowed(_("Only the reform office accepts reports."))
-    move(report, AREA_TRANSITIONS, ReportStatus.ACCEPTED)
+    AREA_REPORT_LIFECYCLE.apply(report, "accept", accepted_by)
     report.accepted_on = today
     record_step(report, action="accepted", actor=accepted_by, on=today)
     return report
@@ -280,15 +291,12 @@ def return_area_report(
     today = today or timezone.localdate()
     reason = required_reason(reason)
     report = _lock(report)
+    # Which of them may return it from which status is the lifecycle's to say.
     if returned_by is not None and not (
-        is_office(returned_by)
-        or (
-            can_review_area_report(returned_by, report)
-            and report.status == ReportStatus.SUBMITTED.value
-        )
+        is_office(returned_by) or can_review_area_report(returned_by, report)
     ):
         raise NotAllowed(_("Only the area's prefecture or the office returns its report."))
-    move(report, AREA_TRANSITIONS, ReportStatus.RETURNED)
+    AREA_REPORT_LIFECYCLE.apply(report, "return", returned_by)
     report.return_reason = reason
     report.reviewed_on = None
     record_step(report, action="returned", actor=returned_by, on=today, reason=reason)

@@ -11,14 +11,21 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
 from devolve.reporting import rules, selectors
-from devolve.reporting.models import DepartmentReport, SupportProgress
+from devolve.reporting.models import (
+    DEPARTMENT_REPORT_LIFECYCLE,
+    EDITABLE_STATUSES,
+    DepartmentReport,
+    ReportStatus,
+    SupportProgress,
+)
 from devolve.reporting.permissions import can_fill_department_report
-from devolve.reporting.rules import DEPARTMENT_TRANSITIONS, ReportStatus
-from devolve.reporting.services.approval import move, record_step, required_reason, status_label
+from devolve.reporting.services.approval import record_step, required_reason, status_label
+from devolve.reporting.services.reminders import clear_notices_of
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ def _lock(report: DepartmentReport) -> DepartmentReport:
 
 
 def _check_can_edit(report: DepartmentReport, today: datetime.date) -> None:
-    if ReportStatus(report.status) not in rules.EDITABLE_STATUSES:
+    if report.status not in EDITABLE_STATUSES:
         raise DomainError(
             "locked",
             _("This report is “%(status)s”; its figures can no longer be changed.")
@@ -88,9 +95,13 @@ def save_department_report(
     progress: Sequence[SupportProgressInput],
     saved_by: User | None,
     today: datetime.date | None = None,
+    expected_version: str | None = None,
 ) -> DepartmentReport:
+    """Enter the department's figures and its support matters' progress while it may edit.
+    ``expected_version``: see ``devolve.core.concurrency``."""
     today = today or timezone.localdate()
     report = _lock(report)
+    ensure_unchanged(report, expected_version=expected_version)
     if saved_by is not None and not can_fill_department_report(saved_by, report):
         raise NotAllowed(_("Only the department fills in its own report."))
     _check_can_edit(report, today)
@@ -158,10 +169,11 @@ def submit_department_report(
             _("Report the progress of every support matter; missing: %(matters)s.")
             % {"matters": "、".join(str(entry.matter) for entry in missing)},
         )
-    move(report, DEPARTMENT_TRANSITIONS, ReportStatus.SUBMITTED)
+    DEPARTMENT_REPORT_LIFECYCLE.apply(report, "submit", submitted_by)
     report.first_submitted_on = report.first_submitted_on or today
     report.submitted_on = today
     record_step(report, action="submitted", actor=submitted_by, on=today)
+    clear_notices_of(report)
     return report
 
 
@@ -173,7 +185,7 @@ def accept_department_report(
     report = _lock(report)
     if accepted_by is not None and not is_office(accepted_by):
         raise NotAllowed(_("Only the reform office accepts reports."))
-    move(report, DEPARTMENT_TRANSITIONS, ReportStatus.ACCEPTED)
+    DEPARTMENT_REPORT_LIFECYCLE.apply(report, "accept", accepted_by)
     report.accepted_on = today
     record_step(report, action="accepted", actor=accepted_by, on=today)
     return report
@@ -192,7 +204,7 @@ def return_department_report(
     report = _lock(report)
     if returned_by is not None and not is_office(returned_by):
         raise NotAllowed(_("Only the reform office returns a department's report."))
-    move(report, DEPARTMENT_TRANSITIONS, ReportStatus.RETURNED)
+    DEPARTMENT_REPORT_LIFECYCLE.apply(report, "return", returned_by)
     report.return_reason = reason
     record_step(report, action="returned", actor=returned_by, on=today, reason=reason)
     return report

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
-from django.utils import translation
+from django.utils import timezone, translation
 
 from devolve.accounts.models import User
 from devolve.core.events import record_event
@@ -95,6 +95,26 @@ def _remind_cycle(cycle: ReportingCycle, *, kind: str) -> ReminderSummary:
         notices += sent.notices
         emails += sent.emails
     return ReminderSummary(notices=notices, emails=emails)
+
+
+def clear_notices_of(report: AreaReport | DepartmentReport) -> int:
+    """Mark every unread reminder about ``report`` (due, overdue, reopened) read, for everyone it
+    reached: once the report is submitted there is nothing left to remind of. Returns how many
+    were cleared."""
+    which = "area" if isinstance(report, AreaReport) else "department"
+    about = Q(key__in=[f"due:{which}:{report.pk}", f"overdue:{which}:{report.pk}"]) | Q(
+        key__startswith=f"reopened:{which}:{report.pk}:"
+    )
+    return ReportingNotice.objects.filter(about, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def mark_notices_read(*, recipient: User) -> int:
+    """Mark all of one person's reminders read (the reporting page's button)."""
+    return ReportingNotice.objects.filter(recipient=recipient, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
 
 
 def notify_reopened(report: AreaReport) -> ReminderSummary:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from devolve.accounts.models import User
 from devolve.core.testing.authorization import assert_authorization_matrix
-from devolve.matters.tests.list_factories import database_state
+from devolve.core.testing.database import database_state
 from devolve.reporting.models import ApprovalStep, AreaReport, UsageLine
 from devolve.reporting.tests.factories import World
 
@@ -182,7 +182,7 @@ def test_the_department_reports_through_the_api(
 def test_completeness_endpoint(client: Client, world: World, personas: dict[str, User]) -> None:
     assert_authorization_matrix(
         client, personas, "get", url("reporting-completeness") + "?by=prefecture&on=2024-07-20",
-        allowed={"office", "auditor", "evaluator"}, anonymous_status=403,
+        allowed={"office", "auditor", "evaluator"}, anonymous_status=401,
     )  # fmt: skip
     client.force_login(personas["office"])
     rows = client.get(url("reporting-completeness") + "?by=area&on=2024-07-20").json()
@@ -191,6 +191,25 @@ def test_completeness_endpoint(client: Client, world: World, personas: dict[str,
     ] == sorted([(world.zone.slug, 1, 0, "0.0000"), (world.other_zone.slug, 1, 0, "0.0000")])
     bad = client.get(url("reporting-completeness") + "?by=planet")
     assert (bad.status_code, bad.json()["code"]) == (400, "invalid")
+
+
+@pytest.mark.parametrize(
+    ("annual_list", "status", "code"),
+    [
+        ("c", 400, "invalid"),
+        ("1.5", 400, "invalid"),
+        ("-1", 400, "invalid"),
+        ("999", 404, "not_found"),
+    ],
+)
+def test_completeness_refuses_an_edition_that_is_not_an_id(
+    client: Client, office_user: User, annual_list: str, status: int, code: str
+) -> None:
+    client.force_login(office_user)
+
+    response = client.get(url("reporting-completeness") + f"?by=area&annual_list={annual_list}")
+
+    assert (response.status_code, response.json()["code"]) == (status, code)
 
 
 def test_cycles_are_listed(client: Client, world: World, pilot_area_user: User) -> None:

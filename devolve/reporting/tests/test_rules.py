@@ -4,14 +4,12 @@ from decimal import Decimal
 import pytest
 
 from devolve.reporting import rules
-from devolve.reporting.rules import (
-    AREA_TRANSITIONS,
-    DEPARTMENT_TRANSITIONS,
+from devolve.reporting.models import (
+    AREA_REPORT_LIFECYCLE,
+    DEPARTMENT_REPORT_LIFECYCLE,
     ReportStatus,
-    Severity,
-    UsageFigures,
-    check_usage,
 )
+from devolve.reporting.rules import Severity, UsageFigures, check_usage
 
 D = datetime.date
 
@@ -118,14 +116,16 @@ def test_entry_is_open_between_opening_and_lock_or_while_reopened() -> None:
 
 
 def test_area_reports_climb_three_levels_and_department_reports_two() -> None:
-    assert rules.can_transition(AREA_TRANSITIONS, "submitted", "reviewed")
-    assert not rules.can_transition(AREA_TRANSITIONS, "submitted", "accepted")
-    assert not rules.can_transition(AREA_TRANSITIONS, "accepted", "returned")
-    assert rules.can_transition(AREA_TRANSITIONS, "returned", "submitted")
-    assert rules.can_transition(DEPARTMENT_TRANSITIONS, "submitted", "accepted")
-    assert DEPARTMENT_TRANSITIONS[ReportStatus.SUBMITTED] == frozenset(
-        {ReportStatus.ACCEPTED, ReportStatus.RETURNED}
-    )
+    area, department = AREA_REPORT_LIFECYCLE, DEPARTMENT_REPORT_LIFECYCLE
+    assert area.targets(ReportStatus.SUBMITTED) == {ReportStatus.REVIEWED, ReportStatus.RETURNED}
+    assert area.targets(ReportStatus.REVIEWED) == {ReportStatus.ACCEPTED, ReportStatus.RETURNED}
+    assert area.targets(ReportStatus.RETURNED) == {ReportStatus.SUBMITTED}
+    assert area.is_final(ReportStatus.ACCEPTED)
+    assert department.targets(ReportStatus.SUBMITTED) == {
+        ReportStatus.ACCEPTED,
+        ReportStatus.RETURNED,
+    }
+    assert department.targets(ReportStatus.REVIEWED) == frozenset()
 
 
 def test_on_time_is_by_the_due_date_inclusive() -> None:

@@ -9,8 +9,14 @@ class SelectionInputError(ValueError):
     """
 
     def __init__(
-        self, message: str, *, candidate: int | None = None, indicator: int | None = None
+        self,
+        message: str,
+        *,
+        candidate: int | None = None,
+        indicator: int | None = None,
+        code: str = "bad_input",
     ) -> None:
         super().__init__(message)
         self.candidate = candidate
         self.indicator = indicator
+        self.code = code

@@ -6,6 +6,7 @@ Every function returns weights as float64 arrays that sum to 1 (dimensionless).
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -17,8 +18,9 @@ from devolve.selection.analytics.validation import (
 )
 
 ENTROPY_SHIFT = 1e-4
-"""Added to every min–max normalized value before the entropy step, so that the worst candidate
-on an indicator (normalized 0) still has a positive share and p·ln p is defined."""
+"""Added to every min–max normalized value before the entropy step (variant ``min_max``), so
+that the worst candidate on an indicator (normalized 0) still has a positive share and p·ln p
+is defined."""
 
 RANDOM_INDEX = {
     1: 0.0,
@@ -45,19 +47,32 @@ RECIPROCAL_TOLERANCE = 0.05
 decimals, such as 0.33 for 1/3 or 0.13 for 1/8 (4 % off)."""
 
 
-def entropy_weights(matrix: np.ndarray, benefit: np.ndarray) -> np.ndarray:
+EntropyVariant = Literal["shannon", "min_max"]
+
+
+def entropy_weights(
+    matrix: np.ndarray, benefit: np.ndarray, *, variant: EntropyVariant = "shannon"
+) -> np.ndarray:
     """Entropy weights of the indicators, shape (n,), summing to 1.
 
     ``matrix``: shape (m candidates, n indicators), any units (each column in its own unit);
     ``benefit``: shape (n,), bool, True = higher is better, False = cost (lower is better).
 
-    Steps (the textbook entropy weight method as used in Chinese policy evaluation):
+    ``shannon`` (the default, the classic method: Shannon's entropy of each indicator's shares,
+    Zeleny 1982, Hwang & Yoon 1981 §4.1):
 
-    1. min–max normalize each column to [0, 1], 1 = best (cost columns reversed);
-    2. add ``ENTROPY_SHIFT`` (1e-4) to every value, so zeros do not make ln 0;
-    3. p_ij = x_ij / Σ_i x_ij;
-    4. e_j = -(1 / ln m) Σ_i p_ij ln p_ij  (in [0, 1]);
-    5. w_j = (1 - e_j) / Σ_k (1 - e_k).
+    1. p_ij = x_ij / Σ_i x_ij on the data as given, which must be positive (a share is
+       undefined otherwise: a zero or negative value is refused with code ``non_positive``);
+    2. e_j = -(1 / ln m) Σ_i p_ij ln p_ij  (in [0, 1]);
+    3. w_j = (1 - e_j) / Σ_k (1 - e_k).
+
+    The direction of an indicator does not enter: a weight measures how unevenly an indicator
+    spreads the candidates, whichever end is better.
+
+    ``min_max`` (a variant common in Chinese policy evaluation): each column first min–max
+    normalized to [0, 1], 1 = best (cost columns reversed), plus ``ENTROPY_SHIFT`` (1e-4) so
+    that zeros do not make ln 0, then steps 1–3. Its weights depend on the range only, not on
+    the level, so they differ from the classic ones.
 
     An indicator that varies more across candidates (lower entropy) weighs more. A
     zero-variance indicator is refused (it names the column index), as are NaN and non-numeric
@@ -66,7 +81,24 @@ def entropy_weights(matrix: np.ndarray, benefit: np.ndarray) -> np.ndarray:
     """
     values = checked_matrix(matrix)
     direction = checked_benefit(benefit, values.shape[1])
-    shifted = min_max_benefit(values, direction) + ENTROPY_SHIFT
+    if variant == "shannon":
+        min_max_benefit(values, direction)  # the same refusal of zero-variance indicators
+        non_positive = np.argwhere(values <= 0)
+        if non_positive.size:
+            row, column = (int(index) for index in non_positive[0])
+            raise SelectionInputError(
+                f"Candidate {row} has the value {values[row, column]:g} for indicator "
+                f"{column}: classic entropy weights need positive data (use the min–max "
+                f"variant for data with zeros or negative values).",
+                candidate=row,
+                indicator=column,
+                code="non_positive",
+            )
+        shifted = values
+    elif variant == "min_max":
+        shifted = min_max_benefit(values, direction) + ENTROPY_SHIFT
+    else:
+        raise SelectionInputError(f"Unknown entropy variant {variant!r}.", code="bad_variant")
     shares = shifted / shifted.sum(axis=0)
     entropy = -(shares * np.log(shares)).sum(axis=0) / np.log(values.shape[0])
     divergence = 1.0 - entropy

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from devolve.core.api.fields import SlugRelatedField
 from devolve.selection.models import (
     CandidateValue,
     Criterion,
@@ -10,7 +11,7 @@ from devolve.selection.models import (
 
 
 class SubIndicatorOutput(serializers.ModelSerializer[SubIndicator]):
-    criterion = serializers.SlugRelatedField[Criterion](slug_field="code", read_only=True)
+    criterion = SlugRelatedField[Criterion](slug_field="code", read_only=True)
 
     class Meta:
         model = SubIndicator

@@ -10,12 +10,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from devolve.accounts.acting import acting_user
+from devolve.core.access import api_requires
 from devolve.selection import selectors, services
 from devolve.selection.api.serializers import (
     ApprovalInput,
@@ -25,13 +24,8 @@ from devolve.selection.api.serializers import (
     RoundLikeInput,
     SelectionRoundOutput,
 )
+from devolve.selection.filters import SelectionRoundFilter
 from devolve.selection.models import SelectionRound
-from devolve.selection.permissions import can_view_selection
-
-
-class CanViewSelection(BasePermission):
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        return bool(can_view_selection(request.user))
 
 
 class SelectionRoundViewSet(viewsets.ReadOnlyModelViewSet[SelectionRound]):
@@ -39,7 +33,8 @@ class SelectionRoundViewSet(viewsets.ReadOnlyModelViewSet[SelectionRound]):
     Address a round by its key (slug) or id."""
 
     serializer_class = SelectionRoundOutput
-    permission_classes = [IsAuthenticated, CanViewSelection]
+    permission_classes = [api_requires("selection.view_selection")]
+    filterset_class = SelectionRoundFilter
     lookup_field = "key"
     lookup_value_regex = r"[-a-zA-Z0-9_]+"
 

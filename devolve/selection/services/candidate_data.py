@@ -18,9 +18,9 @@ from devolve.accounts.models import User
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
-from devolve.selection import rules
+from devolve.core.spreadsheets.reading import TABLES, check_upload
 from devolve.selection.candidate_import import CandidateImportPlan, plan_candidate_import
-from devolve.selection.models import CandidateValue, SelectionRound
+from devolve.selection.models import SELECTION_ROUND_LIFECYCLE, CandidateValue, SelectionRound
 from devolve.selection.selectors import list_candidate_pool, list_sub_indicators
 from devolve.selection.services.rounds import require_selection_manager
 
@@ -151,9 +151,7 @@ def record_candidate_values(
             default_user=default_user, default_change_reason=reason,
         )  # fmt: skip
     if (to_add or to_change) and locked.status == SelectionRound.Status.SCORED:
-        if not rules.can_move(locked.status, SelectionRound.Status.DRAFT):  # pragma: no cover
-            raise DomainError("round_closed", _("The round cannot go back to draft."))
-        locked.status = SelectionRound.Status.DRAFT
+        SELECTION_ROUND_LIFECYCLE.apply(locked, "reopen", recorded_by)
         mark_change(locked, actor=recorded_by, reason=reason)
         locked.save(update_fields=["status"])
     record_event(
@@ -178,7 +176,9 @@ def import_candidate_values(
     """Check the file and, unless ``dry_run``, record its values in one transaction.
 
     A dry run writes nothing and returns the plan, errors included. Applying a file with any error
-    raises ``CandidateFileRefused`` (code ``invalid_file``) and records nothing.
+    raises ``CandidateFileRefused`` (code ``invalid_file``) and records nothing. A file the
+    guarded reader refuses raises ``FileRefused`` (its code: ``too_large``, ``wrong_type``,
+    ``decompression_bomb`` …), dry run or not.
     """
     require_selection_manager(imported_by)
     if not selection_round.is_editable:
@@ -187,6 +187,7 @@ def import_candidate_values(
             _("The round is %(status)s; its candidate data can no longer change.")
             % {"status": selection_round.get_status_display()},
         )
+    check_upload(upload, allowed=TABLES)  # a hostile file is refused before it is parsed
     plan = plan_candidate_import(selection_round=selection_round, upload=upload)
     if dry_run:
         return plan

@@ -9,7 +9,7 @@ Two ways to a decided round:
   batch 2). The decision is recorded after the fact with the batch's own members, linked to the
   batch, and nothing in the registry changes.
 
-Errors raised (``DomainError.code``): ``not_allowed``, ``not_scored``, ``round_closed``,
+Errors raised (``DomainError.code``): ``not_allowed``, ``not_scored``, ``illegal_transition``,
 ``no_zones``, ``duplicate``, ``not_a_candidate``, ``reasons_required``, ``already_approved``,
 ``batch_exists``, ``wrong_batch``, ``batch_already_decided``, and the regions services' codes
 (``dates_out_of_order``, ``overlapping_membership`` …) when the batch cannot be created.
@@ -29,8 +29,7 @@ from devolve.core.history import mark_change, save_validated
 from devolve.regions import services as region_services
 from devolve.regions.models import Batch
 from devolve.regions.selectors import get_batch, list_memberships
-from devolve.selection import rules
-from devolve.selection.models import Decision, SelectionRound
+from devolve.selection.models import SELECTION_ROUND_LIFECYCLE, Decision, SelectionRound
 from devolve.selection.selectors import current_result, list_candidate_pool
 from devolve.selection.services.rounds import require_selection_manager
 
@@ -74,14 +73,8 @@ def _differs(selection_round: SelectionRound, chosen: list[str], reasons: str) -
     return differs
 
 
-def _move(selection_round: SelectionRound, target: str, *, actor: User | None) -> None:
-    if not rules.can_move(selection_round.status, target):
-        raise DomainError(
-            "round_closed",
-            _("The round is %(status)s; this step is not possible now.")
-            % {"status": selection_round.get_status_display()},
-        )
-    selection_round.status = target
+def _move(selection_round: SelectionRound, name: str, *, actor: User | None) -> None:
+    SELECTION_ROUND_LIFECYCLE.apply(selection_round, name, actor)
     mark_change(selection_round, actor=actor)
     selection_round.save(update_fields=["status"])
 
@@ -118,7 +111,7 @@ def record_decision(
     decision.reasons = reasons.strip()
     decision.recorded_by = recorded_by if recorded_by is not None and recorded_by.pk else None
     save_validated(decision, actor=recorded_by, reason=reasons)
-    _move(locked, SelectionRound.Status.DECIDED, actor=recorded_by)
+    _move(locked, "decide", actor=recorded_by)
     selection_round.status = locked.status
     record_event(
         actor=recorded_by,
@@ -182,7 +175,7 @@ def approve_decision(
     decision.approved_by = approved_by if approved_by is not None and approved_by.pk else None
     decision.approved_at = timezone.now()
     save_validated(decision, actor=approved_by, reason=reason)
-    _move(locked_round, SelectionRound.Status.APPROVED, actor=approved_by)
+    _move(locked_round, "approve", actor=approved_by)
     record_event(
         actor=approved_by,
         action="selection_decision.approved",
@@ -207,12 +200,7 @@ def record_decision_for_existing_batch(
     approves the round; the registry is not touched."""
     require_selection_manager(recorded_by)
     locked = _lock(selection_round)
-    if locked.status not in {SelectionRound.Status.SCORED, SelectionRound.Status.DECIDED}:
-        raise DomainError(
-            "round_closed",
-            _("The round is %(status)s; a decision needs a scored round that is not approved.")
-            % {"status": locked.get_status_display()},
-        )
+    SELECTION_ROUND_LIFECYCLE.check("decide", locked.status, recorded_by)
     if batch.number != locked.batch_number:
         raise DomainError(
             "wrong_batch",
@@ -240,8 +228,8 @@ def record_decision_for_existing_batch(
     decision.approved_at = timezone.now()
     save_validated(decision, actor=recorded_by, reason=reasons)
     if locked.status == SelectionRound.Status.SCORED:
-        _move(locked, SelectionRound.Status.DECIDED, actor=recorded_by)
-    _move(locked, SelectionRound.Status.APPROVED, actor=recorded_by)
+        _move(locked, "decide", actor=recorded_by)
+    _move(locked, "approve", actor=recorded_by)
     selection_round.status = locked.status
     record_event(
         actor=recorded_by,

@@ -6,7 +6,7 @@ Scoring is deterministic: the same stored inputs give the same result (the sensi
 from the round's random seed). Everything is computed before anything is written, so a refusal
 stores nothing.
 
-Errors raised (``DomainError.code``): ``not_allowed``, ``round_closed``, ``no_candidates``,
+Errors raised (``DomainError.code``): ``not_allowed``, ``illegal_transition``, ``no_candidates``,
 ``no_values``, ``invalid_input`` (the maths refused the data, e.g. a zero-variance indicator or
 an inconsistent AHP matrix), ``not_a_candidate``, ``infeasible`` (the constraints contradict each
 other; the message names them).
@@ -14,7 +14,7 @@ other; the message names them).
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from django.db import transaction
@@ -44,6 +44,7 @@ from devolve.selection.analytics.weights import (
     expert_weights,
 )
 from devolve.selection.models import (
+    SELECTION_ROUND_LIFECYCLE,
     CandidateValue,
     Criterion,
     RoundResult,
@@ -184,7 +185,11 @@ def _weights(
             within[columns] = 1.0  # entropy of a lone indicator inside its criterion is moot
         else:
             try:
-                within[columns] = entropy_weights(values[:, columns], benefit[columns])
+                within[columns] = entropy_weights(
+                    values[:, columns],
+                    benefit[columns],
+                    variant=_entropy_variant(selection_round.indicator_weighting),
+                )
             except SelectionInputError as error:
                 culprit = (
                     indicators[columns[error.indicator]] if error.indicator is not None else None
@@ -200,7 +205,9 @@ def _weights(
         )
     else:
         try:
-            overall = entropy_weights(values, benefit)
+            overall = entropy_weights(
+                values, benefit, variant=_entropy_variant(selection_round.criterion_weighting)
+            )
         except SelectionInputError as error:
             culprit = indicators[error.indicator] if error.indicator is not None else None
             raise MathsRefused((f"{culprit.code}: " if culprit else "") + str(error)) from error
@@ -209,6 +216,10 @@ def _weights(
         )
     global_weights = _named(None, combine_weights, criterion_weights, within, criterion_of)
     return _Weights(criterion_weights, within, global_weights, consistency)
+
+
+def _entropy_variant(weighting: str) -> Literal["shannon", "min_max"]:
+    return "min_max" if weighting == SelectionRound.Weighting.ENTROPY_MIN_MAX else "shannon"
 
 
 def _choice_constraints(selection_round: SelectionRound, zones: list[Zone]) -> ChoiceConstraints:
@@ -314,12 +325,7 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | None) -> R
     scored. Records ``selection_round.scored`` with the fingerprint."""
     require_selection_manager(scored_by)
     locked = SelectionRound.objects.select_for_update(of=("self",)).get(pk=selection_round.pk)
-    if not rules.can_move(locked.status, SelectionRound.Status.SCORED):
-        raise DomainError(
-            "round_closed",
-            _("The round is %(status)s; it can no longer be scored.")
-            % {"status": locked.get_status_display()},
-        )
+    SELECTION_ROUND_LIFECYCLE.check("score", locked.status, scored_by)  # applied once stored
     criteria = list(list_criteria(selection_round=locked))
     indicators = list(list_sub_indicators(selection_round=locked))
     pool = list(list_candidate_pool(selection_round=locked))
@@ -423,7 +429,7 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | None) -> R
         },
     )  # fmt: skip
     save_validated(result, actor=scored_by, reason="")
-    locked.status = SelectionRound.Status.SCORED
+    SELECTION_ROUND_LIFECYCLE.apply(locked, "score", scored_by)
     mark_change(locked, actor=scored_by)
     locked.save(update_fields=["status"])
     selection_round.status = locked.status

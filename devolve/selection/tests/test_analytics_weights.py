@@ -56,7 +56,7 @@ def test_entropy_weights_match_a_hand_worked_matrix() -> None:
     parts = hand_entropy_weight_parts([[0, 0, 0], [0.5, 0, 0.5], [1, 1, 1]])
     expected = [part / sum(parts) for part in parts]
 
-    weights = entropy_weights(matrix, benefit)
+    weights = entropy_weights(matrix, benefit, variant="min_max")
 
     assert ENTROPY_SHIFT == 1e-4
     np.testing.assert_allclose(weights, expected, rtol=1e-12)
@@ -67,7 +67,7 @@ def test_entropy_weights_match_a_hand_worked_matrix() -> None:
 def test_entropy_weights_treat_a_reversed_cost_indicator_like_its_benefit_mirror() -> None:
     matrix = np.array([[1.0, 8.0], [2.0, 6.0], [4.0, 2.0], [5.0, 0.0]])
 
-    weights = entropy_weights(matrix, np.array([True, False]))
+    weights = entropy_weights(matrix, np.array([True, False]), variant="min_max")
 
     np.testing.assert_allclose(weights, [0.5, 0.5])
 
@@ -176,3 +176,51 @@ def test_combined_weights_multiply_criterion_and_renormalized_within_weights() -
 def test_combined_weights_refuse_a_weighted_criterion_without_indicators() -> None:
     with pytest.raises(SelectionInputError, match="Criterion 1 has a weight but no indicator"):
         combine_weights(np.array([0.5, 0.5]), np.array([1.0, 1.0]), np.array([0, 0]))
+
+
+# Hwang and Yoon's fighter-aircraft matrix (the TOPSIS example of test_analytics_scoring).
+AIRCRAFT = [
+    [2.0, 1500, 20000, 5.5, 5, 9],
+    [2.5, 2700, 18000, 6.5, 3, 5],
+    [1.8, 2000, 21000, 4.5, 7, 7],
+    [2.2, 1800, 20000, 5.0, 5, 5],
+]
+
+
+def test_classic_entropy_weights_are_shannons_on_the_shares_of_the_data() -> None:
+    """The default: p = x / Σx on the data as given, e = -Σ p ln p / ln m, w ∝ 1 - e, computed
+    here with plain floats."""
+    divergence = []
+    for column in zip(*AIRCRAFT, strict=True):
+        total = sum(column)
+        entropy = -sum(value / total * math.log(value / total) for value in column)
+        divergence.append(1 - entropy / math.log(len(column)))
+    expected = [part / sum(divergence) for part in divergence]
+
+    weights = entropy_weights(np.array(AIRCRAFT), np.array([True, True, True, False, True, True]))
+
+    np.testing.assert_allclose(weights, expected, rtol=1e-12)
+    # Reliability (7 / 5 / 5 / 3) spreads the aircraft most, payload hardly at all.
+    assert weights.argmax() == 4
+    assert weights.argmin() == 2
+
+
+def test_classic_entropy_ignores_units_and_direction_but_the_min_max_variant_does_not() -> None:
+    matrix = np.array(AIRCRAFT)
+    benefit = np.array([True, True, True, False, True, True])
+    plain = entropy_weights(matrix, benefit)
+    rescaled = entropy_weights(matrix * np.array([1, 1.852, 0.4536, 1e6, 1, 1]), ~benefit)
+    np.testing.assert_allclose(plain, rescaled, rtol=1e-12)
+    assert not np.allclose(plain, entropy_weights(matrix, benefit, variant="min_max"))
+
+
+def test_classic_entropy_refuses_zero_and_negative_values_with_a_code() -> None:
+    for bad in (0.0, -1.0):
+        matrix = np.array([[1.0, 2.0], [2.0, bad], [3.0, 4.0]])
+        with pytest.raises(SelectionInputError, match="need positive data") as error:
+            entropy_weights(matrix, np.array([True, True]))
+        assert (error.value.code, error.value.candidate, error.value.indicator) == (
+            "non_positive", 1, 1,
+        )  # fmt: skip
+        weights = entropy_weights(matrix, np.array([True, True]), variant="min_max")
+        assert weights.sum() == pytest.approx(1.0)

@@ -40,7 +40,7 @@ def test_reads_are_for_the_office_evaluators_and_auditors(
 ) -> None:
     kwargs = {} if name == "selection-round-list" else {"key": scored.selection_round.slug}
     assert_authorization_matrix(
-        client, personas, "get", url(name, **kwargs), allowed=READERS, anonymous_status=403
+        client, personas, "get", url(name, **kwargs), allowed=READERS, anonymous_status=401
     )
 
 
@@ -49,7 +49,7 @@ def test_scoring_is_for_the_office_only(
 ) -> None:
     assert_authorization_matrix(
         client, personas, "post", url("selection-round-score", key=scored.selection_round.slug),
-        allowed={"office"}, allowed_status=201, anonymous_status=403,
+        allowed={"office"}, allowed_status=201, anonymous_status=401,
     )  # fmt: skip
     assert RoundResult.objects.count() == 2  # the fixture's and the office's
 

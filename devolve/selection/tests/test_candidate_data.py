@@ -10,6 +10,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
+from devolve.core.testing.database import assert_refused
 from devolve.selection.candidate_import import CandidateImportPlan
 from devolve.selection.models import CandidateValue, SelectionRound
 from devolve.selection.services import (
@@ -168,21 +169,32 @@ def test_an_unknown_column_of_a_wide_file_is_an_error() -> None:
     ]
 
 
+def test_a_file_without_a_zone_column_is_refused_whole() -> None:
+    small = make_round(with_values=False)
+
+    plan = _import(small.selection_round, io.BytesIO(b"indicator,value\ngrp,1\n"), dry_run=True)
+
+    assert [error.code for error in plan.errors] == ["no_zone_column"]
+
+
 @pytest.mark.parametrize(
     ("content", "code"),
     [
         (b"", "empty"),
-        (b"indicator,value\ngrp,1\n", "no_zone_column"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest", "encrypted"),
         (b"PK\x03\x04broken", "unreadable"),
     ],
 )
-def test_a_file_that_cannot_be_read_is_refused_whole(content: bytes, code: str) -> None:
+def test_a_file_that_cannot_be_read_is_refused_before_it_is_parsed(
+    content: bytes, code: str
+) -> None:
     small = make_round(with_values=False)
 
-    plan = _import(small.selection_round, io.BytesIO(content), dry_run=True)
-
-    assert [error.code for error in plan.errors] == [code]
+    assert_refused(
+        code,
+        lambda: _import(small.selection_round, io.BytesIO(content), dry_run=True),
+        CandidateValue,
+    )
 
 
 def test_new_data_sends_a_scored_round_back_to_draft_and_reports_changes() -> None:

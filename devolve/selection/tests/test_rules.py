@@ -3,6 +3,7 @@
 import pytest
 
 from devolve.selection import rules
+from devolve.selection.models import SELECTION_ROUND_LIFECYCLE
 
 
 @pytest.mark.parametrize(
@@ -20,7 +21,7 @@ from devolve.selection import rules
     ],
 )
 def test_status_moves(current: str, target: str, allowed: bool) -> None:
-    assert rules.can_move(current, target) is allowed
+    assert (target in SELECTION_ROUND_LIFECYCLE.targets(current)) is allowed
 
 
 @pytest.mark.parametrize(

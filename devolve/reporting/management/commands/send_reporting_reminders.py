@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
-from devolve.core.commands import iso_date, run_service
+from devolve.core.commands import iso_date, one_node_at_a_time, run_service
 from devolve.reporting.services import send_reporting_reminders
 
 
@@ -18,7 +18,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         on = options["on"] or timezone.localdate()
-        summary = run_service(send_reporting_reminders, on=on)
+        with one_node_at_a_time("send_reporting_reminders") as mine:
+            if not mine:
+                self.stdout.write(
+                    "send_reporting_reminders is running on another node; nothing done"
+                )
+                return
+            summary = run_service(send_reporting_reminders, on=on)
         self.stdout.write(
             f"{summary.notices} notice(s), {summary.emails} e-mail(s) sent for {on.isoformat()}"
         )

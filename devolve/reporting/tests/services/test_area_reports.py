@@ -11,7 +11,7 @@ from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
-from devolve.matters.tests.list_factories import assert_refused
+from devolve.core.testing.database import assert_refused
 from devolve.regions.tests.factories import prefecture
 from devolve.reporting.models import ApprovalStep, AreaReport, UsageLine
 from devolve.reporting.services import (
@@ -313,10 +313,15 @@ def test_levels_act_only_on_their_step_and_scope(
         *TRACKED,
     )
     review_area_report(report=report, reviewed_by=prefecture_user, today=Q2_OPEN)
-    with pytest.raises(NotAllowed):  # once forwarded, only the office may send it back
-        return_area_report(
+    # Once forwarded, only the office may send it back: the prefecture's return starts from
+    # "submitted" only.
+    assert_refused(
+        "illegal_transition",
+        lambda: return_area_report(
             report=report, reason="second thoughts", returned_by=prefecture_user, today=Q2_OPEN
-        )
+        ),
+        *TRACKED,
+    )
 
 
 def test_a_returned_report_can_be_corrected_after_the_lock(

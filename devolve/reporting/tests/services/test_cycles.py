@@ -5,7 +5,8 @@ import pytest
 from devolve.accounts.models import User
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
-from devolve.matters.tests.list_factories import AnnualListFactory, assert_refused
+from devolve.core.testing.database import assert_refused
+from devolve.matters.tests.list_factories import AnnualListFactory
 from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle
 from devolve.reporting.services import ensure_expected_reports, generate_cycles
 from devolve.reporting.tests.factories import World

@@ -4,8 +4,8 @@ import pytest
 
 from devolve.accounts.models import User
 from devolve.core.errors import NotAllowed
+from devolve.core.testing.database import assert_refused
 from devolve.matters.models import Department
-from devolve.matters.tests.list_factories import assert_refused
 from devolve.reporting.models import ApprovalStep, DepartmentReport, SupportProgress
 from devolve.reporting.services import (
     DepartmentFigures,

@@ -1,0 +1,183 @@
+"""Tables of assessment results shown to the public: what an area or a matter stopped holding
+as it was, why, and the assessment behind the change."""
+
+from typing import Any
+
+import django_tables2 as tables
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from devolve.assessments.models import AssessmentRound, RecommendationChoice
+from devolve.core.i18n import in_current_language
+from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
+from devolve.core.templatetags.devolve import localized
+from devolve.grants.models import Grant
+from devolve.grants.selectors import HoldingChange
+
+CHANGE_TAG_COLOURS = {
+    HoldingChange.RECALLED: "red",
+    HoldingChange.WITHDRAWN: "red",
+    HoldingChange.ADJUSTED: "yellow",
+    HoldingChange.NARROWED: "orange",
+    HoldingChange.UNLISTED: "grey",
+}
+
+
+def _link(url: str, text: str) -> str:
+    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
+
+
+class GrantChangeTable(tables.Table):
+    """Rows from ``grants.selectors.list_grant_changes`` annotated by
+    ``assessments.selectors.with_assessment_behind``."""
+
+    matter = tables.Column(
+        verbose_name=_("Matter"), empty_values=(), order_by=("entry__matter__name_zh",)
+    )
+    zone = tables.Column(
+        verbose_name=_("Pilot area"),
+        empty_values=(),
+        order_by=("zone__prefecture__code", "zone__slug"),
+    )
+    edition = tables.Column(
+        verbose_name=_("Held under"),
+        empty_values=(),
+        order_by=("entry__annual_list__year", "entry__annual_list__edition"),
+    )
+    change_kind = tables.Column(verbose_name=_("What changed"), empty_values=())
+    ended_on = tables.Column(verbose_name=_("On"), empty_values=())
+    reason = tables.Column(verbose_name=_("Reason"), empty_values=(), orderable=False)
+    assessment = tables.Column(
+        verbose_name=_("Assessment behind it"), empty_values=(), orderable=False
+    )
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-change": lambda record: record.change_kind,
+            "data-kind": lambda record: record.entry.matter.kind,
+        }
+        order_by = ("-ended_on",)
+
+    def render_matter(self, record: Grant) -> str:
+        matter = record.entry.matter
+        return _link(matter.get_absolute_url(), localized(matter, "name"))
+
+    def render_zone(self, record: Grant) -> str:
+        return _link(record.zone.get_absolute_url(), localized(record.zone, "name"))
+
+    def render_edition(self, record: Grant) -> str:
+        annual_list = record.entry.annual_list
+        return _link(annual_list.get_absolute_url(), annual_list.key)
+
+    def render_change_kind(self, value: str, record: Grant) -> str:
+        kind = HoldingChange(value)
+        tag = format_html(
+            '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
+            CHANGE_TAG_COLOURS[kind],
+            kind.label,
+        )
+        year = _annotation(record, "successor_year")
+        if kind == HoldingChange.RECALLED or year is None:
+            return tag
+        diff = reverse(
+            "portal:annual_list_diff",
+            kwargs={
+                "year": year,
+                "batch": _annotation(record, "successor_batch"),
+                "edition": _annotation(record, "successor_edition"),
+            },
+        )
+        return format_html("{}<br>{}", tag, _link(diff, str(_("see the next edition's changes"))))
+
+    def render_ended_on(self, record: Grant) -> str:
+        return record.ended_on.isoformat() if record.ended_on else "—"
+
+    def render_reason(self, record: Grant) -> str:
+        if _annotation(record, "change_kind") == HoldingChange.RECALLED:
+            return record.end_reason or "—"
+        return str(_annotation(record, "successor_reason") or "—")
+
+    def render_assessment(self, record: Grant) -> str:
+        decision = _annotation(record, "decision")
+        recommendation = _annotation(record, "recommendation")
+        parts: list[str] = []
+        if decision:
+            reason = _annotation(record, "decision_reason")
+            parts.append(
+                format_html(
+                    "{}: <strong>{}</strong>{}",
+                    in_current_language(
+                        zh=_annotation(record, "decision_round_zh") or "",
+                        en=_annotation(record, "decision_round_en") or "",
+                    ),
+                    RecommendationChoice(decision).label,
+                    f" — {reason}" if reason else "",
+                )
+            )
+        if recommendation:
+            score = _annotation(record, "assessed_score")
+            reason = _annotation(record, "recommendation_reason")
+            parts.append(
+                format_html(
+                    '<span class="govuk-body-s">{} {}{}{}</span>',
+                    _("Evaluators recommended:"),
+                    RecommendationChoice(recommendation).label,
+                    format_html(" ({} {})", _("score"), score) if score is not None else "",
+                    f" — {reason}" if reason else "",
+                )
+            )
+        if not parts:
+            return "—"
+        return format_html_join(mark_safe("<br>"), "{}", ((part,) for part in parts))
+
+
+def _annotation(record: Grant, name: str) -> Any:
+    """A value the selectors annotated onto the grant (unknown to the model's type)."""
+    return tables.A(name).resolve(record)
+
+
+class AssessmentRoundTable(tables.Table):
+    """Assessment rounds, newest edition first, each linking to its page."""
+
+    title = tables.Column(verbose_name=_("Round"), empty_values=(), order_by=("title_zh", "pk"))
+    edition = tables.Column(
+        verbose_name=_("Edition assessed"),
+        accessor="annual_list__key",
+        order_by=("annual_list__year", "annual_list__batch__number", "pk"),
+    )
+    period = tables.Column(
+        verbose_name=_("Period"), empty_values=(), order_by=("period_starts_on", "pk")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "pk"))
+    next_edition = tables.Column(
+        verbose_name=_("Next edition drafted"),
+        accessor="next_edition__key",
+        order_by=("next_edition__year", "next_edition__batch__number", "pk"),
+    )
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "assessment-rounds"}
+        row_attrs = {"class": "govuk-table__row", "data-round": lambda record: record.pk}
+        empty_text = _("No assessment round matches.")
+
+    def render_title(self, record: AssessmentRound) -> str:
+        illustrative = invented_tag(record.is_illustrative)
+        return format_html("{}{}", _link(record.get_absolute_url(), str(record)), illustrative)
+
+    def value_title(self, record: AssessmentRound) -> str:
+        return str(record)
+
+    def render_period(self, record: AssessmentRound) -> str:
+        return f"{record.period_starts_on:%Y-%m-%d} – {record.period_ends_on:%Y-%m-%d}"
+
+    def render_status(self, record: AssessmentRound) -> str:
+        return format_html(
+            '<span data-status="{}">{}</span>', record.status, record.get_status_display()
+        )
+
+    def value_status(self, record: AssessmentRound) -> str:
+        return str(record.get_status_display())
