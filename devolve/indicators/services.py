@@ -19,8 +19,9 @@ from devolve.accounts.models import User
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
+from devolve.core.spreadsheets.reading import TABLES, check_upload
 from devolve.indicators import permissions, selectors, statistics_file
-from devolve.indicators.evaluation import evaluate
+from devolve.indicators.evaluation import WILD_DRAWS, WILD_WEIGHTS, evaluate
 from devolve.indicators.models import (
     EvaluationRun,
     Indicator,
@@ -208,6 +209,7 @@ def check_statistics_file(
     _require_office(uploaded_by, _("Only the reform office imports statistics."))
     if not source.strip():
         raise DomainError("no_source", _("Say where the figures come from."), field="source")
+    check_upload(upload, allowed=TABLES)  # a hostile file is refused before anything is recorded
     checked = statistics_file.check_file(upload=upload, name=file_name, vintage=vintage)
     observation_import = ObservationImport(
         file_name=file_name[:255],
@@ -355,6 +357,9 @@ def run_evaluation(
         "base_period": "varying",
         "unbalanced": "drop",
         "cohort_rule": "first full calendar year in a batch",
+        "cluster": "prefecture",
+        "wild_draws": WILD_DRAWS,
+        "wild_weights": WILD_WEIGHTS,
     }
     panel: dict[str, Any] = {
         "unit": panel_inputs.unit,
@@ -362,6 +367,7 @@ def run_evaluation(
         "cohort": panel_inputs.cohort,
         "outcome": panel_inputs.outcome,
         "covariates": panel_inputs.covariates,
+        "prefecture": panel_inputs.prefecture,
         "missing": panel_inputs.missing,
     }
     inputs: dict[str, Any] = {

@@ -17,46 +17,44 @@ value          数值, 值, value              a number; thousands separators ar
 
 The release date (vintage) and the source are the same for the whole file and are given on the
 upload form. ``check_rows`` reports every problem with its row and column; a file with any error
-is refused whole.
+is refused whole. The file is read through the guarded reader of ``devolve.core.spreadsheets``
+(size, type by content, ZIP structure, macros, entities, time), which refuses a hostile file
+before it is parsed.
 """
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+from devolve.core.spreadsheets.importing import ErrorLog, RowError, fold
+from devolve.core.spreadsheets.reading import TABLES, FileRefused, check_upload, read_rows
 from devolve.indicators.models import Indicator, Observation, SubjectKind
 from devolve.regions.models import Division, Zone
 
 MAX_ROWS = 50_000
 MAX_REPORTED_ERRORS = 500
 HEADER_SEARCH_ROWS = 10
-ZIP_SIGNATURE = b"PK\x03\x04"
 # Decimal(20, 6) holds 14 digits before the point.
 LARGEST_VALUE = Decimal("99999999999999")
 
 HEADERS: dict[str, frozenset[str]] = {
-    "indicator": frozenset({"指标", "指标编码", "指标名称", "indicator"}),
-    "subject": frozenset({"地区", "主体", "subject", "area"}),
-    "year": frozenset({"年份", "年度", "year"}),
-    "quarter": frozenset({"季度", "quarter"}),
-    "value": frozenset({"数值", "值", "value"}),
+    key: frozenset(fold(name) for name in names)
+    for key, names in {
+        "indicator": ("指标", "指标编码", "指标名称", "indicator"),
+        "subject": ("地区", "主体", "subject", "area"),
+        "year": ("年份", "年度", "year"),
+        "quarter": ("季度", "quarter"),
+        "value": ("数值", "值", "value"),
+    }.items()
 }
 REQUIRED = ("indicator", "subject", "year", "value")
 
 
-@dataclass(frozen=True)
-class FileError:
-    row: int | None  # None: the file as a whole
-    column: str
-    message: str
-    code: str
+FileError = RowError  # the kit's row error; ``row`` None is the file as a whole
 
 
 @dataclass(frozen=True)
@@ -88,35 +86,15 @@ class CheckedFile:
         return [asdict(row) for row in self.rows]
 
     def errors_as_json(self) -> list[dict[str, Any]]:
-        return [asdict(error) for error in self.errors]
+        # The stored and published shape: row, column, message, code.
+        return [
+            {"row": error.row, "column": error.column, "message": error.message, "code": error.code}
+            for error in self.errors
+        ]
 
 
 def _normalize(text: object) -> str:
-    return " ".join(str(text).split()).casefold() if text is not None else ""
-
-
-def _read_table(upload: IO[bytes], name: str) -> Iterator[tuple[object, ...]]:
-    head = upload.read(4)
-    upload.seek(0)
-    if head == ZIP_SIGNATURE:
-        book = load_workbook(upload, read_only=True, data_only=True)
-        try:
-            yield from book.worksheets[0].iter_rows(values_only=True)
-        finally:
-            book.close()
-        return
-    if name.lower().endswith(".xlsx"):
-        raise ValueError("not a workbook")
-    raw = upload.read()
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValueError("unknown encoding")
-    yield from (tuple(row) for row in csv.reader(io.StringIO(text)))
+    return fold(text)
 
 
 class _Reference:
@@ -156,25 +134,22 @@ def _find_header(rows: Iterator[tuple[object, ...]]) -> tuple[dict[str, int], in
 
 def check_file(*, upload: IO[bytes], name: str, vintage: datetime.date) -> CheckedFile:
     """Check every row of ``upload`` against the catalogue, the subjects and what release
-    ``vintage`` already holds; write nothing."""
+    ``vintage`` already holds; write nothing. ``name`` is only for messages: the content decides
+    what the file is."""
     try:
-        rows = _read_table(upload, name)
+        kind = check_upload(upload, allowed=TABLES)
+        rows = read_rows(upload, kind=kind)
         found = _find_header(rows)
-    except (ValueError, KeyError, OSError, SyntaxError, csv.Error):
-        return _refused(
-            _("The file is neither an Excel workbook (.xlsx) nor a CSV file."), "format"
-        )
-    except Exception:  # openpyxl raises many kinds of error for a broken package
-        return _refused(
-            _("The file is neither an Excel workbook (.xlsx) nor a CSV file."), "format"
-        )
-    if found is None:
-        return _refused(
-            _("No header row naming the columns indicator, subject, year and value was found."),
-            "no_header",
-        )
-    columns, header_row = found
-    return _Checker(_Reference(), columns, vintage).check(rows, first_row=header_row + 1)
+        if found is None:
+            return _refused(
+                _("No header row naming the columns indicator, subject, year and value was "
+                  "found."),
+                "no_header",
+            )  # fmt: skip
+        columns, header_row = found
+        return _Checker(_Reference(), columns, vintage).check(rows, first_row=header_row + 1)
+    except FileRefused as refused:
+        return _refused(str(refused.message), refused.code)
 
 
 def _refused(message: str, code: str) -> CheckedFile:
@@ -186,13 +161,14 @@ class _Checker:
         self.reference = reference
         self.columns = columns
         self.vintage = vintage
-        self.errors: list[FileError] = []
-        self.error_count = 0
+        self.log = ErrorLog(limit=MAX_REPORTED_ERRORS)
+
+    @property
+    def error_count(self) -> int:
+        return self.log.count
 
     def _error(self, row: int | None, column: str, message: str, code: str) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(FileError(row, column, message, code))
+        self.log.add(RowError(row, column, message, code))
 
     def _cell(self, values: tuple[object, ...], key: str) -> object:
         index = self.columns.get(key)
@@ -232,7 +208,7 @@ class _Checker:
         self._check_existing(checked)
         if not checked and not self.error_count:
             self._error(None, "", _("The file has no rows below its header."), "empty")
-        return CheckedFile(tuple(checked), tuple(self.errors), self.error_count)
+        return CheckedFile(tuple(checked), tuple(self.log.errors), self.error_count)
 
     def _check_row(self, number: int, values: tuple[object, ...]) -> CheckedRow | None:
         errors_before = self.error_count

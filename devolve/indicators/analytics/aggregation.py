@@ -7,9 +7,9 @@ influence function includes the term for estimating them (did's `wif`).
 """
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from statistics import NormalDist
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +17,11 @@ from scipy import linalg, special
 
 from devolve.indicators.analytics.influence import Combination, Influence
 from devolve.indicators.analytics.panel import Note
+from devolve.indicators.analytics.wild import (
+    WildInterval,
+    cluster_indicator,
+    wild_cluster_bootstrap,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IndexArray = npt.NDArray[np.intp]
@@ -55,6 +60,9 @@ class Aggregation:
     overall: Estimate | None
     rows: tuple[AggregateRow, ...]
     critical_value: float | None = None  # of the uniform band (None without bootstrap)
+    wild: WildInterval | None = None  # the overall's wild cluster bootstrap-t interval
+    # (rows, rows) analytic, event aggregation only; not compared (arrays have no truth value)
+    covariance: FloatArray | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -268,9 +276,18 @@ def _rows(
 
 
 def aggregate(
-    cells: CellTable, *, alpha: float, bootstrap: int, seed: int
+    cells: CellTable,
+    *,
+    alpha: float,
+    bootstrap: int,
+    seed: int,
+    clusters: npt.ArrayLike | None = None,
+    wild_draws: int = 0,
+    wild_weights: Literal["rademacher", "webb"] = "webb",
 ) -> dict[str, Aggregation]:
-    """The four aggregations; uniform bands over each aggregation's rows when bootstrap > 0.
+    """The four aggregations; uniform bands over each aggregation's rows when bootstrap > 0;
+    with clusters (one label per unit) and wild_draws > 0, a wild cluster bootstrap-t interval
+    for each overall estimate.
 
     All parameters of all aggregations are combined from the cells at once, and the overall
     estimates from those parameters at once: two sparse products in all."""
@@ -289,12 +306,28 @@ def aggregate(
         if (found := _overall(part, offset, layout)) is not None
     }
     overall_se: dict[str, float] = {}
+    wild: dict[str, WildInterval] = {}
     if overall:
         whole = influence.combine(
             Combination.stacked([combination for _, combination, _ in overall.values()]),
             np.hstack([terms for _, _, terms in overall.values()]),
         )
         overall_se = dict(zip(overall, standard_errors(whole).tolist(), strict=True))
+        if clusters is not None and wild_draws:
+            indicator, _ = cluster_indicator(clusters)
+            scores = whole.signed_sums(indicator)  # (G, overall estimates)
+            wild = {
+                kind: wild_cluster_bootstrap(
+                    overall[kind][0],
+                    scores[:, position],
+                    n,
+                    alpha=alpha,
+                    draws=wild_draws,
+                    weights=wild_weights,
+                    seed=seed,
+                )
+                for position, kind in enumerate(overall)
+            }
     replicates = bootstrap_replicates(influence, draws=bootstrap, seed=seed) if bootstrap else None
     aggregations = {kind: Aggregation(kind, None, ()) for kind in AGGREGATIONS}
     for part, offset in zip(parts, offsets, strict=True):
@@ -310,7 +343,14 @@ def aggregate(
             value, value_se = overall[part.kind][0], overall_se[part.kind]
             estimate = Estimate(value, value_se, value - z * value_se, value + z * value_se)
         rows = _rows(part, se[offset : offset + width], band_se, critical, z)
-        aggregations[part.kind] = Aggregation(part.kind, estimate, rows, critical)
+        covariance = None
+        if part.kind == "event" and width:
+            columns = np.zeros(influence.width, dtype=bool)
+            columns[offset : offset + width] = True
+            covariance = influence.select(columns).cross_products() / n**2
+        aggregations[part.kind] = Aggregation(
+            part.kind, estimate, rows, critical, wild.get(part.kind), covariance
+        )
     return aggregations
 
 

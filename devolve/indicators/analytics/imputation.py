@@ -18,7 +18,7 @@ trend terms), factorised once and reused for the point estimate and every target
 from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -27,6 +27,7 @@ from scipy import linalg, stats
 from devolve.indicators.analytics.aggregation import AggregateRow, Estimate
 from devolve.indicators.analytics.did import CSResult
 from devolve.indicators.analytics.panel import Note, Panel, PanelError
+from devolve.indicators.analytics.wild import WildWald, cluster_indicator, wild_cluster_wald
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -38,9 +39,10 @@ DISAGREEMENT_THRESHOLD = 2.0
 class ImputationResult:
     overall: Estimate
     event: tuple[AggregateRow, ...]  # band_low/band_high are None (no bootstrap)
-    pretrend_p: float | None
+    pretrend_p: float | None  # asymptotic Wald, clustered by unit
     notes: tuple[Note, ...]
     n_treated_observations: int = 0
+    pretrend_wild: WildWald | None = None  # wild cluster bootstrap of the same test
 
 
 @dataclass
@@ -126,13 +128,25 @@ def bjs_imputation(
     horizons: Sequence[int] | None = None,
     alpha: float = 0.05,
     covariate_trends: bool = False,
+    clusters: Sequence[Any] | None = None,
+    wild_draws: int = 0,
+    wild_weights: Literal["rademacher", "webb"] = "webb",
+    seed: int = 0,
 ) -> ImputationResult:
     """Overall ATT and event-time ATTs by imputation.
 
     horizons: event times to report (default: every observed e ≥ 0).
     covariate_trends: add β'x_i·τ_t to the untreated model (covariate-specific linear trends,
     for selection on growth drivers that CS handles with covariates).
+    wild_draws: with draws, the pre-trend test is also referred to its restricted wild cluster
+    bootstrap (``wild.wild_cluster_wald``), clustered by ``clusters`` (one label per unit of
+    the panel; each unit alone by default); the warning then follows the bootstrap.
     """
+    if clusters is not None and len(clusters) != len(panel.units):
+        raise PanelError(f"clusters needs one label per unit ({len(panel.units)}).")
+    cluster_labels = np.asarray(
+        clusters if clusters is not None else panel.units.tolist(), dtype=object
+    )
     notes: list[Note] = []
     cohort = panel.cohort.astype(np.int64).copy()
     outcome = panel.outcome
@@ -161,6 +175,7 @@ def bjs_imputation(
         )
         cohort, outcome = cohort[~early], outcome[~early]
         covariates = covariates[~early] if covariates is not None else None
+        cluster_labels = cluster_labels[~early]
     if not (cohort > 0).any():
         raise PanelError("No treated unit remains to estimate an effect for.")
     if covariate_trends and (covariates is None or covariates.shape[1] == 0):
@@ -254,27 +269,80 @@ def bjs_imputation(
         for index, h in enumerate([h for h in wanted if h in observed], start=1)
     )
     pretrend = _pretrend_test(problem, residual, cohort, event, design)
+    pretrend_p, wild = None, None
     if isinstance(pretrend, Note):
         notes.append(pretrend)
-        pretrend_p = None
     else:
-        pretrend_p = pretrend
-        if pretrend_p < alpha:
-            notes.append(
-                Note(
-                    "imputation_pretrend_rejected",
-                    f"Leads of treatment in the untreated model differ jointly from zero "
-                    f"(p = {pretrend_p:.4f}): parallel trends before treatment are doubtful.",
-                    "warning",
-                )
+        pretrend_p, unit_scores, unit_hessians = pretrend
+        if wild_draws > 0:
+            indicator, _ = cluster_indicator(cluster_labels)
+            wild = wild_cluster_wald(
+                indicator @ unit_scores,
+                np.einsum("gi,ikl->gkl", indicator, unit_hessians),
+                draws=wild_draws,
+                weights=wild_weights,
+                seed=seed,
             )
+            if wild is None:
+                notes.append(
+                    Note(
+                        "imputation_pretrend_wild_singular",
+                        f"The imputation pre-trend test has no wild cluster bootstrap: "
+                        f"{indicator.shape[0]} clusters are too few for "
+                        f"{unit_scores.shape[1]} leads.",
+                        "info",
+                    )
+                )
+        notes.extend(_pretrend_notes(pretrend_p, wild, alpha=alpha))
     return ImputationResult(
         overall=overall,
         event=rows,
         pretrend_p=pretrend_p,
         notes=tuple(notes),
         n_treated_observations=int(imputable.sum()),
+        pretrend_wild=wild,
     )
+
+
+def _pretrend_notes(p_value: float, wild: WildWald | None, *, alpha: float) -> list[Note]:
+    """The warning follows the wild cluster bootstrap when it ran: with few units per cohort
+    the asymptotic test's clustered covariance is too noisy for the χ² reference (on the demo's
+    generator it rejects 38 % of true nulls at 5 %)."""
+    asymptotic = f"asymptotic p = {p_value:.4f}"
+    if wild is None:
+        if p_value >= alpha:
+            return []
+        return [
+            Note(
+                "imputation_pretrend_rejected",
+                f"Leads of treatment in the untreated model differ jointly from zero "
+                f"({asymptotic}): parallel trends before treatment are doubtful.",
+                "warning",
+            )
+        ]
+    bootstrap = (
+        f"wild cluster bootstrap p = {wild.p_value:.4f}, {wild.n_clusters} clusters, "
+        f"{wild.draws} draws"
+    )
+    if wild.p_value <= alpha:
+        return [
+            Note(
+                "imputation_pretrend_rejected",
+                f"Leads of treatment in the untreated model differ jointly from zero "
+                f"({bootstrap}; {asymptotic}): parallel trends before treatment are doubtful.",
+                "warning",
+            )
+        ]
+    if p_value < alpha:
+        return [
+            Note(
+                "imputation_pretrend_asymptotic_oversized",
+                f"The asymptotic imputation pre-trend test rejects ({asymptotic}), but its "
+                f"wild cluster bootstrap does not ({bootstrap}).",
+                "info",
+            )
+        ]
+    return []
 
 
 def _pretrend_test(
@@ -283,13 +351,17 @@ def _pretrend_test(
     cohort: npt.NDArray[np.int64],
     event: npt.NDArray[np.int64],
     design: FloatArray,
-) -> float | Note:
+) -> tuple[float, FloatArray, FloatArray] | Note:
     """BJS Test 1: add leads 1[t - g = h] (h < 0; each treated unit's first period is the
     reference) to the untreated model and test them jointly (Wald, clustered by unit, chi² with
     one degree of freedom per lead).
 
     By Frisch–Waugh–Lovell the leads are residualised on the fixed effects (and trends) with the
     factorised untreated problem, then the residual outcome is regressed on them.
+
+    Returns the asymptotic p-value, and for the wild cluster bootstrap each unit's scores
+    (n, K) under the null (residualised leads times the untreated residuals) and its Gram
+    matrices (n, K, K) of the residualised leads.
     """
     untreated = problem.untreated
     mask = untreated.astype(np.float64)
@@ -344,7 +416,9 @@ def _pretrend_test(
             "The imputation pre-trend test is not reported: its covariance is singular.",
             "warning",
         )
-    return float(stats.chi2.sf(statistic, len(leads)))
+    null_scores = np.einsum("kit,it->ik", residualised, residual * mask)
+    hessians = np.einsum("kit,lit->ikl", residualised, residualised)
+    return float(stats.chi2.sf(statistic, len(leads))), null_scores, hessians
 
 
 def compare_estimators(cs: CSResult, bjs: ImputationResult) -> tuple[Note, ...]:
@@ -428,6 +502,7 @@ def imputation_to_json(result: ImputationResult, comparison: Sequence[Note] = ()
             for row in result.event
         ],
         "pretrend_p": number(result.pretrend_p),
+        "pretrend_wild_p": number(result.pretrend_wild.p_value) if result.pretrend_wild else None,
         "notes": [
             {"code": note.code, "message": note.message, "severity": note.severity}
             for note in result.notes

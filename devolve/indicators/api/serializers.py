@@ -1,11 +1,14 @@
 from rest_framework import serializers
 
+from devolve.core.api.fields import SlugRelatedField
 from devolve.indicators.models import EvaluationRun, Indicator, Observation
 from devolve.regions.models import Batch, Division, Zone
 
 
 class IndicatorOutput(serializers.ModelSerializer[Indicator]):
-    level_indicator = serializers.SlugRelatedField[Indicator](slug_field="code", read_only=True)
+    level_indicator = SlugRelatedField[Indicator](
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Indicator
@@ -14,9 +17,9 @@ class IndicatorOutput(serializers.ModelSerializer[Indicator]):
 
 
 class ObservationOutput(serializers.ModelSerializer[Observation]):
-    indicator = serializers.SlugRelatedField[Indicator](slug_field="code", read_only=True)
-    zone = serializers.SlugRelatedField[Zone](slug_field="slug", read_only=True)
-    division = serializers.SlugRelatedField[Division](slug_field="code", read_only=True)
+    indicator = SlugRelatedField[Indicator](slug_field="code", read_only=True)
+    zone = SlugRelatedField[Zone](slug_field="slug", read_only=True, allow_null=True)
+    division = SlugRelatedField[Division](slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Observation
@@ -25,9 +28,11 @@ class ObservationOutput(serializers.ModelSerializer[Observation]):
 
 
 class EvaluationRunOutput(serializers.ModelSerializer[EvaluationRun]):
-    indicator = serializers.SlugRelatedField[Indicator](slug_field="code", read_only=True)
-    batch = serializers.SlugRelatedField[Batch](slug_field="number", read_only=True)
-    created_by = serializers.SlugRelatedField[object](slug_field="username", read_only=True)  # type: ignore[type-var]
+    indicator = SlugRelatedField[Indicator](slug_field="code", read_only=True)
+    batch = SlugRelatedField[Batch](slug_field="number", read_only=True, allow_null=True)
+    created_by = SlugRelatedField[object](  # type: ignore[type-var]
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = EvaluationRun
@@ -47,10 +52,8 @@ class EvaluationRunSummaryOutput(EvaluationRunOutput):
 
 
 class EvaluationRunInput(serializers.Serializer[EvaluationRun]):
-    indicator = serializers.SlugRelatedField[Indicator](
-        slug_field="code", queryset=Indicator.objects.all()
-    )
-    batch = serializers.SlugRelatedField[Batch](
+    indicator = SlugRelatedField[Indicator](slug_field="code", queryset=Indicator.objects.all())
+    batch = SlugRelatedField[Batch](
         slug_field="number", queryset=Batch.objects.all(), required=False, allow_null=True
     )
     outcome = serializers.ChoiceField(choices=EvaluationRun.Outcome.choices)
@@ -60,7 +63,7 @@ class EvaluationRunInput(serializers.Serializer[EvaluationRun]):
     method = serializers.ChoiceField(
         choices=EvaluationRun.Method.choices, default=EvaluationRun.Method.DOUBLY_ROBUST
     )
-    covariates = serializers.SlugRelatedField[Indicator](
+    covariates = SlugRelatedField[Indicator](
         slug_field="code", queryset=Indicator.objects.all(), many=True, required=False
     )
     as_of = serializers.DateField()

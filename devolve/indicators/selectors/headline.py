@@ -4,16 +4,20 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
+from devolve.core.derived import computed_once
 from devolve.indicators import rules
 from devolve.indicators.models import Indicator, Observation, SubjectKind
 from devolve.indicators.selectors.observations import (
+    LatestFigure,
     batch_first_treated_year,
-    latest_observations,
+    get_province,
+    latest_figures,
     zone_cohorts,
 )
-from devolve.regions.models import Batch, Zone
+from devolve.regions.models import Batch, BatchMembership, Zone
 
 
 @dataclass(frozen=True)
@@ -30,6 +34,8 @@ class HeadlineRow:
     weighted_mean: float | None
     province: float | None
     simulated: bool
+    province_simulated: bool = False  # the province's figure itself was generated
+    zones_simulated: bool = False  # some zone's figure in the group was generated
 
     @property
     def gap(self) -> float | None:
@@ -145,27 +151,46 @@ def _as_float(value: Decimal) -> float:
 def get_headline_comparison(
     *, indicator: Indicator, as_of: datetime.date, years: tuple[int, int] | None = None
 ) -> HeadlineComparison:
-    """Pilot areas' mean growth against the province's, by year and by batch, zone kind and zone
-    level (pilot areas of any batch), plus the zones never in a batch.
+    """``compute_headline_comparison``, computed once per version of the observations, the
+    catalogue, zones, batches and memberships it reads (``core.derived``), not per request."""
+    return computed_once(
+        "headline-comparison",
+        inputs=[Observation, Indicator, Zone, Batch, BatchMembership],
+        key=(indicator.pk, as_of.isoformat(), years, settings.PROGRAMME_PROVINCE_CODE),
+        compute=lambda: compute_headline_comparison(indicator=indicator, as_of=as_of, years=years),
+    )
+
+
+def compute_headline_comparison(
+    *, indicator: Indicator, as_of: datetime.date, years: tuple[int, int] | None = None
+) -> HeadlineComparison:
+    """Pilot areas' mean growth against the programme's province's (``get_province``), by year
+    and by batch, zone kind and zone level (pilot areas of any batch), plus the zones never in a
+    batch.
 
     ``indicator`` is a growth rate. Two means: the simple mean (each zone counts once; the figure
     officials quote) and the mean weighted by each zone's previous-year value of the indicator's
     level (``level_indicator``): roughly the growth of the zones' combined output.
     A group's row is simulated when any value in it is.
     """
-    growth = latest_observations(indicator=indicator, as_of=as_of, years=years)
-    by_zone: dict[tuple[int, int], Observation] = {}
-    province: dict[int, Observation] = {}
+    growth = latest_figures(indicator=indicator, as_of=as_of, years=years)
+    programme_province = get_province()
+    by_zone: dict[tuple[int, int], LatestFigure] = {}
+    province: dict[int, LatestFigure] = {}
     for row in growth:
         if row.quarter is not None:
             continue
         if row.subject_kind == SubjectKind.ZONE and row.zone_id is not None:
             by_zone[(row.zone_id, row.year)] = row
-        elif row.subject_kind == SubjectKind.PROVINCE:
+        elif (
+            row.subject_kind == SubjectKind.PROVINCE
+            and programme_province is not None
+            and row.division_id == programme_province.pk
+        ):
             province[row.year] = row
     weights: dict[tuple[int, int], float] = {}
     if indicator.level_indicator is not None:
-        for row in latest_observations(
+        for row in latest_figures(
             indicator=indicator.level_indicator, as_of=as_of, subject_kind=SubjectKind.ZONE
         ):
             if row.quarter is None and row.zone_id is not None:
@@ -225,6 +250,8 @@ def get_headline_comparison(
                     province=None if province_row is None else _as_float(province_row.value),
                     simulated=any(row.is_simulated for row in observed)
                     or (province_row is not None and province_row.is_simulated),
+                    province_simulated=province_row is not None and province_row.is_simulated,
+                    zones_simulated=any(row.is_simulated for row in observed),
                 )
             )
     headlines: dict[int, Headline] = {}

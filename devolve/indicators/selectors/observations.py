@@ -1,8 +1,12 @@
 """Named reads of the catalogue, observations as of a day, cohorts, runs and imports."""
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.conf import settings
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from devolve.indicators import rules
 from devolve.indicators.models import EvaluationRun, Indicator, Observation, ObservationImport
@@ -21,6 +25,33 @@ def list_observations() -> QuerySet[Observation]:
     return Observation.objects.select_related("indicator", "zone", "division")
 
 
+def _latest_releases(
+    *,
+    indicator: Indicator,
+    as_of: datetime.date,
+    subject_kind: str | None,
+    years: tuple[int, int] | None,
+) -> QuerySet[Observation]:
+    """The latest release on or before ``as_of`` of each subject-period: a window numbers each
+    subject-period's releases, newest first, and the database keeps the first, so only the
+    values used leave it (a revised series holds several releases of each figure)."""
+    rows = Observation.objects.released_by(as_of).filter(indicator=indicator)
+    if subject_kind is not None:
+        rows = rows.filter(subject_kind=subject_kind)
+    if years is not None:
+        rows = rows.filter(year__gte=years[0], year__lte=years[1])
+    newest_first = Window(
+        RowNumber(),
+        partition_by=[F("subject_kind"), F("zone_id"), F("division_id"), F("year"), F("quarter")],
+        order_by=[F("vintage").desc(), F("pk").desc()],
+    )
+    return (
+        rows.annotate(release_rank=newest_first)
+        .filter(release_rank=1)
+        .order_by("subject_kind", "zone_id", "division_id", "year", "quarter")
+    )
+
+
 def latest_observations(
     *,
     indicator: Indicator,
@@ -28,24 +59,45 @@ def latest_observations(
     subject_kind: str | None = None,
     years: tuple[int, int] | None = None,
 ) -> list[Observation]:
-    """For each subject and period, the value of the latest release on or before ``as_of``.
-
-    One query; the latest vintage is picked in Python (the rows are ordered by vintage), which is
-    the same on SQLite and PostgreSQL and costs nothing at the size of a province's statistics.
-    """
-    rows = (
-        Observation.objects.released_by(as_of)
-        .select_related("indicator", "zone", "division")
-        .filter(indicator=indicator)
+    """For each subject and period, the observation of the latest release on or before
+    ``as_of``, in one query; ordered by subject kind, zone, division, year and quarter."""
+    latest = _latest_releases(
+        indicator=indicator, as_of=as_of, subject_kind=subject_kind, years=years
     )
-    if subject_kind is not None:
-        rows = rows.filter(subject_kind=subject_kind)
-    if years is not None:
-        rows = rows.filter(year__gte=years[0], year__lte=years[1])
-    latest: dict[tuple[str, int | None, int | None, int, int | None], Observation] = {}
-    for row in rows.order_by("vintage", "pk"):
-        latest[(row.subject_kind, row.zone_id, row.division_id, row.year, row.quarter)] = row
-    return list(latest.values())
+    return list(latest.select_related("indicator", "zone", "division"))
+
+
+@dataclass(frozen=True, slots=True)
+class LatestFigure:
+    """One subject-period's value of the latest release: what aggregates over many zones read,
+    without building a model object per row."""
+
+    subject_kind: str
+    zone_id: int | None
+    division_id: int | None
+    year: int
+    quarter: int | None
+    value: Decimal
+    is_simulated: bool
+
+
+def latest_figures(
+    *,
+    indicator: Indicator,
+    as_of: datetime.date,
+    subject_kind: str | None = None,
+    years: tuple[int, int] | None = None,
+) -> list[LatestFigure]:
+    """``latest_observations`` as plain figures, in the same order."""
+    latest = _latest_releases(
+        indicator=indicator, as_of=as_of, subject_kind=subject_kind, years=years
+    )
+    return [
+        LatestFigure(*row)
+        for row in latest.values_list(
+            "subject_kind", "zone_id", "division_id", "year", "quarter", "value", "is_simulated"
+        )
+    ]
 
 
 def get_latest_run(*, indicator: Indicator, batch: Batch | None) -> EvaluationRun | None:
@@ -70,7 +122,11 @@ def get_observation_import(*, pk: int) -> ObservationImport | None:
 
 
 def get_province() -> Division | None:
-    return Division.objects.filter(level=Division.Level.PROVINCE).first()
+    """The programme's province (the ``PROGRAMME_PROVINCE_CODE`` setting), None when the
+    database does not hold it; never whichever province comes first."""
+    return Division.objects.filter(
+        level=Division.Level.PROVINCE, code=settings.PROGRAMME_PROVINCE_CODE
+    ).first()
 
 
 def zone_cohorts() -> dict[int, tuple[int, int]]:

@@ -25,6 +25,7 @@ class PanelInputs:
     cohort: list[int]
     outcome: list[float]
     covariates: dict[str, list[float]]
+    prefecture: list[str]  # the zone's prefecture (GB/T 2260 code): the clusters of inference
     simulated: bool
     missing: list[str]  # zone-years without a figure, as "slug:year"
 
@@ -68,10 +69,11 @@ def get_panel_inputs(
     time: list[int] = []
     cohort: list[int] = []
     outcome_values: list[float] = []
+    prefecture: list[str] = []
     covariate_values: dict[str, list[float]] = {code: [] for code in baselines}
     missing: list[str] = []
     simulated = False
-    for zone in Zone.objects.order_by("slug"):
+    for zone in Zone.objects.select_related("prefecture").order_by("slug"):
         for year in range(first_year, last_year + 1):
             row = values.get((zone.pk, year))
             if row is None:
@@ -90,6 +92,7 @@ def get_panel_inputs(
             time.append(year)
             cohort.append(cohorts.get(zone.pk, (0, 0))[1])
             outcome_values.append(value)
+            prefecture.append(zone.prefecture.code)
             for code, baseline in baselines.items():
                 covariate_values[code].append(baseline[zone.pk])
             simulated = simulated or row.is_simulated
@@ -99,6 +102,7 @@ def get_panel_inputs(
         cohort=cohort,
         outcome=outcome_values,
         covariates=covariate_values,
+        prefecture=prefecture,
         simulated=simulated,
         missing=missing,
     )

@@ -131,3 +131,22 @@ def test_disagreeing_estimators_are_flagged_overall_and_by_event_time() -> None:
         ("estimators_event_time", "warning"),
     ]
     assert "the estimators disagree" in notes[0].message
+
+
+def test_the_pretrend_test_gets_its_wild_cluster_bootstrap(simulated: Panel) -> None:
+    clusters = [f"c{index % 20}" for index in range(len(simulated.units))]
+
+    result = bjs_imputation(
+        without_covariates(simulated), clusters=clusters, wild_draws=199, seed=3
+    )
+
+    assert result.pretrend_wild is not None
+    assert result.pretrend_wild.n_clusters == 20
+    assert result.pretrend_wild.draws == 199
+    assert 1 / 200 <= result.pretrend_wild.p_value <= 1
+    assert bjs_imputation(without_covariates(simulated)).pretrend_wild is None
+
+
+def test_clusters_need_one_label_per_unit(simulated: Panel) -> None:
+    with pytest.raises(PanelError, match="one label per unit"):
+        bjs_imputation(simulated, clusters=["a", "b"], wild_draws=9)

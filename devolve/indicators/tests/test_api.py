@@ -79,7 +79,7 @@ def test_only_the_office_and_evaluators_create_runs(
         reverse("api:evaluation-run-list"),
         allowed={"office", "evaluator"},
         allowed_status=201,
-        anonymous_status=403,
+        anonymous_status=401,
         data=payload,
         content_type="application/json",
     )

@@ -3,13 +3,17 @@
 import datetime
 from collections import Counter
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from devolve.demo import sichuan, sichuan_economy
 from devolve.demo.seed import SeedReport, seed_registry
 from devolve.indicators import selectors
 from devolve.indicators.models import Observation
+from devolve.regions.models import Division
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +102,54 @@ def test_groups_by_kind_and_level_cover_the_pilot_areas_of_both_batches(economy:
     assert kinds == dict(Counter(zone.kind for zone in pilots))
     assert levels == dict(Counter(zone.level or "unconfirmed" for zone in pilots))
     assert sum(kinds.values()) == 18
+
+
+def test_the_comparison_is_computed_once_per_version_of_the_observations(
+    economy: None,
+) -> None:
+    """Read again with nothing changed, the comparison costs one query (the version of its
+    inputs); a corrected observation is in the next read."""
+    growth = selectors.get_indicator(code=sichuan_economy.GRP_GROWTH)
+    assert growth is not None
+    first = selectors.get_headline_comparison(indicator=growth, as_of=AS_OF)
+    with CaptureQueriesContext(connection) as again:
+        repeated = selectors.get_headline_comparison(indicator=growth, as_of=AS_OF)
+    province = Observation.objects.get(indicator=growth, year=2023, subject_kind="province")
+    province.value = Decimal("7.0")
+    province.save()
+
+    corrected = selectors.get_headline_comparison(indicator=growth, as_of=AS_OF)
+
+    assert len(again.captured_queries) == 1
+    assert repeated.headlines[1].province == first.headlines[1].province == pytest.approx(6.0)
+    assert corrected.headlines[1].province == pytest.approx(7.0)
+
+
+def test_pilot_areas_are_measured_against_the_programmes_province(
+    economy: None, settings: Any
+) -> None:
+    """Another province's figure for the same year, held in the same database and listed first,
+    does not replace the programme's province (``PROGRAMME_PROVINCE_CODE``)."""
+    growth = selectors.get_indicator(code=sichuan_economy.GRP_GROWTH)
+    assert growth is not None
+    beijing = Division.objects.create(
+        code="110000", level="province", name_zh="北京市", name_en="Beijing"
+    )
+    sichuan_figure = Observation.objects.get(indicator=growth, year=2023, subject_kind="province")
+    Observation.objects.create(
+        indicator=growth,
+        subject_kind="province",
+        division=beijing,
+        year=2023,
+        value=Decimal("99.0"),
+        vintage=sichuan_figure.vintage,
+        source="test",
+    )
+
+    headline = selectors.get_headline_comparison(indicator=growth, as_of=AS_OF).headlines[1]
+    settings.PROGRAMME_PROVINCE_CODE = "110000"
+    elsewhere = selectors.get_headline_comparison(indicator=growth, as_of=AS_OF).headlines[1]
+
+    assert selectors.get_province() == beijing
+    assert headline.province == pytest.approx(6.0)
+    assert elsewhere.province == pytest.approx(99.0)

@@ -1,0 +1,75 @@
+"""Statistics imports as a django-tables2 table for the staff list."""
+
+import django_tables2 as tables
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
+from devolve.indicators.models import EvaluationRun, ObservationImport
+
+
+class ObservationImportTable(tables.Table):
+    file_name = tables.Column(verbose_name=_("File"))
+    vintage = tables.DateColumn(verbose_name=_("Release date"), format="Y-m-d")
+    status = tables.Column(verbose_name=_("Status"))
+    rows = tables.Column(
+        verbose_name=_("Rows"), accessor="summary__rows", empty_values=(), orderable=False
+    )
+    errors = tables.Column(
+        verbose_name=_("Errors"), accessor="summary__errors", empty_values=(), orderable=False
+    )
+    uploaded_at = tables.DateTimeColumn(verbose_name=_("Uploaded"), format="Y-m-d H:i")
+    uploaded_by = tables.Column(
+        verbose_name=_("Uploaded by"), order_by=("uploaded_by__username",), empty_values=()
+    )
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {"class": "govuk-table__row", "data-import": lambda record: record.pk}
+        empty_text = _("No file has been uploaded yet.")
+
+    def render_file_name(self, record: ObservationImport) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>', record.get_absolute_url(), record.file_name
+        )
+
+    def render_status(self, record: ObservationImport) -> str:
+        return str(record.get_status_display())
+
+    def render_rows(self, record: ObservationImport) -> str:
+        return str((record.summary or {}).get("rows", "—"))
+
+    def render_errors(self, record: ObservationImport) -> str:
+        return str((record.summary or {}).get("errors", "—"))
+
+    def render_uploaded_by(self, record: ObservationImport) -> str:
+        return record.uploaded_by.get_username() if record.uploaded_by else "—"
+
+
+class EvaluationRunTable(tables.Table):
+    run = tables.Column(verbose_name=_("Run"), empty_values=(), order_by=("created_at", "pk"))
+    batch = tables.Column(verbose_name=_("Batch"), order_by=("batch__number", "pk"))
+    method = tables.Column(verbose_name=_("Method"), empty_values=(), order_by=("method", "pk"))
+    as_of = tables.DateColumn(verbose_name=_("Data as of"), format="Y-m-d")
+    headline_allowed = tables.BooleanColumn(
+        verbose_name=_("Headline effect shown"), yesno=(_("yes"), _("no"))
+    )
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {"class": "govuk-table__row", "data-run": lambda record: record.pk}
+        empty_text = _("No evaluation has been run yet.")
+
+    def render_run(self, record: EvaluationRun) -> str:
+        simulated = invented_tag(record.is_simulated, _("simulated"))
+        return format_html(
+            '<a class="govuk-link" href="{}">{} · {}</a>{}',
+            record.get_absolute_url(),
+            record.indicator,
+            timezone.localtime(record.created_at).strftime("%Y-%m-%d %H:%M"),
+            simulated,
+        )
+
+    def render_method(self, record: EvaluationRun) -> str:
+        return f"{record.get_method_display()} · {record.get_control_display()}"
