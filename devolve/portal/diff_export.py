@@ -1,27 +1,30 @@
 """The difference between two editions as people read it, on the page and in .xlsx.
 
-``matters.diff`` compares entries as codes and slugs; here each field gets its label and each
-value its name in the page's language (a mode's name, a department's, the receiving areas'). The
+``matters.diff`` compares entries as codes and slugs; ``matters.readable`` gives each field its
+label and each value its name in the page's language (a mode's name, a department's, the
+receiving areas'). The
 same rows feed the page and the workbook, so the download says exactly what the page says.
-``workbook_bytes`` also writes the take-up matrix's download.
+The workbook is written by ``devolve.core.spreadsheets``.
 """
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from io import BytesIO
 from typing import Any
 
 from django.utils.functional import Promise
-from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.cell import WriteOnlyCell  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
 
 from devolve.core.i18n import in_current_language
+from devolve.core.spreadsheets import Sheet, xlsx_bytes
 from devolve.matters.diff import COMPARED_FIELDS, EditionDiff, EntryDifference, EntrySnapshot
-from devolve.matters.models import ListEntry
+from devolve.matters.readable import (
+    NOTHING,
+    ShownChange,
+    ValueLabels,
+    field_label,
+    shown_changes,
+)
 
 KIND_LABELS: dict[str, str | Promise] = {
     "added": _("Added"),
@@ -31,39 +34,6 @@ KIND_LABELS: dict[str, str | Promise] = {
 }
 # The order the page lists the kinds of difference in (unchanged entries last, folded away).
 KINDS = ("added", "removed", "modified", "unchanged")
-NOTHING = "—"
-
-
-@dataclass(frozen=True)
-class ValueLabels:
-    """Names for the codes an entry snapshot holds, in the page's language."""
-
-    modes: dict[str, str]
-    departments: dict[str, str]
-    zones: dict[str, str]
-
-    def label(self, field: str, value: Any) -> str:
-        if field == "mode":
-            return self.modes.get(value, str(value))
-        if field in {"granting_department", "supervising_department"}:
-            return self.departments.get(value, str(value)) if value else NOTHING
-        if field == "all_areas":
-            return gettext("Yes") if value else gettext("No")
-        if field == "receiving_areas":
-            return "、".join(self.zones.get(slug, slug) for slug in value or []) or NOTHING
-        return str(value) if value not in (None, "") else NOTHING
-
-
-def field_label(field: str) -> str:
-    return capfirst(str(getattr(ListEntry._meta.get_field(field), "verbose_name", field)))
-
-
-@dataclass(frozen=True)
-class ShownChange:
-    field: str
-    label: str
-    before: str
-    after: str
 
 
 @dataclass(frozen=True)
@@ -75,6 +45,7 @@ class ShownDifference:
     matter_name: str
     changes: list[ShownChange]
     reason: str
+    matter_key: str = ""
 
 
 def _has_value(value: Any) -> bool:
@@ -113,15 +84,13 @@ def _shown(difference: EntryDifference, labels: ValueLabels) -> ShownDifference:
         assert difference.old is not None  # noqa: S101 — a removed entry was in the old edition
         changes = _all_fields(difference.old, labels, after=False)
     else:
-        changes = [
-            ShownChange(
-                change.field,
-                field_label(change.field),
-                labels.label(change.field, change.before),
-                labels.label(change.field, change.after),
-            )
-            for change in difference.changes
-        ]
+        assert difference.old is not None  # noqa: S101 — a modified entry has both sides
+        changes = shown_changes(
+            difference.old.values,
+            snapshot.values,
+            [change.field for change in difference.changes],
+            labels,
+        )
     return ShownDifference(
         kind=difference.kind,
         kind_label=str(KIND_LABELS[difference.kind]),
@@ -130,6 +99,7 @@ def _shown(difference: EntryDifference, labels: ValueLabels) -> ShownDifference:
         matter_name=in_current_language(zh=snapshot.matter_name_zh, en=snapshot.matter_name_en),
         changes=changes,
         reason=difference.reason,
+        matter_key=snapshot.matter_key,
     )
 
 
@@ -181,29 +151,10 @@ def diff_workbook(
         [gettext("Compared with"), against],
         *([str(KIND_LABELS[kind]), counts[kind]] for kind in KINDS),
     ]
-    return workbook_bytes(
-        [(gettext("Summary"), summary), (gettext("Differences"), diff_rows(differences))]
+    rows = diff_rows(differences)
+    return xlsx_bytes(
+        [
+            Sheet(name=gettext("Summary"), header=[summary[0]], rows=summary[1:]),
+            Sheet(name=gettext("Differences"), header=rows[:1], rows=rows[1:]),
+        ]
     )
-
-
-def _cell(sheet: Any, value: Any) -> Any:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # text that looks like a formula stays text
-    return cell
-
-
-def workbook_bytes(sheets: Iterable[tuple[str, Iterable[Sequence[Any]]]]) -> bytes:
-    """An .xlsx file with one sheet per ``(title, rows)``, the first row of each bold."""
-    workbook = Workbook(write_only=True)
-    for title, rows in sheets:
-        sheet = workbook.create_sheet(title=title[:31])
-        for number, row in enumerate(rows):
-            cells = [_cell(sheet, value) for value in row]
-            if number == 0:
-                for cell in cells:
-                    cell.font = Font(bold=True)
-            sheet.append(cells)
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

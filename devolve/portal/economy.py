@@ -6,6 +6,7 @@ module only shapes stored numbers for the page and its charts.
 """
 
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,26 +14,18 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from devolve.core.numbers import number, signed
 from devolve.indicators import selectors
 from devolve.indicators.models import EvaluationRun, Indicator
-from devolve.regions.models import Batch, Zone
+from devolve.portal.synthetic_control import (
+    synth_method_names,
+    synth_panels,
+    synth_placebo_count,
+)
+from devolve.regions.models import Batch
 from devolve.regions.selectors import get_batch, list_batches
-
-MINUS = "\u2212"
-
-
-def signed(value: float | None, digits: int = 1) -> str:
-    """+6.7, \u22120.3 (a true minus sign) or an em dash when there is no value."""
-    if value is None:
-        return "—"
-    text = f"{value:+.{digits}f}"
-    return text.replace("-", MINUS)
-
-
-def number(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}".replace("-", MINUS)
 
 
 @dataclass(frozen=True)
@@ -81,65 +74,6 @@ def _event_chart(summary: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
-class SynthPanel:
-    zone: Zone | None
-    unit: str
-    chart: dict[str, Any]
-    pre_rmspe: str
-    p_value: str
-    n_placebos: int
-    gap_after: str
-    weights: list[tuple[str, str]]
-
-    @property
-    def data_id(self) -> str:
-        return f"synth-data-{self.unit}"
-
-
-def _synth_panels(run: EvaluationRun) -> list[SynthPanel]:
-    charts = run.results.get("synth") or []
-    zones = {zone.slug: zone for zone in Zone.objects.all()}
-    panels: list[SynthPanel] = []
-    for chart in charts:
-        zone = zones.get(chart["unit"])
-        periods = [str(period) for period in chart["periods"]]
-        post = [
-            gap
-            for gap, period in zip(chart["gap"], chart["periods"], strict=True)
-            if period >= chart["cohort"] and gap is not None
-        ]
-        panels.append(
-            SynthPanel(
-                zone=zone,
-                unit=chart["unit"],
-                chart={
-                    "labels": periods,
-                    "lines": [
-                        {"name": str(zone) if zone else chart["unit"], "values": chart["treated"]},
-                        {
-                            "name": _("Synthetic control"),
-                            "values": chart["synthetic"],
-                            "dashed": True,
-                        },
-                    ],
-                    "mark_x": str(chart["cohort"]),
-                },
-                pre_rmspe=number(chart.get("pre_rmspe"), 2),
-                p_value=number(chart.get("p_value"), 2),
-                n_placebos=int(chart.get("n_placebos") or 0),
-                gap_after=signed(sum(post) / len(post) if post else None, 1),
-                weights=[
-                    (str(zones[slug]) if slug in zones else slug, number(weight, 2))
-                    for slug, weight in sorted(
-                        chart.get("weights", {}).items(), key=lambda item: -item[1]
-                    )[:5]
-                ],
-            )
-        )
-    return panels
-
-
 def _headline_rows(comparison: selectors.HeadlineComparison, year: int) -> list[dict[str, Any]]:
     return [
         {
@@ -169,7 +103,7 @@ def _batch_or_404(number: int) -> Batch:
     return batch
 
 
-@require_GET
+@require_safe
 def economy_overview(request: HttpRequest) -> HttpResponse:
     """Growth indicators, each batch's headline and a link to its evaluation."""
     today = timezone.localdate()
@@ -192,7 +126,7 @@ def economy_overview(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/economy/economy_overview.html", {"cards": cards})
 
 
-@require_GET
+@require_safe
 def evaluation_detail(request: HttpRequest, indicator: str, batch: int) -> HttpResponse:
     indicator_object = _indicator_or_404(indicator)
     batch_object = _batch_or_404(batch)
@@ -229,6 +163,74 @@ def _headline_figures(headline: selectors.Headline | None) -> dict[str, str]:
     }
 
 
+def _matched_estimate(
+    run: EvaluationRun, headline: selectors.Headline | None, digits: int
+) -> dict[str, Any] | None:
+    """The estimate for the naive gap's own units and year: ATT(g, t) with g the batch's first
+    treated year and t the headline's year (the same year), with its pointwise interval."""
+    if headline is None:
+        return None
+    alpha = float(run.parameters.get("alpha", 0.05))
+    for cell in (run.results.get("cs") or {}).get("att_gt", []):
+        if cell["cohort"] == headline.year and cell["period"] == headline.year:
+            att, se = cell.get("att"), cell.get("se")
+            if att is None or se is None:
+                return None
+            z = NormalDist().inv_cdf(1 - alpha / 2)
+            return {
+                "value": att,
+                "att": signed(att, digits),
+                "ci": f"[{number(att - z * se, digits)}, {number(att + z * se, digits)}]",
+                "year": headline.year,
+            }
+    return None
+
+
+def _sensitivity_context(sensitivity: dict[str, Any] | None, digits: int) -> dict[str, Any]:
+    """Rambachan–Roth sets of the stored run: at M̄ = 1, for a continued linear pre-trend, and
+    the breakdown value (the smallest M̄ whose set contains zero)."""
+    if not sensitivity:
+        return {}
+
+    def interval(rows: list[dict[str, Any]], bound: float) -> str | None:
+        for row in rows:
+            if row.get("bound") == bound:
+                return f"[{number(row.get('low'), digits)}, {number(row.get('high'), digits)}]"
+        return None
+
+    magnitudes = sensitivity.get("relative_magnitudes") or []
+    breakdown = sensitivity.get("breakdown")
+    return {
+        "at_one": interval(magnitudes, 1.0),
+        "linear": interval(sensitivity.get("linear_trend") or [], 0.0),
+        "breakdown": number(breakdown, 2) if breakdown is not None else None,
+        "largest": number(max((row["bound"] for row in magnitudes), default=None), 2),
+    }
+
+
+def _wild_context(wild: dict[str, Any] | None, digits: int) -> dict[str, Any] | None:
+    if not wild:
+        return None
+    return {
+        "ci": f"[{number(wild.get('ci_low'), digits)}, {number(wild.get('ci_high'), digits)}]",
+        "n_clusters": wild.get("n_clusters"),
+        "p_value": number(wild.get("p_value"), 3),
+    }
+
+
+def _bjs_pretrend(bjs: dict[str, Any]) -> dict[str, Any] | None:
+    """The imputation pre-trend test's wild cluster bootstrap, if the run has one."""
+    wild = bjs.get("pretrend_wild")
+    if not wild:
+        return None
+    return {
+        "wild_p": number(wild.get("p_value"), 3),
+        "clusters": wild.get("n_clusters"),
+        "draws": wild.get("draws"),
+        "asymptotic": number(bjs.get("pretrend_p"), 3),
+    }
+
+
 def _run_context(run: EvaluationRun, headline: selectors.Headline | None) -> dict[str, Any]:
     summary = run.results.get("summary") or {}
     overall = summary.get("overall") or {}
@@ -237,16 +239,20 @@ def _run_context(run: EvaluationRun, headline: selectors.Headline | None) -> dic
     digits = 2
     notes = run.diagnostics.get("notes", [])
     known = run.known_effect or {}
+    matched = _matched_estimate(run, headline, digits)
+    panels = synth_panels(run)
     return {
         "overall": {
             "att": signed(overall.get("att"), digits),
             "ci": f"[{number(overall.get('ci_low'), digits)}, "
             f"{number(overall.get('ci_high'), digits)}]",
             "se": number(overall.get("se"), digits),
+            "wild": _wild_context(summary.get("overall_wild"), digits),
         },
+        "matched": matched,
         "explained_by_selection": signed(
-            headline.gap - overall["att"]
-            if headline and headline.gap is not None and overall.get("att") is not None
+            headline.gap - matched["value"]
+            if headline and headline.gap is not None and matched is not None
             else None
         ),
         "bjs_overall": {
@@ -260,9 +266,14 @@ def _run_context(run: EvaluationRun, headline: selectors.Headline | None) -> dic
         "event_rows": _estimate_rows(summary.get("event", []), digits),
         "cohort_rows": _estimate_rows(summary.get("cohort", []), digits),
         "event_chart": _event_chart(summary),
-        "synth_panels": _synth_panels(run),
+        "synth_panels": panels,
+        "synth_methods": synth_method_names(panels),
+        "synth_placebos": synth_placebo_count(panels),
+        "sensitivity": _sensitivity_context(run.results.get("sensitivity"), digits),
         "diagnostics": run.diagnostics,
         "pretrend_p": number(run.diagnostics.get("pretrend_p"), 3),
+        "bjs_pretrend": _bjs_pretrend(bjs),
+        "pretrend_randomisation_p": number(run.diagnostics.get("pretrend_randomisation_p"), 3),
         "pscore_range": (
             f"{number(run.diagnostics.get('pscore_min'), 3)} – "
             f"{number(run.diagnostics.get('pscore_max'), 3)}"

@@ -11,13 +11,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from devolve.performance import selectors
 from devolve.performance.models import ScoreItem
 
 
-@require_GET
+@require_safe
 def performance_list(request: HttpRequest) -> HttpResponse:
     context = {
         "assessments": selectors.list_published_assessments().order_by("-year", "scheme__code")
@@ -25,7 +25,7 @@ def performance_list(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/performance/performance_list.html", context)
 
 
-@require_GET
+@require_safe
 def performance_ranking(request: HttpRequest, year: int, scheme: str) -> HttpResponse:
     assessment = selectors.get_published_assessment(year=year, scheme_code=scheme)
     if assessment is None:

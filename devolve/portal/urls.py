@@ -1,9 +1,9 @@
 from collections.abc import Callable
 
-from django.http import HttpResponse
+from django.http import HttpResponseBase
 from django.urls import URLPattern, path, register_converter
 
-from devolve.portal import economy, performance, views
+from devolve.portal import documents, economy, holdings, open_data, performance, search, views
 
 
 class CorrectionEditionConverter:
@@ -21,7 +21,9 @@ class CorrectionEditionConverter:
 register_converter(CorrectionEditionConverter, "correction")
 
 
-def edition_paths(suffix: str, view: Callable[..., HttpResponse], name: str) -> list[URLPattern]:
+def edition_paths(
+    suffix: str, view: Callable[..., HttpResponseBase], name: str
+) -> list[URLPattern]:
     """``lists/2024/batch-1/<suffix>`` for edition 1 and ``lists/2024/batch-1/e2/<suffix>`` for a
     correction, under one name: reverse it with ``year``, ``batch`` and ``edition``."""
     return [
@@ -34,7 +36,6 @@ app_name = "portal"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("pilot-areas/", views.pilot_area_list, name="pilot_area_list"),
-    path("zones/<slug:slug>/", views.zone_detail, name="zone_detail"),
     path("batches/<int:number>/", views.batch_detail, name="batch_detail"),
     path("prefectures/<str:code>/", views.prefecture_detail, name="prefecture_detail"),
     path("matters/", views.matter_list, name="matter_list"),
@@ -45,6 +46,19 @@ urlpatterns = [
     *edition_paths("take-up/", views.annual_list_take_up, "annual_list_take_up"),
     *edition_paths("take-up.csv", views.annual_list_take_up_csv, "annual_list_take_up_csv"),
     *edition_paths("take-up.xlsx", views.annual_list_take_up_xlsx, "annual_list_take_up_xlsx"),
+    *edition_paths(
+        "notice.<document_format:file_format>",
+        documents.annual_list_notice,
+        "annual_list_notice",
+    ),
+    path(
+        "performance/<int:year>/notice.<document_format:file_format>",
+        documents.performance_notice,
+        name="performance_notice",
+    ),
+    *holdings.urlpatterns,
+    *search.urlpatterns,
+    *open_data.urlpatterns,
     *economy.urlpatterns,
     *performance.urlpatterns,
 ]

@@ -1,8 +1,6 @@
 """Public pages. Read-only; every figure comes from selectors, nothing is computed in templates."""
 
-import csv
 import datetime
-import io
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
@@ -12,23 +10,33 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from devolve.core.forms import DesignSystemForm
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.i18n import in_current_language
-from devolve.core.spreadsheets import XLSX_CONTENT_TYPE
+from devolve.core.lists import render_list
+from devolve.core.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    Sheet,
+    csv_bytes,
+    download_response,
+    xlsx_bytes,
+)
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import Grant
-from devolve.grants.selectors import TakeUpMatrix, get_take_up_matrix
+from devolve.grants.selectors import TakeUpMatrix, get_take_up_matrix, get_take_up_page
 from devolve.grants.tables import TakeUpMatrixTable, status_summary
-from devolve.matters.filters import MatterFilter
-from devolve.matters.models import AnnualList, ListEntry, Matter
+from devolve.matters.filters import ListEntryFilter, MatterFilter
+from devolve.matters.models import AnnualList, Matter
+from devolve.matters.readable import value_labels
 from devolve.matters.selectors import (
     count_entries,
     get_annual_list,
     get_annual_list_by_key,
     get_edition_diff,
+    get_public_successor,
     list_annual_lists,
     list_authorization_modes,
     list_departments,
@@ -40,10 +48,8 @@ from devolve.portal.diff_export import (
     KIND_LABELS,
     KINDS,
     ShownDifference,
-    ValueLabels,
     diff_workbook,
     present_diff,
-    workbook_bytes,
 )
 from devolve.regions import selectors
 from devolve.regions.filters import PilotAreaFilter
@@ -67,10 +73,14 @@ def _date_from_query(request: HttpRequest) -> tuple[datetime.date, str | None]:
         ) % {"value": raw}
 
 
-@require_GET
+@require_safe
 def overview(request: HttpRequest) -> HttpResponse:
     on, date_error = _date_from_query(request)
     shape = selectors.get_programme_shape(on=on)
+    batches = {
+        batch.number: batch
+        for batch in selectors.list_batches().filter(number__in=list(shape.areas_per_batch))
+    }
     per_prefecture = [
         (
             code,
@@ -92,8 +102,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "date_error": date_error,
         "per_prefecture": per_prefecture,
         "per_batch": [
-            (selectors.get_batch(number=number), count)
-            for number, count in shape.areas_per_batch.items()
+            (batches.get(number), count) for number, count in shape.areas_per_batch.items()
         ],
         "by_level": [
             (dict(Zone.Level.choices).get(level, _("Not confirmed")), count)
@@ -107,45 +116,22 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/overview.html", context)
 
 
-@require_GET
+@require_safe
 def pilot_area_list(request: HttpRequest) -> HttpResponse:
     on, date_error = _date_from_query(request)
-    filterset = PilotAreaFilter(request.GET or None, queryset=selectors.list_pilot_areas(on=on))
-    zones = (
-        filterset.qs
-        if filterset.is_bound and filterset.is_valid()
-        else selectors.list_pilot_areas(on=on)
-    )
-    table = PilotAreaTable(zones)
-    context = {
-        "filter": filterset,
-        "table": table,
-        "on": on,
-        "date_error": date_error,
-        "count": len(zones),
-    }
-    return render_page_or_partial(
-        request, "portal/pilot_area_list.html", context, partial="pilot-areas-table"
+    filterset = PilotAreaFilter(request.GET, queryset=selectors.list_pilot_areas(on=on))
+    return render_list(
+        request,
+        table=PilotAreaTable(filterset.qs),
+        filterset=filterset,
+        template="portal/pilot_area_list.html",
+        partial="pilot-areas-table",
+        export_name=_("Pilot areas"),
+        context={"on": on, "date_error": date_error},
     )
 
 
-@require_GET
-def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    zone = selectors.get_zone(slug=slug)
-    if zone is None:
-        raise Http404(_("No zone with this key."))
-    today = timezone.localdate()
-    memberships = list(selectors.list_memberships().filter(zone=zone))
-    context = {
-        "zone": zone,
-        "memberships": memberships,
-        "is_pilot_today": any(membership.is_active_on(today) for membership in memberships),
-        "today": today,
-    }
-    return render(request, "portal/zone_detail.html", context)
-
-
-@require_GET
+@require_safe
 def batch_detail(request: HttpRequest, number: int) -> HttpResponse:
     batch = selectors.get_batch(number=number)
     if batch is None:
@@ -156,7 +142,7 @@ def batch_detail(request: HttpRequest, number: int) -> HttpResponse:
     return render(request, "portal/batch_detail.html", context)
 
 
-@require_GET
+@require_safe
 def prefecture_detail(request: HttpRequest, code: str) -> HttpResponse:
     prefecture = selectors.get_division(code=code)
     if prefecture is None or prefecture.level != prefecture.Level.PREFECTURE:
@@ -172,13 +158,16 @@ def prefecture_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "portal/prefecture_detail.html", context)
 
 
-@require_GET
+@require_safe
 def matter_list(request: HttpRequest) -> HttpResponse:
-    filterset = MatterFilter(request.GET or None, queryset=list_matters())
-    matters = filterset.qs if filterset.is_bound and filterset.is_valid() else list_matters()
-    context = {"filter": filterset, "table": MatterTable(matters), "count": matters.count()}
-    return render_page_or_partial(
-        request, "portal/matter_list.html", context, partial="matters-table"
+    filterset = MatterFilter(request.GET, queryset=list_matters())
+    return render_list(
+        request,
+        table=MatterTable(filterset.qs),
+        filterset=filterset,
+        template="portal/matter_list.html",
+        partial="matters-table",
+        export_name=_("Matters"),
     )
 
 
@@ -203,9 +192,7 @@ def _public_editions() -> list[AnnualList]:
 
 
 def _download(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download_response(content, filename=filename, content_type=content_type)
 
 
 def _file_stem(annual_list: AnnualList) -> str:
@@ -231,72 +218,43 @@ def _offer(
     field.choices = [("", everything), *options]
 
 
-class EntryFilterForm(FilterForm):
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
-    mode = forms.ChoiceField(label=gettext_lazy("Mode"), required=False)
-    department = forms.ChoiceField(label=gettext_lazy("Granting department"), required=False)
-    change = forms.ChoiceField(label=gettext_lazy("Change"), required=False)
-
-    def __init__(
-        self,
-        data: QueryDict | None,
-        *,
-        modes: list[tuple[str, str]],
-        departments: list[tuple[str, str]],
-    ) -> None:
-        super().__init__(data)
-        _offer(self, "kind", _("All kinds"), Matter.Kind.choices)
-        _offer(self, "mode", _("All modes"), modes)
-        _offer(self, "department", _("All departments"), departments)
-        _offer(self, "change", _("All changes"), ListEntry.Change.choices)
-
-
-def _entry_facts(entry: ListEntry) -> dict[str, str]:
-    """What the entries filter compares, by the filter's field names."""
-    return {
-        "kind": entry.matter.kind,
-        "mode": entry.mode.code,
-        "department": entry.granting_department.code,
-        "change": entry.change,
-    }
-
-
-@require_GET
+@require_safe
 def annual_list_list(request: HttpRequest) -> HttpResponse:
     rows = [
         AnnualListRow(edition=edition, counts=count_entries(annual_list=edition))
         for edition in _public_editions()
     ]
-    context = {"table": AnnualListTable(rows), "count": len(rows)}
-    return render(request, "portal/annual_list_list.html", context)
+    return render_list(
+        request,
+        table=AnnualListTable(rows),
+        template="portal/annual_list_list.html",
+        partial="annual-lists-table",
+        export_name=_("Annual lists"),
+    )
 
 
-@require_GET
+@require_safe
 def annual_list_detail(request: HttpRequest, year: int, batch: int, edition: int) -> HttpResponse:
     annual_list = _public_edition(year=year, batch=batch, edition=edition)
-    entries = list(list_entries(annual_list=annual_list))
-    modes = {mode.code: localized(mode, "name") for mode in list_authorization_modes()}
-    departments = {entry.granting_department.code: entry.granting_department for entry in entries}
-    form = EntryFilterForm(
-        request.GET or None,
-        modes=list(modes.items()),
-        departments=[(code, localized(departments[code], "name")) for code in sorted(departments)],
-    )
-    wanted = form.selection()
-    shown = [entry for entry in entries if wanted.items() <= _entry_facts(entry).items()]
+    filterset = ListEntryFilter(request.GET, queryset=list_entries(annual_list=annual_list))
     counts = count_entries(annual_list=annual_list)
+    modes = {mode.code: localized(mode, "name") for mode in list_authorization_modes()}
     context = {
         "annual_list": annual_list,
+        "successor": get_public_successor(annual_list=annual_list),
         "predecessor": annual_list.predecessor,
         "counts": counts,
         "by_mode": [(modes.get(code, code), count) for code, count in counts.by_mode.items()],
-        "filter": form,
-        "table": ListEntryTable(shown),
-        "shown": len(shown),
-        "total": len(entries),
+        "total": counts.entries + counts.withdrawn,
     }
-    return render_page_or_partial(
-        request, "portal/annual_list_detail.html", context, partial="entries-table"
+    return render_list(
+        request,
+        table=ListEntryTable(filterset.qs),
+        filterset=filterset,
+        template="portal/annual_list_detail.html",
+        partial="entries-table",
+        export_name=annual_list.key.replace("/", "-"),
+        context=context,
     )
 
 
@@ -314,15 +272,10 @@ def _compared_with(request: HttpRequest, annual_list: AnnualList) -> AnnualList 
 
 def _shown_diff(old: AnnualList, new: AnnualList) -> tuple[dict[str, int], list[ShownDifference]]:
     diff = get_edition_diff(old=old, new=new)
-    labels = ValueLabels(
-        modes={mode.code: localized(mode, "name") for mode in list_authorization_modes()},
-        departments={item.code: localized(item, "name") for item in list_departments()},
-        zones={zone.slug: localized(zone, "name") for zone in selectors.list_zones()},
-    )
-    return diff.counts, present_diff(diff, labels)
+    return diff.counts, present_diff(diff, value_labels())
 
 
-@require_GET
+@require_safe
 def annual_list_diff(request: HttpRequest, year: int, batch: int, edition: int) -> HttpResponse:
     annual_list = _public_edition(year=year, batch=batch, edition=edition)
     against = _compared_with(request, annual_list)
@@ -341,7 +294,7 @@ def annual_list_diff(request: HttpRequest, year: int, batch: int, edition: int) 
     return render(request, "portal/annual_list_diff.html", context)
 
 
-@require_GET
+@require_safe
 def annual_list_diff_xlsx(
     request: HttpRequest, year: int, batch: int, edition: int
 ) -> HttpResponse:
@@ -377,10 +330,10 @@ class TakeUpFilterForm(FilterForm):
         _offer(self, "kind", _("All kinds"), Matter.Kind.choices)
 
 
-def _take_up(
+def _take_up_filter(
     request: HttpRequest, *, year: int, batch: int, edition: int
-) -> tuple[AnnualList, TakeUpFilterForm, TakeUpMatrix]:
-    """The edition, the filter form and the matrix its valid filters select."""
+) -> tuple[AnnualList, TakeUpFilterForm, dict[str, str | None]]:
+    """The edition, the filter form and the filters of the matrix it validly selects."""
     annual_list = _public_edition(year=year, batch=batch, edition=edition)
     members = selectors.list_memberships(batch=annual_list.batch)
     areas = {member.zone.slug: localized(member.zone, "name") for member in members}
@@ -390,51 +343,80 @@ def _take_up(
         areas=list(areas.items()),
     )
     wanted = form.selection()
-    matrix = get_take_up_matrix(
-        annual_list=annual_list,
-        department_code=wanted.get("department"),
-        zone_slug=wanted.get("area"),
-        status=wanted.get("status"),
-        kind=wanted.get("kind"),
-    )
-    return annual_list, form, matrix
+    filters = {
+        "department_code": wanted.get("department"),
+        "zone_slug": wanted.get("area"),
+        "status": wanted.get("status"),
+        "kind": wanted.get("kind"),
+    }
+    return annual_list, form, filters
 
 
-@require_GET
+def _take_up(
+    request: HttpRequest, *, year: int, batch: int, edition: int
+) -> tuple[AnnualList, TakeUpFilterForm, TakeUpMatrix]:
+    """The edition, the filter form and the whole matrix its valid filters select (downloads)."""
+    annual_list, form, filters = _take_up_filter(request, year=year, batch=batch, edition=edition)
+    return annual_list, form, get_take_up_matrix(annual_list=annual_list, **filters)
+
+
+def _page_number(request: HttpRequest) -> int:
+    raw = request.GET.get("page", "")
+    return int(raw) if raw.isdigit() else 1
+
+
+def _without_page(request: HttpRequest) -> str:
+    """The query string of the filters alone: a download holds every page."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+@require_safe
 def annual_list_take_up(request: HttpRequest, year: int, batch: int, edition: int) -> HttpResponse:
-    annual_list, form, matrix = _take_up(request, year=year, batch=batch, edition=edition)
+    """The take-up matrix, a page of entries at a time, with the counts of the whole selection."""
+    annual_list, form, filters = _take_up_filter(request, year=year, batch=batch, edition=edition)
+    page = get_take_up_page(
+        annual_list=annual_list,
+        page=_page_number(request),
+        department_code=filters["department_code"],
+        zone_slug=filters["zone_slug"],
+        status=filters["status"],
+        kind=filters["kind"],
+    )
     context = {
         "annual_list": annual_list,
+        "successor": get_public_successor(annual_list=annual_list),
         "filter": form,
-        "matrix": matrix,
-        "table": TakeUpMatrixTable(matrix),
-        "summary": status_summary(matrix),
+        "page": page,
+        "matrix": page.matrix,
+        "table": TakeUpMatrixTable(page.matrix),
+        "summary": status_summary(page.status_counts),
         "query": request.GET.urlencode(),
+        "download_query": _without_page(request),
     }
     return render_page_or_partial(
         request, "portal/take_up_matrix.html", context, partial="take-up-matrix"
     )
 
 
-@require_GET
+@require_safe
 def annual_list_take_up_csv(
     request: HttpRequest, year: int, batch: int, edition: int
 ) -> HttpResponse:
     annual_list, _form, matrix = _take_up(request, year=year, batch=batch, edition=edition)
-    text = io.StringIO()
-    text.write("\ufeff")  # a byte-order mark, so spreadsheet programs read the Chinese as UTF-8
-    csv.writer(text).writerows(TakeUpMatrixTable(matrix).as_values())
+    content = csv_bytes(TakeUpMatrixTable(matrix).as_values())
     filename = f"take-up-{_file_stem(annual_list)}.csv"
-    return _download(text.getvalue(), filename=filename, content_type="text/csv; charset=utf-8")
+    return _download(content, filename=filename, content_type=CSV_CONTENT_TYPE)
 
 
-@require_GET
+@require_safe
 def annual_list_take_up_xlsx(
     request: HttpRequest, year: int, batch: int, edition: int
 ) -> HttpResponse:
     annual_list, _form, matrix = _take_up(request, year=year, batch=batch, edition=edition)
-    rows = TakeUpMatrixTable(matrix).as_values()
-    content = workbook_bytes([(_("Take-up"), rows)])
+    rows = list(TakeUpMatrixTable(matrix).as_values())
+    content = xlsx_bytes([Sheet(name=_("Take-up"), header=rows[:1], rows=rows[1:])])
     return _download(
         content, filename=f"take-up-{_file_stem(annual_list)}.xlsx", content_type=XLSX_CONTENT_TYPE
     )

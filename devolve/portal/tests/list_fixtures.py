@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from devolve.grants import services as grant_services
 from devolve.grants.models import Grant
+from devolve.grants.publication import plan_publication
 from devolve.matters import services as list_services
 from devolve.matters.models import AnnualList, AuthorizationMode, Department, ListEntry, Matter
 from devolve.matters.tests.factories import DepartmentFactory, MatterFactory
@@ -53,8 +54,13 @@ def approve_and_publish(
         approving_meeting_zh=MEETING_ZH,
         approving_meeting_en=MEETING_EN,
     )
+    # Recalls stand: a power recalled from an area is left out of a later edition's grants there.
+    plan = plan_publication(annual_list, published_on=published_on)
     grant_services.publish_annual_list(
-        annual_list=annual_list, published_on=published_on, published_by=None
+        annual_list=annual_list,
+        published_on=published_on,
+        published_by=None,
+        left_out=[regrant.key for regrant in plan.regrants],
     )
     annual_list.refresh_from_db()
     return annual_list

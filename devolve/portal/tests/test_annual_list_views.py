@@ -16,6 +16,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pytest_django.asserts import assertContains, assertNotContains
 
 from devolve.matters.models import AnnualList
+from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory
 from devolve.portal.tests import list_fixtures
 from devolve.portal.tests.list_fixtures import (
     LEGAL_AID_REASON,
@@ -222,7 +223,8 @@ def test_edition_page_lists_every_entry_with_mode_departments_areas_change_and_r
         "Modified",
         list_fixtures.LAW_FIRMS_REASON,
     ]
-    assert cells["2"][6:] == ["East Zone、West Zone", "Modified", list_fixtures.LEGAL_AID_REASON]
+    # Each named area links to its page.
+    assert cells["2"][6:] == ["East Zone 、 West Zone", "Modified", list_fixtures.LEGAL_AID_REASON]
     assert cells["3"][4:8] == [
         "Department of Science",
         "Department of Finance",
@@ -231,7 +233,7 @@ def test_edition_page_lists_every_entry_with_mode_departments_areas_change_and_r
     ]
     assert cells["4"][7:] == ["Withdrawn", list_fixtures.TAX_REASON]
     assert cells["5"][6:] == ["North Zone", "Added", list_fixtures.FISCAL_REASON]
-    assertContains(response, "Showing 5 of 5 entries.")
+    assertContains(response, "5 of 5 entries match the filters.")
 
 
 def test_edition_page_in_chinese_uses_chinese_names(client: Client, cycle: ListCycle) -> None:
@@ -240,7 +242,7 @@ def test_edition_page_in_chinese_uses_chinese_names(client: Client, cycle: ListC
     assertContains(response, '<html lang="zh-hans"')
     assertContains(response, "律师事务所设立审批")
     assertContains(response, "四川省司法厅")
-    assertContains(response, "东区、西区")
+    assertContains(response, '东区</a>、<a class="govuk-link" href="/zones/')
     assertContains(response, list_fixtures.MEETING_ZH)
     assertNotContains(response, "Department of Justice")
     assert _figure(response, "entries") == "4"
@@ -265,7 +267,7 @@ def test_entries_filter_by_kind_mode_department_and_change(
     response = client.get(_edition_url("annual_list_detail", query=query))
 
     assert _attributes(response, "data-entry") == entries
-    assertContains(response, f"Showing {len(entries)} of 5 entries.")
+    assertContains(response, f"{len(entries)} of 5 entries match the filters.")
     # The headline figures describe the edition, whatever the filter.
     assert _figure(response, "entries") == "4"
 
@@ -423,9 +425,9 @@ def test_diff_against_the_predecessor_counts_and_explains_each_difference(
         ],
         list_fixtures.FISCAL_REASON,
     )
-    assert re.findall(r'data-difference="unchanged">([^<]*)<', _text(response)) == [
-        "3. Sci-tech SME confirmation"
-    ]
+    unchanged = re.findall(r'data-difference="unchanged">(.*?)</li>', _text(response))
+    assert [re.sub(r"<[^>]+>", "", item) for item in unchanged] == ["3. Sci-tech SME confirmation"]
+    assert 'href="/en/matters/' in unchanged[0]
     assertContains(response, 'href="/en/lists/2024/batch-1/diff.xlsx"')
 
 
@@ -731,20 +733,50 @@ def test_take_up_of_a_full_size_edition_renders_in_a_few_queries(
 ) -> None:
     list_fixtures.build_large_edition(powers=8, support=102)
 
-    with django_assert_max_num_queries(6):
+    # The grid: the edition, its successor, its areas and the departments for the filter, then
+    # the page of the matrix (counts by status, entries counted, a page of entries, the areas,
+    # the page's grants).
+    with django_assert_max_num_queries(9):
         response = client.get(_edition_url("annual_list_take_up"))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
+        last_page = client.get(_edition_url("annual_list_take_up"), {"page": 3})
+    # The entries page: the edition, its figures, one page of entries with their relations, the
+    # count for the pager and the filter's choices.
+    with django_assert_max_num_queries(9):
         detail = client.get(_edition_url("annual_list_detail"))
     with django_assert_max_num_queries(6):
         download = client.get(_edition_url("annual_list_take_up_csv"))
 
     assertContains(response, 'data-rows="110" data-columns="9"')
     assert len(_zones(response)) == 9
-    assert len(_matrix(response)) == 110
+    assert len(_matrix(response)) == 50
+    assert len(_matrix(last_page)) == 10
     assert {len(cells) for cells in _matrix(response).values()} == {9}
+    assertContains(last_page, 'data-rows="110" data-columns="9"')
     assert (_figure(detail, "entries"), _figure(detail, "powers"), _figure(detail, "support")) == (
         "110",
         "8",
         "102",
     )
     assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 111
+
+
+def test_a_long_edition_pages_visibly_above_and_below_its_entries(
+    client: Client, db: None, django_assert_max_num_queries: Any
+) -> None:
+    edition = AnnualListFactory(published=True, year=2030)
+    ListEntryFactory.create_batch(110, annual_list=edition)
+
+    with translation.override("en"):
+        url = edition.get_absolute_url()
+
+    with django_assert_max_num_queries(25):
+        response = client.get(url)
+
+    html = response.content.decode()
+    table_start = html.index('<table class="govuk-table"', html.index('id="entries-table"'))
+    assert len(response.context["table"].page.object_list) == 50
+    assert "110 of 110 entries match the filters." in html
+    assert "Showing 1 to 50 of 110 rows." in html
+    assert html.count("data-list-pager") == 2
+    assert html.index("data-list-pager") < table_start

@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from devolve.demo.seed import seed
+from devolve.demo.testing import seeded_demo
 from devolve.grants.services import publish_annual_list
 from devolve.matters import services as list_services
 from devolve.matters.models import AnnualList
@@ -36,7 +36,7 @@ DEVOLVE_SCRIPT = Path(sys.executable).with_name("devolve")
 
 @pytest.fixture
 def sichuan_demo(db: None) -> None:
-    seed(with_users=False)
+    seeded_demo(with_users=False)
 
 
 def _facts(*args: str) -> dict[str, Any]:

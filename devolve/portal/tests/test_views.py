@@ -7,15 +7,17 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from pytest_django.asserts import assertContains, assertInHTML, assertNotContains
 from time_machine import TimeMachineFixture
 
 from devolve.demo import sichuan
-from devolve.demo.seed import seed
+from devolve.demo.testing import seeded_demo
 from devolve.matters.models import Matter
 from devolve.matters.tests.factories import DepartmentFactory, MatterFactory, matter_type
 from devolve.regions.models import Batch, Zone
@@ -41,7 +43,7 @@ def _today(time_machine: TimeMachineFixture) -> None:
 
 @pytest.fixture
 def demo(db: None) -> None:
-    seed(with_users=False)
+    seeded_demo(with_users=False)
 
 
 def _url(name: str, *, language: str = "zh-hans", **kwargs: object) -> str:
@@ -141,6 +143,26 @@ def test_overview_shows_the_demo_programme_figures(client: Client, demo: None) -
     assertInHTML(
         '<span class="app-figure" data-figure="new-areas">5/5</span>', response.content.decode()
     )
+
+
+def test_overview_queries_do_not_grow_with_batches(
+    client: Client, small_registry: SmallRegistry
+) -> None:
+    with CaptureQueriesContext(connection) as two_batches:
+        client.get(_url("overview"))
+    third = BatchFactory(number=3, starts_on=datetime.date(2025, 6, 1))
+    BatchMembershipFactory(batch=third, zone=small_registry.chengdu_candidate)
+
+    with CaptureQueriesContext(connection) as three_batches:
+        response = client.get(_url("overview"))
+
+    assert response.context["shape"].areas_per_batch == {1: 2, 2: 1, 3: 1}
+    assert [batch for batch, _count in response.context["per_batch"]] == [
+        small_registry.first_batch,
+        small_registry.second_batch,
+        third,
+    ]
+    assert len(three_batches.captured_queries) == len(two_batches.captured_queries)
 
 
 def test_overview_figures_follow_a_different_registry(
@@ -669,10 +691,11 @@ def test_matter_list_marks_illustrative_matters(
     response = client.get(_url("matter_list", language="en"))
 
     assertContains(response, '<strong class="govuk-tag govuk-tag--yellow">', count=1)
+    matter = small_catalogue.justice_support
     assertContains(
         response,
-        f'{small_catalogue.justice_support.name_en} <strong class="govuk-tag govuk-tag--yellow">'
-        "illustrative</strong>",
+        f'<a class="govuk-link" href="{_url("matter_detail", language="en", key=matter.key)}">'
+        f'{matter.name_en}</a> <strong class="govuk-tag govuk-tag--yellow">illustrative</strong>',
     )
 
 

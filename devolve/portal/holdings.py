@@ -1,0 +1,242 @@
+"""Public pages of one pilot area (``zones/<slug>/``) and one matter (``matters/<key>/``): what
+is held now and since when, what was held before and why it changed (with the assessment behind
+the change), how it is used (accepted reports only) and a timeline.
+
+Every read comes from the owning apps' selectors and is aggregated in SQL; the two grant tables
+are sorted and paginated by the server, so a page costs the same few queries however many grants
+an area or a matter has. The URLs use the zone's slug and the matter's public key, which never
+change, so links outlive editions.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.forms import Select
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from devolve.assessments.selectors import list_completed_rounds, with_assessment_behind
+from devolve.assessments.tables import GrantChangeTable
+from devolve.core.lists import configure_list
+from devolve.grants.filters import GrantFilter
+from devolve.grants.selectors import (
+    EditionHolding,
+    count_grants_by_edition,
+    list_grant_changes,
+    list_grant_milestones,
+    list_public_grants,
+    with_first_effective_on,
+)
+from devolve.grants.tables import HeldGrantTable
+from devolve.matters.models import AnnualList, Matter
+from devolve.matters.selectors import get_matter, list_annual_lists, list_matter_entries
+from devolve.regions.models import Zone
+from devolve.regions.selectors import get_zone, list_memberships
+from devolve.reporting.selectors import (
+    accepted_usage_by_area,
+    accepted_usage_by_period,
+    list_accepted_reports,
+    with_accepted_usage,
+)
+
+
+@dataclass(frozen=True)
+class EditionRow:
+    """One edition that reaches the area or matter, with its grant counts."""
+
+    annual_list: AnnualList
+    holding: EditionHolding
+
+    @property
+    def is_current(self) -> bool:
+        return self.annual_list.status == AnnualList.Status.PUBLISHED
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    day: datetime.date
+    text: str
+    url: str = ""
+
+
+def _editions(holdings: dict[int, EditionHolding]) -> list[EditionRow]:
+    editions = list_annual_lists().filter(pk__in=list(holdings)).order_by("year", "edition")
+    return [EditionRow(annual_list=edition, holding=holdings[edition.pk]) for edition in editions]
+
+
+def _held_table(
+    request: HttpRequest, grants: Any, *, editions: list[EditionRow], exclude: tuple[str, ...]
+) -> tuple[GrantFilter, HeldGrantTable]:
+    """The grants filtered like the API (``GrantFilter``); the editions in force unless an edition
+    is asked for. Sorted and paginated by the server."""
+    data = request.GET
+    if not data.get("annual_list"):
+        grants = grants.filter(entry__annual_list__status=AnnualList.Status.PUBLISHED)
+    filterset = GrantFilter(data, queryset=grants)
+    for name in exclude:
+        filterset.form.fields.pop(name, None)
+    filterset.form.fields["annual_list"].widget = Select(
+        attrs={"class": "govuk-select"},
+        choices=[("", _("Editions in force"))]
+        + [(row.annual_list.key, str(row.annual_list)) for row in editions],
+    )
+    shown = with_accepted_usage(with_first_effective_on(filterset.qs))
+    table = HeldGrantTable(shown, exclude=exclude)
+    configure_list(request, table, filterset=filterset)
+    return filterset, table
+
+
+def _changes_table(
+    request: HttpRequest, changes: Any, *, exclude: tuple[str, ...]
+) -> GrantChangeTable:
+    table = GrantChangeTable(with_assessment_behind(changes), exclude=exclude, prefix="changes-")
+    configure_list(request, table)
+    return table
+
+
+def _milestone_text(kind: str, count: int) -> str:
+    texts = {
+        "effective": _("%(count)s grants took effect"),
+        "handed_over": _("%(count)s grants were handed over"),
+        "supervision_filed": _("supervision measures were filed for %(count)s grants"),
+        "recalled": _("%(count)s grants were recalled"),
+    }
+    return texts[kind] % {"count": count}
+
+
+def _edition_text(row: EditionRow, *, for_zone: bool) -> str:
+    if for_zone:
+        return _("%(edition)s published: %(powers)s powers, %(support)s support matters") % {
+            "edition": row.annual_list,
+            "powers": row.holding.powers,
+            "support": row.holding.support,
+        }
+    return _("%(edition)s published, granting it to %(count)s pilot areas") % {
+        "edition": row.annual_list,
+        "count": row.holding.total,
+    }
+
+
+def _membership_events(zone: Zone) -> list[TimelineEvent]:
+    events: list[TimelineEvent] = []
+    for membership in list_memberships().filter(zone=zone):
+        url = membership.batch.get_absolute_url()
+        events.append(
+            TimelineEvent(
+                membership.joined_on, _("Joined %(batch)s") % {"batch": membership.batch}, url
+            )
+        )
+        if membership.left_on:
+            text = _("Left %(batch)s") % {"batch": membership.batch}
+            events.append(TimelineEvent(membership.left_on, text, url))
+    return events
+
+
+def _timeline(
+    *, zone: Zone | None, matter: Matter | None, editions: list[EditionRow]
+) -> list[TimelineEvent]:
+    """Events from the registry, the editions, the grants, accepted reports and completed
+    assessments, oldest first. Each source is one (grouped) query."""
+    events = _membership_events(zone) if zone is not None else []
+    if zone is not None:
+        events += [
+            TimelineEvent(
+                report.accepted_on,
+                _("Usage report for %(period)s accepted") % {"period": report.cycle.label},
+            )
+            for report in list_accepted_reports(zone=zone)
+            if report.accepted_on
+        ]
+    events += [
+        TimelineEvent(
+            row.annual_list.published_on,
+            _edition_text(row, for_zone=zone is not None),
+            row.annual_list.get_absolute_url(),
+        )
+        for row in editions
+        if row.annual_list.published_on
+    ]
+    events += [
+        TimelineEvent(milestone.day, _milestone_text(milestone.kind, milestone.count))
+        for milestone in list_grant_milestones(zone=zone, matter=matter)
+    ]
+    rounds = list_completed_rounds(annual_list_ids=[row.annual_list.pk for row in editions])
+    events += [
+        TimelineEvent(
+            assessment_round.decided_on,
+            _("Assessment decided: %(round)s") % {"round": assessment_round},
+        )
+        for assessment_round in rounds
+        if assessment_round.decided_on
+    ]
+    return sorted(events, key=lambda event: event.day)
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    return render(request, template, context)
+
+
+@require_safe
+def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    zone = get_zone(slug=slug)
+    if zone is None:
+        raise Http404(_("No zone with this key."))
+    today = timezone.localdate()
+    memberships = list(list_memberships().filter(zone=zone))
+    editions = _editions(count_grants_by_edition(zone=zone))
+    filterset, held = _held_table(
+        request, list_public_grants().filter(zone=zone), editions=editions, exclude=("zone",)
+    )
+    context = {
+        "zone": zone,
+        "memberships": memberships,
+        "is_pilot_today": any(membership.is_active_on(today) for membership in memberships),
+        "today": today,
+        "editions": editions,
+        "current": [row for row in editions if row.is_current],
+        "filter": filterset,
+        "held": held,
+        "changes": _changes_table(request, list_grant_changes(zone=zone), exclude=("zone",)),
+        "usage": accepted_usage_by_period(zone=zone),
+        "timeline": _timeline(zone=zone, matter=None, editions=editions),
+    }
+    return _render(request, "portal/zone_detail.html", context)
+
+
+@require_safe
+def matter_detail(request: HttpRequest, key: str) -> HttpResponse:
+    matter = get_matter(key=key)
+    if matter is None:
+        raise Http404(_("No matter with this key."))
+    editions = _editions(count_grants_by_edition(matter=matter))
+    filterset, held = _held_table(
+        request,
+        list_public_grants().filter(entry__matter=matter),
+        editions=editions,
+        exclude=("matter", "kind"),
+    )
+    context = {
+        "matter": matter,
+        "sub_items": list(matter.sub_items.order_by("code", "pk")),
+        "entries": list(list_matter_entries(matter=matter)),
+        "editions": editions,
+        "current": [row for row in editions if row.is_current],
+        "filter": filterset,
+        "held": held,
+        "changes": _changes_table(request, list_grant_changes(matter=matter), exclude=("matter",)),
+        "usage": accepted_usage_by_period(matter=matter),
+        "usage_by_area": accepted_usage_by_area(matter=matter),
+        "timeline": _timeline(zone=None, matter=matter, editions=editions),
+    }
+    return _render(request, "portal/matter_detail.html", context)
+
+
+urlpatterns: list[URLPattern] = [
+    path("zones/<slug:slug>/", zone_detail, name="zone_detail"),
+    path("matters/<slug:key>/", matter_detail, name="matter_detail"),
+]
