@@ -2,12 +2,14 @@ from devolve.dashboards.views import (
     annual_lists,
     assessments,
     demand,
+    documents,
     economy,
     grants,
     list_imports,
     performance,
     registry,
     reporting,
+    search,
     selection,
 )
 
@@ -23,4 +25,6 @@ urlpatterns = [
     *reporting.urlpatterns,
     *assessments.urlpatterns,
     *performance.urlpatterns,
+    *search.urlpatterns,
+    *documents.urlpatterns,
 ]

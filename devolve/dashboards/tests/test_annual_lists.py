@@ -109,6 +109,7 @@ def derived(office_user: User, draft: AnnualList, entry: ListEntry) -> AnnualLis
 EDITION_PAGES = [
     "annual_list_detail",
     "annual_list_derive",
+    "annual_list_retitle",
     "annual_list_submit",
     "annual_list_return",
     "annual_list_approve",
@@ -161,6 +162,49 @@ def test_starting_a_draft_is_refused_to_everyone_but_the_office(
     ]
 
 
+def test_the_office_retitles_a_derived_draft_from_its_page(
+    client: Client, office_user: User, derived: AnnualList
+) -> None:
+    client.force_login(office_user)
+    page = client.get(url("annual_list_detail", pk=derived.pk))
+    assertContains(page, 'data-testid="edition-retitle"')
+
+    empty = client.post(url("annual_list_retitle", pk=derived.pk), {"title_zh": "", "title_en": ""})
+    saved = client.post(
+        url("annual_list_retitle", pk=derived.pk),
+        {"title_zh": "2026年度第一批集成授权事项清单", "title_en": ""},
+    )
+
+    assert form_errors(empty) == {"title_zh": ["Give the edition its Chinese title."]}
+    assertRedirects(saved, url("annual_list_detail", pk=derived.pk))
+    derived.refresh_from_db()
+    assert derived.title_zh == "2026年度第一批集成授权事项清单"
+    with translation.override("zh-hans"):
+        assert str(derived) == "2026年度第一批集成授权事项清单"
+
+
+def test_a_published_edition_offers_no_title_change_and_refuses_one(
+    client: Client, office_user: User, derived: AnnualList
+) -> None:
+    published = derived.predecessor
+    assert published is not None
+    client.force_login(office_user)
+    before = published.title_zh
+
+    page = client.get(url("annual_list_detail", pk=published.pk))
+    refused = client.post(url("annual_list_retitle", pk=published.pk), {"title_zh": "改名"})
+
+    assertNotContains(page, 'data-testid="edition-retitle"')
+    assert form_errors(refused) == {
+        "__all__": [
+            f"{published} is Published; only a draft can change. Return an edition in review to "
+            "draft first; derive a new edition to correct a published one."
+        ]
+    }
+    published.refresh_from_db()
+    assert published.title_zh == before
+
+
 def test_an_entry_of_another_edition_is_404(
     client: Client, office_user: User, entry: ListEntry, batch: Batch
 ) -> None:
@@ -203,7 +247,8 @@ def test_the_list_shows_drafts_with_their_entry_counts(
 
     response = client.get(url("annual_list_list"))
 
-    assert [(row, row.entry_count) for row in response.context["annual_lists"]] == [(draft, 1)]
+    rows = [row.record for row in response.context["table"].paginated_rows]
+    assert [(row, row.entry_count) for row in rows] == [(draft, 1)]
     assertContains(response, 'data-status="draft"')
     assertNotContains(response, url("annual_list_create"))
 
@@ -262,7 +307,7 @@ def test_deriving_from_a_draft_shows_why_and_writes_nothing(
     response = client.post(url("annual_list_derive", pk=draft.pk), {"year": 2026, "edition": 1})
 
     assert form_errors(response) == {
-        "__all__": ["Only an approved or published edition can be carried forward."]
+        "__all__": ["Only the published edition can be carried forward."]
     }
     assert writes() == before
 
@@ -277,7 +322,7 @@ def test_the_edition_page_shows_its_entries_and_the_actions_of_a_draft(
 
     response = client.get(url("annual_list_detail", pk=entry.annual_list_id))
 
-    assert list(response.context["entries"]) == [entry]
+    assert [row.record for row in response.context["table"].rows] == [entry]
     actions = response.context["actions"]
     assert (actions.edit_entries, actions.submit, actions.approve, actions.publish) == (
         True,
@@ -318,7 +363,7 @@ def test_filtering_entries_with_htmx_returns_only_the_table(
         headers={"HX-Request": "true", "HX-Target": "entries-table"},
     )
 
-    assert list(response.context["entries"]) == [added]
+    assert [row.record for row in response.context["table"].rows] == [added]
     content = response.content.decode()
     assert content.lstrip().startswith('<section id="entries-table"')
     assert "<html" not in content
@@ -435,7 +480,7 @@ def test_adding_to_a_published_edition_shows_why_and_writes_nothing(
     )
 
     (message,) = form_errors(response)["__all__"]
-    assert "only a draft or an edition in review can change" in message
+    assert "only a draft can change" in message
     assert writes() == before
 
 
@@ -467,6 +512,26 @@ def test_choosing_no_supervising_department_removes_it(
     assertRedirects(response, url("annual_list_detail", pk=entry.annual_list_id))
     entry.refresh_from_db()
     assert entry.supervising_department is None
+
+
+def test_an_entry_takes_dates_of_its_own_and_refuses_an_end_before_its_start(
+    client: Client, office_user: User, entry: ListEntry
+) -> None:
+    client.force_login(office_user)
+    page = url("list_entry_update", pk=entry.annual_list_id, entry_pk=entry.pk)
+
+    refused = client.post(
+        page, _update_form(entry, effective_on="2025-04-01", ends_on="2025-03-31")
+    )
+    saved = client.post(page, _update_form(entry, effective_on="2025-04-01", ends_on="2027-03-31"))
+
+    assert form_errors(refused) == {"__all__": ["An entry ends after the day it takes effect."]}
+    assertRedirects(saved, url("annual_list_detail", pk=entry.annual_list_id))
+    entry.refresh_from_db()
+    assert (entry.effective_on, entry.ends_on) == (
+        datetime.date(2025, 4, 1),
+        datetime.date(2027, 3, 31),
+    )
 
 
 def test_changing_a_carried_entry_without_a_reason_is_refused_beside_the_reason(
@@ -711,7 +776,7 @@ def test_approving_a_draft_is_an_illegal_transition_shown_on_top(
     response = client.post(url("annual_list_approve", pk=entry.annual_list_id), _approval_form())
 
     assert form_errors(response) == {
-        "__all__": ["An edition that is Draft cannot become Approved."]
+        "__all__": ["“Approve” is not possible while the status is “Draft”."]
     }
     assert writes() == before
 
@@ -726,6 +791,12 @@ def _approved(annual_list: AnnualList, office_user: User) -> AnnualList:
     )
 
 
+def previewed(client: Client, annual_list: AnnualList, day: str) -> dict[str, str]:
+    """The publish form as the preview page fills it for ``day``, confirmed."""
+    page = client.get(url("annual_list_publish", pk=annual_list.pk), {"published_on": day})
+    return {"published_on": day, "preview": page.context["plan"].fingerprint, "confirm": "on"}
+
+
 def test_publishing_creates_a_grant_per_receiving_area(
     client: Client, office_user: User, entry: ListEntry
 ) -> None:
@@ -733,7 +804,7 @@ def test_publishing_creates_a_grant_per_receiving_area(
     client.force_login(office_user)
 
     response = client.post(
-        url("annual_list_publish", pk=annual_list.pk), {"published_on": "2025-03-01"}
+        url("annual_list_publish", pk=annual_list.pk), previewed(client, annual_list, "2025-03-01")
     )
 
     assertRedirects(response, url("annual_list_detail", pk=annual_list.pk))
@@ -753,7 +824,7 @@ def test_publishing_before_approval_is_refused_beside_the_date(
     before = writes()
 
     response = client.post(
-        url("annual_list_publish", pk=annual_list.pk), {"published_on": "2025-02-01"}
+        url("annual_list_publish", pk=annual_list.pk), previewed(client, annual_list, "2025-02-01")
     )
 
     assert form_errors(response) == {
@@ -770,9 +841,8 @@ def test_a_malformed_date_is_a_form_error_and_calls_no_service(
     client.force_login(office_user)
     before = writes()
 
-    response = client.post(
-        url("annual_list_publish", pk=annual_list.pk), {"published_on": "next week"}
-    )
+    form = {**previewed(client, annual_list, "2025-03-01"), "published_on": "next week"}
+    response = client.post(url("annual_list_publish", pk=annual_list.pk), form)
 
     assert list(form_errors(response)) == ["published_on"]
     assert writes() == before

@@ -196,6 +196,7 @@ def test_a_round_walked_through_the_pages_drafts_the_next_edition(
     client: Client,
     office_user: User,
     evaluator: User,
+    pilot_area_user: User,
     world: World,  # noqa: F811
 ) -> None:
     client.force_login(office_user)
@@ -260,3 +261,13 @@ def test_a_round_walked_through_the_pages_drafts_the_next_edition(
     page = client.get(url("assessment_round_detail", pk=assessment_round.pk))
     assertContains(page, f'data-next-entry="{withdrawn.pk}"')
     assertContains(page, draft.key)
+    staff_page = url("annual_list_detail", pk=draft.pk)
+    assertContains(page, f'href="{staff_page}"')
+
+    # The pilot area reads the round too; it sees which edition was drafted, with no link to a
+    # workflow page it would be refused.
+    client.force_login(pilot_area_user)
+    page = client.get(url("assessment_round_detail", pk=assessment_round.pk))
+    assertContains(page, draft.key)
+    assertNotContains(page, f'href="{staff_page}"')
+    assert client.get(staff_page).status_code == 403

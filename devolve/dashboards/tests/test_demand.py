@@ -118,6 +118,7 @@ def test_answering_is_open_to_the_office_and_the_competent_department(
         "get",
         url("demand_item_answer", pk=item.pk),
         allowed={"office", "department"},
+        not_found={"other_department"},
     )
 
 
@@ -129,7 +130,7 @@ def test_deciding_is_open_to_the_office_only(
     )
 
 
-def test_answering_by_another_department_is_refused_and_changes_nothing(
+def test_another_departments_item_is_not_found_and_nothing_changes(
     client: Client, other_department_user: User, item: DemandItem
 ) -> None:
     client.force_login(other_department_user)
@@ -137,7 +138,7 @@ def test_answering_by_another_department_is_refused_and_changes_nothing(
 
     response = client.post(url("demand_item_answer", pk=item.pk), {"response": "agree"})
 
-    assert response.status_code == 403
+    assert response.status_code == 404
     item.refresh_from_db()
     assert item.status == "submitted"
     assert writes() == before
@@ -443,7 +444,7 @@ def test_deciding_before_the_department_answers_shows_why(
     )
 
     assert form_errors(response) == {
-        "__all__": ["A demand is decided after the department has answered it."]
+        "__all__": ["“Do not accept” is not possible while the status is “Submitted”."]
     }
     assert writes() == before
 
@@ -466,7 +467,8 @@ def test_each_role_sees_its_own_items(
         (prefecture_user, [item]),
     ]:
         client.force_login(user)
-        assert list(client.get(url("demand_item_list")).context["items"]) == expected
+        table = client.get(url("demand_item_list")).context["table"]
+        assert [row.record for row in table.rows] == expected
 
 
 def test_the_department_sees_an_answer_link_and_the_office_a_decide_link(
@@ -490,7 +492,7 @@ def test_filtering_with_htmx_returns_only_the_table(
         headers={"HX-Request": "true", "HX-Target": "demand-items-table"},
     )
 
-    assert list(response.context["items"]) == [item]
+    assert [row.record for row in response.context["table"].rows] == [item]
     content = response.content.decode()
     assert content.lstrip().startswith('<section id="demand-items-table"')
     assert "<html" not in content

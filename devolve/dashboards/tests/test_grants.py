@@ -358,7 +358,7 @@ def test_a_handover_before_the_agreement_is_an_illegal_transition(
     )
 
     (message,) = form_errors(response)["__all__"]
-    assert "cannot become" in message
+    assert "is not possible while the status is" in message
     assert writes() == before
 
 
@@ -461,13 +461,14 @@ def test_the_department_sees_what_it_owes_by_when(
 
     response = client.get(url("grant_owed_list"))
 
-    dues = response.context["dues"]
-    assert dues.awaiting_agreement == []
-    assert dues.handovers[0] == delegated  # due in 2023: first, and overdue
-    assert set(dues.handovers) == {delegated, entrusted}
-    assert delegated.pk in dues.overdue
-    assert [agreement.number for agreement in dues.expiring] == ["川司委〔2023〕7号"]
-    assertContains(response, f'data-grant="{delegated.pk}" data-overdue')
+    handovers = [row.record for row in response.context["handovers"].paginated_rows]
+    expiring = [row.record for row in response.context["expiring"].paginated_rows]
+    assert response.context["awaiting_agreement"].list_state.count == 0
+    assert handovers[0] == delegated  # due in 2023: first, and overdue
+    assert set(handovers) == {delegated, entrusted}
+    assert handovers[0].is_handover_overdue
+    assert [agreement.number for agreement in expiring] == ["川司委〔2023〕7号"]
+    assertContains(response, f'data-grant="{delegated.pk}" data-status="effective" data-overdue')
 
 
 def test_another_department_owes_nothing_here(
@@ -475,9 +476,10 @@ def test_another_department_owes_nothing_here(
 ) -> None:
     client.force_login(other_department_user)
 
-    dues = client.get(url("grant_owed_list")).context["dues"]
+    context = client.get(url("grant_owed_list")).context
 
-    assert (dues.awaiting_agreement, dues.handovers, dues.expiring) == ([], [], [])
+    counts = [context[name].list_state.count for name in ("awaiting_agreement", "handovers")]
+    assert [*counts, context["expiring"].list_state.count] == [0, 0, 0]
 
 
 def test_the_pilot_area_sees_what_it_holds_and_filters_with_htmx(
@@ -492,9 +494,9 @@ def test_the_pilot_area_sees_what_it_holds_and_filters_with_htmx(
         headers={"HX-Request": "true", "HX-Target": "held-grants"},
     )
 
-    assert len(page.context["grants"]) == 3
-    assertContains(page, f'data-grant="{delegated.pk}" data-overdue')
-    assert {grant.entry.mode.code for grant in partial.context["grants"]} == {
+    assert page.context["count"] == 3
+    assertContains(page, f'data-grant="{delegated.pk}" data-status="effective" data-overdue')
+    assert {row.record.entry.mode.code for row in partial.context["table"].rows} == {
         "delegate",
         "support",
     }
@@ -510,9 +512,12 @@ def test_the_prefecture_overview_counts_its_areas_grants(
 
     response = client.get(url("grant_area_overview"))
 
-    (row,) = response.context["rows"]
+    (row,) = [row.record for row in response.context["table"].paginated_rows]
     assert row.zone == pilot_area_user.zone
-    assert row.counts == {"awaiting_agreement": 1, "effective": 2}
+    assert {status: count for status, count in row.counts.items() if count} == {
+        "awaiting_agreement": 1,
+        "effective": 2,
+    }
     assert row.overdue == 1
     assertContains(response, f"?zone={row.zone.slug}")
 
@@ -523,7 +528,7 @@ def test_a_prefecture_sees_no_other_prefectures_areas(
     Grant.objects.update(zone=_zone_elsewhere())
     client.force_login(prefecture_user)
 
-    assert client.get(url("grant_area_overview")).context["rows"] == []
+    assert client.get(url("grant_area_overview")).context["count"] == 0
 
 
 def _zone_elsewhere() -> Any:

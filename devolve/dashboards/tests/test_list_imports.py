@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import Workbook  # type: ignore[import-untyped]
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from devolve.accounts.models import User
 from devolve.core.testing.authorization import assert_authorization_matrix
@@ -151,7 +151,7 @@ def test_the_dry_run_page_lists_every_error_by_row_and_column(
 ) -> None:
     client.force_login(office_user)
     bad_mode = [*LAW_FIRMS_ROW[:5], "转让", "东区"]
-    bad_area = [2, "新设支持事项", "", "", "四川省司法厅", "支持事项", "南区"]
+    bad_area = [2, "新设支持事项", "", "", "四川省司法厅", "支持事项", "南区　"]
 
     with django_capture_on_commit_callbacks(execute=True):
         client.post(
@@ -163,10 +163,16 @@ def test_the_dry_run_page_lists_every_error_by_row_and_column(
         (error["row"], error["column"], error["letter"], error["code"])
         for error in page.context["list_import"].errors
     ] == [(2, "授权方式", "F", "unknown_mode"), (3, "承接主体", "G", "unknown_area")]
+    # Each error quotes its cell as the workbook holds it, the full-width space included.
+    assert [error["value"] for error in page.context["list_import"].errors] == ["转让", "南区　"]
+    assertContains(page, '<code class="app-cell-value">南区　</code>', html=False)
     assertContains(page, '<tr class="govuk-table__row" data-error="unknown_mode">')
     assertContains(page, "授权方式 (F)")
     assertContains(page, "Unknown receiving area “南区”.")
     assert 'data-testid="list-import-apply"' not in page.content.decode()
+    # The tag above the errors does not call the import ready.
+    assertContains(page, ">Checked, has errors</strong>")
+    assertNotContains(page, "Checked, ready to apply")
     assert ListEntry.objects.count() == 0
 
 
@@ -249,7 +255,7 @@ def test_the_progress_poll_refreshes_the_page_once_the_import_finishes(
     page = client.get(_url("list_import_detail", pk=running.pk))
 
     assert (response.status_code, response["HX-Refresh"]) == (200, "true")
-    assert "hx-trigger" not in page.content.decode()
+    assert 'hx-trigger="every' not in page.content.decode()
 
 
 # Exports ----------------------------------------------------------------------------------------
@@ -307,3 +313,16 @@ def test_the_list_page_offers_exports_for_every_edition_and_imports_for_drafts(
             assert _url("annual_list_export", pk=annual_list.pk, file_format=file_format) in content
     assert _url("list_import_create", pk=draft.pk) in content
     assert _url("list_import_create", pk=published.pk) not in content
+
+
+def test_the_import_page_is_reached_from_a_draft_and_from_the_staff_start_page(
+    client: Client, office_user: User, draft: AnnualList
+) -> None:
+    client.force_login(office_user)
+
+    edition_page = client.get(_url("annual_list_detail", pk=draft.pk))
+    start_page = client.get(_url("dashboard_home"))
+
+    assertContains(edition_page, f'href="{_url("list_import_create", pk=draft.pk)}"')
+    assertContains(edition_page, 'data-testid="edition-import"')
+    assertContains(start_page, f'href="{_url("list_import_list")}"')

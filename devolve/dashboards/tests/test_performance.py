@@ -14,12 +14,16 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from devolve.accounts.models import User
+from devolve.assessments.selectors import FlaggedGrant
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.dashboards.tests.test_annual_lists import url
+from devolve.dashboards.views import performance as performance_views
+from devolve.grants.tests.factories import GrantFactory
 from devolve.performance import services
 from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Scheme, Score
 from devolve.performance.tests import worlds
 from devolve.performance.tests.conftest import assessment, chengdu_score, edition, scheme
+from devolve.performance.tests.factories import SchemeFactory
 
 __all__ = ["assessment", "chengdu_score", "edition", "scheme"]
 
@@ -126,6 +130,21 @@ def test_subject_files_an_appeal_with_evidence_and_the_office_upholds_it(
     )
     assertRedirects(response, url("performance_score_detail", pk=chengdu_score.pk, language="en"))
     appeal = Appeal.objects.get()
+    # The evidence is served to the appeal's subject and to those who see every appeal, as an
+    # attachment that is never sniffed, and linked from the score's page.
+    evidence = url("performance_appeal_evidence", pk=appeal.pk)
+    assert_authorization_matrix(
+        client, personas, "get", evidence, allowed={"prefecture", "office", "evaluator", "auditor"}
+    )
+    client.force_login(personas["office"])
+    served = client.get(evidence)
+    assert b"".join(served.streaming_content) == b"%PDF-1.4"
+    assert served["Content-Disposition"].startswith('attachment; filename="audit')
+    assert (served["X-Content-Type-Options"], served["Content-Type"]) == (
+        "nosniff",
+        "application/octet-stream",
+    )
+    assertContains(client.get(url("performance_score_detail", pk=chengdu_score.pk)), evidence)
     decide = url("performance_appeal_decide", pk=appeal.pk)
     assert_authorization_matrix(client, personas, "get", decide, allowed={"office"})
     client.force_login(personas["office"])
@@ -189,6 +208,38 @@ def test_overview_shows_reporting_flags_and_ranking(
     assertContains(
         response, '<span class="govuk-tag govuk-tag--orange" id="flagged-count">0</span>'
     )
+
+
+JUNE_END = datetime.date(2024, 6, 30)
+
+
+def test_the_overview_lists_the_longest_zero_use_runs_and_counts_them_all(
+    client: Client, office_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The page lists ``FLAGGED_SHOWN`` flagged grants, longest runs first, with the number of
+    all of them; the download lists every one."""
+    grants = GrantFactory.create_batch(3)
+    flags = [
+        FlaggedGrant(
+            grant.pk, grant.zone_id, grant.entry_id, 9 - number, datetime.date(2024, 6, 30)
+        )
+        for number, grant in enumerate(grants)
+    ]
+    monkeypatch.setattr(performance_views, "list_flagged_grants", lambda **_: flags)
+    monkeypatch.setattr(performance_views, "FLAGGED_SHOWN", 2)
+    client.force_login(office_user)
+
+    response = client.get(url("office_overview", language="en"))
+    download = client.get(url("office_overview_xlsx", language="en"))
+
+    assertContains(
+        response, '<span class="govuk-tag govuk-tag--orange" id="flagged-count">3</span>'
+    )
+    assert [row.grant for row in response.context["overview"].flagged] == grants[:2]
+    assertContains(response, 'id="flagged-shown"')
+    assert download.status_code == 200
+    assert performance_views.Overview.of(on=datetime.date(2024, 7, 1)).flagged_count == 3
+    assert len(performance_views.Overview.of(on=datetime.date(2024, 7, 1)).flagged) == 3
 
 
 def test_overview_and_its_export_are_for_the_office_evaluators_and_auditors(
@@ -341,3 +392,27 @@ def test_the_new_pages_read_in_chinese(client: Client, office_user: User, scheme
         client.get(url("performance_scheme_next_version", pk=scheme.pk, language="zh-hans")),
         "起草下一版本",
     )
+
+
+def test_a_draft_scheme_is_shown_only_to_those_who_read_all_performance(
+    client: Client, personas: dict[str, Any]
+) -> None:
+    draft = SchemeFactory(status=Scheme.Status.DRAFT, code="draft-scheme")
+    outcomes: dict[str, tuple[int, bool]] = {}
+    for name, user in personas.items():
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        detail = client.get(url("performance_scheme_detail", pk=draft.pk)).status_code
+        home = client.get(url("performance_home"))
+        listed = home.status_code == 200 and draft.get_absolute_url() in home.content.decode()
+        outcomes[name] = (detail, listed)
+    readers = {"office", "evaluator", "auditor"}
+    assert outcomes == {
+        name: (302, False)
+        if name == "anonymous"
+        else (200, True)
+        if name in readers
+        else (404, False)
+        for name in personas
+    }

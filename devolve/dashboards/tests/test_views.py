@@ -5,17 +5,22 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext
 from pytest_django.asserts import assertContains, assertRedirects
 
 from devolve.accounts.models import User
+from devolve.core.changelog import Change, ChangeCriteria, ChangeLog, FieldChange, list_changes
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
-from devolve.matters.models import Department, Matter
+from devolve.grants.models import Grant
+from devolve.grants.tests.factories import GrantFactory
+from devolve.matters.models import Department, ListEntry, Matter
 from devolve.matters.tests.factories import MatterFactory
+from devolve.matters.tests.list_factories import AnnualListFactory
 from devolve.regions.models import BatchMembership, Zone
 from devolve.regions.tests.factories import (
     BatchFactory,
@@ -23,6 +28,7 @@ from devolve.regions.tests.factories import (
     ZoneFactory,
     prefecture,
 )
+from devolve.reporting.tests.factories import build_world
 
 EVERY_SIGNED_IN_PERSONA = {
     "office",
@@ -191,7 +197,7 @@ def test_dashboard_home_lists_only_the_departments_own_matters(
 
     response = client.get(_url("dashboard_home"))
 
-    assert list(response.context["changeable_matters"]) == [justice_matter]
+    assert [row.record for row in response.context["changeable_matters"].rows] == [justice_matter]
     assert response.context["can_manage_registry"] is False
     assert response.context["can_view_audit"] is False
 
@@ -203,7 +209,10 @@ def test_dashboard_home_lists_every_matter_for_the_office(
 
     response = client.get(_url("dashboard_home"))
 
-    assert set(response.context["changeable_matters"]) == {justice_matter, finance_matter}
+    assert {row.record for row in response.context["changeable_matters"].rows} == {
+        justice_matter,
+        finance_matter,
+    }
     assert response.context["can_manage_registry"] is True
     assert response.context["can_view_audit"] is True
 
@@ -461,29 +470,48 @@ def test_matter_edit_of_a_missing_matter_is_404(client: Client, office_user: Use
 # Audit log --------------------------------------------------------------------------------------
 
 
-def test_audit_log_shows_events_and_record_changes(
+def test_the_change_log_shows_events_and_record_changes(
     client: Client, auditor: User, office_user: User
 ) -> None:
     client.force_login(office_user)
     client.post(_url("zone_create"), _zone_form())
     client.force_login(auditor)
 
-    response = client.get(_url("audit_event_list"))
+    response = client.get(_url("audit_event_list"), {"object_type": "regions.Zone"})
 
     event = AuditEvent.objects.get(action="zone.registered")
-    assert list(response.context["events"]) == [event]
-    with translation.override(settings.LANGUAGE_CODE):
-        assertContains(response, f'<td class="govuk-table__cell" data-action="zone.registered">'
-                       f'{event.action_label}<br><code class="govuk-body-s">zone.registered</code>'
-                       f'</td>', html=True)  # fmt: skip
-    zone_changes = [
-        change for change in response.context["changes"] if change.object_label == "新开发区"
+    changes = list(response.context["table"].paginated_rows)
+    assert [(row.record.source, row.record.action) for row in changes] == [
+        ("event", "zone.registered"),
+        ("history", "+"),
     ]
+    assert {row.record.actor for row in changes} == {office_user.username}
+    assert changes[0].record.object_label == "新开发区"
     with translation.override(settings.LANGUAGE_CODE):
-        created = str(gettext("created"))
-    assert [(change.actor, change.change_type) for change in zone_changes] == [
-        (office_user.username, created)
-    ]
+        assertContains(response, 'data-action="zone.registered"')
+        assertContains(response, str(event.action_label))
+
+
+def test_the_change_log_filters_by_actor_and_downloads_what_it_shows(
+    client: Client, auditor: User, office_user: User
+) -> None:
+    client.force_login(office_user)
+    client.post(_url("zone_create"), _zone_form())
+    client.force_login(auditor)
+
+    page = client.get(_url("audit_event_list"), {"actor": office_user.username})
+    nobody = client.get(_url("audit_event_list"), {"actor": auditor.username})
+    download = client.get(
+        _url("audit_event_list"), {"actor": office_user.username, "export": "csv"}
+    )
+
+    assert page.context["count"] >= 2
+    assert {row.record.actor for row in page.context["table"].paginated_rows} == {
+        office_user.username
+    }
+    assert nobody.context["count"] == 0
+    lines = download.content.decode("utf-8-sig").splitlines()
+    assert len(lines) == page.context["count"] + 1
 
 
 def test_batch_membership_form_offers_existing_zones_and_batches(
@@ -498,3 +526,99 @@ def test_batch_membership_form_offers_existing_zones_and_batches(
     form = response.context["form"]
     assert list(form.fields["zone"].queryset) == [zone]
     assert list(form.fields["batch"].queryset) == [batch]
+
+
+def test_an_object_page_links_to_its_own_history_for_audit_readers(
+    client: Client, auditor: User, office_user: User, pilot_area_user: User
+) -> None:
+    edition = AnnualListFactory(year=2031)
+    client.force_login(auditor)
+
+    page = client.get(reverse("dashboards:annual_list_detail", kwargs={"pk": edition.pk}))
+    link = (
+        reverse("dashboards:audit_event_list")
+        + f"?object_type=matters.AnnualList&amp;object_id={edition.pk}"
+    )
+    assertContains(page, link)
+    history = client.get(link.replace("&amp;", "&"))
+    assert {row.record.object_id for row in history.context["table"].paginated_rows} == {
+        str(edition.pk)
+    }
+
+    assert pilot_area_user.zone is not None
+    world = build_world(zone=pilot_area_user.zone, department=MatterFactory().competent_department)
+    client.force_login(pilot_area_user)
+    report_page = client.get(world.area_report(world.q2).get_absolute_url())
+    assert report_page.status_code == 200
+    assert "data-history-link" not in report_page.content.decode()
+
+
+def test_the_change_log_page_costs_the_same_queries_however_long_the_log(
+    client: Client, auditor: User, office_user: User, django_assert_max_num_queries: Any
+) -> None:
+    client.force_login(auditor)
+    url = _url("audit_event_list")
+    with django_assert_max_num_queries(30) as short:
+        client.get(url)
+    for number in range(80):
+        department = Department.objects.create(code=f"extra-{number}", name_zh=f"厅{number}")
+        AuditEvent.objects.create(
+            actor=office_user,
+            action="department.added",
+            target_type="matters.Department",
+            target_id=str(department.pk),
+            target_label=department.name_zh,
+        )
+
+    with django_assert_max_num_queries(30) as long:
+        response = client.get(url)
+
+    assert response.context["count"] > 160
+    # A page costs two queries per record type it shows, whatever the length of the log: the
+    # long log's page may show departments and events the short one did not.
+    assert len(long.captured_queries) <= len(short.captured_queries) + 4
+
+
+LABELLED_TYPES = ("regions.BatchMembership", "grants.Grant", "matters.ListEntry")
+
+
+def _read_a_page_of_labelled_history() -> tuple[int, list[Change]]:
+    log = ChangeLog(list_changes(ChangeCriteria(object_types=LABELLED_TYPES)))
+    with CaptureQueriesContext(connection) as captured:
+        page = log[:50]
+    return len(captured.captured_queries), page
+
+
+def _add_labelled_history(count: int) -> None:
+    """Each round: a membership, a grant (created, then changed), and its entry with a
+    receiving area added; their labels read related rows."""
+    for _ in range(count):
+        BatchMembershipFactory()
+        grant = GrantFactory()
+        grant.status = Grant.Status.EFFECTIVE
+        grant.save()
+        grant.entry.receiving_areas.add(grant.zone)
+
+
+def test_change_log_labels_read_related_rows_in_a_fixed_number_of_queries(db: None) -> None:
+    """A history row's label and its changed related values (a membership names its zone and
+    batch, a grant its entry's matter and its zone) cost no query of their own."""
+    _add_labelled_history(1)
+    few, _ = _read_a_page_of_labelled_history()
+    _add_labelled_history(6)
+
+    many, page = _read_a_page_of_labelled_history()
+
+    assert many == few
+    membership = BatchMembership.objects.order_by("pk").last()
+    assert membership is not None
+    membership_line = next(c for c in page if c.object_type == "regions.BatchMembership")
+    assert membership_line.object_label == str(membership)
+    grant = Grant.objects.order_by("pk").last()
+    assert grant is not None
+    entry_line = next(
+        c for c in page if c.object_type == "matters.ListEntry" and c.action == "~" and c.fields
+    )
+    receiving = str(ListEntry._meta.get_field("receiving_areas").verbose_name)
+    assert entry_line.fields == [FieldChange(receiving, "—", str(grant.zone))]
+    assert entry_line.object_label == str(grant.entry)

@@ -8,32 +8,36 @@ fault, or above the form.
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
-from devolve.accounts.permissions import is_auditor, is_office
-from devolve.core.htmx import render_page_or_partial
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
+from devolve.accounts.permissions import is_office
+from devolve.core.access import requires
+from devolve.core.forms import VersionForm
+from devolve.core.lists import render_list
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.grants.forms import AnnualListPublishForm, PublicationDayForm
+from devolve.grants.publication import plan_publication
 from devolve.grants.services import publish_annual_list
-from devolve.matters import rules as list_rules
+from devolve.matters.filters import AnnualListFilter, ListEntryFilter
 from devolve.matters.forms import (
     AnnualListApproveForm,
     AnnualListDeriveForm,
     AnnualListForm,
-    AnnualListPublishForm,
-    ListEntryFilterForm,
+    AnnualListTitleForm,
     ListEntryForm,
     ListEntryUpdateForm,
     ReasonForm,
 )
 from devolve.matters.models import AnnualList, ListEntry
+from devolve.matters.permissions import DERIVE, EDIT_ENTRIES, edition_actions
 from devolve.matters.selectors import count_entries, list_annual_lists, list_entries
 from devolve.matters.services import (
     add_list_entry,
@@ -41,22 +45,13 @@ from devolve.matters.services import (
     create_annual_list,
     derive_annual_list,
     remove_list_entry,
+    retitle_annual_list,
     return_annual_list_to_draft,
     submit_annual_list_for_review,
     update_list_entry,
     withdraw_list_entry,
 )
-
-
-@dataclass(frozen=True)
-class PendingWork:
-    """A link on the staff home page, with how many things wait there (None: no count)."""
-
-    label: str
-    url: str
-    count: int | None = None
-    key: str = ""
-
+from devolve.matters.tables import StaffAnnualListTable, StaffListEntryTable
 
 # Reads ------------------------------------------------------------------------------------------
 
@@ -77,7 +72,8 @@ def _access_entry(annual_list: AnnualList, entry_pk: int) -> ListEntry:
 
 @dataclass(frozen=True)
 class EditionActions:
-    """What the edition's page offers, from the status table the services also follow."""
+    """What the edition's page offers: ``matters.permissions.edition_actions``, from the lifecycle
+    the services also follow."""
 
     edit_entries: bool
     submit: bool
@@ -88,37 +84,15 @@ class EditionActions:
 
     @classmethod
     def of(cls, annual_list: AnnualList, user: User) -> "EditionActions":
-        office = bool(is_office(user))
-
-        def can(target: AnnualList.Status) -> bool:
-            return office and list_rules.can_change_list_status(annual_list.status, target)
-
+        offered = edition_actions(user, annual_list)
         return cls(
-            edit_entries=office and annual_list.is_editable,
-            submit=can(AnnualList.Status.IN_REVIEW),
-            return_to_draft=can(AnnualList.Status.DRAFT),
-            approve=can(AnnualList.Status.APPROVED),
-            publish=can(AnnualList.Status.PUBLISHED),
-            derive=office and not annual_list.is_editable,
+            edit_entries=EDIT_ENTRIES in offered,
+            submit="submit" in offered,
+            return_to_draft="return" in offered,
+            approve="approve" in offered,
+            publish="publish" in offered,
+            derive=DERIVE in offered,
         )
-
-
-def pending_work(user: User) -> list[PendingWork]:
-    if is_auditor(user):
-        return [PendingWork(_("Annual list editions"), reverse("dashboards:annual_list_list"))]
-    if not is_office(user):
-        return []
-    unfinished = list_annual_lists().exclude(
-        status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED]
-    )
-    return [
-        PendingWork(
-            _("Editions not yet published"),
-            reverse("dashboards:annual_list_list"),
-            unfinished.count(),
-            "annual-lists",
-        )
-    ]
 
 
 def _action_page(
@@ -135,20 +109,24 @@ def _to_edition(annual_list: AnnualList) -> HttpResponse:
 # Editions ---------------------------------------------------------------------------------------
 
 
-@require_GET
-@login_required
-@allowed_for(is_office | is_auditor)
+@require_safe
+@requires("matters.view_list_workflow")
 def annual_list_list(request: HttpRequest) -> HttpResponse:
-    context = {
-        "annual_lists": list_annual_lists(),
-        "can_draft": is_office(acting_user(request)),
-    }
-    return render(request, "dashboards/annual_list_list.html", context)
+    """Every edition, drafts included, filtered as ``/api/v1/annual-lists/`` filters them."""
+    filterset = AnnualListFilter(request.GET, queryset=list_annual_lists())
+    return render_list(
+        request,
+        table=StaffAnnualListTable(filterset.qs),
+        filterset=filterset,
+        template="dashboards/annual_list_list.html",
+        partial="annual-lists-table",
+        export_name=_("Annual list editions"),
+        context={"can_draft": is_office(acting_user(request))},
+    )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def annual_list_create(request: HttpRequest) -> HttpResponse:
     form = AnnualListForm(data_of(request))
     if submitted(request, form):
@@ -159,9 +137,8 @@ def annual_list_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/annual_list_form.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def annual_list_derive(request: HttpRequest, pk: int) -> HttpResponse:
     predecessor = _access_annual_list(pk)
     form = AnnualListDeriveForm.after(predecessor, data_of(request))
@@ -176,28 +153,52 @@ def annual_list_derive(request: HttpRequest, pk: int) -> HttpResponse:
     return _action_page(request, predecessor, form, title=title, button=_("Derive the edition"))
 
 
-@require_GET
-@login_required
-@allowed_for(is_office | is_auditor)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
+def annual_list_retitle(request: HttpRequest, pk: int) -> HttpResponse:
+    annual_list = _access_annual_list(pk)
+    form = AnnualListTitleForm.for_edition(annual_list, data_of(request))
+    version_form = VersionForm.for_record(annual_list, data_of(request))
+    if submitted(request, form):
+        with errors_shown_on(form):
+            retitle_annual_list(
+                annual_list=annual_list,
+                updated_by=acting_user(request),
+                expected_version=version_form.expected_version(),
+                **form.cleaned_data,
+            )
+            messages.success(request, _("The edition's title was changed."))
+            return _to_edition(annual_list)
+        version_form.show_current(annual_list)
+    context = {"annual_list": annual_list, "form": form, "version_form": version_form}
+    context |= {"title": _("Change the title"), "button": _("Save the title")}
+    return render(request, "dashboards/annual_list_action.html", context)
+
+
+@require_safe
+@requires("matters.view_list_workflow")
 def annual_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
-    filters = ListEntryFilterForm(request.GET or None)
-    entries = filters.filter(list_entries(annual_list=annual_list)).prefetch_related("grants__zone")
+    entries = list_entries(annual_list=annual_list).prefetch_related("grants__zone")
+    filterset = ListEntryFilter(request.GET, queryset=entries)
     context = {
         "annual_list": annual_list,
         "counts": count_entries(annual_list=annual_list),
-        "entries": entries,
-        "filters": filters,
         "actions": EditionActions.of(annual_list, acting_user(request)),
     }
-    return render_page_or_partial(
-        request, "dashboards/annual_list_detail.html", context, partial="entries-table"
+    return render_list(
+        request,
+        table=StaffListEntryTable(filterset.qs),
+        filterset=filterset,
+        template="dashboards/annual_list_detail.html",
+        partial="entries-table",
+        export_name=annual_list.key.replace("/", "-"),
+        context=context,
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def annual_list_submit(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
     form = Form(data_of(request))  # asks for nothing; it carries the service's refusal
@@ -212,9 +213,8 @@ def annual_list_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _action_page(request, annual_list, form, title=title, button=_("Submit for review"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def annual_list_return(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
     form = ReasonForm(data_of(request))
@@ -229,9 +229,8 @@ def annual_list_return(request: HttpRequest, pk: int) -> HttpResponse:
     return _action_page(request, annual_list, form, title=title, button=_("Return to draft"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def annual_list_approve(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
     form = AnnualListApproveForm(data_of(request))
@@ -246,37 +245,59 @@ def annual_list_approve(request: HttpRequest, pk: int) -> HttpResponse:
     return _action_page(request, annual_list, form, title=title, button=_("Approve"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def annual_list_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """The preview of what publishing does on a day, then the confirmed publication."""
     annual_list = _access_annual_list(pk)
-    form = AnnualListPublishForm(data_of(request))
+    day = PublicationDayForm(request.POST if request.method == "POST" else request.GET)
+    published_on = day.cleaned_data["published_on"] if day.is_valid() else timezone.localdate()
+    plan = plan_publication(annual_list, published_on=published_on)
+    form = AnnualListPublishForm(
+        data_of(request),
+        regrants=plan.regrants,
+        initial={"published_on": published_on, "preview": plan.fingerprint},
+        auto_id="publish_%s",  # the day picker above owns id_published_on
+    )
     if submitted(request, form):
         with errors_shown_on(form):
             publish_annual_list(
-                annual_list=annual_list, published_by=acting_user(request), **form.cleaned_data
+                annual_list=annual_list,
+                published_by=acting_user(request),
+                **form.service_arguments(),
             )
             messages.success(request, _("The edition is published and its grants created."))
             return _to_edition(annual_list)
-    title = _("Publish %(list)s") % {"list": annual_list}
-    return _action_page(request, annual_list, form, title=title, button=_("Publish"))
+    context = {
+        "annual_list": annual_list,
+        "plan": plan,
+        "day": PublicationDayForm(initial={"published_on": published_on}),
+        "form": form,
+        "offered": EditionActions.of(annual_list, acting_user(request)).publish,
+    }
+    return render(request, "dashboards/annual_list_publish.html", context)
 
 
 # Entries ----------------------------------------------------------------------------------------
 
 
 def _entry_page(
-    request: HttpRequest, entry: ListEntry, form: BaseForm, *, title: str, button: str
+    request: HttpRequest,
+    entry: ListEntry,
+    form: BaseForm,
+    *,
+    title: str,
+    button: str,
+    version_form: VersionForm | None = None,
 ) -> HttpResponse:
     context = {"entry": entry, "annual_list": entry.annual_list, "form": form}
+    context |= {"version_form": version_form}
     context |= {"title": title, "button": button}
     return render(request, "dashboards/list_entry_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def list_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
     form = ListEntryForm(data_of(request), annual_list=annual_list)
@@ -292,24 +313,31 @@ def list_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/list_entry_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def list_entry_update(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _access_entry(_access_annual_list(pk), entry_pk)
     form = ListEntryUpdateForm.for_entry(entry, data_of(request))
+    version_form = VersionForm.for_record(entry, data_of(request))
     if submitted(request, form):
         with errors_shown_on(form):
-            update_list_entry(entry=entry, updated_by=acting_user(request), **form.cleaned_data)
+            update_list_entry(
+                entry=entry,
+                updated_by=acting_user(request),
+                expected_version=version_form.expected_version(),
+                **form.cleaned_data,
+            )
             messages.success(request, _("The entry was changed."))
             return _to_edition(entry.annual_list)
+        version_form.show_current(entry)
     title = _("Change %(entry)s") % {"entry": entry}
-    return _entry_page(request, entry, form, title=title, button=_("Save the entry"))
+    return _entry_page(
+        request, entry, form, title=title, button=_("Save the entry"), version_form=version_form
+    )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def list_entry_withdraw(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _access_entry(_access_annual_list(pk), entry_pk)
     form = ReasonForm(data_of(request))
@@ -322,9 +350,8 @@ def list_entry_withdraw(request: HttpRequest, pk: int, entry_pk: int) -> HttpRes
     return _entry_page(request, entry, form, title=title, button=_("Withdraw the matter"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def list_entry_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _access_entry(_access_annual_list(pk), entry_pk)
     form = ReasonForm(data_of(request))
@@ -342,6 +369,7 @@ urlpatterns: list[URLPattern] = [
     path("annual-lists/new/", annual_list_create, name="annual_list_create"),
     path("annual-lists/<int:pk>/", annual_list_detail, name="annual_list_detail"),
     path("annual-lists/<int:pk>/derive/", annual_list_derive, name="annual_list_derive"),
+    path("annual-lists/<int:pk>/title/", annual_list_retitle, name="annual_list_retitle"),
     path("annual-lists/<int:pk>/submit/", annual_list_submit, name="annual_list_submit"),
     path("annual-lists/<int:pk>/return/", annual_list_return, name="annual_list_return"),
     path("annual-lists/<int:pk>/approve/", annual_list_approve, name="annual_list_approve"),

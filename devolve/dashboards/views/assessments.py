@@ -10,26 +10,30 @@ mounts them.
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
-from devolve.accounts.permissions import is_office, is_staff_member
+from devolve.accounts.permissions import is_office
 from devolve.assessments import rules
+from devolve.assessments.filters import AssessmentRoundFilter
 from devolve.assessments.forms import (
     DraftNextEditionForm,
     EntryDecisionForm,
     RoundOpenForm,
     ScoreForm,
 )
-from devolve.assessments.models import AssessmentRound, EntryDecision
-from devolve.assessments.permissions import can_score, can_view_grant_assessment
+from devolve.assessments.models import (
+    ASSESSMENT_ROUND_LIFECYCLE,
+    AssessmentRound,
+    EntryDecision,
+)
+from devolve.assessments.permissions import can_score
 from devolve.assessments.selectors import (
     get_entry_rollup,
     get_grant_assessment,
@@ -47,8 +51,12 @@ from devolve.assessments.services import (
     score_grant,
     start_scoring,
 )
+from devolve.assessments.tables import AssessmentRoundTable
+from devolve.core.access import allows, requires
 from devolve.core.errors import DomainError, NotAllowed
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
+from devolve.core.forms import VersionForm
+from devolve.core.lists import render_list
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.matters.models import ListEntry
 from devolve.regions.models import Zone
 
@@ -74,28 +82,37 @@ class RoundActions:
     def of(cls, assessment_round: AssessmentRound, user: User) -> "RoundActions":
         office = bool(is_office(user))
         status = assessment_round.status
+        offered = ASSESSMENT_ROUND_LIFECYCLE.offered_names(status, user)
         return cls(
-            start_scoring=office and status == AssessmentRound.Status.OPEN,
+            start_scoring="start_scoring" in offered,
             refresh=office
             and status in {AssessmentRound.Status.OPEN, AssessmentRound.Status.SCORING},
             decide=office and status == AssessmentRound.Status.SCORING,
-            complete=office and status == AssessmentRound.Status.SCORING,
-            draft=office and status == AssessmentRound.Status.DECIDED,
+            complete="complete_decisions" in offered,
+            draft="draft_next_edition" in offered,
         )
 
 
-@require_GET
-@login_required
-@allowed_for(is_staff_member)
+@require_safe
+@requires("assessments.view_rounds")
 def assessment_round_list(request: HttpRequest) -> HttpResponse:
+    """Every assessment round, filtered as the API filters them, sorted and paged."""
     user = acting_user(request)
-    context = {"rounds": list_rounds_visible_to(user=user), "can_open": is_office(user)}
-    return render(request, "dashboards/assessments/assessment_round_list.html", context)
+    rounds = list_rounds_visible_to(user=user).order_by("-annual_list__year", "-pk")
+    filterset = AssessmentRoundFilter(request.GET, queryset=rounds)
+    return render_list(
+        request,
+        table=AssessmentRoundTable(filterset.qs),
+        filterset=filterset,
+        template="dashboards/assessments/assessment_round_list.html",
+        partial="rounds-table",
+        export_name=_("Assessment rounds"),
+        context={"can_open": is_office(user)},
+    )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("assessments.manage_round")
 def assessment_round_open(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     form = RoundOpenForm(data_of(request))
@@ -107,9 +124,8 @@ def assessment_round_open(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/assessments/assessment_round_form.html", {"form": form})
 
 
-@require_GET
-@login_required
-@allowed_for(is_staff_member)
+@require_safe
+@requires("assessments.view_rounds")
 def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment_round = _access_round(user, pk)
@@ -155,29 +171,25 @@ def _round_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@allowed_for(is_office)
+@requires("assessments.manage_round")
 def assessment_round_start_scoring(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_action(request, pk, "start_scoring")
 
 
 @require_POST
-@login_required
-@allowed_for(is_office)
+@requires("assessments.manage_round")
 def assessment_round_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_action(request, pk, "refresh")
 
 
 @require_POST
-@login_required
-@allowed_for(is_office)
+@requires("assessments.manage_round")
 def assessment_round_complete(request: HttpRequest, pk: int) -> HttpResponse:
     return _round_action(request, pk, "complete")
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("assessments.manage_round")
 def assessment_round_draft(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment_round = _access_round(user, pk)
@@ -201,9 +213,8 @@ def assessment_round_draft(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/assessments/assessment_round_draft.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("assessments.manage_round")
 def assessment_round_decide(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment_round = _access_round(user, pk)
@@ -229,17 +240,16 @@ def assessment_round_decide(request: HttpRequest, pk: int, entry_pk: int) -> Htt
     return render(request, "dashboards/assessments/entry_decision_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_staff_member)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("assessments.view_rounds")
 def grant_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment = get_grant_assessment(pk=pk)
     if assessment is None:
         raise Http404(_("No such grant assessment."))
-    if not can_view_grant_assessment(user, assessment):
+    if not allows(user, "assessments.view_grant_assessment", assessment):
         raise NotAllowed(_("You may not see this grant's assessment."))
-    may_score = bool(can_score(user, assessment)) and assessment.round.is_scoring
+    may_score = allows(user, "assessments.score_grant", assessment) and assessment.round.is_scoring
     if request.method == "POST" and not may_score:
         raise NotAllowed(_("Only the office and the round's evaluators score, while it scores."))
     initial = {
@@ -248,11 +258,18 @@ def grant_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **{f"score_{code}": points for code, points in assessment.scores.items()},
     }
     form = ScoreForm(data_of(request), criteria=assessment.round.criteria, initial=initial)
+    version_form = VersionForm.for_record(assessment, data_of(request))
     if submitted(request, form):
         with errors_shown_on(form):
-            score_grant(grant_assessment=assessment, scored_by=user, **form.cleaned_data)
+            score_grant(
+                grant_assessment=assessment,
+                scored_by=user,
+                expected_version=version_form.expected_version(),
+                **form.cleaned_data,
+            )
             messages.success(request, _("The scores were recorded."))
             return redirect("dashboards:grant_assessment_detail", pk=pk)
+        version_form.show_current(assessment)
     decision = EntryDecision.objects.filter(
         round=assessment.round, entry=assessment.grant.entry
     ).first()
@@ -261,6 +278,7 @@ def grant_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "criteria": assessment.round.criteria,
         "max_total": rules.max_total(assessment.round.criteria),
         "form": form if may_score else None,
+        "version_form": version_form,
         "decision": decision,
     }
     return render(request, "dashboards/assessments/grant_assessment_detail.html", context)

@@ -6,25 +6,24 @@ service would refuse anyway, so that nobody fills in a form for nothing.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_department_user, is_office
+from devolve.core.access import allows, requires
 from devolve.core.errors import NotAllowed
-from devolve.core.htmx import render_page_or_partial
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, has_role, submitted
-from devolve.dashboards.views.annual_lists import PendingWork
+from devolve.core.lists import render_list
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.matters.filters import DemandItemFilter
 from devolve.matters.forms import (
     DemandAnswerForm,
     DemandDecisionForm,
-    DemandItemFilterForm,
     DemandItemForm,
     DemandOfferForm,
     DemandWindowForm,
@@ -32,7 +31,6 @@ from devolve.matters.forms import (
 from devolve.matters.models import DemandItem
 from devolve.matters.permissions import belongs_to_department
 from devolve.matters.selectors import (
-    list_demand_items,
     list_demand_items_visible_to,
     list_matters_changeable_by,
 )
@@ -43,15 +41,16 @@ from devolve.matters.services import (
     offer_matter,
     open_demand_window,
 )
+from devolve.matters.tables import DemandItemTable
 
 Role = User.Role
 # The roles whose demand list the selector scopes (evaluators have none).
-READERS = has_role(Role.OFFICE, Role.AUDITOR, Role.DEPARTMENT, Role.PREFECTURE, Role.PILOT_AREA)
 answers_for = is_office | (is_department_user & belongs_to_department)
 
 
-def _access_demand_item(pk: int) -> DemandItem:
-    item = list_demand_items().filter(pk=pk).first()
+def _access_demand_item(user: User, pk: int) -> DemandItem:
+    """An item ``user`` may see; any other is unknown (404), whoever asks."""
+    item = list_demand_items_visible_to(user=user).filter(pk=pk).first()
     if item is None:
         raise Http404(_("No such demand item."))
     return item
@@ -68,41 +67,31 @@ def _to_list() -> HttpResponse:
     return redirect("dashboards:demand_item_list")
 
 
-def pending_work(user: User) -> list[PendingWork]:
-    if not READERS(user):
-        return []
-    items = list_demand_items_visible_to(user=user)
-    url = reverse("dashboards:demand_item_list")
-    if is_office(user):
-        waiting = items.filter(status=DemandItem.Status.ANSWERED).count()
-        return [PendingWork(_("Demand items awaiting your decision"), url, waiting, "demand")]
-    if is_department_user(user):
-        to_answer = items.filter(status=DemandItem.Status.SUBMITTED).count()
-        return [PendingWork(_("Demand items to answer"), url, to_answer, "demand")]
-    return [PendingWork(_("Demand list"), url, items.count(), "demand")]
-
-
-@require_GET
-@login_required
-@allowed_for(READERS)
+@require_safe
+@requires("matters.view_demand")
 def demand_item_list(request: HttpRequest) -> HttpResponse:
+    """The demand items the user may see, filtered like the API (``DemandItemFilter``)."""
     user = acting_user(request)
-    filters = DemandItemFilterForm(request.GET or None)
+    items = list_demand_items_visible_to(user=user)
+    filterset = DemandItemFilter(request.GET, queryset=items)
     context = {
-        "items": filters.filter(list_demand_items_visible_to(user=user)),
-        "filters": filters,
         "is_office": is_office(user),
         "is_department": is_department_user(user),
-        "files_demands": has_role(Role.OFFICE, Role.PILOT_AREA)(user),
+        "files_demands": allows(user, "matters.file_demand"),
     }
-    return render_page_or_partial(
-        request, "dashboards/demand_item_list.html", context, partial="demand-items-table"
+    return render_list(
+        request,
+        table=DemandItemTable(filterset.qs),
+        filterset=filterset,
+        template="dashboards/demand_item_list.html",
+        partial="demand-items-table",
+        export_name=_("Demand list"),
+        context=context,
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_demand")
 def demand_window_create(request: HttpRequest) -> HttpResponse:
     form = DemandWindowForm(data_of(request))
     if submitted(request, form):
@@ -113,9 +102,8 @@ def demand_window_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("Open a demand window"), button=_("Open the window"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(has_role(Role.OFFICE, Role.PILOT_AREA))
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.file_demand")
 def demand_item_create(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     own_zone = None if is_office(user) else user.zone
@@ -128,9 +116,8 @@ def demand_item_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("File a demand"), button=_("File the demand"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(has_role(Role.OFFICE, Role.DEPARTMENT))
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.answer_demand")
 def demand_item_offer(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     form = DemandOfferForm(data_of(request), matters=list_matters_changeable_by(user=user))
@@ -142,11 +129,11 @@ def demand_item_offer(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("Offer a matter"), button=_("Offer the matter"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(has_role(Role.OFFICE, Role.DEPARTMENT))
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.answer_demand")
 def demand_item_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    user, item = acting_user(request), _access_demand_item(pk)
+    user = acting_user(request)
+    item = _access_demand_item(user, pk)
     if not answers_for(user, item.department):
         raise NotAllowed(_("Only the competent department answers this demand."))
     form = DemandAnswerForm(data_of(request))
@@ -159,15 +146,15 @@ def demand_item_answer(request: HttpRequest, pk: int) -> HttpResponse:
     return _form_page(request, form, title=title, button=_("Send the answer"), item=item)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_demand")
 def demand_item_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _access_demand_item(pk)
+    user = acting_user(request)
+    item = _access_demand_item(user, pk)
     form = DemandDecisionForm(data_of(request), item=item)
     if submitted(request, form):
         with errors_shown_on(form):
-            decide_demand_item(item=item, decided_by=acting_user(request), **form.cleaned_data)
+            decide_demand_item(item=item, decided_by=user, **form.cleaned_data)
             messages.success(request, _("The decision was recorded."))
             return _to_list()
     title = _("Decide on the demand")

@@ -7,21 +7,23 @@ The reform office imports; the office and evaluators run evaluations; auditors r
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from devolve.accounts.acting import acting_user
+from devolve.core.access import requires
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.forms import DesignSystemForm
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
+from devolve.core.lists import render_list
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.indicators import permissions, selectors, services
 from devolve.indicators.models import EvaluationRun, Indicator, ObservationImport
+from devolve.indicators.tables import EvaluationRunTable, ObservationImportTable
 from devolve.regions.models import Batch, Division, Zone
 
 
@@ -99,17 +101,20 @@ def _import_or_404(pk: int) -> ObservationImport:
     return observation_import
 
 
-@require_GET
-@login_required
-@allowed_for(can_import)
+@require_safe
+@requires("indicators.import_statistics")
 def observation_import_list(request: HttpRequest) -> HttpResponse:
-    context = {"imports": selectors.list_observation_imports()[:100]}
-    return render(request, "dashboards/economy/observation_import_list.html", context)
+    return render_list(
+        request,
+        table=ObservationImportTable(selectors.list_observation_imports()),
+        template="dashboards/economy/observation_import_list.html",
+        partial="observation-imports",
+        export_name=_("Statistics imports"),
+    )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(can_import)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("indicators.import_statistics")
 def observation_import_create(request: HttpRequest) -> HttpResponse:
     form = ObservationImportForm(data_of(request), request.FILES or None)
     if submitted(request, form):
@@ -127,9 +132,8 @@ def observation_import_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/economy/observation_import_form.html", {"form": form})
 
 
-@require_GET
-@login_required
-@allowed_for(can_import)
+@require_safe
+@requires("indicators.import_statistics")
 def observation_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     observation_import = _import_or_404(pk)
     context = {
@@ -160,8 +164,7 @@ def _preview(observation_import: ObservationImport, limit: int = 200) -> list[di
 
 
 @require_POST
-@login_required
-@allowed_for(can_import)
+@requires("indicators.import_statistics")
 def observation_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     observation_import = _import_or_404(pk)
     try:
@@ -176,15 +179,17 @@ def observation_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(observation_import)
 
 
-@require_GET
-@login_required
-@allowed_for(can_read_runs)
+@require_safe
+@requires("indicators.view_evaluation_staff_pages")
 def evaluation_run_list(request: HttpRequest) -> HttpResponse:
-    context = {
-        "runs": selectors.list_evaluation_runs()[:100],
-        "can_run": can_run(acting_user(request)),
-    }
-    return render(request, "dashboards/economy/evaluation_run_list.html", context)
+    return render_list(
+        request,
+        table=EvaluationRunTable(selectors.list_evaluation_runs()),
+        template="dashboards/economy/evaluation_run_list.html",
+        partial="evaluation-runs",
+        export_name=_("Evaluation runs"),
+        context={"can_run": can_run(acting_user(request))},
+    )
 
 
 def _initial_run() -> dict[str, object]:
@@ -199,9 +204,8 @@ def _initial_run() -> dict[str, object]:
     }
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(can_run)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("indicators.run_evaluation")
 def evaluation_run_create(request: HttpRequest) -> HttpResponse:
     form = EvaluationRunForm(data_of(request), initial=_initial_run())
     if submitted(request, form):
@@ -223,9 +227,8 @@ def evaluation_run_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/economy/evaluation_run_form.html", {"form": form})
 
 
-@require_GET
-@login_required
-@allowed_for(can_read_runs)
+@require_safe
+@requires("indicators.view_evaluation_staff_pages")
 def evaluation_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     run = selectors.get_evaluation_run(pk=pk)
     if run is None:

@@ -6,46 +6,47 @@ services' (with ``grants.permissions``). The timeline is read from the grant's d
 agreements and the audit events recorded for them.
 """
 
-import datetime
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
+import django_tables2 as tables
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.db.models import Q, QuerySet
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
-from devolve.accounts.permissions import is_department_user, is_office
+from devolve.accounts.permissions import is_office
+from devolve.core.access import allows, requires
 from devolve.core.errors import NotAllowed
-from devolve.core.htmx import render_page_or_partial
-from devolve.core.models import AuditEvent
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, has_role, submitted
-from devolve.dashboards.views.annual_lists import PendingWork
-from devolve.grants import rules as grant_rules
+from devolve.core.lists import configure_list, render_list
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.grants.filters import GrantFilter
 from devolve.grants.forms import (
     EntrustmentAgreementForm,
-    GrantFilterForm,
     HandoverForm,
     RecallForm,
     SupervisionForm,
 )
-from devolve.grants.models import EntrustmentAgreement, Grant
-from devolve.grants.permissions import can_manage_grant, can_record_handover, can_view_grant
+from devolve.grants.models import (
+    GRANT_LIFECYCLE,
+    Grant,
+    initial_status,
+)
+from devolve.grants.permissions import can_manage_grant, can_record_handover
 from devolve.grants.selectors import (
+    count_grants_by_area,
     get_grant,
     list_agreements_expiring,
+    list_grants_awaiting_agreement,
     list_grants_visible_to,
+    list_handovers_to_make,
     list_overdue_handovers,
+    with_handover_overdue,
 )
 from devolve.grants.services import (
     file_supervision_measures,
@@ -53,8 +54,8 @@ from devolve.grants.services import (
     record_handover,
     sign_entrustment_agreement,
 )
-from devolve.regions.models import Zone
-from devolve.regions.selectors import list_zones
+from devolve.grants.tables import AreaGrantCountTable, ExpiringAgreementTable, StaffGrantTable
+from devolve.grants.timeline import GrantTimeline
 
 Role = User.Role
 Status = Grant.Status
@@ -62,132 +63,13 @@ Status = Grant.Status
 # Reads ------------------------------------------------------------------------------------------
 
 
-def _access_grant(user: User, pk: int, allows: Callable[[User, Grant], Any], refusal: str) -> Grant:
+def _access_grant(user: User, pk: int, permission: str, refusal: str) -> Grant:
     grant = get_grant(pk=pk)
     if grant is None:
         raise Http404(_("No such grant."))
-    if not allows(user, grant):
+    if not allows(user, permission, grant):
         raise NotAllowed(refusal)
     return grant
-
-
-def _recorded_events(grant: Grant, agreements: list[EntrustmentAgreement]) -> list[AuditEvent]:
-    """The audit events of the grant and of its agreements, oldest first.
-
-    A read of ``core`` that belongs in a selector (``list_audit_events_for``) once there is one.
-    """
-    targets = Q(target_type=Grant._meta.label, target_id=str(grant.pk)) | Q(
-        target_type=EntrustmentAgreement._meta.label,
-        target_id__in=[str(agreement.pk) for agreement in agreements],
-    )
-    return list(AuditEvent.objects.select_related("actor").filter(targets).order_by("occurred_at"))
-
-
-@dataclass(frozen=True)
-class Milestone:
-    """A dated step of a grant's life; ``upcoming`` when the day has not come (or is unknown)."""
-
-    key: str
-    label: str
-    on: datetime.date | None
-    detail: str = ""
-    upcoming: bool = False
-    overdue: bool = False
-    provisional: bool = False
-
-
-@dataclass(frozen=True)
-class GrantTimeline:
-    milestones: list[Milestone]
-    agreements: list[EntrustmentAgreement]
-    events: list[AuditEvent]
-
-    @classmethod
-    def of(cls, grant: Grant, *, today: datetime.date, overdue: bool) -> "GrantTimeline":
-        agreements = list(grant.agreements.select_related("renews").order_by("signed_on", "pk"))
-        steps = [*_publication_steps(grant, today), *_agreement_steps(agreements, today)]
-        steps += _handover_steps(grant, today, overdue=overdue) + _end_steps(grant)
-        steps.sort(key=lambda step: (step.on is None, step.on or datetime.date.max))
-        return cls(steps, agreements, _recorded_events(grant, agreements))
-
-
-def _publication_steps(grant: Grant, today: datetime.date) -> list[Milestone]:
-    annual_list = grant.entry.annual_list
-    steps = [
-        Milestone(
-            "published",
-            _("Edition %(key)s published") % {"key": annual_list.key},
-            annual_list.published_on,
-        )
-    ]
-    if grant.effective_on is not None:
-        upcoming = grant.effective_on > today or grant.status == Status.AWAITING_EFFECT
-        label = _("Takes effect") if upcoming else _("Took effect")
-        steps.append(Milestone("effective", label, grant.effective_on, upcoming=upcoming))
-    elif grant.status == Status.AWAITING_AGREEMENT:
-        steps.append(
-            Milestone(
-                "effective",
-                _("Takes effect when the entrustment agreement is signed"),
-                None,
-                "",
-                True,
-            )
-        )
-    return steps
-
-
-def _agreement_steps(
-    agreements: list[EntrustmentAgreement], today: datetime.date
-) -> list[Milestone]:
-    steps = []
-    for agreement in agreements:
-        term = _("scope: %(scope)s; term %(starts)s to %(ends)s") % {
-            "scope": "、".join(agreement.scope_labels),
-            "starts": agreement.starts_on.isoformat(),
-            "ends": agreement.ends_on.isoformat(),
-        }
-        signed = _("Agreement %(number)s signed") % {"number": agreement.number}
-        ends = _("Agreement %(number)s ends") % {"number": agreement.number}
-        steps.append(Milestone("agreement-signed", signed, agreement.signed_on, term))
-        steps.append(
-            Milestone(
-                "agreement-ends", ends, agreement.ends_on, upcoming=agreement.ends_on >= today
-            )
-        )
-    return steps
-
-
-def _handover_steps(grant: Grant, today: datetime.date, *, overdue: bool) -> list[Milestone]:
-    steps = []
-    if grant.handover_due_on is not None:
-        due = Milestone(
-            "handover-due",
-            _("Handover due"),
-            grant.handover_due_on,
-            upcoming=grant.handed_over_on is None and grant.handover_due_on >= today,
-            overdue=overdue,
-            provisional=grant.handover_due_is_provisional,
-        )
-        steps.append(due)
-    if grant.handed_over_on is not None:
-        steps.append(Milestone("handed-over", _("Handed over"), grant.handed_over_on))
-    if grant.supervision_filed_on is not None:
-        steps.append(
-            Milestone(
-                "supervision-filed",
-                _("Supervision measures filed"),
-                grant.supervision_filed_on,
-                grant.supervision_document,
-            )
-        )
-    return steps
-
-
-def _end_steps(grant: Grant) -> list[Milestone]:
-    if grant.ended_on is None:
-        return []
-    return [Milestone(grant.status, grant.get_status_display(), grant.ended_on, grant.end_reason)]
 
 
 @dataclass(frozen=True)
@@ -204,111 +86,21 @@ class GrantActions:
     def of(cls, grant: Grant, user: User) -> "GrantActions":
         manages = bool(can_manage_grant(user, grant))
         receives = bool(can_record_handover(user, grant))
-        first_step = grant_rules.initial_status(grant.entry.mode.code)
-        entrusted = first_step == grant_rules.GrantStatus.AWAITING_AGREEMENT
+        first_step = initial_status(grant.entry.mode.code)
+        entrusted = first_step == Status.AWAITING_AGREEMENT
+        offered = GRANT_LIFECYCLE.offered_names(grant.status, user)
         return cls(
             sign_agreement=manages and entrusted and grant.is_active,
             record_handover=receives
             and grant.handover_due_on is not None
-            and grant_rules.can_transition(grant.status, Status.HANDED_OVER),
+            and "hand_over" in offered,
             file_supervision=receives and grant.is_active,
-            recall=manages and grant_rules.can_transition(grant.status, Status.RECALLED),
+            recall=manages and "recall" in offered,
         )
 
     @property
     def any(self) -> bool:
         return self.sign_agreement or self.record_handover or self.file_supervision or self.recall
-
-
-@dataclass(frozen=True)
-class Dues:
-    """What the grants in view owe, by when: agreements to sign, handovers to make (the overdue
-    marked) and agreements to renew."""
-
-    awaiting_agreement: list[Grant]
-    handovers: list[Grant]
-    overdue: set[int]
-    expiring: list[EntrustmentAgreement]
-
-    @classmethod
-    def of(cls, grants: QuerySet[Grant], *, today: datetime.date) -> "Dues":
-        expiring = list_agreements_expiring(on=today)
-        visible = set(
-            grants.filter(pk__in=[agreement.grant_id for agreement in expiring]).values_list(
-                "pk", flat=True
-            )
-        )
-        overdue = list_overdue_handovers(on=today).filter(pk__in=grants.values("pk"))
-        return cls(
-            awaiting_agreement=list(grants.filter(status=Status.AWAITING_AGREEMENT)),
-            handovers=list(
-                grants.filter(status=Status.EFFECTIVE, handover_due_on__isnull=False).order_by(
-                    "handover_due_on", "pk"
-                )
-            ),
-            overdue=set(overdue.values_list("pk", flat=True)),
-            expiring=[agreement for agreement in expiring if agreement.grant_id in visible],
-        )
-
-
-@dataclass
-class AreaRow:
-    zone: Zone
-    counts: dict[str, int] = field(default_factory=dict)
-    overdue: int = 0
-
-    @property
-    def cells(self) -> list[int]:
-        return [self.counts.get(status, 0) for status in Status.values]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-
-def area_rows(grants: QuerySet[Grant], *, today: datetime.date) -> list[AreaRow]:
-    """Per pilot area: its grants by status and its overdue handovers."""
-    counted = grants.order_by().values_list("zone_id", "status")
-    counts: dict[int, Counter[str]] = {}
-    for zone_id, status in counted:
-        counts.setdefault(zone_id, Counter())[status] += 1
-    overdue = Counter(
-        list_overdue_handovers(on=today)
-        .filter(pk__in=grants.values("pk"))
-        .values_list("zone_id", flat=True)
-    )
-    zones = list_zones().filter(pk__in=counts)
-    return [AreaRow(zone, dict(counts[zone.pk]), overdue[zone.pk]) for zone in zones]
-
-
-def pending_work(user: User) -> list[PendingWork]:
-    grants, today = list_grants_visible_to(user=user), timezone.localdate()
-    overdue = list_overdue_handovers(on=today).filter(pk__in=grants.values("pk")).count()
-    owed, held = reverse("dashboards:grant_owed_list"), reverse("dashboards:grant_held_list")
-    areas = reverse("dashboards:grant_area_overview")
-    if is_department_user(user) or is_office(user):
-        awaiting = grants.filter(status=Status.AWAITING_AGREEMENT).count()
-        work = [
-            PendingWork(
-                _("Grants awaiting an entrustment agreement"), owed, awaiting, "agreements"
-            ),
-            PendingWork(_("Handovers overdue"), owed, overdue, "overdue"),
-        ]
-        return work + ([PendingWork(_("Grants by pilot area"), areas)] if is_office(user) else [])
-    if user.role == Role.PILOT_AREA:
-        to_hand_over = grants.filter(status=Status.EFFECTIVE, handover_due_on__isnull=False)
-        return [
-            PendingWork(
-                _("What your area holds"),
-                held,
-                grants.filter(status__in=grant_rules.ACTIVE_STATUSES).count(),
-                "held",
-            ),
-            PendingWork(_("Handovers to complete"), held, to_hand_over.count(), "handovers"),
-        ]
-    if user.role in {Role.PREFECTURE, Role.AUDITOR}:
-        return [PendingWork(_("Grants by pilot area"), areas, overdue, "overdue")]
-    return []
 
 
 # Pages ------------------------------------------------------------------------------------------
@@ -321,11 +113,11 @@ def _grant_form_page(
     return render(request, "dashboards/grant_form.html", context)
 
 
-@require_GET
-@login_required
+@require_safe
+@requires("accounts.use_staff_pages")
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, today = acting_user(request), timezone.localdate()
-    grant = _access_grant(user, pk, can_view_grant, _("You may not see this grant."))
+    grant = _access_grant(user, pk, "grants.view_grant", _("You may not see this grant."))
     overdue = list_overdue_handovers(on=today).filter(pk=grant.pk).exists()
     context = {
         "grant": grant,
@@ -336,12 +128,12 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/grant_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def grant_sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     refusal = _("Only the office or the granting department records agreements.")
-    grant = _access_grant(user, pk, can_manage_grant, refusal)
+    grant = _access_grant(user, pk, "grants.manage_grant", refusal)
     form = EntrustmentAgreementForm(data_of(request))
     if submitted(request, form):
         with errors_shown_on(form):
@@ -352,12 +144,12 @@ def grant_sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
     return _grant_form_page(request, grant, form, title=title, button=_("Record the agreement"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def grant_record_handover(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     refusal = _("You may record handover only for grants you give or receive.")
-    grant = _access_grant(user, pk, can_record_handover, refusal)
+    grant = _access_grant(user, pk, "grants.record_handover", refusal)
     form = HandoverForm(data_of(request))
     if submitted(request, form):
         with errors_shown_on(form):
@@ -368,12 +160,12 @@ def grant_record_handover(request: HttpRequest, pk: int) -> HttpResponse:
     return _grant_form_page(request, grant, form, title=title, button=_("Record the handover"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def grant_file_supervision(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     refusal = _("You may file measures only for grants you give or receive.")
-    grant = _access_grant(user, pk, can_record_handover, refusal)
+    grant = _access_grant(user, pk, "grants.record_handover", refusal)
     form = SupervisionForm(data_of(request))
     if submitted(request, form):
         with errors_shown_on(form):
@@ -384,12 +176,12 @@ def grant_file_supervision(request: HttpRequest, pk: int) -> HttpResponse:
     return _grant_form_page(request, grant, form, title=title, button=_("File the measures"))
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def grant_recall(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     refusal = _("Only the office or the granting department recalls a grant.")
-    grant = _access_grant(user, pk, can_manage_grant, refusal)
+    grant = _access_grant(user, pk, "grants.manage_grant", refusal)
     form = RecallForm(data_of(request))
     if submitted(request, form):
         with errors_shown_on(form):
@@ -400,50 +192,77 @@ def grant_recall(request: HttpRequest, pk: int) -> HttpResponse:
     return _grant_form_page(request, grant, form, title=title, button=_("Recall the grant"))
 
 
-@require_GET
-@login_required
-@allowed_for(has_role(Role.OFFICE, Role.DEPARTMENT))
+@require_safe
+@requires("grants.view_owed_grants")
 def grant_owed_list(request: HttpRequest) -> HttpResponse:
+    """What the user's grants owe, by when: agreements to sign, handovers to make and agreements
+    to renew, each list sorted and paged by itself."""
     user, today = acting_user(request), timezone.localdate()
+    grants = list_grants_visible_to(user=user)
     context = {
-        "dues": Dues.of(list_grants_visible_to(user=user), today=today),
+        "awaiting_agreement": _listed(
+            request,
+            StaffGrantTable(
+                with_handover_overdue(list_grants_awaiting_agreement(grants=grants), on=today),
+                prefix="agreements-",
+            ),
+        ),
+        "handovers": _listed(
+            request,
+            StaffGrantTable(list_handovers_to_make(grants=grants, on=today), prefix="handovers-"),
+        ),
+        "expiring": _listed(
+            request,
+            ExpiringAgreementTable(
+                list_agreements_expiring(on=today, grants=grants), prefix="expiring-"
+            ),
+        ),
         "today": today,
         "is_office": is_office(user),
     }
     return render(request, "dashboards/grant_owed_list.html", context)
 
 
-@require_GET
-@login_required
-@allowed_for(has_role(Role.OFFICE, Role.PREFECTURE, Role.PILOT_AREA, Role.AUDITOR))
+@require_safe
+@requires("grants.view_held_grants")
 def grant_held_list(request: HttpRequest) -> HttpResponse:
-    user, today = acting_user(request), timezone.localdate()
-    grants = list_grants_visible_to(user=user)
-    filters = GrantFilterForm(request.GET or None, grants=grants)
-    context = {
-        "grants": filters.filter(grants).order_by("status", "handover_due_on", "pk"),
-        "filters": filters,
-        "overdue": set(
-            list_overdue_handovers(on=today)
-            .filter(pk__in=grants.values("pk"))
-            .values_list("pk", flat=True)
-        ),
-    }
-    return render_page_or_partial(
-        request, "dashboards/grant_held_list.html", context, partial="held-grants"
+    """The grants the user's scope holds or gives, filtered like the API (``GrantFilter``)."""
+    grants = list_grants_visible_to(user=acting_user(request)).order_by(
+        "status", "handover_due_on", "pk"
+    )
+    filterset = GrantFilter(request.GET, queryset=grants)
+    table = StaffGrantTable(with_handover_overdue(filterset.qs, on=timezone.localdate()))
+    return render_list(
+        request,
+        table=table,
+        filterset=filterset,
+        template="dashboards/grant_held_list.html",
+        partial="held-grants",
+        export_name=_("Grants held"),
     )
 
 
-@require_GET
-@login_required
-@allowed_for(has_role(Role.OFFICE, Role.PREFECTURE, Role.AUDITOR))
+@require_safe
+@requires("grants.view_area_overview")
 def grant_area_overview(request: HttpRequest) -> HttpResponse:
-    user, today = acting_user(request), timezone.localdate()
-    context = {
-        "rows": area_rows(list_grants_visible_to(user=user), today=today),
-        "statuses": Status.choices,
-    }
-    return render(request, "dashboards/grant_area_overview.html", context)
+    """Each pilot area's grants by status and its overdue handovers, sorted, paged and
+    downloadable."""
+    rows = count_grants_by_area(
+        grants=list_grants_visible_to(user=acting_user(request)), on=timezone.localdate()
+    )
+    return render_list(
+        request,
+        table=AreaGrantCountTable(rows),
+        template="dashboards/grant_area_overview.html",
+        partial="area-overview-table",
+        export_name=_("Grants by pilot area"),
+    )
+
+
+def _listed(request: HttpRequest, table: tables.Table) -> tables.Table:
+    """One of several lists on a page, sorted and paged by its own (prefixed) parameters."""
+    configure_list(request, table).export_formats = ()
+    return table
 
 
 urlpatterns: list[URLPattern] = [

@@ -8,37 +8,41 @@ then what applying would add and change and every error by row and column.
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
 from devolve.accounts.acting import acting_user
-from devolve.accounts.permissions import is_office
+from devolve.core.access import requires
 from devolve.core.forms import DesignSystemForm
 from devolve.core.htmx import render_page_or_partial
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
+from devolve.core.lists import configure_list, render_list
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.matters.filters import ListImportFilter
 from devolve.matters.list_export import ExportFormat, export_annual_list
 from devolve.matters.list_import import access_list_import, list_list_imports, max_import_bytes
 from devolve.matters.models import AnnualList, ListImport
 from devolve.matters.selectors import list_annual_lists
 from devolve.matters.services import queue_list_import_apply, start_list_import
+from devolve.matters.tables import ExportableAnnualListTable, ListImportTable
 
 PROGRESS_REGION = "import-progress"
 
 
 class ListImportForm(DesignSystemForm):
     workbook = forms.FileField(
-        label=gettext_lazy("Workbook (.xlsx)"),
+        label=gettext_lazy("Workbook (.xlsx), CSV file or an edition's JSON export"),
         help_text=gettext_lazy(
             "The list as published: a header row (序号, 事项名称, 事项编码, 事项类型, 主管部门, "
             "设定依据, 授权方式, 承接主体 …) and one row per matter. A title row above it is fine."
         ),
-        widget=forms.ClearableFileInput(attrs={"class": "govuk-file-upload", "accept": ".xlsx"}),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv,.json"}
+        ),
     )
 
 
@@ -58,17 +62,27 @@ def _access_annual_list(pk: int) -> AnnualList:
     return annual_list
 
 
-@require_GET
-@login_required
-@allowed_for(is_office)
+@require_safe
+@requires("matters.manage_lists")
 def list_import_list(request: HttpRequest) -> HttpResponse:
-    context = {"annual_lists": list_annual_lists(), "list_imports": list_list_imports()}
-    return render(request, "dashboards/list_import_list.html", context)
+    """Every edition with its downloads and imports, and every imported workbook: two lists,
+    each sorted and paged by itself; the imports filter and download."""
+    editions = ExportableAnnualListTable(list_annual_lists(), prefix="editions-")
+    configure_list(request, editions).export_formats = ()
+    filterset = ListImportFilter(request.GET, queryset=list_list_imports())
+    return render_list(
+        request,
+        table=ListImportTable(filterset.qs),
+        filterset=filterset,
+        template="dashboards/list_import_list.html",
+        partial="imports-table",
+        export_name=_("List imports"),
+        context={"editions": editions},
+    )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(is_office)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("matters.manage_lists")
 def list_import_create(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
     form = ListImportForm(data_of(request), request.FILES or None)
@@ -106,9 +120,8 @@ def _render_detail(
     )
 
 
-@require_GET
-@login_required
-@allowed_for(is_office)
+@require_safe
+@requires("matters.manage_lists")
 def list_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     list_import = access_list_import(list_import_id=pk)
     polling = getattr(getattr(request, "htmx", None), "target", None) == PROGRESS_REGION
@@ -118,8 +131,7 @@ def list_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@allowed_for(is_office)
+@requires("matters.manage_lists")
 def list_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     list_import = access_list_import(list_import_id=pk)
     form = ListImportApplyForm(request.POST)
@@ -135,18 +147,15 @@ def list_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, list_import, form)
 
 
-@require_GET
-@login_required
-@allowed_for(is_office)
+@require_safe
+@requires("matters.manage_lists")
 def annual_list_export(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
     if file_format not in ExportFormat:
         raise Http404(_("No such format."))
     exported = export_annual_list(
         annual_list=_access_annual_list(pk), file_format=ExportFormat(file_format)
     )
-    response = HttpResponse(exported.content, content_type=exported.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{exported.filename}"'
-    return response
+    return exported.response()
 
 
 urlpatterns: list[URLPattern] = [

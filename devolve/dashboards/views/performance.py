@@ -10,27 +10,32 @@ Who sees what is the performance selectors' and permissions'; who may change wha
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from io import BytesIO
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from openpyxl import Workbook  # type: ignore[import-untyped]
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
-from devolve.accounts.permissions import is_staff_member
 from devolve.assessments.selectors import FlaggedGrant, list_flagged_grants
+from devolve.core.access import allows, check, requires
 from devolve.core.errors import DomainError
-from devolve.core.spreadsheets import XLSX_CONTENT_TYPE
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, has_role, submitted
+from devolve.core.lists import configure_list
+from devolve.core.spreadsheets import (
+    XLSX_CONTENT_TYPE,
+    CellValue,
+    Sheet,
+    download_response,
+    stored_file_response,
+    xlsx_bytes,
+)
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.grants.models import Grant
 from devolve.grants.selectors import list_grants
 from devolve.matters.models import AnnualList
@@ -53,10 +58,8 @@ from devolve.performance.models import (
     ScoreItem,
 )
 from devolve.performance.permissions import (
-    can_appeal_score,
     can_manage_performance,
     can_read_all_performance,
-    can_view_score,
 )
 from devolve.performance.services import (
     compute_performance_assessment,
@@ -68,6 +71,7 @@ from devolve.performance.services import (
     publish_scheme,
     record_manual_input,
 )
+from devolve.performance.tables import AppealTable
 from devolve.reporting.selectors import (
     CompletenessRow,
     OverdueReport,
@@ -76,7 +80,6 @@ from devolve.reporting.selectors import (
 )
 
 Role = User.Role
-OVERVIEW_ROLES = (Role.OFFICE, Role.EVALUATOR, Role.AUDITOR)
 
 
 def _chart(name: str, labels: list[str], values: list[Any]) -> dict[str, Any]:
@@ -91,25 +94,25 @@ def _as_float(value: Decimal | None) -> float | None:
 # Schemes and assessments -----------------------------------------------------------------------
 
 
-@require_GET
-@login_required
-@allowed_for(is_staff_member)
+@require_safe
+@requires("performance.view_performance")
 def performance_home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    appeals = AppealTable(selectors.list_appeals_visible_to(user=user), prefix="appeals-")
+    configure_list(request, appeals)
     context = {
-        "schemes": selectors.list_schemes(),
+        "schemes": selectors.list_schemes_visible_to(user=acting_user(request)),
         "assessments": selectors.list_assessments_visible_to(user=user),
-        "appeals": selectors.list_appeals_visible_to(user=user)[:20],
+        "appeals": appeals,
         "can_manage": can_manage_performance(user),
     }
     return render(request, "dashboards/performance/performance_home.html", context)
 
 
-@require_GET
-@login_required
-@allowed_for(is_staff_member)
+@require_safe
+@requires("performance.view_performance")
 def performance_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    scheme = _scheme_or_404(pk)
+    scheme = _scheme_or_404(pk, user=acting_user(request))
     latest = selectors.get_latest_scheme(code=scheme.code)
     context = {
         "can_manage": can_manage_performance(acting_user(request)),
@@ -123,18 +126,18 @@ def performance_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/performance/scheme_detail.html", context)
 
 
-def _scheme_or_404(pk: int) -> Scheme:
-    scheme = selectors.get_scheme(pk=pk)
+def _scheme_or_404(pk: int, *, user: User) -> Scheme:
+    """A draft is 404 to those who may not see drafts, as in the API."""
+    scheme = selectors.list_schemes_visible_to(user=user).filter(pk=pk).first()
     if scheme is None:
         raise Http404(_("No such scheme."))
     return scheme
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(can_manage_performance)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("performance.manage")
 def performance_scheme_next_version(request: HttpRequest, pk: int) -> HttpResponse:
-    scheme = _scheme_or_404(pk)
+    scheme = _scheme_or_404(pk, user=acting_user(request))
     form = SchemeVersionForm(data_of(request), groups=selectors.list_scheme_groups(scheme=scheme))
     if submitted(request, form):
         with errors_shown_on(form):
@@ -152,10 +155,9 @@ def performance_scheme_next_version(request: HttpRequest, pk: int) -> HttpRespon
 
 
 @require_POST
-@login_required
-@allowed_for(can_manage_performance)
+@requires("performance.manage")
 def performance_scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    scheme = _scheme_or_404(pk)
+    scheme = _scheme_or_404(pk, user=acting_user(request))
     try:
         publish_scheme(scheme=scheme, published_by=acting_user(request))
     except DomainError as error:
@@ -165,9 +167,8 @@ def performance_scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("dashboards:performance_scheme_detail", pk=pk)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(can_manage_performance)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("performance.manage")
 def performance_assessment_create(request: HttpRequest) -> HttpResponse:
     latest = selectors.list_assessments().order_by("-year").first()
     initial = {}
@@ -216,8 +217,8 @@ def ranking_chart(scores: list[Score]) -> dict[str, Any]:
     )
 
 
-@require_GET
-@login_required
+@require_safe
+@requires("accounts.use_staff_pages")
 def performance_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment = _assessment_for(user, pk)
@@ -244,9 +245,8 @@ def performance_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse
     return render(request, "dashboards/performance/assessment_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(can_manage_performance)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("performance.manage")
 def performance_manual_input(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment = _assessment_for(user, pk)
@@ -273,8 +273,7 @@ def performance_manual_input(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@allowed_for(can_manage_performance)
+@requires("performance.manage")
 def performance_assessment_compute(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_for(acting_user(request), pk)
     try:
@@ -287,8 +286,7 @@ def performance_assessment_compute(request: HttpRequest, pk: int) -> HttpRespons
 
 
 @require_POST
-@login_required
-@allowed_for(can_manage_performance)
+@requires("performance.manage")
 def performance_assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_for(acting_user(request), pk)
     try:
@@ -319,13 +317,12 @@ def _score_for(user: User, pk: int) -> Score:
     score = selectors.get_score(pk=pk)
     if score is None:
         raise Http404(_("No such score."))
-    if not can_view_score(user, score):
-        raise PermissionDenied
+    check(user, "performance.view_score", score)
     return score
 
 
-@require_GET
-@login_required
+@require_safe
+@requires("accounts.use_staff_pages")
 def performance_score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     score = _score_for(user, pk)
@@ -344,7 +341,7 @@ def performance_score_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "recomputed_total": recomputed.total,
         "all_match": all(item.matches for item in items) and recomputed.total == score.total,
         "appeals": selectors.list_appeals_visible_to(user=user).filter(score=score),
-        "can_appeal": can_appeal_score(user, score)
+        "can_appeal": allows(user, "performance.appeal_score", score)
         and not assessment.is_published
         and assessment.appeal_opens_on <= today <= assessment.appeal_closes_on,
         "can_manage": can_manage_performance(user),
@@ -352,13 +349,12 @@ def performance_score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/performance/score_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def performance_appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     score = _score_for(user, pk)
-    if not can_appeal_score(user, score):
-        raise PermissionDenied
+    check(user, "performance.appeal_score", score)
     form = AppealForm(
         data_of(request),
         request.FILES if request.method == "POST" else None,
@@ -373,9 +369,20 @@ def performance_appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/performance/appeal_form.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(can_manage_performance)
+@require_safe
+@requires("accounts.use_staff_pages")
+def performance_appeal_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """An appeal's evidence file, to those who may see the appeal (its subject and the office)."""
+    appeal = selectors.get_appeal(pk=pk)
+    if appeal is None or not appeal.evidence_file:
+        raise Http404(_("No such evidence file."))
+    if not selectors.list_appeals_visible_to(user=acting_user(request)).filter(pk=pk).exists():
+        raise PermissionDenied
+    return stored_file_response(appeal.evidence_file)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("performance.manage")
 def performance_appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     appeal = selectors.get_appeal(pk=pk)
@@ -406,6 +413,11 @@ class FlaggedRow:
     grant: Grant
 
 
+# The flagged grants the overview page lists, longest runs first: a national programme flags
+# thousands; the Excel download lists every one.
+FLAGGED_SHOWN = 50
+
+
 @dataclass(frozen=True)
 class Overview:
     """What the office watches: reporting completeness and timeliness (by prefecture, department
@@ -417,18 +429,22 @@ class Overview:
     by_area: list[CompletenessRow]
     overdue: list[OverdueReport]
     flagged: list[FlaggedRow]
+    flagged_count: int
     assessment: PerformanceAssessment | None
     ranking: list[Score]
 
     @classmethod
-    def of(cls, *, on: datetime.date) -> "Overview":
+    def of(cls, *, on: datetime.date, flagged_shown: int | None = None) -> "Overview":
+        """``flagged_shown``: list only that many flagged grants (the longest runs first), as
+        the page does; the download lists every one."""
         # Every edition published so far, superseded ones included: the flags of the edition a
         # round assessed stay visible after the next edition replaced it.
         editions = list_annual_lists().filter(
             status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED]
         )
-        flags = [flag for edition in editions for flag in list_flagged_grants(annual_list=edition)]
-        grants = list_grants().in_bulk([flag.grant_id for flag in flags])
+        flags = list_flagged_grants(annual_lists=editions)
+        shown = flags if flagged_shown is None else flags[:flagged_shown]
+        grants = list_grants().in_bulk([flag.grant_id for flag in shown])
         assessment = selectors.get_latest_computed_assessment()
         return cls(
             on=on,
@@ -436,7 +452,8 @@ class Overview:
             by_department=completeness(by="department", on=on),
             by_area=completeness(by="area", on=on),
             overdue=overdue_reports(on=on),
-            flagged=[FlaggedRow(flag, grants[flag.grant_id]) for flag in flags],
+            flagged=[FlaggedRow(flag, grants[flag.grant_id]) for flag in shown],
+            flagged_count=len(flags),
             assessment=assessment,
             ranking=selectors.list_ranking(assessment=assessment) if assessment else [],
         )
@@ -461,11 +478,10 @@ class Overview:
         }
 
 
-@require_GET
-@login_required
-@allowed_for(has_role(*OVERVIEW_ROLES))
+@require_safe
+@requires("performance.read_all")
 def office_overview(request: HttpRequest) -> HttpResponse:
-    overview = Overview.of(on=timezone.localdate())
+    overview = Overview.of(on=timezone.localdate(), flagged_shown=FLAGGED_SHOWN)
     context = {"overview": overview, "charts": overview.charts()}
     return render(request, "dashboards/performance/office_overview.html", context)
 
@@ -474,69 +490,70 @@ def _rate(value: Decimal | None) -> float | None:
     return None if value is None else round(float(value) * 100, 2)
 
 
-def overview_workbook(overview: Overview) -> Workbook:
+def overview_sheets(overview: Overview) -> list[Sheet]:
     """One sheet per part of the overview, with the same figures as the page."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # noqa: S101 - a new workbook has one sheet
-    sheet.title = _("Completeness")[:31]
-    sheet.append(
-        [_("Level"), _("Key"), _("Name"), _("Expected"), _("Submitted"), _("On time"),
-         _("Accepted"), _("Returned"), _("Overdue"), _("Completeness (%)"), _("Timeliness (%)")]
-    )  # fmt: skip
-    for level, rows in (
-        (_("Prefecture"), overview.by_prefecture),
-        (_("Department"), overview.by_department),
-        (_("Pilot area"), overview.by_area),
-    ):
-        for row in rows:
-            sheet.append(
-                [level, row.key, row.label, row.expected, row.submitted, row.submitted_on_time,
-                 row.accepted, row.returned, row.overdue, _rate(row.completeness),
-                 _rate(row.timeliness)]
-            )  # fmt: skip
-    overdue = workbook.create_sheet(_("Overdue")[:31])
-    overdue.append(
-        [_("Report"), _("Cycle"), _("Reported by"), _("Due on"), _("Days overdue"), _("Status")]
-    )
-    for report in overview.overdue:
-        overdue.append(
-            [report.kind, report.cycle_label, report.subject_label, report.due_on,
-             report.days_overdue, report.status]
-        )  # fmt: skip
-    flagged = workbook.create_sheet(_("Zero-use grants")[:31])
-    flagged.append(
-        [_("Grant"), _("Matter"), _("Pilot area"), _("Periods with no case"), _("Last period")]
-    )
-    for flagged_row in overview.flagged:
-        grant, flag = flagged_row.grant, flagged_row.flag
-        flagged.append(
-            [grant.pk, grant.entry.annual_list.key, str(grant.entry.matter), str(grant.zone),
-             flag.consecutive_zero_periods, flag.last_period_end]
-        )  # fmt: skip
-    ranking = workbook.create_sheet(_("Ranking")[:31])
-    ranking.append([_("Rank"), _("Subject"), _("Score"), _("Tier"), _("Published")])
-    for score in overview.ranking:
-        ranking.append(
-            [score.rank, str(score.subject), float(score.total), score.get_tier_display(),
-             score.assessment.is_published]
-        )  # fmt: skip
-    return workbook
+    completeness: list[list[CellValue]] = [
+        [level, row.key, row.label, row.expected, row.submitted, row.submitted_on_time,
+         row.accepted, row.returned, row.overdue, _rate(row.completeness), _rate(row.timeliness)]
+        for level, rows in (
+            (_("Prefecture"), overview.by_prefecture),
+            (_("Department"), overview.by_department),
+            (_("Pilot area"), overview.by_area),
+        )
+        for row in rows
+    ]  # fmt: skip
+    overdue: list[list[CellValue]] = [
+        [report.kind, report.cycle_label, report.subject_label, report.due_on,
+         report.days_overdue, report.status]
+        for report in overview.overdue
+    ]  # fmt: skip
+    flagged: list[list[CellValue]] = [
+        [row.grant.pk, row.grant.entry.annual_list.key, str(row.grant.entry.matter),
+         str(row.grant.zone), row.flag.consecutive_zero_periods, row.flag.last_period_end]
+        for row in overview.flagged
+    ]  # fmt: skip
+    ranking: list[list[CellValue]] = [
+        [score.rank, str(score.subject), float(score.total), score.get_tier_display(),
+         score.assessment.is_published]
+        for score in overview.ranking
+    ]  # fmt: skip
+    return [
+        Sheet(
+            name=_("Completeness"),
+            header=[[_("Level"), _("Key"), _("Name"), _("Expected"), _("Submitted"),
+                     _("On time"), _("Accepted"), _("Returned"), _("Overdue"),
+                     _("Completeness (%)"), _("Timeliness (%)")]],
+            rows=completeness,
+        ),
+        Sheet(
+            name=_("Overdue"),
+            header=[[_("Report"), _("Cycle"), _("Reported by"), _("Due on"),
+                     _("Days overdue"), _("Status")]],
+            rows=overdue,
+        ),
+        Sheet(
+            name=_("Zero-use grants"),
+            header=[[_("Grant"), _("Matter"), _("Pilot area"), _("Periods with no case"),
+                     _("Last period")]],
+            rows=flagged,
+        ),
+        Sheet(
+            name=_("Ranking"),
+            header=[[_("Rank"), _("Subject"), _("Score"), _("Tier"), _("Published")]],
+            rows=ranking,
+        ),
+    ]  # fmt: skip
 
 
-@require_GET
-@login_required
-@allowed_for(has_role(*OVERVIEW_ROLES))
+@require_safe
+@requires("performance.read_all")
 def office_overview_xlsx(request: HttpRequest) -> HttpResponse:
     overview = Overview.of(on=timezone.localdate())
-    buffer = BytesIO()
-    overview_workbook(overview).save(buffer)
-    response = HttpResponse(
-        buffer.getvalue(),
+    return download_response(
+        xlsx_bytes(overview_sheets(overview)),
+        filename=f"overview-{overview.on}.xlsx",
         content_type=XLSX_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = f'attachment; filename="overview-{overview.on}.xlsx"'
-    return response
 
 
 urlpatterns: list[URLPattern] = [
@@ -586,6 +603,11 @@ urlpatterns: list[URLPattern] = [
         "performance/scores/<int:pk>/appeal/",
         performance_appeal_create,
         name="performance_appeal_create",
+    ),
+    path(
+        "performance/appeals/<int:pk>/evidence/",
+        performance_appeal_evidence,
+        name="performance_appeal_evidence",
     ),
     path(
         "performance/appeals/<int:pk>/decide/",

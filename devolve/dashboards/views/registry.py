@@ -1,61 +1,53 @@
 """Staff pages for the registry, the catalogue and the audit log."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
+from devolve.accounts.permissions import is_office
+from devolve.core.access import allows, requires
+from devolve.core.changelog import ChangeLog
 from devolve.core.errors import DomainError
-from devolve.core.history import list_recent_changes
-from devolve.core.selectors import list_audit_events
-from devolve.dashboards.views import annual_lists, demand, grants, reporting
+from devolve.core.filters import ChangeFilter
+from devolve.core.forms import VersionForm
+from devolve.core.lists import configure_list, render_list
+from devolve.core.models import AuditEvent
+from devolve.core.tables import ChangeTable
+from devolve.dashboards.doors import data_of
+from devolve.dashboards.inbox import count_waiting, inbox_for
 from devolve.indicators import permissions as indicator_permissions
 from devolve.matters.forms import MatterForm
-from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.selectors import access_matter_for_change, list_matters_changeable_by
 from devolve.matters.services import update_matter
+from devolve.matters.tables import ChangeableMatterTable
 from devolve.regions.forms import BatchMembershipForm, ZoneForm
-from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.regions.services import add_zone_to_batch, register_zone
 from devolve.selection.permissions import can_view_selection
-
-AUDITED_MODELS = [
-    Zone,
-    Batch,
-    BatchMembership,
-    Division,
-    Department,
-    Matter,
-    MatterType,
-    AuthorizationMode,
-    User,
-]
 
 
 def _show_domain_error(form: Form, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
-@require_GET
-@login_required
+@require_safe
+@requires("accounts.use_staff_pages")
 def dashboard_home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
+    matters = ChangeableMatterTable(list_matters_changeable_by(user=user), prefix="matters-")
+    configure_list(request, matters)
     context = {
-        "changeable_matters": list_matters_changeable_by(user=user)[:50],
-        "can_manage_registry": user.has_perm("regions.manage_registry"),
-        "can_view_audit": user.has_perm("accounts.view_audit"),
-        "pending_work": [
-            *annual_lists.pending_work(user),
-            *demand.pending_work(user),
-            *grants.pending_work(user),
-            *reporting.pending_work(user),
-        ],
+        "changeable_matters": matters,
+        "can_manage_registry": allows(user, "regions.manage_registry"),
+        "can_view_audit": allows(user, "accounts.view_audit"),
+        "is_office": is_office(user),
+        "pending_work": inbox_for(user, on=timezone.localdate()),
         "can_view_overview": user.role
         in {User.Role.OFFICE, User.Role.EVALUATOR, User.Role.AUDITOR},
         "can_view_selection": can_view_selection(user),
@@ -65,27 +57,44 @@ def dashboard_home(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/dashboard_home.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_safe
+@requires("accounts.use_staff_pages")
+def inbox_badge(request: HttpRequest) -> HttpResponse:
+    """The number in the header's staff link: how many things in the inbox wait for the user.
+    Every staff page loads it after the page itself (HTMX), so pages keep their query counts."""
+    waiting = count_waiting(inbox_for(acting_user(request), on=timezone.localdate()))
+    return render(request, "dashboards/inbox_badge.html", {"waiting": waiting})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
     matter = access_matter_for_change(user=acting_user(request), matter_id=pk)
     form = MatterForm.for_matter(matter, request.POST if request.method == "POST" else None)
+    version_form = VersionForm.for_record(matter, data_of(request))
     if request.method == "POST" and form.is_valid():
         values = dict(form.cleaned_data)
         reason = values.pop("reason")
         try:
-            update_matter(matter=matter, updated_by=acting_user(request), reason=reason, **values)
+            update_matter(
+                matter=matter,
+                updated_by=acting_user(request),
+                reason=reason,
+                expected_version=version_form.expected_version(),
+                **values,
+            )
         except DomainError as error:
             _show_domain_error(form, error)
+            version_form.show_current(matter)
         else:
             messages.success(request, _("The matter was saved."))
             return redirect("dashboards:dashboard_home")
-    return render(request, "dashboards/matter_edit.html", {"form": form, "matter": matter})
+    context = {"form": form, "matter": matter, "version_form": version_form}
+    return render(request, "dashboards/matter_edit.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@permission_required("regions.manage_registry", raise_exception=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("regions.manage_registry")
 def zone_create(request: HttpRequest) -> HttpResponse:
     form = ZoneForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -99,9 +108,8 @@ def zone_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/zone_form.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@permission_required("regions.manage_registry", raise_exception=True)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("regions.manage_registry")
 def batch_membership_create(request: HttpRequest) -> HttpResponse:
     form = BatchMembershipForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -119,19 +127,24 @@ def batch_membership_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/batch_membership_form.html", {"form": form})
 
 
-@require_GET
-@login_required
-@permission_required("accounts.view_audit", raise_exception=True)
+@require_safe
+@requires("accounts.view_audit")
 def audit_event_list(request: HttpRequest) -> HttpResponse:
-    context = {
-        "events": list_audit_events(limit=200),
-        "changes": list_recent_changes(models_with_history=AUDITED_MODELS, limit=100),
-    }
-    return render(request, "dashboards/audit_event_list.html", context)
+    """The change log: audit events and record history, filtered, paged and downloadable."""
+    filterset = ChangeFilter(request.GET, queryset=AuditEvent.objects.all())
+    return render_list(
+        request,
+        table=ChangeTable(ChangeLog(filterset.qs)),
+        filterset=filterset,
+        template="dashboards/audit_event_list.html",
+        partial="changes-table",
+        export_name=_("Change log"),
+    )
 
 
 urlpatterns = [
     path("", dashboard_home, name="dashboard_home"),
+    path("inbox/badge/", inbox_badge, name="inbox_badge"),
     path("matters/<int:pk>/edit/", matter_edit, name="matter_edit"),
     path("zones/new/", zone_create, name="zone_create"),
     path("batch-memberships/new/", batch_membership_create, name="batch_membership_create"),

@@ -8,28 +8,36 @@ services'. Routes are listed in ``urlpatterns``; dashboards/urls.py mounts them.
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlencode
 
+import django_tables2 as tables
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.access import allows, requires
+from devolve.core.bulk import BulkRefused, Refusal
 from devolve.core.errors import DomainError, NotAllowed
-from devolve.core.spreadsheets import XLSX_CONTENT_TYPE
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, has_role, submitted
-from devolve.dashboards.views.annual_lists import PendingWork
+from devolve.core.forms import VersionForm
+from devolve.core.lists import configure_list, render_list
+from devolve.core.spreadsheets import XLSX_CONTENT_TYPE, download_response
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.matters.models import AnnualList
+from devolve.matters.selectors import list_annual_lists
 from devolve.reporting import exports, rules, selectors
+from devolve.reporting.filters import AreaReportFilter, ReportingCycleFilter
 from devolve.reporting.findings import flag_messages
 from devolve.reporting.forms import (
+    BulkAreaReportForm,
     CompletenessFilterForm,
     DepartmentFiguresForm,
     GenerateCyclesForm,
@@ -38,21 +46,28 @@ from devolve.reporting.forms import (
     SupportProgressFormSet,
     UsageLineFormSet,
 )
-from devolve.reporting.models import AreaReport, DepartmentReport
+from devolve.reporting.models import (
+    AREA_REPORT_LIFECYCLE,
+    DEPARTMENT_REPORT_LIFECYCLE,
+    EDITABLE_STATUSES,
+    AreaReport,
+    DepartmentReport,
+    ReportStatus,
+)
 from devolve.reporting.permissions import (
     can_fill_area_report,
     can_fill_department_report,
-    can_review_area_report,
-    can_view_area_report,
-    can_view_department_report,
 )
 from devolve.reporting.services import (
+    BulkReportAction,
     DepartmentFigures,
     SupportProgressInput,
     UsageLineInput,
     accept_area_report,
     accept_department_report,
+    act_on_area_reports,
     generate_cycles,
+    mark_notices_read,
     reopen_area_report,
     return_area_report,
     return_department_report,
@@ -64,36 +79,41 @@ from devolve.reporting.services import (
 )
 from devolve.reporting.tables import (
     AreaReportTable,
+    ChoosableAreaReportTable,
     CompletenessTable,
     DepartmentReportTable,
+    OverdueReportTable,
+    ReportingCycleTable,
+    ReportingNoticeTable,
     status_tag,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 Role = User.Role
-Status = rules.ReportStatus
+Status = ReportStatus
 READERS = (Role.OFFICE, Role.AUDITOR, Role.EVALUATOR)
 
 # Reads ------------------------------------------------------------------------------------------
 
 
-def _access_area_report(
-    user: User, pk: int, allows: Callable[[User, AreaReport], Any], refusal: str
-) -> AreaReport:
+def _access_area_report(user: User, pk: int, permission: str, refusal: str) -> AreaReport:
     report = selectors.get_area_report(pk=pk)
     if report is None:
         raise Http404(_("No such report."))
-    if not allows(user, report):
+    if not allows(user, permission, report):
         raise NotAllowed(refusal)
     return report
 
 
 def _access_department_report(
-    user: User, pk: int, allows: Callable[[User, DepartmentReport], Any], refusal: str
+    user: User, pk: int, permission: str, refusal: str
 ) -> DepartmentReport:
     report = selectors.get_department_report(pk=pk)
     if report is None:
         raise Http404(_("No such report."))
-    if not allows(user, report):
+    if not allows(user, permission, report):
         raise NotAllowed(refusal)
     return report
 
@@ -117,181 +137,147 @@ def _rate_chart(rows: list[selectors.CompletenessRow]) -> dict[str, Any]:
     }
 
 
-def pending_work(user: User) -> list[PendingWork]:
-    """Links for the staff home page (dashboards/views/registry.py lists them)."""
-    today = timezone.localdate()
-    home = reverse("dashboards:reporting_dashboard")
-    if user.role in {Role.PILOT_AREA, Role.DEPARTMENT}:
-        owed = len(selectors.list_reports_due(user=user, on=today))
-        return [PendingWork(_("Reports to fill in"), home, owed, "reports-due")]
-    if user.role in {Role.PREFECTURE, Role.OFFICE}:
-        waiting = selectors.list_reports_to_review(user=user).count()
-        label = _("Reports to review") if user.role == Role.PREFECTURE else _("Reports to accept")
-        return [PendingWork(label, home, waiting, "reports-to-review")]
-    if user.role in READERS:
-        return [PendingWork(_("Reporting completeness"), home, None, "reporting")]
-    return []
-
-
 # Dashboards -------------------------------------------------------------------------------------
 
 
-@require_GET
-@login_required
+def _listed(request: HttpRequest, table: tables.Table) -> tables.Table:
+    """One of several lists on a page: sorted and paged by its own (prefixed) parameters, with
+    its count; downloads belong to the lists' own pages."""
+    configure_list(request, table).export_formats = ()
+    return table
+
+
+@require_safe
+@requires("accounts.use_staff_pages")
 def reporting_dashboard(request: HttpRequest) -> HttpResponse:
-    """Each role's reporting page: an area's, a department's, a prefecture's, or the office's."""
+    """Each role's reporting page: an area's, a department's, a prefecture's, or the office's.
+    Every list on it pages and sorts by itself and says how many rows it holds."""
     user, today = acting_user(request), timezone.localdate()
     context: dict[str, Any] = {
         "today": today,
-        "notices": list(selectors.list_notices(user=user)[:10]),
+        "notices": _listed(
+            request, ReportingNoticeTable(selectors.list_notices(user=user), prefix="notices-")
+        ),
     }
     if user.role == Role.PILOT_AREA and user.zone is not None:
         reports = selectors.list_area_reports_visible_to(user=user).order_by("-cycle__period_start")
         points = selectors.usage_trend(zone=user.zone)
         context |= {
             "owed": selectors.list_reports_due(user=user, on=today),
-            "table": AreaReportTable(reports),
+            "table": _listed(request, AreaReportTable(reports, prefix="reports-")),
             "points": points,
             "chart": _trend_chart(points),
         }
         return render(request, "dashboards/reporting/area_dashboard.html", context)
     if user.role == Role.DEPARTMENT:
-        department_reports = selectors.list_department_reports_visible_to(user=user)
+        department_reports = selectors.list_department_reports_visible_to(user=user).order_by(
+            "-cycle__period_start"
+        )
         context |= {
             "owed": selectors.list_reports_due(user=user, on=today),
-            "table": DepartmentReportTable(department_reports.order_by("-cycle__period_start")),
+            "table": _listed(request, DepartmentReportTable(department_reports, prefix="reports-")),
         }
         return render(request, "dashboards/reporting/department_dashboard.html", context)
-    if user.role == Role.PREFECTURE:
-        return render(
-            request,
-            "dashboards/reporting/prefecture_dashboard.html",
-            context | _prefecture(user, today),
+    if user.role in {Role.PREFECTURE, *READERS}:
+        by: Literal["area", "prefecture"] = "area" if user.role == Role.PREFECTURE else "prefecture"
+        rows = selectors.completeness_visible_to(user=user, by=by, on=today)
+        to_review = selectors.list_reports_to_review(user=user).order_by(
+            "cycle__due_on", "zone__slug"
         )
-    if user.role in READERS:
-        return render(
-            request, "dashboards/reporting/office_dashboard.html", context | _office(user, today)
-        )
+        overdue = selectors.overdue_reports_visible_to(user=user, on=today)
+        context |= {
+            "to_review": _listed(request, AreaReportTable(to_review, prefix="review-")),
+            "completeness": _listed(request, CompletenessTable(rows, prefix="completeness-")),
+            "chart": _rate_chart(rows),
+            "overdue": _listed(request, OverdueReportTable(overdue, prefix="overdue-")),
+            "is_office": is_office(user),
+        }
+        template = "prefecture" if user.role == Role.PREFECTURE else "office"
+        return render(request, f"dashboards/reporting/{template}_dashboard.html", context)
     raise NotAllowed(_("Your role has no reporting page."))
 
 
-def _prefecture(user: User, today: datetime.date) -> dict[str, Any]:
-    reports = selectors.list_area_reports_visible_to(user=user)
-    own = set(reports.values_list("zone__slug", flat=True))
-    rows = [row for row in selectors.completeness(by="area", on=today) if row.key in own]
-    overdue = [
-        report
-        for report in selectors.overdue_reports(on=today)
-        if report.kind == "area" and report.subject_key in own
-    ]
-    return {
-        "to_review": list(selectors.list_reports_to_review(user=user)),
-        "completeness": CompletenessTable(rows),
-        "chart": _rate_chart(rows),
-        "overdue": overdue,
-        "table": AreaReportTable(reports.order_by("-cycle__period_start", "zone__slug")[:50]),
-    }
+BREAKDOWNS: tuple[tuple[Literal["area", "prefecture", "department"], "StrOrPromise"], ...] = (
+    ("prefecture", gettext_lazy("By prefecture")),
+    ("area", gettext_lazy("By pilot area")),
+    ("department", gettext_lazy("By department")),
+)
 
 
-def _office(user: User, today: datetime.date) -> dict[str, Any]:
-    rows = selectors.completeness(by="prefecture", on=today)
-    return {
-        "to_accept": list(selectors.list_reports_to_review(user=user)),
-        "completeness": CompletenessTable(rows),
-        "chart": _rate_chart(rows),
-        "overdue": selectors.overdue_reports(on=today)[:30],
-        "is_office": is_office(user),
-    }
+def _completeness_rows(
+    request: HttpRequest, annual_list: AnnualList | None, today: datetime.date
+) -> list[tuple[str, str, list[selectors.CompletenessRow]]]:
+    user = acting_user(request)
+    return [
+        (key, str(label), selectors.completeness_visible_to(
+            user=user, by=key, annual_list=annual_list, on=today
+        ))
+        for key, label in BREAKDOWNS
+        if user.role != Role.PREFECTURE or key == "area"
+    ]  # fmt: skip
 
 
-@require_GET
-@login_required
-@allowed_for(has_role(*READERS, Role.PREFECTURE))
+@require_safe
+@requires("reporting.view_reporting")
 def reporting_completeness(request: HttpRequest) -> HttpResponse:
     """Completeness and timeliness by pilot area, prefecture and department, for one edition or
-    all; a prefecture sees its own areas."""
-    user, today = acting_user(request), timezone.localdate()
+    all; a prefecture sees its own areas. Each breakdown pages and sorts by itself."""
+    today = timezone.localdate()
     form = CompletenessFilterForm(request.GET or None)
     annual_list = form.cleaned_data["annual_list"] if form.is_valid() else None
-    tables = _completeness_rows(user, annual_list, today)
+    breakdowns = [
+        (key, label, _listed(request, CompletenessTable(rows, prefix=f"{key}-")))
+        for key, label, rows in _completeness_rows(request, annual_list, today)
+    ]
     context = {
         "form": form,
         "annual_list": annual_list,
         "today": today,
-        "tables": [(key, label, CompletenessTable(rows)) for key, label, rows in tables],
-        "query": request.GET.urlencode(),
+        "tables": breakdowns,
+        "query": urlencode({"annual_list": request.GET.get("annual_list", "")}),
     }
     return render(request, "dashboards/reporting/completeness.html", context)
 
 
-def _completeness_rows(
-    user: User, annual_list: AnnualList | None, today: datetime.date
-) -> list[tuple[str, str, list[selectors.CompletenessRow]]]:
-    by_area = selectors.completeness(by="area", annual_list=annual_list, on=today)
-    if user.role == Role.PREFECTURE:
-        own = set(
-            selectors.list_area_reports_visible_to(user=user).values_list("zone__slug", flat=True)
-        )
-        return [("area", _("By pilot area"), [row for row in by_area if row.key in own])]
-    return [
-        (
-            "prefecture",
-            _("By prefecture"),
-            selectors.completeness(by="prefecture", annual_list=annual_list, on=today),
-        ),
-        ("area", _("By pilot area"), by_area),
-        (
-            "department",
-            _("By department"),
-            selectors.completeness(by="department", annual_list=annual_list, on=today),
-        ),
-    ]
-
-
-@require_GET
-@login_required
-@allowed_for(has_role(*READERS, Role.PREFECTURE))
+@require_safe
+@requires("reporting.view_reporting")
 def reporting_completeness_export(request: HttpRequest) -> HttpResponse:
-    user, today = acting_user(request), timezone.localdate()
+    today = timezone.localdate()
     form = CompletenessFilterForm(request.GET or None)
     annual_list = form.cleaned_data["annual_list"] if form.is_valid() else None
     wanted = request.GET.get("by", "area")
-    tables = {key: rows for key, _label, rows in _completeness_rows(user, annual_list, today)}
+    tables = {key: rows for key, _label, rows in _completeness_rows(request, annual_list, today)}
     if wanted not in tables:
         raise Http404(_("No such breakdown."))
-    response = HttpResponse(
-        exports.completeness_workbook(tables[wanted]), content_type=XLSX_CONTENT_TYPE
+    return download_response(
+        exports.completeness_workbook(tables[wanted]),
+        filename=f"completeness-{wanted}-{today.isoformat()}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="completeness-{wanted}-{today.isoformat()}.xlsx"'
-    )
-    return response
 
 
-@require_GET
-@login_required
-@allowed_for(has_role(*READERS))
+@require_safe
+@requires("reporting.view_all_reports")
 def reporting_usage_export(request: HttpRequest, annual_list_pk: int) -> HttpResponse:
     """The accepted usage of an edition's grants (only accepted figures leave the system)."""
-    annual_list = AnnualList.objects.filter(pk=annual_list_pk).select_related("batch").first()
+    annual_list = list_annual_lists().filter(pk=annual_list_pk).first()
     if annual_list is None:
         raise Http404(_("No such edition."))
-    response = HttpResponse(
-        exports.usage_workbook(annual_list=annual_list), content_type=XLSX_CONTENT_TYPE
+    return download_response(
+        exports.usage_workbook(annual_list=annual_list),
+        filename=f"usage-{annual_list.key.replace('/', '-')}.xlsx",
+        content_type=XLSX_CONTENT_TYPE,
     )
-    filename = f"usage-{annual_list.key.replace('/', '-')}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(has_role(*READERS))
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("reporting.view_all_reports")
 def reporting_cycle_list(request: HttpRequest) -> HttpResponse:
-    """The cycles of every edition; the office generates an edition's cycles here."""
+    """The cycles of every edition, filtered, sorted and paged; the office generates an edition's
+    cycles here."""
     user = acting_user(request)
     form = GenerateCyclesForm(data_of(request))
-    if request.method == "POST" and not is_office(user):
+    if request.method == "POST" and not allows(user, "reporting.manage_cycles"):
         raise NotAllowed(_("Only the reform office sets reporting cycles."))
     if submitted(request, form):
         with errors_shown_on(form):
@@ -300,29 +286,135 @@ def reporting_cycle_list(request: HttpRequest) -> HttpResponse:
                 request, _("%(count)s reporting cycles were set.") % {"count": len(cycles)}
             )
             return redirect("dashboards:reporting_cycle_list")
-    context = {"cycles": selectors.list_cycles(), "form": form, "is_office": is_office(user)}
-    return render(request, "dashboards/reporting/cycle_list.html", context)
+    filterset = ReportingCycleFilter(request.GET, queryset=selectors.list_cycles())
+    return render_list(
+        request,
+        table=ReportingCycleTable(filterset.qs),
+        filterset=filterset,
+        template="dashboards/reporting/cycle_list.html",
+        partial="cycles-table",
+        export_name=_("Reporting cycles"),
+        context={"form": form, "is_office": is_office(user)},
+    )
 
 
 @require_POST
-@login_required
+@requires("accounts.use_staff_pages")
 def reporting_notices_read(request: HttpRequest) -> HttpResponse:
-    user = acting_user(request)
-    selectors.list_notices(user=user, unread_only=True).update(read_at=timezone.now())
+    mark_notices_read(recipient=acting_user(request))
     return redirect("dashboards:reporting_dashboard")
 
 
 # Area reports -----------------------------------------------------------------------------------
 
 
-@require_GET
-@login_required
+def _bulk_actions(user: User) -> list[tuple[str, str]]:
+    """What this user may do to many area reports at once (the service checks each report)."""
+    if user.role == Role.PREFECTURE:
+        return [
+            (BulkReportAction.REVIEW, _("Forward to the office (reviewed)")),
+            (BulkReportAction.RETURN, _("Return to the area")),
+        ]
+    if is_office(user):
+        return [
+            (BulkReportAction.ACCEPT, _("Accept")),
+            (BulkReportAction.RETURN, _("Return to the area")),
+        ]
+    return []
+
+
+def _area_report_list_page(
+    request: HttpRequest, *, form: BulkAreaReportForm, refusals: list[Refusal]
+) -> HttpResponse:
+    user = acting_user(request)
+    reports = selectors.list_area_reports_visible_to(user=user).order_by(
+        "-cycle__period_start", "zone__slug"
+    )
+    filterset = AreaReportFilter(request.GET, queryset=reports)
+    if form.fields["action"].choices:  # type: ignore[attr-defined]
+        table: AreaReportTable = ChoosableAreaReportTable(filterset.qs)
+        chosen = set(request.POST.getlist("report"))
+        table.columns["choose"].column.checked = lambda value, record: str(value) in chosen
+    else:
+        table = AreaReportTable(filterset.qs)
+    return render_list(
+        request,
+        table=table,
+        filterset=filterset,
+        template="dashboards/reporting/area_report_list.html",
+        partial="area-reports-table",
+        export_name=_("Area reports"),
+        context={"bulk_form": form, "refusals": refusals},
+    )
+
+
+@require_safe
+@requires("reporting.list_area_reports")
+def area_report_list(request: HttpRequest) -> HttpResponse:
+    """Every area report the user may see, filtered, sorted and paged; the prefecture and the
+    office choose several to act on at once."""
+    form = BulkAreaReportForm(actions=_bulk_actions(acting_user(request)))
+    return _area_report_list_page(request, form=form, refusals=[])
+
+
+@require_POST
+@requires("reporting.act_on_area_reports")
+def area_report_bulk(request: HttpRequest) -> HttpResponse:
+    """Review, accept or return the chosen reports, or every report the list's filters select
+    (a whole level: a prefecture's submitted reports of a cycle), all or none
+    (``act_on_area_reports``)."""
+    user = acting_user(request)
+    form = BulkAreaReportForm(request.POST, actions=_bulk_actions(user))
+    refusals: list[Refusal] = []
+    matching = AreaReportFilter(
+        request.GET, queryset=selectors.list_area_reports_visible_to(user=user)
+    )
+    if form.every_matching and not matching.is_valid():
+        form.add_error(None, _("A filter could not be used, so no report was changed."))
+    elif form.every_matching and not request.GET.get("status"):
+        form.add_error(
+            None,
+            _(
+                "Filter the list by status before acting on every report it selects; "
+                "no report was changed."
+            ),
+        )
+    elif form.is_valid():
+        try:
+            done = act_on_area_reports(
+                report_ids=(
+                    list(matching.qs.values_list("pk", flat=True))
+                    if form.every_matching
+                    else form.cleaned_data["report_ids"]
+                ),
+                action=BulkReportAction(form.cleaned_data["action"]),
+                actor=user,
+                reason=form.cleaned_data["reason"],
+            )
+        except BulkRefused as refused:
+            form.add_error(None, str(refused.message))
+            refusals = refused.refusals
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, _("%(count)s reports were changed.") % {"count": done})
+            query = request.GET.urlencode()
+            return redirect(reverse("dashboards:area_report_list") + (f"?{query}" if query else ""))
+    return _area_report_list_page(request, form=form, refusals=refusals)
+
+
+@require_safe
+@requires("accounts.use_staff_pages")
 def area_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, today = acting_user(request), timezone.localdate()
-    report = _access_area_report(user, pk, can_view_area_report, _("You may not see this report."))
+    report = _access_area_report(
+        user, pk, "reporting.view_area_report", _("You may not see this report.")
+    )
     lines = list(selectors.list_usage_lines(report=report))
     status = Status(report.status)
     fills = bool(can_fill_area_report(user, report))
+    reviews = allows(user, "reporting.review_area_report", report)
+    offered = AREA_REPORT_LIFECYCLE.offered_names(status, user)
     entry_open = status == Status.RETURNED or rules.is_open_for_entry(
         today=today,
         opens_on=report.cycle.opens_on,
@@ -335,25 +427,24 @@ def area_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "lines": [(line, flag_messages(line.flags)) for line in lines],
         "steps": selectors.list_steps(report=report),
         "entry_open": entry_open,
-        "can_edit": fills and status in rules.EDITABLE_STATUSES and entry_open,
-        "can_submit": fills and status in rules.EDITABLE_STATUSES and entry_open and bool(lines),
-        "can_review": bool(can_review_area_report(user, report)) and status == Status.SUBMITTED,
-        "can_accept": is_office(user) and status == Status.REVIEWED,
-        "can_return": (bool(can_review_area_report(user, report)) and status == Status.SUBMITTED)
-        or (is_office(user) and status in {Status.SUBMITTED, Status.REVIEWED}),
-        "can_reopen": is_office(user) and status in rules.EDITABLE_STATUSES,
+        "can_edit": fills and status in EDITABLE_STATUSES and entry_open,
+        "can_submit": fills and "submit" in offered and entry_open and bool(lines),
+        "can_review": reviews and "review" in offered,
+        "can_accept": "accept" in offered,
+        "can_return": (reviews or is_office(user)) and "return" in offered,
+        "can_reopen": is_office(user) and status in EDITABLE_STATUSES,
         "return_form": ReasonForm(),
     }
     return render(request, "dashboards/reporting/area_report_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The area's figures, one line per grant it held in the period."""
     user = acting_user(request)
     refusal = _("Only the pilot area fills in its own report.")
-    report = _access_area_report(user, pk, can_fill_area_report, refusal)
+    report = _access_area_report(user, pk, "reporting.fill_area_report", refusal)
     existing = {line.grant_id: line for line in selectors.list_usage_lines(report=report)}
     grants = list(selectors.reportable_grants(zone=report.zone, cycle=report.cycle))
     limits = selectors.promised_limits_before(report=report)
@@ -361,20 +452,28 @@ def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         _line_initial(grant.pk, existing.get(grant.pk), limits.get(grant.pk)) for grant in grants
     ]
     formset = UsageLineFormSet(data_of(request), initial=initial, prefix="lines")
+    version_form = VersionForm.for_record(report, data_of(request))
     error = ""
     if request.method == "POST" and formset.is_valid():
         lines = [UsageLineInput(**form.cleaned_data) for form in formset]
         try:
-            save_area_report(report=report, lines=lines, saved_by=user)
+            save_area_report(
+                report=report,
+                lines=lines,
+                saved_by=user,
+                expected_version=version_form.expected_version(),
+            )
         except NotAllowed:
             raise
         except DomainError as refusal_error:
             error = str(refusal_error.message)
+            version_form.show_current(report)
         else:
             messages.success(request, _("The figures were saved."))
             return redirect("dashboards:area_report_detail", pk=report.pk)
     rows = list(zip(grants, formset.forms, strict=False))
     context = {"report": report, "formset": formset, "rows": rows, "error": error}
+    context["version_form"] = version_form
     return render(request, "dashboards/reporting/area_report_form.html", context)
 
 
@@ -413,13 +512,15 @@ def _area_step(
     request: HttpRequest, pk: int, step: Callable[[AreaReport, User], AreaReport], done: str
 ) -> HttpResponse:
     user = acting_user(request)
-    report = _access_area_report(user, pk, can_view_area_report, _("You may not see this report."))
+    report = _access_area_report(
+        user, pk, "reporting.view_area_report", _("You may not see this report.")
+    )
     _run_step(request, lambda: step(report, user), done)
     return redirect("dashboards:area_report_detail", pk=report.pk)
 
 
 @require_POST
-@login_required
+@requires("accounts.use_staff_pages")
 def area_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _area_step(
         request,
@@ -430,7 +531,7 @@ def area_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@requires("accounts.use_staff_pages")
 def area_report_review(request: HttpRequest, pk: int) -> HttpResponse:
     return _area_step(
         request,
@@ -441,7 +542,7 @@ def area_report_review(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@requires("accounts.use_staff_pages")
 def area_report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _area_step(
         request,
@@ -451,11 +552,13 @@ def area_report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def area_report_return(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    report = _access_area_report(user, pk, can_view_area_report, _("You may not see this report."))
+    report = _access_area_report(
+        user, pk, "reporting.view_area_report", _("You may not see this report.")
+    )
     form = ReasonForm(data_of(request))
     if submitted(request, form):
         with errors_shown_on(form):
@@ -471,14 +574,14 @@ def area_report_return(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/reporting/report_action.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def area_report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     report = _access_area_report(
         user,
         pk,
-        lambda who, _report: is_office(who),
+        "reporting.accept_report",
         _("Only the reform office reopens a report after the lock."),
     )
     form = ReopenForm(data_of(request))
@@ -499,15 +602,16 @@ def area_report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 # Department reports -----------------------------------------------------------------------------
 
 
-@require_GET
-@login_required
+@require_safe
+@requires("accounts.use_staff_pages")
 def department_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     report = _access_department_report(
-        user, pk, can_view_department_report, _("You may not see this report.")
+        user, pk, "reporting.view_department_report", _("You may not see this report.")
     )
     status = Status(report.status)
     fills = bool(can_fill_department_report(user, report))
+    offered = DEPARTMENT_REPORT_LIFECYCLE.offered_names(status, user)
     context = {
         "report": report,
         "status_tag": status_tag(report),
@@ -516,20 +620,23 @@ def department_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
             department=report.department, cycle=report.cycle
         ),
         "steps": selectors.list_steps(report=report),
-        "can_edit": fills and status in rules.EDITABLE_STATUSES,
-        "can_accept": is_office(user) and status == Status.SUBMITTED,
-        "can_return": is_office(user) and status == Status.SUBMITTED,
+        "can_edit": fills and status in EDITABLE_STATUSES,
+        "can_accept": "accept" in offered,
+        "can_return": "return" in offered,
         "return_form": ReasonForm(),
     }
     return render(request, "dashboards/reporting/department_report_detail.html", context)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def department_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     report = _access_department_report(
-        user, pk, can_fill_department_report, _("Only the department fills in its own report.")
+        user,
+        pk,
+        "reporting.fill_department_report",
+        _("Only the department fills in its own report."),
     )
     entries = list(selectors.support_entries_of(department=report.department, cycle=report.cycle))
     existing = {row.entry_id: row for row in report.support_progress.all()}
@@ -547,6 +654,7 @@ def department_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         for entry in entries
     ]
     formset = SupportProgressFormSet(data_of(request), initial=initial, prefix="progress")
+    version_form = VersionForm.for_record(report, data_of(request))
     error = ""
     if request.method == "POST" and figures.is_valid() and formset.is_valid():
         try:
@@ -555,11 +663,13 @@ def department_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 figures=DepartmentFigures(**figures.cleaned_data),
                 progress=[SupportProgressInput(**form.cleaned_data) for form in formset],
                 saved_by=user,
+                expected_version=version_form.expected_version(),
             )
         except NotAllowed:
             raise
         except DomainError as refusal:
             error = str(refusal.message)
+            version_form.show_current(report)
         else:
             messages.success(request, _("The report was saved."))
             return redirect("dashboards:department_report_detail", pk=report.pk)
@@ -569,6 +679,7 @@ def department_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "formset": formset,
         "rows": list(zip(entries, formset.forms, strict=False)),
         "error": error,
+        "version_form": version_form,
     }
     return render(request, "dashboards/reporting/department_report_form.html", context)
 
@@ -593,14 +704,14 @@ def _department_step(
 ) -> HttpResponse:
     user = acting_user(request)
     report = _access_department_report(
-        user, pk, can_view_department_report, _("You may not see this report.")
+        user, pk, "reporting.view_department_report", _("You may not see this report.")
     )
     _run_step(request, lambda: step(report, user), done)
     return redirect("dashboards:department_report_detail", pk=report.pk)
 
 
 @require_POST
-@login_required
+@requires("accounts.use_staff_pages")
 def department_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _department_step(
         request,
@@ -611,7 +722,7 @@ def department_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@requires("accounts.use_staff_pages")
 def department_report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     return _department_step(
         request,
@@ -621,12 +732,12 @@ def department_report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("accounts.use_staff_pages")
 def department_report_return(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     report = _access_department_report(
-        user, pk, can_view_department_report, _("You may not see this report.")
+        user, pk, "reporting.view_department_report", _("You may not see this report.")
     )
     form = ReasonForm(data_of(request))
     if submitted(request, form):
@@ -647,6 +758,8 @@ def department_report_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("reporting/", reporting_dashboard, name="reporting_dashboard"),
+    path("reporting/area-reports/", area_report_list, name="area_report_list"),
+    path("reporting/area-reports/bulk/", area_report_bulk, name="area_report_bulk"),
     path("reporting/completeness/", reporting_completeness, name="reporting_completeness"),
     path(
         "reporting/completeness/export/",

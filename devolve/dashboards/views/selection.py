@@ -11,22 +11,24 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from devolve.accounts.acting import acting_user
+from devolve.core.access import requires
 from devolve.core.errors import DomainError
 from devolve.core.forms import DesignSystemForm
 from devolve.core.i18n import in_current_language
-from devolve.dashboards.doors import allowed_for, data_of, errors_shown_on, submitted
+from devolve.core.lists import render_list
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.regions.selectors import list_zones
+from devolve.selection.filters import SelectionRoundFilter
 from devolve.selection.models import SelectionRound
-from devolve.selection.permissions import can_manage_selection, can_view_selection
+from devolve.selection.permissions import can_manage_selection
 from devolve.selection.selectors import (
     access_round,
     compare_with_batch,
@@ -47,6 +49,7 @@ from devolve.selection.services import (
     record_decision,
     score_round,
 )
+from devolve.selection.tables import SelectionRoundTable
 
 
 class RoundLikeForm(DesignSystemForm):
@@ -271,20 +274,24 @@ def _named_swaps(document: dict[str, Any]) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
-@require_GET
-@login_required
-@allowed_for(can_view_selection)
+@require_safe
+@requires("selection.view_selection")
 def selection_round_list(request: HttpRequest) -> HttpResponse:
-    context = {
-        "selection_rounds": list_rounds(),
-        "can_manage": can_manage_selection(acting_user(request)),
-    }
-    return render(request, "dashboards/selection/round_list.html", context)
+    """Every selection round, filtered as the API filters them, sorted and paged."""
+    filterset = SelectionRoundFilter(request.GET, queryset=list_rounds())
+    return render_list(
+        request,
+        table=SelectionRoundTable(filterset.qs),
+        filterset=filterset,
+        template="dashboards/selection/round_list.html",
+        partial="rounds-table",
+        export_name=_("Selection rounds"),
+        context={"can_manage": can_manage_selection(acting_user(request))},
+    )
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(can_manage_selection)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("selection.manage_selection")
 def selection_round_create(request: HttpRequest) -> HttpResponse:
     form = RoundLikeForm.after(list_rounds().first(), data_of(request))
     if submitted(request, form):
@@ -299,17 +306,15 @@ def selection_round_create(request: HttpRequest) -> HttpResponse:
     return render(request, "dashboards/selection/round_form.html", {"form": form})
 
 
-@require_GET
-@login_required
-@allowed_for(can_view_selection)
+@require_safe
+@requires("selection.view_selection")
 def selection_round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
     return _render_detail(request, selection_round)
 
 
 @require_POST
-@login_required
-@allowed_for(can_manage_selection)
+@requires("selection.manage_selection")
 def selection_round_score(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
     try:
@@ -321,9 +326,8 @@ def selection_round_score(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-@allowed_for(can_manage_selection)
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("selection.manage_selection")
 def selection_round_import(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
     form = CandidateImportForm(data_of(request), request.FILES or None)
@@ -350,8 +354,7 @@ def selection_round_import(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@allowed_for(can_manage_selection)
+@requires("selection.manage_selection")
 def selection_decision_record(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
     form = DecisionForm(request.POST, selection_round=selection_round)
@@ -368,8 +371,7 @@ def selection_decision_record(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
-@allowed_for(can_manage_selection)
+@requires("selection.manage_selection")
 def selection_decision_approve(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
     decision = get_decision(selection_round=selection_round)
