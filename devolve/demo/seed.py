@@ -1,24 +1,38 @@
-"""Loads the Sichuan demo through the domain services. Safe to run again: records that exist
+"""Loads the Sichuan demo through the domain services, as the programme stood on an ``as_of`` date
+(today by default): nothing dated after it is written. Safe to run again: records that exist
 (matched by their stable keys) are left as they are."""
 
+import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from devolve.accounts import selectors as account_selectors
 from devolve.accounts import services as account_services
 from devolve.assessments import selectors as assessment_selectors
 from devolve.assessments import services as assessment_services
-from devolve.assessments.models import GrantAssessment
-from devolve.demo import sichuan, sichuan_assessments, sichuan_lists
+from devolve.assessments.models import AssessmentRound, GrantAssessment
+from devolve.core.errors import DomainError
+from devolve.demo import (
+    sichuan,
+    sichuan_assessments,
+    sichuan_later,
+    sichuan_lists,
+    sichuan_selection,
+)
 from devolve.demo.sichuan_economy import seed_economy
 from devolve.demo.sichuan_lists import EditionFact, EntryFact, MatterRef
 from devolve.demo.sichuan_performance import seed_performance
 from devolve.demo.sichuan_reporting import seed_reports
 from devolve.demo.sichuan_selection import seed_selection
+from devolve.demo.stamping import stamped
 from devolve.grants import selectors as grant_selectors
 from devolve.grants import services as grant_services
 from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.grants.publication import plan_publication
 from devolve.matters import selectors as matter_selectors
 from devolve.matters import services as matter_services
 from devolve.matters.models import (
@@ -27,6 +41,7 @@ from devolve.matters.models import (
     DemandItem,
     DemandWindow,
     Department,
+    ListEntry,
     Matter,
 )
 from devolve.regions import selectors as region_selectors
@@ -34,6 +49,8 @@ from devolve.regions import services as region_services
 from devolve.regions.models import Batch, Zone
 
 REASON = "Sichuan demo seed"
+# The reform began in January 2023 (brief §1.1): there is no programme to show before it.
+PROGRAMME_STARTS_ON = min(batch.starts_on for batch in sichuan.BATCHES)
 # No source names the committees; the standard form of such names is used and said so.
 COMMITTEE_NOTE = (
     " The management committee's name follows the usual form “<zone>管理委员会” and is "
@@ -56,22 +73,28 @@ class SeedReport:
 
 
 @transaction.atomic
-def seed_registry(report: SeedReport) -> None:
+def seed_registry(report: SeedReport, *, as_of: datetime.date | None = None) -> None:
+    """Zones, and the batches (with their memberships) that had started by ``as_of`` (default
+    today)."""
+    as_of = as_of or timezone.localdate()
     for batch_fact in sichuan.BATCHES:
+        if batch_fact.starts_on > as_of:
+            continue
         exists = region_selectors.get_batch(number=batch_fact.number) is not None
         if not exists:
-            region_services.create_batch(
-                number=batch_fact.number,
-                starts_on=batch_fact.starts_on,
-                approved_on=batch_fact.approved_on,
-                announced_on=batch_fact.announced_on,
-                approving_meeting_zh=batch_fact.approving_meeting_zh,
-                approving_meeting_en=batch_fact.approving_meeting_en,
-                is_illustrative=batch_fact.is_illustrative,
-                source=batch_fact.source,
-                created_by=None,
-                reason=REASON,
-            )
+            with stamped(batch_fact.starts_on):
+                region_services.create_batch(
+                    number=batch_fact.number,
+                    starts_on=batch_fact.starts_on,
+                    approved_on=batch_fact.approved_on,
+                    announced_on=batch_fact.announced_on,
+                    approving_meeting_zh=batch_fact.approving_meeting_zh,
+                    approving_meeting_en=batch_fact.approving_meeting_en,
+                    is_illustrative=batch_fact.is_illustrative,
+                    source=batch_fact.source,
+                    created_by=None,
+                    reason=REASON,
+                )
         report.count("batches", created=not exists)
     for zone_fact in sichuan.ZONES:
         zone = region_selectors.get_zone(slug=zone_fact.slug)
@@ -95,18 +118,20 @@ def seed_registry(report: SeedReport) -> None:
         if zone_fact.batch is None:
             continue
         batch = region_selectors.get_batch(number=zone_fact.batch)
-        assert batch is not None  # created above  # noqa: S101
+        if batch is None:  # the batch starts after as_of
+            continue
         has_membership = region_selectors.list_memberships(batch=batch).filter(zone=zone).exists()
         report.count("memberships", created=not has_membership)
         if not has_membership:
-            region_services.add_zone_to_batch(
-                zone=zone,
-                batch=batch,
-                joined_on=batch.starts_on,
-                added_by=None,
-                is_illustrative=batch.is_illustrative,
-                reason=REASON,
-            )
+            with stamped(batch.starts_on):
+                region_services.add_zone_to_batch(
+                    zone=zone,
+                    batch=batch,
+                    joined_on=batch.starts_on,
+                    added_by=None,
+                    is_illustrative=batch.is_illustrative,
+                    reason=REASON,
+                )
 
 
 @transaction.atomic
@@ -253,6 +278,12 @@ def _add_entry(annual_list: AnnualList, fact: EntryFact, lookups: _Lookups) -> N
 
 
 def _approve_and_publish(annual_list: AnnualList, fact: EditionFact) -> None:
+    with stamped(fact.approved_on):
+        _approve(annual_list, fact)
+    _publish(annual_list, fact)
+
+
+def _approve(annual_list: AnnualList, fact: EditionFact) -> None:
     matter_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=None)
     matter_services.approve_annual_list(
         annual_list=annual_list,
@@ -262,60 +293,164 @@ def _approve_and_publish(annual_list: AnnualList, fact: EditionFact) -> None:
         approving_meeting_zh=fact.approving_meeting_zh,
         approving_meeting_en=fact.approving_meeting_en,
     )
+
+
+def _publish(annual_list: AnnualList, fact: EditionFact) -> None:
+    # The demo office keeps every recall standing: a power recalled from an area is left out
+    # of the next edition's grants for that area rather than silently granted again.
+    plan = plan_publication(annual_list, published_on=fact.published_on)
     grant_services.publish_annual_list(
-        annual_list=annual_list, published_on=fact.published_on, published_by=None
+        annual_list=annual_list,
+        published_on=fact.published_on,
+        published_by=None,
+        left_out=[regrant.key for regrant in plan.regrants],
     )
-    grant_services.activate_due_grants(on=fact.delegation_effective_on)
 
 
-def _grant_events(annual_list: AnnualList, lookups: _Lookups) -> None:
-    """Agreements, handovers, supervision filings and recalls of this edition's grants, each
-    through its service (agreements first: an entrusted grant is handed over once effective)."""
-    grants = {
-        (grant.entry.matter_id, grant.zone.slug): grant
-        for grant in grant_selectors.list_grants().filter(entry__annual_list=annual_list)
-    }
+def _active_grant(matter: Matter, zone: str) -> Grant:
+    """The grant of ``matter`` that ``zone`` holds now: an event dated after a later edition's
+    publication acts on that edition's grant, which continued the earlier one."""
+    return (
+        Grant.objects.active()
+        .filter(entry__matter=matter, zone__slug=zone)
+        .latest("entry__annual_list__year", "entry__annual_list__edition")
+    )
 
-    def grant_of(matter: MatterRef, zone: str) -> Grant:
-        return grants[(lookups.matters[matter].pk, zone)]
 
-    year = annual_list.year
-    for agreement in sichuan_lists.AGREEMENTS:
-        if agreement.year != year:
-            continue
+GrantEvent = (
+    sichuan_lists.AgreementFact
+    | sichuan_lists.HandoverFact
+    | sichuan_lists.SupervisionFact
+    | sichuan_lists.RecallFact
+)
+
+EVENT_ORDER = (
+    sichuan_lists.AgreementFact,
+    sichuan_lists.HandoverFact,
+    sichuan_lists.SupervisionFact,
+    sichuan_lists.RecallFact,
+)
+
+
+def _event_day(event: GrantEvent) -> datetime.date:
+    if isinstance(event, sichuan_lists.AgreementFact):
+        return event.signed_on
+    if isinstance(event, sichuan_lists.HandoverFact):
+        return event.handed_over_on
+    if isinstance(event, sichuan_lists.SupervisionFact):
+        return event.filed_on
+    return event.recalled_on
+
+
+def _play_grant_event(event: GrantEvent, grant: Grant) -> None:
+    if isinstance(event, sichuan_lists.AgreementFact):
         grant_services.sign_entrustment_agreement(
-            grant=grant_of(agreement.matter, agreement.zone),
-            number=agreement.number,
-            signed_on=agreement.signed_on,
-            starts_on=agreement.starts_on,
-            ends_on=agreement.ends_on,
-            covers_decision=agreement.covers_decision,
-            document=agreement.document,
+            grant=grant,
+            number=event.number,
+            signed_on=event.signed_on,
+            starts_on=event.starts_on,
+            ends_on=event.ends_on,
+            covers_decision=event.covers_decision,
+            document=event.document,
             signed_by=None,
         )
-    for handover in sichuan_lists.HANDOVERS:
-        if handover.year == year:
-            grant_services.record_handover(
-                grant=grant_of(handover.matter, handover.zone),
-                handed_over_on=handover.handed_over_on,
-                recorded_by=None,
-            )
-    for filing in sichuan_lists.SUPERVISION:
-        if filing.year == year:
-            grant_services.file_supervision_measures(
-                grant=grant_of(filing.matter, filing.zone),
-                filed_on=filing.filed_on,
-                document=filing.document,
-                filed_by=None,
-            )
-    for recall in sichuan_lists.RECALLS:
-        if recall.year == year:
-            grant_services.recall_grant(
-                grant=grant_of(recall.matter, recall.zone),
-                recalled_on=recall.recalled_on,
-                reason=recall.reason,
-                recalled_by=None,
-            )
+    elif isinstance(event, sichuan_lists.HandoverFact):
+        grant_services.record_handover(
+            grant=grant, handed_over_on=event.handed_over_on, recorded_by=None
+        )
+    elif isinstance(event, sichuan_lists.SupervisionFact):
+        grant_services.file_supervision_measures(
+            grant=grant, filed_on=event.filed_on, document=event.document, filed_by=None
+        )
+    else:
+        grant_services.recall_grant(
+            grant=grant, recalled_on=event.recalled_on, reason=event.reason, recalled_by=None
+        )
+
+
+def _grant_events(
+    lookups: _Lookups,
+    events: Sequence[GrantEvent],
+    *,
+    after: datetime.date,
+    until: datetime.date,
+) -> None:
+    """Agreements, handovers, supervision filings and recalls dated in (``after``, ``until``],
+    in the order they happened (agreements first on a day: an entrusted grant is handed over
+    once effective), each through its service on the grant in force that day. Delegated grants
+    take effect as their day comes, as the daily ``activate_grants`` job makes them."""
+    due = sorted(
+        (event for event in events if after < _event_day(event) <= until),
+        key=lambda event: (_event_day(event), EVENT_ORDER.index(type(event))),
+    )
+    for event in due:
+        with stamped(_event_day(event)):
+            grant_services.activate_due_grants(on=_event_day(event))
+            _play_grant_event(event, _active_grant(lookups.matters[event.matter], event.zone))
+    with stamped(until):
+        grant_services.activate_due_grants(on=until)
+
+
+# The office re-signs an agreement ten days before it ends, once the renewal reminder (15 days
+# ahead by default) has reached it, for another three years (illustrative).
+RENEWAL_LEAD = datetime.timedelta(days=10)
+RENEWAL_TERM_YEARS = 3
+
+
+def _renewal_number(agreement: EntrustmentAgreement, signed_on: datetime.date) -> str:
+    """The renewal's number in the form of the one it renews (``川环委〔2025〕6号`` →
+    ``川环委〔2026〕106号``), the first one free."""
+    prefix, _, rest = agreement.number.partition("〔")
+    sequence = 100 + int("".join(filter(str.isdigit, rest.partition("〕")[2])))
+    while EntrustmentAgreement.objects.filter(
+        number=f"{prefix}〔{signed_on.year}〕{sequence}号"
+    ).exists():
+        sequence += 1
+    return f"{prefix}〔{signed_on.year}〕{sequence}号"
+
+
+def _term_end(starts_on: datetime.date) -> datetime.date:
+    """The last day of a term of ``RENEWAL_TERM_YEARS`` years starting on ``starts_on``."""
+    day = 28 if (starts_on.month, starts_on.day) == (2, 29) else starts_on.day
+    return starts_on.replace(year=starts_on.year + RENEWAL_TERM_YEARS, day=day) - (
+        datetime.timedelta(days=1)
+    )
+
+
+def _renew_agreements(batch: Batch, *, after: datetime.date, until: datetime.date) -> None:
+    """Every entrustment agreement of a grant still in force whose renewal fell due in
+    (``after``, ``until``] is renewed on the grant in force, so that no live grant rests on an
+    expired agreement; a grant recalled or withdrawn keeps its agreement as it ended."""
+    grants = Grant.objects.active().filter(
+        entry__annual_list__batch=batch, entry__mode__code__in=["entrust", "both"]
+    )
+    for grant in grants.select_related("previous_grant"):
+        lineage = [grant.pk]
+        earlier = grant.previous_grant
+        while earlier is not None:
+            lineage.append(earlier.pk)
+            earlier = earlier.previous_grant
+        latest = (
+            EntrustmentAgreement.objects.filter(grant_id__in=lineage)
+            .order_by("-ends_on", "-pk")
+            .first()
+        )
+        while latest is not None and after < latest.ends_on - RENEWAL_LEAD <= until:
+            signed_on = latest.ends_on - RENEWAL_LEAD
+            starts_on = latest.ends_on + datetime.timedelta(days=1)
+            with stamped(signed_on):
+                latest = grant_services.sign_entrustment_agreement(
+                    grant=grant,
+                    number=_renewal_number(latest, signed_on),
+                    signed_on=signed_on,
+                    starts_on=starts_on,
+                    ends_on=_term_end(starts_on),
+                    covers_acceptance=latest.covers_acceptance,
+                    covers_review=latest.covers_review,
+                    covers_decision=latest.covers_decision,
+                    renews=latest,
+                    signed_by=None,
+                )
 
 
 def _seed_2023(batch: Batch, lookups: _Lookups) -> AnnualList:
@@ -332,7 +467,6 @@ def _seed_2023(batch: Batch, lookups: _Lookups) -> AnnualList:
     for entry in sichuan_lists.ENTRIES_2023:
         _add_entry(annual_list, entry, lookups)
     _approve_and_publish(annual_list, fact)
-    _grant_events(annual_list, lookups)
     return annual_list
 
 
@@ -351,38 +485,46 @@ def _file_demands(window: DemandWindow, lookups: _Lookups) -> list[DemandItem]:
     """Each demand filed and answered by its department; each offer made."""
     items = []
     for demand in sichuan_lists.DEMANDS_2024:
-        matter = lookups.matters[demand.matter] if demand.matter else None
-        if demand.zone is None:
-            assert matter is not None  # an offer names its matter  # noqa: S101
-            item = matter_services.offer_matter(
-                window=window,
-                matter=matter,
-                justification=demand.justification,
-                on=demand.filed_on or window.opens_on,
-                is_illustrative=True,
-                offered_by=None,
-            )
-        else:
-            item = matter_services.file_demand_item(
-                window=window,
-                zone=lookups.zones[demand.zone],
-                kind=demand.kind,
-                department=lookups.departments[demand.department],
-                matter=matter,
-                description=demand.description,
-                justification=demand.justification,
-                on=demand.filed_on,
-                is_illustrative=True,
-                filed_by=None,
-            )
-            item = matter_services.answer_demand_item(
-                item=item,
-                response=demand.response,
-                reason=demand.response_reason,
-                answered_by=None,
-            )
-        items.append(item)
+        with stamped(demand.filed_on or window.opens_on):
+            items.append(_file_demand(window, demand, lookups))
     return items
+
+
+def _file_demand(
+    window: DemandWindow, demand: sichuan_lists.DemandFact, lookups: _Lookups
+) -> DemandItem:
+    """One demand filed and answered, or one offer made."""
+    matter = lookups.matters[demand.matter] if demand.matter else None
+    if demand.zone is None:
+        assert matter is not None  # an offer names its matter  # noqa: S101
+        item = matter_services.offer_matter(
+            window=window,
+            matter=matter,
+            justification=demand.justification,
+            on=demand.filed_on or window.opens_on,
+            is_illustrative=True,
+            offered_by=None,
+        )
+    else:
+        item = matter_services.file_demand_item(
+            window=window,
+            zone=lookups.zones[demand.zone],
+            kind=demand.kind,
+            department=lookups.departments[demand.department],
+            matter=matter,
+            description=demand.description,
+            justification=demand.justification,
+            on=demand.filed_on,
+            is_illustrative=True,
+            filed_by=None,
+        )
+        item = matter_services.answer_demand_item(
+            item=item,
+            response=demand.response,
+            reason=demand.response_reason,
+            answered_by=None,
+        )
+    return item
 
 
 def _grant_use_facts(assessment: GrantAssessment) -> sichuan_assessments.UseFacts:
@@ -395,13 +537,12 @@ def _grant_use_facts(assessment: GrantAssessment) -> sichuan_assessments.UseFact
     )
 
 
-def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
-    """The round over the 2023 edition (``sichuan_assessments``): opened on the accepted 2023
-    reports, every grant scored and recommended, every entry decided, and the 2024 draft derived
-    from the decisions. Returns the draft."""
-    fact = sichuan_assessments.ROUND_2023
+def _open_round_for_scoring(
+    annual_list: AnnualList, fact: sichuan_assessments.RoundFact
+) -> AssessmentRound:
+    """The round over ``annual_list`` as ``fact`` describes it, opened and ready to score."""
     assessment_round = assessment_services.open_assessment_round(
-        annual_list=predecessor,
+        annual_list=annual_list,
         title_zh=fact.title_zh,
         title_en=fact.title_en,
         period_starts_on=fact.period_starts_on,
@@ -413,6 +554,15 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
         opened_by=None,
     )
     assessment_services.start_scoring(assessment_round=assessment_round, started_by=None)
+    return assessment_round
+
+
+def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
+    """The round over the 2023 edition (``sichuan_assessments``): opened on the accepted 2023
+    reports, every grant scored and recommended, every entry decided, and the 2024 draft derived
+    from the decisions. Returns the draft."""
+    fact = sichuan_assessments.ROUND_2023
+    assessment_round = _open_round_for_scoring(predecessor, fact)
     matter_refs = {matter.pk: ref for ref, matter in lookups.matters.items()}
     decisions = sichuan_assessments.DECISION_BY_MATTER
 
@@ -487,8 +637,11 @@ def _seed_2024(batch: Batch, predecessor: AnnualList, lookups: _Lookups) -> Annu
     modifications with their reasons); accepted demand and the office's own additions; then
     published."""
     fact = sichuan_lists.EDITION_2024
-    items = _file_demands(_open_demand_window(batch), lookups)
-    annual_list = _assess_2023(predecessor, lookups)
+    with stamped(sichuan_lists.DEMAND_WINDOW_2024[0]):
+        window = _open_demand_window(batch)
+    items = _file_demands(window, lookups)
+    with stamped(sichuan_assessments.ROUND_2023.decided_on):
+        annual_list = _assess_2023(predecessor, lookups)
     for item, demand in zip(items, sichuan_lists.DEMANDS_2024, strict=True):
         matter_services.decide_demand_item(
             item=item,
@@ -501,8 +654,158 @@ def _seed_2024(batch: Batch, predecessor: AnnualList, lookups: _Lookups) -> Annu
     for entry in sichuan_lists.DIRECT_ADDITIONS_2024_ENTRIES:
         _add_entry(annual_list, entry, lookups)
     _approve_and_publish(annual_list, fact)
-    _grant_events(annual_list, lookups)
     return annual_list
+
+
+def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
+    """The regular assessment of ``predecessor`` (``sichuan_later``): every grant scored on its
+    reported use; a grant recalled during the year recommended for withdrawal, so that its entry
+    is narrowed to the areas that keep the power (or withdrawn, when none does); every other grant
+    and entry kept; then the next edition drafted from the decisions, carrying the recalls."""
+    assert predecessor.published_on is not None  # only a published edition is assessed  # noqa: S101
+    round_fact = sichuan_later.assessment_round(
+        fact.batch, predecessor.year, published_on=predecessor.published_on
+    )
+    assessment_round = _open_round_for_scoring(predecessor, round_fact)
+    assessments = assessment_selectors.list_grant_assessments(assessment_round=assessment_round)
+    for assessment in assessments.select_related("grant__entry__mode", "grant__zone"):
+        grant = assessment.grant
+        is_recalled = grant.status == Grant.Status.RECALLED
+        recommendation = "withdraw" if is_recalled else "keep"
+        assessment_services.score_grant(
+            grant_assessment=assessment,
+            scores=sichuan_assessments.rubric_scores(_grant_use_facts(assessment), recommendation),
+            recommendation=recommendation,
+            reason=_recall_reason(grant) if is_recalled else "",
+            scored_by=None,
+        )
+    live = matter_selectors.list_entries(annual_list=predecessor).exclude(
+        change=ListEntry.Change.WITHDRAWN
+    )
+    for entry in live:
+        grants = list(entry.grants.select_related("zone").order_by("zone__slug"))
+        recalled = [grant for grant in grants if grant.status == Grant.Status.RECALLED]
+        kept = [grant.zone for grant in grants if grant.status != Grant.Status.RECALLED]
+        if recalled:
+            decision = "adjust" if kept else "withdraw"
+            reason = "；".join(_recall_reason(grant) for grant in recalled)
+        else:
+            decision, reason = "keep", ""
+        assessment_services.decide_entry(
+            assessment_round=assessment_round,
+            entry=entry,
+            decision=decision,
+            reason=reason,
+            decided_on=round_fact.decided_on,
+            receiving_areas=kept if decision == "adjust" else None,
+            is_illustrative=True,
+            decided_by=None,
+        )
+    assessment_services.complete_decisions(
+        assessment_round=assessment_round, decided_on=round_fact.decided_on, completed_by=None
+    )
+    return assessment_services.draft_next_edition(
+        assessment_round=assessment_round,
+        year=fact.year,
+        drafted_on=round_fact.drafted_on,
+        title_zh=fact.title_zh,
+        title_en=fact.title_en,
+        is_illustrative=fact.is_illustrative,
+        source=fact.source,
+        drafted_by=None,
+    )
+
+
+def _recall_reason(grant: Grant) -> str:
+    """The office's reason, in Chinese as its staff would write it, for not granting a recalled
+    power again."""
+    assert grant.ended_on is not None  # a recalled grant has ended  # noqa: S101
+    return (
+        f"{grant.ended_on.year}年{grant.ended_on.month}月{grant.ended_on.day}日已收回"
+        f"{grant.zone.name_zh}的该项授权，下一年度不再授予该区域（示意）"
+    )
+
+
+def _seed_later(batch: Batch, predecessor: AnnualList | None, fact: EditionFact) -> AnnualList:
+    """An edition after 2024: drafted from the assessment of its predecessor, or, for a batch's
+    first list, loaded by the office's importer from its workbook in the official layout
+    (``sichuan_later.workbook``); then approved and published."""
+    if predecessor is None:
+        annual_list = matter_services.create_annual_list(
+            year=fact.year,
+            batch=batch,
+            title_zh=fact.title_zh,
+            title_en=fact.title_en,
+            is_illustrative=fact.is_illustrative,
+            source=fact.source,
+            created_by=None,
+        )
+        path = sichuan_later.workbook(fact)
+        with path.open("rb") as workbook:
+            matter_services.import_list_workbook(
+                annual_list=annual_list,
+                workbook=workbook,
+                imported_by=None,
+                source_name=path.name,
+                is_illustrative=fact.is_illustrative,
+            )
+    else:
+        assert predecessor.published_on is not None  # only a published edition is assessed  # noqa: S101
+        decided_on = sichuan_later.assessment_round(
+            fact.batch, predecessor.year, published_on=predecessor.published_on
+        ).decided_on
+        with stamped(decided_on):
+            annual_list = _assess_and_draft(predecessor, fact)
+    _approve_and_publish(annual_list, fact)
+    return annual_list
+
+
+def _seed_edition(
+    batch: Batch, predecessor: AnnualList | None, fact: EditionFact, lookups: _Lookups
+) -> AnnualList:
+    if fact is sichuan_lists.EDITION_2023:
+        return _seed_2023(batch, lookups)
+    if fact is sichuan_lists.EDITION_2024:
+        assert predecessor is not None  # noqa: S101
+        return _seed_2024(batch, predecessor, lookups)
+    return _seed_later(batch, predecessor, fact)
+
+
+def _seed_batch(
+    report: SeedReport,
+    *,
+    batch_number: int,
+    facts: list[EditionFact],
+    events: Sequence[GrantEvent],
+    as_of: datetime.date,
+) -> None:
+    """The batch's editions published by ``as_of``, in order: each made from its predecessor,
+    then the grant events up to the next publication (or ``as_of``), then its reports."""
+    batch = region_selectors.get_batch(number=batch_number)
+    if batch is None:  # the batch starts after as_of
+        return
+    lookups = _Lookups.load()
+    published = [fact for fact in facts if fact.published_on <= as_of]
+    predecessor: AnnualList | None = None
+    for index, fact in enumerate(published):
+        following = published[index + 1] if index + 1 < len(published) else None
+        edition = matter_selectors.get_annual_list(year=fact.year, batch_number=batch_number)
+        if edition is None:
+            with stamped(fact.published_on):
+                edition = _seed_edition(batch, predecessor, fact, lookups)
+            edition.refresh_from_db()  # the services published their own copy
+            after = _day_before(fact.published_on)
+            until = _day_before(following.published_on) if following else as_of
+            _grant_events(lookups, events, after=after, until=until)
+            _renew_agreements(batch, after=after, until=until)
+        zero_use = sichuan_assessments.ZERO_USE_2023 if fact is sichuan_lists.EDITION_2023 else ()
+        seed_reports(
+            report,
+            annual_list=edition,
+            as_of=as_of,
+            zero_use_entry_codes=[lookups.matters[ref].code or ref.name_zh for ref in zero_use],
+        )
+        predecessor = edition
 
 
 def _list_counts(editions: list[AnnualList]) -> dict[str, int]:
@@ -525,58 +828,85 @@ def _list_counts(editions: list[AnnualList]) -> dict[str, int]:
 
 
 def _demo_editions() -> list[AnnualList]:
-    editions = [
-        matter_selectors.get_annual_list(year=fact.year, batch_number=sichuan_lists.BATCH)
-        for fact in (sichuan_lists.EDITION_2023, sichuan_lists.EDITION_2024)
-    ]
-    return [edition for edition in editions if edition is not None]
+    return list(AnnualList.objects.filter(batch__number__in=[1, sichuan_later.BATCH_TWO]))
+
+
+def _day_before(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=1)
 
 
 @transaction.atomic
-def seed_lists(report: SeedReport) -> None:
-    """The 2023 and 2024 editions for batch 1 with their demand and grant events
-    (``sichuan_lists``), each year's reports (``sichuan_reporting``), and the assessment of 2023
-    whose decisions drafted 2024 (``sichuan_assessments``). An edition that exists is left alone,
-    with everything that follows from it; so is the whole step when both exist."""
+def seed_lists(report: SeedReport, *, as_of: datetime.date) -> None:
+    """Each batch's editions published by ``as_of``, one a year: batch 1's 2023 and 2024
+    editions with their demand and grant events (``sichuan_lists``) and the assessment of 2023
+    whose decisions drafted 2024 (``sichuan_assessments``); the later editions of both batches,
+    each drafted from the assessment of the one before (``sichuan_later``); and each edition's
+    reports (``sichuan_reporting``). Grant events between two editions act on the grants in
+    force on their day; nothing dated after ``as_of`` happens. An edition that exists is left
+    alone, with everything that follows from it."""
     before = _list_counts(_demo_editions())
     _seed_support_matters(report)
-    batch = region_selectors.get_batch(number=sichuan_lists.BATCH)
-    assert batch is not None  # seeded by seed_registry  # noqa: S101
-    lookups = _Lookups.load()
-    first = matter_selectors.get_annual_list(
-        year=sichuan_lists.EDITION_2023.year, batch_number=batch.number
-    )
-    if first is None:
-        first = _seed_2023(batch, lookups)
-    seed_reports(
+    _seed_batch(
         report,
-        annual_list=first,
-        zero_use_entry_codes=[
-            lookups.matters[ref].code or ref.name_zh for ref in sichuan_assessments.ZERO_USE_2023
+        batch_number=sichuan_lists.BATCH,
+        facts=[
+            sichuan_lists.EDITION_2023,
+            sichuan_lists.EDITION_2024,
+            *sichuan_later.editions(sichuan_lists.BATCH, as_of=as_of),
         ],
+        events=[
+            *sichuan_lists.AGREEMENTS,
+            *sichuan_lists.HANDOVERS,
+            *sichuan_lists.SUPERVISION,
+            *sichuan_lists.RECALLS,
+        ],
+        as_of=as_of,
     )
-    second = matter_selectors.get_annual_list(
-        year=sichuan_lists.EDITION_2024.year, batch_number=batch.number
+    _seed_batch(
+        report,
+        batch_number=sichuan_later.BATCH_TWO,
+        facts=sichuan_later.editions(sichuan_later.BATCH_TWO, as_of=as_of),
+        events=[*sichuan_later.BATCH_TWO_AGREEMENTS, *sichuan_later.BATCH_TWO_HANDOVERS],
+        as_of=as_of,
     )
-    if second is None:
-        second = _seed_2024(batch, first, lookups)
-    seed_reports(report, annual_list=second)
     after = _list_counts(_demo_editions())
     for kind, count in after.items():
         report.add(kind, created=count - before[kind], existing=before[kind])
 
 
-def seed(*, with_users: bool, with_lists: bool = False) -> SeedReport:
-    """``with_lists`` adds the annual lists and their grants (``seed_lists``): the full demo, a
-    few seconds longer."""
+def check_as_of(as_of: datetime.date) -> None:
+    if as_of < PROGRAMME_STARTS_ON:
+        raise DomainError(
+            "before_programme",
+            _("The programme began on %(date)s; seed the demo as of that day or later.")
+            % {"date": PROGRAMME_STARTS_ON.isoformat()},
+            field="as_of",
+        )
+
+
+def seed(
+    *, with_users: bool, with_lists: bool = False, as_of: datetime.date | None = None
+) -> SeedReport:
+    """The programme as it stood on ``as_of`` (default today; refused before the programme
+    began, with nothing written). ``with_lists`` adds the annual lists and their grants
+    (``seed_lists``): the full demo, a few seconds longer."""
+    as_of = as_of or timezone.localdate()
+    check_as_of(as_of)
     report = SeedReport()
-    seed_registry(report)
-    seed_catalogue(report)
-    if with_users:
-        seed_demo_users(report)  # before the reports, so that their notices reach the logins
-    if with_lists:
-        seed_lists(report)
-        seed_economy(report)
-        seed_selection(report)
-        seed_performance(report)  # last: it scores the reports and assessments seeded above
+    # Each step's history and audit rows carry the day it happened (``stamping``); what no step
+    # dates, the registry and catalogue the programme started with or anything else, carries
+    # the programme's first day or ``as_of``.
+    with stamped(as_of):
+        with stamped(PROGRAMME_STARTS_ON):
+            seed_registry(report, as_of=as_of)
+            seed_catalogue(report)
+            if with_users:
+                seed_demo_users(report)  # before the reports, so that their notices reach them
+        if with_lists:
+            seed_lists(report, as_of=as_of)
+            seed_economy(report, as_of=as_of)
+            with stamped(min(sichuan_selection.AS_OF, as_of)):
+                seed_selection(report, as_of=as_of)
+            # Last: it scores the reports and assessments seeded above.
+            seed_performance(report, as_of=as_of)
     return report

@@ -1,8 +1,8 @@
 """Facts of Sichuan's integrated authorization reform (集成授权改革) used by the demo.
 
-Every value comes from ../shared/domain/brief.md unless the record says ``illustrative`` (then its
-``source`` says what was invented). Dates the sources give only to the month are left empty where
-the model allows it, not guessed.
+Every value comes from the public source its record's ``source`` names, unless the record says
+``illustrative`` (then ``source`` says what was invented). Dates the sources give only to the
+month are left empty where the model allows it, not guessed.
 """
 
 import datetime
@@ -565,6 +565,8 @@ DEMO_PASSWORD = "devolve-demo"  # printed by the seed; demo databases only
 
 DEMO_USERS = [
     DemoUser("office", "office", "Reform office (demo)"),
+    # Four-eyes: whoever submits an edition for review cannot approve or publish it.
+    DemoUser("office2", "office", "Reform office, second reviewer (demo)"),
     DemoUser("justice", "department", "Department of Justice (demo)", department="justice"),
     DemoUser("finance", "department", "Department of Finance (demo)", department="finance"),
     DemoUser("chengdu", "prefecture", "Chengdu prefecture (demo)", prefecture="510100"),

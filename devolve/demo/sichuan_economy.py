@@ -1,7 +1,8 @@
-"""A simulated economy for the Sichuan demo: annual statistics 2015–2025 for the 28 zones, the 21
-prefectures and the province, in which the reform's true effect is known. Every value is
-simulated and stored with ``is_simulated`` set, except the province's 2023 real growth (6.0 %),
-which is the published figure.
+"""A simulated economy for the Sichuan demo: annual statistics from 2015 for the 28 zones, the 21
+prefectures and the province, in which the reform's true effect is known, recorded through the
+last year released by the seed's day (``YEARS`` runs to 2029, the last completed year of a demo
+seeded in 2030). Every value is simulated and stored with ``is_simulated`` set, except the
+province's 2023 real growth (6.0 %), which is the published figure.
 
 The generator (seeded, so every demo has the same numbers):
 
@@ -21,6 +22,9 @@ The generator (seeded, so every demo has the same numbers):
    multiplies by a provincial deflator (about 2 % a year). New market entities and fixed-asset
    investment scale with the level; the reform adds 8 % to new market entities.
 
+The years after 2025 are drawn from a second generator (``seed + 1``), after the first has drawn
+every value up to 2025, so that extending the horizon changes none of the earlier figures.
+
 So the naive 2023 gap (12.7 minus 6.0: 6.7 points) is mostly selection: about 3 points every zone
 grows faster than the province, about 2.2 points the pilots' greater strength, and 1.5 points
 the reform. A difference-in-differences on growth rates against zones never in a batch removes
@@ -36,8 +40,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 
 from devolve.demo import sichuan
+from devolve.demo.stamping import stamped
 from devolve.indicators import selectors as indicator_selectors
 from devolve.indicators import services as indicator_services
 from devolve.indicators.models import EvaluationRun, Indicator
@@ -48,12 +54,15 @@ if TYPE_CHECKING:
     from devolve.demo.seed import SeedReport
 
 SEED = 20230101
-YEARS = tuple(range(2015, 2026))
+YEARS = tuple(range(2015, 2030))
+# Drawn from the first generator; later years from the second (see the module docstring).
+FIRST_DRAWN_YEARS = tuple(year for year in YEARS if year <= 2025)
 # The province's real GRP growth (%). Only 2023 is the published figure (Sichuan statistical
 # communiqué 2023: 6.0 %); the other years are the simulation's path.
 PROVINCE_GROWTH = {
     2015: 7.9, 2016: 7.7, 2017: 8.1, 2018: 8.0, 2019: 7.5, 2020: 3.8,
-    2021: 8.2, 2022: 2.9, 2023: 6.0, 2024: 5.7, 2025: 5.6,
+    2021: 8.2, 2022: 2.9, 2023: 6.0, 2024: 5.7, 2025: 5.6, 2026: 5.4,
+    2027: 5.3, 2028: 5.1, 2029: 5.0,
 }  # fmt: skip
 PUBLISHED_YEAR = 2023
 PUBLISHED_SOURCE = (
@@ -74,6 +83,8 @@ STRENGTH_MEAN = {1: 1.0, 2: 0.6, None: 0.0}
 DEFLATOR = 0.02
 # Released in late February of the next year (simulated release calendar).
 RELEASE_MONTH_DAY = (2, 20)
+
+_PROGRAMME_STARTS_ON = min(batch.starts_on for batch in sichuan.BATCHES)
 
 GRP = "grp"
 GRP_CONSTANT = "grp-constant-prices"
@@ -177,36 +188,106 @@ def _calibrate(
     return shift, rounded
 
 
-def simulate(
-    *, zones: Sequence[sichuan.ZoneFact], prefectures: Sequence[str], province: str
-) -> SimulatedEconomy:
-    """The whole simulated panel (see the module docstring). Pure: no database."""
-    generator = np.random.default_rng(SEED)
-    economy = SimulatedEconomy()
+@dataclass(frozen=True)
+class _Draws:
+    growth: dict[str, dict[int, float]]  # subject → year → real growth (%), before rounding
+    level_2015: dict[str, float]
+    cohort: dict[str, int | None]
+    strength: dict[str, float]
+
+
+def _generator_for(
+    year: int, generators: tuple[np.random.Generator, np.random.Generator]
+) -> np.random.Generator:
+    return generators[0] if year in FIRST_DRAWN_YEARS else generators[1]
+
+
+def _draw_growth(
+    generators: tuple[np.random.Generator, np.random.Generator],
+    *,
+    zones: Sequence[sichuan.ZoneFact],
+    prefectures: Sequence[str],
+) -> _Draws:
+    """Steps 1–4 of the module docstring, in the generators' fixed order."""
+    generator = generators[0]
     growth: dict[str, dict[int, float]] = {}
     level_2015: dict[str, float] = {}
     cohort: dict[str, int | None] = {}
+    strength: dict[str, float] = {}
     for zone in zones:
-        strength = float(generator.normal(STRENGTH_MEAN[zone.batch], 0.3))
-        economy.strength[zone.slug] = strength
-        level_2015[zone.slug] = math.exp(math.log(150) + strength + generator.normal(0, 0.4))
+        strength[zone.slug] = float(generator.normal(STRENGTH_MEAN[zone.batch], 0.3))
+        level_2015[zone.slug] = math.exp(
+            math.log(150) + strength[zone.slug] + generator.normal(0, 0.4)
+        )
         cohort[zone.slug] = first_treated_year(zone.batch)
         first = cohort[zone.slug]
         growth[zone.slug] = {
             year: PROVINCE_GROWTH[year]
             + ZONE_PREMIUM_PP
-            + STRENGTH_TREND_PP * strength
+            + STRENGTH_TREND_PP * strength[zone.slug]
             + (TRUE_EFFECT_PP if first is not None and year >= first else 0.0)
-            + float(generator.normal(0, NOISE_PP))
+            + float(_generator_for(year, generators).normal(0, NOISE_PP))
             for year in YEARS
         }
     for code in prefectures:
         premium = float(generator.normal(0, 0.8))
         level_2015[code] = math.exp(math.log(1500) + generator.normal(0, 0.7))
         growth[code] = {
-            year: PROVINCE_GROWTH[year] + premium + float(generator.normal(0, 0.7))
+            year: PROVINCE_GROWTH[year]
+            + premium
+            + float(_generator_for(year, generators).normal(0, 0.7))
             for year in YEARS
         }
+    return _Draws(growth, level_2015, cohort, strength)
+
+
+@dataclass(frozen=True)
+class GrowthPanel:
+    """The zones' real growth as the demo stores it (calibrated, one decimal), as long lists."""
+
+    unit: list[str]
+    year: list[int]
+    cohort: list[int]  # first treated year, 0 for zones never in a batch
+    growth: list[float]
+    calibration_shift_pp: float  # added to batch 1's 2023 growth (step 5)
+
+
+def _generators(seed: int) -> tuple[np.random.Generator, np.random.Generator]:
+    return np.random.default_rng(seed), np.random.default_rng(seed + 1)
+
+
+def simulate_zone_growth(*, zones: Sequence[sichuan.ZoneFact], seed: int = SEED) -> GrowthPanel:
+    """Only the zones' growth panel of ``simulate`` up to 2025 (the same numbers for the same
+    seed: the zones are drawn before the prefectures), without building every indicator: what
+    the methods' size and coverage simulations draw from."""
+    draws = _draw_growth(_generators(seed), zones=zones, prefectures=())
+    shift, calibrated = _calibrate(draws.growth, [zone.slug for zone in zones if zone.batch == 1])
+    panel = GrowthPanel([], [], [], [], shift)
+    for zone in zones:
+        for year in FIRST_DRAWN_YEARS:
+            rate = _one_decimal(draws.growth[zone.slug][year])
+            if year == PUBLISHED_YEAR and zone.slug in calibrated:
+                rate = calibrated[zone.slug]
+            panel.unit.append(zone.slug)
+            panel.year.append(year)
+            panel.cohort.append(draws.cohort[zone.slug] or 0)
+            panel.growth.append(float(rate))
+    return panel
+
+
+def simulate(
+    *,
+    zones: Sequence[sichuan.ZoneFact],
+    prefectures: Sequence[str],
+    province: str,
+    seed: int = SEED,
+) -> SimulatedEconomy:
+    """The whole simulated panel (see the module docstring). Pure: no database."""
+    generators = _generators(seed)
+    economy = SimulatedEconomy()
+    draws = _draw_growth(generators, zones=zones, prefectures=prefectures)
+    growth, level_2015, cohort = draws.growth, draws.level_2015, draws.cohort
+    economy.strength = draws.strength
     batch_one = [zone.slug for zone in zones if zone.batch == 1]
     economy.calibration_shift_pp, calibrated = _calibrate(growth, batch_one)
     deflator = {year: (1 + DEFLATOR) ** (year - YEARS[0]) for year in YEARS}
@@ -223,6 +304,7 @@ def simulate(
             nominal = level * deflator[year]
             if subject in prefectures:
                 nominal_province[year] += nominal
+            generator = _generator_for(year, generators)
             entities = math.exp(math.log(6 * level) + generator.normal(0, 0.15)) * (
                 1 + ENTITY_EFFECT * (treated_from is not None and year >= treated_from)
             )
@@ -250,7 +332,7 @@ def simulate(
     return economy
 
 
-def _indicators(reason: str) -> dict[str, Indicator]:
+def ensure_indicators(reason: str) -> dict[str, Indicator]:
     indicators: dict[str, Indicator] = {}
     for fact in INDICATORS:
         existing = indicator_selectors.get_indicator(code=fact.code)
@@ -271,11 +353,20 @@ def _indicators(reason: str) -> dict[str, Indicator]:
     return indicators
 
 
-def _record(economy: SimulatedEconomy, indicators: dict[str, Indicator], reason: str) -> int:
+def _record(
+    economy: SimulatedEconomy,
+    indicators: dict[str, Indicator],
+    reason: str,
+    *,
+    as_of: datetime.date,
+) -> int:
+    """The observations released by ``as_of``."""
     zones = {zone.slug: zone for zone in Zone.objects.all()}
     divisions = {division.code: division for division in Division.objects.all()}
     by_release: dict[tuple[datetime.date, bool], list[ObservationInput]] = {}
     for value in economy.values:
+        if release_date(value.year) > as_of:
+            continue
         subject = zones.get(value.subject) or divisions[value.subject]
         by_release.setdefault((release_date(value.year), value.is_simulated), []).append(
             ObservationInput(
@@ -287,46 +378,69 @@ def _record(economy: SimulatedEconomy, indicators: dict[str, Indicator], reason:
         )
     written = 0
     for (vintage, simulated), items in sorted(by_release.items()):
-        written += len(
-            indicator_services.record_observations(
-                items=items,
-                vintage=vintage,
-                source=SIMULATED_SOURCE if simulated else PUBLISHED_SOURCE,
-                is_simulated=simulated,
-                recorded_by=None,
-                reason=reason,
+        # Releases from before the programme were loaded when it began.
+        with stamped(max(vintage, _PROGRAMME_STARTS_ON)):
+            written += len(
+                indicator_services.record_observations(
+                    items=items,
+                    vintage=vintage,
+                    source=SIMULATED_SOURCE if simulated else PUBLISHED_SOURCE,
+                    is_simulated=simulated,
+                    recorded_by=None,
+                    reason=reason,
+                )
             )
-        )
     return written
 
 
-def run_demo_evaluations(economy: SimulatedEconomy, indicators: dict[str, Indicator]) -> int:
+def last_released_year(as_of: datetime.date) -> int | None:
+    """The last simulated year whose figures were out by ``as_of``."""
+    released = [year for year in YEARS if release_date(year) <= as_of]
+    return released[-1] if released else None
+
+
+def run_demo_evaluations(
+    economy: SimulatedEconomy,
+    indicators: dict[str, Indicator],
+    *,
+    as_of: datetime.date | None = None,
+) -> int:
     """One evaluation of real GRP growth for each batch's page: doubly robust Callaway–Sant'Anna
-    against zones never in a batch, on the releases up to the last simulated one."""
+    against zones never in a batch, on the releases out by ``as_of`` (default: today). A batch
+    with no released year as a pilot yet has nothing to evaluate."""
+    last_year = last_released_year(as_of or timezone.localdate())
     runs = 0
     for batch in Batch.objects.order_by("number"):
-        indicator_services.run_evaluation(
-            indicator=indicators[GRP_GROWTH],
-            batch=batch,
-            outcome=EvaluationRun.Outcome.VALUE,
-            control=EvaluationRun.Control.NEVER,
-            method=EvaluationRun.Method.DOUBLY_ROBUST,
-            as_of=release_date(YEARS[-1]),
-            first_year=YEARS[0],
-            last_year=YEARS[-1],
-            known_effect=economy.known_effect(),
-            created_by=None,
-        )
+        treated_from = first_treated_year(batch.number)
+        if last_year is None or treated_from is None or treated_from > last_year:
+            continue
+        with stamped(release_date(last_year)):
+            indicator_services.run_evaluation(
+                indicator=indicators[GRP_GROWTH],
+                batch=batch,
+                outcome=EvaluationRun.Outcome.VALUE,
+                control=EvaluationRun.Control.NEVER,
+                method=EvaluationRun.Method.DOUBLY_ROBUST,
+                as_of=release_date(last_year),
+                first_year=YEARS[0],
+                last_year=last_year,
+                known_effect=economy.known_effect(),
+                created_by=None,
+            )
         runs += 1
     return runs
 
 
 @transaction.atomic
-def seed_economy(report: "SeedReport", *, with_runs: bool = True) -> None:
-    """Indicators, the simulated observations and (``with_runs``) one evaluation run per batch.
-    Skipped when the simulated observations are there already."""
+def seed_economy(
+    report: "SeedReport", *, as_of: datetime.date | None = None, with_runs: bool = True
+) -> None:
+    """Indicators, the observations released by ``as_of`` (default: today) and
+    (``with_runs``) one evaluation run per batch. Skipped when the simulated observations are
+    there already."""
     reason = "Sichuan demo seed (simulated economy)"
-    indicators = _indicators(reason)
+    with stamped(_PROGRAMME_STARTS_ON):
+        indicators = ensure_indicators(reason)
     growth = indicators[GRP_GROWTH]
     stored = indicator_selectors.list_observations().filter(indicator=growth)
     if stored.exists():
@@ -348,6 +462,9 @@ def seed_economy(report: "SeedReport", *, with_runs: bool = True) -> None:
         ),
         province=str(indicator_selectors.get_province().code),  # type: ignore[union-attr]
     )
-    report.add("observations", created=_record(economy, indicators, reason), existing=0)
+    as_of = as_of or timezone.localdate()
+    written = _record(economy, indicators, reason, as_of=as_of)
+    report.add("observations", created=written, existing=0)
     if with_runs:
-        report.add("evaluation_runs", created=run_demo_evaluations(economy, indicators), existing=0)
+        runs = run_demo_evaluations(economy, indicators, as_of=as_of)
+        report.add("evaluation_runs", created=runs, existing=0)

@@ -1,7 +1,7 @@
 """The demo's annual lists for batch 1: the 2023 edition, the 2024 edition derived from it, the
 demand behind the changes, and what then happened to the grants.
 
-What is real (../shared/domain/brief.md):
+What is real (from the sources each record's ``source`` names):
 
 - the 2024 list for the first batch has 110 matters: 8 powers delegated or entrusted by provincial
   departments and 102 support matters (§1.1, sc.gov.cn article of 2 Dec 2024);
@@ -97,10 +97,11 @@ class EditionFact:
     published_on: datetime.date
     is_illustrative: bool
     source: str
+    batch: int = BATCH
 
     @property
     def key(self) -> str:
-        return f"{self.year}/batch-{BATCH}"
+        return f"{self.year}/batch-{self.batch}"
 
     @property
     def delegation_effective_on(self) -> datetime.date:
@@ -599,69 +600,66 @@ def _from_2023(name_zh: str) -> MatterRef:
 WITHDRAWALS_2024 = [
     WithdrawalFact(
         HOTEL_LICENCE,
-        "Since the reform of special-trade licensing the city public security bureaux issue the "
-        "licence; there is no provincial power left to delegate.",
+        "特种行业许可改革后由市级公安机关核发许可证，已无省级权力可下放。",
     ),
     WithdrawalFact(
         _from_2023("园区统计监测体系建设支持"),
-        "Completed in 2023: the zone's statistical monitoring system is in place.",
+        "2023年已完成：园区统计监测体系已建成。",
     ),
     WithdrawalFact(
         _from_2023("支持建设省级技术创新中心"),
-        "Merged into the provincial plan for technology innovation centres adopted in December "
-        "2023, which covers every development zone.",
+        "并入2023年12月印发的全省技术创新中心建设方案，已覆盖全部开发区。",
     ),
     WithdrawalFact(
         _from_2023("外贸转型升级基地认定推荐"),
-        "The national recognition round it relied on closed at the end of 2023.",
+        "所依托的国家级认定工作已于2023年底结束。",
     ),
     WithdrawalFact(
         _from_2023("支持培育省级食品轻纺产业集群"),
-        "No pilot area applied in 2023; withdrawn on the annual review.",
+        "2023年无试点区域申请，经年度评估取消。",
     ),
     WithdrawalFact(
         _from_2023("装备制造项目用能指标单列保障"),
-        "Replaced by the province-wide reform of energy-use quotas.",
+        "已由全省用能指标改革替代。",
     ),
 ]
 
 MODIFICATIONS_2024 = [
     ModificationFact(
         EIA_APPROVAL,
-        "Capacity assessment (承接能力评估): Luzhou Baijiu Industrial Park and Dazhou High-tech "
-        "Industrial Park have no EIA review staff yet; the entrustment continues in the other "
-        "seven areas, for projects below the provincial investment threshold.",
+        "承接能力评估：泸州白酒产业园区和达州高新技术产业园区尚无环评审查人员；其余七个区域"
+        "继续委托，限于省级审批权限标准以下的项目。",
         areas=tuple(area for area in AREAS if area not in {LUZHOU, DAZHOU}),
         conditions="项目不涉及跨市（州）环境影响，且总投资在省级审批权限标准以下。",
     ),
     ModificationFact(
         _from_2023("地方政府专项债券额度向园区基础设施倾斜"),
-        "The quota now follows the annual assessment of the pilot areas.",
+        "额度改为按试点区域年度评估结果分配。",
         conditions="按上年度试点评估结果分配。",
     ),
     ModificationFact(
         _from_2023("重大项目环评审批绿色通道"),
-        "Every pilot area asked for it in the 2024 demand round; extended to all nine.",
+        "2024年需求征集中各试点区域均提出需求，扩大至全部九个区域。",
         areas=(),
     ),
     ModificationFact(
         _from_2023("地方政府专项债券额度向标准厂房建设倾斜"),
-        "The Provincial DRC, which reviews special-bond projects, now tracks this commitment.",
+        "改由负责专项债券项目审核的省发展改革委跟踪落实。",
         supervising_department="drc",
     ),
     ModificationFact(
         _from_2023("施工图审查“多审合一”改革支持"),
-        "Narrowed to the five new areas, which run their own construction approvals.",
+        "收窄至自行开展工程建设审批的五个新区。",
         areas=NEW_AREAS,
     ),
     ModificationFact(
         _from_2023("承接能力评估与培训支持"),
-        "Training in 2024 concentrates on the entrusted approvals.",
+        "2024年培训集中于受委托的审批事项。",
         notes="2024年重点培训承接环评审批和节能审查事项的人员。",
     ),
     ModificationFact(
         _from_2023("开放平台建设专项资金支持"),
-        "Since the 2024 reform of special funds the Department of Finance allocates this fund.",
+        "2024年专项资金改革后由省财政厅分配该项资金。",
         granting_department="finance",
     ),
 ]
@@ -671,7 +669,7 @@ DIRECT_ADDITIONS_2024_ENTRIES = [
         fact.ref,
         "support",
         areas=_support_areas(SUPPORT_2023 + index, fact.name_zh),
-        change_reason="Added by the reform office on the departments' proposals for 2024.",
+        change_reason="省委改革办根据省直部门2024年度提出的事项增列。",
     )
     for index, fact in enumerate(
         GENERATED_SUPPORT[SUPPORT_2023 - 1 : SUPPORT_2023 - 1 + DIRECT_ADDITIONS_2024]
@@ -686,13 +684,12 @@ DEMANDS_2024 = [
         kind="power",
         department="justice",
         matter=LAW_FIRMS,
-        justification="To build the Tianfu Central Legal Services District (天府中央法务区), the "
-        "area asks to approve the establishment, alteration and deregistration of law firms and "
-        "their branches itself.",
+        justification="为建设天府中央法务区，申请由新区自行审批律师事务所及分所的设立、变更、"
+        "注销。",
         response="agree",
         response_reason="",
         accept=True,
-        decision_reason="Accepted: delegated to Tianfu New Area only.",
+        decision_reason="采纳：仅下放天府新区。",
         mode="delegate",
         filed_on=D(2023, 10, 16),
     ),
@@ -701,14 +698,12 @@ DEMANDS_2024 = [
         kind="power",
         department="science-technology",
         matter=SCI_TECH_SMES,
-        justification="Offered by the department: the pilot areas confirm the assessment of "
-        "sci-tech SMEs in the department's name, so firms get their registration number (入库"
-        "登记编号) for the R&D super-deduction faster (国科发政〔2017〕115号).",
+        justification="部门主动提出：由试点区域以厅名义开展科技型中小企业评价确认，企业可更快"
+        "取得入库登记编号，享受研发费用加计扣除（国科发政〔2017〕115号）。",
         response="agree",
         response_reason="",
         accept=True,
-        decision_reason="Accepted as an entrustment: the department stays the registering "
-        "authority.",
+        decision_reason="以委托方式采纳：登记机关仍为省科技厅。",
         mode="entrust",
     ),
     DemandFact(
@@ -716,12 +711,11 @@ DEMANDS_2024 = [
         kind="support",
         department="drc",
         matter=DEMAND_SUPPORT[0].ref,
-        justification="The area's reform task is integrated reform led by the national "
-        "industry-city integration demonstration zone (brief §1.1).",
+        justification="新区改革任务为以国家级产城融合示范区建设为引领的集成改革。",
         response="agree",
         response_reason="",
         accept=True,
-        decision_reason="Accepted for Nanchong Linjiang New Area.",
+        decision_reason="采纳，授予南充临江新区。",
         filed_on=D(2023, 10, 23),
     ),
     DemandFact(
@@ -729,13 +723,12 @@ DEMANDS_2024 = [
         kind="support",
         department="economy-it",
         matter=DEMAND_SUPPORT[1].ref,
-        justification="The park's reform task is a world-class premium baijiu cluster: chain "
-        "extension, linkage with the tertiary sector, industry-city integration (brief §1.1).",
+        justification="园区改革任务为打造世界级优质白酒产业集群：延链补链、三产联动、产城融合。",
         response="agree_in_part",
-        response_reason="Agreed for cluster planning and the recommendation for national "
-        "programmes; special funds follow the general provincial procedure.",
+        response_reason="同意在集群规划和推荐申报国家项目方面给予支持；专项资金按全省统一"
+        "程序安排。",
         accept=True,
-        decision_reason="Accepted in the scope the department agreed.",
+        decision_reason="在部门同意的范围内采纳。",
         filed_on=D(2023, 10, 25),
     ),
     DemandFact(
@@ -743,12 +736,11 @@ DEMANDS_2024 = [
         kind="support",
         department="transport",
         matter=DEMAND_SUPPORT[2].ref,
-        justification="Yibin Sanjiang New Area lies where the Jinsha and Min rivers form the "
-        "Yangtze; the port needs provincial planning support.",
+        justification="宜宾三江新区地处金沙江、岷江汇合成长江处，港口建设需要省级规划支持。",
         response="agree",
         response_reason="",
         accept=True,
-        decision_reason="Accepted for Yibin Sanjiang New Area.",
+        decision_reason="采纳，授予宜宾三江新区。",
         filed_on=D(2023, 11, 2),
     ),
     DemandFact(
@@ -756,11 +748,11 @@ DEMANDS_2024 = [
         kind="support",
         department="economy-it",
         matter=DEMAND_SUPPORT[3].ref,
-        justification="Sodium battery materials projects are under way in the zone.",
+        justification="园区钠电池材料项目正在建设。",
         response="agree",
         response_reason="",
         accept=True,
-        decision_reason="Accepted for Zigong High-tech Zone.",
+        decision_reason="采纳，授予自贡高新区。",
         filed_on=D(2023, 11, 8),
     ),
     DemandFact(
@@ -768,15 +760,12 @@ DEMANDS_2024 = [
         kind="power",
         department="finance",
         matter=TAX_EXEMPTION,
-        justification="Non-profit research institutes moving to the new area wait long for "
-        "their tax-exempt status.",
+        justification="迁入新区的非营利性科研机构取得免税资格等待时间较长。",
         response="decline",
-        response_reason="Legal reason: the tax-exempt status of non-profit organizations is "
-        "recognized jointly by the finance and tax authorities at the level the national rules "
-        "fix (财税〔2018〕13号); the Department of Finance cannot delegate its part alone.",
+        response_reason="法律原因：非营利组织免税资格由财政、税务部门按国家规定的层级联合认定"
+        "（财税〔2018〕13号），省财政厅不能单独下放。",
         accept=False,
-        decision_reason="Not accepted: no legal basis for a delegation. The department will "
-        "shorten its own processing time instead.",
+        decision_reason="不予采纳：下放缺乏法律依据。由省财政厅压缩自身办理时限。",
         filed_on=D(2023, 10, 30),
     ),
     DemandFact(
@@ -784,13 +773,12 @@ DEMANDS_2024 = [
         kind="power",
         department="justice",
         matter=LEGAL_AID,
-        justification="Faster payment of legal-aid subsidies to lawyers working in the zone.",
+        justification="加快向在园区执业的律师发放法律援助补贴。",
         response="decline",
-        response_reason="Legal reason: under the Legal Aid Law (《中华人民共和国法律援助法》) "
-        "subsidies are paid by the legal-aid bodies of the county-level justice bureaux; the zone "
-        "has no such body and the province holds no power to pass on.",
+        response_reason="法律原因：依据《中华人民共和国法律援助法》，补贴由县级司法行政部门的"
+        "法律援助机构发放；园区无此机构，省级亦无可下放的权力。",
         accept=False,
-        decision_reason="Not accepted: the power is not a provincial one.",
+        decision_reason="不予采纳：该项权力不属于省级权力。",
         filed_on=D(2023, 11, 15),
     ),
     DemandFact(
@@ -799,15 +787,12 @@ DEMANDS_2024 = [
         department="natural-resources",
         matter=None,
         description="农用地转用审批（城市批次用地）",
-        justification="Land for robotics and intelligent-manufacturing projects takes too long "
-        "to convert.",
+        justification="机器人和智能制造项目用地转用耗时过长。",
         response="needs_higher",
-        response_reason="Article 44 of the Land Administration Law (《中华人民共和国土地管理法》) "
-        "reserves the approval of converting farmland to the State Council and the provincial "
-        "government; passing it to a pilot area needs the State Council's authorization.",
+        response_reason="《中华人民共和国土地管理法》第四十四条规定农用地转用由国务院和省级"
+        "人民政府批准；下放试点区域须经国务院授权。",
         accept=False,
-        decision_reason="Not accepted this year: referred to the provincial government for a "
-        "request to the State Council.",
+        decision_reason="本年度不予采纳：提请省政府向国务院申请授权。",
         filed_on=D(2023, 11, 20),
     ),
 ]
@@ -1024,9 +1009,8 @@ RECALLS = [
         DESIGN_REVIEW,
         DAZHOU,
         D(2025, 9, 15),
-        "收回: the provincial audit found design schemes approved without the required expert "
-        "review; the power returns to the Department of Natural Resources until the park's "
-        "review capacity is rebuilt.",
+        "收回：省审计发现园区审定建设工程设计方案未按规定组织专家评审；园区审查能力恢复前，"
+        "该项权力收回省自然资源厅行使（示意）。",
     ),
 ]
 

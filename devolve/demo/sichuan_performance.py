@@ -1,19 +1,24 @@
-"""The demo's 2024 performance assessment: a scheme for prefectures and one for departments, both
-with ILLUSTRATIVE weights, thresholds and manual values (no source gives Sichuan's indicator set,
-see the domain brief §5), computed from the demo's reform data (accepted reports, the regular
-assessment, the simulated economy), with one appeal decided and the scores published.
+"""The demo's performance assessments, one per scheme for every completed year of the programme
+(2023 on): a scheme for prefectures and one for departments, both with ILLUSTRATIVE weights,
+thresholds and manual values (no source gives Sichuan's indicator set, see the domain brief §5),
+computed from the demo's reform data (accepted reports, the regular assessment, the simulated
+economy) in February of the next year, published after the March appeal window; the 2024
+prefecture assessment has one appeal, decided inside its window.
 
 Inputs that the demo's other seeds have not provided show as "no data" and are scored by each
 item's rule (left out with the weight shared); the computation still runs.
 """
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 
 from devolve.accounts.models import User
+from devolve.demo.stamping import stamped
 from devolve.performance import selectors, services
 from devolve.performance.models import IndicatorItem, PerformanceAssessment, Scheme
 from devolve.performance.services import GroupInput, ItemInput
@@ -22,13 +27,48 @@ if TYPE_CHECKING:
     from devolve.demo.seed import SeedReport
 
 D = Decimal
-YEAR = 2024
-COMPUTED_ON = datetime.date(2025, 2, 20)
-APPEAL_OPENS_ON = datetime.date(2025, 3, 1)
-APPEAL_CLOSES_ON = datetime.date(2025, 3, 15)
-APPEAL_FILED_ON = datetime.date(2025, 3, 5)
-APPEAL_DECIDED_ON = datetime.date(2025, 3, 12)
-PUBLISHED_ON = datetime.date(2025, 3, 20)
+FIRST_YEAR = 2023
+APPEAL_YEAR = 2024
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """The dates of one year's assessment (illustrative): computed once the year's statistics
+    are out (``sichuan_economy.RELEASE_MONTH_DAY``), appeals in the first half of March,
+    published after the window closes."""
+
+    year: int
+
+    @property
+    def computed_on(self) -> datetime.date:
+        return datetime.date(self.year + 1, 2, 20)
+
+    @property
+    def appeal_opens_on(self) -> datetime.date:
+        return datetime.date(self.year + 1, 3, 1)
+
+    @property
+    def appeal_closes_on(self) -> datetime.date:
+        return datetime.date(self.year + 1, 3, 15)
+
+    @property
+    def appeal_filed_on(self) -> datetime.date:
+        return datetime.date(self.year + 1, 3, 5)
+
+    @property
+    def appeal_decided_on(self) -> datetime.date:
+        return datetime.date(self.year + 1, 3, 12)
+
+    @property
+    def published_on(self) -> datetime.date:
+        return datetime.date(self.year + 1, 3, 20)
+
+
+def assessed_years(as_of: datetime.date) -> list[int]:
+    """The completed years whose assessment had been computed by ``as_of``."""
+    return [year for year in range(FIRST_YEAR, as_of.year) if Calendar(year).computed_on <= as_of]
+
+
 NOTE = (
     "Illustrative scheme for the demo: the structure follows the usual reform assessment template "
     "(base 100, weighted groups, bonus and deductions, tiers); the weights, targets and thresholds "
@@ -120,18 +160,20 @@ def _illustrative_count(key: str, spread: int) -> Decimal:
 
 def _manual_inputs(assessment: PerformanceAssessment) -> None:
     items = {item.code: item for item in selectors.list_scheme_items(scheme=assessment.scheme)}
-    subjects = selectors.list_subjects(subject_type=assessment.scheme.subject_type, year=YEAR)
-    for subject in subjects:
+    subject_type, year = assessment.scheme.subject_type, assessment.year
+    for subject in selectors.list_subjects(subject_type=subject_type, year=year):
         for code, spread in ((INNOVATION, 4), ("national-recognition", 2)):
+            # 2024 keeps the counts the demo always had; other years vary them.
+            key = subject.key if year == APPEAL_YEAR else f"{subject.key}-{year}"
             services.record_manual_input(
                 assessment=assessment, item=items[code], subject_key=subject.key,
-                value=_illustrative_count(subject.key, spread),
-                evidence="Illustrative value entered for the demo (no real evidence).",
+                value=_illustrative_count(key, spread),
+                evidence="演示用示意数值，无真实佐证材料。",
                 entered_by=None, is_illustrative=True,
             )  # fmt: skip
 
 
-def _appeal(assessment: PerformanceAssessment) -> None:
+def _appeal(assessment: PerformanceAssessment, calendar: Calendar) -> None:
     """Chengdu contests its reform-innovation count; the office upholds it."""
     scores = selectors.list_ranking(assessment=assessment)
     score = next((s for s in scores if s.subject_key == "510100"), scores[0] if scores else None)
@@ -142,43 +184,69 @@ def _appeal(assessment: PerformanceAssessment) -> None:
     )
     filer = User.objects.filter(username="chengdu", prefecture=score.prefecture).first()
     stored = score.items.get(item=item).input_value or D(0)
-    appeal = services.file_appeal(
-        score=score, item=item, filed_by=filer, on=APPEAL_FILED_ON, claimed_value=stored + 1,
-        grounds="Illustrative appeal: one more reform experience was adopted by another "
-        "province in 2024 (demo text; no real document).",
-        is_illustrative=True,
-    )  # fmt: skip
-    services.decide_appeal(
-        appeal=appeal, upheld=True, corrected_value=stored + 1, decided_by=None,
-        on=APPEAL_DECIDED_ON,
-        reason="Illustrative decision: the adoption notice was checked and the count corrected.",
-    )  # fmt: skip
+    with stamped(calendar.appeal_filed_on):
+        appeal = services.file_appeal(
+            score=score, item=item, filed_by=filer, on=calendar.appeal_filed_on,
+            claimed_value=stored + 1,
+            grounds="2024年另有一项改革经验被外省借鉴推广，申请加计一项（示意，无真实文件）。",
+            is_illustrative=True,
+        )  # fmt: skip
+    with stamped(calendar.appeal_decided_on):
+        services.decide_appeal(
+            appeal=appeal, upheld=True, corrected_value=stored + 1, decided_by=None,
+            on=calendar.appeal_decided_on,
+            reason="经核对推广通知，申诉成立，已更正计数（示意）。",
+        )  # fmt: skip
 
 
-def _assess(scheme: Scheme, *, with_appeal: bool) -> PerformanceAssessment | None:
-    if selectors.list_assessments().filter(scheme__code=scheme.code, year=YEAR).exists():
+def _assess(scheme: Scheme, *, year: int, as_of: datetime.date) -> PerformanceAssessment | None:
+    """The year's assessment as far as it had gone by ``as_of``: computed, appealed (the
+    appeal decided inside the window) and published after the window closed."""
+    calendar = Calendar(year)
+    if as_of < calendar.computed_on:
         return None
-    if not selectors.list_subjects(subject_type=scheme.subject_type, year=YEAR):
+    if selectors.list_assessments().filter(scheme__code=scheme.code, year=year).exists():
         return None
-    assessment = services.create_performance_assessment(
-        scheme=scheme, year=YEAR, appeal_opens_on=APPEAL_OPENS_ON,
-        appeal_closes_on=APPEAL_CLOSES_ON, created_by=None, is_illustrative=True,
-    )  # fmt: skip
-    if scheme.code == PREFECTURE_SCHEME:
-        _manual_inputs(assessment)
-    services.compute_performance_assessment(assessment=assessment, computed_by=None, on=COMPUTED_ON)
-    if with_appeal:
-        _appeal(assessment)
-    return services.publish_performance_assessment(
-        assessment=assessment, published_by=None, on=PUBLISHED_ON
-    )
+    if not selectors.list_subjects(subject_type=scheme.subject_type, year=year):
+        return None
+    with stamped(calendar.computed_on):
+        assessment = services.create_performance_assessment(
+            scheme=scheme, year=year, appeal_opens_on=calendar.appeal_opens_on,
+            appeal_closes_on=calendar.appeal_closes_on, created_by=None, is_illustrative=True,
+        )  # fmt: skip
+        if scheme.code == PREFECTURE_SCHEME:
+            _manual_inputs(assessment)
+        services.compute_performance_assessment(
+            assessment=assessment, computed_by=None, on=calendar.computed_on
+        )
+    with_appeal = scheme.code == PREFECTURE_SCHEME and year == APPEAL_YEAR
+    if with_appeal and as_of >= calendar.appeal_decided_on:
+        _appeal(assessment, calendar)
+    if as_of < calendar.published_on:
+        return assessment
+    with stamped(calendar.published_on):
+        return services.publish_performance_assessment(
+            assessment=assessment, published_by=None, on=calendar.published_on
+        )
 
 
 @transaction.atomic
-def seed_performance(report: "SeedReport") -> None:
-    """Both schemes, the 2024 assessments with their scores, the appeal and publication. An
-    assessment that exists is left as it is."""
+def seed_performance(report: "SeedReport", *, as_of: datetime.date | None = None) -> None:
+    """Both schemes and, for every completed year, both assessments with their scores (and the
+    2024 appeal) and their publication, as far as they had gone by ``as_of`` (default: today).
+    An assessment that exists is left as it is."""
+    as_of = as_of or timezone.localdate()
     before = selectors.list_assessments().count()
+    with stamped(Calendar(FIRST_YEAR).computed_on):
+        prefecture, department = _schemes()
+    for year in assessed_years(as_of):
+        _assess(prefecture, year=year, as_of=as_of)
+        _assess(department, year=year, as_of=as_of)
+    after = selectors.list_assessments().count()
+    report.add("performance_assessments", created=after - before, existing=before)
+
+
+def _schemes() -> tuple[Scheme, Scheme]:
     prefecture = _scheme(
         PREFECTURE_SCHEME, ("市（州）集成授权改革目标绩效考核方案（示例）",
                             "Prefecture reform performance scheme (illustrative)"),
@@ -189,7 +257,4 @@ def seed_performance(report: "SeedReport") -> None:
                             "Department reform performance scheme (illustrative)"),
         "department", DEPARTMENT_GROUPS,
     )  # fmt: skip
-    _assess(prefecture, with_appeal=True)
-    _assess(department, with_appeal=False)
-    after = selectors.list_assessments().count()
-    report.add("performance_assessments", created=after - before, existing=before)
+    return prefecture, department

@@ -8,8 +8,14 @@ same database always gets the same reports.
 The gaps are deliberate, to show what the dashboards are for: some reports are late, one is
 returned by its prefecture and resubmitted, some are never submitted, some still wait for a
 review; grants of the entries named in ``zero_use_entry_codes`` report no cases in any period.
-Tianfu's last report of the latest edition is left unsubmitted and reopened by the office, so a
-visitor can sign in as ``tianfu`` and fill it in.
+Tianfu's report of the current cycle (the one for the period that ended last before ``as_of``)
+is left unsubmitted, and reopened by the office when entry has locked, so a visitor can sign in
+as ``tianfu`` and fill it in.
+
+Nothing happens after the seed's ``as_of`` day: a cycle that has not opened by then has no
+submissions, and each step of a report (saved, submitted, returned, reviewed, accepted) is taken
+only if its day has come, so the cycle open on ``as_of`` shows reports still owed or waiting for
+review, as on a real day.
 """
 
 import datetime
@@ -21,7 +27,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from devolve.demo import sichuan_lists
+from devolve.demo.stamping import stamped
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList
 from devolve.reporting import selectors
@@ -52,64 +58,93 @@ if TYPE_CHECKING:
     from devolve.demo.seed import SeedReport
 
 DEMO_AREA = "tianfu-new-area"
-# The edition whose last report the office reopens for the visitor: the demo's latest.
-DEMO_YEAR = sichuan_lists.EDITION_2024.year
-RETURN_REASON = (
-    "办件量与政务服务平台统计不一致，请核对后重新报送。"
-    "(Illustrative: the figures do not match the service platform's count; check and resubmit.)"
-)
-REOPEN_REASON = (
-    "演示：重新开放本期报表，供天府新区在线填报。"
-    "(Demo: reopened so the Tianfu New Area account can fill in this report.)"
-)
-CORRECTION_NOTE = "已按平台数据更正。(Illustrative: corrected to the platform's count.)"
-PROBLEMS = (
-    "系统账号权限尚未完全开通。(Illustrative: system account permissions not yet fully granted.)",
-    "专业审查人员不足。(Illustrative: too few qualified reviewers.)",
-)
-HELP = "请省级部门开展业务培训。(Illustrative: please train our staff.)"
+# Illustrative: from 2026 the office asks for monthly reports, so that on any day of the year a
+# cycle is open or about to fall due (quarterly before).
+MONTHLY_FROM = 2026
+# Texts the demo's users type, in Chinese as they would write them, marked 示意 (illustrative).
+RETURN_REASON = "办件量与政务服务平台统计不一致，请核对后重新报送（示意）。"
+REOPEN_REASON = "演示：重新开放本期报表，供天府新区在线填报（示意）。"
+CORRECTION_NOTE = "已按平台数据更正（示意）。"
+PROBLEMS = ("系统账号权限尚未完全开通（示意）。", "专业审查人员不足（示意）。")
+HELP = "请省级部门开展业务培训（示意）。"
 
 
 def seed_reports(
     report: "SeedReport",
     *,
     annual_list: AnnualList,
+    as_of: datetime.date | None = None,
     zero_use_entry_codes: Collection[str] = (),
 ) -> None:
     """Quarterly cycles for the edition's year and its reports (see the module docstring).
     ``zero_use_entry_codes`` are matter codes (事项编码) or, for matters without one, Chinese
-    names. Leaves an edition that already has cycles as it is."""
+    names. ``as_of`` defaults to today. Leaves an edition that already has cycles as it is."""
     existing = selectors.list_cycles(annual_list=annual_list).count()
     if existing:
         report.add("reporting_cycles", created=0, existing=existing)
         return
-    _seed_edition(report, annual_list, frozenset(zero_use_entry_codes))
+    _seed_edition(
+        report, annual_list, frozenset(zero_use_entry_codes), as_of or timezone.localdate()
+    )
 
 
 @transaction.atomic
-def _seed_edition(report: "SeedReport", annual_list: AnnualList, zero_use: frozenset[str]) -> None:
-    cycles = generate_cycles(
+def _seed_edition(
+    report: "SeedReport", annual_list: AnnualList, zero_use: frozenset[str], as_of: datetime.date
+) -> None:
+    monthly = annual_list.year >= MONTHLY_FROM
+    with stamped(annual_list.published_on or as_of):
+        cycles = _generate(annual_list, monthly=monthly)
+    report.add("reporting_cycles", created=len(cycles), existing=0)
+    _play_cycles(report, annual_list, cycles, zero_use, as_of)
+
+
+def _generate(annual_list: AnnualList, *, monthly: bool) -> list[ReportingCycle]:
+    return generate_cycles(
         annual_list=annual_list,
-        frequency=ReportingCycle.Frequency.QUARTERLY,
+        frequency=ReportingCycle.Frequency.MONTHLY
+        if monthly
+        else ReportingCycle.Frequency.QUARTERLY,
         generated_by=None,
         is_illustrative=True,
     )
-    report.add("reporting_cycles", created=len(cycles), existing=0)
-    last = cycles[-1]
+
+
+def _play_cycles(
+    report: "SeedReport",
+    annual_list: AnnualList,
+    cycles: list[ReportingCycle],
+    zero_use: frozenset[str],
+    as_of: datetime.date,
+) -> None:
+    opened = [cycle for cycle in cycles if cycle.opens_on <= as_of]
+    current = opened[-1] if opened and _is_current(opened[-1], as_of) else None
     counts = {"area_reports_accepted": 0, "department_reports_accepted": 0}
-    for cycle in cycles:
+    for cycle in opened:
         area_reports = list(selectors.list_area_reports().filter(cycle=cycle))
         for index, area_report in enumerate(area_reports):
-            fate = _area_fate(annual_list.year, cycle, area_report, index, is_last=cycle == last)
-            if _play_area_report(area_report, fate, zero_use) == "accepted":
+            fate = _area_fate(
+                annual_list.year, cycle, area_report, index, is_current=cycle == current
+            )
+            if _play_area_report(area_report, fate, zero_use, as_of) == "accepted":
                 counts["area_reports_accepted"] += 1
         for department_report in selectors.list_department_reports().filter(cycle=cycle):
-            if _play_department_report(department_report, is_last=cycle == last):
+            if _play_department_report(department_report, is_current=cycle == current, as_of=as_of):
                 counts["department_reports_accepted"] += 1
     for kind, count in counts.items():
         report.add(kind, created=count, existing=0)
-    # Reminders as they went out the day after the last cycle fell due.
-    send_reporting_reminders(on=last.due_on + datetime.timedelta(days=1))
+    if opened:
+        # Reminders as they went out the day after the last cycle fell due, or on as_of when
+        # that comes first (due soon or overdue, as the cycle stands that day).
+        reminded_on = min(opened[-1].due_on + datetime.timedelta(days=1), as_of)
+        with stamped(reminded_on):
+            send_reporting_reminders(on=reminded_on)
+
+
+def _is_current(cycle: ReportingCycle, as_of: datetime.date) -> bool:
+    """The cycle for the period that ended last before ``as_of``: reports for it are being
+    filled in, reviewed or chased on that day."""
+    return as_of <= cycle.period_end + (cycle.period_end - cycle.period_start)
 
 
 def _rng(*parts: object) -> random.Random:
@@ -117,15 +152,18 @@ def _rng(*parts: object) -> random.Random:
 
 
 def _area_fate(
-    year: int, cycle: ReportingCycle, area_report: AreaReport, index: int, *, is_last: bool
+    year: int, cycle: ReportingCycle, area_report: AreaReport, index: int, *, is_current: bool
 ) -> str:
-    """What happens to one area report: the fixed gaps first, then chance (mostly accepted)."""
+    """What happens to one area report: the fixed gaps first, then chance (mostly accepted).
+    In the current cycle Tianfu's report is left for the visitor to fill in (reopened by the
+    office if entry has locked), Chengdu Eastern's waits for its prefecture and one waits for
+    the office."""
     slug = area_report.zone.slug
-    if is_last and slug == DEMO_AREA and year == DEMO_YEAR:
+    if is_current and slug == DEMO_AREA:
         return "reopened_for_demo"
-    if is_last and slug == "chengdu-eastern-new-area":
+    if is_current and slug == "chengdu-eastern-new-area":
         return "awaiting_prefecture"
-    if is_last and index == 2:
+    if is_current and index == 2:
         return "awaiting_office"
     if cycle.sequence == 2 and index == 1:
         return "returned_then_resubmitted"
@@ -171,32 +209,43 @@ def _day(cycle: ReportingCycle, *, late: bool, salt: object) -> datetime.date:
     return cycle.due_on - datetime.timedelta(days=rng.randint(0, 8))
 
 
-def _play_area_report(area_report: AreaReport, fate: str, zero_use: frozenset[str]) -> str:
+def _play_area_report(
+    area_report: AreaReport, fate: str, zero_use: frozenset[str], as_of: datetime.date
+) -> str:
+    """The report's steps up to ``as_of``; returns the state it is left in."""
     cycle = area_report.cycle
     if fate == "never_submitted":
         return "draft"
     if fate == "reopened_for_demo":
-        today = timezone.localdate()
-        reopen_area_report(
-            report=area_report,
-            reason=REOPEN_REASON,
-            until=today + datetime.timedelta(days=90),
-            reopened_by=None,
-            today=today,
-        )
+        if cycle.locks_on >= as_of:
+            return "draft"  # still open for entry: nothing to reopen
+        with stamped(as_of):
+            reopen_area_report(
+                report=area_report,
+                reason=REOPEN_REASON,
+                until=as_of + datetime.timedelta(days=90),
+                reopened_by=None,
+                today=as_of,
+            )
         return "draft"
     grants = list(selectors.reportable_grants(zone=area_report.zone, cycle=cycle))
     lines = [_figures(grant, cycle, zero_use) for grant in grants]
     day = _day(cycle, late=fate == "accepted_late", salt=area_report.zone.slug)
-    save_area_report(report=area_report, lines=lines, saved_by=None, today=day)
-    submit_area_report(report=area_report, submitted_by=None, today=day)
+    if day > as_of:
+        return "draft"
+    with stamped(day):
+        save_area_report(report=area_report, lines=lines, saved_by=None, today=day)
+        submit_area_report(report=area_report, submitted_by=None, today=day)
     if fate == "awaiting_prefecture":
         return "submitted"
     if fate == "returned_then_resubmitted":
         returned_on = day + datetime.timedelta(days=2)
-        return_area_report(
-            report=area_report, reason=RETURN_REASON, returned_by=None, today=returned_on
-        )
+        if returned_on > as_of:
+            return "submitted"
+        with stamped(returned_on):
+            return_area_report(
+                report=area_report, reason=RETURN_REASON, returned_by=None, today=returned_on
+            )
         first = lines[0]
         corrected = UsageLineInput(
             grant_id=first.grant_id,
@@ -207,22 +256,33 @@ def _play_area_report(area_report: AreaReport, fate: str, zero_use: frozenset[st
             problems=CORRECTION_NOTE,
         )
         day = returned_on + datetime.timedelta(days=3)
-        save_area_report(report=area_report, lines=[corrected], saved_by=None, today=day)
-        submit_area_report(report=area_report, submitted_by=None, today=day)
-    review_area_report(report=area_report, reviewed_by=None, today=day + datetime.timedelta(days=3))
-    if fate == "awaiting_office":
+        if day > as_of:
+            return "returned"
+        with stamped(day):
+            save_area_report(report=area_report, lines=[corrected], saved_by=None, today=day)
+            submit_area_report(report=area_report, submitted_by=None, today=day)
+    reviewed_on = day + datetime.timedelta(days=3)
+    if reviewed_on > as_of:
+        return "submitted"
+    with stamped(reviewed_on):
+        review_area_report(report=area_report, reviewed_by=None, today=reviewed_on)
+    accepted_on = day + datetime.timedelta(days=6)
+    if fate == "awaiting_office" or accepted_on > as_of:
         return "reviewed"
-    accept_area_report(report=area_report, accepted_by=None, today=day + datetime.timedelta(days=6))
+    with stamped(accepted_on):
+        accept_area_report(report=area_report, accepted_by=None, today=accepted_on)
     return "accepted"
 
 
-def _play_department_report(department_report: DepartmentReport, *, is_last: bool) -> bool:
-    """Most departments report on time and are accepted; in the last cycle the Department of
-    Justice has not reported yet, and a few departments never report."""
+def _play_department_report(
+    department_report: DepartmentReport, *, is_current: bool, as_of: datetime.date
+) -> bool:
+    """Most departments report on time and are accepted; in the current cycle the Department
+    of Justice has not reported yet, and a few departments never report."""
     cycle = department_report.cycle
     code = department_report.department.code
     rng = _rng("department", code, cycle.period_start)
-    if (is_last and code == "justice") or rng.random() < 0.08:
+    if (is_current and code == "justice") or rng.random() < 0.08:
         return False
     entries = selectors.support_entries_of(department=department_report.department, cycle=cycle)
     progress = []
@@ -237,8 +297,8 @@ def _play_department_report(department_report: DepartmentReport, *, is_last: boo
                 entry_id=entry.pk,
                 progress_percent=max(0, percent),
                 status=status,
-                milestone="阶段性工作完成 (illustrative)" if percent >= 50 else "",
-                narrative="示意数据。(Illustrative.)",
+                milestone="阶段性工作完成（示意）" if percent >= 50 else "",
+                narrative="示意数据。",
             )
         )
     figures = DepartmentFigures(
@@ -247,14 +307,19 @@ def _play_department_report(department_report: DepartmentReport, *, is_last: boo
         seals_handed_over=rng.randint(0, 2),
         staff_trained=rng.randint(0, 40),
         inspections_done=rng.randint(0, 5),
-        narrative="示意数据。(Illustrative.)",
+        narrative="示意数据。",
     )
     day = _day(cycle, late=rng.random() < 0.15, salt=code)
-    save_department_report(
-        report=department_report, figures=figures, progress=progress, saved_by=None, today=day
-    )
-    submit_department_report(report=department_report, submitted_by=None, today=day)
-    accept_department_report(
-        report=department_report, accepted_by=None, today=day + datetime.timedelta(days=5)
-    )
+    if day > as_of:
+        return False
+    with stamped(day):
+        save_department_report(
+            report=department_report, figures=figures, progress=progress, saved_by=None, today=day
+        )
+        submit_department_report(report=department_report, submitted_by=None, today=day)
+    accepted_on = day + datetime.timedelta(days=5)
+    if accepted_on > as_of:
+        return False
+    with stamped(accepted_on):
+        accept_department_report(report=department_report, accepted_by=None, today=accepted_on)
     return True

@@ -148,9 +148,12 @@ def _values(selection_round: SelectionRound) -> list[ValueInput]:
 
 
 @transaction.atomic
-def seed_selection(report: Report) -> None:
+def seed_selection(report: Report, *, as_of: datetime.date | None = None) -> None:
     """The 2024 round, its illustrative values, its result and the decision recorded against the
-    real batch 2 (when the registry has it). Left alone when the round exists."""
+    real batch 2 (when the registry has it). Left alone when the round exists, and not there
+    before its candidates' date (``as_of``)."""
+    if as_of is not None and as_of < AS_OF:
+        return
     exists = selection_selectors.get_round(key=ROUND_SLUG) is not None
     report.count("selection_rounds", created=not exists)
     if exists:
@@ -166,7 +169,7 @@ def seed_selection(report: Report) -> None:
         constraints=CONSTRAINTS,
         criterion_pairwise=CRITERION_PAIRWISE,
         criterion_weighting=SelectionRound.Weighting.AHP,
-        indicator_weighting=SelectionRound.Weighting.ENTROPY,
+        indicator_weighting=SelectionRound.Weighting.ENTROPY_MIN_MAX,
         missing_value_policy=SelectionRound.MissingValuePolicy.IMPUTE_WORST,
         random_seed=2024,
         is_illustrative=True,

@@ -16,7 +16,8 @@ from devolve.assessments.rules import roll_up
 from devolve.assessments.selectors import grant_scores, list_flagged_grants
 from devolve.demo import sichuan_assessments as assessment_facts
 from devolve.demo import sichuan_lists as facts
-from devolve.demo.seed import SeedReport, seed
+from devolve.demo.seed import SeedReport
+from devolve.demo.testing import full_demo
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList, ListEntry
 from devolve.matters.selectors import get_annual_list_by_key
@@ -27,7 +28,7 @@ CHANGE_OF = {"keep": "kept", "withdraw": "withdrawn", "adjust": "modified", "exp
 @pytest.fixture(scope="module")
 def _seeded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[SeedReport]:
     with django_db_blocker.unblock(), transaction.atomic():
-        report = seed(with_users=False, with_lists=True)
+        report = full_demo()
         yield report
         transaction.set_rollback(True)
 

@@ -36,7 +36,7 @@ def test_seed_demo_creates_the_sichuan_registry_catalogue_and_logins() -> None:
     assert BatchMembership.objects.count() == 18
     assert Department.objects.count() == 17
     assert Matter.objects.count() == 13
-    assert User.objects.count() == 7
+    assert User.objects.count() == len(sichuan.DEMO_USERS) == 8
     assert Zone.objects.count() == len(sichuan.ZONES)
     assert Department.objects.count() == len(sichuan.DEPARTMENTS)
     assert Matter.objects.count() == len(sichuan.MATTERS)
@@ -55,7 +55,7 @@ def test_seed_demo_writes_one_history_row_and_one_audit_event_per_record() -> No
         "batch_membership.added": 18,
         "department.created": 17,
         "matter.created": 13,
-        "user.created": 7,
+        "user.created": 8,
     }
     assert not AuditEvent.objects.filter(actor__isnull=False).exists()
 
@@ -70,7 +70,7 @@ def test_seed_demo_gives_every_role_a_login_with_its_scope() -> None:
     assert set(users) == {demo_user.username for demo_user in sichuan.DEMO_USERS}
     assert {user.role for user in users.values()} == set(User.Role.values)
     assert Counter(user.role for user in users.values()) == {
-        User.Role.OFFICE: 1,
+        User.Role.OFFICE: 2,  # four-eyes: one submits, the other approves and publishes
         User.Role.DEPARTMENT: 2,
         User.Role.PREFECTURE: 1,
         User.Role.PILOT_AREA: 1,
@@ -87,6 +87,7 @@ def test_seed_demo_gives_every_role_a_login_with_its_scope() -> None:
     }
     assert scopes == {
         "office": (None, None, None),
+        "office2": (None, None, None),
         "justice": ("justice", None, None),
         "finance": ("finance", None, None),
         "chengdu": (None, "510100", None),
@@ -96,6 +97,7 @@ def test_seed_demo_gives_every_role_a_login_with_its_scope() -> None:
     }
     assert {name for name, user in users.items() if user.is_staff} == {
         "office",
+        "office2",
         "justice",
         "finance",
         "auditor",
@@ -118,14 +120,14 @@ def test_seed_demo_run_twice_creates_nothing_more() -> None:
     call_command("seed_demo", "--no-lists", stdout=second_output)
 
     assert _counts() == after_first
-    assert after_first["core.AuditEvent"] == 85
+    assert after_first["core.AuditEvent"] == 86
     report_lines = second_output.getvalue().splitlines()
     assert report_lines[:7] == [
         "batches: 0 created, 2 already there",
         "departments: 0 created, 17 already there",
         "matters: 0 created, 13 already there",
         "memberships: 0 created, 18 already there",
-        "users: 0 created, 7 already there",
+        "users: 0 created, 8 already there",
         "zones: 0 created, 28 already there",
         "",
     ]

@@ -7,6 +7,7 @@ The seed takes seconds, so the module seeds once; each test runs in a savepoint 
 
 import datetime
 import json
+import re
 from collections import Counter
 from collections.abc import Iterator
 from io import StringIO
@@ -17,8 +18,10 @@ from django.core.management import call_command
 from django.db import transaction
 
 from devolve.core.models import AuditEvent
+from devolve.demo import sichuan_later
 from devolve.demo import sichuan_lists as facts
 from devolve.demo.seed import SeedReport, seed
+from devolve.demo.testing import FULL_DEMO_OPTIONS, full_demo
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import list_agreements_expiring
 from devolve.matters.models import (
@@ -29,6 +32,13 @@ from devolve.matters.models import (
     Matter,
 )
 from devolve.matters.selectors import count_entries, get_annual_list_by_key, get_edition_diff
+from devolve.reporting.models import (
+    ApprovalStep,
+    AreaReport,
+    DepartmentReport,
+    SupportProgress,
+    UsageLine,
+)
 
 D = datetime.date
 TODAY = D(2026, 11, 25)
@@ -38,7 +48,7 @@ LIST_KINDS = ("annual_lists", "list_entries", "demand_items", "grants", "agreeme
 @pytest.fixture(scope="module")
 def _seeded_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[SeedReport]:
     with django_db_blocker.unblock(), transaction.atomic():
-        report = seed(with_users=False, with_lists=True)
+        report = full_demo()
         yield report
         transaction.set_rollback(True)
 
@@ -85,7 +95,11 @@ def test_the_editions_are_published_in_order_with_their_approvals(report: SeedRe
     first, second = _edition(2023), _edition(2024)
 
     assert (first.status, first.superseded_on) == ("superseded", facts.EDITION_2024.published_on)
-    assert second.status == "published"
+    # The 2025 edition, drafted from the assessment of 2024, superseded it in turn.
+    assert (second.status, second.superseded_on) == (
+        "superseded",
+        sichuan_later.edition(facts.BATCH, 2025).published_on,
+    )
     assert second.predecessor == first
     for edition, fact in ((first, facts.EDITION_2023), (second, facts.EDITION_2024)):
         assert (edition.approved_on, edition.published_on, edition.document_number) == (
@@ -174,58 +188,94 @@ def test_demand_items_are_accepted_declined_or_need_a_higher_authorization(
             assert list(entry.receiving_areas.all()) == ([item.zone] if item.zone else [])
 
 
+def _batch_one_grants() -> Any:
+    return Grant.objects.filter(entry__annual_list__batch__number=facts.BATCH)
+
+
 def test_grants_stand_in_every_designed_state(report: SeedReport) -> None:
-    current = Counter(
-        Grant.objects.filter(entry__annual_list=_edition(2024)).values_list("status", flat=True)
-    )
+    held = Counter(_batch_one_grants().active().values_list("status", flat=True))
     previous = Counter(
         Grant.objects.filter(entry__annual_list=_edition(2023)).values_list("status", flat=True)
     )
 
-    assert set(current) == {"effective", "handed_over", "awaiting_agreement", "recalled"}
+    assert set(held) == {"effective", "handed_over", "awaiting_agreement"}
     assert set(previous) == {"superseded", "recalled"}
-    assert current["recalled"] == len(facts.RECALLS)
     (recall,) = facts.RECALLS
-    recalled = _grant(recall.year, recall.matter, recall.zone)
-    assert (recalled.status, recalled.ended_on, recalled.end_reason) == (
-        "recalled",
-        recall.recalled_on,
-        recall.reason,
+    recalled = _batch_one_grants().get(
+        status="recalled",
+        ended_on=recall.recalled_on,
+        zone__slug=recall.zone,
+        entry__matter__name_zh=recall.matter.name_zh,
     )
+    assert recalled.end_reason == recall.reason
     delegated = Grant.objects.filter(entry__mode__code="delegate", effective_on__isnull=False)
     assert delegated.filter(effective_on=facts.EDITION_2023.delegation_effective_on).exists()
     assert delegated.filter(effective_on=facts.EDITION_2024.delegation_effective_on).exists()
     assert not Grant.objects.filter(status="awaiting_effect").exists()
-    waiting = Grant.objects.filter(entry__annual_list=_edition(2024), status="awaiting_agreement")
+    waiting = _batch_one_grants().filter(status="awaiting_agreement")
     assert not EntrustmentAgreement.objects.filter(grant__in=waiting).exists()
 
 
 def test_agreements_handovers_and_filings_are_recorded_as_designed(report: SeedReport) -> None:
-    assert EntrustmentAgreement.objects.count() == len(facts.AGREEMENTS)
-    assert AuditEvent.objects.filter(action="grant.handed_over").count() == len(facts.HANDOVERS)
-    handed_over = Grant.objects.filter(entry__annual_list=_edition(2024), status="handed_over")
+    batch_one = _batch_one_grants()
+    signed = EntrustmentAgreement.objects.filter(grant__in=batch_one, renews__isnull=True)
+    assert signed.count() == len(facts.AGREEMENTS)
+    handed_over_events = AuditEvent.objects.filter(
+        action="grant.handed_over",
+        target_id__in=[str(pk) for pk in batch_one.values_list("pk", flat=True)],
+    )
+    assert handed_over_events.count() == len(facts.HANDOVERS)
+    handed_over = batch_one.active().filter(status="handed_over")
     late = [grant for grant in handed_over if grant.handed_over_on > grant.handover_due_on]
     assert late
     assert len(late) < handed_over.count()
-    assert not Grant.objects.filter(handover_due_is_provisional=True).exists()
-    filed = Grant.objects.filter(
-        entry__annual_list=_edition(2024), supervision_filed_on__isnull=False
-    )
+    filed = batch_one.active().filter(supervision_filed_on__isnull=False)
     assert sorted(filed.values_list("supervision_document", flat=True)) == sorted(
         filing.document for filing in facts.SUPERVISION
     )
 
 
-def test_agreements_expiring_soon_warn_on_the_demo_day(report: SeedReport) -> None:
+def test_agreements_expiring_soon_warn_until_they_are_renewed(report: SeedReport) -> None:
     warned = {agreement.number for agreement in list_agreements_expiring(on=TODAY)}
 
+    renewed_by_then = set(
+        EntrustmentAgreement.objects.filter(signed_on__lte=TODAY).values_list(
+            "renews__number", flat=True
+        )
+    )
     assert warned == {
         agreement.number
         for agreement in facts.AGREEMENTS
         if agreement.year == 2024
         and TODAY <= agreement.ends_on <= TODAY + datetime.timedelta(days=15)
+        and agreement.number not in renewed_by_then
     }
-    assert len(warned) == 3
+    assert len(warned) == 1
+
+
+def test_what_the_demo_s_users_wrote_is_in_chinese(report: SeedReport) -> None:
+    """Demands, answers, decisions, the reasons for each change, and what the reports say, as
+    the areas, departments and office would write them."""
+    written = [
+        text
+        for item in DemandItem.objects.all()
+        for text in (item.justification, item.response_reason, item.decision_reason)
+    ] + list(
+        ListEntry.objects.filter(change__in=["withdrawn", "modified"]).values_list(
+            "change_reason", flat=True
+        )
+    )
+    for model, fields in (
+        (UsageLine, ("problems", "help_needed")),
+        (SupportProgress, ("milestone", "narrative")),
+        (DepartmentReport, ("narrative",)),
+        (AreaReport, ("reopen_reason",)),
+        (ApprovalStep, ("reason",)),
+    ):
+        for values in model.objects.values_list(*fields).distinct():
+            written.extend(values)
+    assert written
+    assert [text for text in written if re.search("[A-Za-z]", text)] == []
 
 
 def test_every_invented_record_is_flagged_illustrative(report: SeedReport) -> None:
@@ -247,10 +297,8 @@ def test_facts_json_reports_the_published_lists(report: SeedReport) -> None:
     call_command("facts", "--json", "--on", TODAY.isoformat(), stdout=buffer)
 
     output = json.loads(buffer.getvalue())
-    assert output["lists"] == {
-        "2023/batch-1": facts.expected_counts(2023),
-        "2024/batch-1": {"entries": 110, "powers": 8, "support": 102},
-    }
+    assert output["lists"]["2023/batch-1"] == facts.expected_counts(2023)
+    assert output["lists"]["2024/batch-1"] == {"entries": 110, "powers": 8, "support": 102}
     assert output["grants"]["2024/batch-1"] == dict(
         sorted(
             Counter(
@@ -274,7 +322,7 @@ def _counts() -> dict[str, int]:
 def test_seeding_again_creates_nothing_more(report: SeedReport) -> None:
     before = _counts()
 
-    second = seed(with_users=False, with_lists=True)
+    second = seed(**FULL_DEMO_OPTIONS)
 
     assert _counts() == before
     assert {
@@ -283,6 +331,5 @@ def test_seeding_again_creates_nothing_more(report: SeedReport) -> None:
     assert {kind: second.existing[kind] for kind in LIST_KINDS} == {
         kind: report.created[kind] for kind in LIST_KINDS
     }
-    assert report.created["annual_lists"] == 2
-    carried_and_added = len(facts.ENTRIES_2023) + facts.expected_diff_2024()["added"]
-    assert report.created["list_entries"] == len(facts.ENTRIES_2023) + carried_and_added
+    assert report.created["annual_lists"] == AnnualList.objects.count()
+    assert report.created["list_entries"] == ListEntry.objects.count()
