@@ -8,18 +8,27 @@ SQLite database.
 The list import has its own baseline: openpyxl alone reading every cell of a generated
 10,000-row workbook (read-only mode). The full validated dry run of the same workbook should
 take at most 3x that (issue 3); applying it (bulk inserts in one transaction) is shown for
-information.
+information. Then a 100,000-row workbook: openpyxl's raw read and the dry run (guarded reader,
+streamed rows, bounded plan) each run in a fresh process that reports its time and peak memory
+(VmHWM); the dry run should stay within 3x the raw read and under 200 MB (issue 19).
+
+Then every page and API endpoint issue 19 lists, on the demo plus a small set from
+``devolve generate_scale`` (``benchmarks/pages.py``): p50, p95, SQL queries per request and the
+ratio to the sign-in page. ``make bench-scale`` runs the same cases against a database holding a
+national-scale set (``SCALE_DATABASE_URL``; docs/how-to/measure-at-scale.md).
 """
 
-import os
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
+from benchmarks.database import throwaway_seeded_database
+
 LIST_IMPORT_ROWS = 10_000
 LIST_IMPORT_TARGET = 3.0
+LARGE_LIST_ROWS = 100_000
+LARGE_LIST_MEMORY_MB = 200
 
 
 def median_seconds(action: Callable[[], object], *, repeat: int) -> float:
@@ -33,24 +42,12 @@ def median_seconds(action: Callable[[], object], *, repeat: int) -> float:
 
 
 def main() -> None:
-    data_dir = tempfile.mkdtemp(prefix="devolve-bench-")
-    os.environ["DEVOLVE_DATA_DIR"] = data_dir
-    os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    data_dir = throwaway_seeded_database()
     from django.test import Client
-    from django.test.utils import setup_test_environment
     from django.utils import timezone
 
-    from devolve.demo.seed import seed
     from devolve.regions.selectors import get_programme_shape
 
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    seed(with_users=False)
     client = Client()
     baseline = median_seconds(lambda: client.get("/accounts/login/"), repeat=50)
     cases: dict[str, Callable[[], object]] = {
@@ -63,7 +60,17 @@ def main() -> None:
     for name, action in cases.items():
         seconds = median_seconds(action, repeat=50)
         print(f"{name:<28} {seconds * 1000:8.2f} ms {seconds / baseline:6.2f}x")  # noqa: T201
-    bench_list_import(Path(data_dir) / "list.xlsx")
+    bench_list_import(data_dir / "list.xlsx")
+    from benchmarks.search import main as bench_search
+
+    print()  # noqa: T201
+    bench_search()
+    from benchmarks.pages import generate_small
+    from benchmarks.pages import run as bench_pages
+
+    print()  # noqa: T201
+    generate_small()
+    bench_pages(repeat=20, label="the demo plus a small generated set")
     # The analytics benchmarks need no Django; each measures its own baseline in the same run.
     from benchmarks.did import main as bench_did
     from benchmarks.selection import main as bench_selection
@@ -80,7 +87,7 @@ def write_list_workbook(path: Path, *, rows: int) -> None:
     """
     from openpyxl import Workbook  # type: ignore[import-untyped]
 
-    from devolve.matters.list_workbook import ALL_AREAS, COLUMNS
+    from devolve.matters.list_workbook import ALL_AREAS, COLUMNS, ColumnKey
     from devolve.matters.models import Department
     from devolve.regions.selectors import get_batch, list_memberships
 
@@ -93,21 +100,28 @@ def write_list_workbook(path: Path, *, rows: int) -> None:
     sheet.append([column.header for column in COLUMNS])
     for number in range(1, rows + 1):
         is_support = number % 3 == 0
-        sheet.append(
-            [
-                number,
-                f"基准事项{number:05d}",
-                "" if is_support else f"BENCH{number:09d}",
-                "" if is_support else "行政许可",
-                departments[number % len(departments)],
-                "" if is_support else "《中华人民共和国行政许可法》第十五条",
-                "支持事项" if is_support else ("下放", "委托")[number % 2],
-                "、".join(areas[number % 3 : number % 3 + 2]) if number % 5 == 0 else ALL_AREAS,
-                departments[(number + 1) % len(departments)] if number % 4 == 0 else "",
-                "具备承接条件" if number % 2 else "",
-                "",
-            ]
-        )
+        department = departments[number % len(departments)]
+        values = {
+            ColumnKey.SEQUENCE: number,
+            ColumnKey.MATTER_NAME: f"基准事项{number:06d}",
+            ColumnKey.MATTER_CODE: "" if is_support else f"BENCH{number:09d}",
+            ColumnKey.MATTER_TYPE: "" if is_support else "行政许可",
+            ColumnKey.DEPARTMENT: department,
+            ColumnKey.GRANTING_DEPARTMENT: department,
+            ColumnKey.LEGAL_BASIS: "" if is_support else "《中华人民共和国行政许可法》第十五条",
+            ColumnKey.MODE: "支持事项" if is_support else ("下放", "委托")[number % 2],
+            ColumnKey.RECEIVING_AREAS: "、".join(areas[number % 3 : number % 3 + 2])
+            if number % 5 == 0
+            else ALL_AREAS,
+            ColumnKey.SUPERVISING_DEPARTMENT: departments[(number + 1) % len(departments)]
+            if number % 4 == 0
+            else "",
+            ColumnKey.CONDITIONS: "具备承接条件" if number % 2 else "",
+            ColumnKey.NOTES: "",
+            ColumnKey.EFFECTIVE_ON: "",
+            ColumnKey.ENDS_ON: "",
+        }
+        sheet.append([values[column.key] for column in COLUMNS])
     book.save(path)
 
 
@@ -150,6 +164,72 @@ def bench_list_import(path: Path) -> None:
         f"   target <= {LIST_IMPORT_TARGET:.0f}x, {rate:,.0f} rows/s"
     )
     print(f"{'apply (bulk, one transaction)':<28} {applied * 1000:8.0f} ms {applied / raw:6.2f}x")  # noqa: T201
+    bench_large_list_import(path.with_name("large-list.xlsx"))
+
+
+_RAW_READ = """
+from openpyxl import load_workbook
+book = load_workbook(PATH, read_only=True)
+for cells in book.worksheets[0].iter_rows(values_only=True):
+    for _cell in cells:
+        pass
+book.close()
+"""
+
+_DRY_RUN = """
+import django
+django.setup()
+from devolve.matters.list_import import plan_list_import
+from devolve.matters.models import AnnualList
+draft = AnnualList.objects.get(pk=DRAFT)
+started = time.perf_counter()
+with open(PATH, "rb") as workbook:
+    plan = plan_list_import(annual_list=draft, workbook=workbook, keep_rows=False)
+assert plan.is_valid and plan.counts["add"] == ROWS, plan.errors[:3]
+"""
+
+_MEASURED = """
+import time
+started = time.perf_counter()
+{body}
+seconds = time.perf_counter() - started
+with open("/proc/self/status") as status:
+    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
+print(seconds, peak / 1024)
+"""
+
+
+def _measure(body: str, **names: object) -> tuple[float, float]:
+    """Seconds and peak resident megabytes of ``body`` run in a fresh interpreter."""
+    import subprocess
+    import sys
+
+    code = _MEASURED.format(body=body)
+    for name, value in names.items():
+        code = code.replace(name, repr(value))
+    result = subprocess.run(  # noqa: S603 — our interpreter on our own code
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    seconds, megabytes = result.stdout.split()
+    return float(seconds), float(megabytes)
+
+
+def bench_large_list_import(path: Path) -> None:
+    from devolve.matters.services import create_annual_list
+    from devolve.regions.selectors import get_batch
+
+    batch = get_batch(number=1)
+    assert batch is not None  # noqa: S101 — the seed creates batch 1
+    draft = create_annual_list(year=2031, batch=batch, created_by=None)
+    write_list_workbook(path, rows=LARGE_LIST_ROWS)
+    raw, raw_peak = _measure(_RAW_READ, PATH=str(path))
+    checked, peak = _measure(_DRY_RUN, PATH=str(path), DRAFT=draft.pk, ROWS=LARGE_LIST_ROWS)
+    print(f"list import, {LARGE_LIST_ROWS:,} rows, each in a fresh process")  # noqa: T201
+    print(f"{'openpyxl raw read':<28} {raw * 1000:8.0f} ms   1.00x  peak {raw_peak:5.0f} MB")  # noqa: T201
+    print(  # noqa: T201
+        f"{'dry run (bounded plan)':<28} {checked * 1000:8.0f} ms {checked / raw:6.2f}x"
+        f"  peak {peak:5.0f} MB   target <= {LIST_IMPORT_TARGET:.0f}x, < {LARGE_LIST_MEMORY_MB} MB"
+    )
 
 
 if __name__ == "__main__":

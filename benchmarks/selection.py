@@ -45,15 +45,16 @@ def synthetic_round(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Illustrative candidates: (matrix (m, n), benefit (n,), prefecture of each (m,)).
 
-    Skewed (log-normal) indicators, every sixth a cost, prefectures of uneven size and one
-    stronger "capital" prefecture, about 2 % exact zeros.
+    Skewed (log-normal, so strictly positive) indicators, every sixth a cost, prefectures of
+    uneven size and one stronger "capital" prefecture. Positive like the counts, amounts and
+    rates a real round records, so the classic entropy weights that new rounds use by default
+    (``SelectionRound.Weighting.ENTROPY``, ``variant="shannon"``) accept them.
     """
     prefecture_sizes = generator.dirichlet(np.full(prefectures, 2.0))
     group_of = generator.choice(prefectures, size=candidates, p=prefecture_sizes)
     group_of[:prefectures] = np.arange(prefectures)  # every prefecture has candidates
     matrix = generator.lognormal(mean=0.0, sigma=1.0, size=(candidates, indicators))
     matrix[group_of == 0] *= 1.8
-    matrix[generator.random(matrix.shape) < 0.02] = 0.0
     benefit = np.arange(indicators) % 6 != 5
     return matrix, benefit, group_of
 

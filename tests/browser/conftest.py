@@ -6,19 +6,16 @@ check would otherwise take for an async context.
 
 import os
 import re
-from collections import defaultdict
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core import serializers
-from django.core.serializers.base import DeserializedObject
-from django.db import connection, transaction
-from django.db.models import Model
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from django.db import connection
+from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
-from devolve.demo.seed import seed
+from devolve.core.testing.database import restore_flushed_tables
+from devolve.demo.testing import seeded_demo
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -90,10 +87,14 @@ class PageProblems:
                 else None
             ),
         )
-        page.on(
-            "requestfailed",
-            lambda request: self.failed_responses.append(f"failed {request.url}"),
-        )
+        page.on("requestfailed", self._on_request_failed)
+
+    def _on_request_failed(self, request: Request) -> None:
+        # A request still in flight when the page navigates away (the header's badge, loaded
+        # after each page) is cancelled by the browser, not failed by the server.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        self.failed_responses.append(f"failed {request.url}")
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -146,18 +147,6 @@ def phone_page(open_page: Callable[..., Page]) -> Page:
     return open_page(**PHONE)
 
 
-def _restore_flushed_tables(snapshot: str) -> None:
-    """Reload, from ``snapshot``, the rows of every table that is now empty."""
-    rows_by_model: dict[type[Model], list[DeserializedObject]] = defaultdict(list)
-    for row in serializers.deserialize("json", snapshot):
-        rows_by_model[type(row.object)].append(row)
-    with transaction.atomic():
-        for model, rows in rows_by_model.items():
-            if not model._base_manager.exists():
-                for row in rows:
-                    row.save()
-
-
 @pytest.fixture(scope="session")
 def migrated_data(django_db_setup: None, django_db_blocker: Any) -> str:
     """The rows the migrations load (divisions, matter types …), serialized before any browser test.
@@ -178,11 +167,11 @@ def _migrated_data_restored_after_browser_tests(
     """Leave the database as the migrations left it, for the tests that run after these."""
     yield
     with django_db_blocker.unblock():
-        _restore_flushed_tables(migrated_data)
+        restore_flushed_tables(migrated_data)
 
 
 @pytest.fixture
 def sichuan_demo(transactional_db: None, migrated_data: str) -> None:
     """The Sichuan demo registry and catalogue, committed so the live server's requests see it."""
-    _restore_flushed_tables(migrated_data)  # emptied by the previous test's flush
-    seed(with_users=False)
+    restore_flushed_tables(migrated_data)  # emptied by the previous test's flush
+    seeded_demo(with_users=False)

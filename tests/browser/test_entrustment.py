@@ -80,6 +80,9 @@ def test_the_office_walks_an_entrustment_from_list_entry_to_effective_grant(
     expect(page.locator("#edition-approval")).to_contain_text("川改办〔2026〕1号")
     _click_and_wait(page, "[data-testid=edition-publish]")
     page.locator("#id_published_on").fill("2026-01-20")
+    _click_and_wait(page, "[data-testid=preview]")  # what publishing on that day does
+    expect(page.locator("[data-count=created]")).to_have_text("1")
+    page.locator("#publish_confirm").check()
     _click_and_wait(page, "[data-testid=confirm]")
     expect(page.locator("#edition-status")).to_have_attribute("data-status", "published")
     expect(page.locator("#edition-published-on")).to_have_text("2026-01-20")

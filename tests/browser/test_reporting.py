@@ -23,7 +23,13 @@ from devolve.matters.tests.factories import MatterFactory
 from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory, mode
 from devolve.regions.models import Batch, Division, Zone
 from devolve.reporting.models import AreaReport
-from devolve.reporting.services import generate_cycles, reopen_area_report
+from devolve.reporting.services import (
+    generate_cycles,
+    reopen_area_report,
+    save_area_report,
+    submit_area_report,
+)
+from devolve.reporting.tests.factories import line
 
 pytestmark = pytest.mark.browser
 
@@ -143,3 +149,75 @@ def test_report_submitted_returned_fixed_forwarded_and_accepted(
     expect(area.locator("#usage-chart")).to_have_attribute("data-chart-ready", "true")
     for opened in (area, prefecture, office):
         assert opened.evaluate("window.__cspViolations") == []
+
+
+def _waiting(page: Page) -> int:
+    badge = page.locator("#inbox-badge[data-waiting]")
+    expect(badge).to_have_count(1)
+    return int(badge.get_attribute("data-waiting") or "0")
+
+
+def test_the_inbox_badge_counts_the_reopened_report_and_clears_when_it_is_submitted(
+    open_page: Callable[..., Page], live_server: Any, sichuan_demo: None
+) -> None:
+    UserFactory(
+        username="tianfu-inbox",
+        role=User.Role.PILOT_AREA,
+        zone=Zone.objects.get(slug="tianfu-new-area"),
+    )
+    report = _reopened_report()
+    page = open_page(viewport={"width": 1280, "height": 900})
+    _sign_in(page, live_server, "tianfu-inbox")
+
+    # The staff home lists the report to fill in and the unread notice; the header counts them.
+    _click_and_wait(page, "[data-testid=nav-staff]")
+    expect(page.locator("#pending-work [data-work=notices] [data-count]")).to_have_text("1")
+    before = _waiting(page)
+    assert before >= 2
+
+    # Acting on it: the report is filled in and submitted from the inbox's link.
+    _click_and_wait(page, "#pending-work [data-work=reports-due] a")
+    _click_and_wait(page, f"#reports-due [data-report='{report.pk}'] a")
+    _fill(page, "3", "3")
+    _click_and_wait(page, "[data-action=submit]")
+    expect(_status(page)).to_have_attribute("data-status", "submitted")
+
+    # The reminder is cleared and the badge counts one report and one notice fewer.
+    _click_and_wait(page, "[data-testid=nav-staff]")
+    expect(page.locator("#pending-work [data-work=notices]")).to_have_count(0)
+    assert _waiting(page) == before - 2
+
+
+def test_the_prefecture_finds_its_reports_in_the_inbox_and_forwards_the_whole_level(
+    open_page: Callable[..., Page], live_server: Any, sichuan_demo: None
+) -> None:
+    UserFactory(
+        username="chengdu-inbox",
+        role=User.Role.PREFECTURE,
+        prefecture=Division.objects.get(code="510100"),
+    )
+    report = _reopened_report()
+    grant = report.zone.grants.get(entry__annual_list=report.cycle.annual_list)
+    save_area_report(report=report, lines=[line(grant)], saved_by=None)
+    submit_area_report(report=report, submitted_by=None)
+    page = open_page(viewport={"width": 1280, "height": 900})
+    _sign_in(page, live_server, "chengdu-inbox")
+
+    _click_and_wait(page, "[data-testid=nav-staff]")
+    waiting = page.locator("#pending-work [data-work=reports-to-review] [data-count]")
+    before = _waiting(page)
+    to_review = int(waiting.inner_text())
+    assert to_review >= 1
+
+    # The inbox links to the submitted reports; the prefecture forwards every one at once.
+    _click_and_wait(page, "#pending-work [data-work=reports-to-review] a")
+    expect(page.locator("[data-matching]")).to_have_text(f"({to_review})")
+    page.locator("input[name=scope][value=every_matching]").check()
+    page.locator("select[name=action]").select_option("review")
+    _click_and_wait(page, "#bulk-form button[type=submit]")
+
+    _click_and_wait(page, "[data-testid=nav-staff]")
+    expect(waiting).to_have_text("0")
+    assert _waiting(page) == before - to_review
+    report.refresh_from_db()
+    assert report.status == "reviewed"

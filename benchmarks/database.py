@@ -1,0 +1,26 @@
+"""The throwaway database the Django benchmarks run on: SQLite in a temporary directory,
+migrated and seeded with the demo registry and catalogue."""
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def throwaway_seeded_database() -> Path:
+    """Set Django up on a fresh SQLite database with the demo seeded; the data directory."""
+    data_dir = tempfile.mkdtemp(prefix="devolve-bench-")
+    os.environ["DEVOLVE_DATA_DIR"] = data_dir
+    os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.test.utils import setup_test_environment
+
+    from devolve.demo.seed import seed
+
+    setup_test_environment()
+    call_command("migrate", verbosity=0)
+    seed(with_users=False)
+    return Path(data_dir)

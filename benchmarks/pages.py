@@ -1,0 +1,214 @@
+"""Benchmark of the pages and API endpoints issue 19 lists, on a generated data set.
+
+Each case is requested ``repeat`` times through the test client (signed in as an office user for
+staff pages); the line shows p50 and p95, the SQL queries of one request, the response size and
+p50's ratio to the baseline, the sign-in page measured in the same run. Then deriving a draft
+from the edition with the most entries (rolled back). The query count must not grow with the
+data: compare it between sizes.
+
+In ``make bench`` it runs on the throwaway database after ``devolve generate_scale`` at a small
+size (``SMALL``). For a national measurement, generate the set into a database of its own
+(docs/how-to/measure-at-scale.md) and run alone against it:
+``DATABASE_URL=postgres://…/devolve_scale .venv/bin/python -m benchmarks.pages``.
+"""
+
+import base64
+import io
+import os
+import statistics
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+# A small set for the default run: enough rows that per-row work shows, quick to generate.
+SMALL = {
+    "provinces": 2,
+    "zones": 200,
+    "pilot_areas": 30,
+    "entries": 300,
+    "grants": 3000,
+    "usage_rows": 20_000,
+    "observations": 5000,
+}
+TARGET_MS = 300.0
+
+
+@dataclass(frozen=True)
+class Measured:
+    p50: float
+    p95: float
+    queries: int
+    size: int
+    status: int
+
+
+def measure(client: Any, url: str, *, repeat: int) -> Measured:
+    from django.db import connection
+
+    queries: list[str] = []
+
+    def count(execute: Any, sql: str, *args: Any) -> Any:
+        queries.append(sql)
+        return execute(sql, *args)
+
+    with connection.execute_wrapper(count):
+        response = client.get(url)
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append(time.perf_counter() - started)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return Measured(
+        p50=statistics.median(samples),
+        p95=p95,
+        queries=len(queries),
+        size=len(response.content),
+        status=response.status_code,
+    )
+
+
+def cases() -> dict[str, str]:
+    """Page name → URL, resolved from the data: the edition with the most grants, the middle
+    page of the grants API (reached by key), an area with accepted reports."""
+    from django.db.models import Count
+
+    from devolve.grants.models import Grant
+    from devolve.matters.models import AnnualList
+
+    edition = (
+        AnnualList.objects.filter(status=AnnualList.Status.PUBLISHED)
+        .annotate(grants=Count("entries__grants"))
+        .order_by("-grants", "pk")
+        .select_related("batch")
+        .first()
+    )
+    # The grants API pages by key (ADR 0035): a deep page is the one after the middle grant.
+    grants = Grant.objects.count()
+    middle = max(1, grants // 50 // 2)
+    middle_grant = Grant.objects.order_by("pk").values_list("pk", flat=True)[
+        grants // 2 : grants // 2 + 1
+    ]
+    deep = base64.b64encode(f"p={middle_grant[0] if middle_grant else 0}".encode()).decode()
+    urls = {
+        "portal overview": "/en/",
+        "pilot-area list": "/en/pilot-areas/",
+        "economy": "/en/economy/",
+        "search (2 characters)": "/en/search/?q=%E6%A8%A1%E6%8B%9F",
+        "grants API, first page": "/api/v1/grants/",
+        f"grants API, page {middle} by key": f"/api/v1/grants/?{urlencode({'cursor': deep})}",
+        "staff overview": "/en/staff/overview/",
+        "reporting completeness": "/en/staff/reporting/completeness/",
+        "audit events": "/en/staff/audit/",
+    }
+    if edition is not None:
+        path = edition.get_absolute_url().removeprefix("/en").removeprefix("/")
+        urls["edition"] = f"/en/{path}"
+        urls["edition take-up"] = f"/en/{path}take-up/"
+    return urls
+
+
+def office_client() -> Any:
+    from django.test import Client
+
+    from devolve.accounts.models import User
+
+    user = User.objects.filter(username="bench-office").first()
+    if user is None:
+        user = User.objects.create_user(username="bench-office", role=User.Role.OFFICE)
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def run(*, repeat: int, label: str) -> None:
+    client = office_client()
+    baseline = measure(client, "/accounts/login/", repeat=repeat)
+    print(f"pages and API at {label}: p50 / p95 over {repeat} requests, SQL per request")  # noqa: T201
+    print(  # noqa: T201
+        f"{'baseline (sign-in page)':<32} {baseline.p50 * 1000:8.1f} {baseline.p95 * 1000:8.1f} ms"
+        f" {baseline.queries:4d} q   1.00x"
+    )
+    for name, url in cases().items():
+        result = measure(client, url, repeat=repeat)
+        flag = "" if result.p95 * 1000 <= TARGET_MS else f"  > {TARGET_MS:.0f} ms"
+        status = "" if result.status == 200 else f"  HTTP {result.status}"
+        print(  # noqa: T201
+            f"{name:<32} {result.p50 * 1000:8.1f} {result.p95 * 1000:8.1f} ms"
+            f" {result.queries:4d} q {result.p50 / baseline.p50:6.1f}x"
+            f" {result.size / 1024:8.0f} kB{flag}{status}"
+        )
+    measure_derive(repeat=max(1, repeat // 4))
+
+
+class _RolledBack(Exception):
+    pass
+
+
+def measure_derive(*, repeat: int) -> None:
+    """Deriving a draft from the published edition with the most entries, rolled back each
+    time: p50 and the SQL statements, which must not grow with the entries."""
+    from django.db import connection, transaction
+    from django.db.models import Count
+    from django.test.utils import CaptureQueriesContext
+
+    from devolve.accounts.models import User
+    from devolve.matters.models import AnnualList
+    from devolve.matters.services import derive_annual_list
+
+    office = User.objects.get(username="bench-office")
+    edition = (
+        AnnualList.objects.filter(status=AnnualList.Status.PUBLISHED)
+        .annotate(entry_count=Count("entries"))
+        .order_by("-entry_count", "pk")
+        .first()
+    )
+    if edition is None:
+        return
+    samples, queries = [], 0
+    for _ in range(repeat):
+        try:
+            with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                derive_annual_list(
+                    predecessor=edition, year=edition.year + 1, edition=99, created_by=office
+                )
+                samples.append(time.perf_counter() - started)
+                queries = len(captured.captured_queries)
+                raise _RolledBack
+        except _RolledBack:
+            pass
+    name = f"derive a {edition.entry_count}-entry edition"  # type: ignore[attr-defined]
+    print(  # noqa: T201
+        f"{name:<32} {statistics.median(samples) * 1000:8.1f} {max(samples) * 1000:8.1f} ms"
+        f" {queries:4d} q"
+    )
+
+
+def generate_small() -> None:
+    from django.core.management import call_command
+
+    arguments = [f"--{name.replace('_', '-')}={value}" for name, value in SMALL.items()]
+    call_command("generate_scale", *arguments, stdout=io.StringIO())
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Alone: measure the database DATABASE_URL names (a generated set); inside ``make bench``
+    the caller has set Django up on its throwaway database and generated ``SMALL``."""
+    import django
+
+    arguments = sys.argv[1:] if argv is None else argv
+    repeat = int(arguments[0]) if arguments else 20
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    run(repeat=repeat, label=os.environ.get("DATABASE_URL", "the generated set").split("@")[-1])
+
+
+if __name__ == "__main__":
+    main()
