@@ -68,10 +68,17 @@ serve:
 	DJANGO_SETTINGS_MODULE=config.settings.demo $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) \
 	  --workers 2 --access-logfile - --env DJANGO_SETTINGS_MODULE=config.settings.demo
 
+# The whole suite starts from an empty test cache of its own (template databases, demo
+# snapshots), as in a fresh clone: code run only while a snapshot is built must count towards
+# coverage in every run, not only when no earlier run on this machine left the snapshot behind.
+# Set DEVOLVE_TEST_CACHE to reuse a cache on purpose (coverage floors may then fail).
 test: system-packages $(VENV)/.installed-dev assets messages
 	@start=$$(date +%s); \
+	  own_cache=; if [ -z "$${DEVOLVE_TEST_CACHE:-}" ]; then \
+	    own_cache=$$(mktemp -d -t devolve-test-cache.XXXXXX); export DEVOLVE_TEST_CACHE=$$own_cache; fi; \
 	  COVERAGE_CORE=sysmon $(BIN)/pytest -n 2 --dist loadscope --durations=15 \
 	    --cov --cov-report= $(PYTEST_ARGS); status=$$?; \
+	  if [ -n "$$own_cache" ]; then rm -rf "$$own_cache"; fi; \
 	  echo "make test: $$(( $$(date +%s) - start )) s on $${DATABASE_URL:-SQLite}"; \
 	  if [ $$status -eq 0 ] && [ -z "$(PYTEST_ARGS)" ]; then \
 	    $(BIN)/python scripts/coverage-floors || status=$$?; fi; exit $$status
