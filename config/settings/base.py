@@ -8,6 +8,7 @@ import dj_database_url
 from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str, persistent_secret_key
+from config.settings.integrations.database import with_pool_from_env
 from config.settings.integrations.email import mailers_from_env
 from config.settings.integrations.storage import default_storage_from_env
 
@@ -98,10 +99,12 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'devolve.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
-        conn_health_checks=True,
+    "default": with_pool_from_env(
+        dj_database_url.parse(
+            env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'devolve.sqlite3'}"),
+            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
+            conn_health_checks=True,
+        )
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -115,10 +118,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # and the API (devolve/core/routers.py); without it every read goes to the primary.
 if DATABASE_REPLICA_URL := env_str("DATABASE_REPLICA_URL", ""):
     DATABASES["replica"] = {
-        **dj_database_url.parse(
-            DATABASE_REPLICA_URL,
-            conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
-            conn_health_checks=True,
+        **with_pool_from_env(
+            dj_database_url.parse(
+                DATABASE_REPLICA_URL,
+                conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=60),
+                conn_health_checks=True,
+            )
         ),
         "TEST": {"MIRROR": "default"},
     }

@@ -1,0 +1,30 @@
+"""Database connections: psycopg's connection pool (``psycopg[pool]``) when
+``DATABASE_POOL_SIZE`` is set and the database is PostgreSQL, else one connection per worker
+thread kept for ``DATABASE_CONN_MAX_AGE`` seconds.
+
+With the pool, each process opens at most ``DATABASE_POOL_SIZE`` connections and lends one to a
+request for its duration, so the pool size times the processes of every node must stay under
+PostgreSQL's ``max_connections`` (docs/operations/scaling.md). Django refuses a pool with
+persistent connections, so the pool turns ``CONN_MAX_AGE`` to 0: the connection goes back to
+the pool, not closed, at the end of each request.
+"""
+
+from collections.abc import Mapping
+from typing import Any
+
+from config.env import env_int
+
+POSTGRESQL = "django.db.backends.postgresql"
+# Seconds a request waits for a free pooled connection before it fails: less than gunicorn's
+# 30-second worker timeout, so a starved pool answers with an error, not a killed worker.
+POOL_TIMEOUT_SECONDS = 10
+
+
+def with_pool_from_env(database: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``DATABASES`` entry ``database``, drawing its connections from a pool when the
+    environment asks for one; unchanged otherwise (SQLite takes no pool)."""
+    size = env_int("DATABASE_POOL_SIZE", default=0)
+    if size <= 0 or database["ENGINE"] != POSTGRESQL:
+        return dict(database)
+    pool = {"min_size": 1, "max_size": size, "timeout": POOL_TIMEOUT_SECONDS}
+    return {**database, "CONN_MAX_AGE": 0, "OPTIONS": {**database.get("OPTIONS", {}), "pool": pool}}

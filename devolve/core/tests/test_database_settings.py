@@ -1,0 +1,77 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from config.settings.integrations.database import POOL_TIMEOUT_SECONDS, with_pool_from_env
+
+POSTGRESQL = {
+    "ENGINE": "django.db.backends.postgresql",
+    "NAME": "devolve",
+    "CONN_MAX_AGE": 60,
+    "CONN_HEALTH_CHECKS": True,
+    "OPTIONS": {"sslmode": "prefer"},
+}
+
+
+def test_without_a_pool_size_connections_persist(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
+
+    assert with_pool_from_env(POSTGRESQL) == POSTGRESQL
+
+
+def test_a_pool_size_pools_postgresql_connections(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "4")
+
+    assert with_pool_from_env(POSTGRESQL) == {
+        **POSTGRESQL,
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {
+            "sslmode": "prefer",
+            "pool": {"min_size": 1, "max_size": 4, "timeout": POOL_TIMEOUT_SECONDS},
+        },
+    }
+
+
+def test_sqlite_takes_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "4")
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": "devolve.sqlite3", "CONN_MAX_AGE": 60}
+
+    assert with_pool_from_env(sqlite) == sqlite
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg's pool is PostgreSQL's")
+def test_a_pooled_process_reads_through_the_pool() -> None:
+    """The runtime lock installs psycopg_pool: a process with a pool size queries through it."""
+    database = settings.DATABASES["default"]
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    script = (
+        "import django; django.setup()\n"
+        "from django.db import connection\n"
+        "with connection.cursor() as cursor: cursor.execute('SELECT 1')\n"
+        "print(type(connection.pool).__name__, connection.pool.max_size)\n"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": url,
+        "DATABASE_POOL_SIZE": "3",
+    }
+    result = subprocess.run(  # noqa: S603 — this interpreter, a fixed script
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[3],
+        timeout=60,
+    )
+
+    assert result.stdout.split() == ["ConnectionPool", "3"]
