@@ -18,7 +18,7 @@ from typing import Any
 import django_filters
 import django_tables2 as tables
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -41,6 +41,9 @@ PAGE_PARAMETER = "page"
 PAGE_SIZE_PARAMETER = "per_page"
 EXPORT_PARAMETER = "export"
 EXPORT_FORMATS = ("csv", "xlsx")
+# An edit link from a list row carries the list's query string here, so saving the edit returns
+# the reader to the same page, sort and filters, at the edited row.
+BACK_PARAMETER = "back"
 
 
 @dataclass
@@ -157,6 +160,30 @@ def export_response(table: tables.Table, *, export_format: str, name: str) -> Ht
     header = next(values)
     content = xlsx_bytes([Sheet(name=name, header=[header], rows=values, freeze_header=True)])
     return download_response(content, filename=f"{stem}.xlsx", content_type=XLSX_CONTENT_TYPE)
+
+
+def return_address(path: str, *, back: str, anchor: str) -> str:
+    """The list at ``path`` as the reader left it: its page, sort, page size and filters from
+    ``back`` (the query string the edit link carried; never a download), at the row ``anchor``.
+
+    Only a query string is taken from the request; the path is the caller's, so the address
+    cannot lead off the site.
+    """
+    query = QueryDict(back, mutable=True)
+    query.pop(EXPORT_PARAMETER, None)
+    query.pop(BACK_PARAMETER, None)
+    encoded = query.urlencode()
+    return f"{path}{'?' if encoded else ''}{encoded}#{anchor}"
+
+
+def section_of_row(table: tables.Table, record: object) -> str:
+    """The heading of the section ``record`` falls under, when ``table`` groups its rows into
+    sections (it defines ``section_of(record)``) and is shown in its own order; "" otherwise.
+    Sorted by a column, rows of different sections mix, so no heading is shown."""
+    section_of = getattr(table, "section_of", None)
+    if section_of is None or table.order_by:
+        return ""
+    return str(section_of(record))
 
 
 def render_list(

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Count, Min, Q, QuerySet
+from django.db.models import Case, Count, Min, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -188,6 +188,16 @@ def list_entries(*, annual_list: AnnualList, include_withdrawn: bool = True) -> 
     if not include_withdrawn:
         entries = entries.exclude(change=ListEntry.Change.WITHDRAWN)
     return entries.order_by("sequence")
+
+
+def list_entries_by_section(*, annual_list: AnnualList) -> QuerySet[ListEntry]:
+    """An edition's entries as the published list orders them: the powers (一、省级授权事项),
+    then the support matters (二、省级支持事项), each in sequence order."""
+    section = Case(
+        When(matter__kind=Matter.Kind.POWER, then=Value(0)),
+        default=Value(1),
+    )
+    return list_entries(annual_list=annual_list).order_by(section, "sequence")
 
 
 @dataclass(frozen=True)

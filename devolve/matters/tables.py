@@ -108,7 +108,22 @@ def receiving_areas_label(entry: ListEntry) -> str:
     return "、".join(localized(zone, "name") for zone in entry.receiving_areas.all()) or "—"
 
 
+# The sections of an edition, as the published list heads them.
+SECTION_HEADINGS = {
+    Matter.Kind.POWER: _("1. Powers granted by the province"),
+    Matter.Kind.SUPPORT: _("2. Matters the province supports"),
+}
+
+
+def entry_section(entry: ListEntry) -> str:
+    """The heading of the section an entry falls under (its matter's kind)."""
+    return str(SECTION_HEADINGS[Matter.Kind(entry.matter.kind)])
+
+
 class ListEntryTable(tables.Table):
+    """An edition's entries on its public page, in sections by kind (rows from
+    ``matters.selectors.list_entries_by_section``)."""
+
     sequence = tables.Column(verbose_name=_("No."))
     matter = tables.Column(
         verbose_name=_("Matter"), empty_values=(), order_by=("matter__name_zh", "sequence")
@@ -205,6 +220,9 @@ class ListEntryTable(tables.Table):
     def render_change_reason(self, record: ListEntry) -> str:
         return record.change_reason or "—"
 
+    def section_of(self, record: ListEntry) -> str:
+        return entry_section(record)
+
 
 # GOV.UK tag colours for an entry's change against the predecessor edition.
 CHANGE_TAG_COLOURS: dict[str, str] = {
@@ -295,7 +313,9 @@ class DemandItemTable(tables.Table):
 class StaffListEntryTable(tables.Table):
     """An edition's entries on its staff page: matter, mode, departments, receiving areas, the
     change against the predecessor, and the grants (published) or the edits the office may make
-    (``annual_list`` and ``actions`` in the page's context)."""
+    (``annual_list`` and ``actions`` in the page's context). In sections by kind (rows from
+    ``matters.selectors.list_entries_by_section``); each row is its own anchor, ``entry-<id>``,
+    which an edit returns to."""
 
     sequence = tables.Column(verbose_name=_("No."))
     matter = tables.TemplateColumn(
@@ -334,10 +354,14 @@ class StaffListEntryTable(tables.Table):
         attrs = GOVUK_TABLE_ATTRS
         row_attrs = {
             "class": "govuk-table__row",
+            "id": lambda record: f"entry-{record.pk}",
             "data-entry": lambda record: record.pk,
             "data-matter": lambda record: record.matter_id,
         }
         empty_text = _("No entry matches.")
+
+    def section_of(self, record: ListEntry) -> str:
+        return entry_section(record)
 
     def render_mode(self, record: ListEntry) -> str:
         return localized(record.mode, "name")

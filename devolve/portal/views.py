@@ -40,7 +40,7 @@ from devolve.matters.selectors import (
     list_annual_lists,
     list_authorization_modes,
     list_departments,
-    list_entries,
+    list_entries_by_section,
     list_matters,
 )
 from devolve.matters.tables import AnnualListRow, AnnualListTable, ListEntryTable, MatterTable
@@ -236,7 +236,9 @@ def annual_list_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def annual_list_detail(request: HttpRequest, year: int, batch: int, edition: int) -> HttpResponse:
     annual_list = _public_edition(year=year, batch=batch, edition=edition)
-    filterset = ListEntryFilter(request.GET, queryset=list_entries(annual_list=annual_list))
+    filterset = ListEntryFilter(
+        request.GET, queryset=list_entries_by_section(annual_list=annual_list)
+    )
     counts = count_entries(annual_list=annual_list)
     modes = {mode.code: localized(mode, "name") for mode in list_authorization_modes()}
     context = {

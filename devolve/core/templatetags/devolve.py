@@ -6,8 +6,10 @@ from django import template
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
+from django_tables2.rows import BoundRow
 
 from devolve.core.i18n import in_current_language
+from devolve.core.lists import section_of_row
 
 register = template.Library()
 
@@ -66,3 +68,9 @@ def model_label(instance: object) -> str:
     """``{{ grant|model_label }}``: ``grants.Grant``, the record type the change log filters by."""
     meta = getattr(instance, "_meta", None)
     return str(meta.label) if meta is not None else ""
+
+
+@register.filter
+def row_section(row: BoundRow) -> str:
+    """``{{ row|row_section }}``: the section heading of a table row (``core.lists``)."""
+    return section_of_row(row.table, row.record)

@@ -509,7 +509,9 @@ def test_choosing_no_supervising_department_removes_it(
         _update_form(entry, supervising_department=""),
     )
 
-    assertRedirects(response, url("annual_list_detail", pk=entry.annual_list_id))
+    assertRedirects(
+        response, url("annual_list_detail", pk=entry.annual_list_id) + f"#entry-{entry.pk}"
+    )
     entry.refresh_from_db()
     assert entry.supervising_department is None
 
@@ -526,7 +528,9 @@ def test_an_entry_takes_dates_of_its_own_and_refuses_an_end_before_its_start(
     saved = client.post(page, _update_form(entry, effective_on="2025-04-01", ends_on="2027-03-31"))
 
     assert form_errors(refused) == {"__all__": ["An entry ends after the day it takes effect."]}
-    assertRedirects(saved, url("annual_list_detail", pk=entry.annual_list_id))
+    assertRedirects(
+        saved, url("annual_list_detail", pk=entry.annual_list_id) + f"#entry-{entry.pk}"
+    )
     entry.refresh_from_db()
     assert (entry.effective_on, entry.ends_on) == (
         datetime.date(2025, 4, 1),
@@ -563,7 +567,7 @@ def test_changing_a_carried_entry_with_a_reason_marks_it_modified(
         _update_form(carried, mode=mode("entrust").pk, reason="The law keeps the decision."),
     )
 
-    assertRedirects(response, url("annual_list_detail", pk=derived.pk))
+    assertRedirects(response, url("annual_list_detail", pk=derived.pk) + f"#entry-{carried.pk}")
     carried.refresh_from_db()
     assert (carried.change, carried.changed_fields, carried.change_reason) == (
         "modified",
@@ -606,7 +610,7 @@ def test_withdrawing_a_carried_entry_keeps_it_marked_withdrawn(
         {"reason": "Reform completed."},
     )
 
-    assertRedirects(response, url("annual_list_detail", pk=derived.pk))
+    assertRedirects(response, url("annual_list_detail", pk=derived.pk) + f"#entry-{carried.pk}")
     carried.refresh_from_db()
     assert (carried.change, carried.change_reason) == ("withdrawn", "Reform completed.")
 
@@ -638,7 +642,7 @@ def test_removing_an_added_entry_deletes_it(
         {"reason": "Added by mistake."},
     )
 
-    assertRedirects(response, url("annual_list_detail", pk=entry.annual_list_id))
+    assertRedirects(response, url("annual_list_detail", pk=entry.annual_list_id) + "#entries-table")
     assert not ListEntry.objects.filter(pk=entry.pk).exists()
     assert AuditEvent.objects.get(action="list_entry.removed").reason == "Added by mistake."
 

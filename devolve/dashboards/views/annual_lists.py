@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
@@ -21,7 +21,7 @@ from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import requires
 from devolve.core.forms import VersionForm
-from devolve.core.lists import render_list
+from devolve.core.lists import BACK_PARAMETER, render_list, return_address
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.grants.forms import AnnualListPublishForm, PublicationDayForm
 from devolve.grants.publication import plan_publication
@@ -38,7 +38,12 @@ from devolve.matters.forms import (
 )
 from devolve.matters.models import AnnualList, ListEntry
 from devolve.matters.permissions import DERIVE, EDIT_ENTRIES, edition_actions
-from devolve.matters.selectors import count_entries, list_annual_lists, list_entries
+from devolve.matters.selectors import (
+    count_entries,
+    list_annual_lists,
+    list_entries,
+    list_entries_by_section,
+)
 from devolve.matters.services import (
     add_list_entry,
     approve_annual_list,
@@ -104,6 +109,16 @@ def _action_page(
 
 def _to_edition(annual_list: AnnualList) -> HttpResponse:
     return redirect("dashboards:annual_list_detail", pk=annual_list.pk)
+
+
+def _place_of(request: HttpRequest, entry: ListEntry, *, anchor: str = "") -> str:
+    """The edition's page as the reader left it (page, sort, filters), at ``entry``'s row or at
+    ``anchor``."""
+    return return_address(
+        reverse("dashboards:annual_list_detail", kwargs={"pk": entry.annual_list_id}),
+        back=request.GET.get(BACK_PARAMETER, ""),
+        anchor=anchor or f"entry-{entry.pk}",
+    )
 
 
 # Editions ---------------------------------------------------------------------------------------
@@ -179,7 +194,7 @@ def annual_list_retitle(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("matters.view_list_workflow")
 def annual_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
-    entries = list_entries(annual_list=annual_list).prefetch_related("grants__zone")
+    entries = list_entries_by_section(annual_list=annual_list).prefetch_related("grants__zone")
     filterset = ListEntryFilter(request.GET, queryset=entries)
     context = {
         "annual_list": annual_list,
@@ -291,7 +306,7 @@ def _entry_page(
     version_form: VersionForm | None = None,
 ) -> HttpResponse:
     context = {"entry": entry, "annual_list": entry.annual_list, "form": form}
-    context |= {"version_form": version_form}
+    context |= {"version_form": version_form, "back": _place_of(request, entry)}
     context |= {"title": title, "button": button}
     return render(request, "dashboards/list_entry_form.html", context)
 
@@ -328,7 +343,7 @@ def list_entry_update(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespo
                 **form.cleaned_data,
             )
             messages.success(request, _("The entry was changed."))
-            return _to_edition(entry.annual_list)
+            return redirect(_place_of(request, entry))
         version_form.show_current(entry)
     title = _("Change %(entry)s") % {"entry": entry}
     return _entry_page(
@@ -345,7 +360,7 @@ def list_entry_withdraw(request: HttpRequest, pk: int, entry_pk: int) -> HttpRes
         with errors_shown_on(form):
             withdraw_list_entry(entry=entry, withdrawn_by=acting_user(request), **form.cleaned_data)
             messages.success(request, _("The matter is withdrawn from the edition."))
-            return _to_edition(entry.annual_list)
+            return redirect(_place_of(request, entry))
     title = _("Withdraw %(entry)s") % {"entry": entry}
     return _entry_page(request, entry, form, title=title, button=_("Withdraw the matter"))
 
@@ -357,9 +372,11 @@ def list_entry_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespo
     form = ReasonForm(data_of(request))
     if submitted(request, form):
         with errors_shown_on(form):
+            # The row is gone: back to the same page of the list.
+            place = _place_of(request, entry, anchor="entries-table")
             remove_list_entry(entry=entry, removed_by=acting_user(request), **form.cleaned_data)
             messages.success(request, _("The matter was removed from the draft."))
-            return _to_edition(entry.annual_list)
+            return redirect(place)
     title = _("Remove %(entry)s") % {"entry": entry}
     return _entry_page(request, entry, form, title=title, button=_("Remove the matter"))
 
