@@ -120,3 +120,39 @@ def test_a_key_with_a_nul_character_is_unknown_not_a_server_error(
     )
     assert response.status_code == 400
     assert "competent_department" in response.json["detail"]
+
+
+# Path keys of every kind (codes, slugs, numbers, edition keys) with a NUL character in them.
+# PostgreSQL cannot compare text holding NUL: a key that reached a query was a 500.
+NUL_PATHS = [
+    "/api/v1/departments/justice%00/",
+    "/api/v1/matter-types/%00/",
+    "/api/v1/authorization-modes/delegate%00/",
+    "/api/v1/divisions/510000%00/",
+    "/api/v1/zones/%00/",
+    "/api/v1/indicators/gdp%00/",
+    "/api/v1/batches/1%00/",
+    "/api/v1/matters/1%00/",
+    "/api/v1/annual-lists/2024%00/batch-1/",
+    "/api/v1/annual-lists/2024/batch-1%00/entries/",
+    "/api/v1/selection-rounds/%00/",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", NUL_PATHS)
+def test_a_path_key_with_a_nul_character_is_not_found(
+    path: str, tokens: dict[str, str], wsgi_app: WSGIHandler
+) -> None:
+    response = werkzeug.test.Client(wsgi_app).get(
+        path, headers={"Authorization": f"Token {tokens['office']}"}
+    )
+    assert response.status_code == 404
+    assert response.json["code"] == "not_found"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/prefectures/5101%00/", "/en/prefectures/5101%00/"])
+def test_a_page_key_with_a_nul_character_is_not_found(path: str, wsgi_app: WSGIHandler) -> None:
+    response = werkzeug.test.Client(wsgi_app).get(path)
+    assert response.status_code == 404
