@@ -26,7 +26,11 @@ from devolve.grants.selectors import get_handover_timeliness, get_take_up_matrix
 from devolve.indicators import selectors as indicators
 from devolve.indicators.models import EvaluationRun, Indicator
 from devolve.matters.models import AnnualList
-from devolve.matters.selectors import count_entries, get_edition_diff, list_annual_lists
+from devolve.matters.selectors import (
+    count_entries_by_edition,
+    get_edition_diff,
+    list_annual_lists,
+)
 from devolve.performance import selectors as performance
 from devolve.performance.models import PerformanceAssessment, Tier
 from devolve.regions.models import Batch
@@ -198,8 +202,9 @@ def _shape_section(on: datetime.date, collect: _Collector) -> Section:
 
 def _editions_section(published: list[AnnualList], period: Period, collect: _Collector) -> Section:
     rows = []
+    counts_by_edition = count_entries_by_edition(annual_lists=published)
     for edition in published:
-        counts = count_entries(annual_list=edition)
+        counts = counts_by_edition[edition.pk]
         key = edition.key
         changes = (
             get_edition_diff(old=edition.predecessor, new=edition).counts

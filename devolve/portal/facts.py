@@ -8,7 +8,7 @@ from django.db.models import Count
 
 from devolve.grants.selectors import list_grants
 from devolve.matters.models import AnnualList
-from devolve.matters.selectors import count_entries, list_annual_lists
+from devolve.matters.selectors import count_entries_by_edition, list_annual_lists
 from devolve.regions.selectors import ProgrammeShape, get_programme_shape
 
 PUBLISHED = (AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED)
@@ -56,8 +56,9 @@ def annual_list_facts(*, on: datetime.date) -> dict[str, dict[str, dict[str, int
         key=lambda edition: (edition.year, edition.batch.number, edition.edition),
     )
     lists: dict[str, dict[str, int]] = {}
+    counts_by_edition = count_entries_by_edition(annual_lists=editions)
     for edition in editions:
-        counts = count_entries(annual_list=edition)
+        counts = counts_by_edition[edition.pk]
         lists[edition.key] = {
             "entries": counts.entries,
             "powers": counts.powers,

@@ -33,6 +33,7 @@ from devolve.matters.models import AnnualList, Matter
 from devolve.matters.readable import value_labels
 from devolve.matters.selectors import (
     count_entries,
+    count_entries_by_edition,
     get_annual_list,
     get_annual_list_by_key,
     get_edition_diff,
@@ -220,10 +221,9 @@ def _offer(
 
 @require_safe
 def annual_list_list(request: HttpRequest) -> HttpResponse:
-    rows = [
-        AnnualListRow(edition=edition, counts=count_entries(annual_list=edition))
-        for edition in _public_editions()
-    ]
+    editions = _public_editions()
+    counts = count_entries_by_edition(annual_lists=editions)
+    rows = [AnnualListRow(edition=edition, counts=counts[edition.pk]) for edition in editions]
     return render_list(
         request,
         table=AnnualListTable(rows),

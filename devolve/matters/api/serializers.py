@@ -159,7 +159,10 @@ class AnnualListOutput(serializers.ModelSerializer[AnnualList]):
 
     @extend_schema_field(EditionCountsOutput)
     def get_counts(self, annual_list: AnnualList) -> dict[str, Any]:
-        return EditionCountsOutput(selectors.count_entries(annual_list=annual_list)).data
+        counts = self.context.get("counts", {}).get(annual_list.pk)  # a list: counted at once
+        if counts is None:
+            counts = selectors.count_entries(annual_list=annual_list)
+        return EditionCountsOutput(counts).data
 
 
 class AnnualListInput(serializers.Serializer[AnnualList]):

@@ -201,6 +201,14 @@ class AnnualListViewSet(
         self.check_object_permissions(self.request, annual_list)
         return annual_list
 
+    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
+        editions = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        assert editions is not None  # noqa: S101 — the list is always paginated
+        counts = selectors.count_entries_by_edition(annual_lists=editions)
+        context = {**self.get_serializer_context(), "counts": counts}
+        serializer = self.get_serializer(editions, many=True, context=context)
+        return self.get_paginated_response(serializer.data)
+
     @extend_schema(request=AnnualListInput, responses={201: AnnualListOutput})
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:
         """Start an empty draft edition (reform office)."""

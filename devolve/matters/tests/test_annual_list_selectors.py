@@ -196,6 +196,29 @@ def test_count_entries_by_kind_and_mode(batch: Batch) -> None:
     assert list(counts.by_mode) == ["both", "delegate", "entrust", "support"]
 
 
+def test_count_entries_by_edition_is_one_query_for_any_number_of_editions(
+    batch: Batch, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    editions = [AnnualListFactory(batch=batch, year=year) for year in (2023, 2024, 2025)]
+    live_and_withdrawn(editions[0], 3, withdrawn=1)
+    live_and_withdrawn(editions[1], 1)
+    ListEntryFactory(
+        annual_list=editions[1], matter=MatterFactory(support=True), mode=mode("support")
+    )
+
+    with django_assert_num_queries(1):
+        counts = selectors.count_entries_by_edition(annual_lists=editions)
+
+    assert {
+        pk: (row.entries, row.powers, row.support, row.withdrawn) for pk, row in counts.items()
+    } == {
+        editions[0].pk: (3, 3, 0, 1),
+        editions[1].pk: (2, 1, 1, 0),
+        editions[2].pk: (0, 0, 0, 0),
+    }
+    assert counts[editions[1].pk] == selectors.count_entries(annual_list=editions[1])
+
+
 def test_count_entries_of_an_empty_edition(batch: Batch) -> None:
     counts = selectors.count_entries(annual_list=AnnualListFactory(batch=batch))
     assert (counts.entries, counts.powers, counts.support, counts.withdrawn, counts.by_mode) == (

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from devolve.accounts.models import User
@@ -197,6 +198,23 @@ def test_annual_lists_are_listed_newest_first_with_their_keys(client: Client, wo
 
     assert body["count"] == 2
     assert [item["key"] for item in body["results"]] == ["2024/batch-1", "2023/batch-1"]
+
+
+def test_annual_list_page_does_not_query_per_edition(
+    client: Client, world: World, office_user: User
+) -> None:
+    with CaptureQueriesContext(connection) as two_editions:
+        client.get(url("annual-list-list"))
+    services.create_annual_list(year=2026, batch=world.batch, created_by=office_user)
+    with CaptureQueriesContext(connection) as three_editions:
+        body = client.get(url("annual-list-list")).json()
+
+    assert body["count"] == 3
+    assert [item["counts"]["entries"] for item in body["results"]][1:] == [
+        world.second.entries.exclude(change="withdrawn").count(),
+        world.first.entries.count(),
+    ]
+    assert len(three_editions) == len(two_editions)
 
 
 def test_published_edition_is_read_by_its_key_with_counts(client: Client, world: World) -> None:

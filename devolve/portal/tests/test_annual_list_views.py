@@ -8,8 +8,10 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -145,6 +147,17 @@ def test_list_of_editions_shows_published_and_superseded_with_counts(
     assert 'href="/en/lists/2024/batch-1/"' in newer
     assertContains(response, 'data-count="2"')
     assertNotContains(response, "2025/batch-1")
+
+
+def test_list_of_editions_does_not_query_per_edition(client: Client, cycle: ListCycle) -> None:
+    with CaptureQueriesContext(connection) as two_editions:
+        client.get(_url("annual_list_list"))
+    build_correction(cycle)
+    with CaptureQueriesContext(connection) as three_editions:
+        response = client.get(_url("annual_list_list"))
+
+    assert len(_attributes(response, "data-edition")) == 3
+    assert len(three_editions) == len(two_editions)
 
 
 def test_list_of_editions_in_chinese(client: Client, cycle: ListCycle) -> None:

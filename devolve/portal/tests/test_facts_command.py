@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from devolve.demo.testing import seeded_demo
 from devolve.grants.services import publish_annual_list
@@ -22,6 +24,8 @@ from devolve.matters.selectors import (
     get_matter_by_name,
     list_authorization_modes,
 )
+from devolve.portal.facts import annual_list_facts
+from devolve.portal.tests.list_fixtures import build_correction, build_list_cycle
 from devolve.regions.models import BatchMembership
 from devolve.regions.selectors import get_batch, get_zone
 from devolve.regions.services import end_membership
@@ -215,3 +219,16 @@ def test_facts_without_lists_report_empty_blocks(sichuan_demo: None) -> None:
     facts = _facts("--on", "2025-06-01")
 
     assert (facts["lists"], facts["grants"]) == ({}, {})
+
+
+def test_list_facts_do_not_query_per_edition() -> None:
+    cycle = build_list_cycle()
+    on = datetime.date(2030, 1, 1)
+    with CaptureQueriesContext(connection) as two_editions:
+        annual_list_facts(on=on)
+    build_correction(cycle)
+    with CaptureQueriesContext(connection) as three_editions:
+        facts = annual_list_facts(on=on)
+
+    assert list(facts["lists"]) == ["2023/batch-1", "2024/batch-1", "2024/batch-1/e2"]
+    assert len(three_editions) == len(two_editions)
