@@ -56,10 +56,17 @@ class ListState:
     problems: list[str] = field(default_factory=list)
     page_sizes: Sequence[int] = PAGE_SIZES
     export_formats: Sequence[str] = EXPORT_FORMATS
+    export_name: str = ""
 
     @property
     def count(self) -> int:
         return int(self.table.paginator.count)
+
+    @property
+    def export_field(self) -> str:
+        """The parameter that asks for this list's download (``changes-export`` for a table
+        with the prefix ``changes-``), so each list of a page downloads by itself."""
+        return f"{self.table.prefix}{EXPORT_PARAMETER}"
 
 
 def _sort(request: HttpRequest, table: tables.Table, problems: list[str]) -> None:
@@ -133,14 +140,41 @@ def configure_list(
     table: tables.Table,
     *,
     filterset: django_filters.FilterSet | None = None,
+    export_name: str = "",
 ) -> ListState:
-    """Sort and page ``table`` from the request, and attach the list's state to it."""
+    """Sort and page ``table`` from the request, and attach the list's state to it.
+
+    With ``export_name`` the list offers its rows as downloads, which the view answers with
+    ``requested_download``; without it the list offers none."""
     problems = _filter_problems(filterset)
     _sort(request, table, problems)
     _paginate(request, table, problems)
-    state = ListState(table=table, filterset=filterset, problems=problems)
+    state = ListState(
+        table=table,
+        filterset=filterset,
+        problems=problems,
+        export_formats=EXPORT_FORMATS if export_name else (),
+        export_name=export_name,
+    )
     table.list_state = state
     return state
+
+
+def requested_download(request: HttpRequest, *states: ListState) -> HttpResponse | None:
+    """The download one of a page's lists is asked for (``?<prefix>export=csv``), or None.
+
+    A format that is not offered is named among the list's problems, and the page is shown."""
+    for state in states:
+        asked = request.GET.get(state.export_field, "").strip()
+        if not asked or not state.export_formats:
+            continue
+        if asked in state.export_formats:
+            return export_response(state.table, export_format=asked, name=state.export_name)
+        state.problems.append(
+            _("“%(value)s” is not a download format (use %(formats)s).")
+            % {"value": asked, "formats": ", ".join(EXPORT_FORMATS)}
+        )
+    return None
 
 
 def _export_values(table: tables.Table) -> Iterator[list[CellValue]]:
@@ -203,18 +237,16 @@ def render_list(
     and ``filter``; ``{% render_table table %}`` shows the count, the sort links, the pager, the
     page-size choice, the export links and any message about input the list could not use.
     """
-    export_format = request.GET.get(EXPORT_PARAMETER, "").strip()
-    if export_format in EXPORT_FORMATS:
+    export_format = request.GET.get(f"{table.prefix}{EXPORT_PARAMETER}", "").strip()
+    if export_name and export_format in EXPORT_FORMATS:
         _sort(request, table, [])
-        return export_response(table, export_format=export_format, name=export_name or template)
-    state = configure_list(request, table, filterset=filterset)
-    if export_format:
+        return export_response(table, export_format=export_format, name=export_name)
+    state = configure_list(request, table, filterset=filterset, export_name=export_name)
+    if export_format and export_name:
         state.problems.append(
             _("“%(value)s” is not a download format (use %(formats)s).")
             % {"value": export_format, "formats": ", ".join(EXPORT_FORMATS)}
         )
-    if not export_name:
-        state.export_formats = ()
     page_context = {
         "table": table,
         "filter": filterset,

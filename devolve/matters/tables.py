@@ -224,6 +224,72 @@ class ListEntryTable(tables.Table):
         return entry_section(record)
 
 
+class MatterEntryTable(tables.Table):
+    """A matter's entries in the published editions, on its public page (rows from
+    ``matters.selectors.list_matter_entries``): where it was listed, how, and each change."""
+
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="annual_list",
+        order_by=("annual_list__year", "annual_list__batch__number", "annual_list__edition"),
+    )
+    sequence = tables.Column(verbose_name=_("No."))
+    mode = tables.Column(verbose_name=_("Mode"), order_by=("mode__sort_order", "pk"))
+    granting_department = tables.Column(
+        verbose_name=_("Granting department"), order_by=("granting_department__code", "pk")
+    )
+    supervising_department = tables.Column(
+        verbose_name=_("Supervising department"), empty_values=(), orderable=False
+    )
+    receiving_areas = tables.Column(
+        verbose_name=_("Receiving areas"), empty_values=(), orderable=False
+    )
+    change = tables.Column(verbose_name=_("Change"), order_by=("change", "pk"))
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-edition": lambda record: record.annual_list.key,
+            "data-change": lambda record: record.change,
+        }
+        empty_text = _("This matter is not in any published edition.")
+
+    def render_edition(self, record: ListEntry) -> str:
+        edition = record.annual_list
+        superseded = (
+            format_html(' <strong class="govuk-tag govuk-tag--grey">{}</strong>', _("Superseded"))
+            if edition.status == AnnualList.Status.SUPERSEDED
+            else ""
+        )
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>{}',
+            edition.get_absolute_url(),
+            edition,
+            superseded,
+        )
+
+    def value_edition(self, record: ListEntry) -> str:
+        return str(record.annual_list)
+
+    def render_mode(self, record: ListEntry) -> str:
+        return localized(record.mode, "name")
+
+    def render_granting_department(self, record: ListEntry) -> str:
+        return localized(record.granting_department, "name")
+
+    def render_supervising_department(self, record: ListEntry) -> str:
+        department = record.supervising_department
+        return localized(department, "name") if department else "—"
+
+    def render_receiving_areas(self, record: ListEntry) -> str:
+        return receiving_areas_label(record)
+
+    def render_change(self, record: ListEntry) -> str:
+        reason = f" — {record.change_reason}" if record.change_reason else ""
+        return f"{record.get_change_display()}{reason}"
+
+
 # GOV.UK tag colours for an entry's change against the predecessor edition.
 CHANGE_TAG_COLOURS: dict[str, str] = {
     ListEntry.Change.ADDED: "green",

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_safe
 
 from devolve.assessments.selectors import list_completed_rounds, with_assessment_behind
 from devolve.assessments.tables import GrantChangeTable
-from devolve.core.lists import configure_list
+from devolve.core.lists import ListState, configure_list, requested_download
 from devolve.grants.filters import GrantFilter
 from devolve.grants.selectors import (
     EditionHolding,
@@ -35,8 +35,10 @@ from devolve.grants.selectors import (
 from devolve.grants.tables import HeldGrantTable
 from devolve.matters.models import AnnualList, Matter
 from devolve.matters.selectors import get_matter, list_annual_lists, list_matter_entries
+from devolve.matters.tables import MatterEntryTable
 from devolve.regions.models import Zone
 from devolve.regions.selectors import get_zone, list_memberships
+from devolve.regions.tables import BatchMembershipTable
 from devolve.reporting.selectors import (
     accepted_usage_by_area,
     accepted_usage_by_period,
@@ -70,7 +72,12 @@ def _editions(holdings: dict[int, EditionHolding]) -> list[EditionRow]:
 
 
 def _held_table(
-    request: HttpRequest, grants: Any, *, editions: list[EditionRow], exclude: tuple[str, ...]
+    request: HttpRequest,
+    grants: Any,
+    *,
+    editions: list[EditionRow],
+    exclude: tuple[str, ...],
+    export_name: str,
 ) -> tuple[GrantFilter, HeldGrantTable]:
     """The grants filtered like the API (``GrantFilter``); the editions in force unless an edition
     is asked for. Sorted and paginated by the server."""
@@ -87,15 +94,15 @@ def _held_table(
     )
     shown = with_accepted_usage(with_first_effective_on(filterset.qs))
     table = HeldGrantTable(shown, exclude=exclude)
-    configure_list(request, table, filterset=filterset)
+    configure_list(request, table, filterset=filterset, export_name=export_name)
     return filterset, table
 
 
 def _changes_table(
-    request: HttpRequest, changes: Any, *, exclude: tuple[str, ...]
+    request: HttpRequest, changes: Any, *, exclude: tuple[str, ...], export_name: str
 ) -> GrantChangeTable:
     table = GrantChangeTable(with_assessment_behind(changes), exclude=exclude, prefix="changes-")
-    configure_list(request, table)
+    configure_list(request, table, export_name=export_name)
     return table
 
 
@@ -177,8 +184,12 @@ def _timeline(
     return sorted(events, key=lambda event: event.day)
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
-    return render(request, template, context)
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], *, lists: tuple[Any, ...]
+) -> HttpResponse:
+    """The page, or the download one of its ``lists`` (configured tables) is asked for."""
+    states: list[ListState] = [table.list_state for table in lists]
+    return requested_download(request, *states) or render(request, template, context)
 
 
 @require_safe
@@ -187,25 +198,37 @@ def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if zone is None:
         raise Http404(_("No zone with this key."))
     today = timezone.localdate()
-    memberships = list(list_memberships().filter(zone=zone))
+    memberships = list_memberships().filter(zone=zone)
+    membership_table = BatchMembershipTable(
+        memberships, exclude=("zone", "prefecture"), prefix="memberships-"
+    )
+    configure_list(request, membership_table, export_name=f"{zone.slug}-batches")
     editions = _editions(count_grants_by_edition(zone=zone))
     filterset, held = _held_table(
-        request, list_public_grants().filter(zone=zone), editions=editions, exclude=("zone",)
+        request,
+        list_public_grants().filter(zone=zone),
+        editions=editions,
+        exclude=("zone",),
+        export_name=f"{zone.slug}-grants",
     )
+    changes = list_grant_changes(zone=zone)
     context = {
         "zone": zone,
-        "memberships": memberships,
+        "memberships": membership_table,
         "is_pilot_today": any(membership.is_active_on(today) for membership in memberships),
         "today": today,
         "editions": editions,
         "current": [row for row in editions if row.is_current],
         "filter": filterset,
         "held": held,
-        "changes": _changes_table(request, list_grant_changes(zone=zone), exclude=("zone",)),
+        "changes": _changes_table(
+            request, changes, exclude=("zone",), export_name=f"{zone.slug}-changes"
+        ),
         "usage": accepted_usage_by_period(zone=zone),
         "timeline": _timeline(zone=zone, matter=None, editions=editions),
     }
-    return _render(request, "portal/zone_detail.html", context)
+    lists = (membership_table, held, context["changes"])
+    return _render(request, "portal/zone_detail.html", context, lists=lists)
 
 
 @require_safe
@@ -219,21 +242,28 @@ def matter_detail(request: HttpRequest, key: str) -> HttpResponse:
         list_public_grants().filter(entry__matter=matter),
         editions=editions,
         exclude=("matter", "kind"),
+        export_name=f"{matter.key}-grants",
     )
+    entries = MatterEntryTable(list_matter_entries(matter=matter), prefix="entries-")
+    configure_list(request, entries, export_name=f"{matter.key}-editions")
+    changes = list_grant_changes(matter=matter)
     context = {
         "matter": matter,
         "sub_items": list(matter.sub_items.order_by("code", "pk")),
-        "entries": list(list_matter_entries(matter=matter)),
+        "entries": entries,
         "editions": editions,
         "current": [row for row in editions if row.is_current],
         "filter": filterset,
         "held": held,
-        "changes": _changes_table(request, list_grant_changes(matter=matter), exclude=("matter",)),
+        "changes": _changes_table(
+            request, changes, exclude=("matter",), export_name=f"{matter.key}-changes"
+        ),
         "usage": accepted_usage_by_period(matter=matter),
         "usage_by_area": accepted_usage_by_area(matter=matter),
         "timeline": _timeline(zone=None, matter=matter, editions=editions),
     }
-    return _render(request, "portal/matter_detail.html", context)
+    lists = (entries, held, context["changes"])
+    return _render(request, "portal/matter_detail.html", context, lists=lists)
 
 
 urlpatterns: list[URLPattern] = [

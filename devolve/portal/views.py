@@ -55,7 +55,7 @@ from devolve.portal.diff_export import (
 from devolve.regions import selectors
 from devolve.regions.filters import PilotAreaFilter
 from devolve.regions.models import Zone
-from devolve.regions.tables import PilotAreaTable
+from devolve.regions.tables import BatchMembershipTable, PilotAreaTable, PrefectureZoneTable
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -137,10 +137,14 @@ def batch_detail(request: HttpRequest, number: int) -> HttpResponse:
     batch = selectors.get_batch(number=number)
     if batch is None:
         raise Http404(_("No such batch."))
-    memberships = list(selectors.list_memberships(batch=batch))
-    prefectures = {membership.zone.prefecture_id for membership in memberships}
-    context = {"batch": batch, "memberships": memberships, "prefecture_count": len(prefectures)}
-    return render(request, "portal/batch_detail.html", context)
+    return render_list(
+        request,
+        table=BatchMembershipTable(selectors.list_memberships(batch=batch), exclude=("batch",)),
+        template="portal/batch_detail.html",
+        partial="batch-members",
+        export_name=str(batch),
+        context={"batch": batch, "prefecture_count": selectors.count_prefectures(batch=batch)},
+    )
 
 
 @require_safe
@@ -154,9 +158,15 @@ def prefecture_detail(request: HttpRequest, code: str) -> HttpResponse:
         .filter(prefecture=prefecture)
         .values_list("slug", flat=True)
     )
-    zones = list(selectors.list_zones().filter(prefecture=prefecture))
-    context = {"prefecture": prefecture, "zones": zones, "pilot_slugs": pilot_slugs, "today": today}
-    return render(request, "portal/prefecture_detail.html", context)
+    zones = selectors.list_zones().filter(prefecture=prefecture)
+    return render_list(
+        request,
+        table=PrefectureZoneTable(zones, pilot_slugs=pilot_slugs),
+        template="portal/prefecture_detail.html",
+        partial="prefecture-zones",
+        export_name=localized(prefecture, "name"),
+        context={"prefecture": prefecture, "pilot_slugs": pilot_slugs, "today": today},
+    )
 
 
 @require_safe

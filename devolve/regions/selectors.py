@@ -75,6 +75,11 @@ def list_memberships(*, batch: Batch | None = None) -> QuerySet[BatchMembership]
     return memberships.order_by("batch__number", "zone__prefecture__code", "zone__slug")
 
 
+def count_prefectures(*, batch: Batch) -> int:
+    """How many prefectures a batch's pilot areas lie in."""
+    return BatchMembership.objects.filter(batch=batch).values("zone__prefecture").distinct().count()
+
+
 @dataclass(frozen=True)
 class ProgrammeShape:
     """The programme's shape on a date, computed from memberships and zones.

@@ -462,7 +462,9 @@ def test_zone_detail_shows_the_zone_and_its_memberships(
 
     assert response.status_code == 200
     assert response.context["zone"] == zone
-    assert response.context["memberships"] == list(zone.memberships.all())
+    assert [row.record for row in response.context["memberships"].paginated_rows] == list(
+        zone.memberships.all()
+    )
     assert response.context["is_pilot_today"] is True
     assertContains(response, f"{zone.name_zh} · {zone.name_en}")
     assertNotContains(response, "data-illustrative")
@@ -476,7 +478,7 @@ def test_zone_detail_of_a_zone_outside_the_pilot(
     )
 
     assert response.context["is_pilot_today"] is False
-    assert response.context["memberships"] == []
+    assert response.context["memberships"].list_state.count == 0
     assertContains(response, "This zone has never been in a pilot batch.")
 
 
@@ -510,10 +512,11 @@ def test_batch_detail_lists_its_members(client: Client, demo: None) -> None:
 
     assert response.status_code == 200
     assert response.context["batch"] == batch
-    assert [membership.zone for membership in response.context["memberships"]] == list(
+    rows = [row.record for row in response.context["table"].paginated_rows]
+    assert [membership.zone for membership in rows] == list(
         Zone.objects.filter(memberships__batch=batch).order_by("prefecture__code", "slug")
     )
-    assert len(response.context["memberships"]) == 9
+    assert response.context["count"] == 9
     assert response.context["prefecture_count"] == 9
     assertInHTML(
         '<dd class="govuk-summary-list__value" data-figure="batch-members">9</dd>',
@@ -545,7 +548,7 @@ def test_prefecture_detail_lists_zones_and_which_are_pilot_areas(
 
     assert response.status_code == 200
     assert response.context["prefecture"] == chengdu
-    assert response.context["zones"] == [
+    assert [row.record for row in response.context["table"].paginated_rows] == [
         small_registry.chengdu_new_area,
         small_registry.chengdu_unconfirmed_etdz,
         small_registry.chengdu_candidate,
