@@ -112,15 +112,16 @@ def _paginate(request: HttpRequest, table: tables.Table, problems: list[str]) ->
                 _("“%(value)s” is not a page number; showing the first page.") % {"value": raw}
             )
     paginator = Paginator(table.rows, per_page)
+    # Set the paginator on the table directly (what ``Table.paginate`` does) before anything
+    # counts the rows: django-tables2 counts a paginated table with one COUNT, an unpaginated
+    # one by reading every row (with its prefetches), and then only once.
+    table.paginator = paginator
     if page > paginator.num_pages:
         problems.append(
             _("There is no page %(page)s; showing the last page, %(last)s.")
             % {"page": page, "last": paginator.num_pages}
         )
         page = paginator.num_pages
-    # Set the paginator on the table directly (what ``Table.paginate`` does), so the rows are
-    # counted once.
-    table.paginator = paginator
     table.page = paginator.page(page)
 
 

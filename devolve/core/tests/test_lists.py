@@ -7,7 +7,9 @@ import re
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -171,3 +173,15 @@ def test_a_page_costs_the_same_queries_however_long_the_list(
 
     with django_assert_max_num_queries(8):
         client.get(_url(), {"page": "3"})
+
+
+def test_a_page_counts_the_list_in_sql_and_reads_only_its_own_rows(
+    client: Client, catalogue: tuple[Department, Department]
+) -> None:
+    with CaptureQueriesContext(connection) as captured:
+        client.get(_url())
+
+    table = Matter._meta.db_table
+    reads = [query["sql"] for query in captured.captured_queries if f'FROM "{table}"' in query["sql"]]
+    assert [sql for sql in reads if "COUNT(" in sql] != []
+    assert [sql for sql in reads if "COUNT(" not in sql and "LIMIT" not in sql] == []
