@@ -108,6 +108,7 @@ def cases() -> dict[str, str]:
         path = edition.get_absolute_url().removeprefix("/en").removeprefix("/")
         urls["edition"] = f"/en/{path}"
         urls["edition take-up"] = f"/en/{path}take-up/"
+        urls["staff edition"] = f"/en/staff/annual-lists/{edition.pk}/"
     return urls
 
 

@@ -15,6 +15,7 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -93,6 +94,16 @@ def list_grants_visible_to(*, user: User) -> QuerySet[Grant]:
     if user.role == User.Role.PILOT_AREA and user.zone_id is not None:
         return grants.filter(zone_id=user.zone_id)
     return grants.none()
+
+
+def with_grant_links(entries: QuerySet[ListEntry]) -> QuerySet[ListEntry]:
+    """``entries`` with their grants as an edition's staff page links them (area and status):
+    two queries for a page of entries, the grants' own columns and their zones, not each grant
+    with everything it relates to."""
+    return entries.prefetch_related(
+        Prefetch("grants", queryset=Grant.objects.only("id", "entry_id", "zone_id", "status")),
+        "grants__zone",
+    )
 
 
 def get_grant(*, pk: int) -> Grant | None:

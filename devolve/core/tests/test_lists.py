@@ -182,6 +182,7 @@ def test_a_page_counts_the_list_in_sql_and_reads_only_its_own_rows(
         client.get(_url())
 
     table = Matter._meta.db_table
-    reads = [query["sql"] for query in captured.captured_queries if f'FROM "{table}"' in query["sql"]]
+    queries = [query["sql"] for query in captured.captured_queries]
+    reads = [sql for sql in queries if f'FROM "{table}"' in sql]
     assert [sql for sql in reads if "COUNT(" in sql] != []
     assert [sql for sql in reads if "COUNT(" not in sql and "LIMIT" not in sql] == []

@@ -10,6 +10,7 @@ from pytest_django import DjangoAssertNumQueries
 from devolve.accounts.models import User
 from devolve.grants import selectors
 from devolve.grants.models import Grant
+from devolve.grants.tables import grant_title
 from devolve.grants.tests.factories import EntrustmentAgreementFactory, GrantFactory
 from devolve.matters.models import AnnualList, Department
 from devolve.matters.tests.factories import MatterFactory
@@ -236,7 +237,8 @@ def test_an_unpublished_edition_has_rows_but_no_areas(batch: Batch) -> None:
 
 
 def render_matrix(matrix: selectors.TakeUpMatrix) -> list[Any]:
-    """What the matrix page shows: row labels, column labels and each cell's state and links."""
+    """What the matrix page and its downloads show: row labels, column labels and each cell's
+    status and dates (``grants.tables.TakeUpMatrixTable``)."""
     header = [(zone.slug, zone.prefecture.code, str(zone)) for zone in matrix.zones]
     rows = [
         (
@@ -244,12 +246,7 @@ def render_matrix(matrix: selectors.TakeUpMatrix) -> list[Any]:
             entry.matter.code,
             entry.mode.code,
             entry.granting_department.code,
-            [
-                (cell.status, cell.entry.matter.kind, cell.zone.prefecture.code, str(cell))
-                if cell
-                else None
-                for cell in matrix.row(entry)
-            ],
+            [(cell.status, grant_title(cell)) if cell else None for cell in matrix.row(entry)],
         )
         for entry in matrix.entries
     ]
