@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
 from devolve.core.changelog import Change, ChangeLog
+from devolve.core.models import AuditEvent
 
 GOVUK_TABLE_ATTRS = {
     "class": "govuk-table",
@@ -94,4 +95,25 @@ class ChangeTable(tables.Table):
         return "; ".join(f"{item.field}: {item.old} → {item.new}" for item in record.fields)
 
     def render_reason(self, record: Change) -> str:
+        return record.reason or "—"
+
+
+class AuditEventTable(tables.Table):
+    """The actions recorded against one record and those that belong to it (a grant and its
+    agreements), oldest first: when, who, what and the reason given."""
+
+    occurred_at = tables.DateTimeColumn(verbose_name=_("When"), format="Y-m-d H:i")
+    actor = tables.Column(verbose_name=_("Who"), empty_values=(), orderable=False)
+    action = tables.Column(verbose_name=_("Action"), accessor="action_label")
+    reason = tables.Column(verbose_name=_("Reason"), empty_values=(), orderable=False)
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {"class": "govuk-table__row", "data-action": lambda record: record.action}
+        empty_text = _("Nothing recorded against this grant since it was created.")
+
+    def render_actor(self, record: AuditEvent) -> str:
+        return record.actor.get_username() if record.actor else str(_("system"))
+
+    def render_reason(self, record: AuditEvent) -> str:
         return record.reason or "—"

@@ -438,3 +438,33 @@ class AreaGrantCountTable(tables.Table):
             record.overdue,
             record.overdue,
         )
+
+
+class EntrustmentAgreementTable(tables.Table):
+    """A grant's entrustment agreements (行政委托书), oldest first: number (and the agreement it
+    renews), the parties, what it entrusts, when it was signed and its term."""
+
+    number = tables.Column(verbose_name=_("Number"))
+    parties = tables.Column(verbose_name=_("Parties"), empty_values=(), orderable=False)
+    scope = tables.Column(verbose_name=_("Scope"), empty_values=(), orderable=False)
+    signed_on = tables.DateColumn(verbose_name=_("Signed on"), format="Y-m-d")
+    term = tables.Column(verbose_name=_("Term"), empty_values=(), order_by=("ends_on",))
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {"class": "govuk-table__row", "data-agreement": lambda record: record.number}
+
+    def render_number(self, record: EntrustmentAgreement) -> str:
+        if record.renews is None:
+            return record.number
+        renews = gettext("renews %(number)s") % {"number": record.renews.number}
+        return format_html('{}<br><span class="govuk-body-s">{}</span>', record.number, renews)
+
+    def render_parties(self, record: EntrustmentAgreement) -> str:
+        return f"{record.entrusting_department} → {record.entrusted_body}"
+
+    def render_scope(self, record: EntrustmentAgreement) -> str:
+        return "、".join(record.scope_labels)
+
+    def render_term(self, record: EntrustmentAgreement) -> str:
+        return f"{record.starts_on.isoformat()} – {record.ends_on.isoformat()}"

@@ -26,6 +26,10 @@ import devolve
 from devolve.accounts.models import User
 from devolve.assessments.tables import AssessmentRoundTable
 from devolve.assessments.tests.factories import AssessmentRoundFactory
+from devolve.core.events import record_event
+from devolve.core.tables import AuditEventTable
+from devolve.grants.tables import EntrustmentAgreementTable
+from devolve.grants.tests.factories import EntrustmentAgreementFactory, GrantFactory
 from devolve.matters.tables import (
     ListEntryTable,
     MatterEntryTable,
@@ -172,7 +176,31 @@ def _selection_rounds() -> ListCase:
     return ListCase(lambda: _en("dashboards:selection_round_list"), add, staff=True)
 
 
+def _grant_events() -> ListCase:
+    grant = GrantFactory()
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            record_event(actor=None, action="grant.reminded", target=grant, reason="Checked.")
+
+    return ListCase(
+        lambda: _en("dashboards:grant_detail", pk=grant.pk), add, staff=True, prefix="events-"
+    )
+
+
+def _grant_agreements() -> ListCase:
+    grant = GrantFactory(awaiting_agreement=True)
+    return ListCase(
+        lambda: _en("dashboards:grant_detail", pk=grant.pk),
+        lambda n: EntrustmentAgreementFactory.create_batch(n, grant=grant),
+        staff=True,
+        prefix="agreements-",
+    )
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    AuditEventTable: _grant_events,
+    EntrustmentAgreementTable: _grant_agreements,
     MatterTable: _matter_list,
     ListEntryTable: lambda: _edition_entries(staff=False),
     StaffListEntryTable: lambda: _edition_entries(staff=True),
@@ -314,7 +342,6 @@ FIXED_TABLES: dict[str, str] = {
 HAND_DRAWN_TODO: list[str] = [
     "dashboards/templates/dashboards/assessments/assessment_round_detail.html",
     "dashboards/templates/dashboards/economy/observation_import_detail.html",
-    "dashboards/templates/dashboards/grant_detail.html",
     "dashboards/templates/dashboards/list_import_detail.html",
     "dashboards/templates/dashboards/performance/_completeness_table.html",
     "dashboards/templates/dashboards/performance/assessment_detail.html",

@@ -24,6 +24,7 @@ from devolve.accounts.permissions import is_office
 from devolve.core.access import allows, requires
 from devolve.core.errors import NotAllowed
 from devolve.core.lists import configure_list, render_list
+from devolve.core.tables import AuditEventTable
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.grants.filters import GrantFilter
 from devolve.grants.forms import (
@@ -54,7 +55,12 @@ from devolve.grants.services import (
     record_handover,
     sign_entrustment_agreement,
 )
-from devolve.grants.tables import AreaGrantCountTable, ExpiringAgreementTable, StaffGrantTable
+from devolve.grants.tables import (
+    AreaGrantCountTable,
+    EntrustmentAgreementTable,
+    ExpiringAgreementTable,
+    StaffGrantTable,
+)
 from devolve.grants.timeline import GrantTimeline
 
 Role = User.Role
@@ -119,9 +125,16 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, today = acting_user(request), timezone.localdate()
     grant = _access_grant(user, pk, "grants.view_grant", _("You may not see this grant."))
     overdue = list_overdue_handovers(on=today).filter(pk=grant.pk).exists()
+    timeline = GrantTimeline.of(grant, today=today, overdue=overdue)
+    agreements = EntrustmentAgreementTable(timeline.agreements, prefix="agreements-")
+    events = AuditEventTable(timeline.events, prefix="events-")
+    configure_list(request, agreements)
+    configure_list(request, events)
     context = {
         "grant": grant,
-        "timeline": GrantTimeline.of(grant, today=today, overdue=overdue),
+        "timeline": timeline,
+        "agreements": agreements,
+        "events": events,
         "actions": GrantActions.of(grant, user),
         "overdue": overdue,
     }
