@@ -45,6 +45,7 @@ from devolve.reporting.selectors import (
     list_accepted_reports,
     with_accepted_usage,
 )
+from devolve.reporting.tables import AreaUsageTable, PeriodUsageTable
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,14 @@ def _changes_table(
 ) -> GrantChangeTable:
     table = GrantChangeTable(with_assessment_behind(changes), exclude=exclude, prefix="changes-")
     configure_list(request, table, export_name=export_name)
+    return table
+
+
+def _usage_table(
+    request: HttpRequest, usage: Any, *, name: str, exclude: tuple[str, ...] = ()
+) -> PeriodUsageTable:
+    table = PeriodUsageTable(usage, exclude=exclude, prefix="usage-")
+    configure_list(request, table, export_name=f"{name}-usage")
     return table
 
 
@@ -224,10 +233,12 @@ def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "changes": _changes_table(
             request, changes, exclude=("zone",), export_name=f"{zone.slug}-changes"
         ),
-        "usage": accepted_usage_by_period(zone=zone),
+        "usage": _usage_table(
+            request, accepted_usage_by_period(zone=zone), exclude=("areas",), name=zone.slug
+        ),
         "timeline": _timeline(zone=zone, matter=None, editions=editions),
     }
-    lists = (membership_table, held, context["changes"])
+    lists = (membership_table, held, context["changes"], context["usage"])
     return _render(request, "portal/zone_detail.html", context, lists=lists)
 
 
@@ -258,11 +269,12 @@ def matter_detail(request: HttpRequest, key: str) -> HttpResponse:
         "changes": _changes_table(
             request, changes, exclude=("matter",), export_name=f"{matter.key}-changes"
         ),
-        "usage": accepted_usage_by_period(matter=matter),
-        "usage_by_area": accepted_usage_by_area(matter=matter),
+        "usage": _usage_table(request, accepted_usage_by_period(matter=matter), name=matter.key),
+        "usage_by_area": AreaUsageTable(accepted_usage_by_area(matter=matter), prefix="areas-"),
         "timeline": _timeline(zone=None, matter=matter, editions=editions),
     }
-    lists = (entries, held, context["changes"])
+    configure_list(request, context["usage_by_area"], export_name=f"{matter.key}-usage-by-area")
+    lists = (entries, held, context["changes"], context["usage"], context["usage_by_area"])
     return _render(request, "portal/matter_detail.html", context, lists=lists)
 
 

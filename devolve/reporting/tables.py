@@ -6,9 +6,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
-from devolve.core.templatetags.devolve import percent
+from devolve.core.templatetags.devolve import localized, percent
 from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, ReportingNotice
-from devolve.reporting.selectors import CompletenessRow, OverdueReport
+from devolve.reporting.selectors import AreaUsage, CompletenessRow, OverdueReport
 
 STATUS_COLOURS = {
     "draft": "grey",
@@ -257,3 +257,53 @@ class ReportingNoticeTable(tables.Table):
         if not record.link:
             return record.text
         return format_html('<a class="govuk-link" href="{}">{}</a>', record.link, record.text)
+
+
+NUMERIC = {
+    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+}
+
+
+class PeriodUsageTable(tables.Table):
+    """Accepted cases per reporting period of an area's or a matter's grants, oldest first
+    (rows from ``reporting.selectors.accepted_usage_by_period``); ``exclude=("areas",)`` on an
+    area's page."""
+
+    label = tables.Column(verbose_name=_("Period"), order_by=("period_start", "period_end"))
+    cases_received = tables.Column(verbose_name=_("Cases received"), attrs=NUMERIC)
+    cases_completed = tables.Column(verbose_name=_("Cases completed"), attrs=NUMERIC)
+    areas = tables.Column(verbose_name=_("Areas reporting"), attrs=NUMERIC)
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-period": lambda record: record.period_start.isoformat(),
+            "data-received": lambda record: record.cases_received,
+            "data-completed": lambda record: record.cases_completed,
+        }
+
+
+class AreaUsageTable(tables.Table):
+    """A matter's accepted cases per pilot area, most received first (rows from
+    ``reporting.selectors.accepted_usage_by_area``)."""
+
+    area = tables.Column(verbose_name=_("Pilot area"), empty_values=(), order_by=("zone_slug",))
+    cases_received = tables.Column(verbose_name=_("Cases received"), attrs=NUMERIC)
+    cases_completed = tables.Column(verbose_name=_("Cases completed"), attrs=NUMERIC)
+    periods = tables.Column(verbose_name=_("Periods"), attrs=NUMERIC)
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {"class": "govuk-table__row", "data-zone": lambda record: record.zone_slug}
+
+    def render_area(self, record: AreaUsage) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            reverse("portal:zone_detail", kwargs={"slug": record.zone_slug}),
+            localized(record, "name"),
+        )
+
+    def value_area(self, record: AreaUsage) -> str:
+        return localized(record, "name")

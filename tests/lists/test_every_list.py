@@ -28,6 +28,7 @@ from devolve.assessments.tables import AssessmentRoundTable
 from devolve.assessments.tests.factories import AssessmentRoundFactory
 from devolve.core.events import record_event
 from devolve.core.tables import AuditEventTable
+from devolve.grants.models import Grant
 from devolve.grants.tables import EntrustmentAgreementTable
 from devolve.grants.tests.factories import EntrustmentAgreementFactory, GrantFactory
 from devolve.matters.tables import (
@@ -46,6 +47,8 @@ from devolve.regions.tests.factories import (
     ZoneFactory,
     prefecture,
 )
+from devolve.reporting.models import AreaReport, ReportingCycle, UsageLine
+from devolve.reporting.tables import AreaUsageTable, PeriodUsageTable
 from devolve.selection.models import SelectionRound
 from devolve.selection.tables import SelectionRoundTable
 
@@ -198,7 +201,60 @@ def _grant_agreements() -> ListCase:
     )
 
 
+def _accept_usage(cycle: ReportingCycle, grant: Grant) -> None:
+    """An accepted report of the grant's area for ``cycle``: 5 cases received, 4 completed."""
+    end = cycle.period_end
+    report = AreaReport.objects.create(
+        cycle=cycle,
+        zone=grant.zone,
+        status=AreaReport.Status.ACCEPTED,
+        first_submitted_on=end,
+        submitted_on=end,
+        accepted_on=end,
+    )
+    UsageLine.objects.create(report=report, grant=grant, cases_received=5, cases_completed=4)
+
+
+def _cycle(edition: object, sequence: int) -> ReportingCycle:
+    start = datetime.date(2000, 1, 1) + datetime.timedelta(days=31 * sequence)
+    end = start + datetime.timedelta(days=27)
+    return ReportingCycle.objects.create(
+        annual_list=edition,
+        frequency="monthly",
+        sequence=sequence,
+        period_start=start,
+        period_end=end,
+        opens_on=end,
+        due_on=end + datetime.timedelta(days=10),
+        locks_on=end + datetime.timedelta(days=30),
+    )
+
+
+def _usage_by_period() -> ListCase:
+    grant = GrantFactory(entry=ListEntryFactory(annual_list=AnnualListFactory(published=True)))
+    periods = _Counter()
+
+    def add(n: int) -> None:
+        for sequence in periods.take(n):
+            _accept_usage(_cycle(grant.entry.annual_list, sequence + 1), grant)
+
+    return ListCase(lambda: f"/en/zones/{grant.zone.slug}/", add, prefix="usage-")
+
+
+def _usage_by_area() -> ListCase:
+    entry = ListEntryFactory(annual_list=AnnualListFactory(published=True))
+    cycle = _cycle(entry.annual_list, 1)
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            _accept_usage(cycle, GrantFactory(entry=entry))
+
+    return ListCase(lambda: f"/en/matters/{entry.matter.key}/", add, prefix="areas-")
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    PeriodUsageTable: _usage_by_period,
+    AreaUsageTable: _usage_by_area,
     AuditEventTable: _grant_events,
     EntrustmentAgreementTable: _grant_agreements,
     MatterTable: _matter_list,

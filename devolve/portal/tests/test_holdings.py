@@ -172,7 +172,9 @@ def test_matter_page_says_where_since_when_in_which_editions_and_how_used(
     assert _count(html, "held-grants") == 1
     assertContains(response, holdings.alpha.get_absolute_url())
     assertContains(response, "2023-04-09")  # held since the 2023 grant took effect
-    assertContains(response, '<tr class="govuk-table__row" data-zone="alpha">')
+    by_area = response.context["usage_by_area"].paginated_rows
+    assert [(row.record.zone_slug, row.record.cases_received) for row in by_area] == [("alpha", 5)]
+    assert [row.record.cases_received for row in response.context["usage"].paginated_rows] == [5]
 
 
 def test_matter_page_lists_where_it_was_withdrawn(client: Client, holdings: Holdings) -> None:
