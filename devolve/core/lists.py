@@ -63,6 +63,11 @@ class ListState:
         return int(self.table.paginator.count)
 
     @property
+    def count_is_estimate(self) -> bool:
+        """The count is the database's estimate, not exact (a long change log: ADR 0035)."""
+        return bool(getattr(self.table.data.data, "is_estimate", False))
+
+    @property
     def export_field(self) -> str:
         """The parameter that asks for this list's download (``changes-export`` for a table
         with the prefix ``changes-``), so each list of a page downloads by itself."""

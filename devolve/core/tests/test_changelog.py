@@ -22,6 +22,7 @@ from devolve.core.changelog import (
     FieldChange,
     _shown,
     describe_changes,
+    estimated_count,
     list_changes,
     list_events_for,
 )
@@ -263,3 +264,30 @@ def test_a_page_of_the_log_merges_the_date_indexes(db: None) -> None:
 
     assert "Merge Append" in plan
     assert "Subquery Scan" not in plan
+
+
+def test_the_log_is_counted_exactly_unless_an_estimate_is_asked_for(db: None) -> None:
+    rows = list_changes(ChangeCriteria())
+    exact = rows.count()
+
+    counted = ChangeLog(rows)
+    bounded = ChangeLog(rows, estimate_above=10**9)
+
+    assert (len(counted), counted.is_estimate) == (exact, False)
+    assert (len(bounded), bounded.is_estimate) == (exact, False)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+def test_a_log_longer_than_the_limit_is_counted_by_the_planners_estimate(db: None) -> None:
+    rows = list_changes(ChangeCriteria())
+
+    log = ChangeLog(rows, estimate_above=0)
+
+    assert len(log) == estimated_count(rows)
+    assert log.is_estimate is True
+
+
+def test_only_postgresql_estimates(db: None) -> None:
+    rows = list_changes(ChangeCriteria())
+
+    assert (estimated_count(rows) is None) is (connection.vendor != "postgresql")

@@ -16,6 +16,7 @@ from devolve.accounts.models import User
 from devolve.core.changelog import Change, ChangeCriteria, ChangeLog, FieldChange, list_changes
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.dashboards.views import registry
 from devolve.grants.models import Grant
 from devolve.grants.tests.factories import GrantFactory
 from devolve.matters.models import Department, ListEntry, Matter
@@ -512,6 +513,21 @@ def test_the_change_log_filters_by_actor_and_downloads_what_it_shows(
     assert nobody.context["count"] == 0
     lines = download.content.decode("utf-8-sig").splitlines()
     assert len(lines) == page.context["count"] + 1
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner estimates")
+def test_a_long_change_log_pages_by_an_estimated_count(
+    client: Client, auditor: User, office_user: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(registry, "EXACT_COUNT_LIMIT", 0)
+    client.force_login(office_user)
+    client.post(_url("zone_create"), _zone_form())
+    client.force_login(auditor)
+
+    page = client.get(_url("audit_event_list", language="en"))
+
+    assert page.context["list"].count_is_estimate is True
+    assertContains(page, f"of about {page.context['count']} rows.")
 
 
 def test_batch_membership_form_offers_existing_zones_and_batches(

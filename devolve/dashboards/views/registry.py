@@ -13,7 +13,7 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import allows, requires
-from devolve.core.changelog import ChangeLog
+from devolve.core.changelog import EXACT_COUNT_LIMIT, ChangeLog
 from devolve.core.errors import DomainError
 from devolve.core.filters import ChangeFilter
 from devolve.core.forms import VersionForm
@@ -134,7 +134,7 @@ def audit_event_list(request: HttpRequest) -> HttpResponse:
     filterset = ChangeFilter(request.GET, queryset=AuditEvent.objects.all())
     return render_list(
         request,
-        table=ChangeTable(ChangeLog(filterset.qs)),
+        table=ChangeTable(ChangeLog(filterset.qs, estimate_above=EXACT_COUNT_LIMIT)),
         filterset=filterset,
         template="dashboards/audit_event_list.html",
         partial="changes-table",
