@@ -160,9 +160,6 @@ def publish_annual_list(
             entry=planned.entry, zone=planned.zone, is_illustrative=planned.entry.is_illustrative
         )
         _continue(grant, previous_grant)
-        _move(previous_grant, "supersede", published_by)
-        previous_grant.ended_on = published_on
-        previous_grant.end_reason = reason
         superseded.append(previous_grant)
         new_grants.append(grant)
     regranted: list[Grant] = []
@@ -184,14 +181,7 @@ def publish_annual_list(
     # An edition reaches hundreds of matter-area pairs: write in bulk (history rows included, with
     # the actor and reason) and let the table's constraints guard each row; the values come from
     # this service, not from input.
-    bulk_update_with_history(
-        superseded,
-        Grant,
-        fields=["status", "ended_on", "end_reason"],
-        batch_size=BULK_BATCH_SIZE,
-        default_user=published_by,
-        default_change_reason=reason,
-    )
+    _end_together(superseded, "supersede", on=published_on, reason=reason, actor=published_by)
     bulk_create_with_history(
         new_grants,
         Grant,
@@ -203,14 +193,10 @@ def publish_annual_list(
     for grant in regranted:
         why = reasons[pair_key(grant.entry, grant.zone)]
         record_event(actor=published_by, action="grant.regranted", target=grant, reason=why)
-    for leftover in plan.ended:
-        _end(
-            leftover,
-            "recall",
-            on=published_on,
-            actor=published_by,
-            reason=_("No longer in edition %(key)s.") % {"key": annual_list.key},
-        )
+    dropped = _("No longer in edition %(key)s.") % {"key": annual_list.key}
+    recalled = list(plan.ended)
+    status = _end_together(recalled, "recall", on=published_on, reason=dropped, actor=published_by)
+    record_events(actor=published_by, action=f"grant.{status}", targets=recalled, reason=dropped)
     record_event(
         actor=published_by,
         action="grants.created",
@@ -251,6 +237,33 @@ def _start(
         grant.effective_on = published_on
     elif status == Grant.Status.AWAITING_EFFECT:
         grant.effective_on = annual_list.delegation_effective_on()
+
+
+def _end_together(
+    grants: list[Grant], name: str, *, on: datetime.date, reason: str, actor: User | None
+) -> str:
+    """End ``grants`` by the lifecycle move ``name`` (each checked), all on one day for one
+    reason: one ``UPDATE … WHERE id IN`` per ``BULK_BATCH_SIZE`` grants, every grant getting the
+    same values, and their history rows inserted in batches (an ``UPDATE`` alone writes no
+    history). Returns the status they reach. The caller records the events."""
+    status = ""
+    for grant in grants:
+        status = GRANT_LIFECYCLE.apply(grant, name, actor).target
+        grant.ended_on = on
+        grant.end_reason = reason
+    for start in range(0, len(grants), BULK_BATCH_SIZE):
+        batch = grants[start : start + BULK_BATCH_SIZE]
+        Grant.objects.filter(pk__in=[grant.pk for grant in batch]).update(
+            status=status, ended_on=on, end_reason=reason
+        )
+    Grant.history.bulk_history_create(
+        grants,
+        update=True,
+        batch_size=BULK_BATCH_SIZE,
+        default_user=actor,
+        default_change_reason=reason,
+    )
+    return status
 
 
 def _end(grant: Grant, name: str, *, on: datetime.date, reason: str, actor: User | None) -> None:

@@ -1413,3 +1413,44 @@ def test_the_preview_fingerprint_that_still_holds_publishes(
 
     assert Grant.objects.filter(entry__annual_list=second_edition).count() == 5
     assert events("grants.created")[0][4]["left_out"] == [f"{tax_support.key}@{west.slug}"]
+
+
+@pytest.mark.parametrize("matters", [2, 6])
+def test_superseding_and_recalling_take_the_same_statements_however_many_grants(
+    office_user: User, batch: Batch, east: Zone, west: Zone, justice: Department, matters: int
+) -> None:
+    """Continued grants are superseded, and dropped ones recalled, a batch of rows per statement
+    (with their history rows in bulk), never a statement per grant."""
+    first = AnnualListFactory(
+        batch=batch,
+        year=2023,
+        published=True,
+        approved_on=D(2023, 3, 1),
+        published_on=D(2023, 3, 10),
+    )
+    kept = [MatterFactory(competent_department=justice) for _ in range(matters)]
+    dropped = [MatterFactory(competent_department=justice) for _ in range(matters)]
+    for matter in kept + dropped:
+        old = entry(first, matter, "delegate")
+        for zone in (east, west):
+            GrantFactory(entry=old, zone=zone, effective=True, effective_on=D(2023, 4, 9))
+    second = edition(batch, 2024, predecessor=first)
+    for matter in kept:
+        entry(second, matter, "delegate", change="kept")
+
+    with CaptureQueriesContext(connection) as captured:
+        publish(second, D(2024, 3, 5), office_user)
+
+    writes = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith(
+            ('UPDATE "grants_grant"', 'INSERT INTO "grants_historicalgrant"')
+        )
+    ]
+    # Superseded and recalled: one UPDATE and one history INSERT each; the new grants' history:
+    # one INSERT. The same for 12 grants as for 4.
+    assert len(writes) == 5
+    assert Grant.objects.filter(status="superseded").count() == 2 * matters
+    assert Grant.objects.filter(status="recalled").count() == 2 * matters
+    assert Grant.history.filter(history_type="~").count() == 4 * matters
