@@ -10,9 +10,16 @@ from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.testing.scheduling import make_scheduler
 from devolve.core.testing.template_database import django_db_setup  # noqa: F401 (fixture)
 from devolve.matters.tests.factories import DepartmentFactory
 from devolve.regions.tests.factories import ZoneFactory, prefecture
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Workers test while the whole demo is built (``devolve.core.testing.scheduling``)."""
+    return make_scheduler(config, log)
 
 
 @pytest.fixture(autouse=True)

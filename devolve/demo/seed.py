@@ -16,6 +16,7 @@ from devolve.assessments import selectors as assessment_selectors
 from devolve.assessments import services as assessment_services
 from devolve.assessments.models import AssessmentRound, GrantAssessment
 from devolve.core.errors import DomainError
+from devolve.core.history import loading_known_good_data
 from devolve.demo import (
     sichuan,
     sichuan_assessments,
@@ -895,8 +896,9 @@ def seed(
     report = SeedReport()
     # Each step's history and audit rows carry the day it happened (``stamping``); what no step
     # dates, the registry and catalogue the programme started with or anything else, carries
-    # the programme's first day or ``as_of``.
-    with stamped(as_of):
+    # the programme's first day or ``as_of``. The facts are known to be valid: the database
+    # alone checks the constraints, and each step is one transaction without savepoints.
+    with loading_known_good_data(), stamped(as_of):
         with stamped(PROGRAMME_STARTS_ON):
             seed_registry(report, as_of=as_of)
             seed_catalogue(report)
