@@ -181,3 +181,57 @@ class AssessmentRoundTable(tables.Table):
 
     def value_status(self, record: AssessmentRound) -> str:
         return str(record.get_status_display())
+
+
+class EntryRollUpTable(tables.Table):
+    """An assessment round's entries on its staff page (rows from
+    ``assessments.selectors.list_entry_rollups``): each area's score and recommendation, the
+    entry's rolled-up recommendation, and the decision or the link to make it (``round`` and
+    ``actions`` in the page's context)."""
+
+    sequence = tables.Column(verbose_name=_("No."), accessor="entry__sequence")
+    matter = tables.Column(
+        verbose_name=_("Matter"), empty_values=(), order_by=("entry__matter__name_zh",)
+    )
+    areas = tables.TemplateColumn(
+        template_name="assessments/_rollup_areas_cell.html",
+        verbose_name=_("Areas: score and recommendation"),
+        orderable=False,
+    )
+    recommended = tables.Column(
+        verbose_name=_("Recommended"),
+        empty_values=(),
+        attrs={"td": {"data-recommended": lambda record: record.recommended or ""}},
+    )
+    decision = tables.TemplateColumn(
+        template_name="assessments/_rollup_decision_cell.html",
+        verbose_name=_("Decision"),
+        orderable=False,
+        attrs={
+            "td": {
+                "data-decision": lambda record: record.decision.decision if record.decision else ""
+            }
+        },
+    )
+
+    class Meta:
+        attrs = GOVUK_TABLE_ATTRS
+        row_attrs = {"class": "govuk-table__row", "data-entry": lambda record: record.entry.pk}
+        empty_text = _("No grant of this round is in your scope.")
+
+    def render_matter(self, record: Any) -> str:
+        entry = record.entry
+        return format_html(
+            '{}<br><span class="govuk-hint govuk-!-margin-bottom-0">{} · {}</span>',
+            localized(entry.matter, "name"),
+            entry.mode,
+            entry.granting_department,
+        )
+
+    def value_matter(self, record: Any) -> str:
+        return localized(record.entry.matter, "name")
+
+    def render_recommended(self, record: Any) -> str:
+        if record.recommended:
+            return str(record.recommended_label)
+        return str(_("waiting for scores"))

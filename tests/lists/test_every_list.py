@@ -24,8 +24,8 @@ from django.utils import translation
 
 import devolve
 from devolve.accounts.models import User
-from devolve.assessments.tables import AssessmentRoundTable
-from devolve.assessments.tests.factories import AssessmentRoundFactory
+from devolve.assessments.tables import AssessmentRoundTable, EntryRollUpTable
+from devolve.assessments.tests.factories import AssessmentRoundFactory, GrantAssessmentFactory
 from devolve.core.events import record_event
 from devolve.core.tables import AuditEventTable
 from devolve.grants.models import Grant
@@ -252,7 +252,18 @@ def _usage_by_area() -> ListCase:
     return ListCase(lambda: f"/en/matters/{entry.matter.key}/", add, prefix="areas-")
 
 
+def _round_entries() -> ListCase:
+    assessment_round = AssessmentRoundFactory()
+    return ListCase(
+        lambda: _en("dashboards:assessment_round_detail", pk=assessment_round.pk),
+        lambda n: GrantAssessmentFactory.create_batch(n, round=assessment_round),
+        staff=True,
+        prefix="entries-",
+    )
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    EntryRollUpTable: _round_entries,
     PeriodUsageTable: _usage_by_period,
     AreaUsageTable: _usage_by_area,
     AuditEventTable: _grant_events,

@@ -51,11 +51,11 @@ from devolve.assessments.services import (
     score_grant,
     start_scoring,
 )
-from devolve.assessments.tables import AssessmentRoundTable
+from devolve.assessments.tables import AssessmentRoundTable, EntryRollUpTable
 from devolve.core.access import allows, requires
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.forms import VersionForm
-from devolve.core.lists import render_list
+from devolve.core.lists import configure_list, render_list
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.matters.models import ListEntry
 from devolve.regions.models import Zone
@@ -131,8 +131,11 @@ def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     assessment_round = _access_round(user, pk)
     visible = list_grant_assessments_visible_to(user=user, assessment_round=assessment_round)
     rollups = list_entry_rollups(assessment_round=assessment_round, user=user)
+    entries = EntryRollUpTable(rollups, prefix="entries-")
+    configure_list(request, entries)
     context = {
         "round": assessment_round,
+        "entries": entries,
         "criteria": assessment_round.criteria,
         "max_total": rules.max_total(assessment_round.criteria),
         "flagged": visible.filter(is_flagged_zero_use=True),
