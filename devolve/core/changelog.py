@@ -220,6 +220,8 @@ class Change:
     object_label: str
     reason: str
     fields: list[FieldChange] = field(default_factory=list)
+    # The record is flagged as made up for the demo (``is_illustrative`` or ``is_simulated``).
+    is_invented: bool = False
 
 
 def _actors(rows: Sequence[dict[str, Any]]) -> dict[int, str]:
@@ -392,6 +394,7 @@ def describe_changes(rows: Sequence[dict[str, Any]]) -> list[Change]:
     for label, ids in history_ids.items():
         for history_id, described in _differences(apps.get_model(label), ids).items():
             differences[(label, history_id)] = described
+    invented = _invented(rows)
     changes = []
     for row in rows:
         object_type = row["log_object_type"]
@@ -419,9 +422,36 @@ def describe_changes(rows: Sequence[dict[str, Any]]) -> list[Change]:
                 object_label=object_label or f"{type_label} #{row['log_object_ref']}",
                 reason=row["log_reason_text"] or "",
                 fields=fields,
+                is_invented=(object_type, str(row["log_object_ref"])) in invented,
             )
         )
     return changes
+
+
+INVENTED_FLAGS = ("is_illustrative", "is_simulated")
+
+
+def _invented(rows: Sequence[dict[str, Any]]) -> set[tuple[str, str]]:
+    """The (object type, id) of the page's records that are flagged as made up for the demo:
+    one query per model with such a flag."""
+    refs: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        refs[row["log_object_type"]].add(str(row["log_object_ref"]))
+    invented: set[tuple[str, str]] = set()
+    for label, ids in refs.items():
+        model = _model_or_none(label)
+        names = {model_field.name for model_field in model._meta.fields} if model else set()
+        flagged = Q()
+        for flag in INVENTED_FLAGS:
+            if flag in names:
+                flagged |= Q(**{flag: True})
+        if model is None or not flagged:
+            continue
+        if isinstance(model._meta.pk, models.AutoField | models.BigAutoField):
+            ids = {value for value in ids if value.isdigit()}
+        pks = model._default_manager.filter(flagged, pk__in=ids).values_list("pk", flat=True)
+        invented.update((label, str(pk)) for pk in pks)
+    return invented
 
 
 def _model_or_none(label: str) -> type[models.Model] | None:

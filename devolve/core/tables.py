@@ -22,15 +22,20 @@ GOVUK_TABLE_ATTRS = {
 }
 
 
+# The one vocabulary for what the demo made up: "illustrative" for a value it invented, "simulated"
+# for a figure a model generated (示意 / 模拟). No page uses another word for either.
 ILLUSTRATIVE = _("illustrative")
+SIMULATED = _("simulated")
 
 
-def invented_tag(invented: bool, label: str | Promise = ILLUSTRATIVE) -> str:
-    """The yellow tag after a value the demo invented ("illustrative") or generated
-    ("simulated"); nothing after a real one."""
+def invented_tag(invented: bool, label: str | Promise | None = None) -> str:
+    """The yellow tag after a value the demo invented ("illustrative", the default) or generated
+    (``SIMULATED``); nothing after a real one."""
     if not invented:
         return ""
-    return format_html(' <strong class="govuk-tag govuk-tag--yellow">{}</strong>', label)
+    return format_html(
+        ' <strong class="govuk-tag govuk-tag--yellow">{}</strong>', label or ILLUSTRATIVE
+    )
 
 
 class ChangeLogData(TableListData):
@@ -67,10 +72,11 @@ class ChangeTable(tables.Table):
     def render_record(self, record: Change) -> str:
         query = urlencode({"object_type": record.object_type, "object_id": record.object_id})
         return format_html(
-            '{}: <a class="govuk-link" href="?{}">{}</a>',
+            '{}: <a class="govuk-link" href="?{}">{}</a>{}',
             record.object_type_label,
             query,
             record.object_label,
+            invented_tag(record.is_invented),
         )
 
     def value_record(self, record: Change) -> str:

@@ -248,12 +248,12 @@ def seed_performance(report: "SeedReport", *, as_of: datetime.date | None = None
 
 def _schemes() -> tuple[Scheme, Scheme]:
     prefecture = _scheme(
-        PREFECTURE_SCHEME, ("市（州）集成授权改革目标绩效考核方案（示例）",
+        PREFECTURE_SCHEME, ("市（州）集成授权改革目标绩效考核方案（示意）",
                             "Prefecture reform performance scheme (illustrative)"),
         "prefecture", PREFECTURE_GROUPS,
     )  # fmt: skip
     department = _scheme(
-        DEPARTMENT_SCHEME, ("省直部门集成授权改革目标绩效考核方案（示例）",
+        DEPARTMENT_SCHEME, ("省直部门集成授权改革目标绩效考核方案（示意）",
                             "Department reform performance scheme (illustrative)"),
         "department", DEPARTMENT_GROUPS,
     )  # fmt: skip

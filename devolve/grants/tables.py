@@ -15,7 +15,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS
+from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix
@@ -235,7 +235,11 @@ class HeldGrantTable(tables.Table):
 
     def render_matter(self, record: Grant) -> str:
         matter = record.entry.matter
-        return _link(matter.get_absolute_url(), localized(matter, "name"))
+        return format_html(
+            "{}{}",
+            _link(matter.get_absolute_url(), localized(matter, "name")),
+            invented_tag(record.is_illustrative),
+        )
 
     def render_zone(self, record: Grant) -> str:
         return _link(record.zone.get_absolute_url(), localized(record.zone, "name"))
@@ -318,10 +322,11 @@ class StaffGrantTable(tables.Table):
 
     def render_matter(self, record: Grant) -> str:
         return format_html(
-            '<a class="govuk-link" href="{}">{}</a><br>'
+            '<a class="govuk-link" href="{}">{}</a>{}<br>'
             '<span class="govuk-hint govuk-!-margin-bottom-0">{}</span>',
             record.get_absolute_url(),
             localized(record.entry.matter, "name"),
+            invented_tag(record.is_illustrative),
             record.entry.annual_list.key,
         )
 

@@ -340,8 +340,9 @@ class DemandItemTable(tables.Table):
 
     def render_matter(self, record: DemandItem) -> str:
         return format_html(
-            '{}<br><span class="govuk-body-s">{} · {}</span>{}',
+            '{}{}<br><span class="govuk-body-s">{} · {}</span>{}',
             record.matter if record.matter_id else record.description,
+            invented_tag(record.is_illustrative),
             record.get_kind_display(),
             record.window,
             format_html('<br><span class="govuk-body-s">{}</span>', record.justification)
@@ -626,7 +627,10 @@ class ExportableAnnualListTable(tables.Table):
 
     def render_edition(self, record: AnnualList) -> str:
         return format_html(
-            '{}<br><span class="govuk-hint govuk-!-margin-bottom-0">{}</span>', record, record.key
+            '{}{}<br><span class="govuk-hint govuk-!-margin-bottom-0">{}</span>',
+            record,
+            invented_tag(record.is_illustrative),
+            record.key,
         )
 
     def value_edition(self, record: AnnualList) -> str:

@@ -10,6 +10,7 @@ from django_tables2.rows import BoundRow
 
 from devolve.core.i18n import in_current_language
 from devolve.core.lists import section_of_row
+from devolve.core.tables import SIMULATED, invented_tag
 
 register = template.Library()
 
@@ -25,6 +26,14 @@ def localized(instance: object, field: str) -> str:
         zh=str(getattr(instance, f"{field}_zh", "") or ""),
         en=str(getattr(instance, f"{field}_en", "") or ""),
     )
+
+
+@register.filter
+def invented(is_invented: bool, kind: str = "illustrative") -> str:
+    """``{{ edition.is_illustrative|invented }}``: the yellow "illustrative" tag after a value the
+    demo invented, or ``|invented:"simulated"`` after one it generated; nothing after a real one
+    (``core.tables.invented_tag``)."""
+    return invented_tag(bool(is_invented), SIMULATED if kind == "simulated" else None)
 
 
 @register.filter

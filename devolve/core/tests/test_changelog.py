@@ -191,8 +191,9 @@ def test_a_page_costs_the_same_queries_however_long_the_log(
     for number in range(30):
         Department.objects.create(code=f"extra-{number}", name_zh=f"厅{number}", name_en="x")
 
-    # One to count, one for the page, two per model on the page (no actor on these rows).
-    with django_assert_num_queries(4):
+    # One to count, one for the page, two per model on the page (no actor on these rows) and
+    # one for the made-up records of the department model, the only one with such a flag.
+    with django_assert_num_queries(5):
         log = ChangeLog(list_changes(ChangeCriteria(object_types=TYPES)))
         assert len(log) == 34
         page = log[:25]
@@ -291,3 +292,27 @@ def test_only_postgresql_estimates(db: None) -> None:
     rows = list_changes(ChangeCriteria())
 
     assert (estimated_count(rows) is None) is (connection.vendor != "postgresql")
+
+
+def test_a_record_made_up_for_the_demo_is_flagged_in_the_log(db: None) -> None:
+    batch = apps.get_model("regions", "Batch")
+    invented = batch(number=7, starts_on=datetime.date(2024, 12, 2), is_illustrative=True)
+    real = batch(number=8, starts_on=datetime.date(2025, 1, 1))
+    for record in (invented, real):
+        _save(record, at=T1, actor=None, reason="added")
+    department = Department(code="ecology", name_zh="生态环境厅", name_en=FIRST_NAME)
+    _save(department, at=T2, actor=None, reason="added")
+    record_event(actor=None, action="batch.checked", target=invented, reason="checked")
+    types = [batch._meta.label, Department._meta.label]
+
+    changes = ChangeLog(list_changes(ChangeCriteria(object_types=types)))
+
+    assert {
+        (change.object_type, change.object_id, change.source): change.is_invented
+        for change in changes
+    } == {
+        (batch._meta.label, str(invented.pk), "history"): True,
+        (batch._meta.label, str(real.pk), "history"): False,
+        (Department._meta.label, str(department.pk), "history"): False,
+        (batch._meta.label, str(invented.pk), "event"): True,
+    }

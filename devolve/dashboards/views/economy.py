@@ -49,7 +49,8 @@ class ObservationImportForm(DesignSystemForm):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     is_simulated = forms.BooleanField(
-        label=gettext_lazy("The figures are simulated (demo or test data)"), required=False
+        label=gettext_lazy("The figures are simulated (generated for a demo or a test)"),
+        required=False,
     )
 
 
