@@ -661,35 +661,58 @@ def _seed_2024(batch: Batch, predecessor: AnnualList, lookups: _Lookups) -> Annu
 def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
     """The regular assessment of ``predecessor`` (``sichuan_later``): every grant scored on its
     reported use; a grant recalled during the year recommended for withdrawal, so that its entry
-    is narrowed to the areas that keep the power (or withdrawn, when none does); every other grant
-    and entry kept; then the next edition drafted from the decisions, carrying the recalls."""
+    is narrowed to the areas that keep the power (or withdrawn, when none does); two support
+    entries withdrawn or adjusted on the evaluators' findings (``sichuan_later.round_changes``);
+    every other grant and entry kept; then the next edition drafted from the decisions, so that
+    each change of the next edition rests on the decision behind it."""
     assert predecessor.published_on is not None  # only a published edition is assessed  # noqa: S101
     round_fact = sichuan_later.assessment_round(
         fact.batch, predecessor.year, published_on=predecessor.published_on
     )
     assessment_round = _open_round_for_scoring(predecessor, round_fact)
+    live = list(
+        matter_selectors.list_entries(annual_list=predecessor)
+        .exclude(change=ListEntry.Change.WITHDRAWN)
+        .select_related("matter", "mode")
+        .order_by("pk")
+    )
+    changes = sichuan_later.round_changes(
+        predecessor.year,
+        [
+            entry.matter.name_zh
+            for entry in live
+            if entry.mode.code == "support"
+            and not entry.grants.filter(status=Grant.Status.RECALLED).exists()
+        ],
+    )
     assessments = assessment_selectors.list_grant_assessments(assessment_round=assessment_round)
-    for assessment in assessments.select_related("grant__entry__mode", "grant__zone"):
+    for assessment in assessments.select_related("grant__entry__matter", "grant__zone"):
         grant = assessment.grant
-        is_recalled = grant.status == Grant.Status.RECALLED
-        recommendation = "withdraw" if is_recalled else "keep"
+        change = changes.get(grant.entry.matter.name_zh)
+        if grant.status == Grant.Status.RECALLED:
+            recommendation, reason = "withdraw", _recall_reason(grant)
+        elif change is not None:
+            recommendation, reason = change.decision, change.reason
+        else:
+            recommendation, reason = "keep", ""
         assessment_services.score_grant(
             grant_assessment=assessment,
             scores=sichuan_assessments.rubric_scores(_grant_use_facts(assessment), recommendation),
             recommendation=recommendation,
-            reason=_recall_reason(grant) if is_recalled else "",
+            reason=reason,
             scored_by=None,
         )
-    live = matter_selectors.list_entries(annual_list=predecessor).exclude(
-        change=ListEntry.Change.WITHDRAWN
-    )
     for entry in live:
         grants = list(entry.grants.select_related("zone").order_by("zone__slug"))
         recalled = [grant for grant in grants if grant.status == Grant.Status.RECALLED]
         kept = [grant.zone for grant in grants if grant.status != Grant.Status.RECALLED]
+        change = changes.get(entry.matter.name_zh)
+        notes = None
         if recalled:
             decision = "adjust" if kept else "withdraw"
             reason = "；".join(_recall_reason(grant) for grant in recalled)
+        elif change is not None:
+            decision, reason, notes = change.decision, change.reason, change.notes
         else:
             decision, reason = "keep", ""
         assessment_services.decide_entry(
@@ -698,7 +721,8 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
             decision=decision,
             reason=reason,
             decided_on=round_fact.decided_on,
-            receiving_areas=kept if decision == "adjust" else None,
+            receiving_areas=kept if recalled and decision == "adjust" else None,
+            notes=notes,
             is_illustrative=True,
             decided_by=None,
         )
@@ -867,7 +891,11 @@ def seed_lists(report: SeedReport, *, as_of: datetime.date) -> None:
         report,
         batch_number=sichuan_later.BATCH_TWO,
         facts=sichuan_later.editions(sichuan_later.BATCH_TWO, as_of=as_of),
-        events=[*sichuan_later.BATCH_TWO_AGREEMENTS, *sichuan_later.BATCH_TWO_HANDOVERS],
+        events=[
+            *sichuan_later.BATCH_TWO_AGREEMENTS,
+            *sichuan_later.BATCH_TWO_HANDOVERS,
+            *(event for events in sichuan_later.pending_renewal(as_of) for event in events),
+        ],
         as_of=as_of,
     )
     after = _list_counts(_demo_editions())

@@ -141,12 +141,17 @@ class SimulatedEconomy:
     calibration_shift_pp: float = 0.0
     strength: dict[str, float] = field(default_factory=dict)
 
-    def known_effect(self) -> dict[str, object]:
-        """What the page shows as the simulation's truth."""
+    def known_effect(self, *, treated_from: int, last_year: int) -> dict[str, object]:
+        """What the page shows as the simulation's truth, for a batch treated from
+        ``treated_from`` evaluated on the releases up to ``last_year``: the effect holds in every
+        year since adoption (event time 0 is the first treated year), so the horizon runs to the
+        last released year."""
         return {
             "indicator": GRP_GROWTH,
             "effect_pp": TRUE_EFFECT_PP,
-            "event_times": {str(event): TRUE_EFFECT_PP for event in range(0, 3)},
+            "event_times": {
+                str(event): TRUE_EFFECT_PP for event in range(0, last_year - treated_from + 1)
+            },
             "calibration_shift_pp": round(self.calibration_shift_pp, 3),
             "seed": SEED,
             "generator": "devolve/demo/sichuan_economy.py",
@@ -424,7 +429,7 @@ def run_demo_evaluations(
                 as_of=release_date(last_year),
                 first_year=YEARS[0],
                 last_year=last_year,
-                known_effect=economy.known_effect(),
+                known_effect=economy.known_effect(treated_from=treated_from, last_year=last_year),
                 created_by=None,
             )
         runs += 1

@@ -11,6 +11,8 @@ support matters.
 """
 
 import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from devolve.demo import sichuan
@@ -143,3 +145,63 @@ def _batch_two_events() -> tuple[list[AgreementFact], list[HandoverFact]]:
 
 
 BATCH_TWO_AGREEMENTS, BATCH_TWO_HANDOVERS = _batch_two_events()
+
+# The agreement whose renewal reminder is live on the seed's day: the third area of batch 2 signs
+# its sci-tech SME agreement for a one-year trial term (illustrative) that ends twelve days after
+# ``as_of``, inside the 15-day warning window and before the office re-signs (``RENEWAL_LEAD``
+# in ``seed``, ten days ahead), so the reminder waits in the office's inbox whatever the day.
+PENDING_RENEWAL_ZONE = BATCH_TWO_AREAS[2]
+PENDING_RENEWAL_ENDS_AFTER = datetime.timedelta(days=12)
+TRIAL_TERM = datetime.timedelta(days=365)
+# The first day batch 2's sci-tech agreements were signed (above).
+FIRST_SIGNING = D(2025, 5, 8)
+
+
+def pending_renewal(as_of: datetime.date) -> tuple[list[AgreementFact], list[HandoverFact]]:
+    """The trial agreement whose renewal is due on ``as_of`` (none before batch 2 signed its
+    first agreements), with its handover three weeks into the term."""
+    ends_on = as_of + PENDING_RENEWAL_ENDS_AFTER
+    starts_on = max(ends_on - TRIAL_TERM, FIRST_SIGNING + datetime.timedelta(days=4))
+    signed_on = starts_on - datetime.timedelta(days=4)
+    if signed_on > as_of:
+        return [], []
+    agreement = AgreementFact(
+        2025,
+        SCI_TECH_SMES,
+        PENDING_RENEWAL_ZONE,
+        f"川科委〔{signed_on.year}〕30号",
+        signed_on=signed_on,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    handover = HandoverFact(2025, SCI_TECH_SMES, PENDING_RENEWAL_ZONE, starts_on + WEEKS_3)
+    return [agreement], [handover]
+
+
+@dataclass(frozen=True)
+class RoundChange:
+    """A change the office decides in a later regular assessment, beyond the recalls: a support
+    entry withdrawn or adjusted (new notes), with the reason its staff wrote."""
+
+    decision: str  # withdraw or adjust
+    reason: str
+    notes: str | None = None
+
+
+def round_changes(year: int, support_matters: Sequence[str]) -> dict[str, RoundChange]:
+    """The assessment of the ``year`` edition decides on two of its support matters (named in
+    Chinese, in the edition's order; illustrative): the last is withdrawn as completed, the first
+    is adjusted to report its progress quarterly from the next year. Nothing when the edition has
+    fewer than two."""
+    if len(support_matters) < 2:
+        return {}
+    return {
+        support_matters[-1]: RoundChange(
+            "withdraw", f"经{year}年度定期评估，该支持事项已完成，下一年度不再列入清单（示意）"
+        ),
+        support_matters[0]: RoundChange(
+            "adjust",
+            f"经{year}年度定期评估，支持事项进展偏慢，调整为按季度报送进展（示意）",
+            notes=f"自{year + 1}年起按季度报送支持进展（示意）",
+        ),
+    }

@@ -15,9 +15,12 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from devolve.accounts.models import User
 from devolve.assessments.models import AssessmentRound
 from devolve.assessments.selectors import get_decision_for_entry
 from devolve.core.models import AuditEvent
+from devolve.dashboards.inbox import inbox_for
+from devolve.demo import sichuan_later
 from devolve.demo.sichuan_economy import GRP_GROWTH
 from devolve.demo.testing import DEMO_DAY, full_demo
 from devolve.grants.models import EntrustmentAgreement, Grant
@@ -117,10 +120,19 @@ def test_no_grant_in_force_rests_on_an_expired_agreement(on_the_day: None) -> No
         assert renewal.signed_on < renewal.renews.ends_on < renewal.starts_on
 
 
+def _the_2025_recall() -> Grant:
+    """The power recalled from Dazhou during 2025 (not a grant ended by a withdrawal published
+    with an edition)."""
+    published = AnnualList.objects.values("published_on")
+    return Grant.objects.exclude(ended_on__in=published).get(
+        status=Grant.Status.RECALLED, ended_on__year=2025
+    )
+
+
 def test_a_recall_stands_in_every_later_edition(on_the_day: None) -> None:
     """The 2025 recall from Dazhou is carried by the assessment of 2025: the 2026 entry is
     narrowed to the other areas, with the decision and its reason behind it."""
-    recalled = Grant.objects.filter(status=Grant.Status.RECALLED, ended_on__year=2025).get()
+    recalled = _the_2025_recall()
     later = ListEntry.objects.filter(
         matter=recalled.entry.matter,
         annual_list__batch=recalled.entry.annual_list.batch,
@@ -148,7 +160,7 @@ def test_history_and_audit_rows_carry_the_day_the_event_happened(on_the_day: Non
     edition = AnnualList.objects.get(year=2024, batch__number=1)
     published = AuditEvent.objects.get(action="annual_list.published", target_id=str(edition.pk))
     assert day(published.occurred_at) == edition.published_on
-    recalled = Grant.objects.get(status=Grant.Status.RECALLED, ended_on__year=2025)
+    recalled = _the_2025_recall()
     event = AuditEvent.objects.get(action="grant.recalled", target_id=str(recalled.pk))
     assert day(event.occurred_at) == recalled.ended_on
     row = recalled.history.filter(status=Grant.Status.RECALLED).earliest("history_date")
@@ -197,3 +209,39 @@ def test_batch_two_s_first_list_came_through_the_importer_and_is_illustrative(
     assert not Grant.objects.filter(
         entry__annual_list__batch__number=2, is_illustrative=False
     ).exists()
+
+
+def test_the_office_is_reminded_of_an_agreement_to_renew_and_another_was_renewed(
+    on_the_day: None,
+) -> None:
+    office = User.objects.get(username="office")
+
+    ending = inbox_for(office, on=ON_THE_DAY)
+    item = next(item for item in ending if item.key == "agreements-ending")
+
+    pending = EntrustmentAgreement.objects.get(number="川科委〔2025〕30号")
+    assert pending.grant.zone.slug == sichuan_later.PENDING_RENEWAL_ZONE
+    assert pending.ends_on == ON_THE_DAY + sichuan_later.PENDING_RENEWAL_ENDS_AFTER
+    assert (item.count, item.due_on) == (1, pending.ends_on)
+    assert not EntrustmentAgreement.objects.filter(renews=pending).exists()
+    # Tianfu's sci-tech agreement ended the day before: its renewal was signed in time.
+    renewed = EntrustmentAgreement.objects.get(number="川科委〔2024〕1号")
+    assert renewed.ends_on < ON_THE_DAY
+    assert EntrustmentAgreement.objects.get(renews=renewed).signed_on < renewed.ends_on
+
+
+def test_each_later_edition_differs_by_its_assessment_s_decisions(on_the_day: None) -> None:
+    """Beyond the recalls it carries, the assessment of each edition withdraws one support
+    entry and adjusts another; each change of the next edition names the decision behind it."""
+    for edition in AnnualList.objects.filter(predecessor__isnull=False, year__gte=2025):
+        changed = edition.entries.exclude(change=ListEntry.Change.KEPT)
+        withdrawn = changed.filter(change=ListEntry.Change.WITHDRAWN, mode__code="support")
+        adjusted = changed.filter(change=ListEntry.Change.MODIFIED, mode__code="support")
+        assert (withdrawn.count(), adjusted.count()) == (1, 1), edition.key
+        for entry in changed:
+            decision = get_decision_for_entry(entry=entry)
+            assert decision is not None, (edition.key, entry.matter.name_zh)
+            assert decision.round.annual_list == edition.predecessor
+            assert entry.change_reason == decision.reason
+        adjusted_entry = adjusted.get()
+        assert adjusted_entry.notes == f"自{edition.year}年起按季度报送支持进展（示意）"

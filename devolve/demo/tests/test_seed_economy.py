@@ -39,3 +39,21 @@ def test_a_demo_seeded_in_2029_has_its_statistics_through_2028() -> None:
     # The sourced figure is untouched by the longer horizon.
     province_2023 = growth.get(year=2023, subject_kind="province")
     assert (province_2023.value, province_2023.is_simulated) == (6, False)
+
+
+@pytest.mark.parametrize(
+    ("treated_from", "last_year", "event_times"),
+    [
+        (2023, 2025, ["0", "1", "2"]),  # batch 1 on the demo day
+        (2025, 2025, ["0"]),  # batch 2, in its first released year
+        (2023, 2029, ["0", "1", "2", "3", "4", "5", "6"]),  # batch 1 in a demo seeded in 2030
+    ],
+)
+def test_the_known_effect_holds_in_every_year_since_adoption_up_to_the_last_released(
+    treated_from: int, last_year: int, event_times: list[str]
+) -> None:
+    known = sichuan_economy.SimulatedEconomy().known_effect(
+        treated_from=treated_from, last_year=last_year
+    )
+
+    assert known["event_times"] == dict.fromkeys(event_times, sichuan_economy.TRUE_EFFECT_PP)
