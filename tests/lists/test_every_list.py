@@ -1,10 +1,12 @@
 """Every list on the one list mechanism, generically: each django-tables2 table in Devolve has a
 case here that builds more rows than a page, finds the pager and the row count on the page that
-shows it, and checks that doubling the rows does not add a query. A new table fails
-``test_every_table_has_a_case`` until it gets a case (or a reason in ``COVERED_ELSEWHERE``), so
-no list escapes; a template that starts drawing a ``<table>`` by hand fails
-``test_no_template_draws_a_list_by_hand`` unless the table is fixed in size (``FIXED_TABLES``,
-with its reason). ``HAND_DRAWN_TODO`` names the lists still to move onto the mechanism.
+shows it, checks that doubling the rows does not add a query, and that an unknown sort key, a
+page past the end or not a number and a page size not offered are named on the page. A new
+table fails ``test_every_table_has_a_case`` until it gets a case (or a reason in
+``COVERED_ELSEWHERE``), so no list escapes; a template that starts drawing a ``<table>`` by
+hand fails ``test_no_template_draws_a_list_by_hand`` unless the table is fixed in size
+(``FIXED_TABLES``, with its reason). ``HAND_DRAWN_TODO`` names the lists still to move onto the
+mechanism.
 """
 
 import datetime
@@ -375,6 +377,32 @@ def test_more_rows_than_a_page_are_paged_and_counted_in_fixed_queries(
     assert "data-list-pager" in html
     assert f"{case.prefix}page=2" in html
     assert second <= first, f"{second} queries with twice the rows, {first} before"
+
+
+@pytest.mark.parametrize("table", list(CASES), ids=lambda table: table.__name__)
+def test_bad_list_input_is_named_never_a_server_error(
+    client: Client, office_user: User, table: type[tables.Table]
+) -> None:
+    case = CASES[table]()
+    if case.staff:
+        client.force_login(office_user)
+    case.add_rows(ROWS)
+    bad = {
+        f"{case.prefix}sort": "no-such-column",
+        f"{case.prefix}page": "999",
+        f"{case.prefix}per_page": "7",
+    }
+
+    response = client.get(case.address(), bad)
+    not_a_number = client.get(case.address(), {f"{case.prefix}page": "two"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "data-list-problems" in html
+    assert "no-such-column" in html
+    assert "There is no page 999" in html
+    assert "“7” is not one of the page sizes offered" in html
+    assert "“two” is not a page number" in not_a_number.content.decode()
 
 
 # Hand-drawn tables that are not lists: fixed in size by what they show (a rubric, a scheme's
