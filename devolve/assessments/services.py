@@ -299,9 +299,9 @@ def score_grant(
         .select_related("round", "grant", "grant__entry")
         .get(pk=grant_assessment.pk)
     )
-    ensure_unchanged(assessment, expected_version=expected_version)
     if scored_by is not None and not can_score(scored_by, assessment):
         raise NotAllowed(_("Only the office and the round's evaluators score."))
+    ensure_unchanged(assessment, expected_version=expected_version)
     if not assessment.round.is_scoring:
         raise DomainError("illegal_transition", _("The round is not taking scores."))
     if EntryDecision.objects.filter(round=assessment.round, entry=assessment.grant.entry).exists():

@@ -46,7 +46,7 @@ class ChangeSince:
 class StaleEdit(DomainError):
     """The record changed after the editor loaded it; nothing was saved."""
 
-    status_code = 409
+    status_code = 412  # Precondition Failed: the API's If-Match no longer matches
 
     def __init__(self, since: ChangeSince, *, current_version: str) -> None:
         self.since = since
@@ -99,7 +99,8 @@ def ensure_unchanged(record: models.Model, *, expected_version: str | None) -> N
     """Raise ``StaleEdit`` when ``record`` changed since ``expected_version``.
 
     Call it in the service, after locking the row (``select_for_update``), before writing.
-    ``None`` means the caller named no version (an API client without ``If-Match``): no check.
+    ``None`` means the caller named no version (a command, or an API client's ``If-Match: *``;
+    the API refuses a write without ``If-Match``): no check.
     """
     if expected_version is None:
         return

@@ -260,8 +260,11 @@ def _api_failure(
     if scope == "outside":
         if method == "get" and one_record and status != 404:
             return f"{status}, expected 404 outside its scope"
-        # 400: the body was checked before the record was looked up, which tells nothing about
-        # the record (an unknown one gets the same answer).
+        # A change to a record looks it up in the caller's scope before anything else (ADR 0038).
+        if method in {"put", "patch"} and one_record and status != 404:
+            return f"{status}, expected 404 outside its scope before the body is read"
+        # 400 from an action: the body was checked before the record was looked up, which tells
+        # nothing about the record (an unknown one gets the same answer).
         if method in WRITES and status not in {400, 404}:
             return f"{status}, expected 404 outside its scope"
     if scope == "inside" and method == "get" and one_record and status != 200:

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from devolve.accounts.models import User
 from devolve.core.models import AuditEvent
+from devolve.core.testing.versions import if_match
 from devolve.matters.models import Department, Matter
 from devolve.matters.tests.factories import MatterFactory
 
@@ -42,6 +43,7 @@ def _rename_through_the_api(client: Client, matter: Matter, name_zh: str) -> int
         reverse("api:matter-detail", args=[matter.pk]),
         {"name_zh": name_zh, "reason": "Renamed through the API"},
         content_type="application/json",
+        headers=if_match(matter),
     )
     return response.status_code
 

@@ -35,11 +35,12 @@ from devolve.assessments.api.serializers import (
 )
 from devolve.assessments.filters import AssessmentRoundFilter
 from devolve.assessments.models import AssessmentRound, GrantAssessment
+from devolve.assessments.permissions import can_score
 from devolve.core.api.versions import (
     IF_MATCH,
-    STALE,
+    VERSIONED_WRITE,
     VersionedRetrieveMixin,
-    expected_version,
+    check_write,
     with_version,
 )
 from devolve.core.errors import DomainError
@@ -227,20 +228,28 @@ class GrantAssessmentViewSet(
 
     @extend_schema(
         request=ScoreInput,
-        responses={200: GrantAssessmentOutput, 409: STALE},
+        responses={200: GrantAssessmentOutput, **VERSIONED_WRITE},
         parameters=[IF_MATCH],
     )
     @action(detail=True, methods=["post"])
     def score(self, request: Request, pk: str) -> Response:
         """Record rubric scores and the recommendation (the office or an evaluator named on the
-        round), with reasons for anything but keep. Send the assessment's ETag in ``If-Match``
-        to be refused (409) if someone scored it since."""
+        round), with reasons for anything but keep. ``If-Match`` carries the assessment's ETag:
+        refused with 412 if someone scored it since, 428 without."""
+        user = acting_user(request)
+        assessment = self.get_object()
+        version = check_write(
+            request,
+            assessment,
+            allowed=can_score(user, assessment),
+            refusal=_("Only the office and the round's evaluators score."),
+        )
         payload = ScoreInput(data=request.data)
         payload.is_valid(raise_exception=True)
         assessment = services.score_grant(
-            grant_assessment=self.get_object(),
-            scored_by=acting_user(request),
-            expected_version=expected_version(request),
+            grant_assessment=assessment,
+            scored_by=user,
+            expected_version=version,
             **payload.validated_data,
         )
         response = Response(GrantAssessmentOutput(self.get_queryset().get(pk=assessment.pk)).data)

@@ -36,6 +36,13 @@ def url(name: str, **kwargs: object) -> str:
 
 
 @pytest.fixture
+def client() -> Client:
+    """A client that writes over whatever a record holds (``If-Match: *``) unless a test sends
+    an ETag: the If-Match rules are tested in ``matters/tests/test_api.py``."""
+    return Client(headers={"If-Match": "*"})
+
+
+@pytest.fixture
 def scoring(world: World, office_user: User, evaluator: User) -> AssessmentRound:
     assessment_round = open_round(world, office_user, evaluators=[evaluator])
     return services.start_scoring(assessment_round=assessment_round, started_by=office_user)

@@ -1,16 +1,56 @@
-"""Optimistic concurrency over HTTP (``devolve.core.concurrency``): a record's version goes out as
-its ETag and comes back in ``If-Match``; a write whose ``If-Match`` no longer matches is refused
-with 409 and what changed. A write without ``If-Match`` is not checked."""
+"""Optimistic concurrency over HTTP (``devolve.core.concurrency``, ADR 0038): a record's version
+goes out as its ETag and comes back in ``If-Match``. A write to a versioned record without
+``If-Match`` is refused with 428; one whose ``If-Match`` no longer matches with 412 and what
+changed. ``If-Match: *`` writes whatever the record holds now, as the client asked.
+
+A write's checks come in this order, so each answer tells the caller only what the one before
+allowed: the record in the caller's scope (404), the caller allowed to change it (403), the
+version (428, 412), then the body (400); ``check_write`` does the middle two."""
 
 from typing import Any
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.http import parse_etags, quote_etag
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from devolve.core.concurrency import version_of
+from devolve.core.concurrency import ensure_unchanged, version_of
+from devolve.core.errors import DomainError, NotAllowed
+
+
+class VersionRequired(DomainError):
+    """A write to a versioned record named no version: it could undo a change unseen."""
+
+    status_code = 428
+
+    def __init__(self) -> None:
+        super().__init__(
+            "version_required",
+            _(
+                "Send the record's ETag from your last read of it in If-Match: without it, this "
+                "change could undo someone else's unseen. Nothing was saved."
+            ),
+        )
+
+
+def check_write(
+    request: Request, record: models.Model, *, allowed: bool, refusal: str | Promise
+) -> str | None:
+    """The version to hand to the service, once the caller may change ``record`` (``allowed``,
+    else ``NotAllowed`` with ``refusal``) and ``If-Match`` names its current version
+    (``VersionRequired`` without it, ``StaleEdit`` when it changed since). The service checks the
+    version again under its row lock; checking here first refuses before the body is read."""
+    if not allowed:
+        raise NotAllowed(refusal)
+    header = request.headers.get("If-Match", "").strip()
+    if not header:
+        raise VersionRequired()
+    version = expected_version(request)
+    ensure_unchanged(record, expected_version=version)
+    return version
 
 
 def expected_version(request: Request) -> str | None:
@@ -41,12 +81,18 @@ IF_MATCH = OpenApiParameter(
     "If-Match",
     str,
     OpenApiParameter.HEADER,
-    required=False,
-    description="The record's ETag from your last read. If the record changed since, the write "
-    "is refused with 409 and nothing is saved. Without it the write is not checked.",
+    required=True,
+    description="The record's ETag from your last read of it. Without it the write is refused "
+    "with 428; if the record changed since, with 412 and what changed; nothing is saved either "
+    "way. `*` writes over whatever the record holds now.",
 )
 STALE = OpenApiResponse(
     description="The record changed since the ETag in If-Match: nothing was saved. The body has "
     "code `stale`, `version` (the current ETag), `changed_by`, `changed_at`, `changes` (field, "
     "before, after) and `parts_changed`."
 )
+VERSION_REQUIRED = OpenApiResponse(
+    description="No If-Match: nothing was saved. Read the record, then send its ETag in "
+    "If-Match (code `version_required`)."
+)
+VERSIONED_WRITE = {412: STALE, 428: VERSION_REQUIRED}

@@ -33,6 +33,7 @@ def assert_authorization_matrix(
     not_found: set[str] | None = None,
     data: Mapping[str, Any] | None = None,
     content_type: str | None = None,
+    headers: Mapping[str, str] | None = None,
     each_alone: bool = False,
 ) -> None:
     hidden = not_found or set()
@@ -48,6 +49,8 @@ def assert_authorization_matrix(
             kwargs["data"] = data
         if content_type is not None:
             kwargs["content_type"] = content_type
+        if headers is not None:
+            kwargs["headers"] = headers
         if each_alone:
             with transaction.atomic():
                 outcomes[persona] = getattr(client, method)(url, **kwargs).status_code

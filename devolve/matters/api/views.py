@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
@@ -21,11 +22,12 @@ from rest_framework.response import Response
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
+from devolve.accounts.permissions import is_office
 from devolve.core.api.versions import (
     IF_MATCH,
-    STALE,
+    VERSIONED_WRITE,
     VersionedRetrieveMixin,
-    expected_version,
+    check_write,
     with_version,
 )
 from devolve.core.errors import DomainError
@@ -72,8 +74,10 @@ from devolve.matters.models import (
     Matter,
     MatterType,
 )
+from devolve.matters.permissions import can_change_matter
 
 # An edition's stable key as it appears in a URL: 2024/batch-1, or 2024/batch-1/e2 for a correction.
+OFFICE_ONLY = gettext_lazy("Only the reform office drafts and approves annual lists.")
 ANNUAL_LIST_KEY = r"\d{4}/batch-\d+(?:/e\d+)?"
 
 
@@ -126,19 +130,25 @@ class MatterViewSet(
         return Response(MatterOutput(matter).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=MatterInput, responses={200: MatterOutput, 409: STALE}, parameters=[IF_MATCH]
+        request=MatterInput,
+        responses={200: MatterOutput, **VERSIONED_WRITE},
+        parameters=[IF_MATCH],
     )
     def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
+        user = acting_user(request)
+        matter = self.get_object()
+        version = check_write(
+            request,
+            matter,
+            allowed=can_change_matter(user, matter),
+            refusal=_("You may change only the matters of your own department."),
+        )
         payload = MatterInput(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
         changes = dict(payload.validated_data)
         reason = changes.pop("reason", "")
         matter = services.update_matter(
-            matter=self.get_object(),
-            updated_by=acting_user(request),
-            reason=reason,
-            expected_version=expected_version(request),
-            **changes,
+            matter=matter, updated_by=user, reason=reason, expected_version=version, **changes
         )
         return with_version(Response(MatterOutput(matter).data), matter)
 
@@ -222,19 +232,21 @@ class AnnualListViewSet(
     @extend_schema(
         parameters=[KEY_PARAMETER, IF_MATCH],
         request=AnnualListTitleInput,
-        responses={200: AnnualListOutput, 409: STALE},
+        responses={200: AnnualListOutput, **VERSIONED_WRITE},
     )
     def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
         """Change a draft edition's titles (reform office); other fields change through the
         edition's actions."""
+        user = acting_user(request)
+        annual_list = self.get_object()
+        version = check_write(request, annual_list, allowed=is_office(user), refusal=OFFICE_ONLY)
         payload = AnnualListTitleInput(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        annual_list = self.get_object()
         titles = {"title_zh": annual_list.title_zh, "title_en": annual_list.title_en}
         annual_list = services.retitle_annual_list(
             annual_list=annual_list,
-            updated_by=acting_user(request),
-            expected_version=expected_version(request),
+            updated_by=user,
+            expected_version=version,
             **(titles | dict(payload.validated_data)),
         )
         return with_version(Response(AnnualListOutput(annual_list).data), annual_list)
@@ -401,20 +413,20 @@ class ListEntryViewSet(
 
     @extend_schema(
         request=ListEntryUpdateInput,
-        responses={200: ListEntryOutput, 409: STALE},
+        responses={200: ListEntryOutput, **VERSIONED_WRITE},
         parameters=[IF_MATCH],
     )
     def partial_update(self, request: Request, *args: object, **kwargs: object) -> Response:
         """Change the fields sent. Against the entry it continues, the entry becomes "modified"
-        (a reason is then required) or "kept" again. Send the entry's ETag in ``If-Match`` to be
-        refused (409) if someone saved it since."""
+        (a reason is then required) or "kept" again. ``If-Match`` carries the entry's ETag:
+        refused with 412 if someone saved it since, 428 without."""
+        user = acting_user(request)
+        entry = self.get_object()
+        version = check_write(request, entry, allowed=is_office(user), refusal=OFFICE_ONLY)
         payload = ListEntryUpdateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         entry = services.update_list_entry(
-            entry=self.get_object(),
-            updated_by=acting_user(request),
-            expected_version=expected_version(request),
-            **payload.validated_data,
+            entry=entry, updated_by=user, expected_version=version, **payload.validated_data
         )
         return with_version(Response(ListEntryOutput(self._reloaded(entry)).data), entry)
 

@@ -100,9 +100,9 @@ def update_matter(
     ``expected_version`` is the version the editor started from (``StaleEdit`` when the matter
     changed since; None: not checked)."""
     matter = Matter.objects.select_for_update(of=("self",)).get(pk=matter.pk)
-    ensure_unchanged(matter, expected_version=expected_version)
     if updated_by is not None and not can_change_matter(updated_by, matter):
         raise NotAllowed(_("You may change only the matters of your own department."))
+    ensure_unchanged(matter, expected_version=expected_version)
     before = {name: getattr(matter, name) for name in changes}
     for name, value in changes.items():
         setattr(matter, name, value)

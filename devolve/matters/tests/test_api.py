@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from devolve.accounts.models import User
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.versions import if_match
 from devolve.demo import sichuan
 from devolve.demo.testing import seeded_demo
 from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
@@ -320,6 +321,7 @@ def test_matter_patch_is_allowed_to_office_and_the_owning_department(
         anonymous_status=401,
         data={"legal_basis": "《中华人民共和国律师法》", "reason": "Legal basis found"},
         content_type=JSON,
+        headers={"If-Match": "*"},
     )
 
     justice_matter.refresh_from_db()
@@ -335,6 +337,7 @@ def test_department_patches_its_own_matter_with_history(
         _url("matter-detail", pk=justice_matter.pk),
         {"name_en": "Approval of law firms", "reason": "English name added"},
         content_type=JSON,
+        headers=if_match(justice_matter),
     )
 
     assert response.status_code == 200
@@ -365,6 +368,7 @@ def test_department_may_not_patch_another_departments_matter(
         _url("matter-detail", pk=finance_matter.pk),
         {"name_zh": "被改名的事项"},
         content_type=JSON,
+        headers=if_match(finance_matter),
     )
 
     assert response.status_code == 403
@@ -387,6 +391,7 @@ def test_department_may_not_hand_its_matter_to_another_department(
         _url("matter-detail", pk=justice_matter.pk),
         {"competent_department": finance.code},
         content_type=JSON,
+        headers=if_match(justice_matter),
     )
 
     assert response.status_code == 403
@@ -406,6 +411,7 @@ def test_matter_patch_without_a_change_leaves_no_history(
         _url("matter-detail", pk=justice_matter.pk),
         {"name_zh": justice_matter.name_zh},
         content_type=JSON,
+        headers=if_match(justice_matter),
     )
 
     assert response.status_code == 200
@@ -462,7 +468,7 @@ def test_a_patch_with_a_stale_if_match_is_refused_with_what_changed(
         headers={"If-Match": seen},
     )
 
-    assert stale.status_code == 409
+    assert stale.status_code == 412
     body = stale.json()
     assert (body["code"], body["changed_by"], body["version"]) == (
         "stale",
@@ -481,7 +487,7 @@ def test_a_patch_with_a_stale_if_match_is_refused_with_what_changed(
     assert AuditEvent.objects.filter(action="matter.updated").count() == 1
 
 
-def test_a_patch_with_the_current_etag_or_without_if_match_goes_through(
+def test_a_patch_with_the_current_etag_or_a_star_goes_through(
     client: Client, office_user: User, justice_matter: Matter
 ) -> None:
     detail = _url("matter-detail", pk=justice_matter.pk)
@@ -491,7 +497,55 @@ def test_a_patch_with_the_current_etag_or_without_if_match_goes_through(
     checked = client.patch(
         detail, {"name_en": "Law firms"}, content_type=JSON, headers={"If-Match": current}
     )
-    unchecked = client.patch(detail, {"legal_basis": "Lawyers Law"}, content_type=JSON)
+    unconditional = client.patch(
+        detail, {"legal_basis": "Lawyers Law"}, content_type=JSON, headers={"If-Match": "*"}
+    )
 
-    assert (checked.status_code, unchecked.status_code) == (200, 200)
-    assert unchecked["ETag"] == client.get(detail)["ETag"]
+    assert (checked.status_code, unconditional.status_code) == (200, 200)
+    assert unconditional["ETag"] == client.get(detail)["ETag"]
+
+
+def test_a_patch_without_if_match_is_refused_and_saves_nothing(
+    client: Client, office_user: User, justice_matter: Matter
+) -> None:
+    client.force_login(office_user)
+
+    response = client.patch(
+        _url("matter-detail", pk=justice_matter.pk), {"name_en": "Law firms"}, content_type=JSON
+    )
+
+    assert response.status_code == 428
+    assert response.json()["code"] == "version_required"
+    assert Matter.objects.get(pk=justice_matter.pk).name_en == justice_matter.name_en
+    assert AuditEvent.objects.count() == 0
+
+
+def test_a_caller_who_may_not_change_the_matter_learns_nothing_of_its_version(
+    client: Client, department_user: User, finance_matter: Matter
+) -> None:
+    client.force_login(department_user)
+    detail = _url("matter-detail", pk=finance_matter.pk)
+
+    stale = client.patch(
+        detail, {"name_zh": "改"}, content_type=JSON, headers={"If-Match": '"999999"'}
+    )
+    bare = client.patch(detail, {"name_zh": ""}, content_type=JSON)
+
+    assert (stale.status_code, bare.status_code) == (403, 403)
+    assert "changed_by" not in stale.json()
+
+
+def test_the_version_is_checked_before_the_body(
+    client: Client, office_user: User, justice_matter: Matter
+) -> None:
+    client.force_login(office_user)
+
+    response = client.patch(
+        _url("matter-detail", pk=justice_matter.pk),
+        {"kind": "not-a-kind"},
+        content_type=JSON,
+        headers={"If-Match": '"999999"'},
+    )
+
+    assert response.status_code == 412
+    assert response.json()["code"] == "stale"

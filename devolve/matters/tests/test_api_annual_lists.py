@@ -51,6 +51,14 @@ class World:
     second: AnnualList  # 2024, a draft derived from 2023 and changed
 
 
+@pytest.fixture
+def client() -> Client:
+    """A client that writes over whatever a record holds (``If-Match: *``) unless a test sends
+    an ETag: the If-Match rules themselves are tested in ``test_api.py`` and with stale ETags
+    here."""
+    return Client(headers={"If-Match": "*"})
+
+
 @pytest.fixture(autouse=True)
 def _signed_in_reader(client: Client, evaluator: User) -> None:
     """Drafts are visible to programme staff only; read as an evaluator unless a test signs in
@@ -701,7 +709,7 @@ def test_office_retitles_a_draft_and_a_title_left_out_stays(
         "2024年第一批集成授权事项清单",
         "2024 list",
     )
-    assert stale.status_code == 409
+    assert stale.status_code == 412
     world.second.refresh_from_db()
     assert world.second.title_zh == "2024年第一批集成授权事项清单"
     event = AuditEvent.objects.filter(action="annual_list.retitled").get()
@@ -1292,7 +1300,7 @@ def test_a_stale_entry_patch_is_refused_and_changes_nothing(
 ) -> None:
     entry = entry_of(world.second, world.legal_aid)
     detail = url("list-entry-detail", annual_list_key="2024/batch-1", pk=entry.pk)
-    colleague = Client()
+    colleague = Client(headers={"If-Match": "*"})
     colleague.force_login(office_user)
     colleague.patch(detail, {"notes": "First", "reason": "Checked"}, content_type=JSON)
     client.force_login(office_user)
@@ -1306,7 +1314,7 @@ def test_a_stale_entry_patch_is_refused_and_changes_nothing(
         headers={"If-Match": seen},
     )
 
-    assert stale.status_code == 409
+    assert stale.status_code == 412
     assert {"field": "notes", "before": "First", "after": "Second"} in stale.json()["changes"]
     entry.refresh_from_db()
     assert entry.notes == "Second"

@@ -281,6 +281,20 @@ def test_department_may_not_update_another_departments_matter(
     assert Matter.objects.get().name_en == justice_matter.name_en
 
 
+def test_a_caller_who_may_not_update_the_matter_is_refused_before_its_version_is_compared(
+    other_department_user: User, justice_matter: Matter
+) -> None:
+    """A stale version would name who changed the matter and how; the refused caller sees none
+    of it."""
+    with pytest.raises(NotAllowed):
+        services.update_matter(
+            matter=justice_matter,
+            updated_by=other_department_user,
+            name_en="Hijacked",
+            expected_version="999999",
+        )
+
+
 def test_department_may_not_hand_its_matter_to_another_department(
     department_user: User, justice_matter: Matter, justice: Department, finance: Department
 ) -> None:

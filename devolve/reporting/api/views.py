@@ -26,9 +26,9 @@ from devolve.accounts.acting import acting_user
 from devolve.core.api.caching import CacheableReadMixin
 from devolve.core.api.versions import (
     IF_MATCH,
-    STALE,
+    VERSIONED_WRITE,
     VersionedRetrieveMixin,
-    expected_version,
+    check_write,
     with_version,
 )
 from devolve.core.errors import DomainError, NotAllowed
@@ -59,6 +59,7 @@ from devolve.reporting.models import (
     SupportProgress,
     UsageLine,
 )
+from devolve.reporting.permissions import can_fill_area_report, can_fill_department_report
 
 
 def _line_inputs(lines: list[dict[str, Any]]) -> list[services.UsageLineInput]:
@@ -149,25 +150,33 @@ class AreaReportViewSet(
 
     @extend_schema(
         request=AreaReportUpdateInput,
-        responses={200: AreaReportOutput, 409: STALE},
+        responses={200: AreaReportOutput, **VERSIONED_WRITE},
         parameters=[IF_MATCH],
     )
     def update(self, request: Request, pk: str) -> Response:
-        """Replace the figures of the lines named (the area, while entry is open). Send the
-        report's ETag in ``If-Match`` to be refused (409) if someone saved it since."""
+        """Replace the figures of the lines named (the area, while entry is open). ``If-Match``
+        carries the report's ETag: refused with 412 if someone saved it since, 428 without."""
+        user = acting_user(request)
+        report = self._report(pk)
+        version = check_write(
+            request,
+            report,
+            allowed=can_fill_area_report(user, report),
+            refusal=_("Only the pilot area fills in its own report."),
+        )
         payload = AreaReportUpdateInput(data=request.data)
         payload.is_valid(raise_exception=True)
         report = services.save_area_report(
-            report=self._report(pk),
+            report=report,
             lines=_line_inputs(payload.validated_data["lines"]),
-            saved_by=acting_user(request),
-            expected_version=expected_version(request),
+            saved_by=user,
+            expected_version=version,
         )
         return self._answer(report)
 
     @extend_schema(
         request=AreaReportUpdateInput,
-        responses={200: AreaReportOutput, 409: STALE},
+        responses={200: AreaReportOutput, **VERSIONED_WRITE},
         parameters=[IF_MATCH],
     )
     def partial_update(self, request: Request, pk: str) -> Response:
@@ -254,12 +263,20 @@ class DepartmentReportViewSet(
 
     @extend_schema(
         request=DepartmentReportInput,
-        responses={200: DepartmentReportOutput, 409: STALE},
+        responses={200: DepartmentReportOutput, **VERSIONED_WRITE},
         parameters=[IF_MATCH],
     )
     def update(self, request: Request, pk: str) -> Response:
-        """The department's figures and its support matters' progress. Send the report's ETag in
-        ``If-Match`` to be refused (409) if someone saved it since."""
+        """The department's figures and its support matters' progress. ``If-Match`` carries the
+        report's ETag: refused with 412 if someone saved it since, 428 without."""
+        user = acting_user(request)
+        report = self._report(pk)
+        version = check_write(
+            request,
+            report,
+            allowed=can_fill_department_report(user, report),
+            refusal=_("Only the department fills in its own report."),
+        )
         payload = DepartmentReportInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
@@ -274,17 +291,17 @@ class DepartmentReportViewSet(
             for item in data.pop("support_progress")
         ]
         report = services.save_department_report(
-            report=self._report(pk),
+            report=report,
             figures=services.DepartmentFigures(**data),
             progress=progress,
-            saved_by=acting_user(request),
-            expected_version=expected_version(request),
+            saved_by=user,
+            expected_version=version,
         )
         return self._answer(report)
 
     @extend_schema(
         request=DepartmentReportInput,
-        responses={200: DepartmentReportOutput, 409: STALE},
+        responses={200: DepartmentReportOutput, **VERSIONED_WRITE},
         parameters=[IF_MATCH],
     )
     def partial_update(self, request: Request, pk: str) -> Response:

@@ -175,9 +175,9 @@ def save_area_report(
     """
     today = today or timezone.localdate()
     report = _lock(report)
-    ensure_unchanged(report, expected_version=expected_version)
     if saved_by is not None and not can_fill_area_report(saved_by, report):
         raise NotAllowed(_("Only the pilot area fills in its own report."))
+    ensure_unchanged(report, expected_version=expected_version)
     _check_editable(report)
     _check_open_for_entry(report, today)
     checked = _checked_lines(report, lines)

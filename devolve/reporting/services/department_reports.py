@@ -101,9 +101,9 @@ def save_department_report(
     ``expected_version``: see ``devolve.core.concurrency``."""
     today = today or timezone.localdate()
     report = _lock(report)
-    ensure_unchanged(report, expected_version=expected_version)
     if saved_by is not None and not can_fill_department_report(saved_by, report):
         raise NotAllowed(_("Only the department fills in its own report."))
+    ensure_unchanged(report, expected_version=expected_version)
     _check_can_edit(report, today)
     _check_figures(figures)
     entries = {

@@ -13,6 +13,8 @@ from django.urls import reverse
 from devolve.accounts.models import User
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import database_state
+from devolve.core.testing.versions import if_match
+from devolve.reporting import services
 from devolve.reporting.models import ApprovalStep, AreaReport, UsageLine
 from devolve.reporting.tests.factories import World
 
@@ -23,6 +25,13 @@ pytestmark = pytest.mark.django_db
 
 def url(name: str, **kwargs: object) -> str:
     return reverse(f"api:{name}", kwargs=kwargs or None)
+
+
+@pytest.fixture
+def client() -> Client:
+    """A client that writes over whatever a record holds (``If-Match: *``) unless a test sends
+    an ETag: the If-Match rules are tested in ``matters/tests/test_api.py``."""
+    return Client(headers={"If-Match": "*"})
 
 
 @pytest.fixture(autouse=True)
@@ -79,6 +88,35 @@ def test_the_area_enters_and_submits_the_prefecture_returns_the_office_accepts(
     client.force_login(office_user)
     accepted = client.post(url("area-report-accept", pk=report["id"])).json()
     assert (accepted["status"], accepted["accepted_on"]) == ("accepted", "2024-07-03")
+
+
+def test_an_area_report_write_checks_scope_permission_version_then_body(
+    world: World, pilot_area_user: User, prefecture_user: User, department_user: User
+) -> None:
+    report = services.record_usage(
+        cycle=world.q2, zone=world.zone, lines=[], recorded_by=pilot_area_user
+    )
+    detail = url("area-report-detail", pk=report.pk)
+    answers = {}
+    for name, user, headers in [
+        ("outside scope", department_user, {}),
+        ("may not fill", prefecture_user, {"If-Match": '"999999"'}),
+        ("no If-Match", pilot_area_user, {}),
+        ("stale", pilot_area_user, {"If-Match": '"999999"'}),
+        ("current", pilot_area_user, if_match(report)),
+    ]:
+        client = Client()
+        client.force_login(user)
+        answers[name] = client.put(detail, {"lines": "?"}, content_type=JSON, headers=headers)
+
+    assert {name: response.status_code for name, response in answers.items()} == {
+        "outside scope": 404,
+        "may not fill": 403,
+        "no If-Match": 428,
+        "stale": 412,
+        "current": 400,
+    }
+    assert "changed_by" not in answers["may not fill"].json()
 
 
 @pytest.mark.parametrize(
