@@ -231,12 +231,18 @@ def _continue(grant: Grant, previous_grant: Grant) -> None:
 def _start(
     grant: Grant, *, annual_list: AnnualList, mode_code: str, published_on: datetime.date
 ) -> None:
+    """A new grant's status and date: an entry's own effective date (生效日期) rules where the list
+    gives one; else a delegation takes effect as the edition says and a support matter runs from
+    publication. An entrusted grant waits for its agreement either way."""
     status = initial_status(mode_code)
+    own_date = grant.entry.effective_on
+    if status == Grant.Status.EFFECTIVE and own_date is not None and own_date > published_on:
+        status = Grant.Status.AWAITING_EFFECT  # support dated later: activate_due_grants starts it
     grant.status = status
     if status == Grant.Status.EFFECTIVE:  # support: runs from publication
         grant.effective_on = published_on
     elif status == Grant.Status.AWAITING_EFFECT:
-        grant.effective_on = annual_list.delegation_effective_on()
+        grant.effective_on = own_date or annual_list.delegation_effective_on()
 
 
 def _end_together(

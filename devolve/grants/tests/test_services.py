@@ -548,6 +548,27 @@ def test_publishing_over_an_edition_already_superseded_is_refused(
 # --- activate_due_grants --------------------------------------------------------------------
 
 
+def test_an_entry_with_its_own_effective_date_grants_from_that_date(
+    office_user: User, batch: Batch, east: Zone, law_firms: Matter, tax_support: Matter
+) -> None:
+    annual_list = edition(batch, 2024, delegation_effective_days=30)
+    own_date = entry(annual_list, law_firms, "delegate", [east], effective_on=D(2024, 7, 1))
+    support_later = entry(annual_list, tax_support, "support", [east], effective_on=D(2024, 6, 1))
+
+    publish(annual_list, D(2024, 4, 1), office_user)
+
+    delegated = Grant.objects.get(entry=own_date)
+    support = Grant.objects.get(entry=support_later)
+    assert (delegated.status, delegated.effective_on) == ("awaiting_effect", D(2024, 7, 1))
+    # A support matter dated later than publication waits for its date too.
+    assert (support.status, support.effective_on) == ("awaiting_effect", D(2024, 6, 1))
+    assert services.activate_due_grants(on=D(2024, 6, 30)) == 1
+    assert Grant.objects.get(entry=support_later).status == "effective"
+    assert Grant.objects.get(entry=own_date).status == "awaiting_effect"
+    assert services.activate_due_grants(on=D(2024, 7, 1)) == 1
+    assert Grant.objects.get(entry=own_date).status == "effective"
+
+
 @pytest.fixture
 def delegated_entry(batch: Batch, law_firms: Matter) -> ListEntry:
     annual_list = AnnualListFactory(
