@@ -260,7 +260,7 @@ def _api_failure(
     if scope == "outside":
         if method == "get" and one_record and status != 404:
             return f"{status}, expected 404 outside its scope"
-        # A change to a record looks it up in the caller's scope before anything else (ADR 0038).
+        # A change to a record looks it up in the caller's scope before anything else (ADR 0040).
         if method in {"put", "patch"} and one_record and status != 404:
             return f"{status}, expected 404 outside its scope before the body is read"
         # 400 from an action: the body was checked before the record was looked up, which tells

@@ -1,4 +1,4 @@
-"""Optimistic concurrency over HTTP (``devolve.core.concurrency``, ADR 0038): a record's version
+"""Optimistic concurrency over HTTP (``devolve.core.concurrency``, ADR 0040): a record's version
 goes out as its ETag and comes back in ``If-Match``. A write to a versioned record without
 ``If-Match`` is refused with 428; one whose ``If-Match`` no longer matches with 412 and what
 changed. ``If-Match: *`` writes whatever the record holds now, as the client asked.
