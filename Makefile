@@ -94,8 +94,11 @@ lint: $(VENV)/.installed-dev
 	scripts/check-deploy
 	$(DEVOLVE) makemigrations --check --dry-run
 	$(DEVOLVE) document_architecture --check
-	$(DEVOLVE) spectacular --lang en --validate --fail-on-warn --file /tmp/devolve-schema.yml
-	diff -u schema.yml /tmp/devolve-schema.yml || (echo "The API changed: run 'make schema' and commit schema.yml." && exit 1)
+	@generated=$$(mktemp -t devolve-schema.XXXXXX.yml); \
+	  $(DEVOLVE) spectacular --lang en --validate --fail-on-warn --file $$generated \
+	  && diff -u schema.yml $$generated; status=$$?; rm -f $$generated; \
+	  if [ $$status -ne 0 ]; then echo "The API changed: run 'make schema' and commit schema.yml."; fi; \
+	  exit $$status
 
 lock: $(VENV)/.installed-dev
 	scripts/lock
