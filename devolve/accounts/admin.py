@@ -9,12 +9,12 @@ from typing import Any, ClassVar
 
 from django.contrib import admin, messages
 from django.contrib.admin.filters import RelatedOnlyFieldListFilter
-from django.contrib.admin.utils import get_fields_from_path
+from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth.models import Group
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp import admin as otp_totp_admin  # noqa: F401  registers TOTPDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -119,6 +119,10 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     ) -> HttpResponse:
         if not allows(request.user, "accounts.view_audit"):
             raise PermissionDenied
+        self._known_key(request, object_id)
+        if not hasattr(self.model._meta, "simple_history_manager_attribute"):
+            # A model without recorded history (a notice): Django's own page of admin actions.
+            return admin.ModelAdmin.history_view(self, request, object_id, extra_context)
         return super().history_view(request, object_id, extra_context)  # type: ignore[no-any-return]
 
     def history_form_view(
@@ -128,11 +132,18 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
         # the services and their checks: the admin only shows old versions.
         if request.method != "GET" or not allows(request.user, "accounts.view_audit"):
             raise PermissionDenied
-        if not self.get_queryset(request).filter(pk=object_id).exists():
-            raise PermissionDenied
+        self._known_key(request, object_id)
         return super().history_form_view(  # type: ignore[no-any-return]
             request, object_id, version_id, extra_context
         )
+
+    def _known_key(self, request: HttpRequest, object_id: str) -> None:
+        """404 unless ``object_id`` names a record in the reader's scope. The library's history
+        pages look the key up in the history table as given, so a key that is not a valid id
+        (``abc``) would reach the database as a 500, and one outside the scope would show the
+        record's history."""
+        if self.get_object(request, unquote(object_id)) is None:
+            raise Http404
 
     # Choices offered on forms and filters come from the same scopes ----------------------
 

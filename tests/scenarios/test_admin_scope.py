@@ -122,3 +122,28 @@ def test_a_department_cannot_write_a_grant_through_its_history_version_page(
     assert response.status_code == 403
     grant.refresh_from_db()
     assert grant.handover_due_on != datetime.date(2001, 1, 1)
+
+
+@pytest.mark.parametrize("model", list(VISIBLE), ids=lambda model: model.__name__)
+@pytest.mark.parametrize("key", ["abc", "0", "1%2500"])
+def test_history_pages_of_a_key_that_names_no_record_are_not_found(
+    seeded: None, client: Client, model: type[models.Model], key: str
+) -> None:
+    client.force_login(User.objects.get(username="office"))
+    assert client.get(_url(model, "history", key)).status_code == 404
+    assert client.get(_url(model, "simple_history", key, 1)).status_code == 404
+
+
+@pytest.mark.parametrize("model", list(VISIBLE), ids=lambda model: model.__name__)
+def test_history_of_a_row_outside_the_scope_is_not_found(
+    seeded: None, client: Client, model: type[models.Model]
+) -> None:
+    user = User.objects.get(username="auditor")
+    # The auditor reads history everywhere its scope reaches; a department does not read it.
+    user_scope = VISIBLE[model](user)
+    inside = user_scope.first()
+    assert inside is not None
+    client.force_login(user)
+    assert client.get(_url(model, "history", inside.pk)).status_code == 200
+    client.force_login(User.objects.get(username="justice"))
+    assert client.get(_url(model, "history", inside.pk)).status_code in {403, 404}
