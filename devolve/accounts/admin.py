@@ -25,6 +25,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from devolve.accounts import services
 from devolve.accounts.models import ApiToken, User
 from devolve.core.access import allows
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
 
@@ -249,7 +250,9 @@ class ApiTokenAdmin(ProgrammeAdmin):
         try:
             for token in tokens:
                 services.revoke_api_token(
-                    token=token, revoked_by=user, reason=str(_("Revoked in the admin."))
+                    token=token,
+                    revoked_by=user,
+                    reason=system_text("user.api_token_revoked_in_admin"),
                 )
         except DomainError as error:
             self.message_user(request, str(error.message), messages.ERROR)

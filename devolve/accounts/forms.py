@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devolve.accounts import services
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.forms import apply_design_system
 
 
@@ -23,7 +24,7 @@ class SignInForm(AuthenticationForm):
 class NewPasswordForm(SetPasswordForm[User]):
     """A new password from a reset link; the change goes through ``services.set_password``."""
 
-    reason = "password reset by e-mail link"
+    reason_code = "user.password_reset_by_link"
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,14 +33,16 @@ class NewPasswordForm(SetPasswordForm[User]):
     def save(self, commit: bool = True) -> User:
         # clean() already ran the same password validators the service runs.
         return services.set_password(
-            user=self.user, password=self.cleaned_data["new_password1"], reason=self.reason
+            user=self.user,
+            password=self.cleaned_data["new_password1"],
+            reason=system_text(self.reason_code),
         )
 
 
 class ChangePasswordForm(PasswordChangeForm, NewPasswordForm):
     """The signed-in user's own change: the old password first."""
 
-    reason = "password changed by its owner"
+    reason_code = "user.password_changed_by_owner"
 
 
 class ResetRequestForm(PasswordResetForm):

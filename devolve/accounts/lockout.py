@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 
 from devolve.accounts.forms import SignInForm
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.events import record_event
 
 
@@ -74,6 +75,6 @@ def record_lockout(
         actor=None,
         action="user.locked_out",
         target=user,
-        reason=f"{settings.AXES_FAILURE_LIMIT} failed sign-ins",
+        reason=system_text("user.failed_sign_ins", count=settings.AXES_FAILURE_LIMIT),
         details={"ip_address": ip_address},
     )

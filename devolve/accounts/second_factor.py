@@ -25,6 +25,7 @@ from django_otp import login as otp_login
 from devolve.accounts import selectors, services
 from devolve.accounts.forms import CodeForm, SignInForm
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 
 PENDING_USER = "devolve_second_factor_user"
@@ -111,7 +112,9 @@ def second_factor_setup(request: HttpRequest) -> HttpResponse:
                 form.add_error("token", _("That code is wrong or has expired."))
             else:
                 services.remove_second_factor(
-                    user=user, removed_by=user, reason="removed by its owner"
+                    user=user,
+                    removed_by=user,
+                    reason=system_text("user.second_factor_removed_by_owner"),
                 )
                 messages.success(request, _("Two-step verification is removed."))
                 return redirect("accounts:second_factor_setup")

@@ -16,6 +16,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from devolve.accounts.models import ApiToken, User
 from devolve.accounts.permissions import is_office
 from devolve.accounts.selectors import has_second_factor
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
@@ -70,7 +71,7 @@ def create_user(
             raise DomainError(
                 "weak_password", " ".join(error.messages), field="password"
             ) from error
-    mark_change(user, actor=created_by, reason="user created")
+    mark_change(user, actor=created_by, reason=system_text("user.created"))
     user.save()
     record_event(actor=created_by, action="user.created", target=user, details={"role": role})
     return user
@@ -122,7 +123,7 @@ def confirm_second_factor(*, user: User, token: str) -> TOTPDevice:
         revoke_api_token(
             token=api_token,
             revoked_by=user,
-            reason="The account now signs in with a second factor.",
+            reason=system_text("user.second_factor_now_required"),
         )
     return device
 

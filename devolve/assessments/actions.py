@@ -13,4 +13,10 @@ ACTION_LABELS: dict[str, Promise] = {
     "entry_decision.overridden": _("Recommendation overridden"),
     "assessment_round.decided": _("Assessment decisions completed"),
     "assessment_round.next_edition_drafted": _("Next edition drafted from the assessment"),
+    # Reasons the services store (devolve.core.actions.system_text), with their parameters.
+    "grant_assessment.prefilled": _("Figures filled in from accepted reports"),
+    "grant_assessment.zero_use": _("No case in %(count)d consecutive accepted periods."),
+    "entry_decision.decided": _("Decision recorded"),
+    "entry_decision.carried_into": _("Carried into edition %(key)s"),
+    "assessment_round.drafted": _("Edition %(key)s drafted"),
 }

@@ -26,6 +26,7 @@ from devolve.assessments.models import (
     GrantAssessment,
 )
 from devolve.assessments.permissions import can_score
+from devolve.core.actions import system_text
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
@@ -153,7 +154,7 @@ def open_assessment_round(
         opened_on=opened_on,
         is_illustrative=is_illustrative,
     )
-    save_validated(assessment_round, actor=opened_by, reason="round opened")
+    save_validated(assessment_round, actor=opened_by, reason=system_text("assessment_round.opened"))
     assessment_round.evaluators.set(evaluator_list)
     usage = selectors.usage_by_grant(
         annual_list=annual_list, period_starts_on=period_starts_on, period_ends_on=period_ends_on
@@ -175,7 +176,7 @@ def open_assessment_round(
         assessments,
         GrantAssessment,
         default_user=opened_by if opened_by is not None and opened_by.pk else None,
-        default_change_reason="metrics prefilled from accepted reports",
+        default_change_reason=system_text("grant_assessment.prefilled"),
     )
     record_event(
         actor=opened_by,
@@ -191,8 +192,7 @@ def open_assessment_round(
         actor=opened_by,
         action="grant_assessment.flagged_zero_use",
         targets=[item for item in created if item.is_flagged_zero_use],
-        reason=_("No case in %(count)d consecutive accepted periods.")
-        % {"count": zero_use_periods},
+        reason=system_text("grant_assessment.zero_use", count=zero_use_periods),
     )
     return assessment_round
 
@@ -227,7 +227,7 @@ def refresh_round_metrics(
         GrantAssessment,
         _METRIC_FIELDS,
         default_user=refreshed_by if refreshed_by is not None and refreshed_by.pk else None,
-        default_change_reason="metrics refreshed from accepted reports",
+        default_change_reason=system_text("assessment_round.metrics_refreshed"),
     )
     record_event(
         actor=refreshed_by, action="assessment_round.metrics_refreshed", target=assessment_round
@@ -240,7 +240,9 @@ def start_scoring(*, assessment_round: AssessmentRound, started_by: User | None)
     _require_office(started_by)
     assessment_round = _lock(assessment_round)
     ASSESSMENT_ROUND_LIFECYCLE.apply(assessment_round, "start_scoring", started_by)
-    save_validated(assessment_round, actor=started_by, reason="scoring started")
+    save_validated(
+        assessment_round, actor=started_by, reason=system_text("assessment_round.scoring")
+    )
     record_event(actor=started_by, action="assessment_round.scoring", target=assessment_round)
     return assessment_round
 
@@ -325,7 +327,9 @@ def score_grant(
     assessment.scored_by = scored_by
     assessment.recommendation = recommendation
     assessment.recommendation_reason = reason.strip()
-    save_validated(assessment, actor=scored_by, reason=reason or "scored")
+    save_validated(
+        assessment, actor=scored_by, reason=reason or system_text("grant_assessment.scored")
+    )
     record_event(
         actor=scored_by,
         action="grant_assessment.scored",
@@ -453,7 +457,9 @@ def decide_entry(
     entry_decision.decided_by = decided_by
     entry_decision.decided_on = decided_on
     entry_decision.is_illustrative = is_illustrative
-    save_validated(entry_decision, actor=decided_by, reason=reason or "decided")
+    save_validated(
+        entry_decision, actor=decided_by, reason=reason or system_text("entry_decision.decided")
+    )
     entry_decision.receiving_areas.set(areas or [])
     record_event(
         actor=decided_by,
@@ -488,7 +494,9 @@ def complete_decisions(
         )
     ASSESSMENT_ROUND_LIFECYCLE.apply(assessment_round, "complete_decisions", completed_by)
     assessment_round.decided_on = decided_on
-    save_validated(assessment_round, actor=completed_by, reason="decisions complete")
+    save_validated(
+        assessment_round, actor=completed_by, reason=system_text("assessment_round.decided")
+    )
     record_event(actor=completed_by, action="assessment_round.decided", target=assessment_round)
     return assessment_round
 
@@ -550,11 +558,19 @@ def draft_next_edition(
     for decision in decisions:
         next_entry = _apply(decision, carried[decision.entry.matter_id], drafted_by)
         decision.next_entry = next_entry
-        mark_change(decision, actor=drafted_by, reason=f"carried into {draft.key}")
+        mark_change(
+            decision,
+            actor=drafted_by,
+            reason=system_text("entry_decision.carried_into", key=draft.key),
+        )
         decision.save(update_fields=["next_entry"])
     assessment_round.next_edition = draft
     assessment_round.closed_on = drafted_on
-    save_validated(assessment_round, actor=drafted_by, reason=f"drafted {draft.key}")
+    save_validated(
+        assessment_round,
+        actor=drafted_by,
+        reason=system_text("assessment_round.drafted", key=draft.key),
+    )
     record_event(
         actor=drafted_by,
         action="assessment_round.next_edition_drafted",

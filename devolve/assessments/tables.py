@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from devolve.assessments.models import AssessmentRound, RecommendationChoice
+from devolve.core.actions import render_text
 from devolve.core.i18n import in_current_language
 from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
@@ -98,8 +99,8 @@ class GrantChangeTable(tables.Table):
 
     def render_reason(self, record: Grant) -> str:
         if _annotation(record, "change_kind") == HoldingChange.RECALLED:
-            return record.end_reason or "—"
-        return str(_annotation(record, "successor_reason") or "—")
+            return render_text(record.end_reason) or "—"
+        return render_text(_annotation(record, "successor_reason")) or "—"
 
     def render_assessment(self, record: Grant) -> str:
         decision = _annotation(record, "decision")

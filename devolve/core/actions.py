@@ -1,20 +1,36 @@
-"""What the audit events' action codes read as on pages.
+"""What the audit events' action codes, and the sentences the system writes, read as on pages.
 
 Services record events with stable codes ("list_entry.updated"), which the database, the API and
 exports keep. Each app names its codes in words (its ``actions.py``) and registers them when it
 is ready; pages show ``action_label(code)``, in the reader's language.
+
+A sentence the system writes for later display (a history record's reason, an audit event's
+reason, why a grant ended, why an entry changed) is stored the same way: ``system_text(code,
+**params)`` gives the stored form, a code with its parameters as JSON, and ``render_text`` turns
+it into words in the reader's language when the page, the export or the API shows it. Text that
+people typed, and rows written before codes, hold anything else and show as they are.
 """
 
+import json
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
 _LABELS: dict[str, str | Promise] = {}
 
+# What a parameter may be: a key, a number, a name (never prose in one language).
+type Parameter = str | int
+
+# Every stored sentence starts like this (``json.dumps`` with sorted keys), so a reader can tell
+# it from typed text without parsing typed text as JSON.
+_STORED_PREFIX = '{"code":'
+
 
 def label_actions(labels: Mapping[str, str | Promise]) -> None:
-    """Register the words for some action codes; a code may be named only once."""
+    """Register the words for some action and text codes; a code may be named only once."""
     taken = sorted(code for code in labels if code in _LABELS and _LABELS[code] is not labels[code])
     if taken:
         raise ImproperlyConfigured(f"Action codes named twice: {', '.join(taken)}")
@@ -29,3 +45,65 @@ def action_label(code: str) -> str:
 
 def labelled_actions() -> frozenset[str]:
     return frozenset(_LABELS)
+
+
+def system_text(code: str, /, **params: Parameter) -> str:
+    """The stored form of a sentence the system writes: ``code`` (named by an app's
+    ``actions.py``, with ``%(name)s`` placeholders for ``params``) and its parameters."""
+    if code not in _LABELS:
+        raise ImproperlyConfigured(f"No app names the text code {code!r}.")
+    return stored_form(code, params)
+
+
+def stored_form(code: str, params: Mapping[str, Parameter]) -> str:
+    """The JSON a sentence is stored as, without checking its code (data migrations, which
+    cannot rely on the apps' catalogues, use it directly)."""
+    return json.dumps(
+        {"code": code, "params": dict(params)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+        sort_keys=True,
+    )
+
+
+@dataclass(frozen=True)
+class StoredText:
+    """A stored sentence read back: its code and parameters, or (``code`` empty) the text as
+    typed or as written before codes."""
+
+    code: str
+    params: dict[str, Any]
+    text: str
+
+
+def read_text(stored: str) -> StoredText:
+    """``stored`` with its words in the active language."""
+    if stored.startswith(_STORED_PREFIX):
+        try:
+            decoded = json.loads(stored)
+        except ValueError:
+            decoded = None
+        if (
+            isinstance(decoded, dict)
+            and set(decoded) == {"code", "params"}
+            and decoded["code"] in _LABELS
+            and isinstance(decoded["params"], dict)
+        ):
+            code, params = decoded["code"], decoded["params"]
+            return StoredText(code, params, _words(str(_LABELS[code]), params))
+    return StoredText("", {}, stored)
+
+
+def _words(label: str, params: dict[str, Any]) -> str:
+    if not params:
+        return label
+    try:
+        return label % params
+    except (KeyError, TypeError, ValueError):
+        # A row stored before its sentence gained or lost a parameter: the sentence without them.
+        return label
+
+
+def render_text(stored: str | None) -> str:
+    """The words of a stored sentence in the active language; typed text as it is."""
+    return read_text(stored or "").text

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import registered_models
 
-from devolve.core.actions import action_label
+from devolve.core.actions import action_label, read_text
 from devolve.core.models import AuditEvent
 
 EVENT = "event"
@@ -222,6 +222,10 @@ class Change:
     fields: list[FieldChange] = field(default_factory=list)
     # The record is flagged as made up for the demo (``is_illustrative`` or ``is_simulated``).
     is_invented: bool = False
+    # The reason's code and parameters when the system wrote it (``devolve.core.actions``);
+    # ``reason`` holds its words in the active language.
+    reason_code: str = ""
+    reason_params: dict[str, Any] = field(default_factory=dict)
 
 
 def _actors(rows: Sequence[dict[str, Any]]) -> dict[int, str]:
@@ -406,6 +410,7 @@ def describe_changes(rows: Sequence[dict[str, Any]]) -> list[Change]:
             if is_event
             else differences.get((object_type, row["log_record_id"]), ("", []))
         )
+        reason = read_text(row["log_reason_text"] or "")
         changes.append(
             Change(
                 source=row["log_source"],
@@ -420,9 +425,11 @@ def describe_changes(rows: Sequence[dict[str, Any]]) -> list[Change]:
                 object_type_label=type_label,
                 object_id=row["log_object_ref"],
                 object_label=object_label or f"{type_label} #{row['log_object_ref']}",
-                reason=row["log_reason_text"] or "",
+                reason=reason.text,
                 fields=fields,
                 is_invented=(object_type, str(row["log_object_ref"])) in invented,
+                reason_code=reason.code,
+                reason_params=reason.params,
             )
         )
     return changes

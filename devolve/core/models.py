@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.actions import action_label
+from devolve.core.actions import action_label, render_text
 
 
 class AuditEvent(models.Model):
@@ -43,3 +43,9 @@ class AuditEvent(models.Model):
     def action_label(self) -> str:
         """The action in words, in the active language (the code when no app names it)."""
         return action_label(self.action)
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in words: a sentence the system wrote in the active language, typed text
+        as it was typed."""
+        return render_text(self.reason)

@@ -122,4 +122,4 @@ class AuditEventTable(tables.Table):
         return record.actor.get_username() if record.actor else str(_("system"))
 
     def render_reason(self, record: AuditEvent) -> str:
-        return record.reason or "—"
+        return record.reason_text or "—"

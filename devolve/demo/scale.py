@@ -28,6 +28,7 @@ from itertools import islice
 from django.db import models
 from simple_history.utils import bulk_create_with_history
 
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
 from devolve.demo.sichuan_economy import ensure_indicators
@@ -46,7 +47,7 @@ from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.reporting.models import ApprovalStep, AreaReport, ReportingCycle, UsageLine
 
 SOURCE = "Simulated by devolve generate_scale: invented values for measuring scale."
-REASON = "generate_scale (simulated data set)"
+REASON = system_text("demo.scale_generated")
 SLUG_PREFIX = "sim-"
 
 # GB/T 2260 province-level codes, Sichuan first; names are the divisions' own.

@@ -15,6 +15,7 @@ from devolve.accounts import services as account_services
 from devolve.assessments import selectors as assessment_selectors
 from devolve.assessments import services as assessment_services
 from devolve.assessments.models import AssessmentRound, GrantAssessment
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
 from devolve.core.history import loading_known_good_data
 from devolve.demo import (
@@ -49,7 +50,7 @@ from devolve.regions import selectors as region_selectors
 from devolve.regions import services as region_services
 from devolve.regions.models import Batch, Zone
 
-REASON = "Sichuan demo seed"
+REASON = system_text("demo.seeded")
 # The reform began in January 2023 (brief §1.1): there is no programme to show before it.
 PROGRAMME_STARTS_ON = min(batch.starts_on for batch in sichuan.BATCHES)
 # No source names the committees; the standard form of such names is used and said so.

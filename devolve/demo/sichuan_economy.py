@@ -42,6 +42,7 @@ import numpy as np
 from django.db import transaction
 from django.utils import timezone
 
+from devolve.core.actions import system_text
 from devolve.demo import sichuan
 from devolve.demo.stamping import stamped
 from devolve.indicators import selectors as indicator_selectors
@@ -443,7 +444,7 @@ def seed_economy(
     """Indicators, the observations released by ``as_of`` (default: today) and
     (``with_runs``) one evaluation run per batch. Skipped when the simulated observations are
     there already."""
-    reason = "Sichuan demo seed (simulated economy)"
+    reason = system_text("demo.seeded_economy")
     with stamped(_PROGRAMME_STARTS_ON):
         indicators = ensure_indicators(reason)
     growth = indicators[GRP_GROWTH]

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.core.access import allows
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -57,7 +58,7 @@ def _new_document(
         as_of=as_of,
         requested_by=requested_by,
     )
-    save_validated(document, actor=requested_by, reason="requested")
+    save_validated(document, actor=requested_by, reason=system_text("document.requested"))
     record_event(
         actor=requested_by,
         action="document.requested",
@@ -111,7 +112,7 @@ def _fail(document: GeneratedDocument, *, code: str, message: str) -> GeneratedD
     document.error_code = code
     document.error_message = message
     document.finished_at = timezone.now()
-    save_validated(document, actor=None, reason=code)
+    save_validated(document, actor=None, reason=system_text("document.failed", code=code))
     record_event(actor=None, action="document.refused", target=document, details={"code": code})
     return document
 
@@ -125,7 +126,7 @@ def build_generated_document(*, document: GeneratedDocument) -> GeneratedDocumen
     if document.is_finished:
         return document
     document.status = GeneratedDocument.Status.RUNNING
-    save_validated(document, actor=None, reason="build started")
+    save_validated(document, actor=None, reason=system_text("document.build_started"))
     try:
         built = builders.build(
             kind=DocumentKind(document.kind),
@@ -148,7 +149,7 @@ def build_generated_document(*, document: GeneratedDocument) -> GeneratedDocumen
     document.status = GeneratedDocument.Status.DONE
     document.steps_done = document.steps_total
     document.finished_at = timezone.now()
-    save_validated(document, actor=None, reason="built")
+    save_validated(document, actor=None, reason=system_text("document.built"))
     record_event(actor=None, action="document.built", target=document)
     return document
 

@@ -14,4 +14,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "grant.regranted": _("Recalled power granted again"),
     "holiday_notice.recorded": _("Holiday notice recorded"),
     "grant.handover_due_recomputed": _("Handover due date recomputed"),
+    # Reasons the services store (devolve.core.actions.system_text), with their parameters.
+    "grant.edition_published": _("Edition %(key)s published."),
+    "grant.left_out_of_edition": _("No longer in edition %(key)s."),
+    "grant.agreement_signed": _("Agreement %(number)s signed"),
 }

@@ -17,6 +17,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
 from devolve.core.history import save_validated
@@ -150,7 +151,7 @@ def publish_annual_list(
     mark_annual_list_published(
         annual_list=annual_list, published_on=published_on, published_by=published_by
     )
-    reason = _("Edition %(key)s published.") % {"key": annual_list.key}
+    reason = system_text("grant.edition_published", key=annual_list.key)
     new_grants: list[Grant] = []
     superseded: list[Grant] = []
     for planned in plan.continued:
@@ -193,7 +194,7 @@ def publish_annual_list(
     for grant in regranted:
         why = reasons[pair_key(grant.entry, grant.zone)]
         record_event(actor=published_by, action="grant.regranted", target=grant, reason=why)
-    dropped = _("No longer in edition %(key)s.") % {"key": annual_list.key}
+    dropped = system_text("grant.left_out_of_edition", key=annual_list.key)
     recalled = list(plan.ended)
     status = _end_together(recalled, "recall", on=published_on, reason=dropped, actor=published_by)
     record_events(actor=published_by, action=f"grant.{status}", targets=recalled, reason=dropped)
@@ -307,7 +308,7 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | None = None) 
         fields=["status", "effective_on", "handover_due_on", "handover_due_is_provisional"],
         batch_size=BULK_BATCH_SIZE,
         default_user=activated_by if activated_by is not None and activated_by.pk else None,
-        default_change_reason="delegation took effect",
+        default_change_reason=system_text("grant.effective"),
     )
     record_events(
         actor=activated_by,
@@ -382,7 +383,7 @@ def sign_entrustment_agreement(
         document=document,
         is_illustrative=grant.is_illustrative,
     )
-    save_validated(agreement, actor=signed_by, reason="agreement signed")
+    save_validated(agreement, actor=signed_by, reason=system_text("agreement.signed"))
     record_event(
         actor=signed_by,
         action="agreement.signed",
@@ -391,7 +392,9 @@ def sign_entrustment_agreement(
     )
     if grant.status == Grant.Status.AWAITING_AGREEMENT:
         _set_effective(grant, starts_on, calendar.WorkingDayCalendar.load())
-        save_validated(grant, actor=signed_by, reason=f"agreement {number} signed")
+        save_validated(
+            grant, actor=signed_by, reason=system_text("grant.agreement_signed", number=number)
+        )
         record_event(
             actor=signed_by,
             action="grant.effective",
@@ -419,7 +422,7 @@ def record_handover(
         )
     _move(grant, "hand_over", recorded_by)
     grant.handed_over_on = handed_over_on
-    save_validated(grant, actor=recorded_by, reason="handed over")
+    save_validated(grant, actor=recorded_by, reason=system_text("grant.handed_over"))
     record_event(
         actor=recorded_by,
         action="grant.handed_over",
@@ -443,7 +446,7 @@ def file_supervision_measures(
         raise DomainError("document_required", _("Name the filed document."), field="document")
     grant.supervision_filed_on = filed_on
     grant.supervision_document = document
-    save_validated(grant, actor=filed_by, reason="supervision measures filed")
+    save_validated(grant, actor=filed_by, reason=system_text("grant.supervision_filed"))
     record_event(
         actor=filed_by,
         action="grant.supervision_filed",
@@ -515,7 +518,7 @@ def record_holiday_notice(
     notice = HolidayNotice(
         year=year, document_number=document_number.strip(), issued_on=issued_on, source=source
     )
-    save_validated(notice, actor=recorded_by, reason="holiday notice recorded")
+    save_validated(notice, actor=recorded_by, reason=system_text("holiday_notice.recorded"))
     HolidayNoticeDay.objects.bulk_create(
         [
             HolidayNoticeDay(notice=notice, day=starts_on + datetime.timedelta(days=offset))
@@ -545,7 +548,7 @@ def _recompute_provisional_handovers(actor: User | None) -> None:
     for grant in provisional:
         was = grant.handover_due_on
         _set_handover_due(grant, working_days)
-        save_validated(grant, actor=actor, reason="holiday notice recorded")
+        save_validated(grant, actor=actor, reason=system_text("holiday_notice.recorded"))
         if grant.handover_due_on != was:
             record_event(
                 actor=actor,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from devolve.core.actions import render_text
 from devolve.core.changelog import list_events_for
 from devolve.core.models import AuditEvent
 from devolve.grants.models import EntrustmentAgreement, Grant
@@ -118,4 +119,8 @@ def _handover_steps(grant: Grant, today: datetime.date, *, overdue: bool) -> lis
 def _end_steps(grant: Grant) -> list[Milestone]:
     if grant.ended_on is None:
         return []
-    return [Milestone(grant.status, grant.get_status_display(), grant.ended_on, grant.end_reason)]
+    return [
+        Milestone(
+            grant.status, grant.get_status_display(), grant.ended_on, render_text(grant.end_reason)
+        )
+    ]

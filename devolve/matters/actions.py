@@ -26,4 +26,18 @@ ACTION_LABELS: dict[str, Promise] = {
     "list_entry.sub_items_set": _("Sub-items of a list entry set"),
     "matter.created": _("Matter added to the catalogue"),
     "matter.updated": _("Catalogue matter changed"),
+    # Reasons the services store (devolve.core.actions.system_text), with their parameters.
+    "annual_list.superseded_by": _("Superseded by edition %(key)s"),
+    "list_entry.carried_forward": _("Carried forward from the previous edition"),
+    "list_entry.accepted_from_demand": _("Accepted from the demand list."),
+    "matter.added_in_admin": _("Added in the admin"),
+    "matter.changed_in_admin": _("Changed in the admin"),
+    "list_import.uploaded": _("Workbook uploaded"),
+    "list_import.failed": _("Import failed (%(code)s)"),
+    "list_import.dry_run_started": _("Dry run started"),
+    "list_import.dry_run_finished": _("Dry run finished"),
+    "list_import.apply_queued": _("Import queued"),
+    "list_import.apply_started": _("Import started"),
+    "list_import.apply_refused": _("Import refused"),
+    "list_import.applied": _("Workbook imported"),
 }

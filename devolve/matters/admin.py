@@ -14,6 +14,7 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.admin import ProgrammeAdmin, every_record, within
 from devolve.accounts.models import User
 from devolve.core.access import allows
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
 from devolve.matters import selectors, services
 from devolve.matters.models import (
@@ -108,11 +109,16 @@ class MatterAdmin(ProgrammeAdmin):
         if change:
             changed = {name: values[name] for name in form.changed_data if name in values}
             saved = services.update_matter(
-                matter=obj, updated_by=acting_user(request), reason="changed in admin", **changed
+                matter=obj,
+                updated_by=acting_user(request),
+                reason=system_text("matter.changed_in_admin"),
+                **changed,
             )
         else:
             saved = services.create_matter(
-                created_by=acting_user(request), reason="added in admin", **values
+                created_by=acting_user(request),
+                reason=system_text("matter.added_in_admin"),
+                **values,
             )
         obj.pk = saved.pk
 

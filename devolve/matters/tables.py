@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.actions import render_text
 from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.matters.models import AnnualList, DemandItem, ListEntry, ListImport, Matter
@@ -219,7 +220,7 @@ class ListEntryTable(tables.Table):
         )
 
     def render_change_reason(self, record: ListEntry) -> str:
-        return record.change_reason or "—"
+        return render_text(record.change_reason) or "—"
 
     def section_of(self, record: ListEntry) -> str:
         return entry_section(record)
@@ -287,7 +288,7 @@ class MatterEntryTable(tables.Table):
         return receiving_areas_label(record)
 
     def render_change(self, record: ListEntry) -> str:
-        reason = f" — {record.change_reason}" if record.change_reason else ""
+        reason = f" — {render_text(record.change_reason)}" if record.change_reason else ""
         return f"{record.get_change_display()}{reason}"
 
 
@@ -510,7 +511,9 @@ class StaffListEntryTable(tables.Table):
             ),
         )
         reason = (
-            format_html('<br><span class="govuk-body-s">{}</span>', record.change_reason)
+            format_html(
+                '<br><span class="govuk-body-s">{}</span>', render_text(record.change_reason)
+            )
             if record.change_reason
             else ""
         )

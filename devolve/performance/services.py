@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, moment_of, save_validated
@@ -133,7 +134,7 @@ def create_scheme(
             % {"version": predecessor.version},
             field="code",
         )
-    reason = _("Scheme created.")
+    reason = system_text("performance.scheme_created")
     scheme = Scheme(
         code=code,
         version=(predecessor.version + 1) if predecessor else 1,
@@ -305,7 +306,7 @@ def publish_scheme(*, scheme: Scheme, published_by: User | None) -> Scheme:
         raise DomainError("invalid", _("A scheme needs at least one item."))
     SCHEME_LIFECYCLE.apply(scheme, "publish", published_by)
     scheme.published_at = timezone.now()
-    save_validated(scheme, actor=published_by, reason=_("Scheme published."))
+    save_validated(scheme, actor=published_by, reason=system_text("performance.scheme_published"))
     record_event(actor=published_by, action="performance.scheme_published", target=scheme)
     return scheme
 
@@ -353,7 +354,9 @@ def create_performance_assessment(
         appeal_closes_on=appeal_closes_on,
         is_illustrative=is_illustrative,
     )
-    save_validated(assessment, actor=created_by, reason=_("Performance assessment opened."))
+    save_validated(
+        assessment, actor=created_by, reason=system_text("performance.assessment_created")
+    )
     record_event(actor=created_by, action="performance.assessment_created", target=assessment)
     return assessment
 
@@ -471,7 +474,7 @@ def compute_performance_assessment(
     results = rules.score_subjects(
         selectors.scheme_spec(scheme=scheme, items=items), gathered.values
     )
-    reason = _("Assessment computed.")
+    reason = system_text("performance.assessment_computed")
     for old in Score.objects.filter(assessment=assessment):
         mark_change(old, actor=computed_by, reason=reason)
         old.delete()
@@ -688,6 +691,8 @@ def publish_performance_assessment(
         )
     PERFORMANCE_ASSESSMENT_LIFECYCLE.apply(assessment, "publish", published_by)
     assessment.published_at = moment_of(on)
-    save_validated(assessment, actor=published_by, reason=_("Assessment published."))
+    save_validated(
+        assessment, actor=published_by, reason=system_text("performance.assessment_published")
+    )
     record_event(actor=published_by, action="performance.assessment_published", target=assessment)
     return assessment

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Max
 
+from devolve.core.actions import render_text
 from devolve.core.i18n import in_current_language
 from devolve.core.spreadsheets import Sheet, escape_formula
 from devolve.core.spreadsheets import xlsx_bytes as kit_xlsx_bytes
@@ -299,7 +300,7 @@ def edition_dataset(annual_list: AnnualList) -> Dataset:
         )  # fmt: skip
         for pk, *head, all_areas, conditions, change, reason, illustrative in entries:
             areas = "" if all_areas else ";".join(receiving.get(pk, []))
-            yield (*head, areas, conditions, change, reason, illustrative)
+            yield (*head, areas, conditions, change, render_text(reason), illustrative)
 
     return Dataset(
         edition_identifier(annual_list),
@@ -335,8 +336,9 @@ def _grants_rows() -> Iterator[Sequence[Any]]:
             "supervision_filed_on", "ended_on", "end_reason", "is_illustrative",
         )
     )  # fmt: skip
-    for year, batch, edition, *rest in rows:
-        yield (_edition_key(year, batch, edition), *rest)
+    for year, batch, edition, *rest, end_reason, illustrative in rows:
+        # Why a grant ended reads in the request's language (a sentence the system stored).
+        yield (_edition_key(year, batch, edition), *rest, render_text(end_reason), illustrative)
 
 
 GRANTS = Dataset(

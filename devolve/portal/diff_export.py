@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.actions import render_text
 from devolve.core.i18n import in_current_language
 from devolve.core.spreadsheets import Sheet, xlsx_bytes
 from devolve.matters.diff import COMPARED_FIELDS, EditionDiff, EntryDifference, EntrySnapshot
@@ -98,7 +99,7 @@ def _shown(difference: EntryDifference, labels: ValueLabels) -> ShownDifference:
         matter_code=snapshot.matter_code,
         matter_name=in_current_language(zh=snapshot.matter_name_zh, en=snapshot.matter_name_en),
         changes=changes,
-        reason=difference.reason,
+        reason=render_text(difference.reason),
         matter_key=snapshot.matter_key,
     )
 

@@ -24,6 +24,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition, require_safe
 
+from devolve.core.actions import render_text
 from devolve.core.i18n import in_current_language
 from devolve.grants.models import Grant
 from devolve.grants.selectors import list_public_grants
@@ -172,7 +173,7 @@ def _recall_item(grant: Grant) -> dict[str, Any]:
     return {
         "title": _("Recalled: %(matter)s from %(area)s")
         % {"matter": grant.entry.matter, "area": grant.zone},
-        "description": grant.end_reason,
+        "description": render_text(grant.end_reason),
         "link": grant.zone.get_absolute_url(),
         "guid": f"tag:devolve,{grant.ended_on.isoformat()}:recall/{grant.entry.annual_list.key}/"
         f"{grant.entry.matter.key}/{grant.zone.slug}",

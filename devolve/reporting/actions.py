@@ -19,4 +19,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "reporting.department_report.reopened": _("Department report reopened after the lock"),
     "reporting.reminders_sent.due_soon": _("Reminders sent: report due soon"),
     "reporting.reminders_sent.overdue": _("Reminders sent: report overdue"),
+    # Reasons the services store (devolve.core.actions.system_text).
+    "reporting.report_started": _("Report started"),
+    "reporting.figures_entered": _("Figures entered"),
+    "reporting.progress_entered": _("Progress entered"),
 }

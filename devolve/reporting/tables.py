@@ -1,8 +1,9 @@
 """Reporting tables (django-tables2): completeness and timeliness, and lists of reports."""
 
 import django_tables2 as tables
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
@@ -256,7 +257,10 @@ class ReportingNoticeTable(tables.Table):
     def render_text(self, record: ReportingNotice) -> str:
         if not record.link:
             return record.text
-        return format_html('<a class="govuk-link" href="{}">{}</a>', record.link, record.text)
+        # The link was stored in the language of the run that sent the notice; the reader
+        # follows it in their own.
+        link = translate_url(record.link, get_language())
+        return format_html('<a class="govuk-link" href="{}">{}</a>', link, record.text)
 
 
 NUMERIC = {

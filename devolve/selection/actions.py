@@ -10,4 +10,6 @@ ACTION_LABELS: dict[str, Promise] = {
     "selection_decision.recorded": _("Selection decision recorded"),
     "selection_decision.recorded_after_the_fact": _("Earlier selection decision recorded"),
     "selection_decision.approved": _("Selection decision approved"),
+    # Reasons the services store (devolve.core.actions.system_text).
+    "selection_round.values_imported": _("Imported from a file."),
 }

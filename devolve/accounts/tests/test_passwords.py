@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import PASSWORD, UserFactory
+from devolve.core.actions import system_text
 from devolve.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
@@ -49,7 +50,7 @@ def test_a_user_changes_their_password_with_the_old_one(client: Client, officer:
     assert (event.actor, event.target_id, event.reason) == (
         officer,
         str(officer.pk),
-        "password changed by its owner",
+        system_text("user.password_changed_by_owner"),
     )
 
 
@@ -119,7 +120,7 @@ def test_a_reset_link_by_e_mail_sets_a_new_password_once(client: Client, officer
     officer.refresh_from_db()
     assert officer.check_password(NEW_PASSWORD) is True
     assert AuditEvent.objects.get(action="user.password_changed").reason == (
-        "password reset by e-mail link"
+        system_text("user.password_reset_by_link")
     )
     assert client.get(link, follow=True).context["validlink"] is False
 

@@ -10,6 +10,7 @@ import pytest
 
 from devolve.accounts.models import User
 from devolve.accounts.services import create_user
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
 
@@ -65,7 +66,10 @@ def test_create_user_stores_a_department_user_with_its_scope(
         {"role": "department"},
     )
     history = user.history.get()
-    assert (history.history_user, history.history_change_reason) == (office_user, "user created")
+    assert (history.history_user, history.history_change_reason) == (
+        office_user,
+        system_text("user.created"),
+    )
 
 
 def test_create_user_without_password_cannot_sign_in_with_one(db: None) -> None:

@@ -10,7 +10,7 @@ from devolve.assessments.models import (
     RecommendationChoice,
 )
 from devolve.assessments.selectors import EntryRollUp
-from devolve.core.api.fields import SlugRelatedField
+from devolve.core.api.fields import SlugRelatedField, StoredTextField
 from devolve.matters.api.serializers import EntryMatterOutput
 from devolve.matters.models import Department, ListEntry
 from devolve.regions.models import Zone
@@ -95,6 +95,7 @@ class GrantAssessmentOutput(serializers.ModelSerializer[GrantAssessment]):
 
 
 class EntryDecisionOutput(serializers.ModelSerializer[EntryDecision]):
+    reason = StoredTextField(help_text="The office's reason, in the request's language.")
     receiving_areas = SlugRelatedField[Zone](slug_field="slug", many=True, read_only=True)
     granting_department = SlugRelatedField[Department](
         slug_field="code", read_only=True, allow_null=True

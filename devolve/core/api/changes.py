@@ -33,7 +33,11 @@ class ChangeOutput(serializers.Serializer[Any]):
     object_type = serializers.CharField()
     object_id = serializers.CharField()
     object_label = serializers.CharField()
-    reason = serializers.CharField()
+    reason = serializers.CharField(help_text="The reason in the request's language.")
+    reason_code = serializers.CharField(
+        help_text="The code of a reason the system wrote; empty for a reason someone typed."
+    )
+    reason_params = serializers.DictField(help_text="The parameters of a coded reason.")
     changes = ChangedFieldOutput(many=True, source="fields")
 
 

@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.encoding import smart_str
 from rest_framework import serializers
 
+from devolve.core.actions import render_text
+
 _MT = TypeVar("_MT", bound=models.Model)
 
 
@@ -18,3 +20,15 @@ class SlugRelatedField(serializers.SlugRelatedField[_MT]):
         if isinstance(data, str) and "\x00" in data:
             self.fail("does_not_exist", slug_name=self.slug_field, value=smart_str(data))
         return super().to_internal_value(data)
+
+
+class StoredTextField(serializers.CharField):
+    """A stored sentence, read only, in the request's language: a reason the system wrote as a
+    code with parameters (``devolve.core.actions``) in words, typed text as it was typed."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return render_text(str(value))

@@ -8,6 +8,7 @@ from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_tables2.rows import BoundRow
 
+from devolve.core.actions import render_text
 from devolve.core.i18n import in_current_language
 from devolve.core.lists import section_of_row
 from devolve.core.tables import SIMULATED, invented_tag
@@ -34,6 +35,13 @@ def invented(is_invented: bool, kind: str = "illustrative") -> str:
     demo invented, or ``|invented:"simulated"`` after one it generated; nothing after a real one
     (``core.tables.invented_tag``)."""
     return invented_tag(bool(is_invented), SIMULATED if kind == "simulated" else None)
+
+
+@register.filter
+def stored_text(value: str | None) -> str:
+    """``{{ grant.end_reason|stored_text }}``: a sentence the system stored as a code, in the
+    reader's language; typed text as it was typed (devolve.core.actions)."""
+    return render_text(value)
 
 
 @register.filter

@@ -4,7 +4,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from devolve.core.api.fields import SlugRelatedField
+from devolve.core.api.fields import SlugRelatedField, StoredTextField
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import TakeUpMatrix
 from devolve.matters.api.serializers import EntryMatterOutput
@@ -18,6 +18,7 @@ class GrantOutput(serializers.ModelSerializer[Grant]):
     )
     sequence = serializers.IntegerField(source="entry.sequence", read_only=True)
     matter = EntryMatterOutput(source="entry.matter", read_only=True)
+    end_reason = StoredTextField(help_text="Why the grant ended, in the request's language.")
     mode = SlugRelatedField[AuthorizationMode](
         source="entry.mode", slug_field="code", read_only=True
     )
@@ -191,7 +192,7 @@ class RegrantOutput(serializers.Serializer[Any]):
     zone_name = serializers.CharField(source="zone")
     recalled_grant = serializers.IntegerField(source="recalled.pk")
     recalled_on = serializers.DateField(source="recalled.ended_on")
-    recall_reason = serializers.CharField(source="recalled.end_reason")
+    recall_reason = StoredTextField(source="recalled.end_reason")
 
 
 class PreviewZoneOutput(serializers.Serializer[Any]):

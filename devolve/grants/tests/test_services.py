@@ -13,6 +13,7 @@ from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actions import system_text
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
@@ -217,14 +218,14 @@ def test_publishing_creates_one_grant_per_entry_and_receiving_area(
     assert events("grants.created") == [
         (
             office_user,
-            "Edition 2024/batch-1 published.",
+            system_text("grant.edition_published", key="2024/batch-1"),
             "matters.AnnualList",
             str(annual_list.pk),
             {"grants": 11, "superseded": 0, "recalled": 0, "regranted": 0, "left_out": []},
         )
     ]
     assert {latest_history(grant) for grant in Grant.objects.all()} == {
-        ("+", office_user, "Edition 2024/batch-1 published.")
+        ("+", office_user, system_text("grant.edition_published", key="2024/batch-1"))
     }
     assert [event[3] for event in events("annual_list.published")] == [str(annual_list.pk)]
 
@@ -435,7 +436,7 @@ def test_a_later_edition_continues_grants_and_recalls_those_left_out(
     )
     assert Grant.objects.filter(entry__annual_list=second_edition).count() == 6
 
-    superseded_reason = "Edition 2024/batch-1 published."
+    superseded_reason = system_text("grant.edition_published", key="2024/batch-1")
     for key in [
         (law_firms.pk, east.pk),
         (law_firms.pk, west.pk),
@@ -448,7 +449,7 @@ def test_a_later_edition_continues_grants_and_recalls_those_left_out(
             superseded_reason,
         )
         assert latest_history(previous[key]) == ("~", office_user, superseded_reason)
-    recalled_reason = "No longer in edition 2024/batch-1."
+    recalled_reason = system_text("grant.left_out_of_edition", key="2024/batch-1")
     for zone in (east, west):
         grant = previous[(notaries.pk, zone.pk)]
         assert grant_state(grant) == (
@@ -600,7 +601,7 @@ def test_delegated_grants_take_effect_on_their_date(
     assert events("grant.effective") == [
         (office_user, "", "grants.Grant", str(due.pk), {"effective_on": "2024-09-20"})
     ]
-    assert latest_history(due) == ("~", office_user, "delegation took effect")
+    assert latest_history(due) == ("~", office_user, system_text("grant.effective"))
 
 
 @pytest.mark.parametrize("persona", NOT_OFFICE)
@@ -814,8 +815,12 @@ def test_signing_makes_an_entrusted_grant_effective_on_the_terms_start(
             {"effective_on": "2024-09-20", "agreement": "川司委〔2024〕7号"},
         )
     ]
-    assert latest_history(stored) == ("+", actor, "agreement signed")
-    assert latest_history(entrusted_grant) == ("~", actor, "agreement 川司委〔2024〕7号 signed")
+    assert latest_history(stored) == ("+", actor, system_text("agreement.signed"))
+    assert latest_history(entrusted_grant) == (
+        "~",
+        actor,
+        system_text("grant.agreement_signed", number="川司委〔2024〕7号"),
+    )
 
 
 def test_the_entrusted_body_defaults_to_the_area_and_may_be_named(
@@ -1065,7 +1070,7 @@ def test_the_office_the_department_or_the_area_records_handover(
     assert events("grant.handed_over") == [
         (actor, "", "grants.Grant", str(effective_grant.pk), {"handed_over_on": "2024-05-06"})
     ]
-    assert latest_history(effective_grant) == ("~", actor, "handed over")
+    assert latest_history(effective_grant) == ("~", actor, system_text("grant.handed_over"))
 
 
 def test_handover_may_be_on_the_effective_day_or_after_the_due_date(
@@ -1183,7 +1188,7 @@ def test_supervision_measures_are_filed(
     assert events("grant.supervision_filed") == [
         (actor, "", "grants.Grant", str(effective_grant.pk), {"document": "川司监〔2024〕1号"})
     ]
-    assert latest_history(effective_grant) == ("~", actor, "supervision measures filed")
+    assert latest_history(effective_grant) == ("~", actor, system_text("grant.supervision_filed"))
 
 
 @pytest.mark.parametrize("document", ["", "  "])

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from devolve.core.api.fields import SlugRelatedField
+from devolve.core.api.fields import SlugRelatedField, StoredTextField
 from devolve.matters import selectors
 from devolve.matters.diff import EntryDifference, FieldChange
 from devolve.matters.models import (
@@ -234,7 +234,7 @@ class EntryDifferenceOutput(serializers.Serializer[EntryDifference]):
     old_sequence = serializers.IntegerField(source="old.sequence", allow_null=True)
     new_sequence = serializers.IntegerField(source="new.sequence", allow_null=True)
     changes = FieldChangeOutput(many=True)
-    reason = serializers.CharField(help_text="Why the newer edition changed or withdrew it.")
+    reason = StoredTextField(help_text="Why the newer edition changed or withdrew it.")
 
 
 class EditionDiffOutput(serializers.Serializer[dict[str, Any]]):
@@ -267,6 +267,7 @@ class SubItemOutput(serializers.ModelSerializer[ListEntrySubItem]):
 
 class ListEntryOutput(serializers.ModelSerializer[ListEntry]):
     matter = EntryMatterOutput(read_only=True)
+    change_reason = StoredTextField(help_text="Why the entry changed, in the request's language.")
     mode = SlugRelatedField[AuthorizationMode](slug_field="code", read_only=True)
     granting_department = SlugRelatedField[Department](slug_field="code", read_only=True)
     supervising_department = SlugRelatedField[Department](

@@ -21,6 +21,7 @@ from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.actions import system_text
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
@@ -99,7 +100,7 @@ def create_annual_list(
         is_illustrative=is_illustrative,
         source=source,
     )
-    save_validated(annual_list, actor=created_by, reason="edition drafted")
+    save_validated(annual_list, actor=created_by, reason=system_text("annual_list.created"))
     record_event(actor=created_by, action="annual_list.created", target=annual_list)
     return annual_list
 
@@ -147,7 +148,7 @@ def derive_annual_list(
         is_illustrative=is_illustrative,
         source=source,
     )
-    save_validated(annual_list, actor=created_by, reason="edition derived")
+    save_validated(annual_list, actor=created_by, reason=system_text("annual_list.derived"))
     live = list(
         predecessor.entries.exclude(change=ListEntry.Change.WITHDRAWN)
         .prefetch_related("receiving_areas", "sub_items")
@@ -165,7 +166,6 @@ def derive_annual_list(
 
 # Rows per INSERT when an edition is carried forward: no statement grows with the edition.
 CARRY_BATCH_SIZE = 500
-CARRIED_FORWARD = "carried forward"
 
 
 def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | None) -> None:
@@ -212,7 +212,7 @@ def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | Non
         entries,
         batch_size=CARRY_BATCH_SIZE,
         default_user=actor,
-        default_change_reason=CARRIED_FORWARD,
+        default_change_reason=system_text("list_entry.carried_forward"),
     )
     rows_of: dict[int, list[Any]] = defaultdict(list)
     for row in area_rows:
@@ -240,7 +240,7 @@ def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | Non
         ListEntrySubItem,
         batch_size=CARRY_BATCH_SIZE,
         default_user=actor,
-        default_change_reason=CARRIED_FORWARD,
+        default_change_reason=system_text("list_entry.carried_forward"),
     )
 
 
@@ -272,7 +272,7 @@ def retitle_annual_list(
     before = {"title_zh": annual_list.title_zh, "title_en": annual_list.title_en}
     annual_list.title_zh = title_zh.strip()
     annual_list.title_en = title_en.strip()
-    save_validated(annual_list, actor=updated_by, reason="edition retitled")
+    save_validated(annual_list, actor=updated_by, reason=system_text("annual_list.retitled"))
     record_event(
         actor=updated_by,
         action="annual_list.retitled",
@@ -362,7 +362,7 @@ def add_list_entry(
         demand_item=demand_item,
         is_illustrative=is_illustrative,
     )
-    save_validated(entry, actor=added_by, reason=change_reason or "entry added")
+    save_validated(entry, actor=added_by, reason=change_reason or system_text("list_entry.added"))
     if areas:
         entry.receiving_areas.set(areas)
     record_event(
@@ -480,13 +480,13 @@ def set_list_entry_sub_items(
             raise DomainError("invalid", _("An entry is not its own sub-item."))
         _check_mode(matter, mode)
     for old in entry.sub_items.all():
-        mark_change(old, actor=updated_by, reason=reason or "sub-items replaced")
+        mark_change(old, actor=updated_by, reason=reason or system_text("list_entry.sub_items_set"))
         old.delete()
     bulk_create_with_history(
         [ListEntrySubItem(entry=entry, matter=matter, mode=mode) for matter, mode in wanted],
         ListEntrySubItem,
         default_user=updated_by,
-        default_change_reason=reason or "sub-items set",
+        default_change_reason=reason or system_text("list_entry.sub_items_set"),
     )
     record_event(
         actor=updated_by,
@@ -541,7 +541,7 @@ def remove_list_entry(*, entry: ListEntry, removed_by: User | None, reason: str 
             _("This matter continues from last edition; withdraw it with a reason."),
         )
     record_event(actor=removed_by, action="list_entry.removed", target=entry, reason=reason)
-    mark_change(entry, actor=removed_by, reason=reason or "entry removed")
+    mark_change(entry, actor=removed_by, reason=reason or system_text("list_entry.removed"))
     entry.receiving_areas.clear()
     entry.delete()
 
@@ -554,7 +554,7 @@ def submit_annual_list_for_review(
     _move(annual_list, "submit", submitted_by)
     if not annual_list.entries.exclude(change=ListEntry.Change.WITHDRAWN).exists():
         raise DomainError("empty_list", _("An edition needs at least one entry before review."))
-    save_validated(annual_list, actor=submitted_by, reason="submitted for review")
+    save_validated(annual_list, actor=submitted_by, reason=system_text("annual_list.submitted"))
     record_event(actor=submitted_by, action="annual_list.submitted", target=annual_list)
     return annual_list
 
@@ -605,7 +605,7 @@ def approve_annual_list(
     annual_list.approving_meeting_en = approving_meeting_en
     annual_list.issuing_authority_zh = issuing_authority_zh.strip()
     annual_list.addressees_zh = addressees_zh.strip()
-    save_validated(annual_list, actor=approved_by, reason="approved")
+    save_validated(annual_list, actor=approved_by, reason=system_text("annual_list.approved"))
     record_event(
         actor=approved_by,
         action="annual_list.approved",
@@ -640,11 +640,15 @@ def mark_annual_list_published(
             field="published_on",
         )
     annual_list.published_on = published_on
-    save_validated(annual_list, actor=published_by, reason="published")
+    save_validated(annual_list, actor=published_by, reason=system_text("annual_list.published"))
     if predecessor is not None:
         _move(predecessor, "supersede", published_by)
         predecessor.superseded_on = published_on
-        save_validated(predecessor, actor=published_by, reason=f"superseded by {annual_list.key}")
+        save_validated(
+            predecessor,
+            actor=published_by,
+            reason=system_text("annual_list.superseded_by", key=annual_list.key),
+        )
         record_event(actor=published_by, action="annual_list.superseded", target=predecessor)
     record_event(
         actor=published_by,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.actions import system_text
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
@@ -143,7 +144,7 @@ def create_department(
         department.full_clean()
     except ValidationError as error:
         raise domain_error_from_validation(error) from error
-    mark_change(department, actor=created_by, reason="department added")
+    mark_change(department, actor=created_by, reason=system_text("department.created"))
     department.save()
     record_event(actor=created_by, action="department.created", target=department)
     return department

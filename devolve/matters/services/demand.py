@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -41,7 +42,7 @@ def open_demand_window(
     if opened_by is not None and not is_office(opened_by):
         raise NotAllowed(_("Only the reform office opens a demand window."))
     window = DemandWindow(year=year, batch=batch, opens_on=opens_on, closes_on=closes_on)
-    save_validated(window, actor=opened_by, reason="demand window opened")
+    save_validated(window, actor=opened_by, reason=system_text("demand_window.opened"))
     record_event(actor=opened_by, action="demand_window.opened", target=window)
     return window
 
@@ -102,7 +103,7 @@ def file_demand_item(
         justification=justification,
         is_illustrative=is_illustrative,
     )
-    save_validated(item, actor=filed_by, reason="demand filed")
+    save_validated(item, actor=filed_by, reason=system_text("demand_item.filed"))
     record_event(
         actor=filed_by, action="demand_item.filed", target=item, details={"zone": zone.slug}
     )
@@ -139,7 +140,7 @@ def offer_matter(
         responded_by=offered_by,
         is_illustrative=is_illustrative,
     )
-    save_validated(item, actor=offered_by, reason="matter offered")
+    save_validated(item, actor=offered_by, reason=system_text("demand_item.offered"))
     record_event(actor=offered_by, action="demand_item.offered", target=item)
     return item
 
@@ -168,7 +169,7 @@ def answer_demand_item(
     item.response_reason = reason
     item.responded_at = timezone.now()
     item.responded_by = answered_by
-    save_validated(item, actor=answered_by, reason=reason or "answered")
+    save_validated(item, actor=answered_by, reason=reason or system_text("demand_item.answered"))
     record_event(
         actor=answered_by,
         action="demand_item.answered",
@@ -209,7 +210,7 @@ def decide_demand_item(
     item.decision_reason = reason
     item.decided_at = timezone.now()
     item.decided_by = decided_by
-    save_validated(item, actor=decided_by, reason=reason or "decided")
+    save_validated(item, actor=decided_by, reason=reason or system_text("demand_item.decided"))
     if accept:
         if annual_list is None or annual_list.batch_id != item.window.batch_id:
             raise DomainError(
@@ -233,7 +234,7 @@ def decide_demand_item(
                 granting_department=item.department,
                 receiving_areas=[item.zone] if item.zone else None,
                 demand_item=item,
-                change_reason=reason or str(_("Accepted from the demand list.")),
+                change_reason=reason or system_text("list_entry.accepted_from_demand"),
                 added_by=decided_by,
                 is_illustrative=item.is_illustrative,
             )
@@ -243,7 +244,7 @@ def decide_demand_item(
                 entry=existing,
                 receiving_areas=[*existing.receiving_areas.all(), item.zone],
                 updated_by=decided_by,
-                reason=reason or str(_("Accepted from the demand list.")),
+                reason=reason or system_text("list_entry.accepted_from_demand"),
             )
     record_event(
         actor=decided_by,

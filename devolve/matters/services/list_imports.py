@@ -37,6 +37,7 @@ from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, save_validated
@@ -101,7 +102,7 @@ def start_list_import(
     name = os.path.basename(workbook.name or "workbook.xlsx")
     list_import = ListImport(annual_list=annual_list, original_name=name, created_by=started_by)
     list_import.workbook.save(name, workbook, save=False)
-    save_validated(list_import, actor=started_by, reason="workbook uploaded")
+    save_validated(list_import, actor=started_by, reason=system_text("list_import.uploaded"))
     transaction.on_commit(
         lambda: run_list_import_dry_run_task.enqueue(list_import_id=list_import.pk)
     )
@@ -128,7 +129,7 @@ def _fail(list_import: ListImport, *, code: str, message: str) -> ListImport:
     list_import.errors = [
         {"row": None, "column": "", "letter": "", "message": message, "code": code}
     ]
-    save_validated(list_import, actor=None, reason=code)
+    save_validated(list_import, actor=None, reason=system_text("list_import.failed", code=code))
     return list_import
 
 
@@ -143,7 +144,7 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
         return list_import
     list_import.status = ListImport.Status.RUNNING
     list_import.rows_done = 0
-    save_validated(list_import, actor=None, reason="dry run started")
+    save_validated(list_import, actor=None, reason=system_text("list_import.dry_run_started"))
     try:
         plan = plan_list_import(
             annual_list=list_import.annual_list,
@@ -161,7 +162,7 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
     list_import.checked_at = timezone.now()
     if not plan.is_valid:
         _delete_upload(list_import)
-    save_validated(list_import, actor=None, reason="dry run finished")
+    save_validated(list_import, actor=None, reason=system_text("list_import.dry_run_finished"))
     return list_import
 
 
@@ -211,7 +212,7 @@ def queue_list_import_apply(
     list_import.status = ListImport.Status.QUEUED
     list_import.applied_by = applied_by
     list_import.reason = reason
-    save_validated(list_import, actor=applied_by, reason="apply queued")
+    save_validated(list_import, actor=applied_by, reason=system_text("list_import.apply_queued"))
     transaction.on_commit(lambda: apply_list_import_task.enqueue(list_import_id=list_import.pk))
     return list_import
 
@@ -226,7 +227,9 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
         return list_import
     list_import.status = ListImport.Status.RUNNING
     list_import.rows_done = 0
-    save_validated(list_import, actor=list_import.applied_by, reason="apply started")
+    save_validated(
+        list_import, actor=list_import.applied_by, reason=system_text("list_import.apply_started")
+    )
     try:
         plan = import_list_workbook(
             annual_list=list_import.annual_list,
@@ -240,7 +243,11 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
         list_import.summary = refused.plan.summary()
         list_import.errors = refused.plan.errors_as_json()
         _delete_upload(list_import)
-        save_validated(list_import, actor=list_import.applied_by, reason="apply refused")
+        save_validated(
+            list_import,
+            actor=list_import.applied_by,
+            reason=system_text("list_import.apply_refused"),
+        )
         return list_import
     except DomainError as error:
         return _fail(list_import, code=error.code, message=str(error.message))
@@ -252,7 +259,9 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
     list_import.summary = plan.summary()
     list_import.errors = []
     list_import.applied_at = timezone.now()
-    save_validated(list_import, actor=list_import.applied_by, reason="applied")
+    save_validated(
+        list_import, actor=list_import.applied_by, reason=system_text("list_import.applied")
+    )
     return list_import
 
 
@@ -415,7 +424,7 @@ class _Writer:
             Matter,
             batch_size=BULK_BATCH_SIZE,
             default_user=self.actor,
-            default_change_reason=self.reason or "imported",
+            default_change_reason=self.reason or system_text("annual_list.imported"),
         )
         return {row.row: matter.pk for row, matter in zip(rows, created, strict=True)}
 
@@ -545,7 +554,7 @@ class _Writer:
             ListEntry,
             batch_size=BULK_BATCH_SIZE,
             default_user=self.actor,
-            default_change_reason=self.reason or "imported",
+            default_change_reason=self.reason or system_text("annual_list.imported"),
         )
         areas = {
             entry.pk: row.values.receiving_area_ids

@@ -8,6 +8,7 @@ from django.urls import reverse
 from pytest_django.asserts import assertRedirects
 
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.models import AuditEvent
 from devolve.matters.models import AuthorizationMode, Department, Matter, MatterType
 from devolve.matters.tests.factories import MatterFactory, matter_type
@@ -72,7 +73,7 @@ def test_department_changes_its_own_matter_through_the_service(
     assert (latest.history_type, latest.history_user, latest.history_change_reason) == (
         "~",
         department_user,
-        "changed in admin",
+        system_text("matter.changed_in_admin"),
     )
     event = AuditEvent.objects.get(action="matter.updated")
     assert (event.actor, event.target_id, event.details) == (

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
@@ -48,6 +49,7 @@ NOT_OFFICE = [
     "auditor",
     "inactive_office_user",
 ]
+CARRIED = system_text("list_entry.carried_forward")
 NOT_EDITABLE = ["approved", "published", "superseded"]
 
 
@@ -253,7 +255,7 @@ def test_office_creates_an_empty_draft(office_user: User, batch: Batch) -> None:
         str(stored.pk),
         {},
     )
-    assert latest_history(stored) == ("+", office_user, "edition drafted")
+    assert latest_history(stored) == ("+", office_user, system_text("annual_list.created"))
 
 
 def test_create_uses_the_default_day_counts(office_user: User, batch: Batch) -> None:
@@ -269,7 +271,7 @@ def test_the_system_may_create_an_edition_without_an_actor(batch: Batch) -> None
     annual_list = services.create_annual_list(year=2024, batch=batch, created_by=None)
 
     assert AuditEvent.objects.get().actor is None
-    assert latest_history(annual_list) == ("+", None, "edition drafted")
+    assert latest_history(annual_list) == ("+", None, system_text("annual_list.created"))
 
 
 @pytest.mark.parametrize("persona", NOT_OFFICE)
@@ -405,11 +407,11 @@ def test_derive_carries_every_live_entry_forward_as_kept(
         str(annual_list.pk),
         {"predecessor": "2023/batch-1", "entries": 3},
     )
-    assert latest_history(annual_list) == ("+", office_user, "edition derived")
+    assert latest_history(annual_list) == ("+", office_user, system_text("annual_list.derived"))
     assert [latest_history(entry) for entry in annual_list.entries.order_by("sequence")] == [
-        ("+", office_user, "carried forward"),
-        ("+", office_user, "carried forward"),  # holding its receiving areas
-        ("+", office_user, "carried forward"),
+        ("+", office_user, CARRIED),
+        ("+", office_user, CARRIED),  # holding its receiving areas
+        ("+", office_user, CARRIED),
     ]
     carried_aid = carried(annual_list, legal_aid).history.get()
     assert [row.zone for row in carried_aid.receiving_areas.all()] == [east]
@@ -459,7 +461,7 @@ def test_carried_sub_items_have_their_history(
     assert [
         (record.history_type, record.history_user, record.history_change_reason)
         for record in sub_item.history.all()
-    ] == [("+", office_user, "carried forward")]
+    ] == [("+", office_user, CARRIED)]
 
 
 def test_a_correction_is_a_higher_edition_of_the_same_year(
@@ -605,7 +607,7 @@ def test_an_entry_without_areas_reaches_every_area_of_the_batch(
     entry = add(draft, tax_support, office_user)
 
     assert (entry.all_areas, list(entry.receiving_areas.all())) == (True, [])
-    assert latest_history(entry) == ("+", office_user, "entry added")
+    assert latest_history(entry) == ("+", office_user, system_text("list_entry.added"))
     assert entry.history.count() == 1
 
 
@@ -1014,7 +1016,9 @@ def test_removing_without_a_reason_says_so_in_history(
 
     services.remove_list_entry(entry=entry, removed_by=office_user)
 
-    assert ListEntry.history.filter(id=entry_pk).first().history_change_reason == "entry removed"
+    assert ListEntry.history.filter(id=entry_pk).first().history_change_reason == system_text(
+        "list_entry.removed"
+    )
 
 
 def test_a_carried_entry_is_withdrawn_not_removed(
@@ -1067,7 +1071,7 @@ def test_office_submits_a_draft_for_review(office_user: User, draft: AnnualList)
         str(draft.pk),
         {},
     )
-    assert latest_history(stored) == ("~", office_user, "submitted for review")
+    assert latest_history(stored) == ("~", office_user, system_text("annual_list.submitted"))
 
 
 def test_an_empty_edition_is_not_submitted(office_user: User, draft: AnnualList) -> None:
@@ -1193,7 +1197,7 @@ def test_office_approves_an_edition_in_review(office_user: User, batch: Batch) -
         str(in_review.pk),
         {"document_number": "川改办〔2024〕3号", "approved_on": "2024-03-01"},
     )
-    assert latest_history(stored) == ("~", office_user, "approved")
+    assert latest_history(stored) == ("~", office_user, system_text("annual_list.approved"))
 
 
 @pytest.mark.parametrize("document_number", ["", "  "])
@@ -1280,8 +1284,12 @@ def test_publishing_supersedes_a_published_predecessor(
         str(published_2023.pk),
         {},
     )
-    assert latest_history(predecessor) == ("~", office_user, "superseded by 2024/batch-1")
-    assert latest_history(stored) == ("~", office_user, "published")
+    assert latest_history(predecessor) == (
+        "~",
+        office_user,
+        system_text("annual_list.superseded_by", key="2024/batch-1"),
+    )
+    assert latest_history(stored) == ("~", office_user, system_text("annual_list.published"))
 
 
 def test_publication_comes_on_or_after_approval(office_user: User, batch: Batch) -> None:

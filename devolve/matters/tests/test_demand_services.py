@@ -11,6 +11,7 @@ from time_machine import TimeMachineFixture
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actions import system_text
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
@@ -158,7 +159,7 @@ def test_office_opens_a_demand_window(office_user: User, batch: Batch) -> None:
         str(window.pk),
         {},
     )
-    assert latest_history(stored) == ("+", office_user, "demand window opened")
+    assert latest_history(stored) == ("+", office_user, system_text("demand_window.opened"))
 
 
 def test_a_window_may_last_one_day(office_user: User, batch: Batch) -> None:
@@ -268,7 +269,7 @@ def test_an_area_files_a_demand_for_a_catalogue_matter(
         str(item.pk),
         {"zone": area.slug},
     )
-    assert latest_history(stored) == ("+", pilot_area_user, "demand filed")
+    assert latest_history(stored) == ("+", pilot_area_user, system_text("demand_item.filed"))
 
 
 def test_an_area_describes_a_matter_not_in_the_catalogue(
@@ -533,7 +534,7 @@ def test_a_department_offers_its_own_matter_as_agreed(
         str(item.pk),
         {},
     )
-    assert latest_history(stored) == ("+", department_user, "matter offered")
+    assert latest_history(stored) == ("+", department_user, system_text("demand_item.offered"))
 
 
 def test_a_matter_is_offered_once_per_window(
@@ -618,7 +619,7 @@ def test_the_department_agrees_without_a_reason(
         str(item.pk),
         {"response": "agree"},
     )
-    assert latest_history(stored) == ("~", department_user, "answered")
+    assert latest_history(stored) == ("~", department_user, system_text("demand_item.answered"))
 
 
 @pytest.mark.parametrize("response", ["agree_in_part", "decline", "needs_higher"])
@@ -821,8 +822,12 @@ def test_accepting_without_a_reason_says_where_the_entry_came_from(
             item=item, accept=True, decided_by=office_user, annual_list=draft
         )
 
-    assert ListEntry.objects.get().change_reason == "Accepted from the demand list."
-    assert latest_history(DemandItem.objects.get()) == ("~", office_user, "decided")
+    assert ListEntry.objects.get().change_reason == system_text("list_entry.accepted_from_demand")
+    assert latest_history(DemandItem.objects.get()) == (
+        "~",
+        office_user,
+        system_text("demand_item.decided"),
+    )
 
 
 def test_an_accepted_support_matter_is_supported(

@@ -7,6 +7,7 @@ import pytest
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.matters import services
@@ -427,7 +428,7 @@ def test_office_creates_a_department(office_user: User) -> None:
     history = department.history.get()
     assert (history.history_user, history.history_change_reason) == (
         office_user,
-        "department added",
+        system_text("department.created"),
     )
 
 

@@ -6,6 +6,7 @@ import datetime
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -26,8 +27,10 @@ def record_step(
 ) -> None:
     """Save the report and record the step three ways: its approval step, its history row and an
     audit event ``reporting.<kind>_report.<action>``."""
-    save_validated(report, actor=actor, reason=reason or action)
     kind = "area" if isinstance(report, AreaReport) else "department"
+    save_validated(
+        report, actor=actor, reason=reason or system_text(f"reporting.{kind}_report.{action}")
+    )
     ApprovalStep.objects.create(
         area_report=report if isinstance(report, AreaReport) else None,
         department_report=report if isinstance(report, DepartmentReport) else None,

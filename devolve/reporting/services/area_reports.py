@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.actions import system_text
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
@@ -158,7 +159,7 @@ def _write_lines(
         line.help_needed = values.help_needed
         line.flags = flags
         line.is_illustrative = report.is_illustrative
-        save_validated(line, actor=actor, reason="figures entered")
+        save_validated(line, actor=actor, reason=system_text("reporting.figures_entered"))
 
 
 @transaction.atomic
@@ -211,7 +212,7 @@ def record_usage(
         if recorded_by is not None and recorded_by.zone_id != zone.pk:
             raise NotAllowed(_("Only the pilot area fills in its own report."))
         report = AreaReport(cycle=cycle, zone=zone, is_illustrative=cycle.is_illustrative)
-        save_validated(report, actor=recorded_by, reason="report started")
+        save_validated(report, actor=recorded_by, reason=system_text("reporting.report_started"))
     return save_area_report(report=report, lines=lines, saved_by=recorded_by, today=today)
 
 

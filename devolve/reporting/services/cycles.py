@@ -8,6 +8,7 @@ from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -60,7 +61,7 @@ def generate_cycles(
             locks_on=due_on + datetime.timedelta(days=lock_days),
             is_illustrative=is_illustrative,
         )
-        save_validated(cycle, actor=generated_by, reason="cycles generated")
+        save_validated(cycle, actor=generated_by, reason=system_text("reporting.cycles_generated"))
         cycles.append(cycle)
     record_event(
         actor=generated_by,

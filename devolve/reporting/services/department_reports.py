@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.actions import system_text
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
@@ -127,7 +128,7 @@ def save_department_report(
             raise DomainError("invalid", _("Unknown progress status."), field="progress")
     for field, value in vars(figures).items():
         setattr(report, field, value)
-    save_validated(report, actor=saved_by, reason="figures entered")
+    save_validated(report, actor=saved_by, reason=system_text("reporting.figures_entered"))
     existing = {item.entry_id: item for item in report.support_progress.all()}
     for item in progress:
         row = existing.get(item.entry_id) or SupportProgress(
@@ -138,7 +139,7 @@ def save_department_report(
         row.milestone = item.milestone
         row.narrative = item.narrative
         row.is_illustrative = report.is_illustrative
-        save_validated(row, actor=saved_by, reason="progress entered")
+        save_validated(row, actor=saved_by, reason=system_text("reporting.progress_entered"))
     record_event(
         actor=saved_by,
         action="reporting.department_report.saved",

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
@@ -204,6 +205,6 @@ def import_candidate_values(
             for planned in plan.values
         ],
         recorded_by=imported_by,
-        reason=reason or _("Imported from a file."),
+        reason=reason or system_text("selection_round.values_imported"),
     )  # fmt: skip
     return plan
