@@ -74,9 +74,13 @@ def test_every_coded_sentence_reads_in_chinese_and_in_english(report: SeedReport
         with translation.override("zh-hans"):
             chinese = read_text(text).text
         with translation.override("en"):
-            english = read_text(text).text
+            sentence = read_text(text)
+        # Parameters are keys and names (an agreement's document number is Chinese in both).
+        words = sentence.text
+        for value in sentence.params.values():
+            words = words.replace(str(value), "")
         assert CHINESE.search(chinese), text
-        assert not CHINESE.search(english), text
+        assert not CHINESE.search(words), text
 
 
 @pytest.mark.parametrize(
