@@ -128,13 +128,14 @@ def write_list_workbook(path: Path, *, rows: int) -> None:
 def bench_list_import(path: Path) -> None:
     from openpyxl import load_workbook
 
+    from devolve.core.actors import SYSTEM
     from devolve.matters.list_import import plan_list_import
     from devolve.matters.services import create_annual_list, import_list_workbook
     from devolve.regions.selectors import get_batch
 
     batch = get_batch(number=1)
     assert batch is not None  # noqa: S101 — the seed creates batch 1
-    draft = create_annual_list(year=2030, batch=batch, created_by=None)
+    draft = create_annual_list(year=2030, batch=batch, created_by=SYSTEM)
     write_list_workbook(path, rows=LIST_IMPORT_ROWS)
 
     def raw_read() -> None:
@@ -154,7 +155,7 @@ def bench_list_import(path: Path) -> None:
     checked = median_seconds(dry_run, repeat=3)
     started = time.perf_counter()
     with path.open("rb") as workbook:
-        import_list_workbook(annual_list=draft, workbook=workbook, imported_by=None)
+        import_list_workbook(annual_list=draft, workbook=workbook, imported_by=SYSTEM)
     applied = time.perf_counter() - started
     rate = LIST_IMPORT_ROWS / checked
     print(f"list import, {LIST_IMPORT_ROWS:,} rows (baseline: openpyxl read)")  # noqa: T201
@@ -215,12 +216,13 @@ def _measure(body: str, **names: object) -> tuple[float, float]:
 
 
 def bench_large_list_import(path: Path) -> None:
+    from devolve.core.actors import SYSTEM
     from devolve.matters.services import create_annual_list
     from devolve.regions.selectors import get_batch
 
     batch = get_batch(number=1)
     assert batch is not None  # noqa: S101 — the seed creates batch 1
-    draft = create_annual_list(year=2031, batch=batch, created_by=None)
+    draft = create_annual_list(year=2031, batch=batch, created_by=SYSTEM)
     write_list_workbook(path, rows=LARGE_LIST_ROWS)
     raw, raw_peak = _measure(_RAW_READ, PATH=str(path))
     checked, peak = _measure(_DRY_RUN, PATH=str(path), DRAFT=draft.pk, ROWS=LARGE_LIST_ROWS)

@@ -17,6 +17,7 @@ from devolve.accounts.models import ApiToken, User
 from devolve.accounts.permissions import is_office
 from devolve.accounts.selectors import has_second_factor
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
@@ -28,7 +29,7 @@ def create_user(
     username: str,
     role: str,
     password: str | None,
-    created_by: User | None,
+    created_by: User | SystemActor,
     email: str = "",
     first_name: str = "",
     department: models.Model | None = None,
@@ -38,13 +39,13 @@ def create_user(
 ) -> User:
     """Create a user with a role and scope.
 
-    Only the reform office (or the system, ``created_by=None``) creates users. Raises
+    Only the reform office (or the system, ``created_by=SYSTEM``) creates users. Raises
     ``NotAllowed`` for anyone else, and ``DomainError`` when the input does not fit:
     ``scope_mismatch`` (role and scope), ``duplicate`` (username), ``weak_password`` (the
     password validators refuse it), ``invalid`` (anything else, such as a prefecture scope that
     is not a prefecture).
     """
-    if created_by is not None and not is_office(created_by):
+    if not is_system(created_by) and not is_office(created_by):
         raise NotAllowed(_("Only the reform office may create users."))
     user = User(
         username=username,
@@ -129,9 +130,9 @@ def confirm_second_factor(*, user: User, token: str) -> TOTPDevice:
 
 
 @transaction.atomic
-def remove_second_factor(*, user: User, removed_by: User | None, reason: str) -> None:
+def remove_second_factor(*, user: User, removed_by: User | SystemActor, reason: str) -> None:
     """Remove ``user``'s authenticators: by the user (the caller checked a current code), or by
-    an operator for a lost phone (``removed_by=None``, with the reason). Records
+    an operator for a lost phone (``removed_by=SYSTEM``, with the reason). Records
     ``user.second_factor_removed``."""
     TOTPDevice.objects.filter(user=user).delete()
     record_event(actor=removed_by, action="user.second_factor_removed", target=user, reason=reason)
@@ -151,15 +152,15 @@ API_TOKEN_MAX_DAYS = 365
 
 @transaction.atomic
 def issue_api_token(
-    *, user: User, name: str, days: int = API_TOKEN_DEFAULT_DAYS, issued_by: User | None
+    *, user: User, name: str, days: int = API_TOKEN_DEFAULT_DAYS, issued_by: User | SystemActor
 ) -> tuple[ApiToken, str]:
     """A new token for ``user`` and its secret, which is not stored and cannot be shown again.
-    Issued by an operator (``issued_by=None``, ``devolve issue_api_token``) or by the user for
+    Issued by an operator (``issued_by=SYSTEM``, ``devolve issue_api_token``) or by the user for
     itself. Refused for an inactive account and for one that signs in with a second factor: a
     token would be a way in without the code (ADR 0037). Records ``user.api_token_issued``.
 
     Codes: ``not_allowed``, ``inactive_account``, ``second_factor_account``, ``invalid``."""
-    if issued_by is not None and issued_by.pk != user.pk:
+    if not is_system(issued_by) and issued_by.pk != user.pk:
         raise NotAllowed(_("A user issues tokens only for itself."))
     if not user.is_active:
         raise DomainError("inactive_account", _("The account is inactive."))
@@ -206,10 +207,10 @@ def issue_api_token(
 
 
 @transaction.atomic
-def revoke_api_token(*, token: ApiToken, revoked_by: User | None, reason: str) -> ApiToken:
+def revoke_api_token(*, token: ApiToken, revoked_by: User | SystemActor, reason: str) -> ApiToken:
     """Stop ``token`` working from now on (revoking a revoked token changes nothing). By an
     operator (``None``), the office, or the token's user. Records ``user.api_token_revoked``."""
-    if revoked_by is not None and revoked_by.pk != token.user_id and not is_office(revoked_by):
+    if not is_system(revoked_by) and revoked_by.pk != token.user_id and not is_office(revoked_by):
         raise NotAllowed(_("Only the office or the token's user revokes it."))
     token = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
     if token.revoked_at is not None:

@@ -27,6 +27,7 @@ from devolve.assessments.models import (
 )
 from devolve.assessments.permissions import can_score
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system, person
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
@@ -53,8 +54,8 @@ _METRIC_FIELDS = [
 ]
 
 
-def _require_office(actor: User | None) -> None:
-    if actor is not None and not is_office(actor):
+def _require_office(actor: User | SystemActor) -> None:
+    if not is_system(actor) and not is_office(actor):
         raise NotAllowed(_("Only the reform office runs assessment rounds and decides."))
 
 
@@ -121,7 +122,7 @@ def open_assessment_round(
     period_starts_on: datetime.date,
     period_ends_on: datetime.date,
     opened_on: datetime.date,
-    opened_by: User | None,
+    opened_by: User | SystemActor,
     title_en: str = "",
     evaluators: Iterable[User] = (),
     evaluating_body: str = "",
@@ -175,7 +176,7 @@ def open_assessment_round(
     created = bulk_create_with_history(
         assessments,
         GrantAssessment,
-        default_user=opened_by if opened_by is not None and opened_by.pk else None,
+        default_user=person(opened_by),
         default_change_reason=system_text("grant_assessment.prefilled"),
     )
     record_event(
@@ -199,7 +200,7 @@ def open_assessment_round(
 
 @transaction.atomic
 def refresh_round_metrics(
-    *, assessment_round: AssessmentRound, refreshed_by: User | None
+    *, assessment_round: AssessmentRound, refreshed_by: User | SystemActor
 ) -> AssessmentRound:
     """Prefill again from the reports accepted since (scores and recommendations stay)."""
     _require_office(refreshed_by)
@@ -226,7 +227,7 @@ def refresh_round_metrics(
         assessments,
         GrantAssessment,
         _METRIC_FIELDS,
-        default_user=refreshed_by if refreshed_by is not None and refreshed_by.pk else None,
+        default_user=person(refreshed_by),
         default_change_reason=system_text("assessment_round.metrics_refreshed"),
     )
     record_event(
@@ -236,7 +237,9 @@ def refresh_round_metrics(
 
 
 @transaction.atomic
-def start_scoring(*, assessment_round: AssessmentRound, started_by: User | None) -> AssessmentRound:
+def start_scoring(
+    *, assessment_round: AssessmentRound, started_by: User | SystemActor
+) -> AssessmentRound:
     _require_office(started_by)
     assessment_round = _lock(assessment_round)
     ASSESSMENT_ROUND_LIFECYCLE.apply(assessment_round, "start_scoring", started_by)
@@ -290,7 +293,7 @@ def score_grant(
     scores: Mapping[str, Decimal | int | str],
     recommendation: str,
     reason: str,
-    scored_by: User | None,
+    scored_by: User | SystemActor,
     expected_version: str | None = None,
 ) -> GrantAssessment:
     """Record an evaluator's rubric scores and recommendation for one grant. Allowed while the
@@ -301,7 +304,7 @@ def score_grant(
         .select_related("round", "grant", "grant__entry")
         .get(pk=grant_assessment.pk)
     )
-    if scored_by is not None and not can_score(scored_by, assessment):
+    if not is_system(scored_by) and not can_score(scored_by, assessment):
         raise NotAllowed(_("Only the office and the round's evaluators score."))
     ensure_unchanged(assessment, expected_version=expected_version)
     if not assessment.round.is_scoring:
@@ -324,7 +327,7 @@ def score_grant(
     _check_scores(assessment.round.criteria, parsed)
     assessment.scores = {code: str(points) for code, points in parsed.items()}
     assessment.score_total = rules.score_total(parsed)
-    assessment.scored_by = scored_by
+    assessment.scored_by = person(scored_by)
     assessment.recommendation = recommendation
     assessment.recommendation_reason = reason.strip()
     save_validated(
@@ -399,7 +402,7 @@ def decide_entry(
     decision: str,
     reason: str,
     decided_on: datetime.date,
-    decided_by: User | None,
+    decided_by: User | SystemActor,
     receiving_areas: Iterable[Zone] | None = None,
     conditions: str | None = None,
     notes: str | None = None,
@@ -454,7 +457,7 @@ def decide_entry(
     entry_decision.notes = notes
     entry_decision.granting_department = granting_department
     entry_decision.supervising_department = supervising_department
-    entry_decision.decided_by = decided_by
+    entry_decision.decided_by = person(decided_by)
     entry_decision.decided_on = decided_on
     entry_decision.is_illustrative = is_illustrative
     save_validated(
@@ -473,7 +476,10 @@ def decide_entry(
 
 @transaction.atomic
 def complete_decisions(
-    *, assessment_round: AssessmentRound, decided_on: datetime.date, completed_by: User | None
+    *,
+    assessment_round: AssessmentRound,
+    decided_on: datetime.date,
+    completed_by: User | SystemActor,
 ) -> AssessmentRound:
     """Close scoring once every entry with grants in the round is decided."""
     _require_office(completed_by)
@@ -501,7 +507,7 @@ def complete_decisions(
     return assessment_round
 
 
-def _apply(decision: EntryDecision, carried: ListEntry, actor: User | None) -> ListEntry:
+def _apply(decision: EntryDecision, carried: ListEntry, actor: User | SystemActor) -> ListEntry:
     if decision.decision == rules.Recommendation.KEEP:
         return carried
     if decision.decision == rules.Recommendation.WITHDRAW:
@@ -527,7 +533,7 @@ def draft_next_edition(
     assessment_round: AssessmentRound,
     year: int,
     drafted_on: datetime.date,
-    drafted_by: User | None,
+    drafted_by: User | SystemActor,
     title_zh: str = "",
     title_en: str = "",
     is_illustrative: bool = False,

@@ -17,6 +17,9 @@ own permission set, never of ``user.has_perm``: Django's model backend would als
 active superuser and to model permissions that share a name (ADR 0007). An unregistered name is
 a programming error, not a silent refusal; a test reads the source to show that each registered
 permission guards something and each guard names a registered permission.
+
+Every service that changes something is told who acts: the signed-in user, or
+``devolve.core.actors.SYSTEM`` for a scheduled job, a command or the demo seed.
 """
 
 from collections.abc import Callable

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db import models
 
+from devolve.core.actors import SystemActor
 from devolve.core.models import AuditEvent
 
 # Events per INSERT when a service records many at once.
@@ -13,7 +14,7 @@ EVENT_BATCH_SIZE = 1000
 
 def record_event(
     *,
-    actor: models.Model | None,
+    actor: models.Model | SystemActor | None,
     action: str,
     target: models.Model,
     reason: str = "",
@@ -32,7 +33,7 @@ def record_event(
 
 def record_events[M: models.Model](
     *,
-    actor: models.Model | None,
+    actor: models.Model | SystemActor | None,
     action: str,
     targets: Sequence[M],
     reason: str = "",

@@ -9,10 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
 
+from devolve.core.actors import SystemActor
 from devolve.core.errors import domain_error_from_validation
 
 
-def mark_change(instance: models.Model, *, actor: models.Model | None, reason: str = "") -> None:
+def mark_change(
+    instance: models.Model, *, actor: models.Model | SystemActor | None, reason: str = ""
+) -> None:
     """Attach actor and reason to the history row that the next ``save()`` writes.
 
     django-simple-history reads ``_history_user`` and ``_change_reason`` from the instance; setting
@@ -58,7 +61,9 @@ def loading_known_good_data() -> Iterator[None]:
             del features.uses_savepoints
 
 
-def save_validated(instance: models.Model, *, actor: models.Model | None, reason: str) -> None:
+def save_validated(
+    instance: models.Model, *, actor: models.Model | SystemActor | None, reason: str
+) -> None:
     """Validate fully, then save with the actor and reason on the history row.
 
     The one way services persist a row they changed: a ``full_clean()`` failure becomes a

@@ -9,8 +9,8 @@ lifecycle before they change a status (``Lifecycle.apply``, which refuses with
 
 A move marked ``automatic`` happens as a consequence of another (a later edition supersedes its
 predecessor) or of a date; it is checked against the statuses but never offered to a person.
-An actor of ``None`` is the system (a management command, the demo seed): it is held to the
-statuses, not to a role.
+The system (``devolve.core.access.SYSTEM``: a scheduled job, a management command, the demo seed)
+is held to the statuses, not to a role; no actor at all is an error.
 """
 
 from collections.abc import Iterable
@@ -21,6 +21,7 @@ from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from devolve.core.actors import SystemActor, is_system
 from devolve.core.errors import DomainError, NotAllowed
 
 
@@ -117,17 +118,17 @@ class Lifecycle:
         except KeyError:
             raise ValueError(f"{self.statuses.__qualname__}: no move {name!r}") from None
 
-    def allows(self, name: str, current: str, actor: Actor | None) -> bool:
-        """Whether ``actor`` (``None``: the system) may make the move ``name`` now."""
+    def allows(self, name: str, current: str, actor: Actor | SystemActor) -> bool:
+        """Whether ``actor`` (or the system) may make the move ``name`` now."""
         return any(
             current in entry.sources and _may_make(entry, actor)
             for entry in self._declarations(name)
         )
 
-    def offered(self, current: str, actor: Actor | None) -> tuple[Move, ...]:
+    def offered(self, current: str, actor: Actor | SystemActor) -> tuple[Move, ...]:
         """The moves a page or the API offers ``actor`` while the record is ``current``, one per
         verb, in the order declared."""
-        if actor is None:
+        if is_system(actor):
             return ()
         offered: dict[str, Move] = {}
         for entry in self.moves:
@@ -135,10 +136,10 @@ class Lifecycle:
                 offered.setdefault(entry.name, entry)
         return tuple(offered.values())
 
-    def offered_names(self, current: str, actor: Actor | None) -> frozenset[str]:
+    def offered_names(self, current: str, actor: Actor | SystemActor) -> frozenset[str]:
         return frozenset(entry.name for entry in self.offered(current, actor))
 
-    def check(self, name: str, current: str, actor: Actor | None) -> Move:
+    def check(self, name: str, current: str, actor: Actor | SystemActor) -> Move:
         """The move ``name`` if ``actor`` may make it now; else ``NotAllowed`` (no declaration of
         the verb is the actor's) or ``DomainError("illegal_transition")`` (not from this status)."""
         declarations = self._declarations(name)
@@ -155,7 +156,7 @@ class Lifecycle:
             % {"move": label, "status": self.label_of(current)},
         )
 
-    def apply(self, record: models.Model, name: str, actor: Actor | None) -> Move:
+    def apply(self, record: models.Model, name: str, actor: Actor | SystemActor) -> Move:
         """Check the move against ``record.status`` and set the new status (the caller saves,
         holding the row lock, and records the event)."""
         entry = self.check(name, record.status, actor)  # type: ignore[attr-defined]
@@ -163,7 +164,7 @@ class Lifecycle:
         return entry
 
 
-def _may_make(entry: Move, actor: Actor | None) -> bool:
-    if actor is None or entry.automatic:
+def _may_make(entry: Move, actor: Actor | SystemActor) -> bool:
+    if is_system(actor) or entry.automatic:
         return True
     return bool(actor.is_active) and actor.role in entry.roles

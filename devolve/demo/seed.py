@@ -16,6 +16,7 @@ from devolve.assessments import selectors as assessment_selectors
 from devolve.assessments import services as assessment_services
 from devolve.assessments.models import AssessmentRound, GrantAssessment
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError
 from devolve.core.history import loading_known_good_data
 from devolve.demo import (
@@ -94,7 +95,7 @@ def seed_registry(report: SeedReport, *, as_of: datetime.date | None = None) -> 
                     approving_meeting_en=batch_fact.approving_meeting_en,
                     is_illustrative=batch_fact.is_illustrative,
                     source=batch_fact.source,
-                    created_by=None,
+                    created_by=SYSTEM,
                     reason=REASON,
                 )
         report.count("batches", created=not exists)
@@ -114,7 +115,7 @@ def seed_registry(report: SeedReport, *, as_of: datetime.date | None = None) -> 
                 established_on=zone_fact.established_on,
                 is_illustrative=zone_fact.is_illustrative,
                 source=zone_fact.source + COMMITTEE_NOTE,
-                registered_by=None,
+                registered_by=SYSTEM,
                 reason=REASON,
             )
         if zone_fact.batch is None:
@@ -130,7 +131,7 @@ def seed_registry(report: SeedReport, *, as_of: datetime.date | None = None) -> 
                     zone=zone,
                     batch=batch,
                     joined_on=batch.starts_on,
-                    added_by=None,
+                    added_by=SYSTEM,
                     is_illustrative=batch.is_illustrative,
                     reason=REASON,
                 )
@@ -145,7 +146,7 @@ def seed_catalogue(report: SeedReport) -> None:
                 code=department_fact.code,
                 name_zh=department_fact.name_zh,
                 name_en=department_fact.name_en,
-                created_by=None,
+                created_by=SYSTEM,
                 source="Sichuan provincial departments named in the domain brief.",
             )
         report.count("departments", created=not exists)
@@ -178,7 +179,7 @@ def seed_catalogue(report: SeedReport) -> None:
             parent=parent,
             is_illustrative=matter_fact.is_illustrative,
             source=matter_fact.source,
-            created_by=None,
+            created_by=SYSTEM,
             reason=REASON,
         )
 
@@ -203,7 +204,7 @@ def seed_demo_users(report: SeedReport) -> list[sichuan.DemoUser]:
             else None,
             zone=region_selectors.get_zone(slug=demo_user.zone) if demo_user.zone else None,
             is_staff=demo_user.role in {"office", "department", "auditor"},
-            created_by=None,
+            created_by=SYSTEM,
         )
     return sichuan.DEMO_USERS
 
@@ -255,7 +256,7 @@ def _seed_support_matters(report: SeedReport) -> None:
             competent_department=departments[fact.department],
             is_illustrative=fact.is_illustrative,
             source=fact.source,
-            created_by=None,
+            created_by=SYSTEM,
             reason=REASON,
         )
 
@@ -275,7 +276,7 @@ def _add_entry(annual_list: AnnualList, fact: EntryFact, lookups: _Lookups) -> N
         notes=fact.notes,
         change_reason=fact.change_reason,
         is_illustrative=fact.is_illustrative,
-        added_by=None,
+        added_by=SYSTEM,
     )
 
 
@@ -286,10 +287,10 @@ def _approve_and_publish(annual_list: AnnualList, fact: EditionFact) -> None:
 
 
 def _approve(annual_list: AnnualList, fact: EditionFact) -> None:
-    matter_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=None)
+    matter_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=SYSTEM)
     matter_services.approve_annual_list(
         annual_list=annual_list,
-        approved_by=None,
+        approved_by=SYSTEM,
         approved_on=fact.approved_on,
         document_number=fact.document_number,
         approving_meeting_zh=fact.approving_meeting_zh,
@@ -304,7 +305,7 @@ def _publish(annual_list: AnnualList, fact: EditionFact) -> None:
     grant_services.publish_annual_list(
         annual_list=annual_list,
         published_on=fact.published_on,
-        published_by=None,
+        published_by=SYSTEM,
         left_out=[regrant.key for regrant in plan.regrants],
     )
 
@@ -354,19 +355,19 @@ def _play_grant_event(event: GrantEvent, grant: Grant) -> None:
             ends_on=event.ends_on,
             covers_decision=event.covers_decision,
             document=event.document,
-            signed_by=None,
+            signed_by=SYSTEM,
         )
     elif isinstance(event, sichuan_lists.HandoverFact):
         grant_services.record_handover(
-            grant=grant, handed_over_on=event.handed_over_on, recorded_by=None
+            grant=grant, handed_over_on=event.handed_over_on, recorded_by=SYSTEM
         )
     elif isinstance(event, sichuan_lists.SupervisionFact):
         grant_services.file_supervision_measures(
-            grant=grant, filed_on=event.filed_on, document=event.document, filed_by=None
+            grant=grant, filed_on=event.filed_on, document=event.document, filed_by=SYSTEM
         )
     else:
         grant_services.recall_grant(
-            grant=grant, recalled_on=event.recalled_on, reason=event.reason, recalled_by=None
+            grant=grant, recalled_on=event.recalled_on, reason=event.reason, recalled_by=SYSTEM
         )
 
 
@@ -387,10 +388,10 @@ def _grant_events(
     )
     for event in due:
         with stamped(_event_day(event)):
-            grant_services.activate_due_grants(on=_event_day(event))
+            grant_services.activate_due_grants(on=_event_day(event), activated_by=SYSTEM)
             _play_grant_event(event, _active_grant(lookups.matters[event.matter], event.zone))
     with stamped(until):
-        grant_services.activate_due_grants(on=until)
+        grant_services.activate_due_grants(on=until, activated_by=SYSTEM)
 
 
 # The office re-signs an agreement ten days before it ends, once the renewal reminder (15 days
@@ -451,7 +452,7 @@ def _renew_agreements(batch: Batch, *, after: datetime.date, until: datetime.dat
                     covers_review=latest.covers_review,
                     covers_decision=latest.covers_decision,
                     renews=latest,
-                    signed_by=None,
+                    signed_by=SYSTEM,
                 )
 
 
@@ -464,7 +465,7 @@ def _seed_2023(batch: Batch, lookups: _Lookups) -> AnnualList:
         title_en=fact.title_en,
         is_illustrative=fact.is_illustrative,
         source=fact.source,
-        created_by=None,
+        created_by=SYSTEM,
     )
     for entry in sichuan_lists.ENTRIES_2023:
         _add_entry(annual_list, entry, lookups)
@@ -479,7 +480,7 @@ def _open_demand_window(batch: Batch) -> DemandWindow:
         return window
     opens_on, closes_on = sichuan_lists.DEMAND_WINDOW_2024
     return matter_services.open_demand_window(
-        year=year, batch=batch, opens_on=opens_on, closes_on=closes_on, opened_by=None
+        year=year, batch=batch, opens_on=opens_on, closes_on=closes_on, opened_by=SYSTEM
     )
 
 
@@ -505,7 +506,7 @@ def _file_demand(
             justification=demand.justification,
             on=demand.filed_on or window.opens_on,
             is_illustrative=True,
-            offered_by=None,
+            offered_by=SYSTEM,
         )
     else:
         item = matter_services.file_demand_item(
@@ -518,13 +519,13 @@ def _file_demand(
             justification=demand.justification,
             on=demand.filed_on,
             is_illustrative=True,
-            filed_by=None,
+            filed_by=SYSTEM,
         )
         item = matter_services.answer_demand_item(
             item=item,
             response=demand.response,
             reason=demand.response_reason,
-            answered_by=None,
+            answered_by=SYSTEM,
         )
     return item
 
@@ -553,9 +554,9 @@ def _open_round_for_scoring(
         zero_use_periods=fact.zero_use_periods,
         evaluating_body=fact.evaluating_body,
         is_illustrative=True,
-        opened_by=None,
+        opened_by=SYSTEM,
     )
-    assessment_services.start_scoring(assessment_round=assessment_round, started_by=None)
+    assessment_services.start_scoring(assessment_round=assessment_round, started_by=SYSTEM)
     return assessment_round
 
 
@@ -585,7 +586,7 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
             scores=sichuan_assessments.rubric_scores(_grant_use_facts(assessment), recommendation),
             recommendation=recommendation,
             reason=reason,
-            scored_by=None,
+            scored_by=SYSTEM,
         )
     for entry in matter_selectors.list_entries(annual_list=predecessor):
         decision = decisions.get(matter_refs[entry.matter_id])
@@ -597,7 +598,7 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
                 reason="",
                 decided_on=fact.decided_on,
                 is_illustrative=True,
-                decided_by=None,
+                decided_by=SYSTEM,
             )
             continue
         assessment_services.decide_entry(
@@ -616,10 +617,10 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
             if decision.supervising_department
             else None,
             is_illustrative=True,
-            decided_by=None,
+            decided_by=SYSTEM,
         )
     assessment_services.complete_decisions(
-        assessment_round=assessment_round, decided_on=fact.decided_on, completed_by=None
+        assessment_round=assessment_round, decided_on=fact.decided_on, completed_by=SYSTEM
     )
     edition = sichuan_lists.EDITION_2024
     return assessment_services.draft_next_edition(
@@ -630,7 +631,7 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
         title_en=edition.title_en,
         is_illustrative=edition.is_illustrative,
         source=edition.source,
-        drafted_by=None,
+        drafted_by=SYSTEM,
     )
 
 
@@ -651,7 +652,7 @@ def _seed_2024(batch: Batch, predecessor: AnnualList, lookups: _Lookups) -> Annu
             reason=demand.decision_reason,
             annual_list=annual_list if demand.accept else None,
             mode=lookups.modes[demand.mode] if demand.mode else None,
-            decided_by=None,
+            decided_by=SYSTEM,
         )
     for entry in sichuan_lists.DIRECT_ADDITIONS_2024_ENTRIES:
         _add_entry(annual_list, entry, lookups)
@@ -701,7 +702,7 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
             scores=sichuan_assessments.rubric_scores(_grant_use_facts(assessment), recommendation),
             recommendation=recommendation,
             reason=reason,
-            scored_by=None,
+            scored_by=SYSTEM,
         )
     for entry in live:
         grants = list(entry.grants.select_related("zone").order_by("zone__slug"))
@@ -725,10 +726,10 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
             receiving_areas=kept if recalled and decision == "adjust" else None,
             notes=notes,
             is_illustrative=True,
-            decided_by=None,
+            decided_by=SYSTEM,
         )
     assessment_services.complete_decisions(
-        assessment_round=assessment_round, decided_on=round_fact.decided_on, completed_by=None
+        assessment_round=assessment_round, decided_on=round_fact.decided_on, completed_by=SYSTEM
     )
     return assessment_services.draft_next_edition(
         assessment_round=assessment_round,
@@ -738,7 +739,7 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
         title_en=fact.title_en,
         is_illustrative=fact.is_illustrative,
         source=fact.source,
-        drafted_by=None,
+        drafted_by=SYSTEM,
     )
 
 
@@ -764,14 +765,14 @@ def _seed_later(batch: Batch, predecessor: AnnualList | None, fact: EditionFact)
             title_en=fact.title_en,
             is_illustrative=fact.is_illustrative,
             source=fact.source,
-            created_by=None,
+            created_by=SYSTEM,
         )
         path = sichuan_later.workbook(fact)
         with path.open("rb") as workbook:
             matter_services.import_list_workbook(
                 annual_list=annual_list,
                 workbook=workbook,
-                imported_by=None,
+                imported_by=SYSTEM,
                 source_name=path.name,
                 is_illustrative=fact.is_illustrative,
             )

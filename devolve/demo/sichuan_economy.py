@@ -43,6 +43,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM
 from devolve.demo import sichuan
 from devolve.demo.stamping import stamped
 from devolve.indicators import selectors as indicator_selectors
@@ -353,7 +354,7 @@ def ensure_indicators(reason: str) -> dict[str, Indicator]:
             level_indicator=indicators[fact.level_indicator] if fact.level_indicator else None,
             description_zh=fact.description_zh,
             description_en=fact.description_en,
-            created_by=None,
+            created_by=SYSTEM,
             reason=reason,
         )
     return indicators
@@ -392,7 +393,7 @@ def _record(
                     vintage=vintage,
                     source=SIMULATED_SOURCE if simulated else PUBLISHED_SOURCE,
                     is_simulated=simulated,
-                    recorded_by=None,
+                    recorded_by=SYSTEM,
                     reason=reason,
                 )
             )
@@ -431,7 +432,7 @@ def run_demo_evaluations(
                 first_year=YEARS[0],
                 last_year=last_year,
                 known_effect=economy.known_effect(treated_from=treated_from, last_year=last_year),
-                created_by=None,
+                created_by=SYSTEM,
             )
         runs += 1
     return runs

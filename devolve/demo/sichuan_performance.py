@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.demo.stamping import stamped
 from devolve.performance import selectors, services
 from devolve.performance.models import IndicatorItem, PerformanceAssessment, Scheme
@@ -148,9 +149,9 @@ def _scheme(
     scheme = existing or services.create_scheme(
         code=code, name_zh=names[0], name_en=names[1], subject_type=subject_type,
         excellent_from=D(90), good_from=D(80), pass_from=D(60), groups=groups,
-        created_by=None, note=NOTE, is_illustrative=True,
+        created_by=SYSTEM, note=NOTE, is_illustrative=True,
     )  # fmt: skip
-    return services.publish_scheme(scheme=scheme, published_by=None)
+    return services.publish_scheme(scheme=scheme, published_by=SYSTEM)
 
 
 def _illustrative_count(key: str, spread: int) -> Decimal:
@@ -169,7 +170,7 @@ def _manual_inputs(assessment: PerformanceAssessment) -> None:
                 assessment=assessment, item=items[code], subject_key=subject.key,
                 value=_illustrative_count(key, spread),
                 evidence="演示用示意数值，无真实佐证材料。",
-                entered_by=None, is_illustrative=True,
+                entered_by=SYSTEM, is_illustrative=True,
             )  # fmt: skip
 
 
@@ -186,14 +187,14 @@ def _appeal(assessment: PerformanceAssessment, calendar: Calendar) -> None:
     stored = score.items.get(item=item).input_value or D(0)
     with stamped(calendar.appeal_filed_on):
         appeal = services.file_appeal(
-            score=score, item=item, filed_by=filer, on=calendar.appeal_filed_on,
+            score=score, item=item, filed_by=filer or SYSTEM, on=calendar.appeal_filed_on,
             claimed_value=stored + 1,
             grounds="2024年另有一项改革经验被外省借鉴推广，申请加计一项（示意，无真实文件）。",
             is_illustrative=True,
         )  # fmt: skip
     with stamped(calendar.appeal_decided_on):
         services.decide_appeal(
-            appeal=appeal, upheld=True, corrected_value=stored + 1, decided_by=None,
+            appeal=appeal, upheld=True, corrected_value=stored + 1, decided_by=SYSTEM,
             on=calendar.appeal_decided_on,
             reason="经核对推广通知，申诉成立，已更正计数（示意）。",
         )  # fmt: skip
@@ -212,12 +213,12 @@ def _assess(scheme: Scheme, *, year: int, as_of: datetime.date) -> PerformanceAs
     with stamped(calendar.computed_on):
         assessment = services.create_performance_assessment(
             scheme=scheme, year=year, appeal_opens_on=calendar.appeal_opens_on,
-            appeal_closes_on=calendar.appeal_closes_on, created_by=None, is_illustrative=True,
+            appeal_closes_on=calendar.appeal_closes_on, created_by=SYSTEM, is_illustrative=True,
         )  # fmt: skip
         if scheme.code == PREFECTURE_SCHEME:
             _manual_inputs(assessment)
         services.compute_performance_assessment(
-            assessment=assessment, computed_by=None, on=calendar.computed_on
+            assessment=assessment, computed_by=SYSTEM, on=calendar.computed_on
         )
     with_appeal = scheme.code == PREFECTURE_SCHEME and year == APPEAL_YEAR
     if with_appeal and as_of >= calendar.appeal_decided_on:
@@ -226,7 +227,7 @@ def _assess(scheme: Scheme, *, year: int, as_of: datetime.date) -> PerformanceAs
         return assessment
     with stamped(calendar.published_on):
         return services.publish_performance_assessment(
-            assessment=assessment, published_by=None, on=calendar.published_on
+            assessment=assessment, published_by=SYSTEM, on=calendar.published_on
         )
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
+from devolve.core.actors import SYSTEM
 from devolve.demo.stamping import stamped
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList
@@ -105,7 +106,7 @@ def _generate(annual_list: AnnualList, *, monthly: bool) -> list[ReportingCycle]
         frequency=ReportingCycle.Frequency.MONTHLY
         if monthly
         else ReportingCycle.Frequency.QUARTERLY,
-        generated_by=None,
+        generated_by=SYSTEM,
         is_illustrative=True,
     )
 
@@ -224,7 +225,7 @@ def _play_area_report(
                 report=area_report,
                 reason=REOPEN_REASON,
                 until=as_of + datetime.timedelta(days=90),
-                reopened_by=None,
+                reopened_by=SYSTEM,
                 today=as_of,
             )
         return "draft"
@@ -234,8 +235,8 @@ def _play_area_report(
     if day > as_of:
         return "draft"
     with stamped(day):
-        save_area_report(report=area_report, lines=lines, saved_by=None, today=day)
-        submit_area_report(report=area_report, submitted_by=None, today=day)
+        save_area_report(report=area_report, lines=lines, saved_by=SYSTEM, today=day)
+        submit_area_report(report=area_report, submitted_by=SYSTEM, today=day)
     if fate == "awaiting_prefecture":
         return "submitted"
     if fate == "returned_then_resubmitted":
@@ -244,7 +245,7 @@ def _play_area_report(
             return "submitted"
         with stamped(returned_on):
             return_area_report(
-                report=area_report, reason=RETURN_REASON, returned_by=None, today=returned_on
+                report=area_report, reason=RETURN_REASON, returned_by=SYSTEM, today=returned_on
             )
         first = lines[0]
         corrected = UsageLineInput(
@@ -259,18 +260,18 @@ def _play_area_report(
         if day > as_of:
             return "returned"
         with stamped(day):
-            save_area_report(report=area_report, lines=[corrected], saved_by=None, today=day)
-            submit_area_report(report=area_report, submitted_by=None, today=day)
+            save_area_report(report=area_report, lines=[corrected], saved_by=SYSTEM, today=day)
+            submit_area_report(report=area_report, submitted_by=SYSTEM, today=day)
     reviewed_on = day + datetime.timedelta(days=3)
     if reviewed_on > as_of:
         return "submitted"
     with stamped(reviewed_on):
-        review_area_report(report=area_report, reviewed_by=None, today=reviewed_on)
+        review_area_report(report=area_report, reviewed_by=SYSTEM, today=reviewed_on)
     accepted_on = day + datetime.timedelta(days=6)
     if fate == "awaiting_office" or accepted_on > as_of:
         return "reviewed"
     with stamped(accepted_on):
-        accept_area_report(report=area_report, accepted_by=None, today=accepted_on)
+        accept_area_report(report=area_report, accepted_by=SYSTEM, today=accepted_on)
     return "accepted"
 
 
@@ -314,12 +315,12 @@ def _play_department_report(
         return False
     with stamped(day):
         save_department_report(
-            report=department_report, figures=figures, progress=progress, saved_by=None, today=day
+            report=department_report, figures=figures, progress=progress, saved_by=SYSTEM, today=day
         )
-        submit_department_report(report=department_report, submitted_by=None, today=day)
+        submit_department_report(report=department_report, submitted_by=SYSTEM, today=day)
     accepted_on = day + datetime.timedelta(days=5)
     if accepted_on > as_of:
         return False
     with stamped(accepted_on):
-        accept_department_report(report=department_report, accepted_by=None, today=accepted_on)
+        accept_department_report(report=department_report, accepted_by=SYSTEM, today=accepted_on)
     return True

@@ -17,6 +17,7 @@ from typing import Protocol
 from django.db import transaction
 
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM
 from devolve.regions import selectors as region_selectors
 from devolve.regions.models import Zone
 from devolve.selection import selectors as selection_selectors
@@ -175,17 +176,17 @@ def seed_selection(report: Report, *, as_of: datetime.date | None = None) -> Non
         random_seed=2024,
         is_illustrative=True,
         source=ILLUSTRATIVE_SOURCE,
-        created_by=None,
+        created_by=SYSTEM,
         reason=REASON,
     )
     selection_services.record_candidate_values(
         selection_round=selection_round,
         values=_values(selection_round),
-        recorded_by=None,
+        recorded_by=SYSTEM,
         is_illustrative=True,
         reason=REASON,
     )
-    selection_services.score_round(selection_round=selection_round, scored_by=None)
+    selection_services.score_round(selection_round=selection_round, scored_by=SYSTEM)
     batch = region_selectors.get_batch(number=selection_round.batch_number)
     if batch is None:
         return
@@ -198,5 +199,5 @@ def seed_selection(report: Report, *, as_of: datetime.date | None = None) -> Non
             "differences from the real batch show how the method works, not a judgement of the "
             "choice."
         ),
-        recorded_by=None,
+        recorded_by=SYSTEM,
     )

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from devolve.accounts.models import User
 from devolve.core.access import allows
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM, SystemActor, is_system, person
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -25,8 +26,8 @@ from devolve.documents.selectors import find_built_document
 from devolve.documents.tasks import build_generated_document as build_generated_document_task
 
 
-def _require_allowed(user: User | None, kind: DocumentKind) -> None:
-    if user is None:  # commands and the system
+def _require_allowed(user: User | SystemActor, kind: DocumentKind) -> None:
+    if is_system(user):
         return
     if kind == DocumentKind.BRIEFING and not allows(user, "documents.request_briefing"):
         raise NotAllowed(_("Only the reform office, evaluators and auditors read briefings."))
@@ -41,7 +42,7 @@ def _new_document(
     file_format: DocumentFormat,
     language: DocumentLanguage,
     as_of: datetime.date,
-    requested_by: User | None,
+    requested_by: User | SystemActor,
 ) -> GeneratedDocument:
     _require_allowed(requested_by, kind)
     if kind != DocumentKind.BRIEFING and language != DocumentLanguage.CHINESE:
@@ -56,7 +57,7 @@ def _new_document(
         file_format=file_format,
         language=language,
         as_of=as_of,
-        requested_by=requested_by,
+        requested_by=person(requested_by),
     )
     save_validated(document, actor=requested_by, reason=system_text("document.requested"))
     record_event(
@@ -76,7 +77,7 @@ def request_document(
     file_format: DocumentFormat,
     language: DocumentLanguage = DocumentLanguage.CHINESE,
     as_of: datetime.date,
-    requested_by: User | None,
+    requested_by: User | SystemActor,
 ) -> GeneratedDocument:
     """Record the request and queue the build (after commit).
 
@@ -112,8 +113,8 @@ def _fail(document: GeneratedDocument, *, code: str, message: str) -> GeneratedD
     document.error_code = code
     document.error_message = message
     document.finished_at = timezone.now()
-    save_validated(document, actor=None, reason=system_text("document.failed", code=code))
-    record_event(actor=None, action="document.refused", target=document, details={"code": code})
+    save_validated(document, actor=SYSTEM, reason=system_text("document.failed", code=code))
+    record_event(actor=SYSTEM, action="document.refused", target=document, details={"code": code})
     return document
 
 
@@ -126,7 +127,7 @@ def build_generated_document(*, document: GeneratedDocument) -> GeneratedDocumen
     if document.is_finished:
         return document
     document.status = GeneratedDocument.Status.RUNNING
-    save_validated(document, actor=None, reason=system_text("document.build_started"))
+    save_validated(document, actor=SYSTEM, reason=system_text("document.build_started"))
     try:
         built = builders.build(
             kind=DocumentKind(document.kind),
@@ -149,8 +150,8 @@ def build_generated_document(*, document: GeneratedDocument) -> GeneratedDocumen
     document.status = GeneratedDocument.Status.DONE
     document.steps_done = document.steps_total
     document.finished_at = timezone.now()
-    save_validated(document, actor=None, reason=system_text("document.built"))
-    record_event(actor=None, action="document.built", target=document)
+    save_validated(document, actor=SYSTEM, reason=system_text("document.built"))
+    record_event(actor=SYSTEM, action="document.built", target=document)
     return document
 
 
@@ -161,7 +162,7 @@ def obtain_document(
     file_format: DocumentFormat,
     as_of: datetime.date,
     language: DocumentLanguage = DocumentLanguage.CHINESE,
-    requested_by: User | None = None,
+    requested_by: User | SystemActor,
 ) -> GeneratedDocument:
     """The document for these inputs, built now unless an identical one (same inputs, same fonts)
     is stored: for the quick documents that pages offer for download. A refusal raises."""

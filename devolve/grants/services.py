@@ -18,6 +18,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM, SystemActor, is_system, person
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
 from devolve.core.history import save_validated
@@ -41,7 +42,7 @@ from devolve.matters.services import mark_annual_list_published
 BULK_BATCH_SIZE = 500
 
 
-def _move(grant: Grant, name: str, actor: User | None) -> None:
+def _move(grant: Grant, name: str, actor: User | SystemActor) -> None:
     GRANT_LIFECYCLE.apply(grant, name, actor)
 
 
@@ -80,7 +81,7 @@ def _set_handover_due(grant: Grant, working_days: calendar.WorkingDayCalendar) -
 def _set_effective(
     grant: Grant, on: datetime.date, working_days: calendar.WorkingDayCalendar
 ) -> None:
-    _move(grant, "take_effect", None)
+    _move(grant, "take_effect", SYSTEM)
     grant.effective_on = on
     if grant.entry.mode.code != "support":
         _set_handover_due(grant, working_days)
@@ -91,7 +92,7 @@ def publish_annual_list(
     *,
     annual_list: AnnualList,
     published_on: datetime.date,
-    published_by: User | None,
+    published_by: User | SystemActor,
     regrant_reasons: Mapping[str, str] | None = None,
     left_out: Collection[str] = (),
     preview: str | None = None,
@@ -108,7 +109,7 @@ def publish_annual_list(
     ``illegal_transition``, ``stale_preview``, ``regrant_reason_required``, ``dates_out_of_order``,
     ``wrong_predecessor``.
     """
-    if published_by is not None and not is_office(published_by):
+    if not is_system(published_by) and not is_office(published_by):
         raise NotAllowed(_("Only the reform office publishes annual lists."))
     annual_list = (
         AnnualList.objects.select_for_update(of=("self",))
@@ -187,7 +188,7 @@ def publish_annual_list(
         new_grants,
         Grant,
         batch_size=BULK_BATCH_SIZE,
-        default_user=published_by,
+        default_user=person(published_by),
         default_change_reason=reason,
     )
     record_events(actor=published_by, action="grant.superseded", targets=superseded, reason=reason)
@@ -247,7 +248,7 @@ def _start(
 
 
 def _end_together(
-    grants: list[Grant], name: str, *, on: datetime.date, reason: str, actor: User | None
+    grants: list[Grant], name: str, *, on: datetime.date, reason: str, actor: User | SystemActor
 ) -> str:
     """End ``grants`` by the lifecycle move ``name`` (each checked), all on one day for one
     reason: one ``UPDATE … WHERE id IN`` per ``BULK_BATCH_SIZE`` grants, every grant getting the
@@ -267,13 +268,15 @@ def _end_together(
         grants,
         update=True,
         batch_size=BULK_BATCH_SIZE,
-        default_user=actor,
+        default_user=person(actor),
         default_change_reason=reason,
     )
     return status
 
 
-def _end(grant: Grant, name: str, *, on: datetime.date, reason: str, actor: User | None) -> None:
+def _end(
+    grant: Grant, name: str, *, on: datetime.date, reason: str, actor: User | SystemActor
+) -> None:
     status = GRANT_LIFECYCLE.apply(grant, name, actor).target
     grant.ended_on = on
     grant.end_reason = reason
@@ -282,14 +285,14 @@ def _end(grant: Grant, name: str, *, on: datetime.date, reason: str, actor: User
 
 
 @transaction.atomic
-def activate_due_grants(*, on: datetime.date, activated_by: User | None = None) -> int:
+def activate_due_grants(*, on: datetime.date, activated_by: User | SystemActor) -> int:
     """Make every delegated grant whose effective date has come effective; returns how many.
 
     Run daily (``devolve activate_grants``); running it twice changes nothing more. The grants
     are updated, and their history rows and audit events written, in batches: a fixed number of
     statements per ``BULK_BATCH_SIZE`` grants.
     """
-    if activated_by is not None and not is_office(activated_by):
+    if not is_system(activated_by) and not is_office(activated_by):
         raise NotAllowed(_("Only the reform office activates due grants."))
     due = (
         Grant.objects.select_for_update(of=("self",))
@@ -307,7 +310,7 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | None = None) 
         Grant,
         fields=["status", "effective_on", "handover_due_on", "handover_due_is_provisional"],
         batch_size=BULK_BATCH_SIZE,
-        default_user=activated_by if activated_by is not None and activated_by.pk else None,
+        default_user=person(activated_by),
         default_change_reason=system_text("grant.effective"),
     )
     record_events(
@@ -327,7 +330,7 @@ def sign_entrustment_agreement(
     signed_on: datetime.date,
     starts_on: datetime.date,
     ends_on: datetime.date,
-    signed_by: User | None,
+    signed_by: User | SystemActor,
     entrusted_body: str = "",
     covers_acceptance: bool = True,
     covers_review: bool = True,
@@ -340,7 +343,7 @@ def sign_entrustment_agreement(
     A renewal (``renews``) must be signed before the agreement it renews ends.
     """
     grant = _lock(grant)
-    if signed_by is not None and not can_manage_grant(signed_by, grant):
+    if not is_system(signed_by) and not can_manage_grant(signed_by, grant):
         raise NotAllowed(_("Only the office or the granting department records agreements."))
     if grant.entry.mode.code not in {"entrust", "both"}:
         raise DomainError(
@@ -406,11 +409,11 @@ def sign_entrustment_agreement(
 
 @transaction.atomic
 def record_handover(
-    *, grant: Grant, handed_over_on: datetime.date, recorded_by: User | None
+    *, grant: Grant, handed_over_on: datetime.date, recorded_by: User | SystemActor
 ) -> Grant:
     """Files, systems, seals and cases handed over (交接)."""
     grant = _lock(grant)
-    if recorded_by is not None and not can_record_handover(recorded_by, grant):
+    if not is_system(recorded_by) and not can_record_handover(recorded_by, grant):
         raise NotAllowed(_("You may record handover only for grants you give or receive."))
     if grant.entry.mode.code == "support":
         raise DomainError("illegal_transition", _("A support matter has nothing to hand over."))
@@ -434,11 +437,11 @@ def record_handover(
 
 @transaction.atomic
 def file_supervision_measures(
-    *, grant: Grant, filed_on: datetime.date, document: str, filed_by: User | None
+    *, grant: Grant, filed_on: datetime.date, document: str, filed_by: User | SystemActor
 ) -> Grant:
     """Record the in-process and post-process supervision measures filed (事中事后监管措施备案)."""
     grant = _lock(grant)
-    if filed_by is not None and not can_record_handover(filed_by, grant):
+    if not is_system(filed_by) and not can_record_handover(filed_by, grant):
         raise NotAllowed(_("You may file measures only for grants you give or receive."))
     if not grant.is_active:
         raise DomainError("illegal_transition", _("This grant has ended."))
@@ -458,11 +461,11 @@ def file_supervision_measures(
 
 @transaction.atomic
 def recall_grant(
-    *, grant: Grant, recalled_on: datetime.date, reason: str, recalled_by: User | None
+    *, grant: Grant, recalled_on: datetime.date, reason: str, recalled_by: User | SystemActor
 ) -> Grant:
     """Take the power back from the pilot area (收回), for example after an audit finding."""
     grant = _lock(grant)
-    if recalled_by is not None and not can_manage_grant(recalled_by, grant):
+    if not is_system(recalled_by) and not can_manage_grant(recalled_by, grant):
         raise NotAllowed(_("Only the office or the granting department recalls a grant."))
     if not reason.strip():
         raise DomainError("reason_required", _("Give the reason for the recall."), field="reason")
@@ -491,7 +494,7 @@ def record_holiday_notice(
     document_number: str,
     holidays: Sequence[tuple[datetime.date, datetime.date]],
     working_days: Sequence[datetime.date],
-    recorded_by: User | None,
+    recorded_by: User | SystemActor,
     issued_on: datetime.date | None = None,
     source: str = "",
 ) -> HolidayNotice:
@@ -503,7 +506,7 @@ def record_holiday_notice(
     Raises ``DomainError`` with the first of ``rules.holiday_notice_problems`` (nothing written),
     or ``duplicate`` when the year has a notice already.
     """
-    if recorded_by is not None and not is_office(recorded_by):
+    if not is_system(recorded_by) and not is_office(recorded_by):
         raise NotAllowed(_("Only the reform office records holiday notices."))
     problems = rules.holiday_notice_problems(
         year=year,
@@ -537,7 +540,7 @@ def record_holiday_notice(
     return notice
 
 
-def _recompute_provisional_handovers(actor: User | None) -> None:
+def _recompute_provisional_handovers(actor: User | SystemActor) -> None:
     working_days = calendar.WorkingDayCalendar.load()
     provisional = (
         Grant.objects.active()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
+from devolve.core.actors import SystemActor, is_system, person
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -45,7 +46,7 @@ def create_indicator(
     level_indicator: Indicator | None = None,
     description_zh: str = "",
     description_en: str = "",
-    created_by: User | None,
+    created_by: User | SystemActor,
     reason: str = "",
 ) -> Indicator:
     indicator = Indicator(
@@ -101,7 +102,7 @@ def _observation(
 
 
 def _write_observations(
-    observations: list[Observation], *, actor: User | None, reason: str
+    observations: list[Observation], *, actor: User | SystemActor, reason: str
 ) -> list[Observation]:
     """Validate every row in memory (fields, checks, the subject's level, uniqueness within the
     batch and against the database), then insert them all with their history rows."""
@@ -153,7 +154,7 @@ def _write_observations(
         observations,
         Observation,
         batch_size=1_000,
-        default_user=actor if actor is not None and actor.pk else None,
+        default_user=person(actor),
         default_change_reason=reason,
     )
     return written
@@ -166,7 +167,7 @@ def record_observations(
     vintage: datetime.date,
     source: str,
     is_simulated: bool = False,
-    recorded_by: User | None,
+    recorded_by: User | SystemActor,
     reason: str = "",
 ) -> list[Observation]:
     """Record one release's values; all or nothing."""
@@ -312,7 +313,7 @@ def run_evaluation(
     bootstrap: int = DEFAULT_BOOTSTRAP,
     seed: int = DEFAULT_SEED,
     known_effect: dict[str, Any] | None = None,
-    created_by: User | None,
+    created_by: User | SystemActor,
 ) -> EvaluationRun:
     """Build the zones' panel from stored observations, run Callaway–Sant'Anna and the
     Borusyak–Jaravel–Spiess imputation estimator, and a synthetic control for each pilot area of
@@ -322,7 +323,7 @@ def run_evaluation(
     still stored, with the reason in its diagnostics and no headline effect. Input errors that
     make any run meaningless (no data, bad years) are refused.
     """
-    if created_by is not None and not permissions.can_run_evaluation(created_by):
+    if not is_system(created_by) and not permissions.can_run_evaluation(created_by):
         raise NotAllowed(_("Only the reform office and evaluators run evaluations."))
     if last_year <= first_year:
         raise EvaluationRefused(
@@ -410,7 +411,7 @@ def run_evaluation(
         headline_allowed=evaluated.headline_allowed,
         known_effect=known_effect,
         is_simulated=panel_inputs.simulated,
-        created_by=created_by,
+        created_by=person(created_by),
     )
     save_validated(run, actor=created_by, reason="")
     record_event(

@@ -23,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 
 from devolve.accounts.models import User
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system, person
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, moment_of, save_validated
@@ -75,8 +76,8 @@ class GroupInput:
     items: tuple[ItemInput, ...] = field(default_factory=tuple)
 
 
-def _refuse_unless_office(user: User | None, message: str) -> None:
-    if user is not None and not can_manage_performance(user):
+def _refuse_unless_office(user: User | SystemActor, message: str) -> None:
+    if not is_system(user) and not can_manage_performance(user):
         raise NotAllowed(message)
 
 
@@ -114,7 +115,7 @@ def create_scheme(
     good_from: Decimal,
     pass_from: Decimal,
     groups: tuple[GroupInput, ...],
-    created_by: User | None,
+    created_by: User | SystemActor,
     base_points: Decimal = Decimal(100),
     note: str = "",
     is_illustrative: bool = False,
@@ -213,7 +214,7 @@ def create_next_scheme_version(
     *,
     scheme: Scheme,
     note: str,
-    created_by: User | None,
+    created_by: User | SystemActor,
     group_weights: Mapping[int, Decimal] | None = None,
     item_weights: Mapping[str, Decimal] | None = None,
     item_targets: Mapping[str, Decimal] | None = None,
@@ -282,7 +283,7 @@ def create_next_scheme_version(
 
 
 @transaction.atomic
-def publish_scheme(*, scheme: Scheme, published_by: User | None) -> Scheme:
+def publish_scheme(*, scheme: Scheme, published_by: User | SystemActor) -> Scheme:
     """Freeze a draft version; its weights are checked again."""
     _refuse_unless_office(published_by, _("Only the reform office publishes performance schemes."))
     scheme = Scheme.objects.select_for_update().get(pk=scheme.pk)
@@ -336,7 +337,7 @@ def create_performance_assessment(
     year: int,
     appeal_opens_on: datetime.date,
     appeal_closes_on: datetime.date,
-    created_by: User | None,
+    created_by: User | SystemActor,
     is_illustrative: bool = False,
 ) -> PerformanceAssessment:
     _refuse_unless_office(created_by, _("Only the reform office opens performance assessments."))
@@ -377,7 +378,7 @@ def record_manual_input(
     subject_key: str,
     value: Decimal,
     evidence: str,
-    entered_by: User | None,
+    entered_by: User | SystemActor,
     is_illustrative: bool = False,
 ) -> ManualInput:
     """The office's value for a manual item, with evidence; it counts at the next computation."""
@@ -407,7 +408,7 @@ def record_manual_input(
             subject_key=subject_key,
             **_subject_fields(subject_key, subject_type),
         )
-    row.value, row.evidence, row.entered_by = value, evidence, entered_by
+    row.value, row.evidence, row.entered_by = value, evidence, person(entered_by)
     row.is_illustrative = is_illustrative
     save_validated(row, actor=entered_by, reason=evidence)
     record_event(
@@ -445,7 +446,10 @@ def _item_fields(points: rules.ItemPoints) -> dict[str, object]:
 
 @transaction.atomic
 def compute_performance_assessment(
-    *, assessment: PerformanceAssessment, computed_by: User | None, on: datetime.date | None = None
+    *,
+    assessment: PerformanceAssessment,
+    computed_by: User | SystemActor,
+    on: datetime.date | None = None,
 ) -> list[Score]:
     """Compute every subject's score from reform data and manual inputs under the scheme version,
     as of ``on`` (default today), storing each input and each item's points. Refused once appeals
@@ -492,7 +496,7 @@ def compute_performance_assessment(
         for subject in subjects
     ]
     scores = bulk_create_with_history(
-        scores, Score, default_user=computed_by, default_change_reason=reason
+        scores, Score, default_user=person(computed_by), default_change_reason=reason
     )
     score_items = [
         ScoreItem(
@@ -505,7 +509,7 @@ def compute_performance_assessment(
         for item in items
     ]
     bulk_create_with_history(
-        score_items, ScoreItem, default_user=computed_by, default_change_reason=reason
+        score_items, ScoreItem, default_user=person(computed_by), default_change_reason=reason
     )
     PERFORMANCE_ASSESSMENT_LIFECYCLE.apply(assessment, "compute", computed_by)
     assessment.computed_at = now
@@ -520,7 +524,11 @@ def compute_performance_assessment(
 
 
 def _apply_recomputation(
-    assessment: PerformanceAssessment, *, actor: User | None, reason: str, on: datetime.date | None
+    assessment: PerformanceAssessment,
+    *,
+    actor: User | SystemActor,
+    reason: str,
+    on: datetime.date | None,
 ) -> None:
     """Score the assessment again from its stored inputs and save what changed, with history."""
     results = selectors.recompute_from_stored_inputs(assessment=assessment)
@@ -563,7 +571,7 @@ def file_appeal(
     score: Score,
     item: IndicatorItem,
     grounds: str,
-    filed_by: User | None,
+    filed_by: User | SystemActor,
     claimed_value: Decimal | None = None,
     evidence_file: File[bytes] | None = None,
     on: datetime.date | None = None,
@@ -571,7 +579,7 @@ def file_appeal(
 ) -> Appeal:
     """A subject contests one item of its own score, with evidence, inside the appeal window."""
     on = on or timezone.localdate()
-    if filed_by is not None and not can_appeal_score(filed_by, score):
+    if not is_system(filed_by) and not can_appeal_score(filed_by, score):
         raise NotAllowed(
             _("Only the assessed prefecture, department or pilot area appeals its score.")
         )
@@ -596,7 +604,7 @@ def file_appeal(
         item=item,
         grounds=grounds,
         claimed_value=claimed_value,
-        filed_by=filed_by,
+        filed_by=person(filed_by),
         filed_on=on,
         is_illustrative=is_illustrative,
     )
@@ -620,7 +628,7 @@ def decide_appeal(
     appeal: Appeal,
     upheld: bool,
     reason: str,
-    decided_by: User | None,
+    decided_by: User | SystemActor,
     corrected_value: Decimal | None = None,
     on: datetime.date | None = None,
 ) -> Appeal:
@@ -646,7 +654,7 @@ def decide_appeal(
         )
     score_item = ScoreItem.objects.get(score=appeal.score, item=appeal.item)
     appeal.status = decision.target
-    appeal.decided_by, appeal.decided_on = decided_by, on or timezone.localdate()
+    appeal.decided_by, appeal.decided_on = person(decided_by), on or timezone.localdate()
     appeal.decision_reason = reason
     appeal.previous_value, appeal.previous_total = score_item.input_value, appeal.score.total
     if upheld and corrected_value is not None:
@@ -669,7 +677,10 @@ def decide_appeal(
 
 @transaction.atomic
 def publish_performance_assessment(
-    *, assessment: PerformanceAssessment, published_by: User | None, on: datetime.date | None = None
+    *,
+    assessment: PerformanceAssessment,
+    published_by: User | SystemActor,
+    on: datetime.date | None = None,
 ) -> PerformanceAssessment:
     """Make the scores public on ``on`` (default today): only once computed, after the appeal
     window has closed, and with every appeal decided."""

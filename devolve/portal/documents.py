@@ -14,6 +14,7 @@ from django.urls import register_converter
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError
 from devolve.documents.models import DocumentFormat, DocumentKind
 from devolve.documents.results_notice import results_as_of
@@ -45,7 +46,11 @@ def document_response(
 ) -> HttpResponseBase:
     try:
         document = obtain_document(
-            kind=kind, subject_key=subject_key, file_format=DocumentFormat(file_format), as_of=as_of
+            kind=kind,
+            subject_key=subject_key,
+            file_format=DocumentFormat(file_format),
+            as_of=as_of,
+            requested_by=SYSTEM,
         )
     except DomainError as error:
         context = {"code": error.code, "message": error.message}

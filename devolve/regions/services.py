@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
+from devolve.core.actors import SystemActor, is_system
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
@@ -21,9 +22,8 @@ from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.regions.permissions import can_manage_registry
 
 
-def _require_registry_manager(actor: User | None) -> None:
-    # ``None`` is the system itself (data migrations, the demo seed run from the console).
-    if actor is not None and not can_manage_registry(actor):
+def _require_registry_manager(actor: User | SystemActor) -> None:
+    if not is_system(actor) and not can_manage_registry(actor):
         raise NotAllowed(_("Only the reform office may change the pilot registry."))
 
 
@@ -53,7 +53,7 @@ def _prefecture_by_code(code: str) -> Division:
 
 @transaction.atomic
 def create_division(
-    *, code: str, name_zh: str, name_en: str, created_by: User | None, reason: str = ""
+    *, code: str, name_zh: str, name_en: str, created_by: User | SystemActor, reason: str = ""
 ) -> Division:
     _require_registry_manager(created_by)
     level = rules.division_level_for_code(code)
@@ -88,7 +88,7 @@ def register_zone(
     name_en: str,
     kind: str,
     prefecture_code: str,
-    registered_by: User | None,
+    registered_by: User | SystemActor,
     level: str = "",
     management_committee_zh: str = "",
     management_committee_en: str = "",
@@ -124,7 +124,7 @@ def create_batch(
     *,
     number: int,
     starts_on: datetime.date,
-    created_by: User | None,
+    created_by: User | SystemActor,
     approved_on: datetime.date | None = None,
     announced_on: datetime.date | None = None,
     approving_meeting_zh: str = "",
@@ -165,7 +165,7 @@ def add_zone_to_batch(
     zone: Zone,
     batch: Batch,
     joined_on: datetime.date,
-    added_by: User | None,
+    added_by: User | SystemActor,
     left_on: datetime.date | None = None,
     is_illustrative: bool = False,
     reason: str = "",
@@ -225,7 +225,11 @@ def add_zone_to_batch(
 
 @transaction.atomic
 def end_membership(
-    *, membership: BatchMembership, left_on: datetime.date, ended_by: User | None, reason: str
+    *,
+    membership: BatchMembership,
+    left_on: datetime.date,
+    ended_by: User | SystemActor,
+    reason: str,
 ) -> BatchMembership:
     """Record that a zone left its batch (for example, withdrawn from the pilot)."""
     _require_registry_manager(ended_by)

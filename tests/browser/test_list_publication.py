@@ -15,6 +15,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from devolve.core.actors import SYSTEM
 from devolve.core.testing.database import restore_flushed_tables
 from devolve.demo.sichuan import DEMO_PASSWORD
 from devolve.demo.testing import full_demo
@@ -56,7 +57,7 @@ def in_force(transactional_db: None, migrated_data: str, settings: Any) -> Annua
         grant=grant,
         recalled_on=timezone.localdate(),
         reason="审计发现承接能力不足",
-        recalled_by=None,
+        recalled_by=SYSTEM,
     )
     return edition
 

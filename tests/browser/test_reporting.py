@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import PASSWORD, UserFactory
+from devolve.core.actors import SYSTEM
 from devolve.grants.tests.factories import GrantFactory
 from devolve.matters.models import Department
 from devolve.matters.tests.factories import MatterFactory
@@ -60,14 +61,14 @@ def _reopened_report() -> AreaReport:
         matter=MatterFactory(competent_department=justice, name_zh="律师事务所设立审批（测试）"),
     )
     GrantFactory(entry=entry, zone=tianfu, handed_over=True)
-    cycles = generate_cycles(annual_list=annual_list, frequency="quarterly", generated_by=None)
+    cycles = generate_cycles(annual_list=annual_list, frequency="quarterly", generated_by=SYSTEM)
     report = AreaReport.objects.get(cycle=cycles[-1], zone=tianfu)
     today = timezone.localdate()
     return reopen_area_report(
         report=report,
         reason="Reopened for the walk-through.",
         until=today + datetime.timedelta(days=30),
-        reopened_by=None,
+        reopened_by=SYSTEM,
         today=today,
     )
 
@@ -198,8 +199,8 @@ def test_the_prefecture_finds_its_reports_in_the_inbox_and_forwards_the_whole_le
     )
     report = _reopened_report()
     grant = report.zone.grants.get(entry__annual_list=report.cycle.annual_list)
-    save_area_report(report=report, lines=[line(grant)], saved_by=None)
-    submit_area_report(report=report, submitted_by=None)
+    save_area_report(report=report, lines=[line(grant)], saved_by=SYSTEM)
+    submit_area_report(report=report, submitted_by=SYSTEM)
     page = open_page(viewport={"width": 1280, "height": 900})
     _sign_in(page, live_server, "chengdu-inbox")
 

@@ -6,6 +6,7 @@ import datetime
 import pytest
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.grants import services as grant_services
 from devolve.grants.models import Grant
 from devolve.grants.selectors import get_take_up_matrix
@@ -81,8 +82,8 @@ def test_a_list_is_published_carried_into_areas_and_succeeded(office_user: User)
     )
     assert grants[(delegated.pk, "east")].effective_on == D(2023, 4, 9)  # 30 days after publication
 
-    assert grant_services.activate_due_grants(on=D(2023, 4, 8)) == 0
-    assert grant_services.activate_due_grants(on=D(2023, 4, 9)) == 2
+    assert grant_services.activate_due_grants(on=D(2023, 4, 8), activated_by=SYSTEM) == 0
+    assert grant_services.activate_due_grants(on=D(2023, 4, 9), activated_by=SYSTEM) == 2
     effective = Grant.objects.get(entry=delegated, zone=east)
     # 30 working days from Sun 9 Apr 2023 on China's calendar: Labour Day (29 Apr–3 May) is off
     # and Sun 23 Apr and Sat 6 May are adjusted working days.

@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (
 
 from devolve.accounts.models import User
 from devolve.accounts.services import issue_api_token
+from devolve.core.actors import SYSTEM
 from tests.scenarios.test_authorization_matrix import _seeded_once
 
 __all__ = ["_seeded_once"]  # a fixture, imported for pytest to find
@@ -77,7 +78,7 @@ def tokens(_seeded_once: None, django_db_blocker: Any) -> dict[str, str]:
     with django_db_blocker.unblock():
         return {
             persona: issue_api_token(
-                user=User.objects.get(username=persona), name="API fuzz", issued_by=None
+                user=User.objects.get(username=persona), name="API fuzz", issued_by=SYSTEM
             )[1]
             for persona in PERSONAS
         }

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.testing.database import assert_refused
 from devolve.core.testing.hostile_files import HOSTILE_TABLES, HostileFile
 from devolve.indicators import services as indicator_services
@@ -95,7 +96,7 @@ def test_the_candidate_import_refuses_it_and_records_nothing(
         lambda: import_candidate_values(
             selection_round=small.selection_round,
             upload=hostile.stream(),
-            imported_by=None,
+            imported_by=SYSTEM,
             dry_run=dry_run,
         ),
         CandidateValue,

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+from devolve.core.actors import SYSTEM
 from devolve.demo.seed import SeedReport
 from devolve.demo.testing import full_demo
 from devolve.matters.list_export import ExportFormat, export_annual_list
@@ -40,7 +41,7 @@ def editions(_seeded_once: SeedReport, db: None) -> list[AnnualList]:
 
 def _target(edition: AnnualList) -> AnnualList:
     if edition.status == AnnualList.Status.PUBLISHED:
-        return derive_annual_list(predecessor=edition, year=edition.year + 1, created_by=None)
+        return derive_annual_list(predecessor=edition, year=edition.year + 1, created_by=SYSTEM)
     return edition
 
 
@@ -94,14 +95,14 @@ def test_an_edition_round_trips_in_draft_in_review_and_approved(
         (edition for edition in editions if edition.status == AnnualList.Status.PUBLISHED),
         key=lambda edition: (edition.year, edition.edition),
     )
-    next_edition = derive_annual_list(predecessor=latest, year=latest.year + 1, created_by=None)
+    next_edition = derive_annual_list(predecessor=latest, year=latest.year + 1, created_by=SYSTEM)
     states = [_round_trips(next_edition, file_format)]
-    submit_annual_list_for_review(annual_list=next_edition, submitted_by=None)
+    submit_annual_list_for_review(annual_list=next_edition, submitted_by=SYSTEM)
     next_edition.refresh_from_db()
     states.append(_round_trips(next_edition, file_format))
     approve_annual_list(
         annual_list=next_edition,
-        approved_by=None,
+        approved_by=SYSTEM,
         approved_on=latest.published_on or latest.approved_on,
         document_number="川改办〔2099〕1号",
     )

@@ -15,6 +15,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from devolve.accounts import services
 from devolve.accounts.models import ApiToken, User
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 
@@ -31,7 +32,7 @@ def _get(client: Client, secret: str) -> int:
 @time_machine.travel(NOW, tick=False)
 def test_only_the_hash_and_a_prefix_are_stored(office_user: User) -> None:
     token, secret = services.issue_api_token(
-        user=office_user, name="nightly export", days=30, issued_by=None
+        user=office_user, name="nightly export", days=30, issued_by=SYSTEM
     )
 
     stored = ApiToken.objects.filter(pk=token.pk).values().get()
@@ -56,7 +57,7 @@ def test_a_secret_is_256_bits_of_hex_so_its_prefix_never_reads_as_an_option(
     # failed as an unknown option.
     for number in range(20):
         _token, secret = services.issue_api_token(
-            user=office_user, name=f"script {number}", issued_by=None
+            user=office_user, name=f"script {number}", issued_by=SYSTEM
         )
         assert len(secret) == 64
         assert set(secret) <= set("0123456789abcdef")
@@ -81,7 +82,7 @@ def test_a_token_authenticates_and_records_its_last_use(
 def test_an_expired_token_is_refused(client: Client, department_user: User) -> None:
     with time_machine.travel(NOW, tick=False):
         _token, secret = services.issue_api_token(
-            user=department_user, name="script", days=1, issued_by=None
+            user=department_user, name="script", days=1, issued_by=SYSTEM
         )
 
     with time_machine.travel(NOW + datetime.timedelta(days=1, seconds=1), tick=False):
@@ -92,7 +93,7 @@ def test_an_expired_token_is_refused(client: Client, department_user: User) -> N
 
 
 def test_a_revoked_token_is_refused(client: Client, department_user: User) -> None:
-    token, secret = services.issue_api_token(user=department_user, name="script", issued_by=None)
+    token, secret = services.issue_api_token(user=department_user, name="script", issued_by=SYSTEM)
 
     services.revoke_api_token(token=token, revoked_by=department_user, reason="Laptop lost")
 
@@ -109,27 +110,27 @@ def test_an_unknown_or_malformed_token_is_refused(
 
 
 def test_an_inactive_accounts_token_is_refused(client: Client, department_user: User) -> None:
-    _token, secret = services.issue_api_token(user=department_user, name="script", issued_by=None)
+    _token, secret = services.issue_api_token(user=department_user, name="script", issued_by=SYSTEM)
     User.objects.filter(pk=department_user.pk).update(is_active=False)
 
     assert _get(client, secret) == 401
 
 
 def test_an_account_with_a_second_factor_holds_no_token(client: Client, office_user: User) -> None:
-    _token, secret = services.issue_api_token(user=office_user, name="script", issued_by=None)
+    _token, secret = services.issue_api_token(user=office_user, name="script", issued_by=SYSTEM)
     # A device confirmed outside the service (as by an operator's shell) still stops the token.
     TOTPDevice.objects.create(user=office_user, name="authenticator", confirmed=True)
 
     assert _get(client, secret) == 401
     with pytest.raises(DomainError) as refused:
-        services.issue_api_token(user=office_user, name="another", issued_by=None)
+        services.issue_api_token(user=office_user, name="another", issued_by=SYSTEM)
     assert refused.value.code == "second_factor_account"
 
 
 def test_setting_up_a_second_factor_revokes_the_accounts_tokens(
     office_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    token, _secret = services.issue_api_token(user=office_user, name="script", issued_by=None)
+    token, _secret = services.issue_api_token(user=office_user, name="script", issued_by=SYSTEM)
     services.start_second_factor(user=office_user)
     monkeypatch.setattr(TOTPDevice, "verify_token", lambda self, code: code == "123456")
 
@@ -151,7 +152,7 @@ def test_a_user_issues_tokens_only_for_itself(office_user: User, department_user
 @pytest.mark.parametrize("days", [0, services.API_TOKEN_MAX_DAYS + 1])
 def test_a_lifetime_out_of_bounds_is_refused(department_user: User, days: int) -> None:
     with pytest.raises(DomainError) as refused:
-        services.issue_api_token(user=department_user, name="script", days=days, issued_by=None)
+        services.issue_api_token(user=department_user, name="script", days=days, issued_by=SYSTEM)
 
     assert (refused.value.code, refused.value.field) == ("invalid", "days")
 
@@ -159,7 +160,7 @@ def test_a_lifetime_out_of_bounds_is_refused(department_user: User, days: int) -
 def test_only_the_office_or_the_tokens_user_revokes(
     department_user: User, other_department_user: User
 ) -> None:
-    token, _secret = services.issue_api_token(user=department_user, name="script", issued_by=None)
+    token, _secret = services.issue_api_token(user=department_user, name="script", issued_by=SYSTEM)
 
     with pytest.raises(NotAllowed):
         services.revoke_api_token(token=token, revoked_by=other_department_user, reason="x")
@@ -185,7 +186,7 @@ def test_the_commands_issue_once_and_revoke(client: Client, department_user: Use
 
 def test_the_command_revokes_every_token_of_an_account(department_user: User) -> None:
     for name in ("one", "two"):
-        services.issue_api_token(user=department_user, name=name, issued_by=None)
+        services.issue_api_token(user=department_user, name=name, issued_by=SYSTEM)
 
     call_command(
         "revoke_api_token", f"--user={department_user.username}", "--reason=Left", stdout=StringIO()
@@ -197,7 +198,7 @@ def test_the_command_revokes_every_token_of_an_account(department_user: User) ->
 def test_the_office_revokes_in_the_admin(
     client: Client, office_user: User, department_user: User
 ) -> None:
-    token, secret = services.issue_api_token(user=department_user, name="script", issued_by=None)
+    token, secret = services.issue_api_token(user=department_user, name="script", issued_by=SYSTEM)
     client.force_login(office_user)
 
     page = client.get(reverse("admin:accounts_apitoken_changelist"))
@@ -217,7 +218,7 @@ def test_the_office_revokes_in_the_admin(
 def test_an_auditor_sees_tokens_but_cannot_revoke(
     client: Client, auditor: User, department_user: User
 ) -> None:
-    token, _secret = services.issue_api_token(user=department_user, name="script", issued_by=None)
+    token, _secret = services.issue_api_token(user=department_user, name="script", issued_by=SYSTEM)
     client.force_login(auditor)
 
     client.post(

@@ -11,6 +11,7 @@ import pytest
 from devolve.accounts.models import User
 from devolve.accounts.services import create_user
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
 
@@ -74,7 +75,7 @@ def test_create_user_stores_a_department_user_with_its_scope(
 
 def test_create_user_without_password_cannot_sign_in_with_one(db: None) -> None:
     user = create_user(
-        username="sso-only", role=User.Role.EVALUATOR, password=None, created_by=None
+        username="sso-only", role=User.Role.EVALUATOR, password=None, created_by=SYSTEM
     )
     assert User.objects.get(pk=user.pk).has_usable_password() is False
     event = AuditEvent.objects.get()
@@ -160,7 +161,7 @@ def test_create_user_refuses_a_taken_username(office_user: User) -> None:
             username=office_user.username,
             role="auditor",
             password="pw-long-enough-1",
-            created_by=None,
+            created_by=SYSTEM,
         )
     assert (caught.value.code, caught.value.field) == ("duplicate", "username")
     assert _snapshot() == before

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.grants import services as grant_services
 from devolve.grants.models import Grant
 from devolve.matters import services as list_services
@@ -128,7 +129,7 @@ def world(
     grant_services.publish_annual_list(
         annual_list=edition, published_on=D(2023, 3, 10), published_by=office_user
     )
-    grant_services.activate_due_grants(on=D(2023, 4, 9))
+    grant_services.activate_due_grants(on=D(2023, 4, 9), activated_by=SYSTEM)
     edition.refresh_from_db()
     cycles = [
         ReportingCycle.objects.create(

@@ -8,6 +8,7 @@ import pytest
 from django.db import models
 from django.utils import translation
 
+from devolve.core.actors import SYSTEM, MissingActor
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.transitions import Lifecycle, Move, move
 
@@ -75,9 +76,9 @@ def test_an_inactive_account_makes_no_move() -> None:
 
 
 def test_the_system_is_held_to_statuses_only() -> None:
-    assert DOOR.check("shut", Door.OPEN, None).target == Door.SHUT
+    assert DOOR.check("shut", Door.OPEN, SYSTEM).target == Door.SHUT
     with pytest.raises(DomainError):
-        DOOR.check("demolish", Door.OPEN, None)
+        DOOR.check("demolish", Door.OPEN, SYSTEM)
 
 
 def test_apply_sets_the_status_and_refusal_leaves_it() -> None:
@@ -91,7 +92,7 @@ def test_apply_sets_the_status_and_refusal_leaves_it() -> None:
 
 def test_automatic_moves_are_never_offered_and_the_system_is_offered_nothing() -> None:
     assert DOOR.offered_names(Door.LOCKED, WARDEN) == frozenset()
-    assert DOOR.offered(Door.SHUT, None) == ()
+    assert DOOR.offered(Door.SHUT, SYSTEM) == ()
     assert DOOR.allows("demolish", Door.LOCKED, GUEST)
 
 
@@ -134,3 +135,8 @@ def test_a_faulty_table_fails_when_built(moves: list[Move], message: str) -> Non
 def test_an_unknown_verb_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="no move"):
         DOOR.allows("paint", Door.SHUT, PORTER)
+
+
+def test_no_actor_is_a_programming_error_not_the_system() -> None:
+    with pytest.raises(MissingActor):
+        DOOR.check("open", Door.SHUT, None)

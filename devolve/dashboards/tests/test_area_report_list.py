@@ -13,6 +13,7 @@ from django.utils import translation
 from pytest_django import DjangoAssertNumQueries
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.regions.tests.factories import ZoneFactory, prefecture
 from devolve.reporting.models import AreaReport
@@ -171,7 +172,7 @@ def _submitted_elsewhere(world: World, count: int) -> list[AreaReport]:
     for number in range(count):
         zone = ZoneFactory(slug=f"level-{number}", prefecture=prefecture("510100"))
         report = AreaReport.objects.create(cycle=world.q2, zone=zone)
-        reports.append(submit_area_report(report=report, submitted_by=None))
+        reports.append(submit_area_report(report=report, submitted_by=SYSTEM))
     return reports
 
 

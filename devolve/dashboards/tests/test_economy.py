@@ -11,6 +11,7 @@ from django.utils import translation
 from pytest_django.asserts import assertContains, assertRedirects
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.indicators.analytics import ENGINE_VERSION
 from devolve.indicators.models import EvaluationRun, Indicator, Observation, ObservationImport
@@ -112,7 +113,7 @@ def test_apply_is_post_only_and_for_the_office(
 
 def test_run_pages_matrix(client: Client, personas: dict[str, User | None]) -> None:
     growth, batch = staggered_panel()
-    run = run_on(growth, batch, None)
+    run = run_on(growth, batch, SYSTEM)
     readers = {"office", "evaluator", "auditor"}
     assert_authorization_matrix(
         client, personas, "get", _url("evaluation_run_list"), allowed=readers

@@ -10,6 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.dashboards.tests.test_annual_lists import form_errors, mode, url
@@ -82,7 +83,7 @@ def entrusted(edition: AnnualList) -> Grant:
 @pytest.fixture
 def delegated(edition: AnnualList) -> Grant:
     """Effective since 9 April 2023, its handover long overdue."""
-    grant_services.activate_due_grants(on=D(2023, 4, 9))
+    grant_services.activate_due_grants(on=D(2023, 4, 9), activated_by=SYSTEM)
     return grant_of("delegate")
 
 

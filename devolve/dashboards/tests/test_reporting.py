@@ -15,6 +15,7 @@ from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import database_state
 from devolve.matters.models import Matter
@@ -173,8 +174,8 @@ def test_a_prefecture_cannot_accept_and_the_page_says_no(
     client: Client, world: World, prefecture_user: User
 ) -> None:
     report = world.area_report(world.q2)
-    save_area_report(report=report, lines=[line(world.grant)], saved_by=None, today=D(2024, 7, 3))
-    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    save_area_report(report=report, lines=[line(world.grant)], saved_by=SYSTEM, today=D(2024, 7, 3))
+    submit_area_report(report=report, submitted_by=SYSTEM, today=D(2024, 7, 3))
     client.force_login(prefecture_user)
     assert client.post(page("area_report_accept", pk=report.pk)).status_code == 403
     report.refresh_from_db()
@@ -190,11 +191,11 @@ def test_the_area_dashboard_shows_what_is_due_and_its_accepted_trend(
     assert "No accepted report yet." in content
     report = world.area_report(world.q2)
     save_area_report(
-        report=report, lines=[line(world.grant, 11, 9)], saved_by=None, today=D(2024, 7, 3)
+        report=report, lines=[line(world.grant, 11, 9)], saved_by=SYSTEM, today=D(2024, 7, 3)
     )
-    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
-    review_area_report(report=report, reviewed_by=None, today=D(2024, 7, 3))
-    accept_area_report(report=report, accepted_by=None, today=D(2024, 7, 3))
+    submit_area_report(report=report, submitted_by=SYSTEM, today=D(2024, 7, 3))
+    review_area_report(report=report, reviewed_by=SYSTEM, today=D(2024, 7, 3))
+    accept_area_report(report=report, accepted_by=SYSTEM, today=D(2024, 7, 3))
     content = client.get(english("reporting_dashboard")).content.decode()
     assert '"labels": ["2024 Q2"], "values": [11]' in content
 
@@ -203,8 +204,8 @@ def test_the_completeness_export_carries_the_computed_rates(
     client: Client, world: World, office_user: User
 ) -> None:
     report = world.area_report(world.q2)
-    save_area_report(report=report, lines=[line(world.grant)], saved_by=None, today=D(2024, 7, 3))
-    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    save_area_report(report=report, lines=[line(world.grant)], saved_by=SYSTEM, today=D(2024, 7, 3))
+    submit_area_report(report=report, submitted_by=SYSTEM, today=D(2024, 7, 3))
     client.force_login(office_user)
     with time_machine.travel(datetime.datetime(2024, 7, 20, 10, tzinfo=datetime.UTC), tick=False):
         client.force_login(office_user)
@@ -222,17 +223,17 @@ def test_the_usage_export_has_only_accepted_figures(
 ) -> None:
     report = world.area_report(world.q2)
     save_area_report(
-        report=report, lines=[line(world.grant, 7, 6)], saved_by=None, today=D(2024, 7, 3)
+        report=report, lines=[line(world.grant, 7, 6)], saved_by=SYSTEM, today=D(2024, 7, 3)
     )
-    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    submit_area_report(report=report, submitted_by=SYSTEM, today=D(2024, 7, 3))
     client.force_login(office_user)
     export = page("reporting_usage_export", annual_list_pk=world.annual_list.pk)
     rows = list(
         load_workbook(io.BytesIO(client.get(export).content)).active.iter_rows(values_only=True)
     )
     assert len(rows) == 1  # the header only: nothing is accepted yet
-    review_area_report(report=report, reviewed_by=None, today=D(2024, 7, 3))
-    accept_area_report(report=report, accepted_by=None, today=D(2024, 7, 3))
+    review_area_report(report=report, reviewed_by=SYSTEM, today=D(2024, 7, 3))
+    accept_area_report(report=report, accepted_by=SYSTEM, today=D(2024, 7, 3))
     # A matter named like a formula comes out as inert text.
     Matter.objects.filter(pk=world.grant.entry.matter_id).update(name_zh="=HYPERLINK(A1)")
     rows = list(
@@ -256,7 +257,7 @@ def test_who_may_take_each_step(world: World, personas: dict[str, Any]) -> None:
     report = save_area_report(
         report=world.area_report(world.q2),
         lines=[line(world.grant)],
-        saved_by=None,
+        saved_by=SYSTEM,
         today=D(2024, 7, 3),
     )
     assert_authorization_matrix(
@@ -267,7 +268,7 @@ def test_who_may_take_each_step(world: World, personas: dict[str, Any]) -> None:
         allowed={"pilot_area"},
         allowed_status=302,
     )
-    submit_area_report(report=report, submitted_by=None, today=D(2024, 7, 3))
+    submit_area_report(report=report, submitted_by=SYSTEM, today=D(2024, 7, 3))
     assert_authorization_matrix(
         client,
         personas,
@@ -285,7 +286,7 @@ def test_who_may_take_each_step(world: World, personas: dict[str, Any]) -> None:
         allowed_status=302,
         data={"reason": "recount"},
     )
-    review_area_report(report=report, reviewed_by=None, today=D(2024, 7, 3))
+    review_area_report(report=report, reviewed_by=SYSTEM, today=D(2024, 7, 3))
     assert_authorization_matrix(
         client,
         personas,

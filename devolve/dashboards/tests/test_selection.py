@@ -9,6 +9,7 @@ from django.utils import translation
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.regions.models import Batch
 from devolve.selection.models import CandidateValue, Decision, RoundResult, SelectionRound
@@ -27,7 +28,7 @@ def _url(name: str, *, language: str = "en", **kwargs: object) -> str:
 @pytest.fixture
 def scored() -> SmallRound:
     small = make_round()
-    score_round(selection_round=small.selection_round, scored_by=None)
+    score_round(selection_round=small.selection_round, scored_by=SYSTEM)
     return small
 
 

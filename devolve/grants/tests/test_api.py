@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.grants import services as grant_services
@@ -116,7 +117,7 @@ def world(
 @pytest.fixture
 def activated(world: World) -> World:
     """Delegation took effect on 9 April 2023; handover is due on 22 May 2023."""
-    assert grant_services.activate_due_grants(on=D(2023, 4, 9)) == 2
+    assert grant_services.activate_due_grants(on=D(2023, 4, 9), activated_by=SYSTEM) == 2
     return world
 
 

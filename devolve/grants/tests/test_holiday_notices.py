@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
 from devolve.grants import calendar, services
@@ -29,7 +30,7 @@ def record(**overrides: object) -> HolidayNotice:
         "document_number": "国办发明电〔2098〕7号",
         "holidays": HOLIDAYS,
         "working_days": WORKING_DAYS,
-        "recorded_by": None,
+        "recorded_by": SYSTEM,
     }
     arguments.update(overrides)
     return services.record_holiday_notice(**arguments)
@@ -99,7 +100,7 @@ def test_recording_the_year_recomputes_provisional_handover_dates() -> None:
         entry=ListEntryFactory(annual_list=annual_list, mode=mode("delegate")),
         effective_on=D(2098, 12, 31),
     )
-    services.activate_due_grants(on=D(2098, 12, 31))
+    services.activate_due_grants(on=D(2098, 12, 31), activated_by=SYSTEM)
     grant.refresh_from_db()
     # Provisional: weekdays less New Year's Day, Fri 2 Jan to Thu 8 Jan 2099.
     assert (grant.handover_due_on, grant.handover_due_is_provisional) == (D(2099, 1, 8), True)

@@ -14,6 +14,7 @@ from django.utils import translation
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM, MissingActor
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
@@ -563,10 +564,10 @@ def test_an_entry_with_its_own_effective_date_grants_from_that_date(
     assert (delegated.status, delegated.effective_on) == ("awaiting_effect", D(2024, 7, 1))
     # A support matter dated later than publication waits for its date too.
     assert (support.status, support.effective_on) == ("awaiting_effect", D(2024, 6, 1))
-    assert services.activate_due_grants(on=D(2024, 6, 30)) == 1
+    assert services.activate_due_grants(on=D(2024, 6, 30), activated_by=SYSTEM) == 1
     assert Grant.objects.get(entry=support_later).status == "effective"
     assert Grant.objects.get(entry=own_date).status == "awaiting_effect"
-    assert services.activate_due_grants(on=D(2024, 7, 1)) == 1
+    assert services.activate_due_grants(on=D(2024, 7, 1), activated_by=SYSTEM) == 1
     assert Grant.objects.get(entry=own_date).status == "effective"
 
 
@@ -616,10 +617,20 @@ def test_only_the_office_or_the_system_activates_grants(
     )
 
 
+def test_no_actor_is_an_error_and_activates_nothing(delegated_entry: ListEntry, east: Zone) -> None:
+    grant = GrantFactory(entry=delegated_entry, zone=east, effective_on=D(2024, 9, 20))
+
+    with pytest.raises(MissingActor):
+        services.activate_due_grants(on=D(2024, 9, 20), activated_by=None)
+
+    assert grant_state(grant)[0] == "awaiting_effect"
+    assert AuditEvent.objects.count() == 0
+
+
 def test_a_late_run_uses_the_grants_own_date(delegated_entry: ListEntry, east: Zone) -> None:
     grant = GrantFactory(entry=delegated_entry, zone=east, effective_on=D(2024, 9, 20))
 
-    assert services.activate_due_grants(on=D(2024, 12, 1)) == 1
+    assert services.activate_due_grants(on=D(2024, 12, 1), activated_by=SYSTEM) == 1
 
     assert grant_state(grant)[0:3] == ("effective", D(2024, 9, 20), D(2024, 10, 10))
     assert AuditEvent.objects.get().actor is None
@@ -631,13 +642,13 @@ def test_activation_takes_the_same_statements_for_many_grants(
     """Set-based: the statements do not grow with the grants activated (within a batch)."""
     GrantFactory(entry=delegated_entry, zone=member(batch, "first"), effective_on=D(2024, 9, 19))
     with CaptureQueriesContext(connection) as one:
-        assert services.activate_due_grants(on=D(2024, 9, 19)) == 1
+        assert services.activate_due_grants(on=D(2024, 9, 19), activated_by=SYSTEM) == 1
     aid = entry(delegated_entry.annual_list, legal_aid, "delegate")
     for number in range(6):
         zone = member(batch, f"area-{number}")
         GrantFactory(entry=aid, zone=zone, effective_on=D(2024, 9, 20))
     with CaptureQueriesContext(connection) as six:
-        assert services.activate_due_grants(on=D(2024, 9, 20)) == 6
+        assert services.activate_due_grants(on=D(2024, 9, 20), activated_by=SYSTEM) == 6
 
     assert len(six.captured_queries) == len(one.captured_queries)
     assert Grant.history.filter(history_type="~").count() == 7
@@ -649,14 +660,14 @@ def test_activating_twice_changes_nothing_more(
 ) -> None:
     GrantFactory(entry=delegated_entry, zone=east, effective_on=D(2024, 9, 20))
     GrantFactory(entry=delegated_entry, zone=west, effective_on=D(2024, 9, 19))
-    assert services.activate_due_grants(on=D(2024, 9, 20)) == 2
+    assert services.activate_due_grants(on=D(2024, 9, 20), activated_by=SYSTEM) == 2
     after_first = (
         list(Grant.objects.order_by("pk").values()),
         Grant.history.count(),
         AuditEvent.objects.count(),
     )
 
-    assert services.activate_due_grants(on=D(2024, 9, 20)) == 0
+    assert services.activate_due_grants(on=D(2024, 9, 20), activated_by=SYSTEM) == 0
 
     assert (
         list(Grant.objects.order_by("pk").values()),
@@ -675,7 +686,7 @@ def test_only_grants_awaiting_their_date_are_activated(
     ]
     before = [grant_state(grant) for grant in others]
 
-    assert services.activate_due_grants(on=D(2024, 12, 1)) == 0
+    assert services.activate_due_grants(on=D(2024, 12, 1), activated_by=SYSTEM) == 0
     assert [grant_state(grant) for grant in others] == before
 
 
@@ -694,7 +705,7 @@ def test_a_handover_date_in_a_year_without_a_schedule_is_provisional(
         entry=entry(annual_list, law_firms, "delegate"), zone=east, effective_on=D(2099, 3, 2)
     )
 
-    services.activate_due_grants(on=D(2099, 3, 2))
+    services.activate_due_grants(on=D(2099, 3, 2), activated_by=SYSTEM)
 
     # Monday to Friday only: ten working days from Mon 2 Mar 2099.
     assert grant_state(grant)[0:4] == ("effective", D(2099, 3, 2), D(2099, 3, 16), True)
@@ -723,7 +734,7 @@ def test_a_count_running_past_the_last_scheduled_year_is_provisional(
         entry=entry(annual_list, law_firms, "delegate"), zone=east, effective_on=start
     )
 
-    services.activate_due_grants(on=start)
+    services.activate_due_grants(on=start, activated_by=SYSTEM)
 
     assert grant_state(grant)[0:4] == ("effective", start, expected, True)
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import factory
 
 from devolve.accounts.models import User
+from devolve.core.actors import SystemActor
 from devolve.indicators import services
 from devolve.indicators.models import EvaluationRun, Indicator, Observation, SubjectKind
 from devolve.regions.models import Batch, Zone
@@ -75,7 +76,7 @@ def staggered_panel(*, never_treated: int = 3) -> tuple[Indicator, Batch]:
 
 
 def run_on(
-    growth: Indicator, batch: Batch, user: User | None, **overrides: object
+    growth: Indicator, batch: Batch, user: User | SystemActor, **overrides: object
 ) -> EvaluationRun:
     arguments: dict[str, object] = {
         "indicator": growth, "batch": batch, "outcome": EvaluationRun.Outcome.VALUE,

@@ -7,6 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.indicators.models import EvaluationRun, Observation, SubjectKind
 from devolve.indicators.tests.factories import (
@@ -49,7 +50,7 @@ def test_indicators_and_observations_are_public_and_filterable(client: Client) -
 
 def test_runs_are_public_to_read(client: Client) -> None:
     growth, batch = staggered_panel()
-    run = run_on(growth, batch, None)
+    run = run_on(growth, batch, SYSTEM)
 
     listed = client.get(reverse("api:evaluation-run-list")).json()
     detail = client.get(reverse("api:evaluation-run-detail", args=[run.pk])).json()

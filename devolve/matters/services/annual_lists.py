@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system, person
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
@@ -43,8 +44,8 @@ from devolve.matters.selectors import entry_values
 from devolve.regions.models import Batch, BatchMembership, Zone
 
 
-def _require_office(actor: User | None) -> None:
-    if actor is not None and not is_office(actor):
+def _require_office(actor: User | SystemActor) -> None:
+    if not is_system(actor) and not is_office(actor):
         raise NotAllowed(_("Only the reform office drafts and approves annual lists."))
 
 
@@ -61,7 +62,7 @@ def check_editable(annual_list: AnnualList) -> None:
         )
 
 
-def _move(annual_list: AnnualList, name: str, actor: User | None) -> None:
+def _move(annual_list: AnnualList, name: str, actor: User | SystemActor) -> None:
     ANNUAL_LIST_LIFECYCLE.check(name, annual_list.status, actor)
     if name in SECOND_PAIR_OF_EYES and needs_other_eyes(actor, annual_list):
         raise DomainError(
@@ -76,7 +77,7 @@ def create_annual_list(
     *,
     year: int,
     batch: Batch,
-    created_by: User | None,
+    created_by: User | SystemActor,
     edition: int = 1,
     title_zh: str = "",
     title_en: str = "",
@@ -110,7 +111,7 @@ def derive_annual_list(
     *,
     predecessor: AnnualList,
     year: int,
-    created_by: User | None,
+    created_by: User | SystemActor,
     edition: int = 1,
     title_zh: str = "",
     title_en: str = "",
@@ -168,7 +169,7 @@ def derive_annual_list(
 CARRY_BATCH_SIZE = 500
 
 
-def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | None) -> None:
+def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | SystemActor) -> None:
     """Copy ``live`` (with receiving areas and sub-items prefetched) into the draft as "kept", in
     batched inserts whatever the number of entries: the entries, their receiving areas and
     predecessors, their history rows (each holding its receiving areas) and their sub-items."""
@@ -211,7 +212,7 @@ def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | Non
     history = ListEntry.history.bulk_history_create(
         entries,
         batch_size=CARRY_BATCH_SIZE,
-        default_user=actor,
+        default_user=person(actor),
         default_change_reason=system_text("list_entry.carried_forward"),
     )
     rows_of: dict[int, list[Any]] = defaultdict(list)
@@ -239,7 +240,7 @@ def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | Non
         ],
         ListEntrySubItem,
         batch_size=CARRY_BATCH_SIZE,
-        default_user=actor,
+        default_user=person(actor),
         default_change_reason=system_text("list_entry.carried_forward"),
     )
 
@@ -248,7 +249,7 @@ def _carry_forward(live: list[ListEntry], *, into: AnnualList, actor: User | Non
 def retitle_annual_list(
     *,
     annual_list: AnnualList,
-    updated_by: User | None,
+    updated_by: User | SystemActor,
     title_zh: str,
     title_en: str,
     expected_version: str | None = None,
@@ -324,7 +325,7 @@ def add_list_entry(
     matter: Matter,
     mode: AuthorizationMode,
     granting_department: Department,
-    added_by: User | None,
+    added_by: User | SystemActor,
     supervising_department: Department | None = None,
     receiving_areas: Iterable[Zone] | None = None,
     conditions: str = "",
@@ -388,7 +389,7 @@ KEEP = Keep.KEEP
 def update_list_entry(
     *,
     entry: ListEntry,
-    updated_by: User | None,
+    updated_by: User | SystemActor,
     reason: str,
     mode: AuthorizationMode | None = None,
     granting_department: Department | None = None,
@@ -462,7 +463,7 @@ def set_list_entry_sub_items(
     *,
     entry: ListEntry,
     sub_items: Iterable[tuple[Matter, AuthorizationMode]],
-    updated_by: User | None,
+    updated_by: User | SystemActor,
     reason: str = "",
 ) -> ListEntry:
     """Give an entry of a draft edition exactly these sub-items (序号 1.1, 1.2 … under it), each a
@@ -485,7 +486,7 @@ def set_list_entry_sub_items(
     bulk_create_with_history(
         [ListEntrySubItem(entry=entry, matter=matter, mode=mode) for matter, mode in wanted],
         ListEntrySubItem,
-        default_user=updated_by,
+        default_user=person(updated_by),
         default_change_reason=reason or system_text("list_entry.sub_items_set"),
     )
     record_event(
@@ -499,7 +500,9 @@ def set_list_entry_sub_items(
 
 
 @transaction.atomic
-def withdraw_list_entry(*, entry: ListEntry, withdrawn_by: User | None, reason: str) -> ListEntry:
+def withdraw_list_entry(
+    *, entry: ListEntry, withdrawn_by: User | SystemActor, reason: str
+) -> ListEntry:
     """Take a carried-forward matter out of the new edition (dynamic adjustment), with the reason.
 
     An entry added in this edition has nothing to withdraw from: remove it instead.
@@ -526,7 +529,9 @@ def withdraw_list_entry(*, entry: ListEntry, withdrawn_by: User | None, reason: 
 
 
 @transaction.atomic
-def remove_list_entry(*, entry: ListEntry, removed_by: User | None, reason: str = "") -> None:
+def remove_list_entry(
+    *, entry: ListEntry, removed_by: User | SystemActor, reason: str = ""
+) -> None:
     """Delete an entry added in this draft (it never reached a published list)."""
     _require_office(removed_by)
     entry = (
@@ -548,7 +553,7 @@ def remove_list_entry(*, entry: ListEntry, removed_by: User | None, reason: str 
 
 @transaction.atomic
 def submit_annual_list_for_review(
-    *, annual_list: AnnualList, submitted_by: User | None
+    *, annual_list: AnnualList, submitted_by: User | SystemActor
 ) -> AnnualList:
     annual_list = AnnualList.objects.select_for_update(of=("self",)).get(pk=annual_list.pk)
     _move(annual_list, "submit", submitted_by)
@@ -561,7 +566,7 @@ def submit_annual_list_for_review(
 
 @transaction.atomic
 def return_annual_list_to_draft(
-    *, annual_list: AnnualList, returned_by: User | None, reason: str
+    *, annual_list: AnnualList, returned_by: User | SystemActor, reason: str
 ) -> AnnualList:
     if not reason.strip():
         raise DomainError(
@@ -580,7 +585,7 @@ def return_annual_list_to_draft(
 def approve_annual_list(
     *,
     annual_list: AnnualList,
-    approved_by: User | None,
+    approved_by: User | SystemActor,
     approved_on: datetime.date,
     document_number: str,
     approving_meeting_zh: str = "",
@@ -616,7 +621,7 @@ def approve_annual_list(
 
 
 def mark_annual_list_published(
-    *, annual_list: AnnualList, published_on: datetime.date, published_by: User | None
+    *, annual_list: AnnualList, published_on: datetime.date, published_by: User | SystemActor
 ) -> AnnualList:
     """Set an approved edition published and supersede its predecessor.
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
 from devolve.core.events import record_event
@@ -74,10 +75,10 @@ def _parent_chain_reaches(parent: Matter, matter: Matter) -> bool:
 
 @transaction.atomic
 def create_matter(
-    *, created_by: User | None, reason: str = "", **fields: Unpack[MatterFields]
+    *, created_by: User | SystemActor, reason: str = "", **fields: Unpack[MatterFields]
 ) -> Matter:
     department = fields.get("competent_department")
-    if created_by is not None and not can_add_matter_for(created_by, department):
+    if not is_system(created_by) and not can_add_matter_for(created_by, department):
         raise NotAllowed(_("You may add matters only for your own department."))
     matter = Matter(**fields)
     validate_matter(matter)
@@ -91,7 +92,7 @@ def create_matter(
 def update_matter(
     *,
     matter: Matter,
-    updated_by: User | None,
+    updated_by: User | SystemActor,
     reason: str = "",
     expected_version: str | None = None,
     **changes: Unpack[MatterFields],
@@ -101,13 +102,13 @@ def update_matter(
     ``expected_version`` is the version the editor started from (``StaleEdit`` when the matter
     changed since; None: not checked)."""
     matter = Matter.objects.select_for_update(of=("self",)).get(pk=matter.pk)
-    if updated_by is not None and not can_change_matter(updated_by, matter):
+    if not is_system(updated_by) and not can_change_matter(updated_by, matter):
         raise NotAllowed(_("You may change only the matters of your own department."))
     ensure_unchanged(matter, expected_version=expected_version)
     before = {name: getattr(matter, name) for name in changes}
     for name, value in changes.items():
         setattr(matter, name, value)
-    if updated_by is not None and not can_change_matter(updated_by, matter):
+    if not is_system(updated_by) and not can_change_matter(updated_by, matter):
         raise NotAllowed(_("You may not hand a matter to another department."))
     validate_matter(matter)
     changed = {
@@ -131,11 +132,11 @@ def create_department(
     code: str,
     name_zh: str,
     name_en: str,
-    created_by: User | None,
+    created_by: User | SystemActor,
     is_illustrative: bool = False,
     source: str = "",
 ) -> Department:
-    if created_by is not None and not is_office(created_by):
+    if not is_system(created_by) and not is_office(created_by):
         raise NotAllowed(_("Only the reform office may add departments."))
     department = Department(
         code=code, name_zh=name_zh, name_en=name_en, is_illustrative=is_illustrative, source=source

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system, person
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -37,9 +38,9 @@ def open_demand_window(
     batch: Batch,
     opens_on: datetime.date,
     closes_on: datetime.date,
-    opened_by: User | None,
+    opened_by: User | SystemActor,
 ) -> DemandWindow:
-    if opened_by is not None and not is_office(opened_by):
+    if not is_system(opened_by) and not is_office(opened_by):
         raise NotAllowed(_("Only the reform office opens a demand window."))
     window = DemandWindow(year=year, batch=batch, opens_on=opens_on, closes_on=closes_on)
     save_validated(window, actor=opened_by, reason=system_text("demand_window.opened"))
@@ -67,7 +68,7 @@ def file_demand_item(
     zone: Zone,
     kind: str,
     department: Department,
-    filed_by: User | None,
+    filed_by: User | SystemActor,
     matter: Matter | None = None,
     description: str = "",
     justification: str = "",
@@ -78,7 +79,7 @@ def file_demand_item(
 
     A pilot area user files only for its own zone; the office may file on an area's behalf.
     """
-    if filed_by is not None and not (
+    if not is_system(filed_by) and not (
         is_office(filed_by) or (filed_by.is_active and filed_by.zone_id == zone.pk)
     ):
         raise NotAllowed(_("A pilot area files demands only for itself."))
@@ -115,13 +116,13 @@ def offer_matter(
     *,
     window: DemandWindow,
     matter: Matter,
-    offered_by: User | None,
+    offered_by: User | SystemActor,
     justification: str = "",
     on: datetime.date | None = None,
     is_illustrative: bool = False,
 ) -> DemandItem:
     """A department proposes one of its matters unasked (拟赋权事项); it counts as agreed."""
-    if offered_by is not None and not (
+    if not is_system(offered_by) and not (
         is_office(offered_by)
         or (offered_by.is_active and offered_by.department_id == matter.competent_department_id)
     ):
@@ -137,7 +138,7 @@ def offer_matter(
         status=DemandItem.Status.ANSWERED,
         response=DemandItem.Response.AGREE,
         responded_at=timezone.now(),
-        responded_by=offered_by,
+        responded_by=person(offered_by),
         is_illustrative=is_illustrative,
     )
     save_validated(item, actor=offered_by, reason=system_text("demand_item.offered"))
@@ -147,12 +148,12 @@ def offer_matter(
 
 @transaction.atomic
 def answer_demand_item(
-    *, item: DemandItem, response: str, answered_by: User | None, reason: str = ""
+    *, item: DemandItem, response: str, answered_by: User | SystemActor, reason: str = ""
 ) -> DemandItem:
     """The competent department agrees, agrees in part, declines (with the legal reason) or says
     a change of law or a higher authorization is needed (with the reason)."""
     item = DemandItem.objects.select_for_update(of=("self",)).get(pk=item.pk)
-    if answered_by is not None and not (
+    if not is_system(answered_by) and not (
         is_office(answered_by)
         or (answered_by.is_active and answered_by.department_id == item.department_id)
     ):
@@ -168,7 +169,7 @@ def answer_demand_item(
     item.response = response
     item.response_reason = reason
     item.responded_at = timezone.now()
-    item.responded_by = answered_by
+    item.responded_by = person(answered_by)
     save_validated(item, actor=answered_by, reason=reason or system_text("demand_item.answered"))
     record_event(
         actor=answered_by,
@@ -185,7 +186,7 @@ def decide_demand_item(
     *,
     item: DemandItem,
     accept: bool,
-    decided_by: User | None,
+    decided_by: User | SystemActor,
     reason: str = "",
     annual_list: AnnualList | None = None,
     mode: AuthorizationMode | None = None,
@@ -195,7 +196,7 @@ def decide_demand_item(
     Accepting adds the matter to ``annual_list`` (a draft of the window's batch) as a new entry
     linked to this demand, with ``mode`` (default: delegate for a power, support otherwise).
     """
-    if decided_by is not None and not is_office(decided_by):
+    if not is_system(decided_by) and not is_office(decided_by):
         raise NotAllowed(_("Only the reform office decides demand items."))
     item = (
         DemandItem.objects.select_for_update(of=("self",))
@@ -209,7 +210,7 @@ def decide_demand_item(
     item.status = decision.target
     item.decision_reason = reason
     item.decided_at = timezone.now()
-    item.decided_by = decided_by
+    item.decided_by = person(decided_by)
     save_validated(item, actor=decided_by, reason=reason or system_text("demand_item.decided"))
     if accept:
         if annual_list is None or annual_list.batch_id != item.window.batch_id:

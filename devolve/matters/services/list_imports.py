@@ -38,6 +38,7 @@ from simple_history.utils import bulk_create_with_history
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM, SystemActor, is_system, person
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, save_validated
@@ -77,14 +78,14 @@ BULK_FROM_ROWS = 500
 BULK_BATCH_SIZE = 500
 
 
-def _require_office(actor: User | None) -> None:
-    if actor is not None and not is_office(actor):
+def _require_office(actor: User | SystemActor) -> None:
+    if not is_system(actor) and not is_office(actor):
         raise NotAllowed(_("Only the reform office imports annual lists."))
 
 
 @transaction.atomic
 def start_list_import(
-    *, annual_list: AnnualList, workbook: File[Any], started_by: User | None
+    *, annual_list: AnnualList, workbook: File[Any], started_by: User | SystemActor
 ) -> ListImport:
     """Store an uploaded workbook for a draft edition and queue its dry run (after commit)."""
     _require_office(started_by)
@@ -100,7 +101,9 @@ def start_list_import(
         refused.field = "workbook"
         raise
     name = os.path.basename(workbook.name or "workbook.xlsx")
-    list_import = ListImport(annual_list=annual_list, original_name=name, created_by=started_by)
+    list_import = ListImport(
+        annual_list=annual_list, original_name=name, created_by=person(started_by)
+    )
     list_import.workbook.save(name, workbook, save=False)
     save_validated(list_import, actor=started_by, reason=system_text("list_import.uploaded"))
     transaction.on_commit(
@@ -129,7 +132,7 @@ def _fail(list_import: ListImport, *, code: str, message: str) -> ListImport:
     list_import.errors = [
         {"row": None, "column": "", "letter": "", "message": message, "code": code}
     ]
-    save_validated(list_import, actor=None, reason=system_text("list_import.failed", code=code))
+    save_validated(list_import, actor=SYSTEM, reason=system_text("list_import.failed", code=code))
     return list_import
 
 
@@ -144,7 +147,7 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
         return list_import
     list_import.status = ListImport.Status.RUNNING
     list_import.rows_done = 0
-    save_validated(list_import, actor=None, reason=system_text("list_import.dry_run_started"))
+    save_validated(list_import, actor=SYSTEM, reason=system_text("list_import.dry_run_started"))
     try:
         plan = plan_list_import(
             annual_list=list_import.annual_list,
@@ -162,7 +165,7 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
     list_import.checked_at = timezone.now()
     if not plan.is_valid:
         _delete_upload(list_import)
-    save_validated(list_import, actor=None, reason=system_text("list_import.dry_run_finished"))
+    save_validated(list_import, actor=SYSTEM, reason=system_text("list_import.dry_run_finished"))
     return list_import
 
 
@@ -192,7 +195,7 @@ def purge_list_import_uploads(*, now: datetime.datetime | None = None) -> int:
 
 @transaction.atomic
 def queue_list_import_apply(
-    *, list_import: ListImport, applied_by: User | None, reason: str
+    *, list_import: ListImport, applied_by: User | SystemActor, reason: str
 ) -> ListImport:
     """Queue the apply of a checked import without errors (after commit).
 
@@ -210,7 +213,7 @@ def queue_list_import_apply(
     if list_import.summary.get("counts", {}).get("change") and not reason.strip():
         raise DomainError("reason_required", _("Say why the entries change."), field="reason")
     list_import.status = ListImport.Status.QUEUED
-    list_import.applied_by = applied_by
+    list_import.applied_by = person(applied_by)
     list_import.reason = reason
     save_validated(list_import, actor=applied_by, reason=system_text("list_import.apply_queued"))
     transaction.on_commit(lambda: apply_list_import_task.enqueue(list_import_id=list_import.pk))
@@ -234,7 +237,7 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
         plan = import_list_workbook(
             annual_list=list_import.annual_list,
             workbook=_read_workbook(list_import),
-            imported_by=list_import.applied_by,
+            imported_by=list_import.applied_by or SYSTEM,
             reason=list_import.reason,
             source_name=list_import.original_name,
         )
@@ -270,7 +273,7 @@ def import_list_workbook(
     *,
     annual_list: AnnualList,
     workbook: IO[bytes],
-    imported_by: User | None,
+    imported_by: User | SystemActor,
     reason: str = "",
     source_name: str = "",
     is_illustrative: bool = False,
@@ -320,7 +323,7 @@ class _Writer:
         self,
         *,
         annual_list: AnnualList,
-        actor: User | None,
+        actor: User | SystemActor,
         reason: str,
         source: str,
         is_illustrative: bool = False,
@@ -423,7 +426,7 @@ class _Writer:
             [Matter(**values) for values in fields],
             Matter,
             batch_size=BULK_BATCH_SIZE,
-            default_user=self.actor,
+            default_user=person(self.actor),
             default_change_reason=self.reason or system_text("annual_list.imported"),
         )
         return {row.row: matter.pk for row, matter in zip(rows, created, strict=True)}
@@ -553,7 +556,7 @@ class _Writer:
             ],
             ListEntry,
             batch_size=BULK_BATCH_SIZE,
-            default_user=self.actor,
+            default_user=person(self.actor),
             default_change_reason=self.reason or system_text("annual_list.imported"),
         )
         areas = {

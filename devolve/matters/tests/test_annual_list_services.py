@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
@@ -268,7 +269,7 @@ def test_create_uses_the_default_day_counts(office_user: User, batch: Batch) -> 
 
 
 def test_the_system_may_create_an_edition_without_an_actor(batch: Batch) -> None:
-    annual_list = services.create_annual_list(year=2024, batch=batch, created_by=None)
+    annual_list = services.create_annual_list(year=2024, batch=batch, created_by=SYSTEM)
 
     assert AuditEvent.objects.get().actor is None
     assert latest_history(annual_list) == ("+", None, system_text("annual_list.created"))

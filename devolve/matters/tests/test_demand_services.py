@@ -12,6 +12,7 @@ from time_machine import TimeMachineFixture
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
@@ -164,7 +165,7 @@ def test_office_opens_a_demand_window(office_user: User, batch: Batch) -> None:
 
 def test_a_window_may_last_one_day(office_user: User, batch: Batch) -> None:
     window = services.open_demand_window(
-        year=2024, batch=batch, opens_on=D(2023, 10, 1), closes_on=D(2023, 10, 1), opened_by=None
+        year=2024, batch=batch, opens_on=D(2023, 10, 1), closes_on=D(2023, 10, 1), opened_by=SYSTEM
     )
     assert DemandWindow.objects.get() == window
 

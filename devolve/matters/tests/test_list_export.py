@@ -14,6 +14,7 @@ from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.spreadsheets import escape_formula
 from devolve.grants.services import publish_annual_list
@@ -357,7 +358,7 @@ def test_a_draft_re_imports_its_own_export_with_no_change(
     before = snapshot()
 
     plan = plan_list_import(annual_list=fresh, workbook=io.BytesIO(own.content))
-    import_list_workbook(annual_list=fresh, workbook=io.BytesIO(own.content), imported_by=None)
+    import_list_workbook(annual_list=fresh, workbook=io.BytesIO(own.content), imported_by=SYSTEM)
 
     assert plan.counts == {
         "rows": 3,

@@ -19,6 +19,7 @@ from django.utils import translation
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.spreadsheets.reading import OLE_SIGNATURE
@@ -546,7 +547,7 @@ def test_a_published_edition_is_refused(edition: Edition, office_user: User) -> 
     before = snapshot()
 
     with pytest.raises(DomainError) as refused:
-        import_list_workbook(annual_list=published, workbook=workbook(row()), imported_by=None)
+        import_list_workbook(annual_list=published, workbook=workbook(row()), imported_by=SYSTEM)
 
     assert refused.value.code == "not_editable"
     assert snapshot() == before

@@ -8,6 +8,7 @@ import pytest
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.actions import system_text
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.matters import services
@@ -91,7 +92,7 @@ def test_department_creates_a_matter_for_itself(department_user: User, justice: 
 def test_the_system_creates_a_support_matter_without_code() -> None:
     department = Department.objects.create(code="dev", name_zh="发改委", name_en="DRC")
     matter = services.create_matter(
-        created_by=None,
+        created_by=SYSTEM,
         name_zh="支持开展要素市场化配置改革试点",
         kind=Matter.Kind.SUPPORT,
         competent_department=department,

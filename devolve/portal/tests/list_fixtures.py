@@ -9,6 +9,7 @@ correction (edition 2); ``build_large_edition`` gives an edition the size of Sic
 import datetime
 from dataclasses import dataclass
 
+from devolve.core.actors import SYSTEM
 from devolve.grants import services as grant_services
 from devolve.grants.models import Grant
 from devolve.grants.publication import plan_publication
@@ -45,10 +46,10 @@ def approve_and_publish(
     published_on: datetime.date,
     document_number: str,
 ) -> AnnualList:
-    list_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=None)
+    list_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=SYSTEM)
     list_services.approve_annual_list(
         annual_list=annual_list,
-        approved_by=None,
+        approved_by=SYSTEM,
         approved_on=approved_on,
         document_number=document_number,
         approving_meeting_zh=MEETING_ZH,
@@ -59,7 +60,7 @@ def approve_and_publish(
     grant_services.publish_annual_list(
         annual_list=annual_list,
         published_on=published_on,
-        published_by=None,
+        published_by=SYSTEM,
         left_out=[regrant.key for regrant in plan.regrants],
     )
     annual_list.refresh_from_db()
@@ -155,7 +156,7 @@ def build_list_cycle() -> ListCycle:
     first = list_services.create_annual_list(
         year=2023,
         batch=batch,
-        created_by=None,
+        created_by=SYSTEM,
         title_zh="2023年第一批清单",
         title_en="2023 list",
         is_illustrative=True,
@@ -167,7 +168,7 @@ def build_list_cycle() -> ListCycle:
         matter=matters["law_firms"],
         mode=mode("delegate"),
         granting_department=justice,
-        added_by=None,
+        added_by=SYSTEM,
     )
     add(
         annual_list=first,
@@ -175,7 +176,7 @@ def build_list_cycle() -> ListCycle:
         mode=mode("entrust"),
         granting_department=justice,
         receiving_areas=[zones["east"]],
-        added_by=None,
+        added_by=SYSTEM,
     )
     add(
         annual_list=first,
@@ -183,14 +184,14 @@ def build_list_cycle() -> ListCycle:
         mode=mode("delegate"),
         granting_department=science,
         supervising_department=finance,
-        added_by=None,
+        added_by=SYSTEM,
     )
     add(
         annual_list=first,
         matter=matters["tax_support"],
         mode=mode("support"),
         granting_department=finance,
-        added_by=None,
+        added_by=SYSTEM,
     )
     first = approve_and_publish(
         first,
@@ -198,27 +199,27 @@ def build_list_cycle() -> ListCycle:
         published_on=D(2023, 3, 10),
         document_number="川改办〔2023〕1号",
     )
-    grant_services.activate_due_grants(on=D(2023, 4, 9))
+    grant_services.activate_due_grants(on=D(2023, 4, 9), activated_by=SYSTEM)
     grant_services.sign_entrustment_agreement(
         grant=Grant.objects.get(entry__annual_list=first, entry__matter=matters["legal_aid"]),
         number="川司委〔2023〕7号",
         signed_on=D(2023, 4, 1),
         starts_on=D(2023, 4, 3),
         ends_on=D(2025, 4, 2),
-        signed_by=None,
+        signed_by=SYSTEM,
     )
     grant_services.record_handover(
         grant=Grant.objects.get(
             entry__annual_list=first, entry__matter=matters["law_firms"], zone=zones["east"]
         ),
         handed_over_on=D(2023, 5, 10),
-        recorded_by=None,
+        recorded_by=SYSTEM,
     )
 
     second = list_services.derive_annual_list(
         predecessor=first,
         year=2024,
-        created_by=None,
+        created_by=SYSTEM,
         title_zh="2024年第一批清单",
         title_en="2024 list",
     )
@@ -226,17 +227,17 @@ def build_list_cycle() -> ListCycle:
     list_services.update_list_entry(
         entry=carried[matters["law_firms"].pk],
         mode=mode("entrust"),
-        updated_by=None,
+        updated_by=SYSTEM,
         reason=LAW_FIRMS_REASON,
     )
     list_services.update_list_entry(
         entry=carried[matters["legal_aid"].pk],
         receiving_areas=[zones["east"], zones["west"]],
-        updated_by=None,
+        updated_by=SYSTEM,
         reason=LEGAL_AID_REASON,
     )
     list_services.withdraw_list_entry(
-        entry=carried[matters["tax_support"].pk], withdrawn_by=None, reason=TAX_REASON
+        entry=carried[matters["tax_support"].pk], withdrawn_by=SYSTEM, reason=TAX_REASON
     )
     add(
         annual_list=second,
@@ -245,7 +246,7 @@ def build_list_cycle() -> ListCycle:
         granting_department=finance,
         receiving_areas=[zones["north"]],
         change_reason=FISCAL_REASON,
-        added_by=None,
+        added_by=SYSTEM,
     )
     second = approve_and_publish(
         second,
@@ -259,9 +260,9 @@ def build_list_cycle() -> ListCycle:
         ),
         recalled_on=D(2024, 6, 1),
         reason=RECALL_REASON,
-        recalled_by=None,
+        recalled_by=SYSTEM,
     )
-    draft = list_services.derive_annual_list(predecessor=second, year=2025, created_by=None)
+    draft = list_services.derive_annual_list(predecessor=second, year=2025, created_by=SYSTEM)
     first.refresh_from_db()
     return ListCycle(
         batch=batch,
@@ -277,13 +278,13 @@ def build_list_cycle() -> ListCycle:
 def build_correction(cycle: ListCycle) -> AnnualList:
     """2024/batch-1/e2: the 2024 list corrected (sci-tech SMEs gain a condition), published."""
     correction = list_services.derive_annual_list(
-        predecessor=cycle.second, year=2024, edition=2, created_by=None
+        predecessor=cycle.second, year=2024, edition=2, created_by=SYSTEM
     )
     sci_tech = ListEntry.objects.get(annual_list=correction, matter=cycle.matters["sci_tech"])
     list_services.update_list_entry(
         entry=sci_tech,
         conditions="Only for enterprises registered in the area.",
-        updated_by=None,
+        updated_by=SYSTEM,
         reason="Correction of a drafting error.",
     )
     return approve_and_publish(
@@ -306,7 +307,7 @@ def build_large_edition(
                 batch=batch, zone=ZoneFactory(slug=f"area-{number}"), joined_on=D(2023, 1, 1)
             )
     department = DepartmentFactory(code="large-list-department")
-    annual_list = list_services.create_annual_list(year=year, batch=batch, created_by=None)
+    annual_list = list_services.create_annual_list(year=year, batch=batch, created_by=SYSTEM)
     modes = {"delegate": mode("delegate"), "entrust": mode("entrust"), "support": mode("support")}
     for number in range(powers + support):
         is_power = number < powers
@@ -316,7 +317,7 @@ def build_large_edition(
             matter=MatterFactory(competent_department=department, support=not is_power),
             mode=modes[mode_code],
             granting_department=department,
-            added_by=None,
+            added_by=SYSTEM,
         )
     return approve_and_publish(
         annual_list,

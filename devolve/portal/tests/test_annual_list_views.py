@@ -17,6 +17,7 @@ from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pytest_django.asserts import assertContains, assertNotContains
 
+from devolve.core.actors import SYSTEM
 from devolve.matters.models import AnnualList
 from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory
 from devolve.portal.tests import list_fixtures
@@ -359,11 +360,11 @@ def test_an_approved_but_unpublished_edition_is_not_public(
     client: Client, cycle: ListCycle
 ) -> None:
     list_fixtures.list_services.submit_annual_list_for_review(
-        annual_list=cycle.draft, submitted_by=None
+        annual_list=cycle.draft, submitted_by=SYSTEM
     )
     list_fixtures.list_services.approve_annual_list(
         annual_list=cycle.draft,
-        approved_by=None,
+        approved_by=SYSTEM,
         approved_on=list_fixtures.D(2025, 1, 5),
         document_number="川改办〔2025〕1号",
     )

@@ -15,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from devolve.core.actors import SYSTEM
 from devolve.demo.testing import seeded_demo
 from devolve.grants.services import publish_annual_list
 from devolve.matters import services as list_services
@@ -148,7 +149,7 @@ def test_facts_follow_the_registry_when_a_pilot_area_leaves(sichuan_demo: None) 
     end_membership(
         membership=membership,
         left_on=datetime.date(2025, 5, 1),
-        ended_by=None,
+        ended_by=SYSTEM,
         reason="Withdrawn from the pilot (test).",
     )
 
@@ -168,7 +169,7 @@ def _publish_small_list(*, year: int, published_on: datetime.date) -> AnnualList
     science = get_department(code="science-technology")
     finance = get_department(code="finance")
     modes = {mode.code: mode for mode in list_authorization_modes()}
-    annual_list = list_services.create_annual_list(year=year, batch=batch, created_by=None)
+    annual_list = list_services.create_annual_list(year=year, batch=batch, created_by=SYSTEM)
     for department, name_zh, mode, areas in (
         (justice, "律师事务所及分所设立、变更、注销审批", "delegate", ["tianfu-new-area"]),
         (science, "科技型中小企业评价（入库）确认", "entrust", ["tianfu-new-area", "deyang-etdz"]),
@@ -180,22 +181,22 @@ def _publish_small_list(*, year: int, published_on: datetime.date) -> AnnualList
             mode=modes[mode],
             granting_department=department,
             receiving_areas=[get_zone(slug=slug) for slug in areas] if areas else None,
-            added_by=None,
+            added_by=SYSTEM,
         )
-    list_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=None)
+    list_services.submit_annual_list_for_review(annual_list=annual_list, submitted_by=SYSTEM)
     list_services.approve_annual_list(
         annual_list=annual_list,
-        approved_by=None,
+        approved_by=SYSTEM,
         approved_on=published_on,
         document_number=f"川改办〔{year}〕1号",
     )
-    publish_annual_list(annual_list=annual_list, published_on=published_on, published_by=None)
+    publish_annual_list(annual_list=annual_list, published_on=published_on, published_by=SYSTEM)
     return annual_list
 
 
 def test_facts_json_counts_the_published_lists_and_their_grants(sichuan_demo: None) -> None:
     published = _publish_small_list(year=2024, published_on=datetime.date(2024, 3, 8))
-    list_services.derive_annual_list(predecessor=published, year=2025, created_by=None)
+    list_services.derive_annual_list(predecessor=published, year=2025, created_by=SYSTEM)
 
     facts = _facts("--on", "2024-06-01")
 

@@ -7,6 +7,7 @@ import pytest
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.regions import services
@@ -106,7 +107,11 @@ def test_create_division_adds_a_province_without_parent(office_user: User) -> No
 
 def test_create_division_by_the_system_records_no_actor() -> None:
     division = services.create_division(
-        code="510104", name_zh="锦江区", name_en="Jinjiang District", created_by=None, reason="seed"
+        code="510104",
+        name_zh="锦江区",
+        name_en="Jinjiang District",
+        created_by=SYSTEM,
+        reason="seed",
     )
     event = AuditEvent.objects.get()
     assert (event.action, event.actor, event.reason) == ("division.created", None, "seed")
@@ -283,7 +288,7 @@ def test_register_zone_refuses_a_code_that_is_not_a_known_prefecture(
 
 
 def test_register_zone_refuses_a_county_that_is_in_the_registry(office_user: User) -> None:
-    services.create_division(code="510104", name_zh="锦江区", name_en="Jinjiang", created_by=None)
+    services.create_division(code="510104", name_zh="锦江区", name_en="Jinjiang", created_by=SYSTEM)
     before = _snapshot()
     with pytest.raises(DomainError) as caught:
         services.register_zone(
@@ -490,7 +495,7 @@ def test_add_zone_to_batch_accepts_a_closed_period_ending_when_a_later_one_start
 ) -> None:
     later = BatchMembershipFactory(zone=zone, batch=batch, joined_on=D(2024, 1, 1))
     earlier = services.add_zone_to_batch(
-        zone=zone, batch=batch, joined_on=D(2023, 1, 1), left_on=later.joined_on, added_by=None
+        zone=zone, batch=batch, joined_on=D(2023, 1, 1), left_on=later.joined_on, added_by=SYSTEM
     )
     assert list(BatchMembership.objects.filter(zone=zone).order_by("joined_on")) == [
         earlier,

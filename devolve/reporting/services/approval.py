@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, person
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -21,7 +22,7 @@ def record_step(
     report: AreaReport | DepartmentReport,
     *,
     action: str,
-    actor: User | None,
+    actor: User | SystemActor,
     on: datetime.date,
     reason: str = "",
 ) -> None:
@@ -35,7 +36,7 @@ def record_step(
         area_report=report if isinstance(report, AreaReport) else None,
         department_report=report if isinstance(report, DepartmentReport) else None,
         action=action,
-        actor=actor if actor is not None and actor.pk else None,
+        actor=person(actor),
         taken_on=on,
         reason=reason,
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
@@ -146,7 +147,7 @@ def _write_lines(
     report: AreaReport,
     checked: list[tuple[Grant, UsageLineInput, list[str]]],
     *,
-    actor: User | None,
+    actor: User | SystemActor,
 ) -> None:
     existing = {line.grant_id: line for line in report.lines.all()}
     for grant, values, flags in checked:
@@ -167,7 +168,7 @@ def save_area_report(
     *,
     report: AreaReport,
     lines: Sequence[UsageLineInput],
-    saved_by: User | None,
+    saved_by: User | SystemActor,
     today: datetime.date | None = None,
     expected_version: str | None = None,
 ) -> AreaReport:
@@ -176,7 +177,7 @@ def save_area_report(
     """
     today = today or timezone.localdate()
     report = _lock(report)
-    if saved_by is not None and not can_fill_area_report(saved_by, report):
+    if not is_system(saved_by) and not can_fill_area_report(saved_by, report):
         raise NotAllowed(_("Only the pilot area fills in its own report."))
     ensure_unchanged(report, expected_version=expected_version)
     _check_editable(report)
@@ -198,7 +199,7 @@ def record_usage(
     cycle: ReportingCycle | None,
     zone: Zone,
     lines: Sequence[UsageLineInput],
-    recorded_by: User | None,
+    recorded_by: User | SystemActor,
     today: datetime.date | None = None,
 ) -> AreaReport:
     """The area's report for ``cycle`` with these figures: the expected report, or a new one
@@ -209,7 +210,7 @@ def record_usage(
         )
     report = cycle.area_reports.filter(zone=zone).first()
     if report is None:
-        if recorded_by is not None and recorded_by.zone_id != zone.pk:
+        if not is_system(recorded_by) and recorded_by.zone_id != zone.pk:
             raise NotAllowed(_("Only the pilot area fills in its own report."))
         report = AreaReport(cycle=cycle, zone=zone, is_illustrative=cycle.is_illustrative)
         save_validated(report, actor=recorded_by, reason=system_text("reporting.report_started"))
@@ -218,13 +219,13 @@ def record_usage(
 
 @transaction.atomic
 def submit_area_report(
-    *, report: AreaReport, submitted_by: User | None, today: datetime.date | None = None
+    *, report: AreaReport, submitted_by: User | SystemActor, today: datetime.date | None = None
 ) -> AreaReport:
     """Send the report to the prefecture. Every grant the area held in the period needs its line
     (zero cases is a figure too)."""
     today = today or timezone.localdate()
     report = _lock(report)
-    if submitted_by is not None and not can_fill_area_report(submitted_by, report):
+    if not is_system(submitted_by) and not can_fill_area_report(submitted_by, report):
         raise NotAllowed(_("Only the pilot area submits its own report."))
     _check_editable(report)
     _check_open_for_entry(report, today)
@@ -251,12 +252,12 @@ def submit_area_report(
 
 @transaction.atomic
 def review_area_report(
-    *, report: AreaReport, reviewed_by: User | None, today: datetime.date | None = None
+    *, report: AreaReport, reviewed_by: User | SystemActor, today: datetime.date | None = None
 ) -> AreaReport:
     """The prefecture has checked the report and forwards it to the office."""
     today = today or timezone.localdate()
     report = _lock(report)
-    if reviewed_by is not None and not can_review_area_report(reviewed_by, report):
+    if not is_system(reviewed_by) and not can_review_area_report(reviewed_by, report):
         raise NotAllowed(_("Only the area's prefecture reviews its report."))
     AREA_REPORT_LIFECYCLE.apply(report, "review", reviewed_by)
     report.reviewed_on = today
@@ -266,12 +267,12 @@ def review_area_report(
 
 @transaction.atomic
 def accept_area_report(
-    *, report: AreaReport, accepted_by: User | None, today: datetime.date | None = None
+    *, report: AreaReport, accepted_by: User | SystemActor, today: datetime.date | None = None
 ) -> AreaReport:
     """The office accepts the reviewed report: its figures are locked and now count."""
     today = today or timezone.localdate()
     report = _lock(report)
-    if accepted_by is not None and not is_office(accepted_by):
+    if not is_system(accepted_by) and not is_office(accepted_by):
         raise NotAllowed(_("Only the reform office accepts reports."))
     AREA_REPORT_LIFECYCLE.apply(report, "accept", accepted_by)
     report.accepted_on = today
@@ -284,7 +285,7 @@ def return_area_report(
     *,
     report: AreaReport,
     reason: str,
-    returned_by: User | None,
+    returned_by: User | SystemActor,
     today: datetime.date | None = None,
 ) -> AreaReport:
     """Send the report back to the area with the reason it must fix: the prefecture a submitted
@@ -293,7 +294,7 @@ def return_area_report(
     reason = required_reason(reason)
     report = _lock(report)
     # Which of them may return it from which status is the lifecycle's to say.
-    if returned_by is not None and not (
+    if not is_system(returned_by) and not (
         is_office(returned_by) or can_review_area_report(returned_by, report)
     ):
         raise NotAllowed(_("Only the area's prefecture or the office returns its report."))
@@ -310,7 +311,7 @@ def reopen_area_report(
     report: AreaReport,
     reason: str,
     until: datetime.date,
-    reopened_by: User | None,
+    reopened_by: User | SystemActor,
     today: datetime.date | None = None,
 ) -> AreaReport:
     """After the lock, the office reopens one area's unaccepted report until ``until``."""
@@ -319,7 +320,7 @@ def reopen_area_report(
     if not reason:
         raise DomainError("reason_required", _("Say why the report is reopened."), field="reason")
     report = _lock(report)
-    if reopened_by is not None and not is_office(reopened_by):
+    if not is_system(reopened_by) and not is_office(reopened_by):
         raise NotAllowed(_("Only the reform office reopens a report after the lock."))
     _check_editable(report)
     if until < today:

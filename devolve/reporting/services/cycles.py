@@ -9,6 +9,7 @@ from simple_history.utils import bulk_create_with_history
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -30,13 +31,13 @@ def generate_cycles(
     frequency: str,
     due_days: int = 10,
     lock_days: int = 20,
-    generated_by: User | None,
+    generated_by: User | SystemActor,
     is_illustrative: bool = False,
 ) -> list[ReportingCycle]:
     """The edition's cycles for its year: entry opens the day after a period ends, reports are
     due ``due_days`` after the period ends, and entry locks ``lock_days`` after that. Creates the
     reports each cycle expects so far. Refused when the edition already has cycles."""
-    if generated_by is not None and not is_office(generated_by):
+    if not is_system(generated_by) and not is_office(generated_by):
         raise NotAllowed(_("Only the reform office sets reporting cycles."))
     if frequency not in MONTHS_PER_PERIOD:
         raise DomainError("invalid", _("Cycles are monthly or quarterly."), field="frequency")

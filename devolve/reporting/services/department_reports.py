@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, is_system
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
@@ -94,7 +95,7 @@ def save_department_report(
     report: DepartmentReport,
     figures: DepartmentFigures,
     progress: Sequence[SupportProgressInput],
-    saved_by: User | None,
+    saved_by: User | SystemActor,
     today: datetime.date | None = None,
     expected_version: str | None = None,
 ) -> DepartmentReport:
@@ -102,7 +103,7 @@ def save_department_report(
     ``expected_version``: see ``devolve.core.concurrency``."""
     today = today or timezone.localdate()
     report = _lock(report)
-    if saved_by is not None and not can_fill_department_report(saved_by, report):
+    if not is_system(saved_by) and not can_fill_department_report(saved_by, report):
         raise NotAllowed(_("Only the department fills in its own report."))
     ensure_unchanged(report, expected_version=expected_version)
     _check_can_edit(report, today)
@@ -151,11 +152,14 @@ def save_department_report(
 
 @transaction.atomic
 def submit_department_report(
-    *, report: DepartmentReport, submitted_by: User | None, today: datetime.date | None = None
+    *,
+    report: DepartmentReport,
+    submitted_by: User | SystemActor,
+    today: datetime.date | None = None,
 ) -> DepartmentReport:
     today = today or timezone.localdate()
     report = _lock(report)
-    if submitted_by is not None and not can_fill_department_report(submitted_by, report):
+    if not is_system(submitted_by) and not can_fill_department_report(submitted_by, report):
         raise NotAllowed(_("Only the department submits its own report."))
     _check_can_edit(report, today)
     reported = set(report.support_progress.values_list("entry_id", flat=True))
@@ -180,11 +184,11 @@ def submit_department_report(
 
 @transaction.atomic
 def accept_department_report(
-    *, report: DepartmentReport, accepted_by: User | None, today: datetime.date | None = None
+    *, report: DepartmentReport, accepted_by: User | SystemActor, today: datetime.date | None = None
 ) -> DepartmentReport:
     today = today or timezone.localdate()
     report = _lock(report)
-    if accepted_by is not None and not is_office(accepted_by):
+    if not is_system(accepted_by) and not is_office(accepted_by):
         raise NotAllowed(_("Only the reform office accepts reports."))
     DEPARTMENT_REPORT_LIFECYCLE.apply(report, "accept", accepted_by)
     report.accepted_on = today
@@ -197,13 +201,13 @@ def return_department_report(
     *,
     report: DepartmentReport,
     reason: str,
-    returned_by: User | None,
+    returned_by: User | SystemActor,
     today: datetime.date | None = None,
 ) -> DepartmentReport:
     today = today or timezone.localdate()
     reason = required_reason(reason)
     report = _lock(report)
-    if returned_by is not None and not is_office(returned_by):
+    if not is_system(returned_by) and not is_office(returned_by):
         raise NotAllowed(_("Only the reform office returns a department's report."))
     DEPARTMENT_REPORT_LIFECYCLE.apply(report, "return", returned_by)
     report.return_reason = reason

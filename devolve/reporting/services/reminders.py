@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils import timezone, translation
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.events import record_event
 from devolve.reporting import selectors
 from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, ReportingNotice
@@ -70,7 +71,7 @@ def send_reporting_reminders(*, on: datetime.date) -> ReminderSummary:
         sent = _remind_cycle(cycle, kind=kind)
         if sent.notices:
             record_event(
-                actor=None,
+                actor=SYSTEM,
                 action=f"reporting.reminders_sent.{kind}",
                 target=cycle,
                 details={"on": on.isoformat(), "notices": sent.notices, "emails": sent.emails},

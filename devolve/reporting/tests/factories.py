@@ -9,6 +9,7 @@ Quarter 2 of 2024: entry opens 2024-07-01, reports due 2024-07-10, entry locks 2
 import datetime
 from dataclasses import dataclass
 
+from devolve.core.actors import SYSTEM
 from devolve.grants.models import Grant
 from devolve.grants.tests.factories import GrantFactory
 from devolve.matters.models import AnnualList, Department, ListEntry
@@ -79,7 +80,7 @@ def build_world(*, zone: Zone, department: Department) -> World:
     )
     other_grant = GrantFactory(entry=power, zone=other_zone, effective=True)
     GrantFactory(entry=support, zone=zone, effective=True, effective_on=D(2024, 3, 10))
-    cycles = generate_cycles(annual_list=annual_list, frequency="quarterly", generated_by=None)
+    cycles = generate_cycles(annual_list=annual_list, frequency="quarterly", generated_by=SYSTEM)
     return World(
         annual_list, zone, other_zone, power, late_power, support, grant, late_grant,
         other_grant, cycles,

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.matters.models import Department
 from devolve.reporting import selectors
 from devolve.reporting.selectors import CompletenessRow, UsageFact
@@ -36,38 +37,38 @@ def history(world: World, justice: Department) -> World:
     q2 = save_area_report(
         report=world.area_report(world.q2),
         lines=[line(world.grant, 5, 4)],
-        saved_by=None,
+        saved_by=SYSTEM,
         today=D(2024, 7, 3),
     )
-    submit_area_report(report=q2, submitted_by=None, today=D(2024, 7, 3))
-    review_area_report(report=q2, reviewed_by=None, today=D(2024, 7, 4))
-    accept_area_report(report=q2, accepted_by=None, today=D(2024, 7, 5))
+    submit_area_report(report=q2, submitted_by=SYSTEM, today=D(2024, 7, 3))
+    review_area_report(report=q2, reviewed_by=SYSTEM, today=D(2024, 7, 4))
+    accept_area_report(report=q2, accepted_by=SYSTEM, today=D(2024, 7, 5))
     zigong = save_area_report(
         report=world.area_report(world.q2, world.other_zone),
         lines=[line(world.other_grant, 3, 3)],
-        saved_by=None,
+        saved_by=SYSTEM,
         today=D(2024, 7, 15),
     )
-    submit_area_report(report=zigong, submitted_by=None, today=D(2024, 7, 15))
+    submit_area_report(report=zigong, submitted_by=SYSTEM, today=D(2024, 7, 15))
     q3 = save_area_report(
         report=world.area_report(world.q3),
         lines=[line(world.grant, 8, 8), line(world.late_grant, 2, 1)],
-        saved_by=None,
+        saved_by=SYSTEM,
         today=D(2024, 10, 5),
     )
-    submit_area_report(report=q3, submitted_by=None, today=D(2024, 10, 5))
-    return_area_report(report=q3, reason="check", returned_by=None, today=D(2024, 10, 6))
+    submit_area_report(report=q3, submitted_by=SYSTEM, today=D(2024, 10, 5))
+    return_area_report(report=q3, reason="check", returned_by=SYSTEM, today=D(2024, 10, 6))
     department = save_department_report(
         report=world.department_report(world.q2, justice),
         figures=DepartmentFigures(1, 1, 1, 1, 1),
         progress=[
             SupportProgressInput(entry_id=world.support.pk, progress_percent=30, status="on_track")
         ],
-        saved_by=None,
+        saved_by=SYSTEM,
         today=D(2024, 7, 8),
     )
-    submit_department_report(report=department, submitted_by=None, today=D(2024, 7, 8))
-    accept_department_report(report=department, accepted_by=None, today=D(2024, 7, 9))
+    submit_department_report(report=department, submitted_by=SYSTEM, today=D(2024, 7, 8))
+    accept_department_report(report=department, accepted_by=SYSTEM, today=D(2024, 7, 9))
     return world
 
 
@@ -210,7 +211,7 @@ def test_the_promised_limit_is_prefilled_from_the_latest_earlier_period(world: W
     save_area_report(
         report=world.area_report(world.q2),
         lines=[line(world.grant, 1, 1, promised_limit_days=12)],
-        saved_by=None,
+        saved_by=SYSTEM,
         today=D(2024, 7, 3),
     )
     assert selectors.promised_limits_before(report=world.area_report(world.q3)) == {

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from devolve.accounts.models import User
 from devolve.core.actions import system_text
+from devolve.core.actors import SystemActor, person
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
@@ -102,7 +103,7 @@ def record_candidate_values(
     *,
     selection_round: SelectionRound,
     values: Sequence[ValueInput],
-    recorded_by: User | None,
+    recorded_by: User | SystemActor,
     is_illustrative: bool = False,
     reason: str = "",
 ) -> RecordedValues:
@@ -141,7 +142,7 @@ def record_candidate_values(
         current.is_missing = cell.value is None
         current.is_illustrative = is_illustrative
         to_change.append(current)
-    default_user = recorded_by if recorded_by is not None and recorded_by.pk else None
+    default_user = person(recorded_by)
     if to_add:
         bulk_create_with_history(to_add, CandidateValue, default_user=default_user,
                                  default_change_reason=reason)  # fmt: skip
@@ -170,7 +171,7 @@ def import_candidate_values(
     *,
     selection_round: SelectionRound,
     upload: IO[bytes],
-    imported_by: User | None,
+    imported_by: User | SystemActor,
     dry_run: bool,
     reason: str = "",
 ) -> CandidateImportPlan:

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
+from devolve.core.actors import SystemActor, person
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, save_validated
@@ -73,7 +74,7 @@ def _differs(selection_round: SelectionRound, chosen: list[str], reasons: str) -
     return differs
 
 
-def _move(selection_round: SelectionRound, name: str, *, actor: User | None) -> None:
+def _move(selection_round: SelectionRound, name: str, *, actor: User | SystemActor) -> None:
     SELECTION_ROUND_LIFECYCLE.apply(selection_round, name, actor)
     mark_change(selection_round, actor=actor)
     selection_round.save(update_fields=["status"])
@@ -86,7 +87,7 @@ def record_decision(
     meeting_zh: str,
     decided_on: datetime.date,
     chosen: Sequence[str],
-    recorded_by: User | None,
+    recorded_by: User | SystemActor,
     meeting_en: str = "",
     reasons: str = "",
 ) -> Decision:
@@ -109,7 +110,7 @@ def record_decision(
     decision.chosen = zones
     decision.differs_from_recommendation = differs
     decision.reasons = reasons.strip()
-    decision.recorded_by = recorded_by if recorded_by is not None and recorded_by.pk else None
+    decision.recorded_by = person(recorded_by)
     save_validated(decision, actor=recorded_by, reason=reasons)
     _move(locked, "decide", actor=recorded_by)
     selection_round.status = locked.status
@@ -128,7 +129,7 @@ def approve_decision(
     *,
     decision: Decision,
     starts_on: datetime.date,
-    approved_by: User | None,
+    approved_by: User | SystemActor,
     announced_on: datetime.date | None = None,
     reason: str = "",
 ) -> Decision:
@@ -172,7 +173,7 @@ def approve_decision(
         )
     decision.status = Decision.Status.APPROVED
     decision.batch = batch
-    decision.approved_by = approved_by if approved_by is not None and approved_by.pk else None
+    decision.approved_by = person(approved_by)
     decision.approved_at = timezone.now()
     save_validated(decision, actor=approved_by, reason=reason)
     _move(locked_round, "approve", actor=approved_by)
@@ -192,7 +193,7 @@ def record_decision_for_existing_batch(
     selection_round: SelectionRound,
     batch: Batch,
     reasons: str,
-    recorded_by: User | None,
+    recorded_by: User | SystemActor,
     decided_on: datetime.date | None = None,
 ) -> Decision:
     """Record, after the fact, the decision that made an existing batch: the chosen zones are the
@@ -223,7 +224,7 @@ def record_decision_for_existing_batch(
     decision.status = Decision.Status.APPROVED
     decision.batch = batch
     decision.is_recorded_after_the_fact = True
-    decision.recorded_by = recorded_by if recorded_by is not None and recorded_by.pk else None
+    decision.recorded_by = person(recorded_by)
     decision.approved_by = decision.recorded_by
     decision.approved_at = timezone.now()
     save_validated(decision, actor=recorded_by, reason=reasons)

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
+from devolve.core.actors import SystemActor, person
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, save_validated
@@ -320,7 +321,7 @@ def _rank(values: np.ndarray, weights: np.ndarray, benefit: np.ndarray, method: 
 
 
 @transaction.atomic
-def score_round(*, selection_round: SelectionRound, scored_by: User | None) -> RoundResult:
+def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActor) -> RoundResult:
     """Score the round's pool with its stored inputs and store the result; the round becomes
     scored. Records ``selection_round.scored`` with the fingerprint."""
     require_selection_manager(scored_by)
@@ -388,7 +389,7 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | None) -> R
     candidates.sort(key=lambda row: (row["rank"], row["zone"]))
     result = RoundResult(
         round=locked,
-        computed_by=scored_by if scored_by is not None and scored_by.pk else None,
+        computed_by=person(scored_by),
         input_fingerprint=rules.fingerprint(inputs),
         inputs=inputs,
         weights={

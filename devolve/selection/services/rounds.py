@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
+from devolve.core.actors import SystemActor, is_system
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
@@ -24,9 +25,8 @@ from devolve.selection.selectors import list_criteria, list_sub_indicators
 Matrix = Sequence[Sequence[float]]
 
 
-def require_selection_manager(actor: User | None) -> None:
-    # ``None`` is the system itself (the demo seed, the console).
-    if actor is not None and not can_manage_selection(actor):
+def require_selection_manager(actor: User | SystemActor) -> None:
+    if not is_system(actor) and not can_manage_selection(actor):
         raise NotAllowed(_("Only the reform office runs selection rounds."))
 
 
@@ -178,7 +178,7 @@ def create_round(
     candidates_as_of: datetime.date,
     criteria: Sequence[CriterionSpec],
     constraints: Constraints,
-    created_by: User | None,
+    created_by: User | SystemActor,
     method: str = SelectionRound.Method.TOPSIS,
     criterion_weighting: str = SelectionRound.Weighting.AHP,
     indicator_weighting: str = SelectionRound.Weighting.ENTROPY,
@@ -278,7 +278,7 @@ def create_round_like(
     selection_size: int,
     min_prefectures_covered: int = 0,
     max_per_prefecture: int | None = None,
-    created_by: User | None,
+    created_by: User | SystemActor,
     reason: str = "",
 ) -> SelectionRound:
     """A new draft round that scores the way ``template`` does: its criteria and sub-indicators

@@ -4,6 +4,7 @@
 import datetime
 from dataclasses import dataclass
 
+from devolve.core.actors import SYSTEM
 from devolve.regions.models import Zone
 from devolve.regions.tests.factories import (
     BatchFactory,
@@ -108,13 +109,13 @@ def make_round(
         constraints=constraints or Constraints(selection_size=3, max_per_prefecture=1),
         criterion_pairwise=criterion_pairwise,
         sensitivity_runs=20,
-        created_by=None,
+        created_by=SYSTEM,
         **settings,
     )
     if with_values:
         record_candidate_values(
             selection_round=selection_round, values=all_values(selection_round, zones),
-            recorded_by=None,
+            recorded_by=SYSTEM,
         )  # fmt: skip
     return SmallRound(selection_round=selection_round, zones=zones, pilot=pilot)
 

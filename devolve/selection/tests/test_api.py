@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from devolve.accounts.models import User
+from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.regions.models import Batch
 from devolve.selection.models import RoundResult
@@ -27,7 +28,7 @@ def url(name: str, **kwargs: object) -> str:
 @pytest.fixture
 def scored() -> SmallRound:
     small = make_round()
-    score_round(selection_round=small.selection_round, scored_by=None)
+    score_round(selection_round=small.selection_round, scored_by=SYSTEM)
     return small
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
@@ -49,7 +50,7 @@ def _import(
     selection_round: SelectionRound, upload: io.BytesIO, *, dry_run: bool
 ) -> CandidateImportPlan:
     return import_candidate_values(
-        selection_round=selection_round, upload=upload, imported_by=None, dry_run=dry_run
+        selection_round=selection_round, upload=upload, imported_by=SYSTEM, dry_run=dry_run
     )
 
 
@@ -63,7 +64,7 @@ def test_a_dry_run_checks_a_long_csv_and_writes_nothing() -> None:
     )
 
     plan = import_candidate_values(
-        selection_round=small.selection_round, upload=upload, imported_by=None, dry_run=True
+        selection_round=small.selection_round, upload=upload, imported_by=SYSTEM, dry_run=True
     )
 
     assert plan.is_valid
@@ -199,7 +200,7 @@ def test_a_file_that_cannot_be_read_is_refused_before_it_is_parsed(
 
 def test_new_data_sends_a_scored_round_back_to_draft_and_reports_changes() -> None:
     small = make_round()
-    score_round(selection_round=small.selection_round, scored_by=None)
+    score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     plan = _import(
         small.selection_round, _csv("zone,indicator,value", "alpha,grp,950", "bravo,grp,700"),

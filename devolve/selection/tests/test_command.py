@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from devolve.core.actors import SYSTEM
 from devolve.selection.models import RoundResult
 from devolve.selection.selectors import RESULT_SCHEMA, result_document
 from devolve.selection.services import score_round
@@ -22,7 +23,7 @@ def _run(*arguments: str) -> str:
 
 def test_json_output_is_the_stored_result_document() -> None:
     small = make_round()
-    result = score_round(selection_round=small.selection_round, scored_by=None)
+    result = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     by_key = json.loads(_run(small.selection_round.slug, "--json"))
     by_id = json.loads(_run(str(small.selection_round.pk), "--json"))
@@ -39,7 +40,7 @@ def test_json_output_is_the_stored_result_document() -> None:
 
 def test_the_table_lists_every_candidate_by_rank() -> None:
     small = make_round()
-    result = score_round(selection_round=small.selection_round, scored_by=None)
+    result = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     lines = _run(small.selection_round.slug).splitlines()
 

@@ -8,6 +8,7 @@ import pytest
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
 from devolve.regions.models import Batch, BatchMembership
@@ -30,7 +31,7 @@ STARTS_ON = datetime.date(2024, 12, 2)
 @pytest.fixture
 def scored() -> tuple[SmallRound, RoundResult]:
     small = make_round()
-    return small, score_round(selection_round=small.selection_round, scored_by=None)
+    return small, score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.selection.models import RoundResult, SelectionRound, SubIndicator
@@ -42,7 +43,7 @@ def _best_subset(result: RoundResult, *, k: int, max_per_prefecture: int) -> set
 def test_scoring_stores_the_exact_best_choice_and_moves_the_round_to_scored() -> None:
     small = make_round()
 
-    result = score_round(selection_round=small.selection_round, scored_by=None)
+    result = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     small.selection_round.refresh_from_db()
     assert small.selection_round.status == SelectionRound.Status.SCORED
@@ -74,8 +75,8 @@ def test_scoring_stores_the_exact_best_choice_and_moves_the_round_to_scored() ->
 def test_scoring_again_gives_an_identical_result() -> None:
     small = make_round()
 
-    first = score_round(selection_round=small.selection_round, scored_by=None)
-    second = score_round(selection_round=small.selection_round, scored_by=None)
+    first = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
+    second = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert first.pk != second.pk
     for field in ("input_fingerprint", "inputs", "weights", "candidates", "excluded", "chosen",
@@ -85,17 +86,17 @@ def test_scoring_again_gives_an_identical_result() -> None:
 
 def test_the_fingerprint_changes_when_a_value_changes() -> None:
     small = make_round()
-    first = score_round(selection_round=small.selection_round, scored_by=None)
+    first = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
     grp = SubIndicator.objects.get(code="grp")
     record_candidate_values(
         selection_round=small.selection_round,
         values=[ValueInput(small.zones["foxtrot"].pk, grp.pk, 250.0)],
-        recorded_by=None,
+        recorded_by=SYSTEM,
     )
     small.selection_round.refresh_from_db()
     assert small.selection_round.status == SelectionRound.Status.DRAFT
 
-    second = score_round(selection_round=small.selection_round, scored_by=None)
+    second = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert second.input_fingerprint != first.input_fingerprint
 
@@ -104,7 +105,7 @@ def test_the_fingerprint_changes_when_a_value_changes() -> None:
 def test_every_method_ranks_the_pool(method: str) -> None:
     small = make_round(method=method)
 
-    result = score_round(selection_round=small.selection_round, scored_by=None)
+    result = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert sorted(row["rank"] for row in result.candidates) == list(range(1, 7))
     assert len(result.chosen) == 3
@@ -116,10 +117,10 @@ def test_a_missing_value_excludes_the_candidate_under_the_exclude_policy() -> No
     record_candidate_values(
         selection_round=small.selection_round,
         values=[ValueInput(small.zones["alpha"].pk, grp.pk, None, "Not reported")],
-        recorded_by=None,
+        recorded_by=SYSTEM,
     )
 
-    result = score_round(selection_round=small.selection_round, scored_by=None)
+    result = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert "alpha" not in {row["zone"] for row in result.candidates}
     assert result.excluded[0]["zone"] == "alpha"
@@ -132,10 +133,10 @@ def test_a_missing_value_takes_the_worst_value_under_the_impute_policy() -> None
     record_candidate_values(
         selection_round=small.selection_round,
         values=[ValueInput(small.zones["alpha"].pk, days.pk, None, "Not reported")],
-        recorded_by=None,
+        recorded_by=SYSTEM,
     )
 
-    result = score_round(selection_round=small.selection_round, scored_by=None)
+    result = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     alpha = next(row for row in result.candidates if row["zone"] == "alpha")
     assert alpha["imputed"] == ["days"]
@@ -158,11 +159,11 @@ def test_a_zero_variance_indicator_is_refused_by_name() -> None:
     record_candidate_values(
         selection_round=small.selection_round,
         values=[ValueInput(zone.pk, tax.pk, 10.0) for zone in small.zones.values()],
-        recorded_by=None,
+        recorded_by=SYSTEM,
     )
 
     with pytest.raises(DomainError) as refused:
-        score_round(selection_round=small.selection_round, scored_by=None)
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert refused.value.code == "invalid_input"
     assert str(refused.value).startswith("tax: ")
@@ -173,7 +174,7 @@ def test_an_inconsistent_ahp_matrix_is_refused_with_its_consistency_ratio() -> N
     small = make_round(criterion_pairwise=INCONSISTENT)
 
     with pytest.raises(DomainError) as refused:
-        score_round(selection_round=small.selection_round, scored_by=None)
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert refused.value.code == "invalid_input"
     assert "CR = " in str(refused.value)
@@ -184,7 +185,7 @@ def test_choosing_more_zones_than_the_pool_is_refused() -> None:
     small = make_round(constraints=Constraints(selection_size=7))
 
     with pytest.raises(DomainError) as refused:
-        score_round(selection_round=small.selection_round, scored_by=None)
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert refused.value.code == "infeasible"
     assert "7" in str(refused.value)
@@ -197,7 +198,7 @@ def test_contradictory_constraints_are_refused_naming_the_conflict() -> None:
     )
 
     with pytest.raises(DomainError) as refused:
-        score_round(selection_round=small.selection_round, scored_by=None)
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert refused.value.code == "infeasible"
     assert str(refused.value).startswith("The constraints cannot all hold:")
@@ -208,7 +209,7 @@ def test_a_must_include_zone_outside_the_pool_is_refused() -> None:
     small = make_round(constraints=Constraints(selection_size=3, must_include=("pilot",)))
 
     with pytest.raises(DomainError) as refused:
-        score_round(selection_round=small.selection_round, scored_by=None)
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert refused.value.code == "not_a_candidate"
     _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
@@ -220,11 +221,11 @@ def test_an_indicator_nobody_reports_is_refused() -> None:
     record_candidate_values(
         selection_round=small.selection_round,
         values=[ValueInput(zone.pk, firms.pk, None, "Unknown") for zone in small.zones.values()],
-        recorded_by=None,
+        recorded_by=SYSTEM,
     )
 
     with pytest.raises(DomainError) as refused:
-        score_round(selection_round=small.selection_round, scored_by=None)
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
 
     assert refused.value.code == "no_values"
     _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)

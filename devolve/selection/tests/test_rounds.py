@@ -8,6 +8,7 @@ import pytest
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.selection.models import CandidateValue, Criterion, SelectionRound, SubIndicator
@@ -22,7 +23,7 @@ def _create(**overrides: object) -> SelectionRound:
         "slug": "round", "year": 2024, "title_zh": "遴选", "title_en": "Selection",
         "batch_number": 2, "candidates_as_of": datetime.date(2024, 6, 30), "criteria": CRITERIA,
         "constraints": Constraints(selection_size=3), "criterion_pairwise": CONSISTENT,
-        "created_by": None,
+        "created_by": SYSTEM,
     }  # fmt: skip
     arguments.update(overrides)
     return create_round(**arguments)
@@ -103,7 +104,7 @@ def _like(template: SelectionRound, **overrides: object) -> SelectionRound:
         "template": template, "slug": "next-round", "year": 2026, "title_zh": "第三批遴选",
         "title_en": "Third batch", "batch_number": 3,
         "candidates_as_of": datetime.date(2026, 6, 30), "selection_size": 2,
-        "min_prefectures_covered": 1, "max_per_prefecture": None, "created_by": None,
+        "min_prefectures_covered": 1, "max_per_prefecture": None, "created_by": SYSTEM,
     }  # fmt: skip
     arguments.update(overrides)
     return create_round_like(**arguments)

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devolve.accounts import selectors, services
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import run_service
 
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             user=user,
             name=options["name"],
             days=options["days"],
-            issued_by=None,
+            issued_by=SYSTEM,
         )
         self.stderr.write(
             f"Token {token.label} for {user.username}, until {token.expires_at:%Y-%m-%d %H:%M} "

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devolve.accounts import selectors, services
+from devolve.core.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -19,5 +20,5 @@ class Command(BaseCommand):
         user = selectors.get_user_by_username(username=options["username"])
         if user is None:
             raise CommandError(f"No account {options['username']!r}.")
-        services.remove_second_factor(user=user, removed_by=None, reason=options["reason"])
+        services.remove_second_factor(user=user, removed_by=SYSTEM, reason=options["reason"])
         self.stdout.write(f"Two-step verification removed from {user.username}.")

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from devolve.accounts import selectors, services
+from devolve.core.actors import SYSTEM
 
 
 class Command(BaseCommand):
@@ -31,5 +32,5 @@ class Command(BaseCommand):
                 )
             tokens = [token]
         for token in tokens:
-            services.revoke_api_token(token=token, revoked_by=None, reason=options["reason"])
+            services.revoke_api_token(token=token, revoked_by=SYSTEM, reason=options["reason"])
             self.stdout.write(f"Revoked {token.label} ({token.name}) of {token.user.username}.")

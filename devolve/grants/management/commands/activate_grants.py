@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import iso_date, one_node_at_a_time, run_service
 from devolve.grants.services import activate_due_grants
 
@@ -22,5 +23,5 @@ class Command(BaseCommand):
             if not mine:
                 self.stdout.write("activate_grants is running on another node; nothing done")
                 return
-            count = run_service(activate_due_grants, on=on)
+            count = run_service(activate_due_grants, on=on, activated_by=SYSTEM)
         self.stdout.write(f"{count} grant(s) took effect on or before {on.isoformat()}")

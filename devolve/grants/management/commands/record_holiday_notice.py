@@ -3,6 +3,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import iso_date, run_service
 from devolve.grants.services import record_holiday_notice
 
@@ -54,6 +55,6 @@ class Command(BaseCommand):
             holidays=options["holiday"],
             working_days=options["working_day"],
             source=options["source"],
-            recorded_by=None,
+            recorded_by=SYSTEM,
         )
         self.stdout.write(f"Recorded the holiday notice for {notice.year} ({notice})")

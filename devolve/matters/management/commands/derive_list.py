@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import domain_errors_as_command_errors
 from devolve.matters.selectors import get_annual_list_by_key
 from devolve.matters.services import derive_annual_list
@@ -27,7 +28,7 @@ class Command(BaseCommand):
             derived = derive_annual_list(
                 predecessor=predecessor,
                 year=options["year"],
-                created_by=None,
+                created_by=SYSTEM,
                 title_zh=options["title_zh"],
                 title_en=options["title_en"],
             )

@@ -4,6 +4,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import domain_errors_as_command_errors
 from devolve.matters.list_import import ImportPlan, RowAction, WorkbookRefused, plan_list_import
 from devolve.matters.selectors import get_annual_list_by_key
@@ -47,7 +48,7 @@ class Command(BaseCommand):
                         plan = import_list_workbook(
                             annual_list=annual_list,
                             workbook=workbook,
-                            imported_by=None,
+                            imported_by=SYSTEM,
                             reason=options["reason"],
                             source_name=path.name,
                         )

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import run_service
 from devolve.regions.services import create_division
 
@@ -22,6 +23,6 @@ class Command(BaseCommand):
             name_zh=options["name_zh"],
             name_en=options["name_en"],
             reason=options["reason"],
-            created_by=None,
+            created_by=SYSTEM,
         )
         self.stdout.write(f"added {division.code} ({division.level})")

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import iso_date, run_service
 from devolve.regions import selectors
 from devolve.regions.services import add_zone_to_batch
@@ -31,6 +32,6 @@ class Command(BaseCommand):
             joined_on=options["joined"],
             left_on=options["left"],
             reason=options["reason"],
-            added_by=None,
+            added_by=SYSTEM,
         )
         self.stdout.write(f"{zone.slug} joined batch {batch.number} on {membership.joined_on}")

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import iso_date, run_service
 from devolve.regions.services import create_batch
 
@@ -28,6 +29,6 @@ class Command(BaseCommand):
             approving_meeting_zh=options["meeting_zh"],
             approving_meeting_en=options["meeting_en"],
             reason=options["reason"],
-            created_by=None,
+            created_by=SYSTEM,
         )
         self.stdout.write(f"created batch {batch.number} starting {batch.starts_on}")

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import iso_date, run_service
 from devolve.regions import selectors
 from devolve.regions.services import end_membership
@@ -35,6 +36,6 @@ class Command(BaseCommand):
             membership=membership,
             left_on=options["left"],
             reason=options["reason"],
-            ended_by=None,
+            ended_by=SYSTEM,
         )
         self.stdout.write(f"{options['zone']} left batch {options['batch']} on {options['left']}")

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import iso_date, run_service
 from devolve.regions.models import Zone
 from devolve.regions.services import register_zone
@@ -33,6 +34,6 @@ class Command(BaseCommand):
             established_on=options["established"],
             source=options["source"],
             reason=options["reason"],
-            registered_by=None,
+            registered_by=SYSTEM,
         )
         self.stdout.write(f"registered {zone.slug} in {zone.prefecture.code}")

@@ -9,6 +9,7 @@ from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actors import SYSTEM
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
@@ -386,7 +387,7 @@ def test_the_office_reopens_one_areas_report_after_the_lock(
     other = world.area_report(world.q2, world.other_zone)
     assert_refused(
         "locked",
-        lambda: submit_area_report(report=other, submitted_by=None, today=after_lock),
+        lambda: submit_area_report(report=other, submitted_by=SYSTEM, today=after_lock),
         *TRACKED,
     )
 

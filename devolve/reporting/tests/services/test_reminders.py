@@ -9,6 +9,7 @@ from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
+from devolve.core.actors import SYSTEM
 from devolve.reporting.models import ReportingNotice
 from devolve.reporting.services import (
     reopen_area_report,
@@ -73,9 +74,12 @@ def test_nothing_is_sent_before_the_reminder_window_or_for_submitted_reports(
 ) -> None:
     assert send_reporting_reminders(on=D(2024, 7, 4)).notices == 0  # due 07-10, window is 5 days
     report = save_area_report(
-        report=world.area_report(world.q2), lines=[line(world.grant)], saved_by=None, today=Q2_OPEN
+        report=world.area_report(world.q2),
+        lines=[line(world.grant)],
+        saved_by=SYSTEM,
+        today=Q2_OPEN,
     )
-    submit_area_report(report=report, submitted_by=None, today=Q2_OPEN)
+    submit_area_report(report=report, submitted_by=SYSTEM, today=Q2_OPEN)
     send_reporting_reminders(on=D(2024, 7, 5))
     assert not ReportingNotice.objects.filter(key=f"due:area:{report.pk}").exists()
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devolve.core.actors import SYSTEM
 from devolve.core.commands import run_service
 from devolve.selection.selectors import current_result, get_round, result_document
 from devolve.selection.services import score_round
@@ -28,7 +29,7 @@ class Command(BaseCommand):
         if selection_round is None:
             raise CommandError(f"no selection round {options['round']!r}")
         if options["score"]:
-            run_service(score_round, selection_round=selection_round, scored_by=None)
+            run_service(score_round, selection_round=selection_round, scored_by=SYSTEM)
         result = current_result(selection_round=selection_round)
         if result is None:
             raise CommandError(
