@@ -23,6 +23,7 @@ from devolve.core.derived import computed_once
 from devolve.grants import selectors as grant_selectors
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList, ListEntry
+from devolve.regions.models import Zone
 from devolve.reporting.models import AreaReport, ReportingCycle, ReportStatus, UsageLine
 from devolve.reporting.selectors import accepted_usage
 
@@ -49,6 +50,27 @@ def list_rounds_visible_to(*, user: User) -> QuerySet[AssessmentRound]:
     if not (user.is_active and user.role):
         return list_rounds().none()
     return list_rounds()
+
+
+def get_round_visible_to(*, user: User, pk: int) -> AssessmentRound | None:
+    assessment_round = get_round(pk=pk)
+    if assessment_round is None or not list_rounds_visible_to(user=user).filter(pk=pk).exists():
+        return None
+    return assessment_round
+
+
+def list_rounds_newest_first(*, user: User) -> QuerySet[AssessmentRound]:
+    return list_rounds_visible_to(user=user).order_by("-annual_list__year", "-pk")
+
+
+def get_round_entry(*, assessment_round: AssessmentRound, pk: int) -> ListEntry | None:
+    """An entry of the assessed edition; None for an entry of another edition."""
+    return ListEntry.objects.filter(pk=pk, annual_list=assessment_round.annual_list).first()
+
+
+def list_round_zones(*, assessment_round: AssessmentRound) -> QuerySet[Zone]:
+    """The pilot areas of the assessed edition's batch: where a decision may send a matter."""
+    return Zone.objects.filter(memberships__batch=assessment_round.annual_list.batch).distinct()
 
 
 def list_grant_assessments(*, assessment_round: AssessmentRound) -> QuerySet[GrantAssessment]:
@@ -91,6 +113,15 @@ def list_grant_assessments_visible_to(
 ) -> QuerySet[GrantAssessment]:
     return scope_grant_assessments(
         list_grant_assessments(assessment_round=assessment_round), user=user
+    )
+
+
+def list_flagged_grant_assessments_visible_to(
+    *, user: User, assessment_round: AssessmentRound
+) -> QuerySet[GrantAssessment]:
+    """The grants of the round flagged for zero use, as far as ``user`` may see them."""
+    return list_grant_assessments_visible_to(user=user, assessment_round=assessment_round).filter(
+        is_flagged_zero_use=True
     )
 
 
@@ -364,6 +395,13 @@ def list_entry_decisions(*, assessment_round: AssessmentRound) -> QuerySet[Entry
         .select_related("entry", "entry__matter", "next_entry", "decided_by")
         .prefetch_related(Prefetch("receiving_areas"))
     )
+
+
+def get_entry_decision(
+    *, assessment_round: AssessmentRound, entry: ListEntry
+) -> EntryDecision | None:
+    """The round's decision on ``entry``, if made."""
+    return EntryDecision.objects.filter(round=assessment_round, entry=entry).first()
 
 
 def get_decision_for_entry(*, entry: ListEntry) -> EntryDecision | None:

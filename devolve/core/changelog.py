@@ -171,6 +171,12 @@ _ANNOTATED = (
 )
 
 
+def list_audit_events() -> QuerySet[AuditEvent]:
+    """Every audit event: the queryset a ``ChangeFilter`` is built on (it filters each part of
+    the change log itself)."""
+    return AuditEvent.objects.all()
+
+
 def list_events_for(targets: Sequence[models.Model]) -> list[AuditEvent]:
     """The audit events recorded on these records, oldest first, with their actors; one query."""
     condition = Q()

@@ -22,6 +22,10 @@ def list_documents_visible_to(*, user: User) -> QuerySet[GeneratedDocument]:
     return list_documents().filter(requested_by=user)
 
 
+def get_document_visible_to(*, user: User, pk: int) -> GeneratedDocument | None:
+    return list_documents_visible_to(user=user).filter(pk=pk).first()
+
+
 def get_document(*, pk: int) -> GeneratedDocument | None:
     return list_documents().filter(pk=pk).first()
 

@@ -1,6 +1,7 @@
 """Named reads of grants: the take-up matrix, what a department owes, what an area holds."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -475,6 +476,15 @@ def list_overdue_handovers(*, on: datetime.date) -> QuerySet[Grant]:
     )
 
 
+def is_handover_overdue(*, grant: Grant, on: datetime.date) -> bool:
+    return list_overdue_handovers(on=on).filter(pk=grant.pk).exists()
+
+
+def list_held_grants_visible_to(*, user: User) -> QuerySet[Grant]:
+    """The grants ``user``'s scope holds or gives, by status, then handover due date."""
+    return list_grants_visible_to(user=user).order_by("status", "handover_due_on", "pk")
+
+
 def current_grant_of(grant: Grant) -> Grant:
     """The grant that carries ``grant`` on in the latest edition (itself if none does).
 
@@ -651,6 +661,23 @@ class AreaGrantCounts:
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+
+def count_grants_by_edition_and_status(
+    *, editions: Iterable[AnnualList]
+) -> dict[int, dict[str, int]]:
+    """For each edition's pk, its grants counted by status as they stand now."""
+    rows = (
+        list_grants()
+        .filter(entry__annual_list__in=editions)
+        .order_by()
+        .values("entry__annual_list_id", "status")
+        .annotate(count=Count("pk"))
+    )
+    by_edition: dict[int, dict[str, int]] = {}
+    for row in rows:
+        by_edition.setdefault(row["entry__annual_list_id"], {})[row["status"]] = row["count"]
+    return by_edition
 
 
 def count_grants_by_area(*, grants: QuerySet[Grant], on: datetime.date) -> list[AreaGrantCounts]:

@@ -1,5 +1,5 @@
-"""HTML input for the catalogue, annual list editions and the demand list. The services decide
-what is allowed; these forms only turn input into their arguments."""
+"""HTML input for the catalogue, annual list editions, list imports and the demand list. The
+services decide what is allowed; these forms only turn input into their arguments."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -425,3 +425,25 @@ class DemandDecisionForm(DesignSystemForm):
         cleaned = super().clean() or {}
         cleaned["accept"] = cleaned.pop("decision", None) == self.ACCEPT
         return cleaned
+
+
+class ListImportForm(DesignSystemForm):
+    workbook = forms.FileField(
+        label=_("Workbook (.xlsx), CSV file or an edition's JSON export"),
+        help_text=_(
+            "The list as published: a header row (序号, 事项名称, 事项编码, 事项类型, 主管部门, "
+            "设定依据, 授权方式, 承接主体 …) and one row per matter. A title row above it is fine."
+        ),
+        widget=forms.ClearableFileInput(
+            attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv,.json"}
+        ),
+    )
+
+
+class ListImportApplyForm(DesignSystemForm):
+    reason = forms.CharField(
+        label=_("Reason for the changes"),
+        required=False,
+        help_text=_("Required when the workbook changes entries, e.g. the decision."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,5 +1,6 @@
 """Named reads of the catalogue. ``access_*`` reads check the user's scope."""
 
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -150,6 +151,18 @@ def get_annual_list(*, year: int, batch_number: int, edition: int = 1) -> Annual
     )
 
 
+def list_annual_lists_published_by(*, on: datetime.date) -> QuerySet[AnnualList]:
+    """Every edition published on or before ``on``, superseded ones too."""
+    return list_annual_lists().filter(
+        status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED],
+        published_on__lte=on,
+    )
+
+
+def get_annual_list_by_pk(*, pk: int) -> AnnualList | None:
+    return list_annual_lists().filter(pk=pk).first()
+
+
 def get_public_successor(*, annual_list: AnnualList) -> AnnualList | None:
     """The published (or itself superseded) edition that superseded ``annual_list``, if any."""
     return (
@@ -199,6 +212,11 @@ def list_entries_by_section(*, annual_list: AnnualList) -> QuerySet[ListEntry]:
         default=Value(1),
     )
     return list_entries(annual_list=annual_list).order_by(section, "sequence")
+
+
+def get_entry_of(*, annual_list: AnnualList, pk: int) -> ListEntry | None:
+    """An entry of ``annual_list``; None for an entry of another edition."""
+    return list_entries(annual_list=annual_list).filter(pk=pk).first()
 
 
 @dataclass(frozen=True)
@@ -302,6 +320,10 @@ def list_demand_items_visible_to(*, user: User) -> QuerySet[DemandItem]:
     if user.is_active and user.role == User.Role.PREFECTURE and user.prefecture_id is not None:
         return items.filter(zone__prefecture_id=user.prefecture_id)
     return items.none()
+
+
+def get_demand_item_visible_to(*, user: User, pk: int) -> DemandItem | None:
+    return list_demand_items_visible_to(user=user).filter(pk=pk).first()
 
 
 def is_annual_list_visible_to(*, user: User | AnonymousUser, annual_list: AnnualList) -> bool:

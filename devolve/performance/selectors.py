@@ -51,6 +51,11 @@ def list_schemes_visible_to(*, user: User | None) -> QuerySet[Scheme]:
     return schemes.filter(status=Scheme.Status.PUBLISHED)
 
 
+def get_scheme_visible_to(*, user: User, pk: int) -> Scheme | None:
+    """A draft is unknown to those who may not see drafts, as in the API."""
+    return list_schemes_visible_to(user=user).filter(pk=pk).first()
+
+
 def get_scheme(*, pk: int) -> Scheme | None:
     return list_schemes().filter(pk=pk).first()
 
@@ -94,6 +99,14 @@ def list_assessments() -> QuerySet[PerformanceAssessment]:
 
 def list_published_assessments() -> QuerySet[PerformanceAssessment]:
     return list_assessments().filter(status=PerformanceAssessment.Status.PUBLISHED)
+
+
+def list_published_assessments_newest_first() -> QuerySet[PerformanceAssessment]:
+    return list_published_assessments().order_by("-year", "scheme__code")
+
+
+def list_assessment_score_items(*, assessment: PerformanceAssessment) -> QuerySet[ScoreItem]:
+    return ScoreItem.objects.filter(score__assessment=assessment)
 
 
 def get_assessment(*, pk: int) -> PerformanceAssessment | None:
@@ -160,6 +173,35 @@ def list_assessments_visible_to(*, user: User | None) -> QuerySet[PerformanceAss
     )
 
 
+def get_latest_assessment() -> PerformanceAssessment | None:
+    return list_assessments().order_by("-year").first()
+
+
+def list_scheme_assessments_visible_to(
+    *, user: User, scheme: Scheme
+) -> QuerySet[PerformanceAssessment]:
+    return list_assessments_visible_to(user=user).filter(scheme=scheme)
+
+
+def is_assessment_visible_to(*, user: User, pk: int) -> bool:
+    return list_assessments_visible_to(user=user).filter(pk=pk).exists()
+
+
+def list_assessment_scores_visible_to(
+    *, user: User, assessment: PerformanceAssessment
+) -> list[Score]:
+    """The assessment's scores ``user`` may see, in rank order."""
+    return list(
+        list_scores_visible_to(user=user)
+        .filter(assessment=assessment)
+        .order_by("rank", "subject_key")
+    )
+
+
+def list_manual_inputs(*, assessment: PerformanceAssessment) -> QuerySet[ManualInput]:
+    return ManualInput.objects.filter(assessment=assessment).select_related("item")
+
+
 def get_score(*, pk: int) -> Score | None:
     return list_scores().filter(pk=pk).first()
 
@@ -198,6 +240,27 @@ def list_appeals_visible_to(*, user: User) -> QuerySet[Appeal]:
         return appeals
     own = own_subject(user)
     return appeals.filter(score__in=Score.objects.filter(own))
+
+
+def list_pending_appeals_visible_to(
+    *, user: User, assessment: PerformanceAssessment
+) -> QuerySet[Appeal]:
+    return list_appeals_visible_to(user=user).filter(
+        score__assessment=assessment, status=Appeal.Status.PENDING
+    )
+
+
+def list_score_appeals_visible_to(*, user: User, score: Score) -> QuerySet[Appeal]:
+    return list_appeals_visible_to(user=user).filter(score=score)
+
+
+def is_appeal_visible_to(*, user: User, pk: int) -> bool:
+    return list_appeals_visible_to(user=user).filter(pk=pk).exists()
+
+
+def get_score_item(*, score: Score, item: IndicatorItem) -> ScoreItem | None:
+    """The stored item of ``score`` an appeal is about."""
+    return ScoreItem.objects.filter(score=score, item=item).first()
 
 
 def get_appeal(*, pk: int) -> Appeal | None:
@@ -438,6 +501,40 @@ def recompute_from_stored_inputs(
     nothing: what a reader (or a test) compares with the stored points, item by item."""
     return rules.score_subjects(
         scheme_spec(scheme=assessment.scheme), stored_inputs(assessment=assessment)
+    )
+
+
+@dataclass(frozen=True)
+class ExplainedItem:
+    """A stored item beside the points a recomputation from the stored inputs gives."""
+
+    row: ScoreItem
+    recomputed_points: Decimal
+
+    @property
+    def matches(self) -> bool:
+        return self.row.points == self.recomputed_points
+
+
+@dataclass(frozen=True)
+class ExplainedScore:
+    """A score item by item, each beside its recomputation: what the score page shows."""
+
+    items: list[ExplainedItem]
+    recomputed_total: Decimal
+    all_match: bool
+
+
+def explain_score(*, score: Score) -> ExplainedScore:
+    recomputed = recompute_from_stored_inputs(assessment=score.assessment)[score.subject_key]
+    items = [
+        ExplainedItem(row, recomputed.item_by_code[row.item.code].points)
+        for row in list_score_items(score=score)
+    ]
+    return ExplainedScore(
+        items=items,
+        recomputed_total=recomputed.total,
+        all_match=all(item.matches for item in items) and recomputed.total == score.total,
     )
 
 

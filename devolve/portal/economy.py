@@ -108,7 +108,7 @@ def economy_overview(request: HttpRequest) -> HttpResponse:
     """Growth indicators, each batch's headline and a link to its evaluation."""
     today = timezone.localdate()
     cards = []
-    for indicator in selectors.list_indicators().filter(kind=Indicator.Kind.GROWTH_RATE):
+    for indicator in selectors.list_growth_indicators():
         comparison = selectors.get_headline_comparison(indicator=indicator, as_of=today)
         for batch in list_batches():
             headline = comparison.headlines.get(batch.number)

@@ -4,14 +4,9 @@
 import datetime
 from typing import Any
 
-from django.db.models import Count
-
-from devolve.grants.selectors import list_grants
-from devolve.matters.models import AnnualList
-from devolve.matters.selectors import count_entries_by_edition, list_annual_lists
+from devolve.grants.selectors import count_grants_by_edition_and_status
+from devolve.matters.selectors import count_entries_by_edition, list_annual_lists_published_by
 from devolve.regions.selectors import ProgrammeShape, get_programme_shape
-
-PUBLISHED = (AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED)
 
 
 def programme_facts(*, on: datetime.date) -> dict[str, Any]:
@@ -52,7 +47,7 @@ def annual_list_facts(*, on: datetime.date) -> dict[str, dict[str, dict[str, int
     keeps no dated status history to count from.
     """
     editions = sorted(
-        list_annual_lists().filter(status__in=PUBLISHED, published_on__lte=on),
+        list_annual_lists_published_by(on=on),
         key=lambda edition: (edition.year, edition.batch.number, edition.edition),
     )
     lists: dict[str, dict[str, int]] = {}
@@ -64,16 +59,7 @@ def annual_list_facts(*, on: datetime.date) -> dict[str, dict[str, dict[str, int
             "powers": counts.powers,
             "support": counts.support,
         }
-    rows = (
-        list_grants()
-        .filter(entry__annual_list__in=editions)
-        .order_by()
-        .values("entry__annual_list_id", "status")
-        .annotate(count=Count("pk"))
-    )
-    by_edition: dict[int, dict[str, int]] = {}
-    for row in rows:
-        by_edition.setdefault(row["entry__annual_list_id"], {})[row["status"]] = row["count"]
+    by_edition = count_grants_by_edition_and_status(editions=editions)
     grants = {
         edition.key: dict(sorted(by_edition.get(edition.pk, {}).items())) for edition in editions
     }

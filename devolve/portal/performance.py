@@ -19,9 +19,7 @@ from devolve.performance.models import ScoreItem
 
 @require_safe
 def performance_list(request: HttpRequest) -> HttpResponse:
-    context = {
-        "assessments": selectors.list_published_assessments().order_by("-year", "scheme__code")
-    }
+    context = {"assessments": selectors.list_published_assessments_newest_first()}
     return render(request, "portal/performance/performance_list.html", context)
 
 
@@ -34,7 +32,7 @@ def performance_ranking(request: HttpRequest, year: int, scheme: str) -> HttpRes
     items = selectors.list_scheme_items(scheme=assessment.scheme)
     points: dict[tuple[int, int], ScoreItem] = {
         (row.score_id, row.item_id): row
-        for row in ScoreItem.objects.filter(score__assessment=assessment)
+        for row in selectors.list_assessment_score_items(assessment=assessment)
     }
     rows = [(score, [points.get((score.pk, item.pk)) for item in items]) for score in scores]
     chart: dict[str, Any] = {

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from devolve.core.numbers import number, signed
 from devolve.indicators.models import EvaluationRun
 from devolve.regions.models import Zone
+from devolve.regions.selectors import list_zones
 
 # The variants' names on the page (analytics.synth.VARIANTS, in the interface's words).
 SYNTH_VARIANT_NAMES = {
@@ -88,7 +89,7 @@ def _fit(fit: dict[str, Any], chart: dict[str, Any], zones: dict[str, Zone]) -> 
 
 def synth_panels(run: EvaluationRun) -> list[SynthPanel]:
     charts = run.results.get("synth") or []
-    zones = {zone.slug: zone for zone in Zone.objects.all()}
+    zones = {zone.slug: zone for zone in list_zones()}
     panels: list[SynthPanel] = []
     for chart in charts:
         zone = zones.get(chart["unit"])

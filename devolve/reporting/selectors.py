@@ -40,6 +40,7 @@ from devolve.reporting.models import (
     ReportingCycle,
     ReportingNotice,
     ReportStatus,
+    SupportProgress,
     UsageLine,
 )
 from devolve.reporting.rules import period_label
@@ -90,6 +91,15 @@ def list_area_reports_visible_to(*, user: User) -> QuerySet[AreaReport]:
     if user.role == User.Role.PILOT_AREA and user.zone_id is not None:
         return reports.filter(zone_id=user.zone_id)
     return reports.none()
+
+
+def list_area_reports_newest_first(*, user: User) -> QuerySet[AreaReport]:
+    """What ``user`` sees, the latest period first, then by pilot area."""
+    return list_area_reports_visible_to(user=user).order_by("-cycle__period_start", "zone__slug")
+
+
+def list_area_report_ids(*, reports: QuerySet[AreaReport]) -> list[int]:
+    return list(reports.values_list("pk", flat=True))
 
 
 def get_area_report(*, pk: int) -> AreaReport | None:
@@ -181,6 +191,14 @@ def list_department_reports_visible_to(*, user: User) -> QuerySet[DepartmentRepo
     if user.role == User.Role.DEPARTMENT and user.department_id is not None:
         return reports.filter(department_id=user.department_id)
     return reports.none()
+
+
+def list_department_reports_newest_first(*, user: User) -> QuerySet[DepartmentReport]:
+    return list_department_reports_visible_to(user=user).order_by("-cycle__period_start")
+
+
+def list_support_progress(*, report: DepartmentReport) -> QuerySet[SupportProgress]:
+    return report.support_progress.select_related("entry__matter")
 
 
 def get_department_report(*, pk: int) -> DepartmentReport | None:
@@ -679,8 +697,8 @@ def list_reports_due(*, user: User, on: datetime.date) -> list[AreaReport | Depa
 
 def list_reports_to_review(*, user: User) -> QuerySet[AreaReport]:
     """Area reports waiting for this user's level: a prefecture's submitted ones, the office's
-    reviewed ones."""
-    reports = list_area_reports_visible_to(user=user)
+    reviewed ones; the earliest due first."""
+    reports = list_area_reports_visible_to(user=user).order_by("cycle__due_on", "zone__slug")
     if user.role == User.Role.PREFECTURE:
         return reports.filter(status=ReportStatus.SUBMITTED.value)
     if user.role == User.Role.OFFICE:

@@ -76,6 +76,14 @@ def current_result(*, selection_round: SelectionRound) -> RoundResult | None:
     return selection_round.results.order_by("-computed_at", "-pk").first()
 
 
+def get_latest_round() -> SelectionRound | None:
+    return list_rounds().first()
+
+
+def list_chosen_zones(*, decision: Decision) -> QuerySet[Zone]:
+    return list_zones().filter(slug__in=decision.chosen)
+
+
 def get_decision(*, selection_round: SelectionRound) -> Decision | None:
     return Decision.objects.filter(round=selection_round).select_related("batch").first()
 

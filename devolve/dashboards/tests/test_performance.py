@@ -19,7 +19,7 @@ from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.dashboards.tests.test_annual_lists import url
 from devolve.dashboards.views import performance as performance_views
 from devolve.grants.tests.factories import GrantFactory
-from devolve.performance import services
+from devolve.performance import overview, services
 from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Scheme, Score
 from devolve.performance.tests import worlds
 from devolve.performance.tests.conftest import assessment, chengdu_score, edition, scheme
@@ -225,7 +225,7 @@ def test_the_overview_lists_the_longest_zero_use_runs_and_counts_them_all(
         )
         for number, grant in enumerate(grants)
     ]
-    monkeypatch.setattr(performance_views, "list_flagged_grants", lambda **_: flags)
+    monkeypatch.setattr(overview, "list_flagged_grants", lambda **_: flags)
     monkeypatch.setattr(performance_views, "FLAGGED_SHOWN", 2)
     client.force_login(office_user)
 
@@ -238,8 +238,8 @@ def test_the_overview_lists_the_longest_zero_use_runs_and_counts_them_all(
     assert [row.grant for row in response.context["overview"].flagged] == grants[:2]
     assertContains(response, 'id="flagged-shown"')
     assert download.status_code == 200
-    assert performance_views.Overview.of(on=datetime.date(2024, 7, 1)).flagged_count == 3
-    assert len(performance_views.Overview.of(on=datetime.date(2024, 7, 1)).flagged) == 3
+    assert overview.Overview.of(on=datetime.date(2024, 7, 1)).flagged_count == 3
+    assert len(overview.Overview.of(on=datetime.date(2024, 7, 1)).flagged) == 3
 
 
 def test_overview_and_its_export_are_for_the_office_evaluators_and_auditors(

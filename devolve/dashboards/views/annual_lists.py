@@ -41,8 +41,9 @@ from devolve.matters.models import AnnualList, ListEntry
 from devolve.matters.permissions import DERIVE, EDIT_ENTRIES, edition_actions
 from devolve.matters.selectors import (
     count_entries,
+    get_annual_list_by_pk,
+    get_entry_of,
     list_annual_lists,
-    list_entries,
     list_entries_by_section,
 )
 from devolve.matters.services import (
@@ -63,14 +64,14 @@ from devolve.matters.tables import StaffAnnualListTable, StaffListEntryTable
 
 
 def _access_annual_list(pk: int) -> AnnualList:
-    annual_list = list_annual_lists().filter(pk=pk).first()
+    annual_list = get_annual_list_by_pk(pk=pk)
     if annual_list is None:
         raise Http404(_("No such edition."))
     return annual_list
 
 
 def _access_entry(annual_list: AnnualList, entry_pk: int) -> ListEntry:
-    entry = list_entries(annual_list=annual_list).filter(pk=entry_pk).first()
+    entry = get_entry_of(annual_list=annual_list, pk=entry_pk)
     if entry is None:
         raise Http404(_("No such entry in this edition."))
     return entry

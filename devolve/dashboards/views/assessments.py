@@ -31,16 +31,18 @@ from devolve.assessments.forms import (
 from devolve.assessments.models import (
     ASSESSMENT_ROUND_LIFECYCLE,
     AssessmentRound,
-    EntryDecision,
 )
 from devolve.assessments.permissions import can_score
 from devolve.assessments.selectors import (
+    get_entry_decision,
     get_entry_rollup,
     get_grant_assessment,
-    get_round,
+    get_round_entry,
+    get_round_visible_to,
     list_entry_rollups,
-    list_grant_assessments_visible_to,
-    list_rounds_visible_to,
+    list_flagged_grant_assessments_visible_to,
+    list_round_zones,
+    list_rounds_newest_first,
 )
 from devolve.assessments.services import (
     complete_decisions,
@@ -57,13 +59,11 @@ from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
-from devolve.matters.models import ListEntry
-from devolve.regions.models import Zone
 
 
 def _access_round(user: User, pk: int) -> AssessmentRound:
-    assessment_round = get_round(pk=pk)
-    if assessment_round is None or not list_rounds_visible_to(user=user).filter(pk=pk).exists():
+    assessment_round = get_round_visible_to(user=user, pk=pk)
+    if assessment_round is None:
         raise Http404(_("No such assessment round."))
     return assessment_round
 
@@ -98,7 +98,7 @@ class RoundActions:
 def assessment_round_list(request: HttpRequest) -> HttpResponse:
     """Every assessment round, filtered as the API filters them, sorted and paged."""
     user = acting_user(request)
-    rounds = list_rounds_visible_to(user=user).order_by("-annual_list__year", "-pk")
+    rounds = list_rounds_newest_first(user=user)
     filterset = AssessmentRoundFilter(request.GET, queryset=rounds)
     return render_list(
         request,
@@ -129,7 +129,6 @@ def assessment_round_open(request: HttpRequest) -> HttpResponse:
 def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment_round = _access_round(user, pk)
-    visible = list_grant_assessments_visible_to(user=user, assessment_round=assessment_round)
     rollups = list_entry_rollups(assessment_round=assessment_round, user=user)
     entries = EntryRollUpTable(rollups, prefix="entries-")
     configure_list(request, entries)
@@ -138,7 +137,9 @@ def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "entries": entries,
         "criteria": assessment_round.criteria,
         "max_total": rules.max_total(assessment_round.criteria),
-        "flagged": visible.filter(is_flagged_zero_use=True),
+        "flagged": list_flagged_grant_assessments_visible_to(
+            user=user, assessment_round=assessment_round
+        ),
         "rollups": rollups,
         "scored": sum(1 for rollup in rollups for item in rollup.assessments if item.is_scored),
         "assessed": sum(len(rollup.assessments) for rollup in rollups),
@@ -221,11 +222,11 @@ def assessment_round_draft(request: HttpRequest, pk: int) -> HttpResponse:
 def assessment_round_decide(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment_round = _access_round(user, pk)
-    entry = ListEntry.objects.filter(pk=entry_pk, annual_list=assessment_round.annual_list).first()
+    entry = get_round_entry(assessment_round=assessment_round, pk=entry_pk)
     if entry is None:
         raise Http404(_("No such entry in the assessed edition."))
     rollup = get_entry_rollup(assessment_round=assessment_round, entry=entry)
-    zones = Zone.objects.filter(memberships__batch=assessment_round.annual_list.batch).distinct()
+    zones = list_round_zones(assessment_round=assessment_round)
     initial = {"decision": rollup.recommended.value if rollup.recommended else ""}
     form = EntryDecisionForm(data_of(request), zones=zones, initial=initial)
     if submitted(request, form):
@@ -273,9 +274,7 @@ def grant_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The scores were recorded."))
             return redirect("dashboards:grant_assessment_detail", pk=pk)
         version_form.show_current(assessment)
-    decision = EntryDecision.objects.filter(
-        round=assessment.round, entry=assessment.grant.entry
-    ).first()
+    decision = get_entry_decision(assessment_round=assessment.round, entry=assessment.grant.entry)
     context = {
         "assessment": assessment,
         "criteria": assessment.round.criteria,

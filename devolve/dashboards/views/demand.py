@@ -31,6 +31,7 @@ from devolve.matters.forms import (
 from devolve.matters.models import DemandItem
 from devolve.matters.permissions import belongs_to_department
 from devolve.matters.selectors import (
+    get_demand_item_visible_to,
     list_demand_items_visible_to,
     list_matters_changeable_by,
 )
@@ -50,7 +51,7 @@ answers_for = is_office | (is_department_user & belongs_to_department)
 
 def _access_demand_item(user: User, pk: int) -> DemandItem:
     """An item ``user`` may see; any other is unknown (404), whoever asks."""
-    item = list_demand_items_visible_to(user=user).filter(pk=pk).first()
+    item = get_demand_item_visible_to(user=user, pk=pk)
     if item is None:
         raise Http404(_("No such demand item."))
     return item

@@ -6,65 +6,36 @@ evaluators and auditors (``documents.services`` checks again). A person sees the
 asked for; those who read briefings see all.
 """
 
-from django import forms
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.core.access import requires
-from devolve.core.forms import DesignSystemForm
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.lists import render_list
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.documents.forms import DocumentRequestForm
 from devolve.documents.models import (
     DocumentFormat,
     DocumentKind,
     DocumentLanguage,
     GeneratedDocument,
 )
-from devolve.documents.selectors import list_documents_visible_to
+from devolve.documents.selectors import get_document_visible_to, list_documents_visible_to
 from devolve.documents.services import request_document
 from devolve.documents.tables import GeneratedDocumentTable
 
 PROGRESS_REGION = "document-progress"
 
 
-class DocumentRequestForm(DesignSystemForm):
-    kind = forms.ChoiceField(label=gettext_lazy("Document"), choices=DocumentKind.choices)
-    subject_key = forms.CharField(
-        label=gettext_lazy("For"),
-        max_length=40,
-        help_text=gettext_lazy(
-            "The edition for a list notice (2024/batch-1), the year for a results notice (2024), "
-            "the year or a period for a briefing (2024, or 2024-01-01..2024-06-30)."
-        ),
-    )
-    file_format = forms.ChoiceField(
-        label=gettext_lazy("Format"), choices=DocumentFormat.choices, initial=DocumentFormat.PDF
-    )
-    language = forms.ChoiceField(
-        label=gettext_lazy("Language"),
-        choices=DocumentLanguage.choices,
-        initial=DocumentLanguage.CHINESE,
-        help_text=gettext_lazy("Notices are issued in Chinese; a briefing may be in English."),
-    )
-    as_of = forms.DateField(
-        label=gettext_lazy("Data as of"),
-        required=False,
-        help_text=gettext_lazy("For a briefing: the day to read the data as of; today if empty."),
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-
-
 def _access_document(user: User, pk: int) -> GeneratedDocument:
-    document = list_documents_visible_to(user=user).filter(pk=pk).first()
+    document = get_document_visible_to(user=user, pk=pk)
     if document is None:
         raise Http404(_("No such document."))
     return document

@@ -5,90 +5,23 @@ mounts them.
 The reform office imports; the office and evaluators run evaluations; auditors read runs.
 """
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
 from devolve.core.errors import DomainError, NotAllowed
-from devolve.core.forms import DesignSystemForm
 from devolve.core.lists import render_list
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.indicators import permissions, selectors, services
-from devolve.indicators.models import EvaluationRun, Indicator, ObservationImport
+from devolve.indicators.forms import EvaluationRunForm, ObservationImportForm
+from devolve.indicators.models import EvaluationRun, ObservationImport
 from devolve.indicators.tables import EvaluationRunTable, ObservationImportTable
-from devolve.regions.models import Batch, Division, Zone
-
-
-class ObservationImportForm(DesignSystemForm):
-    upload = forms.FileField(
-        label=gettext_lazy("Statistics file (.xlsx or .csv)"),
-        help_text=gettext_lazy(
-            "One row per indicator, subject and period under a header row: 指标 (indicator), "
-            "地区 (subject: a zone, prefecture or the province), 年份 (year), 季度 (quarter, "
-            "optional), 数值 (value)."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv"}
-        ),
-    )
-    vintage = forms.DateField(
-        label=gettext_lazy("Release date"),
-        help_text=gettext_lazy("The day the bureau published these figures, as YYYY-MM-DD."),
-    )
-    source = forms.CharField(
-        label=gettext_lazy("Source"),
-        help_text=gettext_lazy("The publication, e.g. the statistical communiqué and its year."),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-    is_simulated = forms.BooleanField(
-        label=gettext_lazy("The figures are simulated (generated for a demo or a test)"),
-        required=False,
-    )
-
-
-class EvaluationRunForm(DesignSystemForm):
-    indicator = forms.ModelChoiceField(
-        label=gettext_lazy("Indicator"), queryset=Indicator.objects.all(), to_field_name="code"
-    )
-    batch = forms.ModelChoiceField(
-        label=gettext_lazy("Batch whose page shows the run"),
-        queryset=Batch.objects.order_by("number"),
-        to_field_name="number",
-    )
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("Outcome"),
-        choices=EvaluationRun.Outcome.choices,
-        help_text=gettext_lazy("A growth rate as published, or the log of a level."),
-    )
-    control = forms.ChoiceField(
-        label=gettext_lazy("Comparison group"), choices=EvaluationRun.Control.choices
-    )
-    method = forms.ChoiceField(
-        label=gettext_lazy("Method"),
-        choices=EvaluationRun.Method.choices,
-        initial=EvaluationRun.Method.DOUBLY_ROBUST,
-    )
-    covariates = forms.ModelMultipleChoiceField(
-        label=gettext_lazy("Covariates (each zone's value in the first year)"),
-        queryset=Indicator.objects.all(),
-        to_field_name="code",
-        required=False,
-    )
-    as_of = forms.DateField(
-        label=gettext_lazy("Data as of"),
-        help_text=gettext_lazy("The latest release on or before this day is used for each value."),
-    )
-    first_year = forms.IntegerField(label=gettext_lazy("First year"), min_value=1949)
-    last_year = forms.IntegerField(label=gettext_lazy("Last year"), max_value=2100)
-
 
 can_import = permissions.can_import_statistics
 can_run = permissions.can_run_evaluation
@@ -139,29 +72,9 @@ def observation_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     observation_import = _import_or_404(pk)
     context = {
         "observation_import": observation_import,
-        "preview": _preview(observation_import),
+        "preview": selectors.list_observation_import_preview(observation_import=observation_import),
     }
     return render(request, "dashboards/economy/observation_import_detail.html", context)
-
-
-def _preview(observation_import: ObservationImport, limit: int = 200) -> list[dict[str, object]]:
-    """The first rows as people read them: indicator code and subject name, not ids."""
-    indicators = dict(Indicator.objects.values_list("pk", "code"))
-    zones = {zone.pk: str(zone) for zone in Zone.objects.all()}
-    divisions = {division.pk: str(division) for division in Division.objects.all()}
-    return [
-        {
-            "row": row["row"],
-            "indicator": indicators.get(row["indicator_id"], "?"),
-            "subject": zones.get(row["zone_id"])
-            if row["zone_id"]
-            else divisions.get(row["division_id"]),
-            "year": row["year"],
-            "quarter": row["quarter"] or "",
-            "value": row["value"],
-        }
-        for row in observation_import.rows[:limit]
-    ]
 
 
 @require_POST

@@ -42,11 +42,12 @@ from devolve.grants.permissions import can_manage_grant, can_record_handover
 from devolve.grants.selectors import (
     count_grants_by_area,
     get_grant,
+    is_handover_overdue,
     list_agreements_expiring,
     list_grants_awaiting_agreement,
     list_grants_visible_to,
     list_handovers_to_make,
-    list_overdue_handovers,
+    list_held_grants_visible_to,
     with_handover_overdue,
 )
 from devolve.grants.services import (
@@ -124,7 +125,7 @@ def _grant_form_page(
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, today = acting_user(request), timezone.localdate()
     grant = _access_grant(user, pk, "grants.view_grant", _("You may not see this grant."))
-    overdue = list_overdue_handovers(on=today).filter(pk=grant.pk).exists()
+    overdue = is_handover_overdue(grant=grant, on=today)
     timeline = GrantTimeline.of(grant, today=today, overdue=overdue)
     agreements = EntrustmentAgreementTable(timeline.agreements, prefix="agreements-")
     events = AuditEventTable(timeline.events, prefix="events-")
@@ -240,9 +241,7 @@ def grant_owed_list(request: HttpRequest) -> HttpResponse:
 @requires("grants.view_held_grants")
 def grant_held_list(request: HttpRequest) -> HttpResponse:
     """The grants the user's scope holds or gives, filtered like the API (``GrantFilter``)."""
-    grants = list_grants_visible_to(user=acting_user(request)).order_by(
-        "status", "handover_due_on", "pk"
-    )
+    grants = list_held_grants_visible_to(user=acting_user(request))
     filterset = GrantFilter(request.GET, queryset=grants)
     table = StaffGrantTable(with_handover_overdue(filterset.qs, on=timezone.localdate()))
     return render_list(

@@ -6,57 +6,33 @@ page shows the progress while the check runs (polled with htmx, with a plain lin
 then what applying would add and change and every error by row and column.
 """
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRefresh
 
 from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
-from devolve.core.forms import DesignSystemForm
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.lists import configure_list, render_list
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.matters.filters import ListImportFilter
+from devolve.matters.forms import ListImportApplyForm, ListImportForm
 from devolve.matters.list_export import ExportFormat, export_annual_list
 from devolve.matters.list_import import access_list_import, list_list_imports, max_import_bytes
 from devolve.matters.models import AnnualList, ListImport
-from devolve.matters.selectors import list_annual_lists
+from devolve.matters.selectors import get_annual_list_by_pk, list_annual_lists
 from devolve.matters.services import queue_list_import_apply, start_list_import
 from devolve.matters.tables import ExportableAnnualListTable, ListImportTable
 
 PROGRESS_REGION = "import-progress"
 
 
-class ListImportForm(DesignSystemForm):
-    workbook = forms.FileField(
-        label=gettext_lazy("Workbook (.xlsx), CSV file or an edition's JSON export"),
-        help_text=gettext_lazy(
-            "The list as published: a header row (序号, 事项名称, 事项编码, 事项类型, 主管部门, "
-            "设定依据, 授权方式, 承接主体 …) and one row per matter. A title row above it is fine."
-        ),
-        widget=forms.ClearableFileInput(
-            attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv,.json"}
-        ),
-    )
-
-
-class ListImportApplyForm(DesignSystemForm):
-    reason = forms.CharField(
-        label=gettext_lazy("Reason for the changes"),
-        required=False,
-        help_text=gettext_lazy("Required when the workbook changes entries, e.g. the decision."),
-        widget=forms.Textarea(attrs={"rows": 2}),
-    )
-
-
 def _access_annual_list(pk: int) -> AnnualList:
-    annual_list = list_annual_lists().filter(pk=pk).first()
+    annual_list = get_annual_list_by_pk(pk=pk)
     if annual_list is None:
         raise Http404(_("No such edition."))
     return annual_list

@@ -8,7 +8,6 @@ Who sees what is the performance selectors' and permissions'; who may change wha
 """
 
 import datetime
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -23,24 +22,18 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
-from devolve.assessments.selectors import FlaggedGrant, list_flagged_grants
 from devolve.core.access import allows, check, requires
 from devolve.core.errors import DomainError
 from devolve.core.lists import configure_list
 from devolve.core.spreadsheets import (
     XLSX_CONTENT_TYPE,
-    CellValue,
-    Sheet,
     download_response,
     stored_file_response,
     xlsx_bytes,
 )
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
-from devolve.grants.models import Grant
-from devolve.grants.selectors import list_grants
-from devolve.matters.models import AnnualList
-from devolve.matters.selectors import list_annual_lists
 from devolve.performance import selectors
+from devolve.performance.exports import overview_sheets
 from devolve.performance.forms import (
     AppealDecisionForm,
     AppealForm,
@@ -49,14 +42,12 @@ from devolve.performance.forms import (
     SchemeVersionForm,
 )
 from devolve.performance.models import (
-    Appeal,
     IndicatorItem,
-    ManualInput,
     PerformanceAssessment,
     Scheme,
     Score,
-    ScoreItem,
 )
+from devolve.performance.overview import Overview
 from devolve.performance.permissions import (
     can_manage_performance,
     can_read_all_performance,
@@ -72,12 +63,7 @@ from devolve.performance.services import (
     record_manual_input,
 )
 from devolve.performance.tables import AppealTable
-from devolve.reporting.selectors import (
-    CompletenessRow,
-    OverdueReport,
-    completeness,
-    overdue_reports,
-)
+from devolve.reporting.selectors import CompletenessRow
 
 Role = User.Role
 
@@ -119,8 +105,8 @@ def performance_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "is_latest": latest is not None and latest.pk == scheme.pk,
         "scheme": scheme,
         "groups": selectors.list_scheme_groups(scheme=scheme),
-        "assessments": selectors.list_assessments_visible_to(user=acting_user(request)).filter(
-            scheme=scheme
+        "assessments": selectors.list_scheme_assessments_visible_to(
+            user=acting_user(request), scheme=scheme
         ),
     }
     return render(request, "dashboards/performance/scheme_detail.html", context)
@@ -128,7 +114,7 @@ def performance_scheme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _scheme_or_404(pk: int, *, user: User) -> Scheme:
     """A draft is 404 to those who may not see drafts, as in the API."""
-    scheme = selectors.list_schemes_visible_to(user=user).filter(pk=pk).first()
+    scheme = selectors.get_scheme_visible_to(user=user, pk=pk)
     if scheme is None:
         raise Http404(_("No such scheme."))
     return scheme
@@ -170,7 +156,7 @@ def performance_scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("performance.manage")
 def performance_assessment_create(request: HttpRequest) -> HttpResponse:
-    latest = selectors.list_assessments().order_by("-year").first()
+    latest = selectors.get_latest_assessment()
     initial = {}
     if latest is not None:
         initial = {
@@ -204,7 +190,7 @@ def _assessment_for(user: User, pk: int) -> PerformanceAssessment:
     assessment = selectors.get_assessment(pk=pk)
     if assessment is None:
         raise Http404(_("No such assessment."))
-    if not selectors.list_assessments_visible_to(user=user).filter(pk=pk).exists():
+    if not selectors.is_assessment_visible_to(user=user, pk=pk):
         raise PermissionDenied
     return assessment
 
@@ -222,11 +208,7 @@ def ranking_chart(scores: list[Score]) -> dict[str, Any]:
 def performance_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     assessment = _assessment_for(user, pk)
-    scores = list(
-        selectors.list_scores_visible_to(user=user)
-        .filter(assessment=assessment)
-        .order_by("rank", "subject_key")
-    )
+    scores = selectors.list_assessment_scores_visible_to(user=user, assessment=assessment)
     can_manage = can_manage_performance(user)
     context = {
         "assessment": assessment,
@@ -234,13 +216,11 @@ def performance_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse
         "chart": ranking_chart(scores),
         "can_manage": can_manage,
         "sees_all": can_read_all_performance(user),
-        "pending_appeals": selectors.list_appeals_visible_to(user=user).filter(
-            score__assessment=assessment, status=Appeal.Status.PENDING
+        "pending_appeals": selectors.list_pending_appeals_visible_to(
+            user=user, assessment=assessment
         ),
         "today": timezone.localdate(),
-        "manual_inputs": ManualInput.objects.filter(assessment=assessment).select_related("item")
-        if can_manage
-        else [],
+        "manual_inputs": selectors.list_manual_inputs(assessment=assessment) if can_manage else [],
     }
     return render(request, "dashboards/performance/assessment_detail.html", context)
 
@@ -301,18 +281,6 @@ def performance_assessment_publish(request: HttpRequest, pk: int) -> HttpRespons
 # A score, explained ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ExplainedItem:
-    """A stored item beside the points a recomputation from the stored inputs gives."""
-
-    row: ScoreItem
-    recomputed_points: Decimal
-
-    @property
-    def matches(self) -> bool:
-        return self.row.points == self.recomputed_points
-
-
 def _score_for(user: User, pk: int) -> Score:
     score = selectors.get_score(pk=pk)
     if score is None:
@@ -326,21 +294,15 @@ def _score_for(user: User, pk: int) -> Score:
 def performance_score_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     score = _score_for(user, pk)
-    recomputed = selectors.recompute_from_stored_inputs(assessment=score.assessment)[
-        score.subject_key
-    ]
-    items = [
-        ExplainedItem(row, recomputed.item_by_code[row.item.code].points)
-        for row in selectors.list_score_items(score=score)
-    ]
+    explained = selectors.explain_score(score=score)
     assessment = score.assessment
     today = timezone.localdate()
     context = {
         "score": score,
-        "items": items,
-        "recomputed_total": recomputed.total,
-        "all_match": all(item.matches for item in items) and recomputed.total == score.total,
-        "appeals": selectors.list_appeals_visible_to(user=user).filter(score=score),
+        "items": explained.items,
+        "recomputed_total": explained.recomputed_total,
+        "all_match": explained.all_match,
+        "appeals": selectors.list_score_appeals_visible_to(user=user, score=score),
         "can_appeal": allows(user, "performance.appeal_score", score)
         and not assessment.is_published
         and assessment.appeal_opens_on <= today <= assessment.appeal_closes_on,
@@ -376,7 +338,7 @@ def performance_appeal_evidence(request: HttpRequest, pk: int) -> FileResponse:
     appeal = selectors.get_appeal(pk=pk)
     if appeal is None or not appeal.evidence_file:
         raise Http404(_("No such evidence file."))
-    if not selectors.list_appeals_visible_to(user=acting_user(request)).filter(pk=pk).exists():
+    if not selectors.is_appeal_visible_to(user=acting_user(request), pk=pk):
         raise PermissionDenied
     return stored_file_response(appeal.evidence_file)
 
@@ -399,7 +361,7 @@ def performance_appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
         "appeal": appeal,
         "form": form,
         "title": _("Decide the appeal"),
-        "stored": ScoreItem.objects.filter(score=appeal.score, item=appeal.item).first(),
+        "stored": selectors.get_score_item(score=appeal.score, item=appeal.item),
     }
     return render(request, "dashboards/performance/appeal_form.html", context)
 
@@ -407,142 +369,37 @@ def performance_appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # The office's overview -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FlaggedRow:
-    flag: FlaggedGrant
-    grant: Grant
-
-
 # The flagged grants the overview page lists, longest runs first: a national programme flags
 # thousands; the Excel download lists every one.
 FLAGGED_SHOWN = 50
 
 
-@dataclass(frozen=True)
-class Overview:
-    """What the office watches: reporting completeness and timeliness (by prefecture, department
-    and pilot area), the reports overdue, grants flagged for zero use, and the latest ranking."""
+def overview_charts(overview: Overview) -> dict[str, dict[str, Any]]:
+    def percent(rows: list[CompletenessRow], field: str) -> list[float | None]:
+        values = [getattr(row, field) for row in rows]
+        return [None if value is None else round(float(value) * 100, 1) for value in values]
 
-    on: datetime.date
-    by_prefecture: list[CompletenessRow]
-    by_department: list[CompletenessRow]
-    by_area: list[CompletenessRow]
-    overdue: list[OverdueReport]
-    flagged: list[FlaggedRow]
-    flagged_count: int
-    assessment: PerformanceAssessment | None
-    ranking: list[Score]
-
-    @classmethod
-    def of(cls, *, on: datetime.date, flagged_shown: int | None = None) -> "Overview":
-        """``flagged_shown``: list only that many flagged grants (the longest runs first), as
-        the page does; the download lists every one."""
-        # Every edition published so far, superseded ones included: the flags of the edition a
-        # round assessed stay visible after the next edition replaced it.
-        editions = list_annual_lists().filter(
-            status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED]
-        )
-        flags = list_flagged_grants(annual_lists=editions)
-        shown = flags if flagged_shown is None else flags[:flagged_shown]
-        grants = list_grants().in_bulk([flag.grant_id for flag in shown])
-        assessment = selectors.get_latest_computed_assessment()
-        return cls(
-            on=on,
-            by_prefecture=completeness(by="prefecture", on=on),
-            by_department=completeness(by="department", on=on),
-            by_area=completeness(by="area", on=on),
-            overdue=overdue_reports(on=on),
-            flagged=[FlaggedRow(flag, grants[flag.grant_id]) for flag in shown],
-            flagged_count=len(flags),
-            assessment=assessment,
-            ranking=selectors.list_ranking(assessment=assessment) if assessment else [],
-        )
-
-    def charts(self) -> dict[str, dict[str, Any]]:
-        def percent(rows: list[CompletenessRow], field: str) -> list[float | None]:
-            values = [getattr(row, field) for row in rows]
-            return [None if value is None else round(float(value) * 100, 1) for value in values]
-
-        return {
-            "completeness": _chart(
-                _("Completeness (%)"),
-                [row.label for row in self.by_prefecture],
-                percent(self.by_prefecture, "completeness"),
-            ),
-            "timeliness": _chart(
-                _("Timeliness (%)"),
-                [row.label for row in self.by_prefecture],
-                percent(self.by_prefecture, "timeliness"),
-            ),
-            "ranking": ranking_chart(self.ranking),
-        }
+    return {
+        "completeness": _chart(
+            _("Completeness (%)"),
+            [row.label for row in overview.by_prefecture],
+            percent(overview.by_prefecture, "completeness"),
+        ),
+        "timeliness": _chart(
+            _("Timeliness (%)"),
+            [row.label for row in overview.by_prefecture],
+            percent(overview.by_prefecture, "timeliness"),
+        ),
+        "ranking": ranking_chart(overview.ranking),
+    }
 
 
 @require_safe
 @requires("performance.read_all")
 def office_overview(request: HttpRequest) -> HttpResponse:
     overview = Overview.of(on=timezone.localdate(), flagged_shown=FLAGGED_SHOWN)
-    context = {"overview": overview, "charts": overview.charts()}
+    context = {"overview": overview, "charts": overview_charts(overview)}
     return render(request, "dashboards/performance/office_overview.html", context)
-
-
-def _rate(value: Decimal | None) -> float | None:
-    return None if value is None else round(float(value) * 100, 2)
-
-
-def overview_sheets(overview: Overview) -> list[Sheet]:
-    """One sheet per part of the overview, with the same figures as the page."""
-    completeness: list[list[CellValue]] = [
-        [level, row.key, row.label, row.expected, row.submitted, row.submitted_on_time,
-         row.accepted, row.returned, row.overdue, _rate(row.completeness), _rate(row.timeliness)]
-        for level, rows in (
-            (_("Prefecture"), overview.by_prefecture),
-            (_("Department"), overview.by_department),
-            (_("Pilot area"), overview.by_area),
-        )
-        for row in rows
-    ]  # fmt: skip
-    overdue: list[list[CellValue]] = [
-        [report.kind, report.cycle_label, report.subject_label, report.due_on,
-         report.days_overdue, report.status]
-        for report in overview.overdue
-    ]  # fmt: skip
-    flagged: list[list[CellValue]] = [
-        [row.grant.pk, row.grant.entry.annual_list.key, str(row.grant.entry.matter),
-         str(row.grant.zone), row.flag.consecutive_zero_periods, row.flag.last_period_end]
-        for row in overview.flagged
-    ]  # fmt: skip
-    ranking: list[list[CellValue]] = [
-        [score.rank, str(score.subject), float(score.total), score.get_tier_display(),
-         score.assessment.is_published]
-        for score in overview.ranking
-    ]  # fmt: skip
-    return [
-        Sheet(
-            name=_("Completeness"),
-            header=[[_("Level"), _("Key"), _("Name"), _("Expected"), _("Submitted"),
-                     _("On time"), _("Accepted"), _("Returned"), _("Overdue"),
-                     _("Completeness (%)"), _("Timeliness (%)")]],
-            rows=completeness,
-        ),
-        Sheet(
-            name=_("Overdue"),
-            header=[[_("Report"), _("Cycle"), _("Reported by"), _("Due on"),
-                     _("Days overdue"), _("Status")]],
-            rows=overdue,
-        ),
-        Sheet(
-            name=_("Zero-use grants"),
-            header=[[_("Grant"), _("Matter"), _("Pilot area"), _("Periods with no case"),
-                     _("Last period")]],
-            rows=flagged,
-        ),
-        Sheet(
-            name=_("Ranking"),
-            header=[[_("Rank"), _("Subject"), _("Score"), _("Tier"), _("Published")]],
-            rows=ranking,
-        ),
-    ]  # fmt: skip
 
 
 @require_safe

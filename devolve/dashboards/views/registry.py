@@ -13,12 +13,11 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import allows, requires
-from devolve.core.changelog import EXACT_COUNT_LIMIT, ChangeLog
+from devolve.core.changelog import EXACT_COUNT_LIMIT, ChangeLog, list_audit_events
 from devolve.core.errors import DomainError
 from devolve.core.filters import ChangeFilter
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
-from devolve.core.models import AuditEvent
 from devolve.core.tables import ChangeTable
 from devolve.dashboards.doors import data_of
 from devolve.dashboards.inbox import count_waiting, inbox_for
@@ -131,7 +130,7 @@ def batch_membership_create(request: HttpRequest) -> HttpResponse:
 @requires("accounts.view_audit")
 def audit_event_list(request: HttpRequest) -> HttpResponse:
     """The change log: audit events and record history, filtered, paged and downloadable."""
-    filterset = ChangeFilter(request.GET, queryset=AuditEvent.objects.all())
+    filterset = ChangeFilter(request.GET, queryset=list_audit_events())
     return render_list(
         request,
         table=ChangeTable(ChangeLog(filterset.qs, estimate_above=EXACT_COUNT_LIMIT)),

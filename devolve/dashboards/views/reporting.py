@@ -32,7 +32,7 @@ from devolve.core.lists import configure_list, render_list
 from devolve.core.spreadsheets import XLSX_CONTENT_TYPE, download_response
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.matters.models import AnnualList
-from devolve.matters.selectors import list_annual_lists
+from devolve.matters.selectors import get_annual_list_by_pk
 from devolve.reporting import exports, rules, selectors
 from devolve.reporting.filters import AreaReportFilter, ReportingCycleFilter
 from devolve.reporting.findings import flag_messages
@@ -160,7 +160,7 @@ def reporting_dashboard(request: HttpRequest) -> HttpResponse:
         ),
     }
     if user.role == Role.PILOT_AREA and user.zone is not None:
-        reports = selectors.list_area_reports_visible_to(user=user).order_by("-cycle__period_start")
+        reports = selectors.list_area_reports_newest_first(user=user)
         points = selectors.usage_trend(zone=user.zone)
         context |= {
             "owed": selectors.list_reports_due(user=user, on=today),
@@ -170,9 +170,7 @@ def reporting_dashboard(request: HttpRequest) -> HttpResponse:
         }
         return render(request, "dashboards/reporting/area_dashboard.html", context)
     if user.role == Role.DEPARTMENT:
-        department_reports = selectors.list_department_reports_visible_to(user=user).order_by(
-            "-cycle__period_start"
-        )
+        department_reports = selectors.list_department_reports_newest_first(user=user)
         context |= {
             "owed": selectors.list_reports_due(user=user, on=today),
             "table": _listed(request, DepartmentReportTable(department_reports, prefix="reports-")),
@@ -181,9 +179,7 @@ def reporting_dashboard(request: HttpRequest) -> HttpResponse:
     if user.role in {Role.PREFECTURE, *READERS}:
         by: Literal["area", "prefecture"] = "area" if user.role == Role.PREFECTURE else "prefecture"
         rows = selectors.completeness_visible_to(user=user, by=by, on=today)
-        to_review = selectors.list_reports_to_review(user=user).order_by(
-            "cycle__due_on", "zone__slug"
-        )
+        to_review = selectors.list_reports_to_review(user=user)
         overdue = selectors.overdue_reports_visible_to(user=user, on=today)
         context |= {
             "to_review": _listed(request, AreaReportTable(to_review, prefix="review-")),
@@ -260,7 +256,7 @@ def reporting_completeness_export(request: HttpRequest) -> HttpResponse:
 @requires("reporting.view_all_reports")
 def reporting_usage_export(request: HttpRequest, annual_list_pk: int) -> HttpResponse:
     """The accepted usage of an edition's grants (only accepted figures leave the system)."""
-    annual_list = list_annual_lists().filter(pk=annual_list_pk).first()
+    annual_list = get_annual_list_by_pk(pk=annual_list_pk)
     if annual_list is None:
         raise Http404(_("No such edition."))
     return download_response(
@@ -327,9 +323,7 @@ def _area_report_list_page(
     request: HttpRequest, *, form: BulkAreaReportForm, refusals: list[Refusal]
 ) -> HttpResponse:
     user = acting_user(request)
-    reports = selectors.list_area_reports_visible_to(user=user).order_by(
-        "-cycle__period_start", "zone__slug"
-    )
+    reports = selectors.list_area_reports_newest_first(user=user)
     filterset = AreaReportFilter(request.GET, queryset=reports)
     if form.fields["action"].choices:  # type: ignore[attr-defined]
         table: AreaReportTable = ChoosableAreaReportTable(filterset.qs)
@@ -383,7 +377,7 @@ def area_report_bulk(request: HttpRequest) -> HttpResponse:
         try:
             done = act_on_area_reports(
                 report_ids=(
-                    list(matching.qs.values_list("pk", flat=True))
+                    selectors.list_area_report_ids(reports=matching.qs)
                     if form.every_matching
                     else form.cleaned_data["report_ids"]
                 ),
@@ -615,7 +609,7 @@ def department_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "status_tag": status_tag(report),
-        "progress": report.support_progress.select_related("entry__matter"),
+        "progress": selectors.list_support_progress(report=report),
         "owed_entries": selectors.support_entries_of(
             department=report.department, cycle=report.cycle
         ),

@@ -10,11 +10,15 @@ from django.db.models.functions import RowNumber
 
 from devolve.indicators import rules
 from devolve.indicators.models import EvaluationRun, Indicator, Observation, ObservationImport
-from devolve.regions.models import Batch, BatchMembership, Division
+from devolve.regions.models import Batch, BatchMembership, Division, Zone
 
 
 def list_indicators() -> QuerySet[Indicator]:
     return Indicator.objects.select_related("level_indicator")
+
+
+def list_growth_indicators() -> QuerySet[Indicator]:
+    return list_indicators().filter(kind=Indicator.Kind.GROWTH_RATE)
 
 
 def get_indicator(*, code: str) -> Indicator | None:
@@ -144,3 +148,25 @@ def zone_cohorts() -> dict[int, tuple[int, int]]:
 
 def batch_first_treated_year(batch: Batch) -> int:
     return rules.first_treated_year(batch.starts_on)
+
+
+def list_observation_import_preview(
+    *, observation_import: ObservationImport, limit: int = 200
+) -> list[dict[str, object]]:
+    """The first rows as people read them: indicator code and subject name, not ids."""
+    indicators = dict(Indicator.objects.values_list("pk", "code"))
+    zones = {zone.pk: str(zone) for zone in Zone.objects.all()}
+    divisions = {division.pk: str(division) for division in Division.objects.all()}
+    return [
+        {
+            "row": row["row"],
+            "indicator": indicators.get(row["indicator_id"], "?"),
+            "subject": zones.get(row["zone_id"])
+            if row["zone_id"]
+            else divisions.get(row["division_id"]),
+            "year": row["year"],
+            "quarter": row["quarter"] or "",
+            "value": row["value"],
+        }
+        for row in observation_import.rows[:limit]
+    ]
