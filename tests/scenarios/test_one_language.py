@@ -86,6 +86,8 @@ KNOWN_MIXED: dict[tuple[str, str], str] = {
     ("en", "dashboards:demand_item_decide"): UNMARKED_USER_TEXT,
     ("en", "dashboards:performance_appeal_decide"): UNMARKED_USER_TEXT,
     ("en", "dashboards:matter_edit"): UNMARKED_USER_TEXT + " (legal basis in a textarea)",
+    ("en", "dashboards:grant_owed_list"): UNMARKED_USER_TEXT + " (agreement numbers in links)",
+    ("zh", "dashboards:observation_import_create"): "'The figures are simulated …' untranslated",
     ("en", "dashboards:reporting_dashboard"): "Chinese names of areas and departments, no English",
 }
 
