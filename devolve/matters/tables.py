@@ -473,7 +473,7 @@ class StaffListEntryTable(tables.Table):
             ),
         )
         return format_html(
-            '<ul class="govuk-list govuk-body-s">{}</ul>', links or format_html("<li>—</li>")
+            '<ul class="govuk-list govuk-body-s">{}</ul>', links or format_html("<li>{}</li>", "—")
         )
 
     def render_mode(self, record: ListEntry) -> str:

@@ -86,7 +86,7 @@ def test_every_coded_sentence_reads_in_chinese_and_in_english(report: SeedReport
 @pytest.mark.parametrize(
     ("language", "foreign"),
     [
-        ("en", ["已公布。", "四川演示数据", "采纳自需求清单", "已不再列入"]),
+        ("en", ["已公布。", "四川示意数据初始化", "采纳自需求清单", "已不再列入"]),
         ("zh-hans", ["Sichuan demo seed", "carried forward", " published.", "No longer in"]),
     ],
 )

@@ -500,7 +500,7 @@ def test_zone_detail_marks_an_illustrative_zone(client: Client, db: None) -> Non
 
     assertInHTML(
         '<p class="app-illustrative" data-illustrative="zone">Illustrative: some values of this '
-        "record were invented for the demo. Name invented.</p>",
+        'record were invented for the demo. <span lang="en">Name invented.</span></p>',
         response.content.decode(),
     )
 
@@ -533,7 +533,7 @@ def test_batch_detail_marks_an_illustrative_batch(client: Client, db: None) -> N
 
     assertInHTML(
         '<p class="app-illustrative" data-illustrative="batch">Illustrative: a date of this '
-        "batch was invented for the demo. Start date invented.</p>",
+        'batch was invented for the demo. <span lang="en">Start date invented.</span></p>',
         illustrative.content.decode(),
     )
     assertNotContains(plain, "data-illustrative")
