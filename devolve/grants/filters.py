@@ -1,28 +1,15 @@
 import django_filters
-from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.forms import apply_design_system
 from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.matters.filters import EditionKeyFilter
 from devolve.matters.models import AuthorizationMode, Department, Matter
-from devolve.matters.selectors import get_annual_list_by_key
 from devolve.regions.models import Zone
 
 
-def _in_edition[M: Model](queryset: QuerySet[M], lookup: str, key: str) -> QuerySet[M]:
-    """Rows of the edition with this key; none for an unknown key."""
-    annual_list = get_annual_list_by_key(key=key)
-    if annual_list is None:
-        return queryset.none()
-    return queryset.filter(**{lookup: annual_list})
-
-
 class GrantFilter(django_filters.FilterSet):
-    annual_list = django_filters.CharFilter(
-        label=_("Edition"),
-        method="filter_annual_list",
-        help_text=_("The edition's key, e.g. 2024/batch-1."),
-    )
+    annual_list = EditionKeyFilter(field_name="entry__annual_list")
     zone = django_filters.ModelChoiceFilter(
         label=_("Pilot area"),
         queryset=Zone.objects.order_by("slug"),
@@ -57,11 +44,6 @@ class GrantFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         apply_design_system(self.form)
 
-    def filter_annual_list(
-        self, queryset: QuerySet[Grant], name: str, value: str
-    ) -> QuerySet[Grant]:
-        return _in_edition(queryset, "entry__annual_list", value)
-
     class Meta:
         model = Grant
         fields = ["annual_list", "zone", "department", "status", "mode", "kind"]
@@ -69,11 +51,7 @@ class GrantFilter(django_filters.FilterSet):
 
 class EntrustmentAgreementFilter(django_filters.FilterSet):
     grant = django_filters.NumberFilter(label=_("Grant"), field_name="grant")
-    annual_list = django_filters.CharFilter(
-        label=_("Edition"),
-        method="filter_annual_list",
-        help_text=_("The edition's key, e.g. 2024/batch-1."),
-    )
+    annual_list = EditionKeyFilter(field_name="grant__entry__annual_list")
     zone = django_filters.ModelChoiceFilter(
         label=_("Pilot area"),
         field_name="grant__zone",
@@ -92,11 +70,6 @@ class EntrustmentAgreementFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         apply_design_system(self.form)
-
-    def filter_annual_list(
-        self, queryset: QuerySet[EntrustmentAgreement], name: str, value: str
-    ) -> QuerySet[EntrustmentAgreement]:
-        return _in_edition(queryset, "grant__entry__annual_list", value)
 
     class Meta:
         model = EntrustmentAgreement

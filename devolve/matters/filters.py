@@ -1,5 +1,9 @@
+from typing import Any
+
 import django_filters
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django_filters.constants import EMPTY_VALUES
 
 from devolve.core.forms import apply_design_system
 from devolve.matters.models import (
@@ -13,7 +17,26 @@ from devolve.matters.models import (
     Matter,
     MatterType,
 )
+from devolve.matters.selectors import get_annual_list_by_key
 from devolve.regions.models import Zone
+
+
+class EditionKeyFilter(django_filters.CharFilter):
+    """An edition named by its key (``2024/batch-1``), for every list filtered by edition: the
+    rows whose ``field_name`` is that edition; none for an unknown key."""
+
+    def __init__(self, *, field_name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Edition"))
+        kwargs.setdefault("help_text", _("The edition's key, e.g. 2024/batch-1."))
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs: QuerySet[Any], value: str) -> QuerySet[Any]:
+        if value in EMPTY_VALUES:
+            return qs
+        annual_list = get_annual_list_by_key(key=value)
+        if annual_list is None:
+            return qs.none()
+        return qs.filter(**{self.field_name: annual_list})
 
 
 class MatterFilter(django_filters.FilterSet):

@@ -2,22 +2,17 @@
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.forms import apply_design_system
+from devolve.matters.filters import EditionKeyFilter
 from devolve.matters.models import AnnualList
-from devolve.matters.selectors import get_annual_list_by_key
 from devolve.regions.models import Division, Zone
 from devolve.reporting.models import AreaReport, ReportingCycle, ReportStatus, UsageLine
 
 
 class AcceptedUsageFilter(django_filters.FilterSet):
-    annual_list = django_filters.CharFilter(
-        label=_("Edition"),
-        method="filter_annual_list",
-        help_text=_("The edition's key, e.g. 2024/batch-1."),
-    )
+    annual_list = EditionKeyFilter(field_name="report__cycle__annual_list")
     zone = django_filters.ModelChoiceFilter(
         label=_("Pilot area"),
         field_name="report__zone",
@@ -38,14 +33,6 @@ class AcceptedUsageFilter(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         apply_design_system(self.form)
 
-    def filter_annual_list(
-        self, queryset: QuerySet[UsageLine], name: str, value: str
-    ) -> QuerySet[UsageLine]:
-        annual_list = get_annual_list_by_key(key=value)
-        if annual_list is None:
-            return queryset.none()
-        return queryset.filter(report__cycle__annual_list=annual_list)
-
     class Meta:
         model = UsageLine
         fields = ["annual_list", "zone", "matter", "period_start"]
@@ -55,11 +42,7 @@ class AreaReportFilter(django_filters.FilterSet):
     """Area reports by edition, cycle, status, pilot area and prefecture: the staff list and
     ``/api/v1/area-reports/``."""
 
-    annual_list = django_filters.CharFilter(
-        label=_("Edition"),
-        method="filter_annual_list",
-        help_text=_("The edition's key, e.g. 2024/batch-1."),
-    )
+    annual_list = EditionKeyFilter(field_name="cycle__annual_list")
     cycle = django_filters.NumberFilter(label=_("Reporting cycle"), field_name="cycle")
     status = django_filters.ChoiceFilter(
         label=_("Status"), choices=ReportStatus.choices, empty_label=_("All statuses")
@@ -89,14 +72,6 @@ class AreaReportFilter(django_filters.FilterSet):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         apply_design_system(self.form)
-
-    def filter_annual_list(
-        self, queryset: QuerySet[AreaReport], name: str, value: str
-    ) -> QuerySet[AreaReport]:
-        annual_list = get_annual_list_by_key(key=value)
-        if annual_list is None:
-            return queryset.none()
-        return queryset.filter(cycle__annual_list=annual_list)
 
     class Meta:
         model = AreaReport
