@@ -619,14 +619,29 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
             is_illustrative=True,
             decided_by=SYSTEM,
         )
-    assessment_services.complete_decisions(
-        assessment_round=assessment_round, decided_on=fact.decided_on, completed_by=SYSTEM
+    return _complete_and_draft(
+        assessment_round,
+        sichuan_lists.EDITION_2024,
+        decided_on=fact.decided_on,
+        drafted_on=fact.drafted_on,
     )
-    edition = sichuan_lists.EDITION_2024
+
+
+def _complete_and_draft(
+    assessment_round: AssessmentRound,
+    edition: EditionFact,
+    *,
+    decided_on: datetime.date,
+    drafted_on: datetime.date,
+) -> AnnualList:
+    """Close the round's decisions and draft the edition they make, with the edition's facts."""
+    assessment_services.complete_decisions(
+        assessment_round=assessment_round, decided_on=decided_on, completed_by=SYSTEM
+    )
     return assessment_services.draft_next_edition(
         assessment_round=assessment_round,
         year=edition.year,
-        drafted_on=fact.drafted_on,
+        drafted_on=drafted_on,
         title_zh=edition.title_zh,
         title_en=edition.title_en,
         is_illustrative=edition.is_illustrative,
@@ -728,18 +743,11 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
             is_illustrative=True,
             decided_by=SYSTEM,
         )
-    assessment_services.complete_decisions(
-        assessment_round=assessment_round, decided_on=round_fact.decided_on, completed_by=SYSTEM
-    )
-    return assessment_services.draft_next_edition(
-        assessment_round=assessment_round,
-        year=fact.year,
+    return _complete_and_draft(
+        assessment_round,
+        fact,
+        decided_on=round_fact.decided_on,
         drafted_on=round_fact.drafted_on,
-        title_zh=fact.title_zh,
-        title_en=fact.title_en,
-        is_illustrative=fact.is_illustrative,
-        source=fact.source,
-        drafted_by=SYSTEM,
     )
 
 
