@@ -287,45 +287,6 @@ def accepted_usage(*, annual_list: AnnualList) -> list[UsageFact]:
 
 
 @dataclass(frozen=True)
-class UsagePoint:
-    label: str
-    cases_received: int
-    cases_completed: int
-
-
-def usage_trend(
-    *, zone: Zone, annual_lists: Iterable[AnnualList] | None = None
-) -> list[UsagePoint]:
-    """Accepted cases of the area per period, oldest first (for its trend chart): one grouped
-    query, one row per cycle."""
-    lines = _accepted_lines().filter(report__zone=zone)
-    if annual_lists is not None:
-        lines = lines.filter(report__cycle__annual_list__in=list(annual_lists))
-    rows = (
-        lines.values(
-            "report__cycle_id",
-            "report__cycle__frequency",
-            "report__cycle__sequence",
-            "report__cycle__period_start",
-        )
-        .annotate(received=Sum("cases_received"), completed=Sum("cases_completed"))
-        .order_by("report__cycle__period_start", "report__cycle_id")
-    )
-    return [
-        UsagePoint(
-            period_label(
-                frequency=row["report__cycle__frequency"],
-                sequence=row["report__cycle__sequence"],
-                period_start=row["report__cycle__period_start"],
-            ),
-            row["received"],
-            row["completed"],
-        )
-        for row in rows
-    ]
-
-
-@dataclass(frozen=True)
 class PeriodUsage:
     """Accepted cases in one reporting period, summed over the grants selected."""
 

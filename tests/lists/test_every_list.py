@@ -443,7 +443,6 @@ HAND_DRAWN_TODO: list[str] = [
     "dashboards/templates/dashboards/performance/office_overview.html",
     "dashboards/templates/dashboards/performance/performance_home.html",
     "dashboards/templates/dashboards/performance/score_detail.html",
-    "dashboards/templates/dashboards/reporting/area_dashboard.html",
     "dashboards/templates/dashboards/selection/round_detail.html",
     "dashboards/templates/dashboards/selection/round_import.html",
     "portal/templates/portal/_holdings.html",

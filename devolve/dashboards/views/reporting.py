@@ -83,6 +83,7 @@ from devolve.reporting.tables import (
     CompletenessTable,
     DepartmentReportTable,
     OverdueReportTable,
+    PeriodUsageTable,
     ReportingCycleTable,
     ReportingNoticeTable,
     status_tag,
@@ -118,7 +119,7 @@ def _access_department_report(
     return report
 
 
-def _trend_chart(points: list[selectors.UsagePoint]) -> dict[str, Any]:
+def _trend_chart(points: list[selectors.PeriodUsage]) -> dict[str, Any]:
     return {
         "name": _("Cases received"),
         "labels": [point.label for point in points],
@@ -161,11 +162,12 @@ def reporting_dashboard(request: HttpRequest) -> HttpResponse:
     }
     if user.role == Role.PILOT_AREA and user.zone is not None:
         reports = selectors.list_area_reports_newest_first(user=user)
-        points = selectors.usage_trend(zone=user.zone)
+        points = selectors.accepted_usage_by_period(zone=user.zone)
+        trend = PeriodUsageTable(points, exclude=("areas",), prefix="trend-")
         context |= {
             "owed": selectors.list_reports_due(user=user, on=today),
             "table": _listed(request, AreaReportTable(reports, prefix="reports-")),
-            "points": points,
+            "trend": _listed(request, trend),
             "chart": _trend_chart(points),
         }
         return render(request, "dashboards/reporting/area_dashboard.html", context)

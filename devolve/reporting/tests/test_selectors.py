@@ -156,9 +156,10 @@ def test_only_accepted_reports_feed_usage(history: World) -> None:
         )
     ]
     assert [
-        (point.label, point.cases_received) for point in selectors.usage_trend(zone=history.zone)
+        (point.label, point.cases_received)
+        for point in selectors.accepted_usage_by_period(zone=history.zone)
     ] == [("2024 Q2", 5)]
-    assert selectors.usage_trend(zone=history.other_zone) == []
+    assert selectors.accepted_usage_by_period(zone=history.other_zone) == []
 
 
 def test_overdue_reports_most_overdue_first(history: World) -> None:
