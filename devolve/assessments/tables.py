@@ -236,3 +236,43 @@ class EntryRollUpTable(tables.Table):
         if record.recommended:
             return str(record.recommended_label)
         return str(_("waiting for scores"))
+
+
+class FlaggedGrantAssessmentTable(tables.Table):
+    """A round's grants flagged for zero use (rows from
+    ``assessments.selectors.list_flagged_grant_assessments_visible_to``), longest run first."""
+
+    matter = tables.Column(
+        verbose_name=_("Matter"),
+        empty_values=(),
+        order_by=("grant__entry__matter__name_zh", "pk"),
+    )
+    zone = tables.Column(
+        verbose_name=_("Pilot area"), accessor="grant__zone", order_by=("grant__zone__slug", "pk")
+    )
+    zero_use_periods = tables.Column(
+        verbose_name=_("Periods without a case"),
+        order_by=("zero_use_periods", "pk"),
+        attrs={
+            "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+            "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+        },
+    )
+    zero_use_ended_on = tables.DateColumn(
+        verbose_name=_("Until"), format="Y-m-d", order_by=("zero_use_ended_on", "pk")
+    )
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "round-flagged"}
+        row_attrs = {"class": "govuk-table__row", "data-flagged": lambda record: record.grant_id}
+        order_by = ("-zero_use_periods",)
+        empty_text = _("No grant you can see reached the threshold without a case.")
+
+    def render_matter(self, record: Any) -> str:
+        return _link(
+            reverse("dashboards:grant_assessment_detail", args=[record.pk]),
+            localized(record.grant.entry.matter, "name"),
+        )
+
+    def value_matter(self, record: Any) -> str:
+        return localized(record.grant.entry.matter, "name")

@@ -26,7 +26,11 @@ from django.utils import translation
 
 import devolve
 from devolve.accounts.models import User
-from devolve.assessments.tables import AssessmentRoundTable, EntryRollUpTable
+from devolve.assessments.tables import (
+    AssessmentRoundTable,
+    EntryRollUpTable,
+    FlaggedGrantAssessmentTable,
+)
 from devolve.assessments.tests.factories import AssessmentRoundFactory, GrantAssessmentFactory
 from devolve.core.events import record_event
 from devolve.core.tables import AuditEventTable
@@ -264,7 +268,20 @@ def _round_entries() -> ListCase:
     )
 
 
+def _round_flagged() -> ListCase:
+    assessment_round = AssessmentRoundFactory()
+    return ListCase(
+        lambda: _en("dashboards:assessment_round_detail", pk=assessment_round.pk),
+        lambda n: GrantAssessmentFactory.create_batch(
+            n, round=assessment_round, is_flagged_zero_use=True, zero_use_periods=4
+        ),
+        staff=True,
+        prefix="flagged-",
+    )
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    FlaggedGrantAssessmentTable: _round_flagged,
     EntryRollUpTable: _round_entries,
     PeriodUsageTable: _usage_by_period,
     AreaUsageTable: _usage_by_area,
@@ -411,6 +428,9 @@ FIXED_TABLES: dict[str, str] = {
     "documents/templates/documents/briefing.html": "a printed briefing",
     "documents/templates/documents/official_document.html": "a printed official document",
     "dashboards/templates/dashboards/annual_list_publish.html": "a form's rows, decided together",
+    "dashboards/templates/dashboards/assessments/assessment_round_detail.html": (
+        "the round's rubric: its criteria and their maxima, fixed when the round opens"
+    ),
     "dashboards/templates/dashboards/assessments/entry_decision_form.html": (
         "one entry's assessments beside the decision form, one per receiving area"
     ),
@@ -435,7 +455,6 @@ FIXED_TABLES: dict[str, str] = {
 # Templates that still draw a table by hand: each is either a bounded table (it belongs in
 # FIXED_TABLES with its reason) or a list to move onto the mechanism. TODO(#15)
 HAND_DRAWN_TODO: list[str] = [
-    "dashboards/templates/dashboards/assessments/assessment_round_detail.html",
     "dashboards/templates/dashboards/economy/observation_import_detail.html",
     "dashboards/templates/dashboards/list_import_detail.html",
     "dashboards/templates/dashboards/performance/_completeness_table.html",

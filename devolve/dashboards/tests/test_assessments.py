@@ -145,7 +145,7 @@ def test_the_round_page_flags_zero_use_and_rolls_up_entries(
     response = client.get(url("assessment_round_detail", pk=assessment_round.pk))
 
     flagged = assessment_of(assessment_round, world, world.law_firms)
-    assert list(response.context["flagged"]) == [flagged]
+    assert [row.record for row in response.context["flagged"].page.object_list] == [flagged]
     assertContains(response, f'data-flagged="{flagged.grant_id}"')
     assert [rollup.entry for rollup in response.context["rollups"]] == [
         world.entry(world.law_firms),

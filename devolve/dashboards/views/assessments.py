@@ -53,7 +53,11 @@ from devolve.assessments.services import (
     score_grant,
     start_scoring,
 )
-from devolve.assessments.tables import AssessmentRoundTable, EntryRollUpTable
+from devolve.assessments.tables import (
+    AssessmentRoundTable,
+    EntryRollUpTable,
+    FlaggedGrantAssessmentTable,
+)
 from devolve.core.access import allows, requires
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.forms import VersionForm
@@ -132,14 +136,17 @@ def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rollups = list_entry_rollups(assessment_round=assessment_round, user=user)
     entries = EntryRollUpTable(rollups, prefix="entries-")
     configure_list(request, entries)
+    flagged = FlaggedGrantAssessmentTable(
+        list_flagged_grant_assessments_visible_to(user=user, assessment_round=assessment_round),
+        prefix="flagged-",
+    )
+    configure_list(request, flagged)
     context = {
         "round": assessment_round,
         "entries": entries,
         "criteria": assessment_round.criteria,
         "max_total": rules.max_total(assessment_round.criteria),
-        "flagged": list_flagged_grant_assessments_visible_to(
-            user=user, assessment_round=assessment_round
-        ),
+        "flagged": flagged,
         "rollups": rollups,
         "scored": sum(1 for rollup in rollups for item in rollup.assessments if item.is_scored),
         "assessed": sum(len(rollup.assessments) for rollup in rollups),
