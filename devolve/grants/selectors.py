@@ -31,10 +31,8 @@ from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, rel
 from devolve.grants import rules
 from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant
 from devolve.matters.models import AnnualList, ListEntry, Matter
+from devolve.matters.selectors import PUBLIC_EDITION_STATUSES
 from devolve.regions.models import Zone
-
-PUBLIC_EDITION_STATUSES = (AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED)
-
 
 AGREEMENT_SEARCH = SearchIndex(
     "grants_entrustmentagreement", ("number", "entrusted_body", "document")
@@ -111,11 +109,25 @@ def get_grant(*, pk: int) -> Grant | None:
     return list_grants().filter(pk=pk).first()
 
 
-def list_public_grants() -> QuerySet[Grant]:
+def list_public_grants(
+    *, zone: Zone | None = None, matter: Matter | None = None, in_force_only: bool = False
+) -> QuerySet[Grant]:
     """Grants of published and superseded editions: all that public pages, open data and the
     anonymous API show. Grants of drafts never exist (publishing creates them), but the filter
-    says so explicitly."""
-    return list_grants().filter(entry__annual_list__status__in=PUBLIC_EDITION_STATUSES)
+    says so explicitly. ``in_force_only`` keeps the editions in force (not superseded)."""
+    grants = list_grants().filter(entry__annual_list__status__in=PUBLIC_EDITION_STATUSES)
+    if zone is not None:
+        grants = grants.filter(zone=zone)
+    if matter is not None:
+        grants = grants.filter(entry__matter=matter)
+    if in_force_only:
+        grants = grants.filter(entry__annual_list__status=AnnualList.Status.PUBLISHED)
+    return grants
+
+
+def list_recalled_public_grants() -> QuerySet[Grant]:
+    """Public grants that were recalled, most recently ended first (the publication feed)."""
+    return list_public_grants().filter(status=Grant.Status.RECALLED).order_by("-ended_on")
 
 
 def grants_last_changed() -> datetime.datetime | None:

@@ -26,6 +26,9 @@ from devolve.matters.models import (
 )
 from devolve.matters.permissions import can_change_matter
 
+# The editions the public side shows: in force, or superseded by a later one.
+PUBLIC_EDITION_STATUSES = (AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED)
+
 MATTER_SEARCH = SearchIndex("matters_matter", ("name_zh", "name_en", "code", "key", "legal_basis"))
 DEPARTMENT_SEARCH = SearchIndex("matters_department", ("name_zh", "name_en", "code"))
 ANNUAL_LIST_SEARCH = SearchIndex(
@@ -84,6 +87,11 @@ def list_matters() -> QuerySet[Matter]:
 def get_matter(*, key: str) -> Matter | None:
     """The matter with this public key (``Matter.key``); None for an unknown one."""
     return list_matters().filter(key=key).first()
+
+
+def list_sub_items(*, matter: Matter) -> QuerySet[Matter]:
+    """The matter's sub-items (子项), by code."""
+    return matter.sub_items.order_by("code", "pk")
 
 
 def list_matter_entries(*, matter: Matter) -> QuerySet[ListEntry]:
@@ -149,6 +157,16 @@ def get_annual_list(*, year: int, batch_number: int, edition: int = 1) -> Annual
         .filter(year=year, batch__number=batch_number, edition=edition)
         .first()
     )
+
+
+def list_public_annual_lists() -> QuerySet[AnnualList]:
+    """Published and superseded editions, newest first: all the public side shows."""
+    return list_annual_lists().filter(status__in=PUBLIC_EDITION_STATUSES)
+
+
+def list_annual_lists_oldest_first(*, pks: Iterable[int]) -> QuerySet[AnnualList]:
+    """The editions with these ids, oldest first (a timeline's order)."""
+    return list_annual_lists().filter(pk__in=list(pks)).order_by("year", "edition")
 
 
 def list_annual_lists_published_by(*, on: datetime.date) -> QuerySet[AnnualList]:

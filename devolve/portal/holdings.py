@@ -34,7 +34,12 @@ from devolve.grants.selectors import (
 )
 from devolve.grants.tables import HeldGrantTable
 from devolve.matters.models import AnnualList, Matter
-from devolve.matters.selectors import get_matter, list_annual_lists, list_matter_entries
+from devolve.matters.selectors import (
+    get_matter,
+    list_annual_lists_oldest_first,
+    list_matter_entries,
+    list_sub_items,
+)
 from devolve.matters.tables import MatterEntryTable
 from devolve.regions.models import Zone
 from devolve.regions.selectors import get_zone, list_memberships
@@ -68,23 +73,24 @@ class TimelineEvent:
 
 
 def _editions(holdings: dict[int, EditionHolding]) -> list[EditionRow]:
-    editions = list_annual_lists().filter(pk__in=list(holdings)).order_by("year", "edition")
+    editions = list_annual_lists_oldest_first(pks=holdings)
     return [EditionRow(annual_list=edition, holding=holdings[edition.pk]) for edition in editions]
 
 
 def _held_table(
     request: HttpRequest,
-    grants: Any,
     *,
+    zone: Zone | None = None,
+    matter: Matter | None = None,
     editions: list[EditionRow],
     exclude: tuple[str, ...],
     export_name: str,
 ) -> tuple[GrantFilter, HeldGrantTable]:
-    """The grants filtered like the API (``GrantFilter``); the editions in force unless an edition
-    is asked for. Sorted and paginated by the server."""
+    """The area's or matter's grants filtered like the API (``GrantFilter``); the editions in
+    force unless an edition is asked for. Sorted and paginated by the server."""
     data = request.GET
-    if not data.get("annual_list"):
-        grants = grants.filter(entry__annual_list__status=AnnualList.Status.PUBLISHED)
+    in_force_only = not data.get("annual_list")
+    grants = list_public_grants(zone=zone, matter=matter, in_force_only=in_force_only)
     filterset = GrantFilter(data, queryset=grants)
     for name in exclude:
         filterset.form.fields.pop(name, None)
@@ -140,7 +146,7 @@ def _edition_text(row: EditionRow, *, for_zone: bool) -> str:
 
 def _membership_events(zone: Zone) -> list[TimelineEvent]:
     events: list[TimelineEvent] = []
-    for membership in list_memberships().filter(zone=zone):
+    for membership in list_memberships(zone=zone):
         url = membership.batch.get_absolute_url()
         events.append(
             TimelineEvent(
@@ -207,7 +213,7 @@ def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if zone is None:
         raise Http404(_("No zone with this key."))
     today = timezone.localdate()
-    memberships = list_memberships().filter(zone=zone)
+    memberships = list_memberships(zone=zone)
     membership_table = BatchMembershipTable(
         memberships, exclude=("zone", "prefecture"), prefix="memberships-"
     )
@@ -215,7 +221,7 @@ def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
     editions = _editions(count_grants_by_edition(zone=zone))
     filterset, held = _held_table(
         request,
-        list_public_grants().filter(zone=zone),
+        zone=zone,
         editions=editions,
         exclude=("zone",),
         export_name=f"{zone.slug}-grants",
@@ -250,7 +256,7 @@ def matter_detail(request: HttpRequest, key: str) -> HttpResponse:
     editions = _editions(count_grants_by_edition(matter=matter))
     filterset, held = _held_table(
         request,
-        list_public_grants().filter(entry__matter=matter),
+        matter=matter,
         editions=editions,
         exclude=("matter", "kind"),
         export_name=f"{matter.key}-grants",
@@ -260,7 +266,7 @@ def matter_detail(request: HttpRequest, key: str) -> HttpResponse:
     changes = list_grant_changes(matter=matter)
     context = {
         "matter": matter,
-        "sub_items": list(matter.sub_items.order_by("code", "pk")),
+        "sub_items": list(list_sub_items(matter=matter)),
         "entries": entries,
         "editions": editions,
         "current": [row for row in editions if row.is_current],

@@ -27,9 +27,9 @@ from django.views.decorators.http import condition, require_safe
 from devolve.core.actions import render_text
 from devolve.core.i18n import in_current_language
 from devolve.grants.models import Grant
-from devolve.grants.selectors import list_public_grants
+from devolve.grants.selectors import list_recalled_public_grants
 from devolve.matters.models import AnnualList
-from devolve.matters.selectors import list_annual_lists
+from devolve.matters.selectors import list_public_annual_lists
 from devolve.performance.models import PerformanceAssessment
 from devolve.performance.selectors import list_published_assessments
 from devolve.portal import datasets
@@ -122,12 +122,12 @@ class PublicationFeed(Feed):  # type: ignore[type-arg]
 
     def items(self) -> list[dict[str, Any]]:
         entries: list[dict[str, Any]] = []
-        for edition in list_annual_lists().filter(status__in=datasets.PUBLIC):
+        for edition in list_public_annual_lists():
             entries.append(_edition_item(edition, superseded=False))
             if edition.superseded_on:
                 entries.append(_edition_item(edition, superseded=True))
-        recalled = list_public_grants().filter(status=Grant.Status.RECALLED).order_by("-ended_on")
-        entries.extend(_recall_item(grant) for grant in recalled[:FEED_LENGTH])
+        recalled = list_recalled_public_grants()[:FEED_LENGTH]
+        entries.extend(_recall_item(grant) for grant in recalled)
         entries.extend(_performance_item(assessment) for assessment in list_published_assessments())
         entries.sort(key=lambda item: (item["updated"], item["guid"]), reverse=True)
         return entries[:FEED_LENGTH]

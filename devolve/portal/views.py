@@ -1,18 +1,13 @@
 """Public pages. Read-only; every figure comes from selectors, nothing is computed in templates."""
 
 import datetime
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
-from django import forms
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from devolve.core.forms import DesignSystemForm
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.i18n import in_current_language
 from devolve.core.lists import render_list
@@ -25,24 +20,25 @@ from devolve.core.spreadsheets import (
     xlsx_bytes,
 )
 from devolve.core.templatetags.devolve import localized
-from devolve.grants.models import Grant
+from devolve.grants.forms import TakeUpFilterForm
 from devolve.grants.selectors import TakeUpMatrix, get_take_up_matrix, get_take_up_page
 from devolve.grants.tables import TakeUpMatrixTable, status_summary
 from devolve.matters.filters import ListEntryFilter, MatterFilter
-from devolve.matters.models import AnnualList, Matter
+from devolve.matters.models import AnnualList
 from devolve.matters.readable import value_labels
 from devolve.matters.selectors import (
+    PUBLIC_EDITION_STATUSES,
     count_entries,
     count_entries_by_edition,
     get_annual_list,
     get_annual_list_by_key,
     get_edition_diff,
     get_public_successor,
-    list_annual_lists,
     list_authorization_modes,
     list_departments,
     list_entries_by_section,
     list_matters,
+    list_public_annual_lists,
 )
 from devolve.matters.tables import AnnualListRow, AnnualListTable, ListEntryTable, MatterTable
 from devolve.portal.diff_export import (
@@ -56,9 +52,6 @@ from devolve.regions import selectors
 from devolve.regions.filters import PilotAreaFilter
 from devolve.regions.models import Zone
 from devolve.regions.tables import BatchMembershipTable, PilotAreaTable, PrefectureZoneTable
-
-if TYPE_CHECKING:
-    from django_stubs_ext import StrOrPromise
 
 
 def _date_from_query(request: HttpRequest) -> tuple[datetime.date, str | None]:
@@ -79,8 +72,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     on, date_error = _date_from_query(request)
     shape = selectors.get_programme_shape(on=on)
     batches = {
-        batch.number: batch
-        for batch in selectors.list_batches().filter(number__in=list(shape.areas_per_batch))
+        batch.number: batch for batch in selectors.list_batches(numbers=shape.areas_per_batch)
     }
     per_prefecture = [
         (
@@ -153,12 +145,8 @@ def prefecture_detail(request: HttpRequest, code: str) -> HttpResponse:
     if prefecture is None or prefecture.level != prefecture.Level.PREFECTURE:
         raise Http404(_("No prefecture with this code."))
     today = timezone.localdate()
-    pilot_slugs = set(
-        selectors.list_pilot_areas(on=today)
-        .filter(prefecture=prefecture)
-        .values_list("slug", flat=True)
-    )
-    zones = selectors.list_zones().filter(prefecture=prefecture)
+    pilot_slugs = selectors.list_pilot_area_slugs(on=today, prefecture=prefecture)
+    zones = selectors.list_zones(prefecture=prefecture)
     return render_list(
         request,
         table=PrefectureZoneTable(zones, pilot_slugs=pilot_slugs),
@@ -184,11 +172,10 @@ def matter_list(request: HttpRequest) -> HttpResponse:
 
 # Annual lists: editions, their entries, the diff between two editions and the take-up matrix.
 # Only published editions (and those a later edition superseded) are public.
-PUBLIC_STATUSES = (AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED)
 
 
 def _is_public(annual_list: AnnualList) -> bool:
-    return annual_list.status in PUBLIC_STATUSES
+    return annual_list.status in PUBLIC_EDITION_STATUSES
 
 
 def _public_edition(*, year: int, batch: int, edition: int) -> AnnualList:
@@ -199,7 +186,7 @@ def _public_edition(*, year: int, batch: int, edition: int) -> AnnualList:
 
 
 def _public_editions() -> list[AnnualList]:
-    return list(list_annual_lists().filter(status__in=PUBLIC_STATUSES))
+    return list(list_public_annual_lists())
 
 
 def _download(content: bytes | str, *, filename: str, content_type: str) -> HttpResponse:
@@ -208,25 +195,6 @@ def _download(content: bytes | str, *, filename: str, content_type: str) -> Http
 
 def _file_stem(annual_list: AnnualList) -> str:
     return annual_list.key.replace("/", "-")
-
-
-class FilterForm(DesignSystemForm):
-    """A GET filter form whose valid fields filter and whose invalid ones are shown, not applied."""
-
-    def selection(self) -> dict[str, str]:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-
-def _offer(
-    form: forms.Form, name: str, everything: str, options: Iterable[tuple[str, "StrOrPromise"]]
-) -> None:
-    """Give the choice field ``name`` its options, after one that means "no filter"."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)  # noqa: S101 — every filter field is a ChoiceField
-    field.choices = [("", everything), *options]
 
 
 @require_safe
@@ -320,26 +288,6 @@ def annual_list_diff_xlsx(
     )
     filename = f"{_file_stem(annual_list)}-against-{_file_stem(against)}.xlsx"
     return _download(content, filename=filename, content_type=XLSX_CONTENT_TYPE)
-
-
-class TakeUpFilterForm(FilterForm):
-    department = forms.ChoiceField(label=gettext_lazy("Granting department"), required=False)
-    area = forms.ChoiceField(label=gettext_lazy("Pilot area"), required=False)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
-    kind = forms.ChoiceField(label=gettext_lazy("Kind"), required=False)
-
-    def __init__(
-        self,
-        data: QueryDict | None,
-        *,
-        departments: list[tuple[str, str]],
-        areas: list[tuple[str, str]],
-    ) -> None:
-        super().__init__(data)
-        _offer(self, "department", _("All departments"), departments)
-        _offer(self, "area", _("All pilot areas"), areas)
-        _offer(self, "status", _("All statuses"), Grant.Status.choices)
-        _offer(self, "kind", _("All kinds"), Matter.Kind.choices)
 
 
 def _take_up_filter(

@@ -2,6 +2,7 @@
 
 import datetime
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,16 +38,22 @@ def list_prefectures() -> QuerySet[Division]:
     return Division.objects.filter(level=Division.Level.PREFECTURE).order_by("code")
 
 
-def list_zones() -> QuerySet[Zone]:
-    return Zone.objects.select_related("prefecture").order_by("prefecture__code", "slug")
+def list_zones(*, prefecture: Division | None = None) -> QuerySet[Zone]:
+    zones = Zone.objects.select_related("prefecture")
+    if prefecture is not None:
+        zones = zones.filter(prefecture=prefecture)
+    return zones.order_by("prefecture__code", "slug")
 
 
 def get_zone(*, slug: str) -> Zone | None:
     return Zone.objects.select_related("prefecture").filter(slug=slug).first()
 
 
-def list_batches() -> QuerySet[Batch]:
-    return Batch.objects.order_by("number")
+def list_batches(*, numbers: Iterable[int] | None = None) -> QuerySet[Batch]:
+    batches = Batch.objects.all()
+    if numbers is not None:
+        batches = batches.filter(number__in=list(numbers))
+    return batches.order_by("number")
 
 
 def get_batch(*, number: int) -> Batch | None:
@@ -68,10 +75,20 @@ def list_pilot_areas(*, on: datetime.date) -> QuerySet[Zone]:
     )
 
 
-def list_memberships(*, batch: Batch | None = None) -> QuerySet[BatchMembership]:
+def list_pilot_area_slugs(*, on: datetime.date, prefecture: Division) -> set[str]:
+    """The keys of ``prefecture``'s pilot areas on ``on``, in one query."""
+    zones = Zone.objects.pilot_areas_on(on).filter(prefecture=prefecture)
+    return set(zones.values_list("slug", flat=True))
+
+
+def list_memberships(
+    *, batch: Batch | None = None, zone: Zone | None = None
+) -> QuerySet[BatchMembership]:
     memberships = BatchMembership.objects.select_related("zone", "zone__prefecture", "batch")
     if batch is not None:
         memberships = memberships.filter(batch=batch)
+    if zone is not None:
+        memberships = memberships.filter(zone=zone)
     return memberships.order_by("batch__number", "zone__prefecture__code", "zone__slug")
 
 
