@@ -7,6 +7,7 @@ from contextvars import ContextVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.db.models import Max
 from django.utils import timezone
 
 from devolve.core.actors import SystemActor
@@ -85,3 +86,10 @@ def moment_of(day: datetime.date | None) -> datetime.datetime:
     if day is None or day == timezone.localdate():
         return timezone.now()
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def last_changed(*models: type[models.Model]) -> datetime.datetime | None:
+    """When a row of any of ``models`` last changed: the latest of their history rows' dates,
+    one query per model; None when none has history yet."""
+    moments = [model.history.aggregate(latest=Max("history_date"))["latest"] for model in models]  # type: ignore[attr-defined]
+    return max((moment for moment in moments if moment is not None), default=None)

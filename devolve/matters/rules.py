@@ -35,3 +35,9 @@ def derived_title(title: str, *, from_year: int, to_year: int) -> str:
     ''
     """
     return title.replace(str(from_year), str(to_year))
+
+
+def edition_key(year: int, batch: int, edition: int) -> str:
+    """An edition's public key from its parts (``AnnualList.key``): ``2024/batch-1``, and
+    ``2024/batch-1/e2`` for a correction."""
+    return f"{year}/batch-{batch}" + (f"/e{edition}" if edition > 1 else "")

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.core.errors import NotAllowed
+from devolve.core.history import last_changed
 from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, relevance
 from devolve.matters.diff import EditionDiff, EntrySnapshot, diff_editions
 from devolve.matters.models import (
@@ -401,3 +402,8 @@ def count_matter_work(*, user: User) -> MatterWork:
             editions_approved=Count("pk", filter=Q(status=AnnualList.Status.APPROVED)),
         )
     return MatterWork(**counts)
+
+
+def catalogue_last_changed() -> datetime.datetime | None:
+    """When a matter or an edition's entry last changed (their latest history rows)."""
+    return last_changed(Matter, ListEntry)

@@ -1,11 +1,15 @@
-"""The office's overview as a workbook: one sheet per part, with the same figures as the page."""
+"""The office's overview as a workbook (one sheet per part, with the same figures as the page),
+and published results as open-data rows."""
 
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from devolve.core.spreadsheets import CellValue, Sheet
 from devolve.performance.overview import Overview
+from devolve.performance.selectors import list_published_assessments, list_scores
 
 
 def _rate(value: Decimal | None) -> float | None:
@@ -65,3 +69,18 @@ def overview_sheets(overview: Overview) -> list[Sheet]:
             rows=ranking,
         ),
     ]  # fmt: skip
+
+
+def score_rows() -> Iterator[Sequence[Any]]:
+    """Published scores in the column order of the ``performance-results`` dataset in
+    ``devolve/portal/datasets.py``: year, scheme, subject, rank, total, weighted, bonus and
+    deduction points, tier, illustrative. One query."""
+    yield from (
+        list_scores()
+        .filter(assessment__in=list_published_assessments())
+        .order_by("assessment__year", "scheme__code", "rank", "subject_key")
+        .values_list(
+            "assessment__year", "scheme__code", "subject_key", "rank", "total",
+            "weighted_points", "bonus_points", "deduction_points", "tier", "is_illustrative",
+        )
+    )  # fmt: skip

@@ -12,6 +12,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from devolve.accounts.models import User
 from devolve.assessments.selectors import grant_scores, list_flagged_grants, list_rounds
+from devolve.core.history import last_changed
 from devolve.grants.models import Grant
 from devolve.indicators.selectors import get_indicator, latest_observations
 from devolve.matters.models import AnnualList, Department
@@ -543,3 +544,8 @@ def count_appeals_to_decide(*, user: User) -> int:
     if not (user.is_active and user.role == User.Role.OFFICE):
         return 0
     return Appeal.objects.filter(status=Appeal.Status.PENDING).count()
+
+
+def scores_last_changed() -> datetime.datetime | None:
+    """When a score last changed (its latest history row)."""
+    return last_changed(Score)

@@ -1,10 +1,11 @@
 """The open datasets: what each holds, field by field in both languages, and its rows.
 
 Every dataset has a stable identifier (``grants``, ``edition-2024-batch-1``) that the data page,
-the downloads, the bulk ZIP and its ``datapackage.json`` share. Rows are read from the owning
-apps' selectors as plain values in one query each (two for an edition, whose receiving areas are
-a many-to-many), and hold exactly what the public pages show: published and superseded editions,
-their grants, accepted usage, published performance results, economic statistics.
+the downloads, the bulk ZIP and its ``datapackage.json`` share. Rows come from the owning apps'
+``exports.py`` (``matters.exports.edition_rows`` …) as plain values in one query each (two for an
+edition, whose receiving areas are a many-to-many), in the order of the fields described here,
+and hold exactly what the public pages show: published and superseded editions, their grants,
+accepted usage, published performance results, economic statistics.
 
 Writing the files (CSV, JSON, xlsx) happens here and nowhere else in the open data.
 """
@@ -13,35 +14,35 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Max
 
-from devolve.core.actions import render_text
 from devolve.core.i18n import in_current_language
 from devolve.core.spreadsheets import Sheet, escape_formula
 from devolve.core.spreadsheets import xlsx_bytes as kit_xlsx_bytes
-from devolve.grants.models import Grant
-from devolve.grants.selectors import list_public_grants
-from devolve.indicators.models import Observation
-from devolve.indicators.selectors import list_observations
-from devolve.matters.models import AnnualList, ListEntry, Matter
+from devolve.grants.exports import grant_rows
+from devolve.grants.selectors import grants_last_changed
+from devolve.indicators.exports import observation_rows
+from devolve.indicators.selectors import observations_last_changed
+from devolve.matters.exports import department_rows, edition_rows, entry_rows, matter_rows
+from devolve.matters.models import AnnualList
 from devolve.matters.selectors import (
+    PUBLIC_EDITION_STATUSES,
+    catalogue_last_changed,
     get_annual_list_by_key,
-    list_departments,
-    list_entries,
-    list_matters,
+    list_public_annual_lists,
 )
-from devolve.performance.models import Score
-from devolve.performance.selectors import list_published_assessments, list_scores
-from devolve.regions.models import Zone
-from devolve.regions.selectors import list_zones
-from devolve.reporting.models import AreaReport, UsageLine
-from devolve.reporting.selectors import accepted_usage_lines
+from devolve.performance.exports import score_rows
+from devolve.performance.selectors import scores_last_changed
+from devolve.regions.exports import zone_rows
+from devolve.regions.selectors import zones_last_changed
+from devolve.reporting.exports import usage_rows
+from devolve.reporting.selectors import usage_last_changed
 
 FORMATS = ("csv", "json", "xlsx")
 CONTENT_TYPES = {
@@ -49,7 +50,6 @@ CONTENT_TYPES = {
     "json": "application/json",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-PUBLIC = (AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED)
 
 
 @dataclass(frozen=True)
@@ -121,33 +121,12 @@ ZONE_KEY = Field(
 )  # fmt: skip
 
 
-def _edition_key(year: int, batch: int, edition: int) -> str:
-    return f"{year}/batch-{batch}" + (f"/e{edition}" if edition > 1 else "")
-
-
 def edition_identifier(annual_list: AnnualList) -> str:
     """``edition-2024-batch-1`` (``edition-2024-batch-1-e2`` for a correction)."""
     return "edition-" + annual_list.key.replace("/", "-")
 
 
 # The catalogue --------------------------------------------------------------------------------
-
-
-def _editions_rows() -> Iterator[Sequence[Any]]:
-    rows = (
-        AnnualList.objects.filter(status__in=PUBLIC)
-        .order_by("year", "batch__number", "edition")
-        .values_list(
-            "year", "batch__number", "edition", "status", "title_zh", "title_en",
-            "document_number", "approved_on", "published_on", "superseded_on",
-            "predecessor__year", "predecessor__batch__number", "predecessor__edition",
-            "is_illustrative",
-        )
-    )  # fmt: skip
-    for year, batch, edition, status, *middle, p_year, p_batch, p_edition, illustrative in rows:
-        predecessor = _edition_key(p_year, p_batch, p_edition) if p_year else None
-        yield (_edition_key(year, batch, edition), year, batch, edition, status, *middle,
-               predecessor, illustrative)  # fmt: skip
 
 
 EDITIONS = Dataset(
@@ -173,16 +152,9 @@ EDITIONS = Dataset(
         Field("predecessor_key", "string", "上一版次", "predecessor"),
         ILLUSTRATIVE,
     ),
-    _editions_rows,
+    edition_rows,
     primary_key=("key",),
 )  # fmt: skip
-
-
-def _matters_rows() -> Iterator[Sequence[Any]]:
-    yield from list_matters().values_list(
-        "key", "code", "name_zh", "name_en", "kind", "matter_type__code",
-        "competent_department__code", "legal_basis", "parent__key", "is_illustrative",
-    )  # fmt: skip
 
 
 MATTERS = Dataset(
@@ -205,16 +177,9 @@ MATTERS = Dataset(
               "For a sub-item, the key of its main item."),
         ILLUSTRATIVE,
     ),
-    _matters_rows,
+    matter_rows,
     primary_key=("key",),
 )  # fmt: skip
-
-
-def _zones_rows() -> Iterator[Sequence[Any]]:
-    yield from list_zones().values_list(
-        "slug", "name_zh", "name_en", "kind", "level", "prefecture__code", "established_on",
-        "is_illustrative",
-    )  # fmt: skip
 
 
 ZONES = Dataset(
@@ -233,13 +198,9 @@ ZONES = Dataset(
         Field("established_on", "date", "设立日期", "established on"),
         ILLUSTRATIVE,
     ),
-    _zones_rows,
+    zone_rows,
     primary_key=("key",),
 )  # fmt: skip
-
-
-def _departments_rows() -> Iterator[Sequence[Any]]:
-    yield from list_departments().values_list("code", "name_zh", "name_en", "is_illustrative")
 
 
 DEPARTMENTS = Dataset(
@@ -254,7 +215,7 @@ DEPARTMENTS = Dataset(
         Field("name_en", "string", "名称（英文）", "name (English)"),
         ILLUSTRATIVE,
     ),
-    _departments_rows,
+    department_rows,
     primary_key=("key",),
 )
 
@@ -285,23 +246,6 @@ ENTRY_FIELDS = (
 
 
 def edition_dataset(annual_list: AnnualList) -> Dataset:
-    def rows() -> Iterator[Sequence[Any]]:
-        receiving: dict[int, list[str]] = {}
-        links = ListEntry.receiving_areas.through.objects.filter(
-            listentry__annual_list=annual_list
-        ).order_by("zone__slug")
-        for entry_id, slug in links.values_list("listentry_id", "zone__slug"):
-            receiving.setdefault(entry_id, []).append(slug)
-        entries = list_entries(annual_list=annual_list).values_list(
-            "pk", "sequence", "matter__key", "matter__code", "matter__name_zh",
-            "matter__name_en", "matter__kind", "mode__code", "granting_department__code",
-            "supervising_department__code", "all_areas", "conditions", "change",
-            "change_reason", "is_illustrative",
-        )  # fmt: skip
-        for pk, *head, all_areas, conditions, change, reason, illustrative in entries:
-            areas = "" if all_areas else ";".join(receiving.get(pk, []))
-            yield (*head, areas, conditions, change, render_text(reason), illustrative)
-
     return Dataset(
         edition_identifier(annual_list),
         annual_list.title_zh or annual_list.key,
@@ -315,30 +259,12 @@ def edition_dataset(annual_list: AnnualList) -> Dataset:
             else ""
         ),
         ENTRY_FIELDS,
-        rows,
+        partial(entry_rows, annual_list=annual_list),
         primary_key=("matter_key",),
     )
 
 
 # Grants, usage, results, statistics -------------------------------------------------------------
-
-
-def _grants_rows() -> Iterator[Sequence[Any]]:
-    rows = (
-        list_public_grants()
-        .order_by("entry__annual_list__year", "entry__annual_list__batch__number",
-                  "entry__annual_list__edition", "entry__sequence", "zone__slug")
-        .values_list(
-            "entry__annual_list__year", "entry__annual_list__batch__number",
-            "entry__annual_list__edition", "entry__matter__key", "zone__slug",
-            "entry__matter__kind", "entry__mode__code", "entry__granting_department__code",
-            "status", "effective_on", "handover_due_on", "handed_over_on",
-            "supervision_filed_on", "ended_on", "end_reason", "is_illustrative",
-        )
-    )  # fmt: skip
-    for year, batch, edition, *rest, end_reason, illustrative in rows:
-        # Why a grant ended reads in the request's language (a sentence the system stored).
-        yield (_edition_key(year, batch, edition), *rest, render_text(end_reason), illustrative)
 
 
 GRANTS = Dataset(
@@ -367,21 +293,9 @@ GRANTS = Dataset(
         Field("end_reason", "string", "终止原因", "reason it ended"),
         ILLUSTRATIVE,
     ),
-    _grants_rows,
+    grant_rows,
     primary_key=("edition_key", "matter_key", "zone_key"),
 )  # fmt: skip
-
-
-def _usage_rows() -> Iterator[Sequence[Any]]:
-    rows = accepted_usage_lines().values_list(
-        "report__cycle__annual_list__year", "report__cycle__annual_list__batch__number",
-        "report__cycle__annual_list__edition", "report__cycle__period_start",
-        "report__cycle__period_end", "report__zone__slug", "grant__entry__matter__key",
-        "cases_received", "cases_completed", "average_handling_days", "promised_limit_days",
-        "is_illustrative",
-    )  # fmt: skip
-    for year, batch, edition, *rest in rows:
-        yield (_edition_key(year, batch, edition), *rest)
 
 
 USAGE = Dataset(
@@ -403,21 +317,9 @@ USAGE = Dataset(
         Field("promised_limit_days", "integer", "承诺时限（天）", "promised limit (days)"),
         ILLUSTRATIVE,
     ),
-    _usage_rows,
+    usage_rows,
     primary_key=("edition_key", "period_start", "zone_key", "matter_key"),
 )  # fmt: skip
-
-
-def _performance_rows() -> Iterator[Sequence[Any]]:
-    yield from (
-        list_scores()
-        .filter(assessment__in=list_published_assessments())
-        .order_by("assessment__year", "scheme__code", "rank", "subject_key")
-        .values_list(
-            "assessment__year", "scheme__code", "subject_key", "rank", "total",
-            "weighted_points", "bonus_points", "deduction_points", "tier", "is_illustrative",
-        )
-    )  # fmt: skip
 
 
 PERFORMANCE = Dataset(
@@ -438,21 +340,8 @@ PERFORMANCE = Dataset(
         Field("tier", "string", "等次", "tier"),
         ILLUSTRATIVE,
     ),
-    _performance_rows,
+    score_rows,
 )  # fmt: skip
-
-
-def _indicator_rows() -> Iterator[Sequence[Any]]:
-    yield from (
-        list_observations()
-        .order_by("indicator__code", "subject_kind", "zone__slug", "division__code", "year",
-                  "quarter", "vintage")
-        .values_list(
-            "indicator__code", "indicator__unit_en", "subject_kind", "zone__slug",
-            "division__code", "year", "quarter", "value", "vintage", "source", "is_simulated",
-            "zone__is_illustrative",
-        )
-    )  # fmt: skip
 
 
 INDICATORS = Dataset(
@@ -480,7 +369,7 @@ INDICATORS = Dataset(
         Field("is_illustrative", "boolean", "示意", "illustrative",
               "对象区域的数据为演示编造", "The subject area's record was invented for the demo."),
     ),
-    _indicator_rows,
+    observation_rows,
 )  # fmt: skip
 
 CORE_DATASETS = (EDITIONS, GRANTS, USAGE, MATTERS, ZONES, DEPARTMENTS, PERFORMANCE, INDICATORS)
@@ -488,7 +377,7 @@ CORE_DATASETS = (EDITIONS, GRANTS, USAGE, MATTERS, ZONES, DEPARTMENTS, PERFORMAN
 
 def list_datasets() -> list[Dataset]:
     """Every dataset: the fixed ones, then one per published or superseded edition."""
-    editions = AnnualList.objects.select_related("batch").filter(status__in=PUBLIC)
+    editions = list_public_annual_lists()
     return [*CORE_DATASETS, *(edition_dataset(edition) for edition in editions)]
 
 
@@ -501,7 +390,7 @@ def get_dataset(identifier: str) -> Dataset | None:
         return None
     key = identifier.removeprefix("edition-").replace("-batch-", "/batch-").replace("-e", "/e")
     annual_list = get_annual_list_by_key(key=key)
-    if annual_list is None or annual_list.status not in PUBLIC:
+    if annual_list is None or annual_list.status not in PUBLIC_EDITION_STATUSES:
         return None
     if edition_identifier(annual_list) != identifier:
         return None
@@ -510,9 +399,15 @@ def get_dataset(identifier: str) -> Dataset | None:
 
 def last_changed() -> datetime.datetime | None:
     """When published data last changed: the latest history row of the tables open data reads."""
-    models = (AnnualList, ListEntry, Matter, Zone, Grant, AreaReport, UsageLine, Score, Observation)
-    latest = [model.history.aggregate(latest=Max("history_date"))["latest"] for model in models]
-    return max((moment for moment in latest if moment is not None), default=None)
+    moments = [
+        grants_last_changed(),  # grants and editions
+        catalogue_last_changed(),  # matters and entries
+        zones_last_changed(),
+        usage_last_changed(),
+        scores_last_changed(),
+        observations_last_changed(),
+    ]
+    return max((moment for moment in moments if moment is not None), default=None)
 
 
 # Files ----------------------------------------------------------------------------------------

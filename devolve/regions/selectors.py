@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
+from devolve.core.history import last_changed
 from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, relevance
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 
@@ -162,3 +163,8 @@ def get_programme_shape(*, on: datetime.date) -> ProgrammeShape:
         new_areas_total=Zone.objects.filter(kind=Zone.Kind.NEW_AREA).count(),
         illustrative_records=len(illustrative_zones) + len(illustrative_memberships),
     )
+
+
+def zones_last_changed() -> datetime.datetime | None:
+    """When a zone last changed (its latest history row)."""
+    return last_changed(Zone)

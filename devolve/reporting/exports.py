@@ -1,18 +1,21 @@
-"""Reporting figures as .xlsx workbooks: completeness and timeliness, and accepted usage.
+"""Reporting figures as .xlsx workbooks (completeness and timeliness, and accepted usage) and
+accepted usage as open-data rows.
 
 Only accepted figures leave the system this way (``selectors.accepted_usage``); the usage sheet
 carries an "illustrative" column so demo figures are never mistaken for real ones.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from devolve.core.spreadsheets import CellValue, Sheet, xlsx_bytes
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList
+from devolve.matters.rules import edition_key
 from devolve.reporting.models import UsageLine
-from devolve.reporting.selectors import CompletenessRow, accepted_usage
+from devolve.reporting.selectors import CompletenessRow, accepted_usage, accepted_usage_lines
 
 
 def _workbook(title: str, header: list[str], rows: Sequence[Sequence[CellValue]]) -> bytes:
@@ -95,3 +98,19 @@ def usage_workbook(*, annual_list: AnnualList) -> bytes:
             ]
         )
     return _workbook(_("Accepted usage"), header, rows)
+
+
+def usage_rows() -> Iterator[Sequence[Any]]:
+    """Accepted usage in the column order of the ``usage`` dataset in
+    ``devolve/portal/datasets.py``: edition key, period start and end, area key, matter key,
+    cases received and completed, average handling days, promised limit, illustrative. One
+    query; reports not accepted are left out."""
+    rows = accepted_usage_lines().values_list(
+        "report__cycle__annual_list__year", "report__cycle__annual_list__batch__number",
+        "report__cycle__annual_list__edition", "report__cycle__period_start",
+        "report__cycle__period_end", "report__zone__slug", "grant__entry__matter__key",
+        "cases_received", "cases_completed", "average_handling_days", "promised_limit_days",
+        "is_illustrative",
+    )  # fmt: skip
+    for year, batch, edition, *rest in rows:
+        yield (edition_key(year, batch, edition), *rest)

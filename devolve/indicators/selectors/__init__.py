@@ -28,6 +28,7 @@ from devolve.indicators.selectors.observations import (
     list_observation_import_preview,
     list_observation_imports,
     list_observations,
+    observations_last_changed,
     zone_cohorts,
 )
 from devolve.indicators.selectors.panels import PanelInputs, get_panel_inputs
@@ -54,5 +55,6 @@ __all__ = [
     "list_observation_import_preview",
     "list_observation_imports",
     "list_observations",
+    "observations_last_changed",
     "zone_cohorts",
 ]

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import F, QuerySet, Window
 from django.db.models.functions import RowNumber
 
+from devolve.core.history import last_changed
 from devolve.indicators import rules
 from devolve.indicators.models import EvaluationRun, Indicator, Observation, ObservationImport
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
@@ -170,3 +171,8 @@ def list_observation_import_preview(
         }
         for row in observation_import.rows[:limit]
     ]
+
+
+def observations_last_changed() -> datetime.datetime | None:
+    """When an observation last changed (its latest history row)."""
+    return last_changed(Observation)
