@@ -1,7 +1,8 @@
-"""``dashboards`` holds thin views and templates: no ORM query and no form class (issue 15, item
-6). import-linter sees imports, not attribute use, so this reads the source: a manager
-(``.objects``), a queryset method called on anything, or a class built on a form or filter set is
-a finding. Reads belong in the owning app's ``selectors.py``, forms in its ``forms.py``. No DB."""
+"""The staff pages (``dashboards``) and the public site (``portal``) hold thin views and
+templates: no ORM query and no form class (issue 15, item 6). import-linter sees imports, not
+attribute use, so this reads the source: a manager (``.objects``), a queryset method called on
+anything, or a class built on a form or filter set is a finding. Reads belong in the owning app's
+``selectors.py``, forms in its ``forms.py``, downloads in its ``exports.py``. No DB."""
 
 import ast
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import devolve.dashboards
+import devolve.portal
 
 # Methods that build or run a query. ``get``, ``count``, ``values`` and ``update`` are left out:
 # dictionaries, lists and forms have them too.
@@ -22,7 +24,12 @@ QUERY_METHODS = frozenset(
     }
 )  # fmt: skip
 FORM_BASES = ("Form", "FormSet", "FilterSet")
-ROOT = Path(devolve.dashboards.__file__).parent
+# The interface apps that compose the domain apps' selectors, forms and services. ``api`` only
+# mounts each app's own ``api/`` package, so it has nothing to scan.
+INTERFACE_APPS = {
+    "dashboards": Path(devolve.dashboards.__file__).parent,
+    "portal": Path(devolve.portal.__file__).parent,
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -51,17 +58,18 @@ def findings_in(source: str, path: str) -> list[Finding]:
     return findings
 
 
-def findings_in_dashboards() -> list[Finding]:
+def findings_in_app(root: Path) -> list[Finding]:
     return sorted(
         finding
-        for path in ROOT.rglob("*.py")
-        if "tests" not in path.relative_to(ROOT).parts
-        for finding in findings_in(path.read_text(), str(path.relative_to(ROOT)))
+        for path in root.rglob("*.py")
+        if "tests" not in path.relative_to(root).parts
+        for finding in findings_in(path.read_text(), str(path.relative_to(root)))
     )
 
 
-def test_dashboards_hold_no_query_and_no_form_class() -> None:
-    assert findings_in_dashboards() == []
+@pytest.mark.parametrize("app", sorted(INTERFACE_APPS))
+def test_interface_app_holds_no_query_and_no_form_class(app: str) -> None:
+    assert findings_in_app(INTERFACE_APPS[app]) == []
 
 
 @pytest.mark.parametrize(
