@@ -273,7 +273,7 @@ def grant_area_overview(request: HttpRequest) -> HttpResponse:
 
 def _listed(request: HttpRequest, table: tables.Table) -> tables.Table:
     """One of several lists on a page, sorted and paged by its own (prefixed) parameters."""
-    configure_list(request, table).export_formats = ()
+    configure_list(request, table)
     return table
 
 

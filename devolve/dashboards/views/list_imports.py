@@ -44,7 +44,7 @@ def list_import_list(request: HttpRequest) -> HttpResponse:
     """Every edition with its downloads and imports, and every imported workbook: two lists,
     each sorted and paged by itself; the imports filter and download."""
     editions = ExportableAnnualListTable(list_annual_lists(), prefix="editions-")
-    configure_list(request, editions).export_formats = ()
+    configure_list(request, editions)
     filterset = ListImportFilter(request.GET, queryset=list_list_imports())
     return render_list(
         request,

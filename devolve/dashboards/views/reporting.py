@@ -144,7 +144,7 @@ def _rate_chart(rows: list[selectors.CompletenessRow]) -> dict[str, Any]:
 def _listed(request: HttpRequest, table: tables.Table) -> tables.Table:
     """One of several lists on a page: sorted and paged by its own (prefixed) parameters, with
     its count; downloads belong to the lists' own pages."""
-    configure_list(request, table).export_formats = ()
+    configure_list(request, table)
     return table
 
 
