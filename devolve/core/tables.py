@@ -123,3 +123,36 @@ class AuditEventTable(tables.Table):
 
     def render_reason(self, record: AuditEvent) -> str:
         return record.reason_text or "—"
+
+
+NUMERIC = {
+    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
+    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
+}
+
+
+class RowErrorTable(tables.Table):
+    """An import's errors, by row (``core.spreadsheets.importing.RowError`` as its importer
+    stored them); ``exclude=("value",)`` for an importer that keeps no cell value."""
+
+    row = tables.Column(verbose_name=_("Row"), default="—", attrs=NUMERIC)
+    column = tables.Column(verbose_name=_("Column"), default="—")
+    value = tables.Column(
+        verbose_name=_("Cell value"),
+        default="—",
+        orderable=False,
+        attrs={"td": {"class": "govuk-table__cell", "data-value": ""}},
+    )
+    message = tables.Column(verbose_name=_("Problem"), orderable=False)
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "import-errors"}
+        row_attrs = {"class": "govuk-table__row", "data-error": lambda record: record["code"]}
+        empty_text = _("No error.")
+
+    def render_column(self, record: dict[str, Any]) -> str:
+        letter = record.get("letter")
+        return f"{record['column']} ({letter})" if letter else str(record["column"])
+
+    def render_value(self, value: str) -> str:
+        return format_html('<code class="app-cell-value">{}</code>', value)

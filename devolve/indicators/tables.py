@@ -1,11 +1,11 @@
-"""Statistics imports as a django-tables2 table for the staff list."""
+"""Statistics imports, their rows and evaluation runs as django-tables2 tables for staff."""
 
 import django_tables2 as tables
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
 from devolve.indicators.models import EvaluationRun, ObservationImport
 
 
@@ -73,3 +73,20 @@ class EvaluationRunTable(tables.Table):
 
     def render_method(self, record: EvaluationRun) -> str:
         return f"{record.get_method_display()} · {record.get_control_display()}"
+
+
+class ObservationPreviewTable(tables.Table):
+    """A statistics file's rows as they will be written (rows from
+    ``indicators.selectors.list_observation_import_preview``), in the file's order."""
+
+    row = tables.Column(verbose_name=_("Row"), attrs=NUMERIC)
+    indicator = tables.Column(verbose_name=_("Indicator"))
+    subject = tables.Column(verbose_name=_("Subject"))
+    year = tables.Column(verbose_name=_("Year"))
+    quarter = tables.Column(verbose_name=_("Quarter"))
+    value = tables.Column(verbose_name=_("Value"), attrs=NUMERIC)
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "import-preview"}
+        row_attrs = {"class": "govuk-table__row", "data-row": lambda record: record["row"]}
+        empty_text = _("The file has no rows.")

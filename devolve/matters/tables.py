@@ -7,7 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.actions import render_text
-from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.matters.models import AnnualList, DemandItem, ListEntry, ListImport, Matter
 from devolve.matters.readable import ValueLabels, entry_changes, value_labels
@@ -698,3 +698,79 @@ class ListImportTable(tables.Table):
 
     def value_status(self, record: ListImport) -> str:
         return record.status_label
+
+
+class ImportAdditionTable(tables.Table):
+    """The entries an import adds (``ListImport.summary["add"]``) by their row in the workbook,
+    marking matters new to the catalogue."""
+
+    row = tables.Column(verbose_name=_("Row"), attrs=NUMERIC)
+    matter = tables.Column(verbose_name=_("Matter"), empty_values=(), order_by=("sequence", "row"))
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "import-additions"}
+        row_attrs = {"class": "govuk-table__row", "data-row": lambda record: record["row"]}
+
+    def render_matter(self, record: dict[str, Any]) -> str:
+        return format_html(
+            "{}. {}{}{}",
+            record["sequence"],
+            record["matter_name"],
+            format_html(
+                ' <span class="govuk-hint govuk-!-margin-bottom-0">{}</span>', record["matter_code"]
+            )
+            if record["matter_code"]
+            else "",
+            format_html(
+                ' <strong class="govuk-tag govuk-tag--light-blue">{}</strong>',
+                _("new in the catalogue"),
+            )
+            if record["new_matter"]
+            else "",
+        )
+
+    def value_matter(self, record: dict[str, Any]) -> str:
+        return f"{record['sequence']}. {record['matter_name']}"
+
+
+class ImportChangeTable(ImportAdditionTable):
+    """The entries an import changes (``ListImport.summary["change"]``), each with its changes
+    field by field."""
+
+    changes = tables.Column(verbose_name=_("Changes"), orderable=False)
+
+    class Meta(ImportAdditionTable.Meta):
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "import-changes"}
+
+    def render_matter(self, record: dict[str, Any]) -> str:
+        return format_html(
+            "{}. {}{}",
+            record["sequence"],
+            record["matter_name"],
+            format_html(
+                '<br><span class="govuk-hint govuk-!-margin-bottom-0">{}</span>',
+                record["matter_code"],
+            )
+            if record["matter_code"]
+            else "",
+        )
+
+    def render_changes(self, value: list[dict[str, str]]) -> str:
+        return format_html(
+            '<ul class="govuk-list">{}</ul>',
+            format_html_join(
+                "",
+                '<li data-column="{}"><strong>{}</strong>: {} → {}</li>',
+                (
+                    (change["column"], change["column"], change["before"] or "—",
+                     change["after"] or "—")
+                    for change in value
+                ),
+            ),
+        )  # fmt: skip
+
+    def value_changes(self, value: list[dict[str, str]]) -> str:
+        return "; ".join(
+            f"{change['column']}: {change['before'] or '—'} → {change['after'] or '—'}"
+            for change in value
+        )

@@ -33,11 +33,16 @@ from devolve.assessments.tables import (
 )
 from devolve.assessments.tests.factories import AssessmentRoundFactory, GrantAssessmentFactory
 from devolve.core.events import record_event
-from devolve.core.tables import AuditEventTable
+from devolve.core.tables import AuditEventTable, RowErrorTable
 from devolve.grants.models import Grant
 from devolve.grants.tables import EntrustmentAgreementTable
 from devolve.grants.tests.factories import EntrustmentAgreementFactory, GrantFactory
+from devolve.indicators.models import ObservationImport
+from devolve.indicators.tables import ObservationPreviewTable
+from devolve.matters.models import ListImport
 from devolve.matters.tables import (
+    ImportAdditionTable,
+    ImportChangeTable,
     ListEntryTable,
     MatterEntryTable,
     MatterTable,
@@ -280,7 +285,74 @@ def _round_flagged() -> ListCase:
     )
 
 
+def _list_import_rows(kind: str) -> ListCase:
+    """The errors (``kind="errors"``), the additions or the changes of a checked list import,
+    which its page reads from the import's stored plan."""
+    list_import = ListImport.objects.create(
+        annual_list=AnnualListFactory(year=2024),
+        workbook="imports/2024.xlsx",
+        original_name="2024.xlsx",
+        status=ListImport.Status.DRY_RUN_READY,
+    )
+    numbers = _Counter()
+
+    def add(n: int) -> None:
+        if kind == "errors":
+            list_import.errors += [
+                {"row": number + 2, "column": "授权方式", "letter": "F", "code": "unknown_mode",
+                 "message": "Unknown mode.", "value": "转让"}
+                for number in numbers.take(n)
+            ]  # fmt: skip
+        else:
+            rows = list_import.summary.setdefault(kind, [])
+            rows += [
+                {"row": number + 2, "sequence": number + 1, "matter_code": "", "new_matter": True,
+                 "matter_name": f"Matter {number}",
+                 "changes": [{"column": "授权方式", "before": "下放", "after": "委托"}]}
+                for number in numbers.take(n)
+            ]  # fmt: skip
+            list_import.summary["counts"] = {kind: len(rows)}
+        list_import.save()
+
+    prefix = {"errors": "errors-", "add": "additions-", "change": "changes-"}[kind]
+    return ListCase(
+        lambda: _en("dashboards:list_import_detail", pk=list_import.pk), add, True, prefix
+    )
+
+
+def _observation_import_rows() -> ListCase:
+    observation_import = ObservationImport.objects.create(
+        file_name="2024.xlsx",
+        status=ObservationImport.Status.CHECKED,
+        vintage=datetime.date(2025, 1, 20),
+        source="Statistics bureau",
+        summary={"rows": 0, "errors": 0},
+    )
+    zone = ZoneFactory()
+    numbers = _Counter()
+
+    def add(n: int) -> None:
+        observation_import.rows += [
+            {"row": number + 2, "indicator_id": None, "zone_id": zone.pk, "division_id": None,
+             "year": 2024, "quarter": None, "value": "1.5"}
+            for number in numbers.take(n)
+        ]  # fmt: skip
+        observation_import.summary["rows"] = len(observation_import.rows)
+        observation_import.save()
+
+    return ListCase(
+        lambda: _en("dashboards:observation_import_detail", pk=observation_import.pk),
+        add,
+        staff=True,
+        prefix="rows-",
+    )
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    RowErrorTable: lambda: _list_import_rows("errors"),
+    ImportAdditionTable: lambda: _list_import_rows("add"),
+    ImportChangeTable: lambda: _list_import_rows("change"),
+    ObservationPreviewTable: _observation_import_rows,
     FlaggedGrantAssessmentTable: _round_flagged,
     EntryRollUpTable: _round_entries,
     PeriodUsageTable: _usage_by_period,
@@ -455,8 +527,6 @@ FIXED_TABLES: dict[str, str] = {
 # Templates that still draw a table by hand: each is either a bounded table (it belongs in
 # FIXED_TABLES with its reason) or a list to move onto the mechanism. TODO(#15)
 HAND_DRAWN_TODO: list[str] = [
-    "dashboards/templates/dashboards/economy/observation_import_detail.html",
-    "dashboards/templates/dashboards/list_import_detail.html",
     "dashboards/templates/dashboards/performance/_completeness_table.html",
     "dashboards/templates/dashboards/performance/assessment_detail.html",
     "dashboards/templates/dashboards/performance/office_overview.html",

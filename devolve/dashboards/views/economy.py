@@ -16,12 +16,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
 from devolve.core.errors import DomainError, NotAllowed
-from devolve.core.lists import render_list
+from devolve.core.lists import configure_list, render_list
+from devolve.core.tables import RowErrorTable
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.indicators import permissions, selectors, services
 from devolve.indicators.forms import EvaluationRunForm, ObservationImportForm
 from devolve.indicators.models import EvaluationRun, ObservationImport
-from devolve.indicators.tables import EvaluationRunTable, ObservationImportTable
+from devolve.indicators.tables import (
+    EvaluationRunTable,
+    ObservationImportTable,
+    ObservationPreviewTable,
+)
 
 can_import = permissions.can_import_statistics
 can_run = permissions.can_run_evaluation
@@ -70,10 +75,14 @@ def observation_import_create(request: HttpRequest) -> HttpResponse:
 @requires("indicators.import_statistics")
 def observation_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     observation_import = _import_or_404(pk)
-    context = {
-        "observation_import": observation_import,
-        "preview": selectors.list_observation_import_preview(observation_import=observation_import),
-    }
+    errors = RowErrorTable(observation_import.errors, exclude=("value",), prefix="errors-")
+    preview = ObservationPreviewTable(
+        selectors.list_observation_import_preview(observation_import=observation_import),
+        prefix="rows-",
+    )
+    configure_list(request, errors)
+    configure_list(request, preview)
+    context = {"observation_import": observation_import, "errors": errors, "preview": preview}
     return render(request, "dashboards/economy/observation_import_detail.html", context)
 
 

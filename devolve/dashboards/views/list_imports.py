@@ -18,6 +18,7 @@ from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.lists import configure_list, render_list
+from devolve.core.tables import RowErrorTable
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.matters.filters import ListImportFilter
 from devolve.matters.forms import ListImportApplyForm, ListImportForm
@@ -26,7 +27,12 @@ from devolve.matters.list_import import access_list_import, list_list_imports, m
 from devolve.matters.models import AnnualList, ListImport
 from devolve.matters.selectors import get_annual_list_by_pk, list_annual_lists
 from devolve.matters.services import queue_list_import_apply, start_list_import
-from devolve.matters.tables import ExportableAnnualListTable, ListImportTable
+from devolve.matters.tables import (
+    ExportableAnnualListTable,
+    ImportAdditionTable,
+    ImportChangeTable,
+    ListImportTable,
+)
 
 PROGRESS_REGION = "import-progress"
 
@@ -81,7 +87,15 @@ def list_import_create(request: HttpRequest, pk: int) -> HttpResponse:
 def _render_detail(
     request: HttpRequest, list_import: ListImport, form: ListImportApplyForm
 ) -> HttpResponse:
+    lists = {
+        "errors": RowErrorTable(list_import.errors, prefix="errors-"),
+        "changes": ImportChangeTable(list_import.summary.get("change", []), prefix="changes-"),
+        "additions": ImportAdditionTable(list_import.summary.get("add", []), prefix="additions-"),
+    }
+    for table in lists.values():
+        configure_list(request, table)
     context = {
+        **lists,
         "list_import": list_import,
         "annual_list": list_import.annual_list,
         "form": form,

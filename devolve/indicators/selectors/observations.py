@@ -152,9 +152,10 @@ def batch_first_treated_year(batch: Batch) -> int:
 
 
 def list_observation_import_preview(
-    *, observation_import: ObservationImport, limit: int = 200
+    *, observation_import: ObservationImport, limit: int | None = None
 ) -> list[dict[str, object]]:
-    """The first rows as people read them: indicator code and subject name, not ids."""
+    """The file's rows (the first ``limit``, or all) as people read them: indicator code and
+    subject name, not ids."""
     indicators = dict(Indicator.objects.values_list("pk", "code"))
     zones = {zone.pk: str(zone) for zone in Zone.objects.all()}
     divisions = {division.pk: str(division) for division in Division.objects.all()}
