@@ -200,7 +200,9 @@ def list_assessment_scores_visible_to(
 
 
 def list_manual_inputs(*, assessment: PerformanceAssessment) -> QuerySet[ManualInput]:
-    return ManualInput.objects.filter(assessment=assessment).select_related("item")
+    return ManualInput.objects.filter(assessment=assessment).select_related(
+        "item", "prefecture", "department", "zone"
+    )
 
 
 def get_score(*, pk: int) -> Score | None:

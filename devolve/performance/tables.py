@@ -1,11 +1,15 @@
-"""Appeals as a django-tables2 table for the staff performance page."""
+"""Performance assessments, scores, manual values and appeals as django-tables2 tables for the
+staff performance pages."""
 
 import django_tables2 as tables
+from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS
-from devolve.performance.models import Appeal
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
+from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Score
+
+TIER_COLOURS = {"excellent": "green", "good": "blue", "pass": "yellow"}
 
 
 class AppealTable(tables.Table):
@@ -25,3 +29,104 @@ class AppealTable(tables.Table):
 
     def render_status(self, record: Appeal) -> str:
         return str(record.get_status_display())
+
+
+class PerformanceAssessmentTable(tables.Table):
+    """A year's assessments, newest first, each linking to its page."""
+
+    year = tables.Column(verbose_name=_("Year"), order_by=("year", "scheme__code"))
+    scheme = tables.Column(verbose_name=_("Scheme version"), order_by=("scheme__code", "year"))
+    appeal_window = tables.Column(
+        verbose_name=_("Appeal window"), empty_values=(), order_by=("appeal_opens_on", "pk")
+    )
+    status = tables.Column(verbose_name=_("Status"), order_by=("status", "-year"))
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "assessments"}
+        row_attrs = {"class": "govuk-table__row", "data-assessment": lambda record: record.pk}
+        empty_text = _("No assessment you may see yet.")
+
+    def render_year(self, record: PerformanceAssessment) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>', record.get_absolute_url(), record.year
+        )
+
+    def value_year(self, record: PerformanceAssessment) -> int:
+        return record.year
+
+    def render_scheme(self, record: PerformanceAssessment) -> str:
+        return format_html("{}{}", record.scheme, invented_tag(record.is_illustrative))
+
+    def value_scheme(self, record: PerformanceAssessment) -> str:
+        return str(record.scheme)
+
+    def render_appeal_window(self, record: PerformanceAssessment) -> str:
+        return f"{record.appeal_opens_on:%Y-%m-%d} – {record.appeal_closes_on:%Y-%m-%d}"
+
+    def render_status(self, record: PerformanceAssessment) -> str:
+        return str(record.get_status_display())
+
+
+class ScoreTable(tables.Table):
+    """An assessment's scores in rank order, each subject linking to its score's page."""
+
+    rank = tables.Column(verbose_name=_("Rank"), attrs=NUMERIC, order_by=("rank", "subject_key"))
+    subject = tables.Column(verbose_name=_("Subject"), empty_values=(), order_by=("subject_key",))
+    total = tables.Column(
+        verbose_name=_("Score"),
+        order_by=("total", "subject_key"),
+        attrs={**NUMERIC, "td": {**NUMERIC["td"], "data-total": lambda record: record.total}},
+    )
+    tier = tables.Column(verbose_name=_("Tier"), order_by=("tier", "rank"))
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "ranking"}
+        row_attrs = {"class": "govuk-table__row", "data-subject": lambda record: record.subject_key}
+        empty_text = _("No score yet.")
+
+    def render_subject(self, record: Score) -> str:
+        revised = (
+            format_html(' <span class="govuk-body-s">({})</span>', _("revised"))
+            if record.revision > 1
+            else ""
+        )
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>{}',
+            record.get_absolute_url(),
+            record.subject,
+            revised,
+        )
+
+    def value_subject(self, record: Score) -> str:
+        return str(record.subject)
+
+    def render_tier(self, record: Score) -> str:
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--{}" data-tier="{}">{}</strong>',
+            TIER_COLOURS.get(record.tier, "red"),
+            record.tier,
+            record.get_tier_display(),
+        )
+
+    def value_tier(self, record: Score) -> str:
+        return str(record.get_tier_display())
+
+
+class ManualInputTable(tables.Table):
+    """The values the office entered by hand for an assessment, with their evidence."""
+
+    item = tables.Column(verbose_name=_("Item"), order_by=("item__code", "subject_key"))
+    subject = tables.Column(verbose_name=_("Subject"), empty_values=(), order_by=("subject_key",))
+    value = tables.Column(verbose_name=_("Value"), attrs=NUMERIC)
+    evidence = tables.Column(verbose_name=_("Evidence"), orderable=False)
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "manual-inputs"}
+        row_attrs = {"class": "govuk-table__row", "data-item": lambda record: record.item.code}
+        empty_text = _("No value was entered by hand.")
+
+    def render_subject(self, record: ManualInput) -> str:
+        return str(record.subject)
+
+    def render_value(self, record: ManualInput) -> str:
+        return floatformat(record.value, "-4")

@@ -51,6 +51,13 @@ from devolve.matters.tables import (
 )
 from devolve.matters.tests.factories import MatterFactory
 from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory
+from devolve.performance.tables import ManualInputTable, PerformanceAssessmentTable, ScoreTable
+from devolve.performance.tests.factories import (
+    ManualInputFactory,
+    PerformanceAssessmentFactory,
+    SchemeFactory,
+    ScoreFactory,
+)
 from devolve.regions.tables import BatchMembershipTable, PilotAreaTable, PrefectureZoneTable
 from devolve.regions.tests.factories import (
     BatchFactory,
@@ -348,7 +355,44 @@ def _observation_import_rows() -> ListCase:
     )
 
 
+def _performance_assessments() -> ListCase:
+    scheme = SchemeFactory()
+    years = _Counter()
+
+    def add(n: int) -> None:
+        for number in years.take(n):
+            PerformanceAssessmentFactory(scheme=scheme, year=1990 + number)
+
+    return ListCase(
+        lambda: _en("dashboards:performance_home"), add, staff=True, prefix="assessments-"
+    )
+
+
+def _assessment_scores(kind: str) -> ListCase:
+    """An assessment's scores (``kind="ranking"``) or the values entered by hand for it."""
+    assessment = PerformanceAssessmentFactory()
+    ranks = _Counter()
+
+    def add(n: int) -> None:
+        for number in ranks.take(n):
+            zone = ZoneFactory()
+            if kind == "ranking":
+                ScoreFactory(assessment=assessment, zone=zone, rank=number + 1)
+            else:
+                ManualInputFactory(assessment=assessment, zone=zone)
+
+    return ListCase(
+        lambda: _en("dashboards:performance_assessment_detail", pk=assessment.pk),
+        add,
+        staff=True,
+        prefix=f"{kind}-",
+    )
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    PerformanceAssessmentTable: _performance_assessments,
+    ScoreTable: lambda: _assessment_scores("ranking"),
+    ManualInputTable: lambda: _assessment_scores("manual"),
     RowErrorTable: lambda: _list_import_rows("errors"),
     ImportAdditionTable: lambda: _list_import_rows("add"),
     ImportChangeTable: lambda: _list_import_rows("change"),
@@ -528,9 +572,7 @@ FIXED_TABLES: dict[str, str] = {
 # FIXED_TABLES with its reason) or a list to move onto the mechanism. TODO(#15)
 HAND_DRAWN_TODO: list[str] = [
     "dashboards/templates/dashboards/performance/_completeness_table.html",
-    "dashboards/templates/dashboards/performance/assessment_detail.html",
     "dashboards/templates/dashboards/performance/office_overview.html",
-    "dashboards/templates/dashboards/performance/performance_home.html",
     "dashboards/templates/dashboards/performance/score_detail.html",
     "dashboards/templates/dashboards/selection/round_detail.html",
     "dashboards/templates/dashboards/selection/round_import.html",

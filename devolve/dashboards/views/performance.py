@@ -62,7 +62,12 @@ from devolve.performance.services import (
     publish_scheme,
     record_manual_input,
 )
-from devolve.performance.tables import AppealTable
+from devolve.performance.tables import (
+    AppealTable,
+    ManualInputTable,
+    PerformanceAssessmentTable,
+    ScoreTable,
+)
 from devolve.reporting.selectors import CompletenessRow
 
 Role = User.Role
@@ -86,9 +91,13 @@ def performance_home(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     appeals = AppealTable(selectors.list_appeals_visible_to(user=user), prefix="appeals-")
     configure_list(request, appeals)
+    assessments = PerformanceAssessmentTable(
+        selectors.list_assessments_visible_to(user=user), prefix="assessments-"
+    )
+    configure_list(request, assessments)
     context = {
         "schemes": selectors.list_schemes_visible_to(user=acting_user(request)),
-        "assessments": selectors.list_assessments_visible_to(user=user),
+        "assessments": assessments,
         "appeals": appeals,
         "can_manage": can_manage_performance(user),
     }
@@ -210,9 +219,18 @@ def performance_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse
     assessment = _assessment_for(user, pk)
     scores = selectors.list_assessment_scores_visible_to(user=user, assessment=assessment)
     can_manage = can_manage_performance(user)
+    ranking = ScoreTable(scores, prefix="ranking-")
+    configure_list(request, ranking)
+    manual_inputs = ManualInputTable(
+        selectors.list_manual_inputs(assessment=assessment) if can_manage else [],
+        prefix="manual-",
+    )
+    configure_list(request, manual_inputs)
     context = {
         "assessment": assessment,
         "scores": scores,
+        "ranking": ranking,
+        "manual_inputs": manual_inputs,
         "chart": ranking_chart(scores),
         "can_manage": can_manage,
         "sees_all": can_read_all_performance(user),
@@ -220,7 +238,6 @@ def performance_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse
             user=user, assessment=assessment
         ),
         "today": timezone.localdate(),
-        "manual_inputs": selectors.list_manual_inputs(assessment=assessment) if can_manage else [],
     }
     return render(request, "dashboards/performance/assessment_detail.html", context)
 

@@ -13,9 +13,13 @@ import factory
 from devolve.performance.models import (
     IndicatorGroup,
     IndicatorItem,
+    ManualInput,
     PerformanceAssessment,
     Scheme,
+    Score,
+    Tier,
 )
+from devolve.regions.tests.factories import ZoneFactory
 
 
 class SchemeFactory(factory.django.DjangoModelFactory[Scheme]):
@@ -70,3 +74,40 @@ class PerformanceAssessmentFactory(factory.django.DjangoModelFactory[Performance
     year = 2024
     appeal_opens_on = datetime.date(2025, 3, 1)
     appeal_closes_on = datetime.date(2025, 3, 15)
+
+
+class ScoreFactory(factory.django.DjangoModelFactory[Score]):
+    """A new pilot area's score of 80 (tier "good") in a draft assessment, ranked first."""
+
+    class Meta:
+        model = Score
+
+    assessment = factory.SubFactory(PerformanceAssessmentFactory)
+    scheme = factory.SelfAttribute("assessment.scheme")
+    zone = factory.SubFactory(ZoneFactory)
+    subject_key = factory.SelfAttribute("zone.slug")
+    weighted_points = Decimal(80)
+    bonus_points = Decimal(0)
+    deduction_points = Decimal(0)
+    total = Decimal(80)
+    tier = Tier.GOOD
+    rank = 1
+    computed_at = factory.LazyFunction(
+        lambda: datetime.datetime(2025, 2, 1, 9, 0, tzinfo=datetime.UTC)
+    )
+
+
+class ManualInputFactory(factory.django.DjangoModelFactory[ManualInput]):
+    """A value the office entered by hand for a new pilot area, with its evidence."""
+
+    class Meta:
+        model = ManualInput
+
+    assessment = factory.SubFactory(PerformanceAssessmentFactory)
+    item = factory.SubFactory(
+        IndicatorItemFactory, group__scheme=factory.SelfAttribute("...assessment.scheme")
+    )
+    zone = factory.SubFactory(ZoneFactory)
+    subject_key = factory.SelfAttribute("zone.slug")
+    value = Decimal("42.5")
+    evidence = "Statistical yearbook, table 3."
