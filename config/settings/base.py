@@ -200,7 +200,9 @@ STORAGES = {
     "default": default_storage_from_env(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-MEDIA_ROOT = DATA_DIR / "media"
+# Several app nodes with their own data directories share one uploads directory (a mount every
+# node and worker sees), unless uploads go to an S3-compatible store.
+MEDIA_ROOT = Path(env_str("DEVOLVE_MEDIA_ROOT", str(DATA_DIR / "media")))
 
 SECURE_CSP = {
     "default-src": [CSP.SELF],

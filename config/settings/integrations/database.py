@@ -7,12 +7,16 @@ request for its duration, so the pool size times the processes of every node mus
 PostgreSQL's ``max_connections`` (docs/operations/scaling.md). Django refuses a pool with
 persistent connections, so the pool turns ``CONN_MAX_AGE`` to 0: the connection goes back to
 the pool, not closed, at the end of each request.
+
+Behind PgBouncer in transaction mode, ``DATABASE_DISABLE_SERVER_SIDE_CURSORS`` turns off the
+server-side cursors Django opens for ``QuerySet.iterator()``: a cursor lives in one server
+session, and transaction pooling may hand the next fetch to another.
 """
 
 from collections.abc import Mapping
 from typing import Any
 
-from config.env import env_int
+from config.env import env_bool, env_int
 
 POSTGRESQL = "django.db.backends.postgresql"
 # Seconds a request waits for a free pooled connection before it fails: less than gunicorn's
@@ -21,10 +25,20 @@ POOL_TIMEOUT_SECONDS = 10
 
 
 def with_pool_from_env(database: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``DATABASES`` entry ``database``, drawing its connections from a pool when the
-    environment asks for one; unchanged otherwise (SQLite takes no pool)."""
-    size = env_int("DATABASE_POOL_SIZE", default=0)
-    if size <= 0 or database["ENGINE"] != POSTGRESQL:
+    """The ``DATABASES`` entry ``database``, drawing its connections from a pool and without
+    server-side cursors when the environment asks for them; unchanged otherwise (SQLite takes
+    neither)."""
+    if database["ENGINE"] != POSTGRESQL:
         return dict(database)
+    configured = dict(database)
+    if env_bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False):
+        configured["DISABLE_SERVER_SIDE_CURSORS"] = True
+    size = env_int("DATABASE_POOL_SIZE", default=0)
+    if size <= 0:
+        return configured
     pool = {"min_size": 1, "max_size": size, "timeout": POOL_TIMEOUT_SECONDS}
-    return {**database, "CONN_MAX_AGE": 0, "OPTIONS": {**database.get("OPTIONS", {}), "pool": pool}}
+    return {
+        **configured,
+        "CONN_MAX_AGE": 0,
+        "OPTIONS": {**database.get("OPTIONS", {}), "pool": pool},
+    }

@@ -20,12 +20,14 @@ POSTGRESQL = {
 
 def test_without_a_pool_size_connections_persist(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
+    monkeypatch.delenv("DATABASE_DISABLE_SERVER_SIDE_CURSORS", raising=False)
 
     assert with_pool_from_env(POSTGRESQL) == POSTGRESQL
 
 
 def test_a_pool_size_pools_postgresql_connections(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_POOL_SIZE", "4")
+    monkeypatch.delenv("DATABASE_DISABLE_SERVER_SIDE_CURSORS", raising=False)
 
     assert with_pool_from_env(POSTGRESQL) == {
         **POSTGRESQL,
@@ -37,8 +39,16 @@ def test_a_pool_size_pools_postgresql_connections(monkeypatch: pytest.MonkeyPatc
     }
 
 
+def test_behind_pgbouncer_server_side_cursors_are_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("DATABASE_POOL_SIZE", raising=False)
+    monkeypatch.setenv("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "true")
+
+    assert with_pool_from_env(POSTGRESQL) == {**POSTGRESQL, "DISABLE_SERVER_SIDE_CURSORS": True}
+
+
 def test_sqlite_takes_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DATABASE_POOL_SIZE", "4")
+    monkeypatch.setenv("DATABASE_DISABLE_SERVER_SIDE_CURSORS", "true")
     sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": "devolve.sqlite3", "CONN_MAX_AGE": 60}
 
     assert with_pool_from_env(sqlite) == sqlite
