@@ -7,6 +7,7 @@ status and the grant's dates; downloads carry the full status label instead.
 import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
@@ -19,7 +20,7 @@ from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix
-from devolve.matters.models import ListEntry
+from devolve.matters.models import AnnualList, ListEntry
 
 
 @dataclass(frozen=True)
@@ -473,3 +474,54 @@ class EntrustmentAgreementTable(tables.Table):
 
     def render_term(self, record: EntrustmentAgreement) -> str:
         return f"{record.starts_on.isoformat()} – {record.ends_on.isoformat()}"
+
+
+class EditionHoldingTable(tables.Table):
+    """The editions that reach a pilot area or a matter, oldest first, with the grants each
+    gives: rows with ``annual_list`` and ``holding`` (``grants.selectors.EditionHolding``).
+    ``exclude=("total",)`` on an area's page, ``("powers", "support")`` on a matter's."""
+
+    edition = tables.Column(
+        verbose_name=_("Edition"),
+        accessor="annual_list",
+        order_by=("annual_list__year", "annual_list__edition", "annual_list__pk"),
+    )
+    status = tables.Column(
+        verbose_name=_("Status"), accessor="annual_list__status", empty_values=()
+    )
+    powers = tables.Column(verbose_name=_("Powers"), accessor="holding__powers", attrs=NUMERIC)
+    support = tables.Column(
+        verbose_name=_("Support matters"), accessor="holding__support", attrs=NUMERIC
+    )
+    total = tables.Column(verbose_name=_("Pilot areas"), accessor="holding__total", attrs=NUMERIC)
+    active = tables.Column(verbose_name=_("In force"), accessor="holding__active", attrs=NUMERIC)
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "editions"}
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-edition": lambda record: record.annual_list.key,
+        }
+
+    def render_edition(self, value: AnnualList) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>', value.get_absolute_url(), value
+        )
+
+    def value_edition(self, value: AnnualList) -> str:
+        return str(value)
+
+    def render_status(self, record: Any) -> str:
+        if record.is_current:
+            return format_html(
+                '<strong class="govuk-tag govuk-tag--green">{}</strong>', _("In force")
+            )
+        return format_html(
+            '<strong class="govuk-tag govuk-tag--grey">{}</strong>',
+            record.annual_list.get_status_display(),
+        )
+
+    def value_status(self, record: Any) -> str:
+        if record.is_current:
+            return str(_("In force"))
+        return str(record.annual_list.get_status_display())

@@ -32,7 +32,7 @@ from devolve.grants.selectors import (
     list_public_grants,
     with_first_effective_on,
 )
-from devolve.grants.tables import HeldGrantTable
+from devolve.grants.tables import EditionHoldingTable, HeldGrantTable
 from devolve.matters.models import AnnualList, Matter
 from devolve.matters.selectors import (
     get_matter,
@@ -227,6 +227,8 @@ def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
         export_name=f"{zone.slug}-grants",
     )
     changes = list_grant_changes(zone=zone)
+    by_edition = EditionHoldingTable(editions, exclude=("total",), prefix="editions-")
+    configure_list(request, by_edition, export_name=f"{zone.slug}-by-edition")
     context = {
         "zone": zone,
         "memberships": membership_table,
@@ -244,7 +246,8 @@ def zone_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         "timeline": _timeline(zone=zone, matter=None, editions=editions),
     }
-    lists = (membership_table, held, context["changes"], context["usage"])
+    context["by_edition"] = by_edition
+    lists = (membership_table, held, by_edition, context["changes"], context["usage"])
     return _render(request, "portal/zone_detail.html", context, lists=lists)
 
 
@@ -264,8 +267,11 @@ def matter_detail(request: HttpRequest, key: str) -> HttpResponse:
     entries = MatterEntryTable(list_matter_entries(matter=matter), prefix="entries-")
     configure_list(request, entries, export_name=f"{matter.key}-editions")
     changes = list_grant_changes(matter=matter)
+    by_edition = EditionHoldingTable(editions, exclude=("powers", "support"), prefix="editions-")
+    configure_list(request, by_edition, export_name=f"{matter.key}-by-edition")
     context = {
         "matter": matter,
+        "by_edition": by_edition,
         "sub_items": list(list_sub_items(matter=matter)),
         "entries": entries,
         "editions": editions,
@@ -280,7 +286,14 @@ def matter_detail(request: HttpRequest, key: str) -> HttpResponse:
         "timeline": _timeline(zone=None, matter=matter, editions=editions),
     }
     configure_list(request, context["usage_by_area"], export_name=f"{matter.key}-usage-by-area")
-    lists = (entries, held, context["changes"], context["usage"], context["usage_by_area"])
+    lists = (
+        entries,
+        held,
+        by_edition,
+        context["changes"],
+        context["usage"],
+        context["usage_by_area"],
+    )
     return _render(request, "portal/matter_detail.html", context, lists=lists)
 
 

@@ -35,7 +35,7 @@ from devolve.assessments.tests.factories import AssessmentRoundFactory, GrantAss
 from devolve.core.events import record_event
 from devolve.core.tables import AuditEventTable, RowErrorTable
 from devolve.grants.models import Grant
-from devolve.grants.tables import EntrustmentAgreementTable
+from devolve.grants.tables import EditionHoldingTable, EntrustmentAgreementTable
 from devolve.grants.tests.factories import EntrustmentAgreementFactory, GrantFactory
 from devolve.indicators.models import ObservationImport
 from devolve.indicators.tables import ObservationPreviewTable
@@ -389,7 +389,20 @@ def _assessment_scores(kind: str) -> ListCase:
     )
 
 
+def _zone_editions() -> ListCase:
+    zone = ZoneFactory()
+    editions = _Counter()
+
+    def add(n: int) -> None:
+        for number in editions.take(n):
+            edition = AnnualListFactory(published=True, year=2024, edition=number + 1)
+            GrantFactory(zone=zone, entry=ListEntryFactory(annual_list=edition))
+
+    return ListCase(lambda: f"/en/zones/{zone.slug}/", add, prefix="editions-")
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    EditionHoldingTable: _zone_editions,
     PerformanceAssessmentTable: _performance_assessments,
     ScoreTable: lambda: _assessment_scores("ranking"),
     ManualInputTable: lambda: _assessment_scores("manual"),
@@ -576,7 +589,6 @@ HAND_DRAWN_TODO: list[str] = [
     "dashboards/templates/dashboards/performance/score_detail.html",
     "dashboards/templates/dashboards/selection/round_detail.html",
     "dashboards/templates/dashboards/selection/round_import.html",
-    "portal/templates/portal/_holdings.html",
     "portal/templates/portal/annual_list_diff.html",
     "portal/templates/portal/performance/performance_ranking.html",
     "portal/templates/portal/take_up_matrix.html",  # pages by entry with a pager of its own
