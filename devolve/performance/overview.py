@@ -3,7 +3,9 @@ timeliness (by prefecture, department and pilot area), the reports overdue, gran
 zero use and the latest ranking."""
 
 import datetime
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from devolve.assessments.selectors import FlaggedGrant, list_flagged_grants
 from devolve.grants.models import Grant
@@ -26,6 +28,34 @@ class FlaggedRow:
     grant: Grant
 
 
+class FlaggedRows(Sequence[FlaggedRow]):
+    """The flagged grants, longest runs first, each slice reading only its own grants: a
+    national programme flags thousands, and the page shows one page of them."""
+
+    def __init__(self, flags: list[FlaggedGrant]) -> None:
+        self.flags = flags
+
+    def __len__(self) -> int:
+        return len(self.flags)
+
+    @overload
+    def __getitem__(self, index: int) -> FlaggedRow: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[FlaggedRow]: ...
+    def __getitem__(self, index: int | slice) -> FlaggedRow | list[FlaggedRow]:
+        if isinstance(index, int):
+            return self._rows([self.flags[index]])[0]
+        return self._rows(self.flags[index])
+
+    def __iter__(self) -> Iterator[FlaggedRow]:
+        return iter(self._rows(self.flags))
+
+    @staticmethod
+    def _rows(flags: list[FlaggedGrant]) -> list[FlaggedRow]:
+        grants = list_grants().in_bulk([flag.grant_id for flag in flags])
+        return [FlaggedRow(flag, grants[flag.grant_id]) for flag in flags]
+
+
 @dataclass(frozen=True)
 class Overview:
     """What the office watches: reporting completeness and timeliness (by prefecture, department
@@ -36,23 +66,18 @@ class Overview:
     by_department: list[CompletenessRow]
     by_area: list[CompletenessRow]
     overdue: list[OverdueReport]
-    flagged: list[FlaggedRow]
-    flagged_count: int
+    flagged: FlaggedRows
     assessment: PerformanceAssessment | None
     ranking: list[Score]
 
     @classmethod
-    def of(cls, *, on: datetime.date, flagged_shown: int | None = None) -> "Overview":
-        """``flagged_shown``: list only that many flagged grants (the longest runs first), as
-        the page does; the download lists every one."""
+    def of(cls, *, on: datetime.date) -> "Overview":
         # Every edition published so far, superseded ones included: the flags of the edition a
         # round assessed stay visible after the next edition replaced it.
         editions = list_annual_lists().filter(
             status__in=[AnnualList.Status.PUBLISHED, AnnualList.Status.SUPERSEDED]
         )
         flags = list_flagged_grants(annual_lists=editions)
-        shown = flags if flagged_shown is None else flags[:flagged_shown]
-        grants = list_grants().in_bulk([flag.grant_id for flag in shown])
         assessment = selectors.get_latest_computed_assessment()
         return cls(
             on=on,
@@ -60,8 +85,7 @@ class Overview:
             by_department=completeness(by="department", on=on),
             by_area=completeness(by="area", on=on),
             overdue=overdue_reports(on=on),
-            flagged=[FlaggedRow(flag, grants[flag.grant_id]) for flag in shown],
-            flagged_count=len(flags),
+            flagged=FlaggedRows(flags),
             assessment=assessment,
             ranking=selectors.list_ranking(assessment=assessment) if assessment else [],
         )

@@ -1,13 +1,17 @@
 """Performance assessments, scores, manual values and appeals as django-tables2 tables for the
 staff performance pages."""
 
+from typing import Any
+
 import django_tables2 as tables
 from django.template.defaultfilters import floatformat
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django_tables2.data import TableListData
 
 from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
 from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Score
+from devolve.performance.overview import FlaggedRow, FlaggedRows
 
 TIER_COLOURS = {"excellent": "green", "good": "blue", "pass": "yellow"}
 
@@ -130,3 +134,44 @@ class ManualInputTable(tables.Table):
 
     def render_value(self, record: ManualInput) -> str:
         return floatformat(record.value, "-4")
+
+
+class FlaggedRowData(TableListData):
+    """The flagged grants as table data, read a page at a time: django-tables2 turns any data
+    that is not a queryset into a list, which would read every flagged grant."""
+
+    def __init__(self, data: FlaggedRows) -> None:
+        super().__init__(data)
+
+
+class FlaggedGrantTable(tables.Table):
+    """Grants flagged for zero use (``performance.overview.FlaggedRows``), longest runs first;
+    that order is the list's point, so it does not sort."""
+
+    def __init__(self, data: FlaggedRows, *args: Any, **kwargs: Any) -> None:
+        super().__init__(FlaggedRowData(data), *args, **kwargs)
+
+    edition = tables.Column(verbose_name=_("Edition"), accessor="grant__entry__annual_list__key")
+    matter = tables.Column(verbose_name=_("Matter"), accessor="grant__entry__matter")
+    zone = tables.Column(verbose_name=_("Pilot area"), accessor="grant__zone")
+    periods = tables.Column(
+        verbose_name=_("Periods with no case"),
+        accessor="flag__consecutive_zero_periods",
+        attrs=NUMERIC,
+    )
+    last_period_end = tables.DateColumn(
+        verbose_name=_("Last period"), accessor="flag__last_period_end", format="Y-m-d"
+    )
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "flagged"}
+        row_attrs = {"class": "govuk-table__row", "data-grant": lambda record: record.grant.pk}
+        orderable = False
+        empty_text = _("No grant is flagged.")
+
+    def render_matter(self, record: FlaggedRow) -> str:
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>',
+            record.grant.get_absolute_url(),
+            record.grant.entry.matter,
+        )

@@ -2,6 +2,7 @@
 show in both languages, the appeal form and decision, and the xlsx export."""
 
 import datetime
+import re
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -9,7 +10,9 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
@@ -17,7 +20,6 @@ from devolve.accounts.models import User
 from devolve.assessments.selectors import FlaggedGrant
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.dashboards.tests.test_annual_lists import url
-from devolve.dashboards.views import performance as performance_views
 from devolve.grants.tests.factories import GrantFactory
 from devolve.performance import overview, services
 from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Scheme, Score
@@ -213,33 +215,39 @@ def test_overview_shows_reporting_flags_and_ranking(
 JUNE_END = datetime.date(2024, 6, 30)
 
 
-def test_the_overview_lists_the_longest_zero_use_runs_and_counts_them_all(
+def test_the_overview_pages_the_zero_use_runs_longest_first_and_counts_them_all(
     client: Client, office_user: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The page lists ``FLAGGED_SHOWN`` flagged grants, longest runs first, with the number of
-    all of them; the download lists every one."""
-    grants = GrantFactory.create_batch(3)
+    """The page shows one page of the flagged grants, longest runs first, with the number of
+    all of them, and reads only that page's grants; the download lists every one."""
+    grants = GrantFactory.create_batch(26)
     flags = [
-        FlaggedGrant(
-            grant.pk, grant.zone_id, grant.entry_id, 9 - number, datetime.date(2024, 6, 30)
-        )
+        FlaggedGrant(grant.pk, grant.zone_id, grant.entry_id, 40 - number, JUNE_END)
         for number, grant in enumerate(grants)
     ]
     monkeypatch.setattr(overview, "list_flagged_grants", lambda **_: flags)
-    monkeypatch.setattr(performance_views, "FLAGGED_SHOWN", 2)
     client.force_login(office_user)
 
-    response = client.get(url("office_overview", language="en"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(url("office_overview", language="en"), {"flagged-per_page": "25"})
+    flags += [
+        FlaggedGrant(grant.pk, grant.zone_id, grant.entry_id, 1, JUNE_END)
+        for grant in GrantFactory.create_batch(26)
+    ]
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(url("office_overview", language="en"), {"flagged-per_page": "25"})
     download = client.get(url("office_overview_xlsx", language="en"))
 
     assertContains(
-        response, '<span class="govuk-tag govuk-tag--orange" id="flagged-count">3</span>'
+        response, '<span class="govuk-tag govuk-tag--orange" id="flagged-count">52</span>'
     )
-    assert [row.grant for row in response.context["overview"].flagged] == grants[:2]
-    assertContains(response, 'id="flagged-shown"')
+    assertContains(response, 'data-list-count="52"')
+    assertContains(response, "flagged-page=2")
+    shown = [int(pk) for pk in re.findall(r'data-grant="(\d+)"', response.content.decode())]
+    assert shown == [grant.pk for grant in grants[:25]]
+    assert len(many) <= len(few)
     assert download.status_code == 200
-    assert overview.Overview.of(on=datetime.date(2024, 7, 1)).flagged_count == 3
-    assert len(overview.Overview.of(on=datetime.date(2024, 7, 1)).flagged) == 3
+    assert len(list(overview.Overview.of(on=datetime.date(2024, 7, 1)).flagged)) == 52
 
 
 def test_overview_and_its_export_are_for_the_office_evaluators_and_auditors(

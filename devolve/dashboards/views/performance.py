@@ -31,6 +31,7 @@ from devolve.core.spreadsheets import (
     stored_file_response,
     xlsx_bytes,
 )
+from devolve.core.tables import GOVUK_TABLE_ATTRS
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.performance import selectors
 from devolve.performance.exports import overview_sheets
@@ -64,11 +65,13 @@ from devolve.performance.services import (
 )
 from devolve.performance.tables import (
     AppealTable,
+    FlaggedGrantTable,
     ManualInputTable,
     PerformanceAssessmentTable,
     ScoreTable,
 )
 from devolve.reporting.selectors import CompletenessRow
+from devolve.reporting.tables import CompletenessTable, OverdueReportTable
 
 Role = User.Role
 
@@ -386,11 +389,6 @@ def performance_appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # The office's overview -------------------------------------------------------------------------
 
 
-# The flagged grants the overview page lists, longest runs first: a national programme flags
-# thousands; the Excel download lists every one.
-FLAGGED_SHOWN = 50
-
-
 def overview_charts(overview: Overview) -> dict[str, dict[str, Any]]:
     def percent(rows: list[CompletenessRow], field: str) -> list[float | None]:
         values = [getattr(row, field) for row in rows]
@@ -414,8 +412,22 @@ def overview_charts(overview: Overview) -> dict[str, dict[str, Any]]:
 @require_safe
 @requires("performance.read_all")
 def office_overview(request: HttpRequest) -> HttpResponse:
-    overview = Overview.of(on=timezone.localdate(), flagged_shown=FLAGGED_SHOWN)
-    context = {"overview": overview, "charts": overview_charts(overview)}
+    overview = Overview.of(on=timezone.localdate())
+    lists = {
+        "by_prefecture": CompletenessTable(overview.by_prefecture, prefix="prefectures-"),
+        "by_department": CompletenessTable(overview.by_department, prefix="departments-"),
+        "by_area": CompletenessTable(overview.by_area, prefix="areas-"),
+        "overdue": OverdueReportTable(overview.overdue, prefix="overdue-"),
+        "flagged": FlaggedGrantTable(overview.flagged, prefix="flagged-"),
+        "ranking": ScoreTable(
+            overview.ranking,
+            prefix="ranking-",
+            attrs={**GOVUK_TABLE_ATTRS, "id": "overview-ranking"},
+        ),
+    }
+    for table in lists.values():
+        configure_list(request, table)
+    context = {"overview": overview, "charts": overview_charts(overview), **lists}
     return render(request, "dashboards/performance/office_overview.html", context)
 
 
