@@ -73,19 +73,23 @@ def _template_name(maintenance: psycopg.Connection[Any]) -> str:
 
 
 @contextlib.contextmanager
-def node_database(config: pytest.Config) -> Iterator[str]:
-    """A migrated database of its own, for processes outside the test's transaction.
+def node_database(config: pytest.Config, *, copy_of: str | None = None) -> Iterator[str]:
+    """A database of its own, for processes outside the test's transaction: a copy of the
+    migrated test template, or of the database ``copy_of`` (on which no session may be).
 
     Dropped afterwards with every session still on it, in a thread the end of the test run
     waits for: dropping removes every file of the database, which can take seconds on a busy
     disk, and nothing needs to wait for it but the end of the run."""
     name = f"test_nodes_{uuid.uuid4().hex[:12]}"
     with connect("postgres", autocommit=True) as maintenance:
-        template = _template_name(maintenance)
-        # The lock the template plugin holds while it builds, replaces or clones the template:
-        # CREATE DATABASE … TEMPLATE fails while another session is on it.
-        with file_lock(f"postgresql-{template}"):
-            maintenance.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        if copy_of is not None:
+            maintenance.execute(f'CREATE DATABASE "{name}" TEMPLATE "{copy_of}"')
+        else:
+            template = _template_name(maintenance)
+            # The lock the template plugin holds while it builds, replaces or clones the
+            # template: CREATE DATABASE … TEMPLATE fails while another session is on it.
+            with file_lock(f"postgresql-{template}"):
+                maintenance.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
         yield name
     finally:

@@ -1,7 +1,7 @@
 """Two app nodes over one PostgreSQL database (docs/operations/scaling.md): two gunicorn servers
 on two ports, each with its own data directory and its own local-memory cache, the same secret
-key and one shared uploads directory, a task worker as a third process, and the daily commands
-started on both nodes at once.
+key and one shared uploads directory, a task worker as a third process, the daily commands
+started on both nodes at once, and a replica database on one node.
 
 PostgreSQL only: SQLite serves one node (its file takes no advisory lock and no second host).
 """
@@ -34,7 +34,13 @@ from tests.scenarios.nodes import (
     node_database,
     writing_to,
 )
-from tests.scenarios.two_nodes_data import Seeded, seed
+from tests.scenarios.two_nodes_data import (
+    ON_BOTH,
+    ONLY_ON_THE_PRIMARY,
+    Seeded,
+    seed,
+    seed_after_the_copy,
+)
 
 pytestmark = [
     pytest.mark.skipif(
@@ -107,34 +113,44 @@ def cluster(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[Cluster]:
     """Node A and node B serving and a task worker running over a database of their own, seeded
-    with ``two_nodes_data``."""
+    with ``two_nodes_data``. Node B reads anonymous requests from a replica: a copy of the
+    database taken after seeding, so it lacks what is written later (a replica lagging)."""
     logs = tmp_path_factory.mktemp("two-nodes")
     media = logs / "shared-media"
     processes: list[Process] = []
     with node_database(request.config) as database:
-        node_a, node_b = (
-            Node(name, _environment(database=database, data=logs / name, media=media))
-            for name in ("node-a", "node-b")
-        )
-        try:
-            processes.extend(node.serve(logs) for node in (node_a, node_b))
-            worker = _environment(database=database, data=logs / "worker", media=media)
-            processes.append(
-                Process.start(
-                    "worker",
-                    devolve("db_worker", "--interval", "0.1", "--no-startup-delay"),
-                    environment=worker,
-                    logs=logs,
-                )
-            )
+        with writing_to(database, django_db_blocker):
+            seeded = seed()
+        with node_database(request.config, copy_of=database) as replica:
             with writing_to(database, django_db_blocker):
-                seeded = seed()
-            for node in (node_a, node_b):
-                node.wait_until_serving()
-            yield Cluster(a=node_a, b=node_b, database=database, logs=logs, seeded=seeded)
-        finally:
-            for process in reversed(processes):
-                process.stop()
+                seed_after_the_copy()
+            node_a = Node(
+                "node-a", _environment(database=database, data=logs / "node-a", media=media)
+            )
+            node_b = Node(
+                "node-b",
+                {
+                    **_environment(database=database, data=logs / "node-b", media=media),
+                    "DATABASE_REPLICA_URL": database_url(replica),
+                },
+            )
+            try:
+                processes.extend(node.serve(logs) for node in (node_a, node_b))
+                worker = _environment(database=database, data=logs / "worker", media=media)
+                processes.append(
+                    Process.start(
+                        "worker",
+                        devolve("db_worker", "--interval", "0.1", "--no-startup-delay"),
+                        environment=worker,
+                        logs=logs,
+                    )
+                )
+                for node in (node_a, node_b):
+                    node.wait_until_serving()
+                yield Cluster(a=node_a, b=node_b, database=database, logs=logs, seeded=seeded)
+            finally:
+                for process in reversed(processes):
+                    process.stop()
 
 
 def _first_to_end(processes: list[Process]) -> Process:
@@ -217,6 +233,19 @@ def test_a_write_on_one_node_is_seen_by_the_next_request_on_the_other(cluster: C
 
     assert accepted.status == 302, accepted.text
     assert 'id="flagged-count">1<' in browser.get(node_b, overview).text
+
+
+def test_anonymous_reads_come_from_the_replica_of_the_node_that_has_one(cluster: Cluster) -> None:
+    """Node B's replica lacks the zone written after it was copied: B's anonymous page does not
+    show it, B's page for a signed-in user (who must read what they write) and A's do."""
+    node_a, node_b = cluster.a, cluster.b
+    added = _url("portal:zone_detail", slug=ONLY_ON_THE_PRIMARY)
+    anonymous = Browser()
+
+    assert anonymous.get(node_b, _url("portal:zone_detail", slug=ON_BOTH)).status == 200
+    assert anonymous.get(node_b, added).status == 404
+    assert anonymous.get(node_a, added).status == 200
+    assert _signed_in(node_b, cluster.seeded).get(node_b, added).status == 200
 
 
 def test_a_daily_command_started_on_both_nodes_runs_on_one(cluster: Cluster) -> None:

@@ -15,6 +15,9 @@ from devolve.reporting.models import ReportingCycle
 
 # Grants awaiting effect whose date has come: the daily activation makes each effective once.
 DUE_GRANTS = 3
+# Zones (slugs) written before and after the replica was copied from the primary.
+ON_BOTH = "east"
+ONLY_ON_THE_PRIMARY = "after-the-copy"
 
 
 @dataclass(frozen=True)
@@ -35,7 +38,7 @@ def seed() -> Seeded:
     )
     due = GrantFactory.create_batch(DUE_GRANTS, effective_on=datetime.date(2024, 4, 9))
     batch = BatchFactory(number=7, starts_on=datetime.date(2023, 1, 1))
-    zone = ZoneFactory(slug="east", name_zh="东区", name_en="East Zone")
+    zone = ZoneFactory(slug=ON_BOTH, name_zh="东区", name_en="East Zone")
     BatchMembershipFactory(batch=batch, zone=zone, joined_on=datetime.date(2023, 1, 1))
     MatterFactory(code="511A0000090001", name_zh="律师事务所设立审批", competent_department=justice)
     draft = create_annual_list(year=2024, batch=batch, created_by=office)
@@ -62,3 +65,7 @@ def seed() -> Seeded:
         due_grants=[grant.pk for grant in due],
         reviewed_report=reviewed.report_id,
     )
+
+
+def seed_after_the_copy() -> None:
+    ZoneFactory(slug=ONLY_ON_THE_PRIMARY, name_zh="复制后新区", name_en="Zone added after the copy")
