@@ -32,6 +32,7 @@ from devolve.assessments.tables import (
     FlaggedGrantAssessmentTable,
 )
 from devolve.assessments.tests.factories import AssessmentRoundFactory, GrantAssessmentFactory
+from devolve.core.actors import SYSTEM
 from devolve.core.events import record_event
 from devolve.core.tables import AuditEventTable, RowErrorTable
 from devolve.grants.models import Grant
@@ -68,7 +69,9 @@ from devolve.regions.tests.factories import (
 from devolve.reporting.models import AreaReport, ReportingCycle, UsageLine
 from devolve.reporting.tables import AreaUsageTable, PeriodUsageTable
 from devolve.selection.models import SelectionRound
-from devolve.selection.tables import SelectionRoundTable
+from devolve.selection.services import score_round
+from devolve.selection.tables import CandidateRankingTable, SelectionRoundTable
+from devolve.selection.tests.factories import make_round
 
 pytestmark = pytest.mark.django_db
 
@@ -401,7 +404,34 @@ def _zone_editions() -> ListCase:
     return ListCase(lambda: f"/en/zones/{zone.slug}/", add, prefix="editions-")
 
 
+def _round_candidates() -> ListCase:
+    """A scored selection round's ranking, read from its stored result: each row added is a copy
+    of a candidate under a new zone key (the scored candidates and their swaps are cleared, so
+    the ranking holds only the rows added)."""
+    small = make_round()
+    result = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
+    model = {**result.candidates[-1], "selected": False}
+    result.candidates, result.swaps = [], []
+    result.save()
+    numbers = _Counter()
+
+    def add(n: int) -> None:
+        result.candidates += [
+            {**model, "zone": f"extra-{number}", "rank": number + 1}
+            for number in numbers.take(n)
+        ]  # fmt: skip
+        result.save()
+
+    return ListCase(
+        lambda: _en("dashboards:selection_round_detail", slug=small.selection_round.slug),
+        add,
+        staff=True,
+        prefix="ranking-",
+    )
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    CandidateRankingTable: _round_candidates,
     EditionHoldingTable: _zone_editions,
     PerformanceAssessmentTable: _performance_assessments,
     ScoreTable: lambda: _assessment_scores("ranking"),
@@ -568,6 +598,10 @@ FIXED_TABLES: dict[str, str] = {
         "one entry's assessments beside the decision form, one per receiving area"
     ),
     "dashboards/templates/dashboards/performance/scheme_detail.html": "a scheme's indicator tree",
+    "dashboards/templates/dashboards/selection/round_detail.html": (
+        "a scored round's weights (its criteria and sub-indicators), its coverage (one row per"
+        " prefecture with a candidate) and its swaps (one per recommended zone)"
+    ),
     "dashboards/templates/dashboards/reporting/area_report_detail.html": (
         "one report's lines, one per grant the area holds, edited together"
     ),
@@ -589,7 +623,6 @@ FIXED_TABLES: dict[str, str] = {
 # FIXED_TABLES with its reason) or a list to move onto the mechanism. TODO(#15)
 HAND_DRAWN_TODO: list[str] = [
     "dashboards/templates/dashboards/performance/score_detail.html",
-    "dashboards/templates/dashboards/selection/round_detail.html",
     "dashboards/templates/dashboards/selection/round_import.html",
     "portal/templates/portal/annual_list_diff.html",
     "portal/templates/portal/performance/performance_ranking.html",

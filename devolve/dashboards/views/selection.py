@@ -20,7 +20,7 @@ from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
 from devolve.core.errors import DomainError
 from devolve.core.i18n import in_current_language
-from devolve.core.lists import render_list
+from devolve.core.lists import configure_list, render_list
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.selection.filters import SelectionRoundFilter
 from devolve.selection.forms import (
@@ -52,7 +52,7 @@ from devolve.selection.services import (
     record_decision,
     score_round,
 )
-from devolve.selection.tables import SelectionRoundTable
+from devolve.selection.tables import CandidateRankingTable, SelectionRoundTable
 
 
 def _chart_data(document: dict[str, Any]) -> dict[str, Any]:
@@ -74,24 +74,20 @@ def _chart_data(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _ranking_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
-    """Each candidate with its criterion parts next to each criterion's weight (for the bars)."""
-    criteria = document["weights"]["criteria"]
-    return [
-        {
-            **row,
-            "name": in_current_language(zh=row["name_zh"], en=row["name_en"]),
-            "prefecture_name": in_current_language(
-                zh=row["prefecture_zh"], en=row["prefecture_en"]
-            ),
-            "parts": [
-                {"code": criterion["code"], "value": row["criteria"][criterion["code"]],
-                 "weight": criterion["weight"]}
-                for criterion in criteria
-            ],
-        }
+def _ranking(request: HttpRequest, document: dict[str, Any]) -> CandidateRankingTable:
+    """The candidates in rank order, named in the reader's language, a column per criterion."""
+    rows = [
+        {**row, "name": in_current_language(zh=row["name_zh"], en=row["name_en"]),
+         "prefecture_name": in_current_language(zh=row["prefecture_zh"], en=row["prefecture_en"])}
         for row in document["candidates"]
     ]  # fmt: skip
+    criteria = [
+        {**criterion, "name": in_current_language(zh=criterion["name_zh"], en=criterion["name_en"])}
+        for criterion in document["weights"]["criteria"]
+    ]
+    table = CandidateRankingTable(rows, criteria=criteria, prefix="ranking-")
+    configure_list(request, table)
+    return table
 
 
 def _weight_rows(document: dict[str, Any]) -> list[dict[str, Any]]:
@@ -139,7 +135,7 @@ def _render_detail(
         "sub_indicators": list_sub_indicators(selection_round=selection_round),
         "result": result,
         "document": document,
-        "ranking": _ranking_rows(document) if document else [],
+        "ranking": _ranking(request, document) if document else None,
         "weight_rows": _weight_rows(document) if document else [],
         "swaps": _named_swaps(document) if document else [],
         "coverage": prefecture_coverage(result) if result else [],
