@@ -602,6 +602,10 @@ FIXED_TABLES: dict[str, str] = {
         "a scored round's weights (its criteria and sub-indicators), its coverage (one row per"
         " prefecture with a candidate) and its swaps (one per recommended zone)"
     ),
+    "dashboards/templates/dashboards/performance/score_detail.html": (
+        "one score explained item by item (its scheme version's items) and the appeals against"
+        " those items in its one appeal window (one awaiting decision per item)"
+    ),
     "dashboards/templates/dashboards/reporting/area_report_detail.html": (
         "one report's lines, one per grant the area holds, edited together"
     ),
@@ -622,7 +626,6 @@ FIXED_TABLES: dict[str, str] = {
 # Templates that still draw a table by hand: each is either a bounded table (it belongs in
 # FIXED_TABLES with its reason) or a list to move onto the mechanism. TODO(#15)
 HAND_DRAWN_TODO: list[str] = [
-    "dashboards/templates/dashboards/performance/score_detail.html",
     "dashboards/templates/dashboards/selection/round_import.html",
     "portal/templates/portal/annual_list_diff.html",
     "portal/templates/portal/performance/performance_ranking.html",
