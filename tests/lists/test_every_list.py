@@ -30,13 +30,19 @@ from devolve.assessments.tables import (
     AssessmentRoundTable,
     EntryRollUpTable,
     FlaggedGrantAssessmentTable,
+    GrantChangeTable,
 )
 from devolve.assessments.tests.factories import AssessmentRoundFactory, GrantAssessmentFactory
 from devolve.core.actors import SYSTEM
 from devolve.core.events import record_event
 from devolve.core.tables import AuditEventTable, RowErrorTable
 from devolve.grants.models import Grant
-from devolve.grants.tables import EditionHoldingTable, EntrustmentAgreementTable, StaffGrantTable
+from devolve.grants.tables import (
+    EditionHoldingTable,
+    EntrustmentAgreementTable,
+    HeldGrantTable,
+    StaffGrantTable,
+)
 from devolve.grants.tests.factories import EntrustmentAgreementFactory, GrantFactory
 from devolve.indicators.models import ObservationImport
 from devolve.indicators.tables import ObservationImportTable, ObservationPreviewTable
@@ -44,6 +50,7 @@ from devolve.matters.models import ListImport
 from devolve.matters.tables import (
     AnnualListTable,
     DemandItemTable,
+    ExportableAnnualListTable,
     ImportAdditionTable,
     ImportChangeTable,
     ListEntryTable,
@@ -514,7 +521,33 @@ def _public_editions() -> ListCase:
     return ListCase(lambda: _en("portal:annual_list_list"), add)
 
 
+def _zone_grants(*, recalled: bool) -> ListCase:
+    """An area's grants in force (no prefix) or those recalled from it (``changes-``)."""
+    zone = ZoneFactory()
+    edition = AnnualListFactory(published=True)
+    return ListCase(
+        lambda: f"/en/zones/{zone.slug}/",
+        lambda n: GrantFactory.create_batch(
+            n, zone=zone, entry__annual_list=edition, recalled=recalled
+        ),
+        prefix="changes-" if recalled else "",
+    )
+
+
+def _exportable_editions() -> ListCase:
+    years = _Counter()
+
+    def add(n: int) -> None:
+        for number in years.take(n):
+            AnnualListFactory(year=2030 + number)
+
+    return ListCase(lambda: _en("dashboards:list_import_list"), add, staff=True, prefix="editions-")
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    HeldGrantTable: lambda: _zone_grants(recalled=False),
+    GrantChangeTable: lambda: _zone_grants(recalled=True),
+    ExportableAnnualListTable: _exportable_editions,
     ListImportTable: _list_imports,
     ObservationImportTable: _observation_imports,
     ReportingCycleTable: _reporting_cycles,
@@ -554,14 +587,10 @@ CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
 COVERED_ELSEWHERE: dict[str, str] = {
     "devolve.core.tables.ChangeTable": "devolve/core/tests/test_changelog.py",
     "devolve.documents.tables.GeneratedDocumentTable": "devolve/documents/tests/test_doors.py",
-    "devolve.grants.tables.HeldGrantTable": "devolve/portal/tests/test_holdings.py",
     "devolve.grants.tables.ExpiringAgreementTable": "devolve/dashboards/tests/test_grants.py",
     "devolve.grants.tables.AreaGrantCountTable": "devolve/dashboards/tests/test_list_pages.py",
     "devolve.indicators.tables.EvaluationRunTable": "devolve/dashboards/tests/test_economy.py",
     "devolve.matters.tables.ChangeableMatterTable": "devolve/dashboards/tests/test_views.py",
-    "devolve.matters.tables.ExportableAnnualListTable": (
-        "devolve/dashboards/tests/test_list_pages.py"
-    ),
     "devolve.performance.tables.AppealTable": "devolve/dashboards/tests/test_performance.py",
     "devolve.performance.tables.FlaggedGrantTable": (
         "devolve/dashboards/tests/test_performance.py (zero-use runs are computed from accepted"
@@ -580,7 +609,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "devolve.reporting.tables.ReportingNoticeTable": (
         "devolve/dashboards/tests/test_reporting_lists.py"
     ),
-    "devolve.assessments.tables.GrantChangeTable": "devolve/portal/tests/test_holdings.py",
 }
 
 
