@@ -256,10 +256,12 @@ def list_flagged_grants(
     if not any(threshold > 0 for threshold in thresholds.values()):
         return []  # a threshold of 0 flags nothing (``rules.is_zero_use``)
     # The runs read every accepted usage line of the editions: computed once per version of the
-    # reports, their lines, cycles and grants, not on every request.
+    # reports, their lines and cycles, not on every request. Grants are not an input: the runs
+    # read only a grant's area and entry, which never change (no service moves or deletes a
+    # grant), so the daily activation or a hand-over does not recount every line.
     return computed_once(
         "flagged-grants",
-        inputs=[AreaReport, UsageLine, ReportingCycle, Grant],
+        inputs=[AreaReport, UsageLine, ReportingCycle],
         key=tuple(sorted(thresholds.items())),
         compute=lambda: _flagged_grants(thresholds),
     )

@@ -65,6 +65,22 @@ def test_flags_are_counted_once_per_version_of_the_reports(world: World) -> None
     assert [flag.consecutive_zero_periods for flag in after] == [3]
 
 
+def test_a_grant_changing_does_not_count_the_flags_again(world: World) -> None:
+    """A grant's area and entry never change, so a grant's new history row (activation, a
+    hand-over) leaves the counted runs as they are."""
+    law_home = world.grant(world.law_firms, world.home)
+    for cycle in world.cycles[:2]:
+        report(law_home, cycle, received=0)
+    first = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
+    law_home.save()  # a new history row of the grant
+
+    with CaptureQueriesContext(connection) as again:
+        repeated = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
+
+    assert repeated == first
+    assert len(again.captured_queries) == 1  # the version of the inputs, nothing else
+
+
 def test_the_flag_threshold_follows_the_editions_latest_round(
     world: World, office_user: User
 ) -> None:
