@@ -16,7 +16,6 @@ from django.db.models import (
     Max,
     Min,
     OuterRef,
-    Prefetch,
     Q,
     QuerySet,
     Subquery,
@@ -95,14 +94,32 @@ def list_grants_visible_to(*, user: User) -> QuerySet[Grant]:
     return grants.none()
 
 
-def with_grant_links(entries: QuerySet[ListEntry]) -> QuerySet[ListEntry]:
-    """``entries`` with their grants as an edition's staff page links them (area and status):
-    two queries for a page of entries, the grants' own columns and their zones, not each grant
-    with everything it relates to."""
-    return entries.prefetch_related(
-        Prefetch("grants", queryset=Grant.objects.only("id", "entry_id", "zone_id", "status")),
-        "grants__zone",
+@dataclass(frozen=True)
+class GrantLink:
+    """A grant as an edition's staff page links it: its id, its area's names and its status."""
+
+    grant_id: int
+    zone_id: int
+    zone_name_zh: str
+    zone_name_en: str
+    status: str
+
+
+def list_grant_links(*, entry_ids: Iterable[int]) -> dict[int, list[GrantLink]]:
+    """Entry id → its grants as an edition's staff page links them, in the grants' order
+    (by the area's prefecture and slug). One query of plain columns for a page of entries,
+    however many areas a batch has: no grant or zone is built as a model object."""
+    links: dict[int, list[GrantLink]] = {}
+    rows = (
+        Grant.objects.filter(entry_id__in=list(entry_ids))
+        .order_by("entry_id", "zone__prefecture__code", "zone__slug")
+        .values_list("entry_id", "id", "zone_id", "zone__name_zh", "zone__name_en", "status")
     )
+    for entry_id, grant_id, zone_id, name_zh, name_en, status in rows:
+        links.setdefault(entry_id, []).append(
+            GrantLink(grant_id, zone_id, name_zh, name_en, status)
+        )
+    return links
 
 
 def get_grant(*, pk: int) -> Grant | None:

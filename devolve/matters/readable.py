@@ -6,7 +6,7 @@ exports); pages (the edition page, the public diff and its workbook) show them t
 The receiving scope is one line: "all pilot areas of the batch" or the areas by name.
 """
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -48,16 +48,18 @@ class ValueLabels:
         return self.label("receiving_areas", areas)
 
 
-def value_labels() -> ValueLabels:
-    """The names of every mode, department and zone in the current language (three queries)."""
+def value_labels(*, zone_slugs: Iterable[str] | None = None) -> ValueLabels:
+    """The names of every mode, department and zone in the current language (three queries);
+    with ``zone_slugs``, of those zones only (a page names a few of a nation's zones)."""
 
     def name(item: Any) -> str:
         return in_current_language(zh=item.name_zh, en=item.name_en)
 
+    zones = Zone.objects.all() if zone_slugs is None else Zone.objects.filter(slug__in=zone_slugs)
     return ValueLabels(
         modes={mode.code: name(mode) for mode in AuthorizationMode.objects.all()},
         departments={item.code: name(item) for item in Department.objects.all()},
-        zones={zone.slug: name(zone) for zone in Zone.objects.all()},
+        zones={zone.slug: name(zone) for zone in zones},
     )
 
 

@@ -1,12 +1,16 @@
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import django_tables2 as tables
+from django.db.models import Model
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.actions import render_text
+from devolve.core.i18n import in_current_language
 from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.matters.models import AnnualList, DemandItem, ListEntry, ListImport, Matter
@@ -117,9 +121,37 @@ SECTION_HEADINGS = {
 }
 
 
-def entry_section(entry: ListEntry) -> str:
-    """The heading of the section an entry falls under (its matter's kind)."""
-    return str(SECTION_HEADINGS[Matter.Kind(entry.matter.kind)])
+def _choice_labels(model: type[Model], field: str) -> dict[str, str]:
+    """A choice field's value → its label in the page's language, translated once for a page:
+    ``get_<field>_display`` hashes every lazy label of the field on each call."""
+    choices = getattr(model._meta.get_field(field), "flatchoices", ())
+    return {str(value): str(label) for value, label in choices}
+
+
+class EntryLabels:
+    """The labels an edition's entry rows repeat (section headings, kinds, changes), translated
+    once per table rather than once per row and cell."""
+
+    def __init__(self) -> None:
+        self._sections: dict[str, str] | None = None
+        self._kinds: dict[str, str] | None = None
+        self._changes: dict[str, str] | None = None
+
+    def section(self, entry: ListEntry) -> str:
+        """The heading of the section an entry falls under (its matter's kind)."""
+        if self._sections is None:
+            self._sections = {str(kind): str(label) for kind, label in SECTION_HEADINGS.items()}
+        return self._sections[entry.matter.kind]
+
+    def kind(self, entry: ListEntry) -> str:
+        if self._kinds is None:
+            self._kinds = _choice_labels(Matter, "kind")
+        return self._kinds.get(entry.matter.kind, entry.matter.kind)
+
+    def change(self, entry: ListEntry) -> str:
+        if self._changes is None:
+            self._changes = _choice_labels(ListEntry, "change")
+        return self._changes.get(entry.change, entry.change)
 
 
 class ListEntryTable(tables.Table):
@@ -165,6 +197,10 @@ class ListEntryTable(tables.Table):
             "data-change": lambda record: record.change,
         }
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._entry_labels = EntryLabels()
+
     def render_matter(self, record: ListEntry) -> str:
         code = format_html('<br><span class="govuk-body-s">{}</span>', record.matter.code)
         sub_items = format_html_join(
@@ -185,7 +221,7 @@ class ListEntryTable(tables.Table):
         )
 
     def render_kind(self, record: ListEntry) -> str:
-        return str(record.matter.get_kind_display())
+        return self._entry_labels.kind(record)
 
     def render_mode(self, record: ListEntry) -> str:
         return localized(record.mode, "name")
@@ -216,14 +252,14 @@ class ListEntryTable(tables.Table):
         return format_html(
             '<strong class="govuk-tag govuk-tag--{}">{}</strong>',
             CHANGE_TAG_COLOURS.get(record.change, "grey"),
-            record.get_change_display(),
+            self._entry_labels.change(record),
         )
 
     def render_change_reason(self, record: ListEntry) -> str:
         return render_text(record.change_reason) or "—"
 
     def section_of(self, record: ListEntry) -> str:
-        return entry_section(record)
+        return self._entry_labels.section(record)
 
 
 class MatterEntryTable(tables.Table):
@@ -379,13 +415,21 @@ class DemandItemTable(tables.Table):
         return format_html("{}{}", answer, decision)
 
 
-def _grant_labels(entry: ListEntry) -> tuple[str, dict[str, str]]:
-    """The address of a grant's staff page without its id, and each grant status's label in the
-    page's language: worked out once per page, not per grant (each ``reverse`` and
-    ``get_status_display`` costs tens of microseconds, and a page holds thousands of grants)."""
-    address = reverse("dashboards:grant_detail", kwargs={"pk": 1}).removesuffix("1/")
-    status = entry.grants.model._meta.get_field("status")
-    return address, {value: str(label) for value, label in status.flatchoices}
+class GrantLink(Protocol):
+    """A grant as the staff edition page links it (``grants.selectors.GrantLink``)."""
+
+    @property
+    def grant_id(self) -> int: ...
+    @property
+    def zone_name_zh(self) -> str: ...
+    @property
+    def zone_name_en(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+# Entry ids of a page → each entry's grants; the view passes ``grants.selectors.list_grant_links``.
+GrantLinksOf = Callable[..., Mapping[int, Sequence[GrantLink]]]
 
 
 class StaffListEntryTable(tables.Table):
@@ -393,12 +437,16 @@ class StaffListEntryTable(tables.Table):
     change against the predecessor, and the grants (published) or the edits the office may make
     (``annual_list`` and ``actions`` in the page's context). In sections by kind (rows from
     ``matters.selectors.list_entries_by_section``); each row is its own anchor, ``entry-<id>``,
-    which an edit returns to."""
+    which an edit returns to.
+
+    A page of a national edition holds thousands of grants: its cells are formatted here, with
+    the grants of the page's entries read in one query (``grant_links``), each area's name, each
+    label and the grant address worked out once per page."""
 
     sequence = tables.Column(verbose_name=_("No."))
-    matter = tables.TemplateColumn(
-        template_name="matters/_entry_matter_cell.html",
+    matter = tables.Column(
         verbose_name=_("Matter"),
+        empty_values=(),
         order_by=("matter__name_zh", "sequence"),
     )
     mode = tables.Column(
@@ -438,20 +486,51 @@ class StaffListEntryTable(tables.Table):
         }
         empty_text = _("No entry matches.")
 
-    def section_of(self, record: ListEntry) -> str:
-        return entry_section(record)
+    def __init__(self, *args: Any, grant_links: GrantLinksOf | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._grant_links_of = grant_links
+        self._page_grants: Mapping[int, Sequence[GrantLink]] | None = None
+        self._grant_cell: tuple[str, dict[str, str], dict[tuple[str, str], str]] | None = None
+        self._labels: ValueLabels | None = None
+        self._entry_labels = EntryLabels()
 
-    _grant_labels: tuple[str, dict[str, str]] | None = None
+    def section_of(self, record: ListEntry) -> str:
+        return self._entry_labels.section(record)
+
+    def _page_records(self) -> list[ListEntry]:
+        """The entries of the page being rendered (already read: the rows iterate them)."""
+        return [row.record for row in self.paginated_rows]
+
+    def render_matter(self, record: ListEntry) -> str:
+        return format_html(
+            "{}{}{}{}",
+            localized(record.matter, "name"),
+            format_html(
+                '<br><span class="govuk-hint govuk-!-margin-bottom-0">{}</span>',
+                record.matter.code,
+            )
+            if record.matter.code
+            else "",
+            format_html(
+                '<br><span class="govuk-body-s">{} {}</span>', _("Conditions:"), record.conditions
+            )
+            if record.conditions
+            else "",
+            format_html(
+                '<br><span class="govuk-tag govuk-tag--light-blue">{}</span>',
+                _("from the demand list"),
+            )
+            if record.demand_item_id
+            else "",
+        )
 
     def render_actions(
         self, record: ListEntry, value: Any, bound_column: Any, bound_row: Any
     ) -> str:
-        """A published entry's grants, each linked, from the prefetched ``grants`` (with their
-        zones); a draft's edits from the cell template. A page of a national edition holds
-        thousands of grants: formatting them here costs a tenth of a template loop."""
+        """A published entry's grants, each linked; a draft's edits from the cell template."""
         context = getattr(self, "context", None)  # django-tables2 sets it while rendering
         annual_list = context.get("annual_list") if context is not None else None
-        if annual_list is None or not annual_list.published_on:
+        if annual_list is None or not annual_list.published_on or self._grant_links_of is None:
             return str(
                 bound_column.column.render(
                     record=record,
@@ -461,20 +540,32 @@ class StaffListEntryTable(tables.Table):
                     bound_row=bound_row,
                 )
             )
-        if self._grant_labels is None:
-            self._grant_labels = _grant_labels(record)
-        address, status_labels = self._grant_labels
-        links = format_html_join(
-            "",
-            '<li><a class="govuk-link" href="{}{}/" data-grant="{}">{}</a>: {}</li>',
-            (
-                (address, grant.pk, grant.pk, grant.zone, status_labels[grant.status])
-                for grant in record.grants.all()
-            ),
-        )
-        return format_html(
-            '<ul class="govuk-list govuk-body-s">{}</ul>', links or format_html("<li>{}</li>", "—")
-        )
+        if self._page_grants is None:
+            entry_ids = [entry.pk for entry in self._page_records()]
+            self._page_grants = self._grant_links_of(entry_ids=entry_ids)
+        if self._grant_cell is None:
+            address = reverse("dashboards:grant_detail", kwargs={"pk": 1}).removesuffix("1/")
+            grant_model = ListEntry._meta.get_field("grants").related_model
+            statuses = {
+                value: str(escape(label))
+                for value, label in _choice_labels(grant_model, "status").items()
+            }
+            self._grant_cell = (str(escape(address)), statuses, {})
+        address, statuses, zone_names = self._grant_cell
+        items = []
+        for grant in self._page_grants.get(record.pk, ()):
+            names = (grant.zone_name_zh, grant.zone_name_en)
+            zone = zone_names.get(names)
+            if zone is None:
+                zone = str(escape(in_current_language(zh=names[0], en=names[1])))
+                zone_names[names] = zone
+            items.append(
+                f'<li><a class="govuk-link" href="{address}{grant.grant_id}/"'
+                f' data-grant="{grant.grant_id}">{zone}</a>: {statuses[grant.status]}</li>'
+            )
+        # Every part of the items is escaped above.
+        links = mark_safe("".join(items)) or format_html("<li>{}</li>", "—")  # noqa: S308
+        return format_html('<ul class="govuk-list govuk-body-s">{}</ul>', links)
 
     def render_mode(self, record: ListEntry) -> str:
         return localized(record.mode, "name")
@@ -496,12 +587,17 @@ class StaffListEntryTable(tables.Table):
     def render_receiving_areas(self, record: ListEntry) -> str:
         return receiving_areas_label(record)
 
-    _labels: ValueLabels | None = None
-
     def render_change(self, record: ListEntry) -> str:
         """The change and, field by field, what changed, in the reader's words (issue 13.6)."""
         if self._labels is None:
-            self._labels = value_labels()
+            named = {
+                slug
+                for entry in self._page_records()
+                for values in [entry.changed_fields.get("receiving_areas") or []]
+                for side in values
+                for slug in side or []
+            }
+            self._labels = value_labels(zone_slugs=named)
         changes = format_html_join(
             "",
             '<br><span data-field="{}">{}: {} → {}</span>',
@@ -517,7 +613,7 @@ class StaffListEntryTable(tables.Table):
             if record.change_reason
             else ""
         )
-        return format_html("{}{}{}", record.get_change_display(), changes, reason)
+        return format_html("{}{}{}", self._entry_labels.change(record), changes, reason)
 
 
 class ChangeableMatterTable(MatterTable):

@@ -25,7 +25,7 @@ from devolve.core.lists import BACK_PARAMETER, render_list, return_address
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.grants.forms import AnnualListPublishForm, PublicationDayForm
 from devolve.grants.publication import plan_publication
-from devolve.grants.selectors import with_grant_links
+from devolve.grants.selectors import list_grant_links
 from devolve.grants.services import publish_annual_list
 from devolve.matters.filters import AnnualListFilter, ListEntryFilter
 from devolve.matters.forms import (
@@ -196,7 +196,7 @@ def annual_list_retitle(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("matters.view_list_workflow")
 def annual_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
-    entries = with_grant_links(list_entries_by_section(annual_list=annual_list))
+    entries = list_entries_by_section(annual_list=annual_list)
     filterset = ListEntryFilter(request.GET, queryset=entries)
     context = {
         "annual_list": annual_list,
@@ -205,7 +205,7 @@ def annual_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render_list(
         request,
-        table=StaffListEntryTable(filterset.qs),
+        table=StaffListEntryTable(filterset.qs, grant_links=list_grant_links),
         filterset=filterset,
         template="dashboards/annual_list_detail.html",
         partial="entries-table",
