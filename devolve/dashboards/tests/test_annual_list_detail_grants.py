@@ -48,13 +48,16 @@ def published_edition(*, entries: int, areas: int) -> AnnualList:
     return edition
 
 
+def grant_address(grant: Grant) -> str:
+    return reverse("dashboards:grant_detail", kwargs={"pk": grant.pk})
+
+
 def grant_list(grants: Sequence[Grant]) -> str:
     """The list of an entry's grants as the page showed it when each grant was read with its
     area as a model object (the slow path: one ``reverse`` and display label per grant)."""
     items = "".join(
-        f'<li><a class="govuk-link" href="{reverse("dashboards:grant_detail", kwargs={"pk": grant.pk})}"'
-        f' data-grant="{grant.pk}">{escape(str(grant.zone))}</a>: '
-        f"{escape(grant.get_status_display())}</li>"
+        f'<li><a class="govuk-link" href="{grant_address(grant)}" data-grant="{grant.pk}">'
+        f"{escape(str(grant.zone))}</a>: {escape(grant.get_status_display())}</li>"
         for grant in grants
     )
     return f'<ul class="govuk-list govuk-body-s">{items}</ul>'
