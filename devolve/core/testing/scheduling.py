@@ -1,15 +1,26 @@
 """The order pytest-xdist hands test modules to the workers (``--dist loadscope``).
 
-xdist's ``loadscope`` sends the modules with the most tests first, and the largest ones seed
-the whole demo (``devolve.demo.testing.full_demo``): both workers started on one, the first
-built the demo's snapshot and the other waited for it on the snapshot's lock, idle for as long
-as the build took. Here the first worker starts on the largest module that builds the demo and
-its next one, and the other on the two largest modules that do not, so the demo is built while
-the other worker tests; by the time that worker reaches a module that needs the demo, it is
-restored in a second. After those four modules the order is xdist's: largest first.
+xdist's ``loadscope`` sends the modules with the most tests first. The costliest work of a run,
+though, is seeding whole demos, and the number of tests does not show it: the whole demo
+(``devolve.demo.testing.full_demo``), built once and restored by every module that needs it,
+and the demos of other days that a module seeds for itself (``seeded_demo(..., with_lists=True)``
+with an ``as_of`` of its own; each is a seed of about the same cost). Left to ``loadscope``, a
+module of one or six tests that seeds a day of its own ran last, alone, while the other worker
+sat idle; and both workers started on a module that needs the whole demo, so one built it while
+the other waited on the snapshot's lock.
 
-A module needs the demo when it names ``full_demo``, or imports from a test module that does
-(the API matrix and the API fuzz take the authorization matrix's seeded fixture).
+Here the first worker starts on the largest module that needs the whole demo (it builds the
+snapshot) and the other on a module that seeds a day of its own; then the remaining own-day
+units alternate between the workers; then the rest, largest first, as xdist does. By the time a
+worker reaches a module that needs the whole demo, it is built and restored in a second, and no
+seed is left for the end of the run.
+
+A module that seeds one day per parameter of a module-scoped fixture (``params=DAYS``) is split
+into one unit per parameter, so that its days are seeded on both workers at once.
+
+A module needs the whole demo when it names ``full_demo``, or imports from a test module that
+does (the API matrix and the API fuzz take the authorization matrix's seeded fixture). A module
+seeds a day of its own when it calls ``seeded_demo`` with ``with_lists=True``.
 """
 
 import ast
@@ -22,35 +33,53 @@ import pytest
 from xdist.scheduler import LoadScopeScheduling
 
 _BUILDER = "full_demo"
+_OWN_SEED = "seeded_demo"
 
 
 class DemoBuiltAlongsideScheduling(LoadScopeScheduling):
-    """``loadscope`` with the modules that need the whole demo kept apart at the start."""
+    """``loadscope`` with the demo seeds started first, on both workers."""
 
     workqueue: "OrderedDict[str, dict[str, bool]]"
     _ordered = False
 
+    def _split_scope(self, nodeid: str) -> str:
+        scope: str = super()._split_scope(nodeid)
+        module = self.config.rootpath / nodeid.split("::", 1)[0]
+        if _module_seeds_its_own_day(module) and nodeid.endswith("]") and "[" in nodeid:
+            return f"{scope}::[{nodeid.rsplit('[', 1)[1]}"
+        return scope
+
     def _assign_work_unit(self, node: Any) -> None:
         # Called first by ``schedule()`` right after it has built the queue, largest first.
         if not self._ordered:
-            self.workqueue = _demo_alongside(self.workqueue, self.config.rootpath)
+            self.workqueue = _seeds_first(self.workqueue, self.config.rootpath)
             self._ordered = True
         super()._assign_work_unit(node)
 
 
-def _demo_alongside(
+def _seeds_first(
     queue: "OrderedDict[str, dict[str, bool]]", root: Path
 ) -> "OrderedDict[str, dict[str, bool]]":
+    """The whole demo's builder, then the units that seed a day of their own, then the rest in
+    the queue's order (workers take units in turn: the first, the second, the first …)."""
     scopes = list(queue)
-    demo = [scope for scope in scopes if _needs_demo(root, scope)]
-    other = [scope for scope in scopes if scope not in demo]
-    first = [*demo[:1], *other[:1], *demo[1:2], *other[1:2]]
+    builders = [scope for scope in scopes if _needs_demo(root, scope)][:1]
+    own_days = [scope for scope in scopes if _seeds_its_own_day(root, scope)]
+    first = [*builders, *own_days]
     order = [*first, *(scope for scope in scopes if scope not in first)]
     return OrderedDict((scope, queue[scope]) for scope in order)
 
 
+def _module_path(root: Path, scope: str) -> Path:
+    return root / scope.split("::", 1)[0]
+
+
 def _needs_demo(root: Path, scope: str) -> bool:
-    return _module_needs_demo(root / scope.split("::", 1)[0])
+    return _module_needs_demo(_module_path(root, scope))
+
+
+def _seeds_its_own_day(root: Path, scope: str) -> bool:
+    return _module_seeds_its_own_day(_module_path(root, scope))
 
 
 @cache
@@ -66,6 +95,29 @@ def _module_needs_demo(path: Path) -> bool:
             imported = root.joinpath(*node.module.split(".")).with_suffix(".py")
             if imported != path and _module_needs_demo(imported):
                 return True
+    return False
+
+
+@cache
+def _module_seeds_its_own_day(path: Path) -> bool:
+    """Whether the module calls ``seeded_demo(..., with_lists=True, ...)``: the lists are what
+    make a seed cost as much as the whole demo (the registry and catalogue alone take a
+    second)."""
+    if path.suffix != ".py" or not path.is_file():
+        return False
+    for node in ast.walk(ast.parse(path.read_text())):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == _OWN_SEED
+            and any(
+                keyword.arg == "with_lists"
+                and isinstance(keyword.value, ast.Constant)
+                and keyword.value.value is True
+                for keyword in node.keywords
+            )
+        ):
+            return True
     return False
 
 
