@@ -5,7 +5,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from devolve.core.history import HistoricalRecords
 
 
 class User(AbstractUser):

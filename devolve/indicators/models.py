@@ -10,8 +10,8 @@ from django.db.models import F, Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from devolve.core.history import HistoricalRecords
 from devolve.core.i18n import in_current_language
 
 

@@ -5,8 +5,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from devolve.core.history import HistoricalRecords
 from devolve.core.i18n import in_current_language
 from devolve.regions import rules
 

@@ -8,9 +8,9 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from devolve.accounts.models import User
+from devolve.core.history import HistoricalRecords
 from devolve.core.transitions import Lifecycle, move
 from devolve.reporting.rules import period_label
 

@@ -54,3 +54,14 @@ def test_an_override_of_savepoints_made_before_is_kept() -> None:
         assert vars(connection.features)["uses_savepoints"] is True
     finally:
         del connection.features.uses_savepoints
+
+
+@pytest.mark.django_db
+def test_the_history_manager_class_is_made_once_and_each_manager_keeps_its_row() -> None:
+    first = Batch.objects.create(number=8, starts_on=datetime.date(2023, 1, 1))
+    second = Batch.objects.create(number=9, starts_on=datetime.date(2023, 1, 1))
+
+    assert type(first.history) is type(second.history) is type(Batch.history)
+    assert [row.number for row in first.history.all()] == [8]
+    assert [row.number for row in second.history.all()] == [9]
+    assert Batch.history.count() == 2
