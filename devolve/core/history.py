@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Max
+from django.db.models import ForeignKey, Max
 from django.utils import timezone
 from simple_history import manager as simple_history_manager
 from simple_history import models as simple_history_models
@@ -101,14 +101,39 @@ def save_validated(
 
     The one way services persist a row they changed: a ``full_clean()`` failure becomes a
     ``DomainError`` with a stable code (``duplicate``, ``invalid`` or the code the model set).
-    Inside ``loading_known_good_data()`` the database alone checks ``Meta.constraints``.
+    Inside ``loading_known_good_data()`` the database alone checks ``Meta.constraints`` and
+    that the row each foreign key names exists.
     """
     try:
-        instance.full_clean(validate_constraints=not _constraints_left_to_the_database.get())
+        if _constraints_left_to_the_database.get():
+            _full_clean_known_good(instance)
+        else:
+            instance.full_clean()
     except ValidationError as error:
         raise domain_error_from_validation(error) from error
     mark_change(instance, actor=actor, reason=reason)
     instance.save()
+
+
+def _full_clean_known_good(instance: models.Model) -> None:
+    """``full_clean()`` without the queries whose answer the database gives at commit anyway:
+    each of ``Meta.constraints``, and for each foreign key whether the row it names exists (a
+    query per key and row; the key's deferred constraint). Whether a key is required is still
+    checked, as are the other fields, ``clean()`` and the ``unique`` checks of other fields."""
+    keys = [field for field in instance._meta.concrete_fields if isinstance(field, ForeignKey)]
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        instance.full_clean(exclude=[key.name for key in keys], validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    for key in keys:
+        try:
+            # Field.validate, not ForeignKey.validate: required and choices, not the query.
+            models.Field.validate(key, getattr(instance, key.attname), instance)
+        except ValidationError as error:
+            errors.setdefault(key.name, []).extend(error.error_list)
+    if errors:
+        raise ValidationError(errors)
 
 
 def moment_of(day: datetime.date | None) -> datetime.datetime:

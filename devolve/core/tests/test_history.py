@@ -1,5 +1,6 @@
 """``save_validated`` and ``loading_known_good_data``: inside the block the database alone checks
-a model's constraints and nested transactions set no savepoints; outside, nothing changes."""
+a model's constraints and that the rows its foreign keys name exist, and nested transactions set
+no savepoints; outside, nothing changes."""
 
 import datetime
 
@@ -9,7 +10,8 @@ from django.test.utils import CaptureQueriesContext
 
 from devolve.core.errors import DomainError
 from devolve.core.history import loading_known_good_data, save_validated
-from devolve.regions.models import Batch
+from devolve.regions.models import Batch, BatchMembership, Zone
+from devolve.regions.tests.factories import BatchFactory, ZoneFactory
 
 
 def _batch_numbered_zero() -> Batch:
@@ -30,6 +32,43 @@ def test_loading_known_good_data_leaves_constraints_to_the_database() -> None:
     assert not [query for query in queries if "_check" in query["sql"]]
     with pytest.raises(IntegrityError), transaction.atomic(), loading_known_good_data():
         save_validated(_batch_numbered_zero(), actor=None, reason="test")
+
+
+def _membership_of(zone: Zone) -> BatchMembership:
+    return BatchMembership(batch=BatchFactory(), zone=zone, joined_on=datetime.date(2023, 1, 1))
+
+
+@pytest.mark.django_db
+def test_a_key_naming_no_row_is_refused_with_its_code_by_default() -> None:
+    with pytest.raises(DomainError) as refusal:
+        save_validated(_membership_of(Zone(pk=987_654)), actor=None, reason="test")
+    assert refusal.value.code == "invalid"
+
+
+@pytest.mark.django_db
+def test_loading_known_good_data_leaves_the_rows_keys_name_to_the_database() -> None:
+    zone = ZoneFactory()
+    with CaptureQueriesContext(connection) as queries, loading_known_good_data():
+        save_validated(_membership_of(zone), actor=None, reason="")
+    zones = connection.ops.quote_name(Zone._meta.db_table)
+    assert [query["sql"] for query in queries if f"FROM {zones}" in query["sql"]] == []
+
+    with transaction.atomic():
+        with loading_known_good_data():
+            save_validated(_membership_of(Zone(pk=987_654)), actor=None, reason="")
+        # The key's constraint is deferred: checked at commit, or when asked.
+        with pytest.raises(IntegrityError):
+            connection.check_constraints()
+        transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_loading_known_good_data_still_requires_a_key() -> None:
+    membership = _membership_of(ZoneFactory())
+    membership.zone_id = None
+    with pytest.raises(DomainError) as refusal, loading_known_good_data():
+        save_validated(membership, actor=None, reason="")
+    assert refusal.value.code == "invalid"
 
 
 @pytest.mark.django_db
