@@ -11,6 +11,7 @@ from decimal import Decimal
 import factory
 
 from devolve.performance.models import (
+    Appeal,
     IndicatorGroup,
     IndicatorItem,
     ManualInput,
@@ -111,3 +112,17 @@ class ManualInputFactory(factory.django.DjangoModelFactory[ManualInput]):
     subject_key = factory.SelfAttribute("zone.slug")
     value = Decimal("42.5")
     evidence = "Statistical yearbook, table 3."
+
+
+class AppealFactory(factory.django.DjangoModelFactory[Appeal]):
+    """A pending appeal against one item of a new score."""
+
+    class Meta:
+        model = Appeal
+
+    score = factory.SubFactory(ScoreFactory)
+    item = factory.SubFactory(
+        IndicatorItemFactory, group__scheme=factory.SelfAttribute("...score.scheme")
+    )
+    grounds = "The yearbook's figure was revised."
+    filed_on = datetime.date(2025, 3, 5)
