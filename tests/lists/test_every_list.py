@@ -44,8 +44,13 @@ from devolve.grants.tables import (
     StaffGrantTable,
 )
 from devolve.grants.tests.factories import EntrustmentAgreementFactory, GrantFactory
-from devolve.indicators.models import ObservationImport
-from devolve.indicators.tables import ObservationImportTable, ObservationPreviewTable
+from devolve.indicators.models import EvaluationRun, ObservationImport
+from devolve.indicators.tables import (
+    EvaluationRunTable,
+    ObservationImportTable,
+    ObservationPreviewTable,
+)
+from devolve.indicators.tests.factories import IndicatorFactory
 from devolve.matters.models import ListImport
 from devolve.matters.tables import (
     AnnualListTable,
@@ -590,7 +595,23 @@ def _office_notices() -> ListCase:
     )
 
 
+def _evaluation_runs() -> ListCase:
+    indicator = IndicatorFactory()
+
+    def add(n: int) -> None:
+        EvaluationRun.objects.bulk_create(
+            EvaluationRun(indicator=indicator, outcome=EvaluationRun.Outcome.values[0],
+                          control=EvaluationRun.Control.values[0],
+                          method=EvaluationRun.Method.values[0], as_of=datetime.date(2025, 1, 20),
+                          first_year=2015, last_year=2024, input_fingerprint="0" * 64)
+            for _ in range(n)
+        )  # fmt: skip
+
+    return _staff_list("evaluation_run_list", add)
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    EvaluationRunTable: _evaluation_runs,
     ChangeableMatterTable: _changeable_matters,
     AppealTable: _appeals,
     ReportingNoticeTable: _office_notices,
@@ -638,7 +659,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "devolve.documents.tables.GeneratedDocumentTable": "devolve/documents/tests/test_doors.py",
     "devolve.grants.tables.ExpiringAgreementTable": "devolve/dashboards/tests/test_grants.py",
     "devolve.grants.tables.AreaGrantCountTable": "devolve/dashboards/tests/test_list_pages.py",
-    "devolve.indicators.tables.EvaluationRunTable": "devolve/dashboards/tests/test_economy.py",
     "devolve.performance.tables.FlaggedGrantTable": (
         "devolve/dashboards/tests/test_performance.py (zero-use runs are computed from accepted"
         " reports; the test supplies the runs)"
