@@ -10,8 +10,9 @@ sat idle; and both workers started on a module that needs the whole demo, so one
 the other waited on the snapshot's lock.
 
 Here the first worker starts on the largest module that needs the whole demo (it builds the
-snapshot) and the other on a module that seeds a day of its own; then the remaining own-day
-units alternate between the workers; then the rest, largest first, as xdist does. By the time a
+snapshot) and the other on a unit that seeds a day of its own; the remaining own-day units go
+to whichever worker runs short first (xdist sends a worker its next unit when fewer than two of
+its tests are left); then the rest, largest first, as xdist does. By the time a
 worker reaches a module that needs the whole demo, it is built and restored in a second, and no
 seed is left for the end of the run.
 
@@ -61,7 +62,8 @@ def _seeds_first(
     queue: "OrderedDict[str, dict[str, bool]]", root: Path
 ) -> "OrderedDict[str, dict[str, bool]]":
     """The whole demo's builder, then the units that seed a day of their own, then the rest in
-    the queue's order (workers take units in turn: the first, the second, the first …)."""
+    the queue's order (the first two go one to each worker, the next to whichever runs short
+    first)."""
     scopes = list(queue)
     builders = [scope for scope in scopes if _needs_demo(root, scope)][:1]
     own_days = [scope for scope in scopes if _seeds_its_own_day(root, scope)]
