@@ -98,6 +98,7 @@ from devolve.regions.tests.factories import (
 )
 from devolve.reporting.models import AreaReport, ReportingCycle, ReportingNotice, UsageLine
 from devolve.reporting.tables import (
+    AreaReportTable,
     AreaUsageTable,
     ChoosableAreaReportTable,
     OverdueReportTable,
@@ -506,18 +507,27 @@ def _reporting_cycles() -> ListCase:
     return _staff_list("reporting_cycle_list", add)
 
 
-def _area_reports(*, overdue: bool = False) -> ListCase:
-    """Draft area reports of a cycle due in 2000: the office's report list, or (``overdue``)
-    the reports overdue on its reporting page."""
+def _area_reports(*, on_reporting_page: str = "") -> ListCase:
+    """Area reports of a cycle due in 2000: drafts on the office's report list, or on its
+    reporting page drafts overdue (``on_reporting_page="overdue-"``) or reports a prefecture
+    reviewed, waiting for the office (``"review-"``)."""
     cycle = _cycle(AnnualListFactory(published=True), 1)
+    end = cycle.period_end
+    reviewed = {"status": AreaReport.Status.REVIEWED, "first_submitted_on": end,
+                "submitted_on": end}  # fmt: skip
 
     def add(n: int) -> None:
         for zone in ZoneFactory.create_batch(n):
-            AreaReport.objects.create(cycle=cycle, zone=zone)
+            AreaReport.objects.create(
+                cycle=cycle, zone=zone, **(reviewed if on_reporting_page == "review-" else {})
+            )
 
-    if overdue:
+    if on_reporting_page:
         return ListCase(
-            lambda: _en("dashboards:reporting_dashboard"), add, staff=True, prefix="overdue-"
+            lambda: _en("dashboards:reporting_dashboard"),
+            add,
+            staff=True,
+            prefix=on_reporting_page,
         )
     return _staff_list("area_report_list", add)
 
@@ -639,7 +649,8 @@ def _generated_documents() -> ListCase:
 
 
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
-    OverdueReportTable: lambda: _area_reports(overdue=True),
+    OverdueReportTable: lambda: _area_reports(on_reporting_page="overdue-"),
+    AreaReportTable: lambda: _area_reports(on_reporting_page="review-"),
     GeneratedDocumentTable: _generated_documents,
     AreaGrantCountTable: _grants_by_area,
     EvaluationRunTable: _evaluation_runs,
@@ -695,7 +706,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "devolve.reporting.tables.CompletenessTable": (
         "devolve/dashboards/tests/test_reporting_lists.py"
     ),
-    "devolve.reporting.tables.AreaReportTable": "devolve/dashboards/tests/test_area_report_list.py",
     "devolve.reporting.tables.DepartmentReportTable": (
         "devolve/dashboards/tests/test_reporting_lists.py"
     ),
