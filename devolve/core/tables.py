@@ -2,10 +2,13 @@
 table: the change log."""
 
 import datetime
+import weakref
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
 import django_tables2 as tables
+import django_tables2.utils
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.functional import Promise
@@ -39,6 +42,37 @@ def invented_tag(invented: bool, label: str | Promise | None = None) -> str:
     return format_html(
         ' <strong class="govuk-tag govuk-tag--yellow">{}</strong>', label or ILLUSTRATIVE
     )
+
+
+_Signature = tuple[tuple[str, ...], str | None]
+_SIGNATURES: dict[bool, weakref.WeakKeyDictionary[Callable[..., Any], _Signature]] = {
+    True: weakref.WeakKeyDictionary(),
+    False: weakref.WeakKeyDictionary(),
+}
+_INSPECT_SIGNATURE = django_tables2.utils.signature
+
+
+def _remembered_signature(function: Callable[..., Any]) -> _Signature:
+    """django-tables2's ``signature`` (argument names, ``**kwargs`` name), worked out once per
+    function: it inspects the renderer of every cell and row attribute on every call, a tenth
+    of a list page's time. A bound method is remembered by its function (its signature leaves
+    out ``self`` whatever the instance), apart from the unbound function."""
+    underlying = getattr(function, "__func__", function)
+    remembered = _SIGNATURES[underlying is not function]
+    try:
+        return remembered[underlying]
+    except KeyError:
+        result: _Signature = _INSPECT_SIGNATURE(function)
+        remembered[underlying] = result
+        return result
+    except TypeError:  # not weakly referenceable: inspect it each time, as django-tables2 does
+        return _INSPECT_SIGNATURE(function)  # type: ignore[no-any-return]
+
+
+def remember_cell_signatures() -> None:
+    """Make django-tables2 inspect each cell renderer's signature once (ADR 0044); called from
+    ``CoreConfig.ready``."""
+    django_tables2.utils.signature = _remembered_signature
 
 
 class ChangeLogData(TableListData):

@@ -1,12 +1,16 @@
-"""The change log's table: its cells read as the template filters of the columns they replaced."""
+"""The kernel's tables: the change log's cells read as the template filters of the columns they
+replaced, and django-tables2 inspects each cell renderer once."""
 
 import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import django_tables2.utils
 import pytest
 from django.template import Context, Template
 from django.utils import timezone
 
+from devolve.core import tables as tables_module
 from devolve.core.changelog import ChangeCriteria, ChangeLog, list_changes
 from devolve.core.tables import ChangeTable
 
@@ -27,3 +31,47 @@ def test_when_reads_as_the_date_filter_writes_it_in_the_site_time_zone(zone: str
 
     assert shown == exported == expected
     assert expected == ("2024-01-01 20:05" if zone == "UTC" else "2024-01-02 04:05")
+
+
+class _Cells:
+    def render_value(self, record: object, value: object) -> str:
+        return str(value)
+
+    def render_anything(self, **kwargs: object) -> str:
+        return str(kwargs)
+
+
+def test_each_cell_renderers_signature_is_inspected_once_and_read_as_django_tables2_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """django-tables2 asks for a renderer's signature on every cell (ADR 0044): the same
+    answer, worked out once per function, for each instance's bound method alike."""
+    inspected: list[object] = []
+
+    def counted(function: Any) -> Any:
+        inspected.append(function)
+        return original(function)
+
+    original = tables_module._INSPECT_SIGNATURE
+    monkeypatch.setattr(tables_module, "_INSPECT_SIGNATURE", counted)
+    row_attribute = lambda record: record  # noqa: E731 — a row attribute as tables declare them
+    first, second = _Cells(), _Cells()
+
+    answers = [
+        django_tables2.utils.signature(function)
+        for function in (
+            first.render_value, second.render_value, first.render_anything, row_attribute,
+            row_attribute, _Cells.render_value,
+        )
+    ]  # fmt: skip
+
+    assert django_tables2.utils.signature is tables_module._remembered_signature
+    assert answers == [
+        (("record", "value"), None),
+        (("record", "value"), None),
+        ((), "kwargs"),
+        (("record",), None),
+        (("record",), None),
+        (("self", "record", "value"), None),
+    ]
+    assert len(inspected) == 4  # render_value bound, render_anything, the lambda, unbound
