@@ -8,7 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # django-tables2 inspects every cell renderer's signature on every call (ADR 0044).
+        # django-tables2 inspects every cell renderer's signature on every call (ADR 0045).
         from devolve.core.tables import remember_cell_signatures  # imports models
 
         remember_cell_signatures()

@@ -70,7 +70,7 @@ def _remembered_signature(function: Callable[..., Any]) -> _Signature:
 
 
 def remember_cell_signatures() -> None:
-    """Make django-tables2 inspect each cell renderer's signature once (ADR 0044); called from
+    """Make django-tables2 inspect each cell renderer's signature once (ADR 0045); called from
     ``CoreConfig.ready``."""
     django_tables2.utils.signature = _remembered_signature
 

@@ -44,7 +44,7 @@ class _Cells:
 def test_each_cell_renderers_signature_is_inspected_once_and_read_as_django_tables2_reads_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """django-tables2 asks for a renderer's signature on every cell (ADR 0044): the same
+    """django-tables2 asks for a renderer's signature on every cell (ADR 0045): the same
     answer, worked out once per function, for each instance's bound method alike."""
     inspected: list[object] = []
 
