@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models import fields
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,8 @@ class CoreConfig(AppConfig):
         from devolve.core.tables import remember_cell_signatures  # imports models
 
         remember_cell_signatures()
+
+        # Django 6.1's blank choice on every select has no Chinese in Django's own catalogue
+        # yet. Naming it here with Django's words puts it in this app's catalogue, which comes
+        # first, and so also translates the label forms built before this runs.
+        fields.BLANK_CHOICE_LABEL = _("- Select an option -")

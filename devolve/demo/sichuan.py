@@ -564,13 +564,13 @@ class DemoUser:
 DEMO_PASSWORD = "devolve-demo"  # printed by the seed; demo databases only
 
 DEMO_USERS = [
-    DemoUser("office", "office", "Reform office (demo)"),
+    DemoUser("office", "office", "省委改革办（演示）"),
     # Four-eyes: whoever submits an edition for review cannot approve or publish it.
-    DemoUser("office2", "office", "Reform office, second reviewer (demo)"),
-    DemoUser("justice", "department", "Department of Justice (demo)", department="justice"),
-    DemoUser("finance", "department", "Department of Finance (demo)", department="finance"),
-    DemoUser("chengdu", "prefecture", "Chengdu prefecture (demo)", prefecture="510100"),
-    DemoUser("tianfu", "pilot_area", "Tianfu New Area committee (demo)", zone="tianfu-new-area"),
-    DemoUser("evaluator", "evaluator", "Evaluator (demo)"),
-    DemoUser("auditor", "auditor", "Auditor (demo)"),
+    DemoUser("office2", "office", "省委改革办复核人（演示）"),
+    DemoUser("justice", "department", "司法厅（演示）", department="justice"),
+    DemoUser("finance", "department", "财政厅（演示）", department="finance"),
+    DemoUser("chengdu", "prefecture", "成都市（演示）", prefecture="510100"),
+    DemoUser("tianfu", "pilot_area", "天府新区管委会（演示）", zone="tianfu-new-area"),
+    DemoUser("evaluator", "evaluator", "评估人员（演示）"),
+    DemoUser("auditor", "auditor", "审计人员（演示）"),
 ]

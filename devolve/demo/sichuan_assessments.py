@@ -47,7 +47,7 @@ ROUND_2023 = RoundFact(
     decided_on=D(2024, 2, 5),
     drafted_on=D(2024, 2, 6),  # before the 2024 edition's approval on 27 February
     zero_use_periods=2,
-    evaluating_body="第三方评估机构（示意） / an illustrative third-party evaluator",
+    evaluating_body="第三方评估机构（示意）",
 )
 
 # Matters whose grants the 2023 reports show unused in every period (illustrative): the hotel

@@ -81,7 +81,7 @@ def assessment_round(batch: int, year: int, *, published_on: datetime.date) -> R
         decided_on=D(year + 1, 2, 3 + batch),
         drafted_on=D(year + 1, 2, 5 + batch),
         zero_use_periods=2,
-        evaluating_body="第三方评估机构（示意） / an illustrative third-party evaluator",
+        evaluating_body="第三方评估机构（示意）",
     )
 
 

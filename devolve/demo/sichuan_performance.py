@@ -70,10 +70,12 @@ def assessed_years(as_of: datetime.date) -> list[int]:
     return [year for year in range(FIRST_YEAR, as_of.year) if Calendar(year).computed_on <= as_of]
 
 
+# The office's own note on the scheme, in Chinese as the office writes it: the structure
+# follows the usual reform assessment template (base 100, weighted groups, bonus and deductions,
+# tiers); the weights, targets and thresholds are invented; the economic figures are simulated.
 NOTE = (
-    "Illustrative scheme for the demo: the structure follows the usual reform assessment template "
-    "(base 100, weighted groups, bonus and deductions, tiers); the weights, targets and thresholds "
-    "are invented. Economic figures in the demo are simulated."
+    "示意考核方案：结构沿用常见的改革考核模板（基础分100分、分组加权、加分和扣分、等次），"
+    "权重、目标值和阈值均为示意。经济数据为模拟数据。"
 )
 Measure = IndicatorItem.Measure
 Rule = IndicatorItem.Rule

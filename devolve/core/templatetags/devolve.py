@@ -1,5 +1,6 @@
 """Template helpers available in every template (registered as a builtin)."""
 
+import re
 from urllib.parse import urlsplit
 
 from django import template
@@ -14,6 +15,8 @@ from devolve.core.lists import section_of_row
 from devolve.core.tables import SIMULATED, invented_tag
 
 register = template.Library()
+
+CHINESE_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @register.filter
@@ -42,6 +45,15 @@ def stored_text(value: str | None) -> str:
     """``{{ grant.end_reason|stored_text }}``: a sentence the system stored as a code, in the
     reader's language; typed text as it was typed (devolve.core.actions)."""
     return render_text(value)
+
+
+@register.filter
+def written_in(text: str | None) -> str:
+    """``<span lang="{{ user.first_name|written_in }}">``: the ``lang`` of a name or of text
+    someone typed, told by its script: ``zh-Hans`` if it holds a Chinese character, else ``en``.
+    The mark lets a screen reader, and the one-language check, tell it from the page's own text.
+    """
+    return "zh-Hans" if CHINESE_CHARACTER.search(text or "") else "en"
 
 
 @register.filter

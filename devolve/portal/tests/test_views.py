@@ -466,7 +466,11 @@ def test_zone_detail_shows_the_zone_and_its_memberships(
         zone.memberships.all()
     )
     assert response.context["is_pilot_today"] is True
-    assertContains(response, f"{zone.name_zh} · {zone.name_en}")
+    assertContains(
+        response,
+        f'<span lang="zh-Hans">{zone.name_zh}</span> · <span lang="en">{zone.name_en}</span>',
+        html=True,
+    )
     assertNotContains(response, "data-illustrative")
 
 
