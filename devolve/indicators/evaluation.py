@@ -24,7 +24,13 @@ import numpy.typing as npt
 from devolve.indicators.analytics import ENGINE_VERSION
 from devolve.indicators.analytics.did import CSResult, callaway_santanna, result_to_json
 from devolve.indicators.analytics.imputation import bjs_imputation, compare_estimators
-from devolve.indicators.analytics.panel import Note, Panel, PanelError, panel_from_long
+from devolve.indicators.analytics.panel import (
+    Note,
+    Panel,
+    PanelError,
+    note_to_json,
+    panel_from_long,
+)
 from devolve.indicators.analytics.sensitivity import honest_sensitivity
 from devolve.indicators.analytics.synth import (
     VARIANTS,
@@ -93,10 +99,6 @@ def to_json(value: Any) -> Any:
         number = float(value)
         return number if math.isfinite(number) else None
     return value
-
-
-def _note(note: Note) -> dict[str, str]:
-    return {"code": note.code, "message": note.message, "severity": note.severity}
 
 
 def _estimate(estimate: Any) -> dict[str, Any] | None:
@@ -226,6 +228,13 @@ def _synth(panel: Panel, cohort: int | None) -> tuple[list[dict[str, Any]], list
                 f"{MIN_SYNTH_PRE_PERIODS} years before {cohort} "
                 f"(found {len(donors)} and {n_pre}).",
                 "warning",
+                {
+                    "min_donors": str(MIN_SYNTH_DONORS),
+                    "min_pre": str(MIN_SYNTH_PRE_PERIODS),
+                    "cohort": str(cohort),
+                    "donors": str(len(donors)),
+                    "pre": str(n_pre),
+                },
             )
         )
         return [], notes
@@ -241,6 +250,7 @@ def _synth(panel: Panel, cohort: int | None) -> tuple[list[dict[str, Any]], list
                         "synth_variant_skipped",
                         f"No {VARIANTS[variant]} for {panel.units[index]}: {error}",
                         "warning",
+                        {"variant": variant, "unit": str(panel.units[index])},
                     )
                 )
         intervals = conformal_intervals(
@@ -352,7 +362,9 @@ def evaluate(
         results["error"] = {"code": "panel", "message": str(error)}
         notes.append(Note("estimation_failed", str(error), "error"))
         return Evaluated(
-            results, {"notes": [_note(note) for note in notes], "headline_allowed": False}, False
+            results,
+            {"notes": [note_to_json(note) for note in notes], "headline_allowed": False},
+            False,
         )
     results["cs"] = to_json(result_to_json(cs))
     results["summary"] = _summary(cs)
@@ -374,10 +386,10 @@ def evaluate(
             ],
             "pretrend_p": to_json(bjs.pretrend_p),
             "pretrend_wild": to_json(bjs.pretrend_wild),
-            "notes": [_note(note) for note in bjs.notes],
+            "notes": [note_to_json(note) for note in bjs.notes],
         }  # fmt: skip
         comparison = compare_estimators(cs, bjs)
-        results["comparison"] = [_note(note) for note in comparison]
+        results["comparison"] = [note_to_json(note) for note in comparison]
         notes.extend(comparison)
     except PanelError as error:
         notes.append(Note("bjs_failed", str(error), "warning"))
@@ -403,7 +415,7 @@ def evaluate(
                 "pretrend_p": diagnostics.pretrend_p,
                 "pretrend_randomisation_p": diagnostics.pretrend_randomisation_p,
                 "pretrend_randomisation_draws": diagnostics.pretrend_randomisation_draws,
-                "notes": [_note(note) for note in notes],
+                "notes": [note_to_json(note) for note in notes],
                 "headline_allowed": headline_allowed,
             }
         ),

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from devolve.core.numbers import number, signed
 from devolve.indicators import selectors
 from devolve.indicators.models import EvaluationRun, Indicator
+from devolve.indicators.notes import read_notes
 from devolve.portal.synthetic_control import (
     synth_method_names,
     synth_panels,
@@ -237,7 +238,7 @@ def _run_context(run: EvaluationRun, headline: selectors.Headline | None) -> dic
     bjs = run.results.get("bjs") or {}
     bjs_overall = bjs.get("overall") or {}
     digits = 2
-    notes = run.diagnostics.get("notes", [])
+    notes = read_notes(run.diagnostics.get("notes", []))
     known = run.known_effect or {}
     matched = _matched_estimate(run, headline, digits)
     panels = synth_panels(run)
@@ -260,7 +261,7 @@ def _run_context(run: EvaluationRun, headline: selectors.Headline | None) -> dic
             "ci": f"[{number(bjs_overall.get('ci_low'), digits)}, "
             f"{number(bjs_overall.get('ci_high'), digits)}]",
         },
-        "comparison_notes": run.results.get("comparison", []),
+        "comparison_notes": read_notes(run.results.get("comparison", [])),
         "refusal_notes": [note for note in notes if note.get("severity") == "error"],
         "notes": notes,
         "event_rows": _estimate_rows(summary.get("event", []), digits),

@@ -47,6 +47,9 @@ BUILT = {
     },
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
+# The estimators' diagnostic notes (indicators.analytics.panel.Note) name their words by
+# sentence code: ``sentence=`` when given (and not empty), else the note's code.
+NOTE_PREFIX = "evaluation_note."
 
 
 def _strings(node: ast.AST, found: set[str], built: set[str]) -> None:
@@ -57,6 +60,27 @@ def _strings(node: ast.AST, found: set[str], built: set[str]) -> None:
     else:
         for child in ast.iter_child_nodes(node):
             _strings(child, found, built)
+
+
+def _note_sentences(node: ast.Call) -> set[str]:
+    """The sentence codes a ``Note(...)`` call can write."""
+    arguments = {keyword.arg: keyword.value for keyword in node.keywords}
+    code = arguments.get("code", node.args[0] if node.args else None)
+    sentences: set[str] = set()
+    built: set[str] = set()
+    sentence = arguments.get("sentence")
+    # A choice between sentences: the values it chooses from, not its condition.
+    for value in (
+        [sentence.body, sentence.orelse] if isinstance(sentence, ast.IfExp) else [sentence]
+    ):
+        if value is not None:
+            _strings(value, sentences, built)
+    if not sentences or "" in sentences:
+        sentences.discard("")
+        if code is not None:
+            _strings(code, sentences, built)
+    assert not built, f"a note's sentence is built at run time: {built}"
+    return {f"{NOTE_PREFIX}{sentence}" for sentence in sentences}
 
 
 def recorded_codes() -> tuple[set[str], set[str]]:
@@ -79,6 +103,8 @@ def recorded_codes() -> tuple[set[str], set[str]]:
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name == "Note":
+                found |= _note_sentences(node)
             if name in TEXT_WRITERS and node.args:
                 _strings(node.args[0], found, built)
             if name not in RECORDERS:

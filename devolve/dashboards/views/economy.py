@@ -22,6 +22,7 @@ from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.indicators import permissions, selectors, services
 from devolve.indicators.forms import EvaluationRunForm, ObservationImportForm
 from devolve.indicators.models import EvaluationRun, ObservationImport
+from devolve.indicators.notes import read_notes
 from devolve.indicators.tables import (
     EvaluationRunTable,
     ObservationImportTable,
@@ -160,7 +161,7 @@ def evaluation_run_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "run": run,
         "overall": summary.get("overall"),
-        "notes": run.diagnostics.get("notes", []),
+        "notes": read_notes(run.diagnostics.get("notes", [])),
         "panel_rows": len(run.inputs.get("panel", {}).get("unit", [])),
         "missing": run.inputs.get("panel", {}).get("missing", []),
     }

@@ -37,7 +37,14 @@ from devolve.indicators.analytics.influence import (
     group_means,
     grouped_is_smaller,
 )
-from devolve.indicators.analytics.panel import Note, Panel, PanelError, counted
+from devolve.indicators.analytics.panel import (
+    Note,
+    Panel,
+    PanelError,
+    counted,
+    note_to_json,
+    shown,
+)
 from devolve.indicators.analytics.pretrend import (
     PreCells,
     RandomisationTest,
@@ -159,6 +166,7 @@ def _prepare(panel: Panel, *, control: str, anticipation: int) -> _Sample:
                 f"{int(late.sum())} units of cohorts {', '.join(map(str, values))} are first "
                 f"treated after the last period ({periods[-1]}); they are used as never treated.",
                 "warning",
+                {"units": str(int(late.sum())), "cohorts": shown(values), "last": str(periods[-1])},
             )
         )
         cohort[late] = 0
@@ -185,6 +193,11 @@ def _prepare(panel: Panel, *, control: str, anticipation: int) -> _Sample:
                 f"{comparison_only - anticipation} on are dropped ({int((~keep_period).sum())} "
                 f"periods).",
                 "warning",
+                {
+                    "cohort": str(comparison_only),
+                    "start": str(comparison_only - anticipation),
+                    "count": str(int((~keep_period).sum())),
+                },
             )
         )
         dropped.append(comparison_only)
@@ -201,6 +214,11 @@ def _prepare(panel: Panel, *, control: str, anticipation: int) -> _Sample:
                 f"treated in or before the first period ({periods[0]}), they have no "
                 f"pre-treatment period.",
                 "warning",
+                {
+                    "units": str(int(early.sum())),
+                    "cohorts": shown(values),
+                    "first": str(periods[0]),
+                },
             )
         )
         dropped.extend(value for value in values if value not in dropped)
@@ -223,6 +241,7 @@ def _prepare(panel: Panel, *, control: str, anticipation: int) -> _Sample:
                     f"Cohort {value} has {pre_periods} pre-treatment period: its parallel "
                     f"trend before treatment cannot be checked.",
                     "warning",
+                    {"cohort": str(value), "periods": str(pre_periods)},
                 )
             )
     return _Sample(outcome, cohort, covariates, periods, cohorts, sorted(dropped), notes, kept)
@@ -517,6 +536,7 @@ def _cluster_notes(labels: npt.NDArray[Any], sample: _Sample) -> list[Note]:
                 f"A cohort's units lie in only {min(treated)} of the {clusters} clusters: with so "
                 f"few treated clusters even the wild cluster bootstrap covers too rarely.",
                 "warning",
+                {"treated": str(min(treated)), "clusters": str(clusters)},
             )
         ]
     return []
@@ -549,6 +569,7 @@ def _pretrend_notes(
     if p_value is None:
         return []
     wald = f"Wald χ² = {chi2:.2f}, df = {df}, asymptotic p = {p_value:.4f}"
+    params = {"chi2": f"{chi2:.2f}", "df": str(df), "p": f"{p_value:.4f}"}
     if randomisation is None:
         if p_value >= alpha:
             return []
@@ -558,12 +579,14 @@ def _pretrend_notes(
                 f"The pre-treatment ATT(g,t) differ jointly from zero ({wald}): parallel "
                 f"trends are doubtful.",
                 "warning",
+                params,
             )
         ]
     permuted = (
         f"randomisation p = {randomisation.p_value:.4f} over {randomisation.draws} "
         f"permutations of the cohorts"
     )
+    params |= {"randomisation_p": f"{randomisation.p_value:.4f}", "draws": str(randomisation.draws)}
     if randomisation.p_value <= alpha:
         return [
             Note(
@@ -571,6 +594,8 @@ def _pretrend_notes(
                 f"The pre-treatment ATT(g,t) differ jointly from zero ({permuted}; {wald}): "
                 f"parallel trends are doubtful.",
                 "warning",
+                params,
+                sentence="pretrend_rejected_randomisation",
             )
         ]
     if p_value < alpha:
@@ -581,6 +606,7 @@ def _pretrend_notes(
                 f"covariance is too noisy for the χ² reference; the randomisation test, whose "
                 f"size is exact, does not ({permuted}).",
                 "info",
+                params,
             )
         ]
     return []
@@ -667,13 +693,22 @@ def callaway_santanna(
 
     notes = list(sample.notes) + cluster_notes
     for code, listed in failures.items():
-        shown = "; ".join(listed[:5]) + (f"; and {len(listed) - 5} more" if len(listed) > 5 else "")
+        described = "; ".join(listed[:5]) + (
+            f"; and {len(listed) - 5} more" if len(listed) > 5 else ""
+        )
         notes.append(
             Note(
                 code,
                 f"{counted(len(listed), 'ATT(g,t) cell')} not estimated, left out of every "
-                f"aggregate: {shown}.",
+                f"aggregate: {described}.",
                 "warning",
+                {
+                    "count": str(len(listed)),
+                    "reason": code,
+                    "cells": ", ".join(item.split(":")[0] for item in listed[:5])
+                    + (", …" if len(listed) > 5 else ""),
+                },
+                sentence="cells_not_estimated",
             )
         )
     if trimmed_total:
@@ -683,6 +718,7 @@ def callaway_santanna(
                 f"Comparison units with a propensity score ≥ {PSCORE_TRIM} get no weight (as R "
                 f"DRDID): {trimmed_total} unit-cells were trimmed in total.",
                 "info",
+                {"trim": f"{PSCORE_TRIM:g}", "count": str(trimmed_total)},
             )
         )
     estimated_cohorts = {cell.cohort for cell in kept if cell.period >= cell.cohort}
@@ -695,6 +731,7 @@ def callaway_santanna(
                 f"No post-treatment ATT(g,t) could be estimated for cohorts "
                 f"{', '.join(map(str, lost))}; they are missing from every aggregate.",
                 "warning",
+                {"cohorts": shown(lost)},
             )
         )
 
@@ -879,9 +916,6 @@ def result_to_json(result: CSResult) -> dict[str, Any]:
             "pretrend_p": _number(diagnostics.pretrend_p),
             "pretrend_randomisation_p": _number(diagnostics.pretrend_randomisation_p),
             "pretrend_randomisation_draws": diagnostics.pretrend_randomisation_draws,
-            "notes": [
-                {"code": note.code, "message": note.message, "severity": note.severity}
-                for note in diagnostics.notes
-            ],
+            "notes": [note_to_json(note) for note in diagnostics.notes],
         },
     }

@@ -26,7 +26,7 @@ from scipy import linalg, stats
 
 from devolve.indicators.analytics.aggregation import AggregateRow, Estimate
 from devolve.indicators.analytics.did import CSResult
-from devolve.indicators.analytics.panel import Note, Panel, PanelError
+from devolve.indicators.analytics.panel import Note, Panel, PanelError, note_to_json, shown
 from devolve.indicators.analytics.wild import WildWald, cluster_indicator, wild_cluster_wald
 
 FloatArray = npt.NDArray[np.float64]
@@ -160,6 +160,8 @@ def bjs_imputation(
                 f"{int(late.sum())} units are first treated after the last period "
                 f"({periods[-1]}); they are used as never treated.",
                 "warning",
+                {"units": str(int(late.sum())), "last": str(periods[-1])},
+                sentence="imputation_cohort_after_last_period",
             )
         )
         cohort[late] = 0
@@ -171,6 +173,8 @@ def bjs_imputation(
                 f"Dropped {int(early.sum())} units treated in or before the first period "
                 f"({periods[0]}): nothing untreated to impute from.",
                 "warning",
+                {"units": str(int(early.sum())), "first": str(periods[0])},
+                sentence="imputation_treated_in_first_period",
             )
         )
         cohort, outcome = cohort[~early], outcome[~early]
@@ -200,6 +204,10 @@ def bjs_imputation(
                 f"{', '.join(map(str, lost))} cannot be imputed (no untreated unit is observed "
                 f"then) and are left out.",
                 "warning",
+                {
+                    "count": str(int((treated & no_untreated[None, :]).sum())),
+                    "periods": shown(lost),
+                },
             )
         )
 
@@ -230,6 +238,7 @@ def bjs_imputation(
                 "horizon_not_observed",
                 f"No treated observation at event times {', '.join(map(str, missing))}.",
                 "info",
+                {"event_times": shown(missing)},
             )
         )
     targets = [imputable] + [imputable & (event == h) for h in wanted if h in observed]
@@ -291,6 +300,10 @@ def bjs_imputation(
                         f"{indicator.shape[0]} clusters are too few for "
                         f"{unit_scores.shape[1]} leads.",
                         "info",
+                        {
+                            "clusters": str(indicator.shape[0]),
+                            "leads": str(unit_scores.shape[1]),
+                        },
                     )
                 )
         notes.extend(_pretrend_notes(pretrend_p, wild, alpha=alpha))
@@ -309,6 +322,7 @@ def _pretrend_notes(p_value: float, wild: WildWald | None, *, alpha: float) -> l
     the asymptotic test's clustered covariance is too noisy for the χ² reference (on the demo's
     generator it rejects 38 % of true nulls at 5 %)."""
     asymptotic = f"asymptotic p = {p_value:.4f}"
+    params = {"p": f"{p_value:.4f}"}
     if wild is None:
         if p_value >= alpha:
             return []
@@ -318,12 +332,18 @@ def _pretrend_notes(p_value: float, wild: WildWald | None, *, alpha: float) -> l
                 f"Leads of treatment in the untreated model differ jointly from zero "
                 f"({asymptotic}): parallel trends before treatment are doubtful.",
                 "warning",
+                params,
             )
         ]
     bootstrap = (
         f"wild cluster bootstrap p = {wild.p_value:.4f}, {wild.n_clusters} clusters, "
         f"{wild.draws} draws"
     )
+    params |= {
+        "wild_p": f"{wild.p_value:.4f}",
+        "clusters": str(wild.n_clusters),
+        "draws": str(wild.draws),
+    }
     if wild.p_value <= alpha:
         return [
             Note(
@@ -331,6 +351,8 @@ def _pretrend_notes(p_value: float, wild: WildWald | None, *, alpha: float) -> l
                 f"Leads of treatment in the untreated model differ jointly from zero "
                 f"({bootstrap}; {asymptotic}): parallel trends before treatment are doubtful.",
                 "warning",
+                params,
+                sentence="imputation_pretrend_rejected_bootstrap",
             )
         ]
     if p_value < alpha:
@@ -340,6 +362,7 @@ def _pretrend_notes(p_value: float, wild: WildWald | None, *, alpha: float) -> l
                 f"The asymptotic imputation pre-trend test rejects ({asymptotic}), but its "
                 f"wild cluster bootstrap does not ({bootstrap}).",
                 "info",
+                params,
             )
         ]
     return []
@@ -402,6 +425,7 @@ def _pretrend_test(
             "The imputation pre-trend test is not reported: the leads are collinear with the "
             "fixed effects.",
             "warning",
+            sentence="imputation_pretrend_collinear",
         )
     coefficients = linalg.cho_solve(factor, flat @ residual.ravel())
     remainder = (residual - np.tensordot(coefficients, residualised, axes=1)) * mask
@@ -452,6 +476,14 @@ def compare_estimators(cs: CSResult, bjs: ImputationResult) -> tuple[Note, ...]:
             f"{bjs.overall.att:.4f} (SE {bjs.overall.se:.4f}); they differ by {overall_gap:.1f} "
             f"standard errors" + (" — the estimators disagree." if severity == "warning" else "."),
             severity,
+            {
+                "cs_att": f"{simple.att:.4f}",
+                "cs_se": f"{simple.se:.4f}",
+                "bjs_att": f"{bjs.overall.att:.4f}",
+                "bjs_se": f"{bjs.overall.se:.4f}",
+                "gap": f"{overall_gap:.1f}",
+            },
+            sentence="estimators_disagree" if severity == "warning" else "",
         )
     )
     cs_event = {row.key: row for row in cs.aggregations["event"].rows}
@@ -470,6 +502,11 @@ def compare_estimators(cs: CSResult, bjs: ImputationResult) -> tuple[Note, ...]:
                 f"The estimators disagree by more than {DISAGREEMENT_THRESHOLD:g} standard "
                 f"errors at {len(differing)} event times: {'; '.join(differing[:6])}.",
                 "warning",
+                {
+                    "threshold": f"{DISAGREEMENT_THRESHOLD:g}",
+                    "count": str(len(differing)),
+                    "listed": "; ".join(differing[:6]),
+                },
             )
         )
     return tuple(notes)
@@ -503,12 +540,6 @@ def imputation_to_json(result: ImputationResult, comparison: Sequence[Note] = ()
         ],
         "pretrend_p": number(result.pretrend_p),
         "pretrend_wild_p": number(result.pretrend_wild.p_value) if result.pretrend_wild else None,
-        "notes": [
-            {"code": note.code, "message": note.message, "severity": note.severity}
-            for note in result.notes
-        ],
-        "comparison": [
-            {"code": note.code, "message": note.message, "severity": note.severity}
-            for note in comparison
-        ],
+        "notes": [note_to_json(note) for note in result.notes],
+        "comparison": [note_to_json(note) for note in comparison],
     }

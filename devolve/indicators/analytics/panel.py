@@ -8,7 +8,7 @@ estimators carry into their diagnostics, so nothing is dropped or changed silent
 """
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
 import numpy as np
@@ -24,11 +24,19 @@ class PanelError(ValueError):
 
 @dataclass(frozen=True)
 class Note:
-    """A diagnostic that is always reported with the result, never hidden."""
+    """A diagnostic that is always reported with the result, never hidden.
+
+    ``message`` is the English sentence the command line and the JSON show. Pages read the note
+    in their reader's language from ``sentence`` (the code of its words, ``code`` itself unless
+    one code has several) and ``params`` (numbers formatted once, periods, unit names and
+    codes: never words of one language), named in ``devolve/indicators/actions.py``.
+    """
 
     code: str
     message: str
     severity: str  # "info" | "warning" | "error"
+    params: Mapping[str, str] = field(default_factory=dict)
+    sentence: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,9 +58,26 @@ class Panel:
     covariate_names: tuple[str, ...]
 
 
+def note_to_json(note: Note) -> dict[str, Any]:
+    """A note in the JSON of docs/how-to/evaluate-a-panel.md."""
+    return {
+        "code": note.code,
+        "message": note.message,
+        "severity": note.severity,
+        "sentence": note.sentence or note.code,
+        "params": dict(note.params),
+    }
+
+
 def counted(number: int, noun: str) -> str:
     """ "1 unit", "3 units": a count with its noun in the right number."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def shown(items: Sequence[object]) -> str:
+    """The first few items, as a note's parameter: words of no language ("…" for the rest)."""
+    listed = ", ".join(str(item) for item in items[:LISTED_PROBLEMS])
+    return listed + (", …" if len(items) > LISTED_PROBLEMS else "")
 
 
 def _listed(items: Sequence[object]) -> str:
@@ -224,6 +249,14 @@ def panel_from_long(
                 code="unbalanced_dropped",
                 message=f"Dropped to balance the panel: {described}.",
                 severity="warning",
+                params={
+                    "units": str(incomplete.size),
+                    "total": str(n_units),
+                    "periods": str(n_periods),
+                    "first": str(periods[0]),
+                    "last": str(periods[-1]),
+                    "listed": shown(list(units[incomplete])),
+                },
             )
         )
         keep_unit = np.ones(n_units, dtype=bool)
@@ -267,6 +300,12 @@ def panel_from_long(
                             f"period ({periods[0]}) is used."
                         ),
                         severity="info",
+                        params={
+                            "covariate": str(name),
+                            "count": str(varying.size),
+                            "listed": shown(list(units[varying])),
+                            "first": str(periods[0]),
+                        },
                     )
                 )
             covariate_matrix[:, column] = first
@@ -298,6 +337,8 @@ def _cohort_notes(cohort: npt.NDArray[np.int64], periods: npt.NDArray[np.int64])
                         f"the estimators drop it."
                     ),
                     severity="warning",
+                    params={"cohort": str(value), "units": str(size), "first": str(first)},
+                    sentence="cohort_before_first_period",
                 )
             )
         elif value > last:
@@ -310,6 +351,7 @@ def _cohort_notes(cohort: npt.NDArray[np.int64], periods: npt.NDArray[np.int64])
                         f"untreated, so the estimators use them as never treated."
                     ),
                     severity="warning",
+                    params={"cohort": str(value), "units": str(size), "last": str(last)},
                 )
             )
         elif value not in periods:
@@ -322,6 +364,7 @@ def _cohort_notes(cohort: npt.NDArray[np.int64], periods: npt.NDArray[np.int64])
                         f"period after {value}."
                     ),
                     severity="info",
+                    params={"cohort": str(value), "units": str(size)},
                 )
             )
     return notes
