@@ -37,37 +37,16 @@ NOT_PAGES = ("/static/", "/media/", "/api/", "/admin/", "/i18n/", "/accounts/log
 # crawl skips them until they are fixed (issue 14). Remove a page when it is fixed.
 SYSTEM_TEXT = "system prose stored in the database; branch system-text stores it as codes"
 UNMARKED_USER_TEXT = "Chinese user-typed text (reasons, notes, document numbers) without lang"
-DEMO_PROSE = "demo notes written in English only (illustrative sources, scheme notes)"
 KNOWN_MIXED: dict[tuple[str, str], str] = {
-    ("zh", "dashboards:audit_event_list"): SYSTEM_TEXT
-    + " ('progress entered', 'Sichuan demo seed')",
     ("en", "dashboards:audit_event_list"): SYSTEM_TEXT + " ('示意数据。'); names without lang",
-    ("zh", "dashboards:evaluation_run_detail"): SYSTEM_TEXT + " (estimator diagnostics)",
-    ("zh", "portal:economy_evaluation_detail"): SYSTEM_TEXT + " (estimator diagnostics)",
     ("en", "dashboards:grant_detail"): SYSTEM_TEXT + " ('版次 … 已公布。' history notes)",
     ("en", "portal:zone_detail"): SYSTEM_TEXT + " (history notes); " + UNMARKED_USER_TEXT,
-    ("zh", "portal:zone_detail"): DEMO_PROSE + " (management committee, sources)",
-    ("zh", "portal:batch_detail"): DEMO_PROSE,
-    ("zh", "portal:annual_list_detail"): DEMO_PROSE,
     ("en", "portal:annual_list_detail"): UNMARKED_USER_TEXT + " (document numbers, notes, '、')",
     ("en", "portal:annual_list_diff"): UNMARKED_USER_TEXT + " (notes, '、')",
     ("en", "portal:annual_list_list"): UNMARKED_USER_TEXT + " (document numbers)",
-    ("zh", "portal:matter_detail"): DEMO_PROSE + " (generated support matters)",
     ("en", "portal:matter_detail"): "a name with no English (generated support matters)",
-    ("zh", "portal:search"): "the English example query in the search hint",
     ("en", "portal:search"): "the Chinese example queries in the search hint, without lang",
-    ("zh", "portal:data_page"): "the licence's English name, without lang",
-    ("zh", "dashboards:dashboard_home"): "the login's display name, English only",
-    ("zh", "dashboards:performance_scheme_detail"): DEMO_PROSE,
-    ("zh", "dashboards:selection_round_detail"): DEMO_PROSE,
-    ("zh", "dashboards:assessment_round_detail"): DEMO_PROSE + " ('an illustrative')",
     ("en", "dashboards:assessment_round_detail"): UNMARKED_USER_TEXT,
-    ("zh", "dashboards:assessment_round_decide"): "'Select an option', untranslated",
-    ("zh", "dashboards:assessment_round_open"): "'Select an option', untranslated",
-    ("zh", "dashboards:evaluation_run_create"): "'Select an option', untranslated",
-    ("zh", "dashboards:performance_appeal_create"): "'Select an option', untranslated",
-    ("zh", "dashboards:performance_manual_input"): "'Select an option', untranslated",
-    ("zh", "dashboards:reporting_cycle_list"): "'Select an option', untranslated",
     ("en", "dashboards:annual_list_detail"): UNMARKED_USER_TEXT + " (title, document number)",
     ("en", "dashboards:annual_list_approve"): "Chinese document-number example and field hints",
     ("en", "dashboards:annual_list_publish"): UNMARKED_USER_TEXT + " ('、' between names)",
@@ -87,7 +66,6 @@ KNOWN_MIXED: dict[tuple[str, str], str] = {
     ("en", "dashboards:performance_appeal_decide"): UNMARKED_USER_TEXT,
     ("en", "dashboards:matter_edit"): UNMARKED_USER_TEXT + " (legal basis in a textarea)",
     ("en", "dashboards:grant_owed_list"): UNMARKED_USER_TEXT + " (agreement numbers in links)",
-    ("zh", "dashboards:observation_import_create"): "'The figures are simulated …' untranslated",
     ("en", "dashboards:reporting_dashboard"): "Chinese names of areas and departments, no English",
 }
 
