@@ -118,6 +118,8 @@ SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/devolve_scale
 REPEAT ?= 20
 bench-scale: $(VENV)/.installed-dev
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.pages $(REPEAT)
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.publishing
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.round_scoring
 
 clean:
 	rm -rf $(VENV) node_modules devolve/static/dist var

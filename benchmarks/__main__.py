@@ -16,6 +16,9 @@ Then every page and API endpoint issue 19 lists, on the demo plus a small set fr
 ``devolve generate_scale`` (``benchmarks/pages.py``): p50, p95, SQL queries per request and the
 ratio to the sign-in page. ``make bench-scale`` runs the same cases against a database holding a
 national-scale set (``SCALE_DATABASE_URL``; docs/how-to/measure-at-scale.md).
+
+Last, scoring a national-size selection round (2,334 candidates x 30 indicators) through the
+service against the same maths on arrays (``benchmarks/round_scoring.py``, target under 5 s).
 """
 
 import statistics
@@ -79,6 +82,10 @@ def main() -> None:
     bench_did()
     print()  # noqa: T201
     bench_selection()
+    from benchmarks.round_scoring import main as bench_round_scoring
+
+    print()  # noqa: T201
+    bench_round_scoring()
 
 
 def write_list_workbook(path: Path, *, rows: int) -> None:

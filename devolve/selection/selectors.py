@@ -72,6 +72,20 @@ def list_candidate_values(*, selection_round: SelectionRound) -> QuerySet[Candid
     )
 
 
+def candidate_value_table(
+    *, selection_round: SelectionRound
+) -> dict[tuple[int, int], float | None]:
+    """Every stored value of the round by (sub-indicator id, zone id), None where it is recorded
+    as missing: the plain numbers scoring reads (a national round holds 70,000 of them, which as
+    model objects with their sub-indicator and zone cost seconds)."""
+    return {
+        (sub_indicator_id, zone_id): value
+        for sub_indicator_id, zone_id, value in CandidateValue.objects.filter(
+            sub_indicator__round=selection_round
+        ).values_list("sub_indicator_id", "zone_id", "value")
+    }
+
+
 def current_result(*, selection_round: SelectionRound) -> RoundResult | None:
     return selection_round.results.order_by("-computed_at", "-pk").first()
 

@@ -46,15 +46,14 @@ from devolve.selection.analytics.weights import (
 )
 from devolve.selection.models import (
     SELECTION_ROUND_LIFECYCLE,
-    CandidateValue,
     Criterion,
     RoundResult,
     SelectionRound,
     SubIndicator,
 )
 from devolve.selection.selectors import (
+    candidate_value_table,
     list_candidate_pool,
-    list_candidate_values,
     list_criteria,
     list_sub_indicators,
 )
@@ -78,25 +77,26 @@ class _Matrix:
     excluded: list[dict[str, Any]]
 
 
+Stored = dict[tuple[int, int], float | None]  # (sub-indicator id, zone id) → value
+
+
 def _missing_cells(
-    zones: list[Zone], indicators: list[SubIndicator], stored: dict[tuple[int, int], CandidateValue]
+    zones: list[Zone], indicators: list[SubIndicator], stored: Stored
 ) -> dict[int, list[SubIndicator]]:
     missing: dict[int, list[SubIndicator]] = {}
     for zone in zones:
         for indicator in indicators:
-            cell = stored.get((indicator.pk, zone.pk))
-            if cell is None or cell.value is None:
+            if stored.get((indicator.pk, zone.pk)) is None:
                 missing.setdefault(zone.pk, []).append(indicator)
     return missing
 
 
 def _build_matrix(
-    selection_round: SelectionRound, zones: list[Zone], indicators: list[SubIndicator]
+    selection_round: SelectionRound,
+    zones: list[Zone],
+    indicators: list[SubIndicator],
+    stored: Stored,
 ) -> _Matrix:
-    stored = {
-        (cell.sub_indicator_id, cell.zone_id): cell
-        for cell in list_candidate_values(selection_round=selection_round)
-    }
     missing = _missing_cells(zones, indicators, stored)
     excluded: list[dict[str, Any]] = []
     imputed: dict[str, list[str]] = {}
@@ -116,9 +116,9 @@ def _build_matrix(
     values = np.full((len(kept), len(indicators)), np.nan)
     for row, zone in enumerate(kept):
         for column, indicator in enumerate(indicators):
-            cell = stored.get((indicator.pk, zone.pk))
-            if cell is not None and cell.value is not None:
-                values[row, column] = cell.value
+            value = stored.get((indicator.pk, zone.pk))
+            if value is not None:
+                values[row, column] = value
     for column, indicator in enumerate(indicators):
         gaps = np.isnan(values[:, column])
         if not gaps.any():
@@ -257,12 +257,9 @@ def _inputs(
     criteria: list[Criterion],
     indicators: list[SubIndicator],
     zones: list[Zone],
+    stored: Stored,
 ) -> dict[str, Any]:
     """Every input of the computation, as JSON: what the fingerprint covers."""
-    stored = {
-        (cell.sub_indicator_id, cell.zone_id): cell
-        for cell in list_candidate_values(selection_round=selection_round)
-    }
     return {
         "settings": {
             "method": selection_round.method,
@@ -297,15 +294,11 @@ def _inputs(
         "candidates": [
             {"zone": zone.slug, "prefecture": zone.prefecture.code, "kind": zone.kind,
              "level": zone.level,
-             "values": {indicator.code: _stored_value(stored.get((indicator.pk, zone.pk)))
+             "values": {indicator.code: stored.get((indicator.pk, zone.pk))
                         for indicator in indicators}}
             for zone in zones
         ],
     }  # fmt: skip
-
-
-def _stored_value(cell: CandidateValue | None) -> float | None:
-    return None if cell is None else cell.value
 
 
 def _finite(number: float) -> float | None:
@@ -332,7 +325,8 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActo
     pool = list(list_candidate_pool(selection_round=locked))
     if len(pool) < 2:
         raise DomainError("no_candidates", _("The round has fewer than two candidates."))
-    matrix = _build_matrix(locked, pool, indicators)
+    stored = candidate_value_table(selection_round=locked)
+    matrix = _build_matrix(locked, pool, indicators, stored)
     zones = matrix.zones
     if len(zones) < 2:
         raise DomainError(
@@ -367,7 +361,7 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActo
         ) from error
     except SelectionInputError as error:
         raise MathsRefused(str(error)) from error
-    inputs = _inputs(locked, criteria, indicators, pool)
+    inputs = _inputs(locked, criteria, indicators, pool, stored)
     selected = {int(index) for index in choice.selected}
     candidates = [
         {

@@ -4,6 +4,8 @@ import itertools
 from collections.abc import Iterator
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from devolve.accounts.models import User
@@ -11,9 +13,17 @@ from devolve.accounts.tests.factories import UserFactory
 from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
+from devolve.regions.tests.factories import ZoneFactory, prefecture
 from devolve.selection.models import RoundResult, SelectionRound, SubIndicator
+from devolve.selection.selectors import candidate_value_table, list_candidate_values
 from devolve.selection.services import Constraints, ValueInput, record_candidate_values, score_round
-from devolve.selection.tests.factories import CANDIDATES, INCONSISTENT, VALUES, make_round
+from devolve.selection.tests.factories import (
+    CANDIDATES,
+    INCONSISTENT,
+    VALUES,
+    SmallRound,
+    make_round,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -239,3 +249,49 @@ def test_only_the_office_scores() -> None:
         score_round(selection_round=small.selection_round, scored_by=evaluator)
 
     _assert_nothing_stored(small.selection_round, SelectionRound.Status.DRAFT)
+
+
+def test_scoring_reads_the_same_values_as_the_stored_model_objects() -> None:
+    """The plain table scoring reads (issue 19) holds what the model objects hold, None for a
+    value recorded as missing."""
+    small = make_round()
+    days = small.selection_round.sub_indicators.get(code="days")
+    record_candidate_values(
+        selection_round=small.selection_round,
+        values=[ValueInput(small.zones["alpha"].pk, days.pk, None, "Not reported")],
+        recorded_by=SYSTEM,
+    )
+
+    table = candidate_value_table(selection_round=small.selection_round)
+
+    assert table == {
+        (cell.sub_indicator_id, cell.zone_id): cell.value
+        for cell in list_candidate_values(selection_round=small.selection_round)
+    }
+    assert table[(days.pk, small.zones["alpha"].pk)] is None
+
+
+def _queries_to_score(small: SmallRound) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
+    return len(queries)
+
+
+def test_scoring_runs_the_same_queries_whatever_the_number_of_candidates() -> None:
+    """A ceiling that does not grow with rows: 40 more candidates, not one more query."""
+    small = make_round()
+    few = _queries_to_score(small)
+    indicators = list(small.selection_round.sub_indicators.all())
+    extra = ZoneFactory.create_batch(40, prefecture=prefecture("510700"))
+    record_candidate_values(  # the round goes back to draft
+        selection_round=small.selection_round,
+        values=[
+            ValueInput(zone.pk, indicator.pk, float(number + column + 1))
+            for number, zone in enumerate(extra)
+            for column, indicator in enumerate(indicators)
+        ],
+        recorded_by=SYSTEM,
+    )
+
+    assert _queries_to_score(small) == few
+    assert len(RoundResult.objects.latest("pk").candidates) == len(CANDIDATES) + 40

@@ -2,6 +2,7 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from devolve.core.errors import DomainError
 from devolve.demo.scale import ScaleOptions, describe, generate_scale
@@ -72,6 +73,12 @@ class Command(BaseCommand):
             report = generate_scale(scale, progress=progress)
         except DomainError as error:
             raise CommandError(str(error)) from error
+        if connection.vendor == "postgresql":
+            # Bulk inserts leave the planner without statistics until autovacuum gets round to
+            # the tables; measured before then, publishing a 500-entry edition read its
+            # predecessor's grants with nested loops over 19 M row pairs (18 s instead of 0.3 s).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write("Simulated data set written:")
         for line in describe(report):
             self.stdout.write(f"  {line}")
