@@ -7,10 +7,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from devolve.accounts.models import User
 from devolve.core.history import HistoricalRecords
+from devolve.core.i18n import in_current_language
 from devolve.core.transitions import Lifecycle, move
 from devolve.reporting.rules import period_label
 
@@ -447,6 +449,11 @@ class ReportingNotice(models.Model):
     subject_label = models.CharField(
         _("about"), max_length=200, help_text=_("The pilot area or department that owes it.")
     )
+    # The names it had when the notice was sent, so the notice reads in the reader's language and
+    # still names what it named then. ``subject_label`` (the name in the sender's language) is
+    # the fallback for notices sent before both were kept whose report is gone.
+    subject_name_zh = models.CharField(_("about (Chinese)"), max_length=200, blank=True)
+    subject_name_en = models.CharField(_("about (English)"), max_length=200, blank=True)
     due_on = models.DateField(_("due on"))
     link = models.CharField(_("link"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -467,9 +474,21 @@ class ReportingNotice(models.Model):
         return self.text
 
     @property
+    def subject(self) -> str:
+        """Who owes the report, named in the active language."""
+        return (
+            in_current_language(zh=self.subject_name_zh, en=self.subject_name_en)
+            or self.subject_label
+        )
+
+    @property
     def text(self) -> str:
-        """The notice in the active language."""
-        values = {"who": self.subject_label, "cycle": self.cycle.label, "due": self.due_on}
+        """The notice in the active language, its date as the language writes dates."""
+        values = {
+            "who": self.subject,
+            "cycle": self.cycle.label,
+            "due": formats.date_format(self.due_on, "DATE_FORMAT"),
+        }
         if self.kind == self.Kind.OVERDUE:
             return _("The %(cycle)s report of %(who)s was due on %(due)s and is overdue.") % values
         if self.kind == self.Kind.REOPENED:

@@ -149,6 +149,8 @@ def _notify(
                 "kind": kind,
                 "cycle": report.cycle,
                 "subject_label": str(subject)[:200],
+                "subject_name_zh": subject.name_zh[:200],
+                "subject_name_en": subject.name_en[:200],
                 "due_on": due_on,
                 "link": report.get_absolute_url(),
             },

@@ -63,7 +63,8 @@ def test_due_soon_reaches_the_areas_and_departments_that_owe_once(
         "justice-officer@example.org",
         "zone-officer@example.org",
     ]
-    assert "2024-07-10" in mail.outbox[0].body
+    # E-mails go out in the site's language, the date as Chinese writes it.
+    assert "2024年7月10日" in mail.outbox[0].body
 
     again = send_reporting_reminders(on=D(2024, 7, 6))
     assert (again.notices, again.emails, len(mail.outbox)) == (0, 0, 2)
@@ -130,5 +131,72 @@ def test_reopening_tells_the_areas_users_until_when_once(
         people["area"], "reopened", D(2024, 8, 31), report.get_absolute_url()
     )  # fmt: skip
     with translation.override("en"):
-        assert "reopened until 2024-08-31" in notice.text
+        assert "reopened until Aug. 31, 2024" in notice.text
     assert [message.to for message in mail.outbox] == [["zone-officer@example.org"]]
+
+
+def test_a_notice_reads_in_the_readers_language_with_the_names_it_had_when_sent(
+    world: World, people: dict[str, User]
+) -> None:
+    """Sent while the site ran in Chinese, a notice still reads wholly in English to an English
+    reader, and keeps naming the area as it was named then."""
+    zone = world.zone
+    zone.name_zh, zone.name_en = "天府新区", "Tianfu New Area"
+    zone.save()
+    report = world.area_report(world.q2)
+    with translation.override("zh-hans"):
+        send_reporting_reminders(on=D(2024, 7, 11))
+    notice = ReportingNotice.objects.get(key=f"overdue:area:{report.pk}", recipient=people["area"])
+    zone.name_en = "Tianfu (renamed)"
+    zone.save()
+
+    with translation.override("en"):
+        assert notice.text == (
+            f"The {world.q2.label} report of Tianfu New Area was due on July 10, 2024 and is "
+            "overdue."
+        )
+    with translation.override("zh-hans"):
+        assert "天府新区" in notice.text
+        assert "2024年7月10日" in notice.text
+        assert "Tianfu" not in notice.text
+        assert "2024-07-10" not in notice.text
+
+
+def test_a_notice_sent_before_both_names_were_kept_falls_back_to_its_label(
+    world: World, people: dict[str, User]
+) -> None:
+    report = world.area_report(world.q2)
+    send_reporting_reminders(on=D(2024, 7, 11))
+    notice = ReportingNotice.objects.filter(key=f"overdue:area:{report.pk}").first()
+    assert notice is not None
+    ReportingNotice.objects.filter(pk=notice.pk).update(
+        subject_label="Old label", subject_name_zh="", subject_name_en=""
+    )
+    notice.refresh_from_db()
+    with translation.override("en"):
+        assert notice.subject == "Old label"
+
+
+def test_the_migration_names_earlier_notices_from_their_reports(
+    world: World, people: dict[str, User]
+) -> None:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("devolve.reporting.migrations.0005_notice_subject_names_filled")
+    report = world.area_report(world.q2)
+    send_reporting_reminders(on=D(2024, 7, 11))
+    ReportingNotice.objects.update(subject_label="成都", subject_name_zh="", subject_name_en="")
+    gone = ReportingNotice.objects.filter(key__startswith="overdue:department:").first()
+    assert gone is not None
+    ReportingNotice.objects.filter(pk=gone.pk).update(key="overdue:department:999999")
+
+    migration.fill_subject_names(apps, None)
+
+    named = ReportingNotice.objects.filter(key=f"overdue:area:{report.pk}")
+    assert set(named.values_list("subject_name_zh", "subject_name_en")) == {
+        (world.zone.name_zh, world.zone.name_en)
+    }
+    gone.refresh_from_db()
+    assert (gone.subject_name_zh, gone.subject_name_en, gone.subject) == ("", "", "成都")
