@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from simple_history.models import registered_models
 
 from devolve.core.actions import action_label, read_text
+from devolve.core.i18n import in_current_language
 from devolve.core.models import AuditEvent
 
 EVENT = "event"
@@ -114,6 +115,9 @@ def _events(criteria: ChangeCriteria) -> QuerySet[Any] | None:
             log_object_ref=Cast("target_id", CharField()),
             log_reason_text=Cast("reason", CharField()),
             log_label_text=Cast("target_label", CharField()),
+            # The query is built once per process for every language: the reader's name is
+            # picked when the rows are described.
+            log_label_en=Cast("target_label_en", CharField()),
         )
         .values(*_ANNOTATED)
     )
@@ -151,6 +155,7 @@ def _history(model: type[models.Model], criteria: ChangeCriteria) -> QuerySet[An
             log_object_ref=Cast("id", CharField()),
             log_reason_text=Cast("history_change_reason", CharField()),
             log_label_text=_text(""),
+            log_label_en=_text(""),
         )
         .values(*_ANNOTATED)
     )
@@ -169,6 +174,7 @@ _ANNOTATED = (
     "log_object_ref",
     "log_reason_text",
     "log_label_text",
+    "log_label_en",
 )
 
 
@@ -424,7 +430,7 @@ def describe_changes(rows: Sequence[dict[str, Any]]) -> list[Change]:
         type_label = str(model._meta.verbose_name).capitalize() if model else object_type
         is_event = row["log_source"] == EVENT
         object_label, fields = (
-            (row["log_label_text"], [])
+            (in_current_language(zh=row["log_label_text"], en=row["log_label_en"]), [])
             if is_event
             else differences.get((object_type, row["log_record_id"]), ("", []))
         )

@@ -4,12 +4,23 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 
 from devolve.core.actors import SystemActor
 from devolve.core.models import AuditEvent
 
 # Events per INSERT when a service records many at once.
 EVENT_BATCH_SIZE = 1000
+
+
+def target_labels(target: models.Model) -> dict[str, str]:
+    """The target's name in Chinese and, where it reads differently, in English, so that the
+    event names its target in the reader's language as it was named that day."""
+    with translation.override("zh-hans"):
+        chinese = str(target)[:255]
+    with translation.override("en"):
+        english = str(target)[:255]
+    return {"target_label": chinese, "target_label_en": "" if english == chinese else english}
 
 
 def record_event(
@@ -25,7 +36,7 @@ def record_event(
         action=action,
         target_type=target._meta.label,
         target_id=str(target.pk),
-        target_label=str(target)[:255],
+        **target_labels(target),
         reason=reason,
         details=details or {},
     )
@@ -48,7 +59,7 @@ def record_events[M: models.Model](
                 action=action,
                 target_type=target._meta.label,
                 target_id=str(target.pk),
-                target_label=str(target)[:255],
+                **target_labels(target),
                 reason=reason,
                 details=details(target) if details is not None else {},
             )

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.actions import action_label, render_text
+from devolve.core.i18n import in_current_language
 
 
 class AuditEvent(models.Model):
@@ -26,7 +27,11 @@ class AuditEvent(models.Model):
     action = models.CharField(_("action"), max_length=80, db_index=True)
     target_type = models.CharField(_("target type"), max_length=80)
     target_id = models.CharField(_("target id"), max_length=64)
+    # The target's name when the event was recorded, in Chinese (the site's language; events
+    # recorded before target_label_en was kept hold it in the language of the run), and in
+    # English when that differs: names do not follow a later rename, and each reader gets theirs.
     target_label = models.CharField(_("target"), max_length=255)
+    target_label_en = models.CharField(_("target (English)"), max_length=255, blank=True)
     reason = models.TextField(_("reason"), blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
 
@@ -37,12 +42,17 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_event_target_idx")]
 
     def __str__(self) -> str:
-        return f"{self.action}: {self.target_label}"
+        return f"{self.action}: {self.target_text}"
 
     @property
     def action_label(self) -> str:
         """The action in words, in the active language (the code when no app names it)."""
         return action_label(self.action)
+
+    @property
+    def target_text(self) -> str:
+        """The target's name as recorded, in the active language where both were kept."""
+        return in_current_language(zh=self.target_label, en=self.target_label_en)
 
     @property
     def reason_text(self) -> str:

@@ -316,3 +316,28 @@ def test_a_record_made_up_for_the_demo_is_flagged_in_the_log(db: None) -> None:
         (Department._meta.label, str(department.pk), "history"): False,
         (batch._meta.label, str(invented.pk), "event"): True,
     }
+
+
+def test_an_event_names_its_target_in_the_readers_language_as_named_that_day(db: None) -> None:
+    """Recorded from an English page, an event still names its target in Chinese to a Chinese
+    reader, and keeps the name it had when a later rename changes the record."""
+    department = Department.objects.create(code="ecology", name_zh="生态环境厅", name_en=FIRST_NAME)
+    event = record_event(actor=None, action="department.created", target=department)  # English
+    department.name_zh, department.name_en = "生态环境厅（新）", OFFICIAL_NAME
+    department.save()
+
+    with translation.override("zh-hans"):
+        label = _changes(action="department.created")[0].object_label
+        assert (event.target_text, label) == ("生态环境厅", "生态环境厅")
+    label = _changes(action="department.created")[0].object_label
+    assert (event.target_text, label) == (FIRST_NAME, FIRST_NAME)
+
+
+def test_an_event_recorded_before_both_names_were_kept_shows_its_one_name(db: None) -> None:
+    department = Department.objects.create(code="ecology", name_zh="生态环境厅", name_en=FIRST_NAME)
+    event = record_event(actor=None, action="department.created", target=department)
+    AuditEvent = apps.get_model("core", "AuditEvent")
+    AuditEvent.objects.filter(pk=event.pk).update(target_label="生态环境厅", target_label_en="")
+    event.refresh_from_db()
+    label = _changes(action="department.created")[0].object_label
+    assert (event.target_text, label) == ("生态环境厅", "生态环境厅")
