@@ -108,6 +108,7 @@ from devolve.reporting.tables import (
     AreaReportTable,
     AreaUsageTable,
     ChoosableAreaReportTable,
+    CompletenessTable,
     DepartmentReportTable,
     OverdueReportTable,
     PeriodUsageTable,
@@ -679,7 +680,21 @@ def _department_reports() -> ListCase:
     )
 
 
+def _completeness_by_area() -> ListCase:
+    """The completeness page's breakdown by pilot area: one row per area owing a report."""
+    cycle = _cycle(AnnualListFactory(published=True), 1)
+
+    def add(n: int) -> None:
+        for zone in ZoneFactory.create_batch(n):
+            AreaReport.objects.create(cycle=cycle, zone=zone)
+
+    return ListCase(
+        lambda: _en("dashboards:reporting_completeness"), add, staff=True, prefix="area-"
+    )
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    CompletenessTable: _completeness_by_area,
     DepartmentReportTable: _department_reports,
     OverdueReportTable: lambda: _area_reports(on_reporting_page="overdue-"),
     AreaReportTable: lambda: _area_reports(on_reporting_page="review-"),
@@ -734,9 +749,6 @@ COVERED_ELSEWHERE: dict[str, str] = {
     "devolve.performance.tables.FlaggedGrantTable": (
         "devolve/dashboards/tests/test_performance.py (zero-use runs are computed from accepted"
         " reports; the test supplies the runs)"
-    ),
-    "devolve.reporting.tables.CompletenessTable": (
-        "devolve/dashboards/tests/test_reporting_lists.py"
     ),
 }
 
