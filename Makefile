@@ -120,6 +120,7 @@ bench-scale: $(VENV)/.installed-dev
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.pages $(REPEAT)
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.publishing
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.round_scoring
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.throughput
 
 clean:
 	rm -rf $(VENV) node_modules devolve/static/dist var

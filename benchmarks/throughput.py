@@ -1,0 +1,127 @@
+"""API throughput against a bare Django view returning the same bytes (issue 19: at least 0.5x).
+
+Starts gunicorn (2 synchronous workers, as ``make serve``) on the database ``DATABASE_URL``
+names, saves the grants API's first page, then 16 client threads request the bare view
+(``benchmarks/throughput_urls.py``, the same middleware) and then ``/api/v1/grants/`` for
+``SECONDS`` each, keeping their connections (the anonymous rate limit lifted: the clients share
+one address). Prints requests per second, the ratio to the bare
+view, the workers' CPU time per request and the load average. The clients run in this process
+and share the machine's cores with the workers, so both sides are measured alike.
+
+``DATABASE_URL=postgres://… .venv/bin/python -m benchmarks.throughput``
+"""
+
+import http.client
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+CLIENTS = 16
+SECONDS = 20
+PORT = 18719
+TARGET = 0.5
+
+
+def _workers_cpu_seconds(master: int) -> float:
+    ticks = os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for child in children:
+        fields = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def _hammer(path: str) -> tuple[float, int]:
+    counts = [0] * CLIENTS
+    errors = [0]
+    stop = time.monotonic() + SECONDS
+
+    def client(number: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        while time.monotonic() < stop:
+            try:
+                connection.request("GET", path)
+                response = connection.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                errors[0] += 1
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+                continue
+            if response.status == 200:
+                counts[number] += 1
+            else:
+                errors[0] += 1
+
+    threads = [threading.Thread(target=client, args=(number,)) for number in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / SECONDS, errors[0]
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="devolve-bench-"))
+    body = work / "body.json"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "benchmarks.throughput_settings",
+        "DEVOLVE_DATA_DIR": str(work),
+        "DEVOLVE_BENCH_BODY": str(body),
+        # All clients share one address: lift the anonymous limit (120 a minute), or most
+        # answers would be 429s.
+        "DEVOLVE_API_ANONYMOUS_RATE": "100000000/minute",
+        "DJANGO_SECRET_KEY": os.environ.get(
+            "DJANGO_SECRET_KEY", "benchmark-only-secret-key-0123456789"
+        ),
+    }
+    body.write_bytes(b"{}")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    server = subprocess.Popen(  # noqa: S603 — our gunicorn on our own code
+        [str(gunicorn), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}"],
+        env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        for _ in range(60):
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+                connection.request("GET", "/api/v1/grants/")
+                page = connection.getresponse().read()
+                break
+            except OSError:
+                time.sleep(1)
+        body.write_bytes(page)
+        server.send_signal(1)  # HUP: new workers read the saved page
+        time.sleep(5)
+        before = _workers_cpu_seconds(server.pid)
+        bare, bare_errors = _hammer("/bench/bare/")
+        middle = _workers_cpu_seconds(server.pid)
+        api, api_errors = _hammer("/api/v1/grants/")
+        after = _workers_cpu_seconds(server.pid)
+    finally:
+        server.terminate()
+        server.wait()
+    print(  # noqa: T201
+        f"throughput, gunicorn 2 workers, {CLIENTS} clients, {SECONDS} s each, "
+        f"{len(page):,} bytes (load average {os.getloadavg()[0]:.1f}; baseline: a bare view)"
+    )
+    for name, rate, errors, cpu in (
+        ("bare view (baseline)", bare, bare_errors, middle - before),
+        ("grants API, first page", api, api_errors, after - middle),
+    ):
+        per_request = cpu / max(rate * SECONDS, 1) * 1000
+        print(  # noqa: T201
+            f"{name:<28} {rate:8.1f} req/s {rate / bare:6.3f}x  "
+            f"worker CPU {per_request:5.1f} ms a request, {errors} errors"
+        )
+    verdict = "ok" if api / bare >= TARGET else "UNDER TARGET"
+    print(f"{'':<28} target >= {TARGET}x: {verdict}")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()
