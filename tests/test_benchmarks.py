@@ -41,3 +41,26 @@ def test_the_did_benchmark_runs_at_a_tiny_size(
     printed = capsys.readouterr().out
     assert "diff-diff CS reg" in printed
     assert "csdid ATTgt reg" in printed
+
+
+@pytest.mark.django_db
+def test_the_round_scoring_benchmark_runs_at_a_tiny_size(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from benchmarks import round_scoring
+
+    for name, value in {
+        "CANDIDATES": 80,
+        "CRITERIA": 2,
+        "INDICATORS_PER_CRITERION": 2,
+        "CHOSEN": 21,  # covers Sichuan's 21 prefectures
+        "PER_PREFECTURE": 2,
+        "RUNS": 10,
+    }.items():
+        monkeypatch.setattr(round_scoring, name, value)
+
+    round_scoring.main()
+
+    printed = capsys.readouterr().out
+    assert "80 candidates x 4 indicators" in printed
+    assert "score_round (service)" in printed
