@@ -100,6 +100,9 @@ TEMPLATES = [
     }
 ]
 
+# Text fields carry the lang of a value in the other language (ADR 0046).
+FORM_RENDERER = "devolve.core.forms.LanguageMarkingRenderer"
+
 DATABASES = {
     "default": with_pool_from_env(
         dj_database_url.parse(

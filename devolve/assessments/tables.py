@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from devolve.assessments.models import AssessmentRound, RecommendationChoice
-from devolve.core.actions import render_text
+from devolve.core.actions import marked_text
 from devolve.core.i18n import in_current_language
 from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
@@ -99,8 +99,8 @@ class GrantChangeTable(tables.Table):
 
     def render_reason(self, record: Grant) -> str:
         if _annotation(record, "change_kind") == HoldingChange.RECALLED:
-            return render_text(record.end_reason) or "—"
-        return render_text(_annotation(record, "successor_reason")) or "—"
+            return marked_text(record.end_reason) or "—"
+        return marked_text(_annotation(record, "successor_reason")) or "—"
 
     def render_assessment(self, record: Grant) -> str:
         decision = _annotation(record, "decision")
@@ -116,7 +116,7 @@ class GrantChangeTable(tables.Table):
                         en=_annotation(record, "decision_round_en") or "",
                     ),
                     RecommendationChoice(decision).label,
-                    f" — {reason}" if reason else "",
+                    format_html(" — {}", marked_text(reason)) if reason else "",
                 )
             )
         if recommendation:
@@ -128,7 +128,7 @@ class GrantChangeTable(tables.Table):
                     _("Evaluators recommended:"),
                     RecommendationChoice(recommendation).label,
                     format_html(" ({} {})", _("score"), score) if score is not None else "",
-                    f" — {reason}" if reason else "",
+                    format_html(" — {}", marked_text(reason)) if reason else "",
                 )
             )
         if not parts:

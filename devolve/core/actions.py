@@ -18,6 +18,10 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString
+
+from devolve.core.i18n import mark_language
 
 _LABELS: dict[str, str | Promise] = {}
 
@@ -107,3 +111,10 @@ def _words(label: str, params: dict[str, Any]) -> str:
 def render_text(stored: str | None) -> str:
     """The words of a stored sentence in the active language; typed text as it is."""
     return read_text(stored or "").text
+
+
+def marked_text(stored: str | None) -> SafeString:
+    """``render_text`` for a page: the words of a stored sentence, escaped; typed text marked
+    with its ``lang`` when it is not in the page's language (``core.i18n.mark_language``)."""
+    text = read_text(stored or "")
+    return conditional_escape(text.text) if text.code else mark_language(text.text)

@@ -1,10 +1,13 @@
-"""Give Django form widgets the design system's classes, so templates stay plain."""
+"""Give Django form widgets the design system's classes, and the ``lang`` of the text they hold,
+so templates stay plain."""
 
 from typing import Any
 
 from django import forms
+from django.forms.renderers import DjangoTemplates
 
 from devolve.core.concurrency import version_of
+from devolve.core.i18n import lang_attribute
 
 WIDGET_CLASSES = {
     forms.Select: "govuk-select",
@@ -70,3 +73,25 @@ class VersionForm(forms.Form):
         data = dict(self.data.items())
         data[self.add_prefix("version")] = version_of(record)
         self.data = data
+
+
+# Widgets whose value is text a reader sees: a value in the other language gets its ``lang``.
+TEXT_WIDGET_TYPES = {"text", "search", "email", "url", "tel"}
+TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+class LanguageMarkingRenderer(DjangoTemplates):
+    """Django's form renderer, marking a text field whose value is in the language the page is
+    not (what a user typed, in Chinese, on an English page) with that ``lang`` (``FORM_RENDERER``;
+    core.i18n.mark_language does the same for text outside fields)."""
+
+    def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        widget = context.get("widget")
+        if isinstance(widget, dict) and (
+            widget.get("type") in TEXT_WIDGET_TYPES
+            or widget.get("template_name") == TEXTAREA_TEMPLATE
+        ):
+            language = lang_attribute(widget.get("value"))
+            if language and "lang" not in widget["attrs"]:
+                widget["attrs"] = {**widget["attrs"], "lang": language}
+        return super().render(template_name, context, request)

@@ -16,7 +16,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
+from devolve.core.actions import marked_text
 from devolve.core.changelog import Change, ChangeLog
+from devolve.core.i18n import mark_language
 from devolve.core.models import AuditEvent
 
 GOVUK_TABLE_ATTRS = {
@@ -122,7 +124,7 @@ class ChangeTable(tables.Table):
             '{}: <a class="govuk-link" href="?{}">{}</a>{}',
             record.object_type_label,
             query,
-            record.object_label,
+            mark_language(record.object_label),
             invented_tag(record.is_invented),
         )
 
@@ -140,7 +142,10 @@ class ChangeTable(tables.Table):
             format_html_join(
                 "",
                 "<li><strong>{}</strong>: {} → {}</li>",
-                ((item.field, item.old, item.new) for item in record.fields),
+                (
+                    (item.field, mark_language(item.old), mark_language(item.new))
+                    for item in record.fields
+                ),
             ),
         )
 
@@ -148,7 +153,7 @@ class ChangeTable(tables.Table):
         return "; ".join(f"{item.field}: {item.old} → {item.new}" for item in record.fields)
 
     def render_reason(self, record: Change) -> str:
-        return record.reason or "—"
+        return mark_language(record.reason) or "—"
 
 
 class AuditEventTable(tables.Table):
@@ -169,7 +174,7 @@ class AuditEventTable(tables.Table):
         return record.actor.get_username() if record.actor else str(_("system"))
 
     def render_reason(self, record: AuditEvent) -> str:
-        return record.reason_text or "—"
+        return marked_text(record.reason) or "—"
 
 
 NUMERIC = {

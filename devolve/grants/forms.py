@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.forms import DesignSystemForm, FilterForm
+from devolve.core.i18n import marked_hint
 from devolve.grants.models import Grant
 from devolve.grants.publication import Regrant
 from devolve.matters.models import Matter
@@ -32,13 +33,15 @@ class EntrustmentAgreementForm(DesignSystemForm):
     """Record a signed entrustment agreement (``sign_entrustment_agreement``)."""
 
     SCOPE_CHOICES = [
-        ("acceptance", _("Acceptance (受理)")),
-        ("review", _("Review (审查)")),
-        ("decision", _("Decision (决定)")),
+        ("acceptance", marked_hint(_("Acceptance ({term})"), term="受理")),
+        ("review", marked_hint(_("Review ({term})"), term="审查")),
+        ("decision", marked_hint(_("Decision ({term})"), term="决定")),
     ]
 
     number = forms.CharField(
-        label=_("Agreement number"), max_length=100, help_text=_("e.g. 川司委〔2024〕7号")
+        label=_("Agreement number"),
+        max_length=100,
+        help_text=marked_hint(_("e.g. {number}"), number="川司委〔2024〕7号"),
     )
     entrusted_body = forms.CharField(
         label=_("Entrusted body"),

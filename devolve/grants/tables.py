@@ -16,6 +16,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.i18n import join_names, mark_language
 from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import EntrustmentAgreement, Grant
@@ -385,7 +386,7 @@ class ExpiringAgreementTable(tables.Table):
         return format_html(
             '<a class="govuk-link" href="{}">{}</a>',
             reverse("dashboards:grant_detail", args=[record.grant_id]),
-            record.number,
+            mark_language(record.number),
         )
 
     def render_zone(self, record: EntrustmentAgreement) -> str:
@@ -462,15 +463,21 @@ class EntrustmentAgreementTable(tables.Table):
 
     def render_number(self, record: EntrustmentAgreement) -> str:
         if record.renews is None:
-            return record.number
-        renews = gettext("renews %(number)s") % {"number": record.renews.number}
-        return format_html('{}<br><span class="govuk-body-s">{}</span>', record.number, renews)
+            return mark_language(record.number)
+        renews = format_html(gettext("renews {number}"), number=mark_language(record.renews.number))
+        return format_html(
+            '{}<br><span class="govuk-body-s">{}</span>', mark_language(record.number), renews
+        )
 
     def render_parties(self, record: EntrustmentAgreement) -> str:
-        return f"{record.entrusting_department} → {record.entrusted_body}"
+        return format_html(
+            "{} → {}",
+            mark_language(record.entrusting_department),
+            mark_language(record.entrusted_body),
+        )
 
     def render_scope(self, record: EntrustmentAgreement) -> str:
-        return "、".join(record.scope_labels)
+        return join_names(record.scope_labels)
 
     def render_term(self, record: EntrustmentAgreement) -> str:
         return f"{record.starts_on.isoformat()} – {record.ends_on.isoformat()}"

@@ -6,9 +6,11 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from devolve.core.actions import render_text
 from devolve.core.changelog import list_events_for
+from devolve.core.i18n import marked_message
 from devolve.core.models import AuditEvent
 from devolve.grants.models import EntrustmentAgreement, Grant
 
@@ -75,12 +77,12 @@ def _agreement_steps(
     steps = []
     for agreement in agreements:
         term = _("scope: %(scope)s; term %(starts)s to %(ends)s") % {
-            "scope": "、".join(agreement.scope_labels),
+            "scope": pgettext("between the names of a list", ", ").join(agreement.scope_labels),
             "starts": agreement.starts_on.isoformat(),
             "ends": agreement.ends_on.isoformat(),
         }
-        signed = _("Agreement %(number)s signed") % {"number": agreement.number}
-        ends = _("Agreement %(number)s ends") % {"number": agreement.number}
+        signed = marked_message(_("Agreement %(number)s signed"), number=agreement.number)
+        ends = marked_message(_("Agreement %(number)s ends"), number=agreement.number)
         steps.append(Milestone("agreement-signed", signed, agreement.signed_on, term))
         steps.append(
             Milestone(

@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy
 
 from devolve.core.forms import DesignSystemForm
+from devolve.core.i18n import headings_with_glosses, marked_hint
 from devolve.indicators.models import EvaluationRun, Indicator
 from devolve.regions.models import Batch
 
@@ -12,10 +13,19 @@ from devolve.regions.models import Batch
 class ObservationImportForm(DesignSystemForm):
     upload = forms.FileField(
         label=gettext_lazy("Statistics file (.xlsx or .csv)"),
-        help_text=gettext_lazy(
-            "One row per indicator, subject and period under a header row: 指标 (indicator), "
-            "地区 (subject: a zone, prefecture or the province), 年份 (year), 季度 (quarter, "
-            "optional), 数值 (value)."
+        help_text=marked_hint(
+            gettext_lazy(
+                "One row per indicator, subject and period under a header row: {headings}."
+            ),
+            headings=lambda: headings_with_glosses(
+                [
+                    ("指标", "indicator"),
+                    ("地区", "subject: a zone, prefecture or the province"),
+                    ("年份", "year"),
+                    ("季度", "quarter, optional"),
+                    ("数值", "value"),
+                ]
+            ),
         ),
         widget=forms.ClearableFileInput(
             attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv"}

@@ -8,6 +8,8 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.forms import DesignSystemForm
+from devolve.core.i18n import headings_with_glosses, marked_hint
+from devolve.matters.list_workbook import COLUMNS, ColumnKey
 from devolve.matters.models import (
     AnnualList,
     AuthorizationMode,
@@ -149,7 +151,9 @@ class AnnualListTitleForm(DesignSystemForm):
         label=_("Title (Chinese)"),
         max_length=200,
         required=False,
-        help_text=_("As the list is published, e.g. 2025年度第一批集成授权事项清单."),
+        help_text=marked_hint(
+            _("As the list is published, e.g. {title}."), title="2025年度第一批集成授权事项清单"
+        ),
     )
     title_en = forms.CharField(label=_("Title (English)"), max_length=250, required=False)
 
@@ -187,8 +191,10 @@ class _EntryFieldsForm(DesignSystemForm):
     )
     conditions = _text_area(_("Conditions"))
     notes = _text_area(_("Notes"))
-    effective_on = _date_field(_("Effective on (生效日期)"), required=False)
-    ends_on = _date_field(_("Ends on (终止日期)"), required=False)
+    effective_on = _date_field(
+        marked_hint(_("Effective on ({term})"), term="生效日期"), required=False
+    )
+    ends_on = _date_field(marked_hint(_("Ends on ({term})"), term="终止日期"), required=False)
 
     def __init__(self, data: Any = None, *, annual_list: AnnualList, **kwargs: Any) -> None:
         super().__init__(data, **kwargs)
@@ -269,19 +275,24 @@ class AnnualListApproveForm(DesignSystemForm):
         label=_("Document number"),
         max_length=100,
         required=False,
-        help_text=_("e.g. 川改办〔2024〕3号"),
+        help_text=marked_hint(_("e.g. {number}"), number="川改办〔2024〕3号"),
     )
     issuing_authority_zh = forms.CharField(
         label=_("Issuing authority (Chinese)"),
         max_length=200,
         required=False,
-        help_text=_("发文机关, as it heads the notice that publishes the edition."),
+        help_text=marked_hint(
+            _("The issuing authority ({term}), as it heads the notice that publishes the edition."),
+            term="发文机关",
+        ),
     )
     addressees_zh = forms.CharField(
         label=_("Addressees (Chinese)"),
         max_length=300,
         required=False,
-        help_text=_("主送机关: the bodies the notice is addressed to."),
+        help_text=marked_hint(
+            _("The addressees ({term}): the bodies the notice is addressed to."), term="主送机关"
+        ),
     )
     approved_on = _date_field(_("Approved on"))
 
@@ -427,12 +438,32 @@ class DemandDecisionForm(DesignSystemForm):
         return cleaned
 
 
+# The columns the import hint names: the ones every published list has.
+WORKBOOK_HINT_COLUMNS = (
+    ColumnKey.SEQUENCE,
+    ColumnKey.MATTER_NAME,
+    ColumnKey.MATTER_CODE,
+    ColumnKey.MATTER_TYPE,
+    ColumnKey.DEPARTMENT,
+    ColumnKey.LEGAL_BASIS,
+    ColumnKey.MODE,
+    ColumnKey.RECEIVING_AREAS,
+)
+
+
 class ListImportForm(DesignSystemForm):
     workbook = forms.FileField(
         label=_("Workbook (.xlsx), CSV file or an edition's JSON export"),
-        help_text=_(
-            "The list as published: a header row (序号, 事项名称, 事项编码, 事项类型, 主管部门, "
-            "设定依据, 授权方式, 承接主体 …) and one row per matter. A title row above it is fine."
+        help_text=marked_hint(
+            _(
+                "The list as published: a header row ({headings} …) and one row per matter. A "
+                "title row above it is fine."
+            ),
+            headings=lambda: headings_with_glosses(
+                (column.header_zh, column.header_en)
+                for column in COLUMNS
+                if column.key in WORKBOOK_HINT_COLUMNS
+            ),
         ),
         widget=forms.ClearableFileInput(
             attrs={"class": "govuk-file-upload", "accept": ".xlsx,.csv,.json"}

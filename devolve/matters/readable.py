@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.utils.text import capfirst
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 
 from devolve.core.i18n import in_current_language
 from devolve.matters.models import AuthorizationMode, Department, ListEntry
@@ -38,7 +38,8 @@ class ValueLabels:
         if field == "all_areas":
             return gettext("Yes") if value else gettext("No")
         if field == "receiving_areas":
-            return "、".join(self.zones.get(slug, slug) for slug in value or []) or NOTHING
+            separator = pgettext("between the names of a list", ", ")
+            return separator.join(self.zones.get(slug, slug) for slug in value or []) or NOTHING
         return str(value) if value not in (None, "") else NOTHING
 
     def scope(self, *, all_areas: bool, areas: list[str]) -> str:

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
-from devolve.core.actions import render_text
-from devolve.core.i18n import in_current_language
+from devolve.core.actions import marked_text
+from devolve.core.i18n import in_current_language, join_names, mark_language
 from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.matters.models import AnnualList, DemandItem, ListEntry, ListImport, Matter
@@ -104,14 +105,14 @@ class AnnualListTable(tables.Table):
         return published_on.isoformat() if published_on else "—"
 
     def render_document_number(self, record: AnnualListRow) -> str:
-        return record.edition.document_number or "—"
+        return mark_language(record.edition.document_number) or "—"
 
 
 def receiving_areas_label(entry: ListEntry) -> str:
     """ "All pilot areas of the batch", or the named areas (prefetched) in the page's language."""
     if entry.all_areas:
         return str(_("All pilot areas of the batch"))
-    return "、".join(localized(zone, "name") for zone in entry.receiving_areas.all()) or "—"
+    return join_names(localized(zone, "name") for zone in entry.receiving_areas.all()) or "—"
 
 
 # The sections of an edition, as the published list heads them.
@@ -238,10 +239,10 @@ class ListEntryTable(tables.Table):
             return receiving_areas_label(record)
         return (
             format_html_join(
-                "、",
+                pgettext("between the names of a list", ", "),
                 '<a class="govuk-link" href="{}">{}</a>',
                 (
-                    (zone.get_absolute_url(), localized(zone, "name"))
+                    (zone.get_absolute_url(), mark_language(localized(zone, "name")))
                     for zone in record.receiving_areas.all()
                 ),
             )
@@ -256,7 +257,7 @@ class ListEntryTable(tables.Table):
         )
 
     def render_change_reason(self, record: ListEntry) -> str:
-        return render_text(record.change_reason) or "—"
+        return marked_text(record.change_reason) or "—"
 
     def section_of(self, record: ListEntry) -> str:
         return self._entry_labels.section(record)
@@ -324,8 +325,10 @@ class MatterEntryTable(tables.Table):
         return receiving_areas_label(record)
 
     def render_change(self, record: ListEntry) -> str:
-        reason = f" — {render_text(record.change_reason)}" if record.change_reason else ""
-        return f"{record.get_change_display()}{reason}"
+        reason = (
+            format_html(" — {}", marked_text(record.change_reason)) if record.change_reason else ""
+        )
+        return format_html("{}{}", record.get_change_display(), reason)
 
 
 # GOV.UK tag colours for an entry's change against the predecessor edition.
@@ -378,11 +381,13 @@ class DemandItemTable(tables.Table):
     def render_matter(self, record: DemandItem) -> str:
         return format_html(
             '{}{}<br><span class="govuk-body-s">{} · {}</span>{}',
-            record.matter if record.matter_id else record.description,
+            mark_language(record.matter if record.matter_id else record.description),
             invented_tag(record.is_illustrative),
             record.get_kind_display(),
             record.window,
-            format_html('<br><span class="govuk-body-s">{}</span>', record.justification)
+            format_html(
+                '<br><span class="govuk-body-s">{}</span>', mark_language(record.justification)
+            )
             if record.justification
             else "",
         )
@@ -400,14 +405,21 @@ class DemandItemTable(tables.Table):
 
     def render_answer(self, record: DemandItem) -> str:
         answer = (
-            f"{record.get_response_display()}"
-            + (f": {record.response_reason}" if record.response_reason else "")
+            format_html(
+                "{}{}",
+                record.get_response_display(),
+                format_html(": {}", mark_language(record.response_reason))
+                if record.response_reason
+                else "",
+            )
             if record.response
             else "—"
         )
         decision = (
             format_html(
-                '<br><span class="govuk-body-s">{} {}</span>', _("Office:"), record.decision_reason
+                '<br><span class="govuk-body-s">{} {}</span>',
+                _("Office:"),
+                mark_language(record.decision_reason),
             )
             if record.decision_reason
             else ""
@@ -504,7 +516,7 @@ class StaffListEntryTable(tables.Table):
     def render_matter(self, record: ListEntry) -> str:
         return format_html(
             "{}{}{}{}",
-            localized(record.matter, "name"),
+            mark_language(localized(record.matter, "name")),
             format_html(
                 '<br><span class="govuk-hint govuk-!-margin-bottom-0">{}</span>',
                 record.matter.code,
@@ -512,7 +524,9 @@ class StaffListEntryTable(tables.Table):
             if record.matter.code
             else "",
             format_html(
-                '<br><span class="govuk-body-s">{} {}</span>', _("Conditions:"), record.conditions
+                '<br><span class="govuk-body-s">{} {}</span>',
+                _("Conditions:"),
+                mark_language(record.conditions),
             )
             if record.conditions
             else "",
@@ -608,7 +622,7 @@ class StaffListEntryTable(tables.Table):
         )
         reason = (
             format_html(
-                '<br><span class="govuk-body-s">{}</span>', render_text(record.change_reason)
+                '<br><span class="govuk-body-s">{}</span>', marked_text(record.change_reason)
             )
             if record.change_reason
             else ""

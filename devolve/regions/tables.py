@@ -4,6 +4,7 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.actions import marked_text
 from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.regions.models import BatchMembership, Zone
@@ -108,8 +109,8 @@ class BatchMembershipTable(tables.Table):
     def render_left_on(self, record: BatchMembership) -> str:
         if record.left_on is None:
             return "—"
-        reason = f" — {record.left_reason}" if record.left_reason else ""
-        return f"{record.left_on.isoformat()}{reason}"
+        reason = format_html(" — {}", marked_text(record.left_reason)) if record.left_reason else ""
+        return format_html("{}{}", record.left_on.isoformat(), reason)
 
 
 class PrefectureZoneTable(tables.Table):

@@ -1,6 +1,6 @@
 """Template helpers available in every template (registered as a builtin)."""
 
-import re
+from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from django import template
@@ -9,19 +9,22 @@ from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_tables2.rows import BoundRow
 
-from devolve.core.actions import render_text
-from devolve.core.i18n import in_current_language
+from devolve.core.actions import marked_text
+from devolve.core.i18n import (
+    LANG_ATTRIBUTES,
+    in_current_language,
+    join_names,
+    language_of_text,
+    mark_language,
+)
 from devolve.core.lists import section_of_row
 from devolve.core.tables import SIMULATED, invented_tag
 
 register = template.Library()
 
-CHINESE_CHARACTER = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
-
-@register.filter
 def localized(instance: object, field: str) -> str:
-    """``{{ zone|localized:"name" }}``: ``name_en`` in English pages, ``name_zh`` otherwise.
+    """``name_en`` of ``instance`` in English pages, ``name_zh`` otherwise (for ``field`` "name").
 
     Falls back to the other language when the preferred one is empty, so a missing translation
     shows the original rather than nothing.
@@ -30,6 +33,13 @@ def localized(instance: object, field: str) -> str:
         zh=str(getattr(instance, f"{field}_zh", "") or ""),
         en=str(getattr(instance, f"{field}_en", "") or ""),
     )
+
+
+@register.filter(name="localized")
+def localized_marked(instance: object, field: str) -> str:
+    """``{{ zone|localized:"name" }}``: ``localized``, the original marked with its ``lang``
+    when it stands in for a missing translation."""
+    return mark_language(localized(instance, field))
 
 
 @register.filter
@@ -43,8 +53,22 @@ def invented(is_invented: bool, kind: str = "illustrative") -> str:
 @register.filter
 def stored_text(value: str | None) -> str:
     """``{{ grant.end_reason|stored_text }}``: a sentence the system stored as a code, in the
-    reader's language; typed text as it was typed (devolve.core.actions)."""
-    return render_text(value)
+    reader's language; typed text as it was typed, marked with its language when that is not the
+    page's (devolve.core.actions, ``typed``)."""
+    return marked_text(value)
+
+
+@register.filter
+def typed(value: object) -> str:
+    """``{{ report.problems|typed }}``: text a user typed (or a name, a document number), marked
+    with its ``lang`` when it is not in the page's language (``core.i18n.mark_language``)."""
+    return mark_language(value)
+
+
+@register.filter
+def names(values: Iterable[object]) -> str:
+    """``{{ areas|names }}``: names joined with the page language's separator, each marked."""
+    return join_names(values)
 
 
 @register.filter
@@ -53,7 +77,7 @@ def written_in(text: str | None) -> str:
     someone typed, told by its script: ``zh-Hans`` if it holds a Chinese character, else ``en``.
     The mark lets a screen reader, and the one-language check, tell it from the page's own text.
     """
-    return "zh-Hans" if CHINESE_CHARACTER.search(text or "") else "en"
+    return LANG_ATTRIBUTES["zh"] if language_of_text(text or "") == "zh" else LANG_ATTRIBUTES["en"]
 
 
 @register.filter

@@ -28,7 +28,7 @@ def test_codes_booleans_and_slugs_become_labels_and_names() -> None:
             "receiving_areas",
             "Receiving areas",
             "All pilot areas of the batch",
-            "Chengdu Eastern New Area、Tianfu New Area",
+            "Chengdu Eastern New Area, Tianfu New Area",
         ),
         ShownChange(
             "supervising_department", "Supervising department", "—", "Department of Justice"
