@@ -38,7 +38,6 @@ NOT_PAGES = ("/static/", "/media/", "/api/", "/admin/", "/i18n/", "/accounts/log
 KNOWN_MIXED: dict[tuple[str, str], str] = {
     ("en", "portal:zone_detail"): "the demo's English source note quotes the form "
     "“<zone>管理委员会” inside lang=en",
-    ("en", "dashboards:reporting_dashboard"): "Chinese names of areas and departments, no English",
 }
 
 
