@@ -56,8 +56,8 @@ REASON = system_text("demo.seeded")
 PROGRAMME_STARTS_ON = min(batch.starts_on for batch in sichuan.BATCHES)
 # No source names the committees; the standard form of such names is used and said so.
 COMMITTEE_NOTE = (
-    " The management committee's name follows the usual form “<zone>管理委员会” and is "
-    "illustrative."
+    " The management committee's name follows the usual form (the zone's name followed by "
+    "'management committee') and is illustrative."
 )
 
 

@@ -33,13 +33,6 @@ LANGUAGE_CODES = {"zh": "zh-hans", "en": "en"}
 PER_ROUTE = 1
 NOT_PAGES = ("/static/", "/media/", "/api/", "/admin/", "/i18n/", "/accounts/logout/")
 
-# Pages that still mix languages, by language and route, each with what is wrong there: the
-# crawl skips them until they are fixed (issue 14). Remove a page when it is fixed.
-KNOWN_MIXED: dict[tuple[str, str], str] = {
-    ("en", "portal:zone_detail"): "the demo's English source note quotes the form "
-    "“<zone>管理委员会” inside lang=en",
-}
-
 
 @pytest.fixture(scope="module")
 def seeded_demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
@@ -105,7 +98,7 @@ def crawl(
         opened[route] += 1
         content = response.content
         strays = [str(stray) for stray in stray_text(content, language=language)]
-        if strays and (language, route) not in KNOWN_MIXED:
+        if strays:
             found[url] = strays
         for href in lxml_html.document_fromstring(content).xpath("//a/@href"):
             link = urldefrag(href).url
