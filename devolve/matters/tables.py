@@ -15,7 +15,7 @@ from devolve.core.i18n import in_current_language, join_names, mark_language
 from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.matters.models import AnnualList, DemandItem, ListEntry, ListImport, Matter
-from devolve.matters.readable import ValueLabels, entry_changes, value_labels
+from devolve.matters.readable import ShownChange, ValueLabels, entry_changes, value_labels
 from devolve.matters.selectors import EditionCounts
 
 
@@ -884,3 +884,105 @@ class ImportChangeTable(ImportAdditionTable):
             f"{change['column']}: {change['before'] or '—'} → {change['after'] or '—'}"
             for change in value
         )
+
+
+class ShownEntryDifference(Protocol):
+    """One entry compared across two editions, as the page reads it (labels, not codes)."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def kind_label(self) -> str: ...
+
+    @property
+    def sequence(self) -> int: ...
+
+    @property
+    def matter_code(self) -> str: ...
+
+    @property
+    def matter_name(self) -> str: ...
+
+    @property
+    def matter_key(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def changes(self) -> Sequence[ShownChange]: ...
+
+
+class EditionDifferenceTable(tables.Table):
+    """Every entry of two compared editions, one row each, grouped by the kind of difference
+    (added, removed, modified, unchanged), each with its changes field by field."""
+
+    sequence = tables.Column(verbose_name=_("No."), attrs=NUMERIC, order_by=("sequence", "kind"))
+    matter = tables.Column(
+        verbose_name=_("Matter"), empty_values=(), order_by=("matter_name", "sequence")
+    )
+    kind = tables.Column(
+        verbose_name=_("Change"), accessor="kind_label", order_by=("kind_label", "sequence")
+    )
+    changes = tables.Column(verbose_name=_("Changes"), empty_values=(), orderable=False)
+    reason = tables.Column(verbose_name=_("Reason"), empty_values=(), orderable=False)
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "diff-entries"}
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-difference": lambda record: record.kind,
+            "data-sequence": lambda record: record.sequence,
+        }
+
+    def section_of(self, record: ShownEntryDifference) -> str:
+        return record.kind_label
+
+    def render_matter(self, record: ShownEntryDifference) -> str:
+        name = (
+            format_html(
+                '<a class="govuk-link" href="{}">{}</a>',
+                reverse("portal:matter_detail", args=[record.matter_key]),
+                record.matter_name,
+            )
+            if record.matter_key
+            else escape(record.matter_name)
+        )
+        code = (
+            format_html('<br><span class="govuk-body-s">{}</span>', record.matter_code)
+            if record.matter_code
+            else ""
+        )
+        return format_html("{}{}", name, code)
+
+    def value_matter(self, record: ShownEntryDifference) -> str:
+        return record.matter_name
+
+    def render_changes(self, record: ShownEntryDifference) -> str:
+        if not record.changes:
+            return "—"
+        return format_html(
+            '<ul class="govuk-list">{}</ul>',
+            format_html_join(
+                "",
+                '<li data-field="{}"><span data-value="label">{}</span>: '
+                '<span data-value="before">{}</span> → <span data-value="after">{}</span></li>',
+                (
+                    (change.field, change.label, mark_language(change.before),
+                     mark_language(change.after))
+                    for change in record.changes
+                ),
+            ),
+        )
+
+    def value_changes(self, record: ShownEntryDifference) -> str:
+        return "; ".join(
+            f"{change.label}: {change.before} → {change.after}" for change in record.changes
+        )
+
+    def render_reason(self, record: ShownEntryDifference) -> str:
+        return format_html('<span data-value="reason">{}</span>', marked_text(record.reason) or "—")
+
+    def value_reason(self, record: ShownEntryDifference) -> str:
+        return record.reason

@@ -109,6 +109,11 @@ def present_diff(diff: EditionDiff, labels: ValueLabels) -> list[ShownDifference
     return [_shown(difference, labels) for difference in diff.differences]
 
 
+def by_kind(differences: Iterable[ShownDifference]) -> list[ShownDifference]:
+    """The differences grouped in the page's order of kinds, each kind in its edition's order."""
+    return sorted(differences, key=lambda difference: KINDS.index(difference.kind))
+
+
 def diff_rows(differences: Iterable[ShownDifference]) -> list[list[Any]]:
     """One row per changed field (one for an unchanged entry), under a header row."""
     rows: list[list[Any]] = [

@@ -1,6 +1,7 @@
 """Public pages. Read-only; every figure comes from selectors, nothing is computed in templates."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_safe
 
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.i18n import in_current_language
-from devolve.core.lists import render_list
+from devolve.core.lists import configure_list, render_list
 from devolve.core.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -40,11 +41,18 @@ from devolve.matters.selectors import (
     list_matters,
     list_public_annual_lists,
 )
-from devolve.matters.tables import AnnualListRow, AnnualListTable, ListEntryTable, MatterTable
+from devolve.matters.tables import (
+    AnnualListRow,
+    AnnualListTable,
+    EditionDifferenceTable,
+    ListEntryTable,
+    MatterTable,
+)
 from devolve.portal.diff_export import (
     KIND_LABELS,
     KINDS,
     ShownDifference,
+    by_kind,
     diff_workbook,
     present_diff,
 )
@@ -260,16 +268,16 @@ def annual_list_diff(request: HttpRequest, year: int, batch: int, edition: int) 
     annual_list = _public_edition(year=year, batch=batch, edition=edition)
     against = _compared_with(request, annual_list)
     counts, differences = _shown_diff(against, annual_list) if against else ({}, [])
+    table = EditionDifferenceTable(by_kind(differences), prefix="changes-")
+    configure_list(request, table)
     context = {
         "annual_list": annual_list,
         "against": against,
         "editions": [item for item in _public_editions() if item.pk != annual_list.pk],
         "counts": [(kind, KIND_LABELS[kind], counts[kind]) for kind in KINDS if counts],
-        "sections": [
-            (kind, KIND_LABELS[kind], [item for item in differences if item.kind == kind])
-            for kind in KINDS
-        ],
-        "query": request.GET.urlencode(),
+        "table": table,
+        # The download compares the same editions; the list's page and sort are not its concern.
+        "query": urlencode({"against": request.GET["against"]}) if "against" in request.GET else "",
     }
     return render(request, "portal/annual_list_diff.html", context)
 

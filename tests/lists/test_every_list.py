@@ -60,6 +60,7 @@ from devolve.matters.tables import (
     AnnualListTable,
     ChangeableMatterTable,
     DemandItemTable,
+    EditionDifferenceTable,
     ExportableAnnualListTable,
     ImportAdditionTable,
     ImportChangeTable,
@@ -693,7 +694,19 @@ def _completeness_by_area() -> ListCase:
     )
 
 
+def _edition_differences() -> ListCase:
+    """A published edition against its predecessor: each entry added to it is a difference."""
+    old = AnnualListFactory(published=True, year=2023)
+    new = AnnualListFactory(published=True, year=2024, batch=old.batch, predecessor=old)
+    return ListCase(
+        lambda: f"/en/lists/{new.key}/diff/",
+        lambda n: ListEntryFactory.create_batch(n, annual_list=new),
+        prefix="changes-",
+    )
+
+
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    EditionDifferenceTable: _edition_differences,
     CompletenessTable: _completeness_by_area,
     DepartmentReportTable: _department_reports,
     OverdueReportTable: lambda: _area_reports(on_reporting_page="overdue-"),
@@ -876,7 +889,6 @@ FIXED_TABLES: dict[str, str] = {
 # FIXED_TABLES with its reason) or a list to move onto the mechanism. TODO(#15)
 HAND_DRAWN_TODO: list[str] = [
     "dashboards/templates/dashboards/selection/round_import.html",
-    "portal/templates/portal/annual_list_diff.html",
     "portal/templates/portal/performance/performance_ranking.html",
     "portal/templates/portal/take_up_matrix.html",  # pages by entry with a pager of its own
 ]

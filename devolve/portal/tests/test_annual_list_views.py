@@ -383,19 +383,17 @@ def _difference(
 ) -> tuple[str, list[tuple[str, str, str]], str]:
     """The kind of one difference, its (field, before, after) rows and its reason."""
     match = re.search(
-        rf'data-difference="(\w+)" data-sequence="{sequence}">(.*?)</tbody>',
+        rf'data-difference="(\w+)" data-sequence="{sequence}">(.*?)</tr>',
         _text(response),
         re.DOTALL,
     )
     assert match is not None, f"no difference for entry {sequence}"
     rows = re.findall(
-        r'data-field="\w+">.*?<td class="govuk-table__cell">([^<]*)</td>\s*'
-        r'<td class="govuk-table__cell" data-value="before">(.*?)</td>\s*'
-        r'<td class="govuk-table__cell" data-value="after">(.*?)</td>',
+        r'data-field="\w+"><span data-value="label">([^<]*)</span>: '
+        r'<span data-value="before">(.*?)</span> → <span data-value="after">(.*?)</span></li>',
         match.group(2),
-        re.DOTALL,
     )
-    reason = re.search(r'data-value="reason">(.*?)</td>', match.group(2))
+    reason = re.search(r'data-value="reason">(.*?)</span>\s*</td>', match.group(2))
     assert reason is not None
     words = lambda html: re.sub(r"<[^>]+>", "", html)  # noqa: E731 — the text, without lang marks
     return (
@@ -446,9 +444,11 @@ def test_diff_against_the_predecessor_counts_and_explains_each_difference(
         ],
         list_fixtures.FISCAL_REASON,
     )
-    unchanged = re.findall(r'data-difference="unchanged">(.*?)</li>', _text(response))
-    assert [re.sub(r"<[^>]+>", "", item) for item in unchanged] == ["3. Sci-tech SME confirmation"]
-    assert 'href="/en/matters/' in unchanged[0]
+    unchanged = re.findall(r'data-difference="unchanged" data-sequence="(\d+)">(.*?)</tr>',
+                           _text(response), re.DOTALL)  # fmt: skip
+    assert [sequence for sequence, _row in unchanged] == ["3"]
+    assert "Sci-tech SME confirmation" in unchanged[0][1]
+    assert 'href="/en/matters/' in unchanged[0][1]
     assertContains(response, 'href="/en/lists/2024/batch-1/diff.xlsx"')
 
 
