@@ -969,8 +969,12 @@ class EditionDifferenceTable(tables.Table):
                 '<li data-field="{}"><span data-value="label">{}</span>: '
                 '<span data-value="before">{}</span> → <span data-value="after">{}</span></li>',
                 (
-                    (change.field, change.label, mark_language(change.before),
-                     mark_language(change.after))
+                    (
+                        change.field,
+                        change.label,
+                        mark_language(change.before),
+                        mark_language(change.after),
+                    )
                     for change in record.changes
                 ),
             ),
