@@ -2,16 +2,17 @@
 
 import contextlib
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import ForeignKey, Max
+from django.db.models import ForeignKey, Max, UniqueConstraint
 from django.utils import timezone
 from simple_history import manager as simple_history_manager
 from simple_history import models as simple_history_models
+from simple_history.utils import bulk_create_with_history
 
 from devolve.core.actors import SystemActor
 from devolve.core.errors import domain_error_from_validation
@@ -113,6 +114,71 @@ def save_validated(
         raise domain_error_from_validation(error) from error
     mark_change(instance, actor=actor, reason=reason)
     instance.save()
+
+
+def save_all_validated(
+    instances: Sequence[models.Model], *, actor: models.Model | SystemActor | None, reason: str
+) -> None:
+    """``save_validated`` for a set of rows of one model, at the cost of one insert for the
+    new ones: every row is validated first, in order, and the first problem refused as
+    ``save_validated`` refuses it; then the changed rows are saved one by one and the new ones
+    inserted together with their history rows (``bulk_create_with_history``: a queryset's bulk
+    insert alone would write no history).
+
+    The rows are validated as a set: a new row that repeats an earlier row of the set on a
+    ``UniqueConstraint`` is refused as a duplicate, as it would be had the earlier row been
+    saved first (inside ``loading_known_good_data()`` the database refuses it instead). The
+    caller must run inside a transaction, so that a refusal leaves nothing written.
+    """
+    keys_seen: dict[str, set[tuple[object, ...]]] = {}
+    checks_constraints = not _constraints_left_to_the_database.get()
+    for instance in instances:
+        try:
+            if checks_constraints:
+                instance.full_clean()
+                if instance._state.adding:
+                    _check_unique_within_set(instance, keys_seen)
+            else:
+                _full_clean_known_good(instance)
+        except ValidationError as error:
+            raise domain_error_from_validation(error) from error
+        mark_change(instance, actor=actor, reason=reason)
+    new = [instance for instance in instances if instance._state.adding]
+    for instance in instances:
+        if not instance._state.adding:
+            instance.save()
+    if new:
+        bulk_create_with_history(new, type(new[0]))
+
+
+def _check_unique_within_set(
+    instance: models.Model, keys_seen: dict[str, set[tuple[object, ...]]]
+) -> None:
+    """Refuse ``instance`` if an earlier new row of its set has the same values on one of the
+    model's plain ``UniqueConstraint``s, with the error ``UniqueConstraint.validate`` gives
+    for a row already in the database."""
+    model = type(instance)
+    for constraint in model._meta.constraints:
+        if not isinstance(constraint, UniqueConstraint) or not constraint.fields:
+            continue
+        if constraint.condition is not None or constraint.expressions:
+            continue
+        fields = [model._meta.get_field(name) for name in constraint.fields]
+        key = tuple(
+            getattr(instance, field.attname) for field in fields if isinstance(field, models.Field)
+        )
+        if None in key:
+            continue  # NULLs are distinct, as in the database
+        seen = keys_seen.setdefault(constraint.name, set())
+        if key not in seen:
+            seen.add(key)
+            continue
+        if constraint.violation_error_message == constraint.default_violation_error_message:
+            message = instance.unique_error_message(model, constraint.fields)
+            raise ValidationError(message, code=message.code)
+        raise ValidationError(
+            constraint.get_violation_error_message(), code=constraint.violation_error_code
+        )
 
 
 def _full_clean_known_good(instance: models.Model) -> None:

@@ -1,6 +1,6 @@
-"""``save_validated`` and ``loading_known_good_data``: inside the block the database alone checks
-a model's constraints and that the rows its foreign keys name exist, and nested transactions set
-no savepoints; outside, nothing changes."""
+"""``save_validated``, ``save_all_validated`` and ``loading_known_good_data``: inside the block
+the database alone checks a model's constraints and that the rows its foreign keys name exist,
+and nested transactions set no savepoints; outside, nothing changes."""
 
 import datetime
 
@@ -9,7 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from devolve.core.errors import DomainError
-from devolve.core.history import loading_known_good_data, save_validated
+from devolve.core.history import loading_known_good_data, save_all_validated, save_validated
 from devolve.regions.models import Batch, BatchMembership, Zone
 from devolve.regions.tests.factories import BatchFactory, ZoneFactory
 
@@ -104,3 +104,58 @@ def test_the_history_manager_class_is_made_once_and_each_manager_keeps_its_row()
     assert [row.number for row in first.history.all()] == [8]
     assert [row.number for row in second.history.all()] == [9]
     assert Batch.history.count() == 2
+
+
+@pytest.mark.django_db
+def test_a_set_of_rows_is_written_with_a_history_row_each() -> None:
+    kept = _membership_of(ZoneFactory())
+    save_validated(kept, actor=None, reason="joined")
+    kept.is_illustrative = True
+    added = [_membership_of(ZoneFactory()), _membership_of(ZoneFactory())]
+
+    save_all_validated([kept, *added], actor=None, reason="set")
+
+    assert all(membership.pk for membership in added)
+    assert list(
+        BatchMembership.history.filter(history_change_reason="set")
+        .order_by("history_id")
+        .values_list("id", "history_type", "history_user")
+    ) == [(kept.pk, "~", None), (added[0].pk, "+", None), (added[1].pk, "+", None)]
+
+
+@pytest.mark.django_db
+def test_a_row_repeating_an_earlier_one_of_its_set_is_refused_and_nothing_is_written() -> None:
+    """As it would be were the earlier row saved first."""
+    zone = ZoneFactory()
+    batch = BatchFactory()
+
+    def twice() -> list[BatchMembership]:
+        day = datetime.date(2023, 1, 1)
+        return [BatchMembership(batch=batch, zone=zone, joined_on=day) for _ in range(2)]
+
+    first, again = twice()
+    save_validated(first, actor=None, reason="one")
+    with pytest.raises(DomainError) as one_by_one:
+        save_validated(again, actor=None, reason="one")
+    first.delete()
+    with pytest.raises(DomainError) as as_a_set, transaction.atomic():
+        save_all_validated(twice(), actor=None, reason="set")
+
+    assert (as_a_set.value.code, str(as_a_set.value.message), as_a_set.value.field) == (
+        "duplicate",
+        str(one_by_one.value.message),
+        one_by_one.value.field,
+    )
+    assert BatchMembership.objects.filter(zone=zone).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_set_is_refused_at_its_first_invalid_row_before_any_is_written() -> None:
+    zone = ZoneFactory()
+    invalid = _membership_of(Zone(pk=987_654))
+
+    with pytest.raises(DomainError) as refusal, transaction.atomic():
+        save_all_validated([_membership_of(zone), invalid], actor=None, reason="set")
+
+    assert refusal.value.code == "invalid"
+    assert BatchMembership.objects.filter(zone=zone).count() == 0

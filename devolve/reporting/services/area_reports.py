@@ -21,7 +21,7 @@ from devolve.core.actors import SystemActor, is_system
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
-from devolve.core.history import save_validated
+from devolve.core.history import save_all_validated, save_validated
 from devolve.grants.models import Grant
 from devolve.regions.models import Zone
 from devolve.reporting import rules, selectors
@@ -150,6 +150,7 @@ def _write_lines(
     actor: User | SystemActor,
 ) -> None:
     existing = {line.grant_id: line for line in report.lines.all()}
+    lines = []
     for grant, values, flags in checked:
         line = existing.get(grant.pk) or UsageLine(report=report, grant=grant)
         line.cases_received = values.cases_received
@@ -160,7 +161,8 @@ def _write_lines(
         line.help_needed = values.help_needed
         line.flags = flags
         line.is_illustrative = report.is_illustrative
-        save_validated(line, actor=actor, reason=system_text("reporting.figures_entered"))
+        lines.append(line)
+    save_all_validated(lines, actor=actor, reason=system_text("reporting.figures_entered"))
 
 
 @transaction.atomic

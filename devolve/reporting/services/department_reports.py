@@ -16,7 +16,7 @@ from devolve.core.actors import SystemActor, is_system
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event
-from devolve.core.history import save_validated
+from devolve.core.history import save_all_validated, save_validated
 from devolve.reporting import rules, selectors
 from devolve.reporting.models import (
     DEPARTMENT_REPORT_LIFECYCLE,
@@ -131,6 +131,7 @@ def save_department_report(
         setattr(report, field, value)
     save_validated(report, actor=saved_by, reason=system_text("reporting.figures_entered"))
     existing = {item.entry_id: item for item in report.support_progress.all()}
+    rows = []
     for item in progress:
         row = existing.get(item.entry_id) or SupportProgress(
             report=report, entry=entries[item.entry_id]
@@ -140,7 +141,8 @@ def save_department_report(
         row.milestone = item.milestone
         row.narrative = item.narrative
         row.is_illustrative = report.is_illustrative
-        save_validated(row, actor=saved_by, reason=system_text("reporting.progress_entered"))
+        rows.append(row)
+    save_all_validated(rows, actor=saved_by, reason=system_text("reporting.progress_entered"))
     record_event(
         actor=saved_by,
         action="reporting.department_report.saved",
