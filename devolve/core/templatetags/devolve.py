@@ -11,10 +11,8 @@ from django_tables2.rows import BoundRow
 
 from devolve.core.actions import marked_text
 from devolve.core.i18n import (
-    LANG_ATTRIBUTES,
     in_current_language,
     join_names,
-    language_of_text,
     mark_language,
 )
 from devolve.core.lists import section_of_row
@@ -69,15 +67,6 @@ def typed(value: object) -> str:
 def names(values: Iterable[object]) -> str:
     """``{{ areas|names }}``: names joined with the page language's separator, each marked."""
     return join_names(values)
-
-
-@register.filter
-def written_in(text: str | None) -> str:
-    """``<span lang="{{ user.first_name|written_in }}">``: the ``lang`` of a name or of text
-    someone typed, told by its script: ``zh-Hans`` if it holds a Chinese character, else ``en``.
-    The mark lets a screen reader, and the one-language check, tell it from the page's own text.
-    """
-    return LANG_ATTRIBUTES["zh"] if language_of_text(text or "") == "zh" else LANG_ATTRIBUTES["en"]
 
 
 @register.filter

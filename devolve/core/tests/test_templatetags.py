@@ -25,17 +25,3 @@ def test_invented_tags_a_made_up_value_in_the_page_s_language(
 
 def test_invented_adds_nothing_after_a_real_value() -> None:
     assert Template("{{ flag|invented }}").render(Context({"flag": False})) == ""
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("省委改革办（演示）", "zh-Hans"),
-        ("Zhang 三", "zh-Hans"),
-        ("Reform office", "en"),
-        ("", "en"),
-        (None, "en"),
-    ],
-)
-def test_written_in_tells_a_name_s_language_by_its_script(text: str | None, expected: str) -> None:
-    assert Template("{{ text|written_in }}").render(Context({"text": text})) == expected

@@ -89,7 +89,7 @@ def test_a_modified_entry_names_the_areas_it_changed(client: Client, office_user
 
     response = client.get(page)
 
-    before, after = escape(zones[0].name_en), "、".join(escape(zone.name_en) for zone in zones)
+    before, after = escape(zones[0].name_en), ", ".join(escape(zone.name_en) for zone in zones)
     assert f"{before} → {after}</span>" in response.content.decode()
 
 
