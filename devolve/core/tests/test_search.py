@@ -39,9 +39,17 @@ def test_terms_are_distinct_and_spaces_collapsed() -> None:
 
 @pytest.fixture
 def law_firms(db: None) -> Matter:
-    MatterFactory(name_zh="科技型中小企业评价（入库）确认", name_en="Sci-tech SME confirmation")
+    # Fixed public keys: a random key is searchable too and may hold a query's letters ("aw fi").
+    MatterFactory(
+        name_zh="科技型中小企业评价（入库）确认",
+        name_en="Sci-tech SME confirmation",
+        key="22222222",
+    )
     return MatterFactory(
-        name_zh=LAW_FIRMS, name_en="Approval of law firms and their branches", code="511A0101"
+        name_zh=LAW_FIRMS,
+        name_en="Approval of law firms and their branches",
+        code="511A0101",
+        key="33333333",
     )
 
 
