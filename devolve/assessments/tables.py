@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from devolve.assessments.models import AssessmentRound, RecommendationChoice
 from devolve.core.actions import marked_text
 from devolve.core.i18n import in_current_language
-from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag, link
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import Grant
 from devolve.grants.selectors import HoldingChange
@@ -24,10 +24,6 @@ CHANGE_TAG_COLOURS = {
     HoldingChange.NARROWED: "orange",
     HoldingChange.UNLISTED: "grey",
 }
-
-
-def _link(url: str, text: str) -> str:
-    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
 
 
 class GrantChangeTable(tables.Table):
@@ -65,14 +61,14 @@ class GrantChangeTable(tables.Table):
 
     def render_matter(self, record: Grant) -> str:
         matter = record.entry.matter
-        return _link(matter.get_absolute_url(), localized(matter, "name"))
+        return link(matter.get_absolute_url(), localized(matter, "name"))
 
     def render_zone(self, record: Grant) -> str:
-        return _link(record.zone.get_absolute_url(), localized(record.zone, "name"))
+        return link(record.zone.get_absolute_url(), localized(record.zone, "name"))
 
     def render_edition(self, record: Grant) -> str:
         annual_list = record.entry.annual_list
-        return _link(annual_list.get_absolute_url(), annual_list.key)
+        return link(annual_list.get_absolute_url(), annual_list.key)
 
     def render_change_kind(self, value: str, record: Grant) -> str:
         kind = HoldingChange(value)
@@ -92,7 +88,7 @@ class GrantChangeTable(tables.Table):
                 "edition": _annotation(record, "successor_edition"),
             },
         )
-        return format_html("{}<br>{}", tag, _link(diff, str(_("see the next edition's changes"))))
+        return format_html("{}<br>{}", tag, link(diff, str(_("see the next edition's changes"))))
 
     def render_ended_on(self, record: Grant) -> str:
         return record.ended_on.isoformat() if record.ended_on else "—"
@@ -167,7 +163,7 @@ class AssessmentRoundTable(tables.Table):
 
     def render_title(self, record: AssessmentRound) -> str:
         illustrative = invented_tag(record.is_illustrative)
-        return format_html("{}{}", _link(record.get_absolute_url(), str(record)), illustrative)
+        return format_html("{}{}", link(record.get_absolute_url(), str(record)), illustrative)
 
     def value_title(self, record: AssessmentRound) -> str:
         return str(record)
@@ -269,7 +265,7 @@ class FlaggedGrantAssessmentTable(tables.Table):
         empty_text = _("No grant you can see reached the threshold without a case.")
 
     def render_matter(self, record: Any) -> str:
-        return _link(
+        return link(
             reverse("dashboards:grant_assessment_detail", args=[record.pk]),
             localized(record.grant.entry.matter, "name"),
         )

@@ -183,6 +183,11 @@ NUMERIC = {
 }
 
 
+def link(url: str, text: str) -> str:
+    """A design-system link to ``url`` with ``text`` (escaped unless already safe)."""
+    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
+
+
 class RowErrorTable(tables.Table):
     """An import's errors, by row (``core.spreadsheets.importing.RowError`` as its importer
     stored them); ``exclude=("value",)`` for an importer that keeps no cell value."""

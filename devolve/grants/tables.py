@@ -17,7 +17,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.i18n import join_names, mark_language
-from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag, link
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix
@@ -176,10 +176,6 @@ def _cell(grant: Grant | None, shown: dict[tuple[object, ...], str]) -> str:
 NO_GRANT = "—"
 
 
-def _link(url: str, text: str) -> str:
-    return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)
-
-
 def _day(day: datetime.date | None) -> str:
     return day.isoformat() if day else "—"
 
@@ -239,26 +235,26 @@ class HeldGrantTable(tables.Table):
         matter = record.entry.matter
         return format_html(
             "{}{}",
-            _link(matter.get_absolute_url(), localized(matter, "name")),
+            link(matter.get_absolute_url(), localized(matter, "name")),
             invented_tag(record.is_illustrative),
         )
 
     def render_zone(self, record: Grant) -> str:
-        return _link(record.zone.get_absolute_url(), localized(record.zone, "name"))
+        return link(record.zone.get_absolute_url(), localized(record.zone, "name"))
 
     def render_kind(self, record: Grant) -> str:
         return str(record.entry.matter.get_kind_display())
 
     def render_edition(self, record: Grant) -> str:
         annual_list = record.entry.annual_list
-        return _link(annual_list.get_absolute_url(), annual_list.key)
+        return link(annual_list.get_absolute_url(), annual_list.key)
 
     def render_mode(self, record: Grant) -> str:
         return localized(record.entry.mode, "name")
 
     def render_department(self, record: Grant) -> str:
         department = record.entry.granting_department
-        return _link(
+        return link(
             f"{reverse('portal:matter_list')}?department={department.code}",
             localized(department, "name"),
         )
@@ -391,12 +387,6 @@ class ExpiringAgreementTable(tables.Table):
 
     def render_zone(self, record: EntrustmentAgreement) -> str:
         return localized(record.grant.zone, "name")
-
-
-NUMERIC = {
-    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
-    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
-}
 
 
 class AreaGrantCountTable(tables.Table):

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
 from devolve.core.templatetags.devolve import localized, percent
 from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, ReportingNotice
 from devolve.reporting.selectors import AreaUsage, CompletenessRow, OverdueReport
@@ -261,12 +261,6 @@ class ReportingNoticeTable(tables.Table):
         # follows it in their own.
         link = translate_url(record.link, get_language())
         return format_html('<a class="govuk-link" href="{}">{}</a>', link, record.text)
-
-
-NUMERIC = {
-    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
-    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
-}
 
 
 class PeriodUsageTable(tables.Table):

@@ -8,14 +8,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
 from devolve.core.templatetags.devolve import localized, percent
 from devolve.selection.models import SelectionRound
-
-NUMERIC = {
-    "th": {"class": "govuk-table__header govuk-table__header--numeric"},
-    "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
-}
 
 
 class SelectionRoundTable(tables.Table):
