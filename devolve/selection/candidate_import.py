@@ -24,7 +24,7 @@ hostile file (too large, wrong type, bomb, macros, entities, encrypted) before i
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import IO
+from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
@@ -107,6 +107,23 @@ class CandidateImportPlan:
             "unchanged": sum(1 for planned in self.values if planned.action == RowAction.UNCHANGED),
             "errors": self.error_count,
         }
+
+
+# Where a round's last check of a file is kept in the checker's session, so its errors page
+# and sort like any list: a check is a POST of a file, and the pager's links are GETs.
+CHECK_SESSION_KEY = "selection-candidate-check-{pk}"
+
+
+def stored_check(plan: CandidateImportPlan) -> dict[str, Any]:
+    """What the page shows of a checked file, as JSON for the session: its layout, counts,
+    validity and the errors kept (``MAX_REPORTED_ERRORS``; ``error_count`` counts them all)."""
+    return {
+        "layout": str(plan.layout) if plan.layout else None,
+        "counts": plan.counts,
+        "error_count": plan.error_count,
+        "is_valid": plan.is_valid,
+        "errors": [error.as_json() for error in plan.errors],
+    }
 
 
 def _normalize(text: str) -> str:

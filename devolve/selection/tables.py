@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, RowErrorTable, invented_tag
 from devolve.core.templatetags.devolve import localized, percent
 from devolve.selection.models import SelectionRound
 
@@ -144,3 +144,15 @@ class CandidateRankingTable(tables.Table):
 
     def render_rank_range(self, record: dict[str, Any]) -> str:
         return f"{floatformat(record['rank_p05'], 0)}–{floatformat(record['rank_p95'], 0)}"
+
+
+class CandidateErrorTable(RowErrorTable):
+    """The errors of a checked candidate file (``candidate_import.stored_check``), by row; the
+    planner keeps no cell value."""
+
+    class Meta(RowErrorTable.Meta):
+        exclude = ("value",)
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-error-code": lambda record: record["code"],
+        }

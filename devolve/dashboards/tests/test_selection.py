@@ -108,6 +108,8 @@ def test_the_office_checks_a_file_then_imports_it(client: Client, office_user: U
                                 "action": "check"})  # fmt: skip
     assertContains(checked, 'data-error-code="non_numeric"')
     assertContains(checked, 'data-valid="false"')
+    # The check stays for the pager's links (GETs), sorted on the server
+    assertContains(client.get(url, {"errors-sort": "-row"}), 'data-error-code="non_numeric"')
     refused = client.post(url, {"upload": upload("zone,indicator,value\nalpha,grp,abc\n"),
                                 "action": "apply"})  # fmt: skip
     assertContains(refused, "nothing was imported")
@@ -118,6 +120,7 @@ def test_the_office_checks_a_file_then_imports_it(client: Client, office_user: U
                                 "action": "apply"})  # fmt: skip
 
     assertRedirects(applied, _url("selection_round_detail", slug=small.selection_round.slug))
+    assertNotContains(client.get(url), "data-error-code")  # the import ends the check
     assert CandidateValue.objects.get().value == 5.0
 
 

@@ -22,6 +22,7 @@ from devolve.core.errors import DomainError
 from devolve.core.i18n import in_current_language
 from devolve.core.lists import configure_list, render_list
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.selection.candidate_import import CHECK_SESSION_KEY, stored_check
 from devolve.selection.filters import SelectionRoundFilter
 from devolve.selection.forms import (
     ApprovalForm,
@@ -52,7 +53,11 @@ from devolve.selection.services import (
     record_decision,
     score_round,
 )
-from devolve.selection.tables import CandidateRankingTable, SelectionRoundTable
+from devolve.selection.tables import (
+    CandidateErrorTable,
+    CandidateRankingTable,
+    SelectionRoundTable,
+)
 
 
 def _chart_data(document: dict[str, Any]) -> dict[str, Any]:
@@ -217,9 +222,13 @@ def selection_round_score(request: HttpRequest, slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("selection.manage_selection")
 def selection_round_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Check a candidate file (nothing stored) or import it. The last check stays in the
+    session, so its errors page and sort like any list until the next check or import."""
     selection_round = access_round(user=acting_user(request), key=slug)
     form = CandidateImportForm(data_of(request), request.FILES or None)
-    plan = None
+    session_key = CHECK_SESSION_KEY.format(pk=selection_round.pk)
+    if request.method == "POST":
+        request.session.pop(session_key, None)
     if submitted(request, form):
         dry_run = request.POST.get("action") != "apply"
         with errors_shown_on(form):
@@ -232,12 +241,19 @@ def selection_round_import(request: HttpRequest, slug: str) -> HttpResponse:
                     reason=form.cleaned_data["reason"],
                 )
             except CandidateFileRefused as refused:
-                plan = refused.plan  # shown with every error; the form says nothing was stored
+                # shown with every error; the form says nothing was stored
+                request.session[session_key] = stored_check(refused.plan)
                 raise
-        if plan is not None and not dry_run and plan.is_valid:
-            messages.success(request, _("The values were imported."))
-            return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
-    context = {"selection_round": selection_round, "form": form, "plan": plan}
+            if not dry_run and plan.is_valid:
+                messages.success(request, _("The values were imported."))
+                return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
+            request.session[session_key] = stored_check(plan)
+    checked = request.session.get(session_key)
+    context: dict[str, Any] = {"selection_round": selection_round, "form": form, "plan": checked}
+    if checked is not None:
+        errors = CandidateErrorTable(checked["errors"], prefix="errors-")
+        configure_list(request, errors)
+        context["errors"] = errors
     return render(request, "dashboards/selection/round_import.html", context)
 
 
