@@ -40,6 +40,8 @@ can_record_handover = can_manage_grant | (is_pilot_area_user & receives_it)
 can_view_grant = can_record_handover | is_auditor | is_evaluator | is_prefecture_of
 rules.add_perm("grants.manage_grant", can_manage_grant)
 rules.add_perm("grants.record_handover", can_record_handover)
+# Several grants at once: the service asks ``record_handover``'s rule of each grant again.
+rules.add_perm("grants.record_handovers", is_office | is_department_user | is_pilot_area_user)
 rules.add_perm("grants.view_grant", can_view_grant)
 rules.add_perm("grants.view_owed_grants", is_office | is_department_user)
 rules.add_perm(

@@ -3,8 +3,9 @@
 Each checks the actor and the grant's lifecycle (``grants.models.GRANT_LIFECYCLE``), locks the
 grant, writes history with the actor and reason, and records an audit event. Errors
 (``DomainError.code``): ``not_allowed``, ``illegal_transition``, ``dates_out_of_order``,
-``reason_required``, ``not_entrusted``, ``duplicate``, ``invalid``, ``not_yet_due``, and the
-holiday-notice codes of ``rules.holiday_notice_problems``.
+``reason_required``, ``not_entrusted``, ``duplicate``, ``invalid``, ``not_yet_due``, the
+holiday-notice codes of ``rules.holiday_notice_problems``, and for handovers recorded in bulk
+``bulk_refused`` (with each grant's refusal) and ``nothing_chosen``.
 """
 
 import datetime
@@ -19,10 +20,11 @@ from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
 from devolve.core.actors import SYSTEM, SystemActor, is_system, person
+from devolve.core.bulk import Refusal, act_on_each
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
 from devolve.core.history import save_validated
-from devolve.grants import calendar, rules
+from devolve.grants import calendar, rules, selectors
 from devolve.grants.models import (
     GRANT_LIFECYCLE,
     EntrustmentAgreement,
@@ -433,6 +435,39 @@ def record_handover(
         details={"handed_over_on": handed_over_on.isoformat()},
     )
     return grant
+
+
+def record_handovers(
+    *, grant_ids: Sequence[int], handed_over_on: datetime.date, recorded_by: User
+) -> int:
+    """Record one handover day for several grants at once, each through ``record_handover``
+    (same checks, same audit event), all in one transaction (``core.bulk.act_on_each``).
+
+    A grant the actor may not see counts as refused (``not_found``), like one not awaiting
+    handover (``illegal_transition``), one the actor neither gives nor receives (``not_allowed``)
+    or one that took effect after the day (``dates_out_of_order``). Raises ``BulkRefused``
+    listing every refusal, and changes nothing, unless all succeed; a grant chosen twice counts
+    once. Returns how many grants were handed over.
+    """
+    wanted = list(dict.fromkeys(grant_ids))
+    found = selectors.list_grants_visible_to(user=recorded_by).in_bulk(wanted)
+    missing = [
+        Refusal(
+            object_id=str(pk),
+            label=_("Grant %(id)s") % {"id": pk},
+            code="not_found",
+            message=_("No such grant among those you may see."),
+        )
+        for pk in wanted
+        if pk not in found
+    ]
+    return act_on_each(
+        [found[pk] for pk in wanted if pk in found],
+        lambda grant: record_handover(
+            grant=grant, handed_over_on=handed_over_on, recorded_by=recorded_by
+        ),
+        refusals=missing,
+    )
 
 
 @transaction.atomic

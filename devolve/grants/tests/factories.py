@@ -3,7 +3,10 @@ import datetime
 import factory
 
 from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.matters.models import Department
+from devolve.matters.tests.factories import MatterFactory
 from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory, mode
+from devolve.regions.models import Zone
 from devolve.regions.tests.factories import ZoneFactory
 
 
@@ -61,3 +64,16 @@ class EntrustmentAgreementFactory(factory.django.DjangoModelFactory[EntrustmentA
     signed_on = datetime.date(2024, 4, 1)
     starts_on = datetime.date(2024, 4, 1)
     ends_on = datetime.date(2026, 3, 31)
+
+
+def effective_grant(*, department: Department, zone: Zone, mode_code: str = "delegate") -> Grant:
+    """A grant in effect since 9 April 2024, awaiting handover, of a new matter ``department``
+    grants to ``zone`` (a support matter has no handover)."""
+    entry = ListEntryFactory(
+        annual_list=AnnualListFactory(published=True),
+        matter=MatterFactory(competent_department=department),
+        mode=mode(mode_code),
+    )
+    return GrantFactory(
+        entry=entry, zone=zone, effective=True, effective_on=datetime.date(2024, 4, 9)
+    )
