@@ -6,7 +6,9 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.forms import BaseForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
 
 from devolve.core.errors import DomainError, NotAllowed
 
@@ -29,3 +31,12 @@ def errors_shown_on(form: BaseForm) -> Iterator[None]:
 
 def data_of(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
+
+
+def to_the_list(request: HttpRequest, name: str) -> HttpResponseRedirect:
+    """The list page ``name`` with the request's filters, sort and page (its query string).
+
+    A bulk action answers its POST at its own address; a refused one shows the list there, so
+    a filter, sort or page link followed from it (a GET) is sent back to the list itself."""
+    query = request.GET.urlencode()
+    return redirect(reverse(f"dashboards:{name}") + (f"?{query}" if query else ""))

@@ -117,7 +117,8 @@ def _grants(user: User, on: datetime.date) -> list[InboxItem]:
         return [
             InboxItem("held", _("What your area holds"), held, work.held, is_work=False),
             InboxItem(
-                "handovers", _("Handovers to complete"), held, work.handovers_due, handover_due,
+                "handovers", _("Handovers to complete"), _url("grant_handover_list"),
+                work.handovers_due, handover_due,
                 _("first due"), overdue=work.handovers_overdue > 0,
             ),
         ]  # fmt: skip

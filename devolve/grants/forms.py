@@ -76,6 +76,25 @@ class HandoverForm(DesignSystemForm):
     handed_over_on = _date_field(_("Handed over on"))
 
 
+class BulkHandoverForm(HandoverForm):
+    """Several grants handed over on one day (``record_handovers``): the chosen grants are the
+    ticked rows (``grant``, one box per row). The service checks each grant."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        raw = self.data.getlist("grant") if hasattr(self.data, "getlist") else []
+        if not raw:
+            raise forms.ValidationError(
+                gettext("Choose at least one grant."), code="nothing_chosen"
+            )
+        if not all(str(value).isdigit() for value in raw):
+            raise forms.ValidationError(
+                gettext("The chosen grants are not grant ids."), code="invalid"
+            )
+        cleaned["grant_ids"] = [int(value) for value in raw]
+        return cleaned
+
+
 class SupervisionForm(DesignSystemForm):
     """Supervision measures filed (``file_supervision_measures``)."""
 

@@ -365,6 +365,23 @@ class StaffGrantTable(tables.Table):
         return format_html("{}{}{}", record.handover_due_on.isoformat(), provisional, overdue)
 
 
+class ChoosableGrantTable(StaffGrantTable):
+    """Staff grants with a box per row, for recording several handovers at once (``grant`` = the
+    grant's id)."""
+
+    choose = tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "th__input": {"class": "govuk-visually-hidden", "disabled": True},
+            "input": {"name": "grant", "class": "app-choose"},
+        },
+        exclude_from_export=True,
+    )
+
+    class Meta(StaffGrantTable.Meta):
+        sequence = ("choose", "...")
+
+
 class ExpiringAgreementTable(tables.Table):
     """Entrustment agreements in their renewal warning period, soonest end first."""
 

@@ -230,3 +230,16 @@ def test_a_whole_level_with_a_filter_it_cannot_use_changes_nothing(
     assert "no report was changed" in response.content.decode()
     submitted.refresh_from_db()
     assert submitted.status == "submitted"
+
+
+def test_a_link_followed_from_a_refused_bulk_page_leads_back_to_the_list(
+    client: Client, office_user: User
+) -> None:
+    # A refused action shows the list at the action's address; its sort, page and filter links
+    # (GET) are sent on to the list itself.
+    client.force_login(office_user)
+
+    response = client.get(_url("area_report_bulk") + "?status=submitted&sort=zone")
+
+    assert response.status_code == 302
+    assert response["Location"] == _url("area_report_list") + "?status=submitted&sort=zone"

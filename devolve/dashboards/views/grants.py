@@ -1,5 +1,5 @@
-"""Staff pages for grants: timeline, agreement, handover, supervision, recall; what a
-department owes and what an area holds.
+"""Staff pages for grants: timeline, agreement, handover (one grant, or several at once),
+supervision, recall; what a department owes and what an area holds.
 
 Who sees a grant is ``grants.view_grant`` and the scoped selector; who may act on it is the
 services' (with ``grants.permissions``). The timeline is read from the grant's dates, its
@@ -22,12 +22,14 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import allows, requires
-from devolve.core.errors import NotAllowed
+from devolve.core.bulk import BulkRefused, Refusal
+from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.lists import configure_list, render_list
 from devolve.core.tables import AuditEventTable
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted, to_the_list
 from devolve.grants.filters import GrantFilter
 from devolve.grants.forms import (
+    BulkHandoverForm,
     EntrustmentAgreementForm,
     HandoverForm,
     RecallForm,
@@ -54,10 +56,12 @@ from devolve.grants.services import (
     file_supervision_measures,
     recall_grant,
     record_handover,
+    record_handovers,
     sign_entrustment_agreement,
 )
 from devolve.grants.tables import (
     AreaGrantCountTable,
+    ChoosableGrantTable,
     EntrustmentAgreementTable,
     ExpiringAgreementTable,
     StaffGrantTable,
@@ -254,6 +258,65 @@ def grant_held_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _handover_list_page(
+    request: HttpRequest, *, form: BulkHandoverForm, refusals: list[Refusal]
+) -> HttpResponse:
+    user = acting_user(request)
+    outstanding = list_handovers_to_make(
+        grants=list_grants_visible_to(user=user), on=timezone.localdate()
+    )
+    filterset = GrantFilter(request.GET, queryset=outstanding)
+    table = ChoosableGrantTable(filterset.qs)
+    chosen = set(request.POST.getlist("grant"))
+    table.columns["choose"].column.checked = lambda value, record: str(value) in chosen
+    return render_list(
+        request,
+        table=table,
+        filterset=filterset,
+        template="dashboards/grant_handover_list.html",
+        partial="handovers-table",
+        export_name=_("Handovers to make"),
+        context={"bulk_form": form, "refusals": refusals},
+    )
+
+
+@require_safe
+@requires("grants.record_handovers")
+def grant_handover_list(request: HttpRequest) -> HttpResponse:
+    """The grants in effect and not yet handed over that the user gives or receives, filtered,
+    sorted and paged; several handed over on one day are recorded together."""
+    return _handover_list_page(request, form=BulkHandoverForm(), refusals=[])
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@requires("grants.record_handovers")
+def grant_handover_bulk(request: HttpRequest) -> HttpResponse:
+    """Record the handover of the chosen grants on one day, all or none
+    (``record_handovers``); refused, the list shows each grant refused and why."""
+    if request.method != "POST":
+        return to_the_list(request, "grant_handover_list")
+    form = BulkHandoverForm(request.POST)
+    refusals: list[Refusal] = []
+    if form.is_valid():
+        try:
+            done = record_handovers(
+                grant_ids=form.cleaned_data["grant_ids"],
+                handed_over_on=form.cleaned_data["handed_over_on"],
+                recorded_by=acting_user(request),
+            )
+        except BulkRefused as refused:
+            form.add_error(None, str(refused.message))
+            refusals = refused.refusals
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(
+                request, _("The handover of %(count)s grants was recorded.") % {"count": done}
+            )
+            return to_the_list(request, "grant_handover_list")
+    return _handover_list_page(request, form=form, refusals=refusals)
+
+
 @require_safe
 @requires("grants.view_area_overview")
 def grant_area_overview(request: HttpRequest) -> HttpResponse:
@@ -281,6 +344,8 @@ urlpatterns: list[URLPattern] = [
     path("grants/owed/", grant_owed_list, name="grant_owed_list"),
     path("grants/held/", grant_held_list, name="grant_held_list"),
     path("grants/by-area/", grant_area_overview, name="grant_area_overview"),
+    path("grants/handovers/", grant_handover_list, name="grant_handover_list"),
+    path("grants/handovers/record/", grant_handover_bulk, name="grant_handover_bulk"),
     path("grants/<int:pk>/", grant_detail, name="grant_detail"),
     path("grants/<int:pk>/agreements/new/", grant_sign_agreement, name="grant_sign_agreement"),
     path("grants/<int:pk>/handover/", grant_record_handover, name="grant_record_handover"),

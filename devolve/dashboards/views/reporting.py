@@ -15,7 +15,7 @@ import django_tables2 as tables
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -30,7 +30,7 @@ from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
 from devolve.core.spreadsheets import XLSX_CONTENT_TYPE, download_response
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, errors_shown_on, submitted, to_the_list
 from devolve.matters.models import AnnualList
 from devolve.matters.selectors import get_annual_list_by_pk
 from devolve.reporting import exports, rules, selectors
@@ -353,12 +353,14 @@ def area_report_list(request: HttpRequest) -> HttpResponse:
     return _area_report_list_page(request, form=form, refusals=[])
 
 
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 @requires("reporting.act_on_area_reports")
 def area_report_bulk(request: HttpRequest) -> HttpResponse:
     """Review, accept or return the chosen reports, or every report the list's filters select
     (a whole level: a prefecture's submitted reports of a cycle), all or none
     (``act_on_area_reports``)."""
+    if request.method != "POST":
+        return to_the_list(request, "area_report_list")
     user = acting_user(request)
     form = BulkAreaReportForm(request.POST, actions=_bulk_actions(user))
     refusals: list[Refusal] = []
@@ -394,8 +396,7 @@ def area_report_bulk(request: HttpRequest) -> HttpResponse:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
             messages.success(request, _("%(count)s reports were changed.") % {"count": done})
-            query = request.GET.urlencode()
-            return redirect(reverse("dashboards:area_report_list") + (f"?{query}" if query else ""))
+            return to_the_list(request, "area_report_list")
     return _area_report_list_page(request, form=form, refusals=refusals)
 
 
