@@ -266,6 +266,7 @@ SPECTACULAR_SETTINGS = {
         "AnnualListStatusEnum": "devolve.matters.models.AnnualList.Status",
         "DemandItemStatusEnum": "devolve.matters.models.DemandItem.Status",
         "GrantStatusEnum": "devolve.grants.models.Grant.Status",
+        "BulkReportActionEnum": "devolve.reporting.services.bulk.BulkReportAction",
         "ObservationImportStatusEnum": "devolve.indicators.models.ObservationImport.Status",
         "EvaluationOutcomeEnum": "devolve.indicators.models.EvaluationRun.Outcome",
         "EvaluationMethodEnum": "devolve.indicators.models.EvaluationRun.Method",

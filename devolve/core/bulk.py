@@ -7,6 +7,7 @@ tried: the person sees every row that needs attention at once, and then nothing 
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +41,20 @@ class BulkRefused(DomainError):
             % {"count": count},
         )
         self.refusals = refusals
+
+    def details(self) -> dict[str, Any]:
+        """The API lists each refusal against its object, beside the summary message."""
+        return {
+            "refusals": [
+                {
+                    "id": refusal.object_id,
+                    "label": refusal.label,
+                    "code": refusal.code,
+                    "detail": refusal.message,
+                }
+                for refusal in self.refusals
+            ]
+        }
 
 
 def act_on_each[T](

@@ -4,6 +4,7 @@ from typing import Any
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from devolve.core.api.bulk import record_ids
 from devolve.core.api.fields import SlugRelatedField, StoredTextField
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import TakeUpMatrix
@@ -121,6 +122,11 @@ class AgreementInput(serializers.Serializer[EntrustmentAgreement]):
 
 class HandoverInput(serializers.Serializer[Grant]):
     handed_over_on = serializers.DateField()
+
+
+class BulkHandoverInput(serializers.Serializer[Grant]):
+    grants = record_ids("The ids of the grants handed over.")
+    handed_over_on = serializers.DateField(help_text="The day all of them were handed over.")
 
 
 class SupervisionInput(serializers.Serializer[Grant]):

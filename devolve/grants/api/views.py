@@ -21,6 +21,8 @@ from rest_framework.views import APIView
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.permissions import is_office
+from devolve.core.access import api_requires
+from devolve.core.api.bulk import BULK_RESPONSES, BulkDoneOutput
 from devolve.core.api.caching import CacheableReadMixin
 from devolve.core.api.pagination import KeysetPaginationWithNumberedPages, StandardPagination
 from devolve.core.errors import DomainError, NotAllowed
@@ -30,6 +32,7 @@ from devolve.grants.api.serializers import (
     ActivationOutput,
     AgreementInput,
     AgreementOutput,
+    BulkHandoverInput,
     GrantOutput,
     HandoverInput,
     OwedGrantOutput,
@@ -127,6 +130,28 @@ class GrantViewSet(CacheableReadMixin, viewsets.ReadOnlyModelViewSet[Grant]):
             **payload.validated_data,
         )
         return Response(GrantOutput(self._reloaded(grant)).data)
+
+    @extend_schema(request=BulkHandoverInput, responses=BULK_RESPONSES)
+    @action(
+        detail=False,
+        methods=["post"],
+        url_path="bulk-handover",
+        url_name="bulk-handover",
+        permission_classes=[api_requires("grants.record_handovers")],
+    )
+    def bulk_handover(self, request: Request) -> Response:
+        """Record that several effective grants were handed over on one day (office, granting
+        department or the receiving pilot area): each through the single grant's handover, all
+        in one transaction. If any is refused, none changes, and the answer (400,
+        ``bulk_refused``) lists every refused grant with its code and reason."""
+        payload = BulkHandoverInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        done = services.record_handovers(
+            grant_ids=payload.validated_data["grants"],
+            handed_over_on=payload.validated_data["handed_over_on"],
+            recorded_by=acting_user(request),
+        )
+        return Response(BulkDoneOutput({"done": done}).data)
 
     @extend_schema(request=SupervisionInput, responses={200: GrantOutput})
     @action(detail=True, methods=["post"])

@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from devolve.core.api.bulk import record_ids
 from devolve.core.api.fields import SlugRelatedField
 from devolve.matters.models import Department
 from devolve.regions.models import Zone
@@ -10,6 +11,7 @@ from devolve.reporting.models import (
     SupportProgress,
     UsageLine,
 )
+from devolve.reporting.services.bulk import BulkReportAction
 
 
 class CycleOutput(serializers.ModelSerializer[ReportingCycle]):
@@ -107,6 +109,18 @@ class AreaReportUpdateInput(serializers.Serializer[object]):
 
 class ReturnReasonInput(serializers.Serializer[object]):
     reason = serializers.CharField(allow_blank=True)
+
+
+class BulkAreaReportInput(serializers.Serializer[object]):
+    action = serializers.ChoiceField(
+        choices=BulkReportAction.choices,
+        help_text="review: the prefecture forwards submitted reports; accept: the office accepts "
+        "reviewed ones; return: either sends them back to the areas, with the reason.",
+    )
+    reports = record_ids("The ids of the area reports to act on.")
+    reason = serializers.CharField(
+        required=False, default="", allow_blank=True, help_text="Why (returns): one for all."
+    )
 
 
 class ReportReopenInput(serializers.Serializer[object]):

@@ -23,6 +23,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from devolve.accounts.acting import acting_user
+from devolve.core.access import api_requires
+from devolve.core.api.bulk import BULK_RESPONSES, BulkDoneOutput
 from devolve.core.api.caching import CacheableReadMixin
 from devolve.core.api.versions import (
     IF_MATCH,
@@ -39,6 +41,7 @@ from devolve.reporting.api.serializers import (
     AreaReportCreateInput,
     AreaReportOutput,
     AreaReportUpdateInput,
+    BulkAreaReportInput,
     CompletenessOutput,
     CycleOutput,
     DepartmentReportInput,
@@ -222,6 +225,27 @@ class AreaReportViewSet(
             returned_by=acting_user(request),
         )
         return self._answer(report)
+
+    @extend_schema(request=BulkAreaReportInput, responses=BULK_RESPONSES)
+    @action(
+        detail=False,
+        methods=["post"],
+        permission_classes=[api_requires("reporting.act_on_area_reports")],
+    )
+    def bulk(self, request: Request) -> Response:
+        """Forward (review), accept or return several reports at once, one reason for all
+        returns (prefecture or office): each through the single report's action, all in one
+        transaction. If any is refused, none changes, and the answer (400, ``bulk_refused``)
+        lists every refused report with its code and reason."""
+        payload = BulkAreaReportInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        done = services.act_on_area_reports(
+            report_ids=payload.validated_data["reports"],
+            action=services.BulkReportAction(payload.validated_data["action"]),
+            actor=acting_user(request),
+            reason=payload.validated_data["reason"],
+        )
+        return Response(BulkDoneOutput({"done": done}).data)
 
     @extend_schema(request=ReportReopenInput, responses={200: AreaReportOutput})
     @action(detail=True, methods=["post"])

@@ -8,8 +8,8 @@ every refusal is reported against its report.
 
 import datetime
 from collections.abc import Callable, Sequence
-from enum import StrEnum
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
@@ -24,7 +24,7 @@ from devolve.reporting.services.area_reports import (
 )
 
 
-class BulkReportAction(StrEnum):
+class BulkReportAction(models.TextChoices):
     REVIEW = "review"
     ACCEPT = "accept"
     RETURN = "return"
