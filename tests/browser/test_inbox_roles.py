@@ -1,15 +1,18 @@
 """The inboxes of the roles the other walks do not start from, in a real browser: a provincial
 department finds the grant that waits for its entrustment agreement, follows the inbox to it and
 records the signed agreement; an evaluator finds the grants of its round left to score and scores
-one. Each inbox then counts one fewer. (The pilot area and the prefecture act from their inboxes
+one; a pilot area records two handovers at once from its list of handovers to make. Each inbox
+then counts fewer. (The pilot area and the prefecture act from their inboxes
 in test_reporting.py, the office in test_entrustment.py; the auditor's home has no work, only
 links.)
 """
 
+import datetime
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from devolve.accounts.models import User
@@ -141,3 +144,52 @@ def test_the_evaluator_scores_a_grant_its_inbox_lists(
     expect(page.locator("#inbox-badge[data-waiting]")).to_have_attribute(
         "data-waiting", str(_all_counts(page))
     )
+
+
+def test_the_area_records_two_handovers_at_once_from_its_inbox(
+    open_page: Callable[..., Page], live_server: Any, sichuan_demo: None
+) -> None:
+    tianfu = Zone.objects.get(slug="tianfu-new-area")
+    justice = Department.objects.get(code="justice")
+    UserFactory(username="tianfu-handovers", role=User.Role.PILOT_AREA, zone=tianfu)
+    annual_list = AnnualListFactory(published=True, year=2026, batch=Batch.objects.get(number=1))
+    today = timezone.localdate()
+    due = [
+        GrantFactory(
+            entry=ListEntryFactory(
+                annual_list=annual_list,
+                granting_department=justice,
+                mode=mode("delegate"),
+                matter=MatterFactory(competent_department=justice, name_zh=f"交接测试事项{n}"),
+            ),
+            zone=tianfu,
+            effective=True,
+            effective_on=today - datetime.timedelta(days=10),
+            handover_due_on=today + datetime.timedelta(days=10),
+        )
+        for n in (1, 2)
+    ]
+    page = open_page(viewport={"width": 1280, "height": 900})
+    _sign_in(page, live_server, "tianfu-handovers")
+    before = _count(page, "handovers")
+    assert before >= 2
+
+    # The inbox leads to the handovers to make; the new edition's two are ticked and recorded
+    # together, on one day.
+    _click_and_wait(page, "#pending-work [data-work=handovers] a")
+    expect(page).to_have_url(f"{live_server.url}/en/staff/grants/handovers/")
+    page.goto(f"{page.url}?annual_list={annual_list.key}")
+    for grant in due:
+        page.locator(f"#handovers-table tr[data-grant='{grant.pk}'] input[name=grant]").check()
+    page.locator("#id_handed_over_on").fill(today.isoformat())
+    _click_and_wait(page, "#bulk-form button[type=submit]")
+
+    expect(page.get_by_text("The handover of 2 grants was recorded.")).to_be_visible()
+    expect(page.locator("#handovers-table tr[data-grant]")).to_have_count(0)
+    assert set(
+        Grant.objects.filter(pk__in=[g.pk for g in due]).values_list("status", flat=True)
+    ) == {"handed_over"}
+
+    # Done: the inbox counts two handovers fewer.
+    _click_and_wait(page, "[data-testid=nav-staff]")
+    assert _count(page, "handovers") == before - 2
