@@ -43,6 +43,7 @@ from devolve.documents.tables import GeneratedDocumentTable
 from devolve.grants.models import Grant
 from devolve.grants.tables import (
     AreaGrantCountTable,
+    ChoosableGrantTable,
     EditionHoldingTable,
     EntrustmentAgreementTable,
     HeldGrantTable,
@@ -596,6 +597,14 @@ def _staff_grants() -> ListCase:
     return _staff_list("grant_held_list", lambda n: GrantFactory.create_batch(n, entry=entry))
 
 
+def _handovers_to_make() -> ListCase:
+    entry = ListEntryFactory(annual_list=AnnualListFactory(published=True))
+    return _staff_list(
+        "grant_handover_list",
+        lambda n: GrantFactory.create_batch(n, entry=entry, effective=True),
+    )
+
+
 def _public_editions() -> ListCase:
     years = _Counter()
 
@@ -767,6 +776,7 @@ CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
     ChoosableAreaReportTable: _area_reports,
     DemandItemTable: _demand_items,
     StaffGrantTable: _staff_grants,
+    ChoosableGrantTable: _handovers_to_make,
     AnnualListTable: _public_editions,
     CandidateRankingTable: _round_candidates,
     EditionHoldingTable: _zone_editions,
