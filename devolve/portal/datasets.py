@@ -10,10 +10,7 @@ accepted usage, published performance results, economic statistics.
 Writing the files (CSV, JSON, xlsx) happens here and nowhere else in the open data.
 """
 
-import csv
 import datetime
-import io
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,7 +20,7 @@ from typing import Any
 from django.conf import settings
 
 from devolve.core.i18n import in_current_language
-from devolve.core.spreadsheets import Sheet, escape_formula
+from devolve.core.spreadsheets import Sheet, csv_bytes, json_bytes
 from devolve.core.spreadsheets import xlsx_bytes as kit_xlsx_bytes
 from devolve.grants.exports import grant_rows
 from devolve.grants.selectors import grants_last_changed
@@ -422,23 +419,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
+def _csv_value(value: Any) -> Any:
+    """A value as the open-data CSV writes it: booleans as ``true``/``false``, else ``_plain``."""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, str):  # text a spreadsheet would run gets the kit's apostrophe
-        return str(escape_formula(value))
-    return str(_plain(value))
+    return _plain(value)
 
 
 def csv_text(dataset: Dataset) -> str:
-    """UTF-8 CSV with a header of field names; no byte-order mark, so machines read it as is."""
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(field.name for field in dataset.fields)
-    writer.writerows([_csv_cell(value) for value in row] for row in dataset.rows())
-    return text.getvalue()
+    """UTF-8 CSV with a header of field names, written by the kit for machines (no byte-order
+    mark, LF line ends), so open-data readers take it as is."""
+    header = [field.name for field in dataset.fields]
+    rows = ([_csv_value(value) for value in row] for row in dataset.rows())
+    return csv_bytes([header, *rows], for_machines=True).decode("utf-8")
 
 
 def json_text(dataset: Dataset) -> str:
@@ -451,7 +444,7 @@ def json_text(dataset: Dataset) -> str:
         "fields": [field.describe() for field in dataset.fields],
         "rows": [dict(zip(names, map(_plain, row), strict=True)) for row in dataset.rows()],
     }
-    return json.dumps(document, ensure_ascii=False, indent=1)
+    return json_bytes(document, indent=1).decode("utf-8")
 
 
 def xlsx_bytes(dataset: Dataset) -> bytes:

@@ -97,19 +97,25 @@ def xlsx_bytes(sheets: Iterable[Sheet]) -> bytes:
     return buffer.getvalue()
 
 
-def csv_bytes(rows: Iterable[Row]) -> bytes:
-    """Rows as CSV, UTF-8 with a byte-order mark (so Excel reads the Chinese text) and CRLF."""
+def csv_bytes(rows: Iterable[Row], *, for_machines: bool = False) -> bytes:
+    """Rows as UTF-8 CSV, every text cell a spreadsheet would run escaped.
+
+    For people (the default) the file opens in Excel: a byte-order mark, so it reads the Chinese
+    text as UTF-8, and CRLF line ends. ``for_machines`` writes what open-data readers (RFC 4180
+    parsers, Frictionless) take as is: no byte-order mark, LF line ends.
+    """
     output = io.StringIO()
-    output.write("\ufeff")
-    writer = csv.writer(output, lineterminator="\r\n")
+    if not for_machines:
+        output.write("\ufeff")
+    writer = csv.writer(output, lineterminator="\n" if for_machines else "\r\n")
     for row in rows:
         writer.writerow(["" if value is None else escape_formula(value) for value in row])
     return output.getvalue().encode("utf-8")
 
 
-def json_bytes(document: Any) -> bytes:
+def json_bytes(document: Any, *, indent: int = 2) -> bytes:
     """A JSON document as UTF-8, Chinese text unescaped, indented for people."""
-    return json.dumps(document, ensure_ascii=False, indent=2, default=str).encode("utf-8")
+    return json.dumps(document, ensure_ascii=False, indent=indent, default=str).encode("utf-8")
 
 
 def content_disposition(filename: str) -> str:

@@ -56,6 +56,18 @@ def test_csv_has_a_byte_order_mark_and_escapes_every_text_cell() -> None:
     assert rows == [["名称", "值"], ["'" + HOSTILE, "-1"], ["'\t=1", ""]]
 
 
+def test_csv_for_machines_has_no_byte_order_mark_and_ends_lines_with_lf() -> None:
+    content = csv_bytes([["名称", "值"], [HOSTILE, 2]], for_machines=True)
+
+    assert content.decode("utf-8").splitlines(keepends=True)[0] == "名称,值\n"
+    assert not content.startswith(b"\xef\xbb\xbf")
+    assert b"\r" not in content
+    assert list(csv.reader(io.StringIO(content.decode("utf-8")))) == [
+        ["名称", "值"],
+        ["'" + HOSTILE, "2"],
+    ]
+
+
 def test_json_keeps_chinese_text_readable() -> None:
     assert json.loads(json_bytes({"名称": "清单"})) == {"名称": "清单"}
     assert "清单".encode() in json_bytes({"名称": "清单"})
