@@ -301,7 +301,8 @@ def score_grant(
     scores saved after the scorer opened them (``expected_version``, devolve.core.concurrency)."""
     assessment = (
         GrantAssessment.objects.select_for_update(of=("self",))
-        .select_related("round", "grant", "grant__entry")
+        # The matter and the area: the audit event names the grant by them.
+        .select_related("round", "grant", "grant__entry", "grant__entry__matter", "grant__zone")
         .get(pk=grant_assessment.pk)
     )
     if not is_system(scored_by) and not can_score(scored_by, assessment):

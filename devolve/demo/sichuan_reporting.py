@@ -30,7 +30,7 @@ from django.utils import timezone
 from devolve.core.actors import SYSTEM
 from devolve.demo.stamping import stamped
 from devolve.grants.models import Grant
-from devolve.matters.models import AnnualList
+from devolve.matters.models import AnnualList, ListEntry
 from devolve.reporting import selectors
 from devolve.reporting.models import (
     AreaReport,
@@ -121,6 +121,9 @@ def _play_cycles(
     opened = [cycle for cycle in cycles if cycle.opens_on <= as_of]
     current = opened[-1] if opened and _is_current(opened[-1], as_of) else None
     counts = {"area_reports_accepted": 0, "department_reports_accepted": 0}
+    # Each department's support entries, the same in every cycle of the edition: nothing the
+    # replay does changes the edition's entries.
+    support_entries: dict[int, list[ListEntry]] = {}
     for cycle in opened:
         area_reports = list(selectors.list_area_reports().filter(cycle=cycle))
         for index, area_report in enumerate(area_reports):
@@ -130,7 +133,15 @@ def _play_cycles(
             if _play_area_report(area_report, fate, zero_use, as_of) == "accepted":
                 counts["area_reports_accepted"] += 1
         for department_report in selectors.list_department_reports().filter(cycle=cycle):
-            if _play_department_report(department_report, is_current=cycle == current, as_of=as_of):
+            department = department_report.department
+            if department.pk not in support_entries:
+                support_entries[department.pk] = list(
+                    selectors.support_entries_of(department=department, cycle=cycle)
+                )
+            entries = support_entries[department.pk]
+            if _play_department_report(
+                department_report, entries, is_current=cycle == current, as_of=as_of
+            ):
                 counts["department_reports_accepted"] += 1
     for kind, count in counts.items():
         report.add(kind, created=count, existing=0)
@@ -178,14 +189,18 @@ def _area_fate(
     return "accepted"
 
 
-def _figures(grant: Grant, cycle: ReportingCycle, zero_use: frozenset[str]) -> UsageLineInput:
+def _figures(
+    grant: Grant, zone_slug: str, cycle: ReportingCycle, zero_use: frozenset[str]
+) -> UsageLineInput:
+    """The line of one of the area's grants (``zone_slug``: the area's, passed in so that each
+    line does not load its grant's zone)."""
     matter = grant.entry.matter
     if matter.code in zero_use or matter.name_zh in zero_use:
         return UsageLineInput(grant_id=grant.pk, cases_received=0, cases_completed=0)
     per_matter = _rng("matter", matter.name_zh)
     volume = per_matter.choice((4, 8, 15, 30))
     limit = per_matter.choice((5, 10, 15, 20))
-    rng = _rng("line", grant.zone.slug, matter.name_zh, cycle.period_start)
+    rng = _rng("line", zone_slug, matter.name_zh, cycle.period_start)
     received = max(0, round(volume * rng.uniform(0.4, 1.6)))
     # Mostly a small backlog; now and then cases carried over from the last period (flagged).
     completed = max(0, received - rng.randint(0, 3) + (2 if rng.random() < 0.06 else 0))
@@ -230,7 +245,7 @@ def _play_area_report(
             )
         return "draft"
     grants = list(selectors.reportable_grants(zone=area_report.zone, cycle=cycle))
-    lines = [_figures(grant, cycle, zero_use) for grant in grants]
+    lines = [_figures(grant, area_report.zone.slug, cycle, zero_use) for grant in grants]
     day = _day(cycle, late=fate == "accepted_late", salt=area_report.zone.slug)
     if day > as_of:
         return "draft"
@@ -276,16 +291,20 @@ def _play_area_report(
 
 
 def _play_department_report(
-    department_report: DepartmentReport, *, is_current: bool, as_of: datetime.date
+    department_report: DepartmentReport,
+    entries: list[ListEntry],
+    *,
+    is_current: bool,
+    as_of: datetime.date,
 ) -> bool:
     """Most departments report on time and are accepted; in the current cycle the Department
-    of Justice has not reported yet, and a few departments never report."""
+    of Justice has not reported yet, and a few departments never report. ``entries``: the
+    department's support entries in the cycle's edition (``selectors.support_entries_of``)."""
     cycle = department_report.cycle
     code = department_report.department.code
     rng = _rng("department", code, cycle.period_start)
     if (is_current and code == "justice") or rng.random() < 0.08:
         return False
-    entries = selectors.support_entries_of(department=department_report.department, cycle=cycle)
     progress = []
     for entry in entries:
         entry_rng = _rng("support", entry.matter.name_zh, cycle.period_start)
