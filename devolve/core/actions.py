@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from devolve.core.i18n import mark_language
 
@@ -114,7 +114,17 @@ def render_text(stored: str | None) -> str:
 
 
 def marked_text(stored: str | None) -> SafeString:
-    """``render_text`` for a page: the words of a stored sentence, escaped; typed text marked
-    with its ``lang`` when it is not in the page's language (``core.i18n.mark_language``)."""
+    """``render_text`` for a page: the words of a stored sentence, escaped, each text parameter
+    (a name, a cell as a file holds it) marked with its ``lang`` when it is not in the page's
+    language; typed text marked the same way (``core.i18n.mark_language``)."""
     text = read_text(stored or "")
-    return conditional_escape(text.text) if text.code else mark_language(text.text)
+    if not text.code:
+        return mark_language(text.text)
+    if not text.params:
+        return conditional_escape(text.text)
+    marked = {
+        name: mark_language(value) if isinstance(value, str) else value
+        for name, value in text.params.items()
+    }
+    label = str(conditional_escape(str(_LABELS[text.code])))
+    return mark_safe(_words(label, marked))  # noqa: S308 - the label and parameters are escaped

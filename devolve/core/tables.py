@@ -16,7 +16,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
-from devolve.core.actions import marked_text
+from devolve.core.actions import marked_text, render_text
 from devolve.core.changelog import Change, ChangeLog
 from devolve.core.i18n import mark_language
 from devolve.core.models import AuditEvent
@@ -213,3 +213,11 @@ class RowErrorTable(tables.Table):
 
     def render_value(self, value: str) -> str:
         return format_html('<code class="app-cell-value">{}</code>', value)
+
+    def render_message(self, value: str) -> str:
+        """The error in the reader's language (ADR 0041); one stored as words before codes
+        shows as it was written, marked with its language."""
+        return marked_text(value)
+
+    def value_message(self, value: str) -> str:
+        return render_text(value)

@@ -166,3 +166,33 @@ ACTION_LABELS: dict[str, Promise] = {
     "indicators.evaluation_run": _("Effect evaluation run"),
     **{f"{NOTE}{sentence}": label for sentence, label in NOTE_LABELS.items()},
 }
+
+
+# The errors of a statistics file (``statistics_file.FileError.message``), with their
+# parameters: numbers, codes, dates in ISO form and cells as the file holds them.
+IMPORT_ERROR_LABELS: dict[str, Promise] = {
+    "statistics_import.error.no_header": _(
+        "No header row naming the columns indicator, subject, year and value was found."
+    ),
+    "statistics_import.error.too_many_rows": _("The file has more than %(max)d rows."),
+    "statistics_import.error.duplicate_row": _(
+        "Repeats row %(row)d: same indicator, subject and period."
+    ),
+    "statistics_import.error.empty": _("The file has no rows below its header."),
+    "statistics_import.error.unknown_indicator": _("Unknown indicator “%(value)s”."),
+    "statistics_import.error.unknown_subject": _(
+        "Unknown subject “%(value)s”: give a zone's key or name, a prefecture's or the "
+        "province's code or name."
+    ),
+    "statistics_import.error.bad_year": _("The year must be four digits, e.g. 2023."),
+    "statistics_import.error.bad_quarter": _("A quarter is 1, 2, 3 or 4."),
+    "statistics_import.error.annual_indicator": _(
+        "%(indicator)s is published by year, not by quarter."
+    ),
+    "statistics_import.error.not_a_number": _("“%(value)s” is not a number."),
+    "statistics_import.error.already_released": _(
+        "The release of %(vintage)s already has this value; a revision is a new release with a "
+        "later date."
+    ),
+}
+ACTION_LABELS |= IMPORT_ERROR_LABELS

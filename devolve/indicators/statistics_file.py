@@ -28,9 +28,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
-from django.utils.translation import gettext as _
-
-from devolve.core.spreadsheets.importing import ErrorLog, RowError, fold
+from devolve.core.actions import system_text
+from devolve.core.spreadsheets.importing import ErrorLog, RowError, cell_text, fold
 from devolve.core.spreadsheets.reading import TABLES, FileRefused, check_upload, read_rows
 from devolve.indicators.models import Indicator, Observation, SubjectKind
 from devolve.regions.models import Division, Zone
@@ -141,18 +140,15 @@ def check_file(*, upload: IO[bytes], name: str, vintage: datetime.date) -> Check
         rows = read_rows(upload, kind=kind)
         found = _find_header(rows)
         if found is None:
-            return _refused(
-                _("No header row naming the columns indicator, subject, year and value was "
-                  "found."),
-                "no_header",
-            )  # fmt: skip
+            return _refused(system_text("statistics_import.error.no_header"), "no_header")
         columns, header_row = found
         return _Checker(_Reference(), columns, vintage).check(rows, first_row=header_row + 1)
     except FileRefused as refused:
-        return _refused(str(refused.message), refused.code)
+        return _refused(refused.text, refused.code)
 
 
 def _refused(message: str, code: str) -> CheckedFile:
+    """A file refused whole; ``message`` is stored (``core.actions.system_text``)."""
     return CheckedFile(rows=(), errors=(FileError(None, "", message, code),), error_count=1)
 
 
@@ -187,7 +183,7 @@ class _Checker:
                 self._error(
                     None,
                     "",
-                    _("The file has more than %(max)d rows.") % {"max": MAX_ROWS},
+                    system_text("statistics_import.error.too_many_rows", max=MAX_ROWS),
                     "too_many_rows",
                 )
                 break
@@ -198,8 +194,7 @@ class _Checker:
                 self._error(
                     number,
                     "subject",
-                    _("Repeats row %(row)d: same indicator, subject and period.")
-                    % {"row": seen[row.key()]},
+                    system_text("statistics_import.error.duplicate_row", row=seen[row.key()]),
                     "duplicate_row",
                 )
                 continue
@@ -207,7 +202,7 @@ class _Checker:
             checked.append(row)
         self._check_existing(checked)
         if not checked and not self.error_count:
-            self._error(None, "", _("The file has no rows below its header."), "empty")
+            self._error(None, "", system_text("statistics_import.error.empty"), "empty")
         return CheckedFile(tuple(checked), tuple(self.log.errors), self.error_count)
 
     def _check_row(self, number: int, values: tuple[object, ...]) -> CheckedRow | None:
@@ -217,8 +212,10 @@ class _Checker:
             self._error(
                 number,
                 "indicator",
-                _("Unknown indicator “%(value)s”.")
-                % {"value": self._cell(values, "indicator") or ""},
+                system_text(
+                    "statistics_import.error.unknown_indicator",
+                    value=cell_text(self._cell(values, "indicator")),
+                ),
                 "unknown_indicator",
             )
         subject = self.reference.subjects.get(_normalize(self._cell(values, "subject")))
@@ -226,20 +223,21 @@ class _Checker:
             self._error(
                 number,
                 "subject",
-                _(
-                    "Unknown subject “%(value)s”: give a zone's key or name, a prefecture's or the "
-                    "province's code or name."
-                )
-                % {"value": self._cell(values, "subject") or ""},
+                system_text(
+                    "statistics_import.error.unknown_subject",
+                    value=cell_text(self._cell(values, "subject")),
+                ),
                 "unknown_subject",
             )
         year = _as_integer(self._cell(values, "year"))
         if year is None or not 1949 <= year <= 2100:
-            self._error(number, "year", _("The year must be four digits, e.g. 2023."), "bad_year")
+            message = system_text("statistics_import.error.bad_year")
+            self._error(number, "year", message, "bad_year")
         raw_quarter = self._cell(values, "quarter")
         quarter = None if raw_quarter in (None, "") else _as_integer(raw_quarter)
         if raw_quarter not in (None, "") and (quarter is None or not 1 <= quarter <= 4):
-            self._error(number, "quarter", _("A quarter is 1, 2, 3 or 4."), "bad_quarter")
+            message = system_text("statistics_import.error.bad_quarter")
+            self._error(number, "quarter", message, "bad_quarter")
         elif (
             quarter is not None
             and indicator is not None
@@ -248,8 +246,7 @@ class _Checker:
             self._error(
                 number,
                 "quarter",
-                _("%(indicator)s is published by year, not by quarter.")
-                % {"indicator": indicator.code},
+                system_text("statistics_import.error.annual_indicator", indicator=indicator.code),
                 "annual_indicator",
             )
         value = _as_decimal(self._cell(values, "value"))
@@ -257,7 +254,10 @@ class _Checker:
             self._error(
                 number,
                 "value",
-                _("“%(value)s” is not a number.") % {"value": self._cell(values, "value") or ""},
+                system_text(
+                    "statistics_import.error.not_a_number",
+                    value=cell_text(self._cell(values, "value")),
+                ),
                 "not_a_number",
             )
         if self.error_count > errors_before:
@@ -285,11 +285,10 @@ class _Checker:
                 self._error(
                     row.row,
                     "value",
-                    _(
-                        "The release of %(vintage)s already has this value; a revision is a new "
-                        "release with a later date."
-                    )
-                    % {"vintage": self.vintage.isoformat()},
+                    system_text(
+                        "statistics_import.error.already_released",
+                        vintage=self.vintage.isoformat(),
+                    ),
                     "already_released",
                 )
 

@@ -41,3 +41,89 @@ ACTION_LABELS: dict[str, Promise] = {
     "list_import.apply_refused": _("Import refused"),
     "list_import.applied": _("Workbook imported"),
 }
+
+# The errors of a list import (``list_import.RowError.message``), with their parameters:
+# numbers, and text as the workbook or the catalogue holds it.
+IMPORT_ERROR_LABELS: dict[str, Promise] = {
+    "list_import.error.json_unreadable": _(
+        "The JSON file cannot be read: export the edition again."
+    ),
+    "list_import.error.json_foreign": _(
+        "A JSON file is accepted only as an edition exported by Devolve (%(format)s)."
+    ),
+    "list_import.error.empty": _("The workbook is empty."),
+    "list_import.error.no_header_row": _(
+        "No header row in the first %(count)d rows: name the list's columns (%(columns)s …) "
+        "above its rows."
+    ),
+    "list_import.error.no_matters": _("The workbook lists no matters."),
+    "list_import.error.unknown_header": _("Unknown column “%(header)s”."),
+    "list_import.error.duplicate_header": _("The column “%(header)s” appears twice."),
+    "list_import.error.missing_header": _("The column “%(header)s” (%(english)s) is missing."),
+    "list_import.error.section_count": _(
+        "“%(section)s” announces %(expected)d matters, but %(found)d rows follow it."
+    ),
+    "list_import.error.ambiguous_mode": _(
+        "Tick one mode only (or both %(delegate)s and %(entrust)s)."
+    ),
+    "list_import.error.unplaced_value": _(
+        "“%(value)s” is in a column without a header; it cannot be placed."
+    ),
+    "list_import.error.formula": _("A formula is not accepted here; enter the value itself."),
+    "list_import.error.ends_before_effective": _(
+        "The entry ends on or before the day it takes effect (%(date)s)."
+    ),
+    "list_import.error.mode_mismatch": _(
+        "%(mode)s does not fit “%(matter)s”: a power is delegated or entrusted, a support "
+        "matter is supported."
+    ),
+    "list_import.error.bad_date": _(
+        "“%(value)s” is not a date: write it as 2025-01-01 or %(example)s."
+    ),
+    "list_import.error.orphan_sub_item": _(
+        "“%(number)s” numbers a sub-item of entry %(entry)d, but it is not below the row of "
+        "entry %(entry)d."
+    ),
+    "list_import.error.sub_item_mode_mismatch": _(
+        "%(mode)s does not fit the sub-item “%(matter)s”: it is a power."
+    ),
+    "list_import.error.duplicate_sub_item": _(
+        "“%(matter)s” is already listed under entry %(entry)d."
+    ),
+    "list_import.error.required": _("This cell must not be empty."),
+    "list_import.error.too_long": _("At most %(limit)d characters (this has %(length)d)."),
+    "list_import.error.bad_number": _(
+        "“%(value)s” is not a row number: enter a whole number from 1."
+    ),
+    "list_import.error.unknown_area": _("Unknown receiving area “%(value)s”."),
+    "list_import.error.not_a_batch_member": _("%(area)s is not a pilot area of batch %(batch)d."),
+    "list_import.error.ambiguous_matter": _(
+        "%(count)d matters of %(department)s are called “%(name)s”: give the %(column)s."
+    ),
+    "list_import.error.type_required": _("A power needs a matter type."),
+    "list_import.error.type_not_allowed": _(
+        "A support matter has no matter type; leave the cell empty."
+    ),
+    "list_import.error.duplicate_row": _("The same matter as row %(row)d."),
+    "list_import.error.duplicate_number": _("Row %(row)d has the same number."),
+    "list_import.error.withdrawn": _(
+        "This matter is withdrawn from the edition; leave it out of the workbook, or remove the "
+        "withdrawal on the edition's page first."
+    ),
+    "list_import.error.number_taken": _(
+        "Number %(number)d belongs to “%(matter)s” in the edition, which the workbook does not "
+        "list."
+    ),
+    "list_import.error.unknown_mode": _("Unknown mode “%(value)s”: use %(modes)s."),
+    "list_import.error.unknown_matter_type": _("Unknown matter type “%(value)s”."),
+    "list_import.error.unknown_department": _("Unknown department “%(value)s”."),
+    "list_import.error.check_crashed": _("The check stopped unexpectedly."),
+    "list_import.error.apply_crashed": _("The import stopped unexpectedly."),
+    "list_import.error.not_editable": _(
+        "The edition is no longer a draft; only a draft can change."
+    ),
+    "list_import.error.reason_required": _("Say why the entries change."),
+    "list_import.error.refused": _("The import was refused (%(code)s)."),
+}
+
+ACTION_LABELS |= IMPORT_ERROR_LABELS

@@ -37,6 +37,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
 from devolve.core.spreadsheets.importing import cell_text
 from devolve.core.spreadsheets.reading import (
@@ -90,6 +91,11 @@ HEADER_SEARCH_ROWS = 10
 LARGEST_SEQUENCE = 2_147_483_647
 
 ProgressCallback = Callable[[int, int], None]
+# Official terms an error names as the workbook writes them (parameters of its sentence, so an
+# English page marks them as Chinese).
+HEADER_EXAMPLES = "序号、事项名称"
+MODE_NAMES = "下放、委托、既下放又委托、支持事项"
+CHINESE_DATE_EXAMPLE = "2025年1月1日"
 
 
 class RowAction(StrEnum):
@@ -101,9 +107,10 @@ class RowAction(StrEnum):
 @dataclass(frozen=True)
 class RowError:
     """A problem of the workbook: its row (None for the file as a whole), the column's header as
-    written in the workbook, the column's letter, a message for people and the cell's value as
-    the workbook holds it (spaces and full-width characters kept), so the office sees what the
-    importer read."""
+    written in the workbook, the column's letter, its message as stored (a sentence code of
+    ``matters.actions`` with parameters, read in the reader's language: ADR 0041) and the
+    cell's value as the workbook holds it (spaces and full-width characters kept), so the
+    office sees what the importer read."""
 
     row: int | None
     column: str
@@ -310,7 +317,7 @@ def plan_list_import(
         rows = read_rows(workbook, kind=kind, limits=limits, formulas=True)
         return planner.read(rows, estimate=lambda: rows.estimate, on_progress=on_progress)
     except FileRefused as refused:
-        return _refused(annual_list, RowError(None, "", str(refused.message), refused.code))
+        return _refused(annual_list, RowError(None, "", refused.text, refused.code))
 
 
 def _list_document(stream: IO[bytes]) -> dict[str, Any] | None:
@@ -323,16 +330,12 @@ def _list_document(stream: IO[bytes]) -> dict[str, Any] | None:
     try:
         document = json.loads(stream.read().decode("utf-8-sig"))
     except (ValueError, RecursionError) as error:
-        raise FileRefused(
-            "unreadable", _("The JSON file cannot be read: export the edition again.")
-        ) from error
+        raise FileRefused("unreadable", system_text("list_import.error.json_unreadable")) from error
     finally:
         stream.seek(0)
     if not is_list_document(document):
         raise FileRefused(
-            "unreadable",
-            _("A JSON file is accepted only as an edition exported by Devolve (%(format)s).")
-            % {"format": JSON_FORMAT},
+            "unreadable", system_text("list_import.error.json_foreign", format=JSON_FORMAT)
         )
     return dict(document)
 
@@ -664,20 +667,20 @@ class _Planner:
             self._finish_header(header_row, None)
         self._close_section()
         if not header_row and not self.saw_text:
-            self.error(None, None, _("The workbook is empty."), "empty")
+            self.error(None, None, system_text("list_import.error.empty"), "empty")
         elif not header_row:
             self.error(
                 1,
                 None,
-                _(
-                    "No header row in the first %(count)d rows: name the list's columns (序号, "
-                    "事项名称 …) above its rows."
-                )
-                % {"count": HEADER_SEARCH_ROWS},
+                system_text(
+                    "list_import.error.no_header_row",
+                    count=HEADER_SEARCH_ROWS,
+                    columns=HEADER_EXAMPLES,
+                ),
                 "missing_header",
             )
         elif data_rows == 0:
-            self.error(header_row, None, _("The workbook lists no matters."), "empty")
+            self.error(header_row, None, system_text("list_import.error.no_matters"), "empty")
         else:
             self._check_sequences_against_edition()
         if on_progress is not None:
@@ -744,12 +747,12 @@ class _Planner:
             if not text:
                 continue
             if column is None:
-                message = _("Unknown column “%(header)s”.") % {"header": text}
+                message = system_text("list_import.error.unknown_header", header=text)
                 self._record(
                     RowError(number, text, message, "unknown_header", column_letter(index))
                 )
             elif column.key in self.columns:
-                message = _("The column “%(header)s” appears twice.") % {"header": text}
+                message = system_text("list_import.error.duplicate_header", header=text)
                 self._record(
                     RowError(number, text, message, "duplicate_header", column_letter(index))
                 )
@@ -758,10 +761,11 @@ class _Planner:
         self.placed = {index for index, _header in self.columns.values()} | set(self.mode_marks)
         for column in COLUMNS:
             if column.required and column.key not in self.columns:
-                message = _("The column “%(header)s” (%(english)s) is missing.") % {
-                    "header": column.header,
-                    "english": column.header_en,
-                }
+                message = system_text(
+                    "list_import.error.missing_header",
+                    header=column.header,
+                    english=column.header_en,
+                )
                 self._record(RowError(number, column.header, message, "missing_header"))
 
     def _shape(self, cells: tuple[Any, ...]) -> "_RowShape":
@@ -790,9 +794,9 @@ class _Planner:
         number, text, expected, found = self.section
         self.section = None
         if expected is not None and expected != found:
-            message = _(
-                "“%(section)s” announces %(expected)d matters, but %(found)d rows follow it."
-            ) % {"section": text, "expected": expected, "found": found}
+            message = system_text(
+                "list_import.error.section_count", section=text, expected=expected, found=found
+            )
             self._record(RowError(number, "", message, "section_count", "A"))
 
     def _marked_mode(self, number: int, cells: tuple[Any, ...]) -> str:
@@ -811,7 +815,9 @@ class _Planner:
             support = self.reference.modes.get(normalize(rules.SUPPORT_MODE))
             return support.name_zh if support else ""
         if len(marked) > 1:
-            message = _("Tick one mode only (or both 下放 and 委托).")
+            message = system_text(
+                "list_import.error.ambiguous_mode", delegate="下放", entrust="委托"
+            )
             self.error(number, ColumnKey.MODE, message, "ambiguous_mode")
             raise _RowRejected
         return ""
@@ -820,11 +826,11 @@ class _Planner:
         """A value in a column without a header cannot be placed: an error naming its cell."""
         for index, value in enumerate(cells):
             if index not in self.placed and _text(value):
-                message = _("“%(value)s” is in a column without a header; it cannot be placed.")
+                message = system_text("list_import.error.unplaced_value", value=_text(value)[:40])
                 self._record(
                     RowError(
-                        number, "", message % {"value": _text(value)[:40]}, "unplaced_value",
-                        column_letter(index), raw_value(value),
+                        number, "", message, "unplaced_value", column_letter(index),
+                        raw_value(value),
                     )
                 )  # fmt: skip
 
@@ -843,7 +849,7 @@ class _Planner:
             # The reader keeps a formula as its text, so the cached result of a formula, which
             # may be stale or missing, is never imported as a value.
             if isinstance(value, Formula):
-                message = _("A formula is not accepted here; enter the value itself.")
+                message = system_text("list_import.error.formula")
                 self.error(number, key, message, "formula")
             texts[key] = _text(value)
         if self.mode_marks:
@@ -889,9 +895,9 @@ class _Planner:
         effective_on = self._date(number, texts, ColumnKey.EFFECTIVE_ON)
         ends_on = self._date(number, texts, ColumnKey.ENDS_ON)
         if effective_on and ends_on and ends_on <= effective_on:
-            message = _("The entry ends on or before the day it takes effect (%(date)s).") % {
-                "date": effective_on.isoformat()
-            }
+            message = system_text(
+                "list_import.error.ends_before_effective", date=effective_on.isoformat()
+            )
             self.error(number, ColumnKey.ENDS_ON, message, "ends_before_effective")
         if self.error_count > errors_before:
             raise _RowRejected
@@ -903,10 +909,7 @@ class _Planner:
         else:
             kind = Matter.Kind.SUPPORT if mode.code == rules.SUPPORT_MODE else Matter.Kind.POWER
         if not rules.mode_fits_matter(mode_code=mode.code, matter_kind=kind):
-            message = _(
-                "%(mode)s does not fit “%(matter)s”: a power is delegated or entrusted, a "
-                "support matter is supported."
-            ) % {"mode": mode.name_zh, "matter": name}
+            message = system_text("list_import.error.mode_mismatch", mode=mode.name_zh, matter=name)
             self.error(number, ColumnKey.MODE, message, "mode_mismatch")
             raise _RowRejected
         self._check_matter_type(number, kind=kind, matter_type=matter_type, is_new=matter is None)
@@ -939,9 +942,9 @@ class _Planner:
         try:
             return parse_date(texts.get(key, ""))
         except ValueError:
-            message = _("“%(value)s” is not a date: write it as 2025-01-01 or 2025年1月1日.") % {
-                "value": texts[key]
-            }
+            message = system_text(
+                "list_import.error.bad_date", value=texts[key], example=CHINESE_DATE_EXAMPLE
+            )
             self.error(number, key, message, "bad_date")
             return None
 
@@ -952,10 +955,9 @@ class _Planner:
         entry_number, position = sub_item
         label = texts.get(ColumnKey.SEQUENCE, "")
         if self.parent_number != entry_number:
-            message = _(
-                "“%(number)s” numbers a sub-item of entry %(entry)d, but it is not below the row "
-                "of entry %(entry)d."
-            ) % {"number": label, "entry": entry_number}
+            message = system_text(
+                "list_import.error.orphan_sub_item", number=label, entry=entry_number
+            )
             self.error(number, ColumnKey.SEQUENCE, message, "orphan_sub_item")
             raise _RowRejected
         parent = self.pending
@@ -982,10 +984,9 @@ class _Planner:
         matter = self._matter(number, code=code, name=name, department=department)
         kind = matter.kind if matter is not None else Matter.Kind.POWER
         if not rules.mode_fits_matter(mode_code=mode.code, matter_kind=kind):
-            message = _("%(mode)s does not fit the sub-item “%(matter)s”: it is a power.") % {
-                "mode": mode.name_zh,
-                "matter": name,
-            }
+            message = system_text(
+                "list_import.error.sub_item_mode_mismatch", mode=mode.name_zh, matter=name
+            )
             self.error(number, ColumnKey.MODE, message, "mode_mismatch")
             raise _RowRejected
         if matter is None or matter_type is not None:  # a sub-item's type is not imported
@@ -997,10 +998,9 @@ class _Planner:
             or normalize(earlier.matter_name) == normalize(name)
         ]  # fmt: skip
         if (matter_id is not None and matter_id == parent.matter_id) or same:
-            message = _("“%(matter)s” is already listed under entry %(entry)d.") % {
-                "matter": name,
-                "entry": entry_number,
-            }
+            message = system_text(
+                "list_import.error.duplicate_sub_item", matter=name, entry=entry_number
+            )
             self.error(number, ColumnKey.MATTER_NAME, message, "duplicate_sub_item")
             raise _RowRejected
         self.pending_sub_items.append(
@@ -1074,15 +1074,12 @@ class _Planner:
     def _required(self, number: int, texts: dict[ColumnKey, str], key: ColumnKey) -> str:
         text = texts.get(key, "")
         if not text and key in self.columns:
-            self.error(number, key, _("This cell must not be empty."), "required")
+            self.error(number, key, system_text("list_import.error.required"), "required")
         return text
 
     def _check_length(self, number: int, key: ColumnKey, text: str, limit: int) -> None:
         if len(text) > limit:
-            message = _("At most %(limit)d characters (this has %(length)d).") % {
-                "limit": limit,
-                "length": len(text),
-            }
+            message = system_text("list_import.error.too_long", limit=limit, length=len(text))
             self.error(number, key, message, "too_long")
 
     def _sequence(self, number: int, value: Any) -> int | None:
@@ -1090,11 +1087,10 @@ class _Planner:
         if whole is not None:
             return whole
         if value is None or _text(value) == "":
-            self.error(number, ColumnKey.SEQUENCE, _("This cell must not be empty."), "required")
+            message = system_text("list_import.error.required")
+            self.error(number, ColumnKey.SEQUENCE, message, "required")
             return None
-        message = _("“%(value)s” is not a row number: enter a whole number from 1.") % {
-            "value": _text(value)
-        }
+        message = system_text("list_import.error.bad_number", value=_text(value))
         self.error(number, ColumnKey.SEQUENCE, message, "bad_number")
         return None
 
@@ -1128,13 +1124,14 @@ class _Planner:
         for name in split_areas(text):
             zone = self.reference.zones.get(normalize(name))
             if zone is None:
-                message = _("Unknown receiving area “%(value)s”.") % {"value": name}
+                message = system_text("list_import.error.unknown_area", value=name)
                 self.error(number, ColumnKey.RECEIVING_AREAS, message, "unknown_area")
             elif zone.id not in self.reference.members:
-                message = _("%(area)s is not a pilot area of %(batch)s.") % {
-                    "area": zone.name_zh,
-                    "batch": self.annual_list.batch,
-                }
+                message = system_text(
+                    "list_import.error.not_a_batch_member",
+                    area=zone.name_zh,
+                    batch=self.annual_list.batch.number,
+                )
                 self.error(number, ColumnKey.RECEIVING_AREAS, message, "not_a_batch_member")
             else:
                 area_ids.add(zone.id)
@@ -1148,9 +1145,13 @@ class _Planner:
             return self.reference.matters_by_code.get(code)
         candidates = self.reference.matters_by_name.get((department.id, normalize(name)), [])
         if len(candidates) > 1:
-            message = _(
-                "%(count)d matters of %(department)s are called “%(name)s”: give the 事项编码."
-            ) % {"count": len(candidates), "department": department.name_zh, "name": name}
+            message = system_text(
+                "list_import.error.ambiguous_matter",
+                count=len(candidates),
+                department=department.name_zh,
+                name=name,
+                column=COLUMN_BY_KEY[ColumnKey.MATTER_CODE].header,
+            )
             self.error(number, ColumnKey.MATTER_NAME, message, "ambiguous_matter")
             raise _RowRejected
         return candidates[0] if candidates else None
@@ -1162,12 +1163,11 @@ class _Planner:
         catalogue keeps an existing matter's type, so only a new power lacks one."""
         column_present = ColumnKey.MATTER_TYPE in self.columns
         if kind == Matter.Kind.POWER and matter_type is None and (column_present or is_new):
-            self.error(
-                number, ColumnKey.MATTER_TYPE, _("A power needs a matter type."), "type_required"
-            )
+            message = system_text("list_import.error.type_required")
+            self.error(number, ColumnKey.MATTER_TYPE, message, "type_required")
             raise _RowRejected
         if kind == Matter.Kind.SUPPORT and matter_type is not None:
-            message = _("A support matter has no matter type; leave the cell empty.")
+            message = system_text("list_import.error.type_not_allowed")
             self.error(number, ColumnKey.MATTER_TYPE, message, "type_not_allowed")
             raise _RowRejected
 
@@ -1181,12 +1181,12 @@ class _Planner:
             identity = ("name", values.department_id, normalize(values.matter_name))
         earlier = self.rows_by_matter.get(identity)
         if earlier is not None:
-            message = _("The same matter as row %(row)d.") % {"row": earlier}
+            message = system_text("list_import.error.duplicate_row", row=earlier)
             self.error(number, ColumnKey.MATTER_NAME, message, "duplicate_row")
             raise _RowRejected
         earlier = self.rows_by_sequence.get(values.sequence)
         if earlier is not None:
-            message = _("Row %(row)d has the same number.") % {"row": earlier}
+            message = system_text("list_import.error.duplicate_number", row=earlier)
             self.error(number, ColumnKey.SEQUENCE, message, "duplicate_number")
             raise _RowRejected
         self.rows_by_matter[identity] = number
@@ -1200,10 +1200,7 @@ class _Planner:
         if entry is None:
             return PlannedRow(number, RowAction.ADD, values, matter.id, None, matter_changes)
         if entry.change == ListEntry.Change.WITHDRAWN:
-            message = _(
-                "This matter is withdrawn from the edition; leave it out of the workbook, or "
-                "remove the withdrawal on the edition's page first."
-            )
+            message = system_text("list_import.error.withdrawn")
             self.error(number, ColumnKey.MATTER_NAME, message, "withdrawn")
             raise _RowRejected
         entry_changes = self._entry_changes(entry, values)
@@ -1270,13 +1267,11 @@ class _Planner:
         """A number the workbook gives must not belong to an entry the workbook leaves out."""
         for row, sequence, holder_matter_id in self.taken:
             if holder_matter_id not in self.listed:
-                message = _(
-                    "Number %(number)d belongs to “%(matter)s” in the edition, which the workbook "
-                    "does not list."
-                ) % {
-                    "number": sequence,
-                    "matter": self.reference.matters_by_id[holder_matter_id].name_zh,
-                }
+                message = system_text(
+                    "list_import.error.number_taken",
+                    number=sequence,
+                    matter=self.reference.matters_by_id[holder_matter_id].name_zh,
+                )
                 self.error(row, ColumnKey.SEQUENCE, message, "number_taken", str(sequence))
 
     def _plan(self) -> ImportPlan:
@@ -1323,13 +1318,15 @@ def _by_sequence(entry: _Entry) -> int:
 
 
 def _unknown_value(key: ColumnKey, text: str) -> tuple[str, str]:
-    """The message and code for a name that matches nothing in the reference data."""
+    """The message (stored form) and code for a name that matches nothing in the reference
+    data."""
     if key == ColumnKey.MODE:
-        message = _("Unknown mode “%(value)s”: use 下放, 委托, 既下放又委托 or 支持事项.")
-        return message % {"value": text}, "unknown_mode"
+        message = system_text("list_import.error.unknown_mode", value=text, modes=MODE_NAMES)
+        return message, "unknown_mode"
     if key == ColumnKey.MATTER_TYPE:
-        return _("Unknown matter type “%(value)s”.") % {"value": text}, "unknown_matter_type"
-    return _("Unknown department “%(value)s”.") % {"value": text}, "unknown_department"
+        message = system_text("list_import.error.unknown_matter_type", value=text)
+        return message, "unknown_matter_type"
+    return system_text("list_import.error.unknown_department", value=text), "unknown_department"
 
 
 def access_list_import(*, list_import_id: int) -> ListImport:

@@ -13,3 +13,29 @@ ACTION_LABELS: dict[str, Promise] = {
     # Reasons the services store (devolve.core.actions.system_text).
     "selection_round.values_imported": _("Imported from a file."),
 }
+
+# The errors of a candidate file (``candidate_import``: ``RowError.message``), with their
+# parameters: numbers, keys and codes, and cells as the file holds them.
+IMPORT_ERROR_LABELS: dict[str, Promise] = {
+    "candidate_import.error.zone_empty": _("The zone is empty."),
+    "candidate_import.error.unknown_zone": _("There is no zone “%(zone)s”."),
+    "candidate_import.error.not_a_candidate": _(
+        "%(zone)s is a pilot area on the round's date, not a candidate."
+    ),
+    "candidate_import.error.invalid_year": _("“%(year)s” is not a year."),
+    "candidate_import.error.duplicate": _(
+        "%(zone)s already has a value of %(indicator)s in row %(first)s."
+    ),
+    "candidate_import.error.non_numeric": _("“%(value)s” is not a number."),
+    "candidate_import.error.negative": _("%(indicator)s cannot be negative (%(value)s)."),
+    "candidate_import.error.empty": _("The file is empty."),
+    "candidate_import.error.too_many_rows": _("The file has more than %(count)s rows."),
+    "candidate_import.error.no_zone_column": _("The header row has no “zone” column."),
+    "candidate_import.error.no_value_column": _("The header row has no “value” column."),
+    "candidate_import.error.unknown_indicator": _(
+        "The round has no sub-indicator “%(indicator)s”."
+    ),
+    "candidate_import.error.no_indicator": _("No column is headed by a sub-indicator."),
+}
+
+ACTION_LABELS |= IMPORT_ERROR_LABELS

@@ -28,6 +28,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 
+from devolve.core.actions import system_text
 from devolve.core.spreadsheets.importing import ErrorLog, RowError, cell_text, fold
 from devolve.core.spreadsheets.reading import TABLES, FileRefused, check_upload, read_rows
 from devolve.regions.selectors import list_zones
@@ -193,20 +194,19 @@ class _Planner:
 
     def zone(self, row: int, column: str, text: str) -> tuple[int, str] | None:
         if not text:
-            self.error(row, column, _("The zone is empty."), "unknown_zone")
+            message = system_text("candidate_import.error.zone_empty")
+            self.error(row, column, message, "unknown_zone")
             return None
         zone = self.reference.zones.get(_normalize(text))
         if zone is None:
-            self.error(
-                row, column, _("There is no zone “%(zone)s”.") % {"zone": text}, "unknown_zone"
-            )
+            message = system_text("candidate_import.error.unknown_zone", zone=text)
+            self.error(row, column, message, "unknown_zone")
             return None
         if zone[0] not in self.reference.pool:
             self.error(
                 row,
                 column,
-                _("%(zone)s is a pilot area on the round's date, not a candidate.")
-                % {"zone": text},
+                system_text("candidate_import.error.not_a_candidate", zone=text),
                 "not_a_candidate",
             )
             return None
@@ -217,7 +217,8 @@ class _Planner:
             return True, None
         if text.isdigit() and 1949 <= int(text) <= 2100:
             return True, int(text)
-        self.error(row, column, _("“%(year)s” is not a year.") % {"year": text}, "invalid_year")
+        message = system_text("candidate_import.error.invalid_year", year=text)
+        self.error(row, column, message, "invalid_year")
         return False, None
 
     def cell(
@@ -237,8 +238,12 @@ class _Planner:
             self.error(
                 row,
                 column,
-                _("%(zone)s already has a value of %(indicator)s in row %(first)s.")
-                % {"zone": zone[1], "indicator": indicator[1], "first": self.seen[key]},
+                system_text(
+                    "candidate_import.error.duplicate",
+                    zone=zone[1],
+                    indicator=indicator[1],
+                    first=self.seen[key],
+                ),
                 "duplicate",
             )
             return
@@ -254,16 +259,16 @@ class _Planner:
         else:
             value = rules.parse_number(text)
             if value is None:
-                self.error(
-                    row, column, _("“%(value)s” is not a number.") % {"value": text}, "non_numeric"
-                )
+                message = system_text("candidate_import.error.non_numeric", value=text)
+                self.error(row, column, message, "non_numeric")
                 return
             if value < 0 and not indicator[2]:
                 self.error(
                     row,
                     column,
-                    _("%(indicator)s cannot be negative (%(value)s).")
-                    % {"indicator": indicator[1], "value": text},
+                    system_text(
+                        "candidate_import.error.negative", indicator=indicator[1], value=text
+                    ),
                     "negative",
                 )
                 return
@@ -312,13 +317,13 @@ def plan_candidate_import(
     try:
         rows = list(_read_rows(upload))
     except FileRefused as refused:
-        return _refused(str(refused.message), refused.code)
+        return _refused(refused.text, refused.code)
     numbered = [(number, cells) for number, cells in enumerate(rows, start=1) if any(cells)]
     if not numbered:
-        return _refused(_("The file is empty."), "empty")
+        return _refused(system_text("candidate_import.error.empty"), "empty")
     if len(numbered) > MAX_ROWS + 1:
         return _refused(
-            _("The file has more than %(count)s rows.") % {"count": MAX_ROWS}, "too_many_rows"
+            system_text("candidate_import.error.too_many_rows", count=MAX_ROWS), "too_many_rows"
         )
     # The header is the first row with a zone column; title rows above it are skipped.
     position = next(
@@ -327,14 +332,16 @@ def plan_candidate_import(
         None,
     )  # fmt: skip
     if position is None:
-        return _refused(_("The header row has no “zone” column."), "no_zone_column")
+        return _refused(system_text("candidate_import.error.no_zone_column"), "no_zone_column")
     (header_row, header), body = numbered[position], numbered[position + 1 :]
     columns = _columns(header)
     planner = _Planner(_Reference.load(selection_round))
     if "indicator" in columns:
         layout = Layout.LONG
         if "value" not in columns:
-            return _refused(_("The header row has no “value” column."), "no_value_column")
+            return _refused(
+                system_text("candidate_import.error.no_value_column"), "no_value_column"
+            )
         _plan_long(planner, header, columns, body)
     else:
         layout = Layout.WIDE
@@ -365,7 +372,7 @@ def _plan_long(
             planner.error(
                 number,
                 heading("indicator"),
-                _("The round has no sub-indicator “%(indicator)s”.") % {"indicator": code},
+                system_text("candidate_import.error.unknown_indicator", indicator=code),
                 "unknown_indicator",
             )
         year_ok, year = planner.year(number, heading("year"), _at(cells, columns.get("year")))
@@ -400,13 +407,14 @@ def _plan_wide(
             planner.error(
                 header_row,
                 text,
-                _("The round has no sub-indicator “%(indicator)s”.") % {"indicator": text},
+                system_text("candidate_import.error.unknown_indicator", indicator=text),
                 "unknown_indicator",
             )
             continue
         indicator_columns.append((index, indicator))
     if not indicator_columns:
-        planner.error(None, "", _("No column is headed by a sub-indicator."), "no_indicator")
+        message = system_text("candidate_import.error.no_indicator")
+        planner.error(None, "", message, "no_indicator")
         return
     for number, cells in body:
         zone = planner.zone(number, header[columns["zone"]], _at(cells, columns["zone"]))

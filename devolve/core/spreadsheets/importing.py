@@ -3,7 +3,8 @@ that matches headers and names however a department typed them.
 
 Each importer keeps its layout and its checks (``matters/list_import.py``,
 ``indicators/statistics_file.py``, ``selection/candidate_import.py``); each reads its file
-through ``reading.check_upload`` and ``reading.read_rows`` and reports through ``RowError``.
+through ``reading.check_upload`` and ``reading.read_rows`` and reports through ``RowError``,
+whose message is a stored sentence (ADR 0041), never words in the language the check ran in.
 """
 
 import datetime
@@ -19,8 +20,10 @@ _TRAILING = ":\uff1a*\uff0a"  # colons and asterisks, half- and full-width
 @dataclass(frozen=True)
 class RowError:
     """A problem of a file: its row as a spreadsheet numbers it (None for the file as a whole),
-    the column's header as written, a message for people, a stable code and the column's
-    letter where known."""
+    the column's header as written, its message as stored (``core.actions.system_text``: a
+    sentence code named in the importer's app's ``actions.py`` and its parameters, so it reads
+    in the reader's language wherever it is shown, ``core.actions.render_text``), a stable code
+    (what the API and scripts match) and the column's letter where known."""
 
     row: int | None
     column: str

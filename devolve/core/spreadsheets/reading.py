@@ -33,9 +33,11 @@ from enum import StrEnum
 from typing import IO, Any
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
+from devolve.core.actions import render_text, system_text
 from devolve.core.errors import DomainError
 from devolve.core.spreadsheets.cells import unescape_formula
 
@@ -51,6 +53,43 @@ TEXT_SNIFF_BYTES = 65_536
 # Rows read between two looks at the clock.
 DEADLINE_EVERY = 256
 MACRO_CONTENT_TYPES = (b"macroEnabled", b"vbaProject", b"ms-office.activeX")
+
+
+# The words of every reason an upload is refused for (``FileRefused.text``), registered with
+# the system's sentences by the core app (``core.actions.label_actions``).
+UPLOAD_LABELS: dict[str, Promise] = {
+    "upload.wrong_type": _(
+        "The file is not of an accepted kind (%(kinds)s); its content decides, not its name."
+    ),
+    "upload.too_large": _("The file is %(size)s MB; the largest accepted is %(limit)s MB."),
+    "upload.empty": _("The file is empty."),
+    "upload.old_or_protected": _(
+        "The file is password-protected or an old .xls/.doc file. Remove the password and save "
+        "it as .xlsx (or .docx)."
+    ),
+    "upload.damaged_zip": _("The file is a damaged ZIP package; save it again."),
+    "upload.too_many_members": _("The file packs %(count)d parts; a workbook has far fewer."),
+    "upload.unpacks_too_large": _(
+        "The file unpacks to %(size)s MB; the largest accepted is %(limit)s MB."
+    ),
+    "upload.part_too_large": _(
+        "A part of the file unpacks to %(size)s MB; the largest accepted is %(limit)s MB."
+    ),
+    "upload.password_protected": _("The file is password-protected; remove the password."),
+    "upload.compression_ratio": _(
+        "The file unpacks %(ratio)d times its size; no real workbook does."
+    ),
+    "upload.xml_entities": _(
+        "The file's XML declares entities (a DOCTYPE); Office never writes them, and they are "
+        "refused."
+    ),
+    "upload.zip_not_office": _("The file is a ZIP archive, not an Office document."),
+    "upload.macros": _("The workbook contains macros (.xlsm); save it as a plain .xlsx workbook."),
+    "upload.too_slow": _("Reading the file took longer than %(seconds)d seconds; split it."),
+    "upload.csv_encoding": _("The CSV file cannot be read: save it as UTF-8 or GB18030."),
+    "upload.not_xlsx": _("The file is not an Excel workbook (.xlsx). Save it as .xlsx."),
+    "upload.damaged_workbook": _("The workbook is damaged and cannot be read; save it again."),
+}
 
 
 class FileKind(StrEnum):
@@ -75,7 +114,14 @@ CONTENT_TYPES = {
 
 
 class FileRefused(DomainError):
-    """An upload refused before (or while) it was read; nothing of it is used."""
+    """An upload refused before (or while) it was read; nothing of it is used. ``text`` is the
+    reason as stored (``core.actions.system_text``: a sentence code and its parameters), so an
+    importer that keeps it shows it later in the reader's language; ``message`` is its words
+    in the language active when it was refused."""
+
+    def __init__(self, code: str, text: str) -> None:
+        super().__init__(code, render_text(text))
+        self.text = text
 
 
 @dataclass(frozen=True)
@@ -116,11 +162,7 @@ def _size(stream: IO[bytes]) -> int:
 
 def _wrong_type(allowed: Collection[FileKind]) -> FileRefused:
     kinds = ", ".join(f".{kind.value}" for kind in sorted(allowed))
-    return FileRefused(
-        "wrong_type",
-        _("The file is not of an accepted kind (%(kinds)s); its content decides, not its name.")
-        % {"kinds": kinds},
-    )
+    return FileRefused("wrong_type", system_text("upload.wrong_type", kinds=kinds))
 
 
 def check_upload(
@@ -133,21 +175,16 @@ def check_upload(
     if size > limits.max_bytes:
         raise FileRefused(
             "too_large",
-            _("The file is %(size)s MB; the largest accepted is %(limit)s MB.")
-            % {"size": _megabytes(size), "limit": _megabytes(limits.max_bytes)},
+            system_text(
+                "upload.too_large", size=_megabytes(size), limit=_megabytes(limits.max_bytes)
+            ),
         )
     head = stream.read(TEXT_SNIFF_BYTES)
     stream.seek(0)
     if not head:
-        raise FileRefused("empty", _("The file is empty."))
+        raise FileRefused("empty", system_text("upload.empty"))
     if head.startswith(OLE_SIGNATURE):
-        raise FileRefused(
-            "encrypted",
-            _(
-                "The file is password-protected or an old .xls/.doc file. Remove the password "
-                "and save it as .xlsx (or .docx)."
-            ),
-        )
+        raise FileRefused("encrypted", system_text("upload.old_or_protected"))
     if head.startswith(ZIP_SIGNATURES):
         kind = _check_package(stream, limits)
     elif head.startswith(PDF_SIGNATURE):
@@ -179,8 +216,8 @@ def _is_text(head: bytes) -> bool:
     return False
 
 
-def _bomb(message: str) -> FileRefused:
-    return FileRefused("decompression_bomb", message)
+def _bomb(text: str) -> FileRefused:
+    return FileRefused("decompression_bomb", text)
 
 
 def _check_package(stream: IO[bytes], limits: UploadLimits) -> FileKind:
@@ -188,42 +225,37 @@ def _check_package(stream: IO[bytes], limits: UploadLimits) -> FileKind:
     try:
         package = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError) as error:
-        raise FileRefused(
-            "unreadable", _("The file is a damaged ZIP package; save it again.")
-        ) from error
+        raise FileRefused("unreadable", system_text("upload.damaged_zip")) from error
     with package:
         members = package.infolist()
         if len(members) > limits.max_members:
             raise FileRefused(
-                "too_many_members",
-                _("The file packs %(count)d parts; a workbook has far fewer.")
-                % {"count": len(members)},
+                "too_many_members", system_text("upload.too_many_members", count=len(members))
             )
         total = sum(member.file_size for member in members)
         packed = sum(member.compress_size for member in members) or 1
         if total > limits.max_uncompressed_bytes:
             raise _bomb(
-                _("The file unpacks to %(size)s MB; the largest accepted is %(limit)s MB.")
-                % {"size": _megabytes(total), "limit": _megabytes(limits.max_uncompressed_bytes)}
+                system_text(
+                    "upload.unpacks_too_large",
+                    size=_megabytes(total),
+                    limit=_megabytes(limits.max_uncompressed_bytes),
+                )
             )
         for member in members:
             if member.file_size > limits.max_member_bytes:
                 raise _bomb(
-                    _("A part of the file unpacks to %(size)s MB; the largest accepted is "
-                      "%(limit)s MB.")
-                    % {"size": _megabytes(member.file_size),
-                       "limit": _megabytes(limits.max_member_bytes)}
-                )  # fmt: skip
-            if member.flag_bits & 0x1:
-                raise FileRefused(
-                    "encrypted", _("The file is password-protected; remove the password.")
+                    system_text(
+                        "upload.part_too_large",
+                        size=_megabytes(member.file_size),
+                        limit=_megabytes(limits.max_member_bytes),
+                    )
                 )
+            if member.flag_bits & 0x1:
+                raise FileRefused("encrypted", system_text("upload.password_protected"))
         # Real workbooks compress 5–50 times; only past a megabyte does the ratio tell a bomb.
         if total > 1_048_576 and total / packed > limits.max_ratio:
-            raise _bomb(
-                _("The file unpacks %(ratio)d times its size; no real workbook does.")
-                % {"ratio": total // packed}
-            )
+            raise _bomb(system_text("upload.compression_ratio", ratio=total // packed))
         names = {member.filename for member in members}
         if any(name.lower().endswith("vbaproject.bin") for name in names):
             raise _macros()
@@ -236,23 +268,16 @@ def _check_package(stream: IO[bytes], limits: UploadLimits) -> FileKind:
             if member.filename.lower().endswith((".xml", ".rels", ".vml")):
                 prologue = _prologue(package, member.filename).upper()
                 if b"<!DOCTYPE" in prologue or b"<!ENTITY" in prologue:
-                    raise FileRefused(
-                        "xml_entities",
-                        _("The file's XML declares entities (a DOCTYPE); Office never writes "
-                          "them, and they are refused."),
-                    )  # fmt: skip
+                    raise FileRefused("xml_entities", system_text("upload.xml_entities"))
         if "xl/workbook.xml" in names:
             return FileKind.XLSX
         if "word/document.xml" in names:
             return FileKind.DOCX
-    raise FileRefused("wrong_type", _("The file is a ZIP archive, not an Office document."))
+    raise FileRefused("wrong_type", system_text("upload.zip_not_office"))
 
 
 def _macros() -> FileRefused:
-    return FileRefused(
-        "macros",
-        _("The workbook contains macros (.xlsm); save it as a plain .xlsx workbook."),
-    )
+    return FileRefused("macros", system_text("upload.macros"))
 
 
 def _prologue(package: zipfile.ZipFile, name: str) -> bytes:
@@ -260,9 +285,7 @@ def _prologue(package: zipfile.ZipFile, name: str) -> bytes:
         with package.open(name) as member:
             return member.read(XML_PROLOGUE_BYTES)
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as error:
-        raise FileRefused(
-            "unreadable", _("The file is a damaged ZIP package; save it again.")
-        ) from error
+        raise FileRefused("unreadable", system_text("upload.damaged_zip")) from error
 
 
 class Formula(str):
@@ -284,11 +307,7 @@ class Deadline:
 
     def check(self) -> None:
         if time.monotonic() - self.started > self.seconds:
-            raise FileRefused(
-                "too_slow",
-                _("Reading the file took longer than %(seconds)d seconds; split it.")
-                % {"seconds": self.seconds},
-            )
+            raise FileRefused("too_slow", system_text("upload.too_slow", seconds=int(self.seconds)))
 
 
 type Row = tuple[Any, ...]
@@ -343,9 +362,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[Row]:
         for cells in csv.reader(text):
             yield tuple(unescape_formula(cell) for cell in cells)
     except (UnicodeDecodeError, csv.Error) as error:
-        raise FileRefused(
-            "unreadable", _("The CSV file cannot be read: save it as UTF-8 or GB18030.")
-        ) from error
+        raise FileRefused("unreadable", system_text("upload.csv_encoding")) from error
     finally:
         with contextlib.suppress(ValueError):  # the caller may have closed the stream
             text.detach()
@@ -364,9 +381,7 @@ def _xlsx_rows(table: TableRows, stream: IO[bytes], formulas: bool) -> Iterator[
     try:
         book = load_workbook(stream, read_only=True, data_only=not formulas)
     except Exception as error:  # openpyxl raises many kinds of error for a foreign package
-        raise FileRefused(
-            "unreadable", _("The file is not an Excel workbook (.xlsx). Save it as .xlsx.")
-        ) from error
+        raise FileRefused("unreadable", system_text("upload.not_xlsx")) from error
     try:
         for sheet in book.worksheets:
             table.estimate = sheet.max_row
@@ -387,8 +402,6 @@ def _xlsx_rows(table: TableRows, stream: IO[bytes], formulas: bool) -> Iterator[
     except FileRefused:
         raise
     except (ValueError, KeyError, OSError, SyntaxError, TypeError, zipfile.BadZipFile) as error:
-        raise FileRefused(
-            "unreadable", _("The workbook is damaged and cannot be read; save it again.")
-        ) from error
+        raise FileRefused("unreadable", system_text("upload.damaged_workbook")) from error
     finally:
         book.close()

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from pytest_django.asserts import assertContains, assertRedirects
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from devolve.accounts.models import User
 from devolve.core.actors import SYSTEM
@@ -168,3 +168,31 @@ def test_a_refused_run_is_shown_on_the_form(client: Client, office_user: User) -
     assert response.status_code == 200
     assertContains(response, "No zone has a figure")
     assert not EvaluationRun.objects.exists()
+
+
+def test_errors_found_in_one_language_read_in_the_readers(
+    client: Client, office_user: User, growth: Indicator
+) -> None:
+    """A file checked while Chinese was active stores its errors as codes (ADR 0041): the
+    English page reads them in English, the Chinese page in Chinese."""
+    client.force_login(office_user)
+    with translation.override("zh-hans"):
+        create = reverse("dashboards:observation_import_create")
+    client.post(
+        create,
+        {"upload": _csv("nope,east,2023,1"), "vintage": "2024-02-20", "source": "公报"},
+    )
+    observation_import = ObservationImport.objects.latest("pk")
+    assert observation_import.errors[0]["code"] == "unknown_indicator"
+    assert observation_import.errors[0]["message"].startswith('{"code":"statistics_import.')
+
+    english = client.get(_url("observation_import_detail", pk=observation_import.pk))
+    with translation.override("zh-hans"):
+        chinese = client.get(
+            reverse("dashboards:observation_import_detail", kwargs={"pk": observation_import.pk})
+        )
+
+    assertContains(english, "Unknown indicator “nope”.")
+    assertNotContains(english, "未知指标")
+    assertContains(chinese, '未知指标“<span lang="en">nope</span>”。', html=False)
+    assertNotContains(chinese, "Unknown indicator")

@@ -168,7 +168,7 @@ def test_the_dry_run_page_lists_every_error_by_row_and_column(
     assertContains(page, '<code class="app-cell-value">南区　</code>', html=False)
     assertContains(page, 'data-error="unknown_mode"')
     assertContains(page, "授权方式 (F)")
-    assertContains(page, "Unknown receiving area “南区”.")
+    assertContains(page, 'Unknown receiving area “<span lang="zh-Hans">南区</span>”.', html=False)
     assert 'data-testid="list-import-apply"' not in page.content.decode()
     # The tag above the errors does not call the import ready.
     assertContains(page, ">Checked, has errors</strong>")
@@ -326,3 +326,35 @@ def test_the_import_page_is_reached_from_a_draft_and_from_the_staff_start_page(
     assertContains(edition_page, f'href="{_url("list_import_create", pk=draft.pk)}"')
     assertContains(edition_page, 'data-testid="edition-import"')
     assertContains(start_page, f'href="{_url("list_import_list")}"')
+
+
+def _zh_url(name: str, **kwargs: object) -> str:
+    with translation.override("zh-hans"):
+        return reverse(f"dashboards:{name}", kwargs=kwargs or None)
+
+
+def test_errors_found_in_one_language_read_in_the_readers(
+    client: Client,
+    office_user: User,
+    draft: AnnualList,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """An import checked while Chinese was active stores its errors as codes (ADR 0041): the
+    English page reads them in English, the Chinese page in Chinese."""
+    client.force_login(office_user)
+    bad_area = [2, "新设支持事项", "", "", "四川省司法厅", "支持事项", "南区"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(_zh_url("list_import_create", pk=draft.pk), {"workbook": _upload(bad_area)})
+
+    list_import = ListImport.objects.get()
+    assert [error["code"] for error in list_import.errors] == ["unknown_area"]
+    assert list_import.errors[0]["message"].startswith('{"code":"list_import.error.')
+    english = client.get(_url("list_import_detail", pk=list_import.pk))
+    chinese = client.get(_zh_url("list_import_detail", pk=list_import.pk))
+    assertContains(
+        english, 'Unknown receiving area “<span lang="zh-Hans">南区</span>”.', html=False
+    )
+    assertNotContains(english, "无法识别")
+    assertContains(chinese, "无法识别的承接区域“南区”。")
+    assertNotContains(chinese, "Unknown receiving area")

@@ -247,3 +247,27 @@ def test_the_new_round_page_reads_in_chinese(
     response = client.get(_url("selection_round_create", language="zh-hans"))
 
     assertContains(response, "开始新一轮遴选")
+
+
+def test_a_checked_files_errors_read_in_the_pages_language(
+    client: Client, office_user: User
+) -> None:
+    """The candidate importer's errors are codes too (ADR 0041): the same file reads its errors
+    in English on the English page and in Chinese on the Chinese one."""
+    small = make_round(with_values=False)
+    client.force_login(office_user)
+    content = b"zone,indicator,value\nalpha,grp,abc\n"
+
+    pages = {
+        language: client.post(
+            _url("selection_round_import", language=language, slug=small.selection_round.slug),
+            {"upload": SimpleUploadedFile("values.csv", content), "action": "check"},
+        )
+        for language in ("en", "zh-hans")
+    }
+
+    assertContains(pages["en"], "“abc” is not a number.")
+    assertNotContains(pages["en"], "不是数字")
+    # The cell, in Latin letters, is marked as English on the Chinese page.
+    assertContains(pages["zh-hans"], '“<span lang="en">abc</span>”不是数字。', html=False)
+    assertNotContains(pages["zh-hans"], "is not a number")

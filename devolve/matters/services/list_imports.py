@@ -126,7 +126,18 @@ def _read_workbook(list_import: ListImport) -> IO[bytes]:
         return io.BytesIO(stored.read())
 
 
+def _refusal(error: DomainError) -> str:
+    """A refusal of the applying service as a stored sentence: the two it can meet by name, any
+    other by its code."""
+    if error.code == "not_editable":
+        return system_text("list_import.error.not_editable")
+    if error.code == "reason_required":
+        return system_text("list_import.error.reason_required")
+    return system_text("list_import.error.refused", code=error.code)
+
+
 def _fail(list_import: ListImport, *, code: str, message: str) -> ListImport:
+    """Record a failed import; ``message`` is stored (``core.actions.system_text``)."""
     _delete_upload(list_import)
     list_import.status = ListImport.Status.FAILED
     list_import.errors = [
@@ -156,7 +167,7 @@ def run_list_import_dry_run(*, list_import: ListImport) -> ListImport:
             keep_rows=False,
         )
     except Exception:
-        _fail(list_import, code="crashed", message=_("The check stopped unexpectedly."))
+        _fail(list_import, code="crashed", message=system_text("list_import.error.check_crashed"))
         raise
     list_import.status = ListImport.Status.DRY_RUN_READY
     list_import.rows_total = list_import.rows_done = plan.rows_read
@@ -253,9 +264,9 @@ def apply_list_import(*, list_import: ListImport) -> ListImport:
         )
         return list_import
     except DomainError as error:
-        return _fail(list_import, code=error.code, message=str(error.message))
+        return _fail(list_import, code=error.code, message=_refusal(error))
     except Exception:
-        _fail(list_import, code="crashed", message=_("The import stopped unexpectedly."))
+        _fail(list_import, code="crashed", message=system_text("list_import.error.apply_crashed"))
         raise
     list_import.status = ListImport.Status.APPLIED
     list_import.rows_total = list_import.rows_done = plan.rows_read

@@ -437,7 +437,7 @@ def test_import_list_prints_errors_as_json_and_exits_1(published: Published, tmp
     document = json.loads(result.getvalue())
     assert document["errors"] == [
         {"row": 2, "column": "授权方式", "code": "unknown_mode",
-         "message": "无法识别的授权方式“转让”：请填写下放、委托、既下放又委托或支持事项。",
+         "message": "无法识别的授权方式“转让”：请填写下放、委托、既下放又委托、支持事项。",
          "value": "转让"}
     ]  # fmt: skip
     assert list(document) == ["added", "changed", "unchanged", "withdrawn", "errors"]

@@ -19,6 +19,7 @@ from django.utils import translation
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from devolve.accounts.models import User
+from devolve.core.actions import render_text
 from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
@@ -171,6 +172,15 @@ class Edition:
     tax_support: Matter
 
 
+def in_words(errors: tuple[RowError, ...]) -> tuple[RowError, ...]:
+    """The errors with their stored messages read in the active language (ADR 0041)."""
+    return tuple(dataclasses.replace(error, message=render_text(error.message)) for error in errors)
+
+
+def stored_in_words(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**error, "message": render_text(error["message"])} for error in errors]
+
+
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
     with translation.override("en"):
@@ -315,11 +325,11 @@ def test_title_rows_above_the_header_are_skipped_and_rows_keep_their_numbers(
 
     plan = plan_list_import(annual_list=edition.annual_list, workbook=output)
 
-    assert plan.errors == (
+    assert in_words(plan.errors) == (
         RowError(
             6,
             "授权方式",
-            "Unknown mode “转让”: use 下放, 委托, 既下放又委托 or 支持事项.",
+            "Unknown mode “转让”: use 下放、委托、既下放又委托、支持事项.",
             "unknown_mode",
             "G",
             "转让",
@@ -624,7 +634,7 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[], io.BytesIO], RowError]] = {
         RowError(
             1,
             "",
-            "No header row in the first 10 rows: name the list's columns (序号, 事项名称 …) "
+            "No header row in the first 10 rows: name the list's columns (序号、事项名称 …) "
             "above its rows.",
             "missing_header",
         ),
@@ -660,7 +670,7 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[], io.BytesIO], RowError]] = {
         RowError(
             2,
             "授权方式",
-            "Unknown mode “转让”: use 下放, 委托, 既下放又委托 or 支持事项.",
+            "Unknown mode “转让”: use 下放、委托、既下放又委托、支持事项.",
             "unknown_mode",
             "G",
         ),
@@ -696,7 +706,7 @@ BAD_WORKBOOKS: dict[str, tuple[Callable[[], io.BytesIO], RowError]] = {
     ),
     "receiving area outside the batch": (
         lambda: workbook(row(areas="北区")),
-        RowError(2, "承接主体", "北区 is not a pilot area of Batch 1.", "not_a_batch_member", "H"),
+        RowError(2, "承接主体", "北区 is not a pilot area of batch 1.", "not_a_batch_member", "H"),
     ),
     "duplicate row": (
         lambda: workbook(row(1), row(2)),
@@ -792,8 +802,8 @@ def test_a_bad_workbook_is_refused_with_its_row_and_column_and_nothing_is_writte
             annual_list=edition.annual_list, workbook=make_workbook(), imported_by=office_user
         )
 
-    assert (plan.errors, plan.error_count, plan.is_valid) == ((expected,), 1, False)
-    assert refused.value.plan.errors == (expected,)
+    assert (in_words(plan.errors), plan.error_count, plan.is_valid) == ((expected,), 1, False)
+    assert in_words(refused.value.plan.errors) == (expected,)
     assert refused.value.code == "invalid_workbook"
     assert snapshot() == before
 
@@ -803,7 +813,7 @@ def test_a_file_over_the_size_limit_is_refused_unopened(edition: Edition, settin
 
     plan = plan_list_import(annual_list=edition.annual_list, workbook=io.BytesIO(bytes(1_048_577)))
 
-    assert plan.errors == (
+    assert in_words(plan.errors) == (
         RowError(None, "", "The file is 1.0 MB; the largest accepted is 1.0 MB.", "too_large"),
     )
 
@@ -832,7 +842,7 @@ def test_a_number_held_by_an_entry_the_workbook_leaves_out_is_refused(
 
     plan = plan_list_import(annual_list=edition.annual_list, workbook=workbook(tax_row(1)))
 
-    assert plan.errors == (
+    assert in_words(plan.errors) == (
         RowError(
             2,
             "序号",
@@ -875,7 +885,7 @@ def test_a_matter_withdrawn_from_the_edition_is_refused(
         annual_list=next_year, workbook=workbook(row(1, supervisor=FINANCE), tax_row(2))
     )
 
-    assert plan.errors == (
+    assert in_words(plan.errors) == (
         RowError(
             3,
             "事项名称",
@@ -896,7 +906,7 @@ def test_a_name_two_matters_of_the_department_share_needs_the_code(edition: Edit
         annual_list=edition.annual_list, workbook=workbook(row(name="同名事项", code=""))
     )
 
-    assert plan.errors == (
+    assert in_words(plan.errors) == (
         RowError(
             2,
             "事项名称",
@@ -962,12 +972,12 @@ def test_a_checked_import_with_errors_cannot_be_applied(
             started_by=office_user,
         )
     checked = ListImport.objects.get(pk=started.pk)
-    assert checked.errors == [
+    assert stored_in_words(checked.errors) == [
         {
             "row": 2,
             "column": "授权方式",
             "letter": "G",
-            "message": "Unknown mode “转让”: use 下放, 委托, 既下放又委托 or 支持事项.",
+            "message": "Unknown mode “转让”: use 下放、委托、既下放又委托、支持事项.",
             "code": "unknown_mode",
             "value": "转让",
         }
@@ -1079,7 +1089,7 @@ def test_the_command_prints_every_error_and_exits_1(
 
     assert str(failed.value) == "[invalid_workbook] 2 error(s); nothing was written"
     assert capsys.readouterr().err.splitlines() == [
-        "row 2, 授权方式 (G): Unknown mode “转让”: use 下放, 委托, 既下放又委托 or 支持事项. "
+        "row 2, 授权方式 (G): Unknown mode “转让”: use 下放、委托、既下放又委托、支持事项. "
         "[cell: '转让']",
         "row 3, 主管部门/实施部门 (E): Unknown department “无名厅”. [cell: '无名厅']",
     ]

@@ -14,6 +14,7 @@ from openpyxl import Workbook  # type: ignore[import-untyped]
 from openpyxl.styles import Border, PatternFill, Side  # type: ignore[import-untyped]
 
 from devolve.accounts.models import User
+from devolve.core.actions import render_text
 from devolve.core.spreadsheets import csv_bytes
 from devolve.matters.list_export import ExportFormat, export_annual_list
 from devolve.matters.list_import import ImportPlan, RowAction, plan_list_import
@@ -116,7 +117,8 @@ def test_a_section_whose_count_does_not_match_is_an_error_on_its_row(edition: Ed
     assert [(error.row, error.code, error.letter) for error in plan.errors] == [
         (5, "section_count", "A")
     ]
-    assert plan.errors[0].message == "“一、省级授权事项（3项）”标明3项，但其下列有2行。"
+    message = render_text(plan.errors[0].message)
+    assert message == "“一、省级授权事项（3项）”标明3项，但其下列有2行。"
 
 
 def test_a_value_the_importer_cannot_place_names_its_row_and_column(edition: Edition) -> None:

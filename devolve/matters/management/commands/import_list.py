@@ -4,6 +4,7 @@ from typing import Any, NoReturn
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devolve.core.actions import render_text
 from devolve.core.actors import SYSTEM
 from devolve.core.commands import domain_errors_as_command_errors
 from devolve.matters.list_import import ImportPlan, RowAction, WorkbookRefused, plan_list_import
@@ -68,7 +69,8 @@ class Command(BaseCommand):
             where = f"row {error.row}" if error.row is not None else "file"
             column = f", {error.column}" + (f" ({error.letter})" if error.letter else "")
             value = f" [cell: {error.value!r}]" if error.value else ""
-            self.stderr.write(f"{where}{column if error.column else ''}: {error.message}{value}")
+            message = render_text(error.message)
+            self.stderr.write(f"{where}{column if error.column else ''}: {message}{value}")
         if plan.error_count > len(plan.errors):
             self.stderr.write(f"… and {plan.error_count - len(plan.errors)} more")
         raise CommandError(f"[invalid_workbook] {plan.error_count} error(s); nothing was written")
@@ -82,7 +84,7 @@ class Command(BaseCommand):
             "withdrawn": counts["missing"],
             "errors": [
                 {"row": error.row, "column": error.column, "code": error.code,
-                 "message": error.message, "value": error.value}
+                 "message": render_text(error.message), "value": error.value}
                 for error in plan.errors
             ],
         }  # fmt: skip
