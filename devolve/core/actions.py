@@ -113,14 +113,15 @@ def render_text(stored: str | None) -> str:
     return read_text(stored or "").text
 
 
-def marked_text(stored: str | None) -> SafeString:
-    """``render_text`` for a page: the words of a stored sentence, escaped, each text parameter
-    (a name, a cell as a file holds it) marked with its ``lang`` when it is not in the page's
-    language; typed text marked the same way (``core.i18n.mark_language``)."""
+def marked_text(stored: str | None, *, mark_parameters: bool = False) -> SafeString:
+    """``render_text`` for a page: the words of a stored sentence, escaped; typed text marked
+    with its ``lang`` when it is not in the page's language (``core.i18n.mark_language``).
+    ``mark_parameters`` marks each text parameter that way too: for sentences that quote what a
+    file holds (an import's errors), whose cells and headers are in either language."""
     text = read_text(stored or "")
     if not text.code:
         return mark_language(text.text)
-    if not text.params:
+    if not text.params or not mark_parameters:
         return conditional_escape(text.text)
     marked = {
         name: mark_language(value) if isinstance(value, str) else value

@@ -122,6 +122,9 @@ LEGACY_TEXTS: tuple[LegacyText, ...] = (
     LegacyText(r"built", "document.built", _on("generateddocument")),
     # selection
     LegacyText(r"Imported from a file\.|从文件导入。", "selection_round.values_imported"),
+    LegacyText(r"Blank in the file\.|文件中为空白。", "candidate_value.blank_in_file"),
+    LegacyText(r"Marked “(?P<mark>.*)” in the file\.", "candidate_value.marked_in_file"),
+    LegacyText(r"文件中标记为“(?P<mark>.*)”。", "candidate_value.marked_in_file"),
     # the demo seed
     LegacyText(r"Sichuan demo seed", "demo.seeded"),
     LegacyText(r"Sichuan demo seed \(simulated economy\)", "demo.seeded_economy"),
@@ -135,6 +138,8 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "historicalgrant": ("end_reason",),
     "listentry": ("change_reason",),
     "historicallistentry": ("change_reason",),
+    "candidatevalue": ("missing_reason",),
+    "historicalcandidatevalue": ("missing_reason",),
 }
 
 

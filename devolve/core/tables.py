@@ -217,7 +217,7 @@ class RowErrorTable(tables.Table):
     def render_message(self, value: str) -> str:
         """The error in the reader's language (ADR 0041); one stored as words before codes
         shows as it was written, marked with its language."""
-        return marked_text(value)
+        return marked_text(value, mark_parameters=True)
 
     def value_message(self, value: str) -> str:
         return render_text(value)

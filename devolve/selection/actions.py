@@ -12,6 +12,9 @@ ACTION_LABELS: dict[str, Promise] = {
     "selection_decision.approved": _("Selection decision approved"),
     # Reasons the services store (devolve.core.actions.system_text).
     "selection_round.values_imported": _("Imported from a file."),
+    # Why a value the candidate importer reads is missing (``CandidateValue.missing_reason``).
+    "candidate_value.blank_in_file": _("Blank in the file."),
+    "candidate_value.marked_in_file": _("Marked “%(mark)s” in the file."),
 }
 
 # The errors of a candidate file (``candidate_import``: ``RowError.message``), with their

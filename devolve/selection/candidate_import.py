@@ -26,8 +26,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO, Any
 
-from django.utils.translation import gettext as _
-
 from devolve.core.actions import system_text
 from devolve.core.spreadsheets.importing import ErrorLog, RowError, cell_text, fold
 from devolve.core.spreadsheets.reading import TABLES, FileRefused, check_upload, read_rows
@@ -252,9 +250,9 @@ class _Planner:
         if rules.is_missing_marker(text):
             value = None
             missing_reason = missing_reason or (
-                _("Blank in the file.")
+                system_text("candidate_value.blank_in_file")
                 if not text
-                else _("Marked “%(mark)s” in the file.") % {"mark": text}
+                else system_text("candidate_value.marked_in_file", mark=text)
             )
         else:
             value = rules.parse_number(text)

@@ -100,3 +100,20 @@ def test_the_migration_step_recodes_stored_rows_and_leaves_typed_ones() -> None:
     assert set(history) == {system_text("annual_list.imported")}
     with translation.override("zh-hans"):
         assert render_text(history[0]) == "从工作簿导入清单"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Blank in the file.", ("candidate_value.blank_in_file", {})),
+        ("文件中为空白。", ("candidate_value.blank_in_file", {})),
+        ("Marked “NA” in the file.", ("candidate_value.marked_in_file", {"mark": "NA"})),
+        ("文件中标记为“缺失”。", ("candidate_value.marked_in_file", {"mark": "缺失"})),
+    ],
+)
+def test_a_missing_reason_the_importer_wrote_becomes_its_code(
+    text: str, expected: tuple[str, dict[str, str]]
+) -> None:
+    code, params = expected
+    assert recoded(text, "candidatevalue") == system_text(code, **params)
+    assert recoded("Not yet published", "candidatevalue") is None

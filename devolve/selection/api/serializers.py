@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from devolve.core.api.fields import SlugRelatedField
+from devolve.core.api.fields import SlugRelatedField, StoredTextField
 from devolve.selection.models import (
     CandidateValue,
     Criterion,
@@ -44,6 +44,8 @@ class SelectionRoundOutput(serializers.ModelSerializer[SelectionRound]):
 class CandidateValueOutput(serializers.ModelSerializer[CandidateValue]):
     zone = serializers.CharField(source="zone.slug", read_only=True)
     indicator = serializers.CharField(source="sub_indicator.code", read_only=True)
+    # The importer's reason is a stored sentence (ADR 0041); a typed one shows as typed.
+    missing_reason = StoredTextField()
 
     class Meta:
         model = CandidateValue

@@ -8,10 +8,11 @@ from django.test import Client
 from django.urls import reverse
 
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.regions.models import Batch
-from devolve.selection.models import RoundResult
+from devolve.selection.models import CandidateValue, RoundResult
 from devolve.selection.selectors import result_document
 from devolve.selection.services import score_round
 from devolve.selection.tests.factories import SmallRound, make_round
@@ -169,3 +170,26 @@ def test_the_office_starts_a_round_like_another_over_the_api(
         template.criteria.order_by("position").values_list("code", flat=True)
     )
     assert (taken.status_code, taken.json()["code"]) == (400, "duplicate")
+
+
+def test_a_missing_reason_the_importer_wrote_reads_in_the_requests_language(
+    client: Client, auditor: User, scored: SmallRound
+) -> None:
+    value = CandidateValue.objects.filter(sub_indicator__round=scored.selection_round).first()
+    assert value is not None
+    CandidateValue.objects.filter(pk=value.pk).update(
+        value=None, is_missing=True, missing_reason=system_text("candidate_value.blank_in_file")
+    )
+    client.force_login(auditor)
+    address = url("selection-round-candidates", key=scored.selection_round.slug)
+
+    reasons = {
+        language: {
+            row["missing_reason"]
+            for row in client.get(address, HTTP_ACCEPT_LANGUAGE=language).json()
+            if row["is_missing"]
+        }
+        for language in ("en", "zh-hans")
+    }
+
+    assert reasons == {"en": {"Blank in the file."}, "zh-hans": {"文件中为空白。"}}

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 from openpyxl import Workbook  # type: ignore[import-untyped]
 
+from devolve.core.actions import render_text
 from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
@@ -72,7 +73,7 @@ def test_a_dry_run_checks_a_long_csv_and_writes_nothing() -> None:
     assert plan.counts == {"rows": 3, "values": 3, "missing": 1, "add": 3, "change": 0,
                            "unchanged": 0, "errors": 0}  # fmt: skip
     assert [planned.value for planned in plan.values] == [900.0, 1200.5, None]
-    assert plan.values[2].missing_reason == "Marked “NA” in the file."
+    assert render_text(plan.values[2].missing_reason) == "Marked “NA” in the file."
     assert CandidateValue.objects.count() == 0
     assert not AuditEvent.objects.filter(action="selection_round.values_recorded").exists()
 
@@ -116,7 +117,7 @@ def test_a_wide_workbook_records_one_value_per_cell() -> None:
     assert CandidateValue.objects.count() == 6
     assert CandidateValue.objects.get(zone__slug="alpha", sub_indicator__code="days").value == 5.5
     blank = CandidateValue.objects.get(zone__slug="delta", sub_indicator__code="tax")
-    assert (blank.is_missing, blank.missing_reason) == (True, "Blank in the file.")
+    assert (blank.is_missing, render_text(blank.missing_reason)) == (True, "Blank in the file.")
 
 
 def test_a_csv_saved_by_chinese_excel_is_read() -> None:

@@ -80,7 +80,7 @@ def test_every_import_error_reads_in_chinese_and_in_english(code: str) -> None:
         chinese = render_text(stored)
     with translation.override("en"):
         english = render_text(stored)
-        page = str(marked_text(stored))
+        page = str(marked_text(stored, mark_parameters=True))
 
     assert CHINESE.search(chinese.replace("东区", "")), (code, chinese)
     assert not CHINESE.search(english.replace("东区", "")), (code, english)
@@ -94,7 +94,7 @@ def test_a_page_escapes_a_parameter_and_marks_its_language() -> None:
     stored = system_text("list_import.error.unknown_header", header="<b>备用</b>")
 
     with translation.override("en"):
-        page = str(marked_text(stored))
+        page = str(marked_text(stored, mark_parameters=True))
 
     assert page == 'Unknown column “<span lang="zh-Hans">&lt;b&gt;备用&lt;/b&gt;</span>”.'
 
