@@ -1,3 +1,4 @@
+from django.utils.text import capfirst
 from rest_framework import serializers
 
 from devolve.core.api.fields import SlugRelatedField, StoredTextField
@@ -45,7 +46,9 @@ class CandidateValueOutput(serializers.ModelSerializer[CandidateValue]):
     zone = serializers.CharField(source="zone.slug", read_only=True)
     indicator = serializers.CharField(source="sub_indicator.code", read_only=True)
     # The importer's reason is a stored sentence (ADR 0041); a typed one shows as typed.
-    missing_reason = StoredTextField()
+    missing_reason = StoredTextField(
+        label=capfirst(CandidateValue._meta.get_field("missing_reason").verbose_name)
+    )
 
     class Meta:
         model = CandidateValue
