@@ -1,5 +1,5 @@
 """The reasons the candidate importer stored as words for a missing value ("Blank in the
-file.") are stored as codes (devolve.core.actions, ADR 0047)."""
+file.") are stored as codes (devolve.core.actions, ADR 0048)."""
 
 from django.db import migrations
 
