@@ -14,6 +14,7 @@ import pytest
 from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
+from devolve.accounts.tests.factories import PASSWORD
 from devolve.core.testing.database import restore_flushed_tables
 from devolve.demo.testing import seeded_demo
 
@@ -46,6 +47,35 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(`${event.violatedDirective} blocked ${event.blockedURI}`);
 });
 """
+
+
+SUBMIT = "#main-content form button[type=submit]"
+
+
+def click_and_wait(page: Page, selector: str, *, strict: bool = False) -> None:
+    """Follow a link or submit a form, and wait for the next page to load: the first element
+    ``selector`` matches, or with ``strict`` the only one (Playwright fails if there are more)."""
+    locator = page.locator(selector)
+    with page.expect_navigation():
+        (locator if strict else locator.first).click()
+
+
+def sign_in(
+    page: Page,
+    live_server: Any,
+    username: str,
+    *,
+    login_path: str = "/en/accounts/login/",
+    next_path: str | None = None,
+    password: str = PASSWORD,
+) -> None:
+    """Sign in through the sign-in page (``login_path``, then ``next_path`` if given) and wait
+    for the page it sends to."""
+    query = f"?next={next_path}" if next_path is not None else ""
+    page.goto(f"{live_server.url}{login_path}{query}")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    click_and_wait(page, SUBMIT, strict=True)
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)

@@ -11,20 +11,15 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from devolve.accounts.models import User
-from devolve.accounts.tests.factories import PASSWORD, UserFactory
+from devolve.accounts.tests.factories import UserFactory
 from devolve.grants.models import Grant
 from devolve.matters.models import AuthorizationMode, Department, Matter
 from devolve.regions.models import Zone
+from tests.browser.conftest import click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser
 
 LAW_FIRMS = "律师事务所及分所设立、变更、注销审批"
-
-
-def _click_and_wait(page: Page, selector: str) -> None:
-    """Follow a link or submit a form, and wait for the next page to load."""
-    with page.expect_navigation():
-        page.locator(selector).click()
 
 
 def test_the_office_walks_an_entrustment_from_list_entry_to_effective_grant(
@@ -38,70 +33,67 @@ def test_the_office_walks_an_entrustment_from_list_entry_to_effective_grant(
     staff = f"{live_server.url}/en/staff/"
 
     # Sign in through the form; the staff home links to the editions.
-    page.goto(f"{live_server.url}/en/accounts/login/?next=/en/staff/")
-    page.locator("#id_username").fill("walker")
-    page.locator("#id_password").fill(PASSWORD)
-    _click_and_wait(page, "#main-content form button[type=submit]")
+    sign_in(page, live_server, "walker", next_path="/en/staff/")
     expect(page).to_have_url(staff)
-    _click_and_wait(page, "#pending-work [data-work='annual-lists'] a")
+    click_and_wait(page, "#pending-work [data-work='annual-lists'] a", strict=True)
 
     # A draft edition.
-    _click_and_wait(page, "[data-testid=annual-list-create]")
+    click_and_wait(page, "[data-testid=annual-list-create]", strict=True)
     page.locator("#id_year").fill("2026")
     page.locator("#id_batch").select_option("1")
     page.locator("#id_title_en").fill("2026 list for batch 1")
-    _click_and_wait(page, "#main-content form button[type=submit]")
+    click_and_wait(page, "#main-content form button[type=submit]", strict=True)
     expect(page.locator("h1")).to_contain_text("2026 list for batch 1")
     expect(page.locator("#edition-status")).to_have_attribute("data-status", "draft")
     expect(page.locator("#edition-counts")).to_have_attribute("data-entries", "0")
 
     # The entrusted matter, for Tianfu New Area only.
-    _click_and_wait(page, "[data-testid=entry-create]")
+    click_and_wait(page, "[data-testid=entry-create]", strict=True)
     page.locator("#id_matter").select_option(str(matter.pk))
     page.locator("#id_mode").select_option(str(entrust.pk))
     page.locator("#id_granting_department").select_option(str(justice.pk))
     page.locator(f"input[name=receiving_areas][value='{tianfu.pk}']").check()
     page.locator("#id_change_reason").fill("Asked for by Tianfu New Area.")
-    _click_and_wait(page, "#main-content form button[type=submit]")
+    click_and_wait(page, "#main-content form button[type=submit]", strict=True)
     row = page.locator(f"#entries-table tr[data-matter='{matter.pk}']")
     expect(row.locator("[data-mode]")).to_have_attribute("data-mode", "entrust")
     expect(row).to_contain_text("Tianfu New Area")
     expect(page.locator("#edition-counts")).to_have_attribute("data-entries", "1")
 
     # Review, approval, publication.
-    _click_and_wait(page, "[data-testid=edition-submit]")
+    click_and_wait(page, "[data-testid=edition-submit]", strict=True)
     expect(page.locator("#edition-status")).to_have_attribute("data-status", "in_review")
-    _click_and_wait(page, "[data-testid=edition-approve]")
+    click_and_wait(page, "[data-testid=edition-approve]", strict=True)
     page.locator("#id_approving_meeting_en").fill("Provincial reform commission meeting")
     page.locator("#id_document_number").fill("川改办〔2026〕1号")
     page.locator("#id_approved_on").fill("2026-01-10")
-    _click_and_wait(page, "[data-testid=confirm]")
+    click_and_wait(page, "[data-testid=confirm]", strict=True)
     expect(page.locator("#edition-status")).to_have_attribute("data-status", "approved")
     expect(page.locator("#edition-approval")).to_contain_text("川改办〔2026〕1号")
-    _click_and_wait(page, "[data-testid=edition-publish]")
+    click_and_wait(page, "[data-testid=edition-publish]", strict=True)
     page.locator("#id_published_on").fill("2026-01-20")
-    _click_and_wait(page, "[data-testid=preview]")  # what publishing on that day does
+    click_and_wait(page, "[data-testid=preview]", strict=True)  # what publishing on that day does
     expect(page.locator("[data-count=created]")).to_have_text("1")
     page.locator("#publish_confirm").check()
-    _click_and_wait(page, "[data-testid=confirm]")
+    click_and_wait(page, "[data-testid=confirm]", strict=True)
     expect(page.locator("#edition-status")).to_have_attribute("data-status", "published")
     expect(page.locator("#edition-published-on")).to_have_text("2026-01-20")
     grant = Grant.objects.get(entry__annual_list__year=2026, entry__matter=matter)
     expect(row).to_contain_text("Awaiting the entrustment agreement")
 
     # The grant awaits its agreement.
-    _click_and_wait(page, f"#entries-table a[data-grant='{grant.pk}']")
+    click_and_wait(page, f"#entries-table a[data-grant='{grant.pk}']", strict=True)
     expect(page).to_have_url(f"{staff}grants/{grant.pk}/")
     expect(page.locator("#grant-status")).to_have_attribute("data-status", "awaiting_agreement")
     expect(page.locator("#grant-effective-on")).to_have_text("—")
 
     # The signed agreement makes it effective from the start of its term.
-    _click_and_wait(page, "[data-testid=grant-sign-agreement]")
+    click_and_wait(page, "[data-testid=grant-sign-agreement]", strict=True)
     page.locator("#id_number").fill("川司委〔2026〕3号")
     page.locator("#id_signed_on").fill("2026-02-01")
     page.locator("#id_starts_on").fill("2026-02-02")
     page.locator("#id_ends_on").fill("2028-02-01")
-    _click_and_wait(page, "[data-testid=confirm]")
+    click_and_wait(page, "[data-testid=confirm]", strict=True)
     expect(page).to_have_url(f"{staff}grants/{grant.pk}/")
     expect(page.locator("#grant-status")).to_have_text("Effective")
     expect(page.locator("#grant-status")).to_have_attribute("data-status", "effective")

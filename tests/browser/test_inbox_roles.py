@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from devolve.accounts.models import User
-from devolve.accounts.tests.factories import PASSWORD, UserFactory
+from devolve.accounts.tests.factories import UserFactory
 from devolve.assessments.models import AssessmentRound
 from devolve.assessments.rules import DEFAULT_RUBRIC
 from devolve.assessments.tests.factories import AssessmentRoundFactory, GrantAssessmentFactory
@@ -26,13 +26,9 @@ from devolve.matters.models import Department
 from devolve.matters.tests.factories import MatterFactory
 from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory, mode
 from devolve.regions.models import Batch, Zone
+from tests.browser.conftest import click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def _click_and_wait(page: Page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
 
 
 def _all_counts(page: Page) -> int:
@@ -43,14 +39,6 @@ def _all_counts(page: Page) -> int:
             "counts => counts.map(count => count.dataset.count)"
         )
     )
-
-
-def _sign_in(page: Page, live_server: Any, username: str) -> None:
-    page.goto(f"{live_server.url}/en/accounts/login/?next=/en/staff/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    _click_and_wait(page, "#main-content form button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/en/staff/")
 
 
 def _count(page: Page, work: str) -> int:
@@ -80,7 +68,8 @@ def test_the_department_signs_the_agreement_its_inbox_is_waiting_for(
     staff = f"{live_server.url}/en/staff/"
 
     page = open_page(viewport={"width": 1280, "height": 900})
-    _sign_in(page, live_server, "justice-inbox")
+    sign_in(page, live_server, "justice-inbox", next_path="/en/staff/")
+    expect(page).to_have_url(f"{live_server.url}/en/staff/")
 
     # The home counts the grants that wait for this department's agreement, the new one included.
     before = _count(page, "agreements")
@@ -90,23 +79,23 @@ def test_the_department_signs_the_agreement_its_inbox_is_waiting_for(
     )
 
     # The inbox leads to the list of what the department owes, and the list to the grant.
-    _click_and_wait(page, "#pending-work [data-work=agreements] a")
+    click_and_wait(page, "#pending-work [data-work=agreements] a")
     row = page.locator(f"#awaiting-agreement tr[data-grant='{grant.pk}']")
     expect(row).to_have_count(1)
-    _click_and_wait(page, f"#awaiting-agreement tr[data-grant='{grant.pk}'] a")
+    click_and_wait(page, f"#awaiting-agreement tr[data-grant='{grant.pk}'] a")
     expect(page).to_have_url(f"{staff}grants/{grant.pk}/")
 
-    _click_and_wait(page, "[data-testid=grant-sign-agreement]")
+    click_and_wait(page, "[data-testid=grant-sign-agreement]")
     signed_on = annual_list.published_on.isoformat()
     page.locator("#id_number").fill("川司委〔2026〕9号")
     page.locator("#id_signed_on").fill(signed_on)
     page.locator("#id_starts_on").fill(signed_on)
     page.locator("#id_ends_on").fill(f"{annual_list.published_on.year + 2}-12-31")
-    _click_and_wait(page, "[data-testid=confirm]")
+    click_and_wait(page, "[data-testid=confirm]")
     expect(page.locator("#grant-status")).to_have_attribute("data-status", "effective")
 
     # Done: the inbox counts one grant fewer, and the header's badge agrees with the inbox.
-    _click_and_wait(page, "[data-testid=nav-staff]")
+    click_and_wait(page, "[data-testid=nav-staff]")
     assert _count(page, "agreements") == before - 1
     expect(page.locator("#inbox-badge[data-waiting]")).to_have_attribute(
         "data-waiting", str(_all_counts(page))
@@ -123,23 +112,24 @@ def test_the_evaluator_scores_a_grant_its_inbox_lists(
     GrantAssessmentFactory(round=AssessmentRoundFactory(status=AssessmentRound.Status.SCORING))
 
     page = open_page(viewport={"width": 1280, "height": 900})
-    _sign_in(page, live_server, "evaluator-inbox")
+    sign_in(page, live_server, "evaluator-inbox", next_path="/en/staff/")
+    expect(page).to_have_url(f"{live_server.url}/en/staff/")
 
     # Only the round this evaluator was named to counts.
     assert _count(page, "to-score") == 1
-    _click_and_wait(page, "#pending-work [data-work=to-score] a")
-    _click_and_wait(page, f"a[href$='/assessment-rounds/{assessment_round.pk}/']")
-    _click_and_wait(page, f"a[href$='/grant-assessments/{assessment.pk}/']")
+    click_and_wait(page, "#pending-work [data-work=to-score] a")
+    click_and_wait(page, f"a[href$='/assessment-rounds/{assessment_round.pk}/']")
+    click_and_wait(page, f"a[href$='/grant-assessments/{assessment.pk}/']")
 
     for criterion in DEFAULT_RUBRIC:
         page.locator(f"#id_score_{criterion.code}").fill(str(criterion.max_points))
     page.locator("#id_recommendation").select_option("keep")
-    _click_and_wait(page, "#score-form [data-testid=confirm]")
+    click_and_wait(page, "#score-form [data-testid=confirm]")
     expect(page.locator("#assessment-recommendation")).to_have_attribute(
         "data-recommendation", "keep"
     )
 
-    _click_and_wait(page, "[data-testid=nav-staff]")
+    click_and_wait(page, "[data-testid=nav-staff]")
     assert _count(page, "to-score") == 0
     expect(page.locator("#inbox-badge[data-waiting]")).to_have_attribute(
         "data-waiting", str(_all_counts(page))
@@ -170,19 +160,20 @@ def test_the_area_records_two_handovers_at_once_from_its_inbox(
         for n in (1, 2)
     ]
     page = open_page(viewport={"width": 1280, "height": 900})
-    _sign_in(page, live_server, "tianfu-handovers")
+    sign_in(page, live_server, "tianfu-handovers", next_path="/en/staff/")
+    expect(page).to_have_url(f"{live_server.url}/en/staff/")
     before = _count(page, "handovers")
     assert before >= 2
 
     # The inbox leads to the handovers to make; the new edition's two are ticked and recorded
     # together, on one day.
-    _click_and_wait(page, "#pending-work [data-work=handovers] a")
+    click_and_wait(page, "#pending-work [data-work=handovers] a")
     expect(page).to_have_url(f"{live_server.url}/en/staff/grants/handovers/")
     page.goto(f"{page.url}?annual_list={annual_list.key}")
     for grant in due:
         page.locator(f"#handovers-table tr[data-grant='{grant.pk}'] input[name=grant]").check()
     page.locator("#id_handed_over_on").fill(today.isoformat())
-    _click_and_wait(page, "#bulk-form button[type=submit]")
+    click_and_wait(page, "#bulk-form button[type=submit]")
 
     expect(page.get_by_text("The handover of 2 grants was recorded.")).to_be_visible()
     expect(page.locator("#handovers-table tr[data-grant]")).to_have_count(0)
@@ -191,5 +182,5 @@ def test_the_area_records_two_handovers_at_once_from_its_inbox(
     ) == {"handed_over"}
 
     # Done: the inbox counts two handovers fewer.
-    _click_and_wait(page, "[data-testid=nav-staff]")
+    click_and_wait(page, "[data-testid=nav-staff]")
     assert _count(page, "handovers") == before - 2

@@ -23,6 +23,7 @@ from devolve.grants.models import Grant
 from devolve.grants.publication import plan_publication
 from devolve.grants.services import recall_grant
 from devolve.matters.models import AnnualList
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +65,7 @@ def in_force(transactional_db: None, migrated_data: str, settings: Any) -> Annua
 
 def _signed_in(open_page: Callable[..., Page], live_server: Any, username: str) -> Page:
     page = open_page(viewport={"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.locator("#main-content form button[type=submit]").click()
+    sign_in(page, live_server, username, login_path="/accounts/login/", password=DEMO_PASSWORD)
     return page
 
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from devolve.accounts.models import User
-from devolve.accounts.tests.factories import PASSWORD, UserFactory
+from devolve.accounts.tests.factories import UserFactory
 from devolve.core.actors import SYSTEM
 from devolve.grants.tests.factories import GrantFactory
 from devolve.matters.models import Department
@@ -31,23 +31,11 @@ from devolve.reporting.services import (
     submit_area_report,
 )
 from devolve.reporting.tests.factories import line
+from tests.browser.conftest import click_and_wait, sign_in
 
 pytestmark = pytest.mark.browser
 
 REASON = "Cases received do not match the service platform's count."
-
-
-def _click_and_wait(page: Page, selector: str) -> None:
-    with page.expect_navigation():
-        page.locator(selector).first.click()
-
-
-def _sign_in(page: Page, live_server: Any, username: str) -> None:
-    page.goto(f"{live_server.url}/en/accounts/login/?next=/en/staff/reporting/")
-    page.locator("#id_username").fill(username)
-    page.locator("#id_password").fill(PASSWORD)
-    _click_and_wait(page, "#main-content form button[type=submit]")
-    expect(page).to_have_url(f"{live_server.url}/en/staff/reporting/")
 
 
 def _reopened_report() -> AreaReport:
@@ -74,12 +62,12 @@ def _reopened_report() -> AreaReport:
 
 
 def _fill(page: Page, received: str, completed: str) -> None:
-    _click_and_wait(page, "[data-action=edit]")
+    click_and_wait(page, "[data-action=edit]")
     page.locator("#id_lines-0-cases_received").fill(received)
     page.locator("#id_lines-0-cases_completed").fill(completed)
     page.locator("#id_lines-0-average_handling_days").fill("4.5")
     page.locator("#id_lines-0-promised_limit_days").fill("10")
-    _click_and_wait(page, "[data-testid=save]")
+    click_and_wait(page, "[data-testid=save]")
 
 
 def _status(page: Page) -> Any:
@@ -107,19 +95,21 @@ def test_report_submitted_returned_fixed_forwarded_and_accepted(
     detail = f"#reports-due [data-report='{report.pk}'] a"
 
     # The area fills in the reopened report and submits it.
-    _sign_in(area, live_server, "tianfu-walker")
-    _click_and_wait(area, detail)
+    sign_in(area, live_server, "tianfu-walker", next_path="/en/staff/reporting/")
+    expect(area).to_have_url(f"{live_server.url}/en/staff/reporting/")
+    click_and_wait(area, detail)
     _fill(area, "12", "10")
     expect(area.locator("#usage-lines [data-col=cases-received]")).to_have_text("12")
-    _click_and_wait(area, "[data-action=submit]")
+    click_and_wait(area, "[data-action=submit]")
     expect(_status(area)).to_have_attribute("data-status", "submitted")
 
     # The prefecture returns it with a reason.
-    _sign_in(prefecture, live_server, "chengdu-walker")
-    _click_and_wait(prefecture, f"#reports-to-review [data-report='{report.pk}'] a")
-    _click_and_wait(prefecture, "[data-action=return]")
+    sign_in(prefecture, live_server, "chengdu-walker", next_path="/en/staff/reporting/")
+    expect(prefecture).to_have_url(f"{live_server.url}/en/staff/reporting/")
+    click_and_wait(prefecture, f"#reports-to-review [data-report='{report.pk}'] a")
+    click_and_wait(prefecture, "[data-action=return]")
     prefecture.locator("#id_reason").fill(REASON)
-    _click_and_wait(prefecture, "[data-testid=confirm]")
+    click_and_wait(prefecture, "[data-testid=confirm]")
     expect(_status(prefecture)).to_have_attribute("data-status", "returned")
 
     # The area sees why, fixes the figures and submits again.
@@ -127,20 +117,21 @@ def test_report_submitted_returned_fixed_forwarded_and_accepted(
     expect(
         area.locator(f"#reports-due [data-report='{report.pk}'] [data-return-reason]")
     ).to_contain_text(REASON)
-    _click_and_wait(area, detail)
+    click_and_wait(area, detail)
     expect(area.locator("#return-reason")).to_contain_text(REASON)
     _fill(area, "11", "10")
-    _click_and_wait(area, "[data-action=submit]")
+    click_and_wait(area, "[data-action=submit]")
     expect(_status(area)).to_have_attribute("data-status", "submitted")
 
     # The prefecture forwards it; the office accepts it.
     prefecture.goto(f"{live_server.url}/en/staff/reporting/")
-    _click_and_wait(prefecture, f"#reports-to-review [data-report='{report.pk}'] a")
-    _click_and_wait(prefecture, "[data-action=review]")
+    click_and_wait(prefecture, f"#reports-to-review [data-report='{report.pk}'] a")
+    click_and_wait(prefecture, "[data-action=review]")
     expect(_status(prefecture)).to_have_attribute("data-status", "reviewed")
-    _sign_in(office, live_server, "office-walker")
-    _click_and_wait(office, f"#reports-to-accept [data-report='{report.pk}'] a")
-    _click_and_wait(office, "[data-action=accept]")
+    sign_in(office, live_server, "office-walker", next_path="/en/staff/reporting/")
+    expect(office).to_have_url(f"{live_server.url}/en/staff/reporting/")
+    click_and_wait(office, f"#reports-to-accept [data-report='{report.pk}'] a")
+    click_and_wait(office, "[data-action=accept]")
     expect(_status(office)).to_have_attribute("data-status", "accepted")
     expect(office.locator("#approval-steps [data-step]")).to_have_count(6)  # reopened + 5 steps
 
@@ -168,23 +159,24 @@ def test_the_inbox_badge_counts_the_reopened_report_and_clears_when_it_is_submit
     )
     report = _reopened_report()
     page = open_page(viewport={"width": 1280, "height": 900})
-    _sign_in(page, live_server, "tianfu-inbox")
+    sign_in(page, live_server, "tianfu-inbox", next_path="/en/staff/reporting/")
+    expect(page).to_have_url(f"{live_server.url}/en/staff/reporting/")
 
     # The staff home lists the report to fill in and the unread notice; the header counts them.
-    _click_and_wait(page, "[data-testid=nav-staff]")
+    click_and_wait(page, "[data-testid=nav-staff]")
     expect(page.locator("#pending-work [data-work=notices] [data-count]")).to_have_text("1")
     before = _waiting(page)
     assert before >= 2
 
     # Acting on it: the report is filled in and submitted from the inbox's link.
-    _click_and_wait(page, "#pending-work [data-work=reports-due] a")
-    _click_and_wait(page, f"#reports-due [data-report='{report.pk}'] a")
+    click_and_wait(page, "#pending-work [data-work=reports-due] a")
+    click_and_wait(page, f"#reports-due [data-report='{report.pk}'] a")
     _fill(page, "3", "3")
-    _click_and_wait(page, "[data-action=submit]")
+    click_and_wait(page, "[data-action=submit]")
     expect(_status(page)).to_have_attribute("data-status", "submitted")
 
     # The reminder is cleared and the badge counts one report and one notice fewer.
-    _click_and_wait(page, "[data-testid=nav-staff]")
+    click_and_wait(page, "[data-testid=nav-staff]")
     expect(page.locator("#pending-work [data-work=notices]")).to_have_count(0)
     assert _waiting(page) == before - 2
 
@@ -202,22 +194,23 @@ def test_the_prefecture_finds_its_reports_in_the_inbox_and_forwards_the_whole_le
     save_area_report(report=report, lines=[line(grant)], saved_by=SYSTEM)
     submit_area_report(report=report, submitted_by=SYSTEM)
     page = open_page(viewport={"width": 1280, "height": 900})
-    _sign_in(page, live_server, "chengdu-inbox")
+    sign_in(page, live_server, "chengdu-inbox", next_path="/en/staff/reporting/")
+    expect(page).to_have_url(f"{live_server.url}/en/staff/reporting/")
 
-    _click_and_wait(page, "[data-testid=nav-staff]")
+    click_and_wait(page, "[data-testid=nav-staff]")
     waiting = page.locator("#pending-work [data-work=reports-to-review] [data-count]")
     before = _waiting(page)
     to_review = int(waiting.inner_text())
     assert to_review >= 1
 
     # The inbox links to the submitted reports; the prefecture forwards every one at once.
-    _click_and_wait(page, "#pending-work [data-work=reports-to-review] a")
+    click_and_wait(page, "#pending-work [data-work=reports-to-review] a")
     expect(page.locator("[data-matching]")).to_have_text(f"({to_review})")
     page.locator("input[name=scope][value=every_matching]").check()
     page.locator("select[name=action]").select_option("review")
-    _click_and_wait(page, "#bulk-form button[type=submit]")
+    click_and_wait(page, "#bulk-form button[type=submit]")
 
-    _click_and_wait(page, "[data-testid=nav-staff]")
+    click_and_wait(page, "[data-testid=nav-staff]")
     expect(waiting).to_have_text("0")
     assert _waiting(page) == before - to_review
     report.refresh_from_db()

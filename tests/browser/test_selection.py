@@ -12,10 +12,11 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from devolve.accounts.models import User
-from devolve.accounts.tests.factories import PASSWORD, UserFactory
+from devolve.accounts.tests.factories import UserFactory
 from devolve.demo.seed import SeedReport
 from devolve.demo.sichuan_selection import ROUND_SLUG, seed_selection
 from devolve.selection.models import Decision, RoundResult, SelectionRound
+from tests.browser.conftest import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +24,6 @@ CHART_OPTION = """(element) => {
   const option = window.echarts.getInstanceByDom(element).getOption();
   return {labels: option.yAxis[0].data, series: option.series.map((series) => series.data)};
 }"""
-
-
-def _sign_in(page: Page, live_server: Any, next_path: str) -> None:
-    page.goto(f"{live_server.url}/en/accounts/login/?next={next_path}")
-    page.locator("#id_username").fill("selector")
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.locator("#main-content form button[type=submit]").click()
 
 
 def test_the_demo_round_shows_its_ranking_and_sensitivity_charts(
@@ -42,7 +35,7 @@ def test_the_demo_round_shows_its_ranking_and_sensitivity_charts(
     decision = Decision.objects.get(round__slug=ROUND_SLUG)
     path = f"/en/staff/selection-rounds/{ROUND_SLUG}/"
 
-    _sign_in(page, live_server, path)
+    sign_in(page, live_server, "selector", next_path=path)
 
     expect(page).to_have_url(live_server.url + path)
     expect(page.locator("#illustrative-data")).to_be_visible()
@@ -82,7 +75,7 @@ def test_the_office_starts_the_next_round_from_the_page_in_chinese(
     seed_selection(SeedReport())
     UserFactory(username="selector", role=User.Role.OFFICE)
     demo_round = SelectionRound.objects.get(slug=ROUND_SLUG)
-    _sign_in(page, live_server, "/staff/selection-rounds/")
+    sign_in(page, live_server, "selector", next_path="/staff/selection-rounds/")
 
     with page.expect_navigation():
         page.locator('[data-testid="round-create"]').click()
