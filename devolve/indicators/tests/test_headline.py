@@ -2,11 +2,12 @@
 
 import datetime
 from collections import Counter
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from devolve.demo import sichuan, sichuan_economy
@@ -20,11 +21,22 @@ pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2026, 2, 20)
 
 
+@pytest.fixture(scope="module")
+def _economy_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """The registry and the simulated economy, seeded once for the module in a transaction
+    rolled back at its end; each test runs in a savepoint inside it (``db``), so what one test
+    writes is gone before the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = SeedReport()
+        seed_registry(report)
+        sichuan_economy.seed_economy(report, with_runs=False)
+        yield
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def economy() -> None:
-    report = SeedReport()
-    seed_registry(report)
-    sichuan_economy.seed_economy(report, with_runs=False)
+def economy(_economy_once: None, db: None) -> None:
+    """The economy, for one test."""
 
 
 def test_demo_2023_headline_is_12_7_against_6_0(economy: None) -> None:
