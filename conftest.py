@@ -1,4 +1,5 @@
-"""Personas shared by every test: one user per programme role, scoped where the role has a scope."""
+"""Personas shared by every test: one user per programme role, scoped where the role has a scope
+(built by ``devolve.accounts.tests.personas``)."""
 
 from collections.abc import Iterator
 from typing import Any
@@ -9,11 +10,10 @@ from django.core.cache import cache
 from django.utils import translation
 
 from devolve.accounts.models import User
-from devolve.accounts.tests.factories import UserFactory
+from devolve.accounts.tests import personas as make
 from devolve.core.testing.scheduling import make_scheduler
 from devolve.core.testing.template_database import django_db_setup  # noqa: F401 (fixture)
-from devolve.matters.tests.factories import DepartmentFactory
-from devolve.regions.tests.factories import ZoneFactory, prefecture
+from devolve.matters.models import Department
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -44,60 +44,48 @@ def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
 
 
 @pytest.fixture
-def justice(db: None) -> Any:
-    return DepartmentFactory(
-        code="justice", name_zh="四川省司法厅", name_en="Department of Justice"
-    )
+def justice(db: None) -> Department:
+    return make.justice()
 
 
 @pytest.fixture
-def finance(db: None) -> Any:
-    return DepartmentFactory(
-        code="finance", name_zh="四川省财政厅", name_en="Department of Finance"
-    )
+def finance(db: None) -> Department:
+    return make.finance()
 
 
 @pytest.fixture
 def office_user(db: None) -> User:
-    return UserFactory(username="office", role=User.Role.OFFICE)
+    return make.office_user()
 
 
 @pytest.fixture
-def department_user(justice: Any) -> User:
-    return UserFactory(username="justice-officer", role=User.Role.DEPARTMENT, department=justice)
+def department_user(justice: Department) -> User:
+    return make.department_user(justice)
 
 
 @pytest.fixture
-def other_department_user(finance: Any) -> User:
-    return UserFactory(username="finance-officer", role=User.Role.DEPARTMENT, department=finance)
+def other_department_user(finance: Department) -> User:
+    return make.other_department_user(finance)
 
 
 @pytest.fixture
 def prefecture_user(db: None) -> User:
-    return UserFactory(
-        username="chengdu-officer",
-        role=User.Role.PREFECTURE,
-        prefecture=prefecture("510100"),
-        is_staff=False,
-    )
+    return make.prefecture_user()
 
 
 @pytest.fixture
 def pilot_area_user(db: None) -> User:
-    zone = ZoneFactory(slug="persona-zone")
-    return UserFactory(
-        username="zone-officer", role=User.Role.PILOT_AREA, zone=zone, is_staff=False
-    )
+    return make.pilot_area_user()
 
 
 @pytest.fixture
 def evaluator(db: None) -> User:
-    return UserFactory(username="evaluator", role=User.Role.EVALUATOR, is_staff=False)
+    return make.evaluator()
 
 
 @pytest.fixture
 def auditor(db: None) -> User:
-    return UserFactory(username="auditor", role=User.Role.AUDITOR)
+    return make.auditor()
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@ owes and what an area holds; publishing an edition and every change in a grant's
 through one service that checks the actor's scope."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,9 +14,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from devolve.accounts.models import User
+from devolve.accounts.tests import personas as make
 from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.database import read_again
 from devolve.grants import services as grant_services
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.matters import services as list_services
@@ -61,17 +64,18 @@ class World:
     legal_aid: Matter
     tax_support: Matter
     edition: AnnualList
+    justice: Department
+    finance: Department
+    pilot_area_user: User  # whose zone is home
+    office_user: User
 
     def grant(self, matter: Matter, zone: Zone) -> Grant:
         return Grant.objects.get(entry__annual_list=self.edition, entry__matter=matter, zone=zone)
 
 
-@pytest.fixture
-def world(
+def _build_world(
     justice: Department, finance: Department, pilot_area_user: User, office_user: User
 ) -> World:
-    """2023 edition published on 10 March 2023: law firms delegated by justice to both areas,
-    legal aid entrusted by justice to home, tax support from finance to both."""
     batch = BatchFactory(number=1, starts_on=D(2023, 1, 1))
     home = pilot_area_user.zone
     east = ZoneFactory(slug="east", prefecture=prefecture("510700"))
@@ -111,7 +115,59 @@ def world(
         annual_list=edition, published_on=D(2023, 3, 10), published_by=office_user
     )
     edition.refresh_from_db()
-    return World(batch, home, east, law_firms, legal_aid, tax_support, edition)
+    return World(
+        batch,
+        home,
+        east,
+        law_firms,
+        legal_aid,
+        tax_support,
+        edition,
+        justice,
+        finance,
+        pilot_area_user,
+        office_user,
+    )
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world and the personas it names, built once for the module in a transaction rolled
+    back at its end; each test runs in a savepoint inside it (``db``) and gets the world read
+    again (``read_again``), so nothing one test does is seen by the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world(
+            make.justice(), make.finance(), make.pilot_area_user(), make.office_user()
+        )
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_world_once: World, db: None) -> World:
+    """2023 edition published on 10 March 2023: law firms delegated by justice to both areas,
+    legal aid entrusted by justice to home, tax support from finance to both."""
+    return read_again(_world_once)
+
+
+# The personas the world names are the world's (the root conftest's fixtures would add others).
+@pytest.fixture
+def justice(world: World) -> Department:
+    return world.justice
+
+
+@pytest.fixture
+def finance(world: World) -> Department:
+    return world.finance
+
+
+@pytest.fixture
+def pilot_area_user(world: World) -> User:
+    return world.pilot_area_user
+
+
+@pytest.fixture
+def office_user(world: World) -> User:
+    return world.office_user
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 between editions, and every write of the reform office, each through one service."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from devolve.accounts.models import User
+from devolve.accounts.tests import personas as make
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.database import read_again
 from devolve.matters import services
 from devolve.matters.models import AnnualList, AuthorizationMode, Department, ListEntry, Matter
 from devolve.matters.tests.factories import MatterFactory
@@ -49,6 +52,10 @@ class World:
     tax_exemption: Matter
     first: AnnualList  # 2023, published
     second: AnnualList  # 2024, a draft derived from 2023 and changed
+    justice: Department
+    finance: Department
+    pilot_area_user: User  # whose zone is home
+    office_user: User
 
 
 @pytest.fixture
@@ -66,12 +73,9 @@ def _signed_in_reader(client: Client, evaluator: User) -> None:
     client.force_login(evaluator)
 
 
-@pytest.fixture
-def world(
+def _build_world(
     justice: Department, finance: Department, pilot_area_user: User, office_user: User
 ) -> World:
-    """2023 published (law firms delegated, legal aid entrusted to home, tax support); 2024 drafted
-    from it: law firms entrusted instead, tax support withdrawn, tax exemption added."""
     batch = BatchFactory(number=1, starts_on=D(2023, 1, 1))
     home = pilot_area_user.zone
     east = ZoneFactory(slug="east", prefecture=prefecture("510700"))
@@ -161,7 +165,61 @@ def world(
     )
     first.refresh_from_db()
     second.refresh_from_db()
-    return World(batch, home, east, law_firms, legal_aid, tax_support, tax_exemption, first, second)
+    return World(
+        batch,
+        home,
+        east,
+        law_firms,
+        legal_aid,
+        tax_support,
+        tax_exemption,
+        first,
+        second,
+        justice,
+        finance,
+        pilot_area_user,
+        office_user,
+    )
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world and the personas it names, built once for the module in a transaction rolled
+    back at its end; each test runs in a savepoint inside it (``db``) and gets the world read
+    again (``read_again``), so nothing one test does is seen by the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world(
+            make.justice(), make.finance(), make.pilot_area_user(), make.office_user()
+        )
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_world_once: World, db: None) -> World:
+    """2023 published (law firms delegated, legal aid entrusted to home, tax support); 2024 drafted
+    from it: law firms entrusted instead, tax support withdrawn, tax exemption added."""
+    return read_again(_world_once)
+
+
+# The personas the world names are the world's (the root conftest's fixtures would add others).
+@pytest.fixture
+def justice(world: World) -> Department:
+    return world.justice
+
+
+@pytest.fixture
+def finance(world: World) -> Department:
+    return world.finance
+
+
+@pytest.fixture
+def pilot_area_user(world: World) -> User:
+    return world.pilot_area_user
+
+
+@pytest.fixture
+def office_user(world: World) -> User:
+    return world.office_user
 
 
 def entry_of(annual_list: AnnualList, matter: Matter) -> ListEntry:
