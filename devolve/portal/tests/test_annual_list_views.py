@@ -5,10 +5,11 @@ the services (list_fixtures.py)."""
 import csv
 import io
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,8 +19,8 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pytest_django.asserts import assertContains, assertNotContains
 
 from devolve.core.actors import SYSTEM
+from devolve.core.testing.database import read_again
 from devolve.matters.models import AnnualList
-from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory
 from devolve.portal.tests import list_fixtures
 from devolve.portal.tests.list_fixtures import (
     LEGAL_AID_REASON,
@@ -31,9 +32,20 @@ from devolve.portal.tests.list_fixtures import (
 HTMX = {"HX-Request": "true"}
 
 
+@pytest.fixture(scope="module")
+def _cycle_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[ListCycle]:
+    """The list cycle, built once for the module in a transaction rolled back at its end; each
+    test runs in a savepoint inside it (``db``) and gets the cycle read again (``read_again``).
+    Every test here uses it: the tests on data of their own are in
+    ``test_annual_list_views_alone.py``."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield build_list_cycle()
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def cycle(db: None) -> ListCycle:
-    return build_list_cycle()
+def cycle(_cycle_once: ListCycle, db: None) -> ListCycle:
+    return read_again(_cycle_once)
 
 
 def _url(name: str, *, language: str = "en", query: str = "", **kwargs: Any) -> str:
@@ -114,10 +126,6 @@ def test_edition_urls_are_human_keys_with_no_segment_for_edition_one(cycle: List
 def test_edition_one_has_no_second_address(client: Client, cycle: ListCycle) -> None:
     assert client.get("/en/lists/2024/batch-1/e1/").status_code == 404
     assert client.get("/en/lists/2024/batch-1/e01/").status_code == 404
-
-
-def test_navigation_links_to_the_lists(client: Client, db: None) -> None:
-    assertContains(client.get("/en/"), f'href="{_url("annual_list_list")}"')
 
 
 # --- The editions ---------------------------------------------------------------------------------
@@ -747,57 +755,3 @@ def test_take_up_xlsx_follows_the_filters_and_the_language(
     assert rows[0][-1] == "东区"
     assert len(rows[0]) == 7
     assert [row[5] for row in rows[1:]] == ["四川省司法厅", "四川省司法厅", "四川省科学技术厅"]
-
-
-def test_take_up_of_a_full_size_edition_renders_in_a_few_queries(
-    client: Client, db: None, django_assert_max_num_queries: Any
-) -> None:
-    list_fixtures.build_large_edition(powers=8, support=102)
-
-    # The grid: the edition, its successor, its areas and the departments for the filter, then
-    # the page of the matrix (counts by status, entries counted, a page of entries, the areas,
-    # the page's grants).
-    with django_assert_max_num_queries(9):
-        response = client.get(_edition_url("annual_list_take_up"))
-    with django_assert_max_num_queries(9):
-        last_page = client.get(_edition_url("annual_list_take_up"), {"page": 3})
-    # The entries page: the edition, its figures, the count for the pager (in SQL), one page of
-    # entries with their relations and the filter's choices.
-    with django_assert_max_num_queries(10):
-        detail = client.get(_edition_url("annual_list_detail"))
-    with django_assert_max_num_queries(6):
-        download = client.get(_edition_url("annual_list_take_up_csv"))
-
-    assertContains(response, 'data-rows="110" data-columns="9"')
-    assert len(_zones(response)) == 9
-    assert len(_matrix(response)) == 50
-    assert len(_matrix(last_page)) == 10
-    assert {len(cells) for cells in _matrix(response).values()} == {9}
-    assertContains(last_page, 'data-rows="110" data-columns="9"')
-    assert (_figure(detail, "entries"), _figure(detail, "powers"), _figure(detail, "support")) == (
-        "110",
-        "8",
-        "102",
-    )
-    assert len(list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))) == 111
-
-
-def test_a_long_edition_pages_visibly_above_and_below_its_entries(
-    client: Client, db: None, django_assert_max_num_queries: Any
-) -> None:
-    edition = AnnualListFactory(published=True, year=2030)
-    ListEntryFactory.create_batch(110, annual_list=edition)
-
-    with translation.override("en"):
-        url = edition.get_absolute_url()
-
-    with django_assert_max_num_queries(25):
-        response = client.get(url)
-
-    html = response.content.decode()
-    table_start = html.index('<table class="govuk-table"', html.index('id="entries-table"'))
-    assert len(response.context["table"].page.object_list) == 50
-    assert "110 of 110 entries match the filters." in html
-    assert "Showing 1 to 50 of 110 rows." in html
-    assert html.count("data-list-pager") == 2
-    assert html.index("data-list-pager") < table_start
