@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from devolve.accounts.models import User
 from devolve.assessments.selectors import grant_scores, list_flagged_grants, list_rounds
@@ -211,6 +211,29 @@ def get_score(*, pk: int) -> Score | None:
 
 def list_ranking(*, assessment: PerformanceAssessment) -> list[Score]:
     return list(list_scores().filter(assessment=assessment).order_by("rank", "subject_key"))
+
+
+def list_ranking_rows(*, assessment: PerformanceAssessment) -> QuerySet[Score]:
+    """The assessment's scores in rank order, as a queryset a list pages and sorts."""
+    return list_scores().filter(assessment=assessment).order_by("rank", "subject_key")
+
+
+def item_field(item: IndicatorItem, what: str) -> str:
+    """The annotation ``with_item_points`` gives each score for ``item``'s ``points`` or
+    ``outcome``."""
+    return f"item_{item.pk}_{what}"
+
+
+def with_item_points(scores: QuerySet[Score], *, items: list[IndicatorItem]) -> QuerySet[Score]:
+    """``scores`` with each item's points and outcome on every score (None where the score has
+    no line for the item), so a list sorts by an item's points in the database and reads a
+    page of scores in one query however many items the scheme has."""
+    annotations = {}
+    for item in items:
+        line = ScoreItem.objects.filter(score=OuterRef("pk"), item=item)
+        for what in ("points", "outcome"):
+            annotations[item_field(item, what)] = Subquery(line.values(what)[:1])
+    return scores.annotate(**annotations)
 
 
 def list_score_items(*, score: Score) -> list[ScoreItem]:

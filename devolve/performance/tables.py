@@ -1,17 +1,27 @@
 """Performance assessments, scores, manual values and appeals as django-tables2 tables for the
 staff performance pages."""
 
+from decimal import Decimal
 from typing import Any
 
 import django_tables2 as tables
 from django.template.defaultfilters import floatformat
+from django.utils.formats import localize
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
 from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
-from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Score
+from devolve.performance.models import (
+    Appeal,
+    IndicatorItem,
+    ManualInput,
+    PerformanceAssessment,
+    Score,
+    ScoreItem,
+)
 from devolve.performance.overview import FlaggedRow, FlaggedRows
+from devolve.performance.selectors import item_field
 
 TIER_COLOURS = {"excellent": "green", "good": "blue", "pass": "yellow"}
 
@@ -105,12 +115,7 @@ class ScoreTable(tables.Table):
         return str(record.subject)
 
     def render_tier(self, record: Score) -> str:
-        return format_html(
-            '<strong class="govuk-tag govuk-tag--{}" data-tier="{}">{}</strong>',
-            TIER_COLOURS.get(record.tier, "red"),
-            record.tier,
-            record.get_tier_display(),
-        )
+        return _tier_tag(record)
 
     def value_tier(self, record: Score) -> str:
         return str(record.get_tier_display())
@@ -175,3 +180,107 @@ class FlaggedGrantTable(tables.Table):
             record.grant.get_absolute_url(),
             record.grant.entry.matter,
         )
+
+
+def _tier_tag(record: Score) -> str:
+    return format_html(
+        '<strong class="govuk-tag govuk-tag--{}" data-tier="{}">{}</strong>',
+        TIER_COLOURS.get(record.tier, "red"),
+        record.tier,
+        record.get_tier_display(),
+    )
+
+
+class PublishedRankingTable(tables.Table):
+    """A published assessment's ranking on the public site: rank, subject, score and tier (no
+    link to the staff pages)."""
+
+    rank = tables.Column(verbose_name=_("Rank"), attrs=NUMERIC, order_by=("rank", "subject_key"))
+    subject = tables.Column(verbose_name=_("Subject"), empty_values=(), order_by=("subject_key",))
+    total = tables.Column(
+        verbose_name=_("Score"),
+        order_by=("total", "subject_key"),
+        attrs={**NUMERIC, "td": {**NUMERIC["td"], "data-total": lambda record: record.total}},
+    )
+    tier = tables.Column(verbose_name=_("Tier"), order_by=("tier", "rank"))
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "ranking"}
+        row_attrs = {"class": "govuk-table__row", "data-subject": lambda record: record.subject_key}
+        empty_text = _("No score yet.")
+
+    def render_subject(self, record: Score) -> str:
+        return str(record.subject)
+
+    def render_tier(self, record: Score) -> str:
+        return _tier_tag(record)
+
+    def value_tier(self, record: Score) -> str:
+        return str(record.get_tier_display())
+
+
+_POINTS_PLACES = Decimal(1).scaleb(-ScoreItem._meta.get_field("points").decimal_places)
+
+
+def _as_stored(points: Decimal | None) -> Decimal | None:
+    """Points with the places the model stores them with: an annotation read on SQLite comes
+    back as 50, where the model field reads 50.00."""
+    return None if points is None else points.quantize(_POINTS_PLACES)
+
+
+class ItemPointsColumn(tables.Column):
+    """One item's points for each score (``selectors.with_item_points``): the points where the
+    item was scored, "no data" (its outcome as a title) where the scheme's rule for missing
+    data applied, — where the score has no line for the item. Sorts by the points."""
+
+    def __init__(self, item: IndicatorItem) -> None:
+        self.outcome_field = item_field(item, "outcome")
+        points = item_field(item, "points")
+        super().__init__(
+            verbose_name=str(item),
+            accessor=points,
+            order_by=(points, "subject_key"),
+            attrs=NUMERIC,
+            empty_values=(),
+        )
+
+    def render(self, value: Decimal | None, record: Score) -> str:
+        outcome = getattr(record, self.outcome_field)
+        if outcome is None:
+            return "—"
+        if outcome == ScoreItem.Outcome.SCORED:
+            return str(localize(_as_stored(value)))
+        return format_html(
+            '<span title="{}">{}</span>', ScoreItem.Outcome(outcome).label, _("no data")
+        )
+
+    def value(self, value: Decimal | None, record: Score) -> str:
+        outcome = getattr(record, self.outcome_field)
+        if outcome == ScoreItem.Outcome.SCORED:
+            return str(_as_stored(value))
+        return "" if outcome is None else str(ScoreItem.Outcome(outcome).label)
+
+
+class ItemPointsTable(tables.Table):
+    """Every subject's points item by item, one column per item of the assessment's scheme
+    (rows from ``selectors.with_item_points``), then the score."""
+
+    subject = tables.Column(verbose_name=_("Subject"), empty_values=(), order_by=("subject_key",))
+    total = tables.Column(verbose_name=_("Score"), attrs=NUMERIC, order_by=("total", "subject_key"))
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "points"}
+        row_attrs = {"class": "govuk-table__row", "data-subject": lambda record: record.subject_key}
+        empty_text = _("No score yet.")
+
+    def __init__(self, data: Any, *, items: list[IndicatorItem], **kwargs: Any) -> None:
+        columns = [(f"item_{item.pk}", ItemPointsColumn(item)) for item in items]
+        super().__init__(
+            data,
+            extra_columns=columns,
+            sequence=("subject", *(name for name, _column in columns), "total"),
+            **kwargs,
+        )
+
+    def render_subject(self, record: Score) -> str:
+        return str(record.subject)

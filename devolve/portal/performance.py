@@ -13,8 +13,9 @@ from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from devolve.core.lists import configure_list, requested_download
 from devolve.performance import selectors
-from devolve.performance.models import ScoreItem
+from devolve.performance.tables import ItemPointsTable, PublishedRankingTable
 
 
 @require_safe
@@ -25,16 +26,25 @@ def performance_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def performance_ranking(request: HttpRequest, year: int, scheme: str) -> HttpResponse:
+    """An assessment's ranking and every subject's points item by item, each a list that
+    pages, sorts and downloads; the chart shows every score."""
     assessment = selectors.get_published_assessment(year=year, scheme_code=scheme)
     if assessment is None:
         raise Http404(_("No published assessment for that year and scheme."))
     scores = selectors.list_ranking(assessment=assessment)
     items = selectors.list_scheme_items(scheme=assessment.scheme)
-    points: dict[tuple[int, int], ScoreItem] = {
-        (row.score_id, row.item_id): row
-        for row in selectors.list_assessment_score_items(assessment=assessment)
-    }
-    rows = [(score, [points.get((score.pk, item.pk)) for item in items]) for score in scores]
+    rows = selectors.list_ranking_rows(assessment=assessment)
+    ranking = PublishedRankingTable(rows, prefix="ranking-")
+    points = ItemPointsTable(
+        selectors.with_item_points(rows, items=items), items=items, prefix="points-"
+    )
+    name = f"{assessment.year} {assessment.scheme}"
+    lists = (
+        configure_list(request, ranking, export_name=f"{name} {_('Rank')}"),
+        configure_list(request, points, export_name=f"{name} {_('Points item by item')}"),
+    )
+    if download := requested_download(request, *lists):
+        return download
     chart: dict[str, Any] = {
         "name": _("Score"),
         "labels": [str(score.subject) for score in scores],
@@ -43,8 +53,8 @@ def performance_ranking(request: HttpRequest, year: int, scheme: str) -> HttpRes
     context = {
         "assessment": assessment,
         "scores": scores,
-        "items": items,
-        "rows": rows,
+        "ranking": ranking,
+        "points": points,
         "chart": chart,
         "groups": selectors.list_scheme_groups(scheme=assessment.scheme),
     }

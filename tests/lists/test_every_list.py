@@ -15,6 +15,7 @@ import pkgutil
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import django_tables2 as tables
@@ -80,14 +81,18 @@ from devolve.matters.tests.list_factories import (
     DemandWindowFactory,
     ListEntryFactory,
 )
+from devolve.performance.models import PerformanceAssessment, ScoreItem
 from devolve.performance.tables import (
     AppealTable,
+    ItemPointsTable,
     ManualInputTable,
     PerformanceAssessmentTable,
+    PublishedRankingTable,
     ScoreTable,
 )
 from devolve.performance.tests.factories import (
     AppealFactory,
+    IndicatorItemFactory,
     ManualInputFactory,
     PerformanceAssessmentFactory,
     SchemeFactory,
@@ -451,6 +456,37 @@ def _assessment_scores(kind: str) -> ListCase:
     )
 
 
+def _published_ranking(kind: str) -> ListCase:
+    """A published assessment's public ranking (``kind="ranking"``) or its points item by item
+    (``"points"``): each subject scored on two items, one with data and one without."""
+    assessment = PerformanceAssessmentFactory(
+        status=PerformanceAssessment.Status.PUBLISHED,
+        published_at=datetime.datetime(2025, 3, 16, tzinfo=datetime.UTC),
+    )
+    items = IndicatorItemFactory.create_batch(2, group__scheme=assessment.scheme)
+    ranks = _Counter()
+
+    def add(n: int) -> None:
+        for number in ranks.take(n):
+            score = ScoreFactory(assessment=assessment, rank=number + 1, total=100 - number)
+            ScoreItem.objects.bulk_create(
+                ScoreItem(score=score, item=item, source=source, outcome=outcome,
+                          max_points=Decimal(50), points=Decimal(number % 50))
+                for item, source, outcome in (
+                    (items[0], ScoreItem.Source.MEASURE, ScoreItem.Outcome.SCORED),
+                    (items[1], ScoreItem.Source.NONE, ScoreItem.Outcome.ZERO),
+                )
+            )  # fmt: skip
+
+    return ListCase(
+        lambda: _en(
+            "portal:performance_ranking", year=assessment.year, scheme=assessment.scheme.code
+        ),
+        add,
+        prefix=f"{kind}-",
+    )
+
+
 def _zone_editions() -> ListCase:
     zone = ZoneFactory()
     editions = _Counter()
@@ -755,6 +791,8 @@ def _edition_differences() -> ListCase:
 
 
 CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
+    PublishedRankingTable: lambda: _published_ranking("ranking"),
+    ItemPointsTable: lambda: _published_ranking("points"),
     CandidateErrorTable: _candidate_check_errors,
     EditionDifferenceTable: _edition_differences,
     CompletenessTable: _completeness_by_area,
@@ -966,6 +1004,7 @@ FIXED_TABLES: dict[str, str] = {
         "an estimate's periods and cohorts, fixed by the evaluation"
     ),
     "portal/templates/portal/open_data.html": "the catalogue of open datasets",
+    "portal/templates/portal/performance/_scheme_tree.html": "a scheme's indicator tree",
     "portal/templates/portal/overview.html": (
         "the programme's shape: the 21 prefectures, the batches, levels and kinds"
     ),
@@ -975,7 +1014,6 @@ FIXED_TABLES: dict[str, str] = {
 # Templates that still draw a table by hand: each is either a bounded table (it belongs in
 # FIXED_TABLES with its reason) or a list to move onto the mechanism. TODO(#15)
 HAND_DRAWN_TODO: list[str] = [
-    "portal/templates/portal/performance/performance_ranking.html",
     # Pages by entry (50 a page) with a pager and count of its own, in 11 queries; not a
     # django-tables2 table because its per-cell rendering cost about half a second for 110
     # entries by 9 areas (grants.tables.TakeUpMatrixTable). Not fixed in size: it grows with the

@@ -6,6 +6,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Iterator
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,14 @@ from frictionless import validate
 from devolve.demo.seed import SeedReport
 from devolve.demo.testing import full_demo
 from devolve.grants.models import Grant
+from devolve.grants.selectors import get_take_up_matrix
 from devolve.matters.models import AnnualList, Matter
+from devolve.performance.selectors import (
+    list_assessment_score_items,
+    list_published_assessments,
+    list_ranking,
+    list_scheme_items,
+)
 
 TIANFU = "tianfu-new-area"
 
@@ -154,3 +162,80 @@ def test_anonymous_api_reads_of_published_grants_match_the_public_grid(
     rows = re.search(r'data-rows="(\d+)"', grid_tianfu)
     assert rows is not None
     assert len(tianfu["results"]) == int(rows.group(1))
+
+
+def _rows(html: str, start: str, key: str) -> dict[str, list[str]]:
+    """The rows of the first table after ``start``: each row's ``key`` attribute → its cells'
+    text, a cell holding a status tag read as the status."""
+    table = html.split(start, 1)[1].split("<table", 1)[1].split("</table>", 1)[0]
+    rows: dict[str, list[str]] = {}
+    for row in re.findall(rf"<tr [^>]*{key}=\"([^\"]+)\"[^>]*>(.*?)</tr>", table, re.S):
+        name, body = row
+        cells = re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", body, re.S)
+        rows[name] = [
+            status.group(1)
+            if (status := re.search(r'data-status="([a-z_]+)"', cell))
+            else unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", cell)).strip())
+            for cell in cells
+        ]
+    return rows
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_ranking_pages_show_every_stored_score_and_point(
+    client: Client, demo: SeedReport, language: str
+) -> None:
+    assessments = list(list_published_assessments())
+    assert assessments
+    for assessment in assessments:
+        address = _url(
+            "performance_ranking", language=language, year=assessment.year,
+            scheme=assessment.scheme.code,
+        )  # fmt: skip
+        html = client.get(address).content.decode()
+        scores = list(list_ranking(assessment=assessment))
+        items = list_scheme_items(scheme=assessment.scheme)
+        points = {
+            (row.score_id, row.item_id): row
+            for row in list_assessment_score_items(assessment=assessment)
+        }
+        with translation.override(language):
+            ranking = _rows(html, 'id="ranking-chart-data"', "data-subject")
+            shown_points = _rows(html, "</h2>", "data-subject")
+            for score in scores:
+                assert ranking[score.subject_key] == [
+                    str(score.rank), str(score.subject), str(score.total),
+                    str(score.get_tier_display()),
+                ]  # fmt: skip
+                cells = [points.get((score.pk, item.pk)) for item in items]
+                assert shown_points[score.subject_key] == [
+                    str(score.subject),
+                    *("—" if cell is None else str(cell.points) if cell.outcome == "scored"
+                      else str(translation.gettext("no data")) for cell in cells),
+                    str(score.total),
+                ]  # fmt: skip
+        assert len(ranking) == len(scores) == len(shown_points)
+
+
+def test_the_take_up_grid_shows_every_grant_of_the_edition(
+    client: Client, demo: SeedReport
+) -> None:
+    current = _current_edition_of(TIANFU)
+    matrix = get_take_up_matrix(annual_list=current)
+    address = _url(
+        "annual_list_take_up", language="en", year=current.year, batch=current.batch.number
+    )
+    shown: dict[str, list[str]] = {}
+    number = 1
+    while True:
+        html = client.get(address, {"page": str(number)}).content.decode()
+        shown.update(_rows(html, 'id="take-up-matrix"', "data-entry"))
+        if 'rel="next"' not in html.split('id="take-up-matrix"', 1)[1]:
+            break
+        number += 1
+    assert re.findall(r'data-zone="([^"]+)"', html) == [zone.slug for zone in matrix.zones]
+    for entry in matrix.entries:
+        assert shown[str(entry.sequence)][5:] == [
+            grant.status if grant else "—" for grant in matrix.row(entry)
+        ]
+    assert len(shown) == len(matrix.entries) > 50
