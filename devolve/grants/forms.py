@@ -177,8 +177,8 @@ def _offer(
 
 
 class TakeUpFilterForm(FilterForm):
-    """Filter an edition's take-up matrix (``get_take_up_page``) by department, area, status and
-    kind; the page names the departments and the batch's pilot areas to choose from."""
+    """Filter an edition's take-up matrix (``get_take_up_selection``) by department, area,
+    status and kind; the page names the departments and the batch's pilot areas to choose from."""
 
     department = forms.ChoiceField(label=_("Granting department"), required=False)
     area = forms.ChoiceField(label=_("Pilot area"), required=False)

@@ -440,36 +440,36 @@ def get_take_up_matrix(
     return _matrix(annual_list, list(entries), _matrix_zones(grants), list(_cells(grants)))
 
 
-# Entries (rows) of the take-up matrix on one page: 50 rows by every area stays a page a
-# browser shows at once, where a national edition's whole grid is megabytes of cells.
-TAKE_UP_ENTRIES_PER_PAGE = 50
-
-
 @dataclass(frozen=True)
-class TakeUpPage:
-    """One page of entries of the take-up matrix, by every area a selected grant reaches, with
-    the counts of the whole selection."""
+class TakeUpSelection:
+    """What the take-up grid's filters select, for a list that pages the entries: the live
+    entries (a queryset to page and sort), the areas the selected grants reach (the columns),
+    the grants counted by status, and the selected grants' cells (status and dates only) to
+    read for the entries of one page (``cells_of``)."""
 
-    matrix: TakeUpMatrix
-    number: int
-    page_count: int
-    entry_count: int
+    entries: QuerySet[ListEntry]
+    zones: list[Zone]
     status_counts: dict[str, int]
+    grants: QuerySet[Grant]
+
+    def cells_of(self, entries: list[ListEntry]) -> dict[tuple[int, int], Grant]:
+        """The cells of ``entries`` (entry id, zone id → grant): one query, whatever the page."""
+        if not entries:
+            return {}
+        grants = self.grants.filter(entry__in=[entry.pk for entry in entries])
+        return {(grant.entry_id, grant.zone_id): grant for grant in grants}
 
 
-def get_take_up_page(
+def get_take_up_selection(
     *,
     annual_list: AnnualList,
-    page: int = 1,
-    per_page: int = TAKE_UP_ENTRIES_PER_PAGE,
     department_code: str | None = None,
     zone_slug: str | None = None,
     status: str | None = None,
     kind: str | None = None,
-) -> TakeUpPage:
-    """A page of the matrix in five queries whatever the size: the grants counted by status and
-    the entries counted (in the database), the page's entries, the areas, the page's grants. A
-    page number beyond the last gives the last."""
+) -> TakeUpSelection:
+    """The grid's selection in two queries (the areas, the grants counted by status); its
+    entries and a page's cells are read when a list pages them."""
     grants, entries = _take_up_rows(
         annual_list=annual_list,
         department_code=department_code,
@@ -483,17 +483,11 @@ def get_take_up_page(
         .annotate(count=Count("pk"))
         .values_list("status", "count")
     )
-    entry_count = entries.count()
-    page_count = max(1, -(-entry_count // per_page))
-    number = min(max(1, page), page_count)
-    page_entries = list(entries[(number - 1) * per_page : number * per_page])
-    page_grants = list(_cells(grants.filter(entry__in=page_entries))) if page_entries else []
-    return TakeUpPage(
-        matrix=_matrix(annual_list, page_entries, _matrix_zones(grants), page_grants),
-        number=number,
-        page_count=page_count,
-        entry_count=entry_count,
+    return TakeUpSelection(
+        entries=entries,
+        zones=_matrix_zones(grants),
         status_counts=status_counts,
+        grants=_cells(grants).order_by(),
     )
 
 

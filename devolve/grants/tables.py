@@ -20,8 +20,9 @@ from devolve.core.i18n import join_names, mark_language
 from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag, link
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import EntrustmentAgreement, Grant
-from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix
+from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix, TakeUpSelection
 from devolve.matters.models import AnnualList, ListEntry
+from devolve.regions.models import Zone
 
 
 @dataclass(frozen=True)
@@ -56,7 +57,7 @@ class StatusCount:
 
 def status_summary(counts: dict[str, int]) -> list[StatusCount]:
     """Every status in its lifecycle order with the number of cells in it (0 included), from
-    status → cells (``TakeUpMatrix.status_counts`` or ``TakeUpPage.status_counts``)."""
+    status → cells (``TakeUpMatrix.status_counts`` or ``TakeUpSelection.status_counts``)."""
     return [
         StatusCount(
             status=status,
@@ -174,6 +175,97 @@ def _cell(grant: Grant | None, shown: dict[tuple[object, ...], str]) -> str:
 
 
 NO_GRANT = "—"
+
+
+class TakeUpAreaColumn(tables.Column):
+    """One pilot area's cells of the take-up grid: the status of the grant that carries each
+    entry into the area (``TakeUpTable.grant_at``), — where the entry does not reach it."""
+
+    def __init__(self, zone: Zone) -> None:
+        self.zone_id = zone.pk
+        header = link(reverse("portal:zone_detail", args=[zone.slug]), localized(zone, "name"))
+        super().__init__(
+            verbose_name=header,
+            accessor="pk",  # resolves at once: the column's own name is no attribute of an entry
+            empty_values=(),
+            orderable=False,
+            attrs={
+                "th": {"class": "govuk-table__header", "data-zone": zone.slug},
+                "td": {"class": "govuk-table__cell app-take-up__cell"},
+            },
+        )
+
+    def render(self, record: ListEntry, table: "TakeUpTable") -> str:
+        return _cell(table.grant_at(record, self.zone_id), table.shown)
+
+    def value(self, record: ListEntry, table: "TakeUpTable") -> str:
+        grant = table.grant_at(record, self.zone_id)
+        return str(grant.get_status_display()) if grant else ""
+
+
+class TakeUpTable(tables.Table):
+    """The take-up grid as a list: the selection's live entries (rows, paged and sorted on the
+    server) by the areas its grants reach (columns). The cells are read for the entries shown,
+    one query a page, and each distinct cell is rendered once (most cells repeat)."""
+
+    sequence = tables.Column(verbose_name=_("No."), order_by=("sequence",))
+    matter = tables.Column(
+        verbose_name=_("Matter"), empty_values=(), order_by=("matter__name_zh", "sequence")
+    )
+    kind = tables.Column(
+        verbose_name=_("Kind"), accessor="matter__kind", order_by=("matter__kind", "sequence")
+    )
+    mode = tables.Column(
+        verbose_name=_("Mode"), empty_values=(), order_by=("mode__name_zh", "sequence")
+    )
+    department = tables.Column(
+        verbose_name=_("Granting department"),
+        empty_values=(),
+        order_by=("granting_department__name_zh", "sequence"),
+    )
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "class": "govuk-table app-take-up", "id": "take-up"}
+        row_attrs = {"class": "govuk-table__row", "data-entry": lambda record: record.sequence}
+        empty_text = _("No grant matches these filters.")
+
+    def __init__(self, selection: TakeUpSelection, **kwargs: Any) -> None:
+        self.selection = selection
+        self.shown: dict[tuple[object, ...], str] = {}
+        self.cells: dict[tuple[int, int], Grant] = {}
+        self.read: set[int] = set()
+        columns = [(f"zone_{zone.pk}", TakeUpAreaColumn(zone)) for zone in selection.zones]
+        super().__init__(selection.entries, extra_columns=columns, **kwargs)
+
+    def grant_at(self, entry: ListEntry, zone_id: int) -> Grant | None:
+        """The grant of ``entry`` in the area, reading the cells of the page the entry is on
+        (of every entry when it is on none: a download)."""
+        if entry.pk not in self.read:
+            page = [row.record for row in self.page.object_list] if hasattr(self, "page") else []
+            entries = page if entry in page else list(self.data)
+            self.cells.update(self.selection.cells_of(entries))
+            self.read.update(row.pk for row in entries)
+        return self.cells.get((entry.pk, zone_id))
+
+    def render_matter(self, record: ListEntry) -> str:
+        code = record.matter.code
+        return format_html(
+            "{}{}",
+            link(record.matter.get_absolute_url(), localized(record.matter, "name")),
+            format_html('<br><span class="govuk-body-s">{}</span>', code) if code else "",
+        )
+
+    def value_matter(self, record: ListEntry) -> str:
+        return localized(record.matter, "name")
+
+    def render_kind(self, record: ListEntry) -> str:
+        return str(record.matter.get_kind_display())
+
+    def render_mode(self, record: ListEntry) -> str:
+        return localized(record.mode, "name")
+
+    def render_department(self, record: ListEntry) -> str:
+        return localized(record.granting_department, "name")
 
 
 def _day(day: datetime.date | None) -> str:

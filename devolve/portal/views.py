@@ -11,7 +11,13 @@ from django.views.decorators.http import require_safe
 
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.i18n import in_current_language
-from devolve.core.lists import configure_list, render_list
+from devolve.core.lists import (
+    PAGE_PARAMETER,
+    PAGE_SIZE_PARAMETER,
+    SORT_PARAMETER,
+    configure_list,
+    render_list,
+)
 from devolve.core.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
@@ -22,8 +28,8 @@ from devolve.core.spreadsheets import (
 )
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.forms import TakeUpFilterForm
-from devolve.grants.selectors import TakeUpMatrix, get_take_up_matrix, get_take_up_page
-from devolve.grants.tables import TakeUpMatrixTable, status_summary
+from devolve.grants.selectors import TakeUpMatrix, get_take_up_matrix, get_take_up_selection
+from devolve.grants.tables import TakeUpMatrixTable, TakeUpTable, status_summary
 from devolve.matters.filters import ListEntryFilter, MatterFilter
 from devolve.matters.models import AnnualList
 from devolve.matters.readable import value_labels
@@ -328,40 +334,32 @@ def _take_up(
     return annual_list, form, get_take_up_matrix(annual_list=annual_list, **filters)
 
 
-def _page_number(request: HttpRequest) -> int:
-    raw = request.GET.get("page", "")
-    return int(raw) if raw.isdigit() else 1
-
-
-def _without_page(request: HttpRequest) -> str:
-    """The query string of the filters alone: a download holds every page."""
+def _without_list_state(request: HttpRequest) -> str:
+    """The query string of the filters alone: a download holds every page, in the grid's
+    order."""
     query = request.GET.copy()
-    query.pop("page", None)
+    for name in (PAGE_PARAMETER, PAGE_SIZE_PARAMETER, SORT_PARAMETER):
+        query.pop(name, None)
     return query.urlencode()
 
 
 @require_safe
 def annual_list_take_up(request: HttpRequest, year: int, batch: int, edition: int) -> HttpResponse:
-    """The take-up matrix, a page of entries at a time, with the counts of the whole selection."""
+    """The take-up grid through the list mechanism: the selected entries paged and sorted on the
+    server, by every area a selected grant reaches, with the counts of the whole selection."""
     annual_list, form, filters = _take_up_filter(request, year=year, batch=batch, edition=edition)
-    page = get_take_up_page(
-        annual_list=annual_list,
-        page=_page_number(request),
-        department_code=filters["department_code"],
-        zone_slug=filters["zone_slug"],
-        status=filters["status"],
-        kind=filters["kind"],
-    )
+    selection = get_take_up_selection(annual_list=annual_list, **filters)
+    table = TakeUpTable(selection)
+    configure_list(request, table)
     context = {
         "annual_list": annual_list,
         "successor": get_public_successor(annual_list=annual_list),
         "filter": form,
-        "page": page,
-        "matrix": page.matrix,
-        "table": TakeUpMatrixTable(page.matrix),
-        "summary": status_summary(page.status_counts),
+        "table": table,
+        "zones": selection.zones,
+        "summary": status_summary(selection.status_counts),
         "query": request.GET.urlencode(),
-        "download_query": _without_page(request),
+        "download_query": _without_list_state(request),
     }
     return render_page_or_partial(
         request, "portal/take_up_matrix.html", context, partial="take-up-matrix"

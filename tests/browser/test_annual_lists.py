@@ -15,7 +15,6 @@ from playwright.sync_api import Page, expect
 
 from devolve.core.lists import DEFAULT_PAGE_SIZE
 from devolve.grants.models import Grant
-from devolve.grants.selectors import TAKE_UP_ENTRIES_PER_PAGE
 from devolve.matters.models import AnnualList
 from devolve.matters.selectors import count_entries, get_annual_list
 from devolve.portal.tests.list_fixtures import build_large_edition
@@ -72,9 +71,7 @@ def _walk_edition_and_take_up(
     matrix = page.locator("#take-up-matrix table")
     columns = matrix.locator("thead th[data-zone]")
     expect(columns).to_have_count(AREAS)
-    expect(matrix.locator("tbody tr[data-entry]")).to_have_count(
-        min(ENTRIES, TAKE_UP_ENTRIES_PER_PAGE)
-    )
+    expect(matrix.locator("tbody tr[data-entry]")).to_have_count(min(ENTRIES, DEFAULT_PAGE_SIZE))
     expect(page.locator("#take-up-matrix [data-rows]")).to_have_attribute("data-rows", str(ENTRIES))
     cells_per_row = matrix.locator("tbody tr[data-entry]").evaluate_all(
         "rows => rows.map((row) => row.querySelectorAll('td.app-take-up__cell').length)"
@@ -121,7 +118,7 @@ def test_edition_and_take_up_matrix_in_both_languages_and_on_a_phone(
     # On a phone the matrix scrolls sideways inside its box; the page itself does not.
     phone_page.goto(f"{live_server.url}/lists/2024/batch-1/take-up/")
     expect(phone_page.locator("#take-up-matrix tbody tr[data-entry]")).to_have_count(
-        min(ENTRIES, TAKE_UP_ENTRIES_PER_PAGE)
+        min(ENTRIES, DEFAULT_PAGE_SIZE)
     )
 
     widths = phone_page.evaluate(

@@ -127,35 +127,29 @@ def test_the_matrix_has_live_entries_by_areas(
 
 
 @pytest.mark.parametrize("filters", [{}, {"status": "effective"}, {"zone_slug": "west"}])
-def test_a_page_of_the_matrix_is_the_whole_matrix_cut_by_entries(
+def test_pages_of_the_selection_are_the_whole_matrix_cut_by_entries(
     published: AnnualList,
     matrix_world: dict[str, Any],
     filters: dict[str, str],
     django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
-    """Pages of two entries hold the whole matrix's rows and areas, with the whole selection's
-    counts, in five queries each."""
+    """The selection's entries, areas and counts are the whole matrix's, and the cells read for
+    two entries at a time are its rows, in one query each."""
     whole = selectors.get_take_up_matrix(annual_list=published, **filters)
 
-    pages = []
-    for number in (1, 2, 3):
-        with django_assert_num_queries(5):
-            pages.append(
-                selectors.get_take_up_page(
-                    annual_list=published, page=number, per_page=2, **filters
-                )
-            )
+    with django_assert_num_queries(2):
+        selection = selectors.get_take_up_selection(annual_list=published, **filters)
+    entries = list(selection.entries)
 
-    page_count = pages[0].page_count
-    assert page_count == (len(whole.entries) + 1) // 2
-    assert [entry for page in pages[:page_count] for entry in page.matrix.entries] == whole.entries
-    assert pages[2].number == page_count  # beyond the last: the last
-    for page in pages:
-        assert page.matrix.zones == whole.zones
-        assert page.entry_count == len(whole.entries)
-        assert page.status_counts == whole.status_counts
-        assert [page.matrix.row(entry) for entry in page.matrix.entries] == [
-            whole.row(entry) for entry in page.matrix.entries
+    assert entries == whole.entries
+    assert selection.zones == whole.zones
+    assert selection.status_counts == whole.status_counts
+    for start in range(0, len(entries), 2):
+        page = entries[start : start + 2]
+        with django_assert_num_queries(1):
+            cells = selection.cells_of(page)
+        assert [[cells.get((entry.pk, zone.pk)) for zone in whole.zones] for entry in page] == [
+            whole.row(entry) for entry in page
         ]
 
 

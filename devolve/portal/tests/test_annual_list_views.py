@@ -83,7 +83,7 @@ def _matrix(response: HttpResponse) -> dict[int, list[str | None]]:
     rows = re.findall(r'data-entry="(\d+)">(.*?)</tr>', _text(response), re.DOTALL)
     matrix = {}
     for sequence, row in rows:
-        cells = re.findall(r'app-take-up__cell">(.*?)</td>', row, re.DOTALL)
+        cells = re.findall(r'app-take-up__cell[^"]*">(.*?)</td>', row, re.DOTALL)
         matrix[int(sequence)] = [
             (match.group(1) if (match := re.search(r'data-status="(\w+)"', cell)) else None)
             for cell in cells
@@ -635,7 +635,7 @@ def test_take_up_matrix_shows_each_grant_by_entry_and_area(
         'data-status="recalled" title="Recalled · effective on 2023-04-09 · handover due on '
         '2023-05-22 · ended on 2024-06-01">Recalled</strong>',
     )
-    assertContains(response, 'class="app-table-scroll"')
+    assertContains(response, 'class="app-table-scroll app-table-scroll--sticky"')
 
 
 def test_the_superseded_edition_shows_its_grants_superseded_or_recalled(
