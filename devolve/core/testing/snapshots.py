@@ -7,7 +7,8 @@ any worker, gets the same rows written back in bulk instead, and the value ``bui
 
 - A snapshot is keyed by ``name``, the database engine and a fingerprint of the code: every file
   under ``devolve/`` (the seed's facts, the services it calls, the fixtures it imports) and the
-  migration fingerprint. Any change to the code builds it again.
+  migration fingerprint. Any change to the code builds it again; a version of it built from
+  other code is removed once it has not been used for a day.
 - Rows are captured and restored inside the caller's transaction, so a module-scoped fixture
   that rolls its transaction back leaves the database as it found it; foreign keys are checked
   at commit (Django creates them deferrable), so the order of tables does not matter.
@@ -16,9 +17,11 @@ any worker, gets the same rows written back in bulk instead, and the value ``bui
   restored ids.
 """
 
+import contextlib
 import hashlib
 import os
 import pickle
+import time
 from collections.abc import Callable
 from functools import cache
 from pathlib import Path
@@ -37,6 +40,7 @@ from devolve.core.testing.template_database import (
 )
 
 _SKIPPED_TABLES = {"django_migrations"}
+UNUSED_FOR_SECONDS = 24 * 60 * 60
 _SOURCE_SUFFIXES = {".py", ".xlsx", ".csv", ".json", ".toml", ".txt"}
 
 
@@ -114,6 +118,7 @@ def restore_or_build[Result](name: str, build: Callable[[], Result]) -> Result:
             with path.open("rb") as handle:
                 tables, result = pickle.load(handle)  # noqa: S301 (our own cache file)
             _restore(tables)
+            os.utime(path)  # in use: kept while another version is built (``_drop_older``)
             return result  # type: ignore[no-any-return]
         result = build()
         building = path.with_suffix(f".building-{os.getpid()}")
@@ -125,6 +130,11 @@ def restore_or_build[Result](name: str, build: Callable[[], Result]) -> Result:
 
 
 def _drop_older(name: str, *, keep: Path) -> None:
+    """Remove the other versions of the snapshot (built from other code) that nothing has
+    restored or built for ``UNUSED_FOR_SECONDS``. Removing them at once made two worktrees (or
+    branches) that share the cache rebuild each other's demo, a minute or more each time."""
+    unused_since = time.time() - UNUSED_FOR_SECONDS
     for older in cache_directory().glob(f"snapshot-{name}-{connection.vendor}-*.pickle"):
-        if older != keep:
-            older.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):  # another process removed it first
+            if older != keep and older.stat().st_mtime < unused_since:
+                older.unlink()
