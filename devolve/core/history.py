@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import ForeignKey, Max, UniqueConstraint
@@ -216,3 +217,40 @@ def last_changed(*models: type[models.Model]) -> datetime.datetime | None:
     one query per model; None when none has history yet."""
     moments = [model.history.aggregate(latest=Max("history_date"))["latest"] for model in models]  # type: ignore[attr-defined]
     return max((moment for moment in moments if moment is not None), default=None)
+
+
+def write_history_in_sql(
+    model: type[models.Model],
+    *,
+    where: str,
+    params: Sequence[Any],
+    history_type: str,
+    actor: models.Model | SystemActor | None,
+    reason: str,
+) -> int:
+    """Write a history row for each row of ``model`` that ``where`` selects, by one
+    ``INSERT … SELECT``: for rows a service wrote in SQL (an ``INSERT … SELECT`` or an
+    ``UPDATE``, which django-simple-history never sees). ``where`` is an SQL condition on the
+    model's table, named ``t``, with ``params`` for its placeholders; keep it bounded (a batch of
+    ids, one edition's rows). The rows get what ``bulk_history_create`` gives them: the row's
+    tracked columns as they are now, ``history_type`` (``+`` created, ``~`` changed), the actor
+    (none for the system) and the reason, and one time for all of them. Returns the rows
+    written."""
+    if not getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+        return 0
+    history_model = model.history.model  # type: ignore[attr-defined]
+    quote = connection.ops.quote_name
+    columns = [quote(field.column) for field in history_model.tracked_fields]
+    at = history_model._meta.get_field("history_date").get_db_prep_value(timezone.now(), connection)
+    user = getattr(actor, "pk", None)
+    sql = (
+        f"INSERT INTO {quote(history_model._meta.db_table)} ({', '.join(columns)}, "  # noqa: S608 — names from the models
+        f"{quote('history_date')}, {quote('history_change_reason')}, {quote('history_type')}, "
+        f"{quote('history_user_id')}) "
+        f"SELECT {', '.join(f't.{column}' for column in columns)}, %s, %s, %s, %s "
+        f"FROM {quote(model._meta.db_table)} t WHERE {where} "
+        f"ORDER BY t.{quote(str(model._meta.pk.column))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [at, reason, history_type, user, *params])
+        return int(cursor.rowcount)

@@ -11,9 +11,13 @@ import hashlib
 import json
 from dataclasses import dataclass
 
+from django.db.models import F
+
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList, ListEntry
 from devolve.regions.models import BatchMembership, Zone
+
+_READ_BATCH_SIZE = 500
 
 
 def batch_members_on(annual_list: AnnualList, *, on: datetime.date) -> list[Zone]:
@@ -109,15 +113,41 @@ def _last_grants(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], Grant]:
     return last
 
 
+def _with_names(pks: list[int]) -> tuple[Grant, ...]:
+    """The grants ``pks`` whole, with their entry's matter and their zone, in the grants' order."""
+    grants: list[Grant] = []
+    for start in range(0, len(pks), _READ_BATCH_SIZE):
+        grants.extend(
+            Grant.objects.filter(pk__in=pks[start : start + _READ_BATCH_SIZE]).select_related(
+                "entry__matter", "zone__prefecture"
+            )
+        )
+    return tuple(sorted(grants, key=_grant_order))
+
+
+def _grant_order(grant: Grant) -> tuple[int, int, str, str]:
+    return (
+        grant.entry.annual_list_id,
+        grant.entry.sequence,
+        grant.zone.prefecture.code,
+        grant.zone.slug,
+    )
+
+
 def plan_publication(annual_list: AnnualList, *, published_on: datetime.date) -> PublicationPlan:
     """What publishing ``annual_list`` on ``published_on`` creates, continues and ends."""
     carried: dict[tuple[int, int], Grant] = {}
     if annual_list.predecessor_id is not None:
-        previous = Grant.objects.active().filter(entry__annual_list_id=annual_list.predecessor_id)
-        carried = {
-            (grant.entry.matter_id, grant.zone_id): grant
-            for grant in previous.select_related("entry__matter", "zone")
-        }
+        # A national edition has tens of thousands of grants: read each as its key, area and
+        # status with its matter's id, not as a grant with its entry, matter and zone.
+        previous = (
+            Grant.objects.active()
+            .filter(entry__annual_list_id=annual_list.predecessor_id)
+            .annotate(matter_of_entry=F("entry__matter_id"))
+            .only("pk", "entry_id", "zone_id", "status")
+            .order_by()
+        )
+        carried = {(grant.matter_of_entry, grant.zone_id): grant for grant in previous}  # type: ignore[attr-defined]
     before = {zone_id for _, zone_id in carried}
     batch_zones = batch_members_on(annual_list, on=published_on)
     entries = (
@@ -143,7 +173,7 @@ def plan_publication(annual_list: AnnualList, *, published_on: datetime.date) ->
         if (recalled := last.get((planned.entry.matter_id, planned.zone.pk))) is not None
         and recalled.status == Grant.Status.RECALLED
     )
-    ended = tuple(carried.values())
+    ended = _with_names([grant.pk for grant in carried.values()])
     left = {grant.zone_id: grant.zone for grant in ended if grant.zone_id not in after}
     return PublicationPlan(
         annual_list=annual_list,

@@ -9,12 +9,14 @@ holiday-notice codes of ``rules.holiday_notice_problems``, and for handovers rec
 """
 
 import datetime
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
@@ -22,10 +24,11 @@ from devolve.core.actions import system_text
 from devolve.core.actors import SYSTEM, SystemActor, is_system, person
 from devolve.core.bulk import Refusal, act_on_each
 from devolve.core.errors import DomainError, NotAllowed
-from devolve.core.events import record_event, record_events
-from devolve.core.history import save_validated
+from devolve.core.events import record_event, record_events, record_events_in_sql
+from devolve.core.history import save_validated, write_history_in_sql
 from devolve.grants import calendar, rules, selectors
 from devolve.grants.models import (
+    ACTIVE_STATUSES,
     GRANT_LIFECYCLE,
     EntrustmentAgreement,
     Grant,
@@ -34,9 +37,10 @@ from devolve.grants.models import (
     initial_status,
 )
 from devolve.grants.permissions import can_manage_grant, can_record_handover
-from devolve.grants.publication import pair_key, plan_publication
-from devolve.matters.models import AnnualList
+from devolve.grants.publication import PlannedGrant, PublicationPlan, plan_publication
+from devolve.matters.models import AnnualList, ListEntry, Matter
 from devolve.matters.services import mark_annual_list_published
+from devolve.regions.models import Zone
 
 # Rows per statement in bulk writes: Django's bulk_update sends one CASE branch per row, and one
 # statement for a whole edition grows with the data (PostgreSQL's JIT then compiles it for
@@ -89,8 +93,10 @@ def _set_effective(
         _set_handover_due(grant, working_days)
 
 
-@transaction.atomic
-def publish_annual_list(
+ProgressCallback = Callable[[int, int], None]
+
+
+def check_publication(
     *,
     annual_list: AnnualList,
     published_on: datetime.date,
@@ -98,33 +104,19 @@ def publish_annual_list(
     regrant_reasons: Mapping[str, str] | None = None,
     left_out: Collection[str] = (),
     preview: str | None = None,
-) -> AnnualList:
-    """Publish an approved edition and carry each live entry into each receiving area, as
-    ``publication.plan_publication`` previews it.
-
-    A grant of the predecessor edition for the same matter and area continues into the new grant
-    (status and dates carried over, the old one superseded). A predecessor grant whose matter or
-    area is no longer in the list is recalled with the edition as the reason. A new grant of a
-    power last recalled from that area (a re-grant) needs a reason in ``regrant_reasons`` or its
-    key in ``left_out`` (then no grant is made). ``preview`` is the fingerprint of the preview the
-    publisher confirmed: a different plan now is refused. Errors: ``not_allowed``, ``four_eyes``,
-    ``illegal_transition``, ``stale_preview``, ``regrant_reason_required``, ``dates_out_of_order``,
-    ``wrong_predecessor``.
-    """
+) -> PublicationPlan:
+    """What publishing ``annual_list`` would do, refused as ``publish_annual_list`` refuses it
+    before writing anything (who publishes, a stale preview, a re-grant without a reason).
+    Returns the plan; writes nothing."""
     if not is_system(published_by) and not is_office(published_by):
         raise NotAllowed(_("Only the reform office publishes annual lists."))
-    annual_list = (
-        AnnualList.objects.select_for_update(of=("self",))
-        .select_related("batch", "predecessor")
-        .get(pk=annual_list.pk)
-    )
     plan = plan_publication(annual_list, published_on=published_on)
     if preview is not None and preview != plan.fingerprint:
         raise DomainError(
             "stale_preview",
             _("What publishing would do has changed since the preview; look at it again."),
         )
-    reasons = {key: text.strip() for key, text in (regrant_reasons or {}).items() if text.strip()}
+    reasons = _reasons(regrant_reasons)
     regrant_keys = {regrant.key for regrant in plan.regrants}
     unknown = (set(reasons) | set(left_out)) - regrant_keys
     if unknown:
@@ -151,65 +143,110 @@ def publish_annual_list(
                 )
             },
         )
+    return plan
+
+
+def _reasons(regrant_reasons: Mapping[str, str] | None) -> dict[str, str]:
+    return {key: text.strip() for key, text in (regrant_reasons or {}).items() if text.strip()}
+
+
+@transaction.atomic
+def publish_annual_list(
+    *,
+    annual_list: AnnualList,
+    published_on: datetime.date,
+    published_by: User | SystemActor,
+    regrant_reasons: Mapping[str, str] | None = None,
+    left_out: Collection[str] = (),
+    preview: str | None = None,
+    on_progress: ProgressCallback | None = None,
+) -> AnnualList:
+    """Publish an approved edition and carry each live entry into each receiving area, as
+    ``publication.plan_publication`` previews it.
+
+    A grant of the predecessor edition for the same matter and area continues into the new grant
+    (status and dates carried over, the old one superseded). A predecessor grant whose matter or
+    area is no longer in the list is recalled with the edition as the reason. A new grant of a
+    power last recalled from that area (a re-grant) needs a reason in ``regrant_reasons`` or its
+    key in ``left_out`` (then no grant is made). ``preview`` is the fingerprint of the preview the
+    publisher confirmed: a different plan now is refused. Errors: ``not_allowed``, ``four_eyes``,
+    ``illegal_transition``, ``stale_preview``, ``regrant_reason_required``, ``dates_out_of_order``,
+    ``wrong_predecessor``.
+
+    The grants are written in SQL, ``BULK_BATCH_SIZE`` at a time (ADR 0047): the new grants by
+    ``INSERT`` (a continued grant copied from its predecessor's row by ``INSERT … SELECT``), the
+    superseded ones by ``UPDATE``, each batch's history rows by ``INSERT … SELECT`` from the rows
+    just written, and the audit events from a list of values, so the work is linear in grants and
+    no statement grows with the edition. ``on_progress(done, total)`` is called after each batch
+    with the grants written (new, superseded and recalled) of all there are to write.
+    """
+    if not is_system(published_by) and not is_office(published_by):
+        raise NotAllowed(_("Only the reform office publishes annual lists."))
+    annual_list = (
+        AnnualList.objects.select_for_update(of=("self",))
+        .select_related("batch", "predecessor")
+        .get(pk=annual_list.pk)
+    )
+    plan = check_publication(
+        annual_list=annual_list,
+        published_on=published_on,
+        published_by=published_by,
+        regrant_reasons=regrant_reasons,
+        left_out=left_out,
+        preview=preview,
+    )
+    reasons = _reasons(regrant_reasons)
+    regrant_keys = {regrant.key for regrant in plan.regrants}
     mark_annual_list_published(
         annual_list=annual_list, published_on=published_on, published_by=published_by
     )
     reason = system_text("grant.edition_published", key=annual_list.key)
-    new_grants: list[Grant] = []
-    superseded: list[Grant] = []
-    for planned in plan.continued:
-        previous_grant = planned.previous_grant
-        assert previous_grant is not None  # noqa: S101 — continued grants have one
-        grant = Grant(
-            entry=planned.entry, zone=planned.zone, is_illustrative=planned.entry.is_illustrative
-        )
-        _continue(grant, previous_grant)
-        superseded.append(previous_grant)
-        new_grants.append(grant)
-    regranted: list[Grant] = []
-    for planned in plan.created:
-        if planned.key in left_out:
-            continue
-        grant = Grant(
-            entry=planned.entry, zone=planned.zone, is_illustrative=planned.entry.is_illustrative
-        )
-        _start(
-            grant,
-            annual_list=annual_list,
-            mode_code=planned.entry.mode.code,
-            published_on=published_on,
-        )
-        new_grants.append(grant)
-        if planned.key in regrant_keys:
-            regranted.append(grant)
-    # An edition reaches hundreds of matter-area pairs: write in bulk (history rows included, with
-    # the actor and reason) and let the table's constraints guard each row; the values come from
-    # this service, not from input.
-    _end_together(superseded, "supersede", on=published_on, reason=reason, actor=published_by)
-    bulk_create_with_history(
-        new_grants,
-        Grant,
-        batch_size=BULK_BATCH_SIZE,
-        default_user=person(published_by),
-        default_change_reason=reason,
-    )
-    record_events(actor=published_by, action="grant.superseded", targets=superseded, reason=reason)
-    for grant in regranted:
-        why = reasons[pair_key(grant.entry, grant.zone)]
-        record_event(actor=published_by, action="grant.regranted", target=grant, reason=why)
-    dropped = system_text("grant.left_out_of_edition", key=annual_list.key)
+    continued = list(plan.continued)
+    created = [planned for planned in plan.created if planned.key not in left_out]
     recalled = list(plan.ended)
+    progress = _Progress(on_progress, total=2 * len(continued) + len(created) + len(recalled))
+    labels = _PairLabels()
+    for batch in _batches(continued):
+        _insert_continued(batch)
+        progress.advance(len(batch))
+    for batch in _batches(created):
+        _insert_created(batch, annual_list=annual_list, published_on=published_on)
+        progress.advance(len(batch))
+    write_history_in_sql(
+        Grant,
+        where=f"t.entry_id IN (SELECT id FROM {_ENTRY_TABLE} WHERE annual_list_id = %s)",  # noqa: S608
+        params=[annual_list.pk],
+        history_type="+",
+        actor=person(published_by),
+        reason=reason,
+    )
+    for batch in _batches(continued):
+        _supersede(batch, on=published_on, reason=reason, actor=published_by, labels=labels)
+        progress.advance(len(batch))
+    regranted = [planned for planned in created if planned.key in regrant_keys]
+    new_ids = _grant_ids(
+        annual_list, [(planned.entry.pk, planned.zone.pk) for planned in regranted]
+    )
+    for planned in regranted:
+        grant = Grant(
+            pk=new_ids[(planned.entry.pk, planned.zone.pk)], entry=planned.entry, zone=planned.zone
+        )
+        record_event(
+            actor=published_by, action="grant.regranted", target=grant, reason=reasons[planned.key]
+        )
+    dropped = system_text("grant.left_out_of_edition", key=annual_list.key)
     status = _end_together(recalled, "recall", on=published_on, reason=dropped, actor=published_by)
     record_events(actor=published_by, action=f"grant.{status}", targets=recalled, reason=dropped)
+    progress.advance(len(recalled))
     record_event(
         actor=published_by,
         action="grants.created",
         target=annual_list,
         reason=reason,
         details={
-            "grants": len(new_grants),
-            "superseded": len(superseded),
-            "recalled": len(plan.ended),
+            "grants": len(continued) + len(created),
+            "superseded": len(continued),
+            "recalled": len(recalled),
             "regranted": len(regranted),
             "left_out": sorted(left_out),
         },
@@ -217,19 +254,179 @@ def publish_annual_list(
     return annual_list
 
 
-def _continue(grant: Grant, previous_grant: Grant) -> None:
-    """The new edition's grant takes over where the same area's grant of the old edition stood."""
-    grant.previous_grant = previous_grant
-    grant.status = previous_grant.status
-    for field in (
-        "effective_on",
-        "handover_due_on",
-        "handover_due_is_provisional",
-        "handed_over_on",
-        "supervision_filed_on",
-        "supervision_document",
-    ):
-        setattr(grant, field, getattr(previous_grant, field))
+class _Progress:
+    def __init__(self, report: ProgressCallback | None, *, total: int) -> None:
+        self.report, self.total, self.done = report, total, 0
+        if report is not None:
+            report(0, total)
+
+    def advance(self, rows: int) -> None:
+        self.done += rows
+        if self.report is not None and rows:
+            self.report(self.done, self.total)
+
+
+def _batches[T](rows: Sequence[T]) -> Iterator[Sequence[T]]:
+    for start in range(0, len(rows), BULK_BATCH_SIZE):
+        yield rows[start : start + BULK_BATCH_SIZE]
+
+
+class _PairLabels:
+    """What ``core.events.target_labels`` gives a grant (``matter → area`` in Chinese and in
+    English), worked out once per matter and area instead of once per grant."""
+
+    def __init__(self) -> None:
+        self.names: dict[tuple[str, int], tuple[str, str]] = {}
+
+    def _name(self, thing: Matter | Zone) -> tuple[str, str]:
+        key = (type(thing).__name__, thing.pk)
+        if key not in self.names:
+            with translation.override("zh-hans"):
+                chinese = str(thing)
+            with translation.override("en"):
+                english = str(thing)
+            self.names[key] = (chinese, english)
+        return self.names[key]
+
+    def of(self, entry: ListEntry, zone: Zone) -> tuple[str, str]:
+        matter_zh, matter_en = self._name(entry.matter)
+        zone_zh, zone_en = self._name(zone)
+        chinese = f"{matter_zh} → {zone_zh}"[:255]
+        english = f"{matter_en} → {zone_en}"[:255]
+        return chinese, "" if english == chinese else english
+
+
+_GRANT_TABLE = Grant._meta.db_table
+_ENTRY_TABLE = ListEntry._meta.db_table
+# The columns a new grant is written with, in this order.
+_NEW_GRANT_COLUMNS = (
+    "entry_id, zone_id, status, previous_grant_id, effective_on, handover_due_on, "
+    "handover_due_is_provisional, handed_over_on, supervision_filed_on, supervision_document, "
+    "ended_on, end_reason, is_illustrative"
+)
+
+
+def _insert_continued(batch: Sequence[PlannedGrant]) -> None:
+    """New grants that take over where their predecessors stand: status, dates and filing
+    copied from the predecessor's row (``_continue`` of one grant, in SQL)."""
+    values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(batch))
+    params: list[Any] = []
+    for ordinal, planned in enumerate(batch):
+        assert planned.previous_grant is not None  # noqa: S101 — continued grants have one
+        params += [
+            ordinal,
+            planned.entry.pk,
+            planned.zone.pk,
+            planned.previous_grant.pk,
+            planned.entry.is_illustrative,
+        ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            # A list of values names its columns column1, column2 … in both databases: the
+            # ordinal, entry, zone, predecessor and whether it is illustrative.
+            f"INSERT INTO {_GRANT_TABLE} ({_NEW_GRANT_COLUMNS}) "  # noqa: S608
+            "SELECT v.column2, v.column3, p.status, p.id, p.effective_on, p.handover_due_on, "
+            "p.handover_due_is_provisional, p.handed_over_on, p.supervision_filed_on, "
+            f"p.supervision_document, NULL, '', v.column5 FROM (VALUES {values}) v "
+            f"JOIN {_GRANT_TABLE} p ON p.id = v.column4 ORDER BY v.column1",
+            params,
+        )
+        if cursor.rowcount != len(batch):  # a predecessor gone since the plan was made
+            raise DomainError(
+                "stale_preview",
+                _("What publishing would do has changed since the preview; look at it again."),
+            )
+
+
+def _insert_created(
+    batch: Sequence[PlannedGrant], *, annual_list: AnnualList, published_on: datetime.date
+) -> None:
+    """New grants of pairs no grant continues, each starting as ``_start`` says."""
+    date = Grant._meta.get_field("effective_on")
+    values = ", ".join(
+        ["(%s, %s, %s, NULL, %s, NULL, %s, NULL, NULL, '', NULL, '', %s)"] * len(batch)
+    )
+    params: list[Any] = []
+    starts: dict[int, tuple[str, object]] = {}
+    for planned in batch:
+        entry = planned.entry
+        if entry.pk not in starts:  # the same for every area of an entry
+            grant = Grant(entry=entry, zone=planned.zone)
+            _start(
+                grant, annual_list=annual_list, mode_code=entry.mode.code, published_on=published_on
+            )
+            starts[entry.pk] = (
+                grant.status,
+                date.get_db_prep_value(grant.effective_on, connection),
+            )
+        status, effective_on = starts[entry.pk]
+        params += [entry.pk, planned.zone.pk, status, effective_on, False, entry.is_illustrative]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {_GRANT_TABLE} ({_NEW_GRANT_COLUMNS}) VALUES {values}",  # noqa: S608
+            params,
+        )
+
+
+def _supersede(
+    batch: Sequence[PlannedGrant],
+    *,
+    on: datetime.date,
+    reason: str,
+    actor: User | SystemActor,
+    labels: _PairLabels,
+) -> None:
+    """End the predecessors of continued grants (the lifecycle's ``supersede``, checked for
+    each), with their history rows and ``grant.superseded`` events."""
+    previous = [planned.previous_grant for planned in batch if planned.previous_grant is not None]
+    status = ""
+    for grant in previous:
+        status = GRANT_LIFECYCLE.apply(grant, "supersede", actor).target
+    ids = [grant.pk for grant in previous]
+    updated = Grant.objects.filter(pk__in=ids, status__in=ACTIVE_STATUSES).update(
+        status=status, ended_on=on, end_reason=reason
+    )
+    if updated != len(ids):  # a predecessor ended since the plan was made
+        raise DomainError(
+            "stale_preview",
+            _("What publishing would do has changed since the preview; look at it again."),
+        )
+    write_history_in_sql(
+        Grant,
+        where="t.id IN (" + ", ".join(["%s"] * len(ids)) + ")",
+        params=ids,
+        history_type="~",
+        actor=person(actor),
+        reason=reason,
+    )
+    record_events_in_sql(
+        actor=person(actor),
+        action="grant.superseded",
+        target_model=Grant,
+        targets=(
+            (planned.previous_grant.pk, *labels.of(planned.entry, planned.zone))
+            for planned in batch
+            if planned.previous_grant is not None
+        ),
+        reason=reason,
+    )
+
+
+def _grant_ids(annual_list: AnnualList, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """The ids of the edition's grants of a few (entry, zone) pairs."""
+    if not pairs:
+        return {}
+    wanted = set(pairs)
+    ids: dict[tuple[int, int], int] = {}
+    entries = sorted({entry for entry, _zone in pairs})
+    for start in range(0, len(entries), BULK_BATCH_SIZE):
+        chunk = entries[start : start + BULK_BATCH_SIZE]
+        for pk, entry_id, zone_id in Grant.objects.filter(entry_id__in=chunk).values_list(
+            "pk", "entry_id", "zone_id"
+        ):
+            if (entry_id, zone_id) in wanted:
+                ids[(entry_id, zone_id)] = pk
+    return ids
 
 
 def _start(
