@@ -18,4 +18,8 @@ ACTION_LABELS: dict[str, Promise] = {
     "grant.edition_published": _("Edition %(key)s published."),
     "grant.left_out_of_edition": _("No longer in edition %(key)s."),
     "grant.agreement_signed": _("Agreement %(number)s signed"),
+    "publication.queued": _("Publication queued"),
+    "publication.started": _("Publication started"),
+    "publication.finished": _("Edition published"),
+    "publication.failed": _("Publication failed (%(code)s)"),
 }

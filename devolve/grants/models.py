@@ -317,3 +317,94 @@ class HolidayNoticeDay(models.Model):
 
     def __str__(self) -> str:
         return self.day.isoformat()
+
+
+class Publication(models.Model):
+    """The office's request to publish an approved edition, run in the background (ADR 0047).
+
+    Publishing a national edition writes tens of thousands of grants: the page queues it and
+    shows its progress (grants written of the grants to write) and its outcome. Publishing is
+    one transaction, so a publication that failed left nothing published; its error says why.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Publishing")
+        PUBLISHED = "published", _("Published")
+        FAILED = "failed", _("Failed")
+
+    annual_list = models.ForeignKey(
+        "matters.AnnualList",
+        verbose_name=_("annual list"),
+        on_delete=models.PROTECT,
+        related_name="publications",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    published_on = models.DateField(_("published on"))
+    regrant_reasons = models.JSONField(
+        _("reasons for re-grants"), default=dict, blank=True, help_text=_("By re-grant key.")
+    )
+    left_out = models.JSONField(_("re-grants left out"), default=list, blank=True)
+    preview = models.CharField(
+        _("preview fingerprint"),
+        max_length=64,
+        blank=True,
+        help_text=_("The plan the publisher confirmed; publishing a different one is refused."),
+    )
+    requested_by = models.ForeignKey(
+        User,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    rows_total = models.PositiveIntegerField(_("grants to write"), default=0)
+    rows_done = models.PositiveIntegerField(_("grants written"), default=0)
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["rows_done", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "published", "failed"]),
+                name="publication_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_total__gte=F("rows_done")) | Q(rows_total=0),
+                name="publication_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""),
+                name="publication_failure_has_error",
+            ),
+            models.UniqueConstraint(
+                fields=["annual_list"],
+                condition=Q(status__in=["queued", "running"]),
+                name="publication_one_under_way_per_edition",
+                violation_error_code="already_queued",
+                violation_error_message=_("This edition is being published already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.annual_list} · {self.published_on.isoformat()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.PUBLISHED, self.Status.FAILED}
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == self.Status.PUBLISHED else 0
+        return min(100, self.rows_done * 100 // self.rows_total)

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from devolve.accounts.models import User
 from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, relevance
 from devolve.grants import rules
-from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant
+from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant, Publication
 from devolve.matters.models import AnnualList, ListEntry, Matter
 from devolve.matters.selectors import PUBLIC_EDITION_STATUSES
 from devolve.regions.models import Zone
@@ -723,3 +723,14 @@ def count_grants_by_area(*, grants: QuerySet[Grant], on: datetime.date) -> list[
         AreaGrantCounts(zone=zone, counts=counts[zone.pk], overdue=overdue.get(zone.pk, 0))
         for zone in zones.order_by("prefecture__code", "slug")
     ]
+
+
+def latest_publication(*, annual_list: AnnualList) -> Publication | None:
+    """The edition's latest publication request, with who asked: what its page shows while it
+    runs and after."""
+    return (
+        Publication.objects.filter(annual_list=annual_list)
+        .select_related("requested_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )

@@ -9,11 +9,11 @@ holiday-notice codes of ``rules.holiday_notice_problems``, and for handovers rec
 """
 
 import datetime
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.utils import bulk_update_with_history
@@ -26,6 +26,7 @@ from devolve.core.bulk import Refusal, act_on_each
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events, record_events_in_sql
 from devolve.core.history import save_validated, write_history_in_sql
+from devolve.core.progress import ProgressCallback, progress_writer
 from devolve.grants import calendar, rules, selectors
 from devolve.grants.models import (
     ACTIVE_STATUSES,
@@ -34,12 +35,14 @@ from devolve.grants.models import (
     Grant,
     HolidayNotice,
     HolidayNoticeDay,
+    Publication,
     initial_status,
 )
 from devolve.grants.permissions import can_manage_grant, can_record_handover
 from devolve.grants.publication import PlannedGrant, PublicationPlan, plan_publication
+from devolve.grants.tasks import run_publication as run_publication_task
 from devolve.matters.models import AnnualList, ListEntry, Matter
-from devolve.matters.services import mark_annual_list_published
+from devolve.matters.services import check_annual_list_publishable, mark_annual_list_published
 from devolve.regions.models import Zone
 
 # Rows per statement in bulk writes: Django's bulk_update sends one CASE branch per row, and one
@@ -91,9 +94,6 @@ def _set_effective(
     grant.effective_on = on
     if grant.entry.mode.code != "support":
         _set_handover_due(grant, working_days)
-
-
-ProgressCallback = Callable[[int, int], None]
 
 
 def check_publication(
@@ -252,6 +252,114 @@ def publish_annual_list(
         },
     )
     return annual_list
+
+
+@transaction.atomic
+def queue_publication(
+    *,
+    annual_list: AnnualList,
+    published_on: datetime.date,
+    published_by: User | SystemActor,
+    regrant_reasons: Mapping[str, str] | None = None,
+    left_out: Collection[str] = (),
+    preview: str | None = None,
+) -> Publication:
+    """Queue the publication of an approved edition as a background task (after commit), once
+    it passes every check ``publish_annual_list`` makes before writing; the task
+    (``run_publication``) publishes it. Errors: those of ``publish_annual_list``, and
+    ``already_queued`` while a publication of the edition is queued or running."""
+    if not is_system(published_by) and not is_office(published_by):
+        raise NotAllowed(_("Only the reform office publishes annual lists."))
+    annual_list = (
+        AnnualList.objects.select_for_update(of=("self",))
+        .select_related("batch", "predecessor")
+        .get(pk=annual_list.pk)
+    )
+    check_annual_list_publishable(
+        annual_list=annual_list, published_on=published_on, published_by=published_by
+    )
+    plan = check_publication(
+        annual_list=annual_list,
+        published_on=published_on,
+        published_by=published_by,
+        regrant_reasons=regrant_reasons,
+        left_out=left_out,
+        preview=preview,
+    )
+    publication = Publication(
+        annual_list=annual_list,
+        published_on=published_on,
+        regrant_reasons=_reasons(regrant_reasons),
+        left_out=sorted(left_out),
+        preview=preview or plan.fingerprint,
+        requested_by=person(published_by),
+    )
+    save_validated(publication, actor=published_by, reason=system_text("publication.queued"))
+    transaction.on_commit(lambda: run_publication_task.enqueue(publication_id=publication.pk))
+    return publication
+
+
+def run_publication(*, publication: Publication) -> Publication:
+    """Publish a queued publication's edition in one transaction (a task's body), recording its
+    progress as it goes and its outcome: published, or failed with the error, nothing of it
+    written. Safe to run again: a publication no longer queued is left as it is."""
+    publication = Publication.objects.select_related("annual_list", "requested_by").get(
+        pk=publication.pk
+    )
+    if publication.status != Publication.Status.QUEUED:
+        return publication
+    actor: User | SystemActor = publication.requested_by or SYSTEM
+    publication.status = Publication.Status.RUNNING
+    save_validated(publication, actor=actor, reason=system_text("publication.started"))
+    reported = [0, 0]  # the last (done, total): SQLite records none inside the transaction
+    try:
+        with progress_writer(publication) as write:
+
+            def report(done: int, total: int) -> None:
+                reported[:] = [done, total]
+                write(done, total)
+
+            publish_annual_list(
+                annual_list=publication.annual_list,
+                published_on=publication.published_on,
+                published_by=actor,
+                regrant_reasons=publication.regrant_reasons,
+                left_out=publication.left_out,
+                preview=publication.preview,
+                on_progress=report,
+            )
+    except DomainError as error:
+        return _publication_failed(
+            publication, reported, code=error.code, message=str(error.message)
+        )
+    except Exception:
+        _publication_failed(
+            publication, reported, code="crashed", message=_("Publishing stopped unexpectedly.")
+        )
+        raise
+    publication.status = Publication.Status.PUBLISHED
+    publication.rows_done = publication.rows_total = reported[1]
+    publication.finished_at = timezone.now()
+    save_validated(publication, actor=actor, reason=system_text("publication.finished"))
+    return publication
+
+
+def _publication_failed(
+    publication: Publication, reported: list[int], *, code: str, message: str
+) -> Publication:
+    """Nothing of the publication was written (its transaction rolled back): say why, and how
+    far it had come."""
+    publication.rows_done, publication.rows_total = reported
+    publication.status = Publication.Status.FAILED
+    publication.error_code = code
+    publication.error = message
+    publication.finished_at = timezone.now()
+    save_validated(
+        publication,
+        actor=publication.requested_by or SYSTEM,
+        reason=system_text("publication.failed", code=code),
+    )
+    return publication
 
 
 class _Progress:

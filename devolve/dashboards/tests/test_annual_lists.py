@@ -14,7 +14,7 @@ from devolve.accounts.models import User
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.grants import services as grant_services
-from devolve.grants.models import Grant
+from devolve.grants.models import Grant, Publication
 from devolve.matters import services as list_services
 from devolve.matters.models import AnnualList, AuthorizationMode, Department, ListEntry, Matter
 from devolve.matters.tests.factories import MatterFactory
@@ -801,16 +801,58 @@ def previewed(client: Client, annual_list: AnnualList, day: str) -> dict[str, st
     return {"published_on": day, "preview": page.context["plan"].fingerprint, "confirm": "on"}
 
 
-def test_publishing_creates_a_grant_per_receiving_area(
+def test_the_page_shows_a_publication_under_way_and_polls_until_it_ends(
     client: Client, office_user: User, entry: ListEntry
 ) -> None:
     annual_list = _approved(entry.annual_list, office_user)
+    publication = Publication.objects.create(
+        annual_list=annual_list,
+        published_on=D(2025, 3, 1),
+        status="running",
+        rows_done=5,
+        rows_total=20,
+    )
+    client.force_login(office_user)
+    page = url("annual_list_detail", pk=annual_list.pk)
+
+    with translation.override("en"):
+        response = client.get(page)
+    assertContains(response, "5 of 20 grants written")
+    assertContains(response, '<progress max="100" value="25"')
+    assertContains(response, 'hx-trigger="every 1s"')
+    assertNotContains(response, 'data-testid="edition-publish"')  # not twice at once
+    polled = client.get(page, headers={"HX-Request": "true", "HX-Target": "publication-progress"})
+    assert polled.content.decode().lstrip().startswith('<div id="publication-progress"')
+    assertContains(polled, "5 of 20 grants written")
+
+    Publication.objects.filter(pk=publication.pk).update(
+        status="failed", error_code="stale_preview", error="The plan changed."
+    )
+    polled = client.get(page, headers={"HX-Request": "true", "HX-Target": "publication-progress"})
+    assert polled.headers["HX-Refresh"] == "true"  # the whole page: status and actions change
+    response = client.get(page)
+    assertContains(response, 'data-code="stale_preview">The plan changed.</p>')
+    assertContains(response, 'data-testid="edition-publish"')  # may be published again
+
+
+def test_publishing_creates_a_grant_per_receiving_area(
+    client: Client,
+    office_user: User,
+    entry: ListEntry,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The request queues the publication and the task publishes (inline in tests, after
+    commit); the edition's page then shows the outcome."""
+    annual_list = _approved(entry.annual_list, office_user)
     client.force_login(office_user)
 
-    response = client.post(
-        url("annual_list_publish", pk=annual_list.pk), previewed(client, annual_list, "2025-03-01")
-    )
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(
+            url("annual_list_publish", pk=annual_list.pk),
+            previewed(client, annual_list, "2025-03-01"),
+        )
 
+    assert len(queued) == 1
     assertRedirects(response, url("annual_list_detail", pk=annual_list.pk))
     annual_list.refresh_from_db()
     assert (annual_list.status, annual_list.published_on) == ("published", D(2025, 3, 1))
@@ -818,6 +860,11 @@ def test_publishing_creates_a_grant_per_receiving_area(
         ("east", "awaiting_effect"),
         ("west", "awaiting_effect"),
     ]
+    page = client.get(url("annual_list_detail", pk=annual_list.pk))
+    progress = page.content.decode()
+    assert 'id="publication-progress" aria-live="polite" data-status="published"' in progress
+    assert "2 grants written" in progress
+    assert 'hx-trigger="every 1s"' not in progress
 
 
 def test_publishing_before_approval_is_refused_beside_the_date(

@@ -3,6 +3,7 @@ recalled from an area is granted again only with a reason (or left out), and pub
 the confirmation of a preview that still holds."""
 
 import datetime
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -130,13 +131,18 @@ def test_publishing_without_the_confirmation_is_refused(
 
 
 def test_a_reason_publishes_the_regrant_and_records_why(
-    client: Client, office_user: User, next_edition: AnnualList, design_review: Matter
+    client: Client,
+    office_user: User,
+    next_edition: AnnualList,
+    design_review: Matter,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(office_user)
     reason = "The park rebuilt its review team (川自然资〔2025〕4号)."
     form = _form(client, next_edition, **{f"reason__{design_review.key}@dazhou": reason})
 
-    response = client.post(url("annual_list_publish", pk=next_edition.pk), form)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url("annual_list_publish", pk=next_edition.pk), form)
 
     assertRedirects(response, url("annual_list_detail", pk=next_edition.pk))
     regranted = Grant.objects.get(entry__annual_list=next_edition)

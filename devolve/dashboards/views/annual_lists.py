@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
@@ -25,8 +26,8 @@ from devolve.core.lists import BACK_PARAMETER, render_list, return_address
 from devolve.dashboards.doors import data_of, errors_shown_on, submitted
 from devolve.grants.forms import AnnualListPublishForm, PublicationDayForm
 from devolve.grants.publication import plan_publication
-from devolve.grants.selectors import list_grant_links
-from devolve.grants.services import publish_annual_list
+from devolve.grants.selectors import latest_publication, list_grant_links
+from devolve.grants.services import queue_publication
 from devolve.matters.filters import AnnualListFilter, ListEntryFilter
 from devolve.matters.forms import (
     AnnualListApproveForm,
@@ -61,6 +62,9 @@ from devolve.matters.services import (
 from devolve.matters.tables import StaffAnnualListTable, StaffListEntryTable
 
 # Reads ------------------------------------------------------------------------------------------
+
+# The part of an edition's page that shows a publication under way; it polls itself.
+PUBLICATION_REGION = "publication-progress"
 
 
 def _access_annual_list(pk: int) -> AnnualList:
@@ -196,12 +200,23 @@ def annual_list_retitle(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("matters.view_list_workflow")
 def annual_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
+    publication = latest_publication(annual_list=annual_list)
+    if getattr(getattr(request, "htmx", None), "target", None) == PUBLICATION_REGION:
+        if publication is None or publication.is_finished:
+            return HttpResponseClientRefresh()  # the edition's status and actions change too
+        return render(
+            request,
+            f"dashboards/annual_list_detail.html#{PUBLICATION_REGION}",
+            {"annual_list": annual_list, "publication": publication},
+        )
     entries = list_entries_by_section(annual_list=annual_list)
     filterset = ListEntryFilter(request.GET, queryset=entries)
     context = {
         "annual_list": annual_list,
         "counts": count_entries(annual_list=annual_list),
         "actions": EditionActions.of(annual_list, acting_user(request)),
+        "publication": publication,
+        "publishing": publication is not None and not publication.is_finished,
     }
     return render_list(
         request,
@@ -278,12 +293,14 @@ def annual_list_publish(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if submitted(request, form):
         with errors_shown_on(form):
-            publish_annual_list(
+            queue_publication(
                 annual_list=annual_list,
                 published_by=acting_user(request),
                 **form.service_arguments(),
             )
-            messages.success(request, _("The edition is published and its grants created."))
+            messages.success(
+                request, _("Publishing has started; this page shows its progress and outcome.")
+            )
             return _to_edition(annual_list)
     context = {
         "annual_list": annual_list,

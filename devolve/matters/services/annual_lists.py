@@ -62,14 +62,38 @@ def check_editable(annual_list: AnnualList) -> None:
         )
 
 
-def _move(annual_list: AnnualList, name: str, actor: User | SystemActor) -> None:
+def _check_move(annual_list: AnnualList, name: str, actor: User | SystemActor) -> None:
     ANNUAL_LIST_LIFECYCLE.check(name, annual_list.status, actor)
     if name in SECOND_PAIR_OF_EYES and needs_other_eyes(actor, annual_list):
         raise DomainError(
             "four_eyes",
             _("You submitted this edition for review; another office user approves and publishes."),
         )
+
+
+def _move(annual_list: AnnualList, name: str, actor: User | SystemActor) -> None:
+    _check_move(annual_list, name, actor)
     ANNUAL_LIST_LIFECYCLE.apply(annual_list, name, actor)
+
+
+def check_annual_list_publishable(
+    *, annual_list: AnnualList, published_on: datetime.date, published_by: User | SystemActor
+) -> None:
+    """Refuse, as ``mark_annual_list_published`` would, an edition that may not be published on
+    that day or by this actor (``illegal_transition``, ``four_eyes``, ``dates_out_of_order``);
+    writes nothing. For queueing a publication, so that the page refuses at once what the
+    background task would refuse."""
+    _check_move(annual_list, "publish", published_by)
+    _check_published_after_approval(annual_list, published_on)
+
+
+def _check_published_after_approval(annual_list: AnnualList, published_on: datetime.date) -> None:
+    if annual_list.approved_on and published_on < annual_list.approved_on:
+        raise DomainError(
+            "dates_out_of_order",
+            _("An edition cannot be published before it is approved."),
+            field="published_on",
+        )
 
 
 @transaction.atomic
@@ -638,12 +662,7 @@ def mark_annual_list_published(
                 _("%(predecessor)s is not the published edition; publish from the current one.")
                 % {"predecessor": predecessor.key},
             )
-    if annual_list.approved_on and published_on < annual_list.approved_on:
-        raise DomainError(
-            "dates_out_of_order",
-            _("An edition cannot be published before it is approved."),
-            field="published_on",
-        )
+    _check_published_after_approval(annual_list, published_on)
     annual_list.published_on = published_on
     save_validated(annual_list, actor=published_by, reason=system_text("annual_list.published"))
     if predecessor is not None:

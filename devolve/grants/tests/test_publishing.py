@@ -1,17 +1,20 @@
-"""Publishing in SQL (ADR 0047) writes the same rows as publishing through model objects did:
-grants, their history rows, audit events and the editions, compared row by row with the old
-path (``slow_publishing``) on the same edition, on SQLite and on PostgreSQL."""
+"""Publishing an edition (ADR 0047): in SQL it writes the same rows as publishing through model
+objects did (grants, their history rows, audit events and the editions, compared row by row with
+the old path, ``slow_publishing``, on SQLite and on PostgreSQL); as a background task it is
+queued by the page, reports its progress, and fails leaving nothing published."""
 
 import datetime
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils.translation import gettext
 
 from devolve.accounts.models import User
+from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.grants import publication, services
-from devolve.grants.models import Grant
+from devolve.grants.models import Grant, Publication
 from devolve.grants.tests.factories import GrantFactory
 from devolve.grants.tests.slow_publishing import publish_annual_list_slowly
 from devolve.matters.models import AnnualList, Department, ListEntry
@@ -240,3 +243,181 @@ def test_publishing_reports_its_progress_batch_by_batch(
     dones = [done for done, _ in reported]
     assert dones == sorted(dones)
     assert len(reported) > 5  # a report for each batch of 2, not one at the end
+
+
+# --- the background task ------------------------------------------------------------------------
+
+
+def _queue(second: AnnualList, actor: Any, regrant: str, **arguments: Any) -> Publication:
+    return services.queue_publication(
+        annual_list=second,
+        published_on=D(2024, 2, 5),
+        published_by=actor,
+        regrant_reasons={regrant: "Staffed again."},
+        **arguments,
+    )
+
+
+def test_queueing_checks_what_publishing_checks_and_writes_only_the_request(
+    office_user: User,
+    department_user: User,
+    editions: tuple[AnnualList, AnnualList, str],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _, second, regrant = editions
+    with pytest.raises(NotAllowed):
+        _queue(second, department_user, regrant)
+    with pytest.raises(DomainError) as refused:
+        services.queue_publication(
+            annual_list=second, published_on=D(2024, 2, 5), published_by=office_user
+        )
+    assert refused.value.code == "regrant_reason_required"
+    with pytest.raises(DomainError) as refused:
+        _queue(second, office_user, regrant, preview="0" * 64)
+    assert refused.value.code == "stale_preview"
+    with pytest.raises(DomainError) as refused:
+        services.queue_publication(
+            annual_list=second,
+            published_on=D(2024, 1, 5),
+            published_by=office_user,
+            regrant_reasons={regrant: "Staffed again."},
+        )
+    assert refused.value.code == "dates_out_of_order"
+    assert not Publication.objects.exists()
+
+    with django_capture_on_commit_callbacks() as queued:
+        publication = _queue(second, office_user, regrant)
+
+    assert len(queued) == 1  # the task, enqueued once the request commits
+    publication.refresh_from_db()
+    assert (publication.status, publication.requested_by, publication.rows_done) == (
+        "queued",
+        office_user,
+        0,
+    )
+    assert publication.preview == publication_plan(second).fingerprint
+    second.refresh_from_db()
+    assert second.status == "approved"
+    assert not Grant.objects.filter(entry__annual_list=second).exists()
+    with pytest.raises(DomainError) as refused:
+        _queue(second, office_user, regrant)
+    assert refused.value.code == "already_queued"
+
+
+def publication_plan(annual_list: AnnualList) -> publication.PublicationPlan:
+    return publication.plan_publication(annual_list, published_on=D(2024, 2, 5))
+
+
+def test_the_task_publishes_and_records_its_progress_and_outcome(
+    office_user: User,
+    editions: tuple[AnnualList, AnnualList, str],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    _, second, regrant = editions
+    plan = publication_plan(second)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = _queue(second, office_user, regrant)
+
+    done = Publication.objects.get(pk=queued.pk)
+    total = 2 * len(plan.continued) + len(plan.created) + len(plan.ended)
+    assert (done.status, done.rows_done, done.rows_total, done.percent_done) == (
+        "published",
+        total,
+        total,
+        100,
+    )
+    assert done.finished_at is not None
+    assert done.error == ""
+    second.refresh_from_db()
+    assert (second.status, second.published_on) == ("published", D(2024, 2, 5))
+    assert Grant.objects.filter(entry__annual_list=second).count() == len(plan.created) + len(
+        plan.continued
+    )
+    assert [row.status for row in done.history.order_by("history_id")] == [
+        "queued",
+        "running",
+        "published",
+    ]
+    assert services.run_publication(publication=done).status == "published"  # again: nothing
+
+
+def test_a_failure_leaves_nothing_published_and_says_why(
+    office_user: User,
+    editions: tuple[AnnualList, AnnualList, str],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: Any,
+) -> None:
+    _, second, regrant = editions
+    before = _rows()
+    with django_capture_on_commit_callbacks():
+        queued = _queue(second, office_user, regrant)
+    queued_rows = _rows()
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_supersede", crash)  # after the new grants are written
+    with pytest.raises(RuntimeError):
+        services.run_publication(publication=queued)
+
+    failed = Publication.objects.get(pk=queued.pk)
+    assert (failed.status, failed.error_code) == ("failed", "crashed")
+    assert str(failed.error) == gettext("Publishing stopped unexpectedly.")
+    after = _rows()
+    for table in ("grants", "history", "editions", "edition history"):
+        assert after[table] == before[table], table
+    assert after["events"] == queued_rows["events"]  # none from the publication
+
+
+def test_a_plan_changed_since_queueing_fails_with_its_reason(
+    office_user: User,
+    editions: tuple[AnnualList, AnnualList, str],
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    first, second, regrant = editions
+    with django_capture_on_commit_callbacks():
+        queued = _queue(second, office_user, regrant)
+    continued = Grant.objects.filter(entry__annual_list=first, status="effective").first()
+    assert continued is not None
+    services.recall_grant(
+        grant=continued, recalled_on=D(2024, 1, 20), reason="audit", recalled_by=office_user
+    )
+
+    failed = services.run_publication(publication=queued)
+
+    assert (failed.status, failed.error_code) == ("failed", "stale_preview")
+    second.refresh_from_db()
+    assert second.status == "approved"
+    assert not Grant.objects.filter(entry__annual_list=second).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_is_seen_by_other_connections_while_publishing_runs(
+    office_user: User, editions: tuple[AnnualList, AnnualList, str], monkeypatch: Any
+) -> None:
+    """On PostgreSQL the page sees rows done while the task's transaction is still open."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: progress shows when the task ends")
+    _, second, regrant = editions
+    seen: list[tuple[int, int]] = []
+    supersede = services._supersede
+
+    def look_then_supersede(*args: Any, **kwargs: Any) -> None:
+        observer = connections.create_connection(DEFAULT_DB_ALIAS)
+        try:
+            with observer.cursor() as cursor:
+                cursor.execute("SELECT rows_done, rows_total FROM grants_publication")
+                seen.extend(cursor.fetchall())
+        finally:
+            observer.close()
+        supersede(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_supersede", look_then_supersede)
+    # This test has no transaction around it: the request commits at once and the task runs
+    # inline (the tests' ImmediateBackend), as a worker would run it after the commit.
+    queued = _queue(second, office_user, regrant)
+
+    assert Publication.objects.get(pk=queued.pk).status == "published"
+    done, total = seen[0]
+    assert 0 < done < total  # the new grants written, none superseded yet
