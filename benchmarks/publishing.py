@@ -33,14 +33,40 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _server_cpu_seconds() -> float:
+    """CPU time of this connection's PostgreSQL backend process, when it runs on this machine
+    (read from /proc); 0 elsewhere and on SQLite, whose work is in this process already."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _timed(action: Callable[[], Any]) -> tuple[Any, float, float, int]:
+    """The action's value, wall time, CPU time (this process and its database backend) and
+    SQL statements. On a machine shared with other work the wall time queues behind the load;
+    the CPU time estimates the wall time on a quiet machine."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as queries:
-        started, cpu = time.perf_counter(), _cpu_seconds()
+        started, cpu = time.perf_counter(), _cpu_seconds() + _server_cpu_seconds()
         value = action()
-        return value, time.perf_counter() - started, _cpu_seconds() - cpu, len(queries)
+        return (
+            value,
+            time.perf_counter() - started,
+            _cpu_seconds() + _server_cpu_seconds() - cpu,
+            len(queries),
+        )
 
 
 def _copy_grants(edition: Any) -> None:
@@ -144,11 +170,13 @@ def main() -> None:
             f"  CPU {cpu:5.1f} s, {queries} queries"
         )
     total = sum(step[1] for step in steps)
-    verdict = "ok" if total < TARGET_SECONDS else "OVER TARGET"
     cpu_total = sum(step[2] for step in steps)
+    verdict = "ok" if total < TARGET_SECONDS else "OVER TARGET"
+    quiet = "ok" if cpu_total < TARGET_SECONDS else "OVER TARGET"
     print(  # noqa: T201
         f"{'derive → publish':<28} {total * 1000:8.0f} ms {total / baseline:6.1f}x"
-        f"  CPU {cpu_total:5.1f} s   target < {TARGET_SECONDS:.0f} s: {verdict}"
+        f"  CPU {cpu_total:5.1f} s   target < {TARGET_SECONDS:.0f} s: {verdict} "
+        f"(wall), {quiet} (CPU, a quiet machine)"
     )
 
 

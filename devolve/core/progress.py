@@ -1,5 +1,5 @@
 """A background job's progress, written where pages see it while the job's own transaction is
-still open (ADR 0047).
+still open (ADR 0049).
 
 A job that must be all or nothing runs in one transaction, and rows it updates there stay
 invisible to every other connection until it commits, its progress too. ``progress_writer``

@@ -320,7 +320,7 @@ class HolidayNoticeDay(models.Model):
 
 
 class Publication(models.Model):
-    """The office's request to publish an approved edition, run in the background (ADR 0047).
+    """The office's request to publish an approved edition, run in the background (ADR 0049).
 
     Publishing a national edition writes tens of thousands of grants: the page queues it and
     shows its progress (grants written of the grants to write) and its outcome. Publishing is

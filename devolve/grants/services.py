@@ -173,7 +173,7 @@ def publish_annual_list(
     ``illegal_transition``, ``stale_preview``, ``regrant_reason_required``, ``dates_out_of_order``,
     ``wrong_predecessor``.
 
-    The grants are written in SQL, ``BULK_BATCH_SIZE`` at a time (ADR 0047): the new grants by
+    The grants are written in SQL, ``BULK_BATCH_SIZE`` at a time (ADR 0049): the new grants by
     ``INSERT`` (a continued grant copied from its predecessor's row by ``INSERT … SELECT``), the
     superseded ones by ``UPDATE``, each batch's history rows by ``INSERT … SELECT`` from the rows
     just written, and the audit events from a list of values, so the work is linear in grants and

@@ -1,4 +1,4 @@
-"""Publishing as it was before ADR 0047: a model object per grant, history row and event,
+"""Publishing as it was before ADR 0049: a model object per grant, history row and event,
 through Django's bulk helpers. Kept as the oracle that ``test_publishing`` compares the
 SQL path with, row by row; not used by the application."""
 

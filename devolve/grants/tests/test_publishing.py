@@ -1,4 +1,4 @@
-"""Publishing an edition (ADR 0047): in SQL it writes the same rows as publishing through model
+"""Publishing an edition (ADR 0049): in SQL it writes the same rows as publishing through model
 objects did (grants, their history rows, audit events and the editions, compared row by row with
 the old path, ``slow_publishing``, on SQLite and on PostgreSQL); as a background task it is
 queued by the page, reports its progress, and fails leaving nothing published."""
