@@ -990,3 +990,19 @@ class EditionDifferenceTable(tables.Table):
 
     def value_reason(self, record: ShownEntryDifference) -> str:
         return record.reason
+
+
+class ImportMissingTable(tables.Table):
+    """The edition's entries the workbook leaves out (``ListImport.summary["missing"]``), which
+    the import leaves as they are, by number."""
+
+    sequence = tables.Column(verbose_name=_("No."), attrs=NUMERIC)
+    matter_code = tables.Column(verbose_name=_("Matter code"), default="—")
+    matter_name = tables.Column(verbose_name=_("Matter"))
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "import-missing"}
+        row_attrs = {
+            "class": "govuk-table__row",
+            "data-sequence": lambda record: record["sequence"],
+        }

@@ -68,6 +68,7 @@ from devolve.matters.tables import (
     ExportableAnnualListTable,
     ImportAdditionTable,
     ImportChangeTable,
+    ImportMissingTable,
     ListEntryTable,
     ListImportTable,
     MatterEntryTable,
@@ -361,8 +362,8 @@ def _round_flagged() -> ListCase:
 
 
 def _list_import_rows(kind: str) -> ListCase:
-    """The errors (``kind="errors"``), the additions or the changes of a checked list import,
-    which its page reads from the import's stored plan."""
+    """The errors (``kind="errors"``), the additions, the changes or the entries missing from
+    the workbook of a checked list import, which its page reads from the import's stored plan."""
     list_import = ListImport.objects.create(
         annual_list=AnnualListFactory(year=2024),
         workbook="imports/2024.xlsx",
@@ -378,6 +379,13 @@ def _list_import_rows(kind: str) -> ListCase:
                  "message": "Unknown mode.", "value": "转让"}
                 for number in numbers.take(n)
             ]  # fmt: skip
+        elif kind == "missing":
+            rows = list_import.summary.setdefault(kind, [])
+            rows += [
+                {"sequence": number + 1, "matter_code": "", "matter_name": f"Matter {number}"}
+                for number in numbers.take(n)
+            ]
+            list_import.summary["counts"] = {kind: len(rows)}
         else:
             rows = list_import.summary.setdefault(kind, [])
             rows += [
@@ -389,7 +397,12 @@ def _list_import_rows(kind: str) -> ListCase:
             list_import.summary["counts"] = {kind: len(rows)}
         list_import.save()
 
-    prefix = {"errors": "errors-", "add": "additions-", "change": "changes-"}[kind]
+    prefix = {
+        "errors": "errors-",
+        "add": "additions-",
+        "change": "changes-",
+        "missing": "missing-",
+    }[kind]
     return ListCase(
         lambda: _en("dashboards:list_import_detail", pk=list_import.pk), add, True, prefix
     )
@@ -848,6 +861,7 @@ CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
     RowErrorTable: lambda: _list_import_rows("errors"),
     ImportAdditionTable: lambda: _list_import_rows("add"),
     ImportChangeTable: lambda: _list_import_rows("change"),
+    ImportMissingTable: lambda: _list_import_rows("missing"),
     ObservationPreviewTable: _observation_import_rows,
     FlaggedGrantAssessmentTable: _round_flagged,
     EntryRollUpTable: _round_entries,

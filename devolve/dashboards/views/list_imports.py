@@ -31,6 +31,7 @@ from devolve.matters.tables import (
     ExportableAnnualListTable,
     ImportAdditionTable,
     ImportChangeTable,
+    ImportMissingTable,
     ListImportTable,
 )
 
@@ -91,6 +92,7 @@ def _render_detail(
         "errors": RowErrorTable(list_import.errors, prefix="errors-"),
         "changes": ImportChangeTable(list_import.summary.get("change", []), prefix="changes-"),
         "additions": ImportAdditionTable(list_import.summary.get("add", []), prefix="additions-"),
+        "missing": ImportMissingTable(list_import.summary.get("missing", []), prefix="missing-"),
     }
     for table in lists.values():
         configure_list(request, table)
