@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from devolve.accounts.models import User
@@ -497,7 +498,12 @@ def complete_decisions(
     if undecided:
         raise DomainError(
             "undecided_entries",
-            _("%(count)d entries still wait for a decision.") % {"count": len(undecided)},
+            ngettext(
+                "%(count)d entry still waits for a decision.",
+                "%(count)d entries still wait for a decision.",
+                len(undecided),
+            )
+            % {"count": len(undecided)},
         )
     ASSESSMENT_ROUND_LIFECYCLE.apply(assessment_round, "complete_decisions", completed_by)
     assessment_round.decided_on = decided_on

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from devolve.assessments.models import AssessmentRound, RecommendationChoice
 from devolve.core.actions import marked_text
+from devolve.core.dates import iso_date, written_date
 from devolve.core.i18n import in_current_language
-from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag, link
+from devolve.core.tables import GOVUK_TABLE_ATTRS, DateColumn, invented_tag, link
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import Grant
 from devolve.grants.selectors import HoldingChange
@@ -91,7 +92,10 @@ class GrantChangeTable(tables.Table):
         return format_html("{}<br>{}", tag, link(diff, str(_("see the next edition's changes"))))
 
     def render_ended_on(self, record: Grant) -> str:
-        return record.ended_on.isoformat() if record.ended_on else "—"
+        return written_date(record.ended_on)
+
+    def value_ended_on(self, record: Grant) -> str:
+        return iso_date(record.ended_on)
 
     def render_reason(self, record: Grant) -> str:
         if _annotation(record, "change_kind") == HoldingChange.RECALLED:
@@ -254,9 +258,7 @@ class FlaggedGrantAssessmentTable(tables.Table):
             "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
         },
     )
-    zero_use_ended_on = tables.DateColumn(
-        verbose_name=_("Until"), format="Y-m-d", order_by=("zero_use_ended_on", "pk")
-    )
+    zero_use_ended_on = DateColumn(verbose_name=_("Until"), order_by=("zero_use_ended_on", "pk"))
 
     class Meta:
         attrs = {**GOVUK_TABLE_ATTRS, "id": "round-flagged"}

@@ -11,12 +11,14 @@ it into words in the reader's language when the page, the export or the API show
 people typed, and rows written before codes, hold anything else and show as they are.
 """
 
+import datetime
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -25,8 +27,10 @@ from devolve.core.i18n import mark_language
 
 _LABELS: dict[str, str | Promise] = {}
 
-# What a parameter may be: a key, a number, a name (never prose in one language).
-type Parameter = str | int
+# What a parameter may be: a key, a number, a name, a day (never prose in one language). A day
+# is stored as ``{"date": "2025-01-10"}`` and read as the reader's language writes dates
+# (ADR 0047).
+type Parameter = str | int | datetime.date
 
 # Every stored sentence starts like this (``json.dumps`` with sorted keys), so a reader can tell
 # it from typed text without parsing typed text as JSON.
@@ -63,11 +67,27 @@ def stored_form(code: str, params: Mapping[str, Parameter]) -> str:
     """The JSON a sentence is stored as, without checking its code (data migrations, which
     cannot rely on the apps' catalogues, use it directly)."""
     return json.dumps(
-        {"code": code, "params": dict(params)},
+        {"code": code, "params": {name: _stored_value(value) for name, value in params.items()}},
         ensure_ascii=False,
         separators=(",", ":"),
         sort_keys=True,
     )
+
+
+def _stored_value(value: Any) -> Any:
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _read_value(value: Any) -> Any:
+    """A parameter as words: a stored day in the active language's date format."""
+    if isinstance(value, dict) and set(value) == {"date"}:
+        try:
+            return formats.date_format(datetime.date.fromisoformat(value["date"]), "DATE_FORMAT")
+        except (TypeError, ValueError):
+            return value["date"]
+    return value
 
 
 @dataclass(frozen=True)
@@ -102,7 +122,7 @@ def _words(label: str, params: dict[str, Any]) -> str:
     if not params:
         return label
     try:
-        return label % params
+        return label % {name: _read_value(value) for name, value in params.items()}
     except (KeyError, TypeError, ValueError):
         # A row stored before its sentence gained or lost a parameter: the sentence without them.
         return label

@@ -5,20 +5,28 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 
+from devolve.core.actions import Parameter, render_text, system_text
+
 
 class DomainError(Exception):
     """A request the domain refuses. ``code`` is stable; ``message`` is for people.
 
     ``field`` names the input at fault when there is one, so a form can show the message beside it.
+    ``text``, when the refusal was made by ``refusal``, is the message's stored form (a code and
+    its parameters, ``core.actions.system_text``), for a service that keeps the refusal to show
+    later in its reader's language; empty otherwise.
     """
 
     status_code = 400
 
-    def __init__(self, code: str, message: str | Promise, *, field: str | None = None) -> None:
+    def __init__(
+        self, code: str, message: str | Promise, *, field: str | None = None, text: str = ""
+    ) -> None:
         super().__init__(str(message))
         self.code = code
         self.message = message
         self.field = field
+        self.text = text
 
     def __str__(self) -> str:
         return str(self.message)
@@ -26,6 +34,16 @@ class DomainError(Exception):
     def details(self) -> dict[str, Any]:
         """What the API reports beside the code and message; most errors have nothing more."""
         return {}
+
+
+def refusal(
+    text_code: str, error_code: str, /, *, field: str | None = None, **params: Parameter
+) -> DomainError:
+    """A ``DomainError`` coded ``error_code`` whose message is the stored sentence ``text_code``
+    (named in an app's ``actions.py``) with ``params``: in the active language now, and kept
+    as ``error.text`` for whoever stores the refusal (a failed document, ADR 0041)."""
+    text = system_text(text_code, **params)
+    return DomainError(error_code, render_text(text), field=field, text=text)
 
 
 class NotAllowed(DomainError, PermissionDenied):

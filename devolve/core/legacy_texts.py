@@ -7,18 +7,20 @@ translated when writing) in the language active at the time. Each app's data mig
 shows as it is.
 """
 
+import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from devolve.core.actions import stored_form
+from devolve.core.actions import Parameter, stored_form
 
 
 @dataclass(frozen=True)
 class LegacyText:
     """A stored sentence: ``pattern`` matches the whole text, its named groups are the
-    parameters (``count`` as a number); ``models`` (lower-case model names, history models
+    parameters (``count`` and ``year`` as numbers, ``on``, ``closes``, ``start`` and ``end`` as
+    days); ``models`` (lower-case model names, history models
     included) limits a short, ambiguous word to the tables that stored it."""
 
     pattern: str
@@ -30,6 +32,7 @@ def _on(*names: str) -> frozenset[str]:
     return frozenset(names) | frozenset(f"historical{name}" for name in names)
 
 
+_DOCUMENTS = _on("generateddocument")
 _REPORTS = {"area": _on("areareport"), "department": _on("departmentreport")}
 
 LEGACY_TEXTS: tuple[LegacyText, ...] = (
@@ -120,6 +123,77 @@ LEGACY_TEXTS: tuple[LegacyText, ...] = (
     LegacyText(r"requested", "document.requested", _on("generateddocument")),
     LegacyText(r"build started", "document.build_started"),
     LegacyText(r"built", "document.built", _on("generateddocument")),
+    # why a document failed (``GeneratedDocument.error_message``), as the build's language wrote it
+    *(
+        LegacyText(pattern, code, _DOCUMENTS)
+        for code, patterns in {
+            "document.invalid_period": (
+                r"Give a year \(2024\) or a period \(2024-01-01\.\.2024-06-30\), not (?P<key>.*)\.",
+                r"请填写年度（2024）或期间（2024-01-01\.\.2024-06-30），而不是(?P<key>.*)。",
+            ),
+            "document.period_ends_before_start": (
+                r"The period ends before it starts\.|期间的结束日期早于开始日期。",
+            ),
+            "document.no_edition_in_year": (
+                r"Nothing to report for (?P<year>\d{4}): no edition of the list was published by "
+                r"(?P<on>.+)\.",
+                r"(?P<year>\d{4})年度没有可报告的内容：截至(?P<on>.+)尚未印发任何清单。",
+            ),
+            "document.no_edition_in_period": (
+                r"Nothing to report for (?P<start>.+) to (?P<end>.+): no edition of the list was "
+                r"published by (?P<on>.+)\.",
+                r"(?P<start>.+?)至(?P<end>.+?)没有可报告的内容：截至(?P<on>.+)尚未印发任何清单。",
+            ),
+            "document.unknown_list": (
+                r"No edition (?P<key>.*) \(write it as 2024/batch-1, or 2024/batch-1/e2 for a "
+                r"correction\)\.",
+                r"没有清单版本(?P<key>.*)（请写作2024/batch-1，更正版写作2024/batch-1/e2）。",
+            ),
+            "document.invalid_year": (
+                r"Give a year such as 2024, not (?P<key>.*)\.",
+                r"请填写年度，例如2024，而不是(?P<key>.*)。",
+            ),
+            "document.unknown_kind": (
+                r"Unknown kind of document: (?P<kind>.*)\.",
+                r"未知的文件类型：(?P<kind>.*)。",
+            ),
+            "document.cjk_fonts_missing": (
+                r"No font for Chinese text is installed \((?P<role>.+), or its fallback "
+                r"(?P<fallback>.+)\): install Debian's fonts-noto-cjk "
+                r"\(scripts/install-system-packages\) and try again\.",
+                r"未安装中文字体（(?P<role>.+?)或替代字体(?P<fallback>.+)）：请安装Debian的"
+                r"fonts-noto-cjk（scripts/install-system-packages）后重试。",
+            ),
+            "document.list_not_published": (
+                r"(?P<list>\S+) is not published: only a published edition goes out as a notice\.",
+                r"(?P<list>\S+?)尚未印发：只有已印发的清单版本才能生成印发通知。",
+            ),
+            "document.empty_list": (
+                r"(?P<list>\S+) has no entries to attach\.",
+                r"(?P<list>\S+?)没有可附列的事项。",
+            ),
+            "document.no_assessment": (
+                r"No performance assessment of (?P<year>\d{4}) is recorded\.",
+                r"没有(?P<year>\d{4})年度的绩效考核记录。",
+            ),
+            "document.open_to_appeal": (
+                r"The (?P<year>\d{4}) results are not published yet: appeals run until "
+                r"(?P<closes>\S+) and must all be decided before the results are published and "
+                r"notified\.",
+                r"(?P<year>\d{4})年度考核结果尚未公布：申诉期至(?P<closes>\S+?)，全部申诉处理完毕"
+                r"并公布结果后方可通报。",
+            ),
+            "document.assessment_not_published": (
+                r"The (?P<year>\d{4}) assessment is not computed or published yet\.",
+                r"(?P<year>\d{4})年度考核尚未计算或公布。",
+            ),
+            "document.chinese_only": (
+                r"Official notices are issued in Chinese only\.|公文只以中文印发。",
+            ),
+            "document.crashed": (r"The build stopped unexpectedly\.|文件生成意外中止。",),
+        }.items()
+        for pattern in patterns
+    ),
     # selection
     LegacyText(r"Imported from a file\.|从文件导入。", "selection_round.values_imported"),
     LegacyText(r"Blank in the file\.|文件中为空白。", "candidate_value.blank_in_file"),
@@ -140,7 +214,51 @@ TEXT_FIELDS: dict[str, tuple[str, ...]] = {
     "historicallistentry": ("change_reason",),
     "candidatevalue": ("missing_reason",),
     "historicalcandidatevalue": ("missing_reason",),
+    "generateddocument": ("error_message",),
+    "historicalgenerateddocument": ("error_message",),
 }
+
+# Parameters that are numbers, and parameters that are days (written as the build's language
+# wrote dates then: "2024-07-10", "2024年7月10日", "July 10, 2024", "Sept. 3, 2024").
+_NUMBERS = frozenset({"count", "year"})
+_DAYS = frozenset({"on", "closes", "start", "end"})
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}  # fmt: skip
+
+
+def legacy_day(text: str) -> datetime.date | None:
+    """The day a legacy sentence wrote in one of the ways it could, or None."""
+    text = text.strip()
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        pass
+    parts: tuple[str, str, str] | None = None
+    if match := re.fullmatch(r"(\d{4})年(\d{1,2})月(\d{1,2})日", text):
+        parts = (match.group(1), match.group(2), match.group(3))
+    elif match := re.fullmatch(r"([A-Za-z]+)\.? (\d{1,2}), (\d{4})", text):
+        month = _MONTHS.get(match.group(1).lower())
+        parts = (match.group(3), str(month), match.group(2)) if month else None
+    elif match := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+)\.? (\d{4})", text):
+        month = _MONTHS.get(match.group(2).lower())
+        parts = (match.group(3), str(month), match.group(1)) if month else None
+    if parts is None:
+        return None
+    try:
+        return datetime.date(int(parts[0]), int(parts[1]), int(parts[2]))
+    except ValueError:
+        return None
 
 
 def recoded(text: str, model_name: str) -> str | None:
@@ -149,11 +267,20 @@ def recoded(text: str, model_name: str) -> str | None:
         if legacy.models and model_name not in legacy.models:
             continue
         match = re.fullmatch(legacy.pattern, text)
-        if match is not None:
-            params: dict[str, str | int] = {
-                name: int(value) if name == "count" else value
-                for name, value in match.groupdict().items()
-            }
+        if match is None:
+            continue
+        params: dict[str, Parameter] = {}
+        for name, value in match.groupdict().items():
+            if name in _NUMBERS:
+                params[name] = int(value)
+            elif name in _DAYS:
+                day = legacy_day(value)
+                if day is None:  # not a day after all: the text stays as it was written
+                    break
+                params[name] = day
+            else:
+                params[name] = value
+        else:
             return stored_form(legacy.code, params)
     return None
 

@@ -9,8 +9,6 @@ from urllib.parse import urlencode
 
 import django_tables2 as tables
 import django_tables2.utils
-from django.utils import timezone
-from django.utils.dateformat import format as format_date
 from django.utils.functional import Promise
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +16,7 @@ from django_tables2.data import TableListData
 
 from devolve.core.actions import marked_text, render_text
 from devolve.core.changelog import Change, ChangeLog
+from devolve.core.dates import iso_date, written_date
 from devolve.core.i18n import mark_language
 from devolve.core.models import AuditEvent
 
@@ -111,12 +110,11 @@ class ChangeTable(tables.Table):
         empty_text = _("No changes match.")
 
     def render_changed_at(self, value: datetime.datetime) -> str:
-        """The minute of the change in the site's time zone, as ``{{ value|date:"Y-m-d H:i" }}``
-        writes it."""
-        return str(format_date(timezone.localtime(value), "Y-m-d H:i"))
+        """The minute of the change in the site's time zone, as the reader's language writes it."""
+        return written_date(value)
 
     def value_changed_at(self, value: datetime.datetime) -> str:
-        return self.render_changed_at(value)
+        return iso_date(value)
 
     def render_record(self, record: Change) -> str:
         query = urlencode({"object_type": record.object_type, "object_id": record.object_id})
@@ -156,11 +154,24 @@ class ChangeTable(tables.Table):
         return mark_language(record.reason) or "—"
 
 
+class DateColumn(tables.Column):
+    """A day, or a moment (its minute in the site's time zone), as the reader's language writes
+    it ("10 Jan 2025", "2025年1月10日"; ADR 0047); ISO 8601 in a CSV or .xlsx download, which
+    machines read. A plain column: django-tables2's own date columns compile a template for
+    every cell."""
+
+    def render(self, value: datetime.date) -> str:
+        return written_date(value)
+
+    def value(self, value: datetime.date | None = None, **kwargs: Any) -> str:
+        return iso_date(value)
+
+
 class AuditEventTable(tables.Table):
     """The actions recorded against one record and those that belong to it (a grant and its
     agreements), oldest first: when, who, what and the reason given."""
 
-    occurred_at = tables.DateTimeColumn(verbose_name=_("When"), format="Y-m-d H:i")
+    occurred_at = DateColumn(verbose_name=_("When"))
     actor = tables.Column(verbose_name=_("Who"), empty_values=(), orderable=False)
     action = tables.Column(verbose_name=_("Action"), accessor="action_label")
     reason = tables.Column(verbose_name=_("Reason"), empty_values=(), orderable=False)

@@ -10,4 +10,40 @@ ACTION_LABELS: dict[str, Promise] = {
     # Reasons the services store (devolve.core.actions.system_text), with their parameters.
     "document.build_started": _("Document build started"),
     "document.failed": _("Document failed (%(code)s)"),
+    # Why a document was refused (``GeneratedDocument.error_message``, core.errors.refusal).
+    "document.invalid_period": _(
+        "Give a year (2024) or a period (2024-01-01..2024-06-30), not %(key)s."
+    ),
+    "document.period_ends_before_start": _("The period ends before it starts."),
+    "document.no_edition_in_year": _(
+        "Nothing to report for %(year)s: no edition of the list was published by %(on)s."
+    ),
+    "document.no_edition_in_period": _(
+        "Nothing to report for %(start)s to %(end)s: no edition of the list was published by "
+        "%(on)s."
+    ),
+    "document.unknown_list": _(
+        "No edition %(key)s (write it as 2024/batch-1, or 2024/batch-1/e2 for a correction)."
+    ),
+    "document.invalid_year": _("Give a year such as 2024, not %(key)s."),
+    "document.unknown_kind": _("Unknown kind of document: %(kind)s."),
+    "document.cjk_fonts_missing": _(
+        "No font for Chinese text is installed (%(role)s, or its fallback %(fallback)s): install "
+        "Debian's fonts-noto-cjk (scripts/install-system-packages) and try again."
+    ),
+    "document.list_not_published": _(
+        "%(list)s is not published: only a published edition goes out as a notice."
+    ),
+    "document.empty_list": _("%(list)s has no entries to attach."),
+    "document.no_assessment": _("No performance assessment of %(year)s is recorded."),
+    "document.open_to_appeal": _(
+        "The %(year)s results are not published yet: appeals run until %(closes)s and must all "
+        "be decided before the results are published and notified."
+    ),
+    "document.assessment_not_published": _(
+        "The %(year)s assessment is not computed or published yet."
+    ),
+    "document.chinese_only": _("Official notices are issued in Chinese only."),
+    "document.crashed": _("The build stopped unexpectedly."),
+    "document.refused_with_code": _("The document could not be built (%(code)s)."),
 }

@@ -17,7 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from devolve.assessments.selectors import get_latest_completed_round, list_entry_decisions
-from devolve.core.errors import DomainError
+from devolve.core.errors import refusal
 from devolve.core.i18n import in_current_language
 from devolve.core.numbers import number, signed
 from devolve.documents.charts import Chart, Series
@@ -88,13 +88,9 @@ def parse_period(key: str) -> Period:
             datetime.date.fromisoformat(match.group(2)),
         )
     except ValueError:
-        raise DomainError(
-            "invalid_period",
-            _("Give a year (2024) or a period (2024-01-01..2024-06-30), not %(key)s.")
-            % {"key": key},
-        ) from None
+        raise refusal("document.invalid_period", "invalid_period", key=key) from None
     if period.ends_on < period.starts_on:
-        raise DomainError("invalid_period", _("The period ends before it starts."))
+        raise refusal("document.period_ends_before_start", "invalid_period")
     return period
 
 
@@ -620,10 +616,16 @@ def build_briefing(
         if edition.published_on is not None
     ]
     if not editions:
-        raise DomainError(
+        if period.is_year:
+            raise refusal(
+                "document.no_edition_in_year", "no_data", year=period.starts_on.year, on=on
+            )
+        raise refusal(
+            "document.no_edition_in_period",
             "no_data",
-            _("Nothing to report for %(period)s: no edition of the list was published by %(on)s.")
-            % {"period": period.label, "on": _day(on)},
+            start=period.starts_on,
+            end=period.ends_on,
+            on=on,
         )
     editions.sort(key=lambda edition: (edition.batch.number, edition.year, edition.edition))
     published = [e for e in editions if e.published_on and e.published_on >= period.starts_on]

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from devolve.core.errors import DomainError
+from devolve.core.errors import refusal
 from devolve.documents.briefing import build_briefing, parse_period
 from devolve.documents.briefing_render import briefing_docx, briefing_pdf, draw_charts
 from devolve.documents.fonts import FontPlan, plan_fonts
@@ -50,11 +50,7 @@ class BuiltDocument:
 def get_list_for_notice(subject_key: str) -> AnnualList:
     annual_list = get_annual_list_by_key(key=subject_key)
     if annual_list is None:
-        raise DomainError(
-            "unknown_list",
-            _("No edition %(key)s (write it as 2024/batch-1, or 2024/batch-1/e2 for a correction).")
-            % {"key": subject_key},
-        )
+        raise refusal("document.unknown_list", "unknown_list", key=subject_key)
     return annual_list
 
 
@@ -124,9 +120,7 @@ def parse_year(subject_key: str) -> int:
     except ValueError:
         year = 0
     if not 2000 <= year <= 2100:  # the years an edition may have (annual_list_year_plausible)
-        raise DomainError(
-            "invalid_year", _("Give a year such as 2024, not %(key)s.") % {"key": subject_key}
-        )
+        raise refusal("document.invalid_year", "invalid_year", key=subject_key)
     return year
 
 
@@ -192,7 +186,7 @@ def check_subject(*, kind: DocumentKind, subject_key: str, as_of: datetime.date)
     if kind == DocumentKind.BRIEFING:
         build_briefing(period=parse_period(subject_key), as_of=as_of)
         return
-    raise DomainError("unknown_kind", _("Unknown kind of document: %(kind)s.") % {"kind": kind})
+    raise refusal("document.unknown_kind", "unknown_kind", kind=kind)
 
 
 def build(
@@ -224,4 +218,4 @@ def build(
                 as_of=as_of,
                 progress=progress,
             )
-    raise DomainError("unknown_kind", _("Unknown kind of document: %(kind)s.") % {"kind": kind})
+    raise refusal("document.unknown_kind", "unknown_kind", kind=kind)

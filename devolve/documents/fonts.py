@@ -14,9 +14,7 @@ import subprocess
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.utils.translation import gettext as _
-
-from devolve.core.errors import DomainError
+from devolve.core.errors import refusal
 
 SERIF_FALLBACK = "Noto Serif CJK SC"
 SANS_FALLBACK = "Noto Sans CJK SC"
@@ -126,14 +124,11 @@ def plan_fonts(installed: frozenset[str] | None = None) -> FontPlan:
             continue
         fallback = FALLBACK_FAMILIES[role]
         if fallback not in families:
-            raise DomainError(
+            raise refusal(
+                "document.cjk_fonts_missing",
                 "cjk_fonts_missing",
-                _(
-                    "No font for Chinese text is installed (%(role)s, or its fallback "
-                    "%(fallback)s): install Debian's fonts-noto-cjk "
-                    "(scripts/install-system-packages) and try again."
-                )
-                % {"role": ROLE_NAMES_ZH[role], "fallback": fallback},
+                role=ROLE_NAMES_ZH[role],
+                fallback=fallback,
             )
         choices.append(FontChoice(role=role, family=fallback, is_fallback=True))
     return FontPlan(choices=tuple(choices))

@@ -6,9 +6,7 @@ approving meeting, the publication date as 成文日期, and the day counts that
 take effect. The attachment lists the live entries in sections by kind, numbered from 1 in each.
 """
 
-from django.utils.translation import gettext as _
-
-from devolve.core.errors import DomainError
+from devolve.core.errors import refusal
 from devolve.documents.official import Attachment, OfficialDocument, TableSection
 from devolve.matters.list_export import list_title
 from devolve.matters.list_workbook import ALL_AREAS, AREA_SEPARATOR
@@ -102,16 +100,10 @@ def build_list_notice(*, annual_list: AnnualList) -> OfficialDocument:
     ``DomainError("empty_list")`` for one without live entries.
     """
     if annual_list.status not in PUBLIC_STATUSES or annual_list.published_on is None:
-        raise DomainError(
-            "not_published",
-            _("%(list)s is not published: only a published edition goes out as a notice.")
-            % {"list": annual_list.key},
-        )
+        raise refusal("document.list_not_published", "not_published", list=annual_list.key)
     sections = list_sections(annual_list)
     if not sections:
-        raise DomainError(
-            "empty_list", _("%(list)s has no entries to attach.") % {"list": annual_list.key}
-        )
+        raise refusal("document.empty_list", "empty_list", list=annual_list.key)
     title = list_title(annual_list)
     return OfficialDocument(
         issuing_authority=annual_list.issuing_authority_zh.strip(),

@@ -12,9 +12,8 @@ from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
-from django.utils.translation import gettext as _
 
-from devolve.core.errors import DomainError
+from devolve.core.errors import DomainError, refusal
 from devolve.documents.official import (
     Attachment,
     OfficialDocument,
@@ -54,24 +53,12 @@ def results_as_of(*, year: int) -> datetime.date | None:
 
 def _refuse(year: int, assessments: list[PerformanceAssessment]) -> DomainError:
     if not assessments:
-        return DomainError(
-            "no_data", _("No performance assessment of %(year)s is recorded.") % {"year": year}
-        )
+        return refusal("document.no_assessment", "no_data", year=year)
     computed = [a for a in assessments if a.status == PerformanceAssessment.Status.COMPUTED]
     if computed:
         closes = max(assessment.appeal_closes_on for assessment in computed)
-        return DomainError(
-            "open_to_appeal",
-            _(
-                "The %(year)s results are not published yet: appeals run until %(closes)s and "
-                "must all be decided before the results are published and notified."
-            )
-            % {"year": year, "closes": closes.isoformat()},
-        )
-    return DomainError(
-        "not_published",
-        _("The %(year)s assessment is not computed or published yet.") % {"year": year},
-    )
+        return refusal("document.open_to_appeal", "open_to_appeal", year=year, closes=closes)
+    return refusal("document.assessment_not_published", "not_published", year=year)
 
 
 def _tier_label(tier: str) -> str:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
 from devolve.core.access import allows
-from devolve.core.actions import system_text
+from devolve.core.actions import render_text, system_text
 from devolve.core.actors import SYSTEM, SystemActor, is_system, person
-from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.errors import DomainError, NotAllowed, refusal
 from devolve.core.events import record_event
 from devolve.core.history import save_validated
 from devolve.documents import builders
@@ -46,9 +46,7 @@ def _new_document(
 ) -> GeneratedDocument:
     _require_allowed(requested_by, kind)
     if kind != DocumentKind.BRIEFING and language != DocumentLanguage.CHINESE:
-        raise DomainError(
-            "chinese_only", _("Official notices are issued in Chinese only."), field="language"
-        )
+        raise refusal("document.chinese_only", "chinese_only", field="language")
     plan_fonts()
     builders.check_subject(kind=kind, subject_key=subject_key, as_of=as_of)
     document = GeneratedDocument(
@@ -107,11 +105,13 @@ def _report_progress(document: GeneratedDocument) -> builders.Progress:
     return report
 
 
-def _fail(document: GeneratedDocument, *, code: str, message: str) -> GeneratedDocument:
+def _fail(document: GeneratedDocument, *, code: str, text: str) -> GeneratedDocument:
+    """End the document failed with ``code`` and why, stored as a code with its parameters
+    (``text``, core.actions.system_text) and read in each reader's language."""
     document.refresh_from_db(fields=["steps_done", "steps_total", "current_step"])
     document.status = GeneratedDocument.Status.FAILED
     document.error_code = code
-    document.error_message = message
+    document.error_message = text
     document.finished_at = timezone.now()
     save_validated(document, actor=SYSTEM, reason=system_text("document.failed", code=code))
     record_event(actor=SYSTEM, action="document.refused", target=document, details={"code": code})
@@ -138,9 +138,12 @@ def build_generated_document(*, document: GeneratedDocument) -> GeneratedDocumen
             progress=_report_progress(document),
         )
     except DomainError as error:
-        return _fail(document, code=error.code, message=str(error.message))
+        # A refusal from elsewhere (no stored form) is named by its code, never by words in the
+        # language the build ran in.
+        text = error.text or system_text("document.refused_with_code", code=error.code)
+        return _fail(document, code=error.code, text=text)
     except Exception:
-        _fail(document, code="crashed", message=_("The build stopped unexpectedly."))
+        _fail(document, code="crashed", text=system_text("document.crashed"))
         raise
     document.refresh_from_db(fields=["steps_done", "steps_total", "current_step"])
     document.file.save(built.filename, ContentFile(built.content), save=False)
@@ -188,5 +191,9 @@ def obtain_document(
         )
     document = build_generated_document(document=document)
     if document.status == GeneratedDocument.Status.FAILED:
-        raise DomainError(document.error_code, document.error_message)
+        raise DomainError(
+            document.error_code,
+            render_text(document.error_message),
+            text=document.error_message,
+        )
     return document

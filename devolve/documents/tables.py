@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS
+from devolve.core.tables import GOVUK_TABLE_ATTRS, DateColumn
 from devolve.documents.models import GeneratedDocument
 
 
@@ -13,9 +13,9 @@ class GeneratedDocumentTable(tables.Table):
     document = tables.Column(
         verbose_name=_("Document"), empty_values=(), order_by=("kind", "subject_key", "pk")
     )
-    as_of = tables.DateColumn(verbose_name=_("Data as of"), format="Y-m-d")
+    as_of = DateColumn(verbose_name=_("Data as of"))
     status = tables.Column(verbose_name=_("Status"))
-    requested_at = tables.DateTimeColumn(verbose_name=_("Asked for"), format="Y-m-d H:i")
+    requested_at = DateColumn(verbose_name=_("Asked for"))
     requested_by = tables.Column(verbose_name=_("Asked by"), order_by=("requested_by__username",))
 
     class Meta:

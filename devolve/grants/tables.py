@@ -16,8 +16,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.dates import iso_date, written_date
 from devolve.core.i18n import join_names, mark_language
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag, link
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag, link
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix, TakeUpSelection
@@ -84,7 +85,7 @@ def grant_dates(grant: Grant) -> list[str]:
         (gettext("supervision measures filed on %(date)s"), grant.supervision_filed_on),
         (gettext("ended on %(date)s"), grant.ended_on),
     ]
-    return [text % {"date": day.isoformat()} for text, day in dates if day is not None]
+    return [text % {"date": written_date(day)} for text, day in dates if day is not None]
 
 
 def grant_title(grant: Grant) -> str:
@@ -269,7 +270,7 @@ class TakeUpTable(tables.Table):
 
 
 def _day(day: datetime.date | None) -> str:
-    return day.isoformat() if day else "—"
+    return written_date(day)
 
 
 class HeldGrantTable(tables.Table):
@@ -354,18 +355,27 @@ class HeldGrantTable(tables.Table):
     def render_effective_on(self, record: Grant) -> str:
         return _day(record.effective_on)
 
+    def value_effective_on(self, record: Grant) -> str:
+        return iso_date(record.effective_on)
+
     def render_first_effective_on(self, value: datetime.date | None) -> str:
         return _day(value)
 
+    def value_first_effective_on(self, value: datetime.date | None) -> str:
+        return iso_date(value)
+
     def render_handover(self, record: Grant) -> str:
         if record.handed_over_on:
-            return gettext("done %(date)s") % {"date": record.handed_over_on.isoformat()}
+            return gettext("done %(date)s") % {"date": written_date(record.handed_over_on)}
         if record.handover_due_on:
-            return gettext("due %(date)s") % {"date": record.handover_due_on.isoformat()}
+            return gettext("due %(date)s") % {"date": written_date(record.handover_due_on)}
         return "—"
 
     def render_supervision_filed_on(self, record: Grant) -> str:
         return _day(record.supervision_filed_on)
+
+    def value_supervision_filed_on(self, record: Grant) -> str:
+        return iso_date(record.supervision_filed_on)
 
     def render_status(self, record: Grant) -> str:
         return format_html(
@@ -436,9 +446,12 @@ class StaffGrantTable(tables.Table):
     def render_effective_on(self, record: Grant) -> str:
         return _day(record.effective_on)
 
+    def value_effective_on(self, record: Grant) -> str:
+        return iso_date(record.effective_on)
+
     def render_handover(self, record: Grant) -> str:
         if record.handed_over_on:
-            return gettext("handed over %(day)s") % {"day": record.handed_over_on.isoformat()}
+            return gettext("handed over %(day)s") % {"day": written_date(record.handed_over_on)}
         if record.handover_due_on is None:
             return "—"
         provisional = (
@@ -454,7 +467,7 @@ class StaffGrantTable(tables.Table):
             if getattr(record, "is_handover_overdue", False)
             else ""
         )
-        return format_html("{}{}{}", record.handover_due_on.isoformat(), provisional, overdue)
+        return format_html("{}{}{}", written_date(record.handover_due_on), provisional, overdue)
 
 
 class ChoosableGrantTable(StaffGrantTable):
@@ -479,7 +492,7 @@ class ExpiringAgreementTable(tables.Table):
 
     number = tables.Column(verbose_name=_("Agreement"))
     zone = tables.Column(verbose_name=_("Pilot area"), accessor="grant__zone", empty_values=())
-    ends_on = tables.DateColumn(verbose_name=_("Term ends on"), format="Y-m-d")
+    ends_on = DateColumn(verbose_name=_("Term ends on"))
 
     class Meta:
         attrs = {**GOVUK_TABLE_ATTRS, "id": "expiring-agreements"}
@@ -553,7 +566,7 @@ class EntrustmentAgreementTable(tables.Table):
     number = tables.Column(verbose_name=_("Number"))
     parties = tables.Column(verbose_name=_("Parties"), empty_values=(), orderable=False)
     scope = tables.Column(verbose_name=_("Scope"), empty_values=(), orderable=False)
-    signed_on = tables.DateColumn(verbose_name=_("Signed on"), format="Y-m-d")
+    signed_on = DateColumn(verbose_name=_("Signed on"))
     term = tables.Column(verbose_name=_("Term"), empty_values=(), order_by=("ends_on",))
 
     class Meta:
@@ -579,7 +592,7 @@ class EntrustmentAgreementTable(tables.Table):
         return join_names(record.scope_labels)
 
     def render_term(self, record: EntrustmentAgreement) -> str:
-        return f"{record.starts_on.isoformat()} – {record.ends_on.isoformat()}"
+        return f"{written_date(record.starts_on)} – {written_date(record.ends_on)}"
 
 
 class EditionHoldingTable(tables.Table):

@@ -1,17 +1,17 @@
 """Statistics imports, their rows and evaluation runs as django-tables2 tables for staff."""
 
 import django_tables2 as tables
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
+from devolve.core.dates import written_date
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag
 from devolve.indicators.models import EvaluationRun, ObservationImport
 
 
 class ObservationImportTable(tables.Table):
     file_name = tables.Column(verbose_name=_("File"))
-    vintage = tables.DateColumn(verbose_name=_("Release date"), format="Y-m-d")
+    vintage = DateColumn(verbose_name=_("Release date"))
     status = tables.Column(verbose_name=_("Status"))
     rows = tables.Column(
         verbose_name=_("Rows"), accessor="summary__rows", empty_values=(), orderable=False
@@ -19,7 +19,7 @@ class ObservationImportTable(tables.Table):
     errors = tables.Column(
         verbose_name=_("Errors"), accessor="summary__errors", empty_values=(), orderable=False
     )
-    uploaded_at = tables.DateTimeColumn(verbose_name=_("Uploaded"), format="Y-m-d H:i")
+    uploaded_at = DateColumn(verbose_name=_("Uploaded"))
     uploaded_by = tables.Column(
         verbose_name=_("Uploaded by"), order_by=("uploaded_by__username",), empty_values=()
     )
@@ -51,7 +51,7 @@ class EvaluationRunTable(tables.Table):
     run = tables.Column(verbose_name=_("Run"), empty_values=(), order_by=("created_at", "pk"))
     batch = tables.Column(verbose_name=_("Batch"), order_by=("batch__number", "pk"))
     method = tables.Column(verbose_name=_("Method"), empty_values=(), order_by=("method", "pk"))
-    as_of = tables.DateColumn(verbose_name=_("Data as of"), format="Y-m-d")
+    as_of = DateColumn(verbose_name=_("Data as of"))
     headline_allowed = tables.BooleanColumn(
         verbose_name=_("Headline effect shown"), yesno=(_("yes"), _("no"))
     )
@@ -67,7 +67,7 @@ class EvaluationRunTable(tables.Table):
             '<a class="govuk-link" href="{}">{} · {}</a>{}',
             record.get_absolute_url(),
             record.indicator,
-            timezone.localtime(record.created_at).strftime("%Y-%m-%d %H:%M"),
+            written_date(record.created_at),
             simulated,
         )
 

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 
 from devolve.core.actions import marked_text
+from devolve.core.dates import iso_date, written_date
 from devolve.core.i18n import in_current_language, join_names, mark_language
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.matters.models import AnnualList, DemandItem, ListEntry, ListImport, Matter
 from devolve.matters.readable import ShownChange, ValueLabels, entry_changes, value_labels
@@ -102,7 +103,10 @@ class AnnualListTable(tables.Table):
 
     def render_published_on(self, record: AnnualListRow) -> str:
         published_on = record.edition.published_on
-        return published_on.isoformat() if published_on else "—"
+        return written_date(published_on)
+
+    def value_published_on(self, record: AnnualListRow) -> str:
+        return iso_date(record.edition.published_on)
 
     def render_document_number(self, record: AnnualListRow) -> str:
         return mark_language(record.edition.document_number) or "—"
@@ -676,8 +680,8 @@ class StaffAnnualListTable(tables.Table):
             "td": {"class": "govuk-table__cell govuk-table__cell--numeric"},
         },
     )
-    approved_on = tables.DateColumn(verbose_name=_("Approved on"), format="Y-m-d")
-    published_on = tables.DateColumn(verbose_name=_("Published on"), format="Y-m-d")
+    approved_on = DateColumn(verbose_name=_("Approved on"))
+    published_on = DateColumn(verbose_name=_("Published on"))
     predecessor = tables.Column(
         verbose_name=_("Derived from"),
         accessor="predecessor__key",
@@ -782,7 +786,7 @@ class ListImportTable(tables.Table):
         order_by=("annual_list__year", "annual_list__batch__number", "annual_list__edition"),
     )
     status = tables.Column(verbose_name=_("Status"), order_by=("status", "-created_at"))
-    created_at = tables.DateTimeColumn(verbose_name=_("Uploaded"), format="Y-m-d H:i")
+    created_at = DateColumn(verbose_name=_("Uploaded"))
     created_by = tables.Column(
         verbose_name=_("By"), accessor="created_by__username", default=_("system")
     )

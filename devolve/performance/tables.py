@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag
 from devolve.performance.models import (
     Appeal,
     IndicatorItem,
@@ -164,9 +164,7 @@ class FlaggedGrantTable(tables.Table):
         accessor="flag__consecutive_zero_periods",
         attrs=NUMERIC,
     )
-    last_period_end = tables.DateColumn(
-        verbose_name=_("Last period"), accessor="flag__last_period_end", format="Y-m-d"
-    )
+    last_period_end = DateColumn(verbose_name=_("Last period"), accessor="flag__last_period_end")
 
     class Meta:
         attrs = {**GOVUK_TABLE_ATTRS, "id": "flagged"}

@@ -18,6 +18,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_safe
 
 from devolve.assessments.selectors import list_completed_rounds, with_assessment_behind
@@ -123,10 +124,18 @@ def _usage_table(
 
 def _milestone_text(kind: str, count: int) -> str:
     texts = {
-        "effective": _("%(count)s grants took effect"),
-        "handed_over": _("%(count)s grants were handed over"),
-        "supervision_filed": _("supervision measures were filed for %(count)s grants"),
-        "recalled": _("%(count)s grants were recalled"),
+        "effective": ngettext("%(count)s grant took effect", "%(count)s grants took effect", count),
+        "handed_over": ngettext(
+            "%(count)s grant was handed over", "%(count)s grants were handed over", count
+        ),
+        "supervision_filed": ngettext(
+            "supervision measures were filed for %(count)s grant",
+            "supervision measures were filed for %(count)s grants",
+            count,
+        ),
+        "recalled": ngettext(
+            "%(count)s grant was recalled", "%(count)s grants were recalled", count
+        ),
     }
     return texts[kind] % {"count": count}
 

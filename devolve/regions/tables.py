@@ -4,7 +4,8 @@ import django_tables2 as tables
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.actions import marked_text
+from devolve.core.actions import marked_text, render_text
+from devolve.core.dates import iso_date, written_date
 from devolve.core.tables import GOVUK_TABLE_ATTRS, invented_tag
 from devolve.core.templatetags.devolve import localized
 from devolve.regions.models import BatchMembership, Zone
@@ -48,7 +49,12 @@ class PilotAreaTable(tables.Table):
     def render_joined_on(self, record: Zone) -> str:
         membership = active_membership_of(record)
         marker = " *" if membership.is_illustrative else ""
-        return f"{membership.joined_on.isoformat()}{marker}"
+        return f"{written_date(membership.joined_on)}{marker}"
+
+    def value_joined_on(self, record: Zone) -> str:
+        membership = active_membership_of(record)
+        marker = " *" if membership.is_illustrative else ""
+        return f"{iso_date(membership.joined_on)}{marker}"
 
 
 class BatchMembershipTable(tables.Table):
@@ -100,17 +106,23 @@ class BatchMembershipTable(tables.Table):
 
     def render_joined_on(self, record: BatchMembership) -> str:
         return format_html(
-            "{}{}", record.joined_on.isoformat(), invented_tag(record.is_illustrative)
+            "{}{}", written_date(record.joined_on), invented_tag(record.is_illustrative)
         )
 
     def value_joined_on(self, record: BatchMembership) -> str:
-        return record.joined_on.isoformat()
+        return iso_date(record.joined_on)
 
     def render_left_on(self, record: BatchMembership) -> str:
         if record.left_on is None:
             return "—"
         reason = format_html(" — {}", marked_text(record.left_reason)) if record.left_reason else ""
-        return format_html("{}{}", record.left_on.isoformat(), reason)
+        return format_html("{}{}", written_date(record.left_on), reason)
+
+    def value_left_on(self, record: BatchMembership) -> str:
+        if record.left_on is None:
+            return "—"
+        reason = f" — {render_text(record.left_reason)}" if record.left_reason else ""
+        return f"{iso_date(record.left_on)}{reason}"
 
 
 class PrefectureZoneTable(tables.Table):

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag
 from devolve.core.templatetags.devolve import localized, percent
 from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, ReportingNotice
 from devolve.reporting.selectors import AreaUsage, CompletenessRow, OverdueReport
@@ -151,13 +151,9 @@ class ReportingCycleTable(tables.Table):
         verbose_name=_("Period"), accessor="label", order_by=("period_start", "annual_list_id")
     )
     frequency = tables.Column(verbose_name=_("Frequency"), order_by=("frequency", "period_start"))
-    opens_on = tables.DateColumn(
-        verbose_name=_("Entry opens on"), format="Y-m-d", order_by=("opens_on", "pk")
-    )
-    due_on = tables.DateColumn(verbose_name=_("Due on"), format="Y-m-d", order_by=("due_on", "pk"))
-    locks_on = tables.DateColumn(
-        verbose_name=_("Entry locks on"), format="Y-m-d", order_by=("locks_on", "pk")
-    )
+    opens_on = DateColumn(verbose_name=_("Entry opens on"), order_by=("opens_on", "pk"))
+    due_on = DateColumn(verbose_name=_("Due on"), order_by=("due_on", "pk"))
+    locks_on = DateColumn(verbose_name=_("Entry locks on"), order_by=("locks_on", "pk"))
     usage = tables.Column(
         verbose_name=_("Accepted usage"),
         accessor="annual_list_id",
@@ -193,7 +189,7 @@ class OverdueReportTable(tables.Table):
 
     subject_label = tables.Column(verbose_name=_("Owed by"))
     cycle_label = tables.Column(verbose_name=_("Period"), order_by=("due_on", "subject_key"))
-    due_on = tables.DateColumn(verbose_name=_("Due on"), format="Y-m-d")
+    due_on = DateColumn(verbose_name=_("Due on"))
     days_overdue = tables.Column(
         verbose_name=_("Days overdue"),
         attrs={
@@ -235,8 +231,8 @@ class ReportingNoticeTable(tables.Table):
 
     kind = tables.Column(verbose_name=_("Kind"), order_by=("kind", "-created_at"))
     text = tables.Column(verbose_name=_("Reminder"), orderable=False, empty_values=())
-    due_on = tables.DateColumn(verbose_name=_("Due on"), format="Y-m-d")
-    created_at = tables.DateTimeColumn(verbose_name=_("Sent"), format="Y-m-d H:i")
+    due_on = DateColumn(verbose_name=_("Due on"))
+    created_at = DateColumn(verbose_name=_("Sent"))
 
     class Meta:
         attrs = {**GOVUK_TABLE_ATTRS, "id": "notices-table"}

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devolve.accounts.models import User
 from devolve.core.access import allows
+from devolve.core.dates import written_date
 from devolve.core.i18n import in_current_language
 from devolve.core.search import HitPage, SearchQuery, rank_and_page
 from devolve.grants import selectors as grants
@@ -251,9 +252,7 @@ def _filings(ids: list[int], user: User | None) -> list[tuple[int, SearchResult]
                     (
                         _name(grant.entry.matter),
                         _name(grant.zone),
-                        grant.supervision_filed_on.isoformat()
-                        if grant.supervision_filed_on
-                        else "",
+                        written_date(grant.supervision_filed_on, empty=""),
                     )
                 ).strip(" ·"),
                 public_url=_area_in_edition(grant),

@@ -29,7 +29,7 @@ SOURCE = Path(actions.__file__).resolve().parents[1]
 RECORDERS = {"record_event", "record_events", "record_step"}
 # The functions whose first argument is a stored sentence's code, and the class attributes
 # that name one for it.
-TEXT_WRITERS = {"system_text"}
+TEXT_WRITERS = {"system_text", "refusal"}
 TEXT_CODE_ATTRIBUTES = {"reason_code"}
 # The codes built from a value at run time (as ast.unparse writes them), and every code each
 # can build.

@@ -1,13 +1,17 @@
 """Sentences stored as prose before codes: the data migrations store the known ones as codes,
 in any language they were written in, and leave typed text alone."""
 
+import datetime
+from typing import Any
+
 import pytest
 from django.apps import apps
 from django.utils import translation
 
 from devolve.core.actions import render_text, system_text
-from devolve.core.legacy_texts import LEGACY_TEXTS, recode_texts, recoded
+from devolve.core.legacy_texts import LEGACY_TEXTS, legacy_day, recode_texts, recoded
 from devolve.core.models import AuditEvent
+from devolve.documents.models import GeneratedDocument
 from devolve.matters.models import Matter
 from devolve.matters.tests.factories import MatterFactory
 from devolve.regions.tests.factories import ZoneFactory
@@ -117,3 +121,88 @@ def test_a_missing_reason_the_importer_wrote_becomes_its_code(
     code, params = expected
     assert recoded(text, "candidatevalue") == system_text(code, **params)
     assert recoded("Not yet published", "candidatevalue") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        (
+            "2024/batch-1 is not published: only a published edition goes out as a notice.",
+            ("document.list_not_published", {"list": "2024/batch-1"}),
+        ),
+        ("2024/batch-1尚未印发：只有已印发的清单版本才能生成印发通知。",
+         ("document.list_not_published", {"list": "2024/batch-1"})),
+        (
+            "Nothing to report for 2019: no edition of the list was published by June 30, 2019.",
+            ("document.no_edition_in_year", {"year": 2019, "on": datetime.date(2019, 6, 30)}),
+        ),
+        (
+            "2019年1月1日至soon没有可报告的内容：截至2019年6月30日尚未印发任何清单。",
+            None,  # a "day" that is none in any way a build wrote one stays as written
+        ),
+        (
+            "2019年1月1日至2019年6月30日没有可报告的内容：截至2019年6月30日尚未印发任何清单。",
+            (
+                "document.no_edition_in_period",
+                {
+                    "start": datetime.date(2019, 1, 1),
+                    "end": datetime.date(2019, 6, 30),
+                    "on": datetime.date(2019, 6, 30),
+                },
+            ),
+        ),
+        (
+            "The 2024 results are not published yet: appeals run until 2025-03-31 and must all be "
+            "decided before the results are published and notified.",
+            ("document.open_to_appeal", {"year": 2024, "closes": datetime.date(2025, 3, 31)}),
+        ),
+        ("文件生成意外中止。", ("document.crashed", {})),
+        ("Sept. 3, 2024 was a bad day.", None),
+    ],
+)  # fmt: skip
+def test_a_failed_documents_message_becomes_its_code_with_its_days(
+    text: str, stored: tuple[str, dict[str, Any]] | None
+) -> None:
+    expected = None if stored is None else system_text(stored[0], **stored[1])
+
+    assert recoded(text, "generateddocument") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2024-07-10", datetime.date(2024, 7, 10)),
+        ("2024年7月10日", datetime.date(2024, 7, 10)),
+        ("July 10, 2024", datetime.date(2024, 7, 10)),
+        ("Sept. 3, 2024", datetime.date(2024, 9, 3)),
+        ("3 Sep 2024", datetime.date(2024, 9, 3)),
+        ("2024年2月30日", None),
+        ("soon", None),
+    ],
+)
+def test_a_legacy_day_is_read_in_every_way_it_was_written(
+    text: str, day: datetime.date | None
+) -> None:
+    assert legacy_day(text) == day
+
+
+@pytest.mark.django_db
+def test_the_migration_step_recodes_failed_documents_and_keeps_other_words() -> None:
+    failed = GeneratedDocument.objects.create(
+        kind="results", subject_key="2030", file_format="pdf", as_of=datetime.date(2030, 1, 1),
+        status="failed", error_code="no_data",
+        error_message="No performance assessment of 2030 is recorded.",
+    )  # fmt: skip
+    other = GeneratedDocument.objects.create(
+        kind="results", subject_key="2031", file_format="pdf", as_of=datetime.date(2031, 1, 1),
+        status="failed", error_code="odd", error_message="Something else went wrong.",
+    )  # fmt: skip
+
+    recode_texts("documents")(apps, None)
+
+    failed.refresh_from_db()
+    other.refresh_from_db()
+    assert failed.error_message == system_text("document.no_assessment", year=2030)
+    with translation.override("zh-hans"):
+        assert render_text(failed.error_message) == "没有2030年度的绩效考核记录。"
+    assert other.error_message == "Something else went wrong."

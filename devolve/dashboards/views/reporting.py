@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from devolve.accounts.acting import acting_user
@@ -395,7 +395,11 @@ def area_report_bulk(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error(error.field if error.field in form.fields else None, str(error.message))
         else:
-            messages.success(request, _("%(count)s reports were changed.") % {"count": done})
+            messages.success(
+                request,
+                ngettext("%(count)s report was changed.", "%(count)s reports were changed.", done)
+                % {"count": done},
+            )
             return to_the_list(request, "area_report_list")
     return _area_report_list_page(request, form=form, refusals=refusals)
 

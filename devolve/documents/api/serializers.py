@@ -3,6 +3,7 @@
 from django.utils import timezone
 from rest_framework import serializers
 
+from devolve.core.api.fields import StoredTextField
 from devolve.documents.models import (
     DocumentFormat,
     DocumentKind,
@@ -13,6 +14,8 @@ from devolve.documents.models import (
 
 class GeneratedDocumentOutput(serializers.ModelSerializer[GeneratedDocument]):
     percent = serializers.IntegerField(read_only=True)
+    # Why the document failed, in the request's language (stored as a code, ADR 0041).
+    error_message = StoredTextField()
     file_url = serializers.SerializerMethodField()
 
     class Meta:

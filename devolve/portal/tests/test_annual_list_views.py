@@ -146,11 +146,11 @@ def test_list_of_editions_shows_published_and_superseded_with_counts(
     cells = lambda row: re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.DOTALL)  # noqa: E731
     # Edition, year, batch, edition number, status, published, document, entries, powers, support.
     assert [cell.strip() for cell in cells(newer)[1:]] == [
-        "2024", "Batch 1", "1", "Published", "2024-02-05",
+        "2024", "Batch 1", "1", "Published", "5 Feb 2024",
         '<span lang="zh-Hans">川改办〔2024〕1号</span>', "4", "3", "1",
     ]  # fmt: skip
     assert [cell.strip() for cell in cells(older)[1:]] == [
-        "2023", "Batch 1", "1", "Superseded", "2023-03-10",
+        "2023", "Batch 1", "1", "Superseded", "10 Mar 2023",
         '<span lang="zh-Hans">川改办〔2023〕1号</span>', "4", "3", "1",
     ]  # fmt: skip
     assert "illustrative" not in cells(newer)[0]
@@ -203,11 +203,11 @@ def test_edition_page_shows_its_facts_and_computed_counts(client: Client, cycle:
     ]
     assert _fact(response, "status") == "Published"
     assert _fact(response, "document-number") == "川改办〔2024〕1号"
-    assert _fact(response, "approved-on") == "2024-02-01"
-    assert _fact(response, "published-on") == "2024-02-05"
+    assert _fact(response, "approved-on") == "1 Feb 2024"
+    assert _fact(response, "published-on") == "5 Feb 2024"
     assert _fact(response, "predecessor") == "2023 list (2023/batch-1)"
     assertContains(response, 'href="/en/lists/2023/batch-1/"')
-    assert _fact(response, "delegation-effective") == "30 days after publication (2024-03-06)"
+    assert _fact(response, "delegation-effective") == "30 days after publication (6 Mar 2024)"
     assert _fact(response, "handover-days") == "30 working days after the grant takes effect"
     assert _fact(response, "renewal-warning-days") == "15 days before an entrustment agreement ends"
     assertContains(response, list_fixtures.MEETING_EN)
@@ -339,7 +339,7 @@ def test_a_correction_has_its_own_page(client: Client, cycle: ListCycle) -> None
     assert _fact(correction, "predecessor") == "2024 list (2024/batch-1)"
     assert _fact(correction, "document-number") == "川改办〔2024〕2号"
     assert _figure(correction, "entries") == "4"
-    assert _fact(replaced, "status") == "Superseded (2024-03-05)"
+    assert _fact(replaced, "status") == "Superseded (5 Mar 2024)"
 
 
 @pytest.mark.parametrize(
@@ -627,13 +627,13 @@ def test_take_up_matrix_shows_each_grant_by_entry_and_area(
     assertContains(
         response,
         '<strong class="govuk-tag govuk-tag--teal app-grant" data-status="handed_over" '
-        'title="Handed over · effective on 2023-04-09 · handover due on 2023-05-22 · '
-        'handed over on 2023-05-10">Handed over</strong>',
+        'title="Handed over · effective on 9 Apr 2023 · handover due on 22 May 2023 · '
+        'handed over on 10 May 2023">Handed over</strong>',
     )
     assertContains(
         response,
-        'data-status="recalled" title="Recalled · effective on 2023-04-09 · handover due on '
-        '2023-05-22 · ended on 2024-06-01">Recalled</strong>',
+        'data-status="recalled" title="Recalled · effective on 9 Apr 2023 · handover due on '
+        '22 May 2023 · ended on 1 Jun 2024">Recalled</strong>',
     )
     assertContains(response, 'class="app-table-scroll app-table-scroll--sticky"')
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from devolve.accounts.models import User
 from devolve.core.actors import SystemActor, is_system
@@ -150,7 +151,11 @@ def _check_constraints(constraints: Constraints) -> None:
     if len(set(constraints.must_include)) > constraints.selection_size:
         raise DomainError(
             "contradictory_constraints",
-            _("%(count)s zones must be included, but only %(size)s are chosen.")
+            ngettext(
+                "%(count)s zone must be included, but only %(size)s are chosen.",
+                "%(count)s zones must be included, but only %(size)s are chosen.",
+                len(set(constraints.must_include)),
+            )
             % {"count": len(set(constraints.must_include)), "size": constraints.selection_size},
             field="must_include",
         )
