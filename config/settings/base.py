@@ -191,7 +191,7 @@ OTP_TOTP_ISSUER = env_str("DEVOLVE_TOTP_ISSUER", "Devolve")
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "devolve" / "locale"]
-# One way to write dates per language ("2025年1月10日" / "10 Jan 2025"; ADR 0049).
+# One way to write dates per language ("2025年1月10日" / "10 Jan 2025"; ADR 0050).
 FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True

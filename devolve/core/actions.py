@@ -29,7 +29,7 @@ _LABELS: dict[str, str | Promise] = {}
 
 # What a parameter may be: a key, a number, a name, a day (never prose in one language). A day
 # is stored as ``{"date": "2025-01-10"}`` and read as the reader's language writes dates
-# (ADR 0049).
+# (ADR 0050).
 type Parameter = str | int | datetime.date
 
 # Every stored sentence starts like this (``json.dumps`` with sorted keys), so a reader can tell

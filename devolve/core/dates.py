@@ -1,4 +1,4 @@
-"""Dates as the reader's language writes them (ADR 0049): "10 Jan 2025" / "2025年1月10日", and
+"""Dates as the reader's language writes them (ADR 0050): "10 Jan 2025" / "2025年1月10日", and
 a moment with its minute in the site's time zone. The formats live in ``config/formats``; pages
 use ``{{ day|date }}`` (``{{ moment|date:"DATETIME_FORMAT" }}``), Python that writes a date for
 a reader uses ``written_date``. Exports, the API, URLs and stored parameters keep ISO 8601."""

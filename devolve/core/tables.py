@@ -156,7 +156,7 @@ class ChangeTable(tables.Table):
 
 class DateColumn(tables.Column):
     """A day, or a moment (its minute in the site's time zone), as the reader's language writes
-    it ("10 Jan 2025", "2025年1月10日"; ADR 0049); ISO 8601 in a CSV or .xlsx download, which
+    it ("10 Jan 2025", "2025年1月10日"; ADR 0050); ISO 8601 in a CSV or .xlsx download, which
     machines read. A plain column: django-tables2's own date columns compile a template for
     every cell."""
 

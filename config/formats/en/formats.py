@@ -1,4 +1,4 @@
-"""How English pages write dates (ADR 0049): "10 Jan 2025", one way on every page, table, notice
+"""How English pages write dates (ADR 0050): "10 Jan 2025", one way on every page, table, notice
 and document. Inputs keep ISO 8601 first: a date field's value is what ``<input type="date">``
 reads."""
 

@@ -1,4 +1,4 @@
-"""How Chinese pages write dates (ADR 0049): "2025年1月10日", one way on every page, table, notice
+"""How Chinese pages write dates (ADR 0050): "2025年1月10日", one way on every page, table, notice
 and document. Inputs keep ISO 8601 first (Django's own Chinese formats put "2025/01/10" first,
 which ``<input type="date">`` cannot read)."""
 

@@ -1,4 +1,4 @@
-"""Dates written one way per language (ADR 0049): the formats in ``config/formats``, the table
+"""Dates written one way per language (ADR 0050): the formats in ``config/formats``, the table
 column, the helper Python uses, date parameters of stored sentences and date inputs."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""One way to write a date per language (ADR 0049): "5 Feb 2024" on English pages,
+"""One way to write a date per language (ADR 0050): "5 Feb 2024" on English pages,
 "2024年2月5日" on Chinese ones, in a page's facts and in its tables alike; downloads keep ISO
 8601, which machines read. And a count takes the singular for one."""
 
