@@ -26,7 +26,7 @@ from devolve.regions.tests.factories import ZoneFactory
 from devolve.reporting.models import ApprovalStep, ReportingNotice
 
 SOURCE = Path(actions.__file__).resolve().parents[1]
-RECORDERS = {"record_event", "record_events", "record_step"}
+RECORDERS = {"record_event", "record_events", "record_events_in_sql", "record_step"}
 # The functions whose first argument is a stored sentence's code, and the class attributes
 # that name one for it.
 TEXT_WRITERS = {"system_text", "refusal"}
