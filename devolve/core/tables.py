@@ -83,6 +83,10 @@ class ChangeLogData(TableListData):
     def __init__(self, data: ChangeLog) -> None:
         super().__init__(data)
 
+    def order_by(self, aliases: Any) -> None:
+        """The log has one order, newest first: a sort key asked for (``?sort=``) is ignored, and
+        ``core.lists`` names it as unknown (it would call ``list.sort`` on the log)."""
+
 
 class ChangeTable(tables.Table):
     """The change log (``core.changelog.ChangeLog``), newest first."""
