@@ -287,7 +287,7 @@ class _Checker:
                     "value",
                     system_text(
                         "statistics_import.error.already_released",
-                        vintage=self.vintage.isoformat(),
+                        vintage=self.vintage,
                     ),
                     "already_released",
                 )

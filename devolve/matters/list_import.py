@@ -895,9 +895,7 @@ class _Planner:
         effective_on = self._date(number, texts, ColumnKey.EFFECTIVE_ON)
         ends_on = self._date(number, texts, ColumnKey.ENDS_ON)
         if effective_on and ends_on and ends_on <= effective_on:
-            message = system_text(
-                "list_import.error.ends_before_effective", date=effective_on.isoformat()
-            )
+            message = system_text("list_import.error.ends_before_effective", date=effective_on)
             self.error(number, ColumnKey.ENDS_ON, message, "ends_before_effective")
         if self.error_count > errors_before:
             raise _RowRejected

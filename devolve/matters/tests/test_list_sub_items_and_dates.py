@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from devolve.accounts.models import User
+from devolve.core.actions import render_text
 from devolve.core.spreadsheets import escape_formula
 from devolve.grants.services import publish_annual_list
 from devolve.matters.list_export import ExportFormat, export_annual_list
@@ -244,6 +246,25 @@ def test_a_date_or_sub_item_the_importer_cannot_read_is_an_error_on_its_cell(
     assert [
         (error.row, error.column, error.letter, error.code, error.value) for error in plan.errors
     ] == [expected]
+
+
+def test_an_end_before_the_start_names_the_start_in_the_readers_date_format(
+    published: Published, office_user: User
+) -> None:
+    target = derive_annual_list(
+        predecessor=published.annual_list, year=2024, created_by=office_user
+    )
+    with translation.override("zh-hans"):
+        plan = plan_list_import(
+            annual_list=target,
+            workbook=workbook(_dated("2025-04-01", "2025/4/1"), header=DATED_HEADER),
+        )
+    [error] = plan.errors
+
+    with translation.override("en"):
+        assert "1 Apr 2025" in render_text(error.message)
+    with translation.override("zh-hans"):
+        assert "2025年4月1日" in render_text(error.message)
 
 
 LAW_FIRMS_BASIS = "《中华人民共和国律师法》第十八条"
