@@ -36,6 +36,7 @@ from devolve.assessments.api.serializers import (
 from devolve.assessments.filters import AssessmentRoundFilter
 from devolve.assessments.models import AssessmentRound, GrantAssessment
 from devolve.assessments.permissions import can_score
+from devolve.core.api.rows import RowListMixin
 from devolve.core.api.versions import (
     IF_MATCH,
     VERSIONED_WRITE,
@@ -70,7 +71,7 @@ def _zones(slugs: list[str] | None) -> list[Zone] | None:
     return zones
 
 
-class AssessmentRoundViewSet(viewsets.ReadOnlyModelViewSet[AssessmentRound]):
+class AssessmentRoundViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[AssessmentRound]):
     """Assessment rounds over an edition's grants, with their rubric and status."""
 
     serializer_class = AssessmentRoundOutput
@@ -200,7 +201,7 @@ class AssessmentRoundViewSet(viewsets.ReadOnlyModelViewSet[AssessmentRound]):
 
 
 class GrantAssessmentViewSet(
-    VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet[GrantAssessment]
+    RowListMixin, VersionedRetrieveMixin, viewsets.ReadOnlyModelViewSet[GrantAssessment]
 ):
     """Grant assessments: metrics from accepted reports, scores and the recommendation."""
 

@@ -15,12 +15,13 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from devolve.accounts.acting import acting_user
+from devolve.core.api.rows import RowListMixin
 from devolve.documents import selectors, services
 from devolve.documents.api.serializers import GeneratedDocumentInput, GeneratedDocumentOutput
 from devolve.documents.models import GeneratedDocument
 
 
-class GeneratedDocumentViewSet(viewsets.ReadOnlyModelViewSet[GeneratedDocument]):
+class GeneratedDocumentViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[GeneratedDocument]):
     """Generated documents (list notices, results notices, briefings) and their progress."""
 
     serializer_class = GeneratedDocumentOutput

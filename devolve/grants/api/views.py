@@ -25,6 +25,7 @@ from devolve.core.access import api_requires
 from devolve.core.api.bulk import BULK_RESPONSES, BulkDoneOutput
 from devolve.core.api.caching import CacheableReadMixin
 from devolve.core.api.pagination import KeysetPaginationWithNumberedPages, StandardPagination
+from devolve.core.api.rows import RowListMixin
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.grants import selectors, services
 from devolve.grants.api.serializers import (
@@ -73,7 +74,7 @@ def _visible_grants(request: Request) -> QuerySet[Grant]:
     return selectors.list_grants_visible_to(user=acting_user(request))
 
 
-class GrantViewSet(CacheableReadMixin, viewsets.ReadOnlyModelViewSet[Grant]):
+class GrantViewSet(RowListMixin, CacheableReadMixin, viewsets.ReadOnlyModelViewSet[Grant]):
     """Grants: one list entry carried into one pilot area, with its status and dates. Anyone may
     read the grants of published and superseded editions (what the public take-up grid shows);
     a signed-in user reads the grants of its scope."""
@@ -271,7 +272,9 @@ class GrantViewSet(CacheableReadMixin, viewsets.ReadOnlyModelViewSet[Grant]):
         return zone
 
 
-class EntrustmentAgreementViewSet(viewsets.ReadOnlyModelViewSet[EntrustmentAgreement]):
+class EntrustmentAgreementViewSet(
+    RowListMixin, viewsets.ReadOnlyModelViewSet[EntrustmentAgreement]
+):
     """Entrustment agreements of the grants the user may see."""
 
     serializer_class = AgreementOutput

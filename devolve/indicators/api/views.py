@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from devolve.accounts.acting import acting_user
+from devolve.core.api.rows import RowListMixin
 from devolve.core.errors import NotAllowed
 from devolve.indicators import permissions, selectors, services
 from devolve.indicators.api.serializers import (
@@ -23,7 +24,7 @@ from devolve.indicators.filters import ObservationFilter
 from devolve.indicators.models import EvaluationRun, Indicator, Observation
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
+class IndicatorViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Indicator]):
     serializer_class = IndicatorOutput
     lookup_field = "code"
 
@@ -31,7 +32,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
         return selectors.list_indicators()
 
 
-class ObservationViewSet(viewsets.ReadOnlyModelViewSet[Observation]):
+class ObservationViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Observation]):
     """Every release of every figure; filter with ``released_by`` and pick the latest vintage per
     period to see the figures as they stood on a day."""
 
@@ -45,7 +46,9 @@ class ObservationViewSet(viewsets.ReadOnlyModelViewSet[Observation]):
         )  # fmt: skip
 
 
-class EvaluationRunViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[EvaluationRun]):
+class EvaluationRunViewSet(
+    RowListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[EvaluationRun]
+):
     filterset_fields = ["indicator__code", "batch__number", "method", "control", "is_simulated"]
 
     def get_queryset(self) -> QuerySet[EvaluationRun]:

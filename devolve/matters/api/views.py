@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
+from devolve.core.api.rows import RowListMixin
 from devolve.core.api.versions import (
     IF_MATCH,
     VERSIONED_WRITE,
@@ -81,7 +82,7 @@ OFFICE_ONLY = gettext_lazy("Only the reform office drafts and approves annual li
 ANNUAL_LIST_KEY = r"\d{4}/batch-\d+(?:/e\d+)?"
 
 
-class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
+class DepartmentViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Department]):
     serializer_class = DepartmentOutput
     lookup_field = "code"
 
@@ -89,7 +90,7 @@ class DepartmentViewSet(viewsets.ReadOnlyModelViewSet[Department]):
         return selectors.list_departments()
 
 
-class MatterTypeViewSet(viewsets.ReadOnlyModelViewSet[MatterType]):
+class MatterTypeViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[MatterType]):
     serializer_class = MatterTypeOutput
     lookup_field = "code"
     pagination_class = None
@@ -98,7 +99,7 @@ class MatterTypeViewSet(viewsets.ReadOnlyModelViewSet[MatterType]):
         return selectors.list_matter_types()
 
 
-class AuthorizationModeViewSet(viewsets.ReadOnlyModelViewSet[AuthorizationMode]):
+class AuthorizationModeViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[AuthorizationMode]):
     serializer_class = AuthorizationModeOutput
     lookup_field = "code"
     pagination_class = None
@@ -108,6 +109,7 @@ class AuthorizationModeViewSet(viewsets.ReadOnlyModelViewSet[AuthorizationMode])
 
 
 class MatterViewSet(
+    RowListMixin,
     VersionedRetrieveMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -187,6 +189,7 @@ AGAINST_PARAMETER = OpenApiParameter(
 
 @extend_schema_view(retrieve=extend_schema(parameters=[KEY_PARAMETER]))
 class AnnualListViewSet(
+    RowListMixin,
     VersionedRetrieveMixin,
     mixins.CreateModelMixin,
     viewsets.ReadOnlyModelViewSet[AnnualList],
@@ -368,6 +371,7 @@ class AnnualListViewSet(
     ]
 )
 class ListEntryViewSet(
+    RowListMixin,
     VersionedRetrieveMixin,
     mixins.CreateModelMixin,
     mixins.UpdateModelMixin,
@@ -459,7 +463,9 @@ class ListEntryViewSet(
 # Demand lists -----------------------------------------------------------------------------------
 
 
-class DemandWindowViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[DemandWindow]):
+class DemandWindowViewSet(
+    RowListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[DemandWindow]
+):
     """The periods in which a batch's pilot areas file demand items for a year's list."""
 
     serializer_class = DemandWindowOutput
@@ -478,7 +484,9 @@ class DemandWindowViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         return Response(DemandWindowOutput(window).data, status=status.HTTP_201_CREATED)
 
 
-class DemandItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[DemandItem]):
+class DemandItemViewSet(
+    RowListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[DemandItem]
+):
     """Demand items and offers. The office and auditors see all; a department the items it
     answers; a pilot area its own; a prefecture its areas'."""
 

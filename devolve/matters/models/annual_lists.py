@@ -1,4 +1,6 @@
 import datetime
+from collections.abc import Callable
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,12 @@ class AnnualListQuerySet(models.QuerySet["AnnualList"]):
 
     def for_year(self, year: int) -> "AnnualListQuerySet":
         return self.filter(year=year)
+
+
+def key_of_edition(year: int, batch_number: int, edition: int) -> str:
+    """An edition's public key (``AnnualList.key``) from its year, batch number and edition."""
+    suffix = f"/e{edition}" if edition > 1 else ""
+    return f"{year}/batch-{batch_number}{suffix}"
 
 
 class AnnualList(models.Model):
@@ -161,8 +169,13 @@ class AnnualList(models.Model):
     @property
     def key(self) -> str:
         """Stable public key, e.g. ``2024/batch-1`` (``2024/batch-1/e2`` for a correction)."""
-        suffix = f"/e{self.edition}" if self.edition > 1 else ""
-        return f"{self.year}/batch-{self.batch.number}{suffix}"
+        return key_of_edition(self.year, self.batch.number, self.edition)
+
+    # Properties an API list reads from columns (devolve.core.api.rows): name → (the columns,
+    # what makes the value of them).
+    row_properties: ClassVar[dict[str, tuple[tuple[str, ...], Callable[..., str]]]] = {
+        "key": (("year", "batch__number", "edition"), key_of_edition)
+    }
 
     @property
     def is_editable(self) -> bool:

@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
+from devolve.core.api.rows import RowListMixin
 from devolve.performance import selectors, services
 from devolve.performance.api.serializers import (
     AppealDecisionInput,
@@ -48,7 +49,7 @@ def _user(request: Request) -> User | None:
     return acting_user(request) if request.user.is_authenticated else None
 
 
-class SchemeViewSet(viewsets.ReadOnlyModelViewSet[Scheme]):
+class SchemeViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Scheme]):
     """Performance schemes with their indicator tree and rules; drafts only for the office,
     evaluators and auditors."""
 
@@ -89,7 +90,7 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet[Scheme]):
         return Response(SchemeOutput(self.get_queryset().get(pk=pk)).data)
 
 
-class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[PerformanceAssessment]):
+class AssessmentViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[PerformanceAssessment]):
     """Yearly performance assessments under a scheme version."""
 
     serializer_class = AssessmentOutput
@@ -141,7 +142,7 @@ class AssessmentViewSet(viewsets.ReadOnlyModelViewSet[PerformanceAssessment]):
         return Response(AssessmentOutput(assessment).data)
 
 
-class ScoreViewSet(viewsets.ReadOnlyModelViewSet[Score]):
+class ScoreViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Score]):
     """Scores with every item's stored input and points; filter with ``?assessment=<id>``."""
 
     serializer_class = ScoreOutput
@@ -163,7 +164,7 @@ class ScoreViewSet(viewsets.ReadOnlyModelViewSet[Score]):
 
 
 class AppealViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Appeal]
+    RowListMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet[Appeal]
 ):
     """Appeals the user may see: the office, evaluators and auditors all; a subject its own."""
 

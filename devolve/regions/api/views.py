@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from devolve.accounts.acting import acting_user
+from devolve.core.api.rows import RowListMixin
 from devolve.core.errors import DomainError
 from devolve.regions import selectors, services
 from devolve.regions.api.serializers import (
@@ -30,14 +31,14 @@ from devolve.regions.filters import PilotAreaFilter, ZoneFilter
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 
 
-class DivisionViewSet(viewsets.ReadOnlyModelViewSet[Division]):
+class DivisionViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Division]):
     queryset = Division.objects.select_related("parent").order_by("code")
     serializer_class = DivisionOutput
     lookup_field = "code"
     filterset_fields = ["level"]
 
 
-class ZoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Zone]):
+class ZoneViewSet(RowListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Zone]):
     serializer_class = ZoneOutput
     lookup_field = "slug"
     filterset_class = ZoneFilter
@@ -53,7 +54,7 @@ class ZoneViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Zone]):
         return Response(ZoneOutput(zone).data, status=status.HTTP_201_CREATED)
 
 
-class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Batch]):
+class BatchViewSet(RowListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Batch]):
     serializer_class = BatchOutput
     lookup_field = "number"
 
@@ -69,7 +70,7 @@ class BatchViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Batch]
 
 
 class BatchMembershipViewSet(
-    mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[BatchMembership]
+    RowListMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[BatchMembership]
 ):
     serializer_class = MembershipOutput
 
@@ -118,7 +119,7 @@ def _on_date(request: Request) -> datetime.date:
         )
     ]
 )
-class PilotAreaViewSet(viewsets.ReadOnlyModelViewSet[Zone]):
+class PilotAreaViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Zone]):
     """Zones with a batch membership active on the date ``on``."""
 
     serializer_class = PilotAreaOutput

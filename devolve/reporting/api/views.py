@@ -26,6 +26,7 @@ from devolve.accounts.acting import acting_user
 from devolve.core.access import api_requires
 from devolve.core.api.bulk import BULK_RESPONSES, BulkDoneOutput
 from devolve.core.api.caching import CacheableReadMixin
+from devolve.core.api.rows import RowListMixin
 from devolve.core.api.versions import (
     IF_MATCH,
     VERSIONED_WRITE,
@@ -80,7 +81,9 @@ def _line_inputs(lines: list[dict[str, Any]]) -> list[services.UsageLineInput]:
     ]
 
 
-class AcceptedUsageViewSet(CacheableReadMixin, viewsets.ReadOnlyModelViewSet[UsageLine]):
+class AcceptedUsageViewSet(
+    RowListMixin, CacheableReadMixin, viewsets.ReadOnlyModelViewSet[UsageLine]
+):
     """Accepted usage: cases received and completed per grant and period, from usage reports the
     reform office accepted (the figures the public pages show). Open to anyone, read-only."""
 
@@ -97,7 +100,7 @@ class AcceptedUsageViewSet(CacheableReadMixin, viewsets.ReadOnlyModelViewSet[Usa
         return selectors.usage_last_changed()
 
 
-class CycleViewSet(viewsets.ReadOnlyModelViewSet[ReportingCycle]):
+class CycleViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[ReportingCycle]):
     """Reporting cycles: the period, the day entry opens, the due date and the lock date."""
 
     serializer_class = CycleOutput
@@ -109,6 +112,7 @@ class CycleViewSet(viewsets.ReadOnlyModelViewSet[ReportingCycle]):
 
 
 class AreaReportViewSet(
+    RowListMixin,
     VersionedRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -260,6 +264,7 @@ class AreaReportViewSet(
 
 
 class DepartmentReportViewSet(
+    RowListMixin,
     VersionedRetrieveMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -361,7 +366,7 @@ class DepartmentReportViewSet(
         return self._answer(report)
 
 
-class SupportProgressViewSet(viewsets.ReadOnlyModelViewSet[SupportProgress]):
+class SupportProgressViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[SupportProgress]):
     """Support-matter progress as reported by the responsible departments."""
 
     serializer_class = SupportProgressOutput

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from devolve.accounts.acting import acting_user
 from devolve.core.access import api_requires
+from devolve.core.api.rows import RowListMixin
 from devolve.selection import selectors, services
 from devolve.selection.api.serializers import (
     ApprovalInput,
@@ -28,7 +29,7 @@ from devolve.selection.filters import SelectionRoundFilter
 from devolve.selection.models import SelectionRound
 
 
-class SelectionRoundViewSet(viewsets.ReadOnlyModelViewSet[SelectionRound]):
+class SelectionRoundViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[SelectionRound]):
     """Selection rounds with their criteria, sub-indicators, weighting inputs and constraints.
     Address a round by its key (slug) or id."""
 

@@ -1,0 +1,191 @@
+"""Every API list read as rows (``devolve.core.api.rows``, ADR 0047) answers byte for byte what
+its serializer answers over model instances: every list route, for anonymous visitors and a demo
+persona of each kind of scope, in both languages, its first page, the pages after it (keyset
+and numbered) and a few filters, each asked once as rows and once through the serializer. The
+lists that compile are named, so a serializer change that makes one fall back to the slow path
+fails here; the grants list reads a page in the same number of queries whatever its size or
+depth."""
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from rest_framework import serializers
+
+from devolve.accounts.models import User
+from devolve.core.api.rows import RowListMixin, RowReader
+from devolve.grants.api.serializers import GrantOutput
+from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.matters.models import AnnualList, ListEntry
+from tests.scenarios.test_authorization_matrix import _seeded_once, _sign_in, users
+
+__all__ = ["_seeded_once", "users"]  # fixtures, imported for pytest to find
+
+# The lists whose serializer compiles to rows; every other list falls back to its serializer.
+READ_AS_ROWS = {
+    "agreement-list",
+    "authorization-mode-list",
+    "batch-list",
+    "batch-membership-list",
+    "demand-item-list",
+    "demand-window-list",
+    "department-list",
+    "division-list",
+    "grant-list",
+    "indicator-list",
+    "matter-list",
+    "matter-type-list",
+    "observation-list",
+    "performance-assessment-list",
+    "zone-list",
+}
+FILTERS: dict[str, list[dict[str, str]]] = {
+    "grant-list": [
+        {"status": "effective"},
+        {"zone": "tianfu"},
+        {"department": "finance", "page_size": "3"},
+        {"kind": "support"},
+        {"annual_list": "2023/batch-1", "page": "2", "page_size": "4"},
+    ],
+}
+
+
+def _list_routes() -> Iterator[tuple[str, URLPattern]]:
+    def walk(resolver: URLResolver, namespace: str) -> Iterator[tuple[str, URLPattern]]:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern, pattern.namespace or namespace)
+            elif (
+                namespace == "api" and getattr(pattern.callback, "actions", {}).get("get") == "list"
+            ):
+                yield pattern.name or "", pattern
+
+    yield from walk(get_resolver(), "")
+
+
+def _get(client: Client, url: str, query: dict[str, str], language: str) -> tuple[int, bytes]:
+    response = client.get(url, query, HTTP_ACCEPT_LANGUAGE=language)
+    return response.status_code, response.content
+
+
+@contextlib.contextmanager
+def _as_serialized(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every list serialized through its serializer, as before rows."""
+    with monkeypatch.context() as patched:
+        patched.setattr(RowReader, "of", staticmethod(lambda *_args: None))
+        yield
+
+
+def test_the_lists_read_as_rows_are_the_ones_named() -> None:
+    compiled = set()
+    for name, pattern in _list_routes():
+        view = pattern.callback.cls
+        assert issubclass(view, RowListMixin), f"{name}: not on the list mechanism"
+        serializer = view.serializer_class
+        model = getattr(getattr(serializer, "Meta", None), "model", None)
+        if serializer is not None and model is not None and RowReader.of(serializer, model):
+            compiled.add(name)
+    assert compiled == READ_AS_ROWS
+
+
+@pytest.mark.django_db
+# Anonymous visitors and a persona of each kind of scope: all, a department, a prefecture, an area.
+@pytest.mark.parametrize("persona", ["anonymous", "office", "finance", "chengdu", "tianfu"])
+def test_every_list_reads_the_same_as_rows_as_through_its_serializer(
+    users: dict[str, User | None], persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = Client()
+    _sign_in(client, users[persona])
+    edition = AnnualList.objects.published().order_by("pk").first()
+    assert edition is not None
+    compared = 0
+    for name, pattern in _list_routes():
+        kwargs = {"annual_list_key": edition.key} if pattern.pattern.regex.groupindex else {}
+        url = reverse(f"api:{name}", kwargs=kwargs)
+        for language in ("zh-hans", "en"):
+            queries = [
+                {},
+                {"page_size": "3"},
+                {"page": "2", "page_size": "5"},
+                *FILTERS.get(name, []),
+            ]
+            for query in queries:
+                asked: list[tuple[str, dict[str, str]]] = [(url, query)]
+                first = client.get(url, query, HTTP_ACCEPT_LANGUAGE=language)
+                if first.status_code == 200:
+                    following = first.json()
+                    for _page in range(2):  # follow the keyset pages after the first
+                        after = following.get("next") if isinstance(following, dict) else None
+                        if not after:
+                            break
+                        asked.append((after, {}))
+                        following = client.get(after, HTTP_ACCEPT_LANGUAGE=language).json()
+                as_rows = [_get(client, each, params, language) for each, params in asked]
+                with _as_serialized(monkeypatch):
+                    serialized = [_get(client, each, params, language) for each, params in asked]
+                assert as_rows == serialized, f"{persona} {name} {query} {language}"
+                compared += len(asked)
+    assert compared > 100
+
+
+@pytest.mark.django_db
+def test_a_grants_page_is_read_in_the_same_queries_whatever_its_size_or_depth(
+    users: dict[str, User | None],
+) -> None:
+    client = Client()
+    _sign_in(client, users["office"])
+    url = reverse("api:grant-list")
+    assert Grant.objects.count() > 60
+
+    def queries(query: dict[str, str]) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url, query)
+        assert response.status_code == 200
+        return len(captured)
+
+    small = queries({"page_size": "2"})
+    assert queries({"page_size": "60"}) == small
+    deep = client.get(url, {"page_size": "30"}).json()["next"]
+    with CaptureQueriesContext(connection) as captured:
+        client.get(deep)
+    assert len(captured) == small
+
+
+class _WithMethod(serializers.ModelSerializer[Grant]):
+    label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Grant
+        fields = ["id", "label"]
+
+    def get_label(self, grant: Grant) -> str:
+        return str(grant)
+
+
+class _ThroughEmptyRelation(serializers.ModelSerializer[EntrustmentAgreement]):
+    renews_number = serializers.CharField(source="renews.number")
+
+    class Meta:
+        model = EntrustmentAgreement
+        fields = ["id", "renews_number"]
+
+
+class _ManyKeys(serializers.Serializer[Any]):
+    zones = serializers.SlugRelatedField(
+        source="receiving_areas", slug_field="slug", many=True, read_only=True
+    )
+
+
+def test_what_a_row_cannot_hold_is_serialized_as_before() -> None:
+    assert RowReader.of(_WithMethod, Grant) is None
+    # Through an empty relation DRF leaves the field out; a row would show null.
+    assert RowReader.of(_ThroughEmptyRelation, EntrustmentAgreement) is None
+    assert RowReader.of(_ManyKeys, ListEntry) is None
+    reader = RowReader.of(GrantOutput, Grant)
+    assert reader is not None
+    assert "entry__annual_list__batch__number" in reader.columns
