@@ -1,4 +1,4 @@
-"""Every API list read as rows (``devolve.core.api.rows``, ADR 0050) answers byte for byte what
+"""Every API list read as rows (``devolve.core.api.rows``, ADR 0051) answers byte for byte what
 its serializer answers over model instances: every list route, for anonymous visitors and a demo
 persona of each kind of scope, in both languages, its first page, the pages after it (keyset
 and numbered) and a few filters, each asked once as rows and once through the serializer. The

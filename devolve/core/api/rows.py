@@ -1,4 +1,4 @@
-"""API lists read as rows (ADR 0050): a list's page is one ``values()`` query of the columns its
+"""API lists read as rows (ADR 0051): a list's page is one ``values()`` query of the columns its
 serializer shows, turned into the same JSON without building model instances or walking the
 serializer field by field per row.
 
