@@ -37,16 +37,6 @@ class DesignSystemForm(forms.Form):
         apply_design_system(self)
 
 
-class FilterForm(DesignSystemForm):
-    """A GET filter form whose valid fields filter and whose invalid ones are shown, not applied."""
-
-    def selection(self) -> dict[str, str]:
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-
 class VersionForm(forms.Form):
     """The version of the record an edit page was opened on (``devolve.core.concurrency``), sent
     back with the edit so the service can refuse a save over someone else's newer one.

@@ -5,19 +5,15 @@ services decide what is allowed (dates in order, a reason for a recall, a named 
 forms only turn input into arguments.
 """
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.http import QueryDict
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.forms import DesignSystemForm, FilterForm
+from devolve.core.forms import DesignSystemForm
 from devolve.core.i18n import marked_hint
-from devolve.grants.models import Grant
 from devolve.grants.publication import Regrant
-from devolve.matters.models import Matter
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -165,35 +161,3 @@ class AnnualListPublishForm(DesignSystemForm):
                 regrant.key for regrant in self.regrants if data[f"leave_out__{regrant.key}"]
             ],
         }
-
-
-def _offer(
-    form: forms.Form, name: str, everything: str, options: Iterable[tuple[str, "StrOrPromise"]]
-) -> None:
-    """Give the choice field ``name`` its options, after one that means "no filter"."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)  # noqa: S101 — every filter field is a ChoiceField
-    field.choices = [("", everything), *options]
-
-
-class TakeUpFilterForm(FilterForm):
-    """Filter an edition's take-up matrix (``get_take_up_selection``) by department, area,
-    status and kind; the page names the departments and the batch's pilot areas to choose from."""
-
-    department = forms.ChoiceField(label=_("Granting department"), required=False)
-    area = forms.ChoiceField(label=_("Pilot area"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    kind = forms.ChoiceField(label=_("Kind"), required=False)
-
-    def __init__(
-        self,
-        data: QueryDict | None,
-        *,
-        departments: list[tuple[str, str]],
-        areas: list[tuple[str, str]],
-    ) -> None:
-        super().__init__(data)
-        _offer(self, "department", gettext("All departments"), departments)
-        _offer(self, "area", gettext("All pilot areas"), areas)
-        _offer(self, "status", gettext("All statuses"), Grant.Status.choices)
-        _offer(self, "kind", gettext("All kinds"), Matter.Kind.choices)

@@ -3,7 +3,7 @@
 import datetime
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from devolve.core.spreadsheets import (
     xlsx_bytes,
 )
 from devolve.core.templatetags.devolve import localized
-from devolve.grants.forms import TakeUpFilterForm
+from devolve.grants.filters import TakeUpFilter
 from devolve.grants.selectors import TakeUpMatrix, get_take_up_matrix, get_take_up_selection
 from devolve.grants.tables import TakeUpMatrixTable, TakeUpTable, status_summary
 from devolve.matters.filters import ListEntryFilter, MatterFilter
@@ -42,7 +42,6 @@ from devolve.matters.selectors import (
     get_edition_diff,
     get_public_successor,
     list_authorization_modes,
-    list_departments,
     list_entries_by_section,
     list_matters,
     list_public_annual_lists,
@@ -306,32 +305,22 @@ def annual_list_diff_xlsx(
 
 def _take_up_filter(
     request: HttpRequest, *, year: int, batch: int, edition: int
-) -> tuple[AnnualList, TakeUpFilterForm, dict[str, str | None]]:
-    """The edition, the filter form and the filters of the matrix it validly selects."""
+) -> tuple[AnnualList, TakeUpFilter, dict[str, str | None]]:
+    """The edition, its take-up filters (the API's) and the filters of the grid they validly
+    select."""
     annual_list = _public_edition(year=year, batch=batch, edition=edition)
-    members = selectors.list_memberships(batch=annual_list.batch)
-    areas = {member.zone.slug: localized(member.zone, "name") for member in members}
-    form = TakeUpFilterForm(
-        request.GET or None,
-        departments=[(item.code, localized(item, "name")) for item in list_departments()],
-        areas=list(areas.items()),
-    )
-    wanted = form.selection()
-    filters = {
-        "department_code": wanted.get("department"),
-        "zone_slug": wanted.get("area"),
-        "status": wanted.get("status"),
-        "kind": wanted.get("kind"),
-    }
-    return annual_list, form, filters
+    filterset = TakeUpFilter(request.GET, annual_list=annual_list)
+    return annual_list, filterset, filterset.selection()
 
 
 def _take_up(
     request: HttpRequest, *, year: int, batch: int, edition: int
-) -> tuple[AnnualList, TakeUpFilterForm, TakeUpMatrix]:
-    """The edition, the filter form and the whole matrix its valid filters select (downloads)."""
-    annual_list, form, filters = _take_up_filter(request, year=year, batch=batch, edition=edition)
-    return annual_list, form, get_take_up_matrix(annual_list=annual_list, **filters)
+) -> tuple[AnnualList, TakeUpFilter, TakeUpMatrix]:
+    """The edition, its filters and the whole matrix their valid values select (downloads)."""
+    annual_list, filterset, filters = _take_up_filter(
+        request, year=year, batch=batch, edition=edition
+    )
+    return annual_list, filterset, get_take_up_matrix(annual_list=annual_list, **filters)
 
 
 def _without_list_state(request: HttpRequest) -> str:
@@ -347,14 +336,22 @@ def _without_list_state(request: HttpRequest) -> str:
 def annual_list_take_up(request: HttpRequest, year: int, batch: int, edition: int) -> HttpResponse:
     """The take-up grid through the list mechanism: the selected entries paged and sorted on the
     server, by every area a selected grant reaches, with the counts of the whole selection."""
-    annual_list, form, filters = _take_up_filter(request, year=year, batch=batch, edition=edition)
+    if "area" in request.GET and "zone" not in request.GET:
+        # The grid's pilot-area filter was called ``area`` before it became the API's ``zone``:
+        # an address kept from then still selects its area.
+        query = request.GET.copy()
+        query.setlist("zone", query.pop("area"))
+        return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+    annual_list, filterset, filters = _take_up_filter(
+        request, year=year, batch=batch, edition=edition
+    )
     selection = get_take_up_selection(annual_list=annual_list, **filters)
     table = TakeUpTable(selection)
-    configure_list(request, table)
+    configure_list(request, table, filterset=filterset)
     context = {
         "annual_list": annual_list,
         "successor": get_public_successor(annual_list=annual_list),
-        "filter": form,
+        "filter": filterset,
         "table": table,
         "zones": selection.zones,
         "summary": status_summary(selection.status_counts),

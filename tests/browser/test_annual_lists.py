@@ -91,14 +91,14 @@ def _walk_edition_and_take_up(
     area = columns.first.get_attribute("data-zone")
     assert area
     page.evaluate("window.__sameDocument = true")
-    page.locator("#id_area").select_option(area)
+    page.locator("#id_zone").select_option(area)
     expect(columns).to_have_count(1)
     expect(columns.first).to_have_attribute("data-zone", area)
     expect(page).to_have_url(
-        re.compile(rf"{prefix}/lists/2024/batch-1/take-up/\?(.*&)?area={area}")
+        re.compile(rf"{prefix}/lists/2024/batch-1/take-up/\?(.*&)?zone={area}")
     )
     expect(page.locator("#take-up-matrix a[href*='take-up.csv']")).to_have_attribute(
-        "href", re.compile(rf"area={area}")
+        "href", re.compile(rf"zone={area}")
     )
     assert page.evaluate("window.__sameDocument") is True
 

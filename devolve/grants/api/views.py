@@ -9,6 +9,7 @@ from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status, viewsets
@@ -43,7 +44,7 @@ from devolve.grants.api.serializers import (
     SupervisionInput,
     TakeUpMatrixOutput,
 )
-from devolve.grants.filters import EntrustmentAgreementFilter, GrantFilter
+from devolve.grants.filters import EntrustmentAgreementFilter, GrantFilter, TakeUpFilter
 from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant
 from devolve.grants.publication import plan_publication
 from devolve.matters.api.serializers import AnnualListOutput
@@ -381,15 +382,12 @@ class AnnualListTakeUpApi(APIView):
 
     @extend_schema(responses={200: TakeUpMatrixOutput})
     def get(self, request: Request, key: str) -> Response:
-        params = request.query_params
         anonymous = not request.user.is_authenticated
-        matrix = selectors.get_take_up_matrix(
-            annual_list=annual_list_or_404(key, user=request.user if anonymous else None),
-            department_code=params.get("department") or None,
-            zone_slug=params.get("zone") or None,
-            status=params.get("status") or None,
-            kind=params.get("kind") or None,
-        )
+        annual_list = annual_list_or_404(key, user=request.user if anonymous else None)
+        filterset = TakeUpFilter(request.query_params, annual_list=annual_list)
+        if filterset.is_bound and not filterset.is_valid():
+            raise translate_validation(filterset.errors)  # as the API's list filters refuse
+        matrix = selectors.get_take_up_matrix(annual_list=annual_list, **filterset.selection())
         visible = selectors.list_public_grants() if anonymous else _visible_grants(request)
         matrix = _within_scope(matrix, visible=visible)
         body = TakeUpMatrixOutput(matrix, context={"matrix": matrix}).data

@@ -466,6 +466,24 @@ def test_take_up_matrix_filters(
     assert body["status_counts"] == counts
 
 
+@pytest.mark.parametrize(
+    "query",
+    [{"status": "lost"}, {"zone": "nowhere"}, {"department": "no-such"}, {"kind": "power-ish"}],
+    ids=["status", "zone", "department", "kind"],
+)
+def test_take_up_matrix_refuses_a_filter_value_it_does_not_know(
+    client: Client, world: World, office_user: User, query: dict[str, str]
+) -> None:
+    client.force_login(office_user)
+
+    response = client.get(url("annual-list-take-up", key="2023/batch-1"), query)
+
+    assert response.status_code == 400
+    body = response.json()
+    assert body["code"] == "invalid"
+    assert set(body["detail"]) == set(query)  # the one filter refused, by name
+
+
 def test_take_up_matrix_of_an_unpublished_edition_has_rows_and_no_areas(
     client: Client, world: World, office_user: User
 ) -> None:

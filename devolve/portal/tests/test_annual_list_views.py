@@ -664,7 +664,7 @@ def test_the_superseded_edition_shows_its_grants_superseded_or_recalled(
                 5: [None, None, "effective"],
             },
         ),
-        ("area=north", ["north"], {1: ["effective"], 3: ["recalled"], 5: ["effective"]}),
+        ("zone=north", ["north"], {1: ["effective"], 3: ["recalled"], 5: ["effective"]}),
         ("department=finance", ["north"], {5: ["effective"]}),
         ("kind=power&status=awaiting_agreement", ["west"], {2: ["awaiting_agreement"]}),
         ("kind=support", ["north"], {5: ["effective"]}),
@@ -690,17 +690,29 @@ def test_take_up_filters(
 def test_take_up_ignores_an_unknown_filter_value_and_says_so(
     client: Client, cycle: ListCycle
 ) -> None:
-    response = client.get(_edition_url("annual_list_take_up", query="status=lost&area=north"))
+    response = client.get(_edition_url("annual_list_take_up", query="status=lost&zone=north"))
 
     assertContains(response, "govuk-error-message")
     assert _zones(response) == ["north"]
+
+
+def test_take_up_sends_an_address_of_the_old_area_filter_to_the_zone_filter(
+    client: Client, cycle: ListCycle
+) -> None:
+    response = client.get(_edition_url("annual_list_take_up", query="area=north&kind=power"))
+
+    assert response.status_code == 301
+    assert response["Location"] == _edition_url(
+        "annual_list_take_up", query="kind=power&zone=north"
+    )
+    assert _zones(client.get(response["Location"])) == ["north"]
 
 
 def test_take_up_filter_answers_htmx_with_the_partial_only(
     client: Client, cycle: ListCycle
 ) -> None:
     response = client.get(
-        _edition_url("annual_list_take_up", query="area=north"),
+        _edition_url("annual_list_take_up", query="zone=north"),
         headers={**HTMX, "HX-Target": "take-up-matrix"},
     )
 
@@ -709,8 +721,8 @@ def test_take_up_filter_answers_htmx_with_the_partial_only(
     assert "<form" not in _text(response)
     assert _zones(response) == ["north"]
     # The downloads follow the filters.
-    assertContains(response, 'href="/en/lists/2024/batch-1/take-up.csv?area=north"')
-    assertContains(response, 'href="/en/lists/2024/batch-1/take-up.xlsx?area=north"')
+    assertContains(response, 'href="/en/lists/2024/batch-1/take-up.csv?zone=north"')
+    assertContains(response, 'href="/en/lists/2024/batch-1/take-up.xlsx?zone=north"')
 
 
 def test_take_up_csv_has_the_matrix_with_full_status_labels(
@@ -741,7 +753,7 @@ def test_take_up_xlsx_follows_the_filters_and_the_language(
     client: Client, cycle: ListCycle
 ) -> None:
     response = client.get(
-        _edition_url("annual_list_take_up_xlsx", language="zh-hans", query="kind=power&area=east")
+        _edition_url("annual_list_take_up_xlsx", language="zh-hans", query="kind=power&zone=east")
     )
 
     assert response["Content-Disposition"] == 'attachment; filename="take-up-2024-batch-1.xlsx"'
