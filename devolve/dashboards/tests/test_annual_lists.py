@@ -910,3 +910,46 @@ def test_the_staff_home_links_editions_for_the_office_with_unpublished_ones_coun
     response = client.get(url("dashboard_home"))
     assertContains(response, url("annual_list_list"))
     assertNotContains(response, url("annual_list_create"))
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "en",
+            [
+                "1 = 1 power + 0 support matters; 0 withdrawn",
+                "Delegation takes effect 1 day after publication.",
+                "Handover is due 1 working day after a grant takes effect.",
+                "Agreements are flagged 2 days before they expire.",
+            ],
+        ),
+        (
+            "zh-hans",
+            [
+                "共1项（权力事项1项、支持事项0项）；取消0项",
+                "下放事项于公布后1日生效。",
+                "授权生效后1个工作日内完成交接。",
+                "委托书到期前2日发出提醒。",
+            ],
+        ),
+    ],
+)
+def test_an_editions_counts_and_timing_take_the_singular_for_one(
+    client: Client,
+    office_user: User,
+    draft: AnnualList,
+    entry: ListEntry,
+    language: str,
+    expected: list[str],
+) -> None:
+    AnnualList.objects.filter(pk=draft.pk).update(
+        delegation_effective_days=1, handover_working_days=1, renewal_warning_days=2
+    )
+    client.force_login(office_user)
+
+    page = client.get(url("annual_list_detail", language=language, pk=draft.pk))
+
+    text = " ".join(page.content.decode().split())
+    for sentence in expected:
+        assert sentence in text

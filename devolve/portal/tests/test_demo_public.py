@@ -69,7 +69,7 @@ def test_tianfu_page_lists_as_many_powers_as_the_take_up_grid_filtered_to_tianfu
         _url(
             "annual_list_take_up", language=language, year=current.year, batch=current.batch.number
         ),
-        {"area": TIANFU, "kind": "power"},
+        {"zone": TIANFU, "kind": "power"},
     ).content.decode()
     rows = re.search(r'data-rows="(\d+)"', grid)
     assert rows is not None
@@ -157,7 +157,7 @@ def test_anonymous_api_reads_of_published_grants_match_the_public_grid(
     ).json()
     grid_tianfu = client.get(
         _url("annual_list_take_up", language="en", year=current.year, batch=current.batch.number),
-        {"area": TIANFU},
+        {"zone": TIANFU},
     ).content.decode()
     rows = re.search(r'data-rows="(\d+)"', grid_tianfu)
     assert rows is not None
