@@ -7,10 +7,12 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db import connection
 from django.utils import translation
 
 from devolve.accounts.models import User
 from devolve.accounts.tests import personas as make
+from devolve.core.testing.database import restore_flushed_tables
 from devolve.core.testing.scheduling import make_scheduler
 from devolve.core.testing.template_database import django_db_setup  # noqa: F401 (fixture)
 from devolve.matters.models import Department
@@ -41,6 +43,49 @@ def _empty_cache() -> None:
 @pytest.fixture(autouse=True)
 def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _flushes_the_database(item: pytest.Item) -> bool:
+    """Whether ``item`` ends by flushing the database, as a transactional test does."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return bool(
+        (marker is not None and marker.kwargs.get("transaction"))
+        or fixtures & {"transactional_db", "live_server"}
+    )
+
+
+@pytest.fixture(scope="session")
+def migrated_data(django_db_setup: None, django_db_blocker: Any) -> str:  # noqa: F811
+    """The rows the migrations load (divisions, matter types …), serialized once per worker.
+
+    Django's ``serialized_rollback`` cannot restore them after a browser test: once Playwright's
+    event loop runs in the test thread, Django keeps database connections per context, and the
+    connection a test gets is not the one that holds Django's serialized copy."""
+    with django_db_blocker.unblock():
+        return connection.creation.serialize_db_to_string()
+
+
+@pytest.fixture(scope="session")
+def _modules_that_flush(request: pytest.FixtureRequest) -> frozenset[str]:
+    items = request.session.items
+    return frozenset(item.nodeid.split("::", 1)[0] for item in items if _flushes_the_database(item))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_data_restored_after_transactional_tests(
+    request: pytest.FixtureRequest, django_db_blocker: Any
+) -> Iterator[None]:
+    """A transactional test ends by flushing the database, which empties the tables the
+    migrations filled for every later test in the worker; a module with one puts them back
+    when it ends (each of its own tests that needs them restores them first)."""
+    if request.node.nodeid not in request.getfixturevalue("_modules_that_flush"):
+        yield
+        return
+    snapshot = request.getfixturevalue("migrated_data")
+    yield
+    with django_db_blocker.unblock():
+        restore_flushed_tables(snapshot)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
 
 from devolve.accounts.tests.factories import PASSWORD
@@ -175,29 +174,6 @@ def page_problems(page: Page) -> PageProblems:
 def phone_page(open_page: Callable[..., Page]) -> Page:
     """A page the size of a 375 by 812 phone screen, laid out as a mobile browser would."""
     return open_page(**PHONE)
-
-
-@pytest.fixture(scope="session")
-def migrated_data(django_db_setup: None, django_db_blocker: Any) -> str:
-    """The rows the migrations load (divisions, matter types …), serialized before any browser test.
-
-    Every transactional test ends by flushing the database, which empties them. Django's
-    ``serialized_rollback`` cannot put them back here: once Playwright's event loop runs in the test
-    thread, Django keeps database connections per context, and the connection a test gets is not the
-    one that holds Django's serialized copy, so the copy is silently skipped.
-    """
-    with django_db_blocker.unblock():
-        return connection.creation.serialize_db_to_string()
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _migrated_data_restored_after_browser_tests(
-    migrated_data: str, django_db_blocker: Any
-) -> Iterator[None]:
-    """Leave the database as the migrations left it, for the tests that run after these."""
-    yield
-    with django_db_blocker.unblock():
-        restore_flushed_tables(migrated_data)
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def test_the_office_walks_an_entrustment_from_list_entry_to_effective_grant(
     page.locator("#publish_confirm").check()
     click_and_wait(page, "[data-testid=confirm]", strict=True)
     expect(page.locator("#edition-status")).to_have_attribute("data-status", "published")
-    expect(page.locator("#edition-published-on")).to_have_text("2026-01-20")
+    expect(page.locator("#edition-published-on")).to_have_text("20 Jan 2026")
     grant = Grant.objects.get(entry__annual_list__year=2026, entry__matter=matter)
     expect(row).to_contain_text("Awaiting the entrustment agreement")
 
@@ -97,7 +97,7 @@ def test_the_office_walks_an_entrustment_from_list_entry_to_effective_grant(
     expect(page).to_have_url(f"{staff}grants/{grant.pk}/")
     expect(page.locator("#grant-status")).to_have_text("Effective")
     expect(page.locator("#grant-status")).to_have_attribute("data-status", "effective")
-    expect(page.locator("#grant-effective-on")).to_have_text("2026-02-02")
+    expect(page.locator("#grant-effective-on")).to_have_text("2 Feb 2026")
     expect(page.locator("#grant-timeline [data-milestone='agreement-signed']")).to_contain_text(
         "川司委〔2026〕3号"
     )

@@ -13,7 +13,8 @@ BULK_MAX_RECORDS = 1000
 def record_ids(help_text: str) -> serializers.ListField:
     """The ids of the records to act on (each counted once)."""
     return serializers.ListField(
-        child=serializers.IntegerField(min_value=1),
+        # Ids are 64-bit (BigAutoField): a larger number names no record and no database takes it.
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         max_length=BULK_MAX_RECORDS,
         help_text=help_text,
     )
@@ -35,7 +36,11 @@ class RefusalOutput(serializers.Serializer[object]):
 
 class BulkRefusedOutput(serializers.Serializer[object]):
     code = serializers.CharField(help_text="bulk_refused (or another error's code).")
-    detail = serializers.CharField()
+    # A refusal says why in a sentence; a malformed request (``invalid``) names each field's
+    # problems, as every other endpoint's 400 does.
+    detail = serializers.JSONField(
+        help_text="Why, for people: a sentence, or each field's problems by the field's name."
+    )
     refusals = RefusalOutput(many=True, required=False)
 
 

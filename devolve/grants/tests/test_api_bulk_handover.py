@@ -130,6 +130,7 @@ def test_refusals_are_in_the_callers_language(
         ({"grants": ["x"], "handed_over_on": "2024-05-06"}, "invalid"),
         ({"grants": [1]}, "invalid"),
         ({"grants": list(range(1, 1002)), "handed_over_on": "2024-05-06"}, "invalid"),
+        ({"grants": [2**63], "handed_over_on": "2024-05-06"}, "invalid"),  # no 64-bit id
     ],
 )
 def test_bad_input_is_refused_before_any_grant(
