@@ -46,4 +46,34 @@ ACTION_LABELS: dict[str, Promise] = {
     "document.chinese_only": _("Official notices are issued in Chinese only."),
     "document.crashed": _("The build stopped unexpectedly."),
     "document.refused_with_code": _("The document could not be built (%(code)s)."),
+    # What a build left on its document (``GeneratedDocument.notes``, one stored sentence a
+    # line) and the step it is at (``current_step``): read in the reader's language.
+    "document.note.not_recorded": _("Not recorded, left blank to fill in: %(fields)s."),
+    "document.note.fonts_degraded": _("The standard's fonts are not installed; set in %(fonts)s."),
+    "document.note.illustrative_zones": _(
+        "Illustrative: some zones and batch memberships were invented for the demo."
+    ),
+    "document.note.illustrative_editions": _(
+        "Illustrative: values of some editions were invented for the demo."
+    ),
+    "document.note.illustrative_performance": _(
+        "Illustrative: the performance schemes, manual values and appeals were invented for "
+        "the demo."
+    ),
+    "document.note.simulated_economy": _(
+        "Simulated: the economic figures of the demo are generated."
+    ),
+    "document.step.fonts": _("Checking fonts"),
+    "document.step.reading_edition": _("Reading the edition"),
+    "document.step.reading_scores": _("Reading the published scores"),
+    "document.step.charts": _("Drawing the charts"),
+    "document.step.layout": _("Laying out the document"),
+    "document.step.done": _("Done"),
+    "document.step.shape": _("Programme shape"),
+    "document.step.editions": _("Editions"),
+    "document.step.take_up": _("Take-up and handover"),
+    "document.step.usage": _("Usage"),
+    "document.step.assessment": _("Regular assessment"),
+    "document.step.performance": _("Performance"),
+    "document.step.economy": _("Economy"),
 }

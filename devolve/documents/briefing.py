@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from devolve.assessments.selectors import get_latest_completed_round, list_entry_decisions
+from devolve.core.actions import system_text
 from devolve.core.errors import refusal
 from devolve.core.i18n import in_current_language
 from devolve.core.numbers import number, signed
@@ -163,9 +164,7 @@ def _shape_section(on: datetime.date, collect: _Collector) -> Section:
         "new_total": collect.figure("shape.new_areas_total", shape.new_areas_total),
     }
     if shape.illustrative_records:
-        collect.note(
-            _("Illustrative: some zones and batch memberships were invented for the demo.")
-        )
+        collect.note(system_text("document.note.illustrative_zones"))
     names = {
         code: in_current_language(zh=zh, en=en) for code, (zh, en) in shape.prefecture_names.items()
     }
@@ -220,7 +219,7 @@ def _editions_section(published: list[AnnualList], period: Period, collect: _Col
             )
         )
         if edition.is_illustrative:
-            collect.note(_("Illustrative: values of some editions were invented for the demo."))
+            collect.note(system_text("document.note.illustrative_editions"))
     if not rows:
         return Section(
             key="editions",
@@ -442,8 +441,7 @@ def _performance_section(period: Period, collect: _Collector) -> Section:
             collect.figure(f"performance.{assessment.year}.{code}.{score.subject_key}",
                            score.total)  # fmt: skip
         if assessment.is_illustrative:
-            collect.note(_("Illustrative: the performance schemes, manual values and appeals "
-                           "were invented for the demo."))  # fmt: skip
+            collect.note(system_text("document.note.illustrative_performance"))
         paragraphs.append(
             _(
                 "%(scheme)s, %(year)s: %(count)s assessed; %(excellent)s excellent, %(good)s "
@@ -551,7 +549,7 @@ def _economy_section(as_of: datetime.date, collect: _Collector) -> Section:
             key = f"economy.{indicator.code}.{batch.number}"
             paragraphs.append(_economy_paragraph(indicator, batch, headline, run, key, collect))
             if headline.row.simulated or (run is not None and run.is_simulated):
-                collect.note(_("Simulated: the economic figures of the demo are generated."))
+                collect.note(system_text("document.note.simulated_economy"))
             overall = ((run.results.get("summary") or {}).get("overall") or {}) if run else {}
             shown = run is not None and run.headline_allowed and overall.get("att") is not None
             rows.append(
@@ -635,18 +633,18 @@ def build_briefing(
     ]
     collect = _Collector()
     steps: list[tuple[str, Callable[[], Section]]] = [
-        (_("Programme shape"), lambda: _shape_section(on, collect)),
-        (_("Editions"), lambda: _editions_section(published, period, collect)),
-        (_("Take-up and handover"), lambda: _take_up_section(in_force, period, on, collect)),
-        (_("Usage"), lambda: _usage_section(reported, period, on, collect)),
-        (_("Regular assessment"), lambda: _assessment_section(reported, collect)),
-        (_("Performance"), lambda: _performance_section(period, collect)),
-        (_("Economy"), lambda: _economy_section(as_of, collect)),
+        ("shape", lambda: _shape_section(on, collect)),
+        ("editions", lambda: _editions_section(published, period, collect)),
+        ("take_up", lambda: _take_up_section(in_force, period, on, collect)),
+        ("usage", lambda: _usage_section(reported, period, on, collect)),
+        ("assessment", lambda: _assessment_section(reported, collect)),
+        ("performance", lambda: _performance_section(period, collect)),
+        ("economy", lambda: _economy_section(as_of, collect)),
     ]
     sections = []
     for index, (name, make) in enumerate(steps):
         if progress is not None:
-            progress(index, SECTION_COUNT, name)
+            progress(index, SECTION_COUNT, system_text(f"document.step.{name}"))
         sections.append(make())
     title = _("%(programme)s: briefing report for %(period)s") % {
         "programme": in_current_language(

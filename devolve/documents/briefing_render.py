@@ -10,6 +10,7 @@ from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt
 
+from devolve.core.actions import render_text
 from devolve.documents import docx_writer
 from devolve.documents.briefing import Briefing
 from devolve.documents.charts import Chart, render_png
@@ -34,7 +35,7 @@ def as_of_line(briefing: Briefing) -> str:
 
 
 def notes(briefing: Briefing, fonts: FontPlan) -> list[str]:
-    lines = list(briefing.notes)
+    lines = [render_text(note) for note in briefing.notes]
     if fonts.is_degraded:
         lines.append(_("Fonts: %(fonts)s") % {"fonts": fonts.description})
     return lines

@@ -10,8 +10,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils import translation
-from django.utils.translation import gettext as _
 
+from devolve.core.actions import system_text
 from devolve.core.errors import refusal
 from devolve.documents.briefing import build_briefing, parse_period
 from devolve.documents.briefing_render import briefing_docx, briefing_pdf, draw_charts
@@ -64,14 +64,10 @@ def _official_notes(document: OfficialDocument, fonts: FontPlan) -> tuple[str, .
     notes = []
     if document.missing_fields:
         notes.append(
-            _("Not recorded, left blank to fill in: %(fields)s.")
-            % {"fields": "、".join(document.missing_fields)}
+            system_text("document.note.not_recorded", fields="、".join(document.missing_fields))
         )
     if fonts.is_degraded:
-        notes.append(
-            _("The standard's fonts are not installed; set in %(fonts)s.")
-            % {"fonts": fonts.description}
-        )
+        notes.append(system_text("document.note.fonts_degraded", fonts=fonts.description))
     return tuple(notes)
 
 
@@ -84,13 +80,13 @@ def _build_official(
     progress: Progress,
 ) -> BuiltDocument:
     """An official document read by ``read()``, laid out in ``file_format``, in three steps."""
-    progress(0, 3, _("Checking fonts"))
+    progress(0, 3, system_text("document.step.fonts"))
     fonts = plan_fonts()
     progress(1, 3, reading)
     document = read()
-    progress(2, 3, _("Laying out the document"))
+    progress(2, 3, system_text("document.step.layout"))
     content = _lay_out(document, fonts, file_format)
-    progress(3, 3, _("Done"))
+    progress(3, 3, system_text("document.step.done"))
     return BuiltDocument(
         content=content,
         filename=f"{filename}.{file_format.value}",
@@ -107,7 +103,7 @@ def build_list_document(
     """The notice publishing ``annual_list``, with the list attached (Chinese, as issued)."""
     return _build_official(
         lambda: build_list_notice(annual_list=annual_list),
-        reading=_("Reading the edition"),
+        reading=system_text("document.step.reading_edition"),
         filename=f"{annual_list.key.replace('/', '-')}-notice",
         file_format=file_format,
         progress=progress,
@@ -130,7 +126,7 @@ def build_results_document(
     """The notice of ``year``'s published performance results (Chinese, as issued)."""
     return _build_official(
         lambda: build_results_notice(year=year),
-        reading=_("Reading the published scores"),
+        reading=system_text("document.step.reading_scores"),
         filename=f"{year}-performance-results",
         file_format=file_format,
         progress=progress,
@@ -153,16 +149,16 @@ def build_briefing_document(
     def section_progress(done: int, sections: int, step: str) -> None:
         progress(1 + done, total, step)
 
-    progress(0, total, _("Checking fonts"))
+    progress(0, total, system_text("document.step.fonts"))
     briefing = build_briefing(period=period, as_of=as_of, progress=section_progress)
-    progress(8, total, _("Drawing the charts"))
+    progress(8, total, system_text("document.step.charts"))
     images = draw_charts(briefing, fonts)
-    progress(9, total, _("Laying out the document"))
+    progress(9, total, system_text("document.step.layout"))
     if file_format == DocumentFormat.PDF:
         content = briefing_pdf(briefing, fonts, images, language)
     else:
         content = briefing_docx(briefing, fonts, images)
-    progress(10, total, _("Done"))
+    progress(10, total, system_text("document.step.done"))
     suffix = "en" if language == "en" else "zh"
     return BuiltDocument(
         content=content,

@@ -26,9 +26,13 @@ class StoredTextField(serializers.CharField):
     """A stored sentence, read only, in the request's language: a reason the system wrote as a
     code with parameters (``devolve.core.actions``) in words, typed text as it was typed."""
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, *, lines: bool = False, **kwargs: Any) -> None:
+        """``lines``: the value holds one stored sentence a line, each read in words."""
         kwargs["read_only"] = True
+        self.lines = lines
         super().__init__(**kwargs)
 
     def to_representation(self, value: Any) -> str:
+        if self.lines:
+            return "\n".join(render_text(line) for line in str(value).splitlines())
         return render_text(str(value))

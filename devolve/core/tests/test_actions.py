@@ -45,6 +45,19 @@ BUILT = {
         f"reporting.reminders_sent.{kind}"
         for kind in (ReportingNotice.Kind.DUE_SOON, ReportingNotice.Kind.OVERDUE)
     },
+    # a briefing's build names the section it is reading
+    "f'document.step.{name}'": {
+        f"document.step.{section}"
+        for section in (
+            "shape",
+            "editions",
+            "take_up",
+            "usage",
+            "assessment",
+            "performance",
+            "economy",
+        )
+    },
 }
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # The estimators' diagnostic notes (indicators.analytics.panel.Note) name their words by

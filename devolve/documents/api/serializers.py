@@ -16,6 +16,11 @@ class GeneratedDocumentOutput(serializers.ModelSerializer[GeneratedDocument]):
     percent = serializers.IntegerField(read_only=True)
     # Why the document failed, in the request's language (stored as a code, ADR 0041).
     error_message = StoredTextField()
+    # What the build left on the document and the step it is at, likewise.
+    notes = StoredTextField(
+        lines=True, help_text="What the document could not fill in, if anything; a line each."
+    )
+    current_step = StoredTextField()
     file_url = serializers.SerializerMethodField()
 
     class Meta:

@@ -10,8 +10,10 @@ import pytest
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.documents.models import DocumentKind, GeneratedDocument
 from devolve.matters.models import AnnualList
@@ -204,3 +206,38 @@ def test_the_documents_list_pages_and_counts_every_document(
     assert response.context["count"] == GeneratedDocument.objects.count() == 60
     assert len(response.context["table"].page.object_list) == 50
     assert "data-list-pager" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "step", "note"),
+    [
+        ("en", "Step 3 of 10: Usage", "Simulated: the economic figures of the demo are generated."),
+        ("zh-hans", "办件情况", "模拟：演示中的经济数据为模拟生成。"),
+    ],
+)
+def test_a_documents_step_and_notes_read_in_the_readers_language(
+    client: Client, office_user: User, db: None, language: str, step: str, note: str
+) -> None:
+    with translation.override("zh-hans"):  # built by a worker speaking Chinese
+        document = GeneratedDocument.objects.create(
+            kind="briefing", subject_key="2024", file_format="pdf",
+            as_of=datetime.date(2024, 12, 31), status="running", steps_total=10, steps_done=3,
+            current_step=system_text("document.step.usage"),
+            notes=system_text("document.note.simulated_economy"), requested_by=office_user,
+        )  # fmt: skip
+    client.force_login(office_user)
+    with translation.override(language):
+        url = reverse("dashboards:generated_document_detail", kwargs={"pk": document.pk})
+    running = " ".join(client.get(url).content.decode().split())
+    GeneratedDocument.objects.filter(pk=document.pk).update(
+        status="done", filename="b.pdf", file="documents/b.pdf"
+    )
+    done = " ".join(client.get(url).content.decode().split())
+    api = client.get(
+        f"/api/v1/documents/{document.pk}/", headers={"Accept-Language": language}
+    ).json()
+
+    assert step in running
+    assert note in done
+    assert step.endswith(api["current_step"])
+    assert api["notes"] == note

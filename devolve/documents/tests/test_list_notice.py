@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from devolve.accounts.models import User
+from devolve.core.actions import render_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.documents import services
 from devolve.documents.builders import build_list_document
@@ -95,7 +97,11 @@ def test_the_pdf_prints_blanks_for_what_was_not_recorded(published: AnnualList) 
     assert f"{BLANK}文件" in text
     assert "关于印发《2024年度测试清单》的通知" in text
     assert "2024年3月10日" in text
-    assert built.notes[0] == "未记录，已留空待填：发文机关、主送机关。"
+    with translation.override("zh-hans"):
+        assert render_text(built.notes[0]) == "未记录，已留空待填：发文机关、主送机关。"
+    with translation.override("en"):  # stored as a sentence code, read in the reader's language
+        english = render_text(built.notes[0])
+    assert english == "Not recorded, left blank to fill in: 发文机关、主送机关."
     assert built.filename.endswith("-notice.pdf")
 
 
