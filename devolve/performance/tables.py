@@ -189,32 +189,15 @@ def _tier_tag(record: Score) -> str:
     )
 
 
-class PublishedRankingTable(tables.Table):
-    """A published assessment's ranking on the public site: rank, subject, score and tier (no
-    link to the staff pages)."""
+class PublishedRankingTable(ScoreTable):
+    """A published assessment's ranking on the public site: the staff ranking's columns, each
+    subject named without a link to the staff pages."""
 
-    rank = tables.Column(verbose_name=_("Rank"), attrs=NUMERIC, order_by=("rank", "subject_key"))
-    subject = tables.Column(verbose_name=_("Subject"), empty_values=(), order_by=("subject_key",))
-    total = tables.Column(
-        verbose_name=_("Score"),
-        order_by=("total", "subject_key"),
-        attrs={**NUMERIC, "td": {**NUMERIC["td"], "data-total": lambda record: record.total}},
-    )
-    tier = tables.Column(verbose_name=_("Tier"), order_by=("tier", "rank"))
-
-    class Meta:
-        attrs = {**GOVUK_TABLE_ATTRS, "id": "ranking"}
-        row_attrs = {"class": "govuk-table__row", "data-subject": lambda record: record.subject_key}
-        empty_text = _("No score yet.")
+    class Meta(ScoreTable.Meta):
+        pass
 
     def render_subject(self, record: Score) -> str:
         return str(record.subject)
-
-    def render_tier(self, record: Score) -> str:
-        return _tier_tag(record)
-
-    def value_tier(self, record: Score) -> str:
-        return str(record.get_tier_display())
 
 
 _POINTS_PLACES = Decimal(1).scaleb(-ScoreItem._meta.get_field("points").decimal_places)
