@@ -88,12 +88,45 @@ def _copy_grants(edition: Any) -> None:
         )
 
 
+# The day the benchmark's delegated grants take effect: in a year the calendar package does not
+# carry, so their handover dates are provisional until the year's holiday notice is recorded.
+AWAITED_ON = datetime.date(2027, 1, 15)
+
+
+def _await_effect(edition: Any) -> int:
+    """Set the edition's delegated grants back to awaiting effect on ``AWAITED_ON`` (as a
+    publication before that day leaves them), for the daily activation to find; returns how
+    many grants are then due on that day (not timed: the generated set has no grant still to
+    take effect)."""
+    from devolve.grants.models import Grant
+
+    Grant.objects.filter(
+        entry__annual_list=edition,
+        entry__mode__code="delegate",
+        status__in=[Grant.Status.EFFECTIVE, Grant.Status.HANDED_OVER],
+    ).update(
+        status=Grant.Status.AWAITING_EFFECT,
+        effective_on=AWAITED_ON,
+        handover_due_on=None,
+        handover_due_is_provisional=False,
+        handed_over_on=None,
+    )
+    return Grant.objects.filter(
+        status=Grant.Status.AWAITING_EFFECT, effective_on__lte=AWAITED_ON
+    ).count()
+
+
 def main() -> None:
     from django.db import transaction
     from django.db.models import Count
 
     from devolve.core.actors import SYSTEM
-    from devolve.grants.services import publish_annual_list
+    from devolve.grants.models import HolidayNotice
+    from devolve.grants.services import (
+        activate_due_grants,
+        publish_annual_list,
+        record_holiday_notice,
+    )
     from devolve.matters.models import AnnualList
     from devolve.matters.services import (
         approve_annual_list,
@@ -148,6 +181,22 @@ def main() -> None:
                     annual_list=draft, published_on=published_on, published_by=SYSTEM
                 ),
             )
+            due = _await_effect(draft)
+            step(
+                f"activate ({due:,} due)",
+                lambda: activate_due_grants(on=AWAITED_ON, activated_by=SYSTEM),
+            )
+            if not HolidayNotice.objects.filter(year=AWAITED_ON.year).exists():
+                step(
+                    "holiday notice, recompute",
+                    lambda: record_holiday_notice(
+                        year=AWAITED_ON.year,
+                        document_number="基准〔2099〕2号",
+                        holidays=[(datetime.date(2027, 2, 6), datetime.date(2027, 2, 12))],
+                        working_days=[datetime.date(2027, 2, 14), datetime.date(2027, 2, 20)],
+                        recorded_by=SYSTEM,
+                    ),
+                )
             raise _RolledBack
     except _RolledBack:
         pass
@@ -169,8 +218,9 @@ def main() -> None:
             f"{name:<28} {seconds * 1000:8.0f} ms {seconds / baseline:6.1f}x"
             f"  CPU {cpu:5.1f} s, {queries} queries"
         )
-    total = sum(step[1] for step in steps)
-    cpu_total = sum(step[2] for step in steps)
+    to_publish = steps[:4]  # derive, submit, approve, publish: the target's scope
+    total = sum(step[1] for step in to_publish)
+    cpu_total = sum(step[2] for step in to_publish)
     verdict = "ok" if total < TARGET_SECONDS else "OVER TARGET"
     quiet = "ok" if cpu_total < TARGET_SECONDS else "OVER TARGET"
     print(  # noqa: T201

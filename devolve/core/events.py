@@ -1,7 +1,7 @@
 """Recording audit events. Services call ``record_event`` inside their transaction."""
 
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from django.db import connection, models
@@ -77,15 +77,17 @@ def record_events_in_sql(
     target_model: type[models.Model],
     targets: Iterable[tuple[object, str, str]],
     reason: str = "",
+    details: Mapping[str, Any] | None = None,
 ) -> int:
     """``record_events`` for many targets of one model known by their key and labels, each
     ``(pk, label, label_en)`` as ``target_labels`` gives them, without building a model object
     per event: ``EVENT_BATCH_SIZE`` events per ``INSERT … SELECT`` from a list of values, with
-    no details and one time for all. Returns how many were recorded."""
+    the same ``details`` (none by default) and one time for all. Returns how many were
+    recorded."""
     quote = connection.ops.quote_name
     fields = AuditEvent._meta
     at = fields.get_field("occurred_at").get_db_prep_value(timezone.now(), connection)
-    details = fields.get_field("details").get_db_prep_value({}, connection)
+    details = fields.get_field("details").get_db_prep_value(dict(details or {}), connection)
     constants = [at, getattr(actor, "pk", None), action, target_model._meta.label, reason, details]
     columns = ", ".join(
         quote(name)

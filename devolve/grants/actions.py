@@ -22,4 +22,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "publication.started": _("Publication started"),
     "publication.finished": _("Edition published"),
     "publication.failed": _("Publication failed (%(code)s)"),
+    # Why a publication failed (``Publication.error``), read in the reader's language.
+    "publication.stale_preview": _(
+        "What publishing would do has changed since the preview; look at it again."
+    ),
+    "publication.not_regranted": _("%(keys)s would not be re-granted; look at the preview again."),
+    "publication.refused_with_code": _("Publishing was refused (%(code)s)."),
+    "publication.crashed": _("Publishing stopped unexpectedly."),
 }

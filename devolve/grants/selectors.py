@@ -26,6 +26,7 @@ from django.db.models import (
 from django.utils.translation import gettext_lazy as _
 
 from devolve.accounts.models import User
+from devolve.accounts.permissions import is_auditor, is_office
 from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, relevance
 from devolve.grants import rules
 from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant, Publication
@@ -733,4 +734,26 @@ def latest_publication(*, annual_list: AnnualList) -> Publication | None:
         .select_related("requested_by")
         .order_by("-created_at", "-pk")
         .first()
+    )
+
+
+def publication_under_way(*, annual_list: AnnualList) -> Publication | None:
+    """The edition's publication queued or running, if any (one at most)."""
+    return (
+        Publication.objects.filter(
+            annual_list=annual_list,
+            status__in=[Publication.Status.QUEUED, Publication.Status.RUNNING],
+        )
+        .select_related("annual_list__batch", "requested_by")
+        .first()
+    )
+
+
+def list_publications_visible_to(*, user: User) -> QuerySet[Publication]:
+    """Publication requests a user may follow: the reform office's business, read by the office
+    and by auditors (who read every change); nobody else."""
+    if not (is_office(user) or is_auditor(user)):
+        return Publication.objects.none()
+    return Publication.objects.select_related("annual_list__batch", "requested_by").order_by(
+        "-created_at", "-pk"
     )

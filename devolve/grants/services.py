@@ -9,6 +9,7 @@ holiday-notice codes of ``rules.holiday_notice_problems``, and for handovers rec
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
@@ -16,14 +17,13 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from simple_history.utils import bulk_update_with_history
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
 from devolve.core.actors import SYSTEM, SystemActor, is_system, person
 from devolve.core.bulk import Refusal, act_on_each
-from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.errors import DomainError, NotAllowed, refusal
 from devolve.core.events import record_event, record_events, record_events_in_sql
 from devolve.core.history import save_validated, write_history_in_sql
 from devolve.core.progress import ProgressCallback, progress_writer
@@ -78,12 +78,8 @@ def _set_handover_due(grant: Grant, working_days: calendar.WorkingDayCalendar) -
     """Handover falls due a set number of working days after the grant takes effect;
     provisional when a year it spans has no official schedule."""
     assert grant.effective_on is not None  # noqa: S101 — set by the caller
-    days = grant.entry.annual_list.handover_working_days
-    grant.handover_due_on = rules.add_working_days(
-        grant.effective_on, days, is_working_day=working_days.is_working_day
-    )
-    grant.handover_due_is_provisional = not working_days.span_is_official(
-        grant.effective_on + datetime.timedelta(days=1), grant.handover_due_on
+    grant.handover_due_on, grant.handover_due_is_provisional = _handover_due(
+        grant.effective_on, grant.entry.annual_list.handover_working_days, working_days
     )
 
 
@@ -112,19 +108,12 @@ def check_publication(
         raise NotAllowed(_("Only the reform office publishes annual lists."))
     plan = plan_publication(annual_list, published_on=published_on)
     if preview is not None and preview != plan.fingerprint:
-        raise DomainError(
-            "stale_preview",
-            _("What publishing would do has changed since the preview; look at it again."),
-        )
+        raise refusal("publication.stale_preview", "stale_preview")
     reasons = _reasons(regrant_reasons)
     regrant_keys = {regrant.key for regrant in plan.regrants}
     unknown = (set(reasons) | set(left_out)) - regrant_keys
     if unknown:
-        raise DomainError(
-            "stale_preview",
-            _("%(keys)s would not be re-granted; look at the preview again.")
-            % {"keys": "、".join(sorted(unknown))},
-        )
+        raise refusal("publication.not_regranted", "stale_preview", keys="、".join(sorted(unknown)))
     unexplained = [
         regrant
         for regrant in plan.regrants
@@ -263,11 +252,14 @@ def queue_publication(
     regrant_reasons: Mapping[str, str] | None = None,
     left_out: Collection[str] = (),
     preview: str | None = None,
+    under_way_is_enough: bool = False,
 ) -> Publication:
     """Queue the publication of an approved edition as a background task (after commit), once
     it passes every check ``publish_annual_list`` makes before writing; the task
     (``run_publication``) publishes it. Errors: those of ``publish_annual_list``, and
-    ``already_queued`` while a publication of the edition is queued or running."""
+    ``already_queued`` while a publication of the edition is queued or running, unless
+    ``under_way_is_enough`` (the API's publish, which is idempotent): then that publication is
+    returned as it is, whatever this request asked, once the publisher is allowed to publish."""
     if not is_system(published_by) and not is_office(published_by):
         raise NotAllowed(_("Only the reform office publishes annual lists."))
     annual_list = (
@@ -275,6 +267,10 @@ def queue_publication(
         .select_related("batch", "predecessor")
         .get(pk=annual_list.pk)
     )
+    if under_way_is_enough:
+        under_way = selectors.publication_under_way(annual_list=annual_list)
+        if under_way is not None:
+            return under_way
     check_annual_list_publishable(
         annual_list=annual_list, published_on=published_on, published_by=published_by
     )
@@ -329,12 +325,13 @@ def run_publication(*, publication: Publication) -> Publication:
                 on_progress=report,
             )
     except DomainError as error:
-        return _publication_failed(
-            publication, reported, code=error.code, message=str(error.message)
-        )
+        # Stored as a sentence code, read in each reader's language (ADR 0041); a refusal made
+        # without a stored form is named by its code, never in the language the task ran in.
+        text = error.text or system_text("publication.refused_with_code", code=error.code)
+        return _publication_failed(publication, reported, code=error.code, text=text)
     except Exception:
         _publication_failed(
-            publication, reported, code="crashed", message=_("Publishing stopped unexpectedly.")
+            publication, reported, code="crashed", text=system_text("publication.crashed")
         )
         raise
     publication.status = Publication.Status.PUBLISHED
@@ -345,14 +342,14 @@ def run_publication(*, publication: Publication) -> Publication:
 
 
 def _publication_failed(
-    publication: Publication, reported: list[int], *, code: str, message: str
+    publication: Publication, reported: list[int], *, code: str, text: str
 ) -> Publication:
-    """Nothing of the publication was written (its transaction rolled back): say why, and how
-    far it had come."""
+    """Nothing of the publication was written (its transaction rolled back): say why (``text``,
+    a stored sentence, ``core.actions.system_text``), and how far it had come."""
     publication.rows_done, publication.rows_total = reported
     publication.status = Publication.Status.FAILED
     publication.error_code = code
-    publication.error = message
+    publication.error = text
     publication.finished_at = timezone.now()
     save_validated(
         publication,
@@ -403,6 +400,23 @@ class _PairLabels:
         english = f"{matter_en} → {zone_en}"[:255]
         return chinese, "" if english == chinese else english
 
+    def load(self, *, matter_ids: Collection[int], zone_ids: Collection[int]) -> None:
+        """Read the names of these matters and areas, ``BULK_BATCH_SIZE`` ids a query, for
+        ``of_ids``; those read already are not read again."""
+        for model, ids in ((Matter, matter_ids), (Zone, zone_ids)):
+            wanted = sorted(pk for pk in ids if (model.__name__, pk) not in self.names)
+            for batch in _batches(wanted):
+                for thing in model.objects.filter(pk__in=batch):
+                    self._name(thing)
+
+    def of_ids(self, matter_id: int, zone_id: int) -> tuple[str, str]:
+        """``of`` for a matter and an area read by ``load``."""
+        matter_zh, matter_en = self.names[("Matter", matter_id)]
+        zone_zh, zone_en = self.names[("Zone", zone_id)]
+        chinese = f"{matter_zh} → {zone_zh}"[:255]
+        english = f"{matter_en} → {zone_en}"[:255]
+        return chinese, "" if english == chinese else english
+
 
 _GRANT_TABLE = Grant._meta.db_table
 _ENTRY_TABLE = ListEntry._meta.db_table
@@ -440,10 +454,7 @@ def _insert_continued(batch: Sequence[PlannedGrant]) -> None:
             params,
         )
         if cursor.rowcount != len(batch):  # a predecessor gone since the plan was made
-            raise DomainError(
-                "stale_preview",
-                _("What publishing would do has changed since the preview; look at it again."),
-            )
+            raise refusal("publication.stale_preview", "stale_preview")
 
 
 def _insert_created(
@@ -495,10 +506,7 @@ def _supersede(
         status=status, ended_on=on, end_reason=reason
     )
     if updated != len(ids):  # a predecessor ended since the plan was made
-        raise DomainError(
-            "stale_preview",
-            _("What publishing would do has changed since the preview; look at it again."),
-        )
+        raise refusal("publication.stale_preview", "stale_preview")
     write_history_in_sql(
         Grant,
         where="t.id IN (" + ", ".join(["%s"] * len(ids)) + ")",
@@ -595,38 +603,83 @@ def _end(
 def activate_due_grants(*, on: datetime.date, activated_by: User | SystemActor) -> int:
     """Make every delegated grant whose effective date has come effective; returns how many.
 
-    Run daily (``devolve activate_grants``); running it twice changes nothing more. The grants
-    are updated, and their history rows and audit events written, in batches: a fixed number of
-    statements per ``BULK_BATCH_SIZE`` grants.
+    Run daily (``devolve activate_grants``); running it twice changes nothing more. The due
+    grants are read as values, not model objects; grants that reach the same values (one
+    effective day and handover period: one edition's grants mostly) are updated by one
+    ``UPDATE … WHERE id IN`` per ``BULK_BATCH_SIZE`` grants, with their history rows
+    (``core.history.write_history_in_sql``) and ``grant.effective`` events
+    (``core.events.record_events_in_sql``) likewise, so the statements grow with the distinct
+    days, never with the grants, and none grows with them.
     """
     if not is_system(activated_by) and not is_office(activated_by):
         raise NotAllowed(_("Only the reform office activates due grants."))
-    due = (
+    due = list(
         Grant.objects.select_for_update(of=("self",))
         .filter(status=Grant.Status.AWAITING_EFFECT, effective_on__lte=on)
-        .select_related("entry", "entry__annual_list", "entry__mode", "entry__matter", "zone")
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "effective_on",
+            "entry__annual_list__handover_working_days",
+            "entry__mode__code",
+            "entry__matter_id",
+            "zone_id",
+        )
     )
-    activated = list(due)
+    if not due:
+        return 0
+    # Every due grant makes the same move: the lifecycle checks it once.
+    status = GRANT_LIFECYCLE.check("take_effect", Grant.Status.AWAITING_EFFECT, SYSTEM).target
     working_days = calendar.WorkingDayCalendar.load()
-    for grant in activated:
-        assert grant.effective_on is not None  # noqa: S101 — the filter guarantees it
-        _set_effective(grant, grant.effective_on, working_days)
-    # The values come from this service, not from input: the table's constraints guard each row.
-    bulk_update_with_history(
-        activated,
+    groups: dict[tuple[datetime.date, int, bool], list[tuple[int, int, int]]] = defaultdict(list)
+    for pk, effective_on, days, mode_code, matter_id, zone_id in due:
+        groups[(effective_on, days, mode_code == "support")].append((pk, matter_id, zone_id))
+    labels = _PairLabels()
+    labels.load(matter_ids={row[4] for row in due}, zone_ids={row[5] for row in due})
+    reason = system_text("grant.effective")
+    for (effective_on, days, is_support), grants in groups.items():
+        values: dict[str, Any] = {"status": status}
+        if not is_support:  # a support matter has nothing to hand over
+            handover_due_on, provisional = _handover_due(effective_on, days, working_days)
+            values |= {
+                "handover_due_on": handover_due_on,
+                "handover_due_is_provisional": provisional,
+            }
+        for batch in _batches(grants):
+            ids = [pk for pk, _matter, _zone in batch]
+            Grant.objects.filter(pk__in=ids).update(**values)
+            _history_of(ids, actor=activated_by, reason=reason)
+            record_events_in_sql(
+                actor=person(activated_by),
+                action="grant.effective",
+                target_model=Grant,
+                targets=((pk, *labels.of_ids(matter, zone)) for pk, matter, zone in batch),
+                details={"effective_on": effective_on.isoformat()},
+            )
+    return len(due)
+
+
+def _handover_due(
+    effective_on: datetime.date, days: int, working_days: calendar.WorkingDayCalendar
+) -> tuple[datetime.date, bool]:
+    """The handover due day of a grant effective on ``effective_on`` with ``days`` working days
+    to hand over, and whether it is provisional (a year it spans has no official schedule)."""
+    due_on = rules.add_working_days(effective_on, days, is_working_day=working_days.is_working_day)
+    return due_on, not working_days.span_is_official(
+        effective_on + datetime.timedelta(days=1), due_on
+    )
+
+
+def _history_of(ids: Sequence[int], *, actor: User | SystemActor, reason: str) -> None:
+    """History rows (changed) for a batch of grants just updated in SQL."""
+    write_history_in_sql(
         Grant,
-        fields=["status", "effective_on", "handover_due_on", "handover_due_is_provisional"],
-        batch_size=BULK_BATCH_SIZE,
-        default_user=person(activated_by),
-        default_change_reason=system_text("grant.effective"),
+        where="t.id IN (" + ", ".join(["%s"] * len(ids)) + ")",
+        params=list(ids),
+        history_type="~",
+        actor=person(actor),
+        reason=reason,
     )
-    record_events(
-        actor=activated_by,
-        action="grant.effective",
-        targets=activated,
-        details=lambda grant: {"effective_on": str(grant.effective_on)},  # an ISO date
-    )
-    return len(activated)
 
 
 @transaction.atomic
@@ -881,28 +934,61 @@ def record_holiday_notice(
 
 
 def _recompute_provisional_handovers(actor: User | SystemActor) -> None:
+    """Count again every active grant's provisional handover date with the calendar as it now
+    stands: grants that reach the same values (one effective day, period and old date) are
+    updated together, ``BULK_BATCH_SIZE`` at a time, with a history row each and, where the
+    date moved, one ``grant.handover_due_recomputed`` event each (set-based, as
+    ``activate_due_grants``). A grant whose date and flag stay as they were is left alone."""
     working_days = calendar.WorkingDayCalendar.load()
-    provisional = (
+    provisional = list(
         Grant.objects.active()
         .select_for_update(of=("self",))
         .filter(handover_due_is_provisional=True, effective_on__isnull=False)
-        .select_related("entry__annual_list")
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "effective_on",
+            "handover_due_on",
+            "entry__annual_list__handover_working_days",
+            "entry__matter_id",
+            "zone_id",
+        )
     )
-    for grant in provisional:
-        was = grant.handover_due_on
-        _set_handover_due(grant, working_days)
-        save_validated(grant, actor=actor, reason=system_text("holiday_notice.recorded"))
-        if grant.handover_due_on != was:
-            record_event(
-                actor=actor,
-                action="grant.handover_due_recomputed",
-                target=grant,
-                details={
-                    "from": was.isoformat() if was else None,
-                    "to": grant.handover_due_on.isoformat() if grant.handover_due_on else None,
-                    "provisional": grant.handover_due_is_provisional,
-                },
+    groups: dict[tuple[datetime.date, int, datetime.date | None], list[tuple[int, int, int]]] = (
+        defaultdict(list)
+    )
+    for pk, effective_on, was, days, matter_id, zone_id in provisional:
+        groups[(effective_on, days, was)].append((pk, matter_id, zone_id))
+    labels = _PairLabels()
+    reason = system_text("holiday_notice.recorded")
+    for (effective_on, days, was), grants in groups.items():
+        due_on, still_provisional = _handover_due(effective_on, days, working_days)
+        if (due_on, still_provisional) == (was, True):
+            continue
+        moved = due_on != was
+        if moved:
+            labels.load(
+                matter_ids={matter for _pk, matter, _zone in grants},
+                zone_ids={zone for _pk, _matter, zone in grants},
             )
+        for batch in _batches(grants):
+            ids = [pk for pk, _matter, _zone in batch]
+            Grant.objects.filter(pk__in=ids).update(
+                handover_due_on=due_on, handover_due_is_provisional=still_provisional
+            )
+            _history_of(ids, actor=actor, reason=reason)
+            if moved:
+                record_events_in_sql(
+                    actor=person(actor),
+                    action="grant.handover_due_recomputed",
+                    target_model=Grant,
+                    targets=((pk, *labels.of_ids(matter, zone)) for pk, matter, zone in batch),
+                    details={
+                        "from": was.isoformat() if was else None,
+                        "to": due_on.isoformat(),
+                        "provisional": still_provisional,
+                    },
+                )
 
 
 HOLIDAY_NOTICE_PROBLEMS = {

@@ -193,22 +193,27 @@ def test_the_preview_api_lists_the_regrant_for_the_office_only(
 
 
 def test_the_publish_api_takes_the_preview_and_the_decision_per_regrant(
-    client: Client, office_user: User, next_edition: AnnualList, design_review: Matter
+    client: Client,
+    office_user: User,
+    next_edition: AnnualList,
+    design_review: Matter,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(office_user)
     base = f"/api/v1/annual-lists/{next_edition.key}"
     preview = client.get(f"{base}/publication-preview/?published_on=2025-03-02").json()
 
-    response = client.post(
-        f"{base}/publish/",
-        {
-            "published_on": "2025-03-02",
-            "preview": preview["fingerprint"],
-            "left_out": [f"{design_review.key}@dazhou"],
-        },
-        content_type="application/json",
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"{base}/publish/",
+            {
+                "published_on": "2025-03-02",
+                "preview": preview["fingerprint"],
+                "left_out": [f"{design_review.key}@dazhou"],
+            },
+            content_type="application/json",
+        )
 
-    assert response.status_code == 200
-    assert response.json()["status"] == "published"
+    assert response.status_code == 202
+    assert client.get(response["Location"]).json()["status"] == "published"
     assert not Grant.objects.filter(entry__annual_list=next_edition).exists()

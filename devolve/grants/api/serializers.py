@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from devolve.core.api.bulk import record_ids
 from devolve.core.api.fields import SlugRelatedField, StoredTextField
-from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.grants.models import EntrustmentAgreement, Grant, Publication
 from devolve.grants.selectors import TakeUpMatrix
 from devolve.matters.api.serializers import EntryMatterOutput
 from devolve.matters.models import AuthorizationMode, Department, ListEntry
@@ -168,6 +168,29 @@ class PublishInput(serializers.Serializer[Grant]):
         required=False,
         help_text="Re-grant keys to leave out: no grant is made for them.",
     )
+
+
+class PublicationOutput(serializers.ModelSerializer[Publication]):
+    """A queued publication and how far it has come, as the documents API shows a build."""
+
+    edition = serializers.CharField(source="annual_list.key")
+    percent = serializers.IntegerField(source="percent_done", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", allow_null=True)
+    # Why it failed, in the request's language (stored as a code, ADR 0041).
+    error_message = StoredTextField(source="error")
+    edition_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Publication
+        fields = [
+            "id", "edition", "status", "published_on", "rows_done", "rows_total", "percent",
+            "error_code", "error_message", "requested_by", "created_at", "finished_at",
+            "edition_url",
+        ]  # fmt: skip
+
+    def get_edition_url(self, publication: Publication) -> str:
+        """The edition in the API: its status is ``published`` once the publication is."""
+        return f"/api/v1/annual-lists/{publication.annual_list.key}/"
 
 
 # Publication preview ----------------------------------------------------------------------------

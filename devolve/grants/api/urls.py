@@ -7,6 +7,7 @@ from devolve.matters.api.views import ANNUAL_LIST_KEY
 router = SimpleRouter()
 router.register("grants", views.GrantViewSet, basename="grant")
 router.register("agreements", views.EntrustmentAgreementViewSet, basename="agreement")
+router.register("publications", views.PublicationViewSet, basename="publication")
 urlpatterns = [
     re_path(
         rf"^annual-lists/(?P<key>{ANNUAL_LIST_KEY})/publish/$",

@@ -7,12 +7,13 @@ import datetime
 
 from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny, IsAuthenticated, IsAuthenticatedOrReadOnly
@@ -38,6 +39,7 @@ from devolve.grants.api.serializers import (
     GrantOutput,
     HandoverInput,
     OwedGrantOutput,
+    PublicationOutput,
     PublicationPreviewOutput,
     PublishInput,
     RecallInput,
@@ -45,9 +47,8 @@ from devolve.grants.api.serializers import (
     TakeUpMatrixOutput,
 )
 from devolve.grants.filters import EntrustmentAgreementFilter, GrantFilter, TakeUpFilter
-from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant
+from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant, Publication
 from devolve.grants.publication import plan_publication
-from devolve.matters.api.serializers import AnnualListOutput
 from devolve.matters.api.views import KEY_PARAMETER, annual_list_or_404
 from devolve.matters.models import AnnualList, Department, Matter
 from devolve.matters.selectors import get_department
@@ -349,18 +350,63 @@ class AnnualListPublishApi(APIView):
     """Publish an approved edition (reform office): it supersedes its predecessor, and each live
     entry becomes a grant in each receiving pilot area (continuing the predecessor's grants), as
     the publication preview shows. A re-grant of a recalled power needs a reason or is left out;
-    under four-eyes the user who submitted the edition for review cannot publish it."""
+    under four-eyes the user who submitted the edition for review cannot publish it.
 
-    @extend_schema(request=PublishInput, responses={200: AnnualListOutput})
+    Publishing a national edition takes seconds, so it runs in the background (ADR 0049), as the
+    edition's staff page runs it: every check is made now (refusals answer 400 or 403 with their
+    code: ``illegal_transition``, ``four_eyes``, ``dates_out_of_order``, ``stale_preview``,
+    ``regrant_reason_required`` …), then the publication is queued and the answer is ``202`` with
+    the publication, its address in ``Location``
+    (``/api/v1/publications/<id>/``): poll it for progress and outcome. While a publication of
+    the edition is queued or running, publishing again answers it as it is."""
+
+    @extend_schema(
+        request=PublishInput,
+        responses={202: PublicationOutput},
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="The publication's address: /api/v1/publications/<id>/.",
+            )
+        ],
+    )
     def post(self, request: Request, key: str) -> Response:
         payload = PublishInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        annual_list = services.publish_annual_list(
+        queued = services.queue_publication(
             annual_list=annual_list_or_404(key),
             published_by=acting_user(request),
+            under_way_is_enough=True,
             **payload.validated_data,
         )
-        return Response(AnnualListOutput(annual_list_or_404(annual_list.key)).data)
+        # As it stands now: the task may have run already (tasks run inline in tests and the demo).
+        publication = Publication.objects.select_related("annual_list__batch", "requested_by").get(
+            pk=queued.pk
+        )
+        return Response(
+            PublicationOutput(publication).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("api:publication-detail", kwargs={"pk": publication.pk})},
+        )
+
+
+class PublicationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Publication]):
+    """A queued publication of an edition (``POST /api/v1/annual-lists/<key>/publish/``): its
+    status (``queued``, ``running``, ``published``, ``failed``), grants written of those to
+    write, and why it failed (``error_code``; ``error_message`` in the request's language), with
+    nothing of a failed one published. The reform office and auditors read them."""
+
+    serializer_class = PublicationOutput
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[Publication]:
+        if getattr(self, "swagger_fake_view", False):
+            return Publication.objects.none()
+        return selectors.list_publications_visible_to(user=acting_user(self.request))
 
 
 @extend_schema(

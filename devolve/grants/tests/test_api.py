@@ -19,8 +19,9 @@ from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import read_again
+from devolve.core.testing.personas import PERSONAS
 from devolve.grants import services as grant_services
-from devolve.grants.models import EntrustmentAgreement, Grant
+from devolve.grants.models import EntrustmentAgreement, Grant, Publication
 from devolve.matters import services as list_services
 from devolve.matters.models import AnnualList, AuthorizationMode, Department, Matter
 from devolve.matters.tests.factories import MatterFactory
@@ -749,26 +750,45 @@ def test_only_the_office_publishes(
         "post",
         url("annual-list-publish", key="2024/batch-1"),
         allowed={"office"},
-        allowed_status=200,
+        allowed_status=202,
         anonymous_status=401,
         data={"published_on": "2024-02-05"},
         content_type=JSON,
+        each_alone=True,
     )
 
 
 def test_publishing_carries_grants_into_the_new_edition(
-    client: Client, world: World, approved_2024: AnnualList, office_user: User
+    client: Client,
+    world: World,
+    approved_2024: AnnualList,
+    office_user: User,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     client.force_login(office_user)
 
-    response = client.post(
-        "/api/v1/annual-lists/2024/batch-1/publish/",
-        {"published_on": "2024-02-05"},
-        content_type=JSON,
-    )
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(
+            "/api/v1/annual-lists/2024/batch-1/publish/",
+            {"published_on": "2024-02-05"},
+            content_type=JSON,
+        )
 
-    assert response.status_code == 200
-    body = response.json()
+    assert response.status_code == 202
+    assert len(queued) == 1  # the background task, run after the request committed
+    publication = Publication.objects.get()
+    assert response["Location"] == f"/api/v1/publications/{publication.pk}/"
+    accepted = response.json()
+    assert (accepted["id"], accepted["edition"], accepted["status"], accepted["published_on"]) == (
+        publication.pk,
+        "2024/batch-1",
+        "queued",
+        "2024-02-05",
+    )
+    status = client.get(response["Location"]).json()
+    assert (status["status"], status["percent"], status["error_code"]) == ("published", 100, "")
+    assert status["rows_done"] == status["rows_total"] > 0
+    body = client.get(status["edition_url"]).json()
     assert (body["key"], body["status"], body["published_on"], body["predecessor"]) == (
         "2024/batch-1",
         "published",
@@ -827,6 +847,75 @@ def test_publishing_out_of_turn_or_before_approval_writes_nothing(
     assert AnnualList.objects.get(pk=second.pk).status == status
     assert AnnualList.objects.get(pk=world.edition.pk).status == "published"
     assert snapshot() == before
+
+
+def test_publishing_again_while_under_way_answers_the_same_publication(
+    client: Client, world: World, approved_2024: AnnualList, office_user: User
+) -> None:
+    client.force_login(office_user)
+    publish = url("annual-list-publish", key="2024/batch-1")
+
+    first = client.post(publish, {"published_on": "2024-02-05"}, content_type=JSON)
+    again = client.post(publish, {"published_on": "2024-02-06"}, content_type=JSON)
+
+    assert (first.status_code, again.status_code) == (202, 202)
+    assert again["Location"] == first["Location"]
+    assert again.json()["published_on"] == "2024-02-05"  # the one queued, as it was asked
+    assert Publication.objects.count() == 1
+    earlier = client.post(publish, {"published_on": "2024-01-05"}, content_type=JSON)
+    assert earlier["Location"] == first["Location"]  # under way: that one, whatever is asked
+
+
+def test_only_the_office_and_auditors_follow_a_publication(
+    client: Client, personas: dict[str, User | None], approved_2024: AnnualList, office_user: User
+) -> None:
+    publication = grant_services.queue_publication(
+        annual_list=approved_2024, published_on=D(2024, 2, 5), published_by=office_user
+    )
+
+    assert_authorization_matrix(
+        client,
+        personas,
+        "get",
+        url("publication-detail", pk=publication.pk),
+        allowed={"office", "auditor"},
+        allowed_status=200,
+        anonymous_status=401,
+        not_found=set(PERSONAS) - {"office", "auditor", "anonymous"},
+    )
+
+
+def test_a_failed_publication_says_why_in_the_readers_language(
+    client: Client, world: World, approved_2024: AnnualList, office_user: User
+) -> None:
+    client.force_login(office_user)
+    response = client.post(
+        url("annual-list-publish", key="2024/batch-1"),
+        {"published_on": "2024-02-05"},
+        content_type=JSON,
+    )
+    publication = Publication.objects.get(pk=response.json()["id"])
+    grant_services.recall_grant(  # the plan changes before the task runs
+        grant=Grant.objects.filter(entry__annual_list=world.edition, status="effective").first(),
+        recalled_on=D(2024, 1, 20),
+        reason="Audit finding.",
+        recalled_by=office_user,
+    )
+    grant_services.run_publication(publication=publication)
+
+    english = client.get(response["Location"], headers={"accept-language": "en"}).json()
+    chinese = client.get(response["Location"], headers={"accept-language": "zh-hans"}).json()
+
+    assert (english["status"], english["error_code"], chinese["error_code"]) == (
+        "failed",
+        "stale_preview",
+        "stale_preview",
+    )
+    assert english["error_message"] == (
+        "What publishing would do has changed since the preview; look at it again."
+    )
+    assert chinese["error_message"] != english["error_message"]
+    assert not Grant.objects.filter(entry__annual_list=approved_2024).exists()
 
 
 def test_publishing_an_unknown_edition_is_not_found(

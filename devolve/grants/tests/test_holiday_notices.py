@@ -7,12 +7,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from devolve.core.actions import system_text
 from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import assert_refused
 from devolve.grants import calendar, services
-from devolve.grants.models import HolidayNotice, HolidayNoticeDay
+from devolve.grants.models import Grant, HolidayNotice, HolidayNoticeDay
 from devolve.grants.tests.factories import GrantFactory
 from devolve.matters.tests.list_factories import AnnualListFactory, ListEntryFactory, mode
 
@@ -113,6 +116,56 @@ def test_recording_the_year_recomputes_provisional_handover_dates() -> None:
     event = AuditEvent.objects.get(action="grant.handover_due_recomputed")
     assert event.target_id == str(grant.pk)
     assert event.details == {"from": "2099-01-08", "to": "2099-01-09", "provisional": False}
+
+
+def _provisional_grants(count: int, *, year: int) -> list[int]:
+    """``count`` delegated grants of one edition, activated with a provisional handover date
+    (their year has no schedule yet): ids."""
+    annual_list = AnnualListFactory(
+        year=year,
+        status="published",
+        approved_on=D(year - 1, 12, 1),
+        published_on=D(year - 1, 12, 1),
+        handover_working_days=5,
+    )
+    entry = ListEntryFactory(annual_list=annual_list, mode=mode("delegate"))
+    ids = [GrantFactory(entry=entry, effective_on=D(year - 1, 12, 31)).pk for _ in range(count)]
+    services.activate_due_grants(on=D(year - 1, 12, 31), activated_by=SYSTEM)
+    return ids
+
+
+def test_recomputing_takes_the_same_statements_for_many_grants() -> None:
+    """Set-based: the statements grow with the distinct dates, never with the grants."""
+    one = _provisional_grants(1, year=2098)
+    with CaptureQueriesContext(connection) as for_one:
+        record(year=2098, holidays=[(D(2098, 1, 1), D(2098, 1, 3))], working_days=[])
+    many = _provisional_grants(6, year=2099)
+    with CaptureQueriesContext(connection) as for_six:
+        record()
+
+    assert len(for_six.captured_queries) == len(for_one.captured_queries)
+    recomputed = AuditEvent.objects.filter(action="grant.handover_due_recomputed")
+    assert sorted(int(event.target_id) for event in recomputed) == sorted(one + many)
+    assert {event.details["to"] for event in recomputed} == {
+        "2098-01-10",
+        "2099-01-09",
+    }  # Wed 1 Jan 2098: Mon 6 to Fri 10
+    assert Grant.history.filter(
+        id__in=one + many, history_change_reason=system_text("holiday_notice.recorded")
+    ).count() == len(one + many)
+    assert not Grant.objects.filter(handover_due_is_provisional=True).exists()
+
+
+def test_a_date_that_stays_provisional_is_left_alone() -> None:
+    (grant,) = _provisional_grants(1, year=2099)
+    before = Grant.history.filter(id=grant).count()
+
+    record(year=2098, holidays=[(D(2098, 1, 1), D(2098, 1, 3))], working_days=[])
+
+    # 2098's notice does not settle 2099: the date stays as it was, provisional, unrecorded.
+    assert Grant.objects.filter(pk=grant, handover_due_is_provisional=True).exists()
+    assert Grant.history.filter(id=grant).count() == before
+    assert not AuditEvent.objects.filter(action="grant.handover_due_recomputed").exists()
 
 
 def test_the_command_records_a_notice_and_refuses_a_bad_one() -> None:

@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.utils import translation
 from django.utils.translation import gettext
 
 from devolve.accounts.models import User
+from devolve.core.actions import render_text, system_text
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.grants import publication, services
@@ -363,7 +365,9 @@ def test_a_failure_leaves_nothing_published_and_says_why(
 
     failed = Publication.objects.get(pk=queued.pk)
     assert (failed.status, failed.error_code) == ("failed", "crashed")
-    assert str(failed.error) == gettext("Publishing stopped unexpectedly.")
+    assert failed.error == system_text("publication.crashed")  # a code, read in each language
+    with translation.override("en"):
+        assert render_text(failed.error) == "Publishing stopped unexpectedly."
     after = _rows()
     for table in ("grants", "history", "editions", "edition history"):
         assert after[table] == before[table], table
@@ -387,6 +391,14 @@ def test_a_plan_changed_since_queueing_fails_with_its_reason(
     failed = services.run_publication(publication=queued)
 
     assert (failed.status, failed.error_code) == ("failed", "stale_preview")
+    with translation.override("en"):
+        assert render_text(failed.error) == (
+            "What publishing would do has changed since the preview; look at it again."
+        )
+    with translation.override("zh-hans"):
+        assert render_text(failed.error) == gettext(
+            "What publishing would do has changed since the preview; look at it again."
+        )
     second.refresh_from_db()
     assert second.status == "approved"
     assert not Grant.objects.filter(entry__annual_list=second).exists()
