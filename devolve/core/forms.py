@@ -1,13 +1,16 @@
 """Give Django form widgets the design system's classes, and the ``lang`` of the text they hold,
-so templates stay plain."""
+so templates stay plain; read the rows a bulk action's list ticked (``chosen_ids``)."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
 
 from devolve.core.concurrency import version_of
 from devolve.core.i18n import lang_attribute
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WIDGET_CLASSES = {
     forms.Select: "govuk-select",
@@ -29,6 +32,20 @@ def apply_design_system(form: forms.BaseForm) -> forms.BaseForm:
                 field.widget.attrs.setdefault("class", css_class)
                 break
     return form
+
+
+def chosen_ids(
+    data: Any, name: str, *, nothing: "StrOrPromise", invalid: "StrOrPromise"
+) -> list[int]:
+    """The ids of the rows ticked in a list's ``choose`` column (``core.tables.choose_column``,
+    each box posting its row's id as ``name``); ``nothing`` or ``invalid`` is the form's error
+    when none is ticked or one is not an id."""
+    raw = data.getlist(name) if hasattr(data, "getlist") else []
+    if not raw:
+        raise forms.ValidationError(nothing, code="nothing_chosen")
+    if not all(str(value).isdigit() for value in raw):
+        raise forms.ValidationError(invalid, code="invalid")
+    return [int(value) for value in raw]
 
 
 class DesignSystemForm(forms.Form):

@@ -1,9 +1,10 @@
-"""Table attributes that give django-tables2 tables the design system's look, and the kernel's own
-table: the change log."""
+"""Table attributes that give django-tables2 tables the design system's look, the box per row of a
+bulk action's list (``choose_column``, ``tick_chosen``), and the kernel's own table: the change
+log."""
 
 import datetime
 import weakref
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import urlencode
 
@@ -156,6 +157,26 @@ class ChangeTable(tables.Table):
 
     def render_reason(self, record: Change) -> str:
         return mark_language(record.reason) or "—"
+
+
+def choose_column(name: str) -> tables.CheckBoxColumn:
+    """A box per row for a bulk action: ticked, the form posts the row's id as ``name``. The
+    column is called ``choose`` in the table; it is left out of downloads."""
+    return tables.CheckBoxColumn(
+        accessor="pk",
+        attrs={
+            "th__input": {"class": "govuk-visually-hidden", "disabled": True},
+            "input": {"name": name, "class": "app-choose"},
+        },
+        exclude_from_export=True,
+    )
+
+
+def tick_chosen(table: tables.Table, chosen: Iterable[str]) -> None:
+    """Tick again the rows of ``table``'s ``choose`` column whose ids are ``chosen`` (a refused
+    bulk action shows the list as the person left it)."""
+    ticked = set(chosen)
+    table.columns["choose"].column.checked = lambda value, record: str(value) in ticked
 
 
 class DateColumn(tables.Column):

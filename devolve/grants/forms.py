@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.forms import DesignSystemForm
+from devolve.core.forms import DesignSystemForm, chosen_ids
 from devolve.core.i18n import marked_hint
 from devolve.grants.publication import Regrant
 
@@ -78,16 +78,12 @@ class BulkHandoverForm(HandoverForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        raw = self.data.getlist("grant") if hasattr(self.data, "getlist") else []
-        if not raw:
-            raise forms.ValidationError(
-                gettext("Choose at least one grant."), code="nothing_chosen"
-            )
-        if not all(str(value).isdigit() for value in raw):
-            raise forms.ValidationError(
-                gettext("The chosen grants are not grant ids."), code="invalid"
-            )
-        cleaned["grant_ids"] = [int(value) for value in raw]
+        cleaned["grant_ids"] = chosen_ids(
+            self.data,
+            "grant",
+            nothing=gettext("Choose at least one grant."),
+            invalid=gettext("The chosen grants are not grant ids."),
+        )
         return cleaned
 
 

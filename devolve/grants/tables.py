@@ -18,7 +18,14 @@ from django.utils.translation import gettext_lazy as _
 
 from devolve.core.dates import iso_date, written_date
 from devolve.core.i18n import join_names, mark_language
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag, link
+from devolve.core.tables import (
+    GOVUK_TABLE_ATTRS,
+    NUMERIC,
+    DateColumn,
+    choose_column,
+    invented_tag,
+    link,
+)
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix, TakeUpSelection
@@ -474,14 +481,7 @@ class ChoosableGrantTable(StaffGrantTable):
     """Staff grants with a box per row, for recording several handovers at once (``grant`` = the
     grant's id)."""
 
-    choose = tables.CheckBoxColumn(
-        accessor="pk",
-        attrs={
-            "th__input": {"class": "govuk-visually-hidden", "disabled": True},
-            "input": {"name": "grant", "class": "app-choose"},
-        },
-        exclude_from_export=True,
-    )
+    choose = choose_column("grant")
 
     class Meta(StaffGrantTable.Meta):
         sequence = ("choose", "...")

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.forms import chosen_ids
 from devolve.matters.models import AnnualList
 from devolve.reporting.models import ReportingCycle, SupportProgress
 
@@ -157,10 +158,10 @@ class BulkAreaReportForm(forms.Form):
         if cleaned.get("scope") == EVERY_MATCHING:
             cleaned["report_ids"] = []
             return cleaned
-        raw = self.data.getlist("report") if hasattr(self.data, "getlist") else []
-        if not raw:
-            raise forms.ValidationError(_("Choose at least one report."), code="nothing_chosen")
-        if not all(str(value).isdigit() for value in raw):
-            raise forms.ValidationError(_("The chosen reports are not report ids."), code="invalid")
-        cleaned["report_ids"] = [int(value) for value in raw]
+        cleaned["report_ids"] = chosen_ids(
+            self.data,
+            "report",
+            nothing=_("Choose at least one report."),
+            invalid=_("The chosen reports are not report ids."),
+        )
         return cleaned

@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, choose_column, invented_tag
 from devolve.core.templatetags.devolve import localized, percent
 from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, ReportingNotice
 from devolve.reporting.selectors import AreaUsage, CompletenessRow, OverdueReport
@@ -97,14 +97,7 @@ class AreaReportTable(tables.Table):
 class ChoosableAreaReportTable(AreaReportTable):
     """Area reports with a box per row, for the bulk actions (``report`` = the report's id)."""
 
-    choose = tables.CheckBoxColumn(
-        accessor="pk",
-        attrs={
-            "th__input": {"class": "govuk-visually-hidden", "disabled": True},
-            "input": {"name": "report", "class": "app-choose"},
-        },
-        exclude_from_export=True,
-    )
+    choose = choose_column("report")
 
     class Meta(AreaReportTable.Meta):
         sequence = ("choose", "...")

@@ -78,3 +78,20 @@ def test_each_cell_renderers_signature_is_inspected_once_and_read_as_django_tabl
         (("self", "record", "value"), None),
     ]
     assert len(inspected) == 4  # render_value bound, render_anything, the lambda, unbound
+
+
+def test_a_choose_column_ticks_again_the_rows_chosen() -> None:
+    """A bulk list's box per row posts the row's id under the record's name; a refused action
+    shows the rows it chose still ticked, and the boxes stay out of downloads."""
+
+    class Rows(django_tables2.Table):
+        choose = tables_module.choose_column("grant")
+        name = django_tables2.Column()
+
+    table = Rows([{"pk": 1, "name": "a"}, {"pk": 2, "name": "b"}])
+    tables_module.tick_chosen(table, ["2"])
+    boxes = [row.get_cell("choose") for row in table.rows]
+    assert 'name="grant"' in boxes[0]
+    assert "checked" not in boxes[0]
+    assert "checked" in boxes[1]
+    assert list(table.as_values()) == [["Name"], ["a"], ["b"]]
