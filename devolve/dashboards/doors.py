@@ -1,15 +1,18 @@
-"""How staff pages meet forms: a service's refusal shown on the form. Shared by every dashboards
+"""How staff pages meet forms: a service's refusal shown on the form, and the one flow of an
+action page (``form_step``) and of a bulk action (``bulk_step``). Shared by every dashboards
 view module; the door check itself is ``devolve.core.access.requires``."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from django.contrib import messages
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
 
+from devolve.core.bulk import BulkRefused, Refusal
 from devolve.core.errors import DomainError, NotAllowed
 
 
@@ -27,6 +30,55 @@ def errors_shown_on(form: BaseForm) -> Iterator[None]:
         raise
     except DomainError as error:
         form.add_error(error.field if error.field in form.fields else None, str(error.message))
+
+
+def form_step[T](
+    request: HttpRequest,
+    form: BaseForm,
+    step: Callable[[dict[str, Any]], T],
+    *,
+    done: str,
+    then: Callable[[T], HttpResponse],
+    page: Callable[[], HttpResponse],
+) -> HttpResponse:
+    """An action page: a posted, valid ``form`` runs ``step`` (the service, given the form's
+    cleaned data), says ``done`` and answers ``then`` of what the step returned. A GET, an
+    invalid form or the service's refusal (shown on the form) answers ``page()``, the form
+    again. A refusal of the actor (``NotAllowed``) still answers 403."""
+    if submitted(request, form):
+        with errors_shown_on(form):
+            result = step(form.cleaned_data)
+            messages.success(request, done)
+            return then(result)
+    return page()
+
+
+def bulk_step(
+    request: HttpRequest,
+    form: BaseForm,
+    act: Callable[[dict[str, Any]], int],
+    *,
+    done: Callable[[int], str],
+    back: str,
+    page: Callable[[list[Refusal]], HttpResponse],
+) -> HttpResponse:
+    """A bulk action (``devolve.core.bulk``) posted from the list page ``back``: a valid ``form``
+    runs ``act`` on the chosen rows, all or none. Done, back to the list (``to_the_list``)
+    saying ``done`` of how many; refused, ``page`` shows the list again with each row refused
+    and why, or the refusal of the whole action on the form."""
+    refusals: list[Refusal] = []
+    if form.is_valid():
+        try:
+            count = act(form.cleaned_data)
+        except BulkRefused as refused:
+            form.add_error(None, str(refused.message))
+            refusals = refused.refusals
+        except DomainError as error:
+            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        else:
+            messages.success(request, done(count))
+            return to_the_list(request, back)
+    return page(refusals)
 
 
 def data_of(request: HttpRequest) -> Any:

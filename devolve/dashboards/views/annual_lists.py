@@ -5,7 +5,9 @@ one service; the services decide what is allowed and their refusals show beside 
 fault, or above the form.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.forms import BaseForm, Form
@@ -23,7 +25,7 @@ from devolve.accounts.permissions import is_office
 from devolve.core.access import requires
 from devolve.core.forms import VersionForm
 from devolve.core.lists import BACK_PARAMETER, render_list, return_address
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, errors_shown_on, form_step, submitted
 from devolve.grants.forms import AnnualListPublishForm, PublicationDayForm
 from devolve.grants.publication import plan_publication
 from devolve.grants.selectors import latest_publication, list_grant_links
@@ -229,52 +231,79 @@ def annual_list_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _edition_step(
+    request: HttpRequest,
+    pk: int,
+    form_class: Callable[[Any], BaseForm],
+    step: Callable[[AnnualList, User, dict[str, Any]], object],
+    *,
+    done: str,
+    title: str,
+    button: str,
+) -> HttpResponse:
+    """A step of an edition's workflow (``form_step``): ``step`` calls the service with the
+    edition, the actor and the form's data; ``title`` names the edition as ``%(list)s``. Done,
+    back to the edition's page; else the form again."""
+    annual_list = _access_annual_list(pk)
+    form = form_class(data_of(request))
+    return form_step(
+        request,
+        form,
+        lambda data: step(annual_list, acting_user(request), data),
+        done=done,
+        then=lambda _done: _to_edition(annual_list),
+        page=lambda: _action_page(
+            request, annual_list, form, title=title % {"list": annual_list}, button=button
+        ),
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("matters.manage_lists")
 def annual_list_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    annual_list = _access_annual_list(pk)
-    form = Form(data_of(request))  # asks for nothing; it carries the service's refusal
-    if submitted(request, form):
-        with errors_shown_on(form):
-            submit_annual_list_for_review(
-                annual_list=annual_list, submitted_by=acting_user(request)
-            )
-            messages.success(request, _("The edition is in review."))
-            return _to_edition(annual_list)
-    title = _("Submit %(list)s for review") % {"list": annual_list}
-    return _action_page(request, annual_list, form, title=title, button=_("Submit for review"))
+    return _edition_step(
+        request,
+        pk,
+        Form,  # asks for nothing; it carries the service's refusal
+        lambda annual_list, user, _data: submit_annual_list_for_review(
+            annual_list=annual_list, submitted_by=user
+        ),
+        done=_("The edition is in review."),
+        title=_("Submit %(list)s for review"),
+        button=_("Submit for review"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("matters.manage_lists")
 def annual_list_return(request: HttpRequest, pk: int) -> HttpResponse:
-    annual_list = _access_annual_list(pk)
-    form = ReasonForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            return_annual_list_to_draft(
-                annual_list=annual_list, returned_by=acting_user(request), **form.cleaned_data
-            )
-            messages.success(request, _("The edition is a draft again."))
-            return _to_edition(annual_list)
-    title = _("Return %(list)s to draft") % {"list": annual_list}
-    return _action_page(request, annual_list, form, title=title, button=_("Return to draft"))
+    return _edition_step(
+        request,
+        pk,
+        ReasonForm,
+        lambda annual_list, user, data: return_annual_list_to_draft(
+            annual_list=annual_list, returned_by=user, **data
+        ),
+        done=_("The edition is a draft again."),
+        title=_("Return %(list)s to draft"),
+        button=_("Return to draft"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("matters.manage_lists")
 def annual_list_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    annual_list = _access_annual_list(pk)
-    form = AnnualListApproveForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            approve_annual_list(
-                annual_list=annual_list, approved_by=acting_user(request), **form.cleaned_data
-            )
-            messages.success(request, _("The edition is approved."))
-            return _to_edition(annual_list)
-    title = _("Record the approval of %(list)s") % {"list": annual_list}
-    return _action_page(request, annual_list, form, title=title, button=_("Approve"))
+    return _edition_step(
+        request,
+        pk,
+        AnnualListApproveForm,
+        lambda annual_list, user, data: approve_annual_list(
+            annual_list=annual_list, approved_by=user, **data
+        ),
+        done=_("The edition is approved."),
+        title=_("Record the approval of %(list)s"),
+        button=_("Approve"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

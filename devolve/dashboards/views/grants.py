@@ -6,10 +6,11 @@ services' (with ``grants.permissions``). The timeline is read from the grant's d
 agreements and the audit events recorded for them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import django_tables2 as tables
-from django.contrib import messages
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,11 +23,11 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import allows, requires
-from devolve.core.bulk import BulkRefused, Refusal
-from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.bulk import Refusal
+from devolve.core.errors import NotAllowed
 from devolve.core.lists import configure_list, render_list
-from devolve.core.tables import AuditEventTable
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted, to_the_list
+from devolve.core.tables import AuditEventTable, tick_chosen
+from devolve.dashboards.doors import bulk_step, data_of, form_step, to_the_list
 from devolve.grants.filters import GrantFilter
 from devolve.grants.forms import (
     BulkHandoverForm,
@@ -117,13 +118,6 @@ class GrantActions:
 # Pages ------------------------------------------------------------------------------------------
 
 
-def _grant_form_page(
-    request: HttpRequest, grant: Grant, form: BaseForm, *, title: str, button: str
-) -> HttpResponse:
-    context = {"grant": grant, "form": form, "title": title, "button": button}
-    return render(request, "dashboards/grant_form.html", context)
-
-
 @require_safe
 @requires("accounts.use_staff_pages")
 def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -146,68 +140,101 @@ def grant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/grant_detail.html", context)
 
 
+def _grant_step(
+    request: HttpRequest,
+    pk: int,
+    *,
+    permission: str,
+    refusal: str,
+    form_class: Callable[[Any], BaseForm],
+    step: Callable[[Grant, User, dict[str, Any]], object],
+    done: str,
+    title: str,
+    button: str,
+) -> HttpResponse:
+    """An action on one grant (``form_step``), for holders of ``permission`` on it (``refusal``
+    for anyone else): ``step`` calls the service with the grant, the actor and the form's data.
+    Done, back to the grant's page; else the form again."""
+    user = acting_user(request)
+    grant = _access_grant(user, pk, permission, refusal)
+    form = form_class(data_of(request))
+    context = {"grant": grant, "form": form, "title": title, "button": button}
+    return form_step(
+        request,
+        form,
+        lambda data: step(grant, user, data),
+        done=done,
+        then=lambda _done: redirect("dashboards:grant_detail", pk=grant.pk),
+        page=lambda: render(request, "dashboards/grant_form.html", context),
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def grant_sign_agreement(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    refusal = _("Only the office or the granting department records agreements.")
-    grant = _access_grant(user, pk, "grants.manage_grant", refusal)
-    form = EntrustmentAgreementForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            sign_entrustment_agreement(grant=grant, signed_by=user, **form.cleaned_data)
-            messages.success(request, _("The entrustment agreement was recorded."))
-            return redirect("dashboards:grant_detail", pk=grant.pk)
-    title = _("Record the entrustment agreement")
-    return _grant_form_page(request, grant, form, title=title, button=_("Record the agreement"))
+    return _grant_step(
+        request,
+        pk,
+        permission="grants.manage_grant",
+        refusal=_("Only the office or the granting department records agreements."),
+        form_class=EntrustmentAgreementForm,
+        step=lambda grant, user, data: sign_entrustment_agreement(
+            grant=grant, signed_by=user, **data
+        ),
+        done=_("The entrustment agreement was recorded."),
+        title=_("Record the entrustment agreement"),
+        button=_("Record the agreement"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def grant_record_handover(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    refusal = _("You may record handover only for grants you give or receive.")
-    grant = _access_grant(user, pk, "grants.record_handover", refusal)
-    form = HandoverForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            record_handover(grant=grant, recorded_by=user, **form.cleaned_data)
-            messages.success(request, _("The handover was recorded."))
-            return redirect("dashboards:grant_detail", pk=grant.pk)
-    title = _("Record the handover")
-    return _grant_form_page(request, grant, form, title=title, button=_("Record the handover"))
+    return _grant_step(
+        request,
+        pk,
+        permission="grants.record_handover",
+        refusal=_("You may record handover only for grants you give or receive."),
+        form_class=HandoverForm,
+        step=lambda grant, user, data: record_handover(grant=grant, recorded_by=user, **data),
+        done=_("The handover was recorded."),
+        title=_("Record the handover"),
+        button=_("Record the handover"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def grant_file_supervision(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    refusal = _("You may file measures only for grants you give or receive.")
-    grant = _access_grant(user, pk, "grants.record_handover", refusal)
-    form = SupervisionForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            file_supervision_measures(grant=grant, filed_by=user, **form.cleaned_data)
-            messages.success(request, _("The supervision measures were filed."))
-            return redirect("dashboards:grant_detail", pk=grant.pk)
-    title = _("File supervision measures")
-    return _grant_form_page(request, grant, form, title=title, button=_("File the measures"))
+    return _grant_step(
+        request,
+        pk,
+        permission="grants.record_handover",
+        refusal=_("You may file measures only for grants you give or receive."),
+        form_class=SupervisionForm,
+        step=lambda grant, user, data: file_supervision_measures(
+            grant=grant, filed_by=user, **data
+        ),
+        done=_("The supervision measures were filed."),
+        title=_("File supervision measures"),
+        button=_("File the measures"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def grant_recall(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    refusal = _("Only the office or the granting department recalls a grant.")
-    grant = _access_grant(user, pk, "grants.manage_grant", refusal)
-    form = RecallForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            recall_grant(grant=grant, recalled_by=user, **form.cleaned_data)
-            messages.success(request, _("The grant was recalled."))
-            return redirect("dashboards:grant_detail", pk=grant.pk)
-    title = _("Recall the grant")
-    return _grant_form_page(request, grant, form, title=title, button=_("Recall the grant"))
+    return _grant_step(
+        request,
+        pk,
+        permission="grants.manage_grant",
+        refusal=_("Only the office or the granting department recalls a grant."),
+        form_class=RecallForm,
+        step=lambda grant, user, data: recall_grant(grant=grant, recalled_by=user, **data),
+        done=_("The grant was recalled."),
+        title=_("Recall the grant"),
+        button=_("Recall the grant"),
+    )
 
 
 @require_safe
@@ -267,8 +294,7 @@ def _handover_list_page(
     )
     filterset = GrantFilter(request.GET, queryset=outstanding)
     table = ChoosableGrantTable(filterset.qs)
-    chosen = set(request.POST.getlist("grant"))
-    table.columns["choose"].column.checked = lambda value, record: str(value) in chosen
+    tick_chosen(table, request.POST.getlist("grant"))
     return render_list(
         request,
         table=table,
@@ -296,25 +322,18 @@ def grant_handover_bulk(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
         return to_the_list(request, "grant_handover_list")
     form = BulkHandoverForm(request.POST)
-    refusals: list[Refusal] = []
-    if form.is_valid():
-        try:
-            done = record_handovers(
-                grant_ids=form.cleaned_data["grant_ids"],
-                handed_over_on=form.cleaned_data["handed_over_on"],
-                recorded_by=acting_user(request),
-            )
-        except BulkRefused as refused:
-            form.add_error(None, str(refused.message))
-            refusals = refused.refusals
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
-        else:
-            messages.success(
-                request, _("The handover of %(count)s grants was recorded.") % {"count": done}
-            )
-            return to_the_list(request, "grant_handover_list")
-    return _handover_list_page(request, form=form, refusals=refusals)
+    return bulk_step(
+        request,
+        form,
+        lambda data: record_handovers(
+            grant_ids=data["grant_ids"],
+            handed_over_on=data["handed_over_on"],
+            recorded_by=acting_user(request),
+        ),
+        done=lambda count: _("The handover of %(count)s grants was recorded.") % {"count": count},
+        back="grant_handover_list",
+        page=lambda refusals: _handover_list_page(request, form=form, refusals=refusals),
+    )
 
 
 @require_safe

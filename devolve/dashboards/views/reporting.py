@@ -8,11 +8,13 @@ services'. Routes are listed in ``urlpatterns``; dashboards/urls.py mounts them.
 
 import datetime
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
 import django_tables2 as tables
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -25,12 +27,20 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import allows, requires
-from devolve.core.bulk import BulkRefused, Refusal
+from devolve.core.bulk import Refusal
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
 from devolve.core.spreadsheets import XLSX_CONTENT_TYPE, download_response
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted, to_the_list
+from devolve.core.tables import tick_chosen
+from devolve.dashboards.doors import (
+    bulk_step,
+    data_of,
+    errors_shown_on,
+    form_step,
+    submitted,
+    to_the_list,
+)
 from devolve.matters.models import AnnualList
 from devolve.matters.selectors import get_annual_list_by_pk
 from devolve.reporting import exports, rules, selectors
@@ -99,24 +109,61 @@ READERS = (Role.OFFICE, Role.AUDITOR, Role.EVALUATOR)
 # Reads ------------------------------------------------------------------------------------------
 
 
-def _access_area_report(user: User, pk: int, permission: str, refusal: str) -> AreaReport:
-    report = selectors.get_area_report(pk=pk)
-    if report is None:
-        raise Http404(_("No such report."))
-    if not allows(user, permission, report):
-        raise NotAllowed(refusal)
-    return report
+@dataclass(frozen=True)
+class _Kind[R: AreaReport | DepartmentReport]:
+    """Area reports or department reports, for what the pages of both do alike: read one the
+    user may see (or act on), run an approval step on it, go back to its page."""
+
+    get: Callable[..., R | None]
+    view_permission: str
+    detail: str  # the route of a report's page
+
+    def access(
+        self, user: User, pk: int, permission: str | None = None, refusal: str | None = None
+    ) -> R:
+        """The report ``pk`` if the user holds ``permission`` on it (by default, seeing it);
+        404 if there is none, else ``refusal`` (403)."""
+        report = self.get(pk=pk)
+        if report is None:
+            raise Http404(_("No such report."))
+        if not allows(user, permission or self.view_permission, report):
+            raise NotAllowed(refusal or _("You may not see this report."))
+        return report
+
+    def to_page(self, report: R) -> HttpResponse:
+        return redirect(self.detail, pk=report.pk)
 
 
-def _access_department_report(
-    user: User, pk: int, permission: str, refusal: str
-) -> DepartmentReport:
-    report = selectors.get_department_report(pk=pk)
-    if report is None:
-        raise Http404(_("No such report."))
-    if not allows(user, permission, report):
-        raise NotAllowed(refusal)
-    return report
+AREA = _Kind(
+    selectors.get_area_report, "reporting.view_area_report", "dashboards:area_report_detail"
+)
+DEPARTMENT = _Kind(
+    selectors.get_department_report,
+    "reporting.view_department_report",
+    "dashboards:department_report_detail",
+)
+
+
+def _save[R: AreaReport | DepartmentReport](
+    request: HttpRequest,
+    kind: _Kind[R],
+    report: R,
+    version_form: VersionForm,
+    save: Callable[[str | None], object],
+    done: str,
+) -> HttpResponse | str:
+    """Saves a report's figures at the version the person saw (``save`` calls the service with
+    it). Done, back to the report's page; refused, the refusal to show above the form, which now
+    carries the report's current version. A refusal of the actor stays 403."""
+    try:
+        save(version_form.expected_version())
+    except NotAllowed:
+        raise
+    except DomainError as refusal:
+        version_form.show_current(report)
+        return str(refusal.message)
+    messages.success(request, done)
+    return kind.to_page(report)
 
 
 def _trend_chart(points: list[selectors.PeriodUsage]) -> dict[str, Any]:
@@ -329,8 +376,7 @@ def _area_report_list_page(
     filterset = AreaReportFilter(request.GET, queryset=reports)
     if form.fields["action"].choices:  # type: ignore[attr-defined]
         table: AreaReportTable = ChoosableAreaReportTable(filterset.qs)
-        chosen = set(request.POST.getlist("report"))
-        table.columns["choose"].column.checked = lambda value, record: str(value) in chosen
+        tick_chosen(table, request.POST.getlist("report"))
     else:
         table = AreaReportTable(filterset.qs)
     return render_list(
@@ -363,7 +409,6 @@ def area_report_bulk(request: HttpRequest) -> HttpResponse:
         return to_the_list(request, "area_report_list")
     user = acting_user(request)
     form = BulkAreaReportForm(request.POST, actions=_bulk_actions(user))
-    refusals: list[Refusal] = []
     matching = AreaReportFilter(
         request.GET, queryset=selectors.list_area_reports_visible_to(user=user)
     )
@@ -377,40 +422,33 @@ def area_report_bulk(request: HttpRequest) -> HttpResponse:
                 "no report was changed."
             ),
         )
-    elif form.is_valid():
-        try:
-            done = act_on_area_reports(
-                report_ids=(
-                    selectors.list_area_report_ids(reports=matching.qs)
-                    if form.every_matching
-                    else form.cleaned_data["report_ids"]
-                ),
-                action=BulkReportAction(form.cleaned_data["action"]),
-                actor=user,
-                reason=form.cleaned_data["reason"],
-            )
-        except BulkRefused as refused:
-            form.add_error(None, str(refused.message))
-            refusals = refused.refusals
-        except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
-        else:
-            messages.success(
-                request,
-                ngettext("%(count)s report was changed.", "%(count)s reports were changed.", done)
-                % {"count": done},
-            )
-            return to_the_list(request, "area_report_list")
-    return _area_report_list_page(request, form=form, refusals=refusals)
+    return bulk_step(
+        request,
+        form,
+        lambda data: act_on_area_reports(
+            report_ids=(
+                selectors.list_area_report_ids(reports=matching.qs)
+                if form.every_matching
+                else data["report_ids"]
+            ),
+            action=BulkReportAction(data["action"]),
+            actor=user,
+            reason=data["reason"],
+        ),
+        done=lambda count: (
+            ngettext("%(count)s report was changed.", "%(count)s reports were changed.", count)
+            % {"count": count}
+        ),
+        back="area_report_list",
+        page=lambda refusals: _area_report_list_page(request, form=form, refusals=refusals),
+    )
 
 
 @require_safe
 @requires("accounts.use_staff_pages")
 def area_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, today = acting_user(request), timezone.localdate()
-    report = _access_area_report(
-        user, pk, "reporting.view_area_report", _("You may not see this report.")
-    )
+    report = AREA.access(user, pk)
     lines = list(selectors.list_usage_lines(report=report))
     status = Status(report.status)
     fills = bool(can_fill_area_report(user, report))
@@ -445,7 +483,7 @@ def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The area's figures, one line per grant it held in the period."""
     user = acting_user(request)
     refusal = _("Only the pilot area fills in its own report.")
-    report = _access_area_report(user, pk, "reporting.fill_area_report", refusal)
+    report = AREA.access(user, pk, "reporting.fill_area_report", refusal)
     existing = {line.grant_id: line for line in selectors.list_usage_lines(report=report)}
     grants = list(selectors.reportable_grants(zone=report.zone, cycle=report.cycle))
     limits = selectors.promised_limits_before(report=report)
@@ -457,21 +495,19 @@ def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     error = ""
     if request.method == "POST" and formset.is_valid():
         lines = [UsageLineInput(**form.cleaned_data) for form in formset]
-        try:
-            save_area_report(
-                report=report,
-                lines=lines,
-                saved_by=user,
-                expected_version=version_form.expected_version(),
-            )
-        except NotAllowed:
-            raise
-        except DomainError as refusal_error:
-            error = str(refusal_error.message)
-            version_form.show_current(report)
-        else:
-            messages.success(request, _("The figures were saved."))
-            return redirect("dashboards:area_report_detail", pk=report.pk)
+        saved = _save(
+            request,
+            AREA,
+            report,
+            version_form,
+            lambda version: save_area_report(
+                report=report, lines=lines, saved_by=user, expected_version=version
+            ),
+            _("The figures were saved."),
+        )
+        if not isinstance(saved, str):
+            return saved
+        error = saved
     rows = list(zip(grants, formset.forms, strict=False))
     context = {"report": report, "formset": formset, "rows": rows, "error": error}
     context["version_form"] = version_form
@@ -497,35 +533,79 @@ def _line_initial(grant_id: int, line: Any, promised_limit: int | None) -> dict[
     }
 
 
-def _run_step(request: HttpRequest, step: Callable[[], object], done: str) -> None:
-    """Runs one approval step and says how it went; a refusal of access stays a 403."""
+def _step[R: AreaReport | DepartmentReport](
+    request: HttpRequest, pk: int, kind: _Kind[R], step: Callable[[R, User], object], done: str
+) -> HttpResponse:
+    """Runs one approval step on a report the user may see and says how it went, back on the
+    report's page; the service decides who may take the step (a refusal of access stays 403)."""
+    user = acting_user(request)
+    report = kind.access(user, pk)
     try:
-        step()
+        step(report, user)
     except NotAllowed:
         raise
     except DomainError as error:
         messages.error(request, str(error.message))
     else:
         messages.success(request, done)
+    return kind.to_page(report)
 
 
-def _area_step(
-    request: HttpRequest, pk: int, step: Callable[[AreaReport, User], AreaReport], done: str
+def _form_step[R: AreaReport | DepartmentReport](
+    request: HttpRequest,
+    report: R,
+    kind: _Kind[R],
+    form: BaseForm,
+    step: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    title: str,
+    button: str,
 ) -> HttpResponse:
-    user = acting_user(request)
-    report = _access_area_report(
-        user, pk, "reporting.view_area_report", _("You may not see this report.")
+    """An approval step that asks for something (a reason, a deadline): ``form_step``, back on
+    the report's page when done, else the form again."""
+    context = {"report": report, "form": form, "title": title, "button": button}
+    return form_step(
+        request,
+        form,
+        step,
+        done=done,
+        then=lambda _done: kind.to_page(report),
+        page=lambda: render(request, "dashboards/reporting/report_action.html", context),
     )
-    _run_step(request, lambda: step(report, user), done)
-    return redirect("dashboards:area_report_detail", pk=report.pk)
+
+
+def _return_step[R: AreaReport | DepartmentReport](
+    request: HttpRequest,
+    pk: int,
+    kind: _Kind[R],
+    returned: Callable[[R, User, str], object],
+    done: str,
+) -> HttpResponse:
+    """Return a report the user may see, with the reason asked for (``ReasonForm``)."""
+    user = acting_user(request)
+    report = kind.access(user, pk)
+    form = ReasonForm(data_of(request))
+    title = _("Return the report")
+    return _form_step(
+        request,
+        report,
+        kind,
+        form,
+        lambda data: returned(report, user, data["reason"]),
+        done=done,
+        title=title,
+        button=title,
+    )
 
 
 @require_POST
 @requires("accounts.use_staff_pages")
 def area_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_step(
+    return _step(
         request,
         pk,
+        AREA,
         lambda report, user: submit_area_report(report=report, submitted_by=user),
         _("The report was submitted to the prefecture."),
     )
@@ -534,9 +614,10 @@ def area_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires("accounts.use_staff_pages")
 def area_report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_step(
+    return _step(
         request,
         pk,
+        AREA,
         lambda report, user: review_area_report(report=report, reviewed_by=user),
         _("The report was forwarded to the reform office."),
     )
@@ -545,9 +626,10 @@ def area_report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires("accounts.use_staff_pages")
 def area_report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _area_step(
+    return _step(
         request,
         pk,
+        AREA,
         lambda report, user: accept_area_report(report=report, accepted_by=user),
         _("The report was accepted; its figures are locked."),
     )
@@ -556,48 +638,37 @@ def area_report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def area_report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    report = _access_area_report(
-        user, pk, "reporting.view_area_report", _("You may not see this report.")
+    return _return_step(
+        request,
+        pk,
+        AREA,
+        lambda report, user, reason: return_area_report(
+            report=report, reason=reason, returned_by=user
+        ),
+        _("The report was returned to the area."),
     )
-    form = ReasonForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            return_area_report(report=report, reason=form.cleaned_data["reason"], returned_by=user)
-            messages.success(request, _("The report was returned to the area."))
-            return redirect("dashboards:area_report_detail", pk=report.pk)
-    context = {
-        "report": report,
-        "form": form,
-        "title": _("Return the report"),
-        "button": _("Return the report"),
-    }
-    return render(request, "dashboards/reporting/report_action.html", context)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def area_report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    report = _access_area_report(
+    report = AREA.access(
         user,
         pk,
         "reporting.accept_report",
         _("Only the reform office reopens a report after the lock."),
     )
-    form = ReopenForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            reopen_area_report(report=report, reopened_by=user, **form.cleaned_data)
-            messages.success(request, _("The report was reopened."))
-            return redirect("dashboards:area_report_detail", pk=report.pk)
-    context = {
-        "report": report,
-        "form": form,
-        "title": _("Reopen the report"),
-        "button": _("Reopen"),
-    }
-    return render(request, "dashboards/reporting/report_action.html", context)
+    return _form_step(
+        request,
+        report,
+        AREA,
+        ReopenForm(data_of(request)),
+        lambda data: reopen_area_report(report=report, reopened_by=user, **data),
+        done=_("The report was reopened."),
+        title=_("Reopen the report"),
+        button=_("Reopen"),
+    )
 
 
 # Department reports -----------------------------------------------------------------------------
@@ -607,9 +678,7 @@ def area_report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("accounts.use_staff_pages")
 def department_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    report = _access_department_report(
-        user, pk, "reporting.view_department_report", _("You may not see this report.")
-    )
+    report = DEPARTMENT.access(user, pk)
     status = Status(report.status)
     fills = bool(can_fill_department_report(user, report))
     offered = DEPARTMENT_REPORT_LIFECYCLE.offered_names(status, user)
@@ -633,7 +702,7 @@ def department_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("accounts.use_staff_pages")
 def department_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
-    report = _access_department_report(
+    report = DEPARTMENT.access(
         user,
         pk,
         "reporting.fill_department_report",
@@ -658,22 +727,23 @@ def department_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version_form = VersionForm.for_record(report, data_of(request))
     error = ""
     if request.method == "POST" and figures.is_valid() and formset.is_valid():
-        try:
-            save_department_report(
+        saved = _save(
+            request,
+            DEPARTMENT,
+            report,
+            version_form,
+            lambda version: save_department_report(
                 report=report,
                 figures=DepartmentFigures(**figures.cleaned_data),
                 progress=[SupportProgressInput(**form.cleaned_data) for form in formset],
                 saved_by=user,
-                expected_version=version_form.expected_version(),
-            )
-        except NotAllowed:
-            raise
-        except DomainError as refusal:
-            error = str(refusal.message)
-            version_form.show_current(report)
-        else:
-            messages.success(request, _("The report was saved."))
-            return redirect("dashboards:department_report_detail", pk=report.pk)
+                expected_version=version,
+            ),
+            _("The report was saved."),
+        )
+        if not isinstance(saved, str):
+            return saved
+        error = saved
     context = {
         "report": report,
         "figures": figures,
@@ -697,26 +767,13 @@ def _figures_initial(report: DepartmentReport) -> dict[str, Any]:
     return {field: getattr(report, field) for field in fields}
 
 
-def _department_step(
-    request: HttpRequest,
-    pk: int,
-    step: Callable[[DepartmentReport, User], DepartmentReport],
-    done: str,
-) -> HttpResponse:
-    user = acting_user(request)
-    report = _access_department_report(
-        user, pk, "reporting.view_department_report", _("You may not see this report.")
-    )
-    _run_step(request, lambda: step(report, user), done)
-    return redirect("dashboards:department_report_detail", pk=report.pk)
-
-
 @require_POST
 @requires("accounts.use_staff_pages")
 def department_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _department_step(
+    return _step(
         request,
         pk,
+        DEPARTMENT,
         lambda report, user: submit_department_report(report=report, submitted_by=user),
         _("The report was submitted to the reform office."),
     )
@@ -725,9 +782,10 @@ def department_report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @requires("accounts.use_staff_pages")
 def department_report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    return _department_step(
+    return _step(
         request,
         pk,
+        DEPARTMENT,
         lambda report, user: accept_department_report(report=report, accepted_by=user),
         _("The report was accepted; its figures are locked."),
     )
@@ -736,25 +794,15 @@ def department_report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def department_report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    user = acting_user(request)
-    report = _access_department_report(
-        user, pk, "reporting.view_department_report", _("You may not see this report.")
+    return _return_step(
+        request,
+        pk,
+        DEPARTMENT,
+        lambda report, user, reason: return_department_report(
+            report=report, reason=reason, returned_by=user
+        ),
+        _("The report was returned to the department."),
     )
-    form = ReasonForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            return_department_report(
-                report=report, reason=form.cleaned_data["reason"], returned_by=user
-            )
-            messages.success(request, _("The report was returned to the department."))
-            return redirect("dashboards:department_report_detail", pk=report.pk)
-    context = {
-        "report": report,
-        "form": form,
-        "title": _("Return the report"),
-        "button": _("Return the report"),
-    }
-    return render(request, "dashboards/reporting/report_action.html", context)
 
 
 urlpatterns: list[URLPattern] = [

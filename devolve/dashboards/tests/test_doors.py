@@ -1,0 +1,137 @@
+"""The flows every staff action page and bulk page share (``dashboards.doors``): what a valid
+POST, a GET, the service's refusal and a refusal of the actor each answer. No DB."""
+
+from typing import Any
+
+import pytest
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.forms import CharField, Form
+from django.http import HttpRequest, HttpResponse
+from django.test import RequestFactory
+
+from devolve.core.bulk import BulkRefused, Refusal
+from devolve.core.errors import DomainError, NotAllowed
+from devolve.dashboards.doors import bulk_step, form_step
+
+
+class NameForm(Form):
+    name = CharField()
+
+
+def _request(method: str, data: dict[str, str] | None = None) -> HttpRequest:
+    factory = RequestFactory()
+    request = (
+        factory.post("/x/?status=open", data or {}) if method == "POST" else factory.get("/x/")
+    )
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def _said(request: HttpRequest) -> list[str]:
+    return [str(message) for message in get_messages(request)]
+
+
+def _page(form: Form) -> HttpResponse:
+    return HttpResponse(f"form {form.errors.as_text()}")
+
+
+def _step_on(method: str, data: dict[str, str], step: Any) -> tuple[HttpRequest, HttpResponse]:
+    request = _request(method, data)
+    form = NameForm(data if method == "POST" else None)
+    response = form_step(
+        request,
+        form,
+        step,
+        done="Done.",
+        then=lambda result: HttpResponse(f"then {result}", status=302),
+        page=lambda: _page(form),
+    )
+    return request, response
+
+
+def test_a_valid_post_runs_the_step_says_so_and_answers_then() -> None:
+    request, response = _step_on("POST", {"name": "Ya'an"}, lambda data: data["name"].upper())
+    assert (response.status_code, response.content) == (302, b"then YA'AN")
+    assert _said(request) == ["Done."]
+
+
+def test_a_get_or_an_invalid_form_shows_the_form_and_runs_nothing() -> None:
+    ran: list[object] = []
+    for method, data in (("GET", {}), ("POST", {"name": ""})):
+        request, response = _step_on(method, data, ran.append)
+        assert response.status_code == 200
+        assert _said(request) == []
+    assert ran == []
+
+
+def test_the_services_refusal_shows_on_the_field_it_names() -> None:
+    def refuse(data: dict[str, Any]) -> None:
+        raise DomainError("taken", "That name is taken.", field="name")
+
+    request, response = _step_on("POST", {"name": "Ya'an"}, refuse)
+    assert response.status_code == 200
+    assert b"That name is taken." in response.content
+    assert _said(request) == []
+
+
+def test_a_refusal_of_the_actor_stays_a_403() -> None:
+    def refuse(data: dict[str, Any]) -> None:
+        raise NotAllowed("Not yours.")
+
+    with pytest.raises(NotAllowed):
+        _step_on("POST", {"name": "Ya'an"}, refuse)
+
+
+def _bulk(act: Any) -> tuple[HttpRequest, HttpResponse, list[list[Refusal]]]:
+    request = _request("POST", {"name": "all"})
+    form = NameForm(request.POST)
+    shown: list[list[Refusal]] = []
+
+    def page(refusals: list[Refusal]) -> HttpResponse:
+        shown.append(refusals)
+        return _page(form)
+
+    response = bulk_step(
+        request,
+        form,
+        act,
+        done=lambda count: f"{count} changed.",
+        back="grant_handover_list",
+        page=page,
+    )
+    return request, response, shown
+
+
+def test_a_bulk_action_done_goes_back_to_the_list_with_its_filters() -> None:
+    request, response, shown = _bulk(lambda data: 3)
+    assert response.status_code == 302
+    assert response["Location"].endswith("/grants/handovers/?status=open")
+    assert _said(request) == ["3 changed."]
+    assert shown == []
+
+
+def test_a_bulk_refusal_shows_the_list_with_each_refused_row() -> None:
+    refusal = Refusal(object_id="7", label="Grant 7", code="illegal", message="Not now.")
+
+    refused = BulkRefused([refusal])
+
+    def refuse(data: dict[str, Any]) -> int:
+        raise refused
+
+    request, response, shown = _bulk(refuse)
+    assert response.status_code == 200
+    assert shown == [[refusal]]
+    assert str(refused.message) in response.content.decode()
+    assert _said(request) == []
+
+
+def test_a_refusal_of_the_whole_bulk_action_shows_on_the_form() -> None:
+    def refuse(data: dict[str, Any]) -> int:
+        raise NotAllowed("Not yours.")
+
+    _, response, shown = _bulk(refuse)
+    assert response.status_code == 200
+    assert b"Not yours." in response.content
+    assert shown == [[]]
