@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from devolve.accounts.models import User
 from devolve.assessments import rules
@@ -19,7 +19,7 @@ from devolve.assessments.models import (
     GrantAssessment,
     RecommendationChoice,
 )
-from devolve.core.derived import computed_once
+from devolve.core.derived import updated_since
 from devolve.grants import selectors as grant_selectors
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList, ListEntry
@@ -196,13 +196,13 @@ def _zero_use_thresholds(editions: list[AnnualList]) -> dict[int, int]:
 # ``rules.zero_use_run`` counts it: a period with a case starts a new island (a running count of
 # such periods), the zero periods of one island form a run, and of equal runs the latest wins.
 _ZERO_RUNS_SQL = """
-WITH lines AS (
+WITH {changed}lines AS (
     SELECT line.grant_id, cycle.annual_list_id, cycle.period_end, line.cases_received,
            SUM(CASE WHEN line.cases_received > 0 THEN 1 ELSE 0 END) OVER (
                PARTITION BY line.grant_id ORDER BY cycle.period_end
                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
            ) AS island
-    FROM {line} line
+    FROM {line} line{only_changed}
     JOIN {report} report ON report.id = line.report_id
     JOIN {cycle} cycle ON cycle.id = report.cycle_id
     WHERE report.status = %s AND cycle.annual_list_id IN ({editions})
@@ -238,9 +238,10 @@ def list_flagged_grants(
     threshold of the edition's latest round, else ``rules.DEFAULT_ZERO_USE_PERIODS``), of one
     edition, of ``annual_lists``, or else of every published edition. Longest runs first.
 
-    At most three queries whatever the number of editions and rows: the thresholds, the version
+    At most four queries whatever the number of editions and rows: the thresholds, the version
     of the reports (``core.derived``), and, only when they changed, the runs counted in the
-    database with window functions."""
+    database with window functions: of every grant the first time a node counts them, then of
+    the grants whose lines changed (one query more to find them)."""
     if annual_list is not None:
         editions = [annual_list]
     elif annual_lists is not None:
@@ -255,46 +256,100 @@ def list_flagged_grants(
         thresholds = _zero_use_thresholds(editions)
     if not any(threshold > 0 for threshold in thresholds.values()):
         return []  # a threshold of 0 flags nothing (``rules.is_zero_use``)
-    # The runs read every accepted usage line of the editions: computed once per version of the
-    # reports, their lines and cycles, not on every request. Grants are not an input: the runs
-    # read only a grant's area and entry, which never change (no service moves or deletes a
-    # grant), so the daily activation or a hand-over does not recount every line.
-    return computed_once(
+    # The runs read every accepted usage line of the editions: counted once per node, then brought
+    # up to date when reports, their lines or cycles change by counting again only the grants
+    # whose lines the changed rows touch (``core.derived.updated_since``), so accepting a report
+    # recounts its grants, not the whole programme. Grants are not an input: the runs read only
+    # a grant's area and entry, which never change (no service moves or deletes a grant), so the
+    # daily activation or a hand-over does not recount anything.
+    return updated_since(
         "flagged-grants",
-        inputs=[AreaReport, UsageLine, ReportingCycle],
+        inputs=_ZERO_RUN_INPUTS,
         key=tuple(sorted(thresholds.items())),
         compute=lambda: _flagged_grants(thresholds),
+        update=lambda flagged, since: _updated_flagged_grants(flagged, thresholds, since),
     )
 
 
-def _flagged_grants(thresholds: dict[int, int]) -> list[FlaggedGrant]:
-    """The runs of ``list_flagged_grants`` for edition id → threshold, counted in SQL."""
+_ZERO_RUN_INPUTS: list[type[Model]] = [AreaReport, UsageLine, ReportingCycle]
+
+
+def _changed_grants(since: dict[type[Model], datetime.datetime]) -> tuple[str, list[object]]:
+    """SQL for the grants whose runs the history rows written after ``since`` may change: the
+    grants of a changed line (a deleted one too), of a changed report (accepted, returned,
+    reopened) and of the reports of a changed cycle."""
+    reports = AreaReport.history.filter(history_date__gt=since[AreaReport]).values("id")
+    cycles = ReportingCycle.history.filter(history_date__gt=since[ReportingCycle]).values("id")
+    # Three parts rather than one OR, so that each reads an index.
+    of_reports = UsageLine.objects.filter(report_id__in=reports).order_by().values("grant_id")
+    of_cycles = UsageLine.objects.filter(report__cycle_id__in=cycles).order_by().values("grant_id")
+    of_lines = (
+        UsageLine.history.filter(history_date__gt=since[UsageLine]).order_by().values("grant_id")
+    )
+    changed = of_reports.union(of_cycles, of_lines).order_by()
+    sql, parameters = changed.query.sql_with_params()
+    return sql, list(parameters)
+
+
+def _updated_flagged_grants(
+    flagged: list[FlaggedGrant],
+    thresholds: dict[int, int],
+    since: dict[type[Model], datetime.datetime],
+) -> list[FlaggedGrant]:
+    """``flagged`` with the runs of the grants changed since ``since`` counted again: two
+    queries, the changed grants and their runs, each reading only those grants' lines."""
+    sql, parameters = _changed_grants(since)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        changed = {grant_id for (grant_id,) in cursor.fetchall()}
+    recounted = _flagged_grants(thresholds, changed=(sql, parameters))
+    changed.update(flag.grant_id for flag in recounted)  # rows changed since the first query
+    kept = [flag for flag in flagged if flag.grant_id not in changed]
+    return _longest_first([*kept, *recounted])
+
+
+def _longest_first(flagged: list[FlaggedGrant]) -> list[FlaggedGrant]:
+    return sorted(flagged, key=lambda flag: (-flag.consecutive_zero_periods, flag.grant_id))
+
+
+def _flagged_grants(
+    thresholds: dict[int, int], *, changed: tuple[str, list[object]] | None = None
+) -> list[FlaggedGrant]:
+    """The runs of ``list_flagged_grants`` for edition id → threshold, counted in SQL; with
+    ``changed`` (SQL and parameters selecting grant ids), of those grants only."""
     positive = [threshold for threshold in thresholds.values() if threshold > 0]
     quote = connection.ops.quote_name
     sql = _ZERO_RUNS_SQL.format(
+        changed="" if changed is None else f"changed (grant_id) AS ({changed[0]}), ",
+        only_changed=""
+        if changed is None
+        else "\n    JOIN changed ON changed.grant_id = line.grant_id",
         line=quote(UsageLine._meta.db_table),
         report=quote(AreaReport._meta.db_table),
         cycle=quote(ReportingCycle._meta.db_table),
         grant=quote(Grant._meta.db_table),
         editions=", ".join(["%s"] * len(thresholds)),
     )
-    parameters: list[str | int] = [ReportStatus.ACCEPTED.value, *thresholds, min(positive)]
+    parameters: list[object] = [] if changed is None else list(changed[1])
+    parameters += [ReportStatus.ACCEPTED.value, *thresholds, min(positive)]
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         rows = cursor.fetchall()
-    flagged = [
-        FlaggedGrant(
-            grant_id=grant_id,
-            zone_id=zone_id,
-            entry_id=entry_id,
-            consecutive_zero_periods=length,
-            last_period_end=_as_date(ends_on),
-        )
-        for grant_id, annual_list_id, zone_id, entry_id, length, ends_on in rows
-        if rules.is_zero_use(rules.ZeroRun(length, _as_date(ends_on)), thresholds[annual_list_id])
-    ]
-    flagged.sort(key=lambda flag: (-flag.consecutive_zero_periods, flag.grant_id))
-    return flagged
+    return _longest_first(
+        [
+            FlaggedGrant(
+                grant_id=grant_id,
+                zone_id=zone_id,
+                entry_id=entry_id,
+                consecutive_zero_periods=length,
+                last_period_end=_as_date(ends_on),
+            )
+            for grant_id, annual_list_id, zone_id, entry_id, length, ends_on in rows
+            if rules.is_zero_use(
+                rules.ZeroRun(length, _as_date(ends_on)), thresholds[annual_list_id]
+            )
+        ]
+    )
 
 
 def get_latest_completed_round(*, annual_list: AnnualList) -> AssessmentRound | None:

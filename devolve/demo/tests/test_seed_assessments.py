@@ -5,15 +5,19 @@ invented value flagged illustrative.
 The seed takes seconds, so the module seeds once; each test runs in a savepoint of that seed.
 """
 
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from devolve.assessments.models import AssessmentRound, EntryDecision, GrantAssessment
 from devolve.assessments.rules import roll_up
 from devolve.assessments.selectors import grant_scores, list_flagged_grants
+from devolve.core import derived
 from devolve.demo import sichuan_assessments as assessment_facts
 from devolve.demo import sichuan_lists as facts
 from devolve.demo.seed import SeedReport
@@ -21,6 +25,7 @@ from devolve.demo.testing import full_demo
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList, ListEntry
 from devolve.matters.selectors import get_annual_list_by_key
+from devolve.reporting.models import AreaReport, UsageLine
 
 CHANGE_OF = {"keep": "kept", "withdraw": "withdrawn", "adjust": "modified", "expand": "modified"}
 
@@ -142,3 +147,53 @@ def test_everything_the_assessment_invented_is_flagged_illustrative(report: Seed
     assert not AssessmentRound.objects.filter(is_illustrative=False).exists()
     assert not GrantAssessment.objects.filter(is_illustrative=False).exists()
     assert not EntryDecision.objects.filter(is_illustrative=False).exists()
+
+
+def test_flags_brought_up_to_date_equal_flags_counted_afresh(
+    report: SeedReport, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After reports are accepted or withdrawn and accepted lines change or go, the zero-use
+    flags a node brings up to date by recounting the changed grants (``core.derived``'s
+    ``updated_since``) are those counted from every line, and only those grants were recounted."""
+    monkeypatch.setattr(derived, "CHANGES_OVERLAP", datetime.timedelta(0))
+    editions = [_edition(2023), _edition(2024)]
+    cache.clear()
+    before = list_flagged_grants(annual_lists=editions, min_periods=2)
+    flagged = {flag.grant_id for flag in before}
+    gone = UsageLine.objects.filter(report__status="accepted", grant_id__in=flagged).first()
+    assert gone is not None
+    accepted = AreaReport.objects.filter(status="accepted", cycle__annual_list__in=editions)
+    zeroed, withdrawn = accepted.exclude(pk=gone.report_id).order_by("pk")[:2]
+    pending = list(
+        AreaReport.objects.filter(cycle__annual_list__in=editions).exclude(status="accepted")
+    )
+    for area_report in pending:  # accepted as the office would: its lines now count
+        area_report.status = "accepted"
+        area_report.first_submitted_on = area_report.first_submitted_on or area_report.cycle.due_on
+        area_report.accepted_on = area_report.cycle.due_on
+        area_report.save()
+    withdrawn.status = "returned"  # its lines no longer count
+    withdrawn.return_reason = "Figures to check."
+    withdrawn.save()
+    for line in UsageLine.objects.filter(report=zeroed):
+        line.cases_received = 0  # every grant of the report without a case this period
+        line.save()
+    gone.delete()
+    changed = set(
+        UsageLine.objects.filter(report__in=[*pending, zeroed, withdrawn, gone.report]).values_list(
+            "grant_id", flat=True
+        )
+    ) | {gone.grant_id}
+
+    with CaptureQueriesContext(connection) as queries:
+        brought_up_to_date = list_flagged_grants(annual_lists=editions, min_periods=2)
+    recount = queries.captured_queries[-1]["sql"]
+    cache.clear()
+    afresh = list_flagged_grants(annual_lists=editions, min_periods=2)
+
+    assert brought_up_to_date == afresh
+    assert brought_up_to_date != before
+    assert "changed" in recount  # the runs of the changed grants only, not of every grant
+    assert changed < set(Grant.objects.values_list("pk", flat=True))
+    unchanged = [flag for flag in before if flag.grant_id not in changed]
+    assert unchanged == [flag for flag in afresh if flag.grant_id not in changed]
