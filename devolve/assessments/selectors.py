@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db import connection
 from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -274,7 +275,7 @@ def list_flagged_grants(
 _ZERO_RUN_INPUTS: list[type[Model]] = [AreaReport, UsageLine, ReportingCycle]
 
 
-def _changed_grants(since: dict[type[Model], datetime.datetime]) -> tuple[str, list[object]]:
+def _changed_grants(since: dict[type[Model], datetime.datetime]) -> tuple[str, list[Any]]:
     """SQL for the grants whose runs the history rows written after ``since`` may change: the
     grants of a changed line (a deleted one too), of a changed report (accepted, returned,
     reopened) and of the reports of a changed cycle."""
@@ -313,7 +314,7 @@ def _longest_first(flagged: list[FlaggedGrant]) -> list[FlaggedGrant]:
 
 
 def _flagged_grants(
-    thresholds: dict[int, int], *, changed: tuple[str, list[object]] | None = None
+    thresholds: dict[int, int], *, changed: tuple[str, list[Any]] | None = None
 ) -> list[FlaggedGrant]:
     """The runs of ``list_flagged_grants`` for edition id → threshold, counted in SQL; with
     ``changed`` (SQL and parameters selecting grant ids), of those grants only."""
@@ -330,7 +331,7 @@ def _flagged_grants(
         grant=quote(Grant._meta.db_table),
         editions=", ".join(["%s"] * len(thresholds)),
     )
-    parameters: list[object] = [] if changed is None else list(changed[1])
+    parameters: list[Any] = [] if changed is None else list(changed[1])
     parameters += [ReportStatus.ACCEPTED.value, *thresholds, min(positive)]
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)

@@ -13,6 +13,7 @@ with its version instead, and only its first computation on a node reads every r
 import datetime
 import hashlib
 from collections.abc import Callable, Hashable, Sequence
+from typing import Any
 
 from django.core.cache import cache
 from django.db import connection, models
@@ -23,7 +24,7 @@ KEEP_SECONDS = 24 * 60 * 60
 _MISSING = object()
 
 
-def data_version(inputs: Sequence[type[models.Model]]) -> tuple[object, ...]:
+def data_version(inputs: Sequence[type[models.Model]]) -> tuple[tuple[Any, ...], ...]:
     """The newest history row (id and date) of each model: changes whenever a row of any of them
     is created, changed or deleted with its history. One query."""
     quote = connection.ops.quote_name
@@ -103,9 +104,9 @@ def updated_since[T](
 
 
 def _changes_since(
-    kept: tuple[object, ...],
+    kept: tuple[tuple[Any, ...], ...],
     read_at: datetime.datetime,
-    current: tuple[object, ...],
+    current: tuple[tuple[Any, ...], ...],
     inputs: Sequence[type[models.Model]],
 ) -> dict[type[models.Model], datetime.datetime] | None:
     """Each input → the moment its changes since the ``kept`` version start; None when the kept
