@@ -12,16 +12,22 @@ the other waited on the snapshot's lock.
 Here the first worker starts on the largest module that needs the whole demo (it builds the
 snapshot) and the other on a unit that seeds a day of its own; the remaining own-day units go
 to whichever worker runs short first (xdist sends a worker its next unit when fewer than two of
-its tests are left); then the rest, largest first, as xdist does. By the time a
-worker reaches a module that needs the whole demo, it is built and restored in a second, and no
-seed is left for the end of the run.
+its tests are left). By the time a worker reaches a module that needs the whole demo, it is
+built and restored in a second, and no seed is left for the end of the run.
+
+Then come the other heavy modules, largest first: those that need the whole demo (they crawl
+every page or route of it, a few tests of tens of seconds each) and those that drive a browser.
+Counted by their tests they are small, so ``loadscope`` handed them out last, and the run ended
+with one worker on a crawl or a browser walk while the other sat idle. Last come the rest,
+largest first, as xdist does: tenths of a second a test, they fill in the end of the run evenly.
 
 A module that seeds one day per parameter of a module-scoped fixture (``params=DAYS``) is split
 into one unit per parameter, so that its days are seeded on both workers at once.
 
 A module needs the whole demo when it names ``full_demo``, or imports from a test module that
 does (the API matrix and the API fuzz take the authorization matrix's seeded fixture). A module
-seeds a day of its own when it calls ``seeded_demo`` with ``with_lists=True``.
+seeds a day of its own when it calls ``seeded_demo`` with ``with_lists=True``. A module drives a
+browser when it marks its tests ``pytest.mark.browser``.
 """
 
 import ast
@@ -35,6 +41,7 @@ from xdist.scheduler import LoadScopeScheduling
 
 _BUILDER = "full_demo"
 _OWN_SEED = "seeded_demo"
+_BROWSER_MARK = "pytest.mark.browser"
 
 
 class DemoBuiltAlongsideScheduling(LoadScopeScheduling):
@@ -61,15 +68,16 @@ class DemoBuiltAlongsideScheduling(LoadScopeScheduling):
 def _seeds_first(
     queue: "OrderedDict[str, dict[str, bool]]", root: Path
 ) -> "OrderedDict[str, dict[str, bool]]":
-    """The whole demo's builder, then the units that seed a day of their own, then the rest in
-    the queue's order (the first two go one to each worker, the next to whichever runs short
-    first)."""
+    """The whole demo's builder, then the units that seed a day of their own, then the other
+    heavy units, then the rest, each group in the queue's order (the first two units go one to
+    each worker, the next to whichever runs short first)."""
     scopes = list(queue)
     builders = [scope for scope in scopes if _needs_demo(root, scope)][:1]
     own_days = [scope for scope in scopes if _seeds_its_own_day(root, scope)]
     first = [*builders, *own_days]
-    order = [*first, *(scope for scope in scopes if scope not in first)]
-    return OrderedDict((scope, queue[scope]) for scope in order)
+    heavy = [scope for scope in scopes if scope not in first and _is_heavy(root, scope)]
+    light = [scope for scope in scopes if scope not in first and scope not in heavy]
+    return OrderedDict((scope, queue[scope]) for scope in [*first, *heavy, *light])
 
 
 def _module_path(root: Path, scope: str) -> Path:
@@ -82,6 +90,17 @@ def _needs_demo(root: Path, scope: str) -> bool:
 
 def _seeds_its_own_day(root: Path, scope: str) -> bool:
     return _module_seeds_its_own_day(_module_path(root, scope))
+
+
+def _is_heavy(root: Path, scope: str) -> bool:
+    """Whether the unit's tests take seconds each: it needs the whole demo or drives a browser."""
+    path = _module_path(root, scope)
+    return _module_needs_demo(path) or _module_drives_a_browser(path)
+
+
+@cache
+def _module_drives_a_browser(path: Path) -> bool:
+    return path.suffix == ".py" and path.is_file() and _BROWSER_MARK in path.read_text()
 
 
 @cache

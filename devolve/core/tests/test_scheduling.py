@@ -9,6 +9,7 @@ from django.conf import settings
 
 from devolve.core.testing.scheduling import (
     DemoBuiltAlongsideScheduling,
+    _module_drives_a_browser,
     _module_needs_demo,
     _module_seeds_its_own_day,
     _seeds_first,
@@ -18,6 +19,7 @@ ROOT = Path(settings.BASE_DIR)
 LATER_DAYS = "devolve/demo/tests/test_seed_later_days.py"
 EARLY = "devolve/demo/tests/test_seed_early_in_a_year.py"
 MATRIX = "tests/scenarios/test_authorization_matrix.py"
+WALK = "tests/browser/test_public_walk.py"
 
 
 def test_modules_that_seed_a_day_of_their_own_are_found_by_their_call() -> None:
@@ -30,7 +32,14 @@ def test_modules_that_seed_a_day_of_their_own_are_found_by_their_call() -> None:
     assert _module_needs_demo(ROOT / "tests/scenarios/test_one_language.py")
 
 
-def test_the_demo_s_builder_and_the_own_days_go_first_and_the_rest_keep_their_order() -> None:
+def test_modules_that_drive_a_browser_are_found_by_their_mark() -> None:
+    assert _module_drives_a_browser(ROOT / WALK)
+    assert not _module_drives_a_browser(ROOT / "devolve/core/tests/test_history.py")
+    # The browser fixtures themselves are no module of tests.
+    assert not _module_drives_a_browser(ROOT / "tests/browser")
+
+
+def test_the_seeds_go_first_then_the_heavy_modules_and_the_rest_keep_their_order() -> None:
     queue = OrderedDict(
         (scope, {f"{scope}::test": False})
         for scope in [
@@ -39,7 +48,9 @@ def test_the_demo_s_builder_and_the_own_days_go_first_and_the_rest_keep_their_or
             "devolve/core/tests/test_transitions.py",
             "tests/scenarios/test_one_language.py",
             f"{LATER_DAYS}::[2027-03-01]",
+            "devolve/core/tests/test_snapshots.py",
             f"{LATER_DAYS}::[2030-06-01]",
+            WALK,
             EARLY,
         ]
     )
@@ -51,9 +62,12 @@ def test_the_demo_s_builder_and_the_own_days_go_first_and_the_rest_keep_their_or
         f"{LATER_DAYS}::[2027-03-01]",
         f"{LATER_DAYS}::[2030-06-01]",
         EARLY,
+        # A crawl of the whole demo and a browser walk: few tests, of seconds each.
+        "tests/scenarios/test_one_language.py",
+        WALK,
         "devolve/core/tests/test_history.py",
         "devolve/core/tests/test_transitions.py",
-        "tests/scenarios/test_one_language.py",
+        "devolve/core/tests/test_snapshots.py",
     ]
     assert all(ordered[scope] is queue[scope] for scope in queue)
 
