@@ -17,6 +17,9 @@ from devolve.core.testing.scheduling import make_scheduler
 from devolve.core.testing.template_database import django_db_setup  # noqa: F401 (fixture)
 from devolve.matters.models import Department
 
+# Fixtures that a module takes up by name only (``reporting_world``).
+pytest_plugins = ["devolve.reporting.tests.world"]
+
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:

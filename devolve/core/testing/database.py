@@ -86,8 +86,8 @@ def restore_flushed_tables(snapshot: str) -> None:
 
 
 def read_again[World](world: World) -> World:
-    """A copy of ``world``, a dataclass of model instances (or of dicts of them), each read again
-    from the database.
+    """A copy of ``world``, a dataclass of model instances (or of dicts or lists of them), each
+    read again from the database.
 
     A module-scoped fixture that builds its test data once (in a transaction rolled back after
     the module; each test in a savepoint inside it) hands every test fresh instances: what one
@@ -98,6 +98,8 @@ def read_again[World](world: World) -> World:
             return type(value)._base_manager.get(pk=value.pk)
         if isinstance(value, dict):
             return {key: again(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [again(item) for item in value]
         return value
 
     fields = dataclasses.fields(world)  # type: ignore[arg-type]

@@ -4,7 +4,6 @@ queries."""
 
 import datetime
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 import time_machine
@@ -14,10 +13,12 @@ from django.utils import translation
 from pytest_django import DjangoAssertNumQueries
 
 from devolve.accounts.models import User
+from devolve.matters.models import Department
 from devolve.regions.tests.factories import ZoneFactory, prefecture
 from devolve.reporting.models import AreaReport, ReportingCycle
 from devolve.reporting.selectors import overdue_reports, overdue_reports_visible_to
-from devolve.reporting.tests.factories import World, build_world
+from devolve.reporting.tests.factories import World
+from devolve.reporting.tests.world import Built
 
 pytestmark = pytest.mark.django_db
 
@@ -29,10 +30,27 @@ def _in_quarter_2_entry() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(scope="module")
+def reporting_world_built_at() -> datetime.datetime:
+    return datetime.datetime(2024, 7, 3, 10, tzinfo=datetime.UTC)
+
+
+# The reporting world, built once for the module (``devolve.reporting.tests.world``), and the
+# personas it names (the root conftest's fixtures would add others).
 @pytest.fixture
-def world(pilot_area_user: User, justice: Any) -> World:
-    assert pilot_area_user.zone is not None
-    return build_world(zone=pilot_area_user.zone, department=justice)
+def world(reporting_world: Built) -> World:
+    """The reporting world around the pilot area persona's zone and the Department of Justice."""
+    return reporting_world.world
+
+
+@pytest.fixture
+def pilot_area_user(reporting_world: Built) -> User:
+    return reporting_world.pilot_area_user
+
+
+@pytest.fixture
+def justice(reporting_world: Built) -> Department:
+    return reporting_world.justice
 
 
 def _url(name: str) -> str:

@@ -34,9 +34,17 @@ def client() -> Client:
     return Client(headers={"If-Match": "*"})
 
 
+QUARTER_2_ENTRY = datetime.datetime(2024, 7, 3, 10, tzinfo=datetime.UTC)
+
+
+@pytest.fixture(scope="module")
+def reporting_world_built_at() -> datetime.datetime:
+    return QUARTER_2_ENTRY
+
+
 @pytest.fixture(autouse=True)
 def _in_quarter_2_entry() -> Iterator[None]:
-    with time_machine.travel(datetime.datetime(2024, 7, 3, 10, tzinfo=datetime.UTC), tick=False):
+    with time_machine.travel(QUARTER_2_ENTRY, tick=False):
         yield
 
 
