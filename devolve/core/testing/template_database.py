@@ -35,6 +35,7 @@ from django.db.backends.base.creation import BaseDatabaseCreation
 
 from devolve.core import search as search_module
 from devolve.core.search import DECLARED_INDEXES
+from devolve.core.testing.flush import flushed_by_delete
 
 _SUPPORTED = {"sqlite", "postgresql"}
 
@@ -246,7 +247,8 @@ def django_db_setup(
     django_db_createdb: bool,
     django_db_modify_db_settings: None,
 ) -> Iterator[None]:
-    """pytest-django's database setup, with each test database cloned from a template."""
+    """pytest-django's database setup, with each test database cloned from a template; a
+    PostgreSQL one is flushed with ``DELETE`` (``devolve.core.testing.flush``)."""
     from django.test.utils import setup_databases, teardown_databases
     from pytest_django.fixtures import _get_databases_for_setup
 
@@ -258,7 +260,8 @@ def django_db_setup(
             aliases=aliases,  # type: ignore[arg-type]  # a set, as pytest-django passes it
             serialized_aliases=serialized_aliases,
         )
-    yield
+    with flushed_by_delete():
+        yield
     with django_db_blocker.unblock():
         _end_other_sessions(names)
         teardown_databases(names, verbosity=request.config.option.verbose)
