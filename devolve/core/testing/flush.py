@@ -1,4 +1,4 @@
-"""PostgreSQL test databases flushed with ``DELETE`` instead of ``TRUNCATE`` (ADR 0055).
+"""PostgreSQL test databases flushed with ``DELETE`` instead of ``TRUNCATE`` (ADR 0056).
 
 A transactional test (``transaction=True``, ``live_server``: every browser test) ends with
 Django's ``flush``, which on PostgreSQL is one ``TRUNCATE`` of every table. ``TRUNCATE`` gives
