@@ -240,7 +240,7 @@ REST_FRAMEWORK: dict[str, Any] = {
     # Requests per client address (anonymous) and per user; 429 with Retry-After beyond.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "devolve.core.api.throttling.SignedInRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("DEVOLVE_API_ANONYMOUS_RATE", "120/minute"),

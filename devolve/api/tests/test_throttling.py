@@ -63,3 +63,14 @@ def test_users_are_throttled_separately(client: Client, office_user: User) -> No
     client.force_login(UserFactory(username="second-office", role=User.Role.OFFICE))
 
     assert _statuses(client, 1) == [200]
+
+
+def test_an_anonymous_caller_is_counted_at_the_anonymous_rate_alone(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The user rate counts signed-in users only: an anonymous caller is not refused at it."""
+    rates = {"anon": "4/minute", "user": "2/minute"}
+    monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", rates)
+    monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", rates)
+
+    assert _statuses(client, 5) == [200, 200, 200, 200, 429]
