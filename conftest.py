@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.utils import translation
 
@@ -38,9 +38,11 @@ def _default_language() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Each test starts with an empty cache: figures kept by ``core.derived`` under one test's
-    data version must not answer another test whose rolled-back data has the same version."""
-    cache.clear()
+    """Each test starts with empty caches: figures kept by ``core.derived`` and API pages kept
+    by ``core.api.stored_pages`` under one test's data version must not answer another test
+    whose rolled-back data has the same version."""
+    for alias in django_settings.CACHES:
+        caches[alias].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -100,6 +100,18 @@ TEMPLATES = [
     }
 ]
 
+# Each process's own memory (throttle counts, figures of ``core.derived``); API list pages
+# (ADR 0057) in a cache of their own, so that pages never push the throttles' counts out, at
+# most 200 pages a process (a page of 50 grants is about 27 kB).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "api-pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "api-pages",
+        "OPTIONS": {"MAX_ENTRIES": 200},
+    },
+}
+
 # Text fields carry the lang of a value in the other language (ADR 0046).
 FORM_RENDERER = "devolve.core.forms.LanguageMarkingRenderer"
 

@@ -22,12 +22,14 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from devolve.accounts.acting import acting_user
+from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import api_requires
 from devolve.core.api.bulk import BULK_RESPONSES, BulkDoneOutput
 from devolve.core.api.caching import CacheableReadMixin
 from devolve.core.api.pagination import KeysetPaginationWithNumberedPages, StandardPagination
 from devolve.core.api.rows import RowListMixin
+from devolve.core.api.stored_pages import StoredPagesMixin
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.grants import selectors, services
 from devolve.grants.api.serializers import (
@@ -50,9 +52,9 @@ from devolve.grants.filters import EntrustmentAgreementFilter, GrantFilter, Take
 from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant, Publication
 from devolve.grants.publication import plan_publication
 from devolve.matters.api.views import KEY_PARAMETER, annual_list_or_404
-from devolve.matters.models import AnnualList, Department, Matter
+from devolve.matters.models import AnnualList, AuthorizationMode, Department, ListEntry, Matter
 from devolve.matters.selectors import get_department
-from devolve.regions.models import Zone
+from devolve.regions.models import Batch, Division, Zone
 from devolve.regions.selectors import get_zone
 
 ON_PARAMETER = OpenApiParameter(
@@ -76,7 +78,9 @@ def _visible_grants(request: Request) -> QuerySet[Grant]:
     return selectors.list_grants_visible_to(user=acting_user(request))
 
 
-class GrantViewSet(RowListMixin, CacheableReadMixin, viewsets.ReadOnlyModelViewSet[Grant]):
+class GrantViewSet(
+    StoredPagesMixin, RowListMixin, CacheableReadMixin, viewsets.ReadOnlyModelViewSet[Grant]
+):
     """Grants: one list entry carried into one pilot area, with its status and dates. Anyone may
     read the grants of published and superseded editions (what the public take-up grid shows);
     a signed-in user reads the grants of its scope."""
@@ -88,6 +92,16 @@ class GrantViewSet(RowListMixin, CacheableReadMixin, viewsets.ReadOnlyModelViewS
     # The list grows with every edition and area: keyset pages. What one department owes and
     # what one area holds stay small and keep numbered pages in their own order.
     pagination_class = KeysetPaginationWithNumberedPages
+    # What a page reads: the grants, their entry with its edition (and the edition's batch),
+    # matter, mode and department, their zone and its prefecture (numbered pages are in the
+    # grants' own order, which reads it), and what the filters name.
+    page_inputs = (
+        Grant, ListEntry, AnnualList, Batch, Matter, AuthorizationMode, Department, Zone, Division
+    )  # fmt: skip
+
+    def page_scope(self, user: User) -> tuple[object, ...]:
+        # What ``selectors.list_grants_visible_to`` reads of the user.
+        return (user.is_active, user.role, user.department_id, user.prefecture_id, user.zone_id)
 
     def get_queryset(self) -> QuerySet[Grant]:
         if getattr(self, "swagger_fake_view", False):
@@ -97,6 +111,9 @@ class GrantViewSet(RowListMixin, CacheableReadMixin, viewsets.ReadOnlyModelViewS
         return _visible_grants(self.request)
 
     def data_last_changed(self) -> datetime.datetime | None:
+        version = self.stored_version()
+        if version is not None:  # read with the page's version: no query of its own
+            return version.last_changed(Grant, AnnualList)
         return selectors.grants_last_changed()
 
     def _grant_to_change(self, pk: object) -> Grant:

@@ -1,0 +1,256 @@
+"""API list pages answered from their stored bytes (``devolve.core.api.stored_pages``, ADR
+0057): a stored page is the page the list reads afresh, byte for byte and header for header,
+for every persona, language, filter and page; the inputs a list declares cover every table its
+pages read; a write through each of the services' ways of writing changes the version, and the
+next page shows it; a repeated request reads only the version."""
+
+import contextlib
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection, models
+from django.db.models import Max
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import URLPattern, reverse
+
+from devolve.accounts.models import User
+from devolve.accounts.tests import personas as make
+from devolve.core.actors import SYSTEM
+from devolve.core.api.rows import RowReader
+from devolve.core.api.stored_pages import StoredPagesMixin, data_version
+from devolve.grants import services as grant_services
+from devolve.grants.api.views import GrantViewSet
+from devolve.grants.models import Grant
+from devolve.grants.tests import test_api as grants_api_tests
+from devolve.grants.tests.test_api import D
+from devolve.matters import services as list_services
+from devolve.matters.services.catalogue import update_matter
+from devolve.regions.models import Batch
+from devolve.regions.tests.factories import BatchFactory
+from tests.lists.test_api_rows import FILTERS, _list_routes
+from tests.scenarios.test_authorization_matrix import _seeded_once, _sign_in, users
+
+__all__ = ["_seeded_once", "users"]  # fixtures, imported for pytest to find
+
+PERSONAS = ["anonymous", "office", "finance", "chengdu", "tianfu"]
+# Read by authentication, not by the page.
+NOT_THE_PAGE = {"django_session", User._meta.db_table}
+
+
+def _stored_lists() -> Iterator[tuple[str, URLPattern]]:
+    for name, pattern in _list_routes():
+        if issubclass(pattern.callback.cls, StoredPagesMixin) and pattern.callback.cls.page_inputs:
+            yield name, pattern
+
+
+def _urls(client: Client, url: str, name: str, language: str) -> list[str]:
+    """The list's first pages, filtered and not, and the keyset pages after them."""
+    queries: list[dict[str, str]] = [
+        {},
+        {"page_size": "3"},
+        {"page": "2", "page_size": "5"},
+        *FILTERS.get(name, []),
+    ]
+    urls = []
+    for query in queries:
+        first = client.get(url, query, HTTP_ACCEPT_LANGUAGE=language)
+        urls.append(first.request["PATH_INFO"] + "?" + first.request["QUERY_STRING"])
+        body = first.json() if first.status_code == 200 else {}
+        for _page in range(2):
+            following = body.get("next") if isinstance(body, dict) else None
+            if not following:
+                break
+            urls.append(following)
+            body = client.get(following, HTTP_ACCEPT_LANGUAGE=language).json()
+    return urls
+
+
+def _answer(client: Client, url: str, language: str) -> tuple[int, bytes, dict[str, str]]:
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+    return response.status_code, response.content, dict(response.headers)
+
+
+@contextlib.contextmanager
+def _unstored(monkeypatch: pytest.MonkeyPatch, *, serialized: bool = False) -> Iterator[None]:
+    """Pages read afresh, never stored (and, ``serialized``, through the serializer)."""
+    with monkeypatch.context() as patched:
+        patched.setattr(StoredPagesMixin, "_may_store", lambda *_args: False)
+        if serialized:
+            patched.setattr(RowReader, "of", staticmethod(lambda *_args: None))
+        yield
+
+
+def test_the_stored_lists_are_the_ones_named() -> None:
+    assert {name for name, _pattern in _stored_lists()} == {"grant-list"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_stored_page_is_the_page_read_afresh(
+    users: dict[str, User | None], persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = Client()
+    _sign_in(client, users[persona])
+    compared = 0
+    for name, _pattern in _stored_lists():
+        url = reverse(f"api:{name}")
+        for language in ("zh-hans", "en"):
+            for each in _urls(client, url, name, language):
+                client.get(each, HTTP_ACCEPT_LANGUAGE=language)  # stored, if not already
+                stored = _answer(client, each, language)
+                with _unstored(monkeypatch):
+                    afresh = _answer(client, each, language)
+                with _unstored(monkeypatch, serialized=True):
+                    serialized = _answer(client, each, language)
+                assert stored == afresh, f"{persona} {each} {language}"
+                assert stored[:2] == serialized[:2], f"{persona} {each} {language}"
+                compared += 1
+    assert compared > 20
+
+
+def _tables(sql: str) -> set[str]:
+    return set(re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', sql))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_a_list_declares_every_table_its_pages_read(
+    users: dict[str, User | None], persona: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = Client()
+    _sign_in(client, users[persona])
+    for name, pattern in _stored_lists():
+        inputs: tuple[type[models.Model], ...] = tuple(pattern.callback.cls.page_inputs)
+        declared = {model._meta.db_table for model in inputs}
+        history = {model.history.model._meta.db_table for model in inputs}
+        urls = _urls(client, reverse(f"api:{name}"), name, "en")
+        read: set[str] = set()
+        with _unstored(monkeypatch), CaptureQueriesContext(connection) as captured:
+            for each in urls:
+                client.get(each)
+        for query in captured.captured_queries:
+            read |= _tables(query["sql"])
+        assert read - NOT_THE_PAGE - history <= declared, name
+        assert Grant._meta.db_table in read
+
+
+def _page(client: Client, zone: str, *, language: str) -> tuple[int, bytes, dict[str, str]]:
+    return _answer(client, reverse("api:grant-list") + f"?zone={zone}", language)
+
+
+@pytest.mark.django_db
+def test_a_write_through_each_service_path_changes_the_stored_page(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The grants API tests' world, on a batch of its own (the demo may hold batch 1).
+    free = (Batch.objects.aggregate(highest=Max("number"))["highest"] or 0) + 1
+    monkeypatch.setattr(
+        grants_api_tests,
+        "BatchFactory",
+        lambda **fields: BatchFactory(**{**fields, "number": free}),
+    )
+    office = make.office_user()
+    world = grants_api_tests._build_world(
+        make.justice(), make.finance(), make.pilot_area_user(), office
+    )
+    anonymous, signed_in = Client(), Client()
+    signed_in.force_login(office)
+    inputs = GrantViewSet.page_inputs
+
+    def check(step: str) -> list[bytes]:
+        """Each client's page is what the list reads afresh, and is stored again."""
+        pages = []
+        for client in (anonymous, signed_in):
+            for language in ("zh-hans", "en"):
+                stored = _page(client, world.home.slug, language=language)
+                with _unstored(monkeypatch):
+                    afresh = _page(client, world.home.slug, language=language)
+                assert stored == afresh, f"{step}: {language}"
+                assert _page(client, world.home.slug, language=language) == stored
+                pages.append(stored[1])
+        return pages
+
+    def written(step: str, write: Any) -> list[bytes]:
+        before = data_version(inputs, using="default").newest
+        write()
+        assert data_version(inputs, using="default").newest != before, step
+        return check(step)
+
+    pages = check("published")
+    assert Grant.objects.filter(status=Grant.Status.AWAITING_EFFECT).exists()
+    changed = written(  # due grants made effective in bulk (bulk_update_with_history)
+        "activated",
+        lambda: grant_services.activate_due_grants(on=D(2023, 12, 31), activated_by=SYSTEM),
+    )
+    assert changed != pages
+    grant = world.grant(world.law_firms, world.home)
+    assert grant.effective_on is not None
+    pages = changed
+    changed = written(  # a save with its history row (save_validated)
+        "handover",
+        lambda: grant_services.record_handover(
+            grant=grant, handed_over_on=grant.effective_on, recorded_by=office
+        ),
+    )
+    assert changed != pages
+    pages = changed
+    changed = written(  # a catalogue change: the matter's name the page shows
+        "matter",
+        lambda: update_matter(matter=world.law_firms, updated_by=office, name_en="Law firms (new)"),
+    )
+    assert changed != pages
+    pages = changed
+    written(  # entries carried forward in bulk, with their history rows in bulk
+        "carried forward",
+        lambda: list_services.derive_annual_list(
+            predecessor=world.edition, year=2024, created_by=office
+        ),
+    )
+    draft = world.batch.annual_lists.get(year=2024)
+    written(
+        "reviewed",
+        lambda: list_services.submit_annual_list_for_review(annual_list=draft, submitted_by=office),
+    )
+    written(
+        "approved",
+        lambda: list_services.approve_annual_list(
+            annual_list=draft,
+            approved_by=office,
+            approved_on=D(2024, 3, 1),
+            document_number="川改办〔2024〕1号",
+        ),
+    )
+    changed = written(  # grants inserted and superseded in SQL, history by write_history_in_sql
+        "published",
+        lambda: grant_services.publish_annual_list(
+            annual_list=draft, published_on=D(2024, 3, 10), published_by=office
+        ),
+    )
+    assert changed != pages
+    assert Grant.objects.filter(entry__annual_list=draft).exists()
+
+
+@pytest.mark.django_db
+def test_a_repeated_page_reads_only_the_version(users: dict[str, User | None]) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL stores a page only when no transaction is in progress anywhere")
+    for persona in ("anonymous", "finance"):
+        client = Client()
+        _sign_in(client, users[persona])
+        url = reverse("api:grant-list")
+        with CaptureQueriesContext(connection) as first:
+            stored = client.get(url, {"page_size": "7"})
+        with CaptureQueriesContext(connection) as again:
+            repeated = client.get(url, {"page_size": "7"})
+        assert repeated.content == stored.content
+        assert repeated["ETag"] == stored["ETag"]
+        read = [_tables(query["sql"]) - NOT_THE_PAGE for query in again.captured_queries]
+        assert [tables for tables in read if tables] == [
+            {model.history.model._meta.db_table for model in GrantViewSet.page_inputs}
+        ], persona
+        assert len(again.captured_queries) < len(first.captured_queries)
+        conditional = client.get(url, {"page_size": "7"}, HTTP_IF_NONE_MATCH=stored["ETag"])
+        assert conditional.status_code == 304
