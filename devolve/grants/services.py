@@ -633,6 +633,7 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | SystemActor) 
     working_days = calendar.WorkingDayCalendar.load()
     groups: dict[tuple[datetime.date, int, bool], list[tuple[int, int, int]]] = defaultdict(list)
     for pk, effective_on, days, mode_code, matter_id, zone_id in due:
+        assert effective_on is not None  # noqa: S101 — due grants are those with a date on or before today
         groups[(effective_on, days, mode_code == "support")].append((pk, matter_id, zone_id))
     labels = _PairLabels()
     labels.load(matter_ids={row[4] for row in due}, zone_ids={row[5] for row in due})
@@ -958,6 +959,7 @@ def _recompute_provisional_handovers(actor: User | SystemActor) -> None:
         defaultdict(list)
     )
     for pk, effective_on, was, days, matter_id, zone_id in provisional:
+        assert effective_on is not None  # noqa: S101 — filtered on effective_on__isnull=False
         groups[(effective_on, days, was)].append((pk, matter_id, zone_id))
     labels = _PairLabels()
     reason = system_text("holiday_notice.recorded")
