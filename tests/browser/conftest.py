@@ -4,6 +4,7 @@ Playwright's sync API runs an asyncio event loop in the test thread, which Djang
 check would otherwise take for an async context.
 """
 
+import contextlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -11,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from playwright.sync_api import Browser, ConsoleMessage, Page, Request, sync_playwright
+from pytest_django.live_server_helper import LiveServer
 
 from devolve.accounts.tests.factories import PASSWORD
 from devolve.core.testing.database import restore_flushed_tables
@@ -181,3 +184,29 @@ def sichuan_demo(transactional_db: None, migrated_data: str) -> None:
     """The Sichuan demo registry and catalogue, committed so the live server's requests see it."""
     restore_flushed_tables(migrated_data)  # emptied by the previous test's flush
     seeded_demo(with_users=False)
+
+
+@contextlib.contextmanager
+def demo_server(
+    django_db_blocker: Any, migrated_data: str, restore: Callable[[], object]
+) -> Iterator[LiveServer]:
+    """A live server of its own over the demo that ``restore()`` writes, committed once for a
+    module whose tests only read it; the database is open to the module's tests (what they
+    write, such as a login's session, stays), and is flushed, with the migrations' rows put
+    back, when the module ends.
+
+    The tests of such a module use this server instead of ``live_server``, and do not ask for
+    ``transactional_db``: either would flush the database, and restore the demo, after each
+    test (a second or two each for the whole demo). A test that changes what another test reads
+    belongs with ``sichuan_demo`` and ``live_server`` instead."""
+    with django_db_blocker.unblock():
+        restore()
+        server = LiveServer("localhost")
+        server._live_server_modified_settings.enable()
+        try:
+            yield server
+        finally:
+            server._live_server_modified_settings.disable()
+            server.stop()
+            call_command("flush", interactive=False, verbosity=0)
+            restore_flushed_tables(migrated_data)

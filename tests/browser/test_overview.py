@@ -1,16 +1,20 @@
 """The public portal in a real browser: figures, chart, language switch, phone layout and filters.
 
-Each test runs against the live server with the Sichuan demo seeded (``sichuan_demo`` in
-conftest.py, which also restores the migrations' rows that each test's flush removes).
+The tests only read, so they share one live server over the Sichuan demo, restored once for the
+module (``demo_server`` in conftest.py).
 """
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from devolve.demo import sichuan
+from devolve.demo.testing import seeded_demo
+from tests.browser.conftest import demo_server
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +30,15 @@ CHART_OPTION = """(element) => {
 }"""
 
 
+@pytest.fixture(scope="module")
+def portal(django_db_blocker: Any, migrated_data: str) -> Iterator[LiveServer]:
+    """The Sichuan demo registry and catalogue, as ``sichuan_demo`` has it, for the module."""
+    with demo_server(
+        django_db_blocker, migrated_data, lambda: seeded_demo(with_users=False)
+    ) as server:
+        yield server
+
+
 def _wait_for_chart(page: Page) -> None:
     expect(page.locator("#prefecture-chart")).to_have_attribute("data-chart-ready", "true")
 
@@ -35,19 +48,19 @@ def _wait_for_chart(page: Page) -> None:
     [("/", "zh-hans", "成都市"), ("/en/", "en", "Chengdu")],
 )
 def test_overview_shows_figures_table_chart_and_heading_in_its_language(
-    page: Page, live_server: Any, sichuan_demo: None, path: str, language: str, chengdu: str
+    page: Page, portal: LiveServer, path: str, language: str, chengdu: str
 ) -> None:
     echarts_statuses: list[int] = []
     page.on(
         "response",
         lambda response: (
             echarts_statuses.append(response.status)
-            if response.url == f"{live_server.url}/static/dist/echarts.min.js"
+            if response.url == f"{portal.url}/static/dist/echarts.min.js"
             else None
         ),
     )
 
-    page.goto(live_server.url + path)
+    page.goto(portal.url + path)
 
     expect(page.locator("html")).to_have_attribute("lang", language)
     for figure, value in FIGURES.items():
@@ -82,31 +95,31 @@ def test_overview_shows_figures_table_chart_and_heading_in_its_language(
     [("/", "/en/"), ("/pilot-areas/?batch=2", "/en/pilot-areas/?batch=2")],
 )
 def test_language_switch_changes_language_and_keeps_the_page(
-    page: Page, live_server: Any, sichuan_demo: None, chinese_path: str, english_path: str
+    page: Page, portal: LiveServer, chinese_path: str, english_path: str
 ) -> None:
-    page.goto(live_server.url + chinese_path)
+    page.goto(portal.url + chinese_path)
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.get_by_test_id("language-zh-hans")).to_have_count(0)
 
     with page.expect_navigation():
         page.get_by_test_id("language-en").click()
 
-    assert page.url == live_server.url + english_path
+    assert page.url == portal.url + english_path
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.get_by_test_id("language-en")).to_have_count(0)
 
     with page.expect_navigation():
         page.get_by_test_id("language-zh-hans").click()
 
-    assert page.url == live_server.url + chinese_path
+    assert page.url == portal.url + chinese_path
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.get_by_test_id("language-en")).to_be_visible()
 
 
 def test_overview_has_no_console_errors_or_csp_violations(
-    page: Page, page_problems: Any, live_server: Any, sichuan_demo: None
+    page: Page, page_problems: Any, portal: LiveServer
 ) -> None:
-    page.goto(live_server.url + "/")
+    page.goto(portal.url + "/")
     _wait_for_chart(page)
     page.wait_for_load_state("networkidle")
 
@@ -119,9 +132,9 @@ def test_overview_has_no_console_errors_or_csp_violations(
 
 
 def test_overview_fits_a_phone_screen_without_horizontal_scrolling(
-    phone_page: Page, live_server: Any, sichuan_demo: None
+    phone_page: Page, portal: LiveServer
 ) -> None:
-    phone_page.goto(live_server.url + "/")
+    phone_page.goto(portal.url + "/")
     _wait_for_chart(phone_page)
 
     widths = phone_page.evaluate(
@@ -139,11 +152,9 @@ def test_overview_fits_a_phone_screen_without_horizontal_scrolling(
         assert box["x"] + box["width"] <= widths["inner"]
 
 
-def test_pilot_area_list_filters_by_batch_through_the_form(
-    page: Page, live_server: Any, sichuan_demo: None
-) -> None:
+def test_pilot_area_list_filters_by_batch_through_the_form(page: Page, portal: LiveServer) -> None:
     batch_two = {zone.slug for zone in sichuan.ZONES if zone.batch == 2}
-    page.goto(live_server.url + "/pilot-areas/")
+    page.goto(portal.url + "/pilot-areas/")
     rows = page.locator("#pilot-areas-table tr[data-zone]")
     expect(rows).to_have_count(18)
 

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.conf import settings
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.creation import BaseDatabaseCreation
 
 from devolve.core import search as search_module
@@ -253,6 +253,10 @@ def django_db_setup(
     from pytest_django.fixtures import _get_databases_for_setup
 
     aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    # A module that commits a demo once for all its tests (``demo_server`` in tests/browser)
+    # asks for no ``db`` fixture per test, only for the rows the migrations load.
+    if any("migrated_data" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        aliases.add(DEFAULT_DB_ALIAS)
     with django_db_blocker.unblock(), _templates_in_use(rebuild=django_db_createdb):
         names = setup_databases(
             verbosity=request.config.option.verbose,
