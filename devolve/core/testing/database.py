@@ -15,7 +15,7 @@ import pytest
 from django.apps import apps
 from django.core import serializers
 from django.core.serializers.base import DeserializedObject
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
@@ -72,17 +72,39 @@ def assert_refused(
 
 
 def restore_flushed_tables(snapshot: str) -> None:
-    """Reload, from ``snapshot`` (``connection.creation.serialize_db_to_string()``), the rows of
-    every table that is now empty: the flush that ends a transactional test empties the rows the
-    migrations load (divisions, matter types …) for every later test in the worker."""
+    """Put back, from ``snapshot`` (``connection.creation.serialize_db_to_string()``), the rows
+    the migrations load (divisions, matter types …), which the flush that ends a transactional
+    test takes from every later test in the worker.
+
+    Call it right after a flush. An empty table gets its rows back; a table the flush's
+    ``post_migrate`` signal filled again (content types, permissions) holds the same rows under
+    new ids, which a later ``serialized_rollback`` test would insert a second time, so it gets
+    the snapshot's rows in place of its own."""
     rows_by_model: dict[type[models.Model], list[DeserializedObject]] = defaultdict(list)
     for row in serializers.deserialize("json", snapshot):
         rows_by_model[type(row.object)].append(row)
     with transaction.atomic():
+        _defer_foreign_key_checks()
         for model, rows in rows_by_model.items():
-            if not model._base_manager.exists():
-                for row in rows:
-                    row.save()
+            present = set(model._base_manager.values_list("pk", flat=True))
+            if present == {row.object.pk for row in rows}:
+                continue
+            if present:
+                model._base_manager.all()._raw_delete(model._base_manager.db)
+            for row in rows:
+                row.save()
+
+
+def _defer_foreign_key_checks() -> None:
+    """Check foreign keys at commit, so a table's rows can be replaced while others point at
+    them (Django creates its foreign keys deferrable on both databases)."""
+    statement = {
+        "postgresql": "SET CONSTRAINTS ALL DEFERRED",
+        "sqlite": "PRAGMA defer_foreign_keys = ON",
+    }.get(connection.vendor)
+    if statement:
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
 
 
 def read_again[World](world: World) -> World:

@@ -2,11 +2,17 @@
 each table during the test run, Django's ``TRUNCATE`` when sequences are reset or the flush
 cascades."""
 
+import json
+
 import pytest
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
 from django.core.management.color import no_style
 from django.db import connection
 from django.db.backends.postgresql.operations import DatabaseOperations
 
+from devolve.core.testing.database import restore_flushed_tables
 from devolve.core.testing.flush import flushed_by_delete
 
 # The run's databases are set up, and flushed by ``DELETE``, by ``django_db_setup``.
@@ -40,3 +46,33 @@ def test_leaving_puts_back_what_was_there() -> None:
     with flushed_by_delete():
         assert _sql() == DELETES
     assert _sql() == DELETES
+
+
+@pytest.mark.django_db(transaction=True)
+def test_content_types_a_flush_made_again_get_back_the_ids_a_serialized_rollback_expects(
+    migrated_data: str,
+) -> None:
+    """A flush re-runs ``post_migrate``, which makes the content types and permissions again
+    under new ids; put back, they have the ids Django's serialized copy of the database holds,
+    so a later ``serialized_rollback`` test can load that copy (it failed with an
+    IntegrityError on ``django_content_type`` when it ran after a transactional test)."""
+    serialized = {
+        (row["model"], row["pk"])
+        for row in json.loads(migrated_data)
+        if row["model"] in {"contenttypes.contenttype", "auth.permission"}
+    }
+    # As a transactional test's teardown flushes: sequences go on from where they were.
+    call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
+    assert ContentType.objects.exists()  # made again by post_migrate
+    assert _content_type_and_permission_keys() != serialized
+
+    restore_flushed_tables(migrated_data)
+
+    assert _content_type_and_permission_keys() == serialized
+    connection.creation.deserialize_db_from_string(migrated_data)  # what serialized_rollback does
+
+
+def _content_type_and_permission_keys() -> set[tuple[str, int]]:
+    return {
+        ("contenttypes.contenttype", pk) for pk in ContentType.objects.values_list("pk", flat=True)
+    } | {("auth.permission", pk) for pk in Permission.objects.values_list("pk", flat=True)}
