@@ -447,6 +447,16 @@ def get_entry_rollup(*, assessment_round: AssessmentRound, entry: ListEntry) -> 
     )
 
 
+def entry_recommendations(*, assessment_round: AssessmentRound, entry: ListEntry) -> list[str]:
+    """The recommendation of each grant of ``entry`` in the round ("" where none yet): what the
+    decision checks and rolls up, in one query without the assessments' related rows."""
+    return list(
+        GrantAssessment.objects.filter(round=assessment_round, grant__entry=entry)
+        .order_by("pk")
+        .values_list("recommendation", flat=True)
+    )
+
+
 def list_entry_decisions(*, assessment_round: AssessmentRound) -> QuerySet[EntryDecision]:
     return (
         EntryDecision.objects.filter(round=assessment_round)

@@ -426,13 +426,16 @@ def decide_entry(
         raise DomainError(
             "invalid", _("Choose keep, expand, adjust or withdraw."), field="decision"
         )
-    rollup = selectors.get_entry_rollup(assessment_round=assessment_round, entry=entry)
-    if not rollup.is_ready:
+    # The grants' recommendations alone: the decision reads nothing else of the assessments.
+    recommendations = selectors.entry_recommendations(
+        assessment_round=assessment_round, entry=entry
+    )
+    if not recommendations or not all(recommendations):
         raise DomainError(
             "not_ready", _("Every grant of the entry needs a recommendation before the decision.")
         )
-    recommended = rollup.recommended
-    assert recommended is not None  # is_ready  # noqa: S101
+    recommended = rules.roll_up(recommendations)
+    assert recommended is not None  # every grant has one  # noqa: S101
     is_override = decision != recommended
     if (is_override or rules.needs_reason(decision)) and not reason.strip():
         raise DomainError(
@@ -450,7 +453,9 @@ def decide_entry(
         granting_department=granting_department,
         supervising_department=supervising_department,
     )
-    entry_decision = rollup.decision or EntryDecision(round=assessment_round, entry=entry)
+    entry_decision = selectors.get_entry_decision(
+        assessment_round=assessment_round, entry=entry
+    ) or EntryDecision(round=assessment_round, entry=entry)
     entry_decision.recommended = recommended.value
     entry_decision.decision = decision
     entry_decision.reason = reason.strip()
@@ -462,10 +467,12 @@ def decide_entry(
     entry_decision.decided_by = person(decided_by)
     entry_decision.decided_on = decided_on
     entry_decision.is_illustrative = is_illustrative
+    is_new = entry_decision._state.adding
     save_validated(
         entry_decision, actor=decided_by, reason=reason or system_text("entry_decision.decided")
     )
-    entry_decision.receiving_areas.set(areas or [])
+    if areas or not is_new:  # a new decision has no areas to clear
+        entry_decision.receiving_areas.set(areas or [])
     record_event(
         actor=decided_by,
         action="entry_decision.overridden" if is_override else "entry_decision.accepted",

@@ -78,22 +78,34 @@ def loading_known_good_data() -> Iterator[None]:
       ``IntegrityError`` instead of a ``DomainError``. Fields, ``clean()`` and ``unique``
       fields are still validated.
     - a service's ``transaction.atomic`` nested in the caller's sets no savepoint (two
-      queries per call, another third of the seed's). The load must run in one transaction that
-      is all or nothing: an error inside any service rolls the whole of it back, so catch none.
+      queries per call, another third of the seed's), on SQLite as on PostgreSQL. The load
+      must run in one transaction that is all or nothing: an error inside any service rolls
+      the whole of it back, so catch none.
     """
     features = connection.features
     overridden = "uses_savepoints" in vars(features)
     previous = features.uses_savepoints
     token = _constraints_left_to_the_database.set(True)
     features.uses_savepoints = False
+    # SQLite's backend sets a savepoint in any nested block whatever ``uses_savepoints`` says
+    # (its ``_savepoint_allowed``); the block asks it for none either, as on PostgreSQL.
+    sqlite = connection.vendor == "sqlite"
+    if sqlite:
+        connection._savepoint_allowed = _no_savepoints  # type: ignore[method-assign]
     try:
         yield
     finally:
         _constraints_left_to_the_database.reset(token)
+        if sqlite:
+            del connection._savepoint_allowed
         if overridden:
             features.uses_savepoints = previous
         else:
             del features.uses_savepoints
+
+
+def _no_savepoints() -> bool:
+    return False
 
 
 def save_validated(

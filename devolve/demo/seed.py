@@ -693,13 +693,19 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
         .select_related("matter", "mode")
         .order_by("pk")
     )
+    # Each live entry's grants with their areas, read once for the round (by area).
+    grants_of: dict[int, list[Grant]] = {entry.pk: [] for entry in live}
+    for grant in (
+        Grant.objects.filter(entry__in=live).select_related("zone").order_by("zone__slug", "pk")
+    ):
+        grants_of[grant.entry_id].append(grant)
     changes = sichuan_later.round_changes(
         predecessor.year,
         [
             entry.matter.name_zh
             for entry in live
             if entry.mode.code == "support"
-            and not entry.grants.filter(status=Grant.Status.RECALLED).exists()
+            and not any(grant.status == Grant.Status.RECALLED for grant in grants_of[entry.pk])
         ],
     )
     assessments = assessment_selectors.list_grant_assessments(assessment_round=assessment_round)
@@ -720,7 +726,7 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
             scored_by=SYSTEM,
         )
     for entry in live:
-        grants = list(entry.grants.select_related("zone").order_by("zone__slug"))
+        grants = grants_of[entry.pk]
         recalled = [grant for grant in grants if grant.status == Grant.Status.RECALLED]
         kept = [grant.zone for grant in grants if grant.status != Grant.Status.RECALLED]
         change = changes.get(entry.matter.name_zh)

@@ -231,12 +231,12 @@ def submit_area_report(
         raise NotAllowed(_("Only the pilot area submits its own report."))
     _check_editable(report)
     _check_open_for_entry(report, today)
-    reported = set(report.lines.values_list("grant_id", flat=True))
-    missing = [
-        grant
-        for grant in selectors.reportable_grants(zone=report.zone, cycle=report.cycle)
-        if grant.pk not in reported
-    ]
+    # One query, which loads only the grants without a line (none, as a rule).
+    missing = list(
+        selectors.reportable_grants(zone=report.zone, cycle=report.cycle).exclude(
+            pk__in=report.lines.values("grant_id")
+        )
+    )
     if missing:
         raise DomainError(
             "missing_lines",

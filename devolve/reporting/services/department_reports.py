@@ -108,10 +108,12 @@ def save_department_report(
     ensure_unchanged(report, expected_version=expected_version)
     _check_can_edit(report, today)
     _check_figures(figures)
-    entries = {
-        entry.pk: entry
-        for entry in selectors.support_entries_of(department=report.department, cycle=report.cycle)
-    }
+    # Their ids are all the check and the rows need.
+    entries = set(
+        selectors.support_entries_of(department=report.department, cycle=report.cycle)
+        .select_related(None)
+        .values_list("pk", flat=True)
+    )
     statuses = set(SupportProgress.Status.values)
     for item in progress:
         if item.entry_id not in entries:
@@ -133,9 +135,7 @@ def save_department_report(
     existing = {item.entry_id: item for item in report.support_progress.all()}
     rows = []
     for item in progress:
-        row = existing.get(item.entry_id) or SupportProgress(
-            report=report, entry=entries[item.entry_id]
-        )
+        row = existing.get(item.entry_id) or SupportProgress(report=report, entry_id=item.entry_id)
         row.progress_percent = item.progress_percent
         row.status = item.status
         row.milestone = item.milestone
@@ -164,12 +164,12 @@ def submit_department_report(
     if not is_system(submitted_by) and not can_fill_department_report(submitted_by, report):
         raise NotAllowed(_("Only the department submits its own report."))
     _check_can_edit(report, today)
-    reported = set(report.support_progress.values_list("entry_id", flat=True))
-    missing = [
-        entry
-        for entry in selectors.support_entries_of(department=report.department, cycle=report.cycle)
-        if entry.pk not in reported
-    ]
+    # One query, which loads only the entries without progress (none, as a rule).
+    missing = list(
+        selectors.support_entries_of(department=report.department, cycle=report.cycle).exclude(
+            pk__in=report.support_progress.values("entry_id")
+        )
+    )
     if missing:
         raise DomainError(
             "missing_lines",
