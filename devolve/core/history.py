@@ -91,13 +91,13 @@ def loading_known_good_data() -> Iterator[None]:
     # (its ``_savepoint_allowed``); the block asks it for none either, as on PostgreSQL.
     sqlite = connection.vendor == "sqlite"
     if sqlite:
-        connection._savepoint_allowed = _no_savepoints  # type: ignore[method-assign]
+        connection._savepoint_allowed = _no_savepoints  # type: ignore[attr-defined]
     try:
         yield
     finally:
         _constraints_left_to_the_database.reset(token)
         if sqlite:
-            del connection._savepoint_allowed
+            del connection._savepoint_allowed  # type: ignore[attr-defined]
         if overridden:
             features.uses_savepoints = previous
         else:
