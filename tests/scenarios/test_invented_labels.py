@@ -14,7 +14,8 @@ data", 示例, 样例, 演示数据...).
 
 The crawl follows the links of each page in the page's language, from the home page and the staff
 home, and opens up to ``PAGES_PER_ROUTE`` pages of each route (the first ones linked); downloads
-are not pages. The demo is restored once for the module and rolled back after it.
+are not pages. The demo is restored once for the module and rolled back after it; each page is
+rendered once a session, for this crawl and the one-language crawl (``site_crawl``).
 """
 
 import html
@@ -39,6 +40,7 @@ from devolve.matters.models import AnnualList, Matter
 from devolve.performance.models import Appeal, PerformanceAssessment, Scheme, Score
 from devolve.reporting.models import AreaReport, DepartmentReport
 from devolve.selection.models import SelectionRound
+from tests.scenarios.site_crawl import fetch
 
 PAGES_PER_ROUTE = 2
 LANGUAGES = {"zh-hans": "", "en": "/en"}
@@ -181,8 +183,9 @@ def _in_scope(path: str, *, language: str, staff: bool) -> bool:
 def crawl(
     client: Client, *, start: str, language: str, staff: bool, invented: Invented
 ) -> Iterator[PageCheck]:
-    """Each page reachable from ``start`` in ``language`` (staff pages or public ones), up to
-    ``PAGES_PER_ROUTE`` a route, checked."""
+    """Each page reachable from ``start`` in ``language`` (staff pages, as the office, or public
+    ones), up to ``PAGES_PER_ROUTE`` a route, checked. A page the one-language crawl rendered
+    already is not rendered again (``tests.scenarios.site_crawl``)."""
     queue = deque([start])
     seen = {start}
     opened: Counter[str] = Counter()
@@ -196,11 +199,11 @@ def crawl(
         name = match.url_name or ""
         if opened[name] >= PAGES_PER_ROUTE:
             continue
-        response = client.get(url)
-        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+        answer = fetch(client, url, persona="office" if staff else "anonymous", language=language)
+        if not answer.is_page:
             continue
         opened[name] += 1
-        page = response.content.decode()
+        page = answer.content.decode()
         yield check_page(
             url,
             page,

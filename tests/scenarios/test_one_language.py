@@ -4,9 +4,10 @@ English (``/en/``), holds no system text in the other language (issue 14).
 The crawl starts from each home page and from every staff route (addressed, as in the
 authorization matrix, by a record the persona may see), follows the links it finds in the same
 language, and opens at most ``PER_ROUTE`` pages of each route, for the anonymous visitor and one
-login of each staff role. Names and user-typed text pass only where the template marks them with
-their ``lang`` (``devolve.core.testing.languages``). The real-browser walk is in
-``tests/browser/test_one_language.py``.
+login of each staff role. A page is rendered once a session, for this crawl and the
+invented-labels crawl (``tests.scenarios.site_crawl``). Names and user-typed text pass only
+where the template marks them with their ``lang`` (``devolve.core.testing.languages``). The
+real-browser walk is in ``tests/browser/test_one_language.py``.
 """
 
 from collections import Counter, deque
@@ -24,6 +25,7 @@ from lxml import html as lxml_html
 from devolve.accounts.models import User
 from devolve.core.testing.languages import stray_text
 from devolve.demo.testing import full_demo
+from tests.scenarios.site_crawl import fetch
 from tests.scenarios.test_authorization_matrix import STAFF_ROUTES, _kwargs, _target
 
 # One login of each staff role on the demo.
@@ -77,9 +79,11 @@ def _staff_urls(user: User, language: str) -> list[str]:
 
 
 def crawl(
-    client: Client, starts: list[str], language: str, *, within: str = ""
+    client: Client, starts: list[str], language: str, *, persona: str, within: str = ""
 ) -> dict[str, list[str]]:
-    """Stray text by page URL, for every page under ``within`` reached from ``starts``."""
+    """Stray text by page URL, for every page under ``within`` reached from ``starts`` by
+    ``client``, signed in as ``persona``. A page the invented-labels crawl rendered already is
+    not rendered again (``tests.scenarios.site_crawl``)."""
     queue = deque(starts)
     seen: set[str] = set()
     opened: Counter[str] = Counter()
@@ -90,13 +94,11 @@ def crawl(
         if url in seen or route is None or opened[route] >= PER_ROUTE:
             continue
         seen.add(url)
-        with transaction.atomic():
-            response = client.get(url)
-            transaction.set_rollback(True)
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
+        answer = fetch(client, url, persona=persona, language=LANGUAGE_CODES[language])
+        if not answer.is_page:
             continue
         opened[route] += 1
-        content = response.content
+        content = answer.content
         strays = [str(stray) for stray in stray_text(content, language=language)]
         if strays:
             found[url] = strays
@@ -119,12 +121,13 @@ def test_every_page_speaks_one_language(
     client: Client, seeded_demo: None, db: None, persona: str, language: str
 ) -> None:
     prefix = PREFIXES[language]
-    starts, within = [f"{prefix}/"], ""
+    starts, within, login = [f"{prefix}/"], "", "anonymous"
     if persona != "anonymous":  # the public pages are the anonymous visitor's walk
-        user = User.objects.get(username=STAFF[persona])
+        login = STAFF[persona]
+        user = User.objects.get(username=login)
         client.force_login(user)
         starts, within = [f"{prefix}/staff/", *_staff_urls(user, language)], f"{prefix}/staff/"
-    found = crawl(client, starts, language, within=within)
+    found = crawl(client, starts, language, persona=login, within=within)
     report = "\n".join(f"{url}: {'; '.join(strays)}" for url, strays in sorted(found.items()))
     assert not found, f"Text in the other language:\n{report}"
 

@@ -1,0 +1,51 @@
+"""Pages of the demo rendered once per test session, for the crawls that check what pages show:
+one language per page (``test_one_language``) and every invented value labelled
+(``test_invented_labels``). Each crawl keeps its own start, scope and pages per route; a page
+that one crawl opened is not rendered again when another (or the same, in the other module)
+opens it for the same persona in the same language.
+
+Every crawl reads the whole demo of ``devolve.demo.testing.full_demo`` on ``DEMO_DAY``, restored
+by its module, so a page rendered under one module is the page every other would render. The
+cache holds the answer, not the client: the caller's client (signed in as ``persona``) renders
+a page the first time it is asked for, in a transaction rolled back after it.
+"""
+
+import dataclasses
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.test import Client
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a GET of a page answered: its status, content type and body."""
+
+    status_code: int
+    content_type: str
+    content: bytes
+
+    @property
+    def is_page(self) -> bool:
+        """An HTML page (a download is no page: its body is not kept)."""
+        return self.status_code == 200 and self.content_type.startswith("text/html")
+
+
+_answers: dict[tuple[str, str, str], Answer] = {}
+
+
+def fetch(client: Client, url: str, *, persona: str, language: str) -> Answer:
+    """``client``'s answer to a GET of ``url``; ``persona`` (``anonymous`` or the username the
+    client is signed in as) and ``language`` (the crawl's) key the answer for the session."""
+    key = (persona, language, url)
+    if key not in _answers:
+        with transaction.atomic():
+            response = client.get(url)
+            transaction.set_rollback(True)
+        answer = Answer(response.status_code, response.get("Content-Type", ""), b"")
+        if answer.is_page:
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            answer = dataclasses.replace(answer, content=body)
+        response.close()
+        _answers[key] = answer
+    return _answers[key]
