@@ -80,10 +80,10 @@ def _staff_urls(user: User, language: str) -> list[str]:
 
 def crawl(
     client: Client, starts: list[str], language: str, *, persona: str, within: str = ""
-) -> dict[str, list[str]]:
-    """Stray text by page URL, for every page under ``within`` reached from ``starts`` by
-    ``client``, signed in as ``persona``. A page the invented-labels crawl rendered already is
-    not rendered again (``tests.scenarios.site_crawl``)."""
+) -> tuple[dict[str, list[str]], int]:
+    """Stray text by page URL, and how many pages were read, for every page under ``within``
+    reached from ``starts`` by ``client``, signed in as ``persona``. A page the invented-labels
+    crawl rendered already is not rendered again (``tests.scenarios.site_crawl``)."""
     queue = deque(starts)
     seen: set[str] = set()
     opened: Counter[str] = Counter()
@@ -112,7 +112,7 @@ def crawl(
                 and parts.path.startswith(within)
             ):
                 queue.append(parts.path)
-    return found
+    return found, opened.total()
 
 
 @pytest.mark.parametrize("language", PREFIXES)
@@ -127,8 +127,9 @@ def test_every_page_speaks_one_language(
         user = User.objects.get(username=login)
         client.force_login(user)
         starts, within = [f"{prefix}/staff/", *_staff_urls(user, language)], f"{prefix}/staff/"
-    found = crawl(client, starts, language, persona=login, within=within)
+    found, read = crawl(client, starts, language, persona=login, within=within)
     report = "\n".join(f"{url}: {'; '.join(strays)}" for url, strays in sorted(found.items()))
+    assert read > 10  # the crawl reached the pages, not just its first one
     assert not found, f"Text in the other language:\n{report}"
 
 
