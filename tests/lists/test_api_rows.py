@@ -22,6 +22,7 @@ from rest_framework import serializers
 
 from devolve.accounts.models import User
 from devolve.core.api.rows import RowListMixin, RowReader
+from devolve.core.api.stored_pages import StoredPagesMixin
 from devolve.grants.api.serializers import GrantOutput
 from devolve.grants.models import EntrustmentAgreement, Grant
 from devolve.matters.models import AnnualList, ListEntry
@@ -56,6 +57,14 @@ FILTERS: dict[str, list[dict[str, str]]] = {
         {"annual_list": "2023/batch-1", "page": "2", "page_size": "4"},
     ],
 }
+
+
+@pytest.fixture(autouse=True)
+def _no_stored_pages(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every request reads its page: a page stored by the first request (ADR 0057) would answer
+    the second, so the serializer would never be asked (tests/lists/test_stored_pages.py checks
+    stored pages against both ways)."""
+    monkeypatch.setattr(StoredPagesMixin, "_may_store", lambda *_args: False)
 
 
 def _list_routes() -> Iterator[tuple[str, URLPattern]]:
