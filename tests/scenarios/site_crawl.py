@@ -13,7 +13,9 @@ a page the first time it is asked for, in a transaction rolled back after it.
 import dataclasses
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, transaction
+from django.http import HttpResponseBase
 from django.test import Client
 
 
@@ -46,6 +48,19 @@ def fetch(client: Client, url: str, *, persona: str, language: str) -> Answer:
         if answer.is_page:
             body = b"".join(response.streaming_content) if response.streaming else response.content
             answer = dataclasses.replace(answer, content=body)
-        response.close()
+        if response.streaming and not answer.is_page:
+            _close_unread(response)
         _answers[key] = answer
     return _answers[key]
+
+
+def _close_unread(response: HttpResponseBase) -> None:
+    """Close a download whose body was not read (the test client closes every other answer).
+    As the test client does, without ``close_old_connections``: inside the test's transaction
+    it would close the database connection (autocommit is off), which PostgreSQL's next query
+    then finds closed."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
