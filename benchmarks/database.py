@@ -1,14 +1,23 @@
 """The throwaway database the Django benchmarks run on: SQLite in a temporary directory,
 migrated and seeded with the demo registry and catalogue."""
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 
+def scratch_directory() -> str:
+    """A data directory of this benchmark run's own, removed when the run ends."""
+    path = tempfile.mkdtemp(prefix="devolve-bench-")
+    atexit.register(shutil.rmtree, path, ignore_errors=True)
+    return path
+
+
 def throwaway_seeded_database() -> Path:
     """Set Django up on a fresh SQLite database with the demo seeded; the data directory."""
-    data_dir = tempfile.mkdtemp(prefix="devolve-bench-")
+    data_dir = scratch_directory()
     os.environ["DEVOLVE_DATA_DIR"] = data_dir
     os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")

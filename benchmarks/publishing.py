@@ -237,9 +237,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    import tempfile
+    from benchmarks.database import scratch_directory
 
-    os.environ.setdefault("DEVOLVE_DATA_DIR", tempfile.mkdtemp(prefix="devolve-bench-"))
+    if "DEVOLVE_DATA_DIR" not in os.environ:
+        os.environ["DEVOLVE_DATA_DIR"] = scratch_directory()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
 

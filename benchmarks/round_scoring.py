@@ -16,7 +16,6 @@ benchmark's throwaway SQLite database (``make bench``) or on any migrated databa
 import datetime
 import os
 import resource
-import tempfile
 import time
 from typing import Any
 
@@ -200,7 +199,10 @@ def main() -> None:
 
 if __name__ == "__main__":
     if "DATABASE_URL" in os.environ:
-        os.environ.setdefault("DEVOLVE_DATA_DIR", tempfile.mkdtemp(prefix="devolve-bench-"))
+        from benchmarks.database import scratch_directory
+
+        if "DEVOLVE_DATA_DIR" not in os.environ:
+            os.environ["DEVOLVE_DATA_DIR"] = scratch_directory()
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
         import django
 

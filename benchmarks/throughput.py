@@ -16,10 +16,11 @@ import http.client
 import os
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from pathlib import Path
+
+from benchmarks.database import scratch_directory
 
 CLIENTS = 16
 SECONDS = 20
@@ -88,7 +89,7 @@ def _wait_for_workers(page: bytes) -> None:
 
 
 def main() -> None:
-    work = Path(tempfile.mkdtemp(prefix="devolve-bench-"))
+    work = Path(scratch_directory())
     body = work / "body.json"
     environment = {
         **os.environ,
