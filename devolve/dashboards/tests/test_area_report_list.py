@@ -14,12 +14,14 @@ from pytest_django import DjangoAssertNumQueries
 from devolve.accounts.models import User
 from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
-from devolve.matters.models import Department
 from devolve.regions.tests.factories import ZoneFactory, prefecture
 from devolve.reporting.models import AreaReport
 from devolve.reporting.services import save_area_report, submit_area_report
+from devolve.reporting.tests import world_personas
 from devolve.reporting.tests.factories import World, line
-from devolve.reporting.tests.world import Built
+
+# The reporting world's personas, in place of the root conftest's.
+world, pilot_area_user, justice = world_personas.FIXTURES
 
 pytestmark = pytest.mark.django_db
 
@@ -34,24 +36,6 @@ def _in_quarter_2_entry() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def reporting_world_built_at() -> datetime.datetime:
     return datetime.datetime(2024, 7, 3, 10, tzinfo=datetime.UTC)
-
-
-# The reporting world, built once for the module (``devolve.reporting.tests.world``), and the
-# personas it names (the root conftest's fixtures would add others).
-@pytest.fixture
-def world(reporting_world: Built) -> World:
-    """The reporting world around the pilot area persona's zone and the Department of Justice."""
-    return reporting_world.world
-
-
-@pytest.fixture
-def pilot_area_user(reporting_world: Built) -> User:
-    return reporting_world.pilot_area_user
-
-
-@pytest.fixture
-def justice(reporting_world: Built) -> Department:
-    return reporting_world.justice
 
 
 def _url(name: str) -> str:

@@ -1,7 +1,7 @@
 """The reporting world as pytest fixtures (a plugin the root ``conftest.py`` loads): built once
 per module (``_reporting_world_once``) and read again for each test (``reporting_world``), with
 the pilot area persona and the Department of Justice that it names. A module takes ``world`` and
-those personas from ``reporting_world`` in fixtures of its own (as
+those personas by binding ``devolve.reporting.tests.world_personas.FIXTURES`` (as
 ``devolve/reporting/tests/conftest.py`` does for every reporting test module); a module whose
 tests run on a day of their own overrides ``reporting_world_built_at`` with it."""
 
