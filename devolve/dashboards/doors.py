@@ -29,7 +29,12 @@ def errors_shown_on(form: BaseForm) -> Iterator[None]:
     except NotAllowed:
         raise
     except DomainError as error:
-        form.add_error(error.field if error.field in form.fields else None, str(error.message))
+        show_refusal_on(form, error)
+
+
+def show_refusal_on(form: BaseForm, error: DomainError) -> None:
+    """A service's refusal beside the field it names, else above the form."""
+    form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
 def form_step[T](
@@ -74,7 +79,7 @@ def bulk_step(
             form.add_error(None, str(refused.message))
             refusals = refused.refusals
         except DomainError as error:
-            form.add_error(error.field if error.field in form.fields else None, str(error.message))
+            show_refusal_on(form, error)
         else:
             messages.success(request, done(count))
             return to_the_list(request, back)

@@ -1,7 +1,6 @@
 """Staff pages for the registry, the catalogue and the audit log."""
 
 from django.contrib import messages
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -19,7 +18,7 @@ from devolve.core.filters import ChangeFilter
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
 from devolve.core.tables import ChangeTable
-from devolve.dashboards.doors import data_of
+from devolve.dashboards.doors import data_of, show_refusal_on
 from devolve.dashboards.inbox import count_waiting, inbox_for
 from devolve.indicators import permissions as indicator_permissions
 from devolve.matters.forms import MatterForm
@@ -29,10 +28,6 @@ from devolve.matters.tables import ChangeableMatterTable
 from devolve.regions.forms import BatchMembershipForm, ZoneForm
 from devolve.regions.services import add_zone_to_batch, register_zone
 from devolve.selection.permissions import can_view_selection
-
-
-def _show_domain_error(form: Form, error: DomainError) -> None:
-    form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
 @require_safe
@@ -83,7 +78,7 @@ def matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 **values,
             )
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_refusal_on(form, error)
             version_form.show_current(matter)
         else:
             messages.success(request, _("The matter was saved."))
@@ -100,7 +95,7 @@ def zone_create(request: HttpRequest) -> HttpResponse:
         try:
             zone = register_zone(registered_by=acting_user(request), **form.cleaned_data)
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_refusal_on(form, error)
         else:
             messages.success(request, _("%(zone)s was added to the registry.") % {"zone": zone})
             return redirect(zone.get_absolute_url())
@@ -115,7 +110,7 @@ def batch_membership_create(request: HttpRequest) -> HttpResponse:
         try:
             membership = add_zone_to_batch(added_by=acting_user(request), **form.cleaned_data)
         except DomainError as error:
-            _show_domain_error(form, error)
+            show_refusal_on(form, error)
         else:
             messages.success(
                 request,
