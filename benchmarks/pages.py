@@ -204,7 +204,7 @@ def generate_small() -> None:
     from django.core.management import call_command
 
     arguments = [f"--{name.replace('_', '-')}={value}" for name, value in SMALL.items()]
-    call_command("generate_scale", *arguments, stdout=io.StringIO())
+    call_command("generate_scale", *arguments, stdout=io.StringIO(), stderr=io.StringIO())
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -2,10 +2,13 @@
 
 Every row is labelled: zones, departments, matters, editions, grants, reports and usage lines are
 ``is_illustrative``, observations ``is_simulated``, and each carries :data:`SOURCE` where the model
-has a source. The same options and seed give the same rows. Rows are written with bulk inserts
-in batches, each model's history rows with simple-history's bulk helper and audit events in the
-proportion the services would write them (one per zone, batch, membership, edition and accepted
-report), so history and audit pages face the same volumes as in production.
+has a source. The same options and seed give the same rows. Rows are written in batches, each
+with its creation history row, and audit events in the proportion the services would write them
+(one per zone, batch, membership, edition and accepted report), so history and audit pages face
+the same volumes as in production. The small tables go in as model objects (bulk inserts and
+simple-history's bulk helper); the big ones are streamed as tuples of values, by ``COPY`` on
+PostgreSQL (the same rows as through the ORM, which SQLite takes), so the national set's ten
+million usage lines take minutes, not hours, in bounded memory.
 
 Shape, from the sizes asked for: provinces take real GB/T 2260 codes (Sichuan first, so a
 one-province set extends the reference divisions); each has prefectures numbered from 01 and
@@ -20,17 +23,20 @@ import datetime
 import math
 import random
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import islice
+from typing import Any
 
-from django.db import models
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
-from devolve.core.models import AuditEvent
+from devolve.core.events import record_events_in_sql
 from devolve.demo.sichuan_economy import ensure_indicators
 from devolve.grants.models import Grant
 from devolve.indicators.models import Indicator, Observation, SubjectKind
@@ -96,6 +102,60 @@ MAX_CYCLES = 80
 
 type Progress = Callable[[str, int, int], None]
 
+# The fields whose values the big tables' rows give, in order (``_Writer.insert``).
+GRANT_FIELDS = (
+    "entry_id",
+    "zone_id",
+    "status",
+    "effective_on",
+    "handover_due_on",
+    "handed_over_on",
+    "is_illustrative",
+)
+REPORT_FIELDS = (
+    "cycle_id",
+    "zone_id",
+    "status",
+    "first_submitted_on",
+    "submitted_on",
+    "reviewed_on",
+    "accepted_on",
+    "is_illustrative",
+)
+STEP_FIELDS = ("area_report_id", "action", "taken_on")
+LINE_FIELDS = (
+    "report_id",
+    "grant_id",
+    "cases_received",
+    "cases_completed",
+    "average_handling_days",
+    "promised_limit_days",
+    "is_illustrative",
+)
+OBSERVATION_FIELDS = (
+    "indicator_id",
+    "subject_kind",
+    "zone_id",
+    "division_id",
+    "year",
+    "value",
+    "vintage",
+    "source",
+    "is_simulated",
+)
+# Choices as plain strings, which COPY takes as they are.
+AWAITING = Grant.Status.AWAITING_AGREEMENT.value
+EFFECTIVE = Grant.Status.EFFECTIVE.value
+HANDED_OVER = Grant.Status.HANDED_OVER.value
+DRAFT = AreaReport.Status.DRAFT.value
+SUBMITTED = AreaReport.Status.SUBMITTED.value
+ACCEPTED = AreaReport.Status.ACCEPTED.value
+STEPS = (
+    (ApprovalStep.Action.SUBMITTED.value, 0),
+    (ApprovalStep.Action.REVIEWED.value, 3),
+    (ApprovalStep.Action.ACCEPTED.value, 7),
+)
+
 
 @dataclass(frozen=True)
 class ScaleOptions:
@@ -148,11 +208,19 @@ def _chunks[T](items: Iterable[T], size: int) -> Iterator[list[T]]:
 
 
 class _Writer:
-    """Bulk inserts in batches, with history rows and a progress line per batch."""
+    """Inserts in batches, with history rows and a progress line per batch.
 
-    def __init__(self, *, batch_size: int, progress: Progress) -> None:
+    Small tables go in as model objects (:meth:`write`, :meth:`stream`: Django's bulk insert and
+    simple-history's bulk helper). The big ones come as tuples of values for named fields
+    (:meth:`insert`), which on PostgreSQL go in by ``COPY``, the table's and its history's, one
+    batch at a time, and elsewhere (or with ``copy=False``) become model objects and take the
+    first path; either way the same rows are written.
+    """
+
+    def __init__(self, *, batch_size: int, progress: Progress, copy: bool) -> None:
         self.batch_size = batch_size
         self.progress = progress
+        self.copy = copy
         self.written: dict[str, int] = {}
 
     def write[M: models.Model](
@@ -168,7 +236,6 @@ class _Writer:
     def stream[M: models.Model](
         self, label: str, model: type[M], rows: Iterable[M], *, total: int, history: bool = True
     ) -> Iterator[list[M]]:
-        done = self.written.get(label, 0)
         for chunk in _chunks(rows, self.batch_size):
             if history:
                 created = bulk_create_with_history(
@@ -176,23 +243,138 @@ class _Writer:
                 )
             else:
                 created = model._default_manager.bulk_create(chunk, batch_size=self.batch_size)
-            done += len(created)
-            self.written[label] = done
-            self.progress(label, done, total)
+            self.count(label, len(created), total)
             yield created
-        self.written.setdefault(label, done)
+        self.written.setdefault(label, 0)
+
+    def insert(
+        self,
+        label: str,
+        model: type[models.Model],
+        fields: Sequence[str],
+        rows: Iterable[tuple[Any, ...]],
+        *,
+        total: int,
+    ) -> Iterator[tuple[list[tuple[Any, ...]], list[int]]]:
+        """Insert ``rows``, each the values of ``fields`` (attribute names: ``zone_id``, not
+        ``zone``) in that order, the model's other fields taking their defaults, each with its
+        creation history row; yields each batch with the primary keys it got."""
+        table = _CopyTable(model, fields) if self.copy else None
+        for chunk in _chunks(rows, self.batch_size):
+            if table is not None:
+                keys = table.copy(chunk)
+            else:
+                created = bulk_create_with_history(
+                    [model(**dict(zip(fields, row, strict=True))) for row in chunk],
+                    model,
+                    batch_size=self.batch_size,
+                    default_change_reason=REASON,
+                )
+                keys = [row.pk for row in created]
+            self.count(label, len(chunk), total)
+            yield chunk, keys
+        self.written.setdefault(label, 0)
+
+    def count(self, label: str, rows: int, total: int) -> None:
+        self.written[label] = self.written.get(label, 0) + rows
+        self.progress(label, self.written[label], total)
 
 
-def _events(action: str, targets: Iterable[tuple[str, int, str]]) -> Iterator[AuditEvent]:
-    for target_type, target_id, label in targets:
-        yield AuditEvent(
-            action=action,
-            target_type=target_type,
-            target_id=str(target_id),
-            target_label=label[:255],
-            reason=REASON,
-            details={"simulated": True},
+class _CopyTable:
+    """``COPY`` of rows given as values of some fields into a model's table and its history
+    table (PostgreSQL). The other fields take their default (``auto_now_add`` ones the time of
+    the batch), as the model's constructor would give them; each batch takes its primary keys
+    from the table's sequence first, so that the history rows and the caller can name the rows,
+    and is one transaction. Given values go to psycopg as they are (ints, strings, dates,
+    decimals, None: a choice as its string, no JSON); the defaults are prepared by their field."""
+
+    def __init__(self, model: type[models.Model], fields: Sequence[str]) -> None:
+        meta = model._meta
+        self.given: list[models.Field[Any, Any]] = []
+        for name in fields:
+            field = meta.get_field(name)
+            assert isinstance(field, models.Field)  # noqa: S101 — a column, not a relation
+            self.given.append(field)
+        named = {field.attname for field in self.given}
+        self.others = [
+            field
+            for field in meta.concrete_fields
+            if not field.primary_key and field.attname not in named
+        ]
+        pk = meta.pk
+        assert pk is not None  # noqa: S101 — every model has one
+        columns = [str(pk.column)] + [str(field.column) for field in self.given + self.others]
+        quote = connection.ops.quote_name
+        self.reserve_sql = (
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)"
         )
+        self.reserve_params = [meta.db_table, pk.column]
+        self.copy_sql = (
+            f"COPY {quote(meta.db_table)} ({', '.join(quote(column) for column in columns)}) "
+            "FROM STDIN"
+        )
+        self.history_sql = ""
+        self.tracked: list[int] = []
+        history = getattr(model, "history", None)
+        if history is not None and getattr(settings, "SIMPLE_HISTORY_ENABLED", True):
+            history_model = history.model
+            tracked = {field.column for field in history_model.tracked_fields}
+            self.tracked = [index for index, column in enumerate(columns) if column in tracked]
+            history_columns = [columns[index] for index in self.tracked] + [
+                "history_date",
+                "history_change_reason",
+                "history_type",
+                "history_user_id",
+            ]
+            self.history_sql = (
+                f"COPY {quote(history_model._meta.db_table)} "
+                f"({', '.join(quote(column) for column in history_columns)}) FROM STDIN"
+            )
+
+    def _defaults(self) -> tuple[Any, ...]:
+        now = timezone.now()
+        values = []
+        for field in self.others:
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value: Any = now
+            else:
+                value = field.get_default()
+            values.append(field.get_db_prep_save(value, connection))
+        return tuple(values)
+
+    def copy(self, chunk: list[tuple[Any, ...]]) -> list[int]:
+        defaults = self._defaults()
+        history_tail = (timezone.now(), REASON, "+", None)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(self.reserve_sql, [*self.reserve_params, len(chunk)])
+            keys = [int(row[0]) for row in cursor.fetchall()]
+            rows = [(key, *values, *defaults) for key, values in zip(keys, chunk, strict=True)]
+            raw = cursor.cursor  # psycopg's own cursor, which has COPY
+            with raw.copy(self.copy_sql) as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if self.history_sql:
+                tracked = self.tracked
+                with raw.copy(self.history_sql) as copy:
+                    for row in rows:
+                        copy.write_row((*(row[index] for index in tracked), *history_tail))
+        return keys
+
+
+def _event_targets(
+    action: str, model: type[models.Model], targets: Iterable[tuple[int, str, str]], writer: _Writer
+) -> None:
+    """Audit events as the services would have written them, one per target ``(pk, label,
+    English label)``, through the events kit's bulk writer."""
+    recorded = record_events_in_sql(
+        actor=None,
+        action=action,
+        target_model=model,
+        targets=((pk, label[:255], label_en[:255]) for pk, label, label_en in targets),
+        reason=REASON,
+        details={"simulated": True},
+    )
+    writer.count("audit events", recorded, 0)
 
 
 def _matter_keys(rng: random.Random, count: int) -> list[str]:
@@ -215,8 +397,12 @@ def _next_quarter(start: datetime.date) -> datetime.date:
     return datetime.date(start.year + (month > 12), (month - 1) % 12 + 1, 1)
 
 
-def generate_scale(options: ScaleOptions, *, progress: Progress) -> ScaleReport:
-    """Write the simulated data set into a migrated database; refuses to run twice."""
+def generate_scale(
+    options: ScaleOptions, *, progress: Progress, copy: bool | None = None
+) -> ScaleReport:
+    """Write the simulated data set into a migrated database; refuses to run twice. The big
+    tables go in by ``COPY`` on PostgreSQL unless ``copy`` is false (the same rows either way);
+    elsewhere through the ORM."""
     options.check()
     if Zone.objects.filter(slug__startswith=SLUG_PREFIX).exists():
         raise DomainError("duplicate", "A simulated data set is already in this database.")
@@ -230,7 +416,11 @@ def generate_scale(options: ScaleOptions, *, progress: Progress) -> ScaleReport:
             f"{options.usage_rows:,} usage lines need {cycles} quarters of these grants; "
             f"ask for more grants or fewer usage lines (at most {MAX_CYCLES} quarters).",
         )
-    writer = _Writer(batch_size=options.batch_size, progress=progress)
+    if copy is None:
+        copy = connection.vendor == "postgresql"
+    elif copy and connection.vendor != "postgresql":
+        raise DomainError("invalid", "COPY is PostgreSQL's: write through the ORM elsewhere.")
+    writer = _Writer(batch_size=options.batch_size, progress=progress, copy=copy)
     prefectures = _divisions(options, writer)
     departments = _departments(options, writer)
     zones = _zones(options, rng, prefectures, writer)
@@ -320,12 +510,11 @@ def _zones(
             )
 
     zones = writer.write("zones", Zone, rows(), total=options.zones)
-    writer.write(
-        "audit events",
-        AuditEvent,
-        _events("zone.registered", ((Zone._meta.label, zone.pk, zone.name_zh) for zone in zones)),
-        total=options.zones,
-        history=False,
+    _event_targets(
+        "zone.registered",
+        Zone,
+        ((zone.pk, zone.name_zh, zone.name_en) for zone in zones),
+        writer,
     )
     return zones
 
@@ -364,24 +553,17 @@ def _batches(
             BatchMembership(batch=batch, zone=zone, joined_on=batch.starts_on, is_illustrative=True)
         )
     written = writer.write("memberships", BatchMembership, memberships, total=len(memberships))
-    writer.write(
-        "audit events",
-        AuditEvent,
-        _events(
-            "batch.created", ((Batch._meta.label, batch.pk, str(batch.number)) for batch in batches)
-        ),
-        total=options.zones + count,
-        history=False,
+    _event_targets(
+        "batch.created",
+        Batch,
+        ((batch.pk, str(batch.number), str(batch.number)) for batch in batches),
+        writer,
     )
-    writer.write(
-        "audit events",
-        AuditEvent,
-        _events(
-            "batch_membership.added",
-            ((BatchMembership._meta.label, row.pk, row.zone.name_zh) for row in written),
-        ),
-        total=options.zones + count + len(written),
-        history=False,
+    _event_targets(
+        "batch_membership.added",
+        BatchMembership,
+        ((row.pk, row.zone.name_zh, row.zone.name_en) for row in written),
+        writer,
     )
     return members
 
@@ -466,7 +648,7 @@ def _editions(
                 edition=1,
                 status=AnnualList.Status.PUBLISHED,
                 title_zh=f"{year}年模拟批次集成授权事项清单（{index + 1}）",
-                title_en=f"{year} simulated list for batch id {batch_id}",
+                title_en=f"{year} simulated integrated list ({index + 1})",
                 document_number=f"模拟〔{year}〕{index + 1}号",
                 approved_on=datetime.date(year, 1, 5),
                 published_on=datetime.date(year, 1, 10 + index % 18),
@@ -506,15 +688,11 @@ def _editions(
                 modes={entry.pk: codes[entry.mode_id] for entry in entries},
             )
         )
-    writer.write(
-        "audit events",
-        AuditEvent,
-        _events(
-            "annual_list.published",
-            ((AnnualList._meta.label, row.pk, row.title_zh) for row in lists),
-        ),
-        total=writer.written["audit events"] + len(lists),
-        history=False,
+    _event_targets(
+        "annual_list.published",
+        AnnualList,
+        ((row.pk, row.title_zh, row.title_en) for row in lists),
+        writer,
     )
     return editions
 
@@ -539,42 +717,36 @@ def _grants(
             edition: _Edition = edition,
             published_on: datetime.date = published_on,
             effective_on: datetime.date = effective_on,
-        ) -> Iterator[Grant]:
+        ) -> Iterator[tuple[Any, ...]]:
             for entry in edition.entries:
                 mode = edition.modes[entry.pk]
                 for zone in members[edition.annual_list.batch_id]:
-                    grant = Grant(entry=entry, zone=zone, is_illustrative=True)
                     if mode in {"entrust", "both"}:
-                        grant.status = Grant.Status.AWAITING_AGREEMENT
+                        yield (entry.pk, zone.pk, AWAITING, None, None, None, True)
+                        continue
+                    starts = published_on if mode == "support" else effective_on
+                    if mode != "delegate":
+                        yield (entry.pk, zone.pk, EFFECTIVE, starts, None, None, True)
+                        continue
+                    due = starts + datetime.timedelta(days=28)
+                    if rng.random() < 0.6:
+                        handed = starts + datetime.timedelta(days=rng.randrange(1, 60))
+                        yield (entry.pk, zone.pk, HANDED_OVER, starts, due, handed, True)
                     else:
-                        starts = published_on if mode == "support" else effective_on
-                        grant.status = Grant.Status.EFFECTIVE
-                        grant.effective_on = starts
-                        if mode == "delegate":
-                            grant.handover_due_on = starts + datetime.timedelta(days=28)
-                            if rng.random() < 0.6:
-                                grant.status = Grant.Status.HANDED_OVER
-                                grant.handed_over_on = starts + datetime.timedelta(
-                                    days=rng.randrange(1, 60)
-                                )
-                    yield grant
+                        yield (entry.pk, zone.pk, EFFECTIVE, starts, due, None, True)
 
-        for chunk in writer.stream("grants", Grant, rows(), total=total):
-            for grant in chunk:
-                if edition.modes[grant.entry_id] == "delegate":
-                    held.setdefault((edition.annual_list.pk, grant.zone_id), []).append(grant.pk)
-    writer.write(
-        "audit events",
-        AuditEvent,
-        _events(
-            "grants.created",
-            (
-                (AnnualList._meta.label, edition.annual_list.pk, edition.annual_list.title_zh)
-                for edition in editions
-            ),
+        for chunk, keys in writer.insert("grants", Grant, GRANT_FIELDS, rows(), total=total):
+            for (entry_id, zone_id, *_), key in zip(chunk, keys, strict=True):
+                if edition.modes[entry_id] == "delegate":
+                    held.setdefault((edition.annual_list.pk, zone_id), []).append(key)
+    _event_targets(
+        "grants.created",
+        AnnualList,
+        (
+            (edition.annual_list.pk, edition.annual_list.title_zh, edition.annual_list.title_en)
+            for edition in editions
         ),
-        total=writer.written["audit events"] + len(editions),
-        history=False,
+        writer,
     )
     return held
 
@@ -620,92 +792,86 @@ def _reports(
         if remaining <= 0:
             break
         is_last = cycle.sequence == cycles_each
-        zones = members[cycle.annual_list.batch_id]
-        reports = []
-        for zone in zones:
-            status = AreaReport.Status.ACCEPTED
+        zones = {zone.pk: zone for zone in members[cycle.annual_list.batch_id]}
+        due_on = cycle.due_on
+        reviewed_on = due_on + datetime.timedelta(days=3)
+        accepted_on = due_on + datetime.timedelta(days=7)
+        report_rows = []
+        for zone_id in zones:
+            status = ACCEPTED
             if is_last:
-                status = rng.choice(
-                    [
-                        AreaReport.Status.DRAFT,
-                        AreaReport.Status.SUBMITTED,
-                        AreaReport.Status.ACCEPTED,
-                    ]
-                )
-            submitted = None if status == AreaReport.Status.DRAFT else cycle.due_on
-            reports.append(
-                AreaReport(
-                    cycle=cycle,
-                    zone=zone,
-                    status=status,
-                    first_submitted_on=submitted,
-                    submitted_on=submitted,
-                    reviewed_on=cycle.due_on + datetime.timedelta(days=3)
-                    if status == AreaReport.Status.ACCEPTED
-                    else None,
-                    accepted_on=cycle.due_on + datetime.timedelta(days=7)
-                    if status == AreaReport.Status.ACCEPTED
-                    else None,
-                    is_illustrative=True,
+                status = rng.choice([DRAFT, SUBMITTED, ACCEPTED])
+            submitted = None if status == DRAFT else due_on
+            done = status == ACCEPTED
+            report_rows.append(
+                (
+                    cycle.pk,
+                    zone_id,
+                    status,
+                    submitted,
+                    submitted,
+                    reviewed_on if done else None,
+                    accepted_on if done else None,
+                    True,
                 )
             )
-        reports = writer.write("area reports", AreaReport, reports, total=0)
-        accepted = [report for report in reports if report.status == AreaReport.Status.ACCEPTED]
-        writer.write(
-            "approval steps",
-            ApprovalStep,
-            (
-                ApprovalStep(
-                    area_report=report,
-                    action=action,
-                    taken_on=cycle.due_on + datetime.timedelta(days=days),
-                )
-                for report in accepted
-                for action, days in (
-                    (ApprovalStep.Action.SUBMITTED, 0),
-                    (ApprovalStep.Action.REVIEWED, 3),
-                    (ApprovalStep.Action.ACCEPTED, 7),
-                )
-            ),
-            total=0,
+        reports: list[tuple[int, int]] = []  # (report id, zone id)
+        accepted: list[int] = []
+        for chunk, keys in writer.insert(
+            "area reports", AreaReport, REPORT_FIELDS, report_rows, total=0
+        ):
+            for (_cycle, zone_id, status, *_), key in zip(chunk, keys, strict=True):
+                reports.append((key, zone_id))
+                if status == ACCEPTED:
+                    accepted.append(key)
+        steps = (
+            (report_id, action, due_on + datetime.timedelta(days=days))
+            for report_id in accepted
+            for action, days in STEPS
         )
-        writer.write(
-            "audit events",
-            AuditEvent,
-            _events(
-                "reporting.area_report.accepted",
-                ((AreaReport._meta.label, report.pk, report.zone.name_zh) for report in accepted),
+        for _chunk in writer.insert("approval steps", ApprovalStep, STEP_FIELDS, steps, total=0):
+            pass
+        by_report = dict(reports)
+        _event_targets(
+            "reporting.area_report.accepted",
+            AreaReport,
+            (
+                (key, zones[by_report[key]].name_zh, zones[by_report[key]].name_en)
+                for key in accepted
             ),
-            total=0,
-            history=False,
+            writer,
         )
         lines = _usage_lines(rng, reports, held, cycle.annual_list_id, limit=remaining)
-        for chunk in writer.stream("usage lines", UsageLine, lines, total=options.usage_rows):
+        for chunk, _keys in writer.insert(
+            "usage lines", UsageLine, LINE_FIELDS, lines, total=options.usage_rows
+        ):
             remaining -= len(chunk)
 
 
 def _usage_lines(
     rng: random.Random,
-    reports: list[AreaReport],
+    reports: list[tuple[int, int]],
     held: dict[tuple[int, int], list[int]],
     edition_id: int,
     *,
     limit: int,
-) -> Iterator[UsageLine]:
+) -> Iterator[tuple[Any, ...]]:
+    """Values of ``LINE_FIELDS``: one line per delegated grant of each report's area."""
     written = 0
-    for report in reports:
-        for grant_id in held.get((edition_id, report.zone_id), []):
+    randrange = rng.randrange
+    for report_id, zone_id in reports:
+        for grant_id in held.get((edition_id, zone_id), []):
             if written >= limit:
                 return
-            received = rng.randrange(0, 80)
-            yield UsageLine(
-                report=report,
-                grant_id=grant_id,
-                cases_received=received,
-                cases_completed=rng.randrange(0, received + 1),
-                average_handling_days=Decimal(rng.randrange(5, 200)) / 10 if received else None,
-                promised_limit_days=20,
-                is_illustrative=True,
+            received = randrange(0, 80)
+            yield (
+                report_id,
+                grant_id,
+                received,
+                randrange(0, received + 1),
+                Decimal(randrange(5, 200)) / 10 if received else None,
+                20,
+                True,
             )
             written += 1
 
@@ -725,15 +891,16 @@ def _observations(
         if indicator.frequency == Indicator.Frequency.YEAR
     ]
     provinces = Division.objects.filter(pk__in={division.parent_id for division in prefectures})
-    subjects: list[tuple[str, Zone | None, Division | None]] = [
-        (SubjectKind.ZONE, zone, None) for zone in zones
+    # (kind, zone id, division id)
+    subjects: list[tuple[str, int | None, int | None]] = [
+        (SubjectKind.ZONE.value, zone.pk, None) for zone in zones
     ]
-    subjects += [(SubjectKind.PREFECTURE, None, division) for division in prefectures]
-    subjects += [(SubjectKind.PROVINCE, None, division) for division in provinces]
+    subjects += [(SubjectKind.PREFECTURE.value, None, division.pk) for division in prefectures]
+    subjects += [(SubjectKind.PROVINCE.value, None, division.pk) for division in provinces]
     levels = {index: rng.uniform(20, 2000) for index in range(len(subjects))}
     years = range(FIRST_OBSERVED_YEAR, LAST_YEAR + 1)
 
-    def rows() -> Iterator[Observation]:
+    def rows() -> Iterator[tuple[Any, ...]]:
         written = 0
         revision = 0
         while True:
@@ -748,21 +915,24 @@ def _observations(
                         elif indicator.kind == Indicator.Kind.COUNT:
                             value = float(round(value))
                         value *= 1 + rng.uniform(-0.02, 0.02) * (revision > 0)
-                        yield Observation(
-                            indicator=indicator,
-                            subject_kind=kind,
-                            zone=zone,
-                            division=division,
-                            year=year,
-                            value=Decimal(f"{value:.2f}"),
-                            vintage=datetime.date(year + 1 + revision, 3, 1),
-                            source=SOURCE,
-                            is_simulated=True,
+                        yield (
+                            indicator.pk,
+                            kind,
+                            zone,
+                            division,
+                            year,
+                            Decimal(f"{value:.2f}"),
+                            datetime.date(year + 1 + revision, 3, 1),
+                            SOURCE,
+                            True,
                         )
                         written += 1
             revision += 1
 
-    for _chunk in writer.stream("observations", Observation, rows(), total=options.observations):
+    observations = writer.insert(
+        "observations", Observation, OBSERVATION_FIELDS, rows(), total=options.observations
+    )
+    for _chunk in observations:
         pass
 
 

@@ -41,7 +41,13 @@ class Command(BaseCommand):
             "--batch-size",
             type=int,
             default=DEFAULTS.batch_size,
-            help=f"rows per insert (default {DEFAULTS.batch_size:,})",
+            help=f"rows per insert or COPY (default {DEFAULTS.batch_size:,})",
+        )
+        parser.add_argument(
+            "--orm",
+            action="store_true",
+            help="write the big tables through the ORM on PostgreSQL too, not by COPY (slower; "
+            "the same rows)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -58,19 +64,25 @@ class Command(BaseCommand):
             batch_size=options["batch_size"],
         )
         shown: dict[str, float] = {}
+        first: dict[str, tuple[float, int]] = {}
         started = time.perf_counter()
 
         def progress(label: str, done: int, total: int) -> None:
+            # Progress goes to stderr, as every command's does: a line per table every two
+            # seconds at most, and one when a table is complete, with its rows a second.
             now = time.perf_counter()
-            # A line per table every two seconds at most, and one when a table is complete.
+            since, before = first.setdefault(label, (now, done))
             if now - shown.get(label, 0.0) < 2 and done != total:
                 return
             shown[label] = now
             share = f" / {total:,} ({done / total:.0%})" if total else ""
-            self.stdout.write(f"[{now - started:7.1f} s] {label}: {done:,}{share}")
+            rate = f", {(done - before) / (now - since):,.0f} a second" if now > since + 1 else ""
+            self.stderr.write(f"[{now - started:7.1f} s] {label}: {done:,}{share}{rate}")
 
         try:
-            report = generate_scale(scale, progress=progress)
+            report = generate_scale(
+                scale, progress=progress, copy=False if options["orm"] else None
+            )
         except DomainError as error:
             raise CommandError(str(error)) from error
         if connection.vendor == "postgresql":
