@@ -84,6 +84,11 @@ class Grant(models.Model):
         ordering = ["entry__annual_list", "entry__sequence", "zone__prefecture__code", "zone__slug"]
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
+        indexes = [
+            # An edition's grid counts its grants by area and status from this index alone
+            # (an index-only scan per entry), not by reading every grant of the programme.
+            models.Index(fields=["entry", "zone", "status"], name="grant_entry_zone_status"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["entry", "zone"],
