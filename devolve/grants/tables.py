@@ -12,7 +12,8 @@ from typing import Any
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.functional import Promise
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +29,8 @@ from devolve.core.tables import (
 )
 from devolve.core.templatetags.devolve import localized
 from devolve.grants.models import EntrustmentAgreement, Grant
-from devolve.grants.selectors import AreaGrantCounts, TakeUpMatrix, TakeUpSelection
+from devolve.grants.selectors import AreaGrantCounts, GrantCell, TakeUpMatrix, TakeUpSelection
 from devolve.matters.models import AnnualList, ListEntry
-from devolve.regions.models import Zone
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def status_summary(counts: dict[str, int]) -> list[StatusCount]:
     ]
 
 
-def grant_dates(grant: Grant) -> list[str]:
+def grant_dates(grant: Grant | GrantCell) -> list[str]:
     """The dates a grant has reached, each with what it is, in the page's language."""
     dates = [
         (gettext("effective on %(date)s"), grant.effective_on),
@@ -95,7 +95,7 @@ def grant_dates(grant: Grant) -> list[str]:
     return [text % {"date": written_date(day)} for text, day in dates if day is not None]
 
 
-def grant_title(grant: Grant) -> str:
+def grant_title(grant: Grant | GrantCell) -> str:
     return " · ".join([str(grant.get_status_display()), *grant_dates(grant)])
 
 
@@ -159,7 +159,7 @@ class TakeUpMatrixTable:
             ]
 
 
-def _cell(grant: Grant | None, shown: dict[tuple[object, ...], str]) -> str:
+def _cell(grant: Grant | GrantCell | None, shown: dict[tuple[object, ...], str]) -> str:
     if grant is None:
         return NO_GRANT
     key = (
@@ -185,36 +185,15 @@ def _cell(grant: Grant | None, shown: dict[tuple[object, ...], str]) -> str:
 NO_GRANT = "—"
 
 
-class TakeUpAreaColumn(tables.Column):
-    """One pilot area's cells of the take-up grid: the status of the grant that carries each
-    entry into the area (``TakeUpTable.grant_at``), — where the entry does not reach it."""
-
-    def __init__(self, zone: Zone) -> None:
-        self.zone_id = zone.pk
-        header = link(reverse("portal:zone_detail", args=[zone.slug]), localized(zone, "name"))
-        super().__init__(
-            verbose_name=header,
-            accessor="pk",  # resolves at once: the column's own name is no attribute of an entry
-            empty_values=(),
-            orderable=False,
-            attrs={
-                "th": {"class": "govuk-table__header", "data-zone": zone.slug},
-                "td": {"class": "govuk-table__cell app-take-up__cell"},
-            },
-        )
-
-    def render(self, record: ListEntry, table: "TakeUpTable") -> str:
-        return _cell(table.grant_at(record, self.zone_id), table.shown)
-
-    def value(self, record: ListEntry, table: "TakeUpTable") -> str:
-        grant = table.grant_at(record, self.zone_id)
-        return str(grant.get_status_display()) if grant else ""
+AREA_CELL = '<td class="govuk-table__cell app-take-up__cell">{}</td>'
 
 
 class TakeUpTable(tables.Table):
     """The take-up grid as a list: the selection's live entries (rows, paged and sorted on the
-    server) by the areas its grants reach (columns). The cells are read for the entries shown,
-    one query a page, and each distinct cell is rendered once (most cells repeat)."""
+    server) by the areas its grants reach (columns). The entry's own columns go through
+    django-tables2; the areas' headers and cells, thousands a page, are rendered here a row at a
+    time (``grants/take_up_table.html``): the cells are read for the entries shown, one query a
+    page, and each distinct cell is rendered once (most cells repeat)."""
 
     sequence = tables.Column(verbose_name=_("No."), order_by=("sequence",))
     matter = tables.Column(
@@ -236,24 +215,44 @@ class TakeUpTable(tables.Table):
         attrs = {**GOVUK_TABLE_ATTRS, "class": "govuk-table app-take-up", "id": "take-up"}
         row_attrs = {"class": "govuk-table__row", "data-entry": lambda record: record.sequence}
         empty_text = _("No grant matches these filters.")
+        template_name = "grants/take_up_table.html"
 
     def __init__(self, selection: TakeUpSelection, **kwargs: Any) -> None:
         self.selection = selection
         self.shown: dict[tuple[object, ...], str] = {}
-        self.cells: dict[tuple[int, int], Grant] = {}
-        self.read: set[int] = set()
-        columns = [(f"zone_{zone.pk}", TakeUpAreaColumn(zone)) for zone in selection.zones]
-        super().__init__(selection.entries, extra_columns=columns, **kwargs)
+        self.zone_ids = [zone.pk for zone in selection.zones]
+        super().__init__(selection.entries, **kwargs)
 
-    def grant_at(self, entry: ListEntry, zone_id: int) -> Grant | None:
-        """The grant of ``entry`` in the area, reading the cells of the page the entry is on
-        (of every entry when it is on none: a download)."""
-        if entry.pk not in self.read:
-            page = [row.record for row in self.page.object_list] if hasattr(self, "page") else []
-            entries = page if entry in page else list(self.data)
-            self.cells.update(self.selection.cells_of(entries))
-            self.read.update(row.pk for row in entries)
-        return self.cells.get((entry.pk, zone_id))
+    @property
+    def area_headers(self) -> str:
+        """A header per area, linking to its page."""
+        return format_html_join(
+            "",
+            '<th scope="col" class="govuk-table__header" data-zone="{}">{}</th>',
+            (
+                (
+                    zone.slug,
+                    link(reverse("portal:zone_detail", args=[zone.slug]), localized(zone, "name")),
+                )
+                for zone in self.selection.zones
+            ),
+        )
+
+    @property
+    def paginated_rows(self) -> Any:
+        """The page's rows, each entry given its areas' cells (``take_up_cells``), read in one
+        query for the page."""
+        rows = super().paginated_rows
+        entries = [row.record for row in rows]
+        cells = self.selection.cells_of(entries)
+        for entry in entries:
+            entry.take_up_cells = mark_safe(  # noqa: S308 - each cell is escaped by _cell
+                "".join(
+                    AREA_CELL.format(_cell(cells.get((entry.pk, zone_id)), self.shown))
+                    for zone_id in self.zone_ids
+                )
+            )
+        return rows
 
     def render_matter(self, record: ListEntry) -> str:
         code = record.matter.code

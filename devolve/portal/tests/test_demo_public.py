@@ -21,6 +21,7 @@ from devolve.demo.seed import SeedReport
 from devolve.demo.testing import full_demo
 from devolve.grants.models import Grant
 from devolve.grants.selectors import get_take_up_matrix
+from devolve.grants.tables import grant_title
 from devolve.matters.models import AnnualList, Matter
 from devolve.performance.selectors import (
     list_assessment_score_items,
@@ -215,6 +216,56 @@ def test_the_ranking_pages_show_every_stored_score_and_point(
                     str(score.total),
                 ]  # fmt: skip
         assert len(ranking) == len(scores) == len(shown_points)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_take_up_grid_shows_what_every_grant_read_one_by_one_says(
+    client: Client, demo: SeedReport, language: str
+) -> None:
+    """The slow path the grid replaced: every grant of each published edition read as a model
+    object, its area with it, counted and described in Python. The grid's counts, its areas and
+    each cell's status and title (page after page) are theirs."""
+    for edition in AnnualList.objects.filter(status=AnnualList.Status.PUBLISHED):
+        grants = list(
+            Grant.objects.filter(entry__annual_list=edition).select_related(
+                "entry", "zone", "zone__prefecture"
+            )
+        )
+        assert grants
+        address = _url(
+            "annual_list_take_up", language=language, year=edition.year, batch=edition.batch.number
+        )
+        with translation.override(language):
+            expected_cells = {
+                (str(grant.entry.sequence), grant.zone.slug): (grant.status, grant_title(grant))
+                for grant in grants
+                if grant.entry.change != "withdrawn"
+            }
+        areas = sorted({grant.zone for grant in grants}, key=lambda z: (z.prefecture.code, z.slug))
+        counted = Counter(grant.status for grant in grants)
+        shown: dict[tuple[str, str], tuple[str, str]] = {}
+        number = 1
+        while True:
+            html = client.get(address, {"page": str(number)}).content.decode()
+            grid = html.split('id="take-up-matrix"', 1)[1]
+            zones = re.findall(
+                r'<th scope="col" class="govuk-table__header" data-zone="([^"]+)"', grid
+            )
+            for sequence, row in re.findall(r'data-entry="(\d+)">(.*?)</tr>', grid, re.S):
+                cells = re.findall(r'app-take-up__cell">(.*?)</td>', row, re.S)
+                assert len(cells) == len(zones)
+                for slug, cell in zip(zones, cells, strict=True):
+                    tag = re.search(r'data-status="(\w+)" title="([^"]*)"', cell)
+                    if tag is not None:
+                        shown[(sequence, slug)] = (tag.group(1), unescape(tag.group(2)))
+            if 'rel="next"' not in grid:
+                break
+            number += 1
+        figures = dict(re.findall(r'data-figure="(\w+)">(\d+)<', grid))
+
+        assert zones == [zone.slug for zone in areas]
+        assert shown == expected_cells
+        assert figures == {status: str(counted[status]) for status in Grant.Status.values}
 
 
 def test_the_take_up_grid_shows_every_grant_of_the_edition(
