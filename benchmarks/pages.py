@@ -9,7 +9,9 @@ data: compare it between sizes.
 In ``make bench`` it runs on the throwaway database after ``devolve generate_scale`` at a small
 size (``SMALL``). For a national measurement, generate the set into a database of its own
 (docs/how-to/measure-at-scale.md) and run alone against it:
-``DATABASE_URL=postgres://…/devolve_scale .venv/bin/python -m benchmarks.pages``.
+``DATABASE_URL=postgres://…/devolve_scale .venv/bin/python -m benchmarks.pages [REPEAT [NAME]]``,
+where NAME keeps only the cases whose name contains it (``edition``: the edition, its take-up
+grid and its staff page).
 """
 
 import base64
@@ -132,7 +134,8 @@ def office_client() -> Any:
     return client
 
 
-def run(*, repeat: int, label: str) -> None:
+def run(*, repeat: int, label: str, only: str = "") -> None:
+    """Every case, or with ``only`` those whose name contains it (and no derive run)."""
     client = office_client()
     baseline = measure(client, "/accounts/login/", repeat=repeat)
     print(  # noqa: T201
@@ -144,6 +147,8 @@ def run(*, repeat: int, label: str) -> None:
         f" {baseline.cpu * 1000:7.1f} ms CPU {baseline.queries:4d} q   1.00x"
     )
     for name, url in cases().items():
+        if only not in name:
+            continue
         result = measure(client, url, repeat=repeat)
         flag = "" if result.p95 * 1000 <= TARGET_MS else f"  > {TARGET_MS:.0f} ms"
         status = "" if result.status == 200 else f"  HTTP {result.status}"
@@ -153,7 +158,8 @@ def run(*, repeat: int, label: str) -> None:
             f" {result.p50 / baseline.p50:6.1f}x {result.size / 1024:8.0f} kB"
             f"  first {result.first * 1000:.0f} ms{flag}{status}"
         )
-    measure_derive(repeat=max(1, repeat // 4))
+    if not only:
+        measure_derive(repeat=max(1, repeat // 4))
 
 
 class _RolledBack(Exception):
@@ -214,12 +220,14 @@ def main(argv: list[str] | None = None) -> None:
 
     arguments = sys.argv[1:] if argv is None else argv
     repeat = int(arguments[0]) if arguments else 20
+    only = arguments[1] if len(arguments) > 1 else ""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     django.setup()
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
-    run(repeat=repeat, label=os.environ.get("DATABASE_URL", "the generated set").split("@")[-1])
+    label = os.environ.get("DATABASE_URL", "the generated set").split("@")[-1]
+    run(repeat=repeat, label=label, only=only)
 
 
 if __name__ == "__main__":
