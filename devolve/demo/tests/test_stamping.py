@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from devolve.accounts.models import User
@@ -60,3 +61,26 @@ def test_each_row_carries_the_day_of_the_innermost_step_that_wrote_it() -> None:
     assert _dates("third") == {moment_of(OUTER)}
     assert _event_dates("test.raw") == {moment_of(OUTER)}
     assert all(moment >= before for moment in _dates("fourth"))
+
+
+def test_rows_of_the_forms_django_builds_are_dated_as_they_are_written() -> None:
+    """A save and a bulk insert cost no statement more inside a step than outside it: the
+    step's moment goes into their INSERT; only a statement of another form is dated by id after
+    it runs (the raw insert above)."""
+    first = _user("first")
+
+    def steps(name: str) -> None:
+        user = _user(name)
+        record_event(actor=SYSTEM, action=f"test.{name}.one", target=user)
+        record_events(actor=SYSTEM, action=f"test.{name}.many", targets=[first, user])
+
+    with CaptureQueriesContext(connection) as unstamped:
+        steps("outside")
+    with CaptureQueriesContext(connection) as dated, stamped(OUTER):
+        steps("inside")
+
+    assert len(dated) == len(unstamped)
+    assert _dates("inside") == {moment_of(OUTER)}
+    assert _event_dates("test.inside.one") == {moment_of(OUTER)}
+    assert _event_dates("test.inside.many") == {moment_of(OUTER)}
+    assert moment_of(OUTER) not in _dates("outside")
