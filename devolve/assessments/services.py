@@ -10,6 +10,7 @@ Errors (``DomainError.code``): ``not_allowed``, ``illegal_transition``, ``not_pu
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -29,10 +30,11 @@ from devolve.assessments.models import (
 from devolve.assessments.permissions import can_score
 from devolve.core.actions import system_text
 from devolve.core.actors import SystemActor, is_system, person
+from devolve.core.bulk import BulkRefused, Refusal
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
-from devolve.core.history import mark_change, save_validated
+from devolve.core.history import mark_change, save_validated, update_all_validated
 from devolve.core.i18n import in_current_language
 from devolve.grants import selectors as grant_selectors
 from devolve.grants.models import Grant
@@ -287,6 +289,48 @@ def _check_scores(criteria: list[rules.Criterion], scores: dict[str, Decimal]) -
     )
 
 
+def _score(
+    assessment: GrantAssessment,
+    *,
+    scores: Mapping[str, Decimal | int | str],
+    recommendation: str,
+    reason: str,
+    scored_by: User | SystemActor,
+) -> None:
+    """Check one grant's scores and recommendation and set them on ``assessment`` (unsaved).
+    The round is scoring and the entry undecided: the caller checked."""
+    if recommendation not in {value.value for value in rules.Recommendation}:
+        raise DomainError(
+            "invalid", _("Choose keep, expand, adjust or withdraw."), field="recommendation"
+        )
+    if rules.needs_reason(recommendation) and not reason.strip():
+        raise DomainError(
+            "reason_required",
+            _("Give the reasons for anything but keeping the grant."),
+            field="reason",
+        )
+    parsed = _parse_scores(scores)
+    _check_scores(assessment.round.criteria, parsed)
+    assessment.scores = {code: str(points) for code, points in parsed.items()}
+    assessment.score_total = rules.score_total(parsed)
+    assessment.scored_by = person(scored_by)
+    assessment.recommendation = recommendation
+    assessment.recommendation_reason = reason.strip()
+
+
+_SCORED_FIELDS = ["scores", "score_total", "scored_by", "recommendation", "recommendation_reason"]
+
+
+def _scored_details(assessment: GrantAssessment) -> dict[str, str]:
+    return {"total": str(assessment.score_total), "recommendation": assessment.recommendation}
+
+
+def _already_decided() -> DomainError:
+    return DomainError(
+        "already_decided", _("The office has decided this entry; its scores are final.")
+    )
+
+
 @transaction.atomic
 def score_grant(
     *,
@@ -312,26 +356,14 @@ def score_grant(
     if not assessment.round.is_scoring:
         raise DomainError("illegal_transition", _("The round is not taking scores."))
     if EntryDecision.objects.filter(round=assessment.round, entry=assessment.grant.entry).exists():
-        raise DomainError(
-            "already_decided", _("The office has decided this entry; its scores are final.")
-        )
-    if recommendation not in {value.value for value in rules.Recommendation}:
-        raise DomainError(
-            "invalid", _("Choose keep, expand, adjust or withdraw."), field="recommendation"
-        )
-    if rules.needs_reason(recommendation) and not reason.strip():
-        raise DomainError(
-            "reason_required",
-            _("Give the reasons for anything but keeping the grant."),
-            field="reason",
-        )
-    parsed = _parse_scores(scores)
-    _check_scores(assessment.round.criteria, parsed)
-    assessment.scores = {code: str(points) for code, points in parsed.items()}
-    assessment.score_total = rules.score_total(parsed)
-    assessment.scored_by = person(scored_by)
-    assessment.recommendation = recommendation
-    assessment.recommendation_reason = reason.strip()
+        raise _already_decided()
+    _score(
+        assessment,
+        scores=scores,
+        recommendation=recommendation,
+        reason=reason,
+        scored_by=scored_by,
+    )
     save_validated(
         assessment, actor=scored_by, reason=reason or system_text("grant_assessment.scored")
     )
@@ -340,9 +372,101 @@ def score_grant(
         action="grant_assessment.scored",
         target=assessment,
         reason=reason,
-        details={"total": str(assessment.score_total), "recommendation": recommendation},
+        details=_scored_details(assessment),
     )
     return assessment
+
+
+@dataclass(frozen=True)
+class GrantScores:
+    """One line of a round's scoring sheet (``score_grants``)."""
+
+    grant_assessment: GrantAssessment
+    scores: Mapping[str, Decimal | int | str]
+    recommendation: str
+    reason: str = ""
+
+
+@transaction.atomic
+def score_grants(
+    *,
+    assessment_round: AssessmentRound,
+    sheet: Sequence[GrantScores],
+    scored_by: User | SystemActor,
+) -> list[GrantAssessment]:
+    """Record the scores and recommendations of many grants of one round at once (a scoring
+    sheet), each checked as ``score_grant`` checks it: the actor may score the round, the round
+    is scoring, each line names an assessment of the round once, its entry is not yet decided,
+    its recommendation is known and has its reason, its scores fit the rubric. All or nothing:
+    if any line is refused nothing is written and ``BulkRefused`` lists every refusal. The
+    assessments, their history rows and their audit events are written a batch per statement,
+    in the sheet's order. Returns the assessments as saved, in that order."""
+    if not is_system(scored_by) and not can_score(scored_by, assessment_round):
+        raise NotAllowed(_("Only the office and the round's evaluators score."))
+    assessment_round = _lock(assessment_round)
+    if not assessment_round.is_scoring:
+        raise DomainError("illegal_transition", _("The round is not taking scores."))
+    wanted = [line.grant_assessment.pk for line in sheet]
+    locked = (
+        GrantAssessment.objects.select_for_update(of=("self",))
+        # The matter and the area: the audit events name the grants by them.
+        .select_related("grant", "grant__entry", "grant__entry__matter", "grant__zone")
+        .filter(round=assessment_round)
+        .in_bulk(wanted)
+    )
+    decided = set(
+        EntryDecision.objects.filter(round=assessment_round).values_list("entry_id", flat=True)
+    )
+    refusals: list[Refusal] = []
+    scored: list[GrantAssessment] = []
+    reasons: dict[int, str] = {}
+    for line, pk in zip(sheet, wanted, strict=True):
+        assessment = locked.get(pk)
+        try:
+            if assessment is None or pk in reasons:
+                raise DomainError(
+                    "invalid",
+                    _("Each line scores one grant of this round, once."),
+                    field="sheet",
+                )
+            assessment.round = assessment_round
+            if assessment.grant.entry_id in decided:
+                raise _already_decided()
+            _score(
+                assessment,
+                scores=line.scores,
+                recommendation=line.recommendation,
+                reason=line.reason,
+                scored_by=scored_by,
+            )
+        except DomainError as error:
+            refusals.append(
+                Refusal(
+                    object_id=str(pk),
+                    label=str(assessment or line.grant_assessment),
+                    code=error.code,
+                    message=str(error.message),
+                )
+            )
+            continue
+        reasons[pk] = line.reason
+        scored.append(assessment)
+    if refusals:
+        raise BulkRefused(refusals)
+    update_all_validated(
+        scored,
+        fields=_SCORED_FIELDS,
+        actor=scored_by,
+        reason=lambda assessment: reasons[assessment.pk] or system_text("grant_assessment.scored"),
+    )
+    record_events(
+        actor=scored_by,
+        action="grant_assessment.scored",
+        targets=scored,
+        reason=lambda assessment: reasons[assessment.pk],
+        details=_scored_details,
+    )
+    return scored
 
 
 def _check_terms(

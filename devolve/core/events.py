@@ -48,11 +48,12 @@ def record_events[M: models.Model](
     actor: models.Model | SystemActor | None,
     action: str,
     targets: Sequence[M],
-    reason: str = "",
+    reason: str | Callable[[M], str] = "",
     details: Callable[[M], dict[str, Any]] | None = None,
 ) -> None:
     """One event per target, inserted in batches, for services that act on many rows at once;
-    ``details`` gives each target's details."""
+    ``details`` gives each target's details, and ``reason`` one reason for all or each
+    target's own."""
     AuditEvent.objects.bulk_create(
         (
             AuditEvent(
@@ -61,7 +62,7 @@ def record_events[M: models.Model](
                 target_type=target._meta.label,
                 target_id=str(target.pk),
                 **target_labels(target),
-                reason=reason,
+                reason=reason(target) if callable(reason) else reason,
                 details=details(target) if details is not None else {},
             )
             for target in targets

@@ -576,18 +576,25 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
         return frozenset(decision.areas)
 
     assessments = assessment_selectors.list_grant_assessments(assessment_round=assessment_round)
-    for assessment in assessments.select_related("grant__entry__mode"):
+    sheet = []
+    for assessment in assessments.select_related("grant__entry__mode", "grant__zone"):
         ref = matter_refs[assessment.grant.entry.matter_id]
         recommendation, reason = sichuan_assessments.grant_recommendation(
             ref, assessment.grant.zone.slug, kept_areas=kept_areas(ref)
         )
-        assessment_services.score_grant(
-            grant_assessment=assessment,
-            scores=sichuan_assessments.rubric_scores(_grant_use_facts(assessment), recommendation),
-            recommendation=recommendation,
-            reason=reason,
-            scored_by=SYSTEM,
+        sheet.append(
+            assessment_services.GrantScores(
+                grant_assessment=assessment,
+                scores=sichuan_assessments.rubric_scores(
+                    _grant_use_facts(assessment), recommendation
+                ),
+                recommendation=recommendation,
+                reason=reason,
+            )
         )
+    assessment_services.score_grants(
+        assessment_round=assessment_round, sheet=sheet, scored_by=SYSTEM
+    )
     for entry in matter_selectors.list_entries(annual_list=predecessor):
         decision = decisions.get(matter_refs[entry.matter_id])
         if decision is None:
@@ -709,7 +716,10 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
         ],
     )
     assessments = assessment_selectors.list_grant_assessments(assessment_round=assessment_round)
-    for assessment in assessments.select_related("grant__entry__matter", "grant__zone"):
+    sheet = []
+    for assessment in assessments.select_related(
+        "grant__entry__matter", "grant__entry__mode", "grant__zone"
+    ):
         grant = assessment.grant
         change = changes.get(grant.entry.matter.name_zh)
         if grant.status == Grant.Status.RECALLED:
@@ -718,13 +728,20 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
             recommendation, reason = change.decision, change.reason
         else:
             recommendation, reason = "keep", ""
-        assessment_services.score_grant(
-            grant_assessment=assessment,
-            scores=sichuan_assessments.rubric_scores(_grant_use_facts(assessment), recommendation),
-            recommendation=recommendation,
-            reason=reason,
-            scored_by=SYSTEM,
+        sheet.append(
+            assessment_services.GrantScores(
+                grant_assessment=assessment,
+                scores=sichuan_assessments.rubric_scores(
+                    _grant_use_facts(assessment), recommendation
+                ),
+                recommendation=recommendation,
+                reason=reason,
+            )
         )
+    # The whole round's sheet at once, as an evaluator submits it.
+    assessment_services.score_grants(
+        assessment_round=assessment_round, sheet=sheet, scored_by=SYSTEM
+    )
     for entry in live:
         grants = grants_of[entry.pk]
         recalled = [grant for grant in grants if grant.status == Grant.Status.RECALLED]

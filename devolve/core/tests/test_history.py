@@ -9,7 +9,12 @@ from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from devolve.core.errors import DomainError
-from devolve.core.history import loading_known_good_data, save_all_validated, save_validated
+from devolve.core.history import (
+    loading_known_good_data,
+    save_all_validated,
+    save_validated,
+    update_all_validated,
+)
 from devolve.regions.models import Batch, BatchMembership, Zone
 from devolve.regions.tests.factories import BatchFactory, ZoneFactory
 
@@ -159,3 +164,54 @@ def test_a_set_is_refused_at_its_first_invalid_row_before_any_is_written() -> No
 
     assert refusal.value.code == "invalid"
     assert BatchMembership.objects.filter(zone=zone).count() == 0
+
+
+@pytest.mark.django_db
+def test_a_set_of_changed_rows_is_updated_with_a_history_row_each_and_its_own_reason() -> None:
+    memberships = [_membership_of(ZoneFactory()) for _ in range(3)]
+    for membership in memberships:
+        save_validated(membership, actor=None, reason="joined")
+        membership.is_illustrative = True
+    memberships[1].joined_on = datetime.date(2023, 2, 1)  # not among the fields: not written
+
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        update_all_validated(
+            memberships,
+            fields=["is_illustrative"],
+            actor=None,
+            reason=lambda membership: f"illustrative {membership.zone_id}",
+        )
+
+    assert (
+        list(
+            BatchMembership.objects.filter(pk__in=[m.pk for m in memberships])
+            .order_by("pk")
+            .values_list("is_illustrative", "joined_on")
+        )
+        == [(True, datetime.date(2023, 1, 1))] * 3
+    )
+    assert list(
+        BatchMembership.history.filter(history_type="~")
+        .order_by("history_id")
+        .values_list("id", "history_change_reason", "is_illustrative")
+    ) == [(m.pk, f"illustrative {m.zone_id}", True) for m in memberships]
+    writes = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    assert len([sql for sql in writes if sql.startswith(("UPDATE", "INSERT"))]) == 2
+
+
+@pytest.mark.django_db
+def test_a_set_of_changed_rows_is_refused_at_its_first_invalid_row_before_any_is_written() -> None:
+    memberships = [_membership_of(ZoneFactory()) for _ in range(2)]
+    for membership in memberships:
+        save_validated(membership, actor=None, reason="joined")
+    memberships[0].is_illustrative = True
+    memberships[1].zone_id = 987_654
+
+    with pytest.raises(DomainError) as refusal, transaction.atomic():
+        update_all_validated(
+            memberships, fields=["is_illustrative", "zone"], actor=None, reason="x"
+        )
+
+    assert refusal.value.code == "invalid"
+    assert not BatchMembership.objects.filter(is_illustrative=True).exists()
+    assert not BatchMembership.history.filter(history_type="~").exists()
