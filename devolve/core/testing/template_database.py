@@ -38,6 +38,8 @@ from devolve.core.search import DECLARED_INDEXES
 from devolve.core.testing.flush import flushed_by_delete
 
 _SUPPORTED = {"sqlite", "postgresql"}
+# PostgreSQL's 63 bytes, less "_template_", the fingerprint and "_building".
+_PREFIX_BYTES = 63 - len("_template_") - 16 - len("_building")
 
 
 def cache_directory() -> Path:
@@ -186,8 +188,10 @@ class _TemplateCreation:
         return test_name
 
     def _template_prefix(self) -> str:
-        # PostgreSQL names are at most 63 bytes: keep room for the fingerprint.
-        return f"test_{self.connection.settings_dict['NAME']}"[:38] + "_template_"
+        # PostgreSQL names are at most 63 bytes: keep room for the fingerprint (16) and for
+        # "_building" (9), the name the template is migrated under. Cut at 38 as before, a
+        # database name of 24 characters or more made a name of 64 or more, which Django refuses.
+        return f"test_{self.connection.settings_dict['NAME']}"[:_PREFIX_BYTES] + "_template_"
 
     def _quote(self, name: str) -> str:
         return str(self.connection.ops.quote_name(name))
