@@ -73,6 +73,7 @@ serve:
 # coverage in every run, not only when no earlier run on this machine left the snapshot behind.
 # Set DEVOLVE_TEST_CACHE to reuse a cache on purpose (coverage floors may then fail).
 test: system-packages $(VENV)/.installed-dev assets messages
+	@scripts/ensure-postgresql
 	@start=$$(date +%s); \
 	  own_cache=; if [ -z "$${DEVOLVE_TEST_CACHE:-}" ]; then \
 	    own_cache=$$(mktemp -d -t devolve-test-cache.XXXXXX); export DEVOLVE_TEST_CACHE=$$own_cache; fi; \

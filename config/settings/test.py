@@ -4,8 +4,12 @@ servers)."""
 import importlib.util
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import INSTALLED_APPS, REST_FRAMEWORK, STORAGES
+from config.settings.base import DATABASES, INSTALLED_APPS, REST_FRAMEWORK, STORAGES
+from config.settings.integrations.database import for_throwaway_databases
 
+# PostgreSQL test databases commit without waiting for the disk (ADR 0062): about 8 ms a commit
+# on this machine's disk, less than 1 ms without.
+DATABASES = {alias: for_throwaway_databases(database) for alias, database in DATABASES.items()}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 STORAGES = {

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -53,10 +54,9 @@ def connect(dbname: str, **options: Any) -> psycopg.Connection[Any]:
 def database_url(dbname: str) -> str:
     parameters = _server_parameters()
     password = f":{parameters['password']}" if parameters["password"] else ""
-    return (
-        f"postgres://{parameters['user']}{password}@{parameters['host']}:{parameters['port']}/"
-        f"{dbname}"
-    )
+    # A Unix socket's directory is the host, percent-encoded (postgres://u@%2Fvar%2Frun%2F…/db).
+    host = quote(parameters["host"], safe="")
+    return f"postgres://{parameters['user']}{password}@{host}:{parameters['port']}/{dbname}"
 
 
 def _template_name(maintenance: psycopg.Connection[Any]) -> str:

@@ -42,3 +42,21 @@ def with_pool_from_env(database: Mapping[str, Any]) -> dict[str, Any]:
         "CONN_MAX_AGE": 0,
         "OPTIONS": {**database.get("OPTIONS", {}), "pool": pool},
     }
+
+
+# A test database lives for one run: a commit need not wait for its WAL to reach the disk
+# (ADR 0062). The same row visibility, locks and constraints; only durability over a crash of
+# the server is given up, which nothing in a test relies on.
+THROWAWAY_SESSION_SETTINGS = {"synchronous_commit": "off"}
+
+
+def for_throwaway_databases(database: Mapping[str, Any]) -> dict[str, Any]:
+    """The ``DATABASES`` entry ``database``, its PostgreSQL sessions started with
+    ``THROWAWAY_SESSION_SETTINGS`` (libpq's ``options``, after any the entry gives); unchanged
+    for SQLite, whose test databases are in memory."""
+    if database["ENGINE"] != POSTGRESQL:
+        return dict(database)
+    options = dict(database.get("OPTIONS", {}))
+    given = [options["options"]] if options.get("options") else []
+    ours = [f"-c {name}={value}" for name, value in THROWAWAY_SESSION_SETTINGS.items()]
+    return {**database, "OPTIONS": {**options, "options": " ".join([*given, *ours])}}

@@ -2,12 +2,17 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
 from django.db import connection
 
-from config.settings.integrations.database import POOL_TIMEOUT_SECONDS, with_pool_from_env
+from config.settings.integrations.database import (
+    POOL_TIMEOUT_SECONDS,
+    for_throwaway_databases,
+    with_pool_from_env,
+)
 
 POSTGRESQL = {
     "ENGINE": "django.db.backends.postgresql",
@@ -58,8 +63,9 @@ def test_sqlite_takes_no_pool(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_pooled_process_reads_through_the_pool() -> None:
     """The runtime lock installs psycopg_pool: a process with a pool size queries through it."""
     database = settings.DATABASES["default"]
+    # The host is a Unix socket's directory when the tests connect through one: percent-encoded.
     url = (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{quote(database['HOST'], safe='')}:"
         f"{database['PORT'] or 5432}/{database['NAME']}"
     )
     script = (
@@ -85,3 +91,30 @@ def test_a_pooled_process_reads_through_the_pool() -> None:
     )
 
     assert result.stdout.split() == ["ConnectionPool", "3"]
+
+
+def test_throwaway_postgresql_sessions_commit_without_waiting_for_the_disk() -> None:
+    given = {**POSTGRESQL, "OPTIONS": {"sslmode": "prefer", "options": "-c work_mem=8MB"}}
+
+    assert for_throwaway_databases(given) == {
+        **POSTGRESQL,
+        "OPTIONS": {"sslmode": "prefer", "options": "-c work_mem=8MB -c synchronous_commit=off"},
+    }
+    assert for_throwaway_databases({**POSTGRESQL, "OPTIONS": {}})["OPTIONS"] == {
+        "options": "-c synchronous_commit=off"
+    }
+
+
+def test_throwaway_sqlite_is_unchanged() -> None:
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:", "OPTIONS": {}}
+
+    assert for_throwaway_databases(sqlite) == sqlite
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL session setting")
+def test_the_test_database_commits_without_waiting_for_the_disk() -> None:
+    """The test settings apply it (ADR 0062); production settings do not."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("off",)
