@@ -42,18 +42,29 @@ def form_step[T](
     form: BaseForm,
     step: Callable[[dict[str, Any]], T],
     *,
-    done: str,
+    done: str | Callable[[T], str] | None,
     then: Callable[[T], HttpResponse],
     page: Callable[[], HttpResponse],
+    refused: Callable[[], object] | None = None,
 ) -> HttpResponse:
     """An action page: a posted, valid ``form`` runs ``step`` (the service, given the form's
-    cleaned data), says ``done`` and answers ``then`` of what the step returned. A GET, an
-    invalid form or the service's refusal (shown on the form) answers ``page()``, the form
-    again. A refusal of the actor (``NotAllowed``) still answers 403."""
+    cleaned data), says ``done`` (a sentence, or one made of what the step returned; None when
+    the page it answers says what happened) and answers ``then`` of what the step returned. A
+    GET, an invalid form or the service's refusal (shown on the form, then ``refused()``: a
+    version form shows the current version) answers ``page()``, the form again. A refusal of the
+    actor (``NotAllowed``) still answers 403."""
     if submitted(request, form):
-        with errors_shown_on(form):
+        try:
             result = step(form.cleaned_data)
-            messages.success(request, done)
+        except NotAllowed:
+            raise
+        except DomainError as error:
+            show_refusal_on(form, error)
+            if refused is not None:
+                refused()
+        else:
+            if done is not None:
+                messages.success(request, done(result) if callable(done) else done)
             return then(result)
     return page()
 

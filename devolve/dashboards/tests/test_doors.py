@@ -135,3 +135,50 @@ def test_a_refusal_of_the_whole_bulk_action_shows_on_the_form() -> None:
     assert response.status_code == 200
     assert b"Not yours." in response.content
     assert shown == [[]]
+
+
+def _flow(data: dict[str, str], step: Any, **options: Any) -> tuple[HttpRequest, HttpResponse]:
+    request = _request("POST", data)
+    form = NameForm(request.POST)
+    options = {"done": "Done.", "page": lambda: _page(form), **options}
+    response = form_step(
+        request, form, step, then=lambda result: HttpResponse(status=302), **options
+    )
+    return request, response
+
+
+@pytest.mark.parametrize(
+    ("done", "said"), [(lambda result: f"Made {result}.", ["Made Ya'an."]), (None, [])]
+)
+def test_a_step_may_say_what_it_did_from_its_result_or_say_nothing(
+    done: Any, said: list[str]
+) -> None:
+    request, response = _flow({"name": "Ya'an"}, lambda data: data["name"], done=done)
+    assert response.status_code == 302
+    assert _said(request) == said
+
+
+def _refuse_stale(data: dict[str, Any]) -> None:
+    raise DomainError("stale", "Someone saved first.")
+
+
+@pytest.mark.parametrize(
+    ("data", "step", "ran"),
+    [
+        ({"name": "Ya'an"}, _refuse_stale, ["refused", "page"]),
+        ({"name": ""}, _refuse_stale, ["page"]),
+        ({"name": "Ya'an"}, lambda data: None, []),
+    ],
+    ids=["refused", "invalid", "done"],
+)
+def test_refused_runs_after_the_services_refusal_only_before_the_page(
+    data: dict[str, str], step: Any, ran: list[str]
+) -> None:
+    order: list[str] = []
+
+    def page() -> HttpResponse:
+        order.append("page")
+        return HttpResponse("form")
+
+    _flow(data, step, page=page, refused=lambda: order.append("refused"))
+    assert order == ran

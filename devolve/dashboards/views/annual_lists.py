@@ -9,7 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib import messages
 from django.forms import BaseForm, Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,7 +24,7 @@ from devolve.accounts.permissions import is_office
 from devolve.core.access import requires
 from devolve.core.forms import VersionForm
 from devolve.core.lists import BACK_PARAMETER, render_list, return_address
-from devolve.dashboards.doors import data_of, errors_shown_on, form_step, submitted
+from devolve.dashboards.doors import data_of, form_step
 from devolve.grants.forms import AnnualListPublishForm, PublicationDayForm
 from devolve.grants.publication import plan_publication
 from devolve.grants.selectors import latest_publication, list_grant_links
@@ -152,12 +151,14 @@ def annual_list_list(request: HttpRequest) -> HttpResponse:
 @requires("matters.manage_lists")
 def annual_list_create(request: HttpRequest) -> HttpResponse:
     form = AnnualListForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            annual_list = create_annual_list(created_by=acting_user(request), **form.cleaned_data)
-            messages.success(request, _("The draft edition was started."))
-            return _to_edition(annual_list)
-    return render(request, "dashboards/annual_list_form.html", {"form": form})
+    return form_step(
+        request,
+        form,
+        lambda data: create_annual_list(created_by=acting_user(request), **data),
+        done=_("The draft edition was started."),
+        then=_to_edition,
+        page=lambda: render(request, "dashboards/annual_list_form.html", {"form": form}),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -165,15 +166,22 @@ def annual_list_create(request: HttpRequest) -> HttpResponse:
 def annual_list_derive(request: HttpRequest, pk: int) -> HttpResponse:
     predecessor = _access_annual_list(pk)
     form = AnnualListDeriveForm.after(predecessor, data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            annual_list = derive_annual_list(
-                predecessor=predecessor, created_by=acting_user(request), **form.cleaned_data
-            )
-            messages.success(request, _("The new draft carries the edition's entries forward."))
-            return _to_edition(annual_list)
-    title = _("Derive a new edition from %(list)s") % {"list": predecessor}
-    return _action_page(request, predecessor, form, title=title, button=_("Derive the edition"))
+    return form_step(
+        request,
+        form,
+        lambda data: derive_annual_list(
+            predecessor=predecessor, created_by=acting_user(request), **data
+        ),
+        done=_("The new draft carries the edition's entries forward."),
+        then=_to_edition,
+        page=lambda: _action_page(
+            request,
+            predecessor,
+            form,
+            title=_("Derive a new edition from %(list)s") % {"list": predecessor},
+            button=_("Derive the edition"),
+        ),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -182,20 +190,22 @@ def annual_list_retitle(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
     form = AnnualListTitleForm.for_edition(annual_list, data_of(request))
     version_form = VersionForm.for_record(annual_list, data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            retitle_annual_list(
-                annual_list=annual_list,
-                updated_by=acting_user(request),
-                expected_version=version_form.expected_version(),
-                **form.cleaned_data,
-            )
-            messages.success(request, _("The edition's title was changed."))
-            return _to_edition(annual_list)
-        version_form.show_current(annual_list)
     context = {"annual_list": annual_list, "form": form, "version_form": version_form}
     context |= {"title": _("Change the title"), "button": _("Save the title")}
-    return render(request, "dashboards/annual_list_action.html", context)
+    return form_step(
+        request,
+        form,
+        lambda data: retitle_annual_list(
+            annual_list=annual_list,
+            updated_by=acting_user(request),
+            expected_version=version_form.expected_version(),
+            **data,
+        ),
+        done=_("The edition's title was changed."),
+        then=lambda _done: _to_edition(annual_list),
+        page=lambda: render(request, "dashboards/annual_list_action.html", context),
+        refused=lambda: version_form.show_current(annual_list),
+    )
 
 
 @require_safe
@@ -320,25 +330,27 @@ def annual_list_publish(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"published_on": published_on, "preview": plan.fingerprint},
         auto_id="publish_%s",  # the day picker above owns id_published_on
     )
-    if submitted(request, form):
-        with errors_shown_on(form):
-            queue_publication(
-                annual_list=annual_list,
-                published_by=acting_user(request),
-                **form.service_arguments(),
-            )
-            messages.success(
-                request, _("Publishing has started; this page shows its progress and outcome.")
-            )
-            return _to_edition(annual_list)
-    context = {
-        "annual_list": annual_list,
-        "plan": plan,
-        "day": PublicationDayForm(initial={"published_on": published_on}),
-        "form": form,
-        "offered": EditionActions.of(annual_list, acting_user(request)).publish,
-    }
-    return render(request, "dashboards/annual_list_publish.html", context)
+
+    def page() -> HttpResponse:
+        context = {
+            "annual_list": annual_list,
+            "plan": plan,
+            "day": PublicationDayForm(initial={"published_on": published_on}),
+            "form": form,
+            "offered": EditionActions.of(annual_list, acting_user(request)).publish,
+        }
+        return render(request, "dashboards/annual_list_publish.html", context)
+
+    return form_step(
+        request,
+        form,
+        lambda _data: queue_publication(
+            annual_list=annual_list, published_by=acting_user(request), **form.service_arguments()
+        ),
+        done=_("Publishing has started; this page shows its progress and outcome."),
+        then=lambda _done: _to_edition(annual_list),
+        page=page,
+    )
 
 
 # Entries ----------------------------------------------------------------------------------------
@@ -364,16 +376,16 @@ def _entry_page(
 def list_entry_create(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
     form = ListEntryForm(data_of(request), annual_list=annual_list)
-    if submitted(request, form):
-        with errors_shown_on(form):
-            add_list_entry(
-                annual_list=annual_list, added_by=acting_user(request), **form.cleaned_data
-            )
-            messages.success(request, _("The matter was added to the edition."))
-            return _to_edition(annual_list)
     context = {"annual_list": annual_list, "form": form, "entry": None}
     context |= {"title": _("Add a matter"), "button": _("Add the matter")}
-    return render(request, "dashboards/list_entry_form.html", context)
+    return form_step(
+        request,
+        form,
+        lambda data: add_list_entry(annual_list=annual_list, added_by=acting_user(request), **data),
+        done=_("The matter was added to the edition."),
+        then=lambda _done: _to_edition(annual_list),
+        page=lambda: render(request, "dashboards/list_entry_form.html", context),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -382,20 +394,26 @@ def list_entry_update(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespo
     entry = _access_entry(_access_annual_list(pk), entry_pk)
     form = ListEntryUpdateForm.for_entry(entry, data_of(request))
     version_form = VersionForm.for_record(entry, data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            update_list_entry(
-                entry=entry,
-                updated_by=acting_user(request),
-                expected_version=version_form.expected_version(),
-                **form.cleaned_data,
-            )
-            messages.success(request, _("The entry was changed."))
-            return redirect(_place_of(request, entry))
-        version_form.show_current(entry)
-    title = _("Change %(entry)s") % {"entry": entry}
-    return _entry_page(
-        request, entry, form, title=title, button=_("Save the entry"), version_form=version_form
+    return form_step(
+        request,
+        form,
+        lambda data: update_list_entry(
+            entry=entry,
+            updated_by=acting_user(request),
+            expected_version=version_form.expected_version(),
+            **data,
+        ),
+        done=_("The entry was changed."),
+        then=lambda _done: redirect(_place_of(request, entry)),
+        page=lambda: _entry_page(
+            request,
+            entry,
+            form,
+            title=_("Change %(entry)s") % {"entry": entry},
+            button=_("Save the entry"),
+            version_form=version_form,
+        ),
+        refused=lambda: version_form.show_current(entry),
     )
 
 
@@ -404,13 +422,20 @@ def list_entry_update(request: HttpRequest, pk: int, entry_pk: int) -> HttpRespo
 def list_entry_withdraw(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _access_entry(_access_annual_list(pk), entry_pk)
     form = ReasonForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            withdraw_list_entry(entry=entry, withdrawn_by=acting_user(request), **form.cleaned_data)
-            messages.success(request, _("The matter is withdrawn from the edition."))
-            return redirect(_place_of(request, entry))
-    title = _("Withdraw %(entry)s") % {"entry": entry}
-    return _entry_page(request, entry, form, title=title, button=_("Withdraw the matter"))
+    return form_step(
+        request,
+        form,
+        lambda data: withdraw_list_entry(entry=entry, withdrawn_by=acting_user(request), **data),
+        done=_("The matter is withdrawn from the edition."),
+        then=lambda _done: redirect(_place_of(request, entry)),
+        page=lambda: _entry_page(
+            request,
+            entry,
+            form,
+            title=_("Withdraw %(entry)s") % {"entry": entry},
+            button=_("Withdraw the matter"),
+        ),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -418,15 +443,22 @@ def list_entry_withdraw(request: HttpRequest, pk: int, entry_pk: int) -> HttpRes
 def list_entry_remove(request: HttpRequest, pk: int, entry_pk: int) -> HttpResponse:
     entry = _access_entry(_access_annual_list(pk), entry_pk)
     form = ReasonForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            # The row is gone: back to the same page of the list.
-            place = _place_of(request, entry, anchor="entries-table")
-            remove_list_entry(entry=entry, removed_by=acting_user(request), **form.cleaned_data)
-            messages.success(request, _("The matter was removed from the draft."))
-            return redirect(place)
-    title = _("Remove %(entry)s") % {"entry": entry}
-    return _entry_page(request, entry, form, title=title, button=_("Remove the matter"))
+    # The row is gone once removed: back to the same page of the list.
+    place = _place_of(request, entry, anchor="entries-table")
+    return form_step(
+        request,
+        form,
+        lambda data: remove_list_entry(entry=entry, removed_by=acting_user(request), **data),
+        done=_("The matter was removed from the draft."),
+        then=lambda _done: redirect(place),
+        page=lambda: _entry_page(
+            request,
+            entry,
+            form,
+            title=_("Remove %(entry)s") % {"entry": entry},
+            button=_("Remove the matter"),
+        ),
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -62,7 +62,7 @@ from devolve.core.access import allows, requires
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, form_step
 
 
 def _access_round(user: User, pk: int) -> AssessmentRound:
@@ -118,14 +118,21 @@ def assessment_round_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("assessments.manage_round")
 def assessment_round_open(request: HttpRequest) -> HttpResponse:
-    user = acting_user(request)
     form = RoundOpenForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            assessment_round = open_assessment_round(opened_by=user, **form.cleaned_data)
-            messages.success(request, _("The round is open; metrics were prefilled."))
-            return redirect("dashboards:assessment_round_detail", pk=assessment_round.pk)
-    return render(request, "dashboards/assessments/assessment_round_form.html", {"form": form})
+    return form_step(
+        request,
+        form,
+        lambda data: open_assessment_round(opened_by=acting_user(request), **data),
+        done=_("The round is open; metrics were prefilled."),
+        then=lambda opened: _to_round(opened.pk),
+        page=lambda: render(
+            request, "dashboards/assessments/assessment_round_form.html", {"form": form}
+        ),
+    )
+
+
+def _to_round(pk: int) -> HttpResponse:
+    return redirect("dashboards:assessment_round_detail", pk=pk)
 
 
 @require_safe
@@ -207,21 +214,21 @@ def assessment_round_draft(request: HttpRequest, pk: int) -> HttpResponse:
     form = DraftNextEditionForm(
         data_of(request), initial={"year": assessment_round.annual_list.year + 1}
     )
-    if submitted(request, form):
-        with errors_shown_on(form):
-            draft = draft_next_edition(
-                assessment_round=assessment_round,
-                drafted_on=timezone.localdate(),
-                drafted_by=user,
-                is_illustrative=assessment_round.is_illustrative,
-                **form.cleaned_data,
-            )
-            messages.success(
-                request, _("Draft %(key)s was created from the decisions.") % {"key": draft.key}
-            )
-            return redirect("dashboards:assessment_round_detail", pk=pk)
     context = {"round": assessment_round, "form": form}
-    return render(request, "dashboards/assessments/assessment_round_draft.html", context)
+    return form_step(
+        request,
+        form,
+        lambda data: draft_next_edition(
+            assessment_round=assessment_round,
+            drafted_on=timezone.localdate(),
+            drafted_by=user,
+            is_illustrative=assessment_round.is_illustrative,
+            **data,
+        ),
+        done=lambda draft: _("Draft %(key)s was created from the decisions.") % {"key": draft.key},
+        then=lambda _draft: _to_round(pk),
+        page=lambda: render(request, "dashboards/assessments/assessment_round_draft.html", context),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -236,19 +243,21 @@ def assessment_round_decide(request: HttpRequest, pk: int, entry_pk: int) -> Htt
     zones = list_round_zones(assessment_round=assessment_round)
     initial = {"decision": rollup.recommended.value if rollup.recommended else ""}
     form = EntryDecisionForm(data_of(request), zones=zones, initial=initial)
-    if submitted(request, form):
-        with errors_shown_on(form):
-            decide_entry(
-                assessment_round=assessment_round,
-                entry=entry,
-                decided_on=timezone.localdate(),
-                decided_by=user,
-                **form.cleaned_data,
-            )
-            messages.success(request, _("The decision was recorded."))
-            return redirect("dashboards:assessment_round_detail", pk=pk)
     context = {"round": assessment_round, "rollup": rollup, "form": form}
-    return render(request, "dashboards/assessments/entry_decision_form.html", context)
+    return form_step(
+        request,
+        form,
+        lambda data: decide_entry(
+            assessment_round=assessment_round,
+            entry=entry,
+            decided_on=timezone.localdate(),
+            decided_by=user,
+            **data,
+        ),
+        done=_("The decision was recorded."),
+        then=lambda _done: _to_round(pk),
+        page=lambda: render(request, "dashboards/assessments/entry_decision_form.html", context),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -270,27 +279,34 @@ def grant_assessment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = ScoreForm(data_of(request), criteria=assessment.round.criteria, initial=initial)
     version_form = VersionForm.for_record(assessment, data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            score_grant(
-                grant_assessment=assessment,
-                scored_by=user,
-                expected_version=version_form.expected_version(),
-                **form.cleaned_data,
-            )
-            messages.success(request, _("The scores were recorded."))
-            return redirect("dashboards:grant_assessment_detail", pk=pk)
-        version_form.show_current(assessment)
-    decision = get_entry_decision(assessment_round=assessment.round, entry=assessment.grant.entry)
-    context = {
-        "assessment": assessment,
-        "criteria": assessment.round.criteria,
-        "max_total": rules.max_total(assessment.round.criteria),
-        "form": form if may_score else None,
-        "version_form": version_form,
-        "decision": decision,
-    }
-    return render(request, "dashboards/assessments/grant_assessment_detail.html", context)
+
+    def page() -> HttpResponse:
+        context = {
+            "assessment": assessment,
+            "criteria": assessment.round.criteria,
+            "max_total": rules.max_total(assessment.round.criteria),
+            "form": form if may_score else None,
+            "version_form": version_form,
+            "decision": get_entry_decision(
+                assessment_round=assessment.round, entry=assessment.grant.entry
+            ),
+        }
+        return render(request, "dashboards/assessments/grant_assessment_detail.html", context)
+
+    return form_step(
+        request,
+        form,
+        lambda data: score_grant(
+            grant_assessment=assessment,
+            scored_by=user,
+            expected_version=version_form.expected_version(),
+            **data,
+        ),
+        done=_("The scores were recorded."),
+        then=lambda _done: redirect("dashboards:grant_assessment_detail", pk=pk),
+        page=page,
+        refused=lambda: version_form.show_current(assessment),
+    )
 
 
 urlpatterns: list[URLPattern] = [

@@ -5,7 +5,9 @@ answer, offer or decide is the services'. These pages only refuse early (403) th
 service would refuse anyway, so that nobody fills in a form for nothing.
 """
 
-from django.contrib import messages
+from collections.abc import Callable
+from typing import Any
+
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,7 +21,7 @@ from devolve.accounts.permissions import is_department_user, is_office
 from devolve.core.access import allows, requires
 from devolve.core.errors import NotAllowed
 from devolve.core.lists import render_list
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, form_step
 from devolve.matters.filters import DemandItemFilter
 from devolve.matters.forms import (
     DemandAnswerForm,
@@ -57,17 +59,6 @@ def _access_demand_item(user: User, pk: int) -> DemandItem:
     return item
 
 
-def _form_page(
-    request: HttpRequest, form: BaseForm, *, title: str, button: str, item: DemandItem | None = None
-) -> HttpResponse:
-    context = {"form": form, "title": title, "button": button, "item": item}
-    return render(request, "dashboards/demand_form.html", context)
-
-
-def _to_list() -> HttpResponse:
-    return redirect("dashboards:demand_item_list")
-
-
 @require_safe
 @requires("matters.view_demand")
 def demand_item_list(request: HttpRequest) -> HttpResponse:
@@ -91,16 +82,40 @@ def demand_item_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _demand_step(
+    request: HttpRequest,
+    form: BaseForm,
+    step: Callable[[dict[str, Any]], object],
+    *,
+    done: str,
+    title: str,
+    button: str,
+    item: DemandItem | None = None,
+) -> HttpResponse:
+    """A demand action (``form_step``): ``step`` calls the service with the form's data. Done,
+    back to the demand list; else the form again, about ``item`` when there is one."""
+    context = {"form": form, "title": title, "button": button, "item": item}
+    return form_step(
+        request,
+        form,
+        step,
+        done=done,
+        then=lambda _done: redirect("dashboards:demand_item_list"),
+        page=lambda: render(request, "dashboards/demand_form.html", context),
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("matters.manage_demand")
 def demand_window_create(request: HttpRequest) -> HttpResponse:
-    form = DemandWindowForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            open_demand_window(opened_by=acting_user(request), **form.cleaned_data)
-            messages.success(request, _("The demand window is open."))
-            return _to_list()
-    return _form_page(request, form, title=_("Open a demand window"), button=_("Open the window"))
+    return _demand_step(
+        request,
+        DemandWindowForm(data_of(request)),
+        lambda data: open_demand_window(opened_by=acting_user(request), **data),
+        done=_("The demand window is open."),
+        title=_("Open a demand window"),
+        button=_("Open the window"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -108,26 +123,28 @@ def demand_window_create(request: HttpRequest) -> HttpResponse:
 def demand_item_create(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     own_zone = None if is_office(user) else user.zone
-    form = DemandItemForm(data_of(request), zone=own_zone)
-    if submitted(request, form):
-        with errors_shown_on(form):
-            file_demand_item(filed_by=user, **form.cleaned_data)
-            messages.success(request, _("The demand was filed."))
-            return _to_list()
-    return _form_page(request, form, title=_("File a demand"), button=_("File the demand"))
+    return _demand_step(
+        request,
+        DemandItemForm(data_of(request), zone=own_zone),
+        lambda data: file_demand_item(filed_by=user, **data),
+        done=_("The demand was filed."),
+        title=_("File a demand"),
+        button=_("File the demand"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("matters.answer_demand")
 def demand_item_offer(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
-    form = DemandOfferForm(data_of(request), matters=list_matters_changeable_by(user=user))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            offer_matter(offered_by=user, **form.cleaned_data)
-            messages.success(request, _("The matter was offered."))
-            return _to_list()
-    return _form_page(request, form, title=_("Offer a matter"), button=_("Offer the matter"))
+    return _demand_step(
+        request,
+        DemandOfferForm(data_of(request), matters=list_matters_changeable_by(user=user)),
+        lambda data: offer_matter(offered_by=user, **data),
+        done=_("The matter was offered."),
+        title=_("Offer a matter"),
+        button=_("Offer the matter"),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -137,14 +154,15 @@ def demand_item_answer(request: HttpRequest, pk: int) -> HttpResponse:
     item = _access_demand_item(user, pk)
     if not answers_for(user, item.department):
         raise NotAllowed(_("Only the competent department answers this demand."))
-    form = DemandAnswerForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            answer_demand_item(item=item, answered_by=user, **form.cleaned_data)
-            messages.success(request, _("Your answer was recorded."))
-            return _to_list()
-    title = _("Answer the demand")
-    return _form_page(request, form, title=title, button=_("Send the answer"), item=item)
+    return _demand_step(
+        request,
+        DemandAnswerForm(data_of(request)),
+        lambda data: answer_demand_item(item=item, answered_by=user, **data),
+        done=_("Your answer was recorded."),
+        title=_("Answer the demand"),
+        button=_("Send the answer"),
+        item=item,
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -152,14 +170,15 @@ def demand_item_answer(request: HttpRequest, pk: int) -> HttpResponse:
 def demand_item_decide(request: HttpRequest, pk: int) -> HttpResponse:
     user = acting_user(request)
     item = _access_demand_item(user, pk)
-    form = DemandDecisionForm(data_of(request), item=item)
-    if submitted(request, form):
-        with errors_shown_on(form):
-            decide_demand_item(item=item, decided_by=user, **form.cleaned_data)
-            messages.success(request, _("The decision was recorded."))
-            return _to_list()
-    title = _("Decide on the demand")
-    return _form_page(request, form, title=title, button=_("Record the decision"), item=item)
+    return _demand_step(
+        request,
+        DemandDecisionForm(data_of(request), item=item),
+        lambda data: decide_demand_item(item=item, decided_by=user, **data),
+        done=_("The decision was recorded."),
+        title=_("Decide on the demand"),
+        button=_("Record the decision"),
+        item=item,
+    )
 
 
 urlpatterns: list[URLPattern] = [

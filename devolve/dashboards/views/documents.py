@@ -19,7 +19,7 @@ from devolve.accounts.models import User
 from devolve.core.access import requires
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.lists import render_list
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, form_step
 from devolve.documents.forms import DocumentRequestForm
 from devolve.documents.models import (
     DocumentFormat,
@@ -46,24 +46,27 @@ def _access_document(user: User, pk: int) -> GeneratedDocument:
 def generated_document_list(request: HttpRequest) -> HttpResponse:
     user = acting_user(request)
     form = DocumentRequestForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            document = request_document(
-                kind=DocumentKind(form.cleaned_data["kind"]),
-                subject_key=form.cleaned_data["subject_key"],
-                file_format=DocumentFormat(form.cleaned_data["file_format"]),
-                language=DocumentLanguage(form.cleaned_data["language"]),
-                as_of=form.cleaned_data["as_of"] or timezone.localdate(),
-                requested_by=user,
-            )
-            return redirect("dashboards:generated_document_detail", pk=document.pk)
-    return render_list(
+    return form_step(
         request,
-        table=GeneratedDocumentTable(list_documents_visible_to(user=user)),
-        template="dashboards/generated_document_list.html",
-        partial="documents-table",
-        export_name=_("Documents"),
-        context={"form": form},
+        form,
+        lambda data: request_document(
+            kind=DocumentKind(data["kind"]),
+            subject_key=data["subject_key"],
+            file_format=DocumentFormat(data["file_format"]),
+            language=DocumentLanguage(data["language"]),
+            as_of=data["as_of"] or timezone.localdate(),
+            requested_by=user,
+        ),
+        done=None,  # the document's page follows its build
+        then=lambda document: redirect("dashboards:generated_document_detail", pk=document.pk),
+        page=lambda: render_list(
+            request,
+            table=GeneratedDocumentTable(list_documents_visible_to(user=user)),
+            template="dashboards/generated_document_list.html",
+            partial="documents-table",
+            export_name=_("Documents"),
+            context={"form": form},
+        ),
     )
 
 

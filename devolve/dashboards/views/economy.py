@@ -18,7 +18,7 @@ from devolve.core.access import requires
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.lists import configure_list, render_list
 from devolve.core.tables import RowErrorTable
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, form_step
 from devolve.indicators import permissions, selectors, services
 from devolve.indicators.forms import EvaluationRunForm, ObservationImportForm
 from devolve.indicators.models import EvaluationRun, ObservationImport
@@ -57,19 +57,23 @@ def observation_import_list(request: HttpRequest) -> HttpResponse:
 @requires("indicators.import_statistics")
 def observation_import_create(request: HttpRequest) -> HttpResponse:
     form = ObservationImportForm(data_of(request), request.FILES or None)
-    if submitted(request, form):
-        with errors_shown_on(form):
-            upload = form.cleaned_data["upload"]
-            observation_import = services.check_statistics_file(
-                upload=upload,
-                file_name=upload.name,
-                vintage=form.cleaned_data["vintage"],
-                source=form.cleaned_data["source"],
-                is_simulated=form.cleaned_data["is_simulated"],
-                uploaded_by=acting_user(request),
-            )
-            return redirect(observation_import)
-    return render(request, "dashboards/economy/observation_import_form.html", {"form": form})
+    return form_step(
+        request,
+        form,
+        lambda data: services.check_statistics_file(
+            upload=data["upload"],
+            file_name=data["upload"].name,
+            vintage=data["vintage"],
+            source=data["source"],
+            is_simulated=data["is_simulated"],
+            uploaded_by=acting_user(request),
+        ),
+        done=None,  # the import's page shows what the check found
+        then=redirect,
+        page=lambda: render(
+            request, "dashboards/economy/observation_import_form.html", {"form": form}
+        ),
+    )
 
 
 @require_safe
@@ -132,23 +136,25 @@ def _initial_run() -> dict[str, object]:
 @requires("indicators.run_evaluation")
 def evaluation_run_create(request: HttpRequest) -> HttpResponse:
     form = EvaluationRunForm(data_of(request), initial=_initial_run())
-    if submitted(request, form):
-        data = form.cleaned_data
-        with errors_shown_on(form):
-            run = services.run_evaluation(
-                indicator=data["indicator"],
-                batch=data["batch"],
-                outcome=data["outcome"],
-                control=data["control"],
-                method=data["method"],
-                covariates=list(data["covariates"]),
-                as_of=data["as_of"],
-                first_year=data["first_year"],
-                last_year=data["last_year"],
-                created_by=acting_user(request),
-            )
-            return redirect(run)
-    return render(request, "dashboards/economy/evaluation_run_form.html", {"form": form})
+    return form_step(
+        request,
+        form,
+        lambda data: services.run_evaluation(
+            indicator=data["indicator"],
+            batch=data["batch"],
+            outcome=data["outcome"],
+            control=data["control"],
+            method=data["method"],
+            covariates=list(data["covariates"]),
+            as_of=data["as_of"],
+            first_year=data["first_year"],
+            last_year=data["last_year"],
+            created_by=acting_user(request),
+        ),
+        done=None,  # the run's page shows its result
+        then=redirect,
+        page=lambda: render(request, "dashboards/economy/evaluation_run_form.html", {"form": form}),
+    )
 
 
 @require_safe

@@ -6,7 +6,6 @@ page shows the progress while the check runs (polled with htmx, with a plain lin
 then what applying would add and change and every error by row and column.
 """
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -19,7 +18,7 @@ from devolve.core.access import requires
 from devolve.core.htmx import render_page_or_partial
 from devolve.core.lists import configure_list, render_list
 from devolve.core.tables import RowErrorTable
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, form_step
 from devolve.matters.filters import ListImportFilter
 from devolve.matters.forms import ListImportApplyForm, ListImportForm
 from devolve.matters.list_export import ExportFormat, export_annual_list
@@ -69,20 +68,21 @@ def list_import_list(request: HttpRequest) -> HttpResponse:
 def list_import_create(request: HttpRequest, pk: int) -> HttpResponse:
     annual_list = _access_annual_list(pk)
     form = ListImportForm(data_of(request), request.FILES or None)
-    if submitted(request, form):
-        with errors_shown_on(form):
-            list_import = start_list_import(
-                annual_list=annual_list,
-                workbook=form.cleaned_data["workbook"],
-                started_by=acting_user(request),
-            )
-            return redirect("dashboards:list_import_detail", pk=list_import.pk)
     context = {
         "annual_list": annual_list,
         "form": form,
         "max_megabytes": max_import_bytes() // 1_048_576,
     }
-    return render(request, "dashboards/list_import_form.html", context)
+    return form_step(
+        request,
+        form,
+        lambda data: start_list_import(
+            annual_list=annual_list, workbook=data["workbook"], started_by=acting_user(request)
+        ),
+        done=None,  # the import's page follows the check
+        then=lambda list_import: redirect("dashboards:list_import_detail", pk=list_import.pk),
+        page=lambda: render(request, "dashboards/list_import_form.html", context),
+    )
 
 
 def _render_detail(
@@ -127,16 +127,16 @@ def list_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def list_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     list_import = access_list_import(list_import_id=pk)
     form = ListImportApplyForm(request.POST)
-    if form.is_valid():
-        with errors_shown_on(form):
-            list_import = queue_list_import_apply(
-                list_import=list_import,
-                applied_by=acting_user(request),
-                reason=form.cleaned_data["reason"],
-            )
-            messages.success(request, _("The import was queued; this page shows its result."))
-            return redirect("dashboards:list_import_detail", pk=list_import.pk)
-    return _render_detail(request, list_import, form)
+    return form_step(
+        request,
+        form,
+        lambda data: queue_list_import_apply(
+            list_import=list_import, applied_by=acting_user(request), reason=data["reason"]
+        ),
+        done=_("The import was queued; this page shows its result."),
+        then=lambda queued: redirect("dashboards:list_import_detail", pk=queued.pk),
+        page=lambda: _render_detail(request, list_import, form),
+    )
 
 
 @require_safe

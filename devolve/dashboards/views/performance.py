@@ -32,7 +32,7 @@ from devolve.core.spreadsheets import (
     xlsx_bytes,
 )
 from devolve.core.tables import GOVUK_TABLE_ATTRS
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, form_step
 from devolve.performance import selectors
 from devolve.performance.exports import overview_sheets
 from devolve.performance.forms import (
@@ -137,19 +137,20 @@ def _scheme_or_404(pk: int, *, user: User) -> Scheme:
 def performance_scheme_next_version(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _scheme_or_404(pk, user=acting_user(request))
     form = SchemeVersionForm(data_of(request), groups=selectors.list_scheme_groups(scheme=scheme))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            created = create_next_scheme_version(
-                scheme=scheme, created_by=acting_user(request), **form.changes()
-            )
-            messages.success(
-                request,
-                _("Version %(version)s was drafted. Check it, then publish it.")
-                % {"version": created.version},
-            )
-            return redirect("dashboards:performance_scheme_detail", pk=created.pk)
     context = {"scheme": scheme, "form": form}
-    return render(request, "dashboards/performance/scheme_version_form.html", context)
+    return form_step(
+        request,
+        form,
+        lambda _data: create_next_scheme_version(
+            scheme=scheme, created_by=acting_user(request), **form.changes()
+        ),
+        done=lambda created: (
+            _("Version %(version)s was drafted. Check it, then publish it.")
+            % {"version": created.version}
+        ),
+        then=lambda created: redirect("dashboards:performance_scheme_detail", pk=created.pk),
+        page=lambda: render(request, "dashboards/performance/scheme_version_form.html", context),
+    )
 
 
 @require_POST
@@ -178,17 +179,18 @@ def performance_assessment_create(request: HttpRequest) -> HttpResponse:
             "appeal_closes_on": _a_year_after(latest.appeal_closes_on),
         }
     form = AssessmentForm(data_of(request), initial=initial)
-    if submitted(request, form):
-        with errors_shown_on(form):
-            assessment = create_performance_assessment(
-                created_by=acting_user(request), **form.cleaned_data
-            )
-            messages.success(
-                request,
-                _("The assessment was opened. Record the assessors' figures, then compute it."),
-            )
-            return redirect("dashboards:performance_assessment_detail", pk=assessment.pk)
-    return render(request, "dashboards/performance/assessment_form.html", {"form": form})
+    return form_step(
+        request,
+        form,
+        lambda data: create_performance_assessment(created_by=acting_user(request), **data),
+        done=_("The assessment was opened. Record the assessors' figures, then compute it."),
+        then=lambda created: _to_assessment(created.pk),
+        page=lambda: render(request, "dashboards/performance/assessment_form.html", {"form": form}),
+    )
+
+
+def _to_assessment(pk: int) -> HttpResponse:
+    return redirect("dashboards:performance_assessment_detail", pk=pk)
 
 
 def _a_year_after(day: datetime.date) -> datetime.date:
@@ -263,13 +265,15 @@ def performance_manual_input(request: HttpRequest, pk: int) -> HttpResponse:
         items=items,
         subjects=[(subject.key, str(subject.record)) for subject in subjects],
     )
-    if submitted(request, form):
-        with errors_shown_on(form):
-            record_manual_input(assessment=assessment, entered_by=user, **form.cleaned_data)
-            messages.success(request, _("The value was recorded; compute again to use it."))
-            return redirect("dashboards:performance_assessment_detail", pk=assessment.pk)
     context = {"assessment": assessment, "form": form, "title": _("Enter a manual value")}
-    return render(request, "dashboards/performance/manual_input_form.html", context)
+    return form_step(
+        request,
+        form,
+        lambda data: record_manual_input(assessment=assessment, entered_by=user, **data),
+        done=_("The value was recorded; compute again to use it."),
+        then=lambda _done: _to_assessment(assessment.pk),
+        page=lambda: render(request, "dashboards/performance/manual_input_form.html", context),
+    )
 
 
 @require_POST
@@ -342,13 +346,19 @@ def performance_appeal_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
         items=[row.item for row in selectors.list_score_items(score=score)],
     )
-    if submitted(request, form):
-        with errors_shown_on(form):
-            file_appeal(score=score, filed_by=user, **form.cleaned_data)
-            messages.success(request, _("Your appeal was filed."))
-            return redirect("dashboards:performance_score_detail", pk=score.pk)
     context = {"score": score, "form": form, "title": _("Appeal an item of the score")}
-    return render(request, "dashboards/performance/appeal_form.html", context)
+    return form_step(
+        request,
+        form,
+        lambda data: file_appeal(score=score, filed_by=user, **data),
+        done=_("Your appeal was filed."),
+        then=lambda _done: _to_score(score.pk),
+        page=lambda: render(request, "dashboards/performance/appeal_form.html", context),
+    )
+
+
+def _to_score(pk: int) -> HttpResponse:
+    return redirect("dashboards:performance_score_detail", pk=pk)
 
 
 @require_safe
@@ -371,19 +381,25 @@ def performance_appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
     if appeal is None:
         raise Http404(_("No such appeal."))
     form = AppealDecisionForm(data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            decide_appeal(appeal=appeal, decided_by=user, **form.cleaned_data)
-            messages.success(request, _("The decision was recorded."))
-            return redirect("dashboards:performance_score_detail", pk=appeal.score_id)
-    context = {
-        "score": appeal.score,
-        "appeal": appeal,
-        "form": form,
-        "title": _("Decide the appeal"),
-        "stored": selectors.get_score_item(score=appeal.score, item=appeal.item),
-    }
-    return render(request, "dashboards/performance/appeal_form.html", context)
+
+    def page() -> HttpResponse:
+        context = {
+            "score": appeal.score,
+            "appeal": appeal,
+            "form": form,
+            "title": _("Decide the appeal"),
+            "stored": selectors.get_score_item(score=appeal.score, item=appeal.item),
+        }
+        return render(request, "dashboards/performance/appeal_form.html", context)
+
+    return form_step(
+        request,
+        form,
+        lambda data: decide_appeal(appeal=appeal, decided_by=user, **data),
+        done=_("The decision was recorded."),
+        then=lambda _done: _to_score(appeal.score_id),
+        page=page,
+    )
 
 
 # The office's overview -------------------------------------------------------------------------

@@ -33,14 +33,7 @@ from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
 from devolve.core.spreadsheets import XLSX_CONTENT_TYPE, download_response
 from devolve.core.tables import tick_chosen
-from devolve.dashboards.doors import (
-    bulk_step,
-    data_of,
-    errors_shown_on,
-    form_step,
-    submitted,
-    to_the_list,
-)
+from devolve.dashboards.doors import bulk_step, data_of, form_step, to_the_list
 from devolve.matters.models import AnnualList
 from devolve.matters.selectors import get_annual_list_by_pk
 from devolve.reporting import exports, rules, selectors
@@ -324,22 +317,22 @@ def reporting_cycle_list(request: HttpRequest) -> HttpResponse:
     form = GenerateCyclesForm(data_of(request))
     if request.method == "POST" and not allows(user, "reporting.manage_cycles"):
         raise NotAllowed(_("Only the reform office sets reporting cycles."))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            cycles = generate_cycles(generated_by=user, **form.cleaned_data)
-            messages.success(
-                request, _("%(count)s reporting cycles were set.") % {"count": len(cycles)}
-            )
-            return redirect("dashboards:reporting_cycle_list")
     filterset = ReportingCycleFilter(request.GET, queryset=selectors.list_cycles())
-    return render_list(
+    return form_step(
         request,
-        table=ReportingCycleTable(filterset.qs),
-        filterset=filterset,
-        template="dashboards/reporting/cycle_list.html",
-        partial="cycles-table",
-        export_name=_("Reporting cycles"),
-        context={"form": form, "is_office": is_office(user)},
+        form,
+        lambda data: generate_cycles(generated_by=user, **data),
+        done=lambda cycles: _("%(count)s reporting cycles were set.") % {"count": len(cycles)},
+        then=lambda _cycles: redirect("dashboards:reporting_cycle_list"),
+        page=lambda: render_list(
+            request,
+            table=ReportingCycleTable(filterset.qs),
+            filterset=filterset,
+            template="dashboards/reporting/cycle_list.html",
+            partial="cycles-table",
+            export_name=_("Reporting cycles"),
+            context={"form": form, "is_office": is_office(user)},
+        ),
     )
 
 

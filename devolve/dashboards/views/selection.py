@@ -21,7 +21,7 @@ from devolve.core.access import requires
 from devolve.core.errors import DomainError
 from devolve.core.i18n import in_current_language
 from devolve.core.lists import configure_list, render_list
-from devolve.dashboards.doors import data_of, errors_shown_on, submitted
+from devolve.dashboards.doors import data_of, errors_shown_on, form_step, submitted
 from devolve.selection.candidate_import import CHECK_SESSION_KEY, stored_check
 from devolve.selection.filters import SelectionRoundFilter
 from devolve.selection.forms import (
@@ -187,16 +187,14 @@ def selection_round_list(request: HttpRequest) -> HttpResponse:
 @requires("selection.manage_selection")
 def selection_round_create(request: HttpRequest) -> HttpResponse:
     form = RoundLikeForm.after(get_latest_round(), data_of(request))
-    if submitted(request, form):
-        with errors_shown_on(form):
-            selection_round = create_round_like(
-                created_by=acting_user(request), **form.cleaned_data
-            )
-            messages.success(
-                request, _("The round was created. Import its candidate data, then score it.")
-            )
-            return redirect("dashboards:selection_round_import", slug=selection_round.slug)
-    return render(request, "dashboards/selection/round_form.html", {"form": form})
+    return form_step(
+        request,
+        form,
+        lambda data: create_round_like(created_by=acting_user(request), **data),
+        done=_("The round was created. Import its candidate data, then score it."),
+        then=lambda created: redirect("dashboards:selection_round_import", slug=created.slug),
+        page=lambda: render(request, "dashboards/selection/round_form.html", {"form": form}),
+    )
 
 
 @require_safe
@@ -262,16 +260,16 @@ def selection_round_import(request: HttpRequest, slug: str) -> HttpResponse:
 def selection_decision_record(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
     form = DecisionForm(request.POST, selection_round=selection_round)
-    if form.is_valid():
-        with errors_shown_on(form):
-            record_decision(
-                selection_round=selection_round,
-                recorded_by=acting_user(request),
-                **form.cleaned_data,
-            )
-            messages.success(request, _("The decision was recorded."))
-            return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
-    return _render_detail(request, selection_round, decision_form=form)
+    return form_step(
+        request,
+        form,
+        lambda data: record_decision(
+            selection_round=selection_round, recorded_by=acting_user(request), **data
+        ),
+        done=_("The decision was recorded."),
+        then=lambda _done: _to_round(selection_round),
+        page=lambda: _render_detail(request, selection_round, decision_form=form),
+    )
 
 
 @require_POST
@@ -280,16 +278,21 @@ def selection_decision_approve(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
     decision = get_decision(selection_round=selection_round)
     form = ApprovalForm(request.POST)
-    if decision is not None and form.is_valid():
-        with errors_shown_on(form):
-            approve_decision(
-                decision=decision, approved_by=acting_user(request), **form.cleaned_data
-            )
-            messages.success(request, _("The decision was approved and the batch created."))
-            return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
     if decision is None:
         form.add_error(None, _("Record the decision before approving it."))
-    return _render_detail(request, selection_round, approval_form=form)
+        return _render_detail(request, selection_round, approval_form=form)
+    return form_step(
+        request,
+        form,
+        lambda data: approve_decision(decision=decision, approved_by=acting_user(request), **data),
+        done=_("The decision was approved and the batch created."),
+        then=lambda _done: _to_round(selection_round),
+        page=lambda: _render_detail(request, selection_round, approval_form=form),
+    )
+
+
+def _to_round(selection_round: SelectionRound) -> HttpResponse:
+    return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
 
 
 urlpatterns: list[URLPattern] = [
