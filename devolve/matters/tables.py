@@ -620,7 +620,12 @@ class StaffListEntryTable(tables.Table):
             "",
             '<br><span data-field="{}">{}: {} → {}</span>',
             (
-                (change.field, change.label, change.before, change.after)
+                (
+                    change.field,
+                    change.label,
+                    mark_language(change.before),
+                    mark_language(change.after),
+                )
                 for change in entry_changes(record.changed_fields, self._labels)
             ),
         )
