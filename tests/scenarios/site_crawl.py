@@ -2,7 +2,8 @@
 one language per page (``test_one_language``) and every invented value labelled
 (``test_invented_labels``). Each crawl keeps its own start, scope and pages per route; a page
 that one crawl opened is not rendered again when another (or the same, in the other module)
-opens it for the same persona in the same language.
+opens it for the same persona in the same language. Both start the staff crawls from every staff
+route too (``staff_urls``), so that a page no link of the demo leads to is read all the same.
 
 Every crawl reads the whole demo of ``devolve.demo.testing.full_demo`` on ``DEMO_DAY``, restored
 by its module, so a page rendered under one module is the page every other would render. The
@@ -17,6 +18,11 @@ from django.core.signals import request_finished
 from django.db import close_old_connections, transaction
 from django.http import HttpResponseBase
 from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from devolve.accounts.models import User
+from tests.scenarios.test_authorization_matrix import STAFF_ROUTES, _kwargs, _target
 
 
 @dataclass(frozen=True)
@@ -64,3 +70,23 @@ def _close_unread(response: HttpResponseBase) -> None:
         response.close()
     finally:
         request_finished.connect(close_old_connections)
+
+
+def staff_urls(user: User, language: str) -> list[str]:
+    """Every staff route in ``language`` (a language code), about the newest record ``user`` may
+    see: the one with most history to show (an edition carried forward from its predecessor, with
+    what changed). A route about a record no one visible to ``user`` is left out."""
+    urls = []
+    for pattern in STAFF_ROUTES:
+        target = _target(pattern.name or "") if pattern.pattern.converters else None
+        record = None
+        if target is not None:
+            records = target.model._default_manager.order_by("-pk")
+            if target.visible is not None:
+                records = records.filter(pk__in=target.visible(user).values("pk"))
+            record = records.first()
+            if record is None:
+                continue
+        with translation.override(language):
+            urls.append(reverse(f"dashboards:{pattern.name}", kwargs=_kwargs(pattern, record)))
+    return urls

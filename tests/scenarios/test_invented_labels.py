@@ -12,10 +12,12 @@ inside its main content: the phase banner above every page does not count. No pa
 values or not, may use another word for them ("example data", "sample figures", "(fake)", "demo
 data", 示例, 样例, 演示数据...).
 
-The crawl follows the links of each page in the page's language, from the home page and the staff
-home, and opens up to ``PAGES_PER_ROUTE`` pages of each route (the first ones linked); downloads
-are not pages. The demo is restored once for the module and rolled back after it; each page is
-rendered once a session, for this crawl and the one-language crawl (``site_crawl``).
+The crawl follows the links of each page in the page's language, from the home page, and from the
+staff home and every staff route (about the newest record: ``site_crawl.staff_urls``, so that an
+action page no link offers, such as publishing a published edition, is read too), and opens up to
+``PAGES_PER_ROUTE`` pages of each route (the first ones reached); downloads are not pages. The demo
+is restored once for the module and rolled back after it; each page is rendered once a session, for
+this crawl and the one-language crawl (``site_crawl``).
 """
 
 import html
@@ -40,7 +42,7 @@ from devolve.matters.models import AnnualList, Matter
 from devolve.performance.models import Appeal, PerformanceAssessment, Scheme, Score
 from devolve.reporting.models import AreaReport, DepartmentReport
 from devolve.selection.models import SelectionRound
-from tests.scenarios.site_crawl import fetch
+from tests.scenarios.site_crawl import fetch, staff_urls
 
 PAGES_PER_ROUTE = 2
 LANGUAGES = {"zh-hans": "", "en": "/en"}
@@ -181,13 +183,13 @@ def _in_scope(path: str, *, language: str, staff: bool) -> bool:
 
 
 def crawl(
-    client: Client, *, start: str, language: str, staff: bool, invented: Invented
+    client: Client, *, starts: list[str], language: str, staff: bool, invented: Invented
 ) -> Iterator[PageCheck]:
-    """Each page reachable from ``start`` in ``language`` (staff pages, as the office, or public
+    """Each page reachable from ``starts`` in ``language`` (staff pages, as the office, or public
     ones), up to ``PAGES_PER_ROUTE`` a route, checked. A page the one-language crawl rendered
     already is not rendered again (``tests.scenarios.site_crawl``)."""
-    queue = deque([start])
-    seen = {start}
+    queue = deque(starts)
+    seen = set(starts)
     opened: Counter[str] = Counter()
     while queue:
         url = queue.popleft()
@@ -237,12 +239,15 @@ def test_every_invented_value_is_labelled_with_one_vocabulary(
     client: Client, demo: None, language: str, staff: bool
 ) -> None:
     prefix = LANGUAGES[language]
+    starts = [f"{prefix}/"]
     if staff:
-        client.force_login(User.objects.get(username="office"))
+        office = User.objects.get(username="office")
+        client.force_login(office)
+        starts = [f"{prefix}/staff/", *staff_urls(office, language)]
     checks = list(
         crawl(
             client,
-            start=f"{prefix}/staff/" if staff else f"{prefix}/",
+            starts=starts,
             language=language,
             staff=staff,
             invented=Invented.load(language),

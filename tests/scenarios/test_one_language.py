@@ -1,13 +1,13 @@
-"""One language per page: every public page and every staff page, in Chinese (``/``) and in
-English (``/en/``), holds no system text in the other language (issue 14).
+"""One language per page: every public page and every staff page, in Chinese (``/``) and in English
+(``/en/``), holds no system text in the other language (issue 14).
 
-The crawl starts from each home page and from every staff route (addressed, as in the
-authorization matrix, by a record the persona may see), follows the links it finds in the same
-language, and opens at most ``PER_ROUTE`` pages of each route, for the anonymous visitor and one
-login of each staff role. A page is rendered once a session, for this crawl and the
-invented-labels crawl (``tests.scenarios.site_crawl``). Names and user-typed text pass only
-where the template marks them with their ``lang`` (``devolve.core.testing.languages``). The
-real-browser walk is in ``tests/browser/test_one_language.py``.
+The crawl starts from each home page and from every staff route (addressed, as in the authorization
+matrix, by the newest record the persona may see: ``site_crawl.staff_urls``), follows the links it
+finds in the same language, and opens at most ``PER_ROUTE`` pages of each route, for the anonymous
+visitor and one login of each staff role. A page is rendered once a session, for this crawl and the
+invented-labels crawl (``tests.scenarios.site_crawl``). Names and user-typed text pass only where
+the template marks them with their ``lang`` (``devolve.core.testing.languages``). The real-browser
+walk is in ``tests/browser/test_one_language.py``.
 """
 
 from collections import Counter, deque
@@ -18,15 +18,14 @@ from urllib.parse import urldefrag, urlsplit
 import pytest
 from django.db import transaction
 from django.test import Client
-from django.urls import Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from lxml import html as lxml_html
 
 from devolve.accounts.models import User
 from devolve.core.testing.languages import stray_text
 from devolve.demo.testing import full_demo
-from tests.scenarios.site_crawl import fetch
-from tests.scenarios.test_authorization_matrix import STAFF_ROUTES, _kwargs, _target
+from tests.scenarios.site_crawl import fetch, staff_urls
 
 # One login of each staff role on the demo.
 STAFF = {"office": "office", "department": "justice", "prefecture": "chengdu", "area": "tianfu"}
@@ -58,24 +57,6 @@ def _in_language(path: str, language: str) -> bool:
     return english == (language == "en") and not any(
         path.removeprefix("/en").startswith(part) for part in NOT_PAGES
     )
-
-
-def _staff_urls(user: User, language: str) -> list[str]:
-    """Every staff route, GET, about a record ``user`` may see."""
-    urls = []
-    for pattern in STAFF_ROUTES:
-        target = _target(pattern.name or "") if pattern.pattern.converters else None
-        record = None
-        if target is not None:
-            records = target.model._default_manager.order_by("pk")
-            if target.visible is not None:
-                records = records.filter(pk__in=target.visible(user).values("pk"))
-            record = records.first()
-            if record is None:
-                continue
-        with translation.override(LANGUAGE_CODES[language]):
-            urls.append(reverse(f"dashboards:{pattern.name}", kwargs=_kwargs(pattern, record)))
-    return urls
 
 
 def crawl(
@@ -126,7 +107,10 @@ def test_every_page_speaks_one_language(
         login = STAFF[persona]
         user = User.objects.get(username=login)
         client.force_login(user)
-        starts, within = [f"{prefix}/staff/", *_staff_urls(user, language)], f"{prefix}/staff/"
+        starts, within = (
+            [f"{prefix}/staff/", *staff_urls(user, LANGUAGE_CODES[language])],
+            f"{prefix}/staff/",
+        )
     found, read = crawl(client, starts, language, persona=login, within=within)
     report = "\n".join(f"{url}: {'; '.join(strays)}" for url, strays in sorted(found.items()))
     assert read > 10  # the crawl reached the pages, not just its first one
