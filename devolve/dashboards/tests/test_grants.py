@@ -2,17 +2,22 @@
 refusal shown with nothing written, and the views of what is owed and held."""
 
 import datetime
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from devolve.accounts.models import User
+from devolve.accounts.tests import personas as make
 from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.database import read_again
 from devolve.dashboards.tests.test_annual_lists import form_errors, mode, url
 from devolve.grants import services as grant_services
 from devolve.grants.models import EntrustmentAgreement, Grant
@@ -40,10 +45,17 @@ def writes() -> tuple[list[tuple[int, str]], int, int]:
     )
 
 
-@pytest.fixture
-def edition(office_user: User, pilot_area_user: User, justice: Department) -> AnnualList:
-    """A 2023 edition published to the persona's pilot area (in Chengdu): an entrusted power, a
-    delegated one and a support matter, all granted by the Department of Justice."""
+@dataclass
+class Published:
+    """The module's edition and the personas it names."""
+
+    edition: AnnualList
+    office_user: User
+    pilot_area_user: User
+    justice: Department
+
+
+def _publish_edition(office_user: User, pilot_area_user: User, justice: Department) -> AnnualList:
     batch = BatchFactory(number=1, starts_on=D(2023, 1, 1))
     BatchMembershipFactory(batch=batch, zone=pilot_area_user.zone, joined_on=D(2023, 1, 1))
     annual_list = list_services.create_annual_list(year=2023, batch=batch, created_by=office_user)
@@ -69,6 +81,50 @@ def edition(office_user: User, pilot_area_user: User, justice: Department) -> An
     return grant_services.publish_annual_list(
         annual_list=annual_list, published_on=PUBLISHED_ON, published_by=office_user
     )
+
+
+@pytest.fixture(scope="module")
+def _published_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[Published]:
+    """The edition and the personas it names, built once for the module in a transaction rolled
+    back at its end; each test runs in a savepoint inside it (``db``) and gets them read again
+    (``read_again``), so nothing one test does is seen by the next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        office_user, pilot_area_user, justice = (
+            make.office_user(),
+            make.pilot_area_user(),
+            make.justice(),
+        )
+        edition = _publish_edition(office_user, pilot_area_user, justice)
+        yield Published(edition, office_user, pilot_area_user, justice)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def published(_published_once: Published, db: None) -> Published:
+    return read_again(_published_once)
+
+
+@pytest.fixture
+def edition(published: Published) -> AnnualList:
+    """A 2023 edition published to the persona's pilot area (in Chengdu): an entrusted power, a
+    delegated one and a support matter, all granted by the Department of Justice."""
+    return published.edition
+
+
+# The personas the edition names are the module's (the root conftest's would add others).
+@pytest.fixture
+def office_user(published: Published) -> User:
+    return published.office_user
+
+
+@pytest.fixture
+def pilot_area_user(published: Published) -> User:
+    return published.pilot_area_user
+
+
+@pytest.fixture
+def justice(published: Published) -> Department:
+    return published.justice
 
 
 def grant_of(code: str) -> Grant:

@@ -1,8 +1,13 @@
-"""Selection pages: the office, evaluators and auditors read rounds; the office imports data
-(checked first), scores, records the decision and approves it into a batch; both languages."""
+"""Selection pages: the office, evaluators and auditors read rounds; the office records the
+decision and approves it into a batch, and starts the next round; both languages. Every test reads
+one scored round, built once for the module; the import and the refused scoring, on rounds of
+their own, are in ``test_selection_alone.py``."""
+
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -11,8 +16,9 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from devolve.accounts.models import User
 from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.database import read_again
 from devolve.regions.models import Batch
-from devolve.selection.models import CandidateValue, Decision, RoundResult, SelectionRound
+from devolve.selection.models import Decision, RoundResult, SelectionRound
 from devolve.selection.services import score_round
 from devolve.selection.tests.factories import SmallRound, make_round
 
@@ -25,11 +31,22 @@ def _url(name: str, *, language: str = "en", **kwargs: object) -> str:
         return reverse(f"dashboards:{name}", kwargs=kwargs or None)
 
 
+@pytest.fixture(scope="module")
+def _scored_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[SmallRound]:
+    """A small round with its values, scored, built once for the module in a transaction rolled
+    back at its end; each test runs in a savepoint inside it (``db``) and gets it read again
+    (``read_again``), so nothing one test does is seen by the next. Every test here uses it: the
+    tests on rounds of their own are in ``test_selection_alone.py``."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        small = make_round()
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
+        yield small
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def scored() -> SmallRound:
-    small = make_round()
-    score_round(selection_round=small.selection_round, scored_by=SYSTEM)
-    return small
+def scored(_scored_once: SmallRound, db: None) -> SmallRound:
+    return read_again(_scored_once)
 
 
 @pytest.mark.parametrize("name", ["selection_round_list", "selection_round_detail"])
@@ -94,47 +111,6 @@ def test_the_list_shows_each_round_with_its_status(
 
     assertContains(response, f'data-round="{scored.selection_round.slug}"')
     assertContains(response, 'data-status="scored"')
-
-
-def test_the_office_checks_a_file_then_imports_it(client: Client, office_user: User) -> None:
-    small = make_round(with_values=False)
-    client.force_login(office_user)
-    url = _url("selection_round_import", slug=small.selection_round.slug)
-
-    def upload(content: str) -> SimpleUploadedFile:
-        return SimpleUploadedFile("values.csv", content.encode())
-
-    checked = client.post(url, {"upload": upload("zone,indicator,value\nalpha,grp,abc\n"),
-                                "action": "check"})  # fmt: skip
-    assertContains(checked, 'data-error-code="non_numeric"')
-    assertContains(checked, 'data-valid="false"')
-    # The check stays for the pager's links (GETs), sorted on the server
-    assertContains(client.get(url, {"errors-sort": "-row"}), 'data-error-code="non_numeric"')
-    refused = client.post(url, {"upload": upload("zone,indicator,value\nalpha,grp,abc\n"),
-                                "action": "apply"})  # fmt: skip
-    assertContains(refused, "nothing was imported")
-    assertContains(refused, 'data-error-code="non_numeric"')
-    assert CandidateValue.objects.count() == 0
-
-    applied = client.post(url, {"upload": upload("zone,indicator,value\nalpha,grp,5\n"),
-                                "action": "apply"})  # fmt: skip
-
-    assertRedirects(applied, _url("selection_round_detail", slug=small.selection_round.slug))
-    assertNotContains(client.get(url), "data-error-code")  # the import ends the check
-    assert CandidateValue.objects.get().value == 5.0
-
-
-def test_the_office_scores_from_the_page_and_sees_a_refusal_as_a_message(
-    client: Client, office_user: User
-) -> None:
-    small = make_round(with_values=False)
-    client.force_login(office_user)
-
-    response = client.post(_url("selection_round_score", slug=small.selection_round.slug),
-                           follow=True)  # fmt: skip
-
-    assertContains(response, "Fewer than two candidates have every value", status_code=200)
-    assert not RoundResult.objects.exists()
 
 
 def test_the_office_records_and_approves_the_decision_from_the_page(
@@ -247,27 +223,3 @@ def test_the_new_round_page_reads_in_chinese(
     response = client.get(_url("selection_round_create", language="zh-hans"))
 
     assertContains(response, "开始新一轮遴选")
-
-
-def test_a_checked_files_errors_read_in_the_readers_language(
-    client: Client, office_user: User
-) -> None:
-    """The candidate importer's errors are codes too (ADR 0041): a file checked on the Chinese
-    page keeps its errors in the session, and the English page reads them in English."""
-    small = make_round(with_values=False)
-    client.force_login(office_user)
-    slug = small.selection_round.slug
-    content = b"zone,indicator,value\nalpha,grp,abc\n"
-
-    client.post(
-        _url("selection_round_import", language="zh-hans", slug=slug),
-        {"upload": SimpleUploadedFile("values.csv", content), "action": "check"},
-    )
-    english = client.get(_url("selection_round_import", slug=slug))
-    chinese = client.get(_url("selection_round_import", language="zh-hans", slug=slug))
-
-    assertContains(english, "“abc” is not a number.")
-    assertNotContains(english, "不是数字")
-    # The cell, in Latin letters, is marked as English on the Chinese page.
-    assertContains(chinese, '“<span lang="en">abc</span>”不是数字。', html=False)
-    assertNotContains(chinese, "is not a number")

@@ -6,6 +6,12 @@ from django.test import Client
 
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.performance.models import Score
+from devolve.performance.tests import assessed
+
+# The computed assessment and the personas it names, in place of the per-test ones.
+assessment, chengdu_score, scheme, edition, office_user, pilot_area_user, justice = (
+    assessed.FIXTURES
+)
 
 
 def test_scores_in_the_admin_are_for_the_office_evaluators_and_auditors(

@@ -1,5 +1,7 @@
-"""Performance API: scopes of reads (published for everyone, own unpublished score for the
-subject), each write through its service with its refusals."""
+"""Performance API on one computed assessment, built once for the module
+(``devolve.performance.tests.assessed``): scopes of reads (published for everyone, own
+unpublished score for the subject), each write through its service with its refusals. Schemes
+over the API are in ``test_api_alone.py``."""
 
 import datetime
 from decimal import Decimal
@@ -12,27 +14,23 @@ from django.test import Client
 from devolve.accounts.models import User
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.performance import services
-from devolve.performance.models import Appeal, PerformanceAssessment, Scheme, Score
-from devolve.performance.tests import worlds
+from devolve.performance.models import Appeal, PerformanceAssessment, Score
+from devolve.performance.tests import assessed, worlds
 
 D = Decimal
 API = "/api/v1/performance"
 SEES_ALL = {"office", "evaluator", "auditor"}
+
+# The computed assessment and the personas it names, in place of the per-test ones.
+assessment, chengdu_score, scheme, edition, office_user, pilot_area_user, justice = (
+    assessed.FIXTURES
+)
 
 
 def keys(client: Client, path: str) -> list[str]:
     response = client.get(path)
     assert response.status_code == 200
     return [row["subject_key"] for row in response.json()["results"]]
-
-
-def test_published_schemes_are_public_with_their_tree(client: Client, scheme: Scheme) -> None:
-    response = client.get(f"{API}/schemes/{scheme.pk}/")
-    assert response.status_code == 200
-    body = response.json()
-    assert (body["code"], body["version"], body["status"]) == ("prefectures", 1, "published")
-    assert [group["weight"] for group in body["groups"]] == ["70.00", "30.00", "0.00"]
-    assert [item["code"] for item in body["groups"][0]["items"]] == ["innovation", "cases"]
 
 
 def test_unpublished_scores_reach_only_the_office_readers_and_the_subject(
@@ -152,55 +150,3 @@ def test_appeal_after_the_window_is_refused(
     assert response.status_code == 400
     assert response.json()["code"] == "appeal_window_closed"
     assert Appeal.objects.count() == 0
-
-
-def test_the_office_drafts_and_publishes_the_next_version_over_the_api(
-    client: Client, personas: dict[str, Any], scheme: Scheme
-) -> None:
-    body = {"note": "Quality counts more.", "group_weights": {"1": "60", "2": "40"},
-            "item_targets": {"innovation": "5"}}  # fmt: skip
-    client.force_login(personas["evaluator"])
-    refused = client.post(f"{API}/schemes/{scheme.pk}/next-version/", body, "application/json")
-    client.force_login(personas["office"])
-
-    response = client.post(f"{API}/schemes/{scheme.pk}/next-version/", body, "application/json")
-    draft = response.json()
-    published = client.post(f"{API}/schemes/{draft['id']}/publish/")
-
-    assert refused.status_code == 403
-    assert response.status_code == 201
-    assert (draft["version"], draft["status"]) == (2, "draft")
-    assert [group["weight"] for group in draft["groups"]][:2] == ["60.00", "40.00"]
-    assert published.status_code == 200
-    assert published.json()["status"] == "published"
-
-
-def test_unknown_group_numbers_are_refused_with_the_field(
-    client: Client, office_user: User, scheme: Scheme
-) -> None:
-    client.force_login(office_user)
-
-    response = client.post(
-        f"{API}/schemes/{scheme.pk}/next-version/",
-        {"note": "x", "group_weights": {"first": "100"}},
-        "application/json",
-    )
-
-    assert response.status_code == 400
-    assert Scheme.objects.count() == 1
-
-
-def test_the_office_opens_an_assessment_over_the_api(
-    client: Client, personas: dict[str, Any], scheme: Scheme
-) -> None:
-    body = {"scheme": scheme.pk, "year": 2025, "appeal_opens_on": "2026-03-01",
-            "appeal_closes_on": "2026-03-15"}  # fmt: skip
-    assert client.post(f"{API}/assessments/", body, "application/json").status_code == 401
-    client.force_login(personas["department"])
-    assert client.post(f"{API}/assessments/", body, "application/json").status_code == 403
-    client.force_login(personas["office"])
-
-    response = client.post(f"{API}/assessments/", body, "application/json")
-
-    assert response.status_code == 201
-    assert PerformanceAssessment.objects.get(pk=response.json()["id"]).year == 2025

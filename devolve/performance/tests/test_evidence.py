@@ -13,8 +13,14 @@ from devolve.core.testing.database import assert_refused
 from devolve.core.testing.hostile_files import HOSTILE_EVIDENCE, HostileFile
 from devolve.performance import services
 from devolve.performance.models import Appeal, IndicatorItem, Score
+from devolve.performance.tests import assessed
 
 IN_WINDOW = datetime.date(2025, 3, 5)
+
+# The computed assessment and the personas it names, in place of the per-test ones.
+assessment, chengdu_score, scheme, edition, office_user, pilot_area_user, justice = (
+    assessed.FIXTURES
+)
 
 
 def _item(score: Score) -> IndicatorItem:

@@ -3,6 +3,7 @@ the prefecture persona's, and Mianyang), and a published prefecture scheme whose
 manual (so the office sets each input) plus one measure with no data yet (cases completed)."""
 
 import datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from devolve.accounts.models import User
@@ -106,3 +107,23 @@ def computed_assessment(office: User, scheme: Scheme) -> PerformanceAssessment:
     )
     assessment.refresh_from_db()
     return assessment
+
+
+@dataclass
+class Assessed:
+    """The computed assessment of ``computed_assessment`` over ``edition_2024``, and the personas
+    that built it."""
+
+    edition: AnnualList
+    scheme: Scheme
+    assessment: PerformanceAssessment
+    office_user: User
+    pilot_area_user: User
+    justice: Department
+
+
+def assessed(office: User, pilot_area_user: User, department: Department) -> Assessed:
+    edition = edition_2024(office, pilot_area_user.zone, department)
+    scheme = published_scheme(office)
+    assessment = computed_assessment(office, scheme)
+    return Assessed(edition, scheme, assessment, office, pilot_area_user, department)
