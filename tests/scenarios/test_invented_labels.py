@@ -44,6 +44,10 @@ from devolve.reporting.models import AreaReport, DepartmentReport
 from devolve.selection.models import SelectionRound
 from tests.scenarios.site_crawl import fetch, staff_urls
 
+# On the worker that runs the one-language crawl, so that the pages both open are rendered once
+# (``site_crawl``; ``devolve.core.testing.scheduling``).
+pytestmark = pytest.mark.xdist_group("site_crawl")
+
 PAGES_PER_ROUTE = 2
 LANGUAGES = {"zh-hans": "", "en": "/en"}
 LABELS = {

@@ -27,6 +27,10 @@ from devolve.core.testing.languages import stray_text
 from devolve.demo.testing import full_demo
 from tests.scenarios.site_crawl import fetch, staff_urls
 
+# On the worker that runs the invented-labels crawl, so that the pages both open are rendered once
+# (``site_crawl``; ``devolve.core.testing.scheduling``).
+pytestmark = pytest.mark.xdist_group("site_crawl")
+
 # One login of each staff role on the demo.
 STAFF = {"office": "office", "department": "justice", "prefecture": "chengdu", "area": "tianfu"}
 PREFIXES = {"zh": "", "en": "/en"}

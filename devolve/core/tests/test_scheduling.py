@@ -10,6 +10,7 @@ from django.conf import settings
 from devolve.core.testing.scheduling import (
     DemoBuiltAlongsideScheduling,
     _module_drives_a_browser,
+    _module_group,
     _module_needs_demo,
     _module_seeds_its_own_day,
     _seeds_first,
@@ -20,6 +21,8 @@ LATER_DAYS = "devolve/demo/tests/test_seed_later_days.py"
 EARLY = "devolve/demo/tests/test_seed_early_in_a_year.py"
 MATRIX = "tests/scenarios/test_authorization_matrix.py"
 WALK = "tests/browser/test_public_walk.py"
+LABELS = "tests/scenarios/test_invented_labels.py"
+ONE_LANGUAGE = "tests/scenarios/test_one_language.py"
 
 
 def test_modules_that_seed_a_day_of_their_own_are_found_by_their_call() -> None:
@@ -73,8 +76,7 @@ def test_the_seeds_go_first_then_the_heavy_modules_and_the_rest_keep_their_order
 
 
 def test_a_module_that_seeds_one_day_per_parameter_is_one_unit_per_day() -> None:
-    scheduler = object.__new__(DemoBuiltAlongsideScheduling)
-    scheduler.config = SimpleNamespace(rootpath=ROOT)
+    scheduler = _scheduler()
 
     assert scheduler._split_scope(f"{LATER_DAYS}::test_a[2027-03-01]") == (
         f"{LATER_DAYS}::[2027-03-01]"
@@ -85,3 +87,50 @@ def test_a_module_that_seeds_one_day_per_parameter_is_one_unit_per_day() -> None
     assert scheduler._split_scope(f"{EARLY}::test_a") == EARLY
     # Parameters of other modules seed nothing of their own: the module stays one unit.
     assert scheduler._split_scope(f"{MATRIX}::test_a[office]") == MATRIX
+
+
+def _scheduler() -> DemoBuiltAlongsideScheduling:
+    scheduler = object.__new__(DemoBuiltAlongsideScheduling)
+    scheduler.config = SimpleNamespace(rootpath=ROOT)
+    scheduler.groups = {}
+    return scheduler
+
+
+def test_the_crawls_that_share_their_pages_are_one_unit() -> None:
+    """The two crawls of ``tests/scenarios/site_crawl.py`` render a page once only on one
+    worker: marked with one ``xdist_group``, their tests are one unit, on one worker."""
+    assert _module_group(ROOT / LABELS) == _module_group(ROOT / ONE_LANGUAGE) == "site_crawl"
+    assert _module_group(ROOT / MATRIX) is None
+    scheduler = _scheduler()
+
+    units = {
+        scheduler._split_scope(f"{LABELS}::test_every_invented_value_is_labelled[office]"),
+        scheduler._split_scope(f"{ONE_LANGUAGE}::test_public_pages_are_in_one_language[en]"),
+        scheduler._split_scope(f"{ONE_LANGUAGE}::test_staff_pages_are_in_one_language"),
+    }
+
+    assert units == {"@site_crawl"}
+    assert scheduler.groups == {"@site_crawl": {ROOT / LABELS, ROOT / ONE_LANGUAGE}}
+    assert scheduler._split_scope(f"{MATRIX}::test_a[office]") == MATRIX
+
+
+def test_a_group_is_placed_by_its_modules() -> None:
+    """A group's unit needs the whole demo when one of its modules does: it goes with the heavy
+    units, or first as the demo's builder."""
+    groups = {"@site_crawl": {ROOT / LABELS, ROOT / ONE_LANGUAGE}}
+    light = "devolve/core/tests/test_history.py"
+
+    def queue(*scopes: str) -> "OrderedDict[str, dict[str, bool]]":
+        return OrderedDict((scope, {f"{scope}::test": False}) for scope in scopes)
+
+    assert list(_seeds_first(queue(light, MATRIX, "@site_crawl", WALK), ROOT, groups)) == [
+        MATRIX,
+        "@site_crawl",
+        WALK,
+        light,
+    ]
+    assert list(_seeds_first(queue(light, "@site_crawl", WALK), ROOT, groups)) == [
+        "@site_crawl",
+        WALK,
+        light,
+    ]
