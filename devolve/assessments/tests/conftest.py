@@ -1,14 +1,20 @@
 """A published 2023 edition with grants in two pilot areas, reporting cycles for three quarters,
-and a helper that files an area's usage for one grant and period in a given status."""
+built once per module with the personas it names (``world``), and a helper that files an area's
+usage for one grant and period in a given status."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.db import transaction
 
 from devolve.accounts.models import User
+from devolve.accounts.tests import personas as make
 from devolve.core.actors import SYSTEM
+from devolve.core.testing.database import read_again
 from devolve.grants import services as grant_services
 from devolve.grants.models import Grant
 from devolve.matters import services as list_services
@@ -84,8 +90,7 @@ def report(
     )
 
 
-@pytest.fixture
-def world(
+def build_world(
     justice: Department, finance: Department, pilot_area_user: User, office_user: User
 ) -> World:
     batch = BatchFactory(number=1, starts_on=D(2023, 1, 1))
@@ -145,3 +150,64 @@ def world(
         for number, (start, end) in enumerate(QUARTERS, start=2)
     ]
     return World(home, east, third, law_firms, legal_aid, tax_support, edition, cycles)
+
+
+@dataclass
+class Built:
+    """The world and the personas it names."""
+
+    world: World
+    justice: Department
+    finance: Department
+    pilot_area_user: User
+    office_user: User
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[Built]:
+    """The world and the personas it names, built once for the module in a transaction rolled
+    back at its end; each test runs in a savepoint inside it (``db``) and gets them read again
+    (``read_again``), so nothing one test does is seen by the next. Every test of this package
+    that touches the database reads it; a module elsewhere binds ``FIXTURES``."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        justice, finance = make.justice(), make.finance()
+        pilot_area_user, office_user = make.pilot_area_user(), make.office_user()
+        world = build_world(justice, finance, pilot_area_user, office_user)
+        yield Built(world, justice, finance, pilot_area_user, office_user)
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def built(_world_once: Built, db: None) -> Built:
+    return read_again(_world_once)
+
+
+@pytest.fixture
+def world(built: Built) -> World:
+    return built.world
+
+
+# The personas the world names are the world's (the root conftest's fixtures would add others).
+@pytest.fixture
+def justice(built: Built) -> Department:
+    return built.justice
+
+
+@pytest.fixture
+def finance(built: Built) -> Department:
+    return built.finance
+
+
+@pytest.fixture
+def pilot_area_user(built: Built) -> User:
+    return built.pilot_area_user
+
+
+@pytest.fixture
+def office_user(built: Built) -> User:
+    return built.office_user
+
+
+# What a module outside this package binds to take the world and its personas:
+# ``_world_once, built, world, justice, finance, pilot_area_user, office_user = FIXTURES``.
+FIXTURES = (_world_once, built, world, justice, finance, pilot_area_user, office_user)

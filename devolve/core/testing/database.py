@@ -108,8 +108,8 @@ def _defer_foreign_key_checks() -> None:
 
 
 def read_again[World](world: World) -> World:
-    """A copy of ``world``, a dataclass of model instances (or of dicts or lists of them), each
-    read again from the database.
+    """A copy of ``world``, a dataclass of model instances (or of dicts, lists or dataclasses of
+    them), each read again from the database.
 
     A module-scoped fixture that builds its test data once (in a transaction rolled back after
     the module; each test in a savepoint inside it) hands every test fresh instances: what one
@@ -118,6 +118,8 @@ def read_again[World](world: World) -> World:
     def again(value: Any) -> Any:
         if isinstance(value, models.Model):
             return type(value)._base_manager.get(pk=value.pk)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return read_again(value)
         if isinstance(value, dict):
             return {key: again(item) for key, item in value.items()}
         if isinstance(value, list):

@@ -13,7 +13,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 from devolve.accounts.models import User
 from devolve.assessments import services
 from devolve.assessments.models import AssessmentRound, EntryDecision, GrantAssessment
-from devolve.assessments.tests.conftest import World, report, world  # noqa: F401
+from devolve.assessments.tests import conftest as assessment_world
+from devolve.assessments.tests.conftest import World, report
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.dashboards.tests.test_annual_lists import form_errors, url
 from devolve.matters.models import ListEntry
@@ -28,11 +29,15 @@ STAFF = {
     "evaluator",
     "auditor",
 }
+# The assessment tests' world, built once for the module, and the personas it names.
+_world_once, built, world, justice, finance, pilot_area_user, office_user = (
+    assessment_world.FIXTURES
+)
 FULL = {"score_take_up": "20", "score_use": "30", "score_supervision": "15", "score_demand": "10"}
 
 
 @pytest.fixture
-def assessment_round(world: World, office_user: User, evaluator: User) -> AssessmentRound:  # noqa: F811
+def assessment_round(world: World, office_user: User, evaluator: User) -> AssessmentRound:
     report(world.grant(world.law_firms, world.home), world.cycles[0], received=0)
     report(world.grant(world.law_firms, world.home), world.cycles[1], received=0)
     opened = services.open_assessment_round(
@@ -48,7 +53,7 @@ def assessment_round(world: World, office_user: User, evaluator: User) -> Assess
     return services.start_scoring(assessment_round=opened, started_by=office_user)
 
 
-def assessment_of(assessment_round: AssessmentRound, world: World, matter: Any) -> GrantAssessment:  # noqa: F811
+def assessment_of(assessment_round: AssessmentRound, world: World, matter: Any) -> GrantAssessment:
     return GrantAssessment.objects.get(
         round=assessment_round, grant=world.grant(matter, world.home)
     )
@@ -72,7 +77,7 @@ def test_only_the_office_opens_decides_and_drafts(
     client: Client,
     personas: dict[str, User],
     assessment_round: AssessmentRound,
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     entry = world.entry(world.law_firms)
     for name, kwargs in [
@@ -89,7 +94,7 @@ def test_a_grant_assessment_is_seen_within_scope(
     client: Client,
     personas: dict[str, User],
     assessment_round: AssessmentRound,
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     target = assessment_of(assessment_round, world, world.law_firms)
 
@@ -106,7 +111,7 @@ def test_only_the_rounds_evaluators_and_the_office_score(
     client: Client,
     personas: dict[str, User],
     assessment_round: AssessmentRound,
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     target = assessment_of(assessment_round, world, world.law_firms)
     for persona in ("auditor", "department", "pilot_area"):
@@ -123,7 +128,7 @@ def test_a_department_sees_only_its_own_matters_in_a_round(
     client: Client,
     other_department_user: User,
     assessment_round: AssessmentRound,
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     client.force_login(other_department_user)
 
@@ -138,7 +143,7 @@ def test_the_round_page_flags_zero_use_and_rolls_up_entries(
     client: Client,
     office_user: User,
     assessment_round: AssessmentRound,
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     client.force_login(office_user)
 
@@ -175,7 +180,7 @@ def test_a_bad_score_is_shown_on_the_form_and_nothing_written(
     client: Client,
     evaluator: User,
     assessment_round: AssessmentRound,
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     target = assessment_of(assessment_round, world, world.law_firms)
     client.force_login(evaluator)
@@ -197,7 +202,7 @@ def test_a_round_walked_through_the_pages_drafts_the_next_edition(
     office_user: User,
     evaluator: User,
     pilot_area_user: User,
-    world: World,  # noqa: F811
+    world: World,
 ) -> None:
     client.force_login(office_user)
     response = client.post(
