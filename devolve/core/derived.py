@@ -3,39 +3,127 @@
 A page that aggregates a whole table (every accepted usage line, every observation) computes its
 figures once and reads them back until one of its input tables changes. The version of the inputs
 is the newest history row of each input model (django-simple-history records every create, change
-and delete the services make), read from the history tables' indexes in one query; the figures
-are kept in Django's cache under that version, so a change is seen by the next request on every
-node, and a node's cache holding nothing in common with another's only costs a recomputation.
-A result that can be brought up to date from the rows changed since (``updated_since``) is kept
-with its version instead, and only its first computation on a node reads every row.
+and delete the services make), read from the history tables' indexes in one query
+(``data_version``); the figures are kept in Django's cache under that version, so a change is seen
+by the next request on every node, and a node's cache holding nothing in common with another's
+only costs a recomputation. A result that can be brought up to date from the rows changed since
+(``updated_since``) is kept with its version instead, and only its first computation on a node
+reads every row. API list pages are kept under the same version (``core.api.stored_pages``).
+
+A version is trusted only when it is **settled**. History ids come from a sequence: a transaction
+still running may hold an id below the newest committed one, and when it commits the newest id
+does not change, so a figure kept under that version would hide its rows. On PostgreSQL the
+version query also asks whether any transaction writing this database was in progress in the
+snapshot it read (``pg_snapshot_xip`` and the server's backends: a transaction of another
+database on the same server cannot write these tables); with none, every history row written
+later gets a higher id. SQLite
+has one writer at a time, so ids are committed in the order they are taken. A transaction takes
+its id (its first write, the row itself) before its history row's id: every service writes the
+row, then its history. An unsettled version's figure is answered but not kept as it is.
 """
 
 import datetime
 import hashlib
 from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from functools import cache as once
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connection, models
+from django.db import connections, models, router
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 # How long a version's figures stay in a node's cache when nothing asks for them.
 KEEP_SECONDS = 24 * 60 * 60
 _MISSING = object()
 
 
-def data_version(inputs: Sequence[type[models.Model]]) -> tuple[tuple[Any, ...], ...]:
-    """The newest history row (id and date) of each model: changes whenever a row of any of them
-    is created, changed or deleted with its history. One query."""
+@dataclass(frozen=True)
+class DataVersion:
+    """The newest history row (id, date) of each input model, and whether no transaction that
+    could still commit an older one was in progress as it was read (``settled``)."""
+
+    inputs: tuple[type[models.Model], ...]
+    newest: tuple[tuple[Any, Any], ...]
+    settled: bool
+
+    def last_changed(self, *of: type[models.Model]) -> datetime.datetime | None:
+        """When a row of ``of`` (each among the inputs) last changed, as ``last_changed``."""
+        moments = [
+            _as_datetime(moment)
+            for model, (_history_id, moment) in zip(self.inputs, self.newest, strict=True)
+            if model in of
+        ]
+        return max((moment for moment in moments if moment is not None), default=None)
+
+
+def _as_datetime(value: object) -> datetime.datetime | None:
+    # SQLite hands back an aggregated date as text, in UTC.
+    if value is None or isinstance(value, datetime.datetime):
+        moment = value
+    else:
+        moment = parse_datetime(str(value))
+    if moment is None:
+        return None
+    return moment if timezone.is_aware(moment) else moment.replace(tzinfo=datetime.UTC)
+
+
+# Whether no transaction writing this database (holding a transaction id) but the reader's own
+# was in progress as the statement's snapshot was taken. The snapshot lists those in progress
+# that are older than the newest completed one (``pg_snapshot_xip``); a newer one is not listed,
+# so the backends are read too (after the snapshot: any still running then). One that ended
+# between the two is seen only if it was listed: a transaction of this database that takes its
+# id, writes and commits within that instant, beneath the id of one committed just before the
+# snapshot, is the one case not seen. Listed transactions held by a backend of another database
+# (which cannot write these tables) do not count; one that ended before the backends were read
+# does. Backends are read afresh (a transaction keeps the first read otherwise). A replica sees
+# none of the primary's backends, so nothing read on one is settled.
+_SETTLED_ON_POSTGRESQL = (
+    "CASE WHEN (SELECT COUNT(*) FROM pg_stat_clear_snapshot()) >= 0 THEN NOT pg_is_in_recovery()"
+    " AND NOT EXISTS (SELECT 1 FROM writing WHERE datid = (SELECT datid FROM"
+    " pg_stat_get_activity(pg_backend_pid())) AND pid <> pg_backend_pid())"
+    " AND NOT EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()) AS running (id)"
+    " WHERE xid(running.id) NOT IN (SELECT backend_xid FROM writing WHERE datid <> (SELECT"
+    " datid FROM pg_stat_get_activity(pg_backend_pid())))) END"
+)
+# The server's backends holding a transaction id, read once by the statement.
+_WRITING = (
+    "WITH writing AS (SELECT datid, pid, backend_xid FROM pg_stat_get_activity(NULL)"
+    " WHERE backend_xid IS NOT NULL) "
+)
+
+
+@once
+def _version_sql(inputs: tuple[type[models.Model], ...], alias: str) -> str:
+    connection = connections[alias]
     quote = connection.ops.quote_name
-    tables = [quote(model.history.model._meta.db_table) for model in inputs]  # type: ignore[attr-defined]
-    parts = [
-        f"SELECT {place}, MAX(history_id), MAX(history_date) FROM {table}"  # noqa: S608 — table names, not input
-        for place, table in enumerate(tables)
-    ]
+    parts = []
+    for model in inputs:
+        table = quote(model.history.model._meta.db_table)  # type: ignore[attr-defined]
+        # Each on an index: the history id's primary key, simple-history's date index.
+        parts.append(f"(SELECT MAX({quote('history_id')}) FROM {table})")  # noqa: S608 — names
+        parts.append(f"(SELECT MAX({quote('history_date')}) FROM {table})")  # noqa: S608
+    if connection.vendor == "postgresql":
+        return _WRITING + "SELECT " + ", ".join([*parts, _SETTLED_ON_POSTGRESQL])
+    return "SELECT " + ", ".join(parts)
+
+
+def data_version(inputs: Sequence[type[models.Model]], *, using: str | None = None) -> DataVersion:
+    """The version of ``inputs``: the newest history row of each, read on database ``using``
+    (by default where the router reads the first input: a replica for an anonymous request, when
+    one is configured), and whether it is settled. One query; changes whenever a row of any of
+    them is created, changed or deleted with its history."""
+    inputs = tuple(inputs)
+    alias = using or router.db_for_read(inputs[0])
+    connection = connections[alias]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(parts) + " ORDER BY 1")
-        return tuple(tuple(row) for row in cursor.fetchall())
+        cursor.execute(_version_sql(inputs, alias))
+        row = cursor.fetchone()
+    newest = tuple((row[2 * place], row[2 * place + 1]) for place in range(len(inputs)))
+    # SQLite has one writer at a time; nothing is trusted on another database.
+    settled = bool(row[-1]) if connection.vendor == "postgresql" else connection.vendor == "sqlite"
+    return DataVersion(inputs=inputs, newest=newest, settled=settled)
 
 
 def computed_once[T](
@@ -43,13 +131,16 @@ def computed_once[T](
 ) -> T:
     """``compute()`` for this ``key``, computed again only when a row of ``inputs`` changed since
     it was last computed. ``inputs`` must name every model with history whose rows the result
-    reads; ``key`` everything else it depends on (arguments, the day)."""
-    version = repr((name, key, data_version(inputs)))
-    cache_key = "devolve:derived:" + hashlib.sha256(version.encode()).hexdigest()
+    reads; ``key`` everything else it depends on (arguments, the day). A result computed under
+    an unsettled version is answered, not kept."""
+    version = data_version(inputs)
+    described = repr((name, key, version.newest))
+    cache_key = "devolve:derived:" + hashlib.sha256(described.encode()).hexdigest()
     found = cache.get(cache_key, _MISSING)
     if found is _MISSING:
         found = compute()
-        cache.set(cache_key, found, KEEP_SECONDS)
+        if version.settled:
+            cache.set(cache_key, found, KEEP_SECONDS)
     return found  # type: ignore[no-any-return]
 
 
@@ -58,18 +149,6 @@ def computed_once[T](
 # acceptance), or a node whose clock is somewhat behind, still has its rows seen by the next
 # update.
 CHANGES_OVERLAP = datetime.timedelta(minutes=10)
-
-
-def _as_datetime(value: object) -> datetime.datetime | None:
-    # SQLite hands back an aggregated date as text, in UTC.
-    if value is None:
-        return None
-    moment = (
-        value
-        if isinstance(value, datetime.datetime)
-        else datetime.datetime.fromisoformat(str(value))
-    )
-    return moment if moment.tzinfo else moment.replace(tzinfo=datetime.UTC)
 
 
 def updated_since[T](
@@ -83,36 +162,37 @@ def updated_since[T](
     """Like ``computed_once``, for a result that can be brought up to date from an older one.
 
     A node keeps the last result it computed for ``key`` with the version of ``inputs`` it read;
-    when the inputs changed since, ``update(result, since)`` brings that result up to date, where
-    ``since`` maps each input model to a moment before which no row the kept result missed was
-    written (when its version was read, or its newest history row if later, less
-    ``CHANGES_OVERLAP``): ``update`` recomputes what the history rows written after it touch.
-    ``compute()`` runs only when the node keeps no result, or when an input's history or the
-    node's clock went back (a restore, pruned history)."""
+    when the inputs changed since, or the kept version was not settled (a transaction then in
+    progress may since have committed rows beneath it), ``update(result, since)`` brings that
+    result up to date, where ``since`` maps each input model to a moment before which no row the
+    kept result missed was written (when its version was read, or its newest history row if
+    later, less ``CHANGES_OVERLAP``): ``update`` recomputes what the history rows written after
+    it touch. ``compute()`` runs only when the node keeps no result, or when an input's history
+    or the node's clock went back (a restore, pruned history)."""
     read_at = timezone.now()
     version = data_version(inputs)
     cache_key = "devolve:derived-kept:" + hashlib.sha256(repr((name, key)).encode()).hexdigest()
-    kept = cache.get(cache_key)
-    if kept is not None and kept[0] == version:
-        return kept[1]  # type: ignore[no-any-return]
+    kept = cache.get(cache_key)  # (newest, settled, result, read at)
+    if kept is not None and kept[0] == version.newest and kept[1]:
+        return kept[2]  # type: ignore[no-any-return]
     since = None
-    if kept is not None and kept[2] <= read_at:  # not when this node's clock went back
-        since = _changes_since(kept[0], kept[2], version, inputs)
-    result = compute() if since is None else update(kept[1], since)
-    cache.set(cache_key, (version, result, read_at), KEEP_SECONDS)
+    if kept is not None and kept[3] <= read_at:  # not when this node's clock went back
+        since = _changes_since(kept[0], kept[3], version.newest, inputs)
+    result = compute() if since is None else update(kept[2], since)
+    cache.set(cache_key, (version.newest, version.settled, result, read_at), KEEP_SECONDS)
     return result
 
 
 def _changes_since(
-    kept: tuple[tuple[Any, ...], ...],
+    kept: tuple[tuple[Any, Any], ...],
     read_at: datetime.datetime,
-    current: tuple[tuple[Any, ...], ...],
+    current: tuple[tuple[Any, Any], ...],
     inputs: Sequence[type[models.Model]],
 ) -> dict[type[models.Model], datetime.datetime] | None:
     """Each input → the moment its changes since the ``kept`` version start; None when the kept
     version cannot be brought forward (an input was empty then, or its history went back)."""
     since = {}
-    for model, (_, kept_id, kept_date), (_, current_id, current_date) in zip(
+    for model, (kept_id, kept_date), (current_id, current_date) in zip(
         inputs, kept, current, strict=True
     ):
         before, now = _as_datetime(kept_date), _as_datetime(current_date)

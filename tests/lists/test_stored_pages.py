@@ -1,8 +1,10 @@
 """API list pages answered from their stored bytes (``devolve.core.api.stored_pages``, ADR
-0057): a stored page is the page the list reads afresh, byte for byte and header for header,
-for every persona, language, filter and page; the inputs a list declares cover every table its
-pages read; a write through each of the services' ways of writing changes the version, and the
-next page shows it; a repeated request reads only the version."""
+0057, ADR 0064): a stored page is the page the list reads afresh, byte for byte and header for
+header, for every persona, language, filter and page; an anonymous one is answered before DRF's
+dispatch as DRF answers it, for every language and media type, conditional requests included;
+the inputs a list declares cover every table its pages read; a write through each of the
+services' ways of writing changes the version, and the next page shows it; a repeated request
+reads only the version."""
 
 import contextlib
 import re
@@ -15,12 +17,14 @@ from django.db.models import Max
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLPattern, reverse
+from rest_framework.views import APIView
 
 from devolve.accounts.models import User
 from devolve.accounts.tests import personas as make
 from devolve.core.actors import SYSTEM
 from devolve.core.api.rows import RowReader
-from devolve.core.api.stored_pages import StoredPagesMixin, data_version
+from devolve.core.api.stored_pages import StoredPagesMixin
+from devolve.core.derived import data_version
 from devolve.grants import services as grant_services
 from devolve.grants.api.views import GrantViewSet
 from devolve.grants.models import Grant
@@ -83,8 +87,36 @@ def _unstored(monkeypatch: pytest.MonkeyPatch, *, serialized: bool = False) -> I
         yield
 
 
+@contextlib.contextmanager
+def _through_drf(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Stored pages answered by DRF's dispatch only, never before it."""
+    with monkeypatch.context() as patched:
+        patched.setattr(StoredPagesMixin, "_answer_before_dispatch", lambda *_args: None)
+        yield
+
+
+@contextlib.contextmanager
+def _dispatched(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The requests DRF's dispatch handled (its ``initial``: negotiation, authentication,
+    permissions, throttles), by path."""
+    handled: list[str] = []
+    initial = APIView.initial
+
+    def counted(view: APIView, request: Any, *args: Any, **kwargs: Any) -> None:
+        handled.append(request.path)
+        initial(view, request, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(APIView, "initial", counted)
+        yield handled
+
+
 def test_the_stored_lists_are_the_ones_named() -> None:
-    assert {name for name, _pattern in _stored_lists()} == {"grant-list"}
+    assert {name for name, _pattern in _stored_lists()} == {
+        "annual-list-list",
+        "grant-list",
+        "pilot-area-list",
+    }
 
 
 @pytest.mark.django_db
@@ -111,8 +143,93 @@ def test_a_stored_page_is_the_page_read_afresh(
     assert compared > 20
 
 
+# Accept headers and ``format`` parameters: what content negotiation reads. The browsable API
+# (text/html, ``format=api``) is never stored, and is answered by DRF.
+MEDIA: list[tuple[dict[str, str], dict[str, str]]] = [
+    ({}, {}),
+    ({"HTTP_ACCEPT": "application/json"}, {}),
+    ({"HTTP_ACCEPT": "*/*"}, {}),
+    ({"HTTP_ACCEPT": "application/json; indent=2"}, {}),
+    ({"HTTP_ACCEPT": "text/html,application/xhtml+xml"}, {}),
+    ({}, {"format": "json"}),
+    ({"HTTP_ACCEPT": "text/html, */*;q=0.8"}, {"format": "json"}),
+    ({}, {"format": "api"}),
+]
+
+
+def _full(client: Client, url: str, query: dict[str, str], **headers: str) -> tuple[Any, ...]:
+    response = client.get(url, query, **headers)
+    return response.status_code, response.content, dict(response.headers)
+
+
+@pytest.mark.django_db
+def test_an_anonymous_page_answered_before_drf_is_drfs_answer(
+    users: dict[str, User | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """For every stored list, language and media type, the kept page answered before DRF's
+    dispatch is what DRF answers with the kept page and what it reads afresh: status, bytes and
+    every header (the middleware's included); a conditional request still matching it gets
+    DRF's 304, one no longer matching the full page."""
+    client = Client()
+    answered_before = conditional = 0
+    for name, _pattern in _stored_lists():
+        url = reverse(f"api:{name}")
+        for filters in [{}, *FILTERS.get(name, [])[:1]]:
+            for language in ("zh-hans", "en"):
+                for headers, negotiated in MEDIA:
+                    query = {**filters, **negotiated}
+                    asked = {**headers, "HTTP_ACCEPT_LANGUAGE": language}
+                    client.get(url, query, **asked)  # kept, when it may be
+                    with _dispatched(monkeypatch) as handled:
+                        before = _full(client, url, query, **asked)
+                    with _through_drf(monkeypatch):
+                        through_drf = _full(client, url, query, **asked)
+                    with _unstored(monkeypatch):
+                        afresh = _full(client, url, query, **asked)
+                    case = f"{name} {query} {headers} {language}"
+                    assert before[0] == 200, case
+                    browsable = "html" in before[2]["Content-Type"]
+                    assert bool(handled) == browsable, case
+                    if browsable:  # a page of its own each time (its form's CSRF token)
+                        assert afresh[2]["Content-Type"] == before[2]["Content-Type"], case
+                        continue
+                    assert before == through_drf == afresh, case
+                    answered_before += 1
+                    validators = {
+                        "ETag": "HTTP_IF_NONE_MATCH",
+                        "Last-Modified": "HTTP_IF_MODIFIED_SINCE",
+                    }
+                    for condition in (
+                        {asked_as: before[2][header]}
+                        for header, asked_as in validators.items()
+                        if header in before[2]  # lists with ``CacheableReadMixin``
+                    ):
+                        conditional += 1
+                        with _dispatched(monkeypatch) as handled:
+                            unchanged = _full(client, url, query, **asked, **condition)
+                        with _through_drf(monkeypatch):
+                            unchanged_through_drf = _full(client, url, query, **asked, **condition)
+                        assert unchanged == unchanged_through_drf, f"{case} {condition}"
+                        assert unchanged[:2] == (304, b""), f"{case} {condition}"
+                        assert not handled
+                    changed = _full(client, url, query, **asked, HTTP_IF_NONE_MATCH='"other"')
+                    assert changed == before, case
+    assert answered_before >= 36
+    assert conditional >= 24
+
+
 def _tables(sql: str) -> set[str]:
     return set(re.findall(r'(?:FROM|JOIN)\s+"?(\w+)"?', sql))
+
+
+def _page_tables(sql: str) -> set[str]:
+    """The project's tables ``sql`` reads (not PostgreSQL's functions the version's settled
+    check reads, nor its common table expression), but authentication's."""
+    return {
+        table
+        for table in _tables(sql) - NOT_THE_PAGE
+        if not table.startswith("pg_") and table != "writing"
+    }
 
 
 @pytest.mark.django_db
@@ -134,7 +251,7 @@ def test_a_list_declares_every_table_its_pages_read(
         for query in captured.captured_queries:
             read |= _tables(query["sql"])
         assert read - NOT_THE_PAGE - history <= declared, name
-        assert Grant._meta.db_table in read
+        assert inputs[0]._meta.db_table in read, name
 
 
 def _page(client: Client, zone: str, *, language: str) -> tuple[int, bytes, dict[str, str]]:
@@ -169,7 +286,9 @@ def test_a_write_through_each_service_path_changes_the_stored_page(
                 with _unstored(monkeypatch):
                     afresh = _page(client, world.home.slug, language=language)
                 assert stored == afresh, f"{step}: {language}"
-                assert _page(client, world.home.slug, language=language) == stored
+                with _dispatched(monkeypatch) as handled:
+                    assert _page(client, world.home.slug, language=language) == stored
+                assert bool(handled) == (client is signed_in), step  # anonymous: before DRF
                 pages.append(stored[1])
         return pages
 
@@ -234,20 +353,23 @@ def test_a_write_through_each_service_path_changes_the_stored_page(
 
 
 @pytest.mark.django_db
-def test_a_repeated_page_reads_only_the_version(users: dict[str, User | None]) -> None:
-    if connection.vendor != "sqlite":
-        pytest.skip("PostgreSQL stores a page only when no transaction is in progress anywhere")
+def test_a_repeated_page_reads_only_the_version(
+    users: dict[str, User | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL too: the test's own transaction is not among those in progress, and other
+    databases' transactions do not count."""
     for persona in ("anonymous", "finance"):
         client = Client()
         _sign_in(client, users[persona])
         url = reverse("api:grant-list")
         with CaptureQueriesContext(connection) as first:
             stored = client.get(url, {"page_size": "7"})
-        with CaptureQueriesContext(connection) as again:
+        with CaptureQueriesContext(connection) as again, _dispatched(monkeypatch) as handled:
             repeated = client.get(url, {"page_size": "7"})
+        assert bool(handled) == (persona != "anonymous")  # anonymous: answered before DRF
         assert repeated.content == stored.content
         assert repeated["ETag"] == stored["ETag"]
-        read = [_tables(query["sql"]) - NOT_THE_PAGE for query in again.captured_queries]
+        read = [_page_tables(query["sql"]) for query in again.captured_queries]
         assert [tables for tables in read if tables] == [
             {model.history.model._meta.db_table for model in GrantViewSet.page_inputs}
         ], persona

@@ -1,11 +1,13 @@
 """The API throttles anonymous callers per address and signed-in users per account."""
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.cache import cache
 from django.test import Client
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
+from rest_framework.views import APIView
 
 from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
@@ -74,3 +76,34 @@ def test_an_anonymous_caller_is_counted_at_the_anonymous_rate_alone(
     monkeypatch.setattr(UserRateThrottle, "THROTTLE_RATES", rates)
 
     assert _statuses(client, 5) == [200, 200, 200, 200, 429]
+
+
+def test_a_stored_page_answered_before_drf_is_throttled_and_counted_once(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An anonymous page answered from its stored bytes before DRF's dispatch
+    (``core.api.stored_pages``) runs the throttles there: each request is counted once, and the
+    one past the rate gets DRF's refusal, without being counted again."""
+    dispatched: list[str] = []
+    initial = APIView.initial
+
+    def counted(view: APIView, request: Any, *args: Any, **kwargs: Any) -> None:
+        dispatched.append(request.path)
+        initial(view, request, *args, **kwargs)
+
+    monkeypatch.setattr(APIView, "initial", counted)
+    answered = [
+        client.get("/api/v1/grants/", REMOTE_ADDR="203.0.113.7").status_code for _ in range(3)
+    ]
+    counted_requests = len(cache.get("throttle_anon_203.0.113.7", []))
+    dispatched_before = list(dispatched)
+
+    refused = client.get("/api/v1/grants/", REMOTE_ADDR="203.0.113.7")
+
+    assert answered == [200, 200, 200]
+    assert dispatched_before == ["/api/v1/grants/"]  # read and stored; then answered before
+    assert counted_requests == 3
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert len(dispatched) == 2  # DRF answers the refusal
+    assert len(cache.get("throttle_anon_203.0.113.7", [])) == 3

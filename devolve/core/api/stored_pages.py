@@ -1,102 +1,59 @@
-"""API list pages kept as the bytes they rendered, under the version of the rows they read (ADR
-0057).
+"""API list pages kept as the answers they were, under the version of the rows they read (ADR
+0057, ADR 0064).
 
 A list that declares ``page_inputs`` (every model with history whose rows its pages read: the
 list's own, each relation it shows, each its scope or filters join) keeps each page it answered
-in the ``api-pages`` cache, keyed by the view, the request's absolute URL (path, filters,
-cursor, host), its language, the media type, the caller's scope (``page_scope``) and the
-**version of the inputs**: the newest history row of each, read in one query before anything
-else. A write to any of those rows through the services records a history row (``core.history``:
-a save, a bulk insert with its history, an ``UPDATE`` followed by ``write_history_in_sql`` or
-``bulk_history_create``), so the version changes and the next request reads the page afresh; a
-repeated request costs its authentication, throttle, the version query and a cache read.
+in the ``api-pages`` cache, as its bytes and headers, keyed by the view, the database read, the
+request's absolute URL (path, filters, cursor, host), its language, its Accept header (with the
+URL, all that content negotiation reads), the caller's scope (``page_scope``) and the **version
+of the inputs** (``core.derived.data_version``: the newest history row of each, one query). A
+write to any of those rows through the services records a history row (``core.history``), so the
+version changes and the next request reads the page afresh. Only a page read under a settled
+version is kept (``core.derived``: no transaction that could still commit beneath it was in
+progress).
 
-A page is stored only when the version it was read under is settled: on PostgreSQL, when no
-transaction was in progress as the version was read. History ids come from a sequence, so a
-transaction still running may hold an id below the newest committed one; when it commits, the
-newest id would not change. With none in progress, every later history row gets a higher id.
-SQLite has one writer at a time, so ids are committed in the order they are taken.
+An anonymous ``GET`` is answered **before DRF's dispatch** when its page is kept: the answer's
+headers are fixed by the key (content type, ``Allow``, ``Vary``, ``ETag``, ``Last-Modified``,
+``Cache-Control``), so the view only reads the version, runs its throttles on the request as DRF
+would (the anonymous rate; the signed-in one counts nobody here) and answers the kept bytes, or
+the 304 a conditional request still matching them gets (``core.api.caching.not_modified``).
+The middleware's headers (security, CSP, language) are added to it as to any answer. A signed-in
+caller, a request with an ``Authorization`` header, one with a write's precondition or one not
+kept goes through DRF: authenticated, checked and throttled as any request, then answered from
+the kept page or read afresh.
 """
 
-import datetime
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections, models, router
-from django.utils import timezone, translation
-from django.utils.dateparse import parse_datetime
+from django.db import models, router
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils import translation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from devolve.core.api.caching import not_modified
+from devolve.core.derived import DataVersion, data_version
+
 # The cache pages are kept in (``CACHES``), and how long a page stays when nothing asks for it.
 PAGES = "api-pages"
 KEEP_SECONDS = 24 * 60 * 60
-
-
-@dataclass(frozen=True)
-class DataVersion:
-    """The newest history row (id, date) of each input model, and whether no transaction that
-    could still add an older one was in progress as it was read."""
-
-    inputs: tuple[type[models.Model], ...]
-    newest: tuple[tuple[Any, Any], ...]
-    settled: bool
-
-    def last_changed(self, *of: type[models.Model]) -> datetime.datetime | None:
-        """When a row of ``of`` (each among the inputs) last changed, as ``last_changed``."""
-        moments = []
-        for model, (_history_id, moment) in zip(self.inputs, self.newest, strict=True):
-            if model in of and moment is not None:
-                moments.append(_as_datetime(moment))
-        return max(moments, default=None)
-
-
-def _as_datetime(value: Any) -> datetime.datetime:
-    if isinstance(value, datetime.datetime):
-        return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
-    parsed = parse_datetime(str(value))  # SQLite hands a raw aggregate back as text
-    assert parsed is not None  # noqa: S101 — a history date column
-    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed, datetime.UTC)
-
-
-@cache
-def _version_sql(inputs: tuple[type[models.Model], ...], vendor: str) -> str:
-    quote = connections["default"].ops.quote_name
-    parts = []
-    for model in inputs:
-        history = model.history.model  # type: ignore[attr-defined]
-        table = quote(history._meta.db_table)
-        parts.append(f"(SELECT MAX({quote('history_id')}) FROM {table})")  # noqa: S608 — names
-        parts.append(f"(SELECT MAX({quote('history_date')}) FROM {table})")  # noqa: S608
-    if vendor == "postgresql":
-        # The snapshot the statement reads: no transaction in progress in it, so none holds a
-        # history id below the newest one read here.
-        parts.append("NOT EXISTS (SELECT 1 FROM pg_snapshot_xip(pg_current_snapshot()))")
-    return "SELECT " + ", ".join(parts)
-
-
-def data_version(inputs: Sequence[type[models.Model]], *, using: str) -> DataVersion:
-    """The version of ``inputs`` on database ``using``, in one query."""
-    connection = connections[using]
-    inputs = tuple(inputs)
-    with connection.cursor() as cursor:
-        cursor.execute(_version_sql(inputs, connection.vendor))
-        row = cursor.fetchone()
-    newest = tuple((row[2 * place], row[2 * place + 1]) for place in range(len(inputs)))
-    settled = bool(row[-1]) if connection.vendor == "postgresql" else connection.vendor == "sqlite"
-    return DataVersion(inputs=inputs, newest=newest, settled=settled)
+ANONYMOUS = ("anonymous",)
+# Set on a Django request whose throttles ran before DRF's dispatch and refused it: how long
+# each refusing throttle asks the caller to wait. DRF's dispatch refuses it with them, without
+# counting the request a second time.
+_THROTTLED = "_devolve_throttled_before_dispatch"
 
 
 class StoredPage(Response):
-    """A page answered from its stored bytes: DRF finalizes it as any response (``Allow``,
-    ``Vary``, the view's own headers), and it renders as the bytes it was."""
+    """A page answered from its stored bytes through DRF (a signed-in caller): DRF finalizes it
+    as any response (``Allow``, ``Vary``, the view's own headers), and it renders as the bytes
+    it was."""
 
     def __init__(self, content: bytes, content_type: str) -> None:
         super().__init__()
@@ -119,7 +76,7 @@ class StoredPage(Response):
         return self._stored
 
 
-# For a DRF list view, first among its bases (before ``RowListMixin``): the list's pages are
+# For a DRF list viewset, first among its bases (before ``RowListMixin``): the list's pages are
 # stored under the version of ``page_inputs``. No docstring: drf-spectacular would describe
 # every view without one of its own with it.
 class StoredPagesMixin:
@@ -128,26 +85,48 @@ class StoredPagesMixin:
     # against the queries an unstored page runs.
     page_inputs: Sequence[type[models.Model]] = ()
 
-    def page_scope(self, user: Any) -> tuple[Any, ...]:
+    def page_scope(self, user: Any) -> tuple[Any, ...] | None:
         """What the list's scope depends on for a signed-in ``user`` (read afresh on every
-        request): by default, who the user is."""
+        request): by default, who the user is; None when a signed-in user's pages are not
+        stored (what they show of the user is more than a scope)."""
         return ("user", user.pk)
+
+    def page_context(self, request: HttpRequest | Request) -> tuple[Any, ...]:
+        """What else a page depends on, beyond its URL, language, media type, scope and rows:
+        today's date, for a list that reads the day when the request names none."""
+        return ()
 
     def stored_version(self) -> DataVersion | None:
         """The version this request's page was read or stored under, once ``list`` ran."""
         return getattr(self, "_stored_version", None)
 
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        answer = self._answer_before_dispatch(request)
+        if answer is not None:
+            return answer
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+
+    def check_throttles(self, request: Request) -> None:
+        durations = getattr(request._request, _THROTTLED, None)
+        if durations is None:
+            super().check_throttles(request)  # type: ignore[misc]
+        elif durations:  # as DRF's own check refuses
+            known = [duration for duration in durations if duration is not None]
+            self.throttled(request, max(known, default=None))  # type: ignore[attr-defined]
+
     def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        if not self._may_store(request):
+        if not (self._may_store(request) and type(request.accepted_renderer) is JSONRenderer):
+            # The browsable API (and any other renderer) is never stored.
             return super().list(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
-        using = router.db_for_read(self.page_inputs[0])
-        version = data_version(self.page_inputs, using=using)
-        self._stored_version = version
-        key = self._page_key(request, version, using)
+        scope = self.page_scope(request.user) if request.user.is_authenticated else ANONYMOUS
+        if scope is None:
+            return super().list(request, *args, **kwargs)  # type: ignore[misc,no-any-return]
+        using, version = self._version(request)
+        key = self._page_key(request, scope, version, using)
         found = caches[PAGES].get(key)
         if found is not None:
-            content, content_type = found
-            return StoredPage(content, content_type)
+            content, headers = found
+            return StoredPage(content, dict(headers)["Content-Type"])
         response: Response = super().list(request, *args, **kwargs)  # type: ignore[misc]
         if version.settled:
             self._store_as = key
@@ -155,7 +134,7 @@ class StoredPagesMixin:
 
     def finalize_response(
         self, request: Request, response: Response, *args: Any, **kwargs: Any
-    ) -> Response:
+    ) -> Response:  # or the 304 of ``CacheableReadMixin``
         response = super().finalize_response(request, response, *args, **kwargs)  # type: ignore[misc]
         key = getattr(self, "_store_as", None)
         if (
@@ -165,20 +144,59 @@ class StoredPagesMixin:
             and not isinstance(response, StoredPage)
         ):
             response.render()
-            caches[PAGES].set(key, (response.content, response["Content-Type"]), KEEP_SECONDS)
+            kept = (response.content, tuple(response.headers.items()))
+            caches[PAGES].set(key, kept, KEEP_SECONDS)
         return response
 
-    def _may_store(self, request: Request) -> bool:
+    def _answer_before_dispatch(self, request: HttpRequest) -> HttpResponseBase | None:
+        """The kept answer to an anonymous ``GET`` of the list, or None: DRF answers it."""
+        if not (
+            request.method == "GET"
+            and getattr(self, "action_map", {}).get("get") == "list"
+            and "Authorization" not in request.headers
+            and not request.user.is_authenticated
+            and self._may_store(request)
+        ):
+            return None
+        using, version = self._version(request)
+        found = caches[PAGES].get(self._page_key(request, ANONYMOUS, version, using))
+        if found is None:
+            return None
+        durations = [
+            throttle.wait()
+            for throttle in self.get_throttles()  # type: ignore[attr-defined]
+            if not throttle.allow_request(request, self)
+        ]
+        if durations:
+            setattr(request, _THROTTLED, durations)
+            return None
+        content, headers = found
+        answer = HttpResponse(content, headers=dict(headers))
+        return not_modified(request, answer) or answer
+
+    def _version(self, request: HttpRequest | Request) -> tuple[str, DataVersion]:
+        """The version of the inputs on the database this request reads, read once a request."""
+        if getattr(self, "_stored_version", None) is None:
+            self._stored_using = router.db_for_read(self.page_inputs[0])
+            self._stored_version = data_version(self.page_inputs, using=self._stored_using)
+        return self._stored_using, self._stored_version
+
+    def _may_store(self, request: HttpRequest | Request) -> bool:
         return (
             bool(self.page_inputs)
             and request.method in {"GET", "HEAD"}
-            and type(getattr(request, "accepted_renderer", None)) is JSONRenderer
+            and not request.META.get("HTTP_IF_MATCH")
+            and not request.META.get("HTTP_IF_UNMODIFIED_SINCE")
             and getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
         )
 
-    def _page_key(self, request: Request, version: DataVersion, using: str) -> str:
-        user = request.user
-        scope = self.page_scope(user) if user.is_authenticated else ("anonymous",)
+    def _page_key(
+        self,
+        request: HttpRequest | Request,
+        scope: tuple[Any, ...],
+        version: DataVersion,
+        using: str,
+    ) -> str:
         view = type(self)
         described = repr(
             (
@@ -186,8 +204,10 @@ class StoredPagesMixin:
                 using,
                 request.build_absolute_uri(),
                 translation.get_language(),
-                request.accepted_media_type,
+                # With the URL (``format``, a suffix), all that DRF's negotiation reads.
+                request.META.get("HTTP_ACCEPT", ""),
                 scope,
+                self.page_context(request),
                 version.newest,
             )
         )

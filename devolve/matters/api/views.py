@@ -6,6 +6,8 @@ service, which checks the scope: a department changes only its own matters and a
 own demand items, a pilot area files only for itself, the reform office drafts and decides.
 """
 
+from typing import Any
+
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -24,6 +26,7 @@ from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.api.rows import RowListMixin
+from devolve.core.api.stored_pages import StoredPagesMixin
 from devolve.core.api.versions import (
     IF_MATCH,
     VERSIONED_WRITE,
@@ -76,6 +79,7 @@ from devolve.matters.models import (
     MatterType,
 )
 from devolve.matters.permissions import can_change_matter
+from devolve.regions.models import Batch
 
 # An edition's stable key as it appears in a URL: 2024/batch-1, or 2024/batch-1/e2 for a correction.
 OFFICE_ONLY = gettext_lazy("Only the reform office drafts and approves annual lists.")
@@ -189,6 +193,7 @@ AGAINST_PARAMETER = OpenApiParameter(
 
 @extend_schema_view(retrieve=extend_schema(parameters=[KEY_PARAMETER]))
 class AnnualListViewSet(
+    StoredPagesMixin,
     RowListMixin,
     VersionedRetrieveMixin,
     mixins.CreateModelMixin,
@@ -205,6 +210,12 @@ class AnnualListViewSet(
     lookup_field = "key"
     lookup_value_regex = ANNUAL_LIST_KEY
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # What a page reads: the editions, their batch and predecessor, and their entries' changes,
+    # modes and matters' kinds (the counts).
+    page_inputs = (AnnualList, Batch, ListEntry, AuthorizationMode, Matter)
+
+    def page_scope(self, user: User) -> None:
+        return None  # ``actions`` reads the user's permissions: stored for the public only
 
     def get_queryset(self) -> QuerySet[AnnualList]:
         return selectors.list_annual_lists_visible_to(user=self.request.user)
@@ -214,13 +225,19 @@ class AnnualListViewSet(
         self.check_object_permissions(self.request, annual_list)
         return annual_list
 
-    def list(self, request: Request, *args: object, **kwargs: object) -> Response:
-        editions = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        assert editions is not None  # noqa: S101 — the list is always paginated
-        counts = selectors.count_entries_by_edition(annual_lists=editions)
-        context = {**self.get_serializer_context(), "counts": counts}
-        serializer = self.get_serializer(editions, many=True, context=context)
-        return self.get_paginated_response(serializer.data)
+    def paginate_queryset(self, queryset: Any) -> Any:
+        editions = super().paginate_queryset(queryset)
+        self._page_of_editions = editions
+        return editions
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        # A page of the list: its editions' entries counted at once (the list's own ``list``
+        # would come before ``StoredPagesMixin``'s).
+        context = dict(super().get_serializer_context())
+        editions = getattr(self, "_page_of_editions", None)
+        if editions is not None:
+            context["counts"] = selectors.count_entries_by_edition(annual_lists=editions)
+        return context
 
     @extend_schema(request=AnnualListInput, responses={201: AnnualListOutput})
     def create(self, request: Request, *args: object, **kwargs: object) -> Response:

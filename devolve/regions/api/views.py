@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from devolve.accounts.acting import acting_user
 from devolve.core.api.rows import RowListMixin
+from devolve.core.api.stored_pages import StoredPagesMixin
 from devolve.core.errors import DomainError
 from devolve.regions import selectors, services
 from devolve.regions.api.serializers import (
@@ -119,12 +120,20 @@ def _on_date(request: Request) -> datetime.date:
         )
     ]
 )
-class PilotAreaViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Zone]):
+class PilotAreaViewSet(StoredPagesMixin, RowListMixin, viewsets.ReadOnlyModelViewSet[Zone]):
     """Zones with a batch membership active on the date ``on``."""
 
     serializer_class = PilotAreaOutput
     lookup_field = "slug"
     filterset_class = PilotAreaFilter
+    # What a page reads: the zones, their prefecture, their memberships and batches.
+    page_inputs = (Zone, Division, BatchMembership, Batch)
+
+    def page_scope(self, user: object) -> tuple[object, ...]:
+        return ()  # the same pilot areas for everyone
+
+    def page_context(self, request: object) -> tuple[object, ...]:
+        return (timezone.localdate(),)  # the day ``on`` means when the request names none
 
     def get_queryset(self) -> QuerySet[Zone]:
         return selectors.list_pilot_areas(on=_on_date(self.request))

@@ -1,0 +1,120 @@
+"""Figures kept under the version of their inputs (``devolve.core.derived``): a version read
+while a transaction writing the database is in progress is not trusted, since that transaction
+may hold a history id beneath the newest one and commit it without changing the version."""
+
+import contextlib
+import datetime
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from devolve.core.derived import computed_once, data_version, updated_since
+from devolve.regions.models import Batch
+from devolve.regions.tests.factories import BatchFactory
+
+pytestmark = pytest.mark.django_db
+
+INPUTS = [Batch]
+
+
+@pytest.fixture
+def postgresql() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "SQLite has one writer at a time: history ids are committed in the order they are "
+            "taken, so every version read there is settled"
+        )
+
+
+def _other_session(**database: str) -> Any:
+    """A second connection to this test's database (or another one named), outside the test's
+    transaction, not in autocommit mode."""
+    other = connection.get_new_connection({**connection.get_connection_params(), **database})
+    other.autocommit = False
+    return other
+
+
+@contextlib.contextmanager
+def _writing_elsewhere(**database: str) -> Iterator[None]:
+    """A transaction writing this database (or another one named) in progress in another
+    session: it holds a transaction id, as any write does (``pg_current_xact_id`` takes one),
+    newer than any completed, so the snapshot does not list it among those in progress."""
+    other = _other_session(**database)
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")  # in a transaction: not autocommit
+        yield
+    finally:
+        other.rollback()
+        other.close()
+
+
+class Counted:
+    def __init__(self) -> None:
+        self.computed = 0
+        self.updated = 0
+
+    def compute(self) -> int:
+        self.computed += 1
+        return self.computed
+
+    def update(self, kept: int, since: dict[Any, datetime.datetime]) -> int:
+        assert set(since) == set(INPUTS)
+        self.updated += 1
+        return kept
+
+
+def _twice(counted: Counted) -> None:
+    for _ in range(2):
+        computed_once("test-figure", inputs=INPUTS, key=1, compute=counted.compute)
+
+
+def _kept_twice(counted: Counted) -> None:
+    for _ in range(2):
+        updated_since(
+            "test-kept", inputs=INPUTS, key=1, compute=counted.compute, update=counted.update
+        )
+
+
+def test_a_figure_is_not_kept_while_a_writing_transaction_is_in_progress(
+    postgresql: None,
+) -> None:
+    BatchFactory()
+    counted, brought = Counted(), Counted()
+    assert data_version(INPUTS).settled  # read once in the test's transaction, then again
+
+    with _writing_elsewhere():
+        _twice(counted)
+        _kept_twice(brought)
+        assert not data_version(INPUTS).settled
+
+    assert counted.computed == 2  # computed again: not kept under an unsettled version
+    assert (brought.computed, brought.updated) == (1, 1)  # kept, but brought up to date
+
+
+def test_a_figure_is_kept_once_no_writing_transaction_is_in_progress(postgresql: None) -> None:
+    """The test's own transaction is not among those in progress in its own snapshot."""
+    BatchFactory()
+    counted, brought = Counted(), Counted()
+
+    _twice(counted)
+    _kept_twice(brought)
+
+    assert data_version(INPUTS).settled
+    assert counted.computed == 1
+    assert (brought.computed, brought.updated) == (1, 0)
+
+
+def test_a_transaction_of_another_database_leaves_the_version_settled(postgresql: None) -> None:
+    """It cannot write this database's history tables (a server shared by several databases,
+    or the test workers' databases, would otherwise never settle)."""
+    other = _other_session(dbname="postgres")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_current_xact_id()")  # in a transaction: not autocommit
+        assert data_version(INPUTS).settled
+    finally:
+        other.rollback()
+        other.close()
