@@ -192,8 +192,9 @@ class TakeUpTable(tables.Table):
     """The take-up grid as a list: the selection's live entries (rows, paged and sorted on the
     server) by the areas its grants reach (columns). The entry's own columns go through
     django-tables2; the areas' headers and cells, thousands a page, are rendered here a row at a
-    time (``grants/take_up_table.html``): the cells are read for the entries shown, one query a
-    page, and each distinct cell is rendered once (most cells repeat)."""
+    time (``grants/take_up_table.html``, ``cells_after_columns``): the cells are read for the
+    entries shown, one query a page, and each distinct cell is rendered once (most cells
+    repeat)."""
 
     sequence = tables.Column(verbose_name=_("No."), order_by=("sequence",))
     matter = tables.Column(
@@ -253,6 +254,10 @@ class TakeUpTable(tables.Table):
                 )
             )
         return rows
+
+    def cells_after_columns(self, record: ListEntry) -> str:
+        """The entry's areas' cells, after its own columns (``core.lists.render_rows``)."""
+        return record.take_up_cells  # type: ignore[attr-defined, no-any-return]
 
     def render_matter(self, record: ListEntry) -> str:
         code = record.matter.code

@@ -7,7 +7,7 @@ from django import template
 from django.http import HttpRequest
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
-from django_tables2.rows import BoundRow
+from django_tables2 import Table
 
 from devolve.core.actions import marked_text
 from devolve.core.i18n import (
@@ -15,7 +15,7 @@ from devolve.core.i18n import (
     join_names,
     mark_language,
 )
-from devolve.core.lists import section_of_row
+from devolve.core.lists import render_rows
 from devolve.core.tables import SIMULATED, invented_tag
 
 register = template.Library()
@@ -112,7 +112,8 @@ def model_label(instance: object) -> str:
     return str(meta.label) if meta is not None else ""
 
 
-@register.filter
-def row_section(row: BoundRow) -> str:
-    """``{{ row|row_section }}``: the section heading of a table row (``core.lists``)."""
-    return section_of_row(row.table, row.record)
+@register.simple_tag(takes_context=True)
+def table_rows(context: template.Context, table: Table) -> str:
+    """``{% table_rows table %}``: the rows of a django-tables2 table's page
+    (``core.lists.render_rows``)."""
+    return render_rows(table, context)
