@@ -21,7 +21,17 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connections, models
-from django.db.models import BigIntegerField, CharField, F, IntegerField, Q, QuerySet, Value
+from django.db.models import (
+    BigIntegerField,
+    CharField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -359,31 +369,44 @@ def _m2m_changes(
     return changes
 
 
+def _previous_version(model: type[models.Model]) -> Subquery:
+    """The ``history_id`` of the version of the same object just before a history record (in
+    the order ``history_date``, ``history_id``), or NULL for its first: read by the object's
+    index, however many versions it has."""
+    earlier = Q(history_date__lt=OuterRef("history_date")) | Q(
+        history_date=OuterRef("history_date"), history_id__lt=OuterRef("history_id")
+    )
+    return Subquery(
+        model.history.filter(earlier, id=OuterRef("id"))  # type: ignore[attr-defined]
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+
+
 def _differences(
     model: type[models.Model], history_ids: Iterable[int]
 ) -> dict[int, tuple[str, list[FieldChange]]]:
     """Each history record's label (the object as it was) and its field differences against the
-    record before it for the same object: a fixed number of queries for the model (two, and one
-    per many-to-many field with history), whatever the number of records."""
+    version before it: a fixed number of queries for the model (two, and one per many-to-many
+    field with history), each reading at most two versions a record, whatever the number of
+    records on the page or of versions an object has."""
     historical = model.history.model  # type: ignore[attr-defined]
     related = _label_paths(model)
     m2m_names = [item.name for item in getattr(historical, "_history_m2m_fields", [])]
-    records = model.history.filter(history_id__in=list(history_ids))  # type: ignore[attr-defined]
+    records = model.history.filter(  # type: ignore[attr-defined]
+        history_id__in=list(history_ids)
+    ).annotate(previous_history_id=_previous_version(model))
     records = list(records.select_related(*related) if related else records)
     if not records:
         return {}
-    earlier = model.history.filter(  # type: ignore[attr-defined]
-        id__in={record.id for record in records}
-    ).order_by("id", "history_date", "history_id")
+    wanted = {record.previous_history_id for record in records} - {None}
+    earlier = model.history.filter(history_id__in=wanted)  # type: ignore[attr-defined]
     if related:
         earlier = earlier.select_related(*related)
-    previous: dict[int, Any] = {}
-    latest: dict[int, Any] = {}
-    wanted = {record.history_id for record in records}
-    for row in earlier:
-        if row.history_id in wanted:
-            previous[row.history_id] = latest.get(row.id)
-        latest[row.id] = row
+    versions = {row.history_id: row for row in earlier} if wanted else {}
+    previous: dict[int, Any] = {
+        record.history_id: versions.get(record.previous_history_id) for record in records
+    }
     before_records = [row for row in previous.values() if row is not None]
     held = _m2m_rows(historical, [*records, *before_records]) if m2m_names else {}
     differences: dict[int, tuple[str, list[FieldChange]]] = {}

@@ -185,19 +185,46 @@ def test_mark_change_ignores_an_unsaved_actor(db: None) -> None:
     assert (change.actor, change.reason) == ("system", "seed")
 
 
+@pytest.mark.parametrize("versions", [1, 2, 8])
 def test_a_page_costs_the_same_queries_however_long_the_log(
-    story: dict[str, Any], django_assert_num_queries: Any
+    story: dict[str, Any],
+    django_assert_num_queries: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    versions: int,
 ) -> None:
-    for number in range(30):
+    """Thirty departments, each saved ``versions`` times: a page of 25 changes reads the same
+    queries, and each record's one earlier version (not every version of its object)."""
+    departments = [
         Department.objects.create(code=f"extra-{number}", name_zh=f"厅{number}", name_en="x")
+        for number in range(30)
+    ]
+    for version in range(1, versions):
+        for department in departments:
+            department.name_en = f"x{version}"
+            department.save()
+    history = Department.history.model
+    read: list[int] = []
+    original_init = history.__init__
 
-    # One to count, one for the page, two per model on the page (no actor on these rows) and
-    # one for the made-up records of the department model, the only one with such a flag.
-    with django_assert_num_queries(5):
+    def counted(self: Any, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        read.append(1)
+
+    # One to count, one for the page, per model on the page one for its records and, when some
+    # are changes, one for their earlier versions (no actor on these rows); one for the made-up
+    # records of the department model, the only one with such a flag.
+    monkeypatch.setattr(history, "__init__", counted)
+    with django_assert_num_queries(4 if versions == 1 else 5):
         log = ChangeLog(list_changes(ChangeCriteria(object_types=TYPES)))
-        assert len(log) == 34
+        assert len(log) == 30 * versions + 4
         page = log[:25]
     assert len(page) == 25
+    assert len(read) <= 2 * 25
+    if versions > 1:
+        before, after = ("x" if versions == 2 else f"x{versions - 2}"), f"x{versions - 1}"
+        assert {(change.fields[0].old, change.fields[0].new) for change in page} == {
+            (before, after)
+        }
     assert describe_changes([]) == []
 
 
