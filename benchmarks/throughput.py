@@ -14,6 +14,7 @@ this process and share the machine's cores with the workers, so both sides are m
 
 import http.client
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -24,8 +25,15 @@ from benchmarks.database import scratch_directory
 
 CLIENTS = 16
 SECONDS = 20
-PORT = 18719
 TARGET = 0.5
+
+
+def _free_port() -> int:
+    """A port no one listens on now: two runs on one machine (other checkouts, other sessions)
+    must not measure each other's server, as a fixed port let them."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 def _workers_cpu_seconds(master: int) -> float:
@@ -38,7 +46,7 @@ def _workers_cpu_seconds(master: int) -> float:
     return total / ticks
 
 
-def _hammer(path: str, *, fresh: bool = False) -> tuple[float, int]:
+def _hammer(port: int, path: str, *, fresh: bool = False) -> tuple[float, int]:
     """Requests per second to ``path`` and the errors; ``fresh``: each request with a query
     string of its own, so that no page is answered from a stored one (ADR 0057)."""
     counts = [0] * CLIENTS
@@ -46,7 +54,7 @@ def _hammer(path: str, *, fresh: bool = False) -> tuple[float, int]:
     stop = time.monotonic() + SECONDS
 
     def client(number: int) -> None:
-        connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         while time.monotonic() < stop:
             asked = f"{path}?fresh={number}-{counts[number]}-{errors[0]}" if fresh else path
             try:
@@ -55,7 +63,7 @@ def _hammer(path: str, *, fresh: bool = False) -> tuple[float, int]:
                 response.read()
             except (OSError, http.client.HTTPException):
                 errors[0] += 1
-                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 continue
             if response.status == 200:
                 counts[number] += 1
@@ -70,7 +78,7 @@ def _hammer(path: str, *, fresh: bool = False) -> tuple[float, int]:
     return sum(counts) / SECONDS, errors[0]
 
 
-def _wait_for_workers(page: bytes) -> None:
+def _wait_for_workers(port: int, page: bytes) -> None:
     """Until both new workers answer the bare view with the saved page and the API: on a loaded
     machine they take more than a few seconds to start, and a run that began before would
     measure their start-up."""
@@ -79,7 +87,7 @@ def _wait_for_workers(page: bytes) -> None:
     answered = 0
     while answered < 20 and time.monotonic() < deadline:
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
             connection.request("GET", "/bench/bare/" if answered % 2 else "/api/v1/grants/")
             body = connection.getresponse().read()
         except OSError:
@@ -106,15 +114,16 @@ def main() -> None:
         ),
     }
     body.write_bytes(b"{}")
+    port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603 — our gunicorn on our own code
-        [str(gunicorn), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{PORT}"],
+        [str(gunicorn), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
         env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
         for _ in range(60):
             try:
-                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
                 connection.request("GET", "/api/v1/grants/")
                 page = connection.getresponse().read()
                 break
@@ -122,13 +131,13 @@ def main() -> None:
                 time.sleep(1)
         body.write_bytes(page)
         server.send_signal(1)  # HUP: new workers read the saved page
-        _wait_for_workers(page)
+        _wait_for_workers(port, page)
         before = _workers_cpu_seconds(server.pid)
-        bare, bare_errors = _hammer("/bench/bare/")
+        bare, bare_errors = _hammer(port, "/bench/bare/")
         middle = _workers_cpu_seconds(server.pid)
-        api, api_errors = _hammer("/api/v1/grants/")
+        api, api_errors = _hammer(port, "/api/v1/grants/")
         after = _workers_cpu_seconds(server.pid)
-        fresh, fresh_errors = _hammer("/api/v1/grants/", fresh=True)
+        fresh, fresh_errors = _hammer(port, "/api/v1/grants/", fresh=True)
         last = _workers_cpu_seconds(server.pid)
     finally:
         server.terminate()
