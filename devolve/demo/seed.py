@@ -540,6 +540,19 @@ def _grant_use_facts(assessment: GrantAssessment) -> sichuan_assessments.UseFact
     )
 
 
+def _sheet_line(
+    assessment: GrantAssessment, recommendation: str, reason: str
+) -> assessment_services.GrantScores:
+    """A grant's line of a round's scoring sheet: the rubric's scores for its use and the
+    recommendation they support."""
+    return assessment_services.GrantScores(
+        grant_assessment=assessment,
+        scores=sichuan_assessments.rubric_scores(_grant_use_facts(assessment), recommendation),
+        recommendation=recommendation,
+        reason=reason,
+    )
+
+
 def _open_round_for_scoring(
     annual_list: AnnualList, fact: sichuan_assessments.RoundFact
 ) -> AssessmentRound:
@@ -582,16 +595,7 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
         recommendation, reason = sichuan_assessments.grant_recommendation(
             ref, assessment.grant.zone.slug, kept_areas=kept_areas(ref)
         )
-        sheet.append(
-            assessment_services.GrantScores(
-                grant_assessment=assessment,
-                scores=sichuan_assessments.rubric_scores(
-                    _grant_use_facts(assessment), recommendation
-                ),
-                recommendation=recommendation,
-                reason=reason,
-            )
-        )
+        sheet.append(_sheet_line(assessment, recommendation, reason))
     assessment_services.score_grants(
         assessment_round=assessment_round, sheet=sheet, scored_by=SYSTEM
     )
@@ -728,16 +732,7 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
             recommendation, reason = change.decision, change.reason
         else:
             recommendation, reason = "keep", ""
-        sheet.append(
-            assessment_services.GrantScores(
-                grant_assessment=assessment,
-                scores=sichuan_assessments.rubric_scores(
-                    _grant_use_facts(assessment), recommendation
-                ),
-                recommendation=recommendation,
-                reason=reason,
-            )
-        )
+        sheet.append(_sheet_line(assessment, recommendation, reason))
     # The whole round's sheet at once, as an evaluator submits it.
     assessment_services.score_grants(
         assessment_round=assessment_round, sheet=sheet, scored_by=SYSTEM
