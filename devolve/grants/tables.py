@@ -11,7 +11,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -239,25 +239,20 @@ class TakeUpTable(tables.Table):
             ),
         )
 
-    @property
-    def paginated_rows(self) -> Any:
-        """The page's rows, each entry given its areas' cells (``take_up_cells``), read in one
-        query for the page."""
-        rows = super().paginated_rows
-        entries = [row.record for row in rows]
-        cells = self.selection.cells_of(entries)
-        for entry in entries:
-            entry.take_up_cells = mark_safe(  # noqa: S308 - each cell is escaped by _cell
-                "".join(
-                    AREA_CELL.format(_cell(cells.get((entry.pk, zone_id)), self.shown))
-                    for zone_id in self.zone_ids
-                )
-            )
-        return rows
+    @cached_property
+    def _page_cells(self) -> dict[tuple[int, int], GrantCell]:
+        """The cells of the page's entries, read in one query for the page."""
+        return self.selection.cells_of([row.record for row in self.paginated_rows])
 
     def cells_after_columns(self, record: ListEntry) -> str:
         """The entry's areas' cells, after its own columns (``core.lists.render_rows``)."""
-        return record.take_up_cells  # type: ignore[attr-defined, no-any-return]
+        cells = self._page_cells
+        return mark_safe(  # noqa: S308 - each cell is escaped by _cell
+            "".join(
+                AREA_CELL.format(_cell(cells.get((record.pk, zone_id)), self.shown))
+                for zone_id in self.zone_ids
+            )
+        )
 
     def render_matter(self, record: ListEntry) -> str:
         code = record.matter.code
