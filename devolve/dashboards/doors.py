@@ -1,6 +1,8 @@
 """How staff pages meet forms: a service's refusal shown on the form, and the one flow of an
-action page (``form_step``) and of a bulk action (``bulk_step``). Shared by every dashboards
-view module; the door check itself is ``devolve.core.access.requires``."""
+action page (``form_step``), of a button that asks nothing (``post_step``) and of a bulk action
+(``bulk_step``). Shared by every dashboards view module; the door check itself is
+``devolve.core.access.requires``. On all of them a refusal of the actor (``NotAllowed``) answers
+403, as the door does (ADR 0053)."""
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -37,6 +39,24 @@ def show_refusal_on(form: BaseForm, error: DomainError) -> None:
     form.add_error(error.field if error.field in form.fields else None, str(error.message))
 
 
+def _attempt[T](step: Callable[[], T], refused: Callable[[DomainError], object]) -> tuple[T] | None:
+    """Runs ``step`` (the service): what it returned (in a 1-tuple, as a step may return None),
+    or None once ``refused`` has shown the service's refusal. A refusal of the actor
+    (``NotAllowed``) is not shown: it answers 403, on every action page."""
+    try:
+        return (step(),)
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        refused(error)
+        return None
+
+
+def _say_done[T](request: HttpRequest, done: str | Callable[[T], str] | None, result: T) -> None:
+    if done is not None:
+        messages.success(request, done(result) if callable(done) else done)
+
+
 def form_step[T](
     request: HttpRequest,
     form: BaseForm,
@@ -53,20 +73,35 @@ def form_step[T](
     GET, an invalid form or the service's refusal (shown on the form, then ``refused()``: a
     version form shows the current version) answers ``page()``, the form again. A refusal of the
     actor (``NotAllowed``) still answers 403."""
+
+    def shown(error: DomainError) -> None:
+        show_refusal_on(form, error)
+        if refused is not None:
+            refused()
+
     if submitted(request, form):
-        try:
-            result = step(form.cleaned_data)
-        except NotAllowed:
-            raise
-        except DomainError as error:
-            show_refusal_on(form, error)
-            if refused is not None:
-                refused()
-        else:
-            if done is not None:
-                messages.success(request, done(result) if callable(done) else done)
-            return then(result)
+        ran = _attempt(lambda: step(form.cleaned_data), shown)
+        if ran is not None:
+            _say_done(request, done, ran[0])
+            return then(ran[0])
     return page()
+
+
+def post_step[T](
+    request: HttpRequest,
+    step: Callable[[], T],
+    *,
+    done: str | Callable[[T], str],
+    back: HttpResponse,
+) -> HttpResponse:
+    """A button on a record's page that asks nothing (its view is POST only): runs ``step``
+    (the service) and answers ``back``, the record's page, saying ``done`` or, with no form to
+    show it on, the service's refusal as an error message. A refusal of the actor
+    (``NotAllowed``) answers 403, as on every action page (``form_step``)."""
+    ran = _attempt(step, lambda error: messages.error(request, str(error.message)))
+    if ran is not None:
+        _say_done(request, done, ran[0])
+    return back
 
 
 def bulk_step(

@@ -1,5 +1,5 @@
-"""The flows every staff action page and bulk page share (``dashboards.doors``): what a valid
-POST, a GET, the service's refusal and a refusal of the actor each answer. No DB."""
+"""The flows every staff action page, button and bulk page share (``dashboards.doors``): what a
+valid POST, a GET, the service's refusal and a refusal of the actor each answer. No DB."""
 
 from typing import Any
 
@@ -12,7 +12,7 @@ from django.test import RequestFactory
 
 from devolve.core.bulk import BulkRefused, Refusal
 from devolve.core.errors import DomainError, NotAllowed
-from devolve.dashboards.doors import bulk_step, form_step
+from devolve.dashboards.doors import bulk_step, form_step, post_step
 
 
 class NameForm(Form):
@@ -82,6 +82,39 @@ def test_a_refusal_of_the_actor_stays_a_403() -> None:
 
     with pytest.raises(NotAllowed):
         _step_on("POST", {"name": "Ya'an"}, refuse)
+
+
+def _button(step: Any) -> tuple[HttpRequest, HttpResponse]:
+    request = _request("POST")
+    back = HttpResponse("the record's page", status=302)
+    response = post_step(request, step, done=lambda result: f"Made {result}.", back=back)
+    assert response is back
+    return request, response
+
+
+def test_a_button_runs_the_step_says_so_and_goes_back() -> None:
+    request, _ = _button(lambda: "Ya'an")
+    assert _said(request) == ["Made Ya'an."]
+
+
+def test_a_buttons_refusal_is_said_on_the_records_page() -> None:
+    def refuse() -> None:
+        raise DomainError("illegal_transition", "Not while it is open.")
+
+    request, _ = _button(refuse)
+    assert _said(request) == ["Not while it is open."]
+    assert [message.level_tag for message in get_messages(request)] == ["error"]
+
+
+def test_a_button_refused_to_the_actor_is_a_403_as_on_a_form() -> None:
+    """A refusal of the actor is not said on the record's page: it answers 403 on every action,
+    a button as a form page (ADR 0053)."""
+
+    def refuse() -> None:
+        raise NotAllowed("Not yours.")
+
+    with pytest.raises(NotAllowed):
+        _button(refuse)
 
 
 def _bulk(act: Any) -> tuple[HttpRequest, HttpResponse, list[list[Refusal]]]:

@@ -7,9 +7,9 @@ act (``assessments.permissions``). Routes are listed in ``urlpatterns``; dashboa
 mounts them.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -59,10 +59,10 @@ from devolve.assessments.tables import (
     FlaggedGrantAssessmentTable,
 )
 from devolve.core.access import allows, requires
-from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.errors import NotAllowed
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
-from devolve.dashboards.doors import data_of, form_step
+from devolve.dashboards.doors import data_of, form_step, post_step
 
 
 def _access_round(user: User, pk: int) -> AssessmentRound:
@@ -164,46 +164,52 @@ def assessment_round_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "dashboards/assessments/assessment_round_detail.html", context)
 
 
-def _round_action(request: HttpRequest, pk: int, act: str) -> HttpResponse:
+def _round_step(
+    request: HttpRequest, pk: int, step: Callable[[AssessmentRound, User], object], done: str
+) -> HttpResponse:
+    """Runs one step on a round the user may see (``post_step``), back on the round's page."""
     user = acting_user(request)
     assessment_round = _access_round(user, pk)
-    try:
-        if act == "start_scoring":
-            start_scoring(assessment_round=assessment_round, started_by=user)
-            messages.success(request, _("Evaluators may now score."))
-        elif act == "refresh":
-            refresh_round_metrics(assessment_round=assessment_round, refreshed_by=user)
-            messages.success(request, _("Metrics were refreshed from accepted reports."))
-        else:
-            complete_decisions(
-                assessment_round=assessment_round,
-                decided_on=timezone.localdate(),
-                completed_by=user,
-            )
-            messages.success(request, _("Every entry is decided; the round is decided."))
-    except NotAllowed:
-        raise
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    return redirect("dashboards:assessment_round_detail", pk=pk)
+    return post_step(request, lambda: step(assessment_round, user), done=done, back=_to_round(pk))
 
 
 @require_POST
 @requires("assessments.manage_round")
 def assessment_round_start_scoring(request: HttpRequest, pk: int) -> HttpResponse:
-    return _round_action(request, pk, "start_scoring")
+    return _round_step(
+        request,
+        pk,
+        lambda assessment_round, user: start_scoring(
+            assessment_round=assessment_round, started_by=user
+        ),
+        _("Evaluators may now score."),
+    )
 
 
 @require_POST
 @requires("assessments.manage_round")
 def assessment_round_refresh(request: HttpRequest, pk: int) -> HttpResponse:
-    return _round_action(request, pk, "refresh")
+    return _round_step(
+        request,
+        pk,
+        lambda assessment_round, user: refresh_round_metrics(
+            assessment_round=assessment_round, refreshed_by=user
+        ),
+        _("Metrics were refreshed from accepted reports."),
+    )
 
 
 @require_POST
 @requires("assessments.manage_round")
 def assessment_round_complete(request: HttpRequest, pk: int) -> HttpResponse:
-    return _round_action(request, pk, "complete")
+    return _round_step(
+        request,
+        pk,
+        lambda assessment_round, user: complete_decisions(
+            assessment_round=assessment_round, decided_on=timezone.localdate(), completed_by=user
+        ),
+        _("Every entry is decided; the round is decided."),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -5,7 +5,6 @@ mounts them.
 The reform office imports; the office and evaluators run evaluations; auditors read runs.
 """
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -15,10 +14,9 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
-from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.lists import configure_list, render_list
 from devolve.core.tables import RowErrorTable
-from devolve.dashboards.doors import data_of, form_step
+from devolve.dashboards.doors import data_of, form_step, post_step
 from devolve.indicators import permissions, selectors, services
 from devolve.indicators.forms import EvaluationRunForm, ObservationImportForm
 from devolve.indicators.models import EvaluationRun, ObservationImport
@@ -95,16 +93,14 @@ def observation_import_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("indicators.import_statistics")
 def observation_import_apply(request: HttpRequest, pk: int) -> HttpResponse:
     observation_import = _import_or_404(pk)
-    try:
-        services.apply_observation_import(
+    return post_step(
+        request,
+        lambda: services.apply_observation_import(
             observation_import=observation_import, applied_by=acting_user(request)
-        )
-        messages.success(request, _("The figures were imported."))
-    except NotAllowed:
-        raise
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    return redirect(observation_import)
+        ),
+        done=_("The figures were imported."),
+        back=redirect(observation_import),
+    )
 
 
 @require_safe

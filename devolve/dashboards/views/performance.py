@@ -11,7 +11,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from devolve.accounts.acting import acting_user
 from devolve.accounts.models import User
 from devolve.core.access import allows, check, requires
-from devolve.core.errors import DomainError
 from devolve.core.lists import configure_list
 from devolve.core.spreadsheets import (
     XLSX_CONTENT_TYPE,
@@ -32,7 +30,7 @@ from devolve.core.spreadsheets import (
     xlsx_bytes,
 )
 from devolve.core.tables import GOVUK_TABLE_ATTRS
-from devolve.dashboards.doors import data_of, form_step
+from devolve.dashboards.doors import data_of, form_step, post_step
 from devolve.performance import selectors
 from devolve.performance.exports import overview_sheets
 from devolve.performance.forms import (
@@ -157,13 +155,12 @@ def performance_scheme_next_version(request: HttpRequest, pk: int) -> HttpRespon
 @requires("performance.manage")
 def performance_scheme_publish(request: HttpRequest, pk: int) -> HttpResponse:
     scheme = _scheme_or_404(pk, user=acting_user(request))
-    try:
-        publish_scheme(scheme=scheme, published_by=acting_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The scheme version was published."))
-    return redirect("dashboards:performance_scheme_detail", pk=pk)
+    return post_step(
+        request,
+        lambda: publish_scheme(scheme=scheme, published_by=acting_user(request)),
+        done=_("The scheme version was published."),
+        back=redirect("dashboards:performance_scheme_detail", pk=pk),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -280,26 +277,28 @@ def performance_manual_input(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("performance.manage")
 def performance_assessment_compute(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_for(acting_user(request), pk)
-    try:
-        compute_performance_assessment(assessment=assessment, computed_by=acting_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The assessment was computed."))
-    return redirect("dashboards:performance_assessment_detail", pk=pk)
+    return post_step(
+        request,
+        lambda: compute_performance_assessment(
+            assessment=assessment, computed_by=acting_user(request)
+        ),
+        done=_("The assessment was computed."),
+        back=_to_assessment(pk),
+    )
 
 
 @require_POST
 @requires("performance.manage")
 def performance_assessment_publish(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_for(acting_user(request), pk)
-    try:
-        publish_performance_assessment(assessment=assessment, published_by=acting_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The assessment was published."))
-    return redirect("dashboards:performance_assessment_detail", pk=pk)
+    return post_step(
+        request,
+        lambda: publish_performance_assessment(
+            assessment=assessment, published_by=acting_user(request)
+        ),
+        done=_("The assessment was published."),
+        back=_to_assessment(pk),
+    )
 
 
 # A score, explained ----------------------------------------------------------------------------

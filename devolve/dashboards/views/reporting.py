@@ -33,7 +33,7 @@ from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
 from devolve.core.spreadsheets import XLSX_CONTENT_TYPE, download_response
 from devolve.core.tables import tick_chosen
-from devolve.dashboards.doors import bulk_step, data_of, form_step, to_the_list
+from devolve.dashboards.doors import bulk_step, data_of, form_step, post_step, to_the_list
 from devolve.matters.models import AnnualList
 from devolve.matters.selectors import get_annual_list_by_pk
 from devolve.reporting import exports, rules, selectors
@@ -529,19 +529,11 @@ def _line_initial(grant_id: int, line: Any, promised_limit: int | None) -> dict[
 def _step[R: AreaReport | DepartmentReport](
     request: HttpRequest, pk: int, kind: _Kind[R], step: Callable[[R, User], object], done: str
 ) -> HttpResponse:
-    """Runs one approval step on a report the user may see and says how it went, back on the
-    report's page; the service decides who may take the step (a refusal of access stays 403)."""
+    """Runs one approval step on a report the user may see (``post_step``), back on the
+    report's page; the service decides who may take the step."""
     user = acting_user(request)
     report = kind.access(user, pk)
-    try:
-        step(report, user)
-    except NotAllowed:
-        raise
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, done)
-    return kind.to_page(report)
+    return post_step(request, lambda: step(report, user), done=done, back=kind.to_page(report))
 
 
 def _form_step[R: AreaReport | DepartmentReport](

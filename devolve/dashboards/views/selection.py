@@ -18,10 +18,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
-from devolve.core.errors import DomainError
 from devolve.core.i18n import in_current_language
 from devolve.core.lists import configure_list, render_list
-from devolve.dashboards.doors import data_of, errors_shown_on, form_step, submitted
+from devolve.dashboards.doors import (
+    data_of,
+    errors_shown_on,
+    form_step,
+    post_step,
+    submitted,
+)
 from devolve.selection.candidate_import import CHECK_SESSION_KEY, stored_check
 from devolve.selection.filters import SelectionRoundFilter
 from devolve.selection.forms import (
@@ -208,13 +213,12 @@ def selection_round_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @requires("selection.manage_selection")
 def selection_round_score(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
-    try:
-        score_round(selection_round=selection_round, scored_by=acting_user(request))
-    except DomainError as error:
-        messages.error(request, str(error.message))
-    else:
-        messages.success(request, _("The round was scored; the result is stored."))
-    return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
+    return post_step(
+        request,
+        lambda: score_round(selection_round=selection_round, scored_by=acting_user(request)),
+        done=_("The round was scored; the result is stored."),
+        back=_to_round(selection_round),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
