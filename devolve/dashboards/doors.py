@@ -116,18 +116,20 @@ def bulk_step(
     """A bulk action (``devolve.core.bulk``) posted from the list page ``back``: a valid ``form``
     runs ``act`` on the chosen rows, all or none. Done, back to the list (``to_the_list``)
     saying ``done`` of how many; refused, ``page`` shows the list again with each row refused
-    and why, or the refusal of the whole action on the form."""
+    and why (a row refused to the actor among them), or the service's refusal of the whole
+    action on the form. A refusal of the actor for the whole action (``NotAllowed``) answers
+    403, as on every action page."""
     refusals: list[Refusal] = []
+
+    def shown(error: DomainError) -> None:
+        show_refusal_on(form, error)
+        if isinstance(error, BulkRefused):
+            refusals.extend(error.refusals)
+
     if form.is_valid():
-        try:
-            count = act(form.cleaned_data)
-        except BulkRefused as refused:
-            form.add_error(None, str(refused.message))
-            refusals = refused.refusals
-        except DomainError as error:
-            show_refusal_on(form, error)
-        else:
-            messages.success(request, done(count))
+        ran = _attempt(lambda: act(form.cleaned_data), shown)
+        if ran is not None:
+            _say_done(request, done, ran[0])
             return to_the_list(request, back)
     return page(refusals)
 

@@ -162,12 +162,20 @@ def test_a_bulk_refusal_shows_the_list_with_each_refused_row() -> None:
 
 def test_a_refusal_of_the_whole_bulk_action_shows_on_the_form() -> None:
     def refuse(data: dict[str, Any]) -> int:
-        raise NotAllowed("Not yours.")
+        raise DomainError("reason_required", "Say why.", field="name")
 
     _, response, shown = _bulk(refuse)
     assert response.status_code == 200
-    assert b"Not yours." in response.content
+    assert b"Say why." in response.content
     assert shown == [[]]
+
+
+def test_a_bulk_action_refused_to_the_actor_is_a_403_as_on_a_form() -> None:
+    def refuse(data: dict[str, Any]) -> int:
+        raise NotAllowed("Not yours.")
+
+    with pytest.raises(NotAllowed):
+        _bulk(refuse)
 
 
 def _flow(data: dict[str, str], step: Any, **options: Any) -> tuple[HttpRequest, HttpResponse]:
