@@ -6,10 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
-from django.db import connection
-from django.db.models import Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from devolve.accounts.models import User
 from devolve.assessments import rules
@@ -20,13 +18,11 @@ from devolve.assessments.models import (
     GrantAssessment,
     RecommendationChoice,
 )
-from devolve.core.derived import updated_since
 from devolve.grants import selectors as grant_selectors
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList, ListEntry
 from devolve.regions.models import Zone
-from devolve.reporting.models import AreaReport, ReportingCycle, ReportStatus, UsageLine
-from devolve.reporting.selectors import accepted_usage
+from devolve.reporting.selectors import accepted_usage, zero_runs_at_least
 
 _SEES_EVERYTHING = {User.Role.OFFICE, User.Role.EVALUATOR, User.Role.AUDITOR}
 
@@ -193,37 +189,6 @@ def _zero_use_thresholds(editions: list[AnnualList]) -> dict[int, int]:
     return thresholds
 
 
-# The longest run of accepted periods without a case for each grant of the editions, as
-# ``rules.zero_use_run`` counts it: a period with a case starts a new island (a running count of
-# such periods), the zero periods of one island form a run, and of equal runs the latest wins.
-_ZERO_RUNS_SQL = """
-WITH {changed}lines AS (
-    SELECT line.grant_id, cycle.annual_list_id, cycle.period_end, line.cases_received,
-           SUM(CASE WHEN line.cases_received > 0 THEN 1 ELSE 0 END) OVER (
-               PARTITION BY line.grant_id ORDER BY cycle.period_end
-               ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-           ) AS island
-    FROM {line} line{only_changed}
-    JOIN {report} report ON report.id = line.report_id
-    JOIN {cycle} cycle ON cycle.id = report.cycle_id
-    WHERE report.status = %s AND cycle.annual_list_id IN ({editions})
-), runs AS (
-    SELECT grant_id, annual_list_id, COUNT(*) AS length, MAX(period_end) AS ends_on
-    FROM lines WHERE cases_received = 0
-    GROUP BY grant_id, annual_list_id, island
-), ranked AS (
-    SELECT runs.*, ROW_NUMBER() OVER (
-        PARTITION BY grant_id ORDER BY length DESC, ends_on DESC
-    ) AS place
-    FROM runs
-)
-SELECT ranked.grant_id, ranked.annual_list_id, grant_row.zone_id, grant_row.entry_id,
-       ranked.length, ranked.ends_on
-FROM ranked JOIN {grant} grant_row ON grant_row.id = ranked.grant_id
-WHERE ranked.place = 1 AND ranked.length >= %s
-"""
-
-
 def _as_date(value: datetime.date | str) -> datetime.date:
     # SQLite hands back dates computed in SQL as text.
     return value if isinstance(value, datetime.date) else datetime.date.fromisoformat(value)
@@ -239,10 +204,9 @@ def list_flagged_grants(
     threshold of the edition's latest round, else ``rules.DEFAULT_ZERO_USE_PERIODS``), of one
     edition, of ``annual_lists``, or else of every published edition. Longest runs first.
 
-    At most four queries whatever the number of editions and rows: the thresholds, the version
-    of the reports (``core.derived``), and, only when they changed, the runs counted in the
-    database with window functions: of every grant the first time a node counts them, then of
-    the grants whose lines changed (one query more to find them)."""
+    Two queries whatever the number of editions and rows: the thresholds, and the runs stored
+    per grant (``reporting.models.GrantZeroRun``, written when a report is accepted, returned or
+    reopened) at least as long as their edition's threshold, read by its index (ADR 0066)."""
     if annual_list is not None:
         editions = [annual_list]
     elif annual_lists is not None:
@@ -257,100 +221,20 @@ def list_flagged_grants(
         thresholds = _zero_use_thresholds(editions)
     if not any(threshold > 0 for threshold in thresholds.values()):
         return []  # a threshold of 0 flags nothing (``rules.is_zero_use``)
-    # The runs read every accepted usage line of the editions: counted once per node, then brought
-    # up to date when reports, their lines or cycles change by counting again only the grants
-    # whose lines the changed rows touch (``core.derived.updated_since``), so accepting a report
-    # recounts its grants, not the whole programme. Grants are not an input: the runs read only
-    # a grant's area and entry, which never change (no service moves or deletes a grant), so the
-    # daily activation or a hand-over does not recount anything.
-    return updated_since(
-        "flagged-grants",
-        inputs=_ZERO_RUN_INPUTS,
-        key=tuple(sorted(thresholds.items())),
-        compute=lambda: _flagged_grants(thresholds),
-        update=lambda flagged, since: _updated_flagged_grants(flagged, thresholds, since),
+    rows = zero_runs_at_least(
+        {edition_id: threshold for edition_id, threshold in thresholds.items() if threshold > 0}
     )
-
-
-_ZERO_RUN_INPUTS: list[type[Model]] = [AreaReport, UsageLine, ReportingCycle]
-
-
-def _changed_grants(since: dict[type[Model], datetime.datetime]) -> tuple[str, list[Any]]:
-    """SQL for the grants whose runs the history rows written after ``since`` may change: the
-    grants of a changed line (a deleted one too), of a changed report (accepted, returned,
-    reopened) and of the reports of a changed cycle."""
-    reports = AreaReport.history.filter(history_date__gt=since[AreaReport]).values("id")
-    cycles = ReportingCycle.history.filter(history_date__gt=since[ReportingCycle]).values("id")
-    # Three parts rather than one OR, so that each reads an index.
-    of_reports = UsageLine.objects.filter(report_id__in=reports).order_by().values("grant_id")
-    of_cycles = UsageLine.objects.filter(report__cycle_id__in=cycles).order_by().values("grant_id")
-    of_lines = (
-        UsageLine.history.filter(history_date__gt=since[UsageLine]).order_by().values("grant_id")
-    )
-    changed = of_reports.union(of_cycles, of_lines).order_by()
-    sql, parameters = changed.query.sql_with_params()
-    return sql, list(parameters)
-
-
-def _updated_flagged_grants(
-    flagged: list[FlaggedGrant],
-    thresholds: dict[int, int],
-    since: dict[type[Model], datetime.datetime],
-) -> list[FlaggedGrant]:
-    """``flagged`` with the runs of the grants changed since ``since`` counted again: two
-    queries, the changed grants and their runs, each reading only those grants' lines."""
-    sql, parameters = _changed_grants(since)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        changed = {grant_id for (grant_id,) in cursor.fetchall()}
-    recounted = _flagged_grants(thresholds, changed=(sql, parameters))
-    changed.update(flag.grant_id for flag in recounted)  # rows changed since the first query
-    kept = [flag for flag in flagged if flag.grant_id not in changed]
-    return _longest_first([*kept, *recounted])
-
-
-def _longest_first(flagged: list[FlaggedGrant]) -> list[FlaggedGrant]:
-    return sorted(flagged, key=lambda flag: (-flag.consecutive_zero_periods, flag.grant_id))
-
-
-def _flagged_grants(
-    thresholds: dict[int, int], *, changed: tuple[str, list[Any]] | None = None
-) -> list[FlaggedGrant]:
-    """The runs of ``list_flagged_grants`` for edition id → threshold, counted in SQL; with
-    ``changed`` (SQL and parameters selecting grant ids), of those grants only."""
-    positive = [threshold for threshold in thresholds.values() if threshold > 0]
-    quote = connection.ops.quote_name
-    sql = _ZERO_RUNS_SQL.format(
-        changed="" if changed is None else f"changed (grant_id) AS ({changed[0]}), ",
-        only_changed=""
-        if changed is None
-        else "\n    JOIN changed ON changed.grant_id = line.grant_id",
-        line=quote(UsageLine._meta.db_table),
-        report=quote(AreaReport._meta.db_table),
-        cycle=quote(ReportingCycle._meta.db_table),
-        grant=quote(Grant._meta.db_table),
-        editions=", ".join(["%s"] * len(thresholds)),
-    )
-    parameters: list[Any] = [] if changed is None else list(changed[1])
-    parameters += [ReportStatus.ACCEPTED.value, *thresholds, min(positive)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
-        rows = cursor.fetchall()
-    return _longest_first(
-        [
-            FlaggedGrant(
-                grant_id=grant_id,
-                zone_id=zone_id,
-                entry_id=entry_id,
-                consecutive_zero_periods=length,
-                last_period_end=_as_date(ends_on),
-            )
-            for grant_id, annual_list_id, zone_id, entry_id, length, ends_on in rows
-            if rules.is_zero_use(
-                rules.ZeroRun(length, _as_date(ends_on)), thresholds[annual_list_id]
-            )
-        ]
-    )
+    return [
+        FlaggedGrant(
+            grant_id=grant_id,
+            zone_id=zone_id,
+            entry_id=entry_id,
+            consecutive_zero_periods=length,
+            last_period_end=_as_date(ends_on),
+        )
+        for grant_id, annual_list_id, zone_id, entry_id, length, ends_on in rows
+        if rules.is_zero_use(rules.ZeroRun(length, _as_date(ends_on)), thresholds[annual_list_id])
+    ]
 
 
 def get_latest_completed_round(*, annual_list: AnnualList) -> AssessmentRound | None:

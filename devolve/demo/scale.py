@@ -51,6 +51,7 @@ from devolve.matters.models import (
 from devolve.matters.rules import MATTER_KEY_ALPHABET, MATTER_KEY_LENGTH
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.reporting.models import ApprovalStep, AreaReport, ReportingCycle, UsageLine
+from devolve.reporting.services.zero_runs import write_every_zero_run
 
 SOURCE = "Simulated by devolve generate_scale: invented values for measuring scale."
 REASON = system_text("demo.scale_generated")
@@ -430,6 +431,9 @@ def generate_scale(
     editions = _editions(options, rng, modes, departments, members, first_year, writer)
     grants = _grants(rng, editions, members, writer)
     _reports(options, rng, cycles, editions, members, grants, writer)
+    # The reports went in without the services, which store each grant's zero-use run: count
+    # them all once, as the migration that made the table did.
+    writer.count("zero-use runs", write_every_zero_run(), 0)
     _observations(options, rng, zones, prefectures, writer)
     return ScaleReport(written=writer.written, seconds=time.perf_counter() - started)
 

@@ -240,6 +240,44 @@ class UsageLine(models.Model):
         return f"{self.report} · {self.grant.entry.matter}"
 
 
+class GrantZeroRun(models.Model):
+    """A grant's longest run of consecutive accepted periods without a case received, and the
+    day the run's last period ended (of equal runs the latest), as ``assessments.rules``'
+    ``zero_use_run`` counts it over the grant's accepted usage lines; grants with no such period
+    have no row. Derived, never edited: written for a report's grants by the services that
+    accept, return or reopen it (``reporting.services.zero_runs``), so the zero-use flags read
+    it instead of counting every accepted line. ``annual_list`` is the edition of the run's
+    cycles (a grant reports only in its own edition's cycles)."""
+
+    grant = models.OneToOneField(
+        "grants.Grant",
+        verbose_name=_("grant"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    annual_list = models.ForeignKey(
+        "matters.AnnualList",
+        verbose_name=_("annual list"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,  # the index below leads with it
+    )
+    length = models.PositiveIntegerField(_("periods without a case"))
+    ends_on = models.DateField(_("run ends on"))
+
+    class Meta:
+        verbose_name = _("zero-use run")
+        verbose_name_plural = _("zero-use runs")
+        indexes = [
+            # The flags: an edition's runs at least as long as its threshold.
+            models.Index(fields=["annual_list", "length"], name="zero_run_edition_length"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grant_id}: {self.length} → {self.ends_on:%Y-%m-%d}"
+
+
 class DepartmentReport(models.Model):
     """A granting department's report for one cycle: the help it gave the pilot areas (guidance,
     system accounts and seals handed over, staff trained, inspections) and the progress of the

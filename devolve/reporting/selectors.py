@@ -37,6 +37,7 @@ from devolve.reporting.models import (
     ApprovalStep,
     AreaReport,
     DepartmentReport,
+    GrantZeroRun,
     ReportingCycle,
     ReportingNotice,
     ReportStatus,
@@ -236,6 +237,26 @@ class UsageFact:
     cases_completed: int
     average_handling_days: Decimal | None
     promised_limit_days: int | None
+
+
+def zero_runs_at_least(
+    thresholds: dict[int, int],
+) -> list[tuple[int, int, int, int, int, datetime.date]]:
+    """The stored runs of accepted periods without a case (``GrantZeroRun``) at least as long as
+    their edition's threshold (edition id → periods), longest first: grant, edition, area,
+    entry, length and the day the run ends. One query, an index range per edition."""
+    if not thresholds:
+        return []
+    wanted = Q()
+    for annual_list_id, periods in thresholds.items():
+        wanted |= Q(annual_list_id=annual_list_id, length__gte=periods)
+    return list(
+        GrantZeroRun.objects.filter(wanted)
+        .order_by("-length", "grant_id")
+        .values_list(
+            "grant_id", "annual_list_id", "grant__zone_id", "grant__entry_id", "length", "ends_on"
+        )
+    )
 
 
 def _accepted_lines() -> QuerySet[UsageLine]:

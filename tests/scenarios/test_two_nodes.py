@@ -218,14 +218,13 @@ def test_two_nodes_serve_one_deployment(cluster: Cluster) -> None:
 
 
 def test_a_write_on_one_node_is_seen_by_the_next_request_on_the_other(cluster: Cluster) -> None:
-    """The office overview's zero-use flags are kept in each node's own cache (``core.derived``)
-    under the version of the reports they read: a report accepted on A changes that version, so
-    B's next request counts again instead of answering from its cache."""
+    """The office overview's zero-use flags read the runs the service accepting a report stores
+    (ADR 0066), nothing a node keeps: a report accepted on A is seen by B's next request."""
     node_a, node_b, seeded = cluster.a, cluster.b, cluster.seeded
     browser = _signed_in(node_a, seeded)
     overview = _url("dashboards:office_overview")
     assert 'id="flagged-count">0<' in browser.get(node_b, overview).text
-    assert 'id="flagged-count">0<' in browser.get(node_b, overview).text  # from B's cache
+    assert 'id="flagged-count">0<' in browser.get(node_a, overview).text
 
     accepted = browser.post(
         node_a, _url("dashboards:area_report_accept", pk=seeded.reviewed_report)

@@ -28,6 +28,7 @@ from devolve.regions.tests.factories import (
     prefecture,
 )
 from devolve.reporting.models import AreaReport, ReportingCycle, UsageLine
+from devolve.reporting.services.zero_runs import write_zero_runs_of_report
 
 D = datetime.date
 QUARTERS = [
@@ -69,7 +70,8 @@ def report(
     limit: int | None = None,
     status: str = "accepted",
 ) -> UsageLine:
-    """The area's report for the cycle (created in ``status`` if new) with a line for the grant."""
+    """The area's report for the cycle (created in ``status`` if new) with a line for the grant;
+    an accepted report's zero-use runs written as the service accepting it writes them."""
     area_report, _created = AreaReport.objects.get_or_create(
         cycle=cycle,
         zone=grant.zone,
@@ -80,7 +82,7 @@ def report(
             "accepted_on": cycle.due_on if status == "accepted" else None,
         },
     )
-    return UsageLine.objects.create(
+    line = UsageLine.objects.create(
         report=area_report,
         grant=grant,
         cases_received=received,
@@ -88,6 +90,9 @@ def report(
         average_handling_days=Decimal(days) if days is not None else None,
         promised_limit_days=limit,
     )
+    if area_report.status == "accepted":
+        write_zero_runs_of_report(area_report)
+    return line
 
 
 def build_world(

@@ -2,7 +2,6 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -46,39 +45,21 @@ def test_flagged_grants_come_from_accepted_periods(world: World) -> None:
     assert selectors.list_flagged_grants(annual_list=world.edition, min_periods=4) == []
 
 
-def test_flags_are_counted_once_per_version_of_the_reports(world: World) -> None:
-    """The runs read every accepted usage line: reading them again while no report, line or
-    cycle changed does not count them again, and a change is seen by the next read."""
+def test_a_report_accepted_is_seen_by_the_next_read_of_the_flags(world: World) -> None:
+    """The flags read the runs stored when reports are accepted (ADR 0066): no version to check,
+    nothing kept between requests, one query for the runs."""
     law_home = world.grant(world.law_firms, world.home)
     for cycle in world.cycles[:2]:
         report(law_home, cycle, received=0)
-    first = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
-    with CaptureQueriesContext(connection) as again:
-        repeated = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
+    with CaptureQueriesContext(connection) as first_read:
+        first = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
     report(law_home, world.cycles[2], received=0)
 
     after = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
 
-    assert repeated == first
-    assert len(again.captured_queries) == 1  # the version of the inputs, nothing else
+    assert len(first_read.captured_queries) == 1  # the runs, nothing else
     assert [flag.consecutive_zero_periods for flag in first] == [2]
     assert [flag.consecutive_zero_periods for flag in after] == [3]
-
-
-def test_a_grant_changing_does_not_count_the_flags_again(world: World) -> None:
-    """A grant's area and entry never change, so a grant's new history row (activation, a
-    hand-over) leaves the counted runs as they are."""
-    law_home = world.grant(world.law_firms, world.home)
-    for cycle in world.cycles[:2]:
-        report(law_home, cycle, received=0)
-    first = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
-    law_home.save()  # a new history row of the grant
-
-    with CaptureQueriesContext(connection) as again:
-        repeated = selectors.list_flagged_grants(annual_list=world.edition, min_periods=2)
-
-    assert repeated == first
-    assert len(again.captured_queries) == 1  # the version of the inputs, nothing else
 
 
 def test_the_flag_threshold_follows_the_editions_latest_round(
@@ -219,13 +200,12 @@ def test_flags_counted_in_the_database_match_the_rule(world: World, threshold: i
     expected.sort(key=lambda flag: (-flag.consecutive_zero_periods, flag.grant_id))
 
     computed = selectors.list_flagged_grants(annual_list=world.edition, min_periods=threshold)
-    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         by_default = selectors.list_flagged_grants(annual_lists=[world.edition])
 
     assert computed == expected
-    # The editions' thresholds, the version of the reports, then the runs.
-    assert len(queries.captured_queries) == 3
+    # The editions' thresholds, then the stored runs.
+    assert len(queries.captured_queries) == 2
     assert by_default == selectors.list_flagged_grants(
         annual_list=world.edition, min_periods=rules.DEFAULT_ZERO_USE_PERIODS
     )

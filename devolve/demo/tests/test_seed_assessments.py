@@ -6,18 +6,16 @@ The seed takes seconds, so the module seeds once; each test runs in a savepoint 
 """
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
 
 from devolve.assessments.models import AssessmentRound, EntryDecision, GrantAssessment
-from devolve.assessments.rules import roll_up
+from devolve.assessments.rules import PeriodUsage, is_zero_use, roll_up, zero_use_run
 from devolve.assessments.selectors import grant_scores, list_flagged_grants
-from devolve.core import derived
 from devolve.demo import sichuan_assessments as assessment_facts
 from devolve.demo import sichuan_lists as facts
 from devolve.demo.seed import SeedReport
@@ -25,7 +23,9 @@ from devolve.demo.testing import full_demo
 from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList, ListEntry
 from devolve.matters.selectors import get_annual_list_by_key
-from devolve.reporting.models import AreaReport, UsageLine
+from devolve.reporting.models import GrantZeroRun
+from devolve.reporting.selectors import accepted_usage
+from devolve.reporting.services.zero_runs import runs_sql
 
 CHANGE_OF = {"keep": "kept", "withdraw": "withdrawn", "adjust": "modified", "expand": "modified"}
 
@@ -149,51 +149,41 @@ def test_everything_the_assessment_invented_is_flagged_illustrative(report: Seed
     assert not EntryDecision.objects.filter(is_illustrative=False).exists()
 
 
-def test_flags_brought_up_to_date_equal_flags_counted_afresh(
-    report: SeedReport, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """After reports are accepted or withdrawn and accepted lines change or go, the zero-use
-    flags a node brings up to date by recounting the changed grants (``core.derived``'s
-    ``updated_since``) are those counted from every line, and only those grants were recounted."""
-    monkeypatch.setattr(derived, "CHANGES_OVERLAP", datetime.timedelta(0))
-    editions = [_edition(2023), _edition(2024)]
-    cache.clear()
-    before = list_flagged_grants(annual_lists=editions, min_periods=2)
-    flagged = {flag.grant_id for flag in before}
-    gone = UsageLine.objects.filter(report__status="accepted", grant_id__in=flagged).first()
-    assert gone is not None
-    accepted = AreaReport.objects.filter(status="accepted", cycle__annual_list__in=editions)
-    zeroed, withdrawn = accepted.exclude(pk=gone.report_id).order_by("pk")[:2]
-    pending = list(
-        AreaReport.objects.filter(cycle__annual_list__in=editions).exclude(status="accepted")
+def test_the_seeds_stored_zero_use_runs_are_those_counted_afresh(report: SeedReport) -> None:
+    """The seed accepts its reports through the services, which store each grant's zero-use run
+    (ADR 0066): the stored runs are those the window-function count over every accepted line
+    gives, and the flags read from them those ``rules.zero_use_run`` gives in Python."""
+    sql, parameters = runs_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        afresh = {
+            (
+                grant,
+                edition,
+                length,
+                ends if isinstance(ends, datetime.date) else datetime.date.fromisoformat(ends),
+            )
+            for grant, edition, length, ends in cursor.fetchall()
+        }
+    stored = set(
+        GrantZeroRun.objects.values_list("grant_id", "annual_list_id", "length", "ends_on")
     )
-    for area_report in pending:  # accepted as the office would: its lines now count
-        area_report.status = "accepted"
-        area_report.first_submitted_on = area_report.first_submitted_on or area_report.cycle.due_on
-        area_report.accepted_on = area_report.cycle.due_on
-        area_report.save()
-    withdrawn.status = "returned"  # its lines no longer count
-    withdrawn.return_reason = "Figures to check."
-    withdrawn.save()
-    for line in UsageLine.objects.filter(report=zeroed):
-        line.cases_received = 0  # every grant of the report without a case this period
-        line.save()
-    gone.delete()
-    changed = set(
-        UsageLine.objects.filter(report__in=[*pending, zeroed, withdrawn, gone.report]).values_list(
-            "grant_id", flat=True
-        )
-    ) | {gone.grant_id}
+    editions = [_edition(2023), _edition(2024)]
+    periods: dict[int, list[PeriodUsage]] = defaultdict(list)
+    for edition in editions:
+        for fact in accepted_usage(annual_list=edition):
+            periods[fact.grant_id].append(
+                PeriodUsage(fact.period_end, fact.cases_received, 0, None, None)
+            )
+    in_python = sorted(
+        ((-run.length, grant_id), run)
+        for grant_id, run in ((grant, zero_use_run(usage)) for grant, usage in periods.items())
+        if is_zero_use(run, 2)
+    )
 
-    with CaptureQueriesContext(connection) as queries:
-        brought_up_to_date = list_flagged_grants(annual_lists=editions, min_periods=2)
-    recount = queries.captured_queries[-1]["sql"]
-    cache.clear()
-    afresh = list_flagged_grants(annual_lists=editions, min_periods=2)
-
-    assert brought_up_to_date == afresh
-    assert brought_up_to_date != before
-    assert "changed" in recount  # the runs of the changed grants only, not of every grant
-    assert changed < set(Grant.objects.values_list("pk", flat=True))
-    unchanged = [flag for flag in before if flag.grant_id not in changed]
-    assert unchanged == [flag for flag in afresh if flag.grant_id not in changed]
+    assert stored == afresh
+    assert stored  # the seed has grants without a case for a period or more
+    assert [
+        (flag.grant_id, flag.consecutive_zero_periods, flag.last_period_end)
+        for flag in list_flagged_grants(annual_lists=editions, min_periods=2)
+    ] == [(grant_id, run.length, run.ends_on) for (_, grant_id), run in in_python]

@@ -37,6 +37,7 @@ from devolve.reporting.models import (
 from devolve.reporting.permissions import can_fill_area_report, can_review_area_report
 from devolve.reporting.services.approval import record_step, required_reason, status_label
 from devolve.reporting.services.reminders import clear_notices_of, notify_reopened
+from devolve.reporting.services.zero_runs import write_zero_runs_of_report
 
 
 @dataclass(frozen=True)
@@ -279,6 +280,7 @@ def accept_area_report(
     AREA_REPORT_LIFECYCLE.apply(report, "accept", accepted_by)
     report.accepted_on = today
     record_step(report, action="accepted", actor=accepted_by, on=today)
+    write_zero_runs_of_report(report)  # its lines now count
     return report
 
 
@@ -304,6 +306,7 @@ def return_area_report(
     report.return_reason = reason
     report.reviewed_on = None
     record_step(report, action="returned", actor=returned_by, on=today, reason=reason)
+    write_zero_runs_of_report(report)  # nothing accepted is returned today; kept exact if it is
     return report
 
 
@@ -332,5 +335,6 @@ def reopen_area_report(
     report.reopened_until = until
     report.reopen_reason = reason
     record_step(report, action="reopened", actor=reopened_by, on=today, reason=reason)
+    write_zero_runs_of_report(report)  # as for a return
     notify_reopened(report)
     return report
