@@ -14,6 +14,7 @@ Conventions shared by the three methods:
 * A zero-variance indicator is refused (``SelectionInputError`` naming its column).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -89,6 +90,24 @@ def _attributed(scores: np.ndarray, weights: np.ndarray, position: np.ndarray) -
     return np.asarray(scores[:, None] * parts / safe, dtype=np.float64)
 
 
+def _vector_normalized(values: np.ndarray) -> np.ndarray:
+    """r_ij = x_ij / sqrt(Σ_i x_ij²): what TOPSIS weights (the weights do not enter it)."""
+    return np.asarray(values / np.sqrt((values**2).sum(axis=0)), dtype=np.float64)
+
+
+def _topsis_scores(
+    normalized: np.ndarray, normalized_weights: np.ndarray, direction: np.ndarray
+) -> np.ndarray:
+    weighted = normalized * normalized_weights
+    column_max = weighted.max(axis=0)
+    column_min = weighted.min(axis=0)
+    ideal = np.where(direction, column_max, column_min)
+    anti_ideal = np.where(direction, column_min, column_max)
+    to_ideal = np.sqrt(((weighted - ideal) ** 2).sum(axis=1))
+    to_anti_ideal = np.sqrt(((weighted - anti_ideal) ** 2).sum(axis=1))
+    return np.asarray(to_anti_ideal / (to_ideal + to_anti_ideal), dtype=np.float64)
+
+
 def topsis(matrix: np.ndarray, weights: np.ndarray, benefit: np.ndarray) -> Ranking:
     """TOPSIS (Hwang and Yoon, 1981): closeness to the ideal solution, scores in [0, 1].
 
@@ -97,14 +116,7 @@ def topsis(matrix: np.ndarray, weights: np.ndarray, benefit: np.ndarray) -> Rank
     score C_i = D⁻_i / (D⁺_i + D⁻_i) (1 = at the ideal on every indicator).
     """
     values, normalized_weights, direction, position = _prepared(matrix, weights, benefit)
-    weighted = values / np.sqrt((values**2).sum(axis=0)) * normalized_weights
-    column_max = weighted.max(axis=0)
-    column_min = weighted.min(axis=0)
-    ideal = np.where(direction, column_max, column_min)
-    anti_ideal = np.where(direction, column_min, column_max)
-    to_ideal = np.sqrt(((weighted - ideal) ** 2).sum(axis=1))
-    to_anti_ideal = np.sqrt(((weighted - anti_ideal) ** 2).sum(axis=1))
-    scores = to_anti_ideal / (to_ideal + to_anti_ideal)
+    scores = _topsis_scores(_vector_normalized(values), normalized_weights, direction)
     return Ranking(
         scores=scores,
         ranks=ranks_of(scores),
@@ -143,17 +155,22 @@ def vikor(
     if not 0.0 <= v <= 1.0:
         raise SelectionInputError(f"VIKOR's v must be between 0 and 1; got {v}.")
     _, normalized_weights, _, position = _prepared(matrix, weights, benefit)
-    regret = normalized_weights * (1.0 - position)
-    group_utility = regret.sum(axis=1)
-    individual_regret = regret.max(axis=1)
-    q = v * _spread_position(group_utility) + (1.0 - v) * _spread_position(individual_regret)
-    scores = 1.0 - q
+    scores = _vikor_scores(1.0 - position, normalized_weights, v)
     return Ranking(
         scores=scores,
         ranks=ranks_of(scores),
         contributions=_attributed(scores, normalized_weights, position),
         method="vikor",
     )
+
+
+def _vikor_scores(shortfall: np.ndarray, normalized_weights: np.ndarray, v: float) -> np.ndarray:
+    """1 - Q from each candidate's shortfall 1 - u_ij on each indicator."""
+    regret = normalized_weights * shortfall
+    group_utility = regret.sum(axis=1)
+    individual_regret = regret.max(axis=1)
+    q = v * _spread_position(group_utility) + (1.0 - v) * _spread_position(individual_regret)
+    return np.asarray(1.0 - q, dtype=np.float64)
 
 
 def _spread_position(values: np.ndarray) -> np.ndarray:
@@ -163,6 +180,36 @@ def _spread_position(values: np.ndarray) -> np.ndarray:
     if spread <= 0:
         return np.zeros_like(values)
     return np.asarray((values - low) / spread, dtype=np.float64)
+
+
+def scores_for_weights(
+    matrix: np.ndarray, benefit: np.ndarray, method: str
+) -> Callable[[np.ndarray], np.ndarray]:
+    """The scores ``method`` ("topsis", "weighted_sum" or "vikor") gives one matrix under many
+    weightings, as the sensitivity runs need them: the matrix is checked and normalized once,
+    then each call takes weights of shape (n,) and returns scores of shape (m,) equal, to the
+    last bit, to ``topsis(matrix, weights, benefit).scores`` (or the other method's): the same
+    operations in the same order, without the contributions nobody reads in a run. The checks
+    and refusals are those of the method."""
+    values = checked_matrix(matrix)
+    direction = checked_benefit(benefit, values.shape[1])
+    position = min_max_benefit(values, direction)
+    columns = values.shape[1]
+    if method == "topsis":
+        normalized = _vector_normalized(values)
+        return lambda weights: _topsis_scores(
+            normalized, checked_weights(weights, columns), direction
+        )
+    if method == "weighted_sum":
+        return lambda weights: np.asarray(
+            (position * checked_weights(weights, columns)).sum(axis=1), dtype=np.float64
+        )
+    if method == "vikor":
+        shortfall = 1.0 - position
+        return lambda weights: _vikor_scores(
+            shortfall, checked_weights(weights, columns), VIKOR_DEFAULT_V
+        )
+    raise SelectionInputError(f"Unknown ranking method {method!r}.")
 
 
 def criterion_breakdown(

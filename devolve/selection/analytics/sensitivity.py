@@ -8,7 +8,14 @@ import numpy as np
 
 from devolve.selection.analytics.choose import Constraints, choose
 from devolve.selection.analytics.errors import SelectionInputError
-from devolve.selection.analytics.scoring import Ranking, topsis, vikor, weighted_sum
+from devolve.selection.analytics.scoring import (
+    Ranking,
+    ranks_of,
+    scores_for_weights,
+    topsis,
+    vikor,
+    weighted_sum,
+)
 from devolve.selection.analytics.validation import checked_matrix, checked_weights
 
 METHODS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], Ranking]] = {
@@ -55,7 +62,8 @@ def weight_sensitivity(
     ``constraints``: as for ``choose``; ``method``: a key of ``METHODS``; ``perturbation``: p in
     [0, 1), each weight is multiplied by an independent factor drawn from U(1 - p, 1 + p) and
     the weights renormalized to sum 1; ``seed``: NumPy generator seed (same inputs and seed, same
-    result). Each run re-scores with ``method`` and re-chooses exactly (no swaps). Infeasible
+    result). Each run re-scores with ``method`` (the matrix checked and normalized once, see
+    ``scores_for_weights``) and re-chooses exactly (no swaps). Infeasible
     constraints raise ``Infeasible`` at once, as in ``choose`` (they do not depend on weights).
     """
     if method not in METHODS:
@@ -70,7 +78,7 @@ def weight_sensitivity(
         raise SelectionInputError(f"At least one run is needed; got {runs!r}.")
     values = checked_matrix(matrix)
     base = checked_weights(weights, values.shape[1])
-    score = METHODS[method]
+    scores_of = scores_for_weights(values, benefit, method)
     generator = np.random.default_rng(seed)
     factors = generator.uniform(1.0 - perturbation, 1.0 + perturbation, size=(runs, base.size))
     perturbed = base * factors
@@ -78,9 +86,9 @@ def weight_sensitivity(
     chosen_count = np.zeros(values.shape[0], dtype=np.int64)
     ranks = np.empty((runs, values.shape[0]), dtype=np.int64)
     for run, run_weights in enumerate(perturbed):
-        ranking = score(values, run_weights, benefit)
-        ranks[run] = ranking.ranks
-        chosen_count[choose(ranking.scores, constraints, with_swaps=False).selected] += 1
+        scores = scores_of(run_weights)
+        ranks[run] = ranks_of(scores)
+        chosen_count[choose(scores, constraints, with_swaps=False).selected] += 1
     return Sensitivity(
         selection_frequency=chosen_count / runs,
         rank_mean=ranks.mean(axis=0),

@@ -5,8 +5,8 @@ import pytest
 
 from devolve.selection.analytics.choose import Constraints, Infeasible, choose
 from devolve.selection.analytics.errors import SelectionInputError
-from devolve.selection.analytics.scoring import topsis
-from devolve.selection.analytics.sensitivity import weight_sensitivity
+from devolve.selection.analytics.scoring import scores_for_weights, topsis
+from devolve.selection.analytics.sensitivity import METHODS, weight_sensitivity
 
 
 def candidates(size: int = 24) -> tuple[np.ndarray, np.ndarray, np.ndarray, Constraints]:
@@ -76,3 +76,60 @@ def test_sensitivity_refuses_bad_settings_and_infeasible_constraints() -> None:
     impossible = Constraints(k=3, group_of=constraints.group_of, min_groups_covered=4)
     with pytest.raises(Infeasible, match="Covering at least 4 prefectures"):
         weight_sensitivity(matrix, weights, benefit, impossible, runs=3)
+
+
+def _sensitivity_run_by_run(
+    matrix: np.ndarray,
+    weights: np.ndarray,
+    benefit: np.ndarray,
+    constraints: Constraints,
+    *,
+    method: str,
+    runs: int,
+    seed: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The runs as the public method does them one by one (the implementation before issue 19
+    checked and normalized the matrix once): chosen counts and ranks."""
+    factors = np.random.default_rng(seed).uniform(0.8, 1.2, size=(runs, weights.size))
+    perturbed = weights / weights.sum() * factors
+    perturbed /= perturbed.sum(axis=1, keepdims=True)
+    chosen = np.zeros(matrix.shape[0], dtype=np.int64)
+    ranks = np.empty((runs, matrix.shape[0]), dtype=np.int64)
+    for run, run_weights in enumerate(perturbed):
+        ranking = METHODS[method](matrix, run_weights, benefit)
+        ranks[run] = ranking.ranks
+        chosen[choose(ranking.scores, constraints, with_swaps=False).selected] += 1
+    return chosen, ranks
+
+
+@pytest.mark.parametrize("method", sorted(METHODS))
+def test_the_runs_score_to_the_last_bit_as_the_method_does(method: str) -> None:
+    """Checking and normalizing the matrix once for all runs (issue 19) changes no score, rank,
+    frequency or percentile, not even in the last bit."""
+    matrix, weights, benefit, constraints = candidates(40)
+    scores_of = scores_for_weights(matrix, benefit, method)
+    tilted = np.array([0.05, 0.4, 0.25, 0.2, 0.1])
+    for some_weights in (weights, tilted, np.ones(5)):
+        expected = METHODS[method](matrix, some_weights, benefit).scores
+        assert scores_of(some_weights).tobytes() == expected.tobytes()
+
+    result = weight_sensitivity(matrix, weights, benefit, constraints, method=method, runs=30,
+                                seed=5)  # fmt: skip
+
+    chosen, ranks = _sensitivity_run_by_run(
+        matrix, weights, benefit, constraints, method=method, runs=30, seed=5
+    )
+    assert result.selection_frequency.tobytes() == (chosen / 30).tobytes()
+    assert result.rank_mean.tobytes() == ranks.mean(axis=0).tobytes()
+    assert result.rank_p05.tobytes() == np.percentile(ranks, 5, axis=0).tobytes()
+    assert result.rank_p95.tobytes() == np.percentile(ranks, 95, axis=0).tobytes()
+
+
+def test_the_runs_refuse_what_the_method_refuses() -> None:
+    matrix, weights, benefit, constraints = candidates()
+    matrix[:, 2] = 7.0
+
+    with pytest.raises(SelectionInputError, match="Indicator 2 has the same value"):
+        weight_sensitivity(matrix, weights, benefit, constraints, runs=3)
+    with pytest.raises(SelectionInputError, match="Unknown ranking method 'electre'"):
+        scores_for_weights(matrix[:, :2], benefit[:2], "electre")
