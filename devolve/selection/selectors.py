@@ -77,12 +77,15 @@ def candidate_value_table(
 ) -> dict[tuple[int, int], float | None]:
     """Every stored value of the round by (sub-indicator id, zone id), None where it is recorded
     as missing: the plain numbers scoring reads (a national round holds 70,000 of them, which as
-    model objects with their sub-indicator and zone cost seconds)."""
+    model objects with their sub-indicator and zone cost seconds). Unordered: the model's
+    ordering would join the criteria, zones and prefectures only to sort a table keyed anyway."""
     return {
         (sub_indicator_id, zone_id): value
         for sub_indicator_id, zone_id, value in CandidateValue.objects.filter(
             sub_indicator__round=selection_round
-        ).values_list("sub_indicator_id", "zone_id", "value")
+        )
+        .order_by()
+        .values_list("sub_indicator_id", "zone_id", "value")
     }
 
 

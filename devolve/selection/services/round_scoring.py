@@ -24,7 +24,7 @@ from devolve.accounts.models import User
 from devolve.core.actors import SystemActor, person
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
-from devolve.core.history import mark_change, save_validated
+from devolve.core.history import mark_change, save_validated, write_history_in_sql
 from devolve.regions.models import Zone
 from devolve.selection import rules
 from devolve.selection.analytics.choose import Constraints as ChoiceConstraints
@@ -80,45 +80,55 @@ class _Matrix:
 Stored = dict[tuple[int, int], float | None]  # (sub-indicator id, zone id) → value
 
 
-def _missing_cells(
-    zones: list[Zone], indicators: list[SubIndicator], stored: Stored
-) -> dict[int, list[SubIndicator]]:
-    missing: dict[int, list[SubIndicator]] = {}
-    for zone in zones:
-        for indicator in indicators:
-            if stored.get((indicator.pk, zone.pk)) is None:
-                missing.setdefault(zone.pk, []).append(indicator)
-    return missing
+@dataclass(frozen=True)
+class _Grid:
+    """The stored values as arrays over the pool (rows, as listed) and the sub-indicators
+    (columns): ``values`` NaN where nothing is recorded, ``recorded`` False there (a value
+    recorded as missing counts as not recorded)."""
+
+    values: np.ndarray  # (m, n)
+    recorded: np.ndarray  # (m, n), bool
+
+
+def _grid(zones: list[Zone], indicators: list[SubIndicator], stored: Stored) -> _Grid:
+    """One pass over the stored values, whatever their number (a national round holds 70,000):
+    no lookup per cell of the pool."""
+    row_of = {zone.pk: row for row, zone in enumerate(zones)}
+    column_of = {indicator.pk: column for column, indicator in enumerate(indicators)}
+    values = np.full((len(zones), len(indicators)), np.nan)
+    recorded = np.zeros((len(zones), len(indicators)), dtype=bool)
+    for (indicator_id, zone_id), value in stored.items():
+        row, column = row_of.get(zone_id), column_of.get(indicator_id)
+        if value is not None and row is not None and column is not None:
+            values[row, column] = value
+            recorded[row, column] = True
+    return _Grid(values, recorded)
 
 
 def _build_matrix(
     selection_round: SelectionRound,
     zones: list[Zone],
     indicators: list[SubIndicator],
-    stored: Stored,
+    grid: _Grid,
 ) -> _Matrix:
-    missing = _missing_cells(zones, indicators, stored)
+    complete = grid.recorded.all(axis=1)
     excluded: list[dict[str, Any]] = []
     imputed: dict[str, list[str]] = {}
     policy = selection_round.missing_value_policy
     if policy == SelectionRound.MissingValuePolicy.EXCLUDE:
-        kept = [zone for zone in zones if zone.pk not in missing]
-        for zone in zones:
-            if zone.pk in missing:
-                codes = [indicator.code for indicator in missing[zone.pk]]
-                excluded.append({
-                    "zone": zone.slug, "name_zh": zone.name_zh, "name_en": zone.name_en,
-                    "indicators": codes,
-                    "reason": _("Excluded: no value of %(codes)s.") % {"codes": ", ".join(codes)},
-                })  # fmt: skip
+        kept_rows = np.flatnonzero(complete)
+        for row in np.flatnonzero(~complete):
+            zone = zones[int(row)]
+            codes = [indicators[int(column)].code for column in np.flatnonzero(~grid.recorded[row])]
+            excluded.append({
+                "zone": zone.slug, "name_zh": zone.name_zh, "name_en": zone.name_en,
+                "indicators": codes,
+                "reason": _("Excluded: no value of %(codes)s.") % {"codes": ", ".join(codes)},
+            })  # fmt: skip
     else:
-        kept = zones
-    values = np.full((len(kept), len(indicators)), np.nan)
-    for row, zone in enumerate(kept):
-        for column, indicator in enumerate(indicators):
-            value = stored.get((indicator.pk, zone.pk))
-            if value is not None:
-                values[row, column] = value
+        kept_rows = np.arange(len(zones))
+    kept = [zones[int(row)] for row in kept_rows]
+    values = grid.values[kept_rows]
     for column, indicator in enumerate(indicators):
         gaps = np.isnan(values[:, column])
         if not gaps.any():
@@ -257,9 +267,10 @@ def _inputs(
     criteria: list[Criterion],
     indicators: list[SubIndicator],
     zones: list[Zone],
-    stored: Stored,
+    grid: _Grid,
 ) -> dict[str, Any]:
     """Every input of the computation, as JSON: what the fingerprint covers."""
+    codes = [indicator.code for indicator in indicators]
     return {
         "settings": {
             "method": selection_round.method,
@@ -294,9 +305,11 @@ def _inputs(
         "candidates": [
             {"zone": zone.slug, "prefecture": zone.prefecture.code, "kind": zone.kind,
              "level": zone.level,
-             "values": {indicator.code: stored.get((indicator.pk, zone.pk))
-                        for indicator in indicators}}
-            for zone in zones
+             "values": dict(zip(codes, [value if known else None
+                                        for value, known in zip(values, recorded, strict=True)],
+                                strict=True))}
+            for zone, values, recorded in zip(zones, grid.values.tolist(),
+                                              grid.recorded.tolist(), strict=True)
         ],
     }  # fmt: skip
 
@@ -325,8 +338,8 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActo
     pool = list(list_candidate_pool(selection_round=locked))
     if len(pool) < 2:
         raise DomainError("no_candidates", _("The round has fewer than two candidates."))
-    stored = candidate_value_table(selection_round=locked)
-    matrix = _build_matrix(locked, pool, indicators, stored)
+    grid = _grid(pool, indicators, candidate_value_table(selection_round=locked))
+    matrix = _build_matrix(locked, pool, indicators, grid)
     zones = matrix.zones
     if len(zones) < 2:
         raise DomainError(
@@ -361,7 +374,7 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActo
         ) from error
     except SelectionInputError as error:
         raise MathsRefused(str(error)) from error
-    inputs = _inputs(locked, criteria, indicators, pool, stored)
+    inputs = _inputs(locked, criteria, indicators, pool, grid)
     selected = {int(index) for index in choice.selected}
     candidates = [
         {
@@ -423,7 +436,15 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActo
             "seed": int(sensitivity.seed),
         },
     )  # fmt: skip
+    # The history row is copied from the stored row by the database: through django-simple-history
+    # the result's megabytes of JSON would be serialised and sent a second time (issue 19).
+    result.skip_history_when_saving = True  # type: ignore[attr-defined]
     save_validated(result, actor=scored_by, reason="")
+    del result.skip_history_when_saving  # type: ignore[attr-defined]
+    write_history_in_sql(
+        RoundResult, where="t.id = %s", params=[result.pk], history_type="+",
+        actor=scored_by, reason="",
+    )  # fmt: skip
     SELECTION_ROUND_LIFECYCLE.apply(locked, "score", scored_by)
     mark_change(locked, actor=scored_by)
     locked.save(update_fields=["status"])

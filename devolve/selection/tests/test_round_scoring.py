@@ -3,6 +3,7 @@
 import itertools
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,11 +15,18 @@ from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.regions.tests.factories import ZoneFactory, prefecture
+from devolve.selection.analytics.choose import Constraints as ChoiceConstraints
+from devolve.selection.analytics.choose import choose
+from devolve.selection.analytics.scoring import criterion_breakdown, topsis
+from devolve.selection.analytics.sensitivity import weight_sensitivity
+from devolve.selection.analytics.weights import ahp_weights, combine_weights, entropy_weights
 from devolve.selection.models import RoundResult, SelectionRound, SubIndicator
 from devolve.selection.selectors import candidate_value_table, list_candidate_values
 from devolve.selection.services import Constraints, ValueInput, record_candidate_values, score_round
 from devolve.selection.tests.factories import (
     CANDIDATES,
+    CONSISTENT,
+    CRITERIA,
     INCONSISTENT,
     VALUES,
     SmallRound,
@@ -294,4 +302,84 @@ def test_scoring_runs_the_same_queries_whatever_the_number_of_candidates() -> No
     )
 
     assert _queries_to_score(small) == few
+    # The savepoint and its release, the round locked, its criteria, sub-indicators, pool and
+    # values read, the result and its history row written (the latter by INSERT … SELECT), the
+    # round's status and history row, the audit event, and one check Django makes on saving.
+    assert few <= 13
     assert len(RoundResult.objects.latest("pk").candidates) == len(CANDIDATES) + 40
+
+
+def test_the_stored_result_is_the_pure_maths_on_the_stored_values() -> None:
+    """Every stored number equals, to the last bit, what the maths give on the matrix read
+    from the model objects (the slow path), with the worst value imputed by hand."""
+    small = make_round(missing_value_policy=SelectionRound.MissingValuePolicy.IMPUTE_WORST)
+    indicators = list(small.selection_round.sub_indicators.order_by("criterion__position",
+                                                                   "position"))  # fmt: skip
+    by_code = {indicator.code: indicator for indicator in indicators}
+    record_candidate_values(
+        selection_round=small.selection_round,
+        values=[ValueInput(small.zones["alpha"].pk, by_code["days"].pk, None, "Not reported"),
+                ValueInput(small.zones["echo"].pk, by_code["grp"].pk, None, "Not reported")],
+        recorded_by=SYSTEM,
+    )  # fmt: skip
+    cells = {(cell.zone.slug, cell.sub_indicator.code): cell.value
+             for cell in list_candidate_values(selection_round=small.selection_round)}  # fmt: skip
+    slugs = sorted(slug for slug, *_ in CANDIDATES)  # one zone a prefecture pair, by key
+    matrix = np.array([[cells[slug, indicator.code] if cells[slug, indicator.code] is not None
+                        else np.nan for indicator in indicators] for slug in slugs])  # fmt: skip
+    benefit = np.array([indicator.is_benefit for indicator in indicators])
+    for column in range(matrix.shape[1]):
+        known = matrix[~np.isnan(matrix[:, column]), column]
+        worst = known.min() if benefit[column] else known.max()
+        matrix[np.isnan(matrix[:, column]), column] = worst
+    criterion_of = np.array([0, 0, 1, 1, 2])
+    within = np.concatenate([entropy_weights(matrix[:, 0:2], benefit[0:2]),
+                             entropy_weights(matrix[:, 2:4], benefit[2:4]), [1.0]])  # fmt: skip
+    weights = combine_weights(ahp_weights(np.array(CONSISTENT)).weights, within, criterion_of)
+    ranking = topsis(matrix, weights, benefit)
+    breakdown = criterion_breakdown(ranking, criterion_of, len(CRITERIA))
+    prefectures = [code for slug in slugs for key, code, *_ in CANDIDATES if key == slug]
+    constraints = ChoiceConstraints(
+        k=3, group_of=np.array([sorted(set(prefectures)).index(code) for code in prefectures]),
+        max_per_group=1,
+    )  # fmt: skip
+    choice = choose(ranking.scores, constraints)
+    sensitivity = weight_sensitivity(matrix, weights, benefit, constraints, runs=20, seed=0)
+
+    result = score_round(selection_round=small.selection_round, scored_by=SYSTEM)
+
+    stored = {row["zone"]: row for row in result.candidates}
+    for row, slug in enumerate(slugs):
+        assert stored[slug]["score"] == float(ranking.scores[row]), slug
+        assert stored[slug]["rank"] == int(ranking.ranks[row]), slug
+        assert list(stored[slug]["criteria"].values()) == breakdown[row].tolist(), slug
+        assert stored[slug]["selection_frequency"] == sensitivity.selection_frequency[row]
+        assert stored[slug]["rank_mean"] == sensitivity.rank_mean[row]
+        assert (stored[slug]["rank_p05"], stored[slug]["rank_p95"]) == (
+            sensitivity.rank_p05[row], sensitivity.rank_p95[row])  # fmt: skip
+    assert [indicator["weight"] for indicator in result.weights["indicators"]] == weights.tolist()
+    assert result.chosen == [slugs[index] for index in choice.selected]
+    assert result.objective == float(choice.objective)
+    assert stored["alpha"]["imputed"] == ["days"]
+    assert stored["echo"]["imputed"] == ["grp"]
+    values_of = {row["zone"]: row["values"] for row in result.inputs["candidates"]}
+    assert values_of["alpha"] == {code: cells["alpha", code] for code in by_code}
+    assert values_of["alpha"]["days"] is None
+    assert values_of["echo"]["grp"] is None
+
+
+def test_the_result_has_one_history_row_copied_from_the_stored_row() -> None:
+    """The history row is written by the database from the stored row (issue 19), with what
+    django-simple-history would give it: every tracked value, created, the actor."""
+    small = make_round()
+    office = UserFactory(role=User.Role.OFFICE)
+
+    result = score_round(selection_round=small.selection_round, scored_by=office)
+
+    (history,) = result.history.all()
+    assert history.history_type == "+"
+    assert history.history_user == office
+    for field in ("round_id", "computed_at", "computed_by_id", "input_fingerprint", "inputs",
+                  "weights", "candidates", "excluded", "chosen", "objective", "mip_gap",
+                  "solver_status", "swaps", "sensitivity"):  # fmt: skip
+        assert getattr(history, field) == getattr(result, field), field
