@@ -8,6 +8,24 @@ import tempfile
 from pathlib import Path
 
 
+def server_cpu_seconds() -> float:
+    """CPU time of the default connection's PostgreSQL backend process, when it runs on this
+    machine (read from /proc); 0 elsewhere and on SQLite, whose work is in this process already."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def scratch_directory() -> str:
     """A data directory of this benchmark run's own, removed when the run ends."""
     path = tempfile.mkdtemp(prefix="devolve-bench-")

@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from benchmarks.database import server_cpu_seconds
+
 TARGET_SECONDS = 30.0
 
 
@@ -31,24 +33,6 @@ class _RolledBack(Exception):
 def _cpu_seconds() -> float:
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return usage.ru_utime + usage.ru_stime
-
-
-def _server_cpu_seconds() -> float:
-    """CPU time of this connection's PostgreSQL backend process, when it runs on this machine
-    (read from /proc); 0 elsewhere and on SQLite, whose work is in this process already."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return 0.0
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_backend_pid()")
-        pid = cursor.fetchone()[0]
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _timed(action: Callable[[], Any]) -> tuple[Any, float, float, int]:
@@ -65,12 +49,12 @@ def _timed(action: Callable[[], Any]) -> tuple[Any, float, float, int]:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(count):
-        started, cpu = time.perf_counter(), _cpu_seconds() + _server_cpu_seconds()
+        started, cpu = time.perf_counter(), _cpu_seconds() + server_cpu_seconds()
         value = action()
         return (
             value,
             time.perf_counter() - started,
-            _cpu_seconds() + _server_cpu_seconds() - cpu,
+            _cpu_seconds() + server_cpu_seconds() - cpu,
             statements[0],
         )
 

@@ -3,6 +3,7 @@
 halfway through ``make bench``."""
 
 import pytest
+from django.db import connection
 
 from benchmarks import did, selection
 
@@ -64,3 +65,6 @@ def test_the_round_scoring_benchmark_runs_at_a_tiny_size(
     printed = capsys.readouterr().out
     assert "80 candidates x 4 indicators" in printed
     assert "score_round (service)" in printed
+    assert "in 13 statements" in printed
+    if connection.vendor == "postgresql":
+        assert "5 rows written" in printed
