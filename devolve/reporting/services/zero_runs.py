@@ -10,7 +10,7 @@ and the zero-use flags never count every line of the programme on a request (ADR
 
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from devolve.grants.models import Grant
 from devolve.reporting.models import (
@@ -72,24 +72,27 @@ def write_zero_runs_of_report(report: AreaReport) -> None:
     lock the grants (so two reports of one area accepted at once write their runs one after the
     other, the second seeing the first's lines), delete their runs, insert them counted afresh."""
     grant_ids = UsageLine.objects.filter(report_id=report.pk).order_by().values("grant_id")
-    list(
-        Grant.objects.select_for_update(no_key=True)
-        .filter(pk__in=grant_ids)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    GrantZeroRun.objects.filter(grant_id__in=grant_ids).delete()
     scope_sql, scope_parameters = grant_ids.query.sql_with_params()
     sql, parameters = runs_sql(scope=(scope_sql, list(scope_parameters)), insert=True)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
+    # The services call it inside their transaction (no savepoint then); alone, it is its own.
+    with transaction.atomic(savepoint=False):
+        list(
+            Grant.objects.select_for_update(no_key=True)
+            .filter(pk__in=grant_ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        GrantZeroRun.objects.filter(grant_id__in=grant_ids).delete()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
 
 
 def write_every_zero_run() -> int:
     """Count every grant's run afresh from every accepted line (after bulk writes that bypass
     the services): two statements, the table emptied and filled. Returns the runs written."""
-    GrantZeroRun.objects.all().delete()
     sql, parameters = runs_sql(insert=True)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameters)
+    with transaction.atomic(savepoint=False):
+        GrantZeroRun.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
     return GrantZeroRun.objects.count()
