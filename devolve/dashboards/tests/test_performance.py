@@ -1,8 +1,10 @@
-"""Staff pages of performance assessment and the office's overview: who may open them, what they
-show in both languages, the appeal form and decision, and the xlsx export."""
+"""Staff pages of performance assessment and the office's overview on one computed assessment,
+built once for the module (``devolve.performance.tests.assessed``): who may open them, what they
+show in both languages, the appeal form and decision, manual inputs and the xlsx export. The
+scheme pages, on a scheme of their own without the assessment, are in
+``test_performance_alone.py``."""
 
 import datetime
-import re
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -10,24 +12,24 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
 from devolve.accounts.models import User
-from devolve.assessments.selectors import FlaggedGrant
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.dashboards.tests.test_annual_lists import url
-from devolve.grants.tests.factories import GrantFactory
-from devolve.performance import overview, services
-from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Scheme, Score
+from devolve.performance import services
+from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Score
 from devolve.performance.tests import worlds
-from devolve.performance.tests.conftest import assessment, chengdu_score, edition, scheme
-from devolve.performance.tests.factories import SchemeFactory
+from devolve.performance.tests.assessed import FIXTURES
+from devolve.performance.tests.conftest import _assessed_once, assessed
 
-__all__ = ["assessment", "chengdu_score", "edition", "scheme"]
+# The computed assessment and the personas it names, in place of the per-test ones.
+# The assessment is built once for the module (``_assessed_once`` and ``assessed``, which live in
+# ``devolve/performance/tests/conftest.py``, imported for pytest to find).
+assessment, chengdu_score, scheme, edition, office_user, pilot_area_user, justice = FIXTURES
+__all__ = ["_assessed_once", "assessed"]
 
 D = Decimal
 STAFF = {
@@ -39,33 +41,7 @@ STAFF = {
     "evaluator",
     "auditor",
 }
-
-
-def test_performance_home_and_scheme_are_open_to_staff(
-    client: Client, personas: dict[str, Any], scheme: Scheme
-) -> None:
-    assert_authorization_matrix(client, personas, "get", url("performance_home"), allowed=STAFF)
-    detail = url("performance_scheme_detail", pk=scheme.pk)
-    assert_authorization_matrix(client, personas, "get", detail, allowed=STAFF)
-
-
-@pytest.mark.parametrize(
-    ("language", "texts"),
-    [
-        ("en", ["Linear to target", "0 points at 0, full points at 4", "Excellent ≥ 90"]),
-        ("zh-hans", ["市州方案", "≥ 90"]),
-    ],
-)
-def test_scheme_page_shows_the_tree_and_rules(
-    client: Client, office_user: User, scheme: Scheme, language: str, texts: list[str]
-) -> None:
-    client.force_login(office_user)
-    response = client.get(url("performance_scheme_detail", pk=scheme.pk, language=language))
-    assert response.status_code == 200
-    assertContains(response, 'data-item="innovation"')
-    assertContains(response, 'data-item="faults"')
-    for text in texts:
-        assertContains(response, text)
+OVERVIEW_ROLES = {"office", "evaluator", "auditor"}
 
 
 def test_unpublished_assessment_shows_a_subject_only_its_own_score(
@@ -191,12 +167,6 @@ def test_compute_and_publish_are_for_the_office(
     assert assessment.status == "computed"  # publishing before the window closes was refused
 
 
-# The office's overview -------------------------------------------------------------------------
-
-
-OVERVIEW_ROLES = {"office", "evaluator", "auditor"}
-
-
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
 def test_overview_shows_reporting_flags_and_ranking(
     client: Client, office_user: User, assessment: PerformanceAssessment, language: str
@@ -210,44 +180,6 @@ def test_overview_shows_reporting_flags_and_ranking(
     assertContains(
         response, '<span class="govuk-tag govuk-tag--orange" id="flagged-count">0</span>'
     )
-
-
-JUNE_END = datetime.date(2024, 6, 30)
-
-
-def test_the_overview_pages_the_zero_use_runs_longest_first_and_counts_them_all(
-    client: Client, office_user: User, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The page shows one page of the flagged grants, longest runs first, with the number of
-    all of them, and reads only that page's grants; the download lists every one."""
-    grants = GrantFactory.create_batch(26)
-    flags = [
-        FlaggedGrant(grant.pk, grant.zone_id, grant.entry_id, 40 - number, JUNE_END)
-        for number, grant in enumerate(grants)
-    ]
-    monkeypatch.setattr(overview, "list_flagged_grants", lambda **_: flags)
-    client.force_login(office_user)
-
-    with CaptureQueriesContext(connection) as few:
-        client.get(url("office_overview", language="en"), {"flagged-per_page": "25"})
-    flags += [
-        FlaggedGrant(grant.pk, grant.zone_id, grant.entry_id, 1, JUNE_END)
-        for grant in GrantFactory.create_batch(26)
-    ]
-    with CaptureQueriesContext(connection) as many:
-        response = client.get(url("office_overview", language="en"), {"flagged-per_page": "25"})
-    download = client.get(url("office_overview_xlsx", language="en"))
-
-    assertContains(
-        response, '<span class="govuk-tag govuk-tag--orange" id="flagged-count">52</span>'
-    )
-    assertContains(response, 'data-list-count="52"')
-    assertContains(response, "flagged-page=2")
-    shown = [int(pk) for pk in re.findall(r'data-grant="(\d+)"', response.content.decode())]
-    assert shown == [grant.pk for grant in grants[:25]]
-    assert len(many) <= len(few)
-    assert download.status_code == 200
-    assert len(list(overview.Overview.of(on=datetime.date(2024, 7, 1)).flagged)) == 52
 
 
 def test_overview_and_its_export_are_for_the_office_evaluators_and_auditors(
@@ -295,65 +227,6 @@ def test_office_enters_a_manual_value_with_evidence(
     assert (row.value, row.evidence, row.entered_by) == (D(4), "Notice", personas["office"])
 
 
-# --- The office writes the next version and opens a year ---------------------------------------
-
-
-def test_only_the_office_drafts_versions_and_opens_assessments(
-    client: Client, personas: dict[str, Any], scheme: Scheme
-) -> None:
-    for name, kwargs in [
-        ("performance_scheme_next_version", {"pk": scheme.pk}),
-        ("performance_assessment_create", {}),
-    ]:
-        assert_authorization_matrix(
-            client, personas, "get", url(name, **kwargs), allowed={"office"}
-        )
-    client.force_login(personas["evaluator"])
-    page = client.get(url("performance_scheme_detail", pk=scheme.pk))
-    assertNotContains(page, 'data-testid="scheme-next"')
-    assert client.post(url("performance_scheme_publish", pk=scheme.pk)).status_code == 403
-
-
-def test_the_office_drafts_the_next_version_then_publishes_it(
-    client: Client, office_user: User, scheme: Scheme
-) -> None:
-    client.force_login(office_user)
-    form = client.get(url("performance_scheme_next_version", pk=scheme.pk)).context["form"]
-    values = {name: field.initial for name, field in form.fields.items()}
-    values |= {"group-1": "60", "group-2": "40", "target-innovation": "5", "note": "More quality."}
-
-    response = client.post(url("performance_scheme_next_version", pk=scheme.pk), values)
-
-    second = Scheme.objects.get(code=scheme.code, version=2)
-    assertRedirects(response, url("performance_scheme_detail", pk=second.pk))
-    weights = {group.sequence: group.weight for group in second.groups.all()}
-    assert (weights[1], weights[2], second.status, second.note) == (
-        D(60), D(40), "draft", "More quality."
-    )  # fmt: skip
-    assert second.groups.get(sequence=1).items.get(code="innovation").target == D(5)
-    assertContains(client.get(url("performance_scheme_detail", pk=second.pk)), "scheme-publish")
-
-    client.post(url("performance_scheme_publish", pk=second.pk))
-
-    second.refresh_from_db()
-    assert second.status == "published"
-
-
-def test_weights_that_do_not_add_up_are_refused_on_the_form(
-    client: Client, office_user: User, scheme: Scheme
-) -> None:
-    client.force_login(office_user)
-    form = client.get(url("performance_scheme_next_version", pk=scheme.pk)).context["form"]
-    values = {name: field.initial for name, field in form.fields.items()}
-    values |= {"group-1": "80", "note": "Too much."}
-
-    response = client.post(url("performance_scheme_next_version", pk=scheme.pk), values)
-
-    assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
-    assert Scheme.objects.filter(code=scheme.code).count() == 1
-
-
 def test_the_office_opens_next_years_assessment(
     client: Client, office_user: User, assessment: PerformanceAssessment
 ) -> None:
@@ -372,55 +245,3 @@ def test_the_office_opens_next_years_assessment(
     opened = PerformanceAssessment.objects.get(year=assessment.year + 1)
     assertRedirects(response, url("performance_assessment_detail", pk=opened.pk))
     assert opened.appeal_closes_on == datetime.date(2026, 3, 15)
-
-
-def test_an_appeal_window_that_ends_before_it_opens_is_refused(
-    client: Client, office_user: User, scheme: Scheme
-) -> None:
-    client.force_login(office_user)
-
-    response = client.post(
-        url("performance_assessment_create"),
-        {"scheme": scheme.pk, "year": 2025, "appeal_opens_on": "2026-03-15",
-         "appeal_closes_on": "2026-03-01"},
-    )  # fmt: skip
-
-    assert response.status_code == 200
-    assert response.context["form"].errors
-    assert not PerformanceAssessment.objects.exists()
-
-
-def test_the_new_pages_read_in_chinese(client: Client, office_user: User, scheme: Scheme) -> None:
-    client.force_login(office_user)
-
-    assertContains(
-        client.get(url("performance_assessment_create", language="zh-hans")), "开启年度考核"
-    )
-    assertContains(
-        client.get(url("performance_scheme_next_version", pk=scheme.pk, language="zh-hans")),
-        "起草下一版本",
-    )
-
-
-def test_a_draft_scheme_is_shown_only_to_those_who_read_all_performance(
-    client: Client, personas: dict[str, Any]
-) -> None:
-    draft = SchemeFactory(status=Scheme.Status.DRAFT, code="draft-scheme")
-    outcomes: dict[str, tuple[int, bool]] = {}
-    for name, user in personas.items():
-        client.logout()
-        if user is not None:
-            client.force_login(user)
-        detail = client.get(url("performance_scheme_detail", pk=draft.pk)).status_code
-        home = client.get(url("performance_home"))
-        listed = home.status_code == 200 and draft.get_absolute_url() in home.content.decode()
-        outcomes[name] = (detail, listed)
-    readers = {"office", "evaluator", "auditor"}
-    assert outcomes == {
-        name: (302, False)
-        if name == "anonymous"
-        else (200, True)
-        if name in readers
-        else (404, False)
-        for name in personas
-    }

@@ -1,19 +1,23 @@
 """Demand list API: windows, items scoped to the reader, and the writes of each party: a pilot
 area files for itself, a department answers its own items and offers its own matters, the office
-opens windows and decides."""
+opens windows and decides. Every test reads one world, built once for the module."""
 
 import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from devolve.accounts.models import User
+from devolve.accounts.tests import personas as make
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.database import read_again
 from devolve.matters import services
 from devolve.matters.models import (
     AnnualList,
@@ -52,10 +56,13 @@ class World:
     home_demand: DemandItem  # home asks justice for law firms
     east_demand: DemandItem  # east asks finance for tax exemption
     offer: DemandItem  # justice offers legal aid
+    justice: Department
+    finance: Department
+    pilot_area_user: User
+    office_user: User
 
 
-@pytest.fixture
-def world(
+def _build_world(
     justice: Department, finance: Department, pilot_area_user: User, office_user: User
 ) -> World:
     """Batch 1 (home in Chengdu, east in Mianyang) with the 2025 window open today."""
@@ -110,7 +117,51 @@ def world(
         home_demand,
         east_demand,
         offer,
+        justice,
+        finance,
+        pilot_area_user,
+        office_user,
     )
+
+
+@pytest.fixture(scope="module")
+def _world_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[World]:
+    """The world and the personas it names, built once for the module in a transaction rolled
+    back at its end; each test runs in a savepoint inside it (``db``) and gets the world read
+    again (``read_again``), so nothing one test does is seen by the next. Every test here
+    uses it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield _build_world(
+            make.justice(), make.finance(), make.pilot_area_user(), make.office_user()
+        )
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(_world_once: World, db: None) -> World:
+    """Batch 1 (home in Chengdu, east in Mianyang) with the 2025 window open today."""
+    return read_again(_world_once)
+
+
+# The personas the world names are the world's (the root conftest's fixtures would add others).
+@pytest.fixture
+def justice(world: World) -> Department:
+    return world.justice
+
+
+@pytest.fixture
+def finance(world: World) -> Department:
+    return world.finance
+
+
+@pytest.fixture
+def pilot_area_user(world: World) -> User:
+    return world.pilot_area_user
+
+
+@pytest.fixture
+def office_user(world: World) -> User:
+    return world.office_user
 
 
 def items_and_events() -> tuple[list[tuple[int, str, str]], int]:

@@ -1,9 +1,13 @@
 """Selection API: the office, evaluators and auditors read rounds, values and results; only the
-office scores, records and approves; refusals come back with their code."""
+office scores, records and approves; refusals come back with their code. Every test reads one
+scored round, built once for the module; the unscored round is in ``test_unscored_round.py``."""
 
 import datetime
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
@@ -11,6 +15,7 @@ from devolve.accounts.models import User
 from devolve.core.actions import system_text
 from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.database import read_again
 from devolve.regions.models import Batch
 from devolve.selection.models import CandidateValue, RoundResult
 from devolve.selection.selectors import result_document
@@ -26,11 +31,22 @@ def url(name: str, **kwargs: object) -> str:
     return reverse(f"api:{name}", kwargs=kwargs or None)
 
 
+@pytest.fixture(scope="module")
+def _scored_once(django_db_setup: None, django_db_blocker: Any) -> Iterator[SmallRound]:
+    """A small round with its values, scored, built once for the module in a transaction rolled
+    back at its end; each test runs in a savepoint inside it (``db``) and gets it read again
+    (``read_again``), so nothing one test does is seen by the next. Every test here uses it: the
+    unscored round is in ``test_unscored_round.py``."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        small = make_round()
+        score_round(selection_round=small.selection_round, scored_by=SYSTEM)
+        yield small
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def scored() -> SmallRound:
-    small = make_round()
-    score_round(selection_round=small.selection_round, scored_by=SYSTEM)
-    return small
+def scored(_scored_once: SmallRound, db: None) -> SmallRound:
+    return read_again(_scored_once)
 
 
 @pytest.mark.parametrize(
@@ -91,15 +107,6 @@ def test_candidates_lists_every_stored_value(
 
     assert len(values) == 6 * 5
     assert {value["zone"] for value in values} == set(scored.zones)
-
-
-def test_an_unscored_round_has_no_result(client: Client, office_user: User) -> None:
-    small = make_round()
-    client.force_login(office_user)
-
-    response = client.get(url("selection-round-result", key=small.selection_round.slug))
-
-    assert response.status_code == 404
 
 
 def test_the_office_records_and_approves_a_decision(
