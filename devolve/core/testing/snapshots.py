@@ -6,9 +6,12 @@ are captured to a file in the test cache; every later caller, in this run or a l
 any worker, gets the same rows written back in bulk instead, and the value ``build()`` returned.
 
 - A snapshot is keyed by ``name``, the database engine and a fingerprint of the code: every file
-  under ``devolve/`` (the seed's facts, the services it calls, the fixtures it imports) and the
-  migration fingerprint. Any change to the code builds it again; a version of it built from
-  other code is removed once it has not been used for a day.
+  under ``devolve/`` (the seed's facts, the services it calls, the fixtures it imports) but the
+  test modules (``test_*.py``, which only pytest imports: no module outside a ``tests``
+  directory imports one), and the migration fingerprint. Any change to that code builds it
+  again; a change to a test module does not (before, editing any test under ``devolve/`` made
+  the next run seed every demo again); a version of it built from other code is removed once it
+  has not been used for a day.
 - Rows are captured and restored inside the caller's transaction, so a module-scoped fixture
   that rolls its transaction back leaves the database as it found it; foreign keys are checked
   at commit (Django creates them deferrable), so the order of tables does not matter.
@@ -44,14 +47,30 @@ UNUSED_FOR_SECONDS = 24 * 60 * 60
 _SOURCE_SUFFIXES = {".py", ".xlsx", ".csv", ".json", ".toml", ".txt"}
 
 
+def fingerprinted_files(package: Path) -> list[Path]:
+    """The files under ``package`` that can change what a snapshot holds: its sources and data,
+    not its test modules."""
+    return [
+        path
+        for path in sorted(package.rglob("*"))
+        if path.suffix in _SOURCE_SUFFIXES
+        and "__pycache__" not in path.parts
+        and not is_test_module(path)
+    ]
+
+
+def is_test_module(path: Path) -> bool:
+    """Whether ``path`` is a module pytest collects (``test_*.py``)."""
+    return path.suffix == ".py" and path.name.startswith("test_")
+
+
 @cache
 def code_fingerprint() -> str:
     digest = hashlib.sha256(migration_fingerprint(connection.vendor).encode())
     package = Path(settings.BASE_DIR) / "devolve"
-    for path in sorted(package.rglob("*")):
-        if path.suffix in _SOURCE_SUFFIXES and "__pycache__" not in path.parts:
-            digest.update(str(path.relative_to(package)).encode())
-            digest.update(path.read_bytes())
+    for path in fingerprinted_files(package):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
