@@ -331,14 +331,22 @@ def get_entry_rollup(*, assessment_round: AssessmentRound, entry: ListEntry) -> 
     )
 
 
-def entry_recommendations(*, assessment_round: AssessmentRound, entry: ListEntry) -> list[str]:
-    """The recommendation of each grant of ``entry`` in the round ("" where none yet): what the
-    decision checks and rolls up, in one query without the assessments' related rows."""
-    return list(
-        GrantAssessment.objects.filter(round=assessment_round, grant__entry=entry)
+def entry_recommendations(
+    *, assessment_round: AssessmentRound, entries: Iterable[ListEntry | int]
+) -> dict[int, list[str]]:
+    """The recommendation of each grant of each of ``entries`` in the round ("" where none yet),
+    by entry id, each entry's in the order of its assessments (an entry without grants in the
+    round is absent): what a decision checks and rolls up, in one query without the
+    assessments' related rows."""
+    ids = [entry if isinstance(entry, int) else entry.pk for entry in entries]
+    recommendations: dict[int, list[str]] = {}
+    for entry_id, recommendation in (
+        GrantAssessment.objects.filter(round=assessment_round, grant__entry__in=ids)
         .order_by("pk")
-        .values_list("recommendation", flat=True)
-    )
+        .values_list("grant__entry_id", "recommendation")
+    ):
+        recommendations.setdefault(entry_id, []).append(recommendation)
+    return recommendations
 
 
 def list_entry_decisions(*, assessment_round: AssessmentRound) -> QuerySet[EntryDecision]:

@@ -9,6 +9,7 @@ Errors (``DomainError.code``): ``not_allowed``, ``illegal_transition``, ``not_pu
 """
 
 import datetime
+import itertools
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -34,7 +35,12 @@ from devolve.core.bulk import BulkRefused, Refusal
 from devolve.core.concurrency import ensure_unchanged
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.events import record_event, record_events
-from devolve.core.history import mark_change, save_validated, update_all_validated
+from devolve.core.history import (
+    mark_change,
+    save_all_validated,
+    save_validated,
+    update_all_validated,
+)
 from devolve.core.i18n import in_current_language
 from devolve.grants import selectors as grant_selectors
 from devolve.grants.models import Grant
@@ -520,6 +526,21 @@ def _check_terms(
             )
 
 
+@dataclass(frozen=True)
+class EntryDecisionLine:
+    """One entry's line of a round's decisions (``decide_entries``): what ``decide_entry``
+    takes for one entry."""
+
+    entry: ListEntry
+    decision: str
+    reason: str = ""
+    receiving_areas: Iterable[Zone] | None = None
+    conditions: str | None = None
+    notes: str | None = None
+    granting_department: Department | None = None
+    supervising_department: Department | None = None
+
+
 @transaction.atomic
 def decide_entry(
     *,
@@ -539,21 +560,149 @@ def decide_entry(
     """The office's decision on an entry once every grant of it has a recommendation: accept the
     rolled-up recommendation or override it, with a reason for anything but keeping as
     recommended. ``receiving_areas`` [] means every pilot area of the batch; None leaves them.
-    Deciding again while the round scores replaces the decision."""
+    Deciding again while the round scores replaces the decision. One line of
+    ``decide_entries``, refused with the line's own error."""
+    line = EntryDecisionLine(
+        entry=entry,
+        decision=decision,
+        reason=reason,
+        receiving_areas=receiving_areas,
+        conditions=conditions,
+        notes=notes,
+        granting_department=granting_department,
+        supervising_department=supervising_department,
+    )
+    decided, refused = _decide(
+        assessment_round,
+        [line],
+        decided_on=decided_on,
+        decided_by=decided_by,
+        is_illustrative=is_illustrative,
+    )
+    if refused:
+        raise refused[0][1]
+    return decided[0]
+
+
+@transaction.atomic
+def decide_entries(
+    *,
+    assessment_round: AssessmentRound,
+    lines: Sequence[EntryDecisionLine],
+    decided_on: datetime.date,
+    decided_by: User | SystemActor,
+    is_illustrative: bool = False,
+) -> list[EntryDecision]:
+    """The office's decisions on many entries of one round at once, each checked as
+    ``decide_entry`` checks it (the actor is the office, the round is scoring, the entry is in
+    the assessed edition and named once, the decision is known, every grant of the entry has a
+    recommendation, the reason is given where needed, the terms fit the decision). All or
+    nothing: if any line is refused nothing is written and ``BulkRefused`` lists every refusal.
+    The decisions, their history rows and their audit events are written a batch per statement
+    where they can be, in the lines' order. Returns the decisions as saved, in that order."""
+    decided, refused = _decide(
+        assessment_round,
+        lines,
+        decided_on=decided_on,
+        decided_by=decided_by,
+        is_illustrative=is_illustrative,
+    )
+    if refused:
+        raise BulkRefused(
+            [
+                Refusal(
+                    object_id=str(line.entry.pk),
+                    label=str(line.entry),
+                    code=error.code,
+                    message=str(error.message),
+                )
+                for line, error in refused
+            ]
+        )
+    return decided
+
+
+@dataclass
+class _Decided:
+    """A checked line: its decision row (not yet saved), what the row's history and audit event
+    say, and the areas to set."""
+
+    decision: EntryDecision
+    areas: list[Zone] | None
+    is_new: bool
+    reason: str  # as given, for the history row and the audit event
+    is_override: bool
+
+
+def _decide(
+    assessment_round: AssessmentRound,
+    lines: Sequence[EntryDecisionLine],
+    *,
+    decided_on: datetime.date,
+    decided_by: User | SystemActor,
+    is_illustrative: bool,
+) -> tuple[list[EntryDecision], list[tuple[EntryDecisionLine, DomainError]]]:
+    """``decide_entry`` and ``decide_entries``: check every line, then, if none is refused,
+    write them all; returns the decisions written or the lines refused with their errors (a
+    refusal of the whole call, by the actor or the round, is raised)."""
     _require_office(decided_by)
     assessment_round = _lock(assessment_round)
     if not assessment_round.is_scoring:
         raise DomainError("illegal_transition", _("Entries are decided while the round scores."))
+    entry_ids = [line.entry.pk for line in lines]
+    # The grants' recommendations alone: a decision reads nothing else of the assessments.
+    recommendations = selectors.entry_recommendations(
+        assessment_round=assessment_round, entries=entry_ids
+    )
+    existing = {
+        decision.entry_id: decision
+        for decision in EntryDecision.objects.filter(round=assessment_round, entry__in=entry_ids)
+    }
+    checked: list[_Decided] = []
+    refused: list[tuple[EntryDecisionLine, DomainError]] = []
+    seen: set[int] = set()
+    for line in lines:
+        try:
+            if line.entry.pk in seen:
+                raise DomainError("invalid", _("Each line decides one entry, once."), field="lines")
+            seen.add(line.entry.pk)
+            checked.append(
+                _checked_decision(
+                    assessment_round,
+                    line,
+                    recommendations.get(line.entry.pk, []),
+                    existing.get(line.entry.pk),
+                    decided_on=decided_on,
+                    decided_by=decided_by,
+                    is_illustrative=is_illustrative,
+                )
+            )
+        except DomainError as error:
+            refused.append((line, error))
+    if refused:
+        return [], refused
+    _write_decisions(checked, actor=decided_by)
+    return [item.decision for item in checked], []
+
+
+def _checked_decision(
+    assessment_round: AssessmentRound,
+    line: EntryDecisionLine,
+    recommendations: list[str],
+    existing: EntryDecision | None,
+    *,
+    decided_on: datetime.date,
+    decided_by: User | SystemActor,
+    is_illustrative: bool,
+) -> _Decided:
+    """One line checked, its decision row filled in (``existing`` replaced, or a new one)."""
+    entry, decision, reason = line.entry, line.decision, line.reason
     if entry.annual_list_id != assessment_round.annual_list_id:
         raise DomainError("invalid", _("The entry is not in the assessed edition."))
     if decision not in {value.value for value in rules.Recommendation}:
         raise DomainError(
             "invalid", _("Choose keep, expand, adjust or withdraw."), field="decision"
         )
-    # The grants' recommendations alone: the decision reads nothing else of the assessments.
-    recommendations = selectors.entry_recommendations(
-        assessment_round=assessment_round, entry=entry
-    )
     if not recommendations or not all(recommendations):
         raise DomainError(
             "not_ready", _("Every grant of the entry needs a recommendation before the decision.")
@@ -567,44 +716,79 @@ def decide_entry(
             _("Give the reason for overriding the recommendation or changing the entry."),
             field="reason",
         )
-    areas = list(receiving_areas) if receiving_areas is not None else None
+    areas = list(line.receiving_areas) if line.receiving_areas is not None else None
     _check_terms(
         entry,
         decision,
         receiving_areas=areas,
-        conditions=conditions,
-        notes=notes,
-        granting_department=granting_department,
-        supervising_department=supervising_department,
+        conditions=line.conditions,
+        notes=line.notes,
+        granting_department=line.granting_department,
+        supervising_department=line.supervising_department,
     )
-    entry_decision = selectors.get_entry_decision(
-        assessment_round=assessment_round, entry=entry
-    ) or EntryDecision(round=assessment_round, entry=entry)
+    entry_decision = existing or EntryDecision(round=assessment_round, entry=entry)
+    entry_decision.round = assessment_round
+    entry_decision.entry = entry
     entry_decision.recommended = recommended.value
     entry_decision.decision = decision
     entry_decision.reason = reason.strip()
     entry_decision.changes_areas = areas is not None
-    entry_decision.conditions = conditions
-    entry_decision.notes = notes
-    entry_decision.granting_department = granting_department
-    entry_decision.supervising_department = supervising_department
+    entry_decision.conditions = line.conditions
+    entry_decision.notes = line.notes
+    entry_decision.granting_department = line.granting_department
+    entry_decision.supervising_department = line.supervising_department
     entry_decision.decided_by = person(decided_by)
     entry_decision.decided_on = decided_on
     entry_decision.is_illustrative = is_illustrative
-    is_new = entry_decision._state.adding
-    save_validated(
-        entry_decision, actor=decided_by, reason=reason or system_text("entry_decision.decided")
-    )
-    if areas or not is_new:  # a new decision has no areas to clear
-        entry_decision.receiving_areas.set(areas or [])
-    record_event(
-        actor=decided_by,
-        action="entry_decision.overridden" if is_override else "entry_decision.accepted",
-        target=entry_decision,
+    return _Decided(
+        decision=entry_decision,
+        areas=areas,
+        is_new=entry_decision._state.adding,
         reason=reason,
-        details={"entry": entry.pk, "recommended": recommended.value, "decision": decision},
+        is_override=is_override,
     )
-    return entry_decision
+
+
+def _write_decisions(checked: list[_Decided], *, actor: User | SystemActor) -> None:
+    """Save the checked decisions in order: the new ones a batch at a time, each with its history
+    row, up to one whose areas are set (which writes its areas' history after its own row) or
+    one that exists (saved on its own), so that every row, history row and area comes in the
+    order deciding them one by one gives; then one audit event each."""
+    reasons = {id(item.decision): item.reason for item in checked}
+    pending: list[EntryDecision] = []
+
+    def save_pending() -> None:
+        if pending:
+            save_all_validated(
+                pending,
+                actor=actor,
+                reason=lambda decision: (
+                    reasons[id(decision)] or system_text("entry_decision.decided")
+                ),
+            )
+            pending.clear()
+
+    for item in checked:
+        if not item.is_new:
+            save_pending()
+        pending.append(item.decision)
+        if item.areas or not item.is_new:  # a new decision has no areas to clear
+            save_pending()
+            item.decision.receiving_areas.set(item.areas or [])
+    save_pending()
+    for is_override, run in itertools.groupby(checked, key=lambda item: item.is_override):
+        items = list(run)
+        record_events(
+            actor=actor,
+            action="entry_decision.overridden" if is_override else "entry_decision.accepted",
+            targets=[item.decision for item in items],
+            reason=lambda decision: reasons[id(decision)],
+            details=lambda decision: {
+                "entry": decision.entry_id,
+                "recommended": decision.recommended,
+                "decision": decision.decision,
+            },
+        )
 
 
 @transaction.atomic

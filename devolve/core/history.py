@@ -129,14 +129,17 @@ def save_validated(
     instance.save()
 
 
-def save_all_validated(
-    instances: Sequence[models.Model], *, actor: models.Model | SystemActor | None, reason: str
+def save_all_validated[M: models.Model](
+    instances: Sequence[M],
+    *,
+    actor: models.Model | SystemActor | None,
+    reason: str | Callable[[M], str],
 ) -> None:
     """``save_validated`` for a set of rows of one model, at the cost of one insert for the
     new ones: every row is validated first, in order, and the first problem refused as
     ``save_validated`` refuses it; then the changed rows are saved one by one and the new ones
     inserted together with their history rows (``bulk_create_with_history``: a queryset's bulk
-    insert alone would write no history).
+    insert alone would write no history). ``reason`` is one reason for all or each row's own.
 
     The rows are validated as a set: a new row that repeats an earlier row of the set on a
     ``UniqueConstraint`` is refused as a duplicate, as it would be had the earlier row been
@@ -155,7 +158,7 @@ def save_all_validated(
                 _full_clean_known_good(instance)
         except ValidationError as error:
             raise domain_error_from_validation(error) from error
-        mark_change(instance, actor=actor, reason=reason)
+        mark_change(instance, actor=actor, reason=reason(instance) if callable(reason) else reason)
     new = [instance for instance in instances if instance._state.adding]
     for instance in instances:
         if not instance._state.adding:

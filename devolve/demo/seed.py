@@ -599,37 +599,36 @@ def _assess_2023(predecessor: AnnualList, lookups: _Lookups) -> AnnualList:
     assessment_services.score_grants(
         assessment_round=assessment_round, sheet=sheet, scored_by=SYSTEM
     )
+    lines = []
     for entry in matter_selectors.list_entries(annual_list=predecessor):
         decision = decisions.get(matter_refs[entry.matter_id])
         if decision is None:
-            assessment_services.decide_entry(
-                assessment_round=assessment_round,
-                entry=entry,
-                decision="keep",
-                reason="",
-                decided_on=fact.decided_on,
-                is_illustrative=True,
-                decided_by=SYSTEM,
-            )
+            lines.append(assessment_services.EntryDecisionLine(entry=entry, decision="keep"))
             continue
-        assessment_services.decide_entry(
-            assessment_round=assessment_round,
-            entry=entry,
-            decision=decision.decision,
-            reason=decision.reason,
-            decided_on=fact.decided_on,
-            receiving_areas=lookups.areas(decision.areas),
-            conditions=decision.conditions,
-            notes=decision.notes,
-            granting_department=lookups.departments[decision.granting_department]
-            if decision.granting_department
-            else None,
-            supervising_department=lookups.departments[decision.supervising_department]
-            if decision.supervising_department
-            else None,
-            is_illustrative=True,
-            decided_by=SYSTEM,
+        lines.append(
+            assessment_services.EntryDecisionLine(
+                entry=entry,
+                decision=decision.decision,
+                reason=decision.reason,
+                receiving_areas=lookups.areas(decision.areas),
+                conditions=decision.conditions,
+                notes=decision.notes,
+                granting_department=lookups.departments[decision.granting_department]
+                if decision.granting_department
+                else None,
+                supervising_department=lookups.departments[decision.supervising_department]
+                if decision.supervising_department
+                else None,
+            )
         )
+    # The office's decisions on the round's entries at once, as it records them in one sitting.
+    assessment_services.decide_entries(
+        assessment_round=assessment_round,
+        lines=lines,
+        decided_on=fact.decided_on,
+        is_illustrative=True,
+        decided_by=SYSTEM,
+    )
     return _complete_and_draft(
         assessment_round,
         sichuan_lists.EDITION_2024,
@@ -737,6 +736,7 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
     assessment_services.score_grants(
         assessment_round=assessment_round, sheet=sheet, scored_by=SYSTEM
     )
+    lines = []
     for entry in live:
         grants = grants_of[entry.pk]
         recalled = [grant for grant in grants if grant.status == Grant.Status.RECALLED]
@@ -750,17 +750,22 @@ def _assess_and_draft(predecessor: AnnualList, fact: EditionFact) -> AnnualList:
             decision, reason, notes = change.decision, change.reason, change.notes
         else:
             decision, reason = "keep", ""
-        assessment_services.decide_entry(
-            assessment_round=assessment_round,
-            entry=entry,
-            decision=decision,
-            reason=reason,
-            decided_on=round_fact.decided_on,
-            receiving_areas=kept if recalled and decision == "adjust" else None,
-            notes=notes,
-            is_illustrative=True,
-            decided_by=SYSTEM,
+        lines.append(
+            assessment_services.EntryDecisionLine(
+                entry=entry,
+                decision=decision,
+                reason=reason,
+                receiving_areas=kept if recalled and decision == "adjust" else None,
+                notes=notes,
+            )
         )
+    assessment_services.decide_entries(
+        assessment_round=assessment_round,
+        lines=lines,
+        decided_on=round_fact.decided_on,
+        is_illustrative=True,
+        decided_by=SYSTEM,
+    )
     return _complete_and_draft(
         assessment_round,
         fact,
