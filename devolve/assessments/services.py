@@ -849,6 +849,27 @@ def _apply(decision: EntryDecision, carried: ListEntry, actor: User | SystemActo
     )
 
 
+def _link_decisions(assessment_round: AssessmentRound, decisions: list[EntryDecision]) -> None:
+    """Save each decision's link to the entry it made (``next_entry``) with its history row, in
+    order: a batch at a time, up to a decision with receiving areas, which is saved on its own
+    so that its history row carries its areas (a batch's history rows carry none)."""
+    with_areas = set(
+        EntryDecision.receiving_areas.through.objects.filter(
+            entrydecision__round=assessment_round
+        ).values_list("entrydecision_id", flat=True)
+    )
+    batch: list[EntryDecision] = []
+    for decision in [*decisions, None]:
+        if decision is not None and decision.pk not in with_areas:
+            batch.append(decision)
+            continue
+        if batch:
+            bulk_update_with_history(batch, EntryDecision, ["next_entry"])
+            batch = []
+        if decision is not None:
+            decision.save(update_fields=["next_entry"])
+
+
 @transaction.atomic
 def draft_next_edition(
     *,
@@ -884,14 +905,13 @@ def draft_next_edition(
         )
     )
     for decision in decisions:
-        next_entry = _apply(decision, carried[decision.entry.matter_id], drafted_by)
-        decision.next_entry = next_entry
+        decision.next_entry = _apply(decision, carried[decision.entry.matter_id], drafted_by)
         mark_change(
             decision,
             actor=drafted_by,
             reason=system_text("entry_decision.carried_into", key=draft.key),
         )
-        decision.save(update_fields=["next_entry"])
+    _link_decisions(assessment_round, decisions)
     assessment_round.next_edition = draft
     assessment_round.closed_on = drafted_on
     save_validated(

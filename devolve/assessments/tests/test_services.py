@@ -13,6 +13,7 @@ from devolve.assessments import services
 from devolve.assessments.models import AssessmentRound, EntryDecision, GrantAssessment
 from devolve.assessments.rules import Criterion
 from devolve.assessments.tests.conftest import World, report
+from devolve.core.actions import system_text
 from devolve.core.concurrency import StaleEdit, version_of
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
@@ -490,6 +491,17 @@ def test_decisions_draft_the_next_edition_each_change_linked(
     for decision, entry in [(narrowed, law), (withdrawn, aid), (expanded, tax)]:
         decision.refresh_from_db()
         assert decision.next_entry == entry
+        # The link has its history row, which carries the decision's areas as they stand.
+        linked = decision.history.latest("history_id")
+        assert (linked.history_type, linked.next_entry_id, linked.history_change_reason) == (
+            "~",
+            entry.pk,
+            system_text("entry_decision.carried_into", key=draft.key),
+        )
+        assert [area.zone for area in linked.receiving_areas.all()] == list(
+            decision.receiving_areas.all()
+        )
+    assert narrowed.history.latest("history_id").receiving_areas.count() == 1
     assert set(
         AuditEvent.objects.filter(action="list_entry.updated").values_list("target_id", flat=True)
     ) == {str(law.pk), str(tax.pk)}
