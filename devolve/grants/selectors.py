@@ -499,7 +499,34 @@ class TakeUpSelection:
         return {(entry_id, zone_id): GrantCell(*cell) for entry_id, zone_id, *cell in rows}
 
 
+class MatrixGrant(NamedTuple):
+    """A cell of the API's take-up matrix: the grant's id, status and dates, as plain values."""
+
+    pk: int
+    status: str
+    effective_on: datetime.date | None
+    handover_due_on: datetime.date | None
+
+
+def matrix_grants_of(
+    selection: "TakeUpSelection", entries: list[ListEntry]
+) -> dict[tuple[int, int], MatrixGrant]:
+    """The API's cells of ``entries`` (entry id, zone id → the grant): one query, whatever the
+    page."""
+    if not entries:
+        return {}
+    rows = selection.grants.filter(entry__in=[entry.pk for entry in entries]).values_list(
+        "entry_id", "zone_id", "pk", "status", "effective_on", "handover_due_on"
+    )
+    return {
+        (entry_id, zone_id): MatrixGrant(pk, status, effective_on, handover_due_on)
+        for entry_id, zone_id, pk, status, effective_on, handover_due_on in rows
+    }
+
+
 def get_take_up_selection(
+    visible: QuerySet[Grant] | None = None,
+    /,
     *,
     annual_list: AnnualList,
     department_code: str | None = None,
@@ -509,7 +536,12 @@ def get_take_up_selection(
 ) -> TakeUpSelection:
     """The grid's selection in two queries: the selected grants counted by area and status
     (``count_by_area_and_status``, which gives both the columns and the counts), then those
-    areas; its entries and a page's cells are read when a list pages them."""
+    areas; its entries and a page's cells are read when a list pages them.
+
+    With ``visible`` (a reader's scope, ``list_grants_visible_to``), only its grants are shown
+    and counted, their areas are the columns, and an entry whose selected grants are all hidden
+    is left out (an entry without any grant, as in an unpublished edition, stays), as
+    ``get_take_up_matrix`` cut down to the scope."""
     grants, entries = _take_up_rows(
         annual_list=annual_list,
         department_code=department_code,
@@ -517,6 +549,13 @@ def get_take_up_selection(
         status=status,
         kind=kind,
     )
+    if visible is not None and visible.query.where:  # a scope narrower than every grant
+        shown = grants & visible  # the scope's conditions added to the selection's
+        entries = entries.exclude(
+            Q(pk__in=grants.order_by().values("entry_id"))
+            & ~Q(pk__in=shown.order_by().values("entry_id"))
+        )
+        grants = shown
     counted = count_by_area_and_status(grants)
     status_counts: dict[str, int] = {}
     for (_zone_id, grant_status), count in counted.items():

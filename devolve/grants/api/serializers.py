@@ -1,4 +1,4 @@
-from dataclasses import dataclass
+import datetime
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
@@ -7,7 +7,7 @@ from rest_framework import serializers
 from devolve.core.api.bulk import record_ids
 from devolve.core.api.fields import SlugRelatedField, StoredTextField
 from devolve.grants.models import EntrustmentAgreement, Grant, Publication
-from devolve.grants.selectors import TakeUpMatrix
+from devolve.grants.selectors import MatrixGrant
 from devolve.matters.api.serializers import EntryMatterOutput
 from devolve.matters.models import AuthorizationMode, Department, ListEntry
 from devolve.regions.models import Zone
@@ -250,13 +250,7 @@ class MatrixZoneOutput(serializers.ModelSerializer[Zone]):
         fields = ["slug", "name_zh", "name_en"]
 
 
-@dataclass(frozen=True)
-class MatrixCell:
-    zone: Zone
-    grant: Grant | None
-
-
-class MatrixCellOutput(serializers.Serializer[MatrixCell]):
+class MatrixCellOutput(serializers.Serializer[Any]):
     """An entry in one pilot area: its grant, or nulls where the entry does not reach the area."""
 
     zone = serializers.CharField(source="zone.slug")
@@ -281,18 +275,41 @@ class MatrixRowOutput(serializers.ModelSerializer[ListEntry]):
 
     @extend_schema_field(MatrixCellOutput(many=True))
     def get_cells(self, entry: ListEntry) -> list[dict[str, Any]]:
-        """One cell per zone, in the order of ``zones``."""
-        matrix: TakeUpMatrix = self.context["matrix"]
-        return [
-            MatrixCellOutput(MatrixCell(zone, grant)).data
-            for zone, grant in zip(matrix.zones, matrix.row(entry), strict=True)
-        ]
+        """One cell per zone, in the order of ``zones``: what ``MatrixCellOutput`` writes, as
+        plain values (a page has thousands of cells; a serializer each cost most of the page)."""
+        zones: list[Zone] = self.context["zones"]
+        cells: dict[tuple[int, int], MatrixGrant] = self.context["cells"]
+        return [_cell(zone, cells.get((entry.pk, zone.pk))) for zone in zones]
 
 
-class TakeUpMatrixOutput(serializers.Serializer[TakeUpMatrix]):
+def _cell(zone: Zone, grant: MatrixGrant | None) -> dict[str, Any]:
+    if grant is None:
+        return dict.fromkeys(("grant", "status", "effective_on", "handover_due_on"), None) | {
+            "zone": zone.slug
+        }
+    return {
+        "zone": zone.slug,
+        "grant": grant.pk,
+        "status": grant.status,
+        "effective_on": _iso(grant.effective_on),
+        "handover_due_on": _iso(grant.handover_due_on),
+    }
+
+
+def _iso(day: datetime.date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+class TakeUpPageOutput(serializers.Serializer[dict[str, Any]]):
+    """A page of an edition's take-up matrix: the areas (columns) and the counts of the whole
+    selection, and one numbered page of its entries (rows), 50 by default."""
+
     annual_list = serializers.CharField(source="annual_list.key")
     zones = MatrixZoneOutput(many=True)
-    rows = MatrixRowOutput(source="entries", many=True)
     status_counts = serializers.DictField(
         child=serializers.IntegerField(), help_text="Grants shown, by status."
     )
+    count = serializers.IntegerField(help_text="Rows (entries) on every page together.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    rows = MatrixRowOutput(many=True)

@@ -2,7 +2,6 @@
 auditors and evaluators all; a department its entries' grants; a prefecture its areas'; a pilot
 area its own). Every write hands the user to one service, which checks the scope again."""
 
-import dataclasses
 import datetime
 
 from django.db.models import F, Q, QuerySet
@@ -46,7 +45,7 @@ from devolve.grants.api.serializers import (
     PublishInput,
     RecallInput,
     SupervisionInput,
-    TakeUpMatrixOutput,
+    TakeUpPageOutput,
 )
 from devolve.grants.filters import EntrustmentAgreementFilter, GrantFilter, TakeUpFilter
 from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant, Publication
@@ -436,43 +435,49 @@ class PublicationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Publ
     ]
 )
 class AnnualListTakeUpApi(APIView):
-    """The take-up matrix of an edition: its live entries (rows) by pilot areas (zones), each cell
-    the grant's state (nulls where the entry does not reach the area). Anyone may read the matrix
-    of a published or superseded edition, as on the public grid; a signed-in user sees only the
-    grants of its scope, and rows and zones with none of them are left out."""
+    """The take-up matrix of an edition, a page of rows at a time: its live entries (rows, 50 a
+    page by default, ``page`` and ``page_size`` as on every numbered list) by pilot areas
+    (zones), each cell the grant's state (nulls where the entry does not reach the area);
+    ``zones`` and ``status_counts`` are the whole selection's on every page. Anyone may read the
+    matrix of a published or superseded edition, as on the public grid; a signed-in user sees
+    only the grants of its scope, and rows and zones with none of them are left out."""
 
     permission_classes = [AllowAny]
 
-    @extend_schema(responses={200: TakeUpMatrixOutput})
+    @extend_schema(
+        responses={200: TakeUpPageOutput},
+        parameters=[
+            OpenApiParameter("page", OpenApiTypes.INT, description="A page number."),
+            OpenApiParameter(
+                "page_size", OpenApiTypes.INT, description="Rows a page, 500 at most."
+            ),
+        ],
+    )
     def get(self, request: Request, key: str) -> Response:
         anonymous = not request.user.is_authenticated
         annual_list = annual_list_or_404(key, user=request.user if anonymous else None)
         filterset = TakeUpFilter(request.query_params, annual_list=annual_list)
         if filterset.is_bound and not filterset.is_valid():
             raise translate_validation(filterset.errors)  # as the API's list filters refuse
-        matrix = selectors.get_take_up_matrix(annual_list=annual_list, **filterset.selection())
-        visible = selectors.list_public_grants() if anonymous else _visible_grants(request)
-        matrix = _within_scope(matrix, visible=visible)
-        body = TakeUpMatrixOutput(matrix, context={"matrix": matrix}).data
-        return Response(body)
-
-
-def _within_scope(
-    matrix: selectors.TakeUpMatrix, *, visible: QuerySet[Grant]
-) -> selectors.TakeUpMatrix:
-    """The matrix with only the cells of ``visible`` grants; a row or a zone whose grants are all
-    hidden goes too (a row without any grant, as in an unpublished edition, stays)."""
-    visible_ids = set(
-        visible.filter(pk__in=[grant.pk for grant in matrix.cells.values()]).values_list(
-            "pk", flat=True
+        # Every grant of an edition the public may read is public (``list_public_grants``):
+        # an anonymous reader's scope cuts nothing.
+        visible = None if anonymous else _visible_grants(request)
+        selection = selectors.get_take_up_selection(
+            visible, annual_list=annual_list, **filterset.selection()
         )
-    )
-    cells = {place: grant for place, grant in matrix.cells.items() if grant.pk in visible_ids}
-    hidden_rows = {entry_id for entry_id, _zone in matrix.cells} - {e for e, _z in cells}
-    shown_zones = {zone_id for _entry, zone_id in cells}
-    return dataclasses.replace(
-        matrix,
-        entries=[entry for entry in matrix.entries if entry.pk not in hidden_rows],
-        zones=[zone for zone in matrix.zones if zone.pk in shown_zones],
-        cells=cells,
-    )
+        paginator = StandardPagination()
+        entries = list(paginator.paginate_queryset(selection.entries, request, view=self) or [])
+        page = {
+            "annual_list": annual_list,
+            "zones": selection.zones,
+            "status_counts": selection.status_counts,
+            "count": paginator.page.paginator.count if paginator.page else 0,
+            "next": paginator.get_next_link(),
+            "previous": paginator.get_previous_link(),
+            "rows": entries,
+        }
+        context = {
+            "zones": selection.zones,
+            "cells": selectors.matrix_grants_of(selection, entries),
+        }
+        return Response(TakeUpPageOutput(page, context=context).data)

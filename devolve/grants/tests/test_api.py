@@ -6,6 +6,7 @@ import datetime
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection, transaction
@@ -504,6 +505,96 @@ def test_take_up_matrix_of_a_published_edition_is_public(client: Client, world: 
     assert response.status_code == 200
     cells = [cell for row in response.json()["rows"] for cell in row["cells"] if cell["grant"]]
     assert len(cells) == Grant.objects.filter(entry__annual_list__year=2023).count()
+
+
+def _whole_matrix(world: World, user: User | None, query: dict[str, str]) -> dict[str, Any]:
+    """The slow path: the whole matrix read at once (``get_take_up_matrix``) and cut down to the
+    reader's scope grant by grant, as the API answered before it paged its rows."""
+    from devolve.grants import selectors
+
+    filters = {
+        "department_code": query.get("department"),
+        "zone_slug": query.get("zone"),
+        "status": query.get("status"),
+        "kind": query.get("kind"),
+    }
+    matrix = selectors.get_take_up_matrix(annual_list=world.edition, **filters)
+    visible = (
+        selectors.list_public_grants()
+        if user is None
+        else selectors.list_grants_visible_to(user=user)
+    )
+    shown = set(visible.values_list("pk", flat=True))
+    cells = {place: grant for place, grant in matrix.cells.items() if grant.pk in shown}
+    hidden = {entry_id for entry_id, _zone in matrix.cells} - {e for e, _z in cells}
+    zones = [zone for zone in matrix.zones if zone.pk in {z for _e, z in cells}]
+    counts: dict[str, int] = {}
+    for grant in cells.values():
+        counts[grant.status] = counts.get(grant.status, 0) + 1
+
+    def cell(entry_id: int, zone: Zone) -> dict[str, Any]:
+        grant = cells.get((entry_id, zone.pk))
+        dates = [getattr(grant, name, None) for name in ("effective_on", "handover_due_on")]
+        return {
+            "zone": zone.slug,
+            "grant": grant.pk if grant else None,
+            "status": grant.status if grant else None,
+            "effective_on": dates[0].isoformat() if dates[0] else None,
+            "handover_due_on": dates[1].isoformat() if dates[1] else None,
+        }
+
+    return {
+        "zones": [zone.slug for zone in zones],
+        "status_counts": counts,
+        "rows": [
+            (entry.pk, entry.sequence, [cell(entry.pk, zone) for zone in zones])
+            for entry in matrix.entries
+            if entry.pk not in hidden
+        ],
+    }
+
+
+@pytest.mark.parametrize("persona", [None, "department", "other_department", "pilot_area"])
+@pytest.mark.parametrize("query", [{}, {"zone": "east"}, {"status": "awaiting_effect"}])
+def test_take_up_matrix_pages_are_the_whole_matrix(
+    client: Client,
+    personas: dict[str, User | None],
+    world: World,
+    persona: str | None,
+    query: dict[str, str],
+) -> None:
+    """Page by page, one row a page, the rows, cells, zones and counts are those of the whole
+    matrix read at once and cut down to the reader's scope (the answer before paging)."""
+    user = personas[persona] if persona else None
+    if user is not None:
+        client.force_login(user)
+    expected = _whole_matrix(world, user, query)
+
+    rows, pages, address = [], 0, url("annual-list-take-up", key="2023/batch-1")
+    page: dict[str, Any] = {"next": f"{address}?{urlencode({**query, 'page_size': 1})}"}
+    while page["next"]:
+        page = client.get(page["next"]).json()
+        pages += 1
+        assert [zone["slug"] for zone in page["zones"]] == expected["zones"]
+        assert page["status_counts"] == expected["status_counts"]
+        assert page["count"] == len(expected["rows"])
+        rows += [(row["entry"], row["sequence"], row["cells"]) for row in page["rows"]]
+
+    assert rows == expected["rows"]
+    assert pages == max(1, len(expected["rows"]))
+
+
+def test_take_up_matrix_reads_a_page_in_queries_that_do_not_grow_with_the_rows(
+    client: Client, world: World, office_user: User
+) -> None:
+    address = url("annual-list-take-up", key="2023/batch-1")
+    client.force_login(office_user)
+    with CaptureQueriesContext(connection) as one:
+        assert len(client.get(address, {"page_size": 1}).json()["rows"]) == 1
+    with CaptureQueriesContext(connection) as every:
+        assert len(client.get(address).json()["rows"]) == 3
+
+    assert len(every) == len(one) <= 9
 
 
 # Reads: what a department owes, what an area holds ----------------------------------------------
