@@ -75,11 +75,12 @@ from devolve.matters.models import (
     DemandWindow,
     Department,
     ListEntry,
+    ListEntrySubItem,
     Matter,
     MatterType,
 )
 from devolve.matters.permissions import can_change_matter
-from devolve.regions.models import Batch
+from devolve.regions.models import Batch, Division, Zone
 
 # An edition's stable key as it appears in a URL: 2024/batch-1, or 2024/batch-1/e2 for a correction.
 OFFICE_ONLY = gettext_lazy("Only the reform office drafts and approves annual lists.")
@@ -388,6 +389,7 @@ class AnnualListViewSet(
     ]
 )
 class ListEntryViewSet(
+    StoredPagesMixin,
     RowListMixin,
     VersionedRetrieveMixin,
     mixins.CreateModelMixin,
@@ -405,6 +407,16 @@ class ListEntryViewSet(
     filterset_class = ListEntryFilter
     lookup_value_regex = r"\d+"
     http_method_names = ["get", "post", "patch", "head", "options"]
+    # What a page reads: the edition (its batch names it), its entries with their receiving areas
+    # (tracked by the entries' history) and sub-items, each entry's matter and its type, mode,
+    # departments and demand item (and, for a signed-in reader, divisions).
+    page_inputs = (
+        ListEntry, AnnualList, Batch, Matter, MatterType, AuthorizationMode, Department,
+        DemandItem, Zone, Division, ListEntrySubItem,
+    )  # fmt: skip
+
+    def page_scope(self, user: User) -> None:
+        return None  # a signed-in user may read drafts, whose entries change: the public only
 
     def get_annual_list(self) -> AnnualList:
         if not hasattr(self, "_annual_list"):
