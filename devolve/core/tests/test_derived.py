@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
-from devolve.core.derived import computed_once, data_version, updated_since
+from devolve.core.derived import _version_sql, computed_once, data_version, updated_since
 from devolve.regions.models import Batch
 from devolve.regions.tests.factories import BatchFactory
 
@@ -118,3 +119,68 @@ def test_a_transaction_of_another_database_leaves_the_version_settled(postgresql
     finally:
         other.rollback()
         other.close()
+
+
+def _prepared_statements() -> list[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        return [statement for (statement,) in cursor.fetchall()]
+
+
+def _read_unprepared() -> tuple[Any, ...]:
+    with connection.cursor() as cursor:  # Django's own cursor: binds on the client
+        cursor.execute(_version_sql((Batch,), connection.alias))
+        row: tuple[Any, ...] = cursor.fetchone()
+        return row
+
+
+def test_the_version_query_is_prepared_once_per_connection(postgresql: None) -> None:
+    """Planning it is most of its cost on the server. Prepared, it reads what it read before,
+    still through Django's cursor (logged, its errors Django's)."""
+    sql = _version_sql((Batch,), connection.alias)
+    version = data_version(INPUTS)
+    BatchFactory()
+    with CaptureQueriesContext(connection) as read:
+        changed = data_version(INPUTS)
+        again = data_version(INPUTS)
+
+    assert _prepared_statements().count(sql) == 1  # prepared at the first read, then reused
+    # Logged as Django logs a statement it cannot read back from the cursor: with its SQL.
+    assert [sql in query["sql"] for query in read.captured_queries] == [True, True]
+    assert changed != version  # a row written since: a new version, as unprepared
+    assert changed == again
+    unprepared = _read_unprepared()
+    assert changed.newest == ((unprepared[0], unprepared[1]),)
+    assert changed.settled is unprepared[2] is True
+
+
+def test_the_version_query_is_prepared_again_after_a_rollback(postgresql: None) -> None:
+    """psycopg forgets what it prepared when a transaction rolls back; the next read prepares
+    it again instead of failing on a statement the server no longer holds."""
+    data_version(INPUTS)
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        BatchFactory()
+        data_version(INPUTS)
+        raise RuntimeError  # rolled back to the savepoint
+    BatchFactory()
+
+    version = data_version(INPUTS)
+
+    unprepared = _read_unprepared()
+    assert version.newest == ((unprepared[0], unprepared[1]),)
+
+
+def test_the_version_query_is_not_prepared_behind_a_transaction_pooler(
+    postgresql: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PgBouncer in transaction mode (``DISABLE_SERVER_SIDE_CURSORS``) may hand the next
+    transaction another server session, which would not know the statement."""
+    monkeypatch.setitem(connection.settings_dict, "DISABLE_SERVER_SIDE_CURSORS", True)
+    sql = _version_sql((Batch,), connection.alias)
+    BatchFactory()
+
+    version = data_version(INPUTS)
+
+    assert sql not in _prepared_statements()
+    unprepared = _read_unprepared()
+    assert version.newest == ((unprepared[0], unprepared[1]),)
