@@ -31,7 +31,7 @@ from functools import cache as once
 from typing import Any
 
 from django.core.cache import cache
-from django.db import connections, models, router
+from django.db import DatabaseError, connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -96,6 +96,37 @@ _WRITING = (
 )
 
 
+def _version_row(connection: BaseDatabaseWrapper, sql: str) -> tuple[Any, ...]:
+    """The version query's row. On PostgreSQL, when it is the first query of a request on a
+    connection kept from an earlier one, it is the connection's health check (in place of the
+    ``SELECT 1`` Django runs before a request's first query, ``CONN_HEALTH_CHECKS``): a
+    connection found dead is closed and the query runs again on a new one, as Django would have
+    connected anew after a failed check. Outside a transaction only (a read, safe to repeat)."""
+    checks = (
+        connection.vendor == "postgresql"
+        and connection.health_check_enabled
+        and not connection.health_check_done
+        and connection.connection is not None
+        and not connection.in_atomic_block
+    )
+    if checks:
+        connection.health_check_done = True
+    try:
+        return _read_row(connection, sql)
+    except DatabaseError:
+        if not checks or connection.is_usable():
+            raise  # not the connection: the query itself
+        connection.close()
+    return _read_row(connection, sql)
+
+
+def _read_row(connection: BaseDatabaseWrapper, sql: str) -> tuple[Any, ...]:
+    with _version_cursor(connection) as cursor:
+        cursor.execute(sql)
+        row: tuple[Any, ...] = cursor.fetchone()
+        return row
+
+
 def _version_cursor(connection: BaseDatabaseWrapper) -> Any:
     """A cursor of ``connection`` for the version query: on PostgreSQL one that runs it as a
     statement prepared once per connection (planning it is most of its cost: about 0.8 ms of the
@@ -158,9 +189,7 @@ def data_version(inputs: Sequence[type[models.Model]], *, using: str | None = No
     inputs = tuple(inputs)
     alias = using or router.db_for_read(inputs[0])
     connection = connections[alias]
-    with _version_cursor(connection) as cursor:
-        cursor.execute(_version_sql(inputs, alias))
-        row = cursor.fetchone()
+    row = _version_row(connection, _version_sql(inputs, alias))
     newest = tuple((row[2 * place], row[2 * place + 1]) for place in range(len(inputs)))
     # SQLite has one writer at a time; nothing is trusted on another database.
     settled = bool(row[-1]) if connection.vendor == "postgresql" else connection.vendor == "sqlite"

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from devolve.core.derived import _version_sql, computed_once, data_version, updated_since
@@ -184,3 +184,67 @@ def test_the_version_query_is_not_prepared_behind_a_transaction_pooler(
     assert sql not in _prepared_statements()
     unprepared = _read_unprepared()
     assert version.newest == ((unprepared[0], unprepared[1]),)
+
+
+def _a_new_request() -> None:
+    """As Django's ``request_started`` does to a connection kept from an earlier request."""
+    connection.close_if_unusable_or_obsolete()
+    assert connection.health_check_enabled  # CONN_HEALTH_CHECKS, as configured
+    assert connection.connection is not None
+    assert not connection.health_check_done
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_query_is_the_connections_health_check(
+    postgresql: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request whose first query is the version query runs no ``SELECT 1`` before it; a
+    connection that died since the last request is replaced, and the version read on the new
+    one, as Django's own check would have done."""
+    checked = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checked.append(1) or is_usable())
+    connection.ensure_connection()
+    _a_new_request()
+
+    version = data_version(INPUTS)
+
+    assert checked == []
+    assert connection.health_check_done  # no check later in the request either
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (dying,) = cursor.fetchone()
+    _a_new_request()
+    killer = _other_session()
+    try:
+        with killer.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(%s)", [dying])
+    finally:
+        killer.close()
+
+    assert data_version(INPUTS) == version
+
+    assert checked == [1]  # found dead, then replaced
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        assert cursor.fetchone()[0] != dying
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failing_version_query_on_a_live_connection_is_not_repeated(
+    postgresql: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Only a dead connection is replaced: an error of the query itself is raised as it is."""
+    checked = []
+    is_usable = connection.is_usable
+    monkeypatch.setattr(connection, "is_usable", lambda: checked.append(1) or is_usable())
+    monkeypatch.setattr("devolve.core.derived._version_sql", lambda inputs, alias: "SELECT 1/0")
+    connection.ensure_connection()
+    kept = connection.connection
+    _a_new_request()
+
+    with pytest.raises(DataError):
+        data_version(INPUTS)
+
+    assert checked == [1]
+    assert connection.connection is kept
