@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from functools import cache as once
 from typing import Any
 
+import psycopg
 from django.core.cache import cache
 from django.db import DatabaseError, connections, models, router
-from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -96,7 +96,9 @@ _WRITING = (
 )
 
 
-def _version_row(connection: BaseDatabaseWrapper, sql: str) -> tuple[Any, ...]:
+# The connection as ``Any``: django-stubs know neither its health-check attributes nor a cursor
+# wrapped around a psycopg cursor of our own.
+def _version_row(connection: Any, sql: str) -> tuple[Any, ...]:
     """The version query's row. On PostgreSQL, when it is the first query of a request on a
     connection kept from an earlier one, it is the connection's health check (in place of the
     ``SELECT 1`` Django runs before a request's first query, ``CONN_HEALTH_CHECKS``): a
@@ -120,14 +122,14 @@ def _version_row(connection: BaseDatabaseWrapper, sql: str) -> tuple[Any, ...]:
     return _read_row(connection, sql)
 
 
-def _read_row(connection: BaseDatabaseWrapper, sql: str) -> tuple[Any, ...]:
+def _read_row(connection: Any, sql: str) -> tuple[Any, ...]:
     with _version_cursor(connection) as cursor:
         cursor.execute(sql)
         row: tuple[Any, ...] = cursor.fetchone()
         return row
 
 
-def _version_cursor(connection: BaseDatabaseWrapper) -> Any:
+def _version_cursor(connection: Any) -> Any:
     """A cursor of ``connection`` for the version query: on PostgreSQL one that runs it as a
     statement prepared once per connection (planning it is most of its cost: about 0.8 ms of the
     server's CPU unprepared, 0.2 ms prepared, on the grants list's nine inputs), through Django's
@@ -147,23 +149,17 @@ def _version_cursor(connection: BaseDatabaseWrapper) -> Any:
         # Django turns psycopg's preparing off (for poolers); its own cursors bind on the client
         # and never prepare, so a threshold never reached prepares only what asks to be.
         raw.prepare_threshold = sys.maxsize
-    cursor = _prepared_cursor_class()(raw)
+    cursor = _PreparedCursor(raw)
     if connection.queries_logged:
         return connection.make_debug_cursor(cursor)
     return connection.make_cursor(cursor)
 
 
-@once
-def _prepared_cursor_class() -> type:
-    import psycopg  # noqa: PLC0415 — PostgreSQL only
+class _PreparedCursor(psycopg.Cursor[Any]):
+    """Binds on the server, and prepares what it runs the first time on its connection."""
 
-    class PreparedCursor(psycopg.Cursor):  # type: ignore[type-arg]
-        """Binds on the server, and prepares what it runs the first time."""
-
-        def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
-            return super().execute(query, params, **{**options, "prepare": True})
-
-    return PreparedCursor
+    def execute(self, query: Any, params: Any = None, **options: Any) -> Any:
+        return super().execute(query, params, **{**options, "prepare": True})
 
 
 @once

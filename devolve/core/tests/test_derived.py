@@ -186,6 +186,19 @@ def test_the_version_query_is_not_prepared_behind_a_transaction_pooler(
     assert version.newest == ((unprepared[0], unprepared[1]),)
 
 
+def _counting_health_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A list that grows by one each time the connection's health is checked."""
+    checked: list[int] = []
+    is_usable = connection.is_usable
+
+    def counted() -> bool:
+        checked.append(1)
+        return is_usable()
+
+    monkeypatch.setattr(connection, "is_usable", counted)
+    return checked
+
+
 def _a_new_request() -> None:
     """As Django's ``request_started`` does to a connection kept from an earlier request."""
     connection.close_if_unusable_or_obsolete()
@@ -201,9 +214,7 @@ def test_the_version_query_is_the_connections_health_check(
     """A request whose first query is the version query runs no ``SELECT 1`` before it; a
     connection that died since the last request is replaced, and the version read on the new
     one, as Django's own check would have done."""
-    checked = []
-    is_usable = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checked.append(1) or is_usable())
+    checked = _counting_health_checks(monkeypatch)
     connection.ensure_connection()
     _a_new_request()
 
@@ -235,9 +246,7 @@ def test_a_failing_version_query_on_a_live_connection_is_not_repeated(
     postgresql: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Only a dead connection is replaced: an error of the query itself is raised as it is."""
-    checked = []
-    is_usable = connection.is_usable
-    monkeypatch.setattr(connection, "is_usable", lambda: checked.append(1) or is_usable())
+    checked = _counting_health_checks(monkeypatch)
     monkeypatch.setattr("devolve.core.derived._version_sql", lambda inputs, alias: "SELECT 1/0")
     connection.ensure_connection()
     kept = connection.connection
