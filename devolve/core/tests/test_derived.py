@@ -199,6 +199,13 @@ def _counting_health_checks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     return checked
 
 
+def _a_connection_kept() -> None:
+    """A connection opened now, so that it is kept for ``CONN_MAX_AGE`` (one opened by an earlier
+    test may be older than that)."""
+    connection.close()
+    connection.ensure_connection()
+
+
 def _a_new_request() -> None:
     """As Django's ``request_started`` does to a connection kept from an earlier request."""
     connection.close_if_unusable_or_obsolete()
@@ -215,7 +222,7 @@ def test_the_version_query_is_the_connections_health_check(
     connection that died since the last request is replaced, and the version read on the new
     one, as Django's own check would have done."""
     checked = _counting_health_checks(monkeypatch)
-    connection.ensure_connection()
+    _a_connection_kept()
     _a_new_request()
 
     version = data_version(INPUTS)
@@ -248,9 +255,9 @@ def test_a_failing_version_query_on_a_live_connection_is_not_repeated(
     """Only a dead connection is replaced: an error of the query itself is raised as it is."""
     checked = _counting_health_checks(monkeypatch)
     monkeypatch.setattr("devolve.core.derived._version_sql", lambda inputs, alias: "SELECT 1/0")
-    connection.ensure_connection()
-    kept = connection.connection
+    _a_connection_kept()
     _a_new_request()
+    kept = connection.connection
 
     with pytest.raises(DataError):
         data_version(INPUTS)
