@@ -115,7 +115,11 @@ def endpoints() -> dict[str, tuple[str, str, Any]]:
         cls = getattr(view, "cls", None)
         if cls is None:
             continue
-        model = getattr(getattr(cls, "queryset", None), "model", None)
+        # The list's model: its queryset's, or (a list built in ``get_queryset``) its
+        # serializer's.
+        model = getattr(getattr(cls, "queryset", None), "model", None) or getattr(
+            getattr(getattr(cls, "serializer_class", None), "Meta", None), "model", None
+        )
         pagination = getattr(cls, "pagination_class", None)
         deep = url
         if pagination is not None and issubclass(pagination, CursorPagination) and model:
