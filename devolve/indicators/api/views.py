@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
 from devolve.accounts.acting import acting_user
+from devolve.core.api.pagination import KeysetPaginationWithNumberedPages
 from devolve.core.api.rows import RowListMixin
 from devolve.core.errors import NotAllowed
 from devolve.indicators import permissions, selectors, services
@@ -33,11 +34,15 @@ class IndicatorViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Indicator]):
 
 
 class ObservationViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Observation]):
-    """Every release of every figure; filter with ``released_by`` and pick the latest vintage per
-    period to see the figures as they stood on a day."""
+    """Every release of every figure, in the order they were recorded; filter with
+    ``released_by`` and pick the latest vintage per period to see the figures as they stood on a
+    day."""
 
     serializer_class = ObservationOutput
     filterset_class = ObservationFilter
+    # A million releases at national scale: keyset pages in the observations' own order (ADR
+    # 0035); ``?page=N`` answers the numbered page in the old order for one release.
+    pagination_class = KeysetPaginationWithNumberedPages
 
     def get_queryset(self) -> QuerySet[Observation]:
         return selectors.list_observations().order_by(

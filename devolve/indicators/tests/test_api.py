@@ -1,9 +1,12 @@
 """Indicators API: public reads with filters, runs created by the office and evaluators only."""
 
 import datetime
+from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from devolve.accounts.models import User
@@ -46,6 +49,62 @@ def test_indicators_and_observations_are_public_and_filterable(client: Client) -
     assert observations["results"][0]["zone"] == "east"
     assert observations["results"][0]["subject_kind"] == SubjectKind.ZONE
     assert [item["id"] for item in released["results"]] == [first.pk]
+
+
+def _walk(client: Client, query: dict[str, object]) -> tuple[list[Any], list[int]]:
+    """Every observation the list gives, following ``next`` from the first page, and each
+    page's query count."""
+    rows: list[Any] = []
+    counts: list[int] = []
+    following: str | None = reverse("api:observation-list")
+    first = True
+    while following:
+        with CaptureQueriesContext(connection) as page:
+            body = client.get(following, query if first else None).json()
+        assert "count" not in body
+        rows += body["results"]
+        counts.append(len(page.captured_queries))
+        following, first = body["next"], False
+    return rows, counts
+
+
+def _observations(count: int) -> None:
+    growth, other = IndicatorFactory(code="growth"), IndicatorFactory(code="other")
+    for number in range(count):  # recorded out of the old order: codes and years interleaved
+        ZoneObservationFactory(
+            indicator=(other, growth)[number % 2],
+            zone=ZoneFactory(slug=f"zone-{count - number:02d}"),
+            year=2020 + number % 3,
+        )
+
+
+def test_observations_are_paged_by_key_every_one_once(client: Client) -> None:
+    """Keyset pages (ADR 0035): following ``next`` three at a time returns every observation
+    exactly once, in key order, the same as the old numbered list in its own order (the
+    deprecated ``?page=N``); every page costs the same queries, as many with more data, and a
+    filter is kept from page to page."""
+    _observations(4)
+    _rows, before = _walk(client, {"page_size": 3})
+    _observations(9)
+    old = client.get(reverse("api:observation-list"), {"page": 1, "page_size": 500}).json()
+
+    walked, counts = _walk(client, {"page_size": 3})
+    growth, _growth_counts = _walk(client, {"page_size": 3, "indicator": "growth"})
+
+    every = list(Observation.objects.order_by("pk").values_list("pk", flat=True))
+    assert [row["id"] for row in walked] == every
+    assert old["count"] == len(every) == 13
+    assert [row["id"] for row in old["results"]] != every  # the old order was another
+    assert sorted(old["results"], key=lambda row: row["id"]) == walked
+    assert [row["id"] for row in growth] == list(
+        Observation.objects.filter(indicator__code="growth")
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    _rows, everything = _walk(client, {"page_size": 500})
+    assert len(counts) == 5
+    assert set(counts) == set(before) == set(everything)
+    assert counts[0] <= 2
 
 
 def test_runs_are_public_to_read(client: Client) -> None:
