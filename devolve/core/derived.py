@@ -6,9 +6,8 @@ is the newest history row of each input model (django-simple-history records eve
 and delete the services make), read from the history tables' indexes in one query
 (``data_version``); the figures are kept in Django's cache under that version, so a change is seen
 by the next request on every node, and a node's cache holding nothing in common with another's
-only costs a recomputation. A result that can be brought up to date from the rows changed since
-(``updated_since``) is kept with its version instead, and only its first computation on a node
-reads every row. API list pages are kept under the same version (``core.api.stored_pages``).
+only costs a recomputation. API list pages are kept under the same version
+(``core.api.stored_pages``).
 
 A version is trusted only when it is **settled**. History ids come from a sequence: a transaction
 still running may hold an id below the newest committed one, and when it commits the newest id
@@ -208,63 +207,3 @@ def computed_once[T](
         if version.settled:
             cache.set(cache_key, found, KEEP_SECONDS)
     return found  # type: ignore[no-any-return]
-
-
-# How far before the moment a kept result's version was read ``updated_since`` looks for
-# changes: a transaction that wrote its history rows before then but committed after (a long
-# acceptance), or a node whose clock is somewhat behind, still has its rows seen by the next
-# update.
-CHANGES_OVERLAP = datetime.timedelta(minutes=10)
-
-
-def updated_since[T](
-    name: str,
-    *,
-    inputs: Sequence[type[models.Model]],
-    key: Hashable,
-    compute: Callable[[], T],
-    update: Callable[[T, dict[type[models.Model], datetime.datetime]], T],
-) -> T:
-    """Like ``computed_once``, for a result that can be brought up to date from an older one.
-
-    A node keeps the last result it computed for ``key`` with the version of ``inputs`` it read;
-    when the inputs changed since, or the kept version was not settled (a transaction then in
-    progress may since have committed rows beneath it), ``update(result, since)`` brings that
-    result up to date, where ``since`` maps each input model to a moment before which no row the
-    kept result missed was written (when its version was read, or its newest history row if
-    later, less ``CHANGES_OVERLAP``): ``update`` recomputes what the history rows written after
-    it touch. ``compute()`` runs only when the node keeps no result, or when an input's history
-    or the node's clock went back (a restore, pruned history)."""
-    read_at = timezone.now()
-    version = data_version(inputs)
-    cache_key = "devolve:derived-kept:" + hashlib.sha256(repr((name, key)).encode()).hexdigest()
-    kept = cache.get(cache_key)  # (newest, settled, result, read at)
-    if kept is not None and kept[0] == version.newest and kept[1]:
-        return kept[2]  # type: ignore[no-any-return]
-    since = None
-    if kept is not None and kept[3] <= read_at:  # not when this node's clock went back
-        since = _changes_since(kept[0], kept[3], version.newest, inputs)
-    result = compute() if since is None else update(kept[2], since)
-    cache.set(cache_key, (version.newest, version.settled, result, read_at), KEEP_SECONDS)
-    return result
-
-
-def _changes_since(
-    kept: tuple[tuple[Any, Any], ...],
-    read_at: datetime.datetime,
-    current: tuple[tuple[Any, Any], ...],
-    inputs: Sequence[type[models.Model]],
-) -> dict[type[models.Model], datetime.datetime] | None:
-    """Each input → the moment its changes since the ``kept`` version start; None when the kept
-    version cannot be brought forward (an input was empty then, or its history went back)."""
-    since = {}
-    for model, (kept_id, kept_date), (current_id, current_date) in zip(
-        inputs, kept, current, strict=True
-    ):
-        before, now = _as_datetime(kept_date), _as_datetime(current_date)
-        if before is None or kept_id is None:
-            return None
-        if current_id is None or now is None or current_id < kept_id or now < before:
-            return None
-        since[model] = max(before, read_at) - CHANGES_OVERLAP
-    return since

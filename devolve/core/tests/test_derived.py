@@ -3,7 +3,6 @@ while a transaction writing the database is in progress is not trusted, since th
 may hold a history id beneath the newest one and commit it without changing the version."""
 
 import contextlib
-import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from devolve.core.derived import _version_sql, computed_once, data_version, updated_since
+from devolve.core.derived import _version_sql, computed_once, data_version
 from devolve.regions.models import Batch
 from devolve.regions.tests.factories import BatchFactory
 
@@ -55,16 +54,10 @@ def _writing_elsewhere(**database: str) -> Iterator[None]:
 class Counted:
     def __init__(self) -> None:
         self.computed = 0
-        self.updated = 0
 
     def compute(self) -> int:
         self.computed += 1
         return self.computed
-
-    def update(self, kept: int, since: dict[Any, datetime.datetime]) -> int:
-        assert set(since) == set(INPUTS)
-        self.updated += 1
-        return kept
 
 
 def _twice(counted: Counted) -> None:
@@ -72,40 +65,29 @@ def _twice(counted: Counted) -> None:
         computed_once("test-figure", inputs=INPUTS, key=1, compute=counted.compute)
 
 
-def _kept_twice(counted: Counted) -> None:
-    for _ in range(2):
-        updated_since(
-            "test-kept", inputs=INPUTS, key=1, compute=counted.compute, update=counted.update
-        )
-
-
 def test_a_figure_is_not_kept_while_a_writing_transaction_is_in_progress(
     postgresql: None,
 ) -> None:
     BatchFactory()
-    counted, brought = Counted(), Counted()
+    counted = Counted()
     assert data_version(INPUTS).settled  # read once in the test's transaction, then again
 
     with _writing_elsewhere():
         _twice(counted)
-        _kept_twice(brought)
         assert not data_version(INPUTS).settled
 
     assert counted.computed == 2  # computed again: not kept under an unsettled version
-    assert (brought.computed, brought.updated) == (1, 1)  # kept, but brought up to date
 
 
 def test_a_figure_is_kept_once_no_writing_transaction_is_in_progress(postgresql: None) -> None:
     """The test's own transaction is not among those in progress in its own snapshot."""
     BatchFactory()
-    counted, brought = Counted(), Counted()
+    counted = Counted()
 
     _twice(counted)
-    _kept_twice(brought)
 
     assert data_version(INPUTS).settled
     assert counted.computed == 1
-    assert (brought.computed, brought.updated) == (1, 0)
 
 
 def test_a_transaction_of_another_database_leaves_the_version_settled(postgresql: None) -> None:
