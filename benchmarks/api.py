@@ -21,13 +21,14 @@ contains either.
 
 import base64
 import os
-import statistics
 import sys
 import time
 from dataclasses import dataclass
 from typing import Any
 from unittest import mock
 from urllib.parse import urlencode
+
+from benchmarks.pages import repeated
 
 TARGET_MS = 300.0
 
@@ -53,18 +54,11 @@ def measure(client: Any, url: str, *, repeat: int) -> Measured:
         response = client.get(url, HTTP_ACCEPT="application/json")
         first = time.perf_counter() - started
         logged = list(connection.queries)
-    samples, cpu = [], []
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        client.get(url, HTTP_ACCEPT="application/json")
-        samples.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    p50, p95, cpu = repeated(lambda: client.get(url, HTTP_ACCEPT="application/json"), repeat=repeat)
     return Measured(
-        p50=statistics.median(samples),
+        p50=p50,
         p95=p95,
-        cpu=statistics.median(cpu),
+        cpu=cpu,
         first=first,
         queries=len(logged),
         db=sum(float(query["time"]) for query in logged),

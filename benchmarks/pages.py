@@ -20,6 +20,7 @@ import os
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -48,6 +49,20 @@ class Measured:
     status: int
 
 
+def repeated(request: Callable[[], object], *, repeat: int) -> tuple[float, float, float]:
+    """``request()`` made ``repeat`` times: the p50 and p95 of its wall time and the median of
+    this process's CPU time, in seconds."""
+    samples, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        request()
+        samples.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    samples.sort()
+    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    return statistics.median(samples), p95, statistics.median(cpu)
+
+
 def measure(client: Any, url: str, *, repeat: int) -> Measured:
     from django.db import connection
 
@@ -61,18 +76,11 @@ def measure(client: Any, url: str, *, repeat: int) -> Measured:
     with connection.execute_wrapper(count):
         response = client.get(url)
     first = time.perf_counter() - started
-    samples, cpu = [], []
-    for _ in range(repeat):
-        started, started_cpu = time.perf_counter(), time.process_time()
-        client.get(url)
-        samples.append(time.perf_counter() - started)
-        cpu.append(time.process_time() - started_cpu)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, round(0.95 * (len(samples) - 1)))]
+    p50, p95, cpu = repeated(lambda: client.get(url), repeat=repeat)
     return Measured(
-        p50=statistics.median(samples),
+        p50=p50,
         p95=p95,
-        cpu=statistics.median(cpu),
+        cpu=cpu,
         first=first,
         queries=len(queries),
         size=len(response.content),
