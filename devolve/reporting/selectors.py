@@ -8,7 +8,7 @@ still owed (never submitted, or returned and not yet resubmitted).
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -704,6 +704,38 @@ def list_area_reports_with_lines(reports: QuerySet[AreaReport]) -> QuerySet[Area
     return reports.prefetch_related(
         Prefetch("lines", queryset=UsageLine.objects.select_related("grant__entry__matter"))
     )
+
+
+def with_line_counts(reports: QuerySet[AreaReport]) -> QuerySet[AreaReport]:
+    """Annotate each report with ``line_count``, its usage lines counted in the same query by a
+    subquery per report read (for a report or a few: on a deep page PostgreSQL would count the
+    lines of every report skipped before it, so a list's page is counted by
+    ``count_lines_of``)."""
+    counted = (
+        UsageLine.objects.filter(report=OuterRef("pk"))
+        .order_by()
+        .values("report")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return reports.annotate(line_count=Coalesce(Subquery(counted), 0))
+
+
+def count_lines_of(reports: Sequence[AreaReport]) -> Sequence[AreaReport]:
+    """Set each report's ``line_count``: its usage lines, counted for all of ``reports`` (a
+    list's page) in one grouped query over the lines' report index."""
+    if not reports:
+        return reports
+    counts = dict(
+        UsageLine.objects.filter(report__in=[report.pk for report in reports])
+        .order_by()
+        .values("report")
+        .annotate(count=Count("pk"))
+        .values_list("report", "count")
+    )
+    for report in reports:
+        setattr(report, "line_count", counts.get(report.pk, 0))  # noqa: B010 (not a field)
+    return reports
 
 
 @dataclass(frozen=True)

@@ -57,10 +57,17 @@ class UsageLineOutput(serializers.ModelSerializer[UsageLine]):
         ]
 
 
-class AreaReportOutput(serializers.ModelSerializer[AreaReport]):
+class AreaReportSummaryOutput(serializers.ModelSerializer[AreaReport]):
+    """An area report as the list shows it: how many usage lines it has, not the lines (about
+    hundreds a report at national scale); its detail shows them (ADR 0070)."""
+
     zone = SlugRelatedField[Zone](slug_field="slug", read_only=True)
     cycle_label = serializers.CharField(source="cycle.label", read_only=True)
-    lines = UsageLineOutput(many=True, read_only=True)
+    line_count = serializers.IntegerField(
+        read_only=True,
+        help_text="How many usage lines the report has (one per grant it reports on); the "
+        "report's detail shows them.",
+    )
 
     class Meta:
         model = AreaReport
@@ -78,8 +85,18 @@ class AreaReportOutput(serializers.ModelSerializer[AreaReport]):
             "reopened_until",
             "reopen_reason",
             "is_illustrative",
-            "lines",
+            "line_count",
         ]
+
+
+class AreaReportOutput(AreaReportSummaryOutput):
+    """An area report with its usage lines, one per grant (its detail and every write's
+    answer)."""
+
+    lines = UsageLineOutput(many=True, read_only=True)
+
+    class Meta(AreaReportSummaryOutput.Meta):
+        fields = [*AreaReportSummaryOutput.Meta.fields, "lines"]
 
 
 class UsageLineInputSerializer(serializers.Serializer[object]):

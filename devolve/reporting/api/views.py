@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -41,6 +41,7 @@ from devolve.reporting.api.serializers import (
     AcceptedUsageOutput,
     AreaReportCreateInput,
     AreaReportOutput,
+    AreaReportSummaryOutput,
     AreaReportUpdateInput,
     BulkAreaReportInput,
     CompletenessOutput,
@@ -111,6 +112,18 @@ class CycleViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[ReportingCycle]):
         return selectors.list_cycles()
 
 
+# Deprecated with ADR 0070: the list's reports with their lines, as before; removed in the
+# release after the one that deprecated it (CHANGELOG.md).
+LINES_IN_LIST = OpenApiParameter(
+    "lines",
+    OpenApiTypes.BOOL,
+    deprecated=True,
+    description="Deprecated: `true` answers each report with its usage lines, as the list did "
+    "before it counted them (`line_count`). Read a report's lines from its detail instead.",
+)
+
+
+@extend_schema_view(list=extend_schema(parameters=[LINES_IN_LIST]))
 class AreaReportViewSet(
     RowListMixin,
     VersionedRetrieveMixin,
@@ -118,18 +131,40 @@ class AreaReportViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet[AreaReport],
 ):
-    """Pilot areas' usage reports, each with one line per grant."""
+    """Pilot areas' usage reports, each with one line per grant: the list counts each report's
+    lines (``line_count``), its detail shows them (ADR 0070)."""
 
     serializer_class = AreaReportOutput
     permission_classes = [IsAuthenticated]
     filterset_class = AreaReportFilter
     lookup_value_regex = r"\d+"
 
+    def _lines_counted(self) -> bool:
+        """Whether this request lists reports with their lines counted, not shown: every list
+        but the deprecated ``?lines=true``."""
+        request = getattr(self, "request", None)
+        asked = request.query_params.get("lines", "") if request is not None else ""
+        return self.action == "list" and asked.lower() not in {"true", "1"}
+
+    def get_serializer_class(self) -> type[AreaReportOutput] | type[AreaReportSummaryOutput]:
+        return AreaReportSummaryOutput if self._lines_counted() else AreaReportOutput
+
     def get_queryset(self) -> QuerySet[AreaReport]:
         if getattr(self, "swagger_fake_view", False):
             return AreaReport.objects.none()
         reports = selectors.list_area_reports_visible_to(user=acting_user(self.request))
-        return selectors.list_area_reports_with_lines(reports)
+        if self.action != "list":
+            return selectors.with_line_counts(selectors.list_area_reports_with_lines(reports))
+        if not self._lines_counted():
+            reports = selectors.list_area_reports_with_lines(reports)
+        # A list's page has its lines counted in paginate_queryset, for its reports only.
+        return reports if self.paginator is not None else selectors.with_line_counts(reports)
+
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            selectors.count_lines_of(page)
+        return page
 
     def _report(self, pk: object) -> AreaReport:
         return get_object_or_404(self.get_queryset(), pk=pk)

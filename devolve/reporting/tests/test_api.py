@@ -7,7 +7,9 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from devolve.accounts.models import User
@@ -200,6 +202,43 @@ def test_reads_are_scoped(client: Client, world: World, personas: dict[str, User
     other = world.area_report(world.q2, world.other_zone)
     client.force_login(personas["pilot_area"])
     assert client.get(url("area-report-detail", pk=other.pk)).status_code == 404
+
+
+def test_the_list_counts_each_reports_lines_and_the_detail_shows_them(
+    client: Client, world: World, office_user: User
+) -> None:
+    """ADR 0070: the list answers ``line_count``, not the lines, in as many queries whatever the
+    lines; the detail and the deprecated ``?lines=true`` still show them."""
+    client.force_login(office_user)
+
+    def listed(**query: str) -> tuple[dict[int, dict[str, Any]], int]:
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(url("area-report-list"), query)
+        assert answer.status_code == 200
+        return {report["id"]: report for report in answer.json()["results"]}, len(queries)
+
+    before, queries_before = listed()
+    assert {report["line_count"] for report in before.values()} == {0}
+    for report, grants in (
+        (world.area_report(world.q2), [world.grant]),
+        (world.area_report(world.q2, world.other_zone), [world.other_grant]),
+        (world.area_report(world.q3), [world.grant, world.late_grant]),
+    ):
+        for grant in grants:
+            UsageLine.objects.create(report=report, grant=grant, cases_received=3)
+    after, queries_after = listed()
+
+    assert queries_after == queries_before
+    assert "lines" not in next(iter(after.values()))
+    assert sorted(report["line_count"] for report in after.values()) == [0, 0, 0, 1, 1, 2]
+    for pk, report in after.items():
+        detail = client.get(url("area-report-detail", pk=pk)).json()
+        assert len(detail["lines"]) == detail["line_count"] == report["line_count"]
+        assert {key: detail[key] for key in report} == report
+    with_lines, _queries = listed(lines="true")
+    assert {
+        pk: (len(report["lines"]), report["line_count"]) for pk, report in with_lines.items()
+    } == {pk: (report["line_count"],) * 2 for pk, report in after.items()}
 
 
 def test_the_department_reports_through_the_api(
