@@ -22,6 +22,9 @@ from typing import Any
 import numpy as np
 
 CANDIDATES = 2_334
+# Its own zones' slugs: the search benchmark, run before it by `make bench`, leaves zones of its
+# own ("bench-zone-…") in the same throwaway database.
+ZONE_PREFIX = "bench-round-zone-"
 CRITERIA = 5
 INDICATORS_PER_CRITERION = 6
 CHOSEN = 60
@@ -60,7 +63,7 @@ def _write_round(matrix: np.ndarray, prefecture_of: np.ndarray) -> Any:
     prefectures = _sichuan_prefectures(Division)
     Zone.objects.bulk_create(
         Zone(
-            slug=f"bench-zone-{row:05d}",
+            slug=f"{ZONE_PREFIX}{row:05d}",
             name_zh=f"基准开发区{row:05d}",
             name_en=f"Bench Zone {row:05d}",
             kind=(Zone.Kind.ETDZ, Zone.Kind.HIGH_TECH_ZONE)[row % 2],
@@ -104,7 +107,7 @@ def _write_round(matrix: np.ndarray, prefecture_of: np.ndarray) -> Any:
         sensitivity_runs=RUNS,
         created_by=SYSTEM,
     )
-    zones = list(Zone.objects.filter(slug__startswith="bench-zone-").order_by("slug"))
+    zones = list(Zone.objects.filter(slug__startswith=ZONE_PREFIX).order_by("slug"))
     indicators = list(selection_round.sub_indicators.order_by("criterion__position", "position"))
     CandidateValue.objects.bulk_create(
         (
