@@ -15,19 +15,12 @@ from devolve.assessments.selectors import scope_grant_assessments
 from devolve.assessments.tests.conftest import World, report
 from devolve.assessments.tests.test_services import open_round
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.personas import STAFF_PERSONAS
 from devolve.matters.models import ListEntry
 
 D = datetime.date
 JSON = "application/json"
-STAFF = {
-    "office",
-    "department",
-    "other_department",
-    "prefecture",
-    "pilot_area",
-    "evaluator",
-    "auditor",
-}
+STAFF = STAFF_PERSONAS
 FULL = {"take_up": "20", "use": "30", "supervision": "15", "demand": "10"}
 
 

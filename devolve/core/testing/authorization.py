@@ -15,6 +15,7 @@ decision) is tried by each allowed persona on the same data. With ``tracked`` (m
 """
 
 from collections.abc import Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.db import models, transaction
@@ -30,7 +31,7 @@ def assert_authorization_matrix(
     method: str,
     url: str,
     *,
-    allowed: set[str],
+    allowed: AbstractSet[str],
     allowed_status: int = 200,
     anonymous_status: int = 302,
     not_found: set[str] | None = None,

@@ -14,6 +14,8 @@ PERSONAS = (
     "evaluator",
     "auditor",
 )
+# Every persona who signs in: the staff roles.
+STAFF_PERSONAS = frozenset(PERSONAS) - {"anonymous"}
 
 
 @dataclass(frozen=True)

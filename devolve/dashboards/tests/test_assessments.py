@@ -16,19 +16,12 @@ from devolve.assessments.models import AssessmentRound, EntryDecision, GrantAsse
 from devolve.assessments.tests import conftest as assessment_world
 from devolve.assessments.tests.conftest import World, report
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.personas import STAFF_PERSONAS
 from devolve.dashboards.tests.test_annual_lists import form_errors, url
 from devolve.matters.models import ListEntry
 
 D = datetime.date
-STAFF = {
-    "office",
-    "department",
-    "other_department",
-    "prefecture",
-    "pilot_area",
-    "evaluator",
-    "auditor",
-}
+STAFF = STAFF_PERSONAS
 # The assessment tests' world, built once for the module, and the personas it names.
 _world_once, built, world, justice, finance, pilot_area_user, office_user = (
     assessment_world.FIXTURES

@@ -18,6 +18,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 
 from devolve.accounts.models import User
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.personas import STAFF_PERSONAS
 from devolve.dashboards.tests.test_annual_lists import url
 from devolve.performance import services
 from devolve.performance.models import Appeal, ManualInput, PerformanceAssessment, Score
@@ -32,15 +33,7 @@ assessment, chengdu_score, scheme, edition, office_user, pilot_area_user, justic
 __all__ = ["_assessed_once", "assessed"]
 
 D = Decimal
-STAFF = {
-    "office",
-    "department",
-    "other_department",
-    "prefecture",
-    "pilot_area",
-    "evaluator",
-    "auditor",
-}
+STAFF = STAFF_PERSONAS
 OVERVIEW_ROLES = {"office", "evaluator", "auditor"}
 
 

@@ -17,6 +17,7 @@ from pytest_django.asserts import assertContains, assertNotContains, assertRedir
 from devolve.accounts.models import User
 from devolve.assessments.selectors import FlaggedGrant
 from devolve.core.testing.authorization import assert_authorization_matrix
+from devolve.core.testing.personas import STAFF_PERSONAS
 from devolve.dashboards.tests.test_annual_lists import url
 from devolve.grants.tests.factories import GrantFactory
 from devolve.performance import overview
@@ -27,15 +28,7 @@ from devolve.performance.tests.factories import SchemeFactory
 __all__ = ["scheme"]
 
 D = Decimal
-STAFF = {
-    "office",
-    "department",
-    "other_department",
-    "prefecture",
-    "pilot_area",
-    "evaluator",
-    "auditor",
-}
+STAFF = STAFF_PERSONAS
 JUNE_END = datetime.date(2024, 6, 30)
 
 
