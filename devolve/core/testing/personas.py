@@ -3,6 +3,9 @@ scope: the department persona works for the Department of Justice, the prefectur
 Chengdu, the pilot area persona for a Chengdu zone."""
 
 from dataclasses import dataclass
+from typing import Any
+
+import pytest
 
 PERSONAS = (
     "anonymous",
@@ -24,3 +27,18 @@ class Outcome:
 
     status: int
     redirect_contains: str | None = None
+
+
+def personas_of_world(*names: str) -> tuple[Any, ...]:
+    """Fixtures named ``names`` that read the attribute of that name from the module's ``world``
+    fixture, in place of the root conftest's personas: a module whose world names its own
+    departments and users binds them (``justice, office_user = personas_of_world("justice",
+    "office_user")``) rather than declaring a fixture a name."""
+
+    def reading(name: str) -> Any:
+        def persona(world: Any) -> Any:
+            return getattr(world, name)
+
+        return pytest.fixture(name=name)(persona)
+
+    return tuple(reading(name) for name in names)

@@ -20,7 +20,7 @@ from devolve.core.actors import SYSTEM
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import read_again
-from devolve.core.testing.personas import PERSONAS
+from devolve.core.testing.personas import PERSONAS, personas_of_world
 from devolve.grants import services as grant_services
 from devolve.grants.models import EntrustmentAgreement, Grant, Publication
 from devolve.matters import services as list_services
@@ -152,24 +152,9 @@ def world(_world_once: World, db: None) -> World:
 
 
 # The personas the world names are the world's (the root conftest's fixtures would add others).
-@pytest.fixture
-def justice(world: World) -> Department:
-    return world.justice
-
-
-@pytest.fixture
-def finance(world: World) -> Department:
-    return world.finance
-
-
-@pytest.fixture
-def pilot_area_user(world: World) -> User:
-    return world.pilot_area_user
-
-
-@pytest.fixture
-def office_user(world: World) -> User:
-    return world.office_user
+justice, finance, pilot_area_user, office_user = personas_of_world(
+    "justice", "finance", "pilot_area_user", "office_user"
+)
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from devolve.accounts.tests import personas as make
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import read_again
+from devolve.core.testing.personas import personas_of_world
 from devolve.matters import services
 from devolve.matters.models import (
     AnnualList,
@@ -144,24 +145,9 @@ def world(_world_once: World, db: None) -> World:
 
 
 # The personas the world names are the world's (the root conftest's fixtures would add others).
-@pytest.fixture
-def justice(world: World) -> Department:
-    return world.justice
-
-
-@pytest.fixture
-def finance(world: World) -> Department:
-    return world.finance
-
-
-@pytest.fixture
-def pilot_area_user(world: World) -> User:
-    return world.pilot_area_user
-
-
-@pytest.fixture
-def office_user(world: World) -> User:
-    return world.office_user
+justice, finance, pilot_area_user, office_user = personas_of_world(
+    "justice", "finance", "pilot_area_user", "office_user"
+)
 
 
 def items_and_events() -> tuple[list[tuple[int, str, str]], int]:
