@@ -39,6 +39,8 @@ from django.utils.translation import ngettext
 
 from devolve.core.actions import system_text
 from devolve.core.errors import DomainError
+from devolve.core.spreadsheets.importing import RowAction as RowAction
+from devolve.core.spreadsheets.importing import RowError as RowError
 from devolve.core.spreadsheets.importing import cell_text
 from devolve.core.spreadsheets.reading import (
     TABLES,
@@ -96,28 +98,6 @@ ProgressCallback = Callable[[int, int], None]
 HEADER_EXAMPLES = "序号、事项名称"
 MODE_NAMES = "下放、委托、既下放又委托、支持事项"
 CHINESE_DATE_EXAMPLE = "2025年1月1日"
-
-
-class RowAction(StrEnum):
-    ADD = "add"
-    CHANGE = "change"
-    UNCHANGED = "unchanged"
-
-
-@dataclass(frozen=True)
-class RowError:
-    """A problem of the workbook: its row (None for the file as a whole), the column's header as
-    written in the workbook, the column's letter, its message as stored (a sentence code of
-    ``matters.actions`` with parameters, read in the reader's language: ADR 0041) and the
-    cell's value as the workbook holds it (spaces and full-width characters kept), so the
-    office sees what the importer read."""
-
-    row: int | None
-    column: str
-    message: str
-    code: str
-    letter: str = ""
-    value: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from enum import StrEnum
 from typing import IO, Any
 
 from devolve.core.actions import system_text
-from devolve.core.spreadsheets.importing import ErrorLog, RowError, cell_text, fold
+from devolve.core.spreadsheets.importing import ErrorLog, RowAction, RowError, cell_text, fold
 from devolve.core.spreadsheets.reading import TABLES, FileRefused, check_upload, read_rows
 from devolve.regions.selectors import list_zones
 from devolve.selection import rules
@@ -57,12 +57,6 @@ HEADERS = {
 class Layout(StrEnum):
     LONG = "long"
     WIDE = "wide"
-
-
-class RowAction(StrEnum):
-    ADD = "add"
-    CHANGE = "change"
-    UNCHANGED = "unchanged"
 
 
 @dataclass(frozen=True)

@@ -10,11 +10,20 @@ whose message is a stored sentence (ADR 0041), never words in the language the c
 import datetime
 import unicodedata
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
 # Errors kept for display; a wholly wrong file would otherwise produce one per cell.
 MAX_REPORTED_ERRORS = 1_000
 _TRAILING = ":\uff1a*\uff0a"  # colons and asterisks, half- and full-width
+
+
+class RowAction(StrEnum):
+    """What applying a checked row would do to what is recorded."""
+
+    ADD = "add"
+    CHANGE = "change"
+    UNCHANGED = "unchanged"
 
 
 @dataclass(frozen=True)
@@ -23,13 +32,16 @@ class RowError:
     the column's header as written, its message as stored (``core.actions.system_text``: a
     sentence code named in the importer's app's ``actions.py`` and its parameters, so it reads
     in the reader's language wherever it is shown, ``core.actions.render_text``), a stable code
-    (what the API and scripts match) and the column's letter where known."""
+    (what the API and scripts match), the column's letter where known and, for an importer that
+    keeps it, the cell's value as the file holds it (spaces and full-width characters kept), so
+    the office sees what the importer read."""
 
     row: int | None
     column: str
     message: str
     code: str
     letter: str = ""
+    value: str = ""
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)
