@@ -16,7 +16,8 @@ outcomes G_c, and the intercepts. Because the centred outcomes sum to zero withi
 sums of squares and cross products need nothing else:
 sum_i IF_i IF_i' = sum_c [a_c' G_c a_c' + n_c b_c b_c']. Nothing of size n x m is formed, which
 is what makes the estimator fast at thousands of units (when C·T is well below n; ADR 0021).
-Both representations give the same numbers up to rounding (tests/test_analytics_influence.py).
+Both representations give the same numbers up to rounding
+(devolve/indicators/tests/test_analytics_influence.py).
 """
 
 from dataclasses import dataclass
