@@ -73,15 +73,23 @@ def office_user() -> Any:
     return User(pk=2_000_000_000, username="bench-office", role=User.Role.OFFICE, is_active=True)
 
 
-def _deep_cursor(model: Any) -> str:
+def _deep_cursor(model: Any, ordering: str | tuple[str, ...] = "pk") -> str | None:
     """The cursor of the page after the middle key of ``model``'s table (ADR 0035): halfway
     between its first and last key (counting ten million rows to find the median costs
-    seconds)."""
+    seconds); a key of several columns (ADR 0071) takes each column's halfway value. None for a
+    key that is not numbers."""
     from django.db.models import Max, Min
 
-    keys = model._default_manager.aggregate(low=Min("pk"), high=Max("pk"))
-    key = ((keys["low"] or 0) + (keys["high"] or 0)) // 2
-    return base64.b64encode(f"p={key}".encode()).decode()
+    from devolve.core.api.pagination import KeysetPagination
+
+    columns = (ordering,) if isinstance(ordering, str) else ordering
+    middle = []
+    for column in columns:
+        keys = model._default_manager.aggregate(low=Min(column), high=Max(column))
+        if not all(isinstance(keys[end], int | None) for end in ("low", "high")):
+            return None
+        middle.append(str(((keys["low"] or 0) + (keys["high"] or 0)) // 2))
+    return base64.b64encode(f"p={KeysetPagination.separator.join(middle)}".encode()).decode()
 
 
 def endpoints() -> dict[str, tuple[str, str, Any]]:
@@ -117,7 +125,8 @@ def endpoints() -> dict[str, tuple[str, str, Any]]:
         pagination = getattr(cls, "pagination_class", None)
         deep = url
         if pagination is not None and issubclass(pagination, CursorPagination) and model:
-            deep = f"{url}?{urlencode({'cursor': _deep_cursor(model)})}"
+            cursor = _deep_cursor(model, pagination.ordering)
+            deep = url if cursor is None else f"{url}?{urlencode({'cursor': cursor})}"
         found[name.removesuffix("-list")] = (url, deep, (name.removesuffix("-list"), cls))
     if edition is not None:
         key = edition.key

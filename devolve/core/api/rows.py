@@ -304,9 +304,9 @@ class RowListMixin:
         return Response(reader.present_all(reader.complete(list(rows), using=rows.db)))
 
     def _keyset_columns(self, request: Request, queryset: QuerySet[Any]) -> Sequence[str]:
-        """What a keyset page reads its position from (the first ordering key), if paged so."""
+        """What a keyset page reads its position from (its key's columns), if paged so."""
         paginator = getattr(self, "paginator", None)
         if not isinstance(paginator, CursorPagination):
             return []
         ordering = paginator.get_ordering(request, queryset, self)  # type: ignore[arg-type]
-        return [key.lstrip("-") for key in ordering[:1]]
+        return [key.lstrip("-") for key in ordering]

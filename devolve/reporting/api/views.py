@@ -9,7 +9,7 @@ Approval steps are actions on a report: ``submit``, ``review`` (the prefecture f
 import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +26,7 @@ from devolve.accounts.acting import acting_user
 from devolve.core.access import api_requires
 from devolve.core.api.bulk import BULK_RESPONSES, BulkDoneOutput
 from devolve.core.api.caching import CacheableReadMixin
+from devolve.core.api.pagination import KeysetPaginationWithNumberedPages
 from devolve.core.api.rows import RowListMixin
 from devolve.core.api.versions import (
     IF_MATCH,
@@ -82,6 +83,15 @@ def _line_inputs(lines: list[dict[str, Any]]) -> list[services.UsageLineInput]:
     ]
 
 
+class UsageLinePages(KeysetPaginationWithNumberedPages):
+    """Usage lines paged by key, a report's lines together, by grant (ADR 0071): the index of
+    the lines' report and grant serves every page, and each filter (area, period, edition: the
+    report's; matter: the grant's) picks its reports or grants first and reads their lines by
+    that index, so no page walks the lines of other reports."""
+
+    ordering = ("report_id", "grant_id")
+
+
 class AcceptedUsageViewSet(
     RowListMixin, CacheableReadMixin, viewsets.ReadOnlyModelViewSet[UsageLine]
 ):
@@ -91,10 +101,18 @@ class AcceptedUsageViewSet(
     serializer_class = AcceptedUsageOutput
     filterset_class = AcceptedUsageFilter
     permission_classes = [AllowAny]
+    # Ten million lines at national scale: keyset pages, by report and grant.
+    pagination_class = UsageLinePages
 
     def get_queryset(self) -> QuerySet[UsageLine]:
-        return selectors.accepted_usage_lines().select_related(
-            "report__cycle__annual_list__batch", "report__zone", "grant__entry__matter"
+        # The page's reports, with their cycle, edition and area, in a query of their own by the
+        # page's report keys: joined into the page's query they would be read for every report
+        # the walk to the cursor passes (ADR 0071).
+        reports = AreaReport.objects.select_related("cycle__annual_list__batch", "zone")
+        return (
+            selectors.accepted_usage_lines()
+            .select_related("grant__entry__matter")
+            .prefetch_related(Prefetch("report", queryset=reports))
         )
 
     def data_last_changed(self) -> datetime.datetime | None:
@@ -138,6 +156,8 @@ class AreaReportViewSet(
     permission_classes = [IsAuthenticated]
     filterset_class = AreaReportFilter
     lookup_value_regex = r"\d+"
+    # A report per area and cycle grows with the programme: keyset pages (ADR 0035).
+    pagination_class = KeysetPaginationWithNumberedPages
 
     def _lines_counted(self) -> bool:
         """Whether this request lists reports with their lines counted, not shown: every list
