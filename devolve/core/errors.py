@@ -55,6 +55,20 @@ class NotAllowed(DomainError, PermissionDenied):
         super().__init__("not_allowed", message)
 
 
+class ValueNotAllowed(DomainError):
+    """The actor may make this change, but not with the value given for ``field``: it lies
+    outside the actor's scope (a department handing its matter to another department).
+
+    It refuses what was asked, not who asked: a staff page shows it beside the field, where the
+    actor may choose again, and writes nothing, where a ``NotAllowed`` answers 403 (ADR 0053).
+    The API answers it as it answers ``NotAllowed`` (403, ``not_allowed``), naming the field."""
+
+    status_code = 403
+
+    def __init__(self, message: str | Promise, *, field: str) -> None:
+        super().__init__("not_allowed", message, field=field)
+
+
 # Codes Django's field and model validation use for malformed input; callers see "invalid".
 _DJANGO_INPUT_CODES = frozenset(
     {"invalid", "invalid_choice", "blank", "null", "required", "max_length", "min_length",

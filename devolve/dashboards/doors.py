@@ -1,15 +1,14 @@
 """How staff pages meet forms: a service's refusal shown on the form, and the one flow of an
-action page (``form_step``), of a button that asks nothing (``post_step``) and of a bulk action
-(``bulk_step``). Shared by every dashboards view module; the door check itself is
-``devolve.core.access.requires``. On all of them a refusal of the actor (``NotAllowed``) answers
-403, as the door does (ADR 0053)."""
+action page (``form_step``), of a button that asks nothing (``post_step``), of a bulk action
+(``bulk_step``) and of an edit page of formsets (``formset_step``). Shared by every dashboards
+view module; the door check itself is ``devolve.core.access.requires``. On all of them a refusal
+of the actor (``NotAllowed``) answers 403, as the door does (ADR 0053)."""
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.contrib import messages
-from django.forms import BaseForm
+from django.forms import BaseForm, BaseFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -20,18 +19,6 @@ from devolve.core.errors import DomainError, NotAllowed
 
 def submitted(request: HttpRequest, form: BaseForm) -> bool:
     return request.method == "POST" and form.is_valid()
-
-
-@contextmanager
-def errors_shown_on(form: BaseForm) -> Iterator[None]:
-    """Show a service's refusal beside the field it names, else above the form; a refusal of the
-    actor (``NotAllowed``) still answers 403."""
-    try:
-        yield
-    except NotAllowed:
-        raise
-    except DomainError as error:
-        show_refusal_on(form, error)
 
 
 def show_refusal_on(form: BaseForm, error: DomainError) -> None:
@@ -57,6 +44,24 @@ def _say_done[T](request: HttpRequest, done: str | Callable[[T], str] | None, re
         messages.success(request, done(result) if callable(done) else done)
 
 
+def _run[T](
+    request: HttpRequest,
+    valid: bool,
+    step: Callable[[], T],
+    shown: Callable[[DomainError], object],
+    done: str | Callable[[T], str] | None,
+    then: Callable[[T], HttpResponse],
+) -> HttpResponse | None:
+    """What every flow does with valid input: runs ``step``, says ``done`` and answers ``then``
+    of its result; None when the input was not valid or the service refused (``shown``)."""
+    if valid:
+        ran = _attempt(step, shown)
+        if ran is not None:
+            _say_done(request, done, ran[0])
+            return then(ran[0])
+    return None
+
+
 def form_step[T](
     request: HttpRequest,
     form: BaseForm,
@@ -79,12 +84,38 @@ def form_step[T](
         if refused is not None:
             refused()
 
-    if submitted(request, form):
-        ran = _attempt(lambda: step(form.cleaned_data), shown)
-        if ran is not None:
-            _say_done(request, done, ran[0])
-            return then(ran[0])
-    return page()
+    answered = _run(
+        request, submitted(request, form), lambda: step(form.cleaned_data), shown, done, then
+    )
+    return page() if answered is None else answered
+
+
+def formset_step[T](
+    request: HttpRequest,
+    forms: Sequence[BaseForm | BaseFormSet[Any]],
+    step: Callable[[], T],
+    *,
+    done: str,
+    then: Callable[[T], HttpResponse],
+    page: Callable[[str], HttpResponse],
+    refused: Callable[[], object] | None = None,
+) -> HttpResponse:
+    """An edit page of several forms (a report's figures and its lines, in formsets): posted and
+    every one of ``forms`` valid, runs ``step`` (the service, reading their cleaned data), says
+    ``done`` and answers ``then`` of what it returned. A GET, an invalid form or the service's
+    refusal answers ``page(refusal)``, with the refusal's sentence to show above the forms (empty
+    when there is none), after ``refused()`` (the version form shows the current version). A
+    refusal of the actor (``NotAllowed``) answers 403, as on every action page."""
+    refusals: list[str] = []
+
+    def shown(error: DomainError) -> None:
+        refusals.append(str(error.message))
+        if refused is not None:
+            refused()
+
+    valid = request.method == "POST" and all(form.is_valid() for form in forms)
+    answered = _run(request, valid, step, shown, done, then)
+    return page(refusals[0] if refusals else "") if answered is None else answered
 
 
 def post_step[T](
@@ -126,12 +157,15 @@ def bulk_step(
         if isinstance(error, BulkRefused):
             refusals.extend(error.refusals)
 
-    if form.is_valid():
-        ran = _attempt(lambda: act(form.cleaned_data), shown)
-        if ran is not None:
-            _say_done(request, done, ran[0])
-            return to_the_list(request, back)
-    return page(refusals)
+    answered = _run(
+        request,
+        form.is_valid(),
+        lambda: act(form.cleaned_data),
+        shown,
+        done,
+        lambda _done: to_the_list(request, back),
+    )
+    return page(refusals) if answered is None else answered
 
 
 def data_of(request: HttpRequest) -> Any:

@@ -1,18 +1,19 @@
-"""The flows every staff action page, button and bulk page share (``dashboards.doors``): what a
-valid POST, a GET, the service's refusal and a refusal of the actor each answer. No DB."""
+"""The flows every staff action page, button, bulk page and formset page share
+(``dashboards.doors``): what a valid POST, a GET, the service's refusal and a refusal of the
+actor each answer. No DB."""
 
 from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
-from django.forms import CharField, Form
+from django.forms import CharField, Form, formset_factory
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
 from devolve.core.bulk import BulkRefused, Refusal
-from devolve.core.errors import DomainError, NotAllowed
-from devolve.dashboards.doors import bulk_step, form_step, post_step
+from devolve.core.errors import DomainError, NotAllowed, ValueNotAllowed
+from devolve.dashboards.doors import bulk_step, form_step, formset_step, post_step
 
 
 class NameForm(Form):
@@ -82,6 +83,19 @@ def test_a_refusal_of_the_actor_stays_a_403() -> None:
 
     with pytest.raises(NotAllowed):
         _step_on("POST", {"name": "Ya'an"}, refuse)
+
+
+def test_a_value_outside_the_actors_scope_shows_on_its_field_not_as_a_403() -> None:
+    """The actor may make the change, only not with this value: a refusal of what was asked,
+    which the actor can correct on the form (ADR 0053)."""
+
+    def refuse(data: dict[str, Any]) -> None:
+        raise ValueNotAllowed("Not that one.", field="name")
+
+    request, response = _step_on("POST", {"name": "Ya'an"}, refuse)
+    assert response.status_code == 200
+    assert response.content.decode() == "form * name\n  * Not that one."
+    assert _said(request) == []
 
 
 def _button(step: Any) -> tuple[HttpRequest, HttpResponse]:
@@ -223,3 +237,65 @@ def test_refused_runs_after_the_services_refusal_only_before_the_page(
 
     _flow(data, step, page=page, refused=lambda: order.append("refused"))
     assert order == ran
+
+
+NameFormSet = formset_factory(NameForm, extra=0)
+
+
+def _formset_page(data: dict[str, str], step: Any) -> tuple[HttpRequest, HttpResponse, list[str]]:
+    """An edit page of a form and a formset, as a department report's."""
+    request = _request("POST", data)
+    form = NameForm(request.POST)
+    formset = NameFormSet(request.POST, prefix="lines")
+    order: list[str] = []
+
+    def page(error: str) -> HttpResponse:
+        order.append("page")
+        return HttpResponse(f"forms {error}")
+
+    response = formset_step(
+        request,
+        [form, formset],
+        step,
+        done="Saved.",
+        then=lambda result: HttpResponse(f"then {result}", status=302),
+        page=page,
+        refused=lambda: order.append("refused"),
+    )
+    return request, response, order
+
+
+LINES = {"lines-TOTAL_FORMS": "1", "lines-INITIAL_FORMS": "1", "lines-0-name": "Tianfu"}
+
+
+def test_a_formset_page_valid_throughout_runs_the_step_says_so_and_answers_then() -> None:
+    request, response, order = _formset_page({"name": "Ya'an", **LINES}, lambda: "saved")
+    assert (response.status_code, response.content) == (302, b"then saved")
+    assert _said(request) == ["Saved."]
+    assert order == []
+
+
+def test_a_formset_page_with_an_invalid_line_runs_nothing() -> None:
+    ran: list[object] = []
+    data = {"name": "Ya'an", **LINES, "lines-0-name": ""}
+    request, response, order = _formset_page(data, lambda: ran.append("step"))
+    assert (response.status_code, response.content) == (200, b"forms ")
+    assert (ran, order, _said(request)) == ([], ["page"], [])
+
+
+def test_a_formset_pages_refusal_is_shown_above_the_forms_after_refused() -> None:
+    def refuse() -> None:
+        raise DomainError("stale", "Someone saved first.")
+
+    request, response, order = _formset_page({"name": "Ya'an", **LINES}, refuse)
+    assert (response.status_code, response.content) == (200, b"forms Someone saved first.")
+    assert order == ["refused", "page"]
+    assert _said(request) == []
+
+
+def test_a_formset_page_refused_to_the_actor_is_a_403() -> None:
+    def refuse() -> None:
+        raise NotAllowed("Not yours.")
+
+    with pytest.raises(NotAllowed):
+        _formset_page({"name": "Ya'an", **LINES}, refuse)

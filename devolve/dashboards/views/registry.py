@@ -1,6 +1,5 @@
 """Staff pages for the registry, the catalogue and the audit log."""
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -13,12 +12,11 @@ from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import allows, requires
 from devolve.core.changelog import EXACT_COUNT_LIMIT, ChangeLog, list_audit_events
-from devolve.core.errors import DomainError
 from devolve.core.filters import ChangeFilter
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
 from devolve.core.tables import ChangeTable
-from devolve.dashboards.doors import data_of, show_refusal_on
+from devolve.dashboards.doors import data_of, form_step
 from devolve.dashboards.inbox import count_waiting, inbox_for
 from devolve.indicators import permissions as indicator_permissions
 from devolve.matters.forms import MatterForm
@@ -63,62 +61,58 @@ def inbox_badge(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def matter_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    matter = access_matter_for_change(user=acting_user(request), matter_id=pk)
-    form = MatterForm.for_matter(matter, request.POST if request.method == "POST" else None)
+    """A matter's catalogue fields, for the office and the owning department. A department that
+    hands its matter to another department is shown why on the form (it may edit the matter,
+    only not give it away); one that may not edit the matter at all gets 403 (ADR 0053)."""
+    user = acting_user(request)
+    matter = access_matter_for_change(user=user, matter_id=pk)
+    form = MatterForm.for_matter(matter, data_of(request))
     version_form = VersionForm.for_record(matter, data_of(request))
-    if request.method == "POST" and form.is_valid():
-        values = dict(form.cleaned_data)
-        reason = values.pop("reason")
-        try:
-            update_matter(
-                matter=matter,
-                updated_by=acting_user(request),
-                reason=reason,
-                expected_version=version_form.expected_version(),
-                **values,
-            )
-        except DomainError as error:
-            show_refusal_on(form, error)
-            version_form.show_current(matter)
-        else:
-            messages.success(request, _("The matter was saved."))
-            return redirect("dashboards:dashboard_home")
     context = {"form": form, "matter": matter, "version_form": version_form}
-    return render(request, "dashboards/matter_edit.html", context)
+    return form_step(
+        request,
+        form,
+        lambda data: update_matter(
+            matter=matter,
+            updated_by=user,
+            expected_version=version_form.expected_version(),
+            **data,
+        ),
+        done=_("The matter was saved."),
+        then=lambda _matter: redirect("dashboards:dashboard_home"),
+        page=lambda: render(request, "dashboards/matter_edit.html", context),
+        refused=lambda: version_form.show_current(matter),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("regions.manage_registry")
 def zone_create(request: HttpRequest) -> HttpResponse:
-    form = ZoneForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            zone = register_zone(registered_by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            show_refusal_on(form, error)
-        else:
-            messages.success(request, _("%(zone)s was added to the registry.") % {"zone": zone})
-            return redirect(zone.get_absolute_url())
-    return render(request, "dashboards/zone_form.html", {"form": form})
+    form = ZoneForm(data_of(request))
+    return form_step(
+        request,
+        form,
+        lambda data: register_zone(registered_by=acting_user(request), **data),
+        done=lambda zone: _("%(zone)s was added to the registry.") % {"zone": zone},
+        then=lambda zone: redirect(zone.get_absolute_url()),
+        page=lambda: render(request, "dashboards/zone_form.html", {"form": form}),
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("regions.manage_registry")
 def batch_membership_create(request: HttpRequest) -> HttpResponse:
-    form = BatchMembershipForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = add_zone_to_batch(added_by=acting_user(request), **form.cleaned_data)
-        except DomainError as error:
-            show_refusal_on(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(zone)s joined %(batch)s.")
-                % {"zone": membership.zone, "batch": membership.batch},
-            )
-            return redirect(membership.batch.get_absolute_url())
-    return render(request, "dashboards/batch_membership_form.html", {"form": form})
+    form = BatchMembershipForm(data_of(request))
+    return form_step(
+        request,
+        form,
+        lambda data: add_zone_to_batch(added_by=acting_user(request), **data),
+        done=lambda membership: (
+            _("%(zone)s joined %(batch)s.") % {"zone": membership.zone, "batch": membership.batch}
+        ),
+        then=lambda membership: redirect(membership.batch.get_absolute_url()),
+        page=lambda: render(request, "dashboards/batch_membership_form.html", {"form": form}),
+    )
 
 
 @require_safe

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlencode
 
 import django_tables2 as tables
-from django.contrib import messages
 from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -28,12 +27,19 @@ from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.access import allows, requires
 from devolve.core.bulk import Refusal
-from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.errors import NotAllowed
 from devolve.core.forms import VersionForm
 from devolve.core.lists import configure_list, render_list
 from devolve.core.spreadsheets import XLSX_CONTENT_TYPE, download_response
 from devolve.core.tables import tick_chosen
-from devolve.dashboards.doors import bulk_step, data_of, form_step, post_step, to_the_list
+from devolve.dashboards.doors import (
+    bulk_step,
+    data_of,
+    form_step,
+    formset_step,
+    post_step,
+    to_the_list,
+)
 from devolve.matters.models import AnnualList
 from devolve.matters.selectors import get_annual_list_by_pk
 from devolve.reporting import exports, rules, selectors
@@ -135,28 +141,6 @@ DEPARTMENT = _Kind(
     "reporting.view_department_report",
     "dashboards:department_report_detail",
 )
-
-
-def _save[R: AreaReport | DepartmentReport](
-    request: HttpRequest,
-    kind: _Kind[R],
-    report: R,
-    version_form: VersionForm,
-    save: Callable[[str | None], object],
-    done: str,
-) -> HttpResponse | str:
-    """Saves a report's figures at the version the person saw (``save`` calls the service with
-    it). Done, back to the report's page; refused, the refusal to show above the form, which now
-    carries the report's current version. A refusal of the actor stays 403."""
-    try:
-        save(version_form.expected_version())
-    except NotAllowed:
-        raise
-    except DomainError as refusal:
-        version_form.show_current(report)
-        return str(refusal.message)
-    messages.success(request, done)
-    return kind.to_page(report)
 
 
 def _trend_chart(points: list[selectors.PeriodUsage]) -> dict[str, Any]:
@@ -485,26 +469,27 @@ def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     formset = UsageLineFormSet(data_of(request), initial=initial, prefix="lines")
     version_form = VersionForm.for_record(report, data_of(request))
-    error = ""
-    if request.method == "POST" and formset.is_valid():
-        lines = [UsageLineInput(**form.cleaned_data) for form in formset]
-        saved = _save(
-            request,
-            AREA,
-            report,
-            version_form,
-            lambda version: save_area_report(
-                report=report, lines=lines, saved_by=user, expected_version=version
-            ),
-            _("The figures were saved."),
-        )
-        if not isinstance(saved, str):
-            return saved
-        error = saved
-    rows = list(zip(grants, formset.forms, strict=False))
-    context = {"report": report, "formset": formset, "rows": rows, "error": error}
-    context["version_form"] = version_form
-    return render(request, "dashboards/reporting/area_report_form.html", context)
+
+    def page(error: str) -> HttpResponse:
+        rows = list(zip(grants, formset.forms, strict=False))
+        context = {"report": report, "formset": formset, "rows": rows, "error": error}
+        context["version_form"] = version_form
+        return render(request, "dashboards/reporting/area_report_form.html", context)
+
+    return formset_step(
+        request,
+        [formset],
+        lambda: save_area_report(
+            report=report,
+            lines=[UsageLineInput(**form.cleaned_data) for form in formset],
+            saved_by=user,
+            expected_version=version_form.expected_version(),
+        ),
+        done=_("The figures were saved."),
+        then=lambda _saved: AREA.to_page(report),
+        page=page,
+        refused=lambda: version_form.show_current(report),
+    )
 
 
 def _line_initial(grant_id: int, line: Any, promised_limit: int | None) -> dict[str, Any]:
@@ -710,34 +695,33 @@ def department_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ]
     formset = SupportProgressFormSet(data_of(request), initial=initial, prefix="progress")
     version_form = VersionForm.for_record(report, data_of(request))
-    error = ""
-    if request.method == "POST" and figures.is_valid() and formset.is_valid():
-        saved = _save(
-            request,
-            DEPARTMENT,
-            report,
-            version_form,
-            lambda version: save_department_report(
-                report=report,
-                figures=DepartmentFigures(**figures.cleaned_data),
-                progress=[SupportProgressInput(**form.cleaned_data) for form in formset],
-                saved_by=user,
-                expected_version=version,
-            ),
-            _("The report was saved."),
-        )
-        if not isinstance(saved, str):
-            return saved
-        error = saved
-    context = {
-        "report": report,
-        "figures": figures,
-        "formset": formset,
-        "rows": list(zip(entries, formset.forms, strict=False)),
-        "error": error,
-        "version_form": version_form,
-    }
-    return render(request, "dashboards/reporting/department_report_form.html", context)
+
+    def page(error: str) -> HttpResponse:
+        context = {
+            "report": report,
+            "figures": figures,
+            "formset": formset,
+            "rows": list(zip(entries, formset.forms, strict=False)),
+            "error": error,
+            "version_form": version_form,
+        }
+        return render(request, "dashboards/reporting/department_report_form.html", context)
+
+    return formset_step(
+        request,
+        [figures, formset],
+        lambda: save_department_report(
+            report=report,
+            figures=DepartmentFigures(**figures.cleaned_data),
+            progress=[SupportProgressInput(**form.cleaned_data) for form in formset],
+            saved_by=user,
+            expected_version=version_form.expected_version(),
+        ),
+        done=_("The report was saved."),
+        then=lambda _saved: DEPARTMENT.to_page(report),
+        page=page,
+        refused=lambda: version_form.show_current(report),
+    )
 
 
 def _figures_initial(report: DepartmentReport) -> dict[str, Any]:

@@ -9,7 +9,6 @@ Routes are listed in ``urlpatterns``; dashboards/urls.py mounts them.
 
 from typing import Any
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -20,14 +19,12 @@ from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
 from devolve.core.i18n import in_current_language
 from devolve.core.lists import configure_list, render_list
-from devolve.dashboards.doors import (
-    data_of,
-    errors_shown_on,
-    form_step,
-    post_step,
-    submitted,
+from devolve.dashboards.doors import data_of, form_step, post_step
+from devolve.selection.candidate_import import (
+    CHECK_SESSION_KEY,
+    CandidateImportPlan,
+    stored_check,
 )
-from devolve.selection.candidate_import import CHECK_SESSION_KEY, stored_check
 from devolve.selection.filters import SelectionRoundFilter
 from devolve.selection.forms import (
     ApprovalForm,
@@ -231,32 +228,42 @@ def selection_round_import(request: HttpRequest, slug: str) -> HttpResponse:
     session_key = CHECK_SESSION_KEY.format(pk=selection_round.pk)
     if request.method == "POST":
         request.session.pop(session_key, None)
-    if submitted(request, form):
-        dry_run = request.POST.get("action") != "apply"
-        with errors_shown_on(form):
-            try:
-                plan = import_candidate_values(
-                    selection_round=selection_round,
-                    upload=form.cleaned_data["upload"],
-                    imported_by=acting_user(request),
-                    dry_run=dry_run,
-                    reason=form.cleaned_data["reason"],
-                )
-            except CandidateFileRefused as refused:
-                # shown with every error; the form says nothing was stored
-                request.session[session_key] = stored_check(refused.plan)
-                raise
-            if not dry_run and plan.is_valid:
-                messages.success(request, _("The values were imported."))
-                return redirect("dashboards:selection_round_detail", slug=selection_round.slug)
-            request.session[session_key] = stored_check(plan)
-    checked = request.session.get(session_key)
-    context: dict[str, Any] = {"selection_round": selection_round, "form": form, "plan": checked}
-    if checked is not None:
-        errors = CandidateErrorTable(checked["errors"], prefix="errors-")
-        configure_list(request, errors)
-        context["errors"] = errors
-    return render(request, "dashboards/selection/round_import.html", context)
+    applying = request.POST.get("action") == "apply"
+
+    def check_or_import(data: dict[str, Any]) -> CandidateImportPlan:
+        try:
+            return import_candidate_values(
+                selection_round=selection_round,
+                imported_by=acting_user(request),
+                dry_run=not applying,
+                **data,
+            )
+        except CandidateFileRefused as refused:
+            # shown with every error; the form says nothing was stored
+            request.session[session_key] = stored_check(refused.plan)
+            raise
+
+    def checked(plan: CandidateImportPlan) -> HttpResponse:
+        request.session[session_key] = stored_check(plan)
+        return page()
+
+    def page() -> HttpResponse:
+        check = request.session.get(session_key)
+        context: dict[str, Any] = {"selection_round": selection_round, "form": form, "plan": check}
+        if check is not None:
+            errors = CandidateErrorTable(check["errors"], prefix="errors-")
+            configure_list(request, errors)
+            context["errors"] = errors
+        return render(request, "dashboards/selection/round_import.html", context)
+
+    return form_step(
+        request,
+        form,
+        check_or_import,
+        done=_("The values were imported.") if applying else None,
+        then=lambda plan: _to_round(selection_round) if applying else checked(plan),
+        page=page,
+    )
 
 
 @require_POST

@@ -15,7 +15,12 @@ from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
 from devolve.core.actors import SystemActor, is_system
 from devolve.core.concurrency import ensure_unchanged
-from devolve.core.errors import DomainError, NotAllowed, domain_error_from_validation
+from devolve.core.errors import (
+    DomainError,
+    NotAllowed,
+    ValueNotAllowed,
+    domain_error_from_validation,
+)
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
 from devolve.matters.models import Department, Matter, MatterType
@@ -109,7 +114,9 @@ def update_matter(
     for name, value in changes.items():
         setattr(matter, name, value)
     if not is_system(updated_by) and not can_change_matter(updated_by, matter):
-        raise NotAllowed(_("You may not hand a matter to another department."))
+        raise ValueNotAllowed(
+            _("You may not hand a matter to another department."), field="competent_department"
+        )
     validate_matter(matter)
     changed = {
         name: [str(before[name]), str(value)]

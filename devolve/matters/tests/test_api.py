@@ -395,7 +395,10 @@ def test_department_may_not_hand_its_matter_to_another_department(
     )
 
     assert response.status_code == 403
-    assert response.json()["code"] == "not_allowed"
+    assert (response.json()["code"], response.json()["field"]) == (
+        "not_allowed",
+        "competent_department",
+    )
     justice_matter.refresh_from_db()
     assert justice_matter.competent_department_id == department_user.department_id
     assert AuditEvent.objects.count() == 0

@@ -9,7 +9,7 @@ from devolve.accounts.models import User
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core.actions import system_text
 from devolve.core.actors import SYSTEM
-from devolve.core.errors import DomainError, NotAllowed
+from devolve.core.errors import DomainError, NotAllowed, ValueNotAllowed
 from devolve.core.models import AuditEvent
 from devolve.matters import services
 from devolve.matters.models import Department, Matter
@@ -300,12 +300,14 @@ def test_a_caller_who_may_not_update_the_matter_is_refused_before_its_version_is
 def test_department_may_not_hand_its_matter_to_another_department(
     department_user: User, justice_matter: Matter, justice: Department, finance: Department
 ) -> None:
+    """A refusal of the value asked for, not of the person: pages show it beside the field."""
     before = _snapshot()
-    with pytest.raises(NotAllowed) as caught:
+    with pytest.raises(ValueNotAllowed) as caught:
         services.update_matter(
             matter=justice_matter, updated_by=department_user, competent_department=finance
         )
-    assert caught.value.code == "not_allowed"
+    assert (caught.value.code, caught.value.field) == ("not_allowed", "competent_department")
+    assert not isinstance(caught.value, NotAllowed)
     assert _snapshot() == before
     assert Matter.objects.get().competent_department == justice
 
