@@ -15,6 +15,25 @@ ACTION_LABELS: dict[str, Promise] = {
     # Why a value the candidate importer reads is missing (``CandidateValue.missing_reason``).
     "candidate_value.blank_in_file": _("Blank in the file."),
     "candidate_value.marked_in_file": _("Marked “%(mark)s” in the file."),
+    # A scoring run's steps (``ScoringRun`` history) and why scoring refused (``ScoringRun.error``,
+    # read in the reader's language, ADR 0041).
+    "scoring_run.queued": _("Scoring queued"),
+    "scoring_run.started": _("Scoring started"),
+    "scoring_run.finished": _("Round scored"),
+    "scoring_run.failed": _("Scoring failed (%(code)s)"),
+    "scoring_run.refused_with_code": _("Scoring was refused (%(code)s)."),
+    "scoring_run.crashed": _("Scoring stopped unexpectedly."),
+    "scoring.no_values": _("No candidate has a value of %(indicator)s."),
+    "scoring.not_a_candidate": _("%(zone)s must be included but is not a scored candidate."),
+    "scoring.too_few_candidates": _("The round has fewer than two candidates."),
+    "scoring.too_few_complete": _(
+        "Fewer than two candidates have every value; record the missing values or impute."
+    ),
+    "scoring.too_few_scored": _(
+        "The round chooses %(k)s zones but only %(count)s candidates can be scored."
+    ),
+    "scoring.infeasible": _("The constraints cannot all hold: %(why)s"),
+    "scoring.maths_refused": _("The values cannot be scored: %(why)s"),
 }
 
 # The errors of a candidate file (``candidate_import``: ``RowError.message``), with their

@@ -402,6 +402,95 @@ class RoundResult(models.Model):
         return f"{self.round} — {self.computed_at:%Y-%m-%d %H:%M}"
 
 
+class ScoringRun(models.Model):
+    """The office's request to score a round, run in the background as publishing is (ADR 0049,
+    ADR 0071).
+
+    Scoring a national round takes seconds: the page and the API queue it and show its progress
+    (sensitivity runs done of the runs to do) and its outcome. Scoring is one transaction that
+    writes its result once (ADR 0067), so a run that failed stored nothing; its error says why.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Scoring")
+        SCORED = "scored", _("Scored")
+        FAILED = "failed", _("Failed")
+
+    round = models.ForeignKey(
+        SelectionRound,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="scoring_runs",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    result = models.ForeignKey(
+        RoundResult,
+        verbose_name=_("result"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    rows_total = models.PositiveIntegerField(_("sensitivity runs to do"), default=0)
+    rows_done = models.PositiveIntegerField(_("sensitivity runs done"), default=0)
+    error_code = models.CharField(_("error code"), max_length=40, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["rows_done", "updated_at"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("scoring run")
+        verbose_name_plural = _("scoring runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "scored", "failed"]),
+                name="scoring_run_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_total__gte=models.F("rows_done")) | Q(rows_total=0),
+                name="scoring_run_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""),
+                name="scoring_run_failure_has_error",
+            ),
+            models.UniqueConstraint(
+                fields=["round"],
+                condition=Q(status__in=["queued", "running"]),
+                name="scoring_run_one_under_way_per_round",
+                violation_error_code="already_queued",
+                violation_error_message=_("This round is being scored already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round} · {self.get_status_display()}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.SCORED, self.Status.FAILED}
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 100 if self.status == self.Status.SCORED else 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+
 class Decision(models.Model):
     """The office's decision on a round: the meeting, the date and the chosen zones (which may
     differ from the recommendation, with reasons). Approving it creates the batch through the

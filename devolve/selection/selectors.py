@@ -20,6 +20,7 @@ from devolve.selection.models import (
     Criterion,
     Decision,
     RoundResult,
+    ScoringRun,
     SelectionRound,
     SubIndicator,
 )
@@ -91,6 +92,37 @@ def candidate_value_table(
 
 def current_result(*, selection_round: SelectionRound) -> RoundResult | None:
     return selection_round.results.order_by("-computed_at", "-pk").first()
+
+
+def latest_scoring_run(*, selection_round: SelectionRound) -> ScoringRun | None:
+    """The round's latest scoring request, with who asked: what its page shows while it runs
+    and after."""
+    return (
+        ScoringRun.objects.filter(round=selection_round)
+        .select_related("requested_by")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def scoring_under_way(*, selection_round: SelectionRound) -> ScoringRun | None:
+    """The round's scoring run queued or running, if any (one at most)."""
+    return (
+        ScoringRun.objects.filter(
+            round=selection_round,
+            status__in=[ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING],
+        )
+        .select_related("round", "requested_by")
+        .first()
+    )
+
+
+def list_scoring_runs() -> QuerySet[ScoringRun]:
+    """Scoring requests, with their round and who asked (the API reads one by id; who may
+    read them is the selection API's permission)."""
+    return ScoringRun.objects.select_related("round", "requested_by", "result").order_by(
+        "-created_at", "-pk"
+    )
 
 
 def get_latest_round() -> SelectionRound | None:

@@ -34,7 +34,7 @@ from devolve.reporting import services as reporting_services
 from devolve.reporting.models import ApprovalStep, AreaReport, DepartmentReport
 from devolve.reporting.tests.factories import build_world as reporting_world
 from devolve.reporting.tests.factories import line
-from devolve.selection.models import RoundResult, SelectionRound
+from devolve.selection.models import RoundResult, ScoringRun, SelectionRound
 from devolve.selection.tests.factories import make_round
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +192,7 @@ BUTTONS = [
            datetime.datetime(2025, 3, 10, 10, tzinfo=UTC)),
     Button("performance_assessment_publish", "office", SCORES, _computed_assessment,
            datetime.datetime(2025, 3, 20, 10, tzinfo=UTC)),
-    Button("selection_round_score", "office", (SelectionRound, RoundResult),
+    Button("selection_round_score", "office", (SelectionRound, ScoringRun, RoundResult),
            _selection_round, QUIET_DAY),
 ]  # fmt: skip
 

@@ -1,6 +1,7 @@
 """Staff pages of pilot-area selection: the rounds, a round's ranking, chosen set, prefecture
 coverage, swap costs, sensitivity chart and comparison with the batch actually chosen; importing
-candidate data (checked first, applied on confirmation); scoring; and the office's decision and
+candidate data (checked first, applied on confirmation); scoring (queued, run in the background,
+its progress shown on the round's page); and the office's decision and
 its approval into a batch.
 
 The reform office runs rounds; evaluators and auditors read them; other roles are refused.
@@ -14,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django_htmx.http import HttpResponseClientRefresh
 
 from devolve.accounts.acting import acting_user
 from devolve.core.access import requires
@@ -40,6 +42,7 @@ from devolve.selection.selectors import (
     current_result,
     get_decision,
     get_latest_round,
+    latest_scoring_run,
     list_chosen_zones,
     list_criteria,
     list_rounds,
@@ -52,14 +55,17 @@ from devolve.selection.services import (
     approve_decision,
     create_round_like,
     import_candidate_values,
+    queue_scoring,
     record_decision,
-    score_round,
 )
 from devolve.selection.tables import (
     CandidateErrorTable,
     CandidateRankingTable,
     SelectionRoundTable,
 )
+
+# The part of a round's page that shows a scoring under way; it polls itself.
+SCORING_REGION = "scoring-progress"
 
 
 def _chart_data(document: dict[str, Any]) -> dict[str, Any]:
@@ -130,6 +136,7 @@ def _render_detail(
     result = current_result(selection_round=selection_round)
     document = result_document(result) if result is not None else None
     decision = get_decision(selection_round=selection_round)
+    scoring_run = latest_scoring_run(selection_round=selection_round)
     can_manage = can_manage_selection(acting_user(request))
     if can_manage and decision_form is None and document is not None:
         decision_form = DecisionForm(
@@ -153,6 +160,8 @@ def _render_detail(
         "can_manage": can_manage,
         "decision_form": decision_form,
         "approval_form": approval_form or ApprovalForm(),
+        "scoring_run": scoring_run,
+        "scoring": scoring_run is not None and not scoring_run.is_finished,
     }
     return render(request, "dashboards/selection/round_detail.html", context)
 
@@ -203,6 +212,15 @@ def selection_round_create(request: HttpRequest) -> HttpResponse:
 @requires("selection.view_selection")
 def selection_round_detail(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
+    if getattr(getattr(request, "htmx", None), "target", None) == SCORING_REGION:
+        scoring_run = latest_scoring_run(selection_round=selection_round)
+        if scoring_run is None or scoring_run.is_finished:
+            return HttpResponseClientRefresh()  # the round's status and result change too
+        return render(
+            request,
+            f"dashboards/selection/round_detail.html#{SCORING_REGION}",
+            {"selection_round": selection_round, "scoring_run": scoring_run},
+        )
     return _render_detail(request, selection_round)
 
 
@@ -212,8 +230,8 @@ def selection_round_score(request: HttpRequest, slug: str) -> HttpResponse:
     selection_round = access_round(user=acting_user(request), key=slug)
     return post_step(
         request,
-        lambda: score_round(selection_round=selection_round, scored_by=acting_user(request)),
-        done=_("The round was scored; the result is stored."),
+        lambda: queue_scoring(selection_round=selection_round, requested_by=acting_user(request)),
+        done=_("Scoring has started; this page shows its progress and outcome."),
         back=_to_round(selection_round),
     )
 

@@ -25,6 +25,9 @@ METHODS: dict[str, Callable[[np.ndarray, np.ndarray, np.ndarray], Ranking]] = {
 }
 """Ranking methods by name, as stored with a selection round."""
 
+PROGRESS_BLOCK = 10
+"""``weight_sensitivity`` reports its progress after each block of this many runs."""
+
 
 @dataclass(frozen=True)
 class Sensitivity:
@@ -55,6 +58,7 @@ def weight_sensitivity(
     perturbation: float = 0.2,
     runs: int = 200,
     seed: int = 0,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> Sensitivity:
     """Perturb the weights ``runs`` times and count how often each candidate is chosen.
 
@@ -65,6 +69,8 @@ def weight_sensitivity(
     result). Each run re-scores with ``method`` (the matrix checked and normalized once, see
     ``scores_for_weights``) and re-chooses exactly (no swaps). Infeasible
     constraints raise ``Infeasible`` at once, as in ``choose`` (they do not depend on weights).
+    ``on_progress(runs_done, runs)``, when given, is called before the first run and after each
+    block of ``PROGRESS_BLOCK`` runs and the last (a background task's progress).
     """
     if method not in METHODS:
         raise SelectionInputError(
@@ -85,10 +91,14 @@ def weight_sensitivity(
     perturbed /= perturbed.sum(axis=1, keepdims=True)
     chosen_count = np.zeros(values.shape[0], dtype=np.int64)
     ranks = np.empty((runs, values.shape[0]), dtype=np.int64)
+    if on_progress is not None:
+        on_progress(0, runs)
     for run, run_weights in enumerate(perturbed):
         scores = scores_of(run_weights)
         ranks[run] = ranks_of(scores)
         chosen_count[choose(scores, constraints, with_swaps=False).selected] += 1
+        if on_progress is not None and ((run + 1) % PROGRESS_BLOCK == 0 or run + 1 == runs):
+            on_progress(run + 1, runs)
     return Sensitivity(
         selection_frequency=chosen_count / runs,
         rank_mean=ranks.mean(axis=0),

@@ -6,6 +6,7 @@ from devolve.selection.models import (
     CandidateValue,
     Criterion,
     Decision,
+    ScoringRun,
     SelectionRound,
     SubIndicator,
 )
@@ -93,3 +94,37 @@ class RoundLikeInput(serializers.Serializer[None]):
         min_value=1, required=False, allow_null=True, default=None
     )
     reason = serializers.CharField(required=False, default="", allow_blank=True)
+
+
+class ScoringRunOutput(serializers.ModelSerializer[ScoringRun]):
+    """A queued scoring of a round and how far it has come, as a publication shows it."""
+
+    round = serializers.CharField(source="round.slug")
+    percent = serializers.IntegerField(source="percent_done", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", allow_null=True)
+    # Why it failed, in the request's language (stored as a code, ADR 0041).
+    error_message = StoredTextField(source="error")
+    round_url = serializers.SerializerMethodField()
+    result_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ScoringRun
+        fields = [
+            "id", "round", "status", "rows_done", "rows_total", "percent", "error_code",
+            "error_message", "requested_by", "created_at", "finished_at", "round_url",
+            "result_url",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "rows_done": {"help_text": "Sensitivity runs done."},
+            "rows_total": {"help_text": "Sensitivity runs to do (0 until scoring starts)."},
+        }
+
+    def get_round_url(self, run: ScoringRun) -> str:
+        """The round in the API: its status is ``scored`` once the run is."""
+        return f"/api/v1/selection-rounds/{run.round.slug}/"
+
+    def get_result_url(self, run: ScoringRun) -> str | None:
+        """The round's result document once this run has stored it; null before."""
+        if run.result_id is None:
+            return None
+        return f"/api/v1/selection-rounds/{run.round.slug}/result/"

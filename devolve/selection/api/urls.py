@@ -4,4 +4,5 @@ from devolve.selection.api import views
 
 router = SimpleRouter()
 router.register("selection-rounds", views.SelectionRoundViewSet, basename="selection-round")
+router.register("scoring-runs", views.ScoringRunViewSet, basename="scoring-run")
 urlpatterns = router.urls

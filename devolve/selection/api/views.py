@@ -5,9 +5,10 @@ read; only the office scores, records and approves (the services check the actor
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
-from rest_framework import status, viewsets
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -23,10 +24,11 @@ from devolve.selection.api.serializers import (
     DecisionInput,
     DecisionOutput,
     RoundLikeInput,
+    ScoringRunOutput,
     SelectionRoundOutput,
 )
 from devolve.selection.filters import SelectionRoundFilter
-from devolve.selection.models import SelectionRound
+from devolve.selection.models import ScoringRun, SelectionRound
 
 
 class SelectionRoundViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[SelectionRound]):
@@ -77,14 +79,40 @@ class SelectionRoundViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Selectio
             raise NotFound("The round has not been scored yet.")
         return Response(selectors.result_document(result))
 
-    @extend_schema(request=None, responses={201: OpenApiTypes.OBJECT})
+    @extend_schema(
+        request=None,
+        responses={202: ScoringRunOutput},
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="The scoring run's address: /api/v1/scoring-runs/<id>/.",
+            )
+        ],
+    )
     @action(detail=True, methods=["post"])
     def score(self, request: Request, key: str) -> Response:
-        """Score the round with its stored inputs and store the result (office)."""
-        result = services.score_round(
-            selection_round=self.get_object(), scored_by=acting_user(request)
+        """Score the round with its stored inputs (office). A national round takes seconds, so
+        it is scored in the background (ADR 0071), as the round's staff page scores it: who may
+        score and the round's status are checked now (``403 not_allowed``, ``400
+        illegal_transition``), then a scoring run is queued and the answer is ``202`` with the
+        run, its address in ``Location`` (``/api/v1/scoring-runs/<id>/``): poll it for progress
+        and outcome; once ``scored``, ``result_url`` holds the result document. While a run of
+        the round is queued or running, scoring again answers it as it is."""
+        queued = services.queue_scoring(
+            selection_round=self.get_object(),
+            requested_by=acting_user(request),
+            under_way_is_enough=True,
         )
-        return Response(selectors.result_document(result), status=status.HTTP_201_CREATED)
+        # As it stands now: the task may have run already (tasks run inline in tests and the demo).
+        run = selectors.list_scoring_runs().get(pk=queued.pk)
+        return Response(
+            ScoringRunOutput(run).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("api:scoring-run-detail", kwargs={"pk": run.pk})},
+        )
 
     @extend_schema(methods=["GET"], responses={200: DecisionOutput})
     @extend_schema(methods=["POST"], request=DecisionInput, responses={201: DecisionOutput})
@@ -121,3 +149,17 @@ class SelectionRoundViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Selectio
             decision=decision, approved_by=acting_user(request), **arguments
         )
         return Response(DecisionOutput(decision).data)
+
+
+class ScoringRunViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[ScoringRun]):
+    """A queued scoring of a round (``POST /api/v1/selection-rounds/<key>/score/``): its status
+    (``queued``, ``running``, ``scored``, ``failed``), sensitivity runs done of those to do, and
+    why it failed (``error_code``; ``error_message`` in the request's language), with nothing
+    of a failed one stored. Read by those who read rounds: the office, evaluators, auditors."""
+
+    serializer_class = ScoringRunOutput
+    permission_classes = [api_requires("selection.view_selection")]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[ScoringRun]:
+        return selectors.list_scoring_runs()

@@ -21,6 +21,7 @@ from devolve.selection.services.rounds import (
     create_round,
     create_round_like,
 )
+from devolve.selection.services.scoring_runs import queue_scoring, run_scoring
 
 __all__ = [
     "CandidateFileRefused",
@@ -33,8 +34,10 @@ __all__ = [
     "create_round",
     "create_round_like",
     "import_candidate_values",
+    "queue_scoring",
     "record_candidate_values",
     "record_decision",
     "record_decision_for_existing_batch",
+    "run_scoring",
     "score_round",
 ]

@@ -21,10 +21,12 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
+from devolve.core.actions import system_text
 from devolve.core.actors import SystemActor, person
-from devolve.core.errors import DomainError
+from devolve.core.errors import DomainError, refusal
 from devolve.core.events import record_event
 from devolve.core.history import mark_change, save_validated, write_history_in_sql
+from devolve.core.progress import ProgressCallback
 from devolve.regions.models import Zone
 from devolve.selection import rules
 from devolve.selection.analytics.choose import Constraints as ChoiceConstraints
@@ -63,8 +65,13 @@ RANKING_METHODS = {"topsis": topsis, "weighted_sum": weighted_sum, "vikor": viko
 
 
 class MathsRefused(DomainError):
+    """The maths refused the data; its words (English only) are kept as a stored sentence's
+    parameter, so a background run's failure reads the same in every language."""
+
     def __init__(self, message: str) -> None:
-        super().__init__("invalid_input", message)
+        super().__init__(
+            "invalid_input", message, text=system_text("scoring.maths_refused", why=message)
+        )
 
 
 @dataclass(frozen=True)
@@ -135,10 +142,7 @@ def _build_matrix(
             continue
         known = values[~gaps, column]
         if known.size == 0:
-            raise DomainError(
-                "no_values",
-                _("No candidate has a value of %(indicator)s.") % {"indicator": indicator.code},
-            )
+            raise refusal("scoring.no_values", "no_values", indicator=indicator.code)
         values[gaps, column] = known.min() if indicator.is_benefit else known.max()
         for gap_row in np.flatnonzero(gaps):
             imputed.setdefault(kept[int(gap_row)].slug, []).append(indicator.code)
@@ -237,10 +241,7 @@ def _choice_constraints(selection_round: SelectionRound, zones: list[Zone]) -> C
     index_of = {zone.slug: row for row, zone in enumerate(zones)}
     for slug in selection_round.must_include:
         if slug not in index_of:
-            raise DomainError(
-                "not_a_candidate",
-                _("%(zone)s must be included but is not a scored candidate.") % {"zone": slug},
-            )
+            raise refusal("scoring.not_a_candidate", "not_a_candidate", zone=slug)
     prefectures = sorted({zone.prefecture.code for zone in zones})
     group_of = np.array([prefectures.index(zone.prefecture.code) for zone in zones], dtype=int)
     categories: dict[str, tuple[np.ndarray, int]] = {}
@@ -327,9 +328,17 @@ def _rank(values: np.ndarray, weights: np.ndarray, benefit: np.ndarray, method: 
 
 
 @transaction.atomic
-def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActor) -> RoundResult:
+def score_round(
+    *,
+    selection_round: SelectionRound,
+    scored_by: User | SystemActor,
+    on_progress: ProgressCallback | None = None,
+) -> RoundResult:
     """Score the round's pool with its stored inputs and store the result; the round becomes
-    scored. Records ``selection_round.scored`` with the fingerprint."""
+    scored. Records ``selection_round.scored`` with the fingerprint. ``on_progress(done,
+    total)`` hears of the sensitivity runs as they go (``services.run_scoring``, a background
+    task, shows them). Pages and the API queue a ``ScoringRun`` (``services.queue_scoring``)
+    instead of calling this in their request; the ``select`` command and the demo call it."""
     require_selection_manager(scored_by)
     locked = SelectionRound.objects.select_for_update(of=("self",)).get(pk=selection_round.pk)
     SELECTION_ROUND_LIFECYCLE.check("score", locked.status, scored_by)  # applied once stored
@@ -337,20 +346,15 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActo
     indicators = list(list_sub_indicators(selection_round=locked))
     pool = list(list_candidate_pool(selection_round=locked))
     if len(pool) < 2:
-        raise DomainError("no_candidates", _("The round has fewer than two candidates."))
+        raise refusal("scoring.too_few_candidates", "no_candidates")
     grid = _grid(pool, indicators, candidate_value_table(selection_round=locked))
     matrix = _build_matrix(locked, pool, indicators, grid)
     zones = matrix.zones
     if len(zones) < 2:
-        raise DomainError(
-            "no_candidates",
-            _("Fewer than two candidates have every value; record the missing values or impute."),
-        )
+        raise refusal("scoring.too_few_complete", "no_candidates")
     if locked.selection_size > len(zones):
-        raise DomainError(
-            "infeasible",
-            _("The round chooses %(k)s zones but only %(count)s candidates can be scored.")
-            % {"k": locked.selection_size, "count": len(zones)},
+        raise refusal(
+            "scoring.too_few_scored", "infeasible", k=locked.selection_size, count=len(zones)
         )
     position = {criterion.pk: index for index, criterion in enumerate(criteria)}
     criterion_of = np.array([position[indicator.criterion_id] for indicator in indicators])
@@ -364,14 +368,12 @@ def score_round(*, selection_round: SelectionRound, scored_by: User | SystemActo
         sensitivity = weight_sensitivity(
             matrix.values, weights.global_, benefit, constraints,
             method=locked.method, perturbation=locked.sensitivity_perturbation,
-            runs=locked.sensitivity_runs, seed=locked.random_seed,
+            runs=locked.sensitivity_runs, seed=locked.random_seed, on_progress=on_progress,
         )  # fmt: skip
     except Infeasible as error:
-        raise DomainError(
-            "infeasible",
-            _("The constraints cannot all hold: %(why)s")
-            % {"why": " ".join(conflict.message for conflict in error.conflicts)},
-        ) from error
+        # The conflicts are worded by the maths, in English only.
+        why = " ".join(conflict.message for conflict in error.conflicts)
+        raise refusal("scoring.infeasible", "infeasible", why=why) from error
     except SelectionInputError as error:
         raise MathsRefused(str(error)) from error
     inputs = _inputs(locked, criteria, indicators, pool, grid)

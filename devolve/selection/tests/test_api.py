@@ -17,7 +17,8 @@ from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import read_again
 from devolve.regions.models import Batch
-from devolve.selection.models import CandidateValue, RoundResult
+from devolve.selection import services
+from devolve.selection.models import CandidateValue, RoundResult, ScoringRun, SelectionRound
 from devolve.selection.selectors import result_document
 from devolve.selection.services import score_round
 from devolve.selection.tests.factories import SmallRound, make_round
@@ -62,14 +63,77 @@ def test_reads_are_for_the_office_evaluators_and_auditors(
     )
 
 
-def test_scoring_is_for_the_office_only(
+def test_scoring_is_for_the_office_only_and_a_refusal_queues_nothing(
     client: Client, personas: dict[str, User], scored: SmallRound
 ) -> None:
     assert_authorization_matrix(
         client, personas, "post", url("selection-round-score", key=scored.selection_round.slug),
-        allowed={"office"}, allowed_status=201, anonymous_status=401,
+        allowed={"office"}, allowed_status=202, anonymous_status=401,
+        tracked=(ScoringRun, RoundResult, SelectionRound),
     )  # fmt: skip
-    assert RoundResult.objects.count() == 2  # the fixture's and the office's
+    # The office's run is queued (the task runs once the request commits); nobody else's is.
+    assert list(ScoringRun.objects.values_list("status", "requested_by")) == [
+        ("queued", personas["office"].pk)
+    ]
+    assert RoundResult.objects.count() == 1  # the fixture's
+
+
+def test_scoring_answers_202_and_the_run_is_polled_to_its_result(
+    client: Client,
+    office_user: User,
+    scored: SmallRound,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    client.force_login(office_user)
+    key = scored.selection_round.slug
+
+    with django_capture_on_commit_callbacks(execute=True) as queued:
+        response = client.post(url("selection-round-score", key=key))
+
+    assert len(queued) == 1  # the task, enqueued once the request commits
+    assert response.status_code == 202
+    run = ScoringRun.objects.get()
+    assert response["Location"] == url("scoring-run-detail", pk=run.pk)
+    assert response.json()["status"] == "queued"  # as it stood before the task ran
+    polled = client.get(response["Location"]).json()
+    latest = RoundResult.objects.latest()
+    assert polled == {
+        "id": run.pk, "round": key, "status": "scored", "rows_done": 20, "rows_total": 20,
+        "percent": 100, "error_code": "", "error_message": "",
+        "requested_by": office_user.username,
+        "created_at": polled["created_at"], "finished_at": polled["finished_at"],
+        "round_url": f"/api/v1/selection-rounds/{key}/",
+        "result_url": f"/api/v1/selection-rounds/{key}/result/",
+    }  # fmt: skip
+    assert polled["finished_at"] is not None
+    assert ScoringRun.objects.get().result == latest
+    assert RoundResult.objects.count() == 2
+    document = client.get(polled["result_url"]).json()
+    assert document["input_fingerprint"] == latest.input_fingerprint
+
+
+def test_scoring_twice_while_one_is_under_way_answers_the_same_run(
+    client: Client, office_user: User, scored: SmallRound
+) -> None:
+    client.force_login(office_user)
+    key = scored.selection_round.slug
+
+    first = client.post(url("selection-round-score", key=key))
+    second = client.post(url("selection-round-score", key=key))
+
+    assert (first.status_code, second.status_code) == (202, 202)
+    assert first.json()["id"] == second.json()["id"]
+    assert ScoringRun.objects.count() == 1
+
+
+def test_scoring_runs_are_read_by_those_who_read_rounds(
+    client: Client, personas: dict[str, User], scored: SmallRound
+) -> None:
+    run = services.queue_scoring(selection_round=scored.selection_round, requested_by=SYSTEM)
+    assert_authorization_matrix(
+        client, personas, "get", url("scoring-run-detail", pk=run.pk),
+        allowed=READERS, anonymous_status=401,
+    )  # fmt: skip
 
 
 def test_a_round_is_found_by_key_or_id(
