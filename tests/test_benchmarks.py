@@ -66,5 +66,6 @@ def test_the_round_scoring_benchmark_runs_at_a_tiny_size(
     assert "80 candidates x 4 indicators" in printed
     assert "score_round (service)" in printed
     assert "in 13 statements" in printed
+    assert "queue_scoring (the request)" in printed  # then the task's body, scored again
     if connection.vendor == "postgresql":
         assert "5 rows written" in printed
