@@ -53,7 +53,7 @@ from devolve.performance import selectors as performance_selectors
 from devolve.performance.models import Appeal, PerformanceAssessment, Scheme, Score
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle
-from devolve.selection.models import SelectionRound
+from devolve.selection.models import RoundResult, ScoringRun, SelectionRound
 from tests.scenarios.test_authorization_matrix import (
     PERSONAS,
     _area_reports,
@@ -115,6 +115,7 @@ API_TARGETS: dict[str, Target] = {
     "observation-": Target(Observation),
     "evaluation-run-": Target(EvaluationRun),
     "selection-round-": Target(SelectionRound),
+    "scoring-run-": Target(ScoringRun),
     "accepted-usage-": Target(Grant, _grants),
     "reporting-cycle-": Target(ReportingCycle),
     "area-report-": Target(AreaReport, _area_reports),
@@ -160,10 +161,26 @@ def _a_publication(users: dict[str, User | None]) -> None:
     )
 
 
+def _a_scoring_run(users: dict[str, User | None]) -> None:
+    """The demo scores its round through the service, without the background task: one
+    finished run of it, as the office would have queued it."""
+    result = RoundResult.objects.order_by("pk").first()
+    assert result is not None
+    ScoringRun.objects.create(
+        round=result.round,
+        status=ScoringRun.Status.SCORED,
+        result=result,
+        rows_done=1,
+        rows_total=1,
+        requested_by=users["office"],
+    )
+
+
 # Records of a route's target the demo holds none of, made for the route's test (rolled back
 # with it), so that its scope is tried inside and outside, by route name prefix.
 MADE_FOR_THE_ROUTE: dict[str, Callable[[dict[str, User | None]], None]] = {
     "publication-": _a_publication,
+    "scoring-run-": _a_scoring_run,
 }
 
 # Routes that read one record by a key that is not the record's own (a grant's usage, a
