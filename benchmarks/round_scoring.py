@@ -7,7 +7,7 @@ chooses with a swap cost per chosen zone, runs the sensitivity analysis and stor
 Baseline, measured in the same run: the same maths (weights, TOPSIS, the choice with its swaps,
 the sensitivity runs) on the same numpy matrix without Django, so the ratio is what the service
 adds to the computation it must do. Target: under 5 s. Then, as the staff page and the API score
-(ADR 0071), the request that queues a scoring run and the background task's body that scores it.
+(ADR 0072), the request that queues a scoring run and the background task's body that scores it.
 
 The round and its zones are written in one transaction that is rolled back, so it runs on the
 benchmark's throwaway SQLite database (``make bench``) or on any migrated database, e.g. PostgreSQL:
@@ -223,7 +223,7 @@ def main() -> None:
             peak_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
             scored = len(result.candidates)
             stored = _stored_bytes(result)
-            # As the page and the API score (ADR 0071): the request queues a run (its task is
+            # As the page and the API score (ADR 0072): the request queues a run (its task is
             # enqueued on commit, which never comes here), and the task's body scores again.
             started = time.perf_counter()
             run = queue_scoring(selection_round=selection_round, requested_by=SYSTEM)

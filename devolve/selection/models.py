@@ -404,7 +404,7 @@ class RoundResult(models.Model):
 
 class ScoringRun(models.Model):
     """The office's request to score a round, run in the background as publishing is (ADR 0049,
-    ADR 0071).
+    ADR 0072).
 
     Scoring a national round takes seconds: the page and the API queue it and show its progress
     (sensitivity runs done of the runs to do) and its outcome. Scoring is one transaction that

@@ -95,7 +95,7 @@ class SelectionRoundViewSet(RowListMixin, viewsets.ReadOnlyModelViewSet[Selectio
     @action(detail=True, methods=["post"])
     def score(self, request: Request, key: str) -> Response:
         """Score the round with its stored inputs (office). A national round takes seconds, so
-        it is scored in the background (ADR 0071), as the round's staff page scores it: who may
+        it is scored in the background (ADR 0072), as the round's staff page scores it: who may
         score and the round's status are checked now (``403 not_allowed``, ``400
         illegal_transition``), then a scoring run is queued and the answer is ``202`` with the
         run, its address in ``Location`` (``/api/v1/scoring-runs/<id>/``): poll it for progress

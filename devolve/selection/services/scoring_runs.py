@@ -1,4 +1,4 @@
-"""Scoring a round in the background, as publishing is (ADR 0049, ADR 0071): the request queues a
+"""Scoring a round in the background, as publishing is (ADR 0049, ADR 0072): the request queues a
 ``ScoringRun`` once the actor and the round's status allow scoring, and the task
 (``tasks.run_scoring``) scores it with ``round_scoring.score_round``, recording its progress
 (sensitivity runs done) and its outcome. Scoring writes its result once in one transaction

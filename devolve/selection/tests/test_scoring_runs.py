@@ -1,4 +1,4 @@
-"""Scoring in the background (ADR 0071): the request queues a run once the actor and the round's
+"""Scoring in the background (ADR 0072): the request queues a run once the actor and the round's
 status allow it, the task scores with progress, and a failure says why and stores nothing."""
 
 import threading
