@@ -14,7 +14,7 @@ class AuditEvent(models.Model):
     the programme's story in one place. Events are append-only.
     """
 
-    occurred_at = models.DateTimeField(_("occurred at"), auto_now_add=True, db_index=True)
+    occurred_at = models.DateTimeField(_("occurred at"), auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("actor"),
@@ -39,7 +39,11 @@ class AuditEvent(models.Model):
         ordering = ["-occurred_at", "-pk"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["target_type", "target_id"], name="audit_event_target_idx")]
+        indexes = [
+            models.Index(fields=["target_type", "target_id"], name="audit_event_target_idx"),
+            # The change log's order (ADR 0071): a page reads from where it starts and stops.
+            models.Index(fields=["occurred_at", "id"], name="audit_event_order_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.action}: {self.target_text}"
