@@ -92,6 +92,25 @@ def _deep_cursor(model: Any, ordering: str | tuple[str, ...] = "pk") -> str | No
     return base64.b64encode(f"p={KeysetPagination.separator.join(middle)}".encode()).decode()
 
 
+def change_log_cursor(fraction: float) -> str:
+    """The cursor of the change log's page (ADR 0071) that starts ``fraction`` of the way from
+    its newest change's time to its oldest's; 1 (or more) gives its last page, after all but
+    its oldest 50 changes. Two queries whatever the log's length."""
+    from devolve.core.api.changes import ChangeLogPagination
+    from devolve.core.changelog import ChangeCriteria, ChangePosition, changes_from
+
+    log = ChangeCriteria()
+    (newest,) = changes_from(log, limit=1)
+    oldest = list(changes_from(log, limit=50, newest_first=False))
+    if fraction >= 1:
+        position = ChangePosition.of(oldest[-1])
+    else:
+        span = newest["log_changed_at"] - oldest[0]["log_changed_at"]
+        position = ChangePosition(newest["log_changed_at"] - span * fraction, 0, 0)
+    text = ChangeLogPagination.position_text(position)
+    return base64.b64encode(urlencode({"p": text}).encode()).decode()
+
+
 def endpoints() -> dict[str, tuple[str, str, Any]]:
     """Name → (first page, deep page, a detail) for every list of the API."""
     from django.db.models import Count
@@ -124,7 +143,9 @@ def endpoints() -> dict[str, tuple[str, str, Any]]:
         )
         pagination = getattr(cls, "pagination_class", None)
         deep = url
-        if pagination is not None and issubclass(pagination, CursorPagination) and model:
+        if name == "change-list":
+            deep = f"{url}?{urlencode({'cursor': change_log_cursor(0.5)})}"
+        elif pagination is not None and issubclass(pagination, CursorPagination) and model:
             cursor = _deep_cursor(model, pagination.ordering)
             deep = url if cursor is None else f"{url}?{urlencode({'cursor': cursor})}"
         found[name.removesuffix("-list")] = (url, deep, (name.removesuffix("-list"), cls))

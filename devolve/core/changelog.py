@@ -33,6 +33,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import registered_models
@@ -89,15 +90,22 @@ def _text(value: Any) -> Cast:
 
 
 def _date_range(criteria: ChangeCriteria, lookup: str) -> Q:
+    """The dates as bounds on the moment itself (midnight in the current time zone), which the
+    table's index on its date serves; ``__date`` would compare the date of every row."""
     condition = Q()
     if criteria.changed_from is not None:
-        condition &= Q(**{f"{lookup}__date__gte": criteria.changed_from})
+        condition &= Q(**{f"{lookup}__gte": _midnight(criteria.changed_from)})
     if criteria.changed_to is not None:
-        condition &= Q(**{f"{lookup}__date__lte": criteria.changed_to})
+        day_after = criteria.changed_to + datetime.timedelta(days=1)
+        condition &= Q(**{f"{lookup}__lt": _midnight(day_after)})
     return condition
 
 
-def _events(criteria: ChangeCriteria) -> QuerySet[Any] | None:
+def _midnight(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _events(criteria: ChangeCriteria) -> "_Part | None":
     if criteria.action in HISTORY_ACTIONS:
         return None
     events = AuditEvent.objects.filter(_date_range(criteria, "occurred_at"))
@@ -119,6 +127,7 @@ def _events(criteria: ChangeCriteria) -> QuerySet[Any] | None:
             log_source=_text(EVENT),
             log_record_id=Cast("pk", BigIntegerField()),
             log_changed_at=F("occurred_at"),
+            log_part=Value(EVENTS_PART, output_field=IntegerField()),
             log_actor_ref=Cast("actor_id", IntegerField()),
             log_action_code=Cast("action", CharField()),
             log_object_type=Cast("target_type", CharField()),
@@ -131,10 +140,12 @@ def _events(criteria: ChangeCriteria) -> QuerySet[Any] | None:
         )
         .values(*_ANNOTATED)
     )
-    return selected
+    return _Part(selected, EVENTS_PART, changed_at="occurred_at", record_id="id")
 
 
-def _history(model: type[models.Model], criteria: ChangeCriteria) -> QuerySet[Any] | None:
+def _history(
+    model: type[models.Model], part: int, criteria: ChangeCriteria
+) -> "_Part | None":
     label = model._meta.label
     if criteria.object_type and criteria.object_type != label:
         return None
@@ -159,6 +170,7 @@ def _history(model: type[models.Model], criteria: ChangeCriteria) -> QuerySet[An
             log_source=_text(HISTORY),
             log_record_id=Cast("history_id", BigIntegerField()),
             log_changed_at=F("history_date"),
+            log_part=Value(part, output_field=IntegerField()),
             log_actor_ref=Cast("history_user_id", IntegerField()),
             log_action_code=Cast("history_type", CharField()),
             log_object_type=_text(label),
@@ -169,7 +181,7 @@ def _history(model: type[models.Model], criteria: ChangeCriteria) -> QuerySet[An
         )
         .values(*_ANNOTATED)
     )
-    return selected
+    return _Part(selected, part, changed_at="history_date", record_id="history_id")
 
 
 # The names each part of the union selects, in the same order; every one is an annotation, so
@@ -178,6 +190,7 @@ _ANNOTATED = (
     "log_source",
     "log_record_id",
     "log_changed_at",
+    "log_part",
     "log_actor_ref",
     "log_action_code",
     "log_object_type",
@@ -206,29 +219,126 @@ def list_events_for(targets: Sequence[models.Model]) -> list[AuditEvent]:
     )
 
 
+# The log's order: newest first, then by part of the union (audit events, then each model with
+# history in label order, as numbered here), then newest record first. The part makes the order
+# total (two tables' records may share a time and an id), so a page can continue after the last
+# change of the one before (``ChangePosition``).
+EVENTS_PART = 0
+_NEWEST_FIRST = ("-log_changed_at", "-log_part", "-log_record_id")
+_OLDEST_FIRST = ("log_changed_at", "log_part", "log_record_id")
+
+
+@dataclass(frozen=True)
+class ChangePosition:
+    """A change's place in the log's order: a page continues after (or, going back, before)
+    the last change of the page it follows."""
+
+    changed_at: datetime.datetime
+    part: int
+    record_id: int
+
+    @classmethod
+    def of(cls, row: dict[str, Any]) -> "ChangePosition":
+        """The position of a row of ``list_changes``."""
+        return cls(row["log_changed_at"], row["log_part"], row["log_record_id"])
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of the union: its filtered rows and the columns of its order (a time and an
+    id, which one index of its table holds in that order)."""
+
+    rows: QuerySet[Any]
+    part: int
+    changed_at: str
+    record_id: str
+
+    def beyond(self, position: ChangePosition, *, newest_first: bool) -> Q:
+        """This part's rows that come after ``position`` in the log's order (newest first), or
+        before it (``newest_first=False``). The part is the same for each of its rows, so the
+        condition is a range on the time (which the index serves) and, at the position's own
+        time in the position's own part, on the id."""
+        strictly, inclusive = ("lt", "lte") if newest_first else ("gt", "gte")
+        at, key = self.changed_at, self.record_id
+        if self.part == position.part:
+            return Q(**{f"{at}__{inclusive}": position.changed_at}) & (
+                Q(**{f"{at}__{strictly}": position.changed_at})
+                | Q(**{f"{key}__{strictly}": position.record_id})
+            )
+        # At the position's time, this part's rows all come after it or all before it.
+        comes_after_at_same_time = (self.part < position.part) is newest_first
+        return Q(
+            **{f"{at}__{inclusive if comes_after_at_same_time else strictly}": position.changed_at}
+        )
+
+    def ordered(self, rows: QuerySet[Any], *, newest_first: bool) -> QuerySet[Any]:
+        sign = "-" if newest_first else ""
+        return rows.order_by(f"{sign}{self.changed_at}", f"{sign}{self.record_id}")
+
+
 def list_changes(criteria: ChangeCriteria) -> QuerySet[Any]:
     """The audit events and history records that match, newest first, as one queryset of dicts
-    (keys: ``_ANNOTATED``); count and slice it like any queryset.
+    (keys: ``_ANNOTATED``): what ``ChangeLog`` counts; it reads its pages with
+    ``changes_from``."""
+    return _union([part.rows for part in _parts_matching(_key(criteria))], newest_first=True)
 
-    Each set of criteria builds its queryset once per process and hands out a fresh copy: the
-    union of one annotated part per model with history takes longer to build than the database
-    takes to read a page of it. The queryset holds no rows and no connection, only SQL."""
+
+def changes_from(
+    criteria: ChangeCriteria,
+    *,
+    after: ChangePosition | None = None,
+    limit: int,
+    offset: int = 0,
+    newest_first: bool = True,
+) -> QuerySet[Any]:
+    """``limit`` changes that match, after ``offset`` of them, continuing after the change at
+    ``after`` (``newest_first``) or going back before it (not ``newest_first``, nearest first).
+
+    One query. On PostgreSQL each part of the union reads, in its own order, only the rows the
+    page can need (``offset + limit``) from its index on (time, id), so a page costs the same
+    at the start of the log and deep in it, and filtered as unfiltered when the filter has an
+    index (ADR 0071). SQLite, which cannot limit a part of a union, sorts the union."""
+    parts = _parts_matching(_key(criteria))
+    connection = connections[AuditEvent.objects.db]
+    each_limited = len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound
+    selected = []
+    for part in parts:
+        rows = part.rows
+        if after is not None:
+            rows = rows.filter(part.beyond(after, newest_first=newest_first))
+        if each_limited:
+            rows = part.ordered(rows, newest_first=newest_first)[: offset + limit]
+        selected.append(rows)
+    if len(parts) == 1:  # in the part's own order, which its index serves
+        return parts[0].ordered(selected[0], newest_first=newest_first)[offset : offset + limit]
+    return _union(selected, newest_first=newest_first)[offset : offset + limit]
+
+
+def _key(criteria: ChangeCriteria) -> ChangeCriteria:
     object_types = criteria.object_types
-    key = replace(criteria, object_types=None if object_types is None else tuple(object_types))
-    return _changes_matching(key).all()
+    return replace(criteria, object_types=None if object_types is None else tuple(object_types))
 
 
-@functools.lru_cache(maxsize=64)
-def _changes_matching(criteria: ChangeCriteria) -> QuerySet[Any]:
-    parts = [part for part in [_events(criteria)] if part is not None]
-    parts += [
-        part for model in models_with_history() if (part := _history(model, criteria)) is not None
-    ]
+def _union(parts: list[QuerySet[Any]], *, newest_first: bool) -> QuerySet[Any]:
     if not parts:
         return AuditEvent.objects.none().values()
     first, *others = parts
     union = first.union(*others, all=True) if others else first
-    return union.order_by("-log_changed_at", "-log_record_id")
+    return union.order_by(*(_NEWEST_FIRST if newest_first else _OLDEST_FIRST))
+
+
+@functools.lru_cache(maxsize=64)
+def _parts_matching(criteria: ChangeCriteria) -> tuple[_Part, ...]:
+    """Each part of the log, filtered, built once per process for each set of criteria: the
+    parts, one annotated queryset per model with history, take longer to build than the
+    database takes to read a page. A queryset holds no rows and no connection, only SQL."""
+    parts = [part for part in [_events(criteria)] if part is not None]
+    parts += [
+        part
+        for number, model in enumerate(models_with_history(), start=EVENTS_PART + 1)
+        if (part := _history(model, number, criteria)) is not None
+    ]
+    return tuple(parts)
 
 
 @dataclass(frozen=True)
@@ -539,18 +649,24 @@ class ChangeLog:
     """The matching changes as a lazy sequence of ``Change``: its length is one COUNT (or, for
     a log longer than ``estimate_above``, the planner's estimate: ``is_estimate``), a slice
     (a page) is one query plus ``describe_changes``, and iterating (a download) reads it in
-    chunks, so neither a page nor an export holds the whole log."""
+    chunks, each after the last change of the one before, so neither a page nor an export
+    holds the whole log. ``page_after`` reads a page by key (the API's pages)."""
 
     CHUNK = 500
 
-    def __init__(self, rows: QuerySet[Any], *, estimate_above: int | None = None) -> None:
-        """``rows``: what ``list_changes`` (or ``ChangeFilter``) selected. With
-        ``estimate_above``, a log the planner expects to be longer is counted by the estimate
-        (a page's pager); without, always exactly (the API's ``count``)."""
-        self.rows = rows
+    def __init__(self, criteria: ChangeCriteria, *, estimate_above: int | None = None) -> None:
+        """``criteria``: what ``ChangeFilter`` selected. With ``estimate_above``, a log the
+        planner expects to be longer is counted by the estimate (a page's pager); without,
+        always exactly."""
+        self.criteria = criteria
         self.estimate_above = estimate_above
         self._count: int | None = None
         self.is_estimate = False
+
+    @property
+    def rows(self) -> QuerySet[Any]:
+        """The whole log as one queryset (``list_changes``): what is counted."""
+        return list_changes(self.criteria)
 
     def __len__(self) -> int:
         if self._count is None:
@@ -563,12 +679,27 @@ class ChangeLog:
         return self._count
 
     def __getitem__(self, key: slice) -> list[Change]:
-        if not isinstance(key, slice):
+        if not isinstance(key, slice) or key.step is not None:
             raise TypeError("The change log is read a page (a slice) at a time.")
-        return describe_changes(list(self.rows[key]))
+        start = key.start or 0
+        if key.stop is None:
+            raise TypeError("A page of the change log ends.")
+        if key.stop <= start:
+            return []
+        rows = changes_from(self.criteria, offset=start, limit=key.stop - start)
+        return describe_changes(list(rows))
+
+    def page_after(
+        self, position: ChangePosition | None, *, limit: int, newest_first: bool = True
+    ) -> list[dict[str, Any]]:
+        """``limit`` rows after ``position`` in the log's order (``changes_from``); not
+        described, so that a pager can read the positions of its page's ends."""
+        return list(
+            changes_from(self.criteria, after=position, limit=limit, newest_first=newest_first)
+        )
 
     def __iter__(self) -> Iterator[Change]:
-        start = 0
-        while chunk := self[start : start + self.CHUNK]:
-            yield from chunk
-            start += self.CHUNK
+        position = None
+        while rows := self.page_after(position, limit=self.CHUNK):
+            yield from describe_changes(rows)
+            position = ChangePosition.of(rows[-1])

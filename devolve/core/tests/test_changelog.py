@@ -19,13 +19,17 @@ from devolve.core.changelog import (
     Change,
     ChangeCriteria,
     ChangeLog,
+    ChangePosition,
     FieldChange,
     _shown,
+    changes_from,
     describe_changes,
     estimated_count,
     list_changes,
     list_events_for,
+    models_with_history,
 )
+from devolve.core.models import AuditEvent
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
 
@@ -81,7 +85,7 @@ TYPES = ("matters.Department", "regions.Division")
 
 
 def _changes(**criteria: Any) -> list[Change]:
-    return list(ChangeLog(list_changes(ChangeCriteria(object_types=TYPES, **criteria))))
+    return list(ChangeLog(ChangeCriteria(object_types=TYPES, **criteria)))
 
 
 def test_the_log_reads_newest_first_with_field_changes(story: dict[str, Any]) -> None:
@@ -111,7 +115,7 @@ def test_the_log_reads_newest_first_with_field_changes(story: dict[str, Any]) ->
 
 
 def test_a_page_of_the_log_is_a_slice(story: dict[str, Any]) -> None:
-    log = ChangeLog(list_changes(ChangeCriteria(object_types=TYPES)))
+    log = ChangeLog(ChangeCriteria(object_types=TYPES))
     assert len(log) == 4
     assert [(change.changed_at, change.action) for change in log[:2]] == [(T4, "-"), (T3, "+")]
 
@@ -215,7 +219,7 @@ def test_a_page_costs_the_same_queries_however_long_the_log(
     # records of the department model, the only one with such a flag.
     monkeypatch.setattr(history, "__init__", counted)
     with django_assert_num_queries(4 if versions == 1 else 5):
-        log = ChangeLog(list_changes(ChangeCriteria(object_types=TYPES)))
+        log = ChangeLog(ChangeCriteria(object_types=TYPES))
         assert len(log) == 30 * versions + 4
         page = log[:25]
     assert len(page) == 25
@@ -248,7 +252,7 @@ def test_a_table_page_reads_only_that_page(
     from devolve.core.tables import ChangeTable
 
     expected = _changes()
-    log = ChangeLog(list_changes(ChangeCriteria(object_types=TYPES)))
+    log = ChangeLog(ChangeCriteria(object_types=TYPES))
     monkeypatch.setattr(ChangeLog, "__iter__", _refuse_iteration)
     table = ChangeTable(log)
     table.paginate(page=1, per_page=2)
@@ -278,28 +282,188 @@ def test_values_read_as_names_not_codes_ids_or_booleans(office_user: Any) -> Non
     assert _shown(Division.objects.get(code="510100")) == str(Division.objects.get(code="510100"))
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
-def test_a_page_of_the_log_merges_the_date_indexes(db: None) -> None:
-    """Every part of the union selects the same column types, so PostgreSQL flattens it and
-    reads a page by merging each table's date index, without sorting the whole log: one part of
-    another type would make it sort every row of every table."""
-    rows = list_changes(ChangeCriteria())[:50]
-    sql, parameters = rows.query.sql_with_params()
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + sql, parameters)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
+Batch = apps.get_model("regions", "Batch")
+CROWDED_TYPES = (*TYPES, Batch._meta.label)
 
-    assert "Merge Append" in plan
-    assert "Subquery Scan" not in plan
+
+@pytest.fixture
+def crowded(db: None) -> ChangeCriteria:
+    """Changes of three tables and audit events, most written at one of two moments (as a bulk
+    write dates its rows), so that times tie within a table and across tables."""
+    with time_machine.travel(T1, tick=False):
+        departments = [
+            Department.objects.create(code=f"d{number}", name_zh=f"厅{number}", name_en="x")
+            for number in range(7)
+        ]
+        batches = [
+            Batch.objects.create(number=number, starts_on=datetime.date(2024, 1, number))
+            for number in range(1, 5)
+        ]
+        for department in departments[:3]:
+            record_event(actor=None, action="department.checked", target=department)
+    with time_machine.travel(T2, tick=False):
+        for department in departments[2:]:
+            department.name_en = "y"
+            department.save()
+        for batch in batches[:2]:
+            record_event(actor=None, action="batch.checked", target=batch)
+            batch.delete()
+    return ChangeCriteria(object_types=CROWDED_TYPES)
+
+
+def _walk(criteria: ChangeCriteria, *, size: int, newest_first: bool = True) -> list[Any]:
+    """Every change, read ``size`` at a time, each page after the last change of the one
+    before."""
+    log, walked, position = ChangeLog(criteria), [], None
+    while rows := log.page_after(position, limit=size, newest_first=newest_first):
+        assert len(rows) <= size
+        walked += [ChangePosition.of(row) for row in rows]
+        position = walked[-1]
+    return walked
+
+
+@pytest.mark.parametrize("size", [1, 3, 50])
+def test_pages_by_key_read_the_log_once_in_its_order(crowded: ChangeCriteria, size: int) -> None:
+    """Read a page at a time after the last change of the page before, forwards or back, the
+    log comes whole, in its order, each change once, though most changes share one of two
+    times, within a table and across tables."""
+    whole = [ChangePosition.of(row) for row in list_changes(crowded)]
+
+    forwards = _walk(crowded, size=size)
+    backwards = _walk(crowded, size=size, newest_first=False)
+
+    assert len(whole) == 7 + 5 + 4 + 2 + 3 + 2 == len(set(whole))
+    assert len({position.changed_at for position in whole}) == 2
+    assert forwards == whole
+    assert backwards == whole[::-1]
+
+
+def test_a_page_by_key_continues_from_a_position_between_changes(
+    crowded: ChangeCriteria,
+) -> None:
+    """A page may start at any time (a client's own bookmark): it holds the changes at that
+    time in the parts after the position's, then the earlier ones."""
+    whole = [ChangePosition.of(row) for row in list_changes(crowded)]
+    department_part = 1 + [model._meta.label for model in models_with_history()].index(
+        Department._meta.label
+    )
+    between = ChangePosition(T2, department_part, 0)
+
+    page = [ChangePosition.of(row) for row in changes_from(crowded, after=between, limit=100)]
+
+    assert page == [
+        position
+        for position in whole
+        if (position.changed_at, position.part) < (T2, department_part)
+    ]
+    assert page[0].changed_at == T2
+    assert AuditEvent.objects.exists()
+
+
+def test_a_slice_of_the_log_matches_its_order(crowded: ChangeCriteria) -> None:
+    whole = [ChangePosition.of(row) for row in list_changes(crowded)]
+
+    assert [
+        ChangePosition.of(row) for row in changes_from(crowded, offset=4, limit=9)
+    ] == whole[4:13]
+    assert [(change.changed_at, change.record_id) for change in ChangeLog(crowded)[4:13]] == [
+        (position.changed_at, position.record_id) for position in whole[4:13]
+    ]
+
+
+def _change_log_tables() -> list[str]:
+    return [AuditEvent._meta.db_table] + [
+        model.history.model._meta.db_table  # type: ignore[attr-defined]
+        for model in models_with_history()
+    ]
+
+
+NATIONAL_HISTORY_ROWS = 2_000_000
+
+
+def _national_plan(sql: str, parameters: Any) -> tuple[str, set[str]]:
+    """The plan of ``sql`` on statistics taken inside the test's transaction and rolled back
+    with it, every table of the log that holds rows counted as all visible and as holding a
+    national set's history (rows the test tables lack, which would make reading a whole table
+    cheap); and those tables. PostgreSQL counts a table without a page as empty whatever its
+    statistics say."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        holding = set()
+        for table in _change_log_tables():
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            cursor.execute(
+                "UPDATE pg_class SET relallvisible = relpages, reltuples = %s"
+                " WHERE oid = %s::regclass AND relpages > 0 RETURNING relname",
+                [NATIONAL_HISTORY_ROWS, table],
+            )
+            holding.update(name for (name,) in cursor.fetchall())
+        cursor.execute("EXPLAIN " + sql, parameters)
+        return "\n".join(row[0] for row in cursor.fetchall()), holding
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize(
+    "criteria",
+    [
+        {},
+        {"changed_from": datetime.date(2024, 1, 1), "changed_to": datetime.date(2024, 1, 2)},
+        {"object_type": "matters.Department"},
+    ],
+)
+@pytest.mark.parametrize("deep", [False, True])
+def test_a_page_reads_each_table_from_its_index_in_the_logs_order(
+    crowded: ChangeCriteria, criteria: dict[str, Any], deep: bool
+) -> None:
+    """With every table of the log that holds rows as large as on a national set, a page (the
+    first, or one after a position deep in the log; unfiltered, by date or by type) reads each
+    table backwards along its index on (time, id), from where the page starts, and stops after
+    a page's rows: no such table is read whole or sorted, only the union of at most a page from
+    each table. An index on the time alone would sort every row that shares a time; a condition
+    on the date of the time (``__date``) would read every row."""
+    after = ChangePosition(T2, 3, 1_000) if deep else None
+    rows = changes_from(ChangeCriteria(**criteria), after=after, limit=51)
+    sql, parameters = rows.query.sql_with_params()
+
+    plan, holding = _national_plan(sql, parameters)
+
+    lines = [line.strip().removeprefix("->").strip() for line in plan.splitlines()]
+    scans = {
+        line.split(" on ")[1].split()[0]: line
+        for line in lines
+        if " Scan " in line and " on " in line and not line.startswith("Subquery Scan")
+    }
+    expected = set(_change_log_tables())
+    if "object_type" in criteria:
+        expected = {AuditEvent._meta.db_table, Department.history.model._meta.db_table}
+    assert set(scans) == expected, plan
+    assert {AuditEvent._meta.db_table, Department.history.model._meta.db_table} <= holding
+    for table in holding & expected:
+        index = "audit_event_order_idx" if table == AuditEvent._meta.db_table else "_history_"
+        used = scans[table].removeprefix("Index Scan Backward using ").split(" on ")[0]
+        assert scans[table].startswith("Index Scan Backward using "), plan
+        assert index in used and used.endswith("_idx"), plan
+    # Each part sorts (a table without rows) or reads in order, and then stops; the parts'
+    # pages are merged or sorted once.
+    part_sorts = {
+        key.removeprefix("Sort Key: ").split(".")[0]
+        for line, key in zip(lines, lines[1:], strict=False)
+        if line.startswith("Sort  (") and "(" not in key
+    }
+    assert not part_sorts & holding, plan
+    assert sum(line.startswith("Limit ") for line in lines) == len(scans) + 1, plan
+    if deep or criteria.get("changed_to"):
+        for table in holding & expected:
+            condition = lines[lines.index(scans[table]) + 1]
+            assert condition.startswith("Index Cond:"), plan
+            from_a_date = "changed_from" in criteria
+            assert ("_date >= " in condition or "_at >= " in condition) is from_a_date, plan
 
 
 def test_the_log_is_counted_exactly_unless_an_estimate_is_asked_for(db: None) -> None:
-    rows = list_changes(ChangeCriteria())
-    exact = rows.count()
+    exact = list_changes(ChangeCriteria()).count()
 
-    counted = ChangeLog(rows)
-    bounded = ChangeLog(rows, estimate_above=10**9)
+    counted = ChangeLog(ChangeCriteria())
+    bounded = ChangeLog(ChangeCriteria(), estimate_above=10**9)
 
     assert (len(counted), counted.is_estimate) == (exact, False)
     assert (len(bounded), bounded.is_estimate) == (exact, False)
@@ -307,11 +471,9 @@ def test_the_log_is_counted_exactly_unless_an_estimate_is_asked_for(db: None) ->
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
 def test_a_log_longer_than_the_limit_is_counted_by_the_planners_estimate(db: None) -> None:
-    rows = list_changes(ChangeCriteria())
+    log = ChangeLog(ChangeCriteria(), estimate_above=0)
 
-    log = ChangeLog(rows, estimate_above=0)
-
-    assert len(log) == estimated_count(rows)
+    assert len(log) == estimated_count(list_changes(ChangeCriteria()))
     assert log.is_estimate is True
 
 
@@ -332,7 +494,7 @@ def test_a_record_made_up_for_the_demo_is_flagged_in_the_log(db: None) -> None:
     record_event(actor=None, action="batch.checked", target=invented, reason="checked")
     types = [batch._meta.label, Department._meta.label]
 
-    changes = ChangeLog(list_changes(ChangeCriteria(object_types=types)))
+    changes = ChangeLog(ChangeCriteria(object_types=types))
 
     assert {
         (change.object_type, change.object_id, change.source): change.is_invented

@@ -22,7 +22,7 @@ UTC_EVENING = datetime.datetime(2024, 1, 1, 20, 5, tzinfo=datetime.UTC)
 def test_when_reads_as_the_date_filter_writes_it_in_the_site_time_zone(zone: str) -> None:
     """``{{ value|date:"DATETIME_FORMAT" }}`` in the active time zone on the page, ISO 8601 in
     the download: 20:05 UTC is the next day's 04:05 in Shanghai."""
-    table = ChangeTable(ChangeLog(list_changes(ChangeCriteria())))
+    table = ChangeTable(ChangeLog(ChangeCriteria()))
     with timezone.override(ZoneInfo(zone)), translation.override("en"):
         expected = Template('{{ value|date:"DATETIME_FORMAT" }}').render(
             Context({"value": UTC_EVENING})

@@ -627,7 +627,7 @@ LABELLED_TYPES = ("regions.BatchMembership", "grants.Grant", "matters.ListEntry"
 
 
 def _read_a_page_of_labelled_history() -> tuple[int, list[Change]]:
-    log = ChangeLog(list_changes(ChangeCriteria(object_types=LABELLED_TYPES)))
+    log = ChangeLog(ChangeCriteria(object_types=LABELLED_TYPES))
     with CaptureQueriesContext(connection) as captured:
         page = log[:50]
     return len(captured.captured_queries), page

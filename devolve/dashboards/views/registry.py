@@ -122,7 +122,7 @@ def audit_event_list(request: HttpRequest) -> HttpResponse:
     filterset = ChangeFilter(request.GET, queryset=list_audit_events())
     return render_list(
         request,
-        table=ChangeTable(ChangeLog(filterset.qs, estimate_above=EXACT_COUNT_LIMIT)),
+        table=ChangeTable(ChangeLog(filterset.criteria(), estimate_above=EXACT_COUNT_LIMIT)),
         filterset=filterset,
         template="dashboards/audit_event_list.html",
         partial="changes-table",
