@@ -143,9 +143,7 @@ def _events(criteria: ChangeCriteria) -> "_Part | None":
     return _Part(selected, EVENTS_PART, changed_at="occurred_at", record_id="id")
 
 
-def _history(
-    model: type[models.Model], part: int, criteria: ChangeCriteria
-) -> "_Part | None":
+def _history(model: type[models.Model], part: int, criteria: ChangeCriteria) -> "_Part | None":
     label = model._meta.label
     if criteria.object_type and criteria.object_type != label:
         return None

@@ -13,7 +13,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from devolve.core.access import api_requires
-from devolve.core.api.pagination import KeysetPaginationWithNumberedPages, StandardPagination
+from devolve.core.api.pagination import (
+    KeysetPagination,
+    KeysetPaginationWithNumberedPages,
+    StandardPagination,
+)
 from devolve.core.changelog import ChangeLog, ChangePosition, describe_changes
 from devolve.core.filters import ChangeFilter
 from devolve.core.models import AuditEvent
@@ -69,26 +73,25 @@ class ChangeLogPagination(KeysetPaginationWithNumberedPages):
         self.numbered = None
         self.request = request
         self.base_url = request.build_absolute_uri()
-        self.page_size = self.get_page_size(request)
+        size = self.page_size = self.get_page_size(request) or KeysetPagination.page_size
         cursor = self.decode_cursor(request)
-        position = None if cursor is None else self._position(cursor.position)
+        # DRF types a cursor's position as a number; this pager's is text (``position_text``).
+        position = None if cursor is None else self._position(str(cursor.position))
         going_back = cursor is not None and cursor.reverse
-        rows = log.page_after(position, limit=self.page_size + 1, newest_first=not going_back)
-        more = len(rows) > self.page_size
-        rows = rows[: self.page_size]
+        rows = log.page_after(position, limit=size + 1, newest_first=not going_back)
+        more = len(rows) > size
+        rows = rows[:size]
         if going_back:
             rows.reverse()
         self.has_next = more if not going_back else position is not None
         self.has_previous = position is not None if not going_back else more
-        self.ends = (
-            (ChangePosition.of(rows[0]), ChangePosition.of(rows[-1])) if rows else None
-        )
+        self.ends = (ChangePosition.of(rows[0]), ChangePosition.of(rows[-1])) if rows else None
         self.position = position
-        return describe_changes(rows)  # type: ignore[return-value]
+        return describe_changes(rows)
 
-    def _position(self, text: str | None) -> ChangePosition:
+    def _position(self, text: str) -> ChangePosition:
         try:
-            changed_at, part, record_id = (text or "").split("|")
+            changed_at, part, record_id = text.split("|")
             moment = datetime.datetime.fromisoformat(changed_at)
             if moment.tzinfo is None:
                 raise ValueError(changed_at)
@@ -104,9 +107,8 @@ class ChangeLogPagination(KeysetPaginationWithNumberedPages):
     def _link(self, position: ChangePosition | None, *, back: bool) -> str | None:
         if position is None:
             return None
-        return self.encode_cursor(
-            Cursor(offset=0, reverse=back, position=self.position_text(position))
-        )
+        text: Any = self.position_text(position)
+        return self.encode_cursor(Cursor(offset=0, reverse=back, position=text))
 
     def get_next_link(self) -> str | None:
         if not self.has_next:

@@ -6,6 +6,7 @@ them.
 """
 
 import datetime
+import itertools
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -29,9 +30,9 @@ from devolve.core.changelog import (
     list_events_for,
     models_with_history,
 )
-from devolve.core.models import AuditEvent
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
+from devolve.core.models import AuditEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -363,9 +364,9 @@ def test_a_page_by_key_continues_from_a_position_between_changes(
 def test_a_slice_of_the_log_matches_its_order(crowded: ChangeCriteria) -> None:
     whole = [ChangePosition.of(row) for row in list_changes(crowded)]
 
-    assert [
-        ChangePosition.of(row) for row in changes_from(crowded, offset=4, limit=9)
-    ] == whole[4:13]
+    assert [ChangePosition.of(row) for row in changes_from(crowded, offset=4, limit=9)] == whole[
+        4:13
+    ]
     assert [(change.changed_at, change.record_id) for change in ChangeLog(crowded)[4:13]] == [
         (position.changed_at, position.record_id) for position in whole[4:13]
     ]
@@ -373,8 +374,7 @@ def test_a_slice_of_the_log_matches_its_order(crowded: ChangeCriteria) -> None:
 
 def _change_log_tables() -> list[str]:
     return [AuditEvent._meta.db_table] + [
-        model.history.model._meta.db_table  # type: ignore[attr-defined]
-        for model in models_with_history()
+        model.history.model._meta.db_table for model in models_with_history()
     ]
 
 
@@ -441,12 +441,13 @@ def test_a_page_reads_each_table_from_its_index_in_the_logs_order(
         index = "audit_event_order_idx" if table == AuditEvent._meta.db_table else "_history_"
         used = scans[table].removeprefix("Index Scan Backward using ").split(" on ")[0]
         assert scans[table].startswith("Index Scan Backward using "), plan
-        assert index in used and used.endswith("_idx"), plan
+        assert index in used, plan
+        assert used.endswith("_idx"), plan
     # Each part sorts (a table without rows) or reads in order, and then stops; the parts'
     # pages are merged or sorted once.
     part_sorts = {
         key.removeprefix("Sort Key: ").split(".")[0]
-        for line, key in zip(lines, lines[1:], strict=False)
+        for line, key in itertools.pairwise(lines)
         if line.startswith("Sort  (") and "(" not in key
     }
     assert not part_sorts & holding, plan

@@ -11,7 +11,7 @@ from django.template import Context, Template
 from django.utils import timezone, translation
 
 from devolve.core import tables as tables_module
-from devolve.core.changelog import ChangeCriteria, ChangeLog, list_changes
+from devolve.core.changelog import ChangeCriteria, ChangeLog
 from devolve.core.tables import ChangeTable
 
 UTC_EVENING = datetime.datetime(2024, 1, 1, 20, 5, tzinfo=datetime.UTC)

@@ -13,7 +13,7 @@ from django.utils import translation
 from pytest_django.asserts import assertContains, assertRedirects
 
 from devolve.accounts.models import User
-from devolve.core.changelog import Change, ChangeCriteria, ChangeLog, FieldChange, list_changes
+from devolve.core.changelog import Change, ChangeCriteria, ChangeLog, FieldChange
 from devolve.core.models import AuditEvent
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import database_state
