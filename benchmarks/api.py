@@ -93,7 +93,7 @@ def _deep_cursor(model: Any, ordering: str | tuple[str, ...] = "pk") -> str | No
 
 
 def change_log_cursor(fraction: float) -> str:
-    """The cursor of the change log's page (ADR 0072) that starts ``fraction`` of the way from
+    """The cursor of the change log's page (ADR 0073) that starts ``fraction`` of the way from
     its newest change's time to its oldest's; 1 (or more) gives its last page, after all but
     its oldest 50 changes. Two queries whatever the log's length."""
     from devolve.core.api.changes import ChangeLogPagination

@@ -45,7 +45,7 @@ class HistoricalRecords(simple_history_models.HistoricalRecords):
     (``history_date``, ``history_id``), instead of the library's index on the time alone, so a
     page of the log, unfiltered or from a date, reads each table's index from where the page
     starts and stops after a page's rows, however many rows share a time (a bulk write gives
-    thousands the same one; ADR 0072). Every model with history declares it with this class."""
+    thousands the same one; ADR 0073). Every model with history declares it with this class."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("history_manager", HistoryManager)

@@ -41,7 +41,7 @@ class AuditEvent(models.Model):
         verbose_name_plural = _("audit events")
         indexes = [
             models.Index(fields=["target_type", "target_id"], name="audit_event_target_idx"),
-            # The change log's order (ADR 0072): a page reads from where it starts and stops.
+            # The change log's order (ADR 0073): a page reads from where it starts and stops.
             models.Index(fields=["occurred_at", "id"], name="audit_event_order_idx"),
         ]
 

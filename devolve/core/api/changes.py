@@ -52,7 +52,7 @@ class ChangeOutput(serializers.Serializer[Any]):
 
 
 class ChangeLogPagination(KeysetPaginationWithNumberedPages):
-    """The change log paged by key, newest first (ADR 0072): each page continues after the
+    """The change log paged by key, newest first (ADR 0073): each page continues after the
     time, part and record of the last change of the page before (``next``), or goes back
     before the first (``previous``), so a page deep in the log costs what the first costs, and
     nothing counts the log. ``?page=N`` still answers the numbered page and its exact count
