@@ -12,8 +12,10 @@ execute wrapper: every row Django writes, by ``save``, ``bulk_create`` or a raw 
 through it) and dates each row as it is written: in an ``INSERT`` of the plain forms Django
 builds (a list of values, or PostgreSQL's ``UNNEST`` of one array a column) into one of the 47
 history and audit tables, it puts the step's moment in place of the clock's before the statement
-runs, at no cost in queries. An insert of another form (``INSERT … SELECT``, a hand-written
-statement) is dated right after it runs, by id: the rows above the table's highest id before it.
+runs, at no cost in queries (each distinct statement is read once a seed, ``_form_of``: a seed
+runs the same few hundred statements thousands of times). An insert of another form (``INSERT …
+SELECT``, a hand-written statement) is dated right after it runs, by id: the rows above the
+table's highest id before it.
 """
 
 import datetime
@@ -24,6 +26,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import connection, models
+from django.utils import timezone
 
 from devolve.core.history import moment_of
 from devolve.core.models import AuditEvent
@@ -54,6 +57,9 @@ class _Stamper:
 
     def __post_init__(self) -> None:
         self.by_name = {table.model._meta.db_table: table for table in self.tables}
+        # Each INSERT statement's form, read once (None: not into a stamped table).
+        self.forms: dict[str, _Form | None] = {}
+        self.moments: dict[tuple[type[models.Model], datetime.date], Any] = {}
 
     def watch(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
@@ -62,18 +68,31 @@ class _Stamper:
         to the current step's day."""
         if not self.days or sql[:12].upper() != "INSERT INTO ":
             return execute(sql, params, many, context)
-        name = sql[12:].lstrip().split(None, 1)[0].split("(", 1)[0].strip('"`')
-        table = self.by_name.get(name)
-        if table is None:
+        # A seed runs the same few hundred statements thousands of times: each is read once.
+        form = self.forms.get(sql, _UNREAD)
+        if form is _UNREAD:
+            form = self.forms[sql] = _form_of(self.by_name, sql)
+        if form is None:
             return execute(sql, params, many, context)
-        moment = moment_of(self.days[-1])
-        dated = None if many else _dated_in_place(table, sql, params, moment)
+        day = self.days[-1]
+        dated = None if many else form.dated(params, self.moment(form.table, day))
         if dated is not None:
             return execute(sql, dated, many, context)
-        before = self.newest_id(table)
+        before = self.newest_id(form.table)
         result = execute(sql, params, many, context)
-        _date_rows(table, after=before, up_to=self.newest_id(table), at=moment)
+        _date_rows(form.table, after=before, up_to=self.newest_id(form.table), at=moment_of(day))
         return result
+
+    def moment(self, table: _Table, day: datetime.date) -> Any:
+        """``day``'s moment as the table's date column stores it (now, read each time, when
+        ``day`` is today)."""
+        field = _field(table.model, table.date_field)
+        if day == timezone.localdate():
+            return field.get_db_prep_save(moment_of(day), connection)
+        key = (table.model, day)
+        if key not in self.moments:
+            self.moments[key] = field.get_db_prep_save(moment_of(day), connection)
+        return self.moments[key]
 
     def newest_id(self, table: _Table) -> int:
         quote = connection.ops.quote_name
@@ -86,32 +105,61 @@ class _Stamper:
         return int(newest or 0)
 
 
-def _dated_in_place(
-    table: _Table, sql: str, params: Any, moment: datetime.datetime
-) -> list[Any] | None:
-    """The parameters of ``sql``, an INSERT into ``table``, with the moment in place of each
-    row's date; None when the statement is not of a form Django builds for rows of values
-    (``INSERT INTO t (columns) VALUES (%s, …), …`` or PostgreSQL's ``SELECT * FROM UNNEST(%s,
-    …)``), each column one placeholder."""
+_UNREAD: Any = object()
+
+
+@dataclass(frozen=True)
+class _Form:
+    """What the stamper reads of one INSERT statement into a stamped table: where each row's
+    date goes among its parameters (``index`` in each row of ``width`` parameters; ``rows``
+    rows of values, or 0 for PostgreSQL's ``UNNEST`` of one array a column), or nowhere
+    (``index`` None: a form it cannot date in place, dated by id after it runs)."""
+
+    table: _Table
+    index: int | None = None
+    width: int = 0
+    rows: int = 0
+
+    def dated(self, params: Any, value: Any) -> list[Any] | None:
+        """The parameters with ``value`` in place of each row's date; None when this form
+        cannot be dated in place or the parameters do not fit it."""
+        if self.index is None or params is None:
+            return None
+        values = list(params)
+        if not self.rows:
+            if len(values) != self.width or not isinstance(values[self.index], list | tuple):
+                return None
+            values[self.index] = [value] * len(values[self.index])
+            return values
+        if len(values) != self.width * self.rows:
+            return None
+        values[self.index :: self.width] = [value] * self.rows
+        return values
+
+
+def _form_of(by_name: dict[str, _Table], sql: str) -> _Form | None:
+    """The form of ``sql``, an INSERT: None when its table is not stamped; else where the dates
+    go among its parameters when it is one Django builds for rows of values (``INSERT INTO t
+    (columns) VALUES (%s, …), …`` or PostgreSQL's ``SELECT * FROM UNNEST(%s, …)``), each column
+    one placeholder."""
+    name = sql[12:].lstrip().split(None, 1)[0].split("(", 1)[0].strip('"`')
+    table = by_name.get(name)
+    if table is None:
+        return None
     opening = sql.find("(")
     closing = sql.find(")", opening)
-    if opening < 0 or closing < 0 or params is None:
-        return None
+    if opening < 0 or closing < 0:
+        return _Form(table)
     columns = [column.strip().strip('"`') for column in sql[opening + 1 : closing].split(",")]
     date_column = _field(table.model, table.date_field).column
     if date_column not in columns:
-        return None
+        return _Form(table)
     index, width = columns.index(date_column), len(columns)
-    value = _field(table.model, table.date_field).get_db_prep_save(moment, connection)
     rest = sql[closing + 1 :].lstrip()
-    values = list(params)
     if rest.startswith("SELECT * FROM UNNEST("):
-        if len(values) != width or not isinstance(values[index], list | tuple):
-            return None
-        values[index] = [value] * len(values[index])
-        return values
+        return _Form(table, index, width)
     if not rest.startswith("VALUES ("):
-        return None
+        return _Form(table)
     rows = rest[len("VALUES (") :].split(" RETURNING ", 1)[0].rstrip().removesuffix(")")
     groups = rows.split("), (")
     if any(
@@ -119,12 +167,8 @@ def _dated_in_place(
         or any(placeholder.count("%s") != 1 for placeholder in placeholders)
         for group in groups
     ):
-        return None
-    if len(values) != width * len(groups):
-        return None
-    for position in range(index, len(values), width):
-        values[position] = value
-    return values
+        return _Form(table)
+    return _Form(table, index, width, len(groups))
 
 
 def _date_rows(table: _Table, *, after: int, up_to: int, at: datetime.datetime) -> None:
