@@ -82,13 +82,16 @@ def ensure_expected_reports(
     """Create the area and department reports the cycle expects and does not have yet: one per
     pilot area holding a grant in effect during the period, one per granting department.
     Idempotent; returns how many area and department reports it created."""
-    have_areas = set(cycle.area_reports.values_list("zone_id", flat=True))
+    # Unordered: sets of ids, and the reports' orderings join other tables.
+    have_areas = set(cycle.area_reports.order_by().values_list("zone_id", flat=True))
     new_area_reports = [
         AreaReport(cycle=cycle, zone=zone, is_illustrative=is_illustrative)
         for zone in selectors.zones_expected_to_report(cycle=cycle)
         if zone.pk not in have_areas
     ]
-    have_departments = set(cycle.department_reports.values_list("department_id", flat=True))
+    have_departments = set(
+        cycle.department_reports.order_by().values_list("department_id", flat=True)
+    )
     new_department_reports = [
         DepartmentReport(cycle=cycle, department=department, is_illustrative=is_illustrative)
         for department in selectors.departments_expected_to_report(cycle=cycle)

@@ -132,7 +132,8 @@ def save_department_report(
     for field, value in vars(figures).items():
         setattr(report, field, value)
     save_validated(report, actor=saved_by, reason=system_text("reporting.figures_entered"))
-    existing = {item.entry_id: item for item in report.support_progress.all()}
+    # Unordered: the rows' ordering joins the report's cycle, department and entries.
+    existing = {item.entry_id: item for item in report.support_progress.order_by()}
     rows = []
     for item in progress:
         row = existing.get(item.entry_id) or SupportProgress(report=report, entry_id=item.entry_id)
