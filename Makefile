@@ -95,6 +95,7 @@ lint: $(VENV)/.installed-dev
 	scripts/check-deploy
 	$(DEVOLVE) makemigrations --check --dry-run
 	$(DEVOLVE) document_architecture --check
+	scripts/update-messages --check
 	@generated=$$(mktemp -t devolve-schema.XXXXXX.yml); \
 	  $(DEVOLVE) spectacular --lang en --validate --fail-on-warn --file $$generated \
 	  && diff -u schema.yml $$generated; status=$$?; rm -f $$generated; \
