@@ -5,11 +5,12 @@ Each object is acted on inside a savepoint, so one refusal does not stop the oth
 tried: the person sees every row that needs attention at once, and then nothing is kept.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -90,3 +91,24 @@ def act_on_each[T](
         if done == 0:
             raise DomainError("nothing_chosen", _("Choose at least one record."))
     return done
+
+
+def act_on_chosen[M: Model](
+    visible: QuerySet[M],
+    chosen_ids: Sequence[int],
+    act: Callable[[M], object],
+    *,
+    label: Callable[[int], str],
+    not_found: str,
+) -> int:
+    """``act_on_each`` for the records a person chose by id among ``visible`` (what they may
+    see): an id chosen twice counts once, and one not among them is refused as ``not_found``
+    (``label(id)`` names it, ``not_found`` says why) beside every refusal ``act`` raises."""
+    wanted = list(dict.fromkeys(chosen_ids))
+    found = visible.in_bulk(wanted)
+    missing = [
+        Refusal(object_id=str(pk), label=label(pk), code="not_found", message=not_found)
+        for pk in wanted
+        if pk not in found
+    ]
+    return act_on_each([found[pk] for pk in wanted if pk in found], act, refusals=missing)

@@ -22,7 +22,7 @@ from devolve.accounts.models import User
 from devolve.accounts.permissions import is_office
 from devolve.core.actions import system_text
 from devolve.core.actors import SYSTEM, SystemActor, is_system, person
-from devolve.core.bulk import Refusal, act_on_each
+from devolve.core.bulk import act_on_chosen
 from devolve.core.errors import DomainError, NotAllowed, refusal
 from devolve.core.events import record_event, record_events, record_events_in_sql
 from devolve.core.history import save_validated, write_history_in_sql
@@ -800,7 +800,7 @@ def record_handovers(
     *, grant_ids: Sequence[int], handed_over_on: datetime.date, recorded_by: User
 ) -> int:
     """Record one handover day for several grants at once, each through ``record_handover``
-    (same checks, same audit event), all in one transaction (``core.bulk.act_on_each``).
+    (same checks, same audit event), all in one transaction (``core.bulk.act_on_chosen``).
 
     A grant the actor may not see counts as refused (``not_found``), like one not awaiting
     handover (``illegal_transition``), one the actor neither gives nor receives (``not_allowed``)
@@ -808,24 +808,14 @@ def record_handovers(
     listing every refusal, and changes nothing, unless all succeed; a grant chosen twice counts
     once. Returns how many grants were handed over.
     """
-    wanted = list(dict.fromkeys(grant_ids))
-    found = selectors.list_grants_visible_to(user=recorded_by).in_bulk(wanted)
-    missing = [
-        Refusal(
-            object_id=str(pk),
-            label=_("Grant %(id)s") % {"id": pk},
-            code="not_found",
-            message=_("No such grant among those you may see."),
-        )
-        for pk in wanted
-        if pk not in found
-    ]
-    return act_on_each(
-        [found[pk] for pk in wanted if pk in found],
+    return act_on_chosen(
+        selectors.list_grants_visible_to(user=recorded_by),
+        grant_ids,
         lambda grant: record_handover(
             grant=grant, handed_over_on=handed_over_on, recorded_by=recorded_by
         ),
-        refusals=missing,
+        label=lambda pk: _("Grant %(id)s") % {"id": pk},
+        not_found=_("No such grant among those you may see."),
     )
 
 

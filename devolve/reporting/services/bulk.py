@@ -13,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from devolve.accounts.models import User
-from devolve.core.bulk import Refusal, act_on_each
+from devolve.core.bulk import act_on_chosen
 from devolve.core.errors import DomainError
 from devolve.reporting import selectors
 from devolve.reporting.models import AreaReport
@@ -59,23 +59,10 @@ def act_on_area_reports(
     """
     if action == BulkReportAction.RETURN and not reason.strip():
         raise DomainError("reason_required", _("Say why the reports are returned."), field="reason")
-    wanted = list(dict.fromkeys(report_ids))
-    found = {
-        report.pk: report
-        for report in selectors.list_area_reports_visible_to(user=actor).filter(pk__in=wanted)
-    }
-    missing = [
-        Refusal(
-            object_id=str(pk),
-            label=_("Report %(id)s") % {"id": pk},
-            code="not_found",
-            message=_("No such report among those you may see."),
-        )
-        for pk in wanted
-        if pk not in found
-    ]
-    return act_on_each(
-        [found[pk] for pk in wanted if pk in found],
+    return act_on_chosen(
+        selectors.list_area_reports_visible_to(user=actor),
+        report_ids,
         _act(action, actor, reason, today),
-        refusals=missing,
+        label=lambda pk: _("Report %(id)s") % {"id": pk},
+        not_found=_("No such report among those you may see."),
     )
