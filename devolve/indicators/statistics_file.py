@@ -29,7 +29,14 @@ from decimal import Decimal, InvalidOperation
 from typing import IO, Any
 
 from devolve.core.actions import system_text
-from devolve.core.spreadsheets.importing import ErrorLog, RowError, cell_text, fold
+from devolve.core.spreadsheets.importing import (
+    ErrorLog,
+    ImportCheck,
+    NameIndex,
+    RowError,
+    cell_text,
+    fold,
+)
 from devolve.core.spreadsheets.reading import TABLES, FileRefused, check_upload, read_rows
 from devolve.indicators.models import Indicator, Observation, SubjectKind
 from devolve.regions.models import Division, Zone
@@ -71,11 +78,9 @@ class CheckedRow:
         return (self.indicator_id, self.zone_id, self.division_id, self.year, self.quarter)
 
 
-@dataclass(frozen=True)
-class CheckedFile:
-    rows: tuple[CheckedRow, ...]
-    errors: tuple[FileError, ...]
-    error_count: int
+@dataclass(frozen=True, kw_only=True)
+class CheckedFile(ImportCheck):
+    rows: tuple[CheckedRow, ...] = ()
 
     @property
     def is_valid(self) -> bool:
@@ -92,29 +97,22 @@ class CheckedFile:
         ]
 
 
-def _normalize(text: object) -> str:
-    return fold(text)
-
-
 class _Reference:
     """Indicators and subjects by code and name, read once (three queries)."""
 
     def __init__(self) -> None:
-        self.indicators: dict[str, Indicator] = {}
+        self.indicators: NameIndex[Indicator] = NameIndex()
         for indicator in Indicator.objects.all():
-            for text in (indicator.code, indicator.name_zh, indicator.name_en):
-                self.indicators.setdefault(_normalize(text), indicator)
-        self.subjects: dict[str, tuple[str, int | None, int | None]] = {}
+            self.indicators.add((indicator.code, indicator.name_zh, indicator.name_en), indicator)
+        self.subjects: NameIndex[tuple[str, int | None, int | None]] = NameIndex()
         for zone_id, slug, name_zh, name_en in Zone.objects.values_list(
             "pk", "slug", "name_zh", "name_en"
         ):
-            for text in (slug, name_zh, name_en):
-                self.subjects.setdefault(_normalize(text), (SubjectKind.ZONE, zone_id, None))
+            self.subjects.add((slug, name_zh, name_en), (SubjectKind.ZONE, zone_id, None))
         for division_id, code, level, name_zh, name_en in Division.objects.filter(
             level__in=[Division.Level.PREFECTURE, Division.Level.PROVINCE]
         ).values_list("pk", "code", "level", "name_zh", "name_en"):
-            for text in (code, name_zh, name_en):
-                self.subjects.setdefault(_normalize(text), (level, None, division_id))
+            self.subjects.add((code, name_zh, name_en), (level, None, division_id))
 
 
 def _find_header(rows: Iterator[tuple[object, ...]]) -> tuple[dict[str, int], int] | None:
@@ -122,7 +120,7 @@ def _find_header(rows: Iterator[tuple[object, ...]]) -> tuple[dict[str, int], in
         columns: dict[str, int] = {}
         for index, cell in enumerate(row):
             for key, accepted in HEADERS.items():
-                if _normalize(cell) in accepted:
+                if fold(cell) in accepted:
                     columns.setdefault(key, index)
         if all(key in columns for key in REQUIRED):
             return columns, number
@@ -140,16 +138,13 @@ def check_file(*, upload: IO[bytes], name: str, vintage: datetime.date) -> Check
         rows = read_rows(upload, kind=kind)
         found = _find_header(rows)
         if found is None:
-            return _refused(system_text("statistics_import.error.no_header"), "no_header")
+            return CheckedFile.refused(
+                system_text("statistics_import.error.no_header"), "no_header"
+            )
         columns, header_row = found
         return _Checker(_Reference(), columns, vintage).check(rows, first_row=header_row + 1)
     except FileRefused as refused:
-        return _refused(refused.text, refused.code)
-
-
-def _refused(message: str, code: str) -> CheckedFile:
-    """A file refused whole; ``message`` is stored (``core.actions.system_text``)."""
-    return CheckedFile(rows=(), errors=(FileError(None, "", message, code),), error_count=1)
+        return CheckedFile.refused(refused.text, refused.code)
 
 
 class _Checker:
@@ -203,11 +198,13 @@ class _Checker:
         self._check_existing(checked)
         if not checked and not self.error_count:
             self._error(None, "", system_text("statistics_import.error.empty"), "empty")
-        return CheckedFile(tuple(checked), tuple(self.log.errors), self.error_count)
+        return CheckedFile(
+            rows=tuple(checked), errors=tuple(self.log.errors), error_count=self.error_count
+        )
 
     def _check_row(self, number: int, values: tuple[object, ...]) -> CheckedRow | None:
         errors_before = self.error_count
-        indicator = self.reference.indicators.get(_normalize(self._cell(values, "indicator")))
+        indicator = self.reference.indicators.find(self._cell(values, "indicator"))
         if indicator is None:
             self._error(
                 number,
@@ -218,7 +215,7 @@ class _Checker:
                 ),
                 "unknown_indicator",
             )
-        subject = self.reference.subjects.get(_normalize(self._cell(values, "subject")))
+        subject = self.reference.subjects.find(self._cell(values, "subject"))
         if subject is None:
             self._error(
                 number,

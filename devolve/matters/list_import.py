@@ -35,13 +35,18 @@ from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
 from devolve.core.actions import system_text
-from devolve.core.errors import DomainError
+from devolve.core.spreadsheets.importing import (
+    ErrorLog,
+    FileHasErrors,
+    ImportCheck,
+    action_counts,
+    cell_text,
+)
 from devolve.core.spreadsheets.importing import RowAction as RowAction
 from devolve.core.spreadsheets.importing import RowError as RowError
-from devolve.core.spreadsheets.importing import cell_text
 from devolve.core.spreadsheets.reading import (
     TABLES,
     FileKind,
@@ -86,8 +91,6 @@ from devolve.regions.models import BatchMembership, Zone
 SAMPLE_ROWS = 1_000
 # Rows between two progress reports (each report is one UPDATE of the import's row).
 PROGRESS_EVERY = 500
-# Errors kept for display; a wholly wrong file would otherwise produce one per cell.
-MAX_REPORTED_ERRORS = 1_000
 # The header row sits below at most a few title rows.
 HEADER_SEARCH_ROWS = 10
 LARGEST_SEQUENCE = 2_147_483_647
@@ -178,20 +181,14 @@ class MissingEntry:
     matter_name: str
 
 
-@dataclass(frozen=True)
-class ImportPlan:
+@dataclass(frozen=True, kw_only=True)
+class ImportPlan(ImportCheck):
     annual_list_id: int
     rows: tuple[PlannedRow, ...] = ()
-    errors: tuple[RowError, ...] = ()
-    error_count: int = 0
     missing: tuple[MissingEntry, ...] = ()
     rows_read: int = 0  # rows of the list read below the header, blank rows left out
     # Counts by action when ``rows`` holds only a sample (a dry run keeps a bounded plan).
     tallies: dict[str, int] | None = None
-
-    @property
-    def is_valid(self) -> bool:
-        return self.error_count == 0
 
     def rows_to(self, action: RowAction) -> list[PlannedRow]:
         return [row for row in self.rows if row.action == action]
@@ -202,9 +199,7 @@ class ImportPlan:
             return {**self.tallies, "missing": len(self.missing), "errors": self.error_count}
         return {
             "rows": len(self.rows),
-            "add": len(self.rows_to(RowAction.ADD)),
-            "change": len(self.rows_to(RowAction.CHANGE)),
-            "unchanged": len(self.rows_to(RowAction.UNCHANGED)),
+            **action_counts(row.action for row in self.rows),
             "new_matters": sum(1 for row in self.rows if row.matter_id is None),
             "missing": len(self.missing),
             "errors": self.error_count,
@@ -246,20 +241,16 @@ class ImportPlan:
         ]  # fmt: skip
 
 
-class WorkbookRefused(DomainError):
+class WorkbookRefused(FileHasErrors):
     """A workbook with errors: nothing of it is applied. ``plan`` holds every error."""
 
-    def __init__(self, plan: ImportPlan) -> None:
-        super().__init__(
-            "invalid_workbook",
-            ngettext(
-                "The workbook has %(count)d error; nothing was imported.",
-                "The workbook has %(count)d errors; nothing was imported.",
-                plan.error_count,
-            )
-            % {"count": plan.error_count},
-        )
-        self.plan = plan
+    plan: ImportPlan
+    code_for_errors = "invalid_workbook"
+    message_for_errors = ngettext_lazy(
+        "The workbook has %(count)d error; nothing was imported.",
+        "The workbook has %(count)d errors; nothing was imported.",
+        "count",
+    )
 
 
 def max_import_bytes() -> int:
@@ -297,7 +288,7 @@ def plan_list_import(
         rows = read_rows(workbook, kind=kind, limits=limits, formulas=True)
         return planner.read(rows, estimate=lambda: rows.estimate, on_progress=on_progress)
     except FileRefused as refused:
-        return _refused(annual_list, RowError(None, "", refused.text, refused.code))
+        return ImportPlan.refused(refused.text, refused.code, annual_list_id=annual_list.pk)
 
 
 def _list_document(stream: IO[bytes]) -> dict[str, Any] | None:
@@ -318,10 +309,6 @@ def _list_document(stream: IO[bytes]) -> dict[str, Any] | None:
             "unreadable", system_text("list_import.error.json_foreign", format=JSON_FORMAT)
         )
     return dict(document)
-
-
-def _refused(annual_list: AnnualList, error: RowError) -> ImportPlan:
-    return ImportPlan(annual_list_id=annual_list.pk, errors=(error,), error_count=1)
 
 
 @dataclass(frozen=True)
@@ -548,8 +535,7 @@ class _Planner:
         self.annual_list = annual_list
         self.reference = reference
         self.columns: dict[ColumnKey, tuple[int, str]] = {}
-        self.errors: list[RowError] = []
-        self.error_count = 0
+        self.log = ErrorLog()
         self.rows: list[PlannedRow] = []
         self.rows_by_sequence: dict[int, int] = {}
         self.rows_by_matter: dict[tuple[object, ...], int] = {}
@@ -593,10 +579,12 @@ class _Planner:
             return ""
         return raw_value(_at(cells, index))
 
+    @property
+    def error_count(self) -> int:
+        return self.log.count
+
     def _record(self, error: RowError) -> None:
-        self.error_count += 1
-        if len(self.errors) < MAX_REPORTED_ERRORS:
-            self.errors.append(error)
+        self.log.add(error)
 
     def read(
         self,
@@ -1268,7 +1256,7 @@ class _Planner:
         return ImportPlan(
             annual_list_id=self.annual_list.pk,
             rows=tuple(self.rows),
-            errors=tuple(sorted(self.errors, key=lambda error: error.row or 0)),
+            errors=self.log.sorted(),
             error_count=self.error_count,
             missing=missing if self.columns and not self.error_count else (),
             rows_read=self.rows_read,

@@ -27,7 +27,16 @@ from enum import StrEnum
 from typing import IO, Any
 
 from devolve.core.actions import system_text
-from devolve.core.spreadsheets.importing import ErrorLog, RowAction, RowError, cell_text, fold
+from devolve.core.spreadsheets.importing import (
+    ErrorLog,
+    ImportCheck,
+    NameIndex,
+    RowAction,
+    RowError,
+    action_counts,
+    cell_text,
+    fold_name,
+)
 from devolve.core.spreadsheets.reading import TABLES, FileRefused, check_upload, read_rows
 from devolve.regions.selectors import list_zones
 from devolve.selection import rules
@@ -77,17 +86,11 @@ class PlannedValue:
     action: RowAction
 
 
-@dataclass(frozen=True)
-class CandidateImportPlan:
+@dataclass(frozen=True, kw_only=True)
+class CandidateImportPlan(ImportCheck):
     layout: Layout | None
     values: tuple[PlannedValue, ...] = ()
-    errors: tuple[RowError, ...] = ()
-    error_count: int = 0
     rows_read: int = 0
-
-    @property
-    def is_valid(self) -> bool:
-        return self.error_count == 0
 
     @property
     def counts(self) -> dict[str, int]:
@@ -95,9 +98,7 @@ class CandidateImportPlan:
             "rows": self.rows_read,
             "values": len(self.values),
             "missing": sum(1 for planned in self.values if planned.value is None),
-            "add": sum(1 for planned in self.values if planned.action == RowAction.ADD),
-            "change": sum(1 for planned in self.values if planned.action == RowAction.CHANGE),
-            "unchanged": sum(1 for planned in self.values if planned.action == RowAction.UNCHANGED),
+            **action_counts(planned.action for planned in self.values),
             "errors": self.error_count,
         }
 
@@ -119,14 +120,8 @@ def stored_check(plan: CandidateImportPlan) -> dict[str, Any]:
     }
 
 
-def _normalize(text: str) -> str:
-    return fold(text.replace("_", " "))
-
-
 def _refused(message: str, code: str) -> CandidateImportPlan:
-    return CandidateImportPlan(
-        layout=None, errors=(RowError(None, "", message, code),), error_count=1
-    )
+    return CandidateImportPlan.refused(message, code, layout=None)
 
 
 def _read_rows(upload: IO[bytes]) -> Iterator[list[str]]:
@@ -137,25 +132,24 @@ def _read_rows(upload: IO[bytes]) -> Iterator[list[str]]:
 
 @dataclass
 class _Reference:
-    zones: dict[str, tuple[int, str]]  # folded key or name → (id, key)
+    zones: NameIndex[tuple[int, str]]  # key or name → (id, key)
     pool: frozenset[int]
-    indicators: dict[str, tuple[int, str, bool]]  # folded code or name → (id, code, may be < 0)
+    indicators: NameIndex[tuple[int, str, bool]]  # code or name → (id, code, may be < 0)
     existing: dict[tuple[int, int], tuple[float | None, str]]  # (indicator, zone) → value, reason
 
     @classmethod
     def load(cls, selection_round: SelectionRound) -> "_Reference":
-        zones: dict[str, tuple[int, str]] = {}
+        zones: NameIndex[tuple[int, str]] = NameIndex(fold_name)
         for pk, slug, name_zh, name_en in list_zones().values_list(
             "pk", "slug", "name_zh", "name_en"
         ):
-            for text in (slug, name_zh, name_en):
-                zones.setdefault(_normalize(text), (pk, slug))
-        indicators: dict[str, tuple[int, str, bool]] = {}
+            zones.add((slug, name_zh, name_en), (pk, slug))
+        indicators: NameIndex[tuple[int, str, bool]] = NameIndex(fold_name)
         for indicator in list_sub_indicators(selection_round=selection_round):
-            for text in (indicator.code, indicator.name_zh, indicator.name_en):
-                indicators.setdefault(
-                    _normalize(text), (indicator.pk, indicator.code, indicator.may_be_negative)
-                )
+            indicators.add(
+                (indicator.code, indicator.name_zh, indicator.name_en),
+                (indicator.pk, indicator.code, indicator.may_be_negative),
+            )
         existing = {
             (value.sub_indicator_id, value.zone_id): (value.value, value.missing_reason)
             for value in list_candidate_values(selection_round=selection_round)
@@ -189,7 +183,7 @@ class _Planner:
             message = system_text("candidate_import.error.zone_empty")
             self.error(row, column, message, "unknown_zone")
             return None
-        zone = self.reference.zones.get(_normalize(text))
+        zone = self.reference.zones.find(text)
         if zone is None:
             message = system_text("candidate_import.error.unknown_zone", zone=text)
             self.error(row, column, message, "unknown_zone")
@@ -282,7 +276,7 @@ class _Planner:
 
 
 _FOLDED_HEADERS = {
-    key: frozenset(_normalize(name) for name in names) for key, names in HEADERS.items()
+    key: frozenset(fold_name(name) for name in names) for key, names in HEADERS.items()
 }
 
 
@@ -290,7 +284,7 @@ def _columns(header: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for index, text in enumerate(header):
         for key, names in _FOLDED_HEADERS.items():
-            if _normalize(text) in names and key not in found:
+            if fold_name(text) in names and key not in found:
                 found[key] = index
     return found
 
@@ -359,7 +353,7 @@ def _plan_long(
     for number, cells in body:
         zone = planner.zone(number, heading("zone"), _at(cells, columns["zone"]))
         code = _at(cells, columns["indicator"])
-        indicator = planner.reference.indicators.get(_normalize(code))
+        indicator = planner.reference.indicators.find(code)
         if indicator is None:
             planner.error(
                 number,
@@ -394,7 +388,7 @@ def _plan_wide(
     for index, text in enumerate(header):
         if index in known or not text:
             continue
-        indicator = planner.reference.indicators.get(_normalize(text))
+        indicator = planner.reference.indicators.find(text)
         if indicator is None:
             planner.error(
                 header_row,

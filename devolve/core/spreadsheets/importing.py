@@ -1,5 +1,7 @@
-"""What the importers share: the row error, the capped error log, cell text and the folding
-that matches headers and names however a department typed them.
+"""What the importers share: the row error, the capped error log, the checked file's base
+(``ImportCheck``: its errors, validity, counts per action and the file refused whole), the
+refusal of a file with errors (``FileHasErrors``), cell text and the folding that matches
+headers and names however a department typed them (``fold``, ``NameIndex``).
 
 Each importer keeps its layout and its checks (``matters/list_import.py``,
 ``indicators/statistics_file.py``, ``selection/candidate_import.py``); each reads its file
@@ -9,9 +11,14 @@ whose message is a stored sentence (ADR 0041), never words in the language the c
 
 import datetime
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, ClassVar, Self
+
+from django.utils.functional import Promise
+
+from devolve.core.errors import DomainError
 
 # Errors kept for display; a wholly wrong file would otherwise produce one per cell.
 MAX_REPORTED_ERRORS = 1_000
@@ -64,6 +71,63 @@ class ErrorLog:
         return tuple(sorted(self.errors, key=lambda error: error.row or 0))
 
 
+def action_counts(actions: Iterable[RowAction]) -> dict[str, int]:
+    """How many checked rows (or values) each action would apply: add, change, unchanged."""
+    counts = dict.fromkeys(RowAction, 0)
+    for action in actions:
+        counts[action] += 1
+    return {str(action): count for action, count in counts.items()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImportCheck:
+    """What every importer's check of a file (its plan) holds: the errors kept (``ErrorLog``)
+    and how many there were. Each importer adds its rows, its counts and its dry-run summary."""
+
+    errors: tuple[RowError, ...] = ()
+    error_count: int = 0
+
+    @property
+    def is_valid(self) -> bool:
+        return self.error_count == 0
+
+    @classmethod
+    def refused(cls, message: str, code: str, **fields: Any) -> Self:
+        """The file refused whole (unreadable, hostile, no header …): one error on no row.
+        ``message`` is stored (``core.actions.system_text``); ``fields`` are the plan's own."""
+        return cls(errors=(RowError(None, "", message, code),), error_count=1, **fields)
+
+
+class FileHasErrors(DomainError):
+    """A checked file with errors: nothing of it is applied. ``plan`` holds every error.
+    Each importer names its code and its plural message (``ngettext_lazy`` on ``count``)."""
+
+    code_for_errors: ClassVar[str]
+    message_for_errors: ClassVar[Promise]
+
+    def __init__(self, plan: ImportCheck) -> None:
+        super().__init__(
+            self.code_for_errors, str(self.message_for_errors % {"count": plan.error_count})
+        )
+        self.plan = plan
+
+
+class NameIndex[V](dict[str, V]):
+    """What a file may name by code or name, keyed by folded text; the first thing to claim a
+    text keeps it. ``folding`` is the importer's own (``fold`` unless it says otherwise)."""
+
+    def __init__(self, folding: Callable[[Any], str] = lambda text: fold(text)) -> None:
+        super().__init__()
+        self.folding = folding
+
+    def add(self, texts: Iterable[object], value: V) -> None:
+        for text in texts:
+            self.setdefault(self.folding(text), value)
+
+    def find(self, text: object) -> V | None:
+        return self.get(self.folding(text))
+
+
 def fold(text: object) -> str:
     """Text folded for matching: full-width forms to half-width, every space and line break
     removed, case folded, trailing colons and asterisks dropped.
@@ -77,6 +141,16 @@ def fold(text: object) -> str:
         return ""
     folded = unicodedata.normalize("NFKC", str(text))
     return "".join(folded.split()).casefold().rstrip(_TRAILING)
+
+
+def fold_name(text: object) -> str:
+    """``fold`` reading an underscore as a space, for keys a file may write either way
+    (``zone_key``, ``sub_indicator``).
+
+    >>> fold_name("Zone_Key") == fold_name("zone key")
+    True
+    """
+    return fold(str(text).replace("_", " "))
 
 
 def cell_text(value: object) -> str:

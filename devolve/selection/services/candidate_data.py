@@ -11,7 +11,7 @@ from typing import IO
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from devolve.accounts.models import User
@@ -20,6 +20,7 @@ from devolve.core.actors import SystemActor, person
 from devolve.core.errors import DomainError
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
+from devolve.core.spreadsheets.importing import FileHasErrors
 from devolve.core.spreadsheets.reading import TABLES, check_upload
 from devolve.selection.candidate_import import CandidateImportPlan, plan_candidate_import
 from devolve.selection.models import SELECTION_ROUND_LIFECYCLE, CandidateValue, SelectionRound
@@ -46,20 +47,16 @@ class RecordedValues:
     unchanged: int
 
 
-class CandidateFileRefused(DomainError):
+class CandidateFileRefused(FileHasErrors):
     """A file with errors: nothing of it is recorded. ``plan`` holds every error."""
 
-    def __init__(self, plan: CandidateImportPlan) -> None:
-        super().__init__(
-            "invalid_file",
-            ngettext(
-                "The file has %(count)d error; nothing was imported.",
-                "The file has %(count)d errors; nothing was imported.",
-                plan.error_count,
-            )
-            % {"count": plan.error_count},
-        )
-        self.plan = plan
+    plan: CandidateImportPlan
+    code_for_errors = "invalid_file"
+    message_for_errors = ngettext_lazy(
+        "The file has %(count)d error; nothing was imported.",
+        "The file has %(count)d errors; nothing was imported.",
+        "count",
+    )
 
 
 def _lock_editable_round(selection_round: SelectionRound) -> SelectionRound:
