@@ -23,6 +23,8 @@ def not_modified(request: HttpRequest | Request, answer: HttpResponseBase) -> Ht
     match the full ``answer``'s ETag and Last-Modified; None when they do not, or when the
     request carries a precondition of a write (If-Match, If-Unmodified-Since)."""
     meta = request.META
+    if not (meta.get("HTTP_IF_NONE_MATCH") or meta.get("HTTP_IF_MODIFIED_SINCE")):
+        return None  # nothing to match: most requests, answered without parsing the headers
     if "ETag" not in answer or meta.get("HTTP_IF_MATCH") or meta.get("HTTP_IF_UNMODIFIED_SINCE"):
         return None
     conditional = get_conditional_response(

@@ -153,7 +153,7 @@ class StoredPagesMixin:
         if not (
             request.method == "GET"
             and getattr(self, "action_map", {}).get("get") == "list"
-            and "Authorization" not in request.headers
+            and "HTTP_AUTHORIZATION" not in request.META  # not ``headers``: built from all
             and not request.user.is_authenticated
             and self._may_store(request)
         ):
@@ -198,6 +198,7 @@ class StoredPagesMixin:
         using: str,
     ) -> str:
         view = type(self)
+        # Plain values only: their ``repr`` is quick (the version's dates are in its token).
         described = repr(
             (
                 f"{view.__module__}.{view.__qualname__}",
@@ -208,7 +209,7 @@ class StoredPagesMixin:
                 request.META.get("HTTP_ACCEPT", ""),
                 scope,
                 self.page_context(request),
-                version.newest,
+                version.token,
             )
         )
         return "devolve:api-page:" + hashlib.sha256(described.encode()).hexdigest()

@@ -3,6 +3,8 @@ while a transaction writing the database is in progress is not trusted, since th
 may hold a history id beneath the newest one and commit it without changing the version."""
 
 import contextlib
+import dataclasses
+import datetime
 from collections.abc import Iterator
 from typing import Any
 
@@ -101,6 +103,30 @@ def test_a_transaction_of_another_database_leaves_the_version_settled(postgresql
     finally:
         other.rollback()
         other.close()
+
+
+def test_the_versions_token_changes_with_each_newest_history_row() -> None:
+    """Stored pages and kept figures are keyed by the token: it differs whenever the newest
+    history row of an input (its id or its date) does, and is the same for the same rows."""
+    first = BatchFactory()
+    before = data_version(INPUTS)
+    assert data_version(INPUTS).token == before.token
+
+    BatchFactory()
+    added = data_version(INPUTS)
+    first.delete()
+    deleted = data_version(INPUTS)
+
+    tokens = {before.token, added.token, deleted.token}
+    assert len(tokens) == 3
+    for version in (before, added, deleted):
+        ((history_id, moment),) = version.newest
+        assert version.token == f"{history_id}@{moment}"
+    moved = dataclasses.replace(
+        deleted,
+        newest=((deleted.newest[0][0], datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)),),
+    )
+    assert moved.token != deleted.token  # the date alone, the id the same
 
 
 def _prepared_statements() -> list[str]:
