@@ -35,6 +35,7 @@ from django.db.backends.base.creation import BaseDatabaseCreation
 
 from devolve.core import search as search_module
 from devolve.core.search import DECLARED_INDEXES
+from devolve.core.testing.constraints import pending_checks_fired_before_each_test
 from devolve.core.testing.flush import flushed_by_delete
 
 _SUPPORTED = {"sqlite", "postgresql"}
@@ -252,7 +253,9 @@ def django_db_setup(
     django_db_modify_db_settings: None,
 ) -> Iterator[None]:
     """pytest-django's database setup, with each test database cloned from a template; a
-    PostgreSQL one is flushed with ``DELETE`` (``devolve.core.testing.flush``)."""
+    PostgreSQL one is flushed with ``DELETE`` (``devolve.core.testing.flush``), and the
+    foreign-key checks a module's fixture left pending fire once, before its first test
+    (``devolve.core.testing.constraints``)."""
     from django.test.utils import setup_databases, teardown_databases
     from pytest_django.fixtures import _get_databases_for_setup
 
@@ -268,7 +271,7 @@ def django_db_setup(
             aliases=aliases,  # type: ignore[arg-type]  # a set, as pytest-django passes it
             serialized_aliases=serialized_aliases,
         )
-    with flushed_by_delete():
+    with flushed_by_delete(), pending_checks_fired_before_each_test():
         yield
     with django_db_blocker.unblock():
         _end_other_sessions(names)
