@@ -1,5 +1,5 @@
 """Rows written before a test, in a transaction that is still open, checked once instead of at the
-end of every test (ADR 0074).
+end of every test (ADR 0075).
 
 Django creates its foreign keys ``DEFERRABLE INITIALLY DEFERRED`` and checks them at the end of
 each test (``TestCase._fixture_teardown``: on PostgreSQL ``SET CONSTRAINTS ALL IMMEDIATE``),

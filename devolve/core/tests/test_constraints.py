@@ -1,5 +1,5 @@
 """Foreign-key checks left pending before a test fire before its atomic block opens
-(``devolve.core.testing.constraints``, ADR 0074): a dangling key written by a module's fixture
+(``devolve.core.testing.constraints``, ADR 0075): a dangling key written by a module's fixture
 fails the next test's setup."""
 
 from collections.abc import Callable
