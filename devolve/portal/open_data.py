@@ -2,13 +2,12 @@
 as CSV, JSON and xlsx, the bulk ZIP with its Frictionless ``datapackage.json``, and an Atom feed
 of publications and changes.
 
-Downloads are cacheable: each carries an ETag and a Last-Modified date taken from when published
-data last changed (``datasets.last_changed``), and a conditional request that still matches gets
+Downloads are cacheable for five minutes, and revalidated as every public page is
+(``core.validators``, wrapped in ``portal.urls``): a conditional request that still matches gets
 304 without the file being built. An unknown dataset or an unpublished edition is 404.
 """
 
 import datetime
-import hashlib
 import io
 import json
 import zipfile
@@ -20,9 +19,8 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import condition, require_safe
+from django.views.decorators.http import require_safe
 
 from devolve.core.actions import render_text
 from devolve.core.i18n import in_current_language
@@ -36,18 +34,6 @@ from devolve.portal import datasets
 
 BULK_NAME = "devolve-open-data"
 FEED_LENGTH = 50
-
-
-def _last_modified(request: HttpRequest, *args: Any, **kwargs: Any) -> datetime.datetime | None:
-    return datasets.last_changed()
-
-
-def _etag(request: HttpRequest, *args: Any, **kwargs: Any) -> str | None:
-    changed = datasets.last_changed()
-    if changed is None:
-        return None
-    parts = [request.path, get_language() or "", changed.isoformat()]
-    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]
 
 
 def _public(response: HttpResponse) -> HttpResponse:
@@ -68,7 +54,6 @@ def data_page(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-@condition(etag_func=_etag, last_modified_func=_last_modified)
 def dataset_download(request: HttpRequest, identifier: str, fmt: str) -> HttpResponse:
     dataset = datasets.get_dataset(identifier)
     if dataset is None or fmt not in datasets.FORMATS:
@@ -86,7 +71,6 @@ def dataset_download(request: HttpRequest, identifier: str, fmt: str) -> HttpRes
 
 
 @require_safe
-@condition(etag_func=_etag, last_modified_func=_last_modified)
 def bulk_download(request: HttpRequest) -> HttpResponse:
     """Every dataset as CSV, with ``datapackage.json`` describing each field in both languages."""
     every = datasets.list_datasets()

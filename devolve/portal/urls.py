@@ -3,6 +3,7 @@ from collections.abc import Callable
 from django.http import HttpResponseBase
 from django.urls import URLPattern, path, register_converter
 
+from devolve.core.validators import with_public_validators
 from devolve.portal import documents, economy, holdings, open_data, performance, search, views
 
 
@@ -33,32 +34,35 @@ def edition_paths(
 
 
 app_name = "portal"
-urlpatterns = [
-    path("", views.overview, name="overview"),
-    path("pilot-areas/", views.pilot_area_list, name="pilot_area_list"),
-    path("batches/<int:number>/", views.batch_detail, name="batch_detail"),
-    path("prefectures/<str:code>/", views.prefecture_detail, name="prefecture_detail"),
-    path("matters/", views.matter_list, name="matter_list"),
-    path("lists/", views.annual_list_list, name="annual_list_list"),
-    *edition_paths("", views.annual_list_detail, "annual_list_detail"),
-    *edition_paths("diff/", views.annual_list_diff, "annual_list_diff"),
-    *edition_paths("diff.xlsx", views.annual_list_diff_xlsx, "annual_list_diff_xlsx"),
-    *edition_paths("take-up/", views.annual_list_take_up, "annual_list_take_up"),
-    *edition_paths("take-up.csv", views.annual_list_take_up_csv, "annual_list_take_up_csv"),
-    *edition_paths("take-up.xlsx", views.annual_list_take_up_xlsx, "annual_list_take_up_xlsx"),
-    *edition_paths(
-        "notice.<document_format:file_format>",
-        documents.annual_list_notice,
-        "annual_list_notice",
-    ),
-    path(
-        "performance/<int:year>/notice.<document_format:file_format>",
-        documents.performance_notice,
-        name="performance_notice",
-    ),
-    *holdings.urlpatterns,
-    *search.urlpatterns,
-    *open_data.urlpatterns,
-    *economy.urlpatterns,
-    *performance.urlpatterns,
-]
+# Every public page and download answers anonymous reads with validators (ADR 0072).
+urlpatterns = with_public_validators(
+    [
+        path("", views.overview, name="overview"),
+        path("pilot-areas/", views.pilot_area_list, name="pilot_area_list"),
+        path("batches/<int:number>/", views.batch_detail, name="batch_detail"),
+        path("prefectures/<str:code>/", views.prefecture_detail, name="prefecture_detail"),
+        path("matters/", views.matter_list, name="matter_list"),
+        path("lists/", views.annual_list_list, name="annual_list_list"),
+        *edition_paths("", views.annual_list_detail, "annual_list_detail"),
+        *edition_paths("diff/", views.annual_list_diff, "annual_list_diff"),
+        *edition_paths("diff.xlsx", views.annual_list_diff_xlsx, "annual_list_diff_xlsx"),
+        *edition_paths("take-up/", views.annual_list_take_up, "annual_list_take_up"),
+        *edition_paths("take-up.csv", views.annual_list_take_up_csv, "annual_list_take_up_csv"),
+        *edition_paths("take-up.xlsx", views.annual_list_take_up_xlsx, "annual_list_take_up_xlsx"),
+        *edition_paths(
+            "notice.<document_format:file_format>",
+            documents.annual_list_notice,
+            "annual_list_notice",
+        ),
+        path(
+            "performance/<int:year>/notice.<document_format:file_format>",
+            documents.performance_notice,
+            name="performance_notice",
+        ),
+        *holdings.urlpatterns,
+        *search.urlpatterns,
+        *open_data.urlpatterns,
+        *economy.urlpatterns,
+        *performance.urlpatterns,
+    ]
+)

@@ -24,16 +24,16 @@ def test_take_up_of_a_full_size_edition_renders_in_a_few_queries(
 ) -> None:
     list_fixtures.build_large_edition(powers=8, support=102)
 
-    # The grid: the edition, its successor, its areas and the departments for the filter, then
-    # the page of the matrix (counts by status, entries counted, a page of entries, the areas,
-    # the page's grants).
-    with django_assert_max_num_queries(9):
-        response = client.get(_edition_url("annual_list_take_up"))
-    with django_assert_max_num_queries(9):
-        last_page = client.get(_edition_url("annual_list_take_up"), {"page": 3})
-    # The entries page: the edition, its figures, the count for the pager (in SQL), one page of
-    # entries with their relations and the filter's choices.
+    # The data version (its validators, ADR 0072); the grid: the edition, its successor, its
+    # areas and the departments for the filter, then the page of the matrix (counts by status,
+    # entries counted, a page of entries, the areas, the page's grants).
     with django_assert_max_num_queries(10):
+        response = client.get(_edition_url("annual_list_take_up"))
+    with django_assert_max_num_queries(10):
+        last_page = client.get(_edition_url("annual_list_take_up"), {"page": 3})
+    # The entries page: the data version, the edition, its figures, the count for the pager (in
+    # SQL), one page of entries with their relations and the filter's choices.
+    with django_assert_max_num_queries(11):
         detail = client.get(_edition_url("annual_list_detail"))
     with django_assert_max_num_queries(6):
         download = client.get(_edition_url("annual_list_take_up_csv"))
