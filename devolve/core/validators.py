@@ -1,5 +1,5 @@
 """Validators (ETag and Last-Modified) for the public pages and downloads, and the 304 a
-conditional request that still matches them gets without the view running (ADR 0072).
+conditional request that still matches them gets without the view running (ADR 0075).
 
 An anonymous ``GET`` or ``HEAD`` of a wrapped view (``public_validators``; the portal wraps
 every route it has, ``with_public_validators``) is answered with an ETag computed **before the
@@ -144,7 +144,7 @@ def validators(request: HttpRequest, version: DataVersion) -> tuple[str, datetim
     """The ETag and Last-Modified of the public answer to ``request`` under ``version``."""
     code, code_changed = code_version()
     today = timezone.localdate()
-    described = repr((_request_parts(request), version.newest, today.isoformat(), code))
+    described = repr((_request_parts(request), version.token, today.isoformat(), code))
     etag = quote_etag(hashlib.sha256(described.encode()).hexdigest()[:32])
     start_of_today = timezone.make_aware(datetime.datetime.combine(today, datetime.time()))
     moments = [
