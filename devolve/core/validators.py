@@ -1,5 +1,5 @@
 """Validators (ETag and Last-Modified) for the public pages and downloads, and the 304 a
-conditional request that still matches them gets without the view running (ADR 0075).
+conditional request that still matches them gets without the view running (ADR 0076).
 
 An anonymous ``GET`` or ``HEAD`` of a wrapped view (``public_validators``; the portal wraps
 every route it has, ``with_public_validators``) is answered with an ETag computed **before the

@@ -34,7 +34,7 @@ def edition_paths(
 
 
 app_name = "portal"
-# Every public page and download answers anonymous reads with validators (ADR 0075).
+# Every public page and download answers anonymous reads with validators (ADR 0076).
 urlpatterns = with_public_validators(
     [
         path("", views.overview, name="overview"),

@@ -24,7 +24,7 @@ def test_take_up_of_a_full_size_edition_renders_in_a_few_queries(
 ) -> None:
     list_fixtures.build_large_edition(powers=8, support=102)
 
-    # The data version (its validators, ADR 0075); the grid: the edition, its successor, its
+    # The data version (its validators, ADR 0076); the grid: the edition, its successor, its
     # areas and the departments for the filter, then the page of the matrix (counts by status,
     # entries counted, a page of entries, the areas, the page's grants).
     with django_assert_max_num_queries(10):

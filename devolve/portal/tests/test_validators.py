@@ -1,7 +1,7 @@
 """Every public page and download answers an anonymous read with an ETag and a Last-Modified date,
 and a repeat still matching them with 304 and no body, in one query; a recorded write, the next
 day, a release, another language or another cookie make the answer new; a signed-in user gets no
-validators (ADR 0075)."""
+validators (ADR 0076)."""
 
 import csv
 import datetime
