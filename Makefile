@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help setup demo serve test lint lock format assets system-packages messages schema bench bench-scale clean
+.PHONY: help setup demo serve test lint lock format assets system-packages messages schema bench bench-scale bench-growth clean
 
 help:
 	@echo "make demo    fresh clone → Sichuan demo served on http://$(HOST):$(PORT)"
@@ -17,7 +17,8 @@ help:
 	@echo "make test    the whole suite (SQLite; DATABASE_URL=postgres://… for PostgreSQL)"
 	@echo "make lint    ruff, mypy, import layers, migrations and API schema up to date"
 	@echo "make bench   speed benchmarks, as ratios against a baseline measured in the same run"
-	@echo "make bench-scale  pages and API on a generated national-scale database"
+	@echo "make bench-scale  every benchmark of issue 19 on a generated database (SCALE_DATABASE_URL)"
+	@echo "make bench-growth the pages and API on several databases, one table (SCALES)"
 	@echo "make lock    regenerate the hashed lock files in requirements/ from pyproject.toml"
 
 $(VENV)/.python-checked:
@@ -115,14 +116,21 @@ format: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m benchmarks
 
-# The page and API cases of 'bench' on a generated national-scale database (generate_scale).
+# Every benchmark issue 19 lists on a generated database (generate_scale): pages and API with
+# their raw SQL, the importers, publishing, selection scoring, then API throughput (30 s a run).
 SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/devolve_scale
 REPEAT ?= 20
 bench-scale: $(VENV)/.installed-dev
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.pages $(REPEAT)
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.importers
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.publishing
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.round_scoring
 	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m benchmarks.throughput
+
+# The growth curve: the pages and API on each database named, one table (NAME=URL ...).
+SCALES ?= scale=$(SCALE_DATABASE_URL)
+bench-growth: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.growth --repeat $(REPEAT) $(SCALES)
 
 clean:
 	rm -rf $(VENV) node_modules devolve/static/dist var

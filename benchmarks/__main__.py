@@ -64,6 +64,10 @@ def main() -> None:
         seconds = median_seconds(action, repeat=50)
         print(f"{name:<28} {seconds * 1000:8.2f} ms {seconds / baseline:6.2f}x")  # noqa: T201
     bench_list_import(data_dir / "list.xlsx")
+    from benchmarks.importers import main as bench_importers
+
+    print()  # noqa: T201
+    bench_importers()
     from benchmarks.search import main as bench_search
 
     print()  # noqa: T201
@@ -175,51 +179,14 @@ def bench_list_import(path: Path) -> None:
     bench_large_list_import(path.with_name("large-list.xlsx"))
 
 
-_RAW_READ = """
-from openpyxl import load_workbook
-book = load_workbook(PATH, read_only=True)
-for cells in book.worksheets[0].iter_rows(values_only=True):
-    for _cell in cells:
-        pass
-book.close()
-"""
-
 _DRY_RUN = """
-import django
-django.setup()
 from devolve.matters.list_import import plan_list_import
 from devolve.matters.models import AnnualList
 draft = AnnualList.objects.get(pk=DRAFT)
-started = time.perf_counter()
 with open(PATH, "rb") as workbook:
     plan = plan_list_import(annual_list=draft, workbook=workbook, keep_rows=False)
 assert plan.is_valid and plan.counts["add"] == ROWS, plan.errors[:3]
 """
-
-_MEASURED = """
-import time
-started = time.perf_counter()
-{body}
-seconds = time.perf_counter() - started
-with open("/proc/self/status") as status:
-    peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM"))
-print(seconds, peak / 1024)
-"""
-
-
-def _measure(body: str, **names: object) -> tuple[float, float]:
-    """Seconds and peak resident megabytes of ``body`` run in a fresh interpreter."""
-    import subprocess
-    import sys
-
-    code = _MEASURED.format(body=body)
-    for name, value in names.items():
-        code = code.replace(name, repr(value))
-    result = subprocess.run(  # noqa: S603 — our interpreter on our own code
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    seconds, megabytes = result.stdout.split()
-    return float(seconds), float(megabytes)
 
 
 def bench_large_list_import(path: Path) -> None:
@@ -231,8 +198,12 @@ def bench_large_list_import(path: Path) -> None:
     assert batch is not None  # noqa: S101 — the seed creates batch 1
     draft = create_annual_list(year=2031, batch=batch, created_by=SYSTEM)
     write_list_workbook(path, rows=LARGE_LIST_ROWS)
-    raw, raw_peak = _measure(_RAW_READ, PATH=str(path))
-    checked, peak = _measure(_DRY_RUN, PATH=str(path), DRAFT=draft.pk, ROWS=LARGE_LIST_ROWS)
+    from benchmarks.importers import DJANGO_SETUP, RAW_READ, measure
+
+    raw, raw_peak = measure(RAW_READ, PATH=str(path))
+    checked, peak = measure(
+        _DRY_RUN, setup=DJANGO_SETUP, PATH=str(path), DRAFT=draft.pk, ROWS=LARGE_LIST_ROWS
+    )
     print(f"list import, {LARGE_LIST_ROWS:,} rows, each in a fresh process")  # noqa: T201
     print(f"{'openpyxl raw read':<28} {raw * 1000:8.0f} ms   1.00x  peak {raw_peak:5.0f} MB")  # noqa: T201
     print(  # noqa: T201

@@ -16,13 +16,16 @@ grid and its staff page).
 
 import base64
 import io
+import json
 import os
 import statistics
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from unittest import mock
 from urllib.parse import urlencode
 
 # A small set for the default run: enough rows that per-row work shows, quick to generate.
@@ -88,14 +91,26 @@ def measure(client: Any, url: str, *, repeat: int) -> Measured:
     )
 
 
-def cases() -> dict[str, str]:
-    """Page name → URL, resolved from the data: the edition with the most grants, the middle
-    page of the grants API (reached by key), an area with accepted reports."""
+def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
+    """Page name → (URL, the raw SQL returning its numbers, ``benchmarks/raw.py``, or None),
+    resolved from the data: the edition with the most grants, the middle page of the grants API
+    (reached by key), an area with accepted reports."""
+    from django.db import connection
     from django.db.models import Count
+    from django.utils import timezone
 
+    from benchmarks import raw
     from devolve.grants.models import Grant
     from devolve.matters.models import AnnualList
 
+    def sql(query: Callable[..., object], **arguments: object) -> Callable[[], object]:
+        def run() -> object:
+            with connection.cursor() as cursor:
+                return query(cursor, **arguments)
+
+        return run
+
+    today = timezone.localdate()
     edition = (
         AnnualList.objects.filter(status=AnnualList.Status.PUBLISHED)
         .annotate(grants=Count("entries__grants"))
@@ -105,69 +120,145 @@ def cases() -> dict[str, str]:
     )
     # The grants API pages by key (ADR 0035): a deep page is the one after the middle grant.
     grants = Grant.objects.count()
-    middle = max(1, grants // 50 // 2)
     middle_grant = Grant.objects.order_by("pk").values_list("pk", flat=True)[
         grants // 2 : grants // 2 + 1
     ]
-    deep = base64.b64encode(f"p={middle_grant[0] if middle_grant else 0}".encode()).decode()
-    urls = {
-        "portal overview": "/en/",
-        "pilot-area list": "/en/pilot-areas/",
-        "economy": "/en/economy/",
-        "search (2 characters)": "/en/search/?q=%E6%A8%A1%E6%8B%9F",
-        "grants API, first page": "/api/v1/grants/",
-        f"grants API, page {middle} by key": f"/api/v1/grants/?{urlencode({'cursor': deep})}",
-        "staff overview": "/en/staff/overview/",
-        "reporting completeness": "/en/staff/reporting/completeness/",
-        "audit events": "/en/staff/audit/",
+    after = middle_grant[0] if middle_grant else 0
+    deep = base64.b64encode(f"p={after}".encode()).decode()
+    urls: dict[str, tuple[str, Callable[[], object] | None]] = {
+        "portal overview": ("/en/", sql(raw.portal_overview, on=today)),
+        "pilot-area list": ("/en/pilot-areas/", sql(raw.pilot_area_list, on=today)),
+        "economy": ("/en/economy/", None),
+        "search (2 characters)": ("/en/search/?q=%E6%A8%A1%E6%8B%9F", None),
+        "grants API, first page": ("/api/v1/grants/", sql(raw.grants_page, after=0)),
+        "grants API, middle page by key": (
+            f"/api/v1/grants/?{urlencode({'cursor': deep})}",
+            sql(raw.grants_page, after=after),
+        ),
+        "staff overview": ("/en/staff/overview/", sql(raw.staff_overview, on=today)),
+        "reporting completeness": (
+            "/en/staff/reporting/completeness/",
+            sql(raw.completeness, on=today),
+        ),
+        "audit events": (
+            "/en/staff/audit/",
+            sql(raw.audit_events, history_tables=history_tables()),
+        ),
     }
     if edition is not None:
         path = edition.get_absolute_url().removeprefix("/en").removeprefix("/")
-        urls["edition"] = f"/en/{path}"
-        urls["edition take-up"] = f"/en/{path}take-up/"
-        urls["staff edition"] = f"/en/staff/annual-lists/{edition.pk}/"
+        urls["edition"] = (f"/en/{path}", sql(raw.edition, annual_list_id=edition.pk))
+        urls["edition take-up"] = (
+            f"/en/{path}take-up/",
+            sql(raw.take_up, annual_list_id=edition.pk),
+        )
+        urls["staff edition"] = (
+            f"/en/staff/annual-lists/{edition.pk}/",
+            sql(raw.edition, annual_list_id=edition.pk),
+        )
     return urls
 
 
+def history_tables() -> list[str]:
+    """The tables of every model with history, as the change log reads them."""
+    from devolve.core.changelog import models_with_history
+
+    return [model.history.model._meta.db_table for model in models_with_history()]  # type: ignore[attr-defined]
+
+
+def is_read_only() -> bool:
+    """Whether the database refuses writes (``PGOPTIONS='-c default_transaction_read_only=on'``,
+    as for the shared national set): then no user is saved and nothing is derived."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW transaction_read_only")
+        return bool(cursor.fetchone()[0] == "on")
+
+
 def office_client() -> Any:
+    """A client signed in as an office user: saved (``bench-office``) on a writable database;
+    on a read-only one an unsaved user handed to every request, as ``benchmarks/api.py`` does
+    (the caller keeps ``signed_in_unsaved`` patched while it measures)."""
     from django.test import Client
 
     from devolve.accounts.models import User
 
+    client = Client()
+    if is_read_only():
+        return client
     user = User.objects.filter(username="bench-office").first()
     if user is None:
         user = User.objects.create_user(username="bench-office", role=User.Role.OFFICE)
-    client = Client()
     client.force_login(user)
     return client
 
 
-def run(*, repeat: int, label: str, only: str = "") -> None:
-    """Every case, or with ``only`` those whose name contains it (and no derive run)."""
+def signed_in_unsaved() -> Any:
+    """On a read-only database, every request's user is an unsaved office user; elsewhere
+    nothing is patched."""
+    import contextlib
+
+    from benchmarks.api import office_user
+
+    if not is_read_only():
+        return contextlib.nullcontext()
+    user = office_user()
+    return mock.patch("django.contrib.auth.get_user", return_value=user)
+
+
+def run(*, repeat: int, label: str, only: str = "") -> list[dict[str, Any]]:
+    """Every case, or with ``only`` those whose name contains it (and no derive run); each
+    case's figures, as printed."""
+    with signed_in_unsaved():
+        return _run(repeat=repeat, label=label, only=only)
+
+
+def _run(*, repeat: int, label: str, only: str) -> list[dict[str, Any]]:
     client = office_client()
     baseline = measure(client, "/accounts/login/", repeat=repeat)
     print(  # noqa: T201
         f"pages and API at {label}: p50 / p95 over {repeat} requests, this process's CPU a"
-        " request (p50), SQL per request, ratio of p50 to the baseline, size, the first request"
+        " request (p50), SQL per request, the raw SQL returning the page's numbers (p50) and"
+        " the page's p50 over it, over the sign-in page, size, the first request"
     )
     print(  # noqa: T201
         f"{'baseline (sign-in page)':<32} {baseline.p50 * 1000:8.1f} {baseline.p95 * 1000:8.1f} ms"
-        f" {baseline.cpu * 1000:7.1f} ms CPU {baseline.queries:4d} q   1.00x"
+        f" {baseline.cpu * 1000:7.1f} ms CPU {baseline.queries:4d} q {'':>19}   1.0x"
     )
-    for name, url in cases().items():
+    results = []
+    for name, (url, raw_sql) in cases().items():
         if only not in name:
             continue
         result = measure(client, url, repeat=repeat)
+        raw = repeated(raw_sql, repeat=repeat)[0] if raw_sql is not None else None
         flag = "" if result.p95 * 1000 <= TARGET_MS else f"  > {TARGET_MS:.0f} ms"
         status = "" if result.status == 200 else f"  HTTP {result.status}"
+        over_raw = (
+            f"{raw * 1000:7.1f} ms {result.p50 / raw:7.1f}x" if raw else f"{'no raw SQL':>19}"
+        )
         print(  # noqa: T201
             f"{name:<32} {result.p50 * 1000:8.1f} {result.p95 * 1000:8.1f} ms"
-            f" {result.cpu * 1000:7.1f} ms CPU {result.queries:4d} q"
+            f" {result.cpu * 1000:7.1f} ms CPU {result.queries:4d} q {over_raw}"
             f" {result.p50 / baseline.p50:6.1f}x {result.size / 1024:8.0f} kB"
-            f"  first {result.first * 1000:.0f} ms{flag}{status}"
+            f"  first {result.first * 1000:.0f} ms{flag}{status}",
+            flush=True,
         )
-    if not only:
+        results.append(
+            {
+                "name": name,
+                "p50": result.p50,
+                "p95": result.p95,
+                "queries": result.queries,
+                "raw": raw,
+                "status": result.status,
+            }
+        )
+    if not only and not is_read_only():
         measure_derive(repeat=max(1, repeat // 4))
+    return results
 
 
 class _RolledBack(Exception):
@@ -235,7 +326,9 @@ def main(argv: list[str] | None = None) -> None:
 
     setup_test_environment()
     label = os.environ.get("DATABASE_URL", "the generated set").split("@")[-1]
-    run(repeat=repeat, label=label, only=only)
+    results = run(repeat=repeat, label=label, only=only)
+    if saved := os.environ.get("DEVOLVE_BENCH_RESULTS"):  # benchmarks/growth.py reads them
+        Path(saved).write_text(json.dumps(results))
 
 
 if __name__ == "__main__":

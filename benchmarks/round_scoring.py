@@ -50,7 +50,8 @@ def _sichuan_prefectures(division: Any) -> list[Any]:
     )
 
 
-def _write_round(matrix: np.ndarray, prefecture_of: np.ndarray) -> Any:
+def _write_round(matrix: np.ndarray, prefecture_of: np.ndarray, *, with_values: bool = True) -> Any:
+    """The round, its candidate zones and (``with_values``) their values from ``matrix``."""
     from devolve.core.actors import SYSTEM
     from devolve.regions.models import Division, Zone
     from devolve.selection.models import CandidateValue, SelectionRound
@@ -108,6 +109,8 @@ def _write_round(matrix: np.ndarray, prefecture_of: np.ndarray) -> Any:
         sensitivity_runs=RUNS,
         created_by=SYSTEM,
     )
+    if not with_values:
+        return selection_round
     zones = list(Zone.objects.filter(slug__startswith=ZONE_PREFIX).order_by("slug"))
     indicators = list(selection_round.sub_indicators.order_by("criterion__position", "position"))
     CandidateValue.objects.bulk_create(

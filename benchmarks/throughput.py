@@ -32,7 +32,8 @@ from pathlib import Path
 from benchmarks.database import scratch_directory
 
 CLIENTS = 16
-SECONDS = 20
+# Issue 19 asks for 30 s a run; DEVOLVE_THROUGHPUT_SECONDS shortens it (a quick check, tests).
+SECONDS = int(os.environ.get("DEVOLVE_THROUGHPUT_SECONDS", "30"))
 TARGET = 0.5
 
 

@@ -2,10 +2,13 @@
 (such as classic entropy weights refusing zeros) or to an oracle package shows here rather than
 halfway through ``make bench``."""
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 from django.db import connection
 
-from benchmarks import did, selection
+from benchmarks import did, raw, selection
 
 
 def test_the_selection_benchmark_runs_at_a_tiny_size(
@@ -69,3 +72,133 @@ def test_the_round_scoring_benchmark_runs_at_a_tiny_size(
     assert "queue_scoring (the request)" in printed  # then the task's body, scored again
     if connection.vendor == "postgresql":
         assert "5 rows written" in printed
+
+
+# The raw SQL the page benchmarks compare each page with (benchmarks/raw.py) must return the
+# numbers the page shows: checked here on the whole demo against each page's selector, so a raw
+# query that drifts from its page fails.
+
+
+@pytest.fixture(scope="module")
+def _demo(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    from django.db import transaction
+
+    from devolve.demo.testing import full_demo
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        full_demo()
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def cursor(_demo: None, db: None) -> Iterator[Any]:
+    with connection.cursor() as opened:
+        yield opened
+
+
+def test_the_raw_overview_counts_the_pilot_areas_as_the_portal_does(cursor: Any) -> None:
+    from devolve.demo.testing import DEMO_DAY
+    from devolve.regions.selectors import get_programme_shape
+
+    shape = get_programme_shape(on=DEMO_DAY)
+    counted = raw.portal_overview(cursor, on=DEMO_DAY)
+
+    assert shape.pilot_areas > 0
+    assert counted == {
+        "batch": shape.areas_per_batch,
+        "prefecture": shape.areas_per_prefecture,
+        "level": shape.by_level,
+        "kind": shape.by_kind,
+    }
+
+
+def test_the_raw_pilot_area_list_is_the_lists_count_and_first_page(cursor: Any) -> None:
+    from devolve.demo.testing import DEMO_DAY
+    from devolve.regions.selectors import list_pilot_areas
+
+    areas = list_pilot_areas(on=DEMO_DAY)
+
+    assert raw.pilot_area_list(cursor, on=DEMO_DAY) == (
+        areas.count(),
+        [zone.slug for zone in areas[: raw.PAGE_SIZE]],
+    )
+
+
+def test_the_raw_edition_and_take_up_counts_are_the_selectors(cursor: Any) -> None:
+    from devolve.grants.selectors import get_take_up_selection
+    from devolve.matters.models import AnnualList
+    from devolve.matters.selectors import count_entries
+
+    editions = list(AnnualList.objects.order_by("pk"))
+    assert any(edition.entries.exists() for edition in editions)
+    for edition in editions:
+        counts = count_entries(annual_list=edition)
+        selection = get_take_up_selection(annual_list=edition)
+
+        assert raw.edition(cursor, annual_list_id=edition.pk) == {
+            "entries": counts.entries,
+            "powers": counts.powers,
+            "support": counts.support,
+            "withdrawn": counts.withdrawn,
+            "by_mode": counts.by_mode,
+        }, edition.key
+        assert raw.take_up(cursor, annual_list_id=edition.pk) == {
+            "status_counts": selection.status_counts,
+            "areas": len(selection.zones),
+            "entries": selection.entries.count(),
+        }, edition.key
+
+
+def test_the_raw_grants_page_is_the_apis_page_by_key(cursor: Any, client: Any) -> None:
+    import base64
+
+    from devolve.grants.models import Grant
+
+    keys = list(Grant.objects.order_by("pk").values_list("pk", flat=True))
+    after = keys[len(keys) // 2]
+    cursor_text = base64.b64encode(f"p={after}".encode()).decode()
+    for start, query in ((0, {}), (after, {"cursor": cursor_text})):
+        shown = client.get("/api/v1/grants/", query, HTTP_ACCEPT="application/json").json()
+
+        assert raw.grants_page(cursor, after=start) == [
+            (row["id"], row["zone"], row["status"]) for row in shown["results"]
+        ]
+        assert len(shown["results"]) == raw.PAGE_SIZE
+
+
+def test_the_raw_completeness_and_overview_are_the_offices(cursor: Any) -> None:
+    from devolve.demo.testing import DEMO_DAY
+    from devolve.performance.overview import Overview
+    from devolve.reporting.selectors import completeness
+
+    def tallies(by: Any) -> dict[str, tuple[int, ...]]:
+        return {
+            row.key: (
+                row.expected, row.submitted, row.submitted_on_time, row.accepted, row.returned,
+                row.overdue,
+            )
+            for row in completeness(by=by, on=DEMO_DAY)
+        }  # fmt: skip
+
+    expected = {by: tallies(by) for by in ("area", "prefecture", "department")}
+    overview = Overview.of(on=DEMO_DAY)
+
+    assert all(expected.values())
+    assert raw.completeness(cursor, on=DEMO_DAY) == expected
+    assert raw.staff_overview(cursor, on=DEMO_DAY) == {
+        "completeness": expected,
+        "overdue": len(overview.overdue),
+    }
+    assert overview.overdue  # the demo has reports owed, so the count is tested
+
+
+def test_the_raw_change_log_is_the_audit_pages_first_page(cursor: Any) -> None:
+    from benchmarks.pages import history_tables
+    from devolve.core.changelog import ChangeCriteria, list_changes
+
+    shown = list(list_changes(ChangeCriteria())[: raw.PAGE_SIZE])
+
+    assert raw.audit_events(cursor, history_tables=history_tables()) == [
+        (row["log_source"], row["log_record_id"]) for row in shown
+    ]
