@@ -13,6 +13,7 @@ server-side cursors Django opens for ``QuerySet.iterator()``: a cursor lives in 
 session, and transaction pooling may hand the next fetch to another.
 """
 
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,10 +54,15 @@ THROWAWAY_SESSION_SETTINGS = {"synchronous_commit": "off"}
 def for_throwaway_databases(database: Mapping[str, Any]) -> dict[str, Any]:
     """The ``DATABASES`` entry ``database``, its PostgreSQL sessions started with
     ``THROWAWAY_SESSION_SETTINGS`` (libpq's ``options``, after any the entry gives); unchanged
-    for SQLite, whose test databases are in memory."""
+    for SQLite, whose test databases are in memory.
+
+    libpq reads ``PGOPTIONS`` only when no ``options`` is given: without the entry's own, the
+    environment's come first, so that ``PGOPTIONS='-c default_transaction_read_only=on'`` keeps
+    a benchmark or a script run with these settings read-only (it was silently dropped)."""
     if database["ENGINE"] != POSTGRESQL:
         return dict(database)
     options = dict(database.get("OPTIONS", {}))
-    given = [options["options"]] if options.get("options") else []
+    environment = os.environ.get("PGOPTIONS", "").strip()
+    given = [options["options"]] if options.get("options") else [environment] if environment else []
     ours = [f"-c {name}={value}" for name, value in THROWAWAY_SESSION_SETTINGS.items()]
     return {**database, "OPTIONS": {**options, "options": " ".join([*given, *ours])}}

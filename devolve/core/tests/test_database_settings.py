@@ -93,7 +93,10 @@ def test_a_pooled_process_reads_through_the_pool() -> None:
     assert result.stdout.split() == ["ConnectionPool", "3"]
 
 
-def test_throwaway_postgresql_sessions_commit_without_waiting_for_the_disk() -> None:
+def test_throwaway_postgresql_sessions_commit_without_waiting_for_the_disk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("PGOPTIONS", raising=False)
     given = {**POSTGRESQL, "OPTIONS": {"sslmode": "prefer", "options": "-c work_mem=8MB"}}
 
     assert for_throwaway_databases(given) == {
@@ -103,6 +106,22 @@ def test_throwaway_postgresql_sessions_commit_without_waiting_for_the_disk() -> 
     assert for_throwaway_databases({**POSTGRESQL, "OPTIONS": {}})["OPTIONS"] == {
         "options": "-c synchronous_commit=off"
     }
+
+
+def test_throwaway_sessions_keep_the_environments_pgoptions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """libpq ignores PGOPTIONS once ``options`` is given: a read-only guard set there must
+    survive the throwaway settings, or a run meant to read only writes."""
+    monkeypatch.setenv("PGOPTIONS", "-c default_transaction_read_only=on")
+
+    assert for_throwaway_databases({**POSTGRESQL, "OPTIONS": {}})["OPTIONS"] == {
+        "options": "-c default_transaction_read_only=on -c synchronous_commit=off"
+    }
+    given = {**POSTGRESQL, "OPTIONS": {"options": "-c work_mem=8MB"}}  # the entry's own win
+    assert for_throwaway_databases(given)["OPTIONS"]["options"] == (
+        "-c work_mem=8MB -c synchronous_commit=off"
+    )
 
 
 def test_throwaway_sqlite_is_unchanged() -> None:
