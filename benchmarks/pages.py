@@ -197,16 +197,24 @@ def office_client() -> Any:
 
 
 def signed_in_unsaved() -> Any:
-    """On a read-only database, every request's user is an unsaved office user; elsewhere
-    nothing is patched."""
+    """On a read-only database, every request's user is an unsaved office user and sessions
+    are kept in signed cookies; elsewhere nothing is patched."""
     import contextlib
+
+    from django.test.utils import override_settings
 
     from benchmarks.api import office_user
 
     if not is_read_only():
         return contextlib.nullcontext()
     user = office_user()
-    return mock.patch("django.contrib.auth.get_user", return_value=user)
+    stack = contextlib.ExitStack()
+    stack.enter_context(mock.patch("django.contrib.auth.get_user", return_value=user))
+    # A page that touches the session (the sign-in page's test cookie) keeps it in a cookie.
+    stack.enter_context(
+        override_settings(SESSION_ENGINE="django.contrib.sessions.backends.signed_cookies")
+    )
+    return stack
 
 
 def run(*, repeat: int, label: str, only: str = "") -> list[dict[str, Any]]:
