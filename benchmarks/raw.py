@@ -190,17 +190,22 @@ def staff_overview(cursor: Any, *, on: datetime.date) -> dict[str, Any]:
 
 def audit_events(cursor: Any, *, history_tables: list[str]) -> list[tuple[str, int]]:
     """The change log's first page: the newest audit events and history rows of every table
-    with history, newest first (``list_changes``), as (source, row id)."""
-    parts = ["SELECT 'event' AS source, id AS record_id, occurred_at AS at FROM core_auditevent"]
+    with history (``history_tables`` in the change log's order), newest first, ties broken by
+    the part (events first, then each table in turn) and the row id, as ``list_changes`` orders
+    them; as (source, row id)."""
+    parts = [
+        "SELECT 'event' AS source, 0 AS part, id AS record_id, occurred_at AS at"
+        " FROM core_auditevent"
+    ]
     parts += [
-        f"SELECT 'history', history_id, history_date FROM {table}"  # noqa: S608
-        for table in history_tables
+        f"SELECT 'history', {number}, history_id, history_date FROM {table}"  # noqa: S608
+        for number, table in enumerate(history_tables, start=1)
     ]
     union = "\nUNION ALL ".join(parts)
     rows = _rows(
         cursor,
         f"SELECT source, record_id FROM ({union}) log "  # noqa: S608
-        f"ORDER BY at DESC, record_id DESC LIMIT {PAGE_SIZE}",
+        f"ORDER BY at DESC, part DESC, record_id DESC LIMIT {PAGE_SIZE}",
         [],
     )
     return [(source, int(record_id)) for source, record_id in rows]
