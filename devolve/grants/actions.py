@@ -29,4 +29,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "publication.not_regranted": _("%(keys)s would not be re-granted; look at the preview again."),
     "publication.refused_with_code": _("Publishing was refused (%(code)s)."),
     "publication.crashed": _("Publishing stopped unexpectedly."),
+    "activation_run.queued": _("Activation of due grants queued"),
+    "activation_run.started": _("Activation of due grants started"),
+    "activation_run.finished": _("Due grants activated"),
+    "activation_run.failed": _("Activation of due grants failed (%(code)s)"),
+    # Why an activation run failed (``ActivationRun.error``), read in the reader's language.
+    "activation_run.refused_with_code": _("Activating due grants was refused (%(code)s)."),
+    "activation_run.crashed": _("Activating due grants stopped unexpectedly."),
 }

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devolve.accounts.models import User
 from devolve.core.history import HistoricalRecords
+from devolve.core.runs import BackgroundRun
 from devolve.core.transitions import Lifecycle, move
 
 
@@ -413,3 +414,59 @@ class Publication(models.Model):
         if not self.rows_total:
             return 100 if self.status == self.Status.PUBLISHED else 0
         return min(100, self.rows_done * 100 // self.rows_total)
+
+
+class ActivationRun(BackgroundRun):
+    """The office's request to make every grant due on a day effective, run in the background as
+    publishing is (ADR 0049, ADR 0077).
+
+    Activating a national day's due grants (tens of thousands) takes seconds: the API queues it
+    and shows its progress (grants activated of the grants due) and its outcome. Activation is
+    one transaction, so a run that failed activated nothing; its error says why. One run is
+    under way at a time, whatever its day: a second request gets that run.
+    """
+
+    DONE = "activated"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Activating")
+        ACTIVATED = "activated", _("Activated")
+        FAILED = "failed", _("Failed")
+
+    on = models.DateField(_("due on or before"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(_("grants due"), default=0)
+    rows_done = models.PositiveIntegerField(_("grants activated"), default=0)
+    history = HistoricalRecords(excluded_fields=["rows_done", "updated_at"])
+
+    class Meta(BackgroundRun.Meta):
+        verbose_name = _("activation run")
+        verbose_name_plural = _("activation runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "activated", "failed"]),
+                name="activation_run_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(rows_total__gte=F("rows_done")) | Q(rows_total=0),
+                name="activation_run_progress_within_total",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""),
+                name="activation_run_failure_has_error",
+            ),
+            # One under way at all: an index on a constant, over the runs queued or running.
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=Q(status__in=["queued", "running"]),
+                name="activation_run_one_under_way",
+                violation_error_code="already_queued",
+                violation_error_message=_("Due grants are being activated already."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.on.isoformat()} · {self.get_status_display()}"

@@ -29,7 +29,13 @@ from devolve.accounts.models import User
 from devolve.accounts.permissions import is_auditor, is_office
 from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, relevance
 from devolve.grants import rules
-from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant, Publication
+from devolve.grants.models import (
+    ACTIVE_STATUSES,
+    ActivationRun,
+    EntrustmentAgreement,
+    Grant,
+    Publication,
+)
 from devolve.matters.models import AnnualList, ListEntry, Matter
 from devolve.matters.selectors import PUBLIC_EDITION_STATUSES
 from devolve.regions.models import Zone
@@ -833,6 +839,25 @@ def publication_under_way(*, annual_list: AnnualList) -> Publication | None:
         .select_related("annual_list__batch", "requested_by")
         .first()
     )
+
+
+def activation_under_way() -> ActivationRun | None:
+    """The activation run queued or running, if any (one at most)."""
+    return (
+        ActivationRun.objects.filter(
+            status__in=[ActivationRun.Status.QUEUED, ActivationRun.Status.RUNNING]
+        )
+        .select_related("requested_by")
+        .first()
+    )
+
+
+def list_activation_runs_visible_to(*, user: User) -> QuerySet[ActivationRun]:
+    """Activation runs a user may follow: the reform office's business, read by the office and
+    by auditors, as publications are; nobody else."""
+    if not (is_office(user) or is_auditor(user)):
+        return ActivationRun.objects.none()
+    return ActivationRun.objects.select_related("requested_by").order_by("-created_at", "-pk")
 
 
 def list_publications_visible_to(*, user: User) -> QuerySet[Publication]:

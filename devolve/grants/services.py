@@ -13,7 +13,8 @@ from collections import defaultdict
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import Any
 
-from django.db import connection, transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -27,10 +28,12 @@ from devolve.core.errors import DomainError, NotAllowed, refusal
 from devolve.core.events import record_event, record_events, record_events_in_sql
 from devolve.core.history import save_validated, write_history_in_sql
 from devolve.core.progress import ProgressCallback, progress_writer
+from devolve.core.runs import run_job
 from devolve.grants import calendar, rules, selectors
 from devolve.grants.models import (
     ACTIVE_STATUSES,
     GRANT_LIFECYCLE,
+    ActivationRun,
     EntrustmentAgreement,
     Grant,
     HolidayNotice,
@@ -40,6 +43,7 @@ from devolve.grants.models import (
 )
 from devolve.grants.permissions import can_manage_grant, can_record_handover
 from devolve.grants.publication import PlannedGrant, PublicationPlan, plan_publication
+from devolve.grants.tasks import run_activation as run_activation_task
 from devolve.grants.tasks import run_publication as run_publication_task
 from devolve.matters.models import AnnualList, ListEntry, Matter
 from devolve.matters.services import check_annual_list_publishable, mark_annual_list_published
@@ -600,7 +604,55 @@ def _end(
 
 
 @transaction.atomic
-def activate_due_grants(*, on: datetime.date, activated_by: User | SystemActor) -> int:
+def queue_activation(*, on: datetime.date, requested_by: User | SystemActor) -> ActivationRun:
+    """Queue the activation of the grants due on or before ``on`` as a background task (after
+    commit), once the actor may activate (the reform office; ``not_allowed``). One run is under
+    way at a time: while one is queued or running, it is returned as it is (the request is
+    idempotent). Concurrent requests meet at the partial unique constraint: the one that loses
+    gets the run under way."""
+    _require_activator(requested_by)
+    under_way = selectors.activation_under_way()
+    if under_way is not None:
+        return under_way
+    run = ActivationRun(on=on, requested_by=person(requested_by))
+    try:
+        with transaction.atomic():
+            save_validated(run, actor=requested_by, reason=system_text("activation_run.queued"))
+    except (IntegrityError, ValidationError):
+        under_way = selectors.activation_under_way()
+        if under_way is None:
+            raise
+        return under_way
+    transaction.on_commit(lambda: run_activation_task.enqueue(activation_run_id=run.pk))
+    return run
+
+
+def run_activation(*, activation_run: ActivationRun) -> ActivationRun:
+    """Activate a queued run's due grants in one transaction (a task's body), recording its
+    progress per batch and its outcome: activated, or failed with the error, nothing of it
+    written. Safe to run again: a run no longer queued is left as it is."""
+    run = ActivationRun.objects.select_related("requested_by").get(pk=activation_run.pk)
+    return run_job(
+        run,
+        lambda _actor, report: activate_due_grants(
+            on=run.on, activated_by=run.requested_by or SYSTEM, on_progress=report
+        ),
+        texts="activation_run",
+    )
+
+
+def _require_activator(actor: User | SystemActor | None) -> None:
+    if not is_system(actor) and not is_office(actor):
+        raise NotAllowed(_("Only the reform office activates due grants."))
+
+
+@transaction.atomic
+def activate_due_grants(
+    *,
+    on: datetime.date,
+    activated_by: User | SystemActor,
+    on_progress: ProgressCallback | None = None,
+) -> int:
     """Make every delegated grant whose effective date has come effective; returns how many.
 
     Run daily (``devolve activate_grants``); running it twice changes nothing more. The due
@@ -609,10 +661,10 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | SystemActor) 
     ``UPDATE … WHERE id IN`` per ``BULK_BATCH_SIZE`` grants, with their history rows
     (``core.history.write_history_in_sql``) and ``grant.effective`` events
     (``core.events.record_events_in_sql``) likewise, so the statements grow with the distinct
-    days, never with the grants, and none grows with them.
+    days, never with the grants, and none grows with them. ``on_progress(done, total)`` is told
+    after every batch (``run_activation`` records it for the API).
     """
-    if not is_system(activated_by) and not is_office(activated_by):
-        raise NotAllowed(_("Only the reform office activates due grants."))
+    _require_activator(activated_by)
     due = list(
         Grant.objects.select_for_update(of=("self",))
         .filter(status=Grant.Status.AWAITING_EFFECT, effective_on__lte=on)
@@ -628,6 +680,9 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | SystemActor) 
     )
     if not due:
         return 0
+    done = 0
+    if on_progress is not None:
+        on_progress(0, len(due))
     # Every due grant makes the same move: the lifecycle checks it once.
     status = GRANT_LIFECYCLE.check("take_effect", Grant.Status.AWAITING_EFFECT, SYSTEM).target
     working_days = calendar.WorkingDayCalendar.load()
@@ -657,6 +712,9 @@ def activate_due_grants(*, on: datetime.date, activated_by: User | SystemActor) 
                 targets=((pk, *labels.of_ids(matter, zone)) for pk, matter, zone in batch),
                 details={"effective_on": effective_on.isoformat()},
             )
+            done += len(batch)
+            if on_progress is not None:
+                on_progress(done, len(due))
     return len(due)
 
 

@@ -13,3 +13,11 @@ def run_publication(*, publication_id: int) -> None:
     from devolve.grants.models import Publication
 
     services.run_publication(publication=Publication.objects.get(pk=publication_id))
+
+
+@task
+def run_activation(*, activation_run_id: int) -> None:
+    from devolve.grants import services
+    from devolve.grants.models import ActivationRun
+
+    services.run_activation(activation_run=ActivationRun.objects.get(pk=activation_run_id))

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from devolve.core.api.bulk import record_ids
 from devolve.core.api.fields import SlugRelatedField, StoredTextField
-from devolve.grants.models import EntrustmentAgreement, Grant, Publication
+from devolve.grants.models import ActivationRun, EntrustmentAgreement, Grant, Publication
 from devolve.grants.selectors import MatrixGrant
 from devolve.matters.api.serializers import EntryMatterOutput
 from devolve.matters.models import AuthorizationMode, Department, ListEntry
@@ -145,9 +145,25 @@ class ActivationInput(serializers.Serializer[Grant]):
     )
 
 
-class ActivationOutput(serializers.Serializer[dict[str, Any]]):
-    on = serializers.DateField()
-    activated = serializers.IntegerField(help_text="Grants that took effect.")
+class ActivationRunOutput(serializers.ModelSerializer[ActivationRun]):
+    """A queued activation of due grants and how far it has come, as a publication shows it."""
+
+    percent = serializers.IntegerField(source="percent_done", read_only=True)
+    requested_by = serializers.CharField(source="requested_by.username", allow_null=True)
+    # Why it failed, in the request's language (stored as a code, ADR 0041).
+    error_message = StoredTextField(source="error")
+
+    class Meta:
+        model = ActivationRun
+        fields = [
+            "id", "on", "status", "rows_done", "rows_total", "percent", "error_code",
+            "error_message", "requested_by", "created_at", "finished_at",
+        ]  # fmt: skip
+        extra_kwargs = {
+            "on": {"help_text": "Grants effective on or before this day are activated."},
+            "rows_done": {"help_text": "Grants activated (per batch of 500)."},
+            "rows_total": {"help_text": "Grants due (0 until the run starts)."},
+        }
 
 
 class PublishInput(serializers.Serializer[Grant]):

@@ -8,6 +8,7 @@ router = SimpleRouter()
 router.register("grants", views.GrantViewSet, basename="grant")
 router.register("agreements", views.EntrustmentAgreementViewSet, basename="agreement")
 router.register("publications", views.PublicationViewSet, basename="publication")
+router.register("activation-runs", views.ActivationRunViewSet, basename="activation-run")
 urlpatterns = [
     re_path(
         rf"^annual-lists/(?P<key>{ANNUAL_LIST_KEY})/publish/$",

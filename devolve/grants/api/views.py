@@ -33,7 +33,7 @@ from devolve.core.errors import DomainError, NotAllowed
 from devolve.grants import selectors, services
 from devolve.grants.api.serializers import (
     ActivationInput,
-    ActivationOutput,
+    ActivationRunOutput,
     AgreementInput,
     AgreementOutput,
     BulkHandoverInput,
@@ -48,7 +48,13 @@ from devolve.grants.api.serializers import (
     TakeUpPageOutput,
 )
 from devolve.grants.filters import EntrustmentAgreementFilter, GrantFilter, TakeUpFilter
-from devolve.grants.models import ACTIVE_STATUSES, EntrustmentAgreement, Grant, Publication
+from devolve.grants.models import (
+    ACTIVE_STATUSES,
+    ActivationRun,
+    EntrustmentAgreement,
+    Grant,
+    Publication,
+)
 from devolve.grants.publication import plan_publication
 from devolve.matters.api.views import KEY_PARAMETER, annual_list_or_404
 from devolve.matters.models import AnnualList, AuthorizationMode, Department, ListEntry, Matter
@@ -199,16 +205,39 @@ class GrantViewSet(
         )
         return Response(GrantOutput(self._reloaded(grant)).data)
 
-    @extend_schema(request=ActivationInput, responses={200: ActivationOutput})
+    @extend_schema(
+        request=ActivationInput,
+        responses={202: ActivationRunOutput},
+        parameters=[
+            OpenApiParameter(
+                "Location",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[202],
+                description="The activation run's address: /api/v1/activation-runs/<id>/.",
+            )
+        ],
+    )
     @action(detail=False, methods=["post"], url_path="activate-due", url_name="activate-due")
     def activate_due(self, request: Request) -> Response:
         """Make every delegated grant whose effective date has come effective (reform office);
-        running it again changes nothing more."""
+        running it again changes nothing more. A national day's due grants take seconds, so
+        they are activated in the background (ADR 0077), as publishing and scoring are: who
+        asks is checked now (``403 not_allowed``), then an activation run is queued and the
+        answer is ``202`` with the run, its address in ``Location``
+        (``/api/v1/activation-runs/<id>/``): poll it for progress (grants activated of those
+        due) and outcome. While a run is queued or running, asking again answers it as it is."""
         payload = ActivationInput(data=request.data)
         payload.is_valid(raise_exception=True)
         on = payload.validated_data["on"] or timezone.localdate()
-        activated = services.activate_due_grants(on=on, activated_by=acting_user(request))
-        return Response(ActivationOutput({"on": on, "activated": activated}).data)
+        queued = services.queue_activation(on=on, requested_by=acting_user(request))
+        # As it stands now: the task may have run already (tasks run inline in tests and the demo).
+        run = ActivationRun.objects.select_related("requested_by").get(pk=queued.pk)
+        return Response(
+            ActivationRunOutput(run).data,
+            status=status.HTTP_202_ACCEPTED,
+            headers={"Location": reverse("api:activation-run-detail", kwargs={"pk": run.pk})},
+        )
 
     @extend_schema(
         parameters=[
@@ -407,6 +436,22 @@ class AnnualListPublishApi(APIView):
             status=status.HTTP_202_ACCEPTED,
             headers={"Location": reverse("api:publication-detail", kwargs={"pk": publication.pk})},
         )
+
+
+class ActivationRunViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[ActivationRun]):
+    """A queued activation of due grants (``POST /api/v1/grants/activate-due/``): its status
+    (``queued``, ``running``, ``activated``, ``failed``), grants activated of those due, and why
+    it failed (``error_code``; ``error_message`` in the request's language), with nothing of a
+    failed one activated. The reform office and auditors read them."""
+
+    serializer_class = ActivationRunOutput
+    permission_classes = [IsAuthenticated]
+    lookup_value_regex = r"\d+"
+
+    def get_queryset(self) -> QuerySet[ActivationRun]:
+        if getattr(self, "swagger_fake_view", False):
+            return ActivationRun.objects.none()
+        return selectors.list_activation_runs_visible_to(user=acting_user(self.request))
 
 
 class PublicationViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet[Publication]):

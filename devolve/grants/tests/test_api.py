@@ -22,7 +22,7 @@ from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import read_again
 from devolve.core.testing.personas import PERSONAS, personas_of_world
 from devolve.grants import services as grant_services
-from devolve.grants.models import EntrustmentAgreement, Grant, Publication
+from devolve.grants.models import ActivationRun, EntrustmentAgreement, Grant, Publication
 from devolve.matters import services as list_services
 from devolve.matters.models import AnnualList, AuthorizationMode, Department, Matter
 from devolve.matters.tests.factories import MatterFactory
@@ -1013,36 +1013,84 @@ def test_publishing_an_unknown_edition_is_not_found(
 def test_only_the_office_activates_due_grants(
     client: Client, personas: dict[str, User | None], world: World
 ) -> None:
+    """The office's request queues one run (the task runs once the request commits, never in
+    this test's transaction); every refused request writes nothing."""
     assert_authorization_matrix(
-        RolledBackClient(),
+        client,
         personas,
         "post",
         url("grant-activate-due"),
         allowed={"office"},
-        allowed_status=200,
+        allowed_status=202,
         anonymous_status=401,
         data={"on": "2023-04-09"},
         content_type=JSON,
+        tracked=(Grant, ActivationRun, AuditEvent),
     )
 
     assert Grant.objects.filter(status="awaiting_effect").count() == 2
+    assert list(ActivationRun.objects.values_list("status", "on")) == [
+        ("queued", datetime.date(2023, 4, 9))
+    ]
+
+
+def test_activation_runs_are_read_by_the_office_and_auditors(
+    client: Client, personas: dict[str, User | None], world: World, office_user: User
+) -> None:
+    run = grant_services.queue_activation(on=datetime.date(2023, 4, 9), requested_by=office_user)
+    assert_authorization_matrix(
+        client,
+        personas,
+        "get",
+        url("activation-run-detail", pk=run.pk),
+        allowed={"office", "auditor"},
+        anonymous_status=401,
+        not_found=set(PERSONAS) - {"office", "auditor", "anonymous"},
+    )
+
+
+def _activate(client: Client, on: str, capture: Any) -> dict[str, Any]:
+    with capture(execute=True):
+        queued = client.post(url("grant-activate-due"), {"on": on}, content_type=JSON)
+    assert queued.status_code == 202
+    assert queued["Location"] == url("activation-run-detail", pk=queued.json()["id"])
+    run = client.get(queued["Location"])
+    assert run.status_code == 200
+    return {key: run.json()[key] for key in ("on", "status", "rows_done", "rows_total", "percent")}
 
 
 def test_delegated_grants_take_effect_on_their_date_once(
+    client: Client, world: World, office_user: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    client.force_login(office_user)
+
+    early = _activate(client, "2023-04-08", django_capture_on_commit_callbacks)
+    due = _activate(client, "2023-04-09", django_capture_on_commit_callbacks)
+    again = _activate(client, "2023-04-10", django_capture_on_commit_callbacks)
+
+    assert [early, due, again] == [
+        {"on": "2023-04-08", "status": "activated", "rows_done": 0, "rows_total": 0,
+         "percent": 100},
+        {"on": "2023-04-09", "status": "activated", "rows_done": 2, "rows_total": 2,
+         "percent": 100},
+        {"on": "2023-04-10", "status": "activated", "rows_done": 0, "rows_total": 0,
+         "percent": 100},
+    ]  # fmt: skip
+    assert world.grant(world.law_firms, world.east).status == "effective"
+
+
+def test_asking_while_a_run_is_under_way_answers_that_run(
     client: Client, world: World, office_user: User
 ) -> None:
     client.force_login(office_user)
 
-    early = client.post(url("grant-activate-due"), {"on": "2023-04-08"}, content_type=JSON)
-    due = client.post(url("grant-activate-due"), {"on": "2023-04-09"}, content_type=JSON)
-    again = client.post(url("grant-activate-due"), {"on": "2023-04-10"}, content_type=JSON)
+    first = client.post(url("grant-activate-due"), {"on": "2023-04-09"}, content_type=JSON)
+    second = client.post(url("grant-activate-due"), {"on": "2023-04-10"}, content_type=JSON)
 
-    assert [early.json(), due.json(), again.json()] == [
-        {"on": "2023-04-08", "activated": 0},
-        {"on": "2023-04-09", "activated": 2},
-        {"on": "2023-04-10", "activated": 0},
-    ]
-    assert world.grant(world.law_firms, world.east).status == "effective"
+    assert (first.status_code, second.status_code) == (202, 202)
+    assert second.json()["id"] == first.json()["id"]
+    assert second.json()["on"] == "2023-04-09"
+    assert ActivationRun.objects.count() == 1
 
 
 # Sign an entrustment agreement ------------------------------------------------------------------
