@@ -19,6 +19,7 @@ never a sign-in redirect, 403 or 5xx; a draft edition is unknown (404) to everyo
 Every request that may write runs in a transaction rolled back after it.
 """
 
+import datetime
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -37,7 +38,7 @@ from devolve.assessments.models import AssessmentRound, GrantAssessment
 from devolve.documents import selectors as document_selectors
 from devolve.documents.models import GeneratedDocument
 from devolve.grants import selectors as grant_selectors
-from devolve.grants.models import EntrustmentAgreement, Grant, Publication
+from devolve.grants.models import ActivationRun, EntrustmentAgreement, Grant, Publication
 from devolve.indicators.models import EvaluationRun, Indicator, Observation
 from devolve.matters import selectors as matter_selectors
 from devolve.matters.models import (
@@ -142,6 +143,9 @@ API_TARGETS: dict[str, Target] = {
     "publication-": Target(
         Publication, lambda user: grant_selectors.list_publications_visible_to(user=user)
     ),
+    "activation-run-": Target(
+        ActivationRun, lambda user: grant_selectors.list_activation_runs_visible_to(user=user)
+    ),
 }
 
 
@@ -176,11 +180,24 @@ def _a_scoring_run(users: dict[str, User | None]) -> None:
     )
 
 
+def _an_activation_run(users: dict[str, User | None]) -> None:
+    """The demo activates due grants through the service, without the background task: one
+    finished run, as the office would have queued it."""
+    ActivationRun.objects.create(
+        on=datetime.date(2024, 1, 1),
+        status=ActivationRun.Status.ACTIVATED,
+        rows_done=1,
+        rows_total=1,
+        requested_by=users["office"],
+    )
+
+
 # Records of a route's target the demo holds none of, made for the route's test (rolled back
 # with it), so that its scope is tried inside and outside, by route name prefix.
 MADE_FOR_THE_ROUTE: dict[str, Callable[[dict[str, User | None]], None]] = {
     "publication-": _a_publication,
     "scoring-run-": _a_scoring_run,
+    "activation-run-": _an_activation_run,
 }
 
 # Routes that read one record by a key that is not the record's own (a grant's usage, a
