@@ -3,13 +3,16 @@ has come (``rows_done`` of ``rows_total``, written by ``core.progress.progress_w
 failed (``error_code`` and a stored sentence, ADR 0041) and when it was asked and finished.
 
 A concrete run adds its ``status`` (with ``QUEUED``, ``RUNNING``, a done status and ``FAILED``)
-and names ``DONE`` (the status it reaches when it succeeds), its subject and its constraints.
+and names ``DONE`` (the status it reaches when it succeeds), its subject and its constraints:
+``run_constraints`` and a partial unique constraint over ``UNDER_WAY``.
 """
 
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +21,29 @@ from devolve.core.actors import SYSTEM, SystemActor
 from devolve.core.errors import DomainError
 from devolve.core.history import save_validated
 from devolve.core.progress import ProgressCallback, progress_writer
+
+UNDER_WAY = Q(status__in=["queued", "running"])
+"""The runs queued or running: a concrete run's partial unique constraint (one under way per
+subject) and its selector read them."""
+
+
+def run_constraints(prefix: str, *, done: str) -> list[models.BaseConstraint]:
+    """The checks every run's table has, named ``<prefix>_…``: its status is one of the four
+    (``done`` being its done status), its progress stays within its total, and a failed run
+    says why."""
+    return [
+        models.CheckConstraint(
+            condition=Q(status__in=["queued", "running", done, "failed"]),
+            name=f"{prefix}_status_is_known",
+        ),
+        models.CheckConstraint(
+            condition=Q(rows_total__gte=F("rows_done")) | Q(rows_total=0),
+            name=f"{prefix}_progress_within_total",
+        ),
+        models.CheckConstraint(
+            condition=~Q(status="failed") | ~Q(error=""), name=f"{prefix}_failure_has_error"
+        ),
+    ]
 
 
 class BackgroundRun(models.Model):
@@ -57,20 +83,25 @@ class BackgroundRun(models.Model):
         return min(100, self.rows_done * 100 // self.rows_total)
 
 
-def run_job[R: BackgroundRun](
-    run: R, work: Callable[[models.Model | SystemActor, ProgressCallback], object], *, texts: str
+def run_job[R: BackgroundRun, A, T](
+    run: R,
+    work: Callable[[A | SystemActor, ProgressCallback], T],
+    *,
+    texts: str,
+    on_done: Callable[[R, T], None] | None = None,
 ) -> R:
     """Run a queued ``run``'s job (a task's body): mark it running, call ``work(actor,
     report)`` (one transaction of its own, all or nothing) with a progress callback, and store
-    the outcome: ``run.DONE`` with its count, or ``FAILED`` with the refusal's code and stored
-    sentence (``<texts>.refused_with_code``) or ``crashed``. The sentences ``<texts>.started``,
-    ``.finished``, ``.failed`` and ``.crashed`` are the history's reasons. Safe to run again: a
-    run no longer queued is left as it is."""
+    the outcome: ``run.DONE`` with its count (after ``on_done(run, what work returned)`` has
+    set what else the run keeps, e.g. a scoring run's result), or ``FAILED`` with the refusal's
+    code and stored sentence (``<texts>.refused_with_code``) or ``crashed``. The sentences
+    ``<texts>.started``, ``.finished``, ``.failed`` and ``.crashed`` are the history's reasons.
+    Safe to run again: a run no longer queued is left as it is."""
     if run.status != "queued":  # type: ignore[attr-defined]
         return run
-    actor: models.Model | SystemActor = run.requested_by or SYSTEM
+    requester: models.Model | SystemActor = run.requested_by or SYSTEM
     run.status = "running"  # type: ignore[attr-defined]
-    save_validated(run, actor=actor, reason=system_text(f"{texts}.started"))
+    save_validated(run, actor=requester, reason=system_text(f"{texts}.started"))
     reported = [0, 0]  # the last (done, total): SQLite records none inside the transaction
     try:
         with progress_writer(run) as write:
@@ -79,18 +110,22 @@ def run_job[R: BackgroundRun](
                 reported[:] = [done, total]
                 write(done, total)
 
-            work(actor, report)
+            # The user model is the project's (``A``, accounts.User), which core cannot import.
+            outcome = work(cast("A | SystemActor", requester), report)
     except DomainError as error:
-        # Stored as a sentence code, read in each reader's language (ADR 0041).
+        # Stored as a sentence code, read in each reader's language (ADR 0041); a refusal made
+        # without a stored form is named by its code, never in the language the task ran in.
         text = error.text or system_text(f"{texts}.refused_with_code", code=error.code)
         return _failed(run, reported, code=error.code, text=text, texts=texts)
     except Exception:
         _failed(run, reported, code="crashed", text=system_text(f"{texts}.crashed"), texts=texts)
         raise
+    if on_done is not None:
+        on_done(run, outcome)
     run.status = run.DONE  # type: ignore[attr-defined]
     run.rows_done = run.rows_total = reported[1]
     run.finished_at = timezone.now()
-    save_validated(run, actor=actor, reason=system_text(f"{texts}.finished"))
+    save_validated(run, actor=requester, reason=system_text(f"{texts}.finished"))
     return run
 
 

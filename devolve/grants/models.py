@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devolve.accounts.models import User
 from devolve.core.history import HistoricalRecords
-from devolve.core.runs import BackgroundRun
+from devolve.core.runs import UNDER_WAY, BackgroundRun, run_constraints
 from devolve.core.transitions import Lifecycle, move
 
 
@@ -325,13 +325,15 @@ class HolidayNoticeDay(models.Model):
         return self.day.isoformat()
 
 
-class Publication(models.Model):
+class Publication(BackgroundRun):
     """The office's request to publish an approved edition, run in the background (ADR 0049).
 
     Publishing a national edition writes tens of thousands of grants: the page queues it and
     shows its progress (grants written of the grants to write) and its outcome. Publishing is
     one transaction, so a publication that failed left nothing published; its error says why.
     """
+
+    DONE = "published"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -359,43 +361,18 @@ class Publication(models.Model):
         blank=True,
         help_text=_("The plan the publisher confirmed; publishing a different one is refused."),
     )
-    requested_by = models.ForeignKey(
-        User,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     rows_total = models.PositiveIntegerField(_("grants to write"), default=0)
     rows_done = models.PositiveIntegerField(_("grants written"), default=0)
-    error_code = models.CharField(_("error code"), max_length=40, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["rows_done", "updated_at"])
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundRun.Meta):
         verbose_name = _("publication")
         verbose_name_plural = _("publications")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "published", "failed"]),
-                name="publication_status_is_known",
-            ),
-            models.CheckConstraint(
-                condition=Q(rows_total__gte=F("rows_done")) | Q(rows_total=0),
-                name="publication_progress_within_total",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="failed") | ~Q(error=""),
-                name="publication_failure_has_error",
-            ),
+            *run_constraints("publication", done="published"),
             models.UniqueConstraint(
                 fields=["annual_list"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=UNDER_WAY,
                 name="publication_one_under_way_per_edition",
                 violation_error_code="already_queued",
                 violation_error_message=_("This edition is being published already."),
@@ -404,16 +381,6 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return f"{self.annual_list} · {self.published_on.isoformat()}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.PUBLISHED, self.Status.FAILED}
-
-    @property
-    def percent_done(self) -> int:
-        if not self.rows_total:
-            return 100 if self.status == self.Status.PUBLISHED else 0
-        return min(100, self.rows_done * 100 // self.rows_total)
 
 
 class ActivationRun(BackgroundRun):
@@ -446,22 +413,11 @@ class ActivationRun(BackgroundRun):
         verbose_name = _("activation run")
         verbose_name_plural = _("activation runs")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "activated", "failed"]),
-                name="activation_run_status_is_known",
-            ),
-            models.CheckConstraint(
-                condition=Q(rows_total__gte=F("rows_done")) | Q(rows_total=0),
-                name="activation_run_progress_within_total",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="failed") | ~Q(error=""),
-                name="activation_run_failure_has_error",
-            ),
+            *run_constraints("activation_run", done="activated"),
             # One under way at all: an index on a constant, over the runs queued or running.
             models.UniqueConstraint(
                 models.Value(1),
-                condition=Q(status__in=["queued", "running"]),
+                condition=UNDER_WAY,
                 name="activation_run_one_under_way",
                 violation_error_code="already_queued",
                 violation_error_message=_("Due grants are being activated already."),

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 from devolve.accounts.models import User
 from devolve.accounts.permissions import is_auditor, is_office
+from devolve.core.runs import UNDER_WAY
 from devolve.core.search import SearchIndex, SearchQuery, as_hits, matching, relevance
 from devolve.grants import rules
 from devolve.grants.models import (
@@ -832,10 +833,7 @@ def latest_publication(*, annual_list: AnnualList) -> Publication | None:
 def publication_under_way(*, annual_list: AnnualList) -> Publication | None:
     """The edition's publication queued or running, if any (one at most)."""
     return (
-        Publication.objects.filter(
-            annual_list=annual_list,
-            status__in=[Publication.Status.QUEUED, Publication.Status.RUNNING],
-        )
+        Publication.objects.filter(UNDER_WAY, annual_list=annual_list)
         .select_related("annual_list__batch", "requested_by")
         .first()
     )
@@ -843,13 +841,7 @@ def publication_under_way(*, annual_list: AnnualList) -> Publication | None:
 
 def activation_under_way() -> ActivationRun | None:
     """The activation run queued or running, if any (one at most)."""
-    return (
-        ActivationRun.objects.filter(
-            status__in=[ActivationRun.Status.QUEUED, ActivationRun.Status.RUNNING]
-        )
-        .select_related("requested_by")
-        .first()
-    )
+    return ActivationRun.objects.filter(UNDER_WAY).select_related("requested_by").first()
 
 
 def list_activation_runs_visible_to(*, user: User) -> QuerySet[ActivationRun]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +27,7 @@ from devolve.core.bulk import act_on_chosen
 from devolve.core.errors import DomainError, NotAllowed, refusal
 from devolve.core.events import record_event, record_events, record_events_in_sql
 from devolve.core.history import save_validated, write_history_in_sql
-from devolve.core.progress import ProgressCallback, progress_writer
+from devolve.core.progress import ProgressCallback
 from devolve.core.runs import run_job
 from devolve.grants import calendar, rules, selectors
 from devolve.grants.models import (
@@ -306,61 +306,19 @@ def run_publication(*, publication: Publication) -> Publication:
     publication = Publication.objects.select_related("annual_list", "requested_by").get(
         pk=publication.pk
     )
-    if publication.status != Publication.Status.QUEUED:
-        return publication
-    actor: User | SystemActor = publication.requested_by or SYSTEM
-    publication.status = Publication.Status.RUNNING
-    save_validated(publication, actor=actor, reason=system_text("publication.started"))
-    reported = [0, 0]  # the last (done, total): SQLite records none inside the transaction
-    try:
-        with progress_writer(publication) as write:
 
-            def report(done: int, total: int) -> None:
-                reported[:] = [done, total]
-                write(done, total)
-
-            publish_annual_list(
-                annual_list=publication.annual_list,
-                published_on=publication.published_on,
-                published_by=actor,
-                regrant_reasons=publication.regrant_reasons,
-                left_out=publication.left_out,
-                preview=publication.preview,
-                on_progress=report,
-            )
-    except DomainError as error:
-        # Stored as a sentence code, read in each reader's language (ADR 0041); a refusal made
-        # without a stored form is named by its code, never in the language the task ran in.
-        text = error.text or system_text("publication.refused_with_code", code=error.code)
-        return _publication_failed(publication, reported, code=error.code, text=text)
-    except Exception:
-        _publication_failed(
-            publication, reported, code="crashed", text=system_text("publication.crashed")
+    def publish(actor: User | SystemActor, report: ProgressCallback) -> AnnualList:
+        return publish_annual_list(
+            annual_list=publication.annual_list,
+            published_on=publication.published_on,
+            published_by=actor,
+            regrant_reasons=publication.regrant_reasons,
+            left_out=publication.left_out,
+            preview=publication.preview,
+            on_progress=report,
         )
-        raise
-    publication.status = Publication.Status.PUBLISHED
-    publication.rows_done = publication.rows_total = reported[1]
-    publication.finished_at = timezone.now()
-    save_validated(publication, actor=actor, reason=system_text("publication.finished"))
-    return publication
 
-
-def _publication_failed(
-    publication: Publication, reported: list[int], *, code: str, text: str
-) -> Publication:
-    """Nothing of the publication was written (its transaction rolled back): say why (``text``,
-    a stored sentence, ``core.actions.system_text``), and how far it had come."""
-    publication.rows_done, publication.rows_total = reported
-    publication.status = Publication.Status.FAILED
-    publication.error_code = code
-    publication.error = text
-    publication.finished_at = timezone.now()
-    save_validated(
-        publication,
-        actor=publication.requested_by or SYSTEM,
-        reason=system_text("publication.failed", code=code),
-    )
-    return publication
+    return run_job(publication, publish, texts="publication")
 
 
 class _Progress:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from devolve.accounts.models import User
 from devolve.core.history import HistoricalRecords
 from devolve.core.i18n import in_current_language
+from devolve.core.runs import UNDER_WAY, BackgroundRun, run_constraints
 from devolve.core.transitions import Lifecycle, move
 
 
@@ -402,7 +403,7 @@ class RoundResult(models.Model):
         return f"{self.round} — {self.computed_at:%Y-%m-%d %H:%M}"
 
 
-class ScoringRun(models.Model):
+class ScoringRun(BackgroundRun):
     """The office's request to score a round, run in the background as publishing is (ADR 0049,
     ADR 0072).
 
@@ -410,6 +411,8 @@ class ScoringRun(models.Model):
     (sensitivity runs done of the runs to do) and its outcome. Scoring is one transaction that
     writes its result once (ADR 0067), so a run that failed stored nothing; its error says why.
     """
+
+    DONE = "scored"
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")
@@ -426,14 +429,6 @@ class ScoringRun(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
     result = models.ForeignKey(
         RoundResult,
         verbose_name=_("result"),
@@ -444,33 +439,16 @@ class ScoringRun(models.Model):
     )
     rows_total = models.PositiveIntegerField(_("sensitivity runs to do"), default=0)
     rows_done = models.PositiveIntegerField(_("sensitivity runs done"), default=0)
-    error_code = models.CharField(_("error code"), max_length=40, blank=True)
-    error = models.TextField(_("error"), blank=True)
-    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["rows_done", "updated_at"])
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(BackgroundRun.Meta):
         verbose_name = _("scoring run")
         verbose_name_plural = _("scoring runs")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(status__in=["queued", "running", "scored", "failed"]),
-                name="scoring_run_status_is_known",
-            ),
-            models.CheckConstraint(
-                condition=Q(rows_total__gte=models.F("rows_done")) | Q(rows_total=0),
-                name="scoring_run_progress_within_total",
-            ),
-            models.CheckConstraint(
-                condition=~Q(status="failed") | ~Q(error=""),
-                name="scoring_run_failure_has_error",
-            ),
+            *run_constraints("scoring_run", done="scored"),
             models.UniqueConstraint(
                 fields=["round"],
-                condition=Q(status__in=["queued", "running"]),
+                condition=UNDER_WAY,
                 name="scoring_run_one_under_way_per_round",
                 violation_error_code="already_queued",
                 violation_error_message=_("This round is being scored already."),
@@ -479,16 +457,6 @@ class ScoringRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round} · {self.get_status_display()}"
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in {self.Status.SCORED, self.Status.FAILED}
-
-    @property
-    def percent_done(self) -> int:
-        if not self.rows_total:
-            return 100 if self.status == self.Status.SCORED else 0
-        return min(100, self.rows_done * 100 // self.rows_total)
 
 
 class Decision(models.Model):

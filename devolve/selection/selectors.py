@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from devolve.accounts.models import User
 from devolve.core.errors import NotAllowed
 from devolve.core.i18n import in_current_language
+from devolve.core.runs import UNDER_WAY
 from devolve.regions.models import Batch, Zone
 from devolve.regions.selectors import list_memberships, list_zones
 from devolve.selection.models import (
@@ -108,10 +109,7 @@ def latest_scoring_run(*, selection_round: SelectionRound) -> ScoringRun | None:
 def scoring_under_way(*, selection_round: SelectionRound) -> ScoringRun | None:
     """The round's scoring run queued or running, if any (one at most)."""
     return (
-        ScoringRun.objects.filter(
-            round=selection_round,
-            status__in=[ScoringRun.Status.QUEUED, ScoringRun.Status.RUNNING],
-        )
+        ScoringRun.objects.filter(UNDER_WAY, round=selection_round)
         .select_related("round", "requested_by")
         .first()
     )

@@ -11,16 +11,20 @@ refusal (``no_candidates``, ``no_values``, ``invalid_input``, ``not_a_candidate`
 """
 
 from django.db import transaction
-from django.utils import timezone
 
 from devolve.accounts.models import User
 from devolve.core.actions import system_text
-from devolve.core.actors import SYSTEM, SystemActor, person
-from devolve.core.errors import DomainError
+from devolve.core.actors import SystemActor, person
 from devolve.core.history import save_validated
-from devolve.core.progress import progress_writer
+from devolve.core.progress import ProgressCallback
+from devolve.core.runs import run_job
 from devolve.selection import selectors
-from devolve.selection.models import SELECTION_ROUND_LIFECYCLE, ScoringRun, SelectionRound
+from devolve.selection.models import (
+    SELECTION_ROUND_LIFECYCLE,
+    RoundResult,
+    ScoringRun,
+    SelectionRound,
+)
 from devolve.selection.services.round_scoring import score_round
 from devolve.selection.services.rounds import require_selection_manager
 from devolve.selection.tasks import run_scoring as run_scoring_task
@@ -57,46 +61,13 @@ def run_scoring(*, scoring_run: ScoringRun) -> ScoringRun:
     outcome: scored with its result, or failed with the error, nothing of it stored. Safe to run
     again: a run no longer queued is left as it is."""
     run = ScoringRun.objects.select_related("round", "requested_by").get(pk=scoring_run.pk)
-    if run.status != ScoringRun.Status.QUEUED:
-        return run
-    actor: User | SystemActor = run.requested_by or SYSTEM
-    run.status = ScoringRun.Status.RUNNING
-    save_validated(run, actor=actor, reason=system_text("scoring_run.started"))
-    reported = [0, 0]  # the last (done, total): SQLite records none inside the transaction
-    try:
-        with progress_writer(run) as write:
 
-            def report(done: int, total: int) -> None:
-                reported[:] = [done, total]
-                write(done, total)
+    def score(actor: User | SystemActor, report: ProgressCallback) -> RoundResult:
+        return score_round(selection_round=run.round, scored_by=actor, on_progress=report)
 
-            result = score_round(selection_round=run.round, scored_by=actor, on_progress=report)
-    except DomainError as error:
-        # Stored as a sentence code, read in each reader's language (ADR 0041).
-        text = error.text or system_text("scoring_run.refused_with_code", code=error.code)
-        return _failed(run, reported, code=error.code, text=text)
-    except Exception:
-        _failed(run, reported, code="crashed", text=system_text("scoring_run.crashed"))
-        raise
-    run.status = ScoringRun.Status.SCORED
+    return run_job(run, score, texts="scoring_run", on_done=_keep_result)
+
+
+def _keep_result(run: ScoringRun, result: RoundResult) -> None:
+    """A scored run points at the result its scoring stored (saved with its done status)."""
     run.result = result
-    run.rows_done = run.rows_total = reported[1]
-    run.finished_at = timezone.now()
-    save_validated(run, actor=actor, reason=system_text("scoring_run.finished"))
-    return run
-
-
-def _failed(run: ScoringRun, reported: list[int], *, code: str, text: str) -> ScoringRun:
-    """Nothing of the scoring was stored (its transaction rolled back): say why (``text``, a
-    stored sentence) and how far it had come."""
-    run.rows_done, run.rows_total = reported
-    run.status = ScoringRun.Status.FAILED
-    run.error_code = code
-    run.error = text
-    run.finished_at = timezone.now()
-    save_validated(
-        run,
-        actor=run.requested_by or SYSTEM,
-        reason=system_text("scoring_run.failed", code=code),
-    )
-    return run
