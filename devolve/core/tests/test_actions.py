@@ -59,6 +59,27 @@ BUILT = {
         )
     },
 }
+# ``core.runs.run_job`` writes these sentences of the ``texts=`` its caller names.
+RUN_STEPS = ("started", "finished", "failed", "crashed", "refused_with_code")
+
+
+def run_texts() -> set[str]:
+    """The ``texts=`` every ``run_job(...)`` call in the application names."""
+    named: set[str] = set()
+    for path in SOURCE.rglob("*.py"):
+        if "tests" in path.parts or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "run_job":
+                for keyword in node.keywords:
+                    if keyword.arg == "texts" and isinstance(keyword.value, ast.Constant):
+                        named.add(keyword.value.value)
+    return named
+
+
+BUILT |= {
+    f"f'{{texts}}.{step}'": {f"{texts}.{step}" for texts in run_texts()} for step in RUN_STEPS
+}
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # The estimators' diagnostic notes (indicators.analytics.panel.Note) name their words by
 # sentence code: ``sentence=`` when given (and not empty), else the note's code.
@@ -126,6 +147,10 @@ def recorded_codes() -> tuple[set[str], set[str]]:
                 if keyword.arg == "action":
                     _strings(keyword.value, found, built)
     return {code for code in found if "." in code}, built
+
+
+def test_every_background_run_names_its_sentences() -> None:
+    assert run_texts() == {"publication", "activation_run", "scoring_run"}
 
 
 def test_every_recorded_action_is_named_and_every_name_is_recorded() -> None:
