@@ -576,7 +576,9 @@ def queue_activation(*, on: datetime.date, requested_by: User | SystemActor) -> 
     try:
         with transaction.atomic():
             save_validated(run, actor=requested_by, reason=system_text("activation_run.queued"))
-    except (IntegrityError, ValidationError):
+    except (IntegrityError, ValidationError, DomainError):
+        # The other request's run committed first: met at the index (IntegrityError) or, when
+        # already visible, by the constraint's validation (a DomainError from save_validated).
         under_way = selectors.activation_under_way()
         if under_way is None:
             raise

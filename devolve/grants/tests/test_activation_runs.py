@@ -92,6 +92,27 @@ def test_queueing_checks_the_actor_and_writes_only_the_request(
     assert ActivationRun.objects.count() == 1
 
 
+def test_a_request_that_meets_a_run_committed_since_it_looked_gets_that_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The race of two requests, in order: the second looked before the first's run committed,
+    so its own run fails the one-under-way constraint's validation; it answers with the run."""
+    _due_grants(1)
+    office = UserFactory(role=User.Role.OFFICE)
+    first = services.queue_activation(on=DUE, requested_by=office)
+    looked = []
+    under_way = services.selectors.activation_under_way
+
+    def not_yet_seen() -> ActivationRun | None:
+        looked.append(True)
+        return None if len(looked) == 1 else under_way()
+
+    monkeypatch.setattr(services.selectors, "activation_under_way", not_yet_seen)
+
+    assert services.queue_activation(on=DUE, requested_by=office) == first
+    assert ActivationRun.objects.count() == 1
+
+
 def test_the_task_activates_batch_by_batch_and_records_its_outcome(
     django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
