@@ -19,6 +19,7 @@ from devolve.core.actors import SYSTEM
 from devolve.core.errors import NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import restore_flushed_tables
+from devolve.core.testing.progress import listen_to_progress
 from devolve.grants import services
 from devolve.grants.models import ActivationRun, Grant
 from devolve.grants.tests.factories import GrantFactory
@@ -119,19 +120,7 @@ def test_the_task_activates_batch_by_batch_and_records_its_outcome(
     grants = _due_grants(5)
     office = UserFactory(role=User.Role.OFFICE)
     monkeypatch.setattr(services, "BULK_BATCH_SIZE", 2)
-    reports: list[tuple[int, int]] = []
-    activate = services.activate_due_grants
-
-    def listening(**kwargs: Any) -> int:
-        report = kwargs["on_progress"]
-
-        def both(done: int, total: int) -> None:
-            reports.append((done, total))
-            report(done, total)
-
-        return activate(**{**kwargs, "on_progress": both})
-
-    monkeypatch.setattr(services, "activate_due_grants", listening)
+    reports = listen_to_progress(monkeypatch, services, "activate_due_grants")
     with django_capture_on_commit_callbacks(execute=True):
         queued = services.queue_activation(on=DUE, requested_by=office)
 

@@ -16,6 +16,7 @@ from devolve.core.actors import SYSTEM
 from devolve.core.errors import DomainError, NotAllowed
 from devolve.core.models import AuditEvent
 from devolve.core.testing.database import restore_flushed_tables
+from devolve.core.testing.progress import listen_to_progress
 from devolve.selection import services
 from devolve.selection.models import RoundResult, ScoringRun, SelectionRound
 from devolve.selection.services import Constraints, round_scoring, scoring_runs
@@ -92,19 +93,7 @@ def test_the_task_scores_and_records_its_progress_and_outcome(
 ) -> None:
     small = make_round()
     office = _office()
-    reports: list[tuple[int, int]] = []
-    score = round_scoring.score_round
-
-    def listening(**kwargs: Any) -> RoundResult:
-        report = kwargs["on_progress"]
-
-        def both(done: int, total: int) -> None:
-            reports.append((done, total))
-            report(done, total)
-
-        return score(**{**kwargs, "on_progress": both})
-
-    monkeypatch.setattr(scoring_runs, "score_round", listening)
+    reports = listen_to_progress(monkeypatch, scoring_runs, "score_round")
     with django_capture_on_commit_callbacks(execute=True):
         queued = services.queue_scoring(selection_round=small.selection_round, requested_by=office)
 
