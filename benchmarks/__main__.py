@@ -12,6 +12,9 @@ information. Then a 100,000-row workbook: openpyxl's raw read and the dry run (g
 streamed rows, bounded plan) each run in a fresh process that reports its time and peak memory
 (VmHWM); the dry run should stay within 3x the raw read and under 200 MB (issue 19).
 
+Then markup drawn in Python (table rows, select boxes) against Django's templates for the
+same markup (``benchmarks/rendering.py``).
+
 Then every page and API endpoint issue 19 lists, on the demo plus a small set from
 ``devolve generate_scale`` (``benchmarks/pages.py``): p50, p95, SQL queries per request and the
 ratio to the sign-in page. ``make bench-scale`` runs the same cases against a database holding a
@@ -72,6 +75,10 @@ def main() -> None:
 
     print()  # noqa: T201
     bench_search()
+    from benchmarks.rendering import main as bench_rendering
+
+    print()  # noqa: T201
+    bench_rendering()
     from benchmarks.pages import generate_small
     from benchmarks.pages import run as bench_pages
 

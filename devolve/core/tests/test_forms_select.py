@@ -1,8 +1,6 @@
 """Select boxes drawn in Python (``core.forms.render_select``) are the boxes Django's templates
 draw, option for option, and mark options in the other language."""
 
-import time
-
 import pytest
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -63,20 +61,3 @@ def test_a_widget_with_its_own_option_template_keeps_it() -> None:
 
     widget = Radio(choices=CHOICES[:2])
     assert drawn(widget, "", LanguageMarkingRenderer()) == drawn(widget, "", DjangoTemplates())
-
-
-def test_hundreds_of_options_cost_a_fraction_of_the_templates() -> None:
-    """The national prefecture filter: 352 options. CPU time, best of three, as the benchmark
-    measures it; the templates take several times as long."""
-    widget = forms.Select(choices=[(str(code), f"Prefecture {code}") for code in range(352)])
-
-    def cpu(renderer: object) -> float:
-        best = float("inf")
-        for _ in range(3):
-            started = time.process_time()
-            drawn(widget, "7", renderer)
-            best = min(best, time.process_time() - started)
-        return best
-
-    with translation.override("en"):
-        assert cpu(LanguageMarkingRenderer()) * 3 < cpu(DjangoTemplates())
