@@ -38,7 +38,7 @@ def _line(name: str, python: float, templates: float, target: float) -> None:
 
 def main() -> None:
     from django import forms
-    from django.forms.renderers import DjangoTemplates
+    from django.forms.renderers import BaseRenderer, DjangoTemplates
     from django.utils import translation
 
     from devolve.core.forms import LanguageMarkingRenderer
@@ -48,7 +48,7 @@ def main() -> None:
     table = Everything(ROWS * 50)
     widget = forms.Select(choices=[(str(code), f"Prefecture {code}") for code in range(352)])
 
-    def select(renderer: object) -> Callable[[], object]:
+    def select(renderer: BaseRenderer) -> Callable[[], object]:
         return lambda: widget.render("prefecture", "7", attrs={"id": "p"}, renderer=renderer)
 
     with translation.override("en"):

@@ -22,6 +22,8 @@ import fcntl
 import hashlib
 import os
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from importlib import metadata
 from pathlib import Path
@@ -144,14 +146,7 @@ class _TemplateCreation:
     # SQLite ----------------------------------------------------------------------------------
 
     def _create_sqlite(self) -> str:
-        template = cache_directory() / f"sqlite-{self.fingerprint}.sqlite3"
-        with file_lock(template.name):
-            if not self._is_current(template.exists(), template.name):
-                building = template.with_suffix(f".building-{os.getpid()}")
-                building.unlink(missing_ok=True)
-                self._migrate_into(str(building))
-                building.replace(template)
-                self._stamp(template.name).write_text(_run_id())
+        template = self._ensure_sqlite_template()
         test_name: str = self.creation._get_test_db_name()
         if not self.creation.is_in_memory_db(test_name):
             Path(test_name).unlink(missing_ok=True)
@@ -164,29 +159,56 @@ class _TemplateCreation:
             source.close()
         return test_name
 
+    def _ensure_sqlite_template(self) -> Path:
+        template = cache_directory() / f"sqlite-{self.fingerprint}.sqlite3"
+        with file_lock(template.name):
+            if not self._is_current(template.exists(), template.name):
+                building = template.with_suffix(".building")  # one builder: the lock's holder
+                building.unlink(missing_ok=True)
+                self._migrate_into(str(building))
+                building.replace(template)
+                self._stamp(template.name).write_text(_run_id())
+        return template
+
     # PostgreSQL ------------------------------------------------------------------------------
 
     def _create_postgresql(self) -> str:
         test_name: str = self.creation._get_test_db_name()
-        template = f"{self._template_prefix()}{self.fingerprint}"
-        with file_lock(f"postgresql-{template}"):
-            exists = self._database_exists(template)
-            if not self._is_current(exists, template):
-                building = f"{template}_building"
-                self._execute(f"DROP DATABASE IF EXISTS {self._quote(building)} WITH (FORCE)")
-                self._migrate_into(building)
-                self._execute(f"DROP DATABASE IF EXISTS {self._quote(template)} WITH (FORCE)")
-                self._execute(
-                    f"ALTER DATABASE {self._quote(building)} RENAME TO {self._quote(template)}"
-                )
-                self._stamp(template).write_text(_run_id())
-                self._drop_older_templates(keep=template)
+        with file_lock(self._postgresql_lock()):
+            template = self._ensure_postgresql_template()
             self._execute(f"DROP DATABASE IF EXISTS {self._quote(test_name)} WITH (FORCE)")
             self._execute(
                 f"CREATE DATABASE {self._quote(test_name)} TEMPLATE {self._quote(template)}"
             )
         self._switch_to(test_name)
         return test_name
+
+    def _postgresql_lock(self) -> str:
+        return f"postgresql-{self._template_prefix()}{self.fingerprint}"
+
+    def _ensure_postgresql_template(self) -> str:
+        """The template's name, migrated if it was not yet (the caller holds the lock)."""
+        template = f"{self._template_prefix()}{self.fingerprint}"
+        if not self._is_current(self._database_exists(template), template):
+            building = f"{template}_building"
+            self._execute(f"DROP DATABASE IF EXISTS {self._quote(building)} WITH (FORCE)")
+            self._migrate_into(building)
+            self._execute(f"DROP DATABASE IF EXISTS {self._quote(template)} WITH (FORCE)")
+            self._execute(
+                f"ALTER DATABASE {self._quote(building)} RENAME TO {self._quote(template)}"
+            )
+            self._stamp(template).write_text(_run_id())
+            self._drop_older_templates(keep=template)
+        return template
+
+    def ensure_template(self) -> None:
+        """Migrate the template if it is not there yet, and nothing else: what the run's
+        controller starts while its workers collect (``start_template_build``)."""
+        if self.connection.vendor == "sqlite":
+            self._ensure_sqlite_template()
+        else:
+            with file_lock(self._postgresql_lock()):
+                self._ensure_postgresql_template()
 
     def _template_prefix(self) -> str:
         # PostgreSQL names are at most 63 bytes: keep room for the fingerprint (16) and for
@@ -296,3 +318,48 @@ def _end_other_sessions(names: list[tuple[Any, str, bool]]) -> None:
                 " WHERE datname = %s AND pid <> pg_backend_pid()",
                 [test_name],
             )
+
+
+def build_template() -> None:
+    """Migrate the default database's template if it is missing (``start_template_build``'s
+    process; Django is set up)."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.vendor in _SUPPORTED:
+        _TemplateCreation(connection.creation, rebuild=False).ensure_template()
+
+
+def start_template_build(config: pytest.Config) -> "subprocess.Popen[bytes] | None":
+    """In the controller of a run with workers: migrate the template in a process of its own
+    while the workers start and collect their tests (about ten seconds), instead of in the first
+    worker to need a database while the other waits on the lock.
+
+    The process takes the template's lock before any worker can ask for it; a worker that asks
+    meanwhile waits, and one that finds no template afterwards (the process failed: its output
+    is in ``template-build.log`` in the cache directory) migrates it itself, as without this.
+    ``--create-db`` runs as before: its workers rebuild the template themselves."""
+    if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
+        return None
+    if config.getoption("create_db", False):
+        return None
+    log = (cache_directory() / "template-build.log").open("wb")
+    script = (
+        "import django; django.setup(); "
+        "from devolve.core.testing.template_database import build_template; build_template()"
+    )
+    return subprocess.Popen(  # noqa: S603 — our own interpreter on our own code
+        [sys.executable, "-c", script],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        cwd=config.rootpath,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+    )
+
+
+def finish_template_build(process: "subprocess.Popen[bytes] | None") -> None:
+    """Wait for the template's process at the end of the run (or stop it, if the run ended
+    before it did)."""
+    if process is None:
+        return
+    if process.poll() is None:
+        process.terminate()
+    process.wait()

@@ -3,6 +3,7 @@ as words on the pages, in both languages."""
 
 import ast
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -63,13 +64,22 @@ BUILT = {
 RUN_STEPS = ("started", "finished", "failed", "crashed", "refused_with_code")
 
 
+@cache
+def application_sources() -> tuple[tuple[Path, ast.Module], ...]:
+    """Every application module outside tests and migrations, parsed once for the checks below
+    (at collection the suite's every worker would parse them again)."""
+    return tuple(
+        (path, ast.parse(path.read_text(encoding="utf-8")))
+        for path in sorted(SOURCE.rglob("*.py"))
+        if "tests" not in path.parts and "migrations" not in path.parts
+    )
+
+
 def run_texts() -> set[str]:
     """The ``texts=`` every ``run_job(...)`` call in the application names."""
     named: set[str] = set()
-    for path in SOURCE.rglob("*.py"):
-        if "tests" in path.parts or "migrations" in path.parts:
-            continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for _path, tree in application_sources():
+        for node in ast.walk(tree):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "run_job":
                 for keyword in node.keywords:
                     if keyword.arg == "texts" and isinstance(keyword.value, ast.Constant):
@@ -77,9 +87,14 @@ def run_texts() -> set[str]:
     return named
 
 
-BUILT |= {
-    f"f'{{texts}}.{step}'": {f"{texts}.{step}" for texts in run_texts()} for step in RUN_STEPS
-}
+def built_codes() -> dict[str, set[str]]:
+    """``BUILT`` and the sentences ``core.runs.run_job`` builds from each run's ``texts=``."""
+    texts = run_texts()
+    return BUILT | {
+        f"f'{{texts}}.{step}'": {f"{name}.{step}" for name in texts} for step in RUN_STEPS
+    }
+
+
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # The estimators' diagnostic notes (indicators.analytics.panel.Note) name their words by
 # sentence code: ``sentence=`` when given (and not empty), else the note's code.
@@ -122,10 +137,10 @@ def recorded_codes() -> tuple[set[str], set[str]]:
     f-strings that build codes (record_step's bare verbs are built into reporting codes)."""
     found: set[str] = set()
     built: set[str] = set()
-    for path in SOURCE.rglob("*.py"):
-        if "tests" in path.parts or "migrations" in path.parts or path.name == "legacy_texts.py":
+    for path, tree in application_sources():
+        if path.name == "legacy_texts.py":
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(tree):
             if (
                 isinstance(node, ast.Assign)
                 and isinstance(node.value, ast.Constant)
@@ -155,9 +170,10 @@ def test_every_background_run_names_its_sentences() -> None:
 
 def test_every_recorded_action_is_named_and_every_name_is_recorded() -> None:
     codes, built = recorded_codes()
+    named = built_codes()
 
-    assert built == set(BUILT), "a new code is built at run time: add its values to BUILT"
-    expected = codes | set().union(*BUILT.values())
+    assert built == set(named), "a new code is built at run time: add its values to BUILT"
+    expected = codes | set().union(*named.values())
     assert sorted(expected - labelled_actions()) == [], "name these codes in the app's actions.py"
     assert sorted(labelled_actions() - expected) == [], "these names are for codes nobody records"
 
