@@ -39,6 +39,7 @@ SMALL = {
     "observations": 5000,
 }
 TARGET_MS = 300.0
+SEARCHED = "模拟"  # two characters ("simulated"), in every generated name: the most hits
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,7 @@ def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
     """Page name → (URL, the raw SQL returning its numbers, ``benchmarks/raw.py``, or None),
     resolved from the data: the edition with the most grants, the middle page of the grants API
     (reached by key), an area with accepted reports."""
+    from django.conf import settings
     from django.db import connection
     from django.db.models import Count
     from django.utils import timezone
@@ -128,8 +130,14 @@ def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
     urls: dict[str, tuple[str, Callable[[], object] | None]] = {
         "portal overview": ("/en/", sql(raw.portal_overview, on=today)),
         "pilot-area list": ("/en/pilot-areas/", sql(raw.pilot_area_list, on=today)),
-        "economy": ("/en/economy/", None),
-        "search (2 characters)": ("/en/search/?q=%E6%A8%A1%E6%8B%9F", None),
+        "economy": (
+            "/en/economy/",
+            sql(raw.economy, on=today, province=settings.PROGRAMME_PROVINCE_CODE),
+        ),
+        "search (2 characters)": (
+            f"/en/search/?{urlencode({'q': SEARCHED})}",
+            sql(raw.search, text=SEARCHED),
+        ),
         "grants API, first page": ("/api/v1/grants/", sql(raw.grants_page, after=0)),
         "grants API, middle page by key": (
             f"/api/v1/grants/?{urlencode({'cursor': deep})}",

@@ -5,7 +5,8 @@ Each function takes a DB-API cursor and what the page was asked for, runs SQL wr
 ORM, no model method) and returns plain numbers, folded as the page's selector folds them, so
 ``tests/test_benchmarks.py`` can check on the demo that they equal what the selector computes: a
 raw query that drifts from the page fails there, not silently here. The SQL is the portable subset
-SQLite and PostgreSQL share (CTEs, CASE, ``UNION ALL``).
+SQLite and PostgreSQL share (CTEs, CASE, ``UNION ALL``, window functions, ``LIKE ... ESCAPE``),
+but for one expression, a date's year, written for each (``_TREATED_FROM``).
 """
 
 import datetime
@@ -214,3 +215,214 @@ def audit_events(cursor: Any, *, history_tables: list[str]) -> list[tuple[str, i
         [],
     )
     return [(source, int(record_id)) for source, record_id in rows]
+
+
+# A batch's first treated year (``rules.first_treated_year``): the year of the day before it
+# began, plus one. The one expression the two engines write differently.
+_TREATED_FROM = {
+    "postgresql": "CAST(EXTRACT(YEAR FROM b.starts_on - 1) AS INTEGER) + 1",
+    "sqlite": "CAST(strftime('%%Y', b.starts_on, '-1 day') AS INTEGER) + 1",
+}
+GROWTH_RATE, ZONE, PROVINCE = "growth_rate", "zone", "province"
+
+
+def economy(
+    cursor: Any, *, on: datetime.date, province: str
+) -> dict[tuple[str, int], tuple[Any, ...]]:
+    """``/economy/``: for each growth indicator and batch, the headline the page shows: the
+    batch's first treated year, its pilot areas' simple mean growth that year (each zone counted
+    in the batch it first joined, its latest release by ``on``), the province's (``province``, a
+    division code) and the gap, and whether a figure in it is simulated
+    (``get_headline_comparison(...).headlines``). The page shows no stored evaluation figure,
+    only links to each evaluation's page. One query, reading each batch's zones' observations of
+    its headline year only (ranking every growth observation of those years first took 0.76 s
+    at national scale, this 5 ms): the page's selector computes every year and group (its detail
+    pages draw them) and keeps the result until an input changes (``core.derived``)."""
+    treated_from = _TREATED_FROM[cursor.db.vendor]
+    rows = _rows(
+        cursor,
+        f"""WITH batches AS (
+            SELECT b.id, b.number, {treated_from} AS year FROM regions_batch b
+        ), cohort AS (
+            SELECT m.zone_id, m.batch_id FROM regions_batchmembership m
+            WHERE NOT EXISTS (
+                SELECT 1 FROM regions_batchmembership e WHERE e.zone_id = m.zone_id
+                AND (e.joined_on < m.joined_on OR (e.joined_on = m.joined_on AND e.id < m.id)))
+        ), zones AS (
+            SELECT o.indicator_id, b.number, b.year, o.value, o.is_simulated,
+                ROW_NUMBER() OVER (
+                    PARTITION BY o.indicator_id, o.zone_id, o.division_id, o.year
+                    ORDER BY o.vintage DESC, o.id DESC) AS release_rank
+            FROM batches b JOIN cohort c ON c.batch_id = b.id
+            JOIN indicators_observation o ON o.zone_id = c.zone_id AND o.year = b.year
+            JOIN indicators_indicator i ON i.id = o.indicator_id
+            WHERE i.kind = %(growth)s AND o.subject_kind = %(zone)s AND o.quarter IS NULL
+                AND o.vintage <= %(on)s
+        ), pilots AS (
+            SELECT indicator_id, number, year, AVG(value) AS mean,
+                MAX(CASE WHEN is_simulated THEN 1 ELSE 0 END) AS simulated
+            FROM zones WHERE release_rank = 1 GROUP BY indicator_id, number, year
+        ), province AS (
+            SELECT o.indicator_id, o.year, o.value, o.is_simulated,
+                ROW_NUMBER() OVER (
+                    PARTITION BY o.indicator_id, o.zone_id, o.division_id, o.year
+                    ORDER BY o.vintage DESC, o.id DESC) AS release_rank
+            FROM indicators_observation o
+            JOIN indicators_indicator i ON i.id = o.indicator_id
+            JOIN regions_division d ON d.id = o.division_id
+            WHERE i.kind = %(growth)s AND d.level = %(province_kind)s AND d.code = %(province)s
+                AND o.subject_kind = %(province_kind)s AND o.quarter IS NULL
+                AND o.vintage <= %(on)s AND o.year IN (SELECT year FROM batches)
+        )
+        SELECT i.code, p.number, p.year, p.mean, r.value, p.mean - r.value,
+            p.simulated, r.is_simulated
+        FROM pilots p JOIN indicators_indicator i ON i.id = p.indicator_id
+        LEFT JOIN province r ON r.indicator_id = p.indicator_id AND r.year = p.year
+            AND r.release_rank = 1""",  # noqa: S608
+        {
+            "growth": GROWTH_RATE,
+            "on": on,
+            "zone": ZONE,
+            "province_kind": PROVINCE,
+            "province": province,
+        },
+    )
+
+    def figure(value: Any) -> float | None:
+        return None if value is None else float(value)
+
+    return {
+        (code, number): (
+            year,
+            figure(mean),
+            figure(province_value),
+            figure(gap),
+            bool(simulated) or bool(province_simulated),
+        )
+        for code, number, year, mean, province_value, gap, simulated, province_simulated in rows
+    }
+
+
+# Search (``search.results``, public): each kind's table, the columns a term may match, the
+# columns its score reads as titles, the column whose length orders equal scores, and what else
+# a row needs to be public.
+PUBLIC_EDITION = ("published", "superseded")
+_PUBLIC = "a.status IN (%(published)s, %(superseded)s)"
+_SEARCHED = {
+    "matter": (
+        "matters_matter t",
+        ("name_zh", "name_en", "code", "key", "legal_basis"),
+        ("name_zh", "name_en", "code"),
+        "name_zh",
+        "",
+    ),
+    "area": (
+        "regions_zone t",
+        ("name_zh", "name_en", "slug", "management_committee_zh", "management_committee_en"),
+        ("name_zh", "name_en", "slug"),
+        "name_zh",
+        "",
+    ),
+    "edition": (
+        "matters_annuallist t",
+        ("title_zh", "title_en", "document_number", "approving_meeting_zh", "approving_meeting_en"),
+        ("title_zh", "title_en", "document_number"),
+        "title_zh",
+        "t.status IN (%(published)s, %(superseded)s)",
+    ),
+    "department": (
+        "matters_department t",
+        ("name_zh", "name_en", "code"),
+        ("name_zh", "name_en", "code"),
+        "name_zh",
+        "",
+    ),
+    "agreement": (
+        "grants_entrustmentagreement t",
+        ("number", "entrusted_body", "document"),
+        ("number", "document"),
+        "number",
+        f"""EXISTS (SELECT 1 FROM grants_grant g
+            JOIN matters_listentry e ON e.id = g.entry_id
+            JOIN matters_annuallist a ON a.id = e.annual_list_id
+            WHERE g.id = t.grant_id AND {_PUBLIC})""",  # noqa: S608
+    ),
+    "filing": (
+        "grants_grant t JOIN matters_listentry e ON e.id = t.entry_id"
+        " JOIN matters_annuallist a ON a.id = e.annual_list_id",
+        ("supervision_document",),
+        ("supervision_document",),
+        "supervision_document",
+        f"t.supervision_document <> '' AND {_PUBLIC}",
+    ),
+}
+SEARCH_PAGE_SIZE = 20  # search.results.PER_PAGE
+SEARCH_TERMS = 8  # core.search.MAX_TERMS
+
+
+def _like(text: str) -> str:
+    """``text`` with the characters ``LIKE`` reads as wildcards escaped (by ``\\``)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def search(cursor: Any, *, text: str) -> dict[str, Any]:
+    """``/search/?q=text`` for the public: the first page of hits of every kind, ranked as
+    ``core.search.relevance`` and ``rank_and_page`` rank them, as (kind, id, score), and the hits
+    of each kind, in one query. Terms are matched with ``UPPER(column) LIKE``, as the page does
+    on PostgreSQL and on SQLite for terms shorter than three characters (longer ones it looks up
+    in SQLite's FTS5 index, which finds the same rows)."""
+    text = " ".join(text.split())
+    terms = tuple(dict.fromkeys(text.split()))[:SEARCH_TERMS]
+    params: dict[str, Any] = {
+        "published": PUBLIC_EDITION[0],
+        "superseded": PUBLIC_EDITION[1],
+        "text": text,
+        "starts": _like(text) + "%",
+        "contains": "%" + _like(text) + "%",
+    }
+    params |= {f"term{number}": f"%{_like(term)}%" for number, term in enumerate(terms)}
+
+    def like(column: str, param: str) -> str:
+        return f"UPPER(t.{column}) LIKE UPPER(%({param})s) ESCAPE '\\'"
+
+    def any_of(conditions: list[str]) -> str:
+        return "(" + " OR ".join(conditions) + ")"
+
+    parts = []
+    for kind, (table, columns, titles, length, public) in _SEARCHED.items():
+        matched = [
+            any_of([like(column, f"term{number}") for column in columns])
+            for number in range(len(terms))
+        ]
+        scores = [
+            f"WHEN {any_of([f'UPPER(t.{title}) = UPPER(%(text)s)' for title in titles])} THEN 400",
+            f"WHEN {any_of([like(title, 'starts') for title in titles])} THEN 300",
+            f"WHEN {any_of([like(title, 'contains') for title in titles])} THEN 200",
+        ]
+        if len(terms) > 1:
+            every_term = [
+                "(" + " AND ".join(like(title, f"term{n}") for n in range(len(terms))) + ")"
+                for title in titles
+            ]
+            scores.append(f"WHEN {any_of(every_term)} THEN 150")
+        where = " AND ".join([*matched, *([public] if public else [])])
+        parts.append(
+            f"SELECT '{kind}' AS kind, t.id AS id, CASE {' '.join(scores)} ELSE 100 END AS score,"  # noqa: S608
+            f" LENGTH(t.{length}) AS length FROM {table} WHERE {where}"
+        )
+    hits = "\nUNION ALL ".join(parts)
+    rows = _rows(
+        cursor,
+        f"""WITH hits AS ({hits})
+        SELECT 'count' AS part, kind, COUNT(*) AS id, 0 AS score, 0 AS length
+            FROM hits GROUP BY kind
+        UNION ALL SELECT 'hit', kind, id, score, length FROM (
+            SELECT kind, id, score, length FROM hits
+            ORDER BY score DESC, length, kind, id LIMIT {SEARCH_PAGE_SIZE}) page
+        ORDER BY part, score DESC, length, kind, id""",  # noqa: S608
+        params,
+    )
+    return {
+        "hits": [(kind, int(pk), int(score)) for part, kind, pk, score, _ in rows if part == "hit"],
+        "by_kind": {kind: int(count) for part, kind, count, _, _ in rows if part == "count"},
+    }

@@ -202,3 +202,48 @@ def test_the_raw_change_log_is_the_audit_pages_first_page(cursor: Any) -> None:
     assert raw.audit_events(cursor, history_tables=history_tables()) == [
         (row["log_source"], row["log_record_id"]) for row in shown
     ]
+
+
+def test_the_raw_economy_headlines_are_the_comparisons(cursor: Any) -> None:
+    from django.conf import settings
+
+    from devolve.demo.testing import DEMO_DAY
+    from devolve.indicators.selectors import get_headline_comparison, list_growth_indicators
+    from devolve.regions.selectors import list_batches
+
+    expected = {}
+    for indicator in list_growth_indicators():
+        comparison = get_headline_comparison(indicator=indicator, as_of=DEMO_DAY)
+        for batch in list_batches():
+            if (headline := comparison.headlines.get(batch.number)) is not None:
+                expected[(indicator.code, batch.number)] = (
+                    headline.year,
+                    headline.pilot_mean,
+                    headline.province,
+                    headline.gap,
+                    headline.row.simulated,
+                )
+
+    counted = raw.economy(cursor, on=DEMO_DAY, province=settings.PROGRAMME_PROVINCE_CODE)
+
+    assert expected
+    assert counted.keys() == expected.keys()
+    for key, figures in expected.items():  # the database sums decimals, the selector floats
+        assert counted[key] == pytest.approx(figures, rel=1e-9), key
+
+
+# One character, every kind and more than a page; two terms scoring 150 (every term in a title);
+# terms of three characters and more (SQLite's FTS5 index); a title starting with the query;
+# wildcards to be taken literally.
+@pytest.mark.parametrize("text", ["区", "区  成都", "firm law", "法律", "%_"])
+def test_the_raw_search_is_the_public_search_pages_first_page(cursor: Any, text: str) -> None:
+    from devolve.core.search import parse_query
+    from devolve.search.results import search
+
+    shown = search(parse_query(text))
+
+    assert shown.page.total or text == "%_"
+    assert raw.search(cursor, text=text) == {
+        "hits": [(hit.kind, hit.pk, hit.score) for hit in shown.page.hits],
+        "by_kind": shown.page.by_kind,
+    }
