@@ -1,6 +1,7 @@
 """API throughput against a bare Django view returning the same bytes (issue 19: at least 0.5x).
 
-Starts gunicorn (2 synchronous workers, as ``make serve``) on the database ``DATABASE_URL``
+Starts gunicorn (2 synchronous workers, as ``make serve``, or the workers
+``DEVOLVE_THROUGHPUT_GUNICORN`` names) on the database ``DATABASE_URL``
 names, saves the grants API's first page, then 16 client threads request the bare view
 (``benchmarks/throughput_urls.py``, the same middleware), then ``/api/v1/grants/`` (answered
 from the stored page once stored, ADR 0057) and then the same page with a query string new on
@@ -35,6 +36,10 @@ CLIENTS = 16
 # Issue 19 asks for 30 s a run; DEVOLVE_THROUGHPUT_SECONDS shortens it (a quick check, tests).
 SECONDS = int(os.environ.get("DEVOLVE_THROUGHPUT_SECONDS", "30"))
 TARGET = 0.5
+# The server's workers, as gunicorn's arguments: ``make serve``'s two synchronous workers unless
+# DEVOLVE_THROUGHPUT_GUNICORN names others (e.g. "-w 3", "-w 2 -k gthread --threads 4"), so that
+# worker classes and counts are compared by the same measurement (docs/operations/scaling.md).
+WORKERS = os.environ.get("DEVOLVE_THROUGHPUT_GUNICORN", "-w 2").split()
 
 
 def _free_port() -> int:
@@ -132,7 +137,7 @@ def main() -> None:
     port = _free_port()
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603 — our gunicorn on our own code
-        [str(gunicorn), "config.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}"],
+        [str(gunicorn), "config.wsgi", *WORKERS, "-b", f"127.0.0.1:{port}"],
         env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
@@ -158,7 +163,7 @@ def main() -> None:
         server.terminate()
         server.wait()
     print(  # noqa: T201
-        f"throughput, gunicorn 2 workers, {CLIENTS} clients, {SECONDS} s each, "
+        f"throughput, gunicorn {' '.join(WORKERS)}, {CLIENTS} clients, {SECONDS} s each, "
         f"{len(page):,} bytes (load average {os.getloadavg()[0]:.1f}; baseline: a bare view)"
     )
     bare_cpu = (middle - before) / max(bare * SECONDS, 1) * 1000
