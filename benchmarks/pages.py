@@ -95,7 +95,7 @@ def measure(client: Any, url: str, *, repeat: int) -> Measured:
 def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
     """Page name → (URL, the raw SQL returning its numbers, ``benchmarks/raw.py``, or None),
     resolved from the data: the edition with the most grants, the middle page of the grants API
-    (reached by key), an area with accepted reports."""
+    (reached by key), an area with accepted reports, the area report with the most lines."""
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
@@ -104,6 +104,7 @@ def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
     from benchmarks import raw
     from devolve.grants.models import Grant
     from devolve.matters.models import AnnualList
+    from devolve.reporting.models import UsageLine
 
     def sql(query: Callable[..., object], **arguments: object) -> Callable[[], object]:
         def run() -> object:
@@ -118,6 +119,14 @@ def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
         .annotate(grants=Count("entries__grants"))
         .order_by("-grants", "pk")
         .select_related("batch")
+        .first()
+    )
+    # The area report with the most lines (a national one has about 500).
+    report = (
+        UsageLine.objects.values("report")
+        .annotate(lines=Count("pk"))
+        .order_by("-lines", "report")
+        .values_list("report", flat=True)
         .first()
     )
     # The grants API pages by key (ADR 0035): a deep page is the one after the middle grant.
@@ -153,6 +162,11 @@ def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
             sql(raw.audit_events, history_tables=history_tables()),
         ),
     }
+    if report is not None:
+        urls["area report"] = (
+            f"/en/staff/reporting/area-reports/{report}/",
+            sql(raw.area_report_lines, report_id=report),
+        )
     if edition is not None:
         path = edition.get_absolute_url().removeprefix("/en").removeprefix("/")
         urls["edition"] = (f"/en/{path}", sql(raw.edition, annual_list_id=edition.pk))

@@ -10,6 +10,7 @@ but for one expression, a date's year, written for each (``_TREATED_FROM``).
 """
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 # The values the SQL compares with (the models' choices; written out so no ORM is imported).
@@ -426,3 +427,29 @@ def search(cursor: Any, *, text: str) -> dict[str, Any]:
         "hits": [(kind, int(pk), int(score)) for part, kind, pk, score, _ in rows if part == "hit"],
         "by_kind": {kind: int(count) for part, kind, count, _, _ in rows if part == "count"},
     }
+
+
+def area_report_lines(cursor: Any, *, report_id: int) -> tuple[int, list[tuple[Any, ...]]]:
+    """An area report's staff page: how many lines, and the first page's figures in the
+    edition's order (grant, cases received and completed, average handling days, promised
+    limit; ``list_usage_lines``)."""
+    count = _rows(
+        cursor,
+        "SELECT COUNT(*) FROM reporting_usageline WHERE report_id = %(report)s",
+        {"report": report_id},
+    )[0][0]
+    page = _rows(
+        cursor,
+        f"""SELECT l.grant_id, l.cases_received, l.cases_completed, l.average_handling_days,
+            l.promised_limit_days
+        FROM reporting_usageline l
+        JOIN grants_grant g ON g.id = l.grant_id
+        JOIN matters_listentry e ON e.id = g.entry_id
+        WHERE l.report_id = %(report)s
+        ORDER BY e.sequence, l.id LIMIT {PAGE_SIZE}""",  # noqa: S608
+        {"report": report_id},
+    )
+    # SQLite answers a decimal column as a float: read it back as the decimal it stores.
+    return count, [
+        (*row[:3], None if row[3] is None else Decimal(str(row[3])), row[4]) for row in page
+    ]

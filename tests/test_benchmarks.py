@@ -247,3 +247,27 @@ def test_the_raw_search_is_the_public_search_pages_first_page(cursor: Any, text:
         "hits": [(hit.kind, hit.pk, hit.score) for hit in shown.page.hits],
         "by_kind": shown.page.by_kind,
     }
+
+
+def test_the_raw_area_report_lines_are_the_report_pages_first_page(cursor: Any) -> None:
+    from devolve.reporting.models import AreaReport
+    from devolve.reporting.selectors import list_usage_lines
+
+    reports = list(AreaReport.objects.filter(lines__isnull=False).distinct().order_by("pk"))
+    assert reports
+    for report in reports:
+        lines = list_usage_lines(report=report)
+
+        assert raw.area_report_lines(cursor, report_id=report.pk) == (
+            lines.count(),
+            [
+                (
+                    line.grant_id,
+                    line.cases_received,
+                    line.cases_completed,
+                    line.average_handling_days,
+                    line.promised_limit_days,
+                )
+                for line in lines[: raw.PAGE_SIZE]
+            ],
+        ), report.pk

@@ -2,13 +2,21 @@
 
 import django_tables2 as tables
 from django.urls import reverse, translate_url
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from devolve.core.i18n import mark_language
 from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, choose_column, invented_tag
 from devolve.core.templatetags.devolve import localized, percent
-from devolve.reporting.models import AreaReport, DepartmentReport, ReportingCycle, ReportingNotice
+from devolve.reporting.findings import flag_messages
+from devolve.reporting.models import (
+    AreaReport,
+    DepartmentReport,
+    ReportingCycle,
+    ReportingNotice,
+    UsageLine,
+)
 from devolve.reporting.selectors import AreaUsage, CompletenessRow, OverdueReport
 
 STATUS_COLOURS = {
@@ -101,6 +109,64 @@ class ChoosableAreaReportTable(AreaReportTable):
 
     class Meta(AreaReportTable.Meta):
         sequence = ("choose", "...")
+
+
+def _numeric(column: str) -> dict[str, dict[str, str]]:
+    return {**NUMERIC, "td": {**NUMERIC["td"], "data-col": column}}
+
+
+class UsageLineTable(tables.Table):
+    """An area report's lines, one per grant, in the edition's order (rows from
+    ``reporting.selectors.list_usage_lines``): paged like every list, where the page drew a
+    national report's 500 lines at once."""
+
+    matter = tables.Column(
+        verbose_name=_("Matter"),
+        accessor="grant__entry__matter",
+        order_by=("grant__entry__sequence", "pk"),
+    )
+    cases_received = tables.Column(
+        verbose_name=_("Cases received"),
+        attrs=_numeric("cases-received"),
+        order_by=("cases_received", "pk"),
+    )
+    cases_completed = tables.Column(
+        verbose_name=_("Cases completed"),
+        attrs=_numeric("cases-completed"),
+        order_by=("cases_completed", "pk"),
+    )
+    average_handling_days = tables.Column(
+        verbose_name=_("Average handling days"), attrs=NUMERIC, default="—", orderable=False
+    )
+    promised_limit_days = tables.Column(
+        verbose_name=_("Promised limit (days)"), attrs=NUMERIC, default="—", orderable=False
+    )
+    problems = tables.Column(verbose_name=_("Problems met"), empty_values=(), orderable=False)
+    help_needed = tables.Column(verbose_name=_("Help needed"), empty_values=(), orderable=False)
+
+    class Meta:
+        attrs = {**GOVUK_TABLE_ATTRS, "id": "usage-lines"}
+        row_attrs = {"class": "govuk-table__row", "data-grant": lambda record: record.grant_id}
+        empty_text = _("No figures entered yet.")
+
+    def render_matter(self, record: UsageLine) -> str:
+        flags = format_html_join(
+            "",
+            '<br><strong class="govuk-tag govuk-tag--orange" data-flag>{}</strong>',
+            ((flag,) for flag in flag_messages(record.flags)),
+        )
+        return format_html(
+            "{}{}", mark_language(localized(record.grant.entry.matter, "name")), flags
+        )
+
+    def value_matter(self, record: UsageLine) -> str:
+        return localized(record.grant.entry.matter, "name")
+
+    def render_problems(self, value: str) -> str:
+        return mark_language(value)
+
+    def render_help_needed(self, value: str) -> str:
+        return mark_language(value)
 
 
 class DepartmentReportTable(tables.Table):

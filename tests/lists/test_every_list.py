@@ -125,6 +125,7 @@ from devolve.reporting.tables import (
     PeriodUsageTable,
     ReportingCycleTable,
     ReportingNoticeTable,
+    UsageLineTable,
 )
 from devolve.selection.candidate_import import CHECK_SESSION_KEY
 from devolve.selection.models import SelectionRound
@@ -658,6 +659,23 @@ def _area_reports(*, on_reporting_page: str = "") -> ListCase:
     return _staff_list("area_report_list", add)
 
 
+def _report_lines() -> ListCase:
+    """A draft area report's lines, one per grant of its area, on the report's page."""
+    entry = ListEntryFactory(annual_list=AnnualListFactory(published=True))
+    report = AreaReport.objects.create(cycle=_cycle(entry.annual_list, 1), zone=ZoneFactory())
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            grant = GrantFactory(
+                entry=ListEntryFactory(annual_list=entry.annual_list), zone=report.zone
+            )
+            UsageLine.objects.create(
+                report=report, grant=grant, cases_received=5, cases_completed=4
+            )
+
+    return ListCase(lambda: _en("dashboards:area_report_detail", pk=report.pk), add, staff=True)
+
+
 def _demand_items() -> ListCase:
     window = DemandWindowFactory()
     return _staff_list(
@@ -866,6 +884,7 @@ CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
     ObservationImportTable: _observation_imports,
     ReportingCycleTable: _reporting_cycles,
     ChoosableAreaReportTable: _area_reports,
+    UsageLineTable: _report_lines,
     DemandItemTable: _demand_items,
     StaffGrantTable: _staff_grants,
     ChoosableGrantTable: _handovers_to_make,
@@ -1051,9 +1070,6 @@ FIXED_TABLES: dict[str, str] = {
     "dashboards/templates/dashboards/performance/score_detail.html": (
         "one score explained item by item (its scheme version's items) and the appeals against"
         " those items in its one appeal window (one awaiting decision per item)"
-    ),
-    "dashboards/templates/dashboards/reporting/area_report_detail.html": (
-        "one report's lines, one per grant the area holds, edited together"
     ),
     "dashboards/templates/dashboards/reporting/department_report_detail.html": (
         "one department report's lines, edited together"

@@ -173,6 +173,29 @@ def test_the_chain_through_the_pages(
     assert detail.count('data-step="') == 5
 
 
+def test_the_report_page_shows_each_lines_figures_flags_and_typed_text(
+    client: Client, world: World, office_user: User, django_assert_max_num_queries: Any
+) -> None:
+    report = world.area_report(world.q2)
+    save_area_report(
+        report=report,
+        lines=[line(world.grant, 3, 5, problems="窗口人手不足")],
+        saved_by=SYSTEM,
+        today=D(2024, 7, 3),
+    )
+    client.force_login(office_user)
+
+    with django_assert_max_num_queries(20):  # the lines are a page of a list: no query a line
+        html = client.get(english("area_report_detail", pk=report.pk)).content.decode()
+
+    assert f'data-grant="{world.grant.pk}"' in html
+    assert 'data-col="cases-received">3</td>' in html
+    assert 'data-col="cases-completed">5</td>' in html
+    assert "More cases completed than received (carried over?)</strong>" in html
+    assert '<span lang="zh-Hans">窗口人手不足</span>' in html
+    assert 'data-list-count="1"' in html
+
+
 def test_a_prefecture_cannot_accept_and_the_page_says_no(
     client: Client, world: World, prefecture_user: User
 ) -> None:

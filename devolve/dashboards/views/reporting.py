@@ -44,7 +44,6 @@ from devolve.matters.models import AnnualList
 from devolve.matters.selectors import get_annual_list_by_pk
 from devolve.reporting import exports, rules, selectors
 from devolve.reporting.filters import AreaReportFilter, ReportingCycleFilter
-from devolve.reporting.findings import flag_messages
 from devolve.reporting.forms import (
     BulkAreaReportForm,
     CompletenessFilterForm,
@@ -95,6 +94,7 @@ from devolve.reporting.tables import (
     PeriodUsageTable,
     ReportingCycleTable,
     ReportingNoticeTable,
+    UsageLineTable,
     status_tag,
 )
 
@@ -426,7 +426,8 @@ def area_report_bulk(request: HttpRequest) -> HttpResponse:
 def area_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user, today = acting_user(request), timezone.localdate()
     report = AREA.access(user, pk)
-    lines = list(selectors.list_usage_lines(report=report))
+    lines = UsageLineTable(selectors.list_usage_lines(report=report))
+    shown = configure_list(request, lines)
     status = Status(report.status)
     fills = bool(can_fill_area_report(user, report))
     reviews = allows(user, "reporting.review_area_report", report)
@@ -440,11 +441,11 @@ def area_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "status_tag": status_tag(report),
-        "lines": [(line, flag_messages(line.flags)) for line in lines],
+        "lines": lines,
         "steps": selectors.list_steps(report=report),
         "entry_open": entry_open,
         "can_edit": fills and status in EDITABLE_STATUSES and entry_open,
-        "can_submit": fills and "submit" in offered and entry_open and bool(lines),
+        "can_submit": fills and "submit" in offered and entry_open and shown.count > 0,
         "can_review": reviews and "review" in offered,
         "can_accept": "accept" in offered,
         "can_return": (reviews or is_office(user)) and "return" in offered,
