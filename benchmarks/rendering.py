@@ -1,6 +1,6 @@
 """Benchmark of the two places the project draws markup in Python instead of through Django's
 templates (issue 19): a table's rows (``core.lists.render_rows``) and select boxes
-(``core.forms.LanguageMarkingRenderer``).
+(``core.forms.LanguageMarkingRenderer``, which also writes inputs and text areas).
 
 Each line compares the Python drawing with the template drawing of the same markup, CPU time,
 best of three, in the same run; the tests in ``devolve/core/tests`` prove the markup is equal,

@@ -1,6 +1,6 @@
 """Give Django form widgets the design system's classes, and the ``lang`` of the text they hold,
-so templates stay plain; render select boxes without a template per option; read the rows a bulk
-action's list ticked (``chosen_ids``)."""
+so templates stay plain; render select boxes, inputs and text areas without templates; read the
+rows a bulk action's list ticked (``chosen_ids``)."""
 
 from typing import TYPE_CHECKING, Any
 
@@ -92,6 +92,15 @@ TEXT_WIDGET_TYPES = {"text", "search", "email", "url", "tel"}
 TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
 # Select boxes drawn by Django's own templates, which ``render_select`` writes without them.
 SELECT_TEMPLATES = {"django/forms/widgets/select.html"}
+# Inputs whose template only includes Django's ``input.html``, and the text area, which
+# ``render_input`` and ``render_textarea`` write without them.
+INPUT_TEMPLATES = {
+    f"django/forms/widgets/{kind}.html"
+    for kind in (
+        "text", "hidden", "number", "email", "url", "password", "date", "datetime", "time",
+        "search", "tel", "color",
+    )
+}  # fmt: skip
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
@@ -141,6 +150,30 @@ def render_select(widget: dict[str, Any]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 — every value above is escaped as the templates do
 
 
+def render_input(widget: dict[str, Any]) -> SafeString:
+    """The ``<input>`` Django's ``input.html`` draws (and ``text.html``, ``hidden.html`` and the
+    others that only include it), written in Python: a form of a few hundred fields (an area
+    report's lines, seven fields each) spent most of its time in these includes. Character for
+    character the template's markup."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{_attribute_text(value)}"'
+    return mark_safe(  # noqa: S308 — every value is escaped as the template does
+        f'<input type="{conditional_escape(widget["type"])}"'
+        f' name="{conditional_escape(widget["name"])}"{shown}{_attributes(widget["attrs"])}>'
+    )
+
+
+def render_textarea(widget: dict[str, Any]) -> SafeString:
+    """The ``<textarea>`` Django's ``textarea.html`` draws, written in Python (``render_input``);
+    the line break after the opening tag is the template's."""
+    value = widget["value"]
+    text = render_value_in_context(value, Context()) if value else ""
+    return mark_safe(  # noqa: S308 — every value is escaped as the template does
+        f'<textarea name="{conditional_escape(widget["name"])}"{_attributes(widget["attrs"])}>'
+        f"\n{text}</textarea>"
+    )
+
+
 def _drawn_by_django(widget: dict[str, Any]) -> bool:
     """A select box whose box and options use Django's own templates (a widget with templates
     of its own is rendered by them)."""
@@ -155,7 +188,9 @@ class LanguageMarkingRenderer(DjangoTemplates):
     """Django's form renderer, marking a text field whose value is in the language the page is
     not (what a user typed, in Chinese, on an English page) with that ``lang`` (``FORM_RENDERER``;
     core.i18n.mark_language does the same for text outside fields), and drawing select boxes
-    in Python (``render_select``), options in the other language marked too."""
+    in Python (``render_select``), options in the other language marked too, and inputs and
+    text areas (``render_input``, ``render_textarea``). A widget with a template of its own is
+    rendered by it."""
 
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
         widget = context.get("widget")
@@ -172,4 +207,9 @@ class LanguageMarkingRenderer(DjangoTemplates):
             language = lang_attribute(widget.get("value"))
             if language and "lang" not in widget["attrs"]:
                 widget["attrs"] = {**widget["attrs"], "lang": language}
+        if isinstance(widget, dict) and widget.get("template_name") == template_name:
+            if template_name in INPUT_TEMPLATES:
+                return render_input(widget)
+            if template_name == TEXTAREA_TEMPLATE:
+                return render_textarea(widget)
         return super().render(template_name, context, request)

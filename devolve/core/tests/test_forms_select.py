@@ -1,5 +1,9 @@
 """Select boxes drawn in Python (``core.forms.render_select``) are the boxes Django's templates
-draw, option for option, and mark options in the other language."""
+draw, option for option, and mark options in the other language; inputs and text areas
+(``render_input``, ``render_textarea``) are the templates' too."""
+
+import datetime
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -61,3 +65,36 @@ def test_a_widget_with_its_own_option_template_keeps_it() -> None:
 
     widget = Radio(choices=CHOICES[:2])
     assert drawn(widget, "", LanguageMarkingRenderer()) == drawn(widget, "", DjangoTemplates())
+
+
+INPUTS = [
+    forms.TextInput(attrs={"class": "govuk-input", "inputmode": "numeric"}),
+    forms.HiddenInput(),
+    forms.NumberInput(attrs={"required": True, "disabled": False}),
+    forms.DateInput(attrs={"type": "date"}),
+    forms.EmailInput(),
+    forms.PasswordInput(render_value=True),
+    forms.Textarea(attrs={"class": "govuk-textarea", "rows": 3}),
+]
+VALUES = [None, "", 'Chengdu & "suburbs" <b>', mark_safe("<b>kept</b>"), 12, Decimal("3.5"),
+          datetime.date(2024, 7, 3), "line one\nline two"]  # fmt: skip
+
+
+@pytest.mark.parametrize("widget", INPUTS, ids=lambda widget: type(widget).__name__)
+@pytest.mark.parametrize("value", VALUES)
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_an_input_or_text_area_is_the_one_djangos_templates_draw(
+    widget: forms.Widget, value: object, language: str
+) -> None:
+    if language != "en" and isinstance(value, str) and value:
+        pytest.skip("English text on a Chinese page gains its lang (the next test)")
+    with translation.override(language):
+        assert drawn(widget, value, LanguageMarkingRenderer()) == drawn(
+            widget, value, DjangoTemplates()
+        )
+
+
+def test_a_text_field_in_the_other_language_still_carries_its_lang() -> None:
+    with translation.override("en"):
+        for widget in (forms.TextInput(), forms.Textarea()):
+            assert ' lang="zh-Hans"' in drawn(widget, "窗口人手不足", LanguageMarkingRenderer())
