@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 import time_machine
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook  # type: ignore[import-untyped]
@@ -18,7 +19,9 @@ from devolve.accounts.models import User
 from devolve.core.actors import SYSTEM
 from devolve.core.testing.authorization import assert_authorization_matrix
 from devolve.core.testing.database import database_state
+from devolve.grants.tests.factories import GrantFactory
 from devolve.matters.models import Matter
+from devolve.matters.tests.list_factories import ListEntryFactory, mode
 from devolve.reporting.models import AreaReport, UsageLine
 from devolve.reporting.services import (
     accept_area_report,
@@ -194,6 +197,27 @@ def test_the_report_page_shows_each_lines_figures_flags_and_typed_text(
     assert "More cases completed than received (carried over?)</strong>" in html
     assert '<span lang="zh-Hans">窗口人手不足</span>' in html
     assert 'data-list-count="1"' in html
+
+
+def test_the_edit_page_reads_the_same_queries_however_many_grants(
+    client: Client, world: World, pilot_area_user: User
+) -> None:
+    report = world.area_report(world.q2)
+    client.force_login(pilot_area_user)
+
+    def queries() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(page("area_report_edit", pk=report.pk)).content.decode()
+        return len(captured), html
+
+    few, _html = queries()
+    for _ in range(3):
+        entry = ListEntryFactory(annual_list=world.annual_list, mode=mode("delegate"))
+        GrantFactory(entry=entry, zone=world.zone, effective=True, effective_on=D(2024, 4, 9))
+    many, html = queries()
+
+    assert html.count("<fieldset") == 4
+    assert many <= few, f"{many} queries with 3 more grants, {few} before"
 
 
 def test_a_prefecture_cannot_accept_and_the_page_says_no(
