@@ -15,7 +15,8 @@ one-province set extends the reference divisions); each has prefectures numbered
 zones spread over them; pilot areas are split into batches so that entries x areas per batch
 meet the grants asked for; each batch has one published edition with every entry granted to
 every area; quarterly reporting cycles follow until the usage lines asked for are written; zone,
-prefecture and province observations of the demo's indicators cover the years, then later
+prefecture and province observations of the demo's indicators cover the years (from 2015, or
+from three years before the batches' first treated year when that is earlier), then later
 releases (revisions), until the observations asked for are written.
 """
 
@@ -95,7 +96,11 @@ PROVINCES: tuple[tuple[str, str, str], ...] = (
 ZONES_PER_PREFECTURE = 8
 # The last quarter any cycle covers: the set ends before the programme's present.
 LAST_YEAR = 2025
+# Observations start in 2015, as the demo's, or earlier when the batches do: each batch's first
+# treated year then has observations, and the years before it some too, as in the demo (its
+# batch 1, treated from 2023, has eight), so the economy pages compare what they would in use.
 FIRST_OBSERVED_YEAR = 2015
+PRE_REFORM_YEARS = 3
 DELEGATION_EFFECTIVE_DAYS = 30
 SUPPORT_SHARE = 0.1
 # Usage lines come a quarter's grants at a time; twenty years of quarters at most.
@@ -434,7 +439,8 @@ def generate_scale(
     # The reports went in without the services, which store each grant's zero-use run: count
     # them all once, as the migration that made the table did.
     writer.count("zero-use runs", write_every_zero_run(), 0)
-    _observations(options, rng, zones, prefectures, writer)
+    first_observed = min(FIRST_OBSERVED_YEAR, first_year - PRE_REFORM_YEARS)
+    _observations(options, rng, zones, prefectures, first_observed, writer)
     return ScaleReport(written=writer.written, seconds=time.perf_counter() - started)
 
 
@@ -885,8 +891,10 @@ def _observations(
     rng: random.Random,
     zones: list[Zone],
     prefectures: list[Division],
+    first_year: int,
     writer: _Writer,
 ) -> None:
+    """Observations from ``first_year`` to ``LAST_YEAR``, year by year, then later releases."""
     if options.observations == 0:
         return
     indicators = [
@@ -902,7 +910,7 @@ def _observations(
     subjects += [(SubjectKind.PREFECTURE.value, None, division.pk) for division in prefectures]
     subjects += [(SubjectKind.PROVINCE.value, None, division.pk) for division in provinces]
     levels = {index: rng.uniform(20, 2000) for index in range(len(subjects))}
-    years = range(FIRST_OBSERVED_YEAR, LAST_YEAR + 1)
+    years = range(first_year, LAST_YEAR + 1)
 
     def rows() -> Iterator[tuple[Any, ...]]:
         written = 0
@@ -913,7 +921,7 @@ def _observations(
                     for index, (kind, zone, division) in enumerate(subjects):
                         if written >= options.observations:
                             return
-                        value = levels[index] * 1.07 ** (year - FIRST_OBSERVED_YEAR)
+                        value = levels[index] * 1.07 ** (year - first_year)
                         if indicator.kind == Indicator.Kind.GROWTH_RATE:
                             value = rng.uniform(2, 12)
                         elif indicator.kind == Indicator.Kind.COUNT:

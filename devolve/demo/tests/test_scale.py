@@ -9,8 +9,10 @@ from django.db.models import Sum
 from devolve.core.errors import DomainError
 from devolve.core.models import AuditEvent
 from devolve.demo.scale import SOURCE, ScaleOptions, generate_scale
+from devolve.demo.testing import DEMO_DAY
 from devolve.grants.models import Grant
 from devolve.indicators.models import Observation
+from devolve.indicators.selectors import get_headline_comparison, list_growth_indicators
 from devolve.matters.models import AnnualList, ListEntry, Matter
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 from devolve.reporting.models import AreaReport, UsageLine
@@ -26,6 +28,21 @@ SMALL = ScaleOptions(
     observations=400,
     seed=7,
     batch_size=50,
+)
+
+
+# Enough usage lines for 50 quarters, so the batches start in December 2011, before 2015.
+LONG = ScaleOptions(
+    provinces=1,
+    zones=10,
+    pilot_areas=4,
+    departments=2,
+    entries=10,
+    grants=20,
+    usage_rows=600,
+    observations=1000,
+    seed=7,
+    batch_size=100,
 )
 
 
@@ -89,6 +106,27 @@ def test_writes_the_sizes_asked_for_labelled_simulated_with_progress() -> None:
     assert reporting.count() == 0
     with pytest.raises(CommandError, match="already"):
         call_command("generate_scale", *arguments, stdout=StringIO())
+
+
+@pytest.mark.django_db
+def test_the_batches_first_treated_years_have_observations_for_the_economy_headlines() -> None:
+    # The batches used to start years before the observations did, so on the national set every
+    # headline of the economy page was empty and measuring it measured nothing.
+    generate_scale(LONG, progress=lambda label, done, total: None)
+
+    batches = Batch.objects.filter(source=SOURCE)
+    assert [batch.starts_on.year for batch in batches] == [2011, 2011]
+    for indicator in list_growth_indicators():
+        comparison = get_headline_comparison(indicator=indicator, as_of=DEMO_DAY)
+        for batch in batches:
+            headline = comparison.headlines[batch.number]
+            assert headline.year == 2012
+            assert headline.pilot_mean is not None, (indicator.code, batch.number)
+            assert headline.province is not None, (indicator.code, batch.number)
+            assert headline.row.simulated
+        # Years before the reform to compare with, as in the demo.
+        assert min(comparison.years) == 2009
+        assert comparison.pre_reform_gap(batch_number=batches[0].number) is not None
 
 
 @pytest.mark.django_db
