@@ -295,7 +295,8 @@ def changes_from(
     One query. On PostgreSQL each part of the union reads, in its own order, only the rows the
     page can need (``offset + limit``) from its index on (time, id), so a page costs the same
     at the start of the log and deep in it, and filtered as unfiltered when the filter has an
-    index (ADR 0073). SQLite, which cannot limit a part of a union, sorts the union."""
+    index in that order: type, dates, action, actor (ADR 0073, 0078); not the reason's words.
+    SQLite, which cannot limit a part of a union, sorts the union."""
     parts = _parts_matching(_key(criteria))
     connection = connections[AuditEvent.objects.db]
     each_limited = len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound
