@@ -129,13 +129,17 @@ def _reportable_grants(cycle: ReportingCycle) -> QuerySet[Grant]:
 def reportable_grants(*, zone: Zone, cycle: ReportingCycle) -> QuerySet[Grant]:
     """The area's grants of the cycle's edition that a usage report covers: powers (not support
     matters) in effect at some point of the period."""
-    return _reportable_grants(cycle).filter(zone=zone).order_by("entry__sequence")
+    return _reportable_grants(cycle).filter(zone=zone).order_by("entry__sequence", "pk")
 
 
-def promised_limits_before(*, report: AreaReport) -> dict[int, int]:
-    """For each grant the report covers, the promised limit its area gave in the latest earlier
-    period (of this grant or the grant of the previous edition it continues), to prefill."""
-    grants = list(reportable_grants(zone=report.zone, cycle=report.cycle))
+def promised_limits_before(
+    *, report: AreaReport, grants: Sequence[Grant] | None = None
+) -> dict[int, int]:
+    """For each grant the report covers (or each of ``grants``, a page of them), the promised
+    limit its area gave in the latest earlier period (of this grant or the grant of the previous
+    edition it continues), to prefill."""
+    if grants is None:
+        grants = list(reportable_grants(zone=report.zone, cycle=report.cycle))
     lineage = {grant.pk: grant.pk for grant in grants}
     lineage |= {grant.previous_grant_id: grant.pk for grant in grants if grant.previous_grant_id}
     lines = UsageLine.objects.filter(

@@ -83,6 +83,7 @@ from devolve.matters.tests.list_factories import (
     DemandItemFactory,
     DemandWindowFactory,
     ListEntryFactory,
+    mode,
 )
 from devolve.performance.models import PerformanceAssessment, ScoreItem
 from devolve.performance.tables import (
@@ -123,6 +124,7 @@ from devolve.reporting.tables import (
     DepartmentReportTable,
     OverdueReportTable,
     PeriodUsageTable,
+    ReportFormGrantTable,
     ReportingCycleTable,
     ReportingNoticeTable,
     UsageLineTable,
@@ -676,6 +678,29 @@ def _report_lines() -> ListCase:
     return ListCase(lambda: _en("dashboards:area_report_detail", pk=report.pk), add, staff=True)
 
 
+def _report_form_grants() -> ListCase:
+    """A draft area report's edit form, a fieldset per grant the area holds, read by the area."""
+    entry = ListEntryFactory(annual_list=AnnualListFactory(published=True))
+    cycle = _cycle(entry.annual_list, 1)
+    report = AreaReport.objects.create(cycle=cycle, zone=ZoneFactory())
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            GrantFactory(
+                entry=ListEntryFactory(annual_list=entry.annual_list, mode=mode("delegate")),
+                zone=report.zone,
+                effective=True,
+                effective_on=cycle.period_start,
+            )
+
+    return ListCase(
+        lambda: _en("dashboards:area_report_edit", pk=report.pk),
+        add,
+        staff=True,
+        reader=lambda: UserFactory(role=User.Role.PILOT_AREA, zone=report.zone),
+    )
+
+
 def _demand_items() -> ListCase:
     window = DemandWindowFactory()
     return _staff_list(
@@ -885,6 +910,7 @@ CASES: dict[type[tables.Table], Callable[[], ListCase]] = {
     ReportingCycleTable: _reporting_cycles,
     ChoosableAreaReportTable: _area_reports,
     UsageLineTable: _report_lines,
+    ReportFormGrantTable: _report_form_grants,
     DemandItemTable: _demand_items,
     StaffGrantTable: _staff_grants,
     ChoosableGrantTable: _handovers_to_make,

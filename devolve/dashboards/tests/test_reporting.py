@@ -199,6 +199,12 @@ def test_the_report_page_shows_each_lines_figures_flags_and_typed_text(
     assert 'data-list-count="1"' in html
 
 
+def _more_grants(world: World, n: int) -> None:
+    for _ in range(n):
+        entry = ListEntryFactory(annual_list=world.annual_list, mode=mode("delegate"))
+        GrantFactory(entry=entry, zone=world.zone, effective=True, effective_on=D(2024, 4, 9))
+
+
 def test_the_edit_page_reads_the_same_queries_however_many_grants(
     client: Client, world: World, pilot_area_user: User
 ) -> None:
@@ -210,14 +216,90 @@ def test_the_edit_page_reads_the_same_queries_however_many_grants(
             html = client.get(page("area_report_edit", pk=report.pk)).content.decode()
         return len(captured), html
 
-    few, _html = queries()
-    for _ in range(3):
-        entry = ListEntryFactory(annual_list=world.annual_list, mode=mode("delegate"))
-        GrantFactory(entry=entry, zone=world.zone, effective=True, effective_on=D(2024, 4, 9))
+    few, html = queries()
+    assert "data-form-pages" not in html  # fewer lines than a page: one form, as before
+    _more_grants(world, 3)
+    some, html = queries()
+    assert html.count("<fieldset") == 4
+    assert "data-list-pager" not in html
+    _more_grants(world, 56)  # 60 lines: two pages of 50
     many, html = queries()
 
-    assert html.count("<fieldset") == 4
-    assert many <= few, f"{many} queries with 3 more grants, {few} before"
+    assert html.count("<fieldset") == 50
+    assert 'data-list-count="60"' in html
+    assert "data-list-pager" in html
+    assert "page=2" in html
+    assert some <= few, f"{some} queries with 3 more grants, {few} before"
+    assert many <= few + 1, f"{many} queries with 59 more grants, {few} before"  # + the count
+
+
+def _page_form(html_page: Any, received: str) -> dict[str, str]:
+    """What the browser sends back from an edit page: its version and every line shown, each
+    with ``received`` cases received and none completed."""
+    formset = html_page.context["formset"]
+    data = {
+        "record-version": str(html_page.context["version_form"]["version"].value()),
+        "lines-TOTAL_FORMS": str(len(formset.forms)),
+        "lines-INITIAL_FORMS": str(len(formset.forms)),
+    }
+    for number, form in enumerate(formset.forms):
+        data |= {
+            f"lines-{number}-grant_id": str(form.initial["grant_id"]),
+            f"lines-{number}-cases_received": received,
+            f"lines-{number}-cases_completed": "0",
+        }
+    return data
+
+
+def test_the_edit_form_saves_a_page_of_lines_and_keeps_the_others(
+    client: Client, world: World, pilot_area_user: User
+) -> None:
+    report = world.area_report(world.q2)
+    _more_grants(world, 29)  # 30 lines: two pages of 25
+    client.force_login(pilot_area_user)
+    url = english("area_report_edit", pk=report.pk)
+
+    first = client.get(url, {"per_page": "25"})
+    saved_first = client.post(f"{url}?per_page=25", _page_form(first, "7"))
+    assert saved_first.status_code == 302
+    assert saved_first["Location"] == f"{url}?per_page=25&page=2"  # on to the next page
+    second = client.get(saved_first["Location"])
+    assert len(second.context["formset"].forms) == 5
+    # The first page's version is stale now: saving page 2 with it is refused, nothing written.
+    stale = _page_form(second, "9") | {"record-version": _page_form(first, "7")["record-version"]}
+    refused = client.post(saved_first["Location"], stale)
+    assert refused.status_code == 200
+    assert "usage lines changed" in refused.context["error"]
+    assert UsageLine.objects.filter(report=report).count() == 25
+    # The page opened after saving page 1 carries the new version: page 2 saves.
+    saved_second = client.post(saved_first["Location"], _page_form(second, "9"))
+
+    assert saved_second.status_code == 302
+    assert saved_second["Location"] == english("area_report_detail", pk=report.pk)
+    received = sorted(
+        UsageLine.objects.filter(report=report).values_list("cases_received", flat=True)
+    )
+    assert received == [7] * 25 + [9] * 5  # page 1's figures kept
+
+
+def test_an_edit_pages_errors_are_shown_on_that_page(
+    client: Client, world: World, pilot_area_user: User
+) -> None:
+    report = world.area_report(world.q2)
+    _more_grants(world, 29)
+    client.force_login(pilot_area_user)
+    url = english("area_report_edit", pk=report.pk)
+    second = client.get(url, {"per_page": "25", "page": "2"})
+    data = _page_form(second, "3") | {"lines-4-cases_received": "many"}
+
+    response = client.post(f"{url}?per_page=25&page=2", data)
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="form-errors"' in html
+    assert 'href="#id_lines-4-cases_received"' in html
+    assert 'aria-current="page">2</a>' in html
+    assert not UsageLine.objects.filter(report=report).exists()
 
 
 def test_a_prefecture_cannot_accept_and_the_page_says_no(

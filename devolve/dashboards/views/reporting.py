@@ -92,6 +92,7 @@ from devolve.reporting.tables import (
     DepartmentReportTable,
     OverdueReportTable,
     PeriodUsageTable,
+    ReportFormGrantTable,
     ReportingCycleTable,
     ReportingNoticeTable,
     UsageLineTable,
@@ -458,13 +459,20 @@ def area_report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @requires("accounts.use_staff_pages")
 def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """The area's figures, one line per grant it held in the period."""
+    """The area's figures, one line per grant it held in the period, a page of grants at a time
+    (the one list mechanism's pager, page sizes and ``?page=``): saving writes the page's lines
+    and keeps the others, then goes on to the next page with the report's new version."""
     user = acting_user(request)
     refusal = _("Only the pilot area fills in its own report.")
     report = AREA.access(user, pk, "reporting.fill_area_report", refusal)
-    existing = {line.grant_id: line for line in selectors.list_usage_lines(report=report)}
-    grants = list(selectors.reportable_grants(zone=report.zone, cycle=report.cycle))
-    limits = selectors.promised_limits_before(report=report)
+    pages = ReportFormGrantTable(selectors.reportable_grants(zone=report.zone, cycle=report.cycle))
+    configure_list(request, pages)
+    grants = [row.record for row in pages.paginated_rows]
+    existing = {
+        line.grant_id: line
+        for line in selectors.list_usage_lines(report=report).filter(grant__in=grants)
+    }
+    limits = selectors.promised_limits_before(report=report, grants=grants)
     initial = [
         _line_initial(grant.pk, existing.get(grant.pk), limits.get(grant.pk)) for grant in grants
     ]
@@ -474,8 +482,15 @@ def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     def page(error: str) -> HttpResponse:
         rows = list(zip(grants, formset.forms, strict=False))
         context = {"report": report, "formset": formset, "rows": rows, "error": error}
-        context["version_form"] = version_form
+        context |= {"version_form": version_form, "pages": pages}
         return render(request, "dashboards/reporting/area_report_form.html", context)
+
+    def then(_saved: AreaReport) -> HttpResponse:
+        if not pages.page.has_next():
+            return AREA.to_page(report)
+        query = request.GET.copy()
+        query[pages.prefixed_page_field] = str(pages.page.next_page_number())
+        return redirect(f"{request.path}?{query.urlencode()}")
 
     return formset_step(
         request,
@@ -487,7 +502,7 @@ def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
             expected_version=version_form.expected_version(),
         ),
         done=_("The figures were saved."),
-        then=lambda _saved: AREA.to_page(report),
+        then=then,
         page=page,
         refused=lambda: version_form.show_current(report),
     )
