@@ -107,8 +107,12 @@ def get_area_report(*, pk: int) -> AreaReport | None:
     return list_area_reports().filter(pk=pk).first()
 
 
-def list_usage_lines(*, report: AreaReport) -> QuerySet[UsageLine]:
-    return report.lines.select_related(
+def list_usage_lines(
+    *, report: AreaReport, grants: Sequence[Grant] | None = None
+) -> QuerySet[UsageLine]:
+    """The report's lines, or only those of ``grants`` (a page of its edit form)."""
+    lines = report.lines.all() if grants is None else report.lines.filter(grant__in=grants)
+    return lines.select_related(
         "grant", "grant__entry", "grant__entry__matter", "grant__entry__mode"
     ).order_by("grant__entry__sequence", "pk")
 

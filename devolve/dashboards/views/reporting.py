@@ -469,8 +469,7 @@ def area_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     configure_list(request, pages)
     grants = [row.record for row in pages.paginated_rows]
     existing = {
-        line.grant_id: line
-        for line in selectors.list_usage_lines(report=report).filter(grant__in=grants)
+        line.grant_id: line for line in selectors.list_usage_lines(report=report, grants=grants)
     }
     limits = selectors.promised_limits_before(report=report, grants=grants)
     initial = [
