@@ -17,6 +17,7 @@ from django.db import connection, transaction
 from django.utils import translation
 
 from devolve.core.changelog import (
+    HISTORY_ACTIONS,
     Change,
     ChangeCriteria,
     ChangeLog,
@@ -495,14 +496,35 @@ def test_a_filtered_page_reads_each_history_table_from_the_filters_index(
     lines, scans = _scans(plan)
     history = set(_change_log_tables()) - {AuditEvent._meta.db_table}
     assert history <= set(scans), plan
-    assert Department.history.model._meta.db_table in holding
-    for table in holding & history:
+    rare = _rarely_matching(holding & history, column, criteria)
+    # The batches' history is a third deletions here (two of six rows), which the statistics
+    # carry to the national row count: the planner rightly reads it along (time, id) with the
+    # filter. On a national set deletions are rare, as in every other table here.
+    assert Department.history.model._meta.db_table in rare
+    for table in rare:
         assert scans[table].startswith("Index Scan Backward using "), plan
         condition = lines[lines.index(scans[table]) + 1]
         assert condition.startswith("Index Cond:"), plan
         assert f"{column} = " in condition.replace(")::text", ""), plan  # varchar as text
         assert ("_date <= " in condition or "_date < " in condition) is deep, plan
     assert sum(line.startswith("Limit ") for line in lines) == len(scans) + 1, plan
+
+
+def _rarely_matching(tables: set[str], column: str, criteria: dict[str, Any]) -> set[str]:
+    """The tables among ``tables`` in which the filter matches fewer than one row in a hundred."""
+    value = HISTORY_ACTIONS[criteria["action"]] if "action" in criteria else criteria["actor"]
+    rare = set()
+    with connection.cursor() as cursor:
+        for table in tables:
+            name, field = connection.ops.quote_name(table), connection.ops.quote_name(column)
+            cursor.execute(
+                f"SELECT count(*) FILTER (WHERE {field} = %s), count(*) FROM {name}",  # noqa: S608
+                [value],
+            )
+            matching, total = cursor.fetchone()
+            if matching * 100 < total:
+                rare.add(table)
+    return rare
 
 
 def test_the_log_is_counted_exactly_unless_an_estimate_is_asked_for(db: None) -> None:
