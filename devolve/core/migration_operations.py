@@ -52,14 +52,7 @@ class AddIndexes(Operation):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        for model_name, index in self.indexes:
-            model = to_state.apps.get_model(app_label, model_name)
-            if not self.allow_migrate_model(schema_editor.connection.alias, model):
-                continue
-            if _concurrently(schema_editor):
-                schema_editor.add_index(model, index, concurrently=True)  # type: ignore[call-arg]
-            else:
-                schema_editor.add_index(model, index)
+        self._each_index(schema_editor, to_state, app_label, self.indexes, "add_index")
 
     def database_backwards(
         self,
@@ -68,14 +61,24 @@ class AddIndexes(Operation):
         from_state: ProjectState,
         to_state: ProjectState,
     ) -> None:
-        for model_name, index in reversed(self.indexes):
-            model = from_state.apps.get_model(app_label, model_name)
-            if not self.allow_migrate_model(schema_editor.connection.alias, model):
-                continue
-            if _concurrently(schema_editor):
-                schema_editor.remove_index(model, index, concurrently=True)  # type: ignore[call-arg]
-            else:
-                schema_editor.remove_index(model, index)
+        indexes = list(reversed(self.indexes))
+        self._each_index(schema_editor, from_state, app_label, indexes, "remove_index")
+
+    def _each_index(
+        self,
+        schema_editor: BaseDatabaseSchemaEditor,
+        state: ProjectState,
+        app_label: str,
+        indexes: Sequence[tuple[str, models.Index]],
+        method: str,
+    ) -> None:
+        """``schema_editor.<method>(model, index)`` for each index on its model as ``state``
+        has it, concurrently where ``_concurrently`` says."""
+        options = {"concurrently": True} if _concurrently(schema_editor) else {}
+        for model_name, index in indexes:
+            model = state.apps.get_model(app_label, model_name)
+            if self.allow_migrate_model(schema_editor.connection.alias, model):
+                getattr(schema_editor, method)(model, index, **options)
 
     def describe(self) -> str:
         return f"Create {len(self.indexes)} indexes on {len(dict(self.indexes))} models"

@@ -341,18 +341,19 @@ def start_template_build(config: pytest.Config) -> "subprocess.Popen[bytes] | No
         return None
     if config.getoption("create_db", False):
         return None
-    log = (cache_directory() / "template-build.log").open("wb")
     script = (
         "import django; django.setup(); "
         "from devolve.core.testing.template_database import build_template; build_template()"
     )
-    return subprocess.Popen(  # noqa: S603 — our own interpreter on our own code
-        [sys.executable, "-c", script],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        cwd=config.rootpath,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
-    )
+    # The process writes to its own copy of the log's descriptor; this one closes at once.
+    with (cache_directory() / "template-build.log").open("wb") as log:
+        return subprocess.Popen(  # noqa: S603 — our own interpreter on our own code
+            [sys.executable, "-c", script],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=config.rootpath,
+            env={**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE},
+        )
 
 
 def finish_template_build(process: "subprocess.Popen[bytes] | None") -> None:
