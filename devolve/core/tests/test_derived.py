@@ -12,6 +12,7 @@ import pytest
 from django.db import DataError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from devolve.core import derived
 from devolve.core.derived import _version_sql, computed_once, data_version
 from devolve.regions.models import Batch
 from devolve.regions.tests.factories import BatchFactory
@@ -105,6 +106,38 @@ def test_a_transaction_of_another_database_leaves_the_version_settled(postgresql
         other.close()
 
 
+def test_a_version_whose_listed_transaction_ended_unseen_is_read_once_more(
+    postgresql: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A transaction the snapshot lists may end before the backends are read: it cannot be told
+    from one of this database, so the version is read again on a new snapshot rather than
+    answered unsettled (the other test worker's transactions end all the time)."""
+    BatchFactory()
+    read = derived._read_row
+    answers = iter([derived._ENDED, None])
+
+    def first_ended(connection: Any, sql: str) -> tuple[Any, ...]:
+        row = read(connection, sql)
+        forced = next(answers, None)
+        return row if forced is None else (*row[:-1], forced)
+
+    monkeypatch.setattr(derived, "_read_row", first_ended)
+    with CaptureQueriesContext(connection) as queries:
+        version = data_version(INPUTS)
+    assert version.settled
+    assert len(queries) == 2
+
+
+def test_a_version_that_ends_unseen_twice_is_not_settled(
+    postgresql: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    read = derived._read_row
+    monkeypatch.setattr(
+        derived, "_read_row", lambda connection, sql: (*read(connection, sql)[:-1], derived._ENDED)
+    )
+    assert not data_version(INPUTS).settled
+
+
 def test_the_versions_token_changes_with_each_newest_history_row() -> None:
     """Stored pages and kept figures are keyed by the token: it differs whenever the newest
     history row of an input (its id or its date) does, and is the same for the same rows."""
@@ -159,7 +192,8 @@ def test_the_version_query_is_prepared_once_per_connection(postgresql: None) -> 
     assert changed == again
     unprepared = _read_unprepared()
     assert changed.newest == ((unprepared[0], unprepared[1]),)
-    assert changed.settled is unprepared[2] is True
+    assert changed.settled
+    assert unprepared[2] == derived._SETTLED
 
 
 def test_the_version_query_is_prepared_again_after_a_rollback(postgresql: None) -> None:
