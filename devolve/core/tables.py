@@ -219,6 +219,13 @@ NUMERIC = {
 }
 
 
+def numeric(**cell: object) -> dict[str, dict[str, object]]:
+    """A numeric column's attributes with more on its cells: ``data_total=`` becomes
+    ``data-total`` (a value, or a callable of the record as django-tables2 takes)."""
+    extra = {name.replace("_", "-"): value for name, value in cell.items()}
+    return {"th": dict(NUMERIC["th"]), "td": {**NUMERIC["td"], **extra}}
+
+
 def link(url: str, text: str) -> str:
     """A design-system link to ``url`` with ``text`` (escaped unless already safe)."""
     return format_html('<a class="govuk-link" href="{}">{}</a>', url, text)

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tables2.data import TableListData
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, invented_tag, numeric
 from devolve.performance.models import (
     Appeal,
     IndicatorItem,
@@ -89,7 +89,7 @@ class ScoreTable(tables.Table):
     total = tables.Column(
         verbose_name=_("Score"),
         order_by=("total", "subject_key"),
-        attrs={**NUMERIC, "td": {**NUMERIC["td"], "data-total": lambda record: record.total}},
+        attrs=numeric(data_total=lambda record: record.total),
     )
     tier = tables.Column(verbose_name=_("Tier"), order_by=("tier", "rank"))
 

@@ -7,7 +7,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from devolve.core.i18n import mark_language
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, DateColumn, choose_column, invented_tag
+from devolve.core.tables import (
+    GOVUK_TABLE_ATTRS,
+    NUMERIC,
+    DateColumn,
+    choose_column,
+    invented_tag,
+    numeric,
+)
 from devolve.core.templatetags.devolve import localized, percent
 from devolve.reporting.findings import flag_messages
 from devolve.reporting.models import (
@@ -111,10 +118,6 @@ class ChoosableAreaReportTable(AreaReportTable):
         sequence = ("choose", "...")
 
 
-def _numeric(column: str) -> dict[str, dict[str, str]]:
-    return {**NUMERIC, "td": {**NUMERIC["td"], "data-col": column}}
-
-
 class UsageLineTable(tables.Table):
     """An area report's lines, one per grant, in the edition's order (rows from
     ``reporting.selectors.list_usage_lines``): paged like every list, where the page drew a
@@ -127,12 +130,12 @@ class UsageLineTable(tables.Table):
     )
     cases_received = tables.Column(
         verbose_name=_("Cases received"),
-        attrs=_numeric("cases-received"),
+        attrs=numeric(data_col="cases-received"),
         order_by=("cases_received", "pk"),
     )
     cases_completed = tables.Column(
         verbose_name=_("Cases completed"),
-        attrs=_numeric("cases-completed"),
+        attrs=numeric(data_col="cases-completed"),
         order_by=("cases_completed", "pk"),
     )
     average_handling_days = tables.Column(

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, RowErrorTable, invented_tag
+from devolve.core.tables import GOVUK_TABLE_ATTRS, NUMERIC, RowErrorTable, invented_tag, numeric
 from devolve.core.templatetags.devolve import localized, percent
 from devolve.selection.models import SelectionRound
 
@@ -87,7 +87,7 @@ class CandidateRankingTable(tables.Table):
     prefecture_name = tables.Column(verbose_name=_("Prefecture"), order_by=("prefecture", "rank"))
     score = tables.Column(
         verbose_name=_("Score"),
-        attrs={**NUMERIC, "td": {**NUMERIC["td"], "data-score": lambda record: record["score"]}},
+        attrs=numeric(data_score=lambda record: record["score"]),
     )
     selection_frequency = tables.Column(verbose_name=_("Chosen in runs"), attrs=NUMERIC)
     rank_range = tables.Column(
