@@ -42,7 +42,7 @@ def main() -> None:
     from django.utils import translation
 
     from devolve.core.forms import LanguageMarkingRenderer
-    from devolve.core.tests.test_table_rows import ROWS, Everything, looped, written
+    from devolve.core.testing.table_rows import ROWS, Everything, looped, written
 
     print("Markup drawn in Python against Django's templates (CPU, best of three)")  # noqa: T201
     table = Everything(ROWS * 50)
@@ -67,7 +67,10 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    import os
+
     import django
 
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     django.setup()
     main()
