@@ -159,7 +159,28 @@ class Observation(models.Model):
         ordering = ["indicator__code", "subject_kind", "year", "quarter", "vintage"]
         verbose_name = _("observation")
         verbose_name_plural = _("observations")
-        indexes = [models.Index(fields=["indicator", "year"], name="observation_indicator_year")]
+        indexes = [
+            models.Index(fields=["indicator", "year"], name="observation_indicator_year"),
+            # Each subject-period's releases, newest first: the latest release of every figure
+            # is read in this order without a sort (``selectors.headline``). The value and the
+            # simulated flag close the key (not ``include``, which SQLite ignores) so that the
+            # headline reads the index alone.
+            models.Index(
+                fields=[
+                    "indicator",
+                    "subject_kind",
+                    "zone",
+                    "division",
+                    "year",
+                    "quarter",
+                    "-vintage",
+                    "-id",
+                    "value",
+                    "is_simulated",
+                ],
+                name="observation_latest_release",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
