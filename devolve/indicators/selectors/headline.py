@@ -2,22 +2,16 @@
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext as _
 
 from devolve.core.derived import computed_once
 from devolve.indicators import rules
 from devolve.indicators.models import Indicator, Observation, SubjectKind
-from devolve.indicators.selectors.observations import (
-    LatestFigure,
-    batch_first_treated_year,
-    get_province,
-    latest_figures,
-    zone_cohorts,
-)
-from devolve.regions.models import Batch, BatchMembership, Zone
+from devolve.indicators.selectors.observations import batch_first_treated_year
+from devolve.regions.models import Batch, BatchMembership, Division, Zone
 
 
 @dataclass(frozen=True)
@@ -144,10 +138,6 @@ class HeadlineComparison:
         }  # fmt: skip
 
 
-def _as_float(value: Decimal) -> float:
-    return float(value)
-
-
 def get_headline_comparison(
     *, indicator: Indicator, as_of: datetime.date, years: tuple[int, int] | None = None
 ) -> HeadlineComparison:
@@ -170,92 +160,55 @@ def compute_headline_comparison(
 
     ``indicator`` is a growth rate. Two means: the simple mean (each zone counts once; the figure
     officials quote) and the mean weighted by each zone's previous-year value of the indicator's
-    level (``level_indicator``): roughly the growth of the zones' combined output.
-    A group's row is simulated when any value in it is.
+    level (``level_indicator``): roughly the growth of the zones' combined output. A zone counts
+    in the batch it first joined (``zone_cohorts``). A group's row is simulated when any value in
+    it is. Two queries: the batches, and the groups' sums (``_group_sums``).
     """
-    growth = latest_figures(indicator=indicator, as_of=as_of, years=years)
-    programme_province = get_province()
-    by_zone: dict[tuple[int, int], LatestFigure] = {}
-    province: dict[int, LatestFigure] = {}
-    for row in growth:
-        if row.quarter is not None:
-            continue
-        if row.subject_kind == SubjectKind.ZONE and row.zone_id is not None:
-            by_zone[(row.zone_id, row.year)] = row
-        elif (
-            row.subject_kind == SubjectKind.PROVINCE
-            and programme_province is not None
-            and row.division_id == programme_province.pk
-        ):
-            province[row.year] = row
-    weights: dict[tuple[int, int], float] = {}
-    if indicator.level_indicator is not None:
-        for row in latest_figures(
-            indicator=indicator.level_indicator, as_of=as_of, subject_kind=SubjectKind.ZONE
-        ):
-            if row.quarter is None and row.zone_id is not None:
-                weights[(row.zone_id, row.year)] = _as_float(row.value)
-    zones = {zone.pk: zone for zone in Zone.objects.all()}
-    cohorts = zone_cohorts()
-    all_years = sorted({year for _zone, year in by_zone} | set(province))
-
-    groups: list[tuple[str, str, str, list[int]]] = []
-    for batch in Batch.objects.order_by("number"):
-        members = [pk for pk, (number, _y) in cohorts.items() if number == batch.number]
-        groups.append(("batch", str(batch.number), str(batch), members))
-    pilots = [pk for pk in zones if pk in cohorts]
-    for kind in Zone.Kind:
-        members = [pk for pk in pilots if zones[pk].kind == kind]
-        if members:
-            label = _("Pilot areas: %(group)s") % {"group": kind.label}
-            groups.append(("kind", kind.value, label, members))
+    batches = list(Batch.objects.order_by("number"))
+    sums = _group_sums(indicator=indicator, as_of=as_of, years=years)
+    province = {row.year: row for row in sums if row.group == "province"}
+    by_group = {(row.group, row.key, row.year): row for row in sums if row.group != "province"}
+    all_years = sorted({year for _group, _key, year in by_group} | set(province))
+    groups: list[tuple[str, str, str]] = [
+        ("batch", str(batch.number), str(batch)) for batch in batches
+    ]
+    groups += [
+        ("kind", kind.value, _("Pilot areas: %(group)s") % {"group": kind.label})
+        for kind in Zone.Kind
+    ]
     levels: list[tuple[str, str]] = [(level.value, str(level.label)) for level in Zone.Level]
-    for level, level_label in [*levels, ("", _("Level not confirmed"))]:
-        members = [pk for pk in pilots if zones[pk].level == level]
-        if members:
-            label = _("Pilot areas: %(group)s") % {"group": level_label}
-            groups.append(("level", level or "unconfirmed", label, members))
-    groups.append(
-        (
-            "non_pilot",
-            "none",
-            _("Zones never in a batch"),
-            [pk for pk in zones if pk not in cohorts],
-        )
-    )
+    groups += [
+        ("level", level or "unconfirmed", _("Pilot areas: %(group)s") % {"group": level_label})
+        for level, level_label in [*levels, ("", _("Level not confirmed"))]
+    ]
+    groups.append(("non_pilot", "none", _("Zones never in a batch")))
 
     rows: list[HeadlineRow] = []
     for year in all_years:
         province_row = province.get(year)
-        for group, key, label, members in groups:
-            observed = [by_zone[(pk, year)] for pk in members if (pk, year) in by_zone]
-            if not observed:
+        province_value = None if province_row is None else province_row.mean
+        province_simulated = province_row is not None and province_row.simulated
+        for group, key, label in groups:
+            found = by_group.get((group, key, year))
+            if found is None:
                 continue
-            values = [_as_float(row.value) for row in observed]
-            previous = [weights.get((row.zone_id, year - 1)) for row in observed if row.zone_id]
-            weighted = (
-                rules.weighted_mean(values, [w for w in previous if w is not None])
-                if all(w is not None for w in previous)
-                else None
-            )
             rows.append(
                 HeadlineRow(
                     year=year,
                     group=group,
                     key=key,
                     label=label,
-                    zones=len(observed),
-                    simple_mean=rules.simple_mean(values),
-                    weighted_mean=weighted,
-                    province=None if province_row is None else _as_float(province_row.value),
-                    simulated=any(row.is_simulated for row in observed)
-                    or (province_row is not None and province_row.is_simulated),
-                    province_simulated=province_row is not None and province_row.is_simulated,
-                    zones_simulated=any(row.is_simulated for row in observed),
+                    zones=found.zones,
+                    simple_mean=found.mean,
+                    weighted_mean=found.weighted_mean,
+                    province=province_value,
+                    simulated=found.simulated or province_simulated,
+                    province_simulated=province_simulated,
+                    zones_simulated=found.simulated,
                 )
             )
     headlines: dict[int, Headline] = {}
-    for batch in Batch.objects.order_by("number"):
+    for batch in batches:
         year = batch_first_treated_year(batch)
         for candidate in rows:
             if (candidate.group, candidate.key, candidate.year) == (
@@ -274,3 +227,155 @@ def compute_headline_comparison(
         headlines=headlines,
         weights_indicator=indicator.level_indicator,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _GroupSums:
+    """One group's zones in one year (or the province's figure, group ``province``), as the
+    database sums them: the means are the sums divided here, as ``rules`` divides."""
+
+    group: str
+    key: str
+    year: int
+    zones: int
+    total: float
+    weighted_total: float | None
+    weight_total: float | None
+    weighted_zones: int  # zones with a weight: the previous year's level
+    simulated: bool
+
+    @property
+    def mean(self) -> float:
+        return self.total / self.zones
+
+    @property
+    def weighted_mean(self) -> float | None:
+        """None unless every zone has a weight and they sum to more than zero
+        (``rules.weighted_mean``)."""
+        if self.weighted_zones < self.zones or self.weighted_total is None:
+            return None
+        if self.weight_total is None or self.weight_total <= 0:
+            return None
+        return self.weighted_total / self.weight_total
+
+
+# The latest release by ``on`` of each yearly figure of one indicator and kind of subject: the
+# first of each subject-year in the order of ``observation_latest_release`` (indicator, subject,
+# period, newest release first), which PostgreSQL reads from the index without sorting.
+_LATEST_SQL = """SELECT o.zone_id, o.division_id, o.year, o.value, o.is_simulated,
+        ROW_NUMBER() OVER (
+            PARTITION BY o.zone_id, o.division_id, o.year, o.quarter
+            ORDER BY o.vintage DESC, o.id DESC) AS release_rank
+    FROM {observation} o
+    WHERE o.indicator_id = %({indicator})s AND o.subject_kind = %({kind})s
+        AND o.quarter IS NULL AND o.vintage <= %(on)s{condition}"""
+
+# Per year: the zones' latest growth figures with the previous year's level of each as weight,
+# summed by the batch each zone first joined, by kind and by level (pilot areas) and for the
+# zones never in a batch; and the programme province's figure.
+_GROUP_SUMS_SQL = """WITH growth AS ({growth}
+), weights AS ({weights}
+), province AS ({province}
+), cohorts AS (
+    SELECT m.zone_id, b.number,
+        ROW_NUMBER() OVER (PARTITION BY m.zone_id ORDER BY m.joined_on, m.id) AS place
+    FROM {membership} m JOIN {batch} b ON b.id = m.batch_id
+), figures AS (
+    SELECT g.year, c.number AS batch_number, z.kind, z.level, g.value, w.value AS weight,
+        CASE WHEN g.is_simulated THEN 1 ELSE 0 END AS simulated
+    FROM growth g
+    JOIN {zone} z ON z.id = g.zone_id
+    LEFT JOIN cohorts c ON c.zone_id = g.zone_id AND c.place = 1
+    LEFT JOIN weights w ON w.zone_id = g.zone_id AND w.year = g.year - 1 AND w.release_rank = 1
+    WHERE g.release_rank = 1
+)
+SELECT 'batch', batch_number, NULL, year, {sums} FROM figures
+    WHERE batch_number IS NOT NULL GROUP BY batch_number, year
+UNION ALL SELECT 'kind', NULL, kind, year, {sums} FROM figures
+    WHERE batch_number IS NOT NULL GROUP BY kind, year
+UNION ALL SELECT 'level', NULL, level, year, {sums} FROM figures
+    WHERE batch_number IS NOT NULL GROUP BY level, year
+UNION ALL SELECT 'non_pilot', NULL, 'none', year, {sums} FROM figures
+    WHERE batch_number IS NULL GROUP BY year
+UNION ALL SELECT 'province', NULL, NULL, year, 1, value, NULL, NULL, 0,
+        CASE WHEN is_simulated THEN 1 ELSE 0 END
+    FROM province WHERE release_rank = 1"""
+_SUMS = "COUNT(*), SUM(value), SUM(value * weight), SUM(weight), COUNT(weight), MAX(simulated)"
+
+
+def _group_sums(
+    *, indicator: Indicator, as_of: datetime.date, years: tuple[int, int] | None
+) -> list[_GroupSums]:
+    """The headline's groups summed in one query: a few hundred rows at national scale, where
+    the zones' figures are tens of thousands. ``years`` bounds the growth figures (a weight is
+    the year before's level, whichever the bounds)."""
+    quote = connection.ops.quote_name
+    observation = quote(Observation._meta.db_table)
+    within = "" if years is None else " AND o.year BETWEEN %(first)s AND %(last)s"
+    province = (
+        f" AND o.division_id = (SELECT d.id FROM {quote(Division._meta.db_table)} d"  # noqa: S608
+        " WHERE d.level = %(province_kind)s AND d.code = %(province)s)"
+    )
+
+    def latest(indicator_name: str, kind: str, condition: str) -> str:
+        return _LATEST_SQL.format(
+            observation=observation, indicator=indicator_name, kind=kind, condition=condition
+        )
+
+    sql = _GROUP_SUMS_SQL.format(
+        growth=latest("growth", "zone_kind", within),
+        weights=latest("level", "zone_kind", ""),
+        province=latest("growth", "province_kind", within + province),
+        membership=quote(BatchMembership._meta.db_table),
+        batch=quote(Batch._meta.db_table),
+        zone=quote(Zone._meta.db_table),
+        sums=_SUMS,
+    )
+    parameters = {
+        "growth": indicator.pk,
+        "level": indicator.level_indicator_id,
+        "on": as_of,
+        "zone_kind": SubjectKind.ZONE.value,
+        "province_kind": SubjectKind.PROVINCE.value,
+        "province": settings.PROGRAMME_PROVINCE_CODE,
+        "first": years[0] if years else None,
+        "last": years[1] if years else None,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters)
+        found = cursor.fetchall()
+    return [
+        _GroupSums(
+            group=group,
+            key=_group_key(group, batch_number, key),
+            year=year,
+            zones=zones,
+            total=float(total),
+            weighted_total=None if weighted_total is None else float(weighted_total),
+            weight_total=None if weight_total is None else float(weight_total),
+            weighted_zones=weighted_zones,
+            simulated=bool(simulated),
+        )
+        for (
+            group,
+            batch_number,
+            key,
+            year,
+            zones,
+            total,
+            weighted_total,
+            weight_total,
+            weighted_zones,
+            simulated,
+        ) in found
+    ]
+
+
+def _group_key(group: str, batch_number: int | None, key: str | None) -> str:
+    """The row's key as ``HeadlineRow.key``: the batch's number, the kind, the level
+    (``unconfirmed`` for none), ``none`` for the zones never in a batch."""
+    if group == "batch":
+        return str(batch_number)
+    if group == "level":
+        return key or "unconfirmed"
+    return key or ""

@@ -1,8 +1,6 @@
 """Named reads of the catalogue, observations as of a day, cohorts, runs and imports."""
 
 import datetime
-from dataclasses import dataclass
-from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F, QuerySet, Window
@@ -70,39 +68,6 @@ def latest_observations(
         indicator=indicator, as_of=as_of, subject_kind=subject_kind, years=years
     )
     return list(latest.select_related("indicator", "zone", "division"))
-
-
-@dataclass(frozen=True, slots=True)
-class LatestFigure:
-    """One subject-period's value of the latest release: what aggregates over many zones read,
-    without building a model object per row."""
-
-    subject_kind: str
-    zone_id: int | None
-    division_id: int | None
-    year: int
-    quarter: int | None
-    value: Decimal
-    is_simulated: bool
-
-
-def latest_figures(
-    *,
-    indicator: Indicator,
-    as_of: datetime.date,
-    subject_kind: str | None = None,
-    years: tuple[int, int] | None = None,
-) -> list[LatestFigure]:
-    """``latest_observations`` as plain figures, in the same order."""
-    latest = _latest_releases(
-        indicator=indicator, as_of=as_of, subject_kind=subject_kind, years=years
-    )
-    return [
-        LatestFigure(*row)
-        for row in latest.values_list(
-            "subject_kind", "zone_id", "division_id", "year", "quarter", "value", "is_simulated"
-        )
-    ]
 
 
 def get_latest_run(*, indicator: Indicator, batch: Batch | None) -> EvaluationRun | None:

@@ -12,9 +12,10 @@ from django.test.utils import CaptureQueriesContext
 
 from devolve.demo import sichuan, sichuan_economy
 from devolve.demo.seed import SeedReport, seed_registry
-from devolve.indicators import selectors
-from devolve.indicators.models import Observation
-from devolve.regions.models import Division
+from devolve.indicators import rules, selectors
+from devolve.indicators.models import Indicator, Observation
+from devolve.indicators.selectors.headline import compute_headline_comparison
+from devolve.regions.models import Batch, BatchMembership, Division, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +166,172 @@ def test_pilot_areas_are_measured_against_the_programmes_province(
     assert selectors.get_province() == beijing
     assert headline.province == pytest.approx(6.0)
     assert elsewhere.province == pytest.approx(99.0)
+
+
+def _computed_in_python(
+    indicator: Indicator, as_of: datetime.date, years: tuple[int, int] | None = None
+) -> tuple[list[int], list[tuple[object, ...]]]:
+    """The comparison's rows as the selector computed them in Python before the database summed
+    the groups: every zone's latest figure (``latest_observations``) put into its groups and
+    averaged with ``rules``."""
+    province_division = selectors.get_province()
+    by_zone, province = {}, {}
+    for row in selectors.latest_observations(indicator=indicator, as_of=as_of, years=years):
+        if row.quarter is None and row.zone_id is not None:
+            by_zone[(row.zone_id, row.year)] = row
+        elif row.quarter is None and row.division == province_division:
+            province[row.year] = row
+    weights = {}
+    if indicator.level_indicator is not None:
+        for row in selectors.latest_observations(
+            indicator=indicator.level_indicator, as_of=as_of, subject_kind="zone"
+        ):
+            if row.quarter is None:
+                weights[(row.zone_id, row.year)] = float(row.value)
+    zones = {zone.pk: zone for zone in Zone.objects.all()}
+    cohorts = selectors.zone_cohorts()
+    pilots = [pk for pk in zones if pk in cohorts]
+    groups = [
+        (
+            "batch",
+            str(batch.number),
+            [pk for pk, (number, _y) in cohorts.items() if number == batch.number],
+        )
+        for batch in Batch.objects.order_by("number")
+    ]
+    groups += [
+        ("kind", kind, [pk for pk in pilots if zones[pk].kind == kind]) for kind in Zone.Kind
+    ]
+    groups += [
+        ("level", level or "unconfirmed", [pk for pk in pilots if zones[pk].level == level])
+        for level in [*Zone.Level, ""]
+    ]
+    groups.append(("non_pilot", "none", [pk for pk in zones if pk not in cohorts]))
+    rows: list[tuple[object, ...]] = []
+    all_years = sorted({year for _zone, year in by_zone} | set(province))
+    for year in all_years:
+        province_row = province.get(year)
+        for group, key, members in groups:
+            observed = [by_zone[(pk, year)] for pk in members if (pk, year) in by_zone]
+            if not observed:
+                continue
+            values = [float(row.value) for row in observed]
+            previous = [weights.get((row.zone_id, year - 1)) for row in observed]
+            weighted = (
+                rules.weighted_mean(values, [w for w in previous if w is not None])
+                if None not in previous
+                else None
+            )
+            zones_simulated = any(row.is_simulated for row in observed)
+            province_simulated = province_row is not None and province_row.is_simulated
+            rows.append(
+                (
+                    year,
+                    group,
+                    key,
+                    len(observed),
+                    rules.simple_mean(values),
+                    weighted,
+                    None if province_row is None else float(province_row.value),
+                    zones_simulated or province_simulated,
+                    province_simulated,
+                    zones_simulated,
+                )
+            )
+    return all_years, rows
+
+
+def _as_computed(comparison: selectors.HeadlineComparison) -> list[tuple[object, ...]]:
+    return [
+        (
+            row.year,
+            row.group,
+            row.key,
+            row.zones,
+            row.simple_mean,
+            row.weighted_mean,
+            row.province,
+            row.simulated,
+            row.province_simulated,
+            row.zones_simulated,
+        )
+        for row in comparison.rows
+    ]
+
+
+def _revise(observation: Observation, *, value: Decimal, vintage: datetime.date) -> None:
+    Observation.objects.create(
+        indicator=observation.indicator,
+        subject_kind=observation.subject_kind,
+        zone=observation.zone,
+        division=observation.division,
+        year=observation.year,
+        value=value,
+        vintage=vintage,
+        source="revision",
+        is_simulated=not observation.is_simulated,
+    )
+
+
+@pytest.mark.parametrize(
+    ("as_of", "years"),
+    [
+        (AS_OF, None),
+        (datetime.date(2027, 6, 1), None),
+        (datetime.date(2027, 6, 1), (2019, 2024)),
+        (datetime.date(2019, 6, 1), None),
+    ],
+)
+def test_the_database_sums_the_groups_as_python_averaged_the_figures(
+    economy: None, as_of: datetime.date, years: tuple[int, int] | None
+) -> None:
+    """On the demo's economy with revised releases (before and after the day asked), a zone in a
+    second batch, a zone without its previous year's level and a province figure revised: the
+    same rows, in the same order, as the straightforward computation over every figure."""
+    growth = selectors.get_indicator(code=sichuan_economy.GRP_GROWTH)
+    assert growth is not None
+    figures = Observation.objects.filter(indicator=growth, quarter__isnull=True).order_by("pk")
+    zone_figures = list(figures.filter(subject_kind="zone", year__in=[2018, 2023]))
+    for place, observation in enumerate(zone_figures[::3]):
+        vintage = datetime.date(2026, 1, 1) if place % 2 else datetime.date(2027, 1, 1)
+        _revise(observation, value=observation.value + Decimal("1.25"), vintage=vintage)
+    _revise(
+        figures.get(subject_kind="province", year=2023),
+        value=Decimal("6.4"),
+        vintage=datetime.date(2026, 1, 1),
+    )
+    level = growth.level_indicator
+    assert level is not None
+    Observation.objects.filter(indicator=level, zone=zone_figures[0].zone, year=2022).delete()
+    first_batch = BatchMembership.objects.filter(batch__number=1).order_by("pk").first()
+    assert first_batch is not None
+    BatchMembership.objects.create(
+        zone=first_batch.zone,
+        batch=Batch.objects.get(number=2),
+        joined_on=datetime.date(2024, 1, 1),
+    )
+
+    comparison = compute_headline_comparison(indicator=growth, as_of=as_of, years=years)
+    expected_years, expected = _computed_in_python(growth, as_of, years)
+
+    computed = _as_computed(comparison)
+    assert comparison.years == expected_years
+    assert len(computed) == len(expected)
+    for found, wanted in zip(computed, expected, strict=True):
+        assert found[:4] == wanted[:4]
+        assert found[7:] == wanted[7:], wanted
+        for figure, wanted_figure in zip(found[4:7], wanted[4:7], strict=True):
+            # The database sums the decimals, Python summed floats: equal to the last digits.
+            assert figure == (
+                None if wanted_figure is None else pytest.approx(wanted_figure, rel=1e-12)
+            ), wanted
+
+
+def test_the_comparison_takes_two_queries_whatever_the_zones(
+    economy: None, django_assert_max_num_queries: Any
+) -> None:
+    growth = selectors.get_indicator(code=sichuan_economy.GRP_GROWTH)
+    assert growth is not None
+    with django_assert_max_num_queries(2):
+        comparison = compute_headline_comparison(indicator=growth, as_of=AS_OF)
+    assert len(comparison.rows) == len(_computed_in_python(growth, AS_OF)[1])
