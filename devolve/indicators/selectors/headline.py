@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
@@ -165,10 +166,9 @@ def compute_headline_comparison(
     it is. Two queries: the batches, and the groups' sums (``_group_sums``).
     """
     batches = list(Batch.objects.order_by("number"))
-    sums = _group_sums(indicator=indicator, as_of=as_of, years=years)
-    province = {row.year: row for row in sums if row.group == "province"}
-    by_group = {(row.group, row.key, row.year): row for row in sums if row.group != "province"}
-    all_years = sorted({year for _group, _key, year in by_group} | set(province))
+    by_group = _group_sums(indicator=indicator, as_of=as_of, years=years)
+    province = {year: sums for (group, _key, year), sums in by_group.items() if group == "province"}
+    all_years = sorted({year for _group, _key, year in by_group})
     groups: list[tuple[str, str, str]] = [
         ("batch", str(batch.number), str(batch)) for batch in batches
     ]
@@ -229,50 +229,85 @@ def compute_headline_comparison(
     )
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _GroupSums:
-    """One group's zones in one year (or the province's figure, group ``province``), as the
-    database sums them: the means are the sums divided here, as ``rules`` divides."""
+    """One group's zones in one year (or the province's figure), summed: the database sums each
+    combination of batch, kind and level, and these add them up per group. The means are the
+    sums divided, as ``rules`` divides them."""
 
-    group: str
-    key: str
-    year: int
-    zones: int
-    total: float
-    weighted_total: float | None
-    weight_total: float | None
-    weighted_zones: int  # zones with a weight: the previous year's level
-    simulated: bool
+    zones: int = 0
+    total: Decimal = Decimal(0)
+    weighted_total: Decimal = Decimal(0)
+    weight_total: Decimal = Decimal(0)
+    weighted_zones: int = 0  # zones with a weight: the previous year's level
+    simulated: bool = False
+
+    def add(
+        self,
+        zones: int,
+        total: object,
+        weighted: object,
+        weights: object,
+        weighted_zones: int,
+        simulated: object,
+    ) -> None:
+        self.zones += zones
+        self.total += _decimal(total)
+        self.weighted_total += _decimal(weighted)
+        self.weight_total += _decimal(weights)
+        self.weighted_zones += weighted_zones
+        self.simulated = self.simulated or bool(simulated)
 
     @property
     def mean(self) -> float:
-        return self.total / self.zones
+        return float(self.total) / self.zones
 
     @property
     def weighted_mean(self) -> float | None:
         """None unless every zone has a weight and they sum to more than zero
         (``rules.weighted_mean``)."""
-        if self.weighted_zones < self.zones or self.weighted_total is None:
+        if self.weighted_zones < self.zones or self.weight_total <= 0:
             return None
-        if self.weight_total is None or self.weight_total <= 0:
-            return None
-        return self.weighted_total / self.weight_total
+        return float(self.weighted_total) / float(self.weight_total)
 
 
-# The latest release by ``on`` of each yearly figure of one indicator and kind of subject: the
-# first of each subject-year in the order of ``observation_latest_release`` (indicator, subject,
-# period, newest release first), which PostgreSQL reads from the index without sorting.
-_LATEST_SQL = """SELECT o.zone_id, o.division_id, o.year, o.value, o.is_simulated,
-        ROW_NUMBER() OVER (
-            PARTITION BY o.zone_id, o.division_id, o.year, o.quarter
-            ORDER BY o.vintage DESC, o.id DESC) AS release_rank
+def _decimal(value: object) -> Decimal:
+    """A sum as the database hands it back: a decimal (PostgreSQL), a float or an integer
+    (SQLite), or None (nothing summed). Floats convert exactly."""
+    if value is None:
+        return Decimal(0)
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int | float):
+        return Decimal(value)
+    raise TypeError(f"not a sum: {value!r}")
+
+
+# The latest release by ``on`` of each yearly figure of one indicator and kind of subject, in
+# the order of ``observation_latest_release`` (indicator, subject, period, newest release
+# first), which PostgreSQL reads from the index alone and keeps the first of each (DISTINCT ON,
+# whose estimate of the figures keeps the joins after it sensible); SQLite numbers the releases.
+_LATEST_SQL = {
+    "postgresql": """SELECT DISTINCT ON (o.zone_id, o.division_id, o.year, o.quarter)
+        o.zone_id, o.year, o.value, o.is_simulated
     FROM {observation} o
     WHERE o.indicator_id = %({indicator})s AND o.subject_kind = %({kind})s
-        AND o.quarter IS NULL AND o.vintage <= %(on)s{condition}"""
+        AND o.quarter IS NULL AND o.vintage <= %(on)s{condition}
+    ORDER BY o.zone_id, o.division_id, o.year, o.quarter, o.vintage DESC, o.id DESC""",
+    "sqlite": """SELECT zone_id, year, value, is_simulated FROM (
+        SELECT o.zone_id, o.year, o.value, o.is_simulated, ROW_NUMBER() OVER (
+            PARTITION BY o.zone_id, o.division_id, o.year, o.quarter
+            ORDER BY o.vintage DESC, o.id DESC) AS release_rank
+        FROM {observation} o
+        WHERE o.indicator_id = %({indicator})s AND o.subject_kind = %({kind})s
+            AND o.quarter IS NULL AND o.vintage <= %(on)s{condition}
+    ) AS releases WHERE release_rank = 1""",
+}
 
-# Per year: the zones' latest growth figures with the previous year's level of each as weight,
-# summed by the batch each zone first joined, by kind and by level (pilot areas) and for the
-# zones never in a batch; and the programme province's figure.
+# Per year and combination of first batch (none: never in a batch), kind and level: the zones'
+# latest growth figures summed, with the previous year's level of each as weight; and the
+# programme province's figure. One GROUP BY over the zones' figures (tens of thousands at
+# national scale), a few thousand rows out.
 _GROUP_SUMS_SQL = """WITH growth AS ({growth}
 ), weights AS ({weights}
 ), province AS ({province}
@@ -280,34 +315,25 @@ _GROUP_SUMS_SQL = """WITH growth AS ({growth}
     SELECT m.zone_id, b.number,
         ROW_NUMBER() OVER (PARTITION BY m.zone_id ORDER BY m.joined_on, m.id) AS place
     FROM {membership} m JOIN {batch} b ON b.id = m.batch_id
-), figures AS (
-    SELECT g.year, c.number AS batch_number, z.kind, z.level, g.value, w.value AS weight,
-        CASE WHEN g.is_simulated THEN 1 ELSE 0 END AS simulated
-    FROM growth g
-    JOIN {zone} z ON z.id = g.zone_id
-    LEFT JOIN cohorts c ON c.zone_id = g.zone_id AND c.place = 1
-    LEFT JOIN weights w ON w.zone_id = g.zone_id AND w.year = g.year - 1 AND w.release_rank = 1
-    WHERE g.release_rank = 1
 )
-SELECT 'batch', batch_number, NULL, year, {sums} FROM figures
-    WHERE batch_number IS NOT NULL GROUP BY batch_number, year
-UNION ALL SELECT 'kind', NULL, kind, year, {sums} FROM figures
-    WHERE batch_number IS NOT NULL GROUP BY kind, year
-UNION ALL SELECT 'level', NULL, level, year, {sums} FROM figures
-    WHERE batch_number IS NOT NULL GROUP BY level, year
-UNION ALL SELECT 'non_pilot', NULL, 'none', year, {sums} FROM figures
-    WHERE batch_number IS NULL GROUP BY year
-UNION ALL SELECT 'province', NULL, NULL, year, 1, value, NULL, NULL, 0,
-        CASE WHEN is_simulated THEN 1 ELSE 0 END
-    FROM province WHERE release_rank = 1"""
-_SUMS = "COUNT(*), SUM(value), SUM(value * weight), SUM(weight), COUNT(weight), MAX(simulated)"
+SELECT 'zones', c.number, z.kind, z.level, g.year, COUNT(*), SUM(g.value),
+    SUM(g.value * w.value), SUM(w.value), COUNT(w.value),
+    MAX(CASE WHEN g.is_simulated THEN 1 ELSE 0 END)
+FROM growth g
+JOIN {zone} z ON z.id = g.zone_id
+LEFT JOIN cohorts c ON c.zone_id = g.zone_id AND c.place = 1
+LEFT JOIN weights w ON w.zone_id = g.zone_id AND w.year = g.year - 1
+GROUP BY c.number, z.kind, z.level, g.year
+UNION ALL SELECT 'province', NULL, NULL, NULL, year, 1, value, NULL, NULL, 0,
+    CASE WHEN is_simulated THEN 1 ELSE 0 END
+FROM province"""
 
 
 def _group_sums(
     *, indicator: Indicator, as_of: datetime.date, years: tuple[int, int] | None
-) -> list[_GroupSums]:
-    """The headline's groups summed in one query: a few hundred rows at national scale, where
-    the zones' figures are tens of thousands. ``years`` bounds the growth figures (a weight is
+) -> dict[tuple[str, str, int], _GroupSums]:
+    """Each group's sums by year, keyed as ``HeadlineRow`` (group, key, year), the province's
+    under ("province", "", year); one query. ``years`` bounds the growth figures (a weight is
     the year before's level, whichever the bounds)."""
     quote = connection.ops.quote_name
     observation = quote(Observation._meta.db_table)
@@ -316,9 +342,10 @@ def _group_sums(
         f" AND o.division_id = (SELECT d.id FROM {quote(Division._meta.db_table)} d"  # noqa: S608
         " WHERE d.level = %(province_kind)s AND d.code = %(province)s)"
     )
+    latest_sql = _LATEST_SQL[connection.vendor]
 
     def latest(indicator_name: str, kind: str, condition: str) -> str:
-        return _LATEST_SQL.format(
+        return latest_sql.format(
             observation=observation, indicator=indicator_name, kind=kind, condition=condition
         )
 
@@ -329,7 +356,6 @@ def _group_sums(
         membership=quote(BatchMembership._meta.db_table),
         batch=quote(Batch._meta.db_table),
         zone=quote(Zone._meta.db_table),
-        sums=_SUMS,
     )
     parameters = {
         "growth": indicator.pk,
@@ -344,38 +370,14 @@ def _group_sums(
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)
         found = cursor.fetchall()
-    return [
-        _GroupSums(
-            group=group,
-            key=_group_key(group, batch_number, key),
-            year=year,
-            zones=zones,
-            total=float(total),
-            weighted_total=None if weighted_total is None else float(weighted_total),
-            weight_total=None if weight_total is None else float(weight_total),
-            weighted_zones=weighted_zones,
-            simulated=bool(simulated),
-        )
-        for (
-            group,
-            batch_number,
-            key,
-            year,
-            zones,
-            total,
-            weighted_total,
-            weight_total,
-            weighted_zones,
-            simulated,
-        ) in found
-    ]
-
-
-def _group_key(group: str, batch_number: int | None, key: str | None) -> str:
-    """The row's key as ``HeadlineRow.key``: the batch's number, the kind, the level
-    (``unconfirmed`` for none), ``none`` for the zones never in a batch."""
-    if group == "batch":
-        return str(batch_number)
-    if group == "level":
-        return key or "unconfirmed"
-    return key or ""
+    groups: dict[tuple[str, str, int], _GroupSums] = {}
+    for subject, batch_number, kind, level, year, *sums in found:
+        if subject == "province":
+            keys = [("province", "")]
+        elif batch_number is None:
+            keys = [("non_pilot", "none")]
+        else:
+            keys = [("batch", str(batch_number)), ("kind", kind), ("level", level or "unconfirmed")]
+        for group, key in keys:
+            groups.setdefault((group, key, year), _GroupSums()).add(*sums)
+    return groups
