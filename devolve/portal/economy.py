@@ -110,9 +110,9 @@ def economy_overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     cards = []
     for indicator in selectors.list_growth_indicators():
-        comparison = selectors.get_headline_comparison(indicator=indicator, as_of=today)
+        headlines = selectors.get_headlines(indicator=indicator, as_of=today)
         for batch in list_batches():
-            headline = comparison.headlines.get(batch.number)
+            headline = headlines.get(batch.number)
             cards.append(
                 {
                     "indicator": indicator,

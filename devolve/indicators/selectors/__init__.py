@@ -11,6 +11,7 @@ from devolve.indicators.selectors.headline import (
     HeadlineComparison,
     HeadlineRow,
     get_headline_comparison,
+    get_headlines,
 )
 from devolve.indicators.selectors.observations import (
     batch_first_treated_year,
@@ -39,6 +40,7 @@ __all__ = [
     "batch_first_treated_year",
     "get_evaluation_run",
     "get_headline_comparison",
+    "get_headlines",
     "get_indicator",
     "get_latest_run",
     "get_observation_import",

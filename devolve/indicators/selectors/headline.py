@@ -152,6 +152,29 @@ def get_headline_comparison(
     )
 
 
+def get_headlines(*, indicator: Indicator, as_of: datetime.date) -> dict[int, Headline]:
+    """Each batch's headline (``HeadlineComparison.headlines``) alone, for pages that show no
+    other row: ``compute_headlines``, computed once per version of its inputs, as
+    ``get_headline_comparison``."""
+    return computed_once(
+        "headlines",
+        inputs=[Observation, Indicator, Zone, Batch, BatchMembership],
+        key=(indicator.pk, as_of.isoformat(), settings.PROGRAMME_PROVINCE_CODE),
+        compute=lambda: compute_headlines(indicator=indicator, as_of=as_of),
+    )
+
+
+def compute_headlines(*, indicator: Indicator, as_of: datetime.date) -> dict[int, Headline]:
+    """The headlines of ``compute_headline_comparison``, the same figures, summed over the pilot
+    areas' figures of the batches' first treated years only (and their weights' years): a few
+    hundred figures read by the index, where the whole comparison reads every zone's every
+    year. Two queries."""
+    batches = list(Batch.objects.order_by("number"))
+    treated = sorted({batch_first_treated_year(batch) for batch in batches})
+    by_group = _group_sums(indicator=indicator, as_of=as_of, years=None, pilot_years=treated)
+    return _headlines(_rows(by_group, batches), batches)
+
+
 def compute_headline_comparison(
     *, indicator: Indicator, as_of: datetime.date, years: tuple[int, int] | None = None
 ) -> HeadlineComparison:
@@ -167,6 +190,23 @@ def compute_headline_comparison(
     """
     batches = list(Batch.objects.order_by("number"))
     by_group = _group_sums(indicator=indicator, as_of=as_of, years=years)
+    rows = _rows(by_group, batches)
+    return HeadlineComparison(
+        indicator=indicator,
+        as_of=as_of,
+        years=sorted({year for _group, _key, year in by_group}),
+        rows=rows,
+        headlines=_headlines(rows, batches),
+        weights_indicator=indicator.level_indicator,
+    )
+
+
+def _rows(
+    by_group: dict[tuple[str, str, int], "_GroupSums"], batches: list[Batch]
+) -> list[HeadlineRow]:
+    """The comparison's rows from the groups' sums: by year, then batches by number, kinds,
+    levels (the unconfirmed last) and the zones never in a batch; a group without a figure in a
+    year has no row."""
     province = {year: sums for (group, _key, year), sums in by_group.items() if group == "province"}
     all_years = sorted({year for _group, _key, year in by_group})
     groups: list[tuple[str, str, str]] = [
@@ -207,6 +247,11 @@ def compute_headline_comparison(
                     zones_simulated=found.simulated,
                 )
             )
+    return rows
+
+
+def _headlines(rows: list[HeadlineRow], batches: list[Batch]) -> dict[int, Headline]:
+    """Each batch's row in its first treated year, if it has one."""
     headlines: dict[int, Headline] = {}
     for batch in batches:
         year = batch_first_treated_year(batch)
@@ -219,14 +264,7 @@ def compute_headline_comparison(
                 headlines[batch.number] = Headline(
                     batch_number=batch.number, year=year, row=candidate
                 )
-    return HeadlineComparison(
-        indicator=indicator,
-        as_of=as_of,
-        years=all_years,
-        rows=rows,
-        headlines=headlines,
-        weights_indicator=indicator.level_indicator,
-    )
+    return headlines
 
 
 @dataclass(slots=True)
@@ -330,14 +368,32 @@ FROM province"""
 
 
 def _group_sums(
-    *, indicator: Indicator, as_of: datetime.date, years: tuple[int, int] | None
+    *,
+    indicator: Indicator,
+    as_of: datetime.date,
+    years: tuple[int, int] | None,
+    pilot_years: list[int] | None = None,
 ) -> dict[tuple[str, str, int], _GroupSums]:
     """Each group's sums by year, keyed as ``HeadlineRow`` (group, key, year), the province's
     under ("province", "", year); one query. ``years`` bounds the growth figures (a weight is
-    the year before's level, whichever the bounds)."""
+    the year before's level, whichever the bounds); ``pilot_years`` keeps only the figures of
+    zones ever in a batch in those years (and the province's), with their weights: the batches'
+    sums in those years are then the same, the other groups' partial."""
     quote = connection.ops.quote_name
     observation = quote(Observation._meta.db_table)
-    within = "" if years is None else " AND o.year BETWEEN %(first)s AND %(last)s"
+    bounded = "" if years is None else " AND o.year BETWEEN %(first)s AND %(last)s"
+    within, weighted_within = bounded, ""
+    scope_parameters: dict[str, int] = {}
+    if pilot_years is not None:
+        membership = quote(BatchMembership._meta.db_table)
+        pilots = f" AND o.zone_id IN (SELECT zone_id FROM {membership})"  # noqa: S608 — a name
+        for place, year in enumerate(pilot_years):
+            scope_parameters[f"pilot_year_{place}"] = year
+            scope_parameters[f"weight_year_{place}"] = year - 1
+        in_years = ", ".join(f"%(pilot_year_{place})s" for place in range(len(pilot_years)))
+        in_weight_years = in_years.replace("pilot_year_", "weight_year_")
+        within += f"{pilots} AND o.year IN ({in_years or 'NULL'})"
+        weighted_within = f"{pilots} AND o.year IN ({in_weight_years or 'NULL'})"
     province = (
         f" AND o.division_id = (SELECT d.id FROM {quote(Division._meta.db_table)} d"  # noqa: S608
         " WHERE d.level = %(province_kind)s AND d.code = %(province)s)"
@@ -351,8 +407,8 @@ def _group_sums(
 
     sql = _GROUP_SUMS_SQL.format(
         growth=latest("growth", "zone_kind", within),
-        weights=latest("level", "zone_kind", ""),
-        province=latest("growth", "province_kind", within + province),
+        weights=latest("level", "zone_kind", weighted_within),
+        province=latest("growth", "province_kind", bounded + province),
         membership=quote(BatchMembership._meta.db_table),
         batch=quote(Batch._meta.db_table),
         zone=quote(Zone._meta.db_table),
@@ -366,6 +422,7 @@ def _group_sums(
         "province": settings.PROGRAMME_PROVINCE_CODE,
         "first": years[0] if years else None,
         "last": years[1] if years else None,
+        **scope_parameters,
     }
     with connection.cursor() as cursor:
         cursor.execute(sql, parameters)

@@ -14,7 +14,7 @@ from devolve.demo import sichuan, sichuan_economy
 from devolve.demo.seed import SeedReport, seed_registry
 from devolve.indicators import rules, selectors
 from devolve.indicators.models import Indicator, Observation
-from devolve.indicators.selectors.headline import compute_headline_comparison
+from devolve.indicators.selectors.headline import compute_headline_comparison, compute_headlines
 from devolve.regions.models import Batch, BatchMembership, Division, Zone
 
 pytestmark = pytest.mark.django_db
@@ -335,3 +335,51 @@ def test_the_comparison_takes_two_queries_whatever_the_zones(
     with django_assert_max_num_queries(2):
         comparison = compute_headline_comparison(indicator=growth, as_of=AS_OF)
     assert len(comparison.rows) == len(_computed_in_python(growth, AS_OF)[1])
+
+
+@pytest.mark.parametrize("as_of", [AS_OF, datetime.date(2027, 6, 1), datetime.date(2019, 6, 1)])
+def test_the_headlines_alone_are_the_comparisons(economy: None, as_of: datetime.date) -> None:
+    """Read from the pilot areas' figures of the batches' first treated years only, with a
+    revised release and a zone in a second batch: the same headlines, row for row."""
+    growth = selectors.get_indicator(code=sichuan_economy.GRP_GROWTH)
+    assert growth is not None
+    first = Observation.objects.filter(
+        indicator=growth, year=2025, zone__memberships__batch__number=2
+    ).first()
+    assert first is not None
+    _revise(first, value=first.value + Decimal("2.5"), vintage=datetime.date(2026, 2, 1))
+    member = BatchMembership.objects.filter(batch__number=1).order_by("pk").first()
+    assert member is not None
+    BatchMembership.objects.create(
+        zone=member.zone, batch=Batch.objects.get(number=2), joined_on=datetime.date(2024, 1, 1)
+    )
+
+    headlines = compute_headlines(indicator=growth, as_of=as_of)
+    expected = compute_headline_comparison(indicator=growth, as_of=as_of).headlines
+
+    assert headlines.keys() == expected.keys()
+    for number, headline in expected.items():
+        found = headlines[number]
+        assert (found.year, found.row.zones, found.row.simulated) == (
+            headline.year,
+            headline.row.zones,
+            headline.row.simulated,
+        )
+        assert (found.row.province_simulated, found.row.zones_simulated) == (
+            headline.row.province_simulated,
+            headline.row.zones_simulated,
+        )
+        for figure, wanted in [
+            (found.pilot_mean, headline.pilot_mean),
+            (found.row.weighted_mean, headline.row.weighted_mean),
+            (found.province, headline.province),
+        ]:
+            assert figure == (None if wanted is None else pytest.approx(wanted, rel=1e-12))
+
+
+def test_the_headlines_take_two_queries(economy: None, django_assert_max_num_queries: Any) -> None:
+    growth = selectors.get_indicator(code=sichuan_economy.GRP_GROWTH)
+    assert growth is not None
+    with django_assert_max_num_queries(2):
+        headlines = compute_headlines(indicator=growth, as_of=AS_OF)
+    assert sorted(headlines) == [1, 2]
