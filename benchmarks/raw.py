@@ -234,11 +234,12 @@ def economy(
     batch's first treated year, its pilot areas' simple mean growth that year (each zone counted
     in the batch it first joined, its latest release by ``on``), the province's (``province``, a
     division code) and the gap, and whether a figure in it is simulated
-    (``get_headline_comparison(...).headlines``). The page shows no stored evaluation figure,
-    only links to each evaluation's page. One query, reading each batch's zones' observations of
-    its headline year only (ranking every growth observation of those years first took 0.76 s
-    at national scale, this 5 ms): the page's selector computes every year and group (its detail
-    pages draw them) and keeps the result until an input changes (``core.derived``)."""
+    (``get_headlines``, the same as ``get_headline_comparison(...).headlines``). The page shows
+    no stored evaluation figure, only links to each evaluation's page. One query, reading each
+    batch's zones' observations of its headline year only (ranking every growth observation of
+    those years first took 0.76 s at national scale, this 5 ms), as the page's selector does
+    (with the weights and every pilot area's first treated year) and keeps the result until an
+    input changes (``core.derived``)."""
     treated_from = _TREATED_FROM[cursor.db.vendor]
     rows = _rows(
         cursor,
