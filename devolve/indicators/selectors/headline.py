@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import connection
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from devolve.core.derived import computed_once
@@ -147,7 +148,14 @@ def get_headline_comparison(
     return computed_once(
         "headline-comparison",
         inputs=[Observation, Indicator, Zone, Batch, BatchMembership],
-        key=(indicator.pk, as_of.isoformat(), years, settings.PROGRAMME_PROVINCE_CODE),
+        # Its groups' labels are words of the reader's language.
+        key=(
+            indicator.pk,
+            as_of.isoformat(),
+            years,
+            settings.PROGRAMME_PROVINCE_CODE,
+            get_language(),
+        ),
         compute=lambda: compute_headline_comparison(indicator=indicator, as_of=as_of, years=years),
     )
 
@@ -159,7 +167,7 @@ def get_headlines(*, indicator: Indicator, as_of: datetime.date) -> dict[int, He
     return computed_once(
         "headlines",
         inputs=[Observation, Indicator, Zone, Batch, BatchMembership],
-        key=(indicator.pk, as_of.isoformat(), settings.PROGRAMME_PROVINCE_CODE),
+        key=(indicator.pk, as_of.isoformat(), settings.PROGRAMME_PROVINCE_CODE, get_language()),
         compute=lambda: compute_headlines(indicator=indicator, as_of=as_of),
     )
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from devolve.demo import sichuan, sichuan_economy
 from devolve.demo.seed import SeedReport, seed_registry
@@ -136,6 +137,30 @@ def test_the_comparison_is_computed_once_per_version_of_the_observations(
     assert len(again.captured_queries) == 1
     assert repeated.headlines[1].province == first.headlines[1].province == pytest.approx(6.0)
     assert corrected.headlines[1].province == pytest.approx(7.0)
+
+
+def test_a_comparison_kept_for_one_language_is_not_read_in_another(economy: None) -> None:
+    """Its groups' labels are words: the first reader's language must not stick."""
+    growth = selectors.get_indicator(code=sichuan_economy.GRP_GROWTH)
+    assert growth is not None
+    with translation.override("en"):
+        english = selectors.get_headline_comparison(indicator=growth, as_of=AS_OF)
+        english_headline = selectors.get_headlines(indicator=growth, as_of=AS_OF)[1]
+    with translation.override("zh-hans"):
+        chinese = selectors.get_headline_comparison(indicator=growth, as_of=AS_OF)
+        chinese_headline = selectors.get_headlines(indicator=growth, as_of=AS_OF)[1]
+
+    assert [row.label for row in english.rows_for("non_pilot")][:1] == ["Zones never in a batch"]
+    in_chinese = _zh("Zones never in a batch")
+    assert in_chinese != "Zones never in a batch"
+    assert [row.label for row in chinese.rows_for("non_pilot")][:1] == [in_chinese]
+    assert english_headline.row.label != chinese_headline.row.label
+    assert english_headline.row.simple_mean == chinese_headline.row.simple_mean
+
+
+def _zh(message: str) -> str:
+    with translation.override("zh-hans"):
+        return translation.gettext(message)
 
 
 def test_pilot_areas_are_measured_against_the_programmes_province(
