@@ -208,5 +208,7 @@ def demo_server(
         finally:
             server._live_server_modified_settings.disable()
             server.stop()
-            call_command("flush", interactive=False, verbosity=0)
+            # As a transactional test's flush: sequences kept, so that on PostgreSQL it is a
+            # DELETE per table (devolve.core.testing.flush), not a TRUNCATE of every table.
+            call_command("flush", interactive=False, verbosity=0, reset_sequences=False)
             restore_flushed_tables(migrated_data)
