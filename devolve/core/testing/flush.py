@@ -11,7 +11,9 @@ While the test databases are in use, the PostgreSQL backend's ``sql_flush`` writ
 ``DELETE FROM`` per table instead, after ``SET CONSTRAINTS ALL DEFERRED`` (Django creates its
 foreign keys deferrable, so the order of the tables does not matter; the flush runs in one
 transaction). A flush that resets sequences or cascades still truncates. Only the tests' flush
-changes: no code of the application flushes a database.
+changes: no code of the application flushes a database. The statements go to the server as one
+query (psycopg sends a query without parameters by PostgreSQL's simple protocol, which takes
+several statements), not one round trip per table.
 """
 
 import contextlib
@@ -34,7 +36,9 @@ def _sql_flush_by_delete(
             self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
         )
     deletes = [f"DELETE FROM {self.quote_name(table)};" for table in tables]  # noqa: S608
-    return ["SET CONSTRAINTS ALL DEFERRED;", *deletes]
+    # One statement of many: Django sends each entry of the list as its own query, and a round
+    # trip per table was most of the flush's time on a loaded machine.
+    return [" ".join(["SET CONSTRAINTS ALL DEFERRED;", *deletes])]
 
 
 _TRUNCATING = DatabaseOperations.sql_flush

@@ -20,9 +20,7 @@ pytestmark = pytest.mark.usefixtures("django_db_setup")
 
 TABLES = ["matters_matter", "grants_grant"]
 DELETES = [
-    "SET CONSTRAINTS ALL DEFERRED;",
-    'DELETE FROM "matters_matter";',
-    'DELETE FROM "grants_grant";',
+    'SET CONSTRAINTS ALL DEFERRED; DELETE FROM "matters_matter"; DELETE FROM "grants_grant";'
 ]
 
 
