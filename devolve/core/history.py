@@ -2,18 +2,19 @@
 
 import contextlib
 import datetime
+import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from contextvars import ContextVar
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import ForeignKey, Max, UniqueConstraint
 from django.utils import timezone
 from simple_history import manager as simple_history_manager
 from simple_history import models as simple_history_models
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from devolve.core.actors import SystemActor
 from devolve.core.errors import domain_error_from_validation
@@ -204,8 +205,9 @@ def update_all_validated[M: models.Model](
     """``save_validated`` for a set of existing rows of one model whose ``fields`` changed, at
     the cost of one ``UPDATE`` and one history ``INSERT`` a batch instead of two statements a
     row: every row is validated first, in order, and the first problem refused as
-    ``save_validated`` refuses it; then ``bulk_update_with_history`` writes the rows and their
-    history rows (``~``, with the actor and each row's reason, in the order given). ``reason``
+    ``save_validated`` refuses it; then ``update_rows`` writes the rows and
+    ``bulk_history_create`` their history rows (``~``, with the actor and each row's reason, in
+    the order given). ``reason``
     is one reason for all or each row's own. Only ``fields`` are written (an ``auto_now`` column
     not among them keeps its value). The caller must run inside a
     transaction, so that a refusal leaves nothing written."""
@@ -223,7 +225,66 @@ def update_all_validated[M: models.Model](
         except ValidationError as error:
             raise domain_error_from_validation(error) from error
         mark_change(instance, actor=actor, reason=reason(instance) if callable(reason) else reason)
-    bulk_update_with_history(instances, type(instances[0]), list(fields))
+    model = type(instances[0])
+    with transaction.atomic(savepoint=False):
+        update_rows(instances, fields=fields)
+        get_history_manager_for_model(model).bulk_history_create(instances, update=True)
+
+
+def update_rows(instances: Sequence[models.Model], *, fields: Sequence[str]) -> None:
+    """Write ``fields`` of ``instances``, existing rows of one model, with one ``UPDATE … FROM
+    (VALUES …)`` a batch: what ``QuerySet.bulk_update`` writes, without the ``CASE WHEN`` it
+    builds for each row and field, whose compiling costs several times the statement (about a
+    quarter of a millisecond a value; a scoring sheet of a thousand grants, five fields, took
+    more than a second). Values are prepared as ``save()`` prepares them and, on PostgreSQL,
+    cast to their column's type (a parameter in a list of values is otherwise read as text).
+    Writes no history: ``update_all_validated`` does that."""
+    if not instances:
+        return
+    model = type(instances[0])
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    concrete = [field for field in columns if isinstance(field, models.Field) and field.concrete]
+    if len(concrete) != len(columns) or not _updates_from_values():
+        model._base_manager.bulk_update(instances, list(fields))
+        return
+    quote = connection.ops.quote_name
+    casts = connection.vendor == "postgresql"
+
+    def placeholder(field: models.Field[Any, Any]) -> str:
+        return f"CAST(%s AS {field.cast_db_type(connection)})" if casts else "%s"
+
+    pk = meta.pk
+    assert pk is not None  # noqa: S101 — a concrete model has a key
+    row = f"({', '.join(placeholder(field) for field in [pk, *concrete])})"
+    table = quote(meta.db_table)
+    assignments = ", ".join(
+        f"{quote(str(field.column))} = v.column{place}" for place, field in enumerate(concrete, 2)
+    )
+    # SQLite numbers at most 32766 parameters a statement; PostgreSQL's limit is higher.
+    per_batch = max(
+        1, min(connection.features.max_query_params or 32766, 32766) // (len(concrete) + 1)
+    )
+    with connection.cursor() as cursor:
+        for start in range(0, len(instances), per_batch):
+            batch = instances[start : start + per_batch]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} "  # noqa: S608 — names from the model
+                f"FROM (VALUES {', '.join([row] * len(batch))}) v "
+                f"WHERE {table}.{quote(str(pk.column))} = v.column1",
+                [
+                    field.get_db_prep_save(getattr(instance, field.attname), connection)
+                    for instance in batch
+                    for field in [pk, *concrete]
+                ],
+            )
+
+
+def _updates_from_values() -> bool:
+    """Whether the database takes ``UPDATE … FROM``: PostgreSQL, and SQLite from 3.33."""
+    if connection.vendor == "sqlite":
+        return sqlite3.sqlite_version_info >= (3, 33)
+    return connection.vendor == "postgresql"
 
 
 def _check_unique_within_set(
