@@ -126,11 +126,14 @@ def _play_cycles(
     support_entries: dict[int, list[ListEntry]] = {}
     for cycle in opened:
         area_reports = list(selectors.list_area_reports().filter(cycle=cycle))
+        # Nothing the replay does changes which grants a report covers.
+        grants = selectors.reportable_grants_by_area(cycle=cycle)
         for index, area_report in enumerate(area_reports):
             fate = _area_fate(
                 annual_list.year, cycle, area_report, index, is_current=cycle == current
             )
-            if _play_area_report(area_report, fate, zero_use, as_of) == "accepted":
+            area_grants = grants.get(area_report.zone_id, [])
+            if _play_area_report(area_report, area_grants, fate, zero_use, as_of) == "accepted":
                 counts["area_reports_accepted"] += 1
         for department_report in selectors.list_department_reports().filter(cycle=cycle):
             department = department_report.department
@@ -226,9 +229,14 @@ def _day(cycle: ReportingCycle, *, late: bool, salt: object) -> datetime.date:
 
 
 def _play_area_report(
-    area_report: AreaReport, fate: str, zero_use: frozenset[str], as_of: datetime.date
+    area_report: AreaReport,
+    grants: list[Grant],
+    fate: str,
+    zero_use: frozenset[str],
+    as_of: datetime.date,
 ) -> str:
-    """The report's steps up to ``as_of``; returns the state it is left in."""
+    """The report's steps up to ``as_of``; returns the state it is left in. ``grants``: those it
+    covers (``selectors.reportable_grants``)."""
     cycle = area_report.cycle
     if fate == "never_submitted":
         return "draft"
@@ -244,7 +252,6 @@ def _play_area_report(
                 today=as_of,
             )
         return "draft"
-    grants = list(selectors.reportable_grants(zone=area_report.zone, cycle=cycle))
     lines = [_figures(grant, area_report.zone.slug, cycle, zero_use) for grant in grants]
     day = _day(cycle, late=fate == "accepted_late", salt=area_report.zone.slug)
     if day > as_of:

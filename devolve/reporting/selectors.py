@@ -136,6 +136,15 @@ def reportable_grants(*, zone: Zone, cycle: ReportingCycle) -> QuerySet[Grant]:
     return _reportable_grants(cycle).filter(zone=zone).order_by("entry__sequence", "pk")
 
 
+def reportable_grants_by_area(*, cycle: ReportingCycle) -> dict[int, list[Grant]]:
+    """``reportable_grants`` of every area, by zone id, in one query: for whoever fills in many
+    areas' reports of a cycle (the demo)."""
+    grants: dict[int, list[Grant]] = {}
+    for grant in _reportable_grants(cycle).order_by("zone_id", "entry__sequence", "pk"):
+        grants.setdefault(grant.zone_id, []).append(grant)
+    return grants
+
+
 def promised_limits_before(
     *, report: AreaReport, grants: Sequence[Grant] | None = None
 ) -> dict[int, int]:

@@ -4,6 +4,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from pytest_django import DjangoAssertNumQueries
 
 from devolve.accounts.models import User
 from devolve.core.actors import SYSTEM
@@ -219,3 +220,20 @@ def test_the_promised_limit_is_prefilled_from_the_latest_earlier_period(world: W
         world.grant.pk: 12
     }
     assert selectors.promised_limits_before(report=world.area_report(world.q2)) == {}
+
+
+def test_reportable_grants_by_area_are_each_areas_reportable_grants_in_one_query(
+    world: World, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
+    q2_cycle, q3_cycle = world.q2, world.q3
+    with django_assert_num_queries(1):
+        q2 = selectors.reportable_grants_by_area(cycle=q2_cycle)
+    q3 = selectors.reportable_grants_by_area(cycle=q3_cycle)
+
+    # The late grant took effect in quarter 3: quarter 2's reports do not cover it.
+    assert q2 == {world.zone.pk: [world.grant], world.other_zone.pk: [world.other_grant]}
+    assert q3 == {
+        zone.pk: list(selectors.reportable_grants(zone=zone, cycle=q3_cycle))
+        for zone in (world.zone, world.other_zone)
+    }
+    assert q3[world.zone.pk] == [world.grant, world.late_grant]
