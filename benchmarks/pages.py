@@ -97,7 +97,8 @@ def measure(client: Any, url: str, *, repeat: int) -> Measured:
 def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
     """Page name → (URL, the raw SQL returning its numbers, ``benchmarks/raw.py``, or None),
     resolved from the data: the edition with the most grants, the middle page of the grants API
-    (reached by key), an area with accepted reports, the area report with the most lines."""
+    (reached by key), an area with accepted reports, the area report with the most lines, the
+    first growth indicator's evaluation page for the first batch."""
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
@@ -105,7 +106,9 @@ def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
 
     from benchmarks import raw
     from devolve.grants.models import Grant
+    from devolve.indicators.selectors import list_growth_indicators
     from devolve.matters.models import AnnualList
+    from devolve.regions.models import Batch
     from devolve.reporting.models import UsageLine
 
     def sql(query: Callable[..., object], **arguments: object) -> Callable[[], object]:
@@ -168,6 +171,15 @@ def cases() -> dict[str, tuple[str, Callable[[], object] | None]]:
             sql(raw.audit_events, history_tables=history_tables()),
         ),
     }
+    indicator = list_growth_indicators().first()
+    batch = Batch.objects.order_by("number").first()
+    if indicator is not None and batch is not None:
+        # The whole headline comparison (every year and group), where the overview reads each
+        # batch's headline alone (ADR 0079); no raw SQL.
+        urls["economy evaluation"] = (
+            f"/en/economy/{indicator.code}/batch-{batch.number}/",
+            None,
+        )
     if report is not None:
         urls["area report"] = (
             f"/en/staff/reporting/area-reports/{report}/",
