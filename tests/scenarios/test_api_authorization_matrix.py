@@ -61,11 +61,12 @@ from tests.scenarios.test_authorization_matrix import (
     _department_reports,
     _grants,
     _seeded_once,
-    _sign_in,
+    _sessions,
+    clients,
     users,
 )
 
-__all__ = ["_seeded_once", "users"]  # fixtures, imported for pytest to find
+__all__ = ["_seeded_once", "_sessions", "clients", "users"]  # fixtures, imported for pytest to find
 
 Visible = Callable[[User], QuerySet[Any]] | None
 WRITES = ("post", "put", "patch")
@@ -334,7 +335,9 @@ def _api_failure(
 
 
 @pytest.mark.parametrize("pattern", API_ROUTES, ids=lambda pattern: pattern.name)
-def test_api_route(client: Client, users: dict[str, User | None], pattern: URLPattern) -> None:
+def test_api_route(
+    clients: dict[str, Client], users: dict[str, User | None], pattern: URLPattern
+) -> None:
     name = pattern.name or ""
     for prefix, make in MADE_FOR_THE_ROUTE.items():
         if name.startswith(prefix):
@@ -342,7 +345,7 @@ def test_api_route(client: Client, users: dict[str, User | None], pattern: URLPa
     failures: list[str] = []
     for persona in PERSONAS:
         user = users[persona]
-        _sign_in(client, user)
+        client = clients[persona]
         for scope, record in _api_cases(pattern, user):
             if scope != "any" and record is None:
                 continue
@@ -429,15 +432,14 @@ def test_every_portal_route_is_in_the_matrix_or_said_not_to_be(
 
 
 @pytest.mark.parametrize("pattern", PORTAL_ROUTES, ids=lambda pattern: pattern.name)
-def test_portal_route(client: Client, users: dict[str, User | None], pattern: URLPattern) -> None:
+def test_portal_route(clients: dict[str, Client], pattern: URLPattern) -> None:
     failures: list[str] = []
     for case, url in _portal_urls(pattern):
         if url == "":
             continue
         statuses: dict[str, int] = {}
         for persona in PERSONAS:
-            _sign_in(client, users[persona])
-            statuses[persona] = client.get(url).status_code
+            statuses[persona] = clients[persona].get(url).status_code
         anonymous = statuses["anonymous"]
         if anonymous >= 500 or anonymous in {302, 401, 403}:
             failures.append(f"{case}: anonymous {anonymous}")

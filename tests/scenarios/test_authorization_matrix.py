@@ -10,15 +10,17 @@ record inside it must open (its read page; an action page also asks the action's
 admin answers each persona by its ``readers`` permission and ``scope``
 (``devolve.accounts.admin``).
 
-The demo is seeded once for the module (restored from a snapshot); every request that may write
-runs in a transaction rolled back after it.
+The demo is seeded once for the module (restored from a snapshot), and each persona signed in once
+for it; every request that may write runs in a transaction rolled back after it.
 """
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.contrib import admin
 from django.db import models, transaction
 from django.db.models import QuerySet
@@ -27,6 +29,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from devolve.accounts.admin import ProgrammeAdmin
+from devolve.accounts.middleware import LAST_SEEN_AT
 from devolve.accounts.models import User
 from devolve.assessments import selectors as assessment_selectors
 from devolve.assessments.models import AssessmentRound, GrantAssessment
@@ -162,6 +165,35 @@ def users(_seeded_once: None, db: None) -> dict[str, User | None]:
     return {"anonymous": None, **{name: found[name] for name in USERNAMES}}
 
 
+@pytest.fixture(scope="module")
+def _sessions(_seeded_once: None, django_db_blocker: Any) -> dict[str, str]:
+    """Each persona's session key, signed in once for the module (in its transaction): signing
+    in afresh for every route and persona (a session, a sign-in record, the last sign-in and
+    its history row each time) took a third of the matrix's time."""
+    with django_db_blocker.unblock():
+        keys = {}
+        for user in User.objects.filter(username__in=USERNAMES):
+            client = Client()
+            client.force_login(user)
+            keys[user.username] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        return keys
+
+
+@pytest.fixture
+def clients(users: dict[str, User | None], _sessions: dict[str, str]) -> dict[str, Client]:
+    """A client of each persona: the anonymous visitor's, and each signed-in persona's in its
+    module session, seen now (a long module's session would otherwise end idle)."""
+    found = {"anonymous": Client()}
+    for persona, key in _sessions.items():
+        client = Client()
+        client.cookies[settings.SESSION_COOKIE_NAME] = key
+        session = client.session
+        session[LAST_SEEN_AT] = int(time.time())
+        session.save()
+        found[persona] = client
+    return found
+
+
 def _kwargs(pattern: URLPattern, record: models.Model | None) -> dict[str, Any]:
     """Values for the route's parameters, about ``record``."""
     values: dict[str, Any] = {}
@@ -209,14 +241,16 @@ def test_every_staff_route_with_a_record_declares_its_target() -> None:
 
 
 @pytest.mark.parametrize("pattern", STAFF_ROUTES, ids=lambda pattern: pattern.name)
-def test_staff_route(client: Client, users: dict[str, User | None], pattern: URLPattern) -> None:
+def test_staff_route(
+    clients: dict[str, Client], users: dict[str, User | None], pattern: URLPattern
+) -> None:
     name = pattern.name or ""
     permission = pattern.callback.required_permission
     target = _target(name) if pattern.pattern.converters else None
     failures: list[str] = []
     for persona in PERSONAS:
         user = users[persona]
-        _sign_in(client, user)
+        client = clients[persona]
         cases: list[tuple[str, models.Model | None]] = []
         if target is None:
             cases.append(("any", None))
@@ -259,7 +293,7 @@ ADMINS = sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.lab
     ("model", "model_admin"), ADMINS, ids=[model._meta.label for model, _admin in ADMINS]
 )
 def test_admin_pages(
-    client: Client,
+    clients: dict[str, Client],
     users: dict[str, User | None],
     model: type[models.Model],
     model_admin: ProgrammeAdmin,
@@ -269,7 +303,7 @@ def test_admin_pages(
     failures: list[str] = []
     for persona in PERSONAS:
         user = users[persona]
-        _sign_in(client, user)
+        client = clients[persona]
         response = client.get(changelist)
         if user is None or not user.is_staff:
             ok = response.status_code == 302 and "/admin/login/" in response["Location"]
