@@ -15,9 +15,10 @@ data", 示例, 样例, 演示数据...).
 The crawl follows the links of each page in the page's language, from the home page, and from the
 staff home and every staff route (about the newest record: ``site_crawl.staff_urls``, so that an
 action page no link offers, such as publishing a published edition, is read too), and opens up to
-``PAGES_PER_ROUTE`` pages of each route (the first ones reached); downloads are not pages. The demo
-is restored once for the module and rolled back after it; each page is rendered once a session, for
-this crawl and the one-language crawl (``site_crawl``).
+``PAGES_PER_ROUTE`` pages of each route (the first ones reached). A download is no page: the first
+ones of its route are opened (they must not fail) and count against the same limit, the rest are
+not built. The demo is restored once for the module and rolled back after it; each page is rendered
+once a session, for this crawl and the one-language crawl (``site_crawl``).
 """
 
 import html
@@ -190,8 +191,8 @@ def crawl(
     client: Client, *, starts: list[str], language: str, staff: bool, invented: Invented
 ) -> Iterator[PageCheck]:
     """Each page reachable from ``starts`` in ``language`` (staff pages, as the office, or public
-    ones), up to ``PAGES_PER_ROUTE`` a route, checked. A page the one-language crawl rendered
-    already is not rendered again (``tests.scenarios.site_crawl``)."""
+    ones), up to ``PAGES_PER_ROUTE`` a route (pages and downloads), checked. A page the
+    one-language crawl rendered already is not rendered again (``tests.scenarios.site_crawl``)."""
     queue = deque(starts)
     seen = set(starts)
     opened: Counter[str] = Counter()
@@ -206,9 +207,10 @@ def crawl(
         if opened[name] >= PAGES_PER_ROUTE:
             continue
         answer = fetch(client, url, persona="office" if staff else "anonymous", language=language)
+        if answer.status_code == 200:  # a download counts against its route, as a page does
+            opened[name] += 1
         if not answer.is_page:
             continue
-        opened[name] += 1
         page = answer.content.decode()
         yield check_page(
             url,

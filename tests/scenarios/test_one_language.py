@@ -3,11 +3,12 @@
 
 The crawl starts from each home page and from every staff route (addressed, as in the authorization
 matrix, by the newest record the persona may see: ``site_crawl.staff_urls``), follows the links it
-finds in the same language, and opens at most ``PER_ROUTE`` pages of each route, for the anonymous
-visitor and one login of each staff role. A page is rendered once a session, for this crawl and the
-invented-labels crawl (``tests.scenarios.site_crawl``). Names and user-typed text pass only where
-the template marks them with their ``lang`` (``devolve.core.testing.languages``). The real-browser
-walk is in ``tests/browser/test_one_language.py``.
+finds in the same language, and opens at most ``PER_ROUTE`` pages of each route (a download counts
+against its route's limit, as a page does: the rest of a route's downloads are not built), for the
+anonymous visitor and one login of each staff role. A page is rendered once a session, for this
+crawl and the invented-labels crawl (``tests.scenarios.site_crawl``). Names and user-typed text
+pass only where the template marks them with their ``lang`` (``devolve.core.testing.languages``).
+The real-browser walk is in ``tests/browser/test_one_language.py``.
 """
 
 from collections import Counter, deque
@@ -73,6 +74,7 @@ def crawl(
     seen: set[str] = set()
     opened: Counter[str] = Counter()
     found: dict[str, list[str]] = {}
+    read = 0
     while queue:
         url = queue.popleft()
         route = _route(urlsplit(url).path, language)
@@ -80,9 +82,11 @@ def crawl(
             continue
         seen.add(url)
         answer = fetch(client, url, persona=persona, language=LANGUAGE_CODES[language])
+        if answer.status_code == 200:  # a download counts against its route, as a page does
+            opened[route] += 1
         if not answer.is_page:
             continue
-        opened[route] += 1
+        read += 1
         content = answer.content
         strays = [str(stray) for stray in stray_text(content, language=language)]
         if strays:
@@ -97,7 +101,7 @@ def crawl(
                 and parts.path.startswith(within)
             ):
                 queue.append(parts.path)
-    return found, opened.total()
+    return found, read
 
 
 @pytest.mark.parametrize("language", PREFIXES)
