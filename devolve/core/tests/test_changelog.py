@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
-from django.db import connection, transaction
+from django.db import connection
 from django.utils import translation
 
 from devolve.core.changelog import (
@@ -34,6 +34,7 @@ from devolve.core.changelog import (
 from devolve.core.events import record_event
 from devolve.core.history import mark_change
 from devolve.core.models import AuditEvent
+from devolve.core.testing.plans import national_plans
 
 pytestmark = pytest.mark.django_db
 
@@ -383,23 +384,14 @@ NATIONAL_HISTORY_ROWS = 2_000_000
 
 
 def _national_plan(sql: str, parameters: Any) -> tuple[str, set[str]]:
-    """The plan of ``sql`` on statistics taken inside the test's transaction and rolled back
-    with it, every table of the log that holds rows counted as all visible and as holding a
-    national set's history (rows the test tables lack, which would make reading a whole table
-    cheap); and those tables. PostgreSQL counts a table without a page as empty whatever its
-    statistics say."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        holding = set()
-        for table in _change_log_tables():
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
-            cursor.execute(
-                "UPDATE pg_class SET relallvisible = relpages, reltuples = %s"
-                " WHERE oid = %s::regclass AND relpages > 0 RETURNING relname",
-                [NATIONAL_HISTORY_ROWS, table],
-            )
-            holding.update(name for (name,) in cursor.fetchall())
-        cursor.execute("EXPLAIN " + sql, parameters)
-        return "\n".join(row[0] for row in cursor.fetchall()), holding
+    """The plan of ``sql`` with every table of the log that holds rows as large as a national
+    set's history (``national_plans``: rows the test tables lack would make reading a whole
+    table cheap); and those tables."""
+    (plan,), holding = national_plans(
+        [(sql, parameters)],
+        rows=dict.fromkeys(_change_log_tables(), NATIONAL_HISTORY_ROWS),
+    )
+    return plan, holding
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")

@@ -6,10 +6,11 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from pytest_django import DjangoAssertNumQueries
 
 from devolve.accounts.models import User
+from devolve.core.testing.plans import national_plans
 from devolve.grants import selectors
 from devolve.grants.models import Grant
 from devolve.grants.tables import grant_title
@@ -171,22 +172,13 @@ NATIONAL_GRANTS = 300_000
 
 
 def _plan(sql: str, parameters: Any, *settings: str) -> str:
-    """The plan of ``sql`` with the given planner settings off, on statistics of the grants
-    taken inside the test's transaction and rolled back with it, the table counted as all
-    visible as after a VACUUM and as holding a national set's grants: what earlier modules left
-    in the table and its statistics (pages counted, none marked all-visible, a few hundred rows
-    that make walking every grant cheap) must not choose the plan."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("ANALYZE grants_grant")
-        cursor.execute(
-            "UPDATE pg_class SET relallvisible = relpages, reltuples = %s"
-            " WHERE oid = 'grants_grant'::regclass",
-            [NATIONAL_GRANTS],
-        )
-        for setting in settings:
-            cursor.execute(f"SET LOCAL {setting} = off")
-        cursor.execute("EXPLAIN " + sql, parameters)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    """The plan of ``sql`` with the given planner settings off, the grants counted as many as on
+    a national set (``national_plans``): what earlier modules left in the table must not choose
+    the plan."""
+    (plan,), _holding = national_plans(
+        [(sql, parameters)], rows={"grants_grant": NATIONAL_GRANTS}, off=settings
+    )
+    return plan
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")

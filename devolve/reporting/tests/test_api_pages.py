@@ -11,13 +11,14 @@ import re
 from typing import Any
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from devolve.accounts.models import User
+from devolve.core.testing.plans import national_plans
 from devolve.grants.models import Grant
 from devolve.grants.tests.factories import GrantFactory
 from devolve.reporting.models import AreaReport, ReportStatus, UsageLine
@@ -263,29 +264,15 @@ UNKNOWN_SPREAD = {
 
 
 def _plans(sql: list[str]) -> list[str]:
-    """The plans of ``sql`` on statistics of the tables taken inside the test's transaction and
-    rolled back with it, each table counted as all visible and as holding a national set's
-    rows, sequential and bitmap scans off (on tables this small the planner prefers them)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no pending checks: tables altered
-        for table, columns in UNKNOWN_SPREAD.items():
-            for column in columns:
-                cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET STATISTICS 0")
-        for table, rows in NATIONAL_ROWS.items():
-            cursor.execute(f"ANALYZE {table}")
-            cursor.execute(
-                "UPDATE pg_class SET relallvisible = relpages, reltuples = %s"
-                " WHERE oid = %s::regclass",
-                [rows, table],
-            )
-        for setting in ("enable_seqscan", "enable_bitmapscan"):
-            cursor.execute(f"SET LOCAL {setting} = off")
-        plans = []
-        for statement in sql:
-            cursor.execute("EXPLAIN " + statement)
-            plans.append("\n".join(row[0] for row in cursor.fetchall()))
-        transaction.set_rollback(True)
-        return plans
+    """The plans of ``sql`` with the tables as large as on a national set (``national_plans``),
+    sequential and bitmap scans off (on tables this small the planner prefers them)."""
+    plans, _holding = national_plans(
+        [(statement, None) for statement in sql],
+        rows=NATIONAL_ROWS,
+        unknown_spread=UNKNOWN_SPREAD,
+        off=("enable_seqscan", "enable_bitmapscan"),
+    )
+    return plans
 
 
 def _page_queries(client: Client, address: str, table: str) -> list[str]:
