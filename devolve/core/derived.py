@@ -184,7 +184,12 @@ def _version_sql(inputs: tuple[type[models.Model], ...], alias: str) -> str:
         parts.append(f"(SELECT MAX({quote('history_id')}) FROM {table})")  # noqa: S608 — names
         parts.append(f"(SELECT MAX({quote('history_date')}) FROM {table})")  # noqa: S608
     if connection.vendor == "postgresql":
-        return _WRITING + "SELECT " + ", ".join([*parts, _SETTLED_ON_POSTGRESQL])
+        # Whether it is settled is worked out first (a subquery of FROM runs before the select
+        # list's), right after the statement's snapshot: reading the backends after the newest
+        # rows of fifty history tables widened the instant in which a transaction of another
+        # database could end unseen (the other test worker's, every few milliseconds).
+        state = " FROM (SELECT " + _SETTLED_ON_POSTGRESQL + " AS settled OFFSET 0) AS state"
+        return _WRITING + "SELECT " + ", ".join([*parts, "state.settled"]) + state
     return "SELECT " + ", ".join(parts)
 
 
