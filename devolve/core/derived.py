@@ -86,12 +86,12 @@ def _as_datetime(value: object) -> datetime.datetime | None:
 # snapshot, is the one case not seen. Listed transactions held by a backend of another database
 # (which cannot write these tables) do not count. One that ended before the backends were read
 # cannot be told apart from one of this database: the answer is then ``_ENDED`` (not settled,
-# but worth reading again: a new statement's snapshot no longer lists it), against ``_WRITING_HERE``
-# for a transaction of this database still running, and ``_SETTLED``. Backends are read afresh (a
-# transaction keeps the first read otherwise). A replica sees none of the primary's backends, so
-# nothing read on one is settled.
-# What it answers (numbers: Django logs quoted text escaped), as the CASE below numbers them.
-_SETTLED, _ENDED, _WRITING_HERE = 0, 1, 2
+# but worth reading again: a new statement's snapshot no longer lists it), against 2 for a
+# transaction of this database still running (or a replica's read), and ``_SETTLED``. Backends
+# are read afresh (a transaction keeps the first read otherwise). A replica sees none of the
+# primary's backends, so nothing read on one is settled. Numbers, as the CASE below answers
+# them: Django logs quoted text escaped.
+_SETTLED, _ENDED = 0, 1
 _SETTLED_ON_POSTGRESQL = (
     "CASE WHEN (SELECT COUNT(*) FROM pg_stat_clear_snapshot()) >= 0 THEN CASE"
     " WHEN pg_is_in_recovery() OR EXISTS (SELECT 1 FROM writing WHERE datid = (SELECT datid FROM"
@@ -204,17 +204,16 @@ def data_version(inputs: Sequence[type[models.Model]], *, using: str | None = No
     connection = connections[alias]
     sql = _version_sql(inputs, alias)
     row = _version_row(connection, sql)
-    if connection.vendor == "postgresql" and row[-1] == _ENDED:
-        # A transaction listed in the snapshot ended before the backends were read: of another
-        # database (another test worker, another tenant of the server) as often as not. Once
-        # more, on a new snapshot; still unsettled if it happens again.
-        row = _read_row(connection, sql)
-    newest = tuple((row[2 * place], row[2 * place + 1]) for place in range(len(inputs)))
     # SQLite has one writer at a time; nothing is trusted on another database.
+    settled = connection.vendor == "sqlite"
     if connection.vendor == "postgresql":
+        if row[-1] == _ENDED:
+            # A transaction listed in the snapshot ended before the backends were read: of
+            # another database (another test worker, another tenant of the server) as often as
+            # not. Once more, on a new snapshot; still unsettled if it happens again.
+            row = _read_row(connection, sql)
         settled = row[-1] == _SETTLED
-    else:
-        settled = connection.vendor == "sqlite"
+    newest = tuple((row[2 * place], row[2 * place + 1]) for place in range(len(inputs)))
     return DataVersion(inputs=inputs, newest=newest, settled=settled)
 
 

@@ -260,18 +260,13 @@ def _rows(
 
 def _headlines(rows: list[HeadlineRow], batches: list[Batch]) -> dict[int, Headline]:
     """Each batch's row in its first treated year, if it has one."""
+    by_key = {(row.group, row.key, row.year): row for row in rows}
     headlines: dict[int, Headline] = {}
     for batch in batches:
         year = batch_first_treated_year(batch)
-        for candidate in rows:
-            if (candidate.group, candidate.key, candidate.year) == (
-                "batch",
-                str(batch.number),
-                year,
-            ):
-                headlines[batch.number] = Headline(
-                    batch_number=batch.number, year=year, row=candidate
-                )
+        row = by_key.get(("batch", str(batch.number), year))
+        if row is not None:
+            headlines[batch.number] = Headline(batch_number=batch.number, year=year, row=row)
     return headlines
 
 
@@ -404,7 +399,7 @@ def _group_sums(
         weighted_within = f"{pilots} AND o.year IN ({in_weight_years or 'NULL'})"
     province = (
         f" AND o.division_id = (SELECT d.id FROM {quote(Division._meta.db_table)} d"  # noqa: S608
-        " WHERE d.level = %(province_kind)s AND d.code = %(province)s)"
+        " WHERE d.level = %(province_level)s AND d.code = %(province)s)"
     )
     latest_sql = _LATEST_SQL[connection.vendor]
 
@@ -427,6 +422,8 @@ def _group_sums(
         "on": as_of,
         "zone_kind": SubjectKind.ZONE.value,
         "province_kind": SubjectKind.PROVINCE.value,
+        # As ``get_province`` finds it: the division of that level and code.
+        "province_level": Division.Level.PROVINCE.value,
         "province": settings.PROGRAMME_PROVINCE_CODE,
         "first": years[0] if years else None,
         "last": years[1] if years else None,
