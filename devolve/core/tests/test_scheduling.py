@@ -184,17 +184,19 @@ def test_the_workers_list_of_modules_without_a_database_reaches_the_scheduler(
     monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "run-1")
     worker = SimpleNamespace(workerinput={"testrunuid": "run-1"})
     items = [
-        _item("a/test_rules.py::test_one"),
-        _item("a/test_rules.py::TestClass::test_two", fixtures=("settings",)),
-        _item("a/test_pages.py::test_one"),
-        _item("a/test_pages.py::test_two", fixtures=("db", "django_db_setup")),
-        _item("a/test_marked.py::test_one", marked=True),
+        _item("devolve/selection/tests/test_rules.py::test_one"),
+        _item("devolve/selection/tests/test_rules.py::TestClass::test_two", fixtures=("settings",)),
+        _item("devolve/portal/tests/test_economy.py::test_one"),
+        _item("devolve/portal/tests/test_economy.py::test_two", fixtures=("db", "django_db_setup")),
+        _item("devolve/core/tests/test_history.py::test_one", marked=True),
     ]
 
     record_modules_without_a_database(worker, items)
     record_modules_without_a_database(worker, items)  # the other worker
 
-    assert _modules_without_a_database("run-1", ROOT) == {ROOT / "a/test_rules.py"}
+    assert _modules_without_a_database("run-1", ROOT) == {
+        ROOT / "devolve/selection/tests/test_rules.py"
+    }
     # Read once: a later run of the same id finds no list, and keeps the usual order.
     assert _modules_without_a_database("run-1", ROOT) == frozenset()
     # The controller, and a run without workers, write nothing.
