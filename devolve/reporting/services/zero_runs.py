@@ -68,20 +68,24 @@ def runs_sql(
 
 
 def write_zero_runs_of_report(report: AreaReport) -> None:
-    """Count again the runs of the report's grants, in three statements whatever their number:
-    lock the grants (so two reports of one area accepted at once write their runs one after the
-    other, the second seeing the first's lines), delete their runs, insert them counted afresh."""
+    """Count again the runs of the report's grants, in three statements whatever their number
+    (two on a database without row locks, SQLite): lock the grants (so two reports of one area
+    accepted at once write their runs one after the other, the second seeing the first's
+    lines), delete their runs, insert them counted afresh."""
     grant_ids = UsageLine.objects.filter(report_id=report.pk).order_by().values("grant_id")
     scope_sql, scope_parameters = grant_ids.query.sql_with_params()
     sql, parameters = runs_sql(scope=(scope_sql, list(scope_parameters)), insert=True)
     # The services call it inside their transaction (no savepoint then); alone, it is its own.
     with transaction.atomic(savepoint=False):
-        list(
-            Grant.objects.select_for_update(no_key=True)
-            .filter(pk__in=grant_ids)
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
+        # A database without row locks (SQLite, which lets one writer in at a time) would run
+        # the SELECT for nothing: Django drops its FOR UPDATE there.
+        if connection.features.has_select_for_update:
+            list(
+                Grant.objects.select_for_update(no_key=True)
+                .filter(pk__in=grant_ids)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            )
         GrantZeroRun.objects.filter(grant_id__in=grant_ids).delete()
         with connection.cursor() as cursor:
             cursor.execute(sql, parameters)
