@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -93,13 +94,18 @@ def _checked_lines(
     report: AreaReport, lines: Sequence[UsageLineInput]
 ) -> list[tuple[Grant, UsageLineInput, list[str]]]:
     """Each line with its grant and flag codes; refuses the whole report at the first line
-    that names a grant the area may not report on, or that a blocking rule stops."""
+    that names a grant the area may not report on, or that a blocking rule stops. Each grant
+    says whether the report has its line already (``has_line``), so that a first entry of the
+    figures reads no lines."""
     grant_ids = [line.grant_id for line in lines]
     if len(set(grant_ids)) != len(grant_ids):
         raise DomainError("duplicate", _("A grant appears twice in the report."), field="lines")
     # Unordered: a dict by id needs no sort, and the grants' ordering joins four tables.
     grants = (
         Grant.objects.select_related("entry", "entry__matter", "entry__mode")
+        .annotate(
+            has_line=Exists(UsageLine.objects.filter(report_id=report.pk, grant_id=OuterRef("pk")))
+        )
         .order_by()
         .in_bulk(grant_ids)
     )
@@ -154,7 +160,12 @@ def _write_lines(
     actor: User | SystemActor,
 ) -> None:
     # Unordered: the lines' ordering joins the report's cycle, area and grants for nothing.
-    existing = {line.grant_id: line for line in report.lines.order_by()}
+    # Read only when one of the grants has its line (a correction): none has at first entry.
+    existing = (
+        {line.grant_id: line for line in report.lines.order_by()}
+        if any(grant.has_line for grant, _values, _flags in checked)  # type: ignore[attr-defined]
+        else {}
+    )
     lines = []
     for grant, values, flags in checked:
         line = existing.get(grant.pk) or UsageLine(report=report, grant=grant)

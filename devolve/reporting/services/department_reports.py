@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -108,11 +109,17 @@ def save_department_report(
     ensure_unchanged(report, expected_version=expected_version)
     _check_can_edit(report, today)
     _check_figures(figures)
-    # Their ids are all the check and the rows need.
-    entries = set(
+    # Their ids are all the check and the rows need, and whether the report has each one's
+    # progress already (so that a first entry reads no progress rows).
+    entries = dict(
         selectors.support_entries_of(department=report.department, cycle=report.cycle)
         .select_related(None)
-        .values_list("pk", flat=True)
+        .annotate(
+            has_progress=Exists(
+                SupportProgress.objects.filter(report_id=report.pk, entry_id=OuterRef("pk"))
+            )
+        )
+        .values_list("pk", "has_progress")
     )
     statuses = set(SupportProgress.Status.values)
     for item in progress:
@@ -132,8 +139,13 @@ def save_department_report(
     for field, value in vars(figures).items():
         setattr(report, field, value)
     save_validated(report, actor=saved_by, reason=system_text("reporting.figures_entered"))
-    # Unordered: the rows' ordering joins the report's cycle, department and entries.
-    existing = {item.entry_id: item for item in report.support_progress.order_by()}
+    # Unordered: the rows' ordering joins the report's cycle, department and entries. Read only
+    # when one of the entries has its progress (a correction): none has at first entry.
+    existing = (
+        {item.entry_id: item for item in report.support_progress.order_by()}
+        if any(entries[item.entry_id] for item in progress)
+        else {}
+    )
     rows = []
     for item in progress:
         row = existing.get(item.entry_id) or SupportProgress(report=report, entry_id=item.entry_id)

@@ -5,6 +5,8 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from devolve.accounts.models import User
@@ -108,6 +110,37 @@ def test_the_chain_area_prefecture_office_with_a_return_on_the_way(
         "reporting.area_report.accepted",
     ]
     assert report.history.count() >= 6
+
+
+def test_a_first_entry_reads_no_lines_and_a_correction_updates_its_line(
+    world: World, pilot_area_user: User
+) -> None:
+    report = world.area_report(world.q2)
+    with CaptureQueriesContext(connection) as first:
+        save_area_report(
+            report=report, lines=[line(world.grant)], saved_by=pilot_area_user, today=Q2_OPEN
+        )
+    with CaptureQueriesContext(connection) as correction:
+        save_area_report(
+            report=report,
+            lines=[line(world.grant, 6, 4)],
+            saved_by=pilot_area_user,
+            today=Q2_OPEN,
+        )
+
+    def lines_read(queries: CaptureQueriesContext) -> int:
+        return sum(
+            query["sql"].startswith('SELECT "reporting_usageline"')
+            for query in queries.captured_queries
+        )
+
+    assert (lines_read(first), lines_read(correction)) == (0, 1)
+    saved = UsageLine.objects.get(report=report)
+    assert (saved.cases_received, saved.cases_completed) == (6, 4)
+    assert list(saved.history.order_by("history_id").values_list("history_type", flat=True)) == [
+        "+",
+        "~",
+    ]
 
 
 def test_accepted_figures_are_locked(

@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from devolve.accounts.models import User
 from devolve.core.errors import NotAllowed
@@ -77,6 +79,35 @@ def test_department_submits_and_the_office_returns_then_accepts(
     assert list(steps.values_list("action", flat=True)) == [
         "submitted", "returned", "submitted", "accepted"
     ]  # fmt: skip
+
+
+def test_a_first_entry_reads_no_progress_and_a_correction_updates_it(
+    world: World, justice: Department, department_user: User
+) -> None:
+    report = _report(world, justice)
+    captured = []
+    for percent in (40, 55):
+        with CaptureQueriesContext(connection) as queries:
+            save_department_report(
+                report=report,
+                figures=FIGURES,
+                progress=_progress(world, percent),
+                saved_by=department_user,
+                today=Q2_OPEN,
+            )
+        captured.append(
+            sum(
+                query["sql"].startswith('SELECT "reporting_supportprogress"')
+                for query in queries.captured_queries
+            )
+        )
+    assert captured == [0, 1]
+    saved = SupportProgress.objects.get(report=report)
+    assert saved.progress_percent == 55
+    assert list(saved.history.order_by("history_id").values_list("history_type", flat=True)) == [
+        "+",
+        "~",
+    ]
 
 
 def test_another_department_may_not_fill_it(
