@@ -37,7 +37,11 @@ from devolve.reporting.models import (
 )
 from devolve.reporting.permissions import can_fill_area_report, can_review_area_report
 from devolve.reporting.services.approval import record_step, required_reason, status_label
-from devolve.reporting.services.reminders import clear_notices_of, notify_reopened
+from devolve.reporting.services.reminders import (
+    clear_notices_of,
+    notify_reopened,
+    unread_notices_of,
+)
 from devolve.reporting.services.zero_runs import write_zero_runs_of_report
 
 
@@ -52,12 +56,15 @@ class UsageLineInput:
     help_needed: str = ""
 
 
-def _lock(report: AreaReport) -> AreaReport:
-    return (
-        AreaReport.objects.select_for_update(of=("self",))
-        .select_related("cycle", "cycle__annual_list", "zone", "zone__prefecture")
-        .get(pk=report.pk)
-    )
+def _lock(report: AreaReport, *, with_notices: bool = False) -> AreaReport:
+    """The report, locked, with its cycle and area: their dates and names are what the
+    services read (the checks; the step's event names the report by both), the edition and
+    the prefecture only by their ids. ``with_notices``: also whether reminders about it wait
+    unread (``has_unread_notices``), so that a submission clears them only when there are."""
+    reports = AreaReport.objects.select_for_update(of=("self",)).select_related("cycle", "zone")
+    if with_notices:
+        reports = reports.annotate(has_unread_notices=Exists(unread_notices_of(report)))
+    return reports.get(pk=report.pk)
 
 
 def _check_open_for_entry(report: AreaReport, today: datetime.date) -> None:
@@ -242,7 +249,7 @@ def submit_area_report(
     """Send the report to the prefecture. Every grant the area held in the period needs its line
     (zero cases is a figure too)."""
     today = today or timezone.localdate()
-    report = _lock(report)
+    report = _lock(report, with_notices=True)
     if not is_system(submitted_by) and not can_fill_area_report(submitted_by, report):
         raise NotAllowed(_("Only the pilot area submits its own report."))
     _check_editable(report)
@@ -264,7 +271,8 @@ def submit_area_report(
     report.submitted_on = today
     report.reopened_until = None
     record_step(report, action="submitted", actor=submitted_by, on=today)
-    clear_notices_of(report)
+    if report.has_unread_notices:  # type: ignore[attr-defined]
+        clear_notices_of(report)
     return report
 
 

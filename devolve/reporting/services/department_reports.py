@@ -28,7 +28,7 @@ from devolve.reporting.models import (
 )
 from devolve.reporting.permissions import can_fill_department_report
 from devolve.reporting.services.approval import record_step, required_reason, status_label
-from devolve.reporting.services.reminders import clear_notices_of
+from devolve.reporting.services.reminders import clear_notices_of, unread_notices_of
 
 
 @dataclass(frozen=True)
@@ -50,12 +50,16 @@ class SupportProgressInput:
     narrative: str = ""
 
 
-def _lock(report: DepartmentReport) -> DepartmentReport:
-    return (
-        DepartmentReport.objects.select_for_update(of=("self",))
-        .select_related("cycle", "department")
-        .get(pk=report.pk)
+def _lock(report: DepartmentReport, *, with_notices: bool = False) -> DepartmentReport:
+    """The report, locked, with its cycle and department. ``with_notices``: also whether
+    reminders about it wait unread (``has_unread_notices``), so that a submission clears them
+    only when there are."""
+    reports = DepartmentReport.objects.select_for_update(of=("self",)).select_related(
+        "cycle", "department"
     )
+    if with_notices:
+        reports = reports.annotate(has_unread_notices=Exists(unread_notices_of(report)))
+    return reports.get(pk=report.pk)
 
 
 def _check_can_edit(report: DepartmentReport, today: datetime.date) -> None:
@@ -173,7 +177,7 @@ def submit_department_report(
     today: datetime.date | None = None,
 ) -> DepartmentReport:
     today = today or timezone.localdate()
-    report = _lock(report)
+    report = _lock(report, with_notices=True)
     if not is_system(submitted_by) and not can_fill_department_report(submitted_by, report):
         raise NotAllowed(_("Only the department submits its own report."))
     _check_can_edit(report, today)
@@ -193,7 +197,8 @@ def submit_department_report(
     report.first_submitted_on = report.first_submitted_on or today
     report.submitted_on = today
     record_step(report, action="submitted", actor=submitted_by, on=today)
-    clear_notices_of(report)
+    if report.has_unread_notices:  # type: ignore[attr-defined]
+        clear_notices_of(report)
     return report
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone, translation
 
 from devolve.accounts.models import User
@@ -98,17 +98,19 @@ def _remind_cycle(cycle: ReportingCycle, *, kind: str) -> ReminderSummary:
     return ReminderSummary(notices=notices, emails=emails)
 
 
-def clear_notices_of(report: AreaReport | DepartmentReport) -> int:
-    """Mark every unread reminder about ``report`` (due, overdue, reopened) read, for everyone it
-    reached: once the report is submitted there is nothing left to remind of. Returns how many
-    were cleared."""
+def unread_notices_of(report: AreaReport | DepartmentReport) -> QuerySet[ReportingNotice]:
+    """Every unread reminder about ``report`` (due, overdue, reopened), for everyone it reached."""
     which = "area" if isinstance(report, AreaReport) else "department"
     about = Q(key__in=[f"due:{which}:{report.pk}", f"overdue:{which}:{report.pk}"]) | Q(
         key__startswith=f"reopened:{which}:{report.pk}:"
     )
-    return ReportingNotice.objects.filter(about, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return ReportingNotice.objects.filter(about, read_at__isnull=True)
+
+
+def clear_notices_of(report: AreaReport | DepartmentReport) -> int:
+    """Mark every unread reminder about ``report`` read (``unread_notices_of``): once the report
+    is submitted there is nothing left to remind of. Returns how many were cleared."""
+    return unread_notices_of(report).update(read_at=timezone.now())
 
 
 def mark_notices_read(*, recipient: User) -> int:

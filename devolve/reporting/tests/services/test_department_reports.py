@@ -8,13 +8,19 @@ from devolve.accounts.models import User
 from devolve.core.errors import NotAllowed
 from devolve.core.testing.database import assert_refused
 from devolve.matters.models import Department
-from devolve.reporting.models import ApprovalStep, DepartmentReport, SupportProgress
+from devolve.reporting.models import (
+    ApprovalStep,
+    DepartmentReport,
+    ReportingNotice,
+    SupportProgress,
+)
 from devolve.reporting.services import (
     DepartmentFigures,
     SupportProgressInput,
     accept_department_report,
     return_department_report,
     save_department_report,
+    send_reporting_reminders,
     submit_department_report,
 )
 from devolve.reporting.tests.factories import Q2_OPEN, World
@@ -108,6 +114,36 @@ def test_a_first_entry_reads_no_progress_and_a_correction_updates_it(
         "+",
         "~",
     ]
+
+
+def test_a_submission_clears_the_reports_reminders_and_writes_none_when_there_are_none(
+    world: World, justice: Department, department_user: User
+) -> None:
+    reminded, quiet = _report(world, justice), world.department_report(world.q3, justice)
+    send_reporting_reminders(on=world.q2.due_on - datetime.timedelta(days=1))
+    about = ReportingNotice.objects.filter(key__endswith=f":department:{reminded.pk}")
+    writes = []
+    for report in (reminded, quiet):
+        save_department_report(
+            report=report,
+            figures=FIGURES,
+            progress=_progress(world),
+            saved_by=department_user,
+            today=report.cycle.opens_on,
+        )
+        with CaptureQueriesContext(connection) as queries:
+            submit_department_report(
+                report=report, submitted_by=department_user, today=report.cycle.opens_on
+            )
+        writes.append(
+            sum(
+                query["sql"].startswith('UPDATE "reporting_reportingnotice"')
+                for query in queries.captured_queries
+            )
+        )
+    assert about.count() >= 1
+    assert not about.filter(read_at__isnull=True).exists()
+    assert writes == [1, 0]
 
 
 def test_another_department_may_not_fill_it(
