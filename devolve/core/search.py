@@ -19,7 +19,7 @@ the index when any was missing.
 Ranking is plain SQL that reads the same on both databases: a title equal to the query, then one
 starting with it, then one containing it, then one containing every term, then a match in another
 column; shorter titles first. Hits of several kinds are ranked and paginated together as one
-``UNION ALL`` query, and counted per kind in one more.
+``UNION ALL`` query, and counted per kind in the same statement.
 
 Knows no domain app: each app declares its indexes and builds its own querysets with
 ``matching`` and ``relevance``.
@@ -190,31 +190,49 @@ class HitPage:
 
 
 def rank_and_page(hits: Mapping[str, QuerySet[Any]], *, page: int, per_page: int) -> HitPage:
-    """Rank the ``as_hits`` querysets together and return page ``page`` (from 1): two queries,
-    one for the page and one counting each kind, however many kinds and rows."""
+    """Rank the ``as_hits`` querysets together and return page ``page`` (from 1; past the last,
+    the last): one query, however many kinds and rows. The hits are gathered once (a common
+    table expression, which PostgreSQL reads once however often the statement names it), counted
+    per kind and ranked for the page, whose offset the statement works out from their count."""
     querysets = list(hits.values())
     if not querysets:
         return HitPage(hits=[], total=0, by_kind={}, number=1, per_page=per_page)
     combined = querysets[0].union(*querysets[1:], all=True) if len(querysets) > 1 else querysets[0]
     sql, params = combined.order_by().query.sql_with_params()
+    number = max(page, 1)
+    # The page's offset: ``number``'s, or the last page's when ``number`` is past it (integer
+    # division on both databases).
+    offset = (
+        "(SELECT (CASE WHEN %s > pages THEN pages ELSE %s END - 1) * %s FROM"
+        " (SELECT CASE WHEN COUNT(*) = 0 THEN 1 ELSE (COUNT(*) + %s - 1) / %s END AS pages"
+        " FROM hits) counted)"
+    )
+    statement = (
+        f"WITH hits (hit_kind, hit_id, hit_score, hit_length) AS ({sql}) "  # noqa: S608 — Django compiled it; its values are parameters
+        "SELECT hit_kind, CAST(NULL AS INTEGER), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER),"
+        " COUNT(*) FROM hits GROUP BY hit_kind "
+        "UNION ALL "
+        "SELECT * FROM (SELECT hit_kind, hit_id, hit_score, hit_length, CAST(NULL AS BIGINT)"
+        " FROM hits ORDER BY hit_score DESC, hit_length, hit_kind, hit_id"
+        f" LIMIT %s OFFSET {offset}) page"
+    )
+    arguments = (*params, per_page, number, number, per_page, per_page, per_page)
+    by_kind: dict[str, int] = {}
+    ranked: list[tuple[str, int, int, int]] = []
     with connections[combined.db].cursor() as cursor:
-        cursor.execute(
-            f"SELECT hits.hit_kind, COUNT(*) FROM ({sql}) hits GROUP BY hits.hit_kind",  # noqa: S608 — Django compiled the inner query, its values are parameters
-            params,
-        )
-        by_kind: dict[str, int] = dict(cursor.fetchall())
+        cursor.execute(statement, arguments)
+        for kind, pk, score, length, count in cursor.fetchall():
+            if count is not None:
+                by_kind[kind] = count
+            else:
+                ranked.append((kind, pk, score, length))
     total = sum(by_kind.values())
-    pages = max(1, -(-total // per_page))
-    number = min(max(page, 1), pages)
-    start = (number - 1) * per_page
-    rows = combined.order_by("-hit_score", "hit_length", "hit_kind", "hit_id")[
-        start : start + per_page
-    ]
+    ranked.sort(key=lambda hit: (-hit[2], hit[3], hit[0], hit[1]))
     return HitPage(
-        hits=[Hit(kind=kind, pk=pk, score=score) for kind, pk, score, _length in rows],
+        hits=[Hit(kind=kind, pk=pk, score=score) for kind, pk, score, _length in ranked],
         total=total,
         by_kind=by_kind,
-        number=number,
+        number=min(number, max(1, -(-total // per_page))),
         per_page=per_page,
     )
 
