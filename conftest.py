@@ -1,6 +1,7 @@
 """Personas shared by every test: one user per programme role, scoped where the role has a scope
 (built by ``devolve.accounts.tests.personas``)."""
 
+import subprocess
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,13 +14,15 @@ from django.utils import translation
 from devolve.accounts.models import User
 from devolve.accounts.tests import personas as make
 from devolve.core.testing.database import restore_flushed_tables
-from devolve.core.testing.scheduling import make_scheduler, record_modules_without_a_database
+from devolve.core.testing.scheduling import make_scheduler
 from devolve.core.testing.template_database import (
     django_db_setup,  # noqa: F401 (fixture)
     finish_template_build,
     start_template_build,
 )
 from devolve.matters.models import Department
+
+_TEMPLATE_BUILD = pytest.StashKey[subprocess.Popen[bytes] | None]()
 
 # Fixtures that a module takes up by name only (``reporting_world``).
 pytest_plugins = ["devolve.reporting.tests.world"]
@@ -28,24 +31,17 @@ pytest_plugins = ["devolve.reporting.tests.world"]
 def pytest_sessionstart(session: pytest.Session) -> None:
     """With workers, the template database is migrated while they collect
     (``devolve.core.testing.template_database``)."""
-    start_template_build(session.config)
+    session.config.stash[_TEMPLATE_BUILD] = start_template_build(session.config)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    finish_template_build(session.config)
+    finish_template_build(session.config.stash.get(_TEMPLATE_BUILD, None))
 
 
 @pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
-    """Workers test while the template and the whole demo are built
-    (``devolve.core.testing.scheduling``)."""
+    """Workers test while the whole demo is built (``devolve.core.testing.scheduling``)."""
     return make_scheduler(config, log)
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """A worker tells the scheduler which modules need no database
-    (``devolve.core.testing.scheduling``)."""
-    record_modules_without_a_database(config, items)
 
 
 @pytest.fixture(autouse=True)

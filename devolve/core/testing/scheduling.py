@@ -9,15 +9,7 @@ module of one or six tests that seeds a day of its own ran last, alone, while th
 sat idle; and both workers started on a module that needs the whole demo, so one built it while
 the other waited on the snapshot's lock.
 
-Before any of that, while the controller is still migrating the template database
-(``devolve.core.testing.template_database``, half a minute from an empty cache), a worker's
-first test that needs a database would wait for it: the workers start on the modules none of
-whose tests needs one (pure rules and estimators, about a twentieth of the suite's time), which
-the workers found as they collected (``record_modules_without_a_database``: a ``django_db`` mark
-or a fixture that depends on pytest-django's ``django_db_setup`` is what makes pytest-django set
-a database up; without either, a test cannot reach one).
-
-Then the first worker starts on the largest module that needs the whole demo (it builds the
+Here the first worker starts on the largest module that needs the whole demo (it builds the
 snapshot) and the other on a unit that seeds a day of its own; the remaining own-day units go
 to whichever worker runs short first (xdist sends a worker its next unit when fewer than two of
 its tests are left). By the time a worker reaches a module that needs the whole demo, it is
@@ -46,8 +38,6 @@ browser when it marks its tests ``pytest.mark.browser``.
 """
 
 import ast
-import json
-import os
 from collections import OrderedDict
 from collections.abc import Collection, Mapping
 from functools import cache
@@ -56,8 +46,6 @@ from typing import Any
 
 import pytest
 from xdist.scheduler import LoadScopeScheduling
-
-from devolve.core.testing.template_database import cache_directory, template_build_running
 
 _BUILDER = "full_demo"
 _OWN_SEED = "seeded_demo"
@@ -91,14 +79,7 @@ class DemoBuiltAlongsideScheduling(LoadScopeScheduling):
     def _assign_work_unit(self, node: Any) -> None:
         # Called first by ``schedule()`` right after it has built the queue, largest first.
         if not self._ordered:
-            without_a_database = (
-                _modules_without_a_database(node.workerinput["testrunuid"], self.config.rootpath)
-                if template_build_running(self.config)
-                else frozenset()
-            )
-            self.workqueue = _seeds_first(
-                self.workqueue, self.config.rootpath, self.groups, without_a_database
-            )
+            self.workqueue = _seeds_first(self.workqueue, self.config.rootpath, self.groups)
             self._ordered = True
         super()._assign_work_unit(node)
 
@@ -107,13 +88,11 @@ def _seeds_first(
     queue: "OrderedDict[str, dict[str, bool]]",
     root: Path,
     groups: Mapping[str, Collection[Path]] | None = None,
-    without_a_database: Collection[Path] = frozenset(),
 ) -> "OrderedDict[str, dict[str, bool]]":
-    """The units whose modules are all ``without_a_database`` (given while the template is
-    migrated), then the whole demo's builder, then the units that seed a day of their own, then
-    the other heavy units, then the rest, each group in the queue's order (the first two units
-    go one to each worker, the next to whichever runs short first). ``groups`` names the modules
-    of each group's unit (``@name``)."""
+    """The whole demo's builder, then the units that seed a day of their own, then the other
+    heavy units, then the rest, each group in the queue's order (the first two units go one to
+    each worker, the next to whichever runs short first). ``groups`` names the modules of each
+    group's unit (``@name``)."""
 
     def modules(scope: str) -> Collection[Path]:
         return (groups or {}).get(scope) or [root / scope.split("::", 1)[0]]
@@ -129,16 +108,13 @@ def _seeds_first(
         browser."""
         return needs_demo(scope) or any(_module_drives_a_browser(path) for path in modules(scope))
 
-    waiting = [
-        scope for scope in queue if all(path in without_a_database for path in modules(scope))
-    ]
-    scopes = [scope for scope in queue if scope not in waiting]
+    scopes = list(queue)
     builders = [scope for scope in scopes if needs_demo(scope)][:1]
     own_days = [scope for scope in scopes if seeds_its_own_day(scope)]
     first = [*builders, *own_days]
     heavy = [scope for scope in scopes if scope not in first and is_heavy(scope)]
     light = [scope for scope in scopes if scope not in first and scope not in heavy]
-    return OrderedDict((scope, queue[scope]) for scope in [*waiting, *first, *heavy, *light])
+    return OrderedDict((scope, queue[scope]) for scope in [*first, *heavy, *light])
 
 
 @cache
@@ -213,48 +189,6 @@ def _module_seeds_its_own_day(path: Path) -> bool:
         ):
             return True
     return False
-
-
-def needs_a_database(item: pytest.Item) -> bool:
-    """Whether pytest-django sets a test database up for ``item``: it is marked ``django_db``,
-    or one of its fixtures depends on ``django_db_setup`` (``db``, ``transactional_db``,
-    ``live_server``, a module's seed)."""
-    return item.get_closest_marker("django_db") is not None or "django_db_setup" in getattr(
-        item, "fixturenames", ()
-    )
-
-
-def _without_a_database_file(run: str) -> Path:
-    return cache_directory() / f"modules-without-a-database-{run}.json"
-
-
-def record_modules_without_a_database(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """In a worker of a run (``pytest_collection_modifyitems``, before it reports its
-    collection): write down the modules none of whose tests needs a database, for the
-    controller's scheduler. Every worker collects the same tests and writes the same list."""
-    run = os.environ.get("PYTEST_XDIST_TESTRUNUID")
-    if not hasattr(config, "workerinput") or run is None:
-        return
-    needs: dict[str, bool] = {}
-    for item in items:
-        module = item.nodeid.split("::", 1)[0]
-        needs[module] = needs.get(module, False) or needs_a_database(item)
-    path = _without_a_database_file(run)
-    written = path.with_name(f"{path.name}.{os.getpid()}")
-    written.write_text(json.dumps(sorted(module for module, needed in needs.items() if not needed)))
-    written.replace(path)  # whole, or not at all: the controller never reads half a list
-
-
-def _modules_without_a_database(run: str, root: Path) -> frozenset[Path]:
-    """The modules the workers of ``run`` found to need no database (none, if they wrote no
-    list); the list is removed once read."""
-    path = _without_a_database_file(run)
-    try:
-        modules = json.loads(path.read_text())
-    except FileNotFoundError:
-        return frozenset()
-    path.unlink(missing_ok=True)
-    return frozenset(root / module for module in modules)
 
 
 def make_scheduler(config: pytest.Config, log: Any) -> LoadScopeScheduling | None:

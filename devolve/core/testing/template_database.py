@@ -328,11 +328,7 @@ def build_template() -> None:
         _TemplateCreation(connection.creation, rebuild=False).ensure_template()
 
 
-# The process ``start_template_build`` started in the controller, if it started one.
-_BUILD = pytest.StashKey["subprocess.Popen[bytes] | None"]()
-
-
-def start_template_build(config: pytest.Config) -> None:
+def start_template_build(config: pytest.Config) -> "subprocess.Popen[bytes] | None":
     """In the controller of a run with workers: migrate the template in a process of its own
     while the workers start and collect their tests (about ten seconds), instead of in the first
     worker to need a database while the other waits on the lock.
@@ -341,18 +337,17 @@ def start_template_build(config: pytest.Config) -> None:
     meanwhile waits, and one that finds no template afterwards (the process failed: its output
     is in ``template-build.log`` in the cache directory) migrates it itself, as without this.
     ``--create-db`` runs as before: its workers rebuild the template themselves."""
-    config.stash[_BUILD] = None
     if hasattr(config, "workerinput") or not config.getoption("numprocesses", None):
-        return
+        return None
     if config.getoption("create_db", False):
-        return
+        return None
     script = (
         "import django; django.setup(); "
         "from devolve.core.testing.template_database import build_template; build_template()"
     )
     # The process writes to its own copy of the log's descriptor; this one closes at once.
     with (cache_directory() / "template-build.log").open("wb") as log:
-        config.stash[_BUILD] = subprocess.Popen(  # noqa: S603 — our own interpreter, our code
+        return subprocess.Popen(  # noqa: S603 — our own interpreter on our own code
             [sys.executable, "-c", script],
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -361,18 +356,9 @@ def start_template_build(config: pytest.Config) -> None:
         )
 
 
-def template_build_running(config: pytest.Config) -> bool:
-    """Whether the controller's process is still migrating the template
-    (``start_template_build``): until it ends, a worker's first test that needs a database
-    waits for it."""
-    process = config.stash.get(_BUILD, None)
-    return process is not None and process.poll() is None
-
-
-def finish_template_build(config: pytest.Config) -> None:
+def finish_template_build(process: "subprocess.Popen[bytes] | None") -> None:
     """Wait for the template's process at the end of the run (or stop it, if the run ended
     before it did)."""
-    process = config.stash.get(_BUILD, None)
     if process is None:
         return
     if process.poll() is None:

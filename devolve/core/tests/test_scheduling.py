@@ -4,9 +4,7 @@
 from collections import OrderedDict
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
 
-import pytest
 from django.conf import settings
 
 from devolve.core.testing.scheduling import (
@@ -15,10 +13,7 @@ from devolve.core.testing.scheduling import (
     _module_group,
     _module_needs_demo,
     _module_seeds_its_own_day,
-    _modules_without_a_database,
     _seeds_first,
-    needs_a_database,
-    record_modules_without_a_database,
 )
 
 ROOT = Path(settings.BASE_DIR)
@@ -139,83 +134,3 @@ def test_a_group_is_placed_by_its_modules() -> None:
         WALK,
         light,
     ]
-
-
-def test_while_the_template_is_migrated_the_modules_without_a_database_go_first() -> None:
-    rules = "devolve/core/tests/test_transitions.py"
-    estimators = "devolve/indicators/tests/test_analytics_did.py"
-    light = "devolve/core/tests/test_history.py"
-    queue = OrderedDict(
-        (scope, {f"{scope}::test": False})
-        for scope in [light, rules, MATRIX, f"{estimators}::TestClass", "@site_crawl"]
-    )
-    # A group goes first only when every one of its modules needs no database.
-    groups = {"@site_crawl": {ROOT / LABELS, ROOT / ONE_LANGUAGE}}
-    without = frozenset({ROOT / rules, ROOT / estimators, ROOT / LABELS})
-
-    assert list(_seeds_first(queue, ROOT, groups, without)) == [
-        rules,
-        f"{estimators}::TestClass",
-        MATRIX,
-        "@site_crawl",
-        light,
-    ]
-    assert list(_seeds_first(queue, ROOT, groups)) == [
-        MATRIX,
-        "@site_crawl",
-        light,
-        rules,
-        f"{estimators}::TestClass",
-    ]
-
-
-def _item(nodeid: str, *, marked: bool = False, fixtures: tuple[str, ...] = ()) -> Any:
-    return SimpleNamespace(
-        nodeid=nodeid,
-        get_closest_marker=lambda name: object() if marked and name == "django_db" else None,
-        fixturenames=fixtures,
-    )
-
-
-def test_the_workers_list_of_modules_without_a_database_reaches_the_scheduler(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setenv("DEVOLVE_TEST_CACHE", str(tmp_path))
-    monkeypatch.setenv("PYTEST_XDIST_TESTRUNUID", "run-1")
-    worker = SimpleNamespace(workerinput={"testrunuid": "run-1"})
-    items = [
-        _item("devolve/selection/tests/test_rules.py::test_one"),
-        _item("devolve/selection/tests/test_rules.py::TestClass::test_two", fixtures=("settings",)),
-        _item("devolve/portal/tests/test_economy.py::test_one"),
-        _item("devolve/portal/tests/test_economy.py::test_two", fixtures=("db", "django_db_setup")),
-        _item("devolve/core/tests/test_history.py::test_one", marked=True),
-    ]
-
-    record_modules_without_a_database(worker, items)
-    record_modules_without_a_database(worker, items)  # the other worker
-
-    assert _modules_without_a_database("run-1", ROOT) == {
-        ROOT / "devolve/selection/tests/test_rules.py"
-    }
-    # Read once: a later run of the same id finds no list, and keeps the usual order.
-    assert _modules_without_a_database("run-1", ROOT) == frozenset()
-    # The controller, and a run without workers, write nothing.
-    record_modules_without_a_database(SimpleNamespace(), items)
-    assert _modules_without_a_database("run-1", ROOT) == frozenset()
-
-
-def test_a_test_needs_a_database_by_its_mark_or_its_fixtures(
-    request: pytest.FixtureRequest,
-) -> None:
-    assert not needs_a_database(request.node)
-
-
-def test_a_test_with_the_db_fixture_needs_a_database(
-    request: pytest.FixtureRequest, db: None
-) -> None:
-    assert needs_a_database(request.node)
-
-
-@pytest.mark.django_db
-def test_a_test_marked_django_db_needs_a_database(request: pytest.FixtureRequest) -> None:
-    assert needs_a_database(request.node)
