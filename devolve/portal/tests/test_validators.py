@@ -13,10 +13,10 @@ from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
-from pytest_django import DjangoAssertNumQueries
 
 from devolve.accounts.tests.factories import UserFactory
 from devolve.core import validators
+from devolve.core.testing.queries import assert_queries
 from devolve.grants.models import Grant
 from devolve.grants.tests.factories import GrantFactory
 from devolve.portal.tests.holding_fixtures import Holdings, build_holdings
@@ -85,11 +85,10 @@ def test_each_public_page_answers_a_matching_repeat_with_304_until_a_write(
     client: Client,
     holdings: Holdings,
     name: str,
-    django_assert_num_queries: DjangoAssertNumQueries,
 ) -> None:
     url = _url(name)
     etag, last_modified = _fresh(client, url)
-    with django_assert_num_queries(1):  # the data version: the view does not run
+    with assert_queries(1):  # the data version: the view does not run
         again = client.get(url, headers={"if-none-match": etag})
     assert again.status_code == 304
     assert again.content == b""
