@@ -34,6 +34,5 @@ def assert_queries(expected: int) -> Iterator[CaptureQueriesContext]:
     with CaptureQueriesContext(connection) as context:
         yield context
     sql = [query["sql"] for query in context.captured_queries]
-    assert counted(sql) == expected, f"{counted(sql)} queries, {expected} expected:\n" + "\n".join(
-        sql
-    )
+    count = counted(sql)
+    assert count == expected, f"{count} queries, {expected} expected:\n" + "\n".join(sql)
