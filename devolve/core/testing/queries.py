@@ -27,6 +27,12 @@ def counted(queries: list[str]) -> int:
     return len(queries) - repeats
 
 
+def query_count(context: CaptureQueriesContext) -> int:
+    """How many queries ``context`` captured, a data version read again counted once
+    (``counted``): for comparing a request's queries before and after rows are added."""
+    return counted([query["sql"] for query in context.captured_queries])
+
+
 @contextmanager
 def assert_queries(expected: int) -> Iterator[CaptureQueriesContext]:
     """The block runs exactly ``expected`` queries on the default database (as pytest-django's

@@ -1,6 +1,8 @@
 """``core.testing.queries``: a data version read again right after itself is one read."""
 
-from devolve.core.testing.queries import counted
+from types import SimpleNamespace
+
+from devolve.core.testing.queries import counted, query_count
 
 VERSION = "SELECT … pg_snapshot_xip(pg_current_snapshot()) …"
 PAGE = 'SELECT "grants_grant"."id" FROM "grants_grant"'
@@ -17,3 +19,9 @@ def test_other_repeats_count_each_time() -> None:
     # Two reads of the version apart are two reads.
     assert counted([VERSION, PAGE, VERSION]) == 3
     assert counted([]) == 0
+
+
+def test_a_capture_is_counted_the_same_way() -> None:
+    capture = SimpleNamespace(captured_queries=[{"sql": VERSION}, {"sql": VERSION}, {"sql": PAGE}])
+
+    assert query_count(capture) == 2  # type: ignore[arg-type]
