@@ -12,13 +12,18 @@ people typed, and rows written before codes, hold anything else and show as they
 """
 
 import datetime
+import functools
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.utils import formats
+from django.db.models import Q, Value
+from django.db.models.functions import Greatest, StrIndex, Substr
+from django.db.models.lookups import In
+from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
@@ -35,6 +40,8 @@ type Parameter = str | int | datetime.date
 # Every stored sentence starts like this (``json.dumps`` with sorted keys), so a reader can tell
 # it from typed text without parsing typed text as JSON.
 _STORED_PREFIX = '{"code":'
+# Where a stored sentence's code starts (1-based, as SQL counts): after ``{"code":"``.
+_CODE_STARTS_AT = len(_STORED_PREFIX) + 2
 
 
 def label_actions(labels: Mapping[str, str | Promise]) -> None:
@@ -53,6 +60,61 @@ def action_label(code: str) -> str:
 
 def labelled_actions() -> frozenset[str]:
     return frozenset(_LABELS)
+
+
+def codes_reading(words: str) -> list[str]:
+    """The codes whose sentence contains ``words`` (case aside) in Chinese or in English, or
+    whose code does: what a stored sentence matches when a reader looks for words in it. The
+    sentence is its label (placeholders and all), not the names its parameters fill in."""
+    wanted = words.strip().casefold()
+    if not wanted:
+        return []
+    return sorted(code for code, texts in _texts_by_code().items() if wanted in texts)
+
+
+def _texts_by_code() -> dict[str, str]:
+    """Each code with its label in every language and the code itself, casefolded, one string
+    (worked out again only when apps named more codes)."""
+    return _texts_of_catalogue(len(_LABELS))
+
+
+@functools.cache
+def _texts_of_catalogue(size: int) -> dict[str, str]:
+    languages = [code for code, _name in settings.LANGUAGES]
+    texts: dict[str, list[str]] = {code: [code] for code in _LABELS}
+    for language in languages:
+        with translation.override(language):
+            for code, label in _LABELS.items():
+                texts[code].append(str(label))
+    return {code: "\n".join(parts).casefold() for code, parts in texts.items()}
+
+
+def reading(field: str, words: str) -> Q:
+    """Rows whose text column ``field`` reads ``words`` as a page shows it: a stored sentence
+    whose code's words contain them (``codes_reading``), or typed text that contains them, case
+    aside. The stored form's JSON is never searched as text: ``params`` or ``code`` would match
+    every sentence."""
+    stored = Q(**{f"{field}__startswith": _STORED_PREFIX})
+    # As PostgreSQL's index of typed reasons is declared (``core.history``), so that it serves.
+    typed = Q(**{f"{field}__isnull": False}) & ~stored
+    typed &= Q(**{f"{field}__icontains": words.strip()})
+    codes = codes_reading(words)
+    if not codes:
+        return typed
+    return (stored & Q(In(stored_code(field), codes))) | typed
+
+
+def stored_code(field: str) -> Substr:
+    """An SQL expression: the code of the stored sentence in the text column ``field`` (for
+    typed text, whatever stands where a code would: ``reading`` checks the stored form's
+    start too). History tables are indexed by it (``core.history``), so that the rows of a
+    code are found without reading a table."""
+    rest = Substr(field, _CODE_STARTS_AT)
+    return Substr(
+        field,
+        _CODE_STARTS_AT,
+        Greatest(StrIndex(rest, Value('"')) - 1, Value(0)),
+    )
 
 
 def system_text(code: str, /, **params: Parameter) -> str:

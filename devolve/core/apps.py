@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models import fields
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -19,6 +20,13 @@ class CoreConfig(AppConfig):
         from devolve.core.spreadsheets.reading import UPLOAD_LABELS
 
         label_actions(UPLOAD_LABELS)
+
+        # The typed reasons' trigram indexes on PostgreSQL (``core.history``, ADR 0080).
+        from devolve.core.history import ensure_typed_reason_indexes
+
+        post_migrate.connect(
+            ensure_typed_reason_indexes, sender=self, dispatch_uid="typed_reason_indexes"
+        )
 
         # Django 6.1's blank choice on every select has no Chinese in Django's own catalogue
         # yet. Naming it here with Django's words puts it in this app's catalogue, which comes

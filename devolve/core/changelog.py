@@ -38,7 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.models import registered_models
 
-from devolve.core.actions import action_label, read_text
+from devolve.core.actions import action_label, read_text, reading
 from devolve.core.i18n import in_current_language
 from devolve.core.models import AuditEvent
 
@@ -120,7 +120,7 @@ def _events(criteria: ChangeCriteria) -> "_Part | None":
     if criteria.action:
         events = events.filter(action=criteria.action)
     if criteria.reason:
-        events = events.filter(reason__icontains=criteria.reason)
+        events = events.filter(reading("reason", criteria.reason))
     selected: QuerySet[Any] = (
         events.order_by()
         .annotate(
@@ -161,7 +161,7 @@ def _history(model: type[models.Model], part: int, criteria: ChangeCriteria) -> 
     if criteria.action:
         rows = rows.filter(history_type=HISTORY_ACTIONS[criteria.action])
     if criteria.reason:
-        rows = rows.filter(history_change_reason__icontains=criteria.reason)
+        rows = rows.filter(reading("history_change_reason", criteria.reason))
     selected: QuerySet[Any] = (
         rows.order_by()
         .annotate(
@@ -295,8 +295,10 @@ def changes_from(
     One query. On PostgreSQL each part of the union reads, in its own order, only the rows the
     page can need (``offset + limit``) from its index on (time, id), so a page costs the same
     at the start of the log and deep in it, and filtered as unfiltered when the filter has an
-    index in that order: type, dates, action, actor (ADR 0073, 0078); not the reason's words.
-    SQLite, which cannot limit a part of a union, sorts the union."""
+    index in that order: type, dates, action, actor (ADR 0073, 0078). The reason's words are
+    looked up in each history table's index of reason codes and, on PostgreSQL, its trigram
+    index of typed reasons, and the few rows found sorted (ADR 0080). SQLite, which cannot
+    limit a part of a union, sorts the union."""
     parts = _parts_matching(_key(criteria))
     connection = connections[AuditEvent.objects.db]
     each_limited = len(parts) > 1 and connection.features.supports_slicing_ordering_in_compound

@@ -53,6 +53,7 @@ class AddIndexes(Operation):
         to_state: ProjectState,
     ) -> None:
         self._each_index(schema_editor, to_state, app_label, self.indexes, "add_index")
+        self._analyze_expressions(schema_editor, to_state, app_label)
 
     def database_backwards(
         self,
@@ -79,6 +80,25 @@ class AddIndexes(Operation):
             model = state.apps.get_model(app_label, model_name)
             if self.allow_migrate_model(schema_editor.connection.alias, model):
                 getattr(schema_editor, method)(model, index, **options)
+
+    def _analyze_expressions(
+        self, schema_editor: BaseDatabaseSchemaEditor, state: ProjectState, app_label: str
+    ) -> None:
+        """PostgreSQL keeps statistics of an index's expressions only once the table is
+        analysed, and adding an index does not make autovacuum analyse it: until then the
+        planner takes a filter on the expression to keep 0.5 % of the rows, and would rather
+        walk another index through the whole table (ADR 0080: 6 s on the national set's usage
+        lines, 0.1 s once analysed). Each table that got an index on an expression is analysed
+        (a sample of rows: well under a second for ten million)."""
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        models_named = dict.fromkeys(
+            model_name for model_name, index in self.indexes if index.expressions
+        )
+        for model_name in models_named:
+            model = state.apps.get_model(app_label, model_name)
+            if self.allow_migrate_model(schema_editor.connection.alias, model):
+                schema_editor.execute(f"ANALYZE {schema_editor.quote_name(model._meta.db_table)}")
 
     def describe(self) -> str:
         return f"Create {len(self.indexes)} indexes on {len(dict(self.indexes))} models"

@@ -24,4 +24,4 @@ def test_other_repeats_count_each_time() -> None:
 def test_a_capture_is_counted_the_same_way() -> None:
     capture = SimpleNamespace(captured_queries=[{"sql": VERSION}, {"sql": VERSION}, {"sql": PAGE}])
 
-    assert query_count(capture) == 2  # type: ignore[arg-type]
+    assert query_count(capture) == 2
