@@ -26,6 +26,20 @@ def server_cpu_seconds() -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def vacuum_after_rollback() -> None:
+    """On PostgreSQL, vacuum the database after a benchmark rolled its writes back: the rows it
+    wrote stay behind as dead tuples until then, at the high end of every primary key, and
+    whatever runs next pays for stepping over them (the data version's newest-row reads after
+    the publishing benchmark: 0.49 ms of server CPU a read instead of 0.11, and the API's
+    throughput 0.35x the bare view's instead of 0.59x). The database is then left as it was."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE)")
+
+
 def scratch_directory() -> str:
     """A data directory of this benchmark run's own, removed when the run ends."""
     path = tempfile.mkdtemp(prefix="devolve-bench-")

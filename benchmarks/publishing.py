@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from benchmarks.database import server_cpu_seconds
+from benchmarks.database import server_cpu_seconds, vacuum_after_rollback
 
 TARGET_SECONDS = 30.0
 
@@ -190,6 +190,7 @@ def main() -> None:
             raise _RolledBack
     except _RolledBack:
         pass
+    vacuum_after_rollback()
     from django.db import connection
 
     grants = edition.grant_count  # type: ignore[attr-defined]

@@ -194,7 +194,7 @@ def _stored_bytes(result: Any) -> int:
 def main() -> None:
     from django.db import connection, transaction
 
-    from benchmarks.database import server_cpu_seconds
+    from benchmarks.database import server_cpu_seconds, vacuum_after_rollback
     from devolve.core.actors import SYSTEM
     from devolve.regions.models import Division
     from devolve.selection.services import queue_scoring, run_scoring, score_round
@@ -238,6 +238,7 @@ def main() -> None:
             raise _RolledBack
     except _RolledBack:
         pass
+    vacuum_after_rollback()
     load = os.getloadavg()[0]
     print(  # noqa: T201
         f"selection round through the service, {scored:,} candidates x "
