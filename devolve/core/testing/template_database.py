@@ -36,6 +36,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.creation import BaseDatabaseCreation
 
 from devolve.core import search as search_module
+from devolve.core.history import typed_reason_index_sql
 from devolve.core.search import DECLARED_INDEXES
 from devolve.core.testing.constraints import pending_checks_fired_before_each_test
 from devolve.core.testing.flush import flushed_by_delete
@@ -80,6 +81,8 @@ def migration_fingerprint(vendor: str) -> str:
     # the code that builds them change the database too.
     digest.update(repr(sorted(DECLARED_INDEXES, key=repr)).encode())
     digest.update(Path(search_module.__file__ or "").read_bytes())
+    # So are the typed reasons' trigram indexes (``core.history``, ADR 0080).
+    digest.update(typed_reason_index_sql("").encode())
     for distribution in sorted(
         f"{dist.metadata['Name']}=={dist.version}" for dist in metadata.distributions()
     ):
