@@ -14,6 +14,7 @@ people typed, and rows written before codes, hold anything else and show as they
 import datetime
 import functools
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -40,6 +41,8 @@ type Parameter = str | int | datetime.date
 # Every stored sentence starts like this (``json.dumps`` with sorted keys), so a reader can tell
 # it from typed text without parsing typed text as JSON.
 _STORED_PREFIX = '{"code":'
+# A label's placeholder for a parameter (``%(name)s``, ``%(count)d``): no word a reader sees.
+_PLACEHOLDER = re.compile(r"%\(\w+\)[sdf]")
 # Where a stored sentence's code starts (1-based, as SQL counts): after ``{"code":"``.
 _CODE_STARTS_AT = len(_STORED_PREFIX) + 2
 
@@ -65,7 +68,7 @@ def labelled_actions() -> frozenset[str]:
 def codes_reading(words: str) -> list[str]:
     """The codes whose sentence contains ``words`` (case aside) in Chinese or in English, or
     whose code does: what a stored sentence matches when a reader looks for words in it. The
-    sentence is its label (placeholders and all), not the names its parameters fill in."""
+    sentence is its label without its placeholders, not the names its parameters fill in."""
     wanted = words.strip().casefold()
     if not wanted:
         return []
@@ -85,7 +88,7 @@ def _texts_of_catalogue(size: int) -> dict[str, str]:
     for language in languages:
         with translation.override(language):
             for code, label in _LABELS.items():
-                texts[code].append(str(label))
+                texts[code].append(_PLACEHOLDER.sub(" ", str(label)))
     return {code: "\n".join(parts).casefold() for code, parts in texts.items()}
 
 

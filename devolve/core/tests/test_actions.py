@@ -14,6 +14,7 @@ from devolve.core import actions
 from devolve.core.actions import (
     StoredText,
     action_label,
+    codes_reading,
     label_actions,
     labelled_actions,
     read_text,
@@ -286,3 +287,13 @@ def test_a_sentence_stored_with_other_parameters_reads_without_them() -> None:
 
     with translation.override("en"):
         assert render_text(stored) == "Edition %(key)s published."
+
+
+def test_a_sentence_is_looked_up_by_its_words_in_either_language_or_its_code() -> None:
+    assert codes_reading("figures ENTERED") == ["reporting.figures_entered"]
+    assert codes_reading("已填写数据") == ["reporting.figures_entered"]
+    assert codes_reading("reporting.figures_") == ["reporting.figures_entered"]
+    assert "upload.too_large" in codes_reading("the largest accepted is")
+    # A placeholder's name is no word of the sentence; blank words are no search.
+    assert "upload.too_large" not in codes_reading("limit")
+    assert codes_reading("  ") == []
