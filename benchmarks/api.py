@@ -263,6 +263,10 @@ def main() -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
+    # As an app node serves (config/wsgi.py): what lives as long as the process, frozen.
+    from devolve.core.serving import ready_to_serve
+
+    ready_to_serve()
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     only = sys.argv[2] if len(sys.argv) > 2 else ""
     run(repeat=repeat, only=only)

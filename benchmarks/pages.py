@@ -398,6 +398,10 @@ def main(argv: list[str] | None = None) -> None:
     from django.test.utils import setup_test_environment
 
     setup_test_environment()
+    # As an app node serves (config/wsgi.py): what lives as long as the process, frozen.
+    from devolve.core.serving import ready_to_serve
+
+    ready_to_serve()
     label = os.environ.get("DATABASE_URL", "the generated set").split("@")[-1]
     results = run(repeat=repeat, label=label, only=only, after_change=after_change)
     if saved := os.environ.get("DEVOLVE_BENCH_RESULTS"):  # benchmarks/growth.py reads them

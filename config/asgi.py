@@ -4,3 +4,8 @@ from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_asgi_application()
+
+# Loaded once before the first request, then kept out of the garbage collector's way.
+from devolve.core.serving import ready_to_serve  # noqa: E402 — after Django is set up
+
+ready_to_serve()

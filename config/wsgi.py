@@ -5,7 +5,7 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 application = get_wsgi_application()
 
-# Read once before the first request: the code version in the public pages' validators.
-from devolve.core.validators import code_version  # noqa: E402 — after Django is set up
+# Loaded once before the first request, then kept out of the garbage collector's way.
+from devolve.core.serving import ready_to_serve  # noqa: E402 — after Django is set up
 
-code_version()
+ready_to_serve()

@@ -15,7 +15,8 @@ view**, from everything the answer depends on:
   ``Accept`` header and its htmx headers (a partial is another answer);
 - the **code version**: a hash of the project's files (Python, templates, translations, static
   sources, settings), the static manifest and the runtime lock, read once per process (warmed
-  by ``config.wsgi``), so a release never answers a 304 for a page an older release rendered.
+  by ``core.serving.ready_to_serve``), so a release never answers a 304 for a page an older
+  release rendered.
 
 Only a **settled** version is used (``core.derived``: no transaction that could still commit a
 history row beneath it was in progress); otherwise the page is answered in full without
