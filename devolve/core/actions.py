@@ -72,17 +72,14 @@ def codes_reading(words: str) -> list[str]:
     wanted = words.strip().casefold()
     if not wanted:
         return []
-    return sorted(code for code, texts in _texts_by_code().items() if wanted in texts)
-
-
-def _texts_by_code() -> dict[str, str]:
-    """Each code with its label in every language and the code itself, casefolded, one string
-    (worked out again only when apps named more codes)."""
-    return _texts_of_catalogue(len(_LABELS))
+    texts = _texts_of_catalogue(len(_LABELS))
+    return sorted(code for code, text in texts.items() if wanted in text)
 
 
 @functools.cache
 def _texts_of_catalogue(size: int) -> dict[str, str]:
+    """Each code with its label in every language and the code itself, casefolded, one string;
+    keyed by the catalogue's ``size``, so worked out again only when apps named more codes."""
     languages = [code for code, _name in settings.LANGUAGES]
     texts: dict[str, list[str]] = {code: [code] for code in _LABELS}
     for language in languages:

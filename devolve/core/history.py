@@ -20,6 +20,7 @@ from simple_history.utils import bulk_create_with_history, get_history_manager_f
 from devolve.core.actions import stored_code
 from devolve.core.actors import SystemActor
 from devolve.core.errors import domain_error_from_validation
+from devolve.core.search import TRIGRAM_EXTENSION_SQL, trigram_index_sql
 
 
 class HistoryManager(simple_history_manager.HistoryManager):
@@ -74,12 +75,11 @@ def typed_reason_index_sql(table: str) -> str:
     system's sentences, most of the rows and all of a bulk write's, are not in it, so writing
     them costs the index nothing (ADR 0080)."""
     column = f'"{REASON_FIELD}"'
-    return (
-        f'CREATE INDEX IF NOT EXISTS "{table}_typed_reason" ON "{table}" '
-        f"USING gin (UPPER({column}::text) gin_trgm_ops) "
-        f"WHERE {column} IS NOT NULL AND NOT ({column}::text LIKE '{{\"code\":%' "
+    typed = (
+        f"{column} IS NOT NULL AND NOT ({column}::text LIKE '{{\"code\":%' "
         f"AND {column} IS NOT NULL)"
     )
+    return trigram_index_sql(f"{table}_typed_reason", table, REASON_FIELD, where=typed)
 
 
 def ensure_typed_reason_indexes(using: str = "default", **kwargs: Any) -> None:
@@ -90,7 +90,7 @@ def ensure_typed_reason_indexes(using: str = "default", **kwargs: Any) -> None:
     if database.vendor != "postgresql":
         return
     with database.cursor() as cursor:
-        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+        cursor.execute(TRIGRAM_EXTENSION_SQL)
         for model in simple_history_models.registered_models.values():
             if not model._meta.auto_created:  # the through tables: no history manager
                 cursor.execute(typed_reason_index_sql(model.history.model._meta.db_table))

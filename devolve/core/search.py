@@ -281,13 +281,25 @@ def _sqlite_index(cursor: Any, index: SearchIndex) -> bool:
     return bool(missing)
 
 
+def trigram_index_sql(name: str, table: str, column: str, *, where: str = "") -> str:
+    """PostgreSQL: a GIN ``pg_trgm`` index named ``name`` on ``UPPER(column)`` of ``table``
+    (only over the rows ``where`` keeps, when given), which serves the
+    ``UPPER(column) LIKE UPPER('%term%')`` that Django's ``icontains`` writes; created when
+    missing. Needs the extension (``TRIGRAM_EXTENSION_SQL``)."""
+    condition = f" WHERE {where}" if where else ""
+    return (
+        f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" '
+        f'USING gin (UPPER("{column}"::text) gin_trgm_ops){condition}'
+    )
+
+
+TRIGRAM_EXTENSION_SQL = "CREATE EXTENSION IF NOT EXISTS pg_trgm"
+
+
 def _postgresql_index(cursor: Any, index: SearchIndex) -> None:
-    cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    cursor.execute(TRIGRAM_EXTENSION_SQL)
     for column in index.columns:
-        cursor.execute(
-            f'CREATE INDEX IF NOT EXISTS "{index.table}_{column}_trgm" ON "{index.table}" '
-            f'USING gin (UPPER("{column}"::text) gin_trgm_ops)'
-        )
+        cursor.execute(trigram_index_sql(f"{index.table}_{column}_trgm", index.table, column))
 
 
 FTS5_SHADOW_SUFFIXES = ("_data", "_idx", "_content", "_docsize", "_config")
