@@ -1,6 +1,7 @@
 """``seed_demo --as-of`` early in a year: the year's lists are not out yet, last year's last
-cycle has fallen due with nothing accepted after the day, and last year's performance scores are
-not computed yet (the year before's are published)."""
+cycle has fallen due with nothing accepted after the day, last year's performance scores are
+not computed yet (the year before's are published), and every handover deadline falls in a year
+an official holiday notice covers (``test_seed_later_days.py`` checks the provisional ones)."""
 
 import datetime
 from collections.abc import Iterator
@@ -10,6 +11,8 @@ import pytest
 from django.db import transaction
 
 from devolve.demo.testing import seeded_demo
+from devolve.grants.calendar import WorkingDayCalendar
+from devolve.grants.models import Grant
 from devolve.matters.models import AnnualList
 from devolve.performance.models import PerformanceAssessment
 from devolve.regions.models import Batch, BatchMembership
@@ -42,3 +45,14 @@ def test_early_in_a_year_the_year_s_lists_are_not_out_yet(early_2025: None) -> N
     q4 = ReportingCycle.objects.get(annual_list__year=2024, sequence=4)
     assert q4.due_on < EARLY_2025
     assert not AreaReport.objects.filter(accepted_on__gt=EARLY_2025).exists()
+
+
+def test_before_the_2027_lists_no_handover_deadline_is_provisional(early_2025: None) -> None:
+    working_days = WorkingDayCalendar.load()
+    dated = list(Grant.objects.filter(handover_due_on__isnull=False))
+
+    assert dated
+    for grant in dated:
+        assert grant.handover_due_on is not None
+        assert working_days.is_official(grant.handover_due_on), grant.pk
+        assert not grant.handover_due_is_provisional, grant.pk
