@@ -28,6 +28,7 @@ from typing import Any
 from unittest import mock
 from urllib.parse import urlencode
 
+from benchmarks.database import set_up_as_an_app_node
 from benchmarks.pages import repeated
 
 TARGET_MS = 300.0
@@ -256,17 +257,7 @@ def _anonymous_user(request: Any) -> Any:
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    import django
-
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    # As an app node serves (config/wsgi.py): what lives as long as the process, frozen.
-    from devolve.core.serving import ready_to_serve
-
-    ready_to_serve()
+    set_up_as_an_app_node()
     repeat = int(sys.argv[1]) if len(sys.argv) > 1 else 10
     only = sys.argv[2] if len(sys.argv) > 2 else ""
     run(repeat=repeat, only=only)

@@ -40,6 +40,22 @@ def vacuum_after_rollback() -> None:
         cursor.execute("VACUUM (ANALYZE)")
 
 
+def set_up_as_an_app_node() -> None:
+    """Set Django up on the database ``DATABASE_URL`` names (test settings unless others are
+    set), with the test client's environment, and ready it as an app node is before its first
+    request (``core.serving.ready_to_serve``, as ``config/wsgi.py`` does)."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    from devolve.core.serving import ready_to_serve
+
+    setup_test_environment()
+    ready_to_serve()
+
+
 def scratch_directory() -> str:
     """A data directory of this benchmark run's own, removed when the run ends."""
     path = tempfile.mkdtemp(prefix="devolve-bench-")

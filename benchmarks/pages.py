@@ -30,6 +30,8 @@ from typing import Any
 from unittest import mock
 from urllib.parse import urlencode
 
+from benchmarks.database import set_up_as_an_app_node
+
 # A small set for the default run: enough rows that per-row work shows, quick to generate.
 SMALL = {
     "provinces": 2,
@@ -386,22 +388,12 @@ def generate_small() -> None:
 def main(argv: list[str] | None = None) -> None:
     """Alone: measure the database DATABASE_URL names (a generated set); inside ``make bench``
     the caller has set Django up on its throwaway database and generated ``SMALL``."""
-    import django
-
     arguments = sys.argv[1:] if argv is None else argv
     after_change = "--after-change" in arguments
     arguments = [argument for argument in arguments if argument != "--after-change"]
     repeat = int(arguments[0]) if arguments else 20
     only = arguments[1] if len(arguments) > 1 else ""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
-    django.setup()
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    # As an app node serves (config/wsgi.py): what lives as long as the process, frozen.
-    from devolve.core.serving import ready_to_serve
-
-    ready_to_serve()
+    set_up_as_an_app_node()
     label = os.environ.get("DATABASE_URL", "the generated set").split("@")[-1]
     results = run(repeat=repeat, label=label, only=only, after_change=after_change)
     if saved := os.environ.get("DEVOLVE_BENCH_RESULTS"):  # benchmarks/growth.py reads them
